@@ -1,0 +1,45 @@
+/*
+ * condcore.h - the condition queue under Condition, Semaphore, Event and
+ * Barrier: untraced, FIFO, no spurious wake-ups.
+ *
+ * A queue is one word, the number of threads inside a wait, whose address
+ * keys the parking lot. The count changes only under the lock that guards
+ * the condition, so a notifier that reads 0 skips the parking lot. A waiter
+ * enqueues before releasing that lock, so no notify can be lost.
+ */
+#ifndef THRACE_CONDCORE_H
+#define THRACE_CONDCORE_H
+
+#include "mutex.h"
+#include "park.h"
+
+/* Start of a wait, under the guarding lock: queue the caller. */
+static inline void thrace__condcore_enter(unsigned *queue, thrace__waiter *w)
+{
+    __atomic_store_n(queue, *queue + 1, __ATOMIC_RELAXED);
+    thrace__park_enqueue(w, queue);
+}
+
+/* End of a wait, once the guarding lock is held again. */
+static inline void thrace__condcore_leave(unsigned *queue)
+{
+    __atomic_store_n(queue, *queue - 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Waits on queue guarded by the internal lock word mutex, which the caller
+ * holds and holds again on return. THRACE_OK when notified, THRACE_TIMEOUT.
+ */
+int thrace__condcore_wait(unsigned *queue, unsigned *mutex, const thrace__deadline *d);
+
+/* Wakes up to n waiters, oldest first; the caller holds the guarding lock. */
+static inline size_t thrace__condcore_notify(unsigned *queue, size_t n)
+{
+    if (__atomic_load_n(queue, __ATOMIC_RELAXED) == 0 || n == 0)
+        return 0;
+    return thrace__park_wake(queue, n);
+}
+
+#define THRACE__ALL ((size_t)-1)
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * internal.h - what every file of libthrace shares: the abort for broken
+ * invariants (STYLE: layer 2 of errors) and the one-word atomics shorthand.
+ * Every internal declaration is hidden: only thrace.h is exported.
+ */
+#ifndef THRACE_INTERNAL_H
+#define THRACE_INTERNAL_H
+
+#include "thrace.h"
+
+/* A pthread call inside thrace failed: print one line and abort. */
+__attribute__((noreturn, cold)) void thrace__die(const char *what, int err);
+
+/* Checks the result of a pthread call that cannot fail when thrace is sound. */
+#define THRACE__CHECK(call)                                                   \
+    do {                                                                      \
+        int thrace__rc = (call);                                              \
+        if (__builtin_expect(thrace__rc != 0, 0))                             \
+            thrace__die(#call, thrace__rc);                                   \
+    } while (0)
+
+#define THRACE__LIKELY(x) __builtin_expect(!!(x), 1)
+#define THRACE__UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * mutex.h - the lock core under every primitive: one word, untraced.
+ *
+ * The word is 0 (unlocked), 1 (locked) or 2 (locked, and a thread may be
+ * parked on it). Acquire is one compare-and-swap when free; release is one
+ * exchange, and visits the parking lot only when the word said 2. Any thread
+ * may release (Python's Lock has no owner). Sleeping threads park on the
+ * word's address (park.h); a timed-out waiter leaves the word at 2, which
+ * costs the next release one bucket visit, never correctness.
+ */
+#ifndef THRACE_MUTEX_H
+#define THRACE_MUTEX_H
+
+#include "deadline.h"
+
+static inline bool thrace__mutex_try(unsigned *word)
+{
+    unsigned expected = 0;
+    return __atomic_compare_exchange_n(word, &expected, 1, false, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED);
+}
+
+/* Blocks until acquired (THRACE_OK) or the deadline passes (THRACE_TIMEOUT). */
+int thrace__mutex_acquire_slow(unsigned *word, const thrace__deadline *d);
+
+/* Acquires with no deadline. */
+static inline void thrace__mutex_lock(unsigned *word)
+{
+    if (!thrace__mutex_try(word)) {
+        thrace__deadline never = thrace__deadline_never();
+        thrace__mutex_acquire_slow(word, &never);
+    }
+}
+
+/* Wakes one thread parked on word. */
+void thrace__mutex_wake(unsigned *word);
+
+/* Releases; returns the previous state (0: it was not locked). */
+static inline unsigned thrace__mutex_unlock(unsigned *word)
+{
+    unsigned old = __atomic_exchange_n(word, 0, __ATOMIC_RELEASE);
+    if (THRACE__UNLIKELY(old == 2))
+        thrace__mutex_wake(word);
+    return old;
+}
+
+static inline bool thrace__mutex_locked(const unsigned *word)
+{
+    return __atomic_load_n(word, __ATOMIC_RELAXED) != 0;
+}
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * object.h - identity and names of value-type objects, as traces show them:
+ * a process-wide serial id, given at init or, for statically initialised
+ * objects, on first use, and an optional name ("Lock-1" style by default).
+ */
+#ifndef THRACE_OBJECT_H
+#define THRACE_OBJECT_H
+
+#include "internal.h"
+
+/* Gives the object its id now, so that ids follow creation order. */
+void thrace__object_init(thrace__obj *o);
+
+/* The object's id, given now if it has none yet. */
+uint64_t thrace__object_id(thrace__obj *o);
+
+/*
+ * Replaces the name with a copy of name. THRACE_EINVAL for NULL,
+ * THRACE_ENOMEM. Name objects before other threads use them.
+ */
+int thrace__object_set_name(thrace__obj *o, const char *name);
+
+/* Frees the name. */
+void thrace__object_destroy(thrace__obj *o);
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * rlock.h - RLock's hooks for Condition (threading.py's _is_owned,
+ * _release_save and _acquire_restore).
+ */
+#ifndef THRACE_RLOCK_H
+#define THRACE_RLOCK_H
+
+#include "internal.h"
+
+/* Whether the calling thread owns r. */
+bool thrace__rlock_is_owned(const thrace_rlock *r);
+/* Releases every level the caller holds; returns the depth. */
+unsigned long thrace__rlock_release_save(thrace_rlock *r);
+/* Blocks until acquired, then restores the depth. */
+void thrace__rlock_acquire_restore(thrace_rlock *r, unsigned long count);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * timer.c - Python's Timer: a thread whose run() waits on its `finished`
+ * event for the interval, calls the function unless cancel() set the event
+ * first, then sets it. cancel() works before start too.
+ */
+#include "deadline.h"
+#include "event.h"
+#include "thread.h"
+
+#include <errno.h>
+
+thrace_thread *thrace_timer_new(double interval, void (*fn)(void *), void *arg,
+                                const thrace_thread_opts *opts)
+{
+    if (!fn || isnan(interval)) {
+        errno = EINVAL;
+        return NULL;
+    }
+    if (interval != THRACE_FOREVER && !(interval <= THRACE_TIMEOUT_MAX)) {
+        errno = ERANGE;
+        return NULL;
+    }
+    thrace_thread *t = thrace__thread_new_kind(KIND_TIMER, fn, arg, opts);
+    if (t)
+        t->interval = interval;
+    return t;
+}
+
+void thrace__timer_run(thrace_thread *t)
+{
+    double interval = t->interval;
+    thrace__timeout_check_wait(&interval); /* negative: fire at once */
+    thrace__event_wait(&t->finished, interval);
+    if (!thrace_event_is_set(&t->finished))
+        t->target(t->arg);
+    thrace__event_set(&t->finished);
+}
+
+void thrace_timer_cancel(thrace_thread *timer)
+{
+    if (timer->kind == KIND_TIMER)
+        thrace__event_set(&timer->finished);
+}
