@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages thrace needs that are missing (run as root).
+# Idempotent: does nothing, not even `apt-get update`, when all are present.
+set -euo pipefail
+
+packages=(
+  gcc g++ make cmake pkg-config libc6-dev   # toolchain (g++ only for the C++ header check)
+  libasan8 libubsan1 libtsan2                # sanitizer runtimes
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "thrace: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
