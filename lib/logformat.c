@@ -119,7 +119,7 @@ static int parse_directive(const char **p, directive *d)
         d->precision = parse_number(p);
     }
     d->conv = **p;
-    if (!d->conv || !strchr("diouxXeEfFgGrsa", d->conv))
+    if (!d->conv || !strchr("diouxXeEfFgGcrsa", d->conv))
         return THRACE_EINVAL;
     (*p)++;
     /* Python raises TypeError for a number format of a text attribute. */
@@ -236,30 +236,30 @@ static double created_seconds(const thrace__log_record *r)
     return (double)r->created.tv_sec + (double)r->created.tv_nsec / 1e9;
 }
 
-static value value_of(enum key k, const thrace__log_record *r)
+/* Fills *out: text values may point into out->buf, so it is filled in place. */
+static void value_of(enum key k, const thrace__log_record *r, value *out)
 {
-    value v = {.type = keys[k].type};
+    *out = (value){.type = keys[k].type};
     switch (k) {
-    case K_NAME: v.s = "root"; break;
-    case K_LEVELNO: v.i = r->level; break;
-    case K_LEVELNAME: v.s = level_name(r->level, v.buf, sizeof v.buf); break;
-    case K_PATHNAME: v.s = r->pathname; break;
-    case K_FILENAME: v.s = base_name(r->pathname); break;
-    case K_MODULE: v.s = module_name(r->pathname, v.buf, sizeof v.buf); break;
-    case K_LINENO: v.i = r->lineno; break;
-    case K_FUNCNAME: v.s = r->func; break;
-    case K_CREATED: v.f = created_seconds(r); break;
-    case K_ASCTIME: v.s = asctime_of(&r->created, v.buf, sizeof v.buf); break;
-    case K_MSECS: v.f = (double)(r->created.tv_nsec / 1000000); break;
-    case K_RELATIVE: v.f = r->relative_ms; break;
-    case K_THREAD: v.i = (long long)r->thread_ident; break;
-    case K_THREADNAME: v.s = r->thread_name; break;
-    case K_PROCESS: v.i = getpid(); break;
-    case K_PROCESSNAME: v.s = "MainProcess"; break;
-    case K_MESSAGE: v.s = r->message; break;
+    case K_NAME: out->s = "root"; break;
+    case K_LEVELNO: out->i = r->level; break;
+    case K_LEVELNAME: out->s = level_name(r->level, out->buf, sizeof out->buf); break;
+    case K_PATHNAME: out->s = r->pathname; break;
+    case K_FILENAME: out->s = base_name(r->pathname); break;
+    case K_MODULE: out->s = module_name(r->pathname, out->buf, sizeof out->buf); break;
+    case K_LINENO: out->i = r->lineno; break;
+    case K_FUNCNAME: out->s = r->func; break;
+    case K_CREATED: out->f = created_seconds(r); break;
+    case K_ASCTIME: out->s = asctime_of(&r->created, out->buf, sizeof out->buf); break;
+    case K_MSECS: out->f = (double)(r->created.tv_nsec / 1000000); break;
+    case K_RELATIVE: out->f = r->relative_ms; break;
+    case K_THREAD: out->i = (long long)r->thread_ident; break;
+    case K_THREADNAME: out->s = r->thread_name; break;
+    case K_PROCESS: out->i = getpid(); break;
+    case K_PROCESSNAME: out->s = "MainProcess"; break;
+    case K_MESSAGE: out->s = r->message; break;
     case K_LITERAL: break;
     }
-    return v;
 }
 
 /* Python's str(float): the shortest digits that read back the same. */
@@ -299,6 +299,24 @@ static size_t utf8_prefix(const char *s, size_t chars)
             break;
     }
     return i;
+}
+
+/* Python's chr(code) in UTF-8 (invalid code points become U+FFFD). */
+static void utf8_encode(long long code, char *buf)
+{
+    unsigned long c = code >= 0 && code <= 0x10FFFF ? (unsigned long)code : 0xFFFD;
+    if (c < 0x80) {
+        buf[0] = (char)c;
+        buf[1] = '\0';
+    } else if (c < 0x800) {
+        snprintf(buf, 8, "%c%c", (int)(0xC0 | c >> 6), (int)(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+        snprintf(buf, 8, "%c%c%c", (int)(0xE0 | c >> 12), (int)(0x80 | (c >> 6 & 0x3F)),
+                 (int)(0x80 | (c & 0x3F)));
+    } else {
+        snprintf(buf, 8, "%c%c%c%c", (int)(0xF0 | c >> 18), (int)(0x80 | (c >> 12 & 0x3F)),
+                 (int)(0x80 | (c >> 6 & 0x3F)), (int)(0x80 | (c & 0x3F)));
+    }
 }
 
 /* %s of a text; %r and %a quote it, as Python's repr of a str does. */
@@ -355,7 +373,13 @@ static void render_directive(strbuf *sb, const directive *d, const thrace__log_r
         sb_append(sb, d->text, d->text_len);
         return;
     }
-    value v = value_of(d->key, r);
+    value v;
+    value_of(d->key, r, &v);
+    if (d->conv == 'c') {
+        utf8_encode(v.type == 'i' ? v.i : (long long)v.f, v.buf);
+        render_text(sb, d, v.buf, false);
+        return;
+    }
     if (!strchr("rsa", d->conv)) {
         render_number(sb, d, &v);
         return;

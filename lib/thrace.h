@@ -87,6 +87,13 @@ typedef struct thrace__obj {
 
 typedef struct thrace_thread thrace_thread;
 
+/*
+ * As in Python, returning from main (or calling exit) first joins every
+ * started non-daemon thread. main's local variables are gone by then: what
+ * such threads still use must not live on main's stack (make it static, or
+ * join the threads before main returns).
+ */
+
 /* Python's daemon=None/True/False. Zeroed options inherit. */
 enum { THRACE_INHERIT = 0, THRACE_DAEMON = 1, THRACE_NOT_DAEMON = 2 };
 
