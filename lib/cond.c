@@ -125,14 +125,15 @@ int thrace_cond_wait_for(thrace_cond *c, bool (*pred)(void *), void *arg, double
     thrace__deadline d;
     if (thrace__deadline_start(timeout, &d) != THRACE_OK)
         return THRACE_ERANGE;
-    /* One deadline for the whole loop: notifications do not restart it. */
-    while (!thrace__deadline_passed(&d)) {
-        if (!is_owned(c)) /* checked only once it must wait, as in Python */
-            return THRACE_EPERM;
+    if (!is_owned(c))
+        return THRACE_EPERM;
+    /* One deadline for the whole loop: notifications do not restart it. As
+     * in Python, the first wait happens even when the deadline has passed. */
+    do {
         wait_until(c, &d);
         if (pred(arg))
             return THRACE_OK;
-    }
+    } while (!thrace__deadline_passed(&d));
     return THRACE_TIMEOUT;
 }
 
