@@ -38,6 +38,12 @@ static void locals_unlock(void)
     THRACE__CHECK(pthread_mutex_unlock(&locals_mutex));
 }
 
+/* Held across fork, so that the child never inherits half-linked lists. */
+__attribute__((constructor)) static void locals_init(void)
+{
+    THRACE__CHECK(pthread_atfork(locals_lock, locals_unlock, locals_unlock));
+}
+
 static void link_push(link **head, link *node)
 {
     node->next = *head;
@@ -71,14 +77,39 @@ static void instance_free(instance *inst, void (*destroy)(void *))
     free(inst);
 }
 
-/* pthread key destructor: a thread thrace did not start has ended. */
+/* Unlinks inst from both lists (locals_mutex held); returns its destroy. */
+static void (*detach_locked(instance *inst, pthread_key_t *key))(void *)
+{
+    link_cut(&inst->in_local);
+    link_cut(&inst->in_thread);
+    *key = inst->local->_key;
+    return inst->local->_destroy;
+}
+
+/* Whether inst is still in the calling thread's list (locals_mutex held). */
+static bool still_owned(const instance *inst)
+{
+    for (link *node = thread_instances; node; node = node->next)
+        if (of_thread_link(node) == inst)
+            return true;
+    return false;
+}
+
+/*
+ * pthread key destructor: a thread thrace did not start has ended. Its block
+ * may have been freed meanwhile by thrace_local_destroy, so it is looked up in
+ * the thread's own list before it is touched.
+ */
 static void instance_exit(void *arg)
 {
     instance *inst = arg;
-    void (*destroy)(void *) = inst->local->_destroy;
+    pthread_key_t key;
     locals_lock();
-    link_cut(&inst->in_local);
-    link_cut(&inst->in_thread);
+    if (!still_owned(inst)) {
+        locals_unlock();
+        return;
+    }
+    void (*destroy)(void *) = detach_locked(inst, &key);
     locals_unlock();
     instance_free(inst, destroy);
 }
@@ -121,17 +152,17 @@ void *thrace_local_get(thrace_local *l)
 void thrace__local_thread_exit(void)
 {
     for (;;) {
+        pthread_key_t key;
+        void (*destroy)(void *) = NULL;
         locals_lock();
         instance *inst = thread_instances ? of_thread_link(thread_instances) : NULL;
-        if (inst) {
-            link_cut(&inst->in_local);
-            link_cut(&inst->in_thread);
-        }
+        if (inst)
+            destroy = detach_locked(inst, &key);
         locals_unlock();
         if (!inst)
             return;
-        pthread_setspecific(inst->local->_key, NULL);
-        instance_free(inst, inst->local->_destroy);
+        pthread_setspecific(key, NULL); /* so that the key destructor skips it */
+        instance_free(inst, destroy);
     }
 }
 
@@ -142,11 +173,12 @@ void thrace_local_destroy(thrace_local *l)
     l->_instances = NULL;
     for (link *node = all; node; node = node->next)
         link_cut(&of_local_link(node)->in_thread);
+    void (*destroy)(void *) = l->_destroy;
     locals_unlock();
+    pthread_key_delete(l->_key);
     while (all) {
         link *next = all->next;
-        instance_free(of_local_link(all), l->_destroy);
+        instance_free(of_local_link(all), destroy);
         all = next;
     }
-    pthread_key_delete(l->_key);
 }

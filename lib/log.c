@@ -19,11 +19,6 @@ static thrace__log_format *configured; /* NULL until the first line or config */
 static int level_threshold = THRACE_LOG_WARNING;
 static struct timespec loaded_at; /* relativeCreated counts from here */
 
-__attribute__((constructor)) static void log_init(void)
-{
-    clock_gettime(CLOCK_REALTIME, &loaded_at);
-}
-
 static void log_lock(void)
 {
     THRACE__CHECK(pthread_mutex_lock(&log_mutex));
@@ -32,6 +27,13 @@ static void log_lock(void)
 static void log_unlock(void)
 {
     THRACE__CHECK(pthread_mutex_unlock(&log_mutex));
+}
+
+__attribute__((constructor)) static void log_init(void)
+{
+    clock_gettime(CLOCK_REALTIME, &loaded_at);
+    /* Held across fork, so that the child never inherits it mid-line. */
+    THRACE__CHECK(pthread_atfork(log_lock, log_unlock, log_unlock));
 }
 
 int thrace_log_config(const char *format, int level)

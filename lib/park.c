@@ -1,7 +1,9 @@
 /*
  * park.c - the parking lot (see park.h). Owns the bucket table; each bucket's
  * mutex guards its queue and the `woken` flag of every waiter in it. No
- * other lock is ever taken while a bucket mutex is held.
+ * other lock is ever taken while a bucket mutex is held. In the child of a
+ * fork only the forking thread exists, and it is not parked: every bucket
+ * starts afresh there.
  */
 #include "park.h"
 
@@ -143,4 +145,15 @@ size_t thrace__park_wake(const void *key, size_t n)
     }
     bucket_unlock(b);
     return woken;
+}
+
+static void reset_buckets_in_child(void)
+{
+    for (size_t i = 0; i < sizeof buckets / sizeof buckets[0]; i++)
+        buckets[i] = (bucket){PTHREAD_MUTEX_INITIALIZER, NULL, NULL};
+}
+
+__attribute__((constructor)) static void park_init(void)
+{
+    THRACE__CHECK(pthread_atfork(NULL, NULL, reset_buckets_in_child));
 }

@@ -1,9 +1,12 @@
 /*
  * registry.c - the live threads: Python's _active map as one list, in start
  * order, main thread first. Owns the registry lock (a pthread mutex: this is
- * bookkeeping, not a user-visible primitive), the main thread's static
- * handle, the calling thread's handle pointer, and the Dummy-N entries of
- * threads thrace did not start, which leave the list when their thread ends.
+ * bookkeeping, not a user-visible primitive), the main thread's handle,
+ * the calling thread's handle pointer, and the Dummy-N entries of threads
+ * thrace did not start, which leave the list when their thread ends.
+ *
+ * After a fork, as in Python, the child's list holds only the forking thread,
+ * which becomes its main thread; the others are finished there.
  */
 #include "thread.h"
 
@@ -16,6 +19,7 @@
 
 static pthread_mutex_t registry_mutex = PTHREAD_MUTEX_INITIALIZER;
 static thrace_thread main_thread;
+static thrace_thread *main_handle = &main_thread; /* the forking thread, after a fork */
 static thrace_thread live = {.prev = &live, .next = &live}; /* list head */
 static size_t live_count;
 static __thread thrace_thread *self;
@@ -96,12 +100,12 @@ void thrace__thread_set_self(thrace_thread *t)
 
 thrace_thread *thrace__thread_main(void)
 {
-    return &main_thread;
+    return main_handle;
 }
 
 thrace_thread *thrace_main_thread(void)
 {
-    return &main_thread;
+    return main_handle;
 }
 
 /* A Dummy-N thread ends: it leaves the list and its handle is freed. */
@@ -138,6 +142,31 @@ thrace_thread *thrace_current_thread(void)
     return self;
 }
 
+/* In the child of a fork: only the calling thread is left; it is the main one. */
+static void keep_only_self_in_child(void)
+{
+    thrace_thread *survivor = self ? self : &main_thread;
+    thrace_thread *t = live.next;
+    while (t != &live) {
+        thrace_thread *next = t->next;
+        if (t != survivor) {
+            t->prev->next = t->next;
+            t->next->prev = t->prev;
+            t->prev = t->next = NULL;
+            /* No thread is left to wait on it: set the flag without the lock. */
+            __atomic_store_n(&t->done._flag, 1, __ATOMIC_RELEASE);
+            thrace_thread_unref(t); /* the reference its vanished thread held */
+        }
+        t = next;
+    }
+    live_count = 1;
+    __atomic_store_n(&survivor->ident, (unsigned long)pthread_self(), __ATOMIC_RELAXED);
+    __atomic_store_n(&survivor->native_id, (long)gettid(), __ATOMIC_RELAXED);
+    main_handle = survivor;
+    self = survivor;
+    thrace__registry_unlock();
+}
+
 __attribute__((constructor)) static void registry_init(void)
 {
     main_thread.name = strdup("MainThread");
@@ -150,4 +179,6 @@ __attribute__((constructor)) static void registry_init(void)
     THRACE__CHECK(pthread_key_create(&dummy_key, dummy_exit));
     thrace__registry_add(&main_thread);
     self = &main_thread;
+    THRACE__CHECK(pthread_atfork(thrace__registry_lock, thrace__registry_unlock,
+                                 keep_only_self_in_child));
 }

@@ -17,5 +17,7 @@ int main()
     }
     THRACE_WITH(&sem) {}
     thrace_sem_destroy(&sem);
-    return thrace_lock_locked(&lock) ? 1 : 0;
+    bool still_locked = thrace_lock_locked(&lock) || thrace_rlock_locked(&rlock);
+    thrace_lock_destroy(&lock);
+    return still_locked ? 1 : 0;
 }
