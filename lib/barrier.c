@@ -8,6 +8,7 @@
  */
 #include "condcore.h"
 #include "object.h"
+#include "trace.h"
 
 #include <math.h>
 
@@ -23,10 +24,11 @@ int thrace_barrier_init(thrace_barrier *b, unsigned parties, void (*action)(void
     b->_parties = parties;
     b->_count = 0;
     b->_state = FILLING;
+    b->_cycle = 0;
     b->_timeout = timeout;
     b->_action = action;
     b->_arg = arg;
-    thrace__object_init(&b->_obj);
+    thrace__object_init(&b->_obj, TK_BARRIER, parties);
     return THRACE_OK;
 }
 
@@ -37,18 +39,18 @@ void thrace_barrier_destroy(thrace_barrier *b)
 
 int thrace_barrier_set_name(thrace_barrier *b, const char *name)
 {
-    return thrace__object_set_name(&b->_obj, name);
+    return thrace__object_set_name(&b->_obj, TK_BARRIER, name);
 }
 
 static void wait_forever(thrace_barrier *b)
 {
     thrace__deadline never = thrace__deadline_never();
-    thrace__condcore_wait(&b->_waiters, &b->_mutex, &never);
+    thrace__condcore_wait(&b->_waiters, &b->_mutex, &never, NULL);
 }
 
 static void notify_all(thrace_barrier *b)
 {
-    thrace__condcore_notify(&b->_waiters, THRACE__ALL);
+    thrace__condcore_notify(&b->_waiters, THRACE__ALL, 0);
 }
 
 static void set_state(thrace_barrier *b, int state)
@@ -76,6 +78,7 @@ static void release_all(thrace_barrier *b)
 {
     if (b->_action)
         b->_action(b->_arg);
+    b->_cycle++;
     set_state(b, DRAINING);
     notify_all(b);
 }
@@ -88,7 +91,7 @@ static int wait_cycle(thrace_barrier *b, const thrace__deadline *d)
             break_barrier(b);
             return THRACE_EBROKEN;
         }
-        thrace__condcore_wait(&b->_waiters, &b->_mutex, d);
+        thrace__condcore_wait(&b->_waiters, &b->_mutex, d, NULL);
     }
     return b->_state < 0 ? THRACE_EBROKEN : THRACE_OK;
 }
@@ -103,28 +106,48 @@ static void leave(thrace_barrier *b)
     }
 }
 
-/* The wait itself, with the lock held and the timeout normalised. */
-static int wait_locked(thrace_barrier *b, double timeout, unsigned *index)
+/* Takes part in the current cycle, once enter() let the caller in. */
+static int take_part(thrace_barrier *b, double timeout, unsigned arrival)
 {
-    int rc = enter(b);
-    if (rc != THRACE_OK)
-        return rc;
-    unsigned arrival = b->_count;
     thrace__deadline d;
     if (arrival + 1 < b->_parties && thrace__deadline_start(timeout, &d) != THRACE_OK)
         return THRACE_ERANGE;
+    int rc = THRACE_OK;
     __atomic_store_n(&b->_count, arrival + 1, __ATOMIC_RELAXED);
     if (arrival + 1 == b->_parties)
         release_all(b);
     else
         rc = wait_cycle(b, &d);
     leave(b);
-    if (rc == THRACE_OK && index)
-        *index = arrival;
     return rc;
 }
 
-int thrace_barrier_wait(thrace_barrier *b, double timeout, unsigned *index)
+/*
+ * The wait itself, with the lock held and the timeout normalised; traced as
+ * barrier_wait_begin and barrier_wait_end (with the cycle it took part in).
+ */
+static int wait_locked(thrace_barrier *b, double timeout, unsigned *index,
+                       const thrace__site *site)
+{
+    struct timespec start = {0, 0};
+    THRACE__CLOCK_IF(barrier_wait_end, &start);
+    THRACE__TRACE(barrier_wait_begin, thrace__trace_tid(), thrace__trace_obj(&b->_obj, TK_BARRIER),
+                  thrace__trace_seq(&b->_obj), b->_cycle, thrace__trace_site(site), timeout);
+    int rc = enter(b);
+    unsigned long cycle = b->_cycle;
+    unsigned arrival = b->_count;
+    if (rc == THRACE_OK)
+        rc = take_part(b, timeout, arrival);
+    if (rc == THRACE_OK && index)
+        *index = arrival;
+    THRACE__TRACE(barrier_wait_end, thrace__trace_tid(), thrace__trace_obj(&b->_obj, TK_BARRIER),
+                  thrace__trace_seq(&b->_obj), cycle, thrace__trace_outcome(rc),
+                  rc == THRACE_OK ? (int64_t)arrival : -1, thrace__trace_ns_since(&start));
+    return rc;
+}
+
+int thrace__barrier_wait_at(thrace_barrier *b, double timeout, unsigned *index,
+                            const thrace__site *site)
 {
     if (thrace__timeout_check_wait(&timeout) != THRACE_OK)
         return THRACE_EINVAL;
@@ -133,14 +156,21 @@ int thrace_barrier_wait(thrace_barrier *b, double timeout, unsigned *index)
         thrace__timeout_check_wait(&timeout); /* a negative default polls */
     }
     thrace__mutex_lock(&b->_mutex);
-    int rc = wait_locked(b, timeout, index);
+    int rc = wait_locked(b, timeout, index, site);
     thrace__mutex_unlock(&b->_mutex);
     return rc;
+}
+
+int(thrace_barrier_wait)(thrace_barrier *b, double timeout, unsigned *index)
+{
+    return thrace__barrier_wait_at(b, timeout, index, NULL);
 }
 
 void thrace_barrier_abort(thrace_barrier *b)
 {
     thrace__mutex_lock(&b->_mutex);
+    THRACE__TRACE(barrier_abort, thrace__trace_tid(), thrace__trace_obj(&b->_obj, TK_BARRIER),
+                  thrace__trace_seq(&b->_obj));
     break_barrier(b);
     thrace__mutex_unlock(&b->_mutex);
 }
@@ -148,6 +178,8 @@ void thrace_barrier_abort(thrace_barrier *b)
 void thrace_barrier_reset(thrace_barrier *b)
 {
     thrace__mutex_lock(&b->_mutex);
+    THRACE__TRACE(barrier_reset, thrace__trace_tid(), thrace__trace_obj(&b->_obj, TK_BARRIER),
+                  thrace__trace_seq(&b->_obj));
     if (b->_count > 0) {
         /* Waiting threads leave broken; the last one reopens the barrier. */
         if (b->_state == FILLING || b->_state == BROKEN)

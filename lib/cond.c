@@ -5,6 +5,10 @@
  * before it releases the lock, so a notify cannot be lost. Ownership follows
  * threading.py: an RLock knows its owner; a plain Lock counts as held by the
  * caller whenever it is locked.
+ *
+ * A wait is traced as cond_wait_begin, the release of the lock, cond_wait_end
+ * (with the seq of the notify that woke it), then the lock's re-acquisition,
+ * so that the lock's own events stay consistent.
  */
 #include "condcore.h"
 #include "lock.h"
@@ -15,12 +19,24 @@
 
 enum { COND_OVER_LOCK, COND_OVER_RLOCK };
 
+static thrace__obj *lock_obj(const thrace_cond *c)
+{
+    return c->_kind == COND_OVER_RLOCK ? &((thrace_rlock *)c->_lock)->_obj
+                                       : &((thrace_lock *)c->_lock)->_obj;
+}
+
+static int lock_kind(const thrace_cond *c)
+{
+    return c->_kind == COND_OVER_RLOCK ? TK_RLOCK : TK_LOCK;
+}
+
 static void cond_setup(thrace_cond *c, unsigned kind, void *lock)
 {
     c->_waiters = 0;
     c->_kind = kind;
     c->_lock = lock;
-    thrace__object_init(&c->_obj);
+    /* The lock's id is the param: given now if it was statically made. */
+    thrace__object_init(&c->_obj, TK_COND, (int64_t)thrace__object_id(lock_obj(c)));
 }
 
 int thrace_cond_init(thrace_cond *c)
@@ -55,13 +71,20 @@ void thrace_cond_destroy(thrace_cond *c)
 
 int thrace_cond_set_name(thrace_cond *c, const char *name)
 {
-    return thrace__object_set_name(&c->_obj, name);
+    return thrace__object_set_name(&c->_obj, TK_COND, name);
 }
 
-int thrace_cond_acquire(thrace_cond *c, bool blocking, double timeout)
+int thrace__cond_acquire_at(thrace_cond *c, bool blocking, double timeout,
+                            const thrace__site *site)
 {
-    return c->_kind == COND_OVER_RLOCK ? thrace_rlock_acquire(c->_lock, blocking, timeout)
-                                       : thrace_lock_acquire(c->_lock, blocking, timeout);
+    return c->_kind == COND_OVER_RLOCK
+               ? thrace__rlock_acquire_at(c->_lock, blocking, timeout, site)
+               : thrace__lock_acquire_at(c->_lock, blocking, timeout, site);
+}
+
+int(thrace_cond_acquire)(thrace_cond *c, bool blocking, double timeout)
+{
+    return thrace__cond_acquire_at(c, blocking, timeout, NULL);
 }
 
 int thrace_cond_release(thrace_cond *c)
@@ -80,31 +103,47 @@ static unsigned long release_save(thrace_cond *c)
 {
     if (c->_kind == COND_OVER_RLOCK)
         return thrace__rlock_release_save(c->_lock);
-    thrace__mutex_unlock(&((thrace_lock *)c->_lock)->_state);
+    thrace_lock *l = c->_lock;
+    thrace__lock_trace_release(&l->_obj, TK_LOCK, 0);
+    thrace__mutex_unlock(&l->_state);
     return 1;
 }
 
-static void acquire_restore(thrace_cond *c, unsigned long saved)
+static void acquire_restore(thrace_cond *c, unsigned long saved, const thrace__site *site)
 {
-    if (c->_kind == COND_OVER_RLOCK)
-        thrace__rlock_acquire_restore(c->_lock, saved);
-    else
-        thrace__mutex_lock(&((thrace_lock *)c->_lock)->_state);
+    if (c->_kind == COND_OVER_RLOCK) {
+        thrace__rlock_acquire_restore(c->_lock, saved, site);
+        return;
+    }
+    thrace_lock *l = c->_lock;
+    uint64_t waited_ns = 0;
+    if (!thrace__mutex_try(&l->_state))
+        thrace__lock_acquire_slow(&l->_state, &l->_obj, TK_LOCK, THRACE_FOREVER, site, &waited_ns);
+    thrace__lock_trace_acquired(&l->_obj, TK_LOCK, THRACE_OK, waited_ns, 1, site);
 }
 
 /* One wait until d: the caller holds the lock and has checked everything. */
-static int wait_until(thrace_cond *c, const thrace__deadline *d)
+static int wait_until(thrace_cond *c, const thrace__deadline *d, double timeout,
+                      const thrace__site *site)
 {
+    struct timespec start = {0, 0};
+    THRACE__CLOCK_IF(cond_wait_end, &start);
+    THRACE__TRACE(cond_wait_begin, thrace__trace_tid(), thrace__trace_obj(&c->_obj, TK_COND),
+                  thrace__trace_seq(&c->_obj), thrace__trace_obj(lock_obj(c), lock_kind(c)),
+                  thrace__trace_site(site), timeout);
     thrace__waiter w;
     thrace__condcore_enter(&c->_waiters, &w);
     unsigned long saved = release_save(c);
     int rc = thrace__park_sleep(&w, d);
-    acquire_restore(c, saved);
+    THRACE__TRACE(cond_wait_end, thrace__trace_tid(), thrace__trace_obj(&c->_obj, TK_COND),
+                  thrace__trace_seq(&c->_obj), thrace__trace_outcome(rc), w.token,
+                  thrace__trace_ns_since(&start));
+    acquire_restore(c, saved, site);
     thrace__condcore_leave(&c->_waiters);
     return rc;
 }
 
-int thrace_cond_wait(thrace_cond *c, double timeout)
+int thrace__cond_wait_at(thrace_cond *c, double timeout, const thrace__site *site)
 {
     thrace__deadline d;
     if (thrace__timeout_check_wait(&timeout) != THRACE_OK)
@@ -113,10 +152,16 @@ int thrace_cond_wait(thrace_cond *c, double timeout)
         return THRACE_ERANGE;
     if (!is_owned(c))
         return THRACE_EPERM;
-    return wait_until(c, &d);
+    return wait_until(c, &d, timeout, site);
 }
 
-int thrace_cond_wait_for(thrace_cond *c, bool (*pred)(void *), void *arg, double timeout)
+int(thrace_cond_wait)(thrace_cond *c, double timeout)
+{
+    return thrace__cond_wait_at(c, timeout, NULL);
+}
+
+int thrace__cond_wait_for_at(thrace_cond *c, bool (*pred)(void *), void *arg, double timeout,
+                             const thrace__site *site)
 {
     if (!pred || thrace__timeout_check_wait(&timeout) != THRACE_OK)
         return THRACE_EINVAL;
@@ -130,19 +175,32 @@ int thrace_cond_wait_for(thrace_cond *c, bool (*pred)(void *), void *arg, double
     /* One deadline for the whole loop: notifications do not restart it. As
      * in Python, the first wait happens even when the deadline has passed. */
     do {
-        wait_until(c, &d);
+        wait_until(c, &d, timeout, site);
         if (pred(arg))
             return THRACE_OK;
     } while (!thrace__deadline_passed(&d));
     return THRACE_TIMEOUT;
 }
 
+int(thrace_cond_wait_for)(thrace_cond *c, bool (*pred)(void *), void *arg, double timeout)
+{
+    return thrace__cond_wait_for_at(c, pred, arg, timeout, NULL);
+}
+
+/* Wakes up to n waiters, tracing cond_notify with how many woke. */
+static void notify(thrace_cond *c, long requested, size_t n)
+{
+    uint64_t seq = THRACE__ENABLED(cond_notify) ? thrace__trace_seq(&c->_obj) : 0;
+    size_t woken = thrace__condcore_notify(&c->_waiters, n, seq);
+    THRACE__TRACE(cond_notify, thrace__trace_tid(), thrace__trace_obj(&c->_obj, TK_COND), seq,
+                  requested, woken);
+}
+
 int thrace_cond_notify(thrace_cond *c, long n)
 {
     if (!is_owned(c))
         return THRACE_EPERM;
-    if (n > 0)
-        thrace__condcore_notify(&c->_waiters, (size_t)n);
+    notify(c, n, n > 0 ? (size_t)n : 0);
     return THRACE_OK;
 }
 
@@ -150,14 +208,14 @@ int thrace_cond_notify_all(thrace_cond *c)
 {
     if (!is_owned(c))
         return THRACE_EPERM;
-    thrace__condcore_notify(&c->_waiters, THRACE__ALL);
+    notify(c, -1, THRACE__ALL);
     return THRACE_OK;
 }
 
-void thrace__with_cond(void *c, bool enter)
+void thrace__with_cond(void *c, bool enter, const thrace__site *site)
 {
     if (enter)
-        thrace_cond_acquire(c, true, THRACE_FOREVER);
+        thrace__cond_acquire_at(c, true, THRACE_FOREVER, site);
     else
         thrace_cond_release(c);
 }

@@ -3,7 +3,8 @@
  */
 #include "condcore.h"
 
-int thrace__condcore_wait(unsigned *queue, unsigned *mutex, const thrace__deadline *d)
+int thrace__condcore_wait(unsigned *queue, unsigned *mutex, const thrace__deadline *d,
+                          uint64_t *token)
 {
     thrace__waiter w;
     thrace__condcore_enter(queue, &w);
@@ -11,5 +12,7 @@ int thrace__condcore_wait(unsigned *queue, unsigned *mutex, const thrace__deadli
     int rc = thrace__park_sleep(&w, d);
     thrace__mutex_lock(mutex);
     thrace__condcore_leave(queue);
+    if (token)
+        *token = w.token;
     return rc;
 }

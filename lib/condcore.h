@@ -28,16 +28,21 @@ static inline void thrace__condcore_leave(unsigned *queue)
 
 /*
  * Waits on queue guarded by the internal lock word mutex, which the caller
- * holds and holds again on return. THRACE_OK when notified, THRACE_TIMEOUT.
+ * holds and holds again on return. THRACE_OK when notified (*token, if not
+ * NULL, gets the notifier's token), THRACE_TIMEOUT.
  */
-int thrace__condcore_wait(unsigned *queue, unsigned *mutex, const thrace__deadline *d);
+int thrace__condcore_wait(unsigned *queue, unsigned *mutex, const thrace__deadline *d,
+                          uint64_t *token);
 
-/* Wakes up to n waiters, oldest first; the caller holds the guarding lock. */
-static inline size_t thrace__condcore_notify(unsigned *queue, size_t n)
+/*
+ * Wakes up to n waiters, oldest first, handing them token (a trace seq, or
+ * 0); the caller holds the guarding lock. Returns how many woke.
+ */
+static inline size_t thrace__condcore_notify(unsigned *queue, size_t n, uint64_t token)
 {
     if (__atomic_load_n(queue, __ATOMIC_RELAXED) == 0 || n == 0)
         return 0;
-    return thrace__park_wake(queue, n);
+    return thrace__park_wake(queue, n, token);
 }
 
 #define THRACE__ALL ((size_t)-1)

@@ -1,7 +1,8 @@
 /*
  * lock.c - Python's Lock: the lock core (mutex.h) behind Python's argument
- * rules. Owns nothing beyond the caller's thrace_lock; any thread may
- * release, so there is no owner to track.
+ * rules, traced. Owns nothing beyond the caller's thrace_lock; any thread may
+ * release, so there is no owner to track. An uncontended acquire and its
+ * release are one event each (acquire_end, release).
  */
 #include "lock.h"
 
@@ -10,7 +11,7 @@
 int thrace_lock_init(thrace_lock *l)
 {
     l->_state = 0;
-    thrace__object_init(&l->_obj);
+    thrace__object_init(&l->_obj, TK_LOCK, 0);
     return THRACE_OK;
 }
 
@@ -21,30 +22,60 @@ void thrace_lock_destroy(thrace_lock *l)
 
 int thrace_lock_set_name(thrace_lock *l, const char *name)
 {
-    return thrace__object_set_name(&l->_obj, name);
+    return thrace__object_set_name(&l->_obj, TK_LOCK, name);
 }
 
-int thrace__lock_acquire_slow(unsigned *word, double timeout)
+int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, double timeout,
+                              const thrace__site *site, uint64_t *waited_ns)
 {
     thrace__deadline d;
     if (thrace__deadline_start(timeout, &d) != THRACE_OK)
         return THRACE_ERANGE;
-    return thrace__mutex_acquire_slow(word, &d);
+    struct timespec start = {0, 0};
+    THRACE__CLOCK_IF(acquire_end, &start);
+    THRACE__TRACE(acquire_begin, thrace__trace_tid(), thrace__trace_obj(o, kind),
+                  thrace__trace_seq(o), kind, thrace__trace_site(site), timeout);
+    int rc = thrace__mutex_acquire_slow(word, &d);
+    if (THRACE__ENABLED(acquire_end))
+        *waited_ns = thrace__trace_ns_since(&start);
+    return rc;
 }
 
-int thrace_lock_acquire(thrace_lock *l, bool blocking, double timeout)
+int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout,
+                            const thrace__site *site)
 {
     if (THRACE__UNLIKELY(thrace__timeout_check_lock(blocking, timeout) != THRACE_OK))
         return THRACE_EINVAL;
-    if (THRACE__LIKELY(thrace__mutex_try(&l->_state)))
-        return THRACE_OK;
-    if (!blocking || timeout == 0)
-        return THRACE_TIMEOUT;
-    return thrace__lock_acquire_slow(&l->_state, timeout);
+    uint64_t waited_ns = 0;
+    int rc = THRACE_OK;
+    if (THRACE__UNLIKELY(!thrace__mutex_try(&l->_state))) {
+        if (!blocking || timeout == 0) {
+            THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(&l->_obj, TK_LOCK),
+                          thrace__trace_seq(&l->_obj), TK_LOCK, TO_WOULD_BLOCK, 0, 0,
+                          thrace__trace_site(site));
+            return THRACE_TIMEOUT;
+        }
+        rc = thrace__lock_acquire_slow(&l->_state, &l->_obj, TK_LOCK, timeout, site, &waited_ns);
+        if (rc == THRACE_ERANGE)
+            return rc;
+    }
+    thrace__lock_trace_acquired(&l->_obj, TK_LOCK, rc, waited_ns, 1, site);
+    return rc;
+}
+
+int(thrace_lock_acquire)(thrace_lock *l, bool blocking, double timeout)
+{
+    return thrace__lock_acquire_at(l, blocking, timeout, NULL);
 }
 
 int thrace_lock_release(thrace_lock *l)
 {
+    if (THRACE__ENABLED(release)) {
+        /* The event goes out before the unlock, so only for a held lock. */
+        if (!thrace__mutex_locked(&l->_state))
+            return THRACE_EPERM;
+        thrace__lock_trace_release(&l->_obj, TK_LOCK, 0);
+    }
     return thrace__mutex_unlock(&l->_state) ? THRACE_OK : THRACE_EPERM;
 }
 
@@ -53,10 +84,10 @@ bool thrace_lock_locked(const thrace_lock *l)
     return thrace__mutex_locked(&l->_state);
 }
 
-void thrace__with_lock(void *l, bool enter)
+void thrace__with_lock(void *l, bool enter, const thrace__site *site)
 {
     if (enter)
-        thrace_lock_acquire(l, true, THRACE_FOREVER);
+        thrace__lock_acquire_at(l, true, THRACE_FOREVER, site);
     else
         thrace_lock_release(l);
 }

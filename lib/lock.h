@@ -1,13 +1,37 @@
 /*
- * lock.h - what Lock and RLock share: the slow path of a user-visible
- * acquire, which turns Python's timeout into a deadline before parking.
+ * lock.h - what Lock, RLock and Condition share: the slow path of a
+ * user-visible acquire, which turns Python's timeout into a deadline before
+ * parking, and the acquire and release events of a user-visible lock.
  */
 #ifndef THRACE_LOCK_H
 #define THRACE_LOCK_H
 
 #include "mutex.h"
+#include "trace.h"
 
-/* Blocks on word for timeout seconds (normalised, > 0 or FOREVER). */
-int thrace__lock_acquire_slow(unsigned *word, double timeout);
+/*
+ * Blocks on word for timeout seconds (normalised, > 0 or FOREVER), tracing
+ * acquire_begin for object o of the given kind. THRACE_OK, THRACE_TIMEOUT or
+ * THRACE_ERANGE; *waited_ns gets the time blocked when tracing.
+ */
+int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, double timeout,
+                              const thrace__site *site, uint64_t *waited_ns);
+
+/* acquire_end for an acquire that ended with rc (value: depth once held). */
+static inline void thrace__lock_trace_acquired(thrace__obj *o, int kind, int rc,
+                                               uint64_t waited_ns, int64_t value,
+                                               const thrace__site *site)
+{
+    THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(o, kind),
+                  thrace__trace_seq(o), kind, rc == THRACE_OK ? TO_OK : TO_TIMEOUT, waited_ns,
+                  rc == THRACE_OK ? value : 0, thrace__trace_site(site));
+}
+
+/* release, before the real unlock (value: depth left). */
+static inline void thrace__lock_trace_release(thrace__obj *o, int kind, int64_t value)
+{
+    THRACE__TRACE(release, thrace__trace_tid(), thrace__trace_obj(o, kind), thrace__trace_seq(o),
+                  kind, value, 1);
+}
 
 #endif

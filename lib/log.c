@@ -5,6 +5,7 @@
  * written whole and lines appear in the order their records were made.
  */
 #include "logformat.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -105,6 +106,7 @@ static void log_va(int level, const char *file, int line, const char *func, cons
         .thread_ident = self ? thrace_thread_ident(self) : (unsigned long)pthread_self(),
     };
     emit(&rec);
+    THRACE__TRACE(log, thrace__trace_tid(), level, message);
     free(message);
 }
 

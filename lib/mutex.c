@@ -45,5 +45,5 @@ int thrace__mutex_acquire_slow(unsigned *word, const thrace__deadline *d)
 
 void thrace__mutex_wake(unsigned *word)
 {
-    thrace__park_wake(word, 1);
+    thrace__park_wake(word, 1, 0);
 }

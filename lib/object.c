@@ -3,16 +3,19 @@
  */
 #include "object.h"
 
+#include "trace.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 static uint64_t last_object_id;
 
-void thrace__object_init(thrace__obj *o)
+void thrace__object_init(thrace__obj *o, int kind, int64_t param)
 {
     o->_id = __atomic_add_fetch(&last_object_id, 1, __ATOMIC_RELAXED);
     o->_seq = 0;
     o->_name = NULL;
+    THRACE__TRACE(object_create, thrace__trace_tid(), o->_id, kind, param, "");
 }
 
 uint64_t thrace__object_id(thrace__obj *o)
@@ -28,15 +31,16 @@ uint64_t thrace__object_id(thrace__obj *o)
     return id;
 }
 
-int thrace__object_set_name(thrace__obj *o, const char *name)
+int thrace__object_set_name(thrace__obj *o, int kind, const char *name)
 {
     if (!name)
         return THRACE_EINVAL;
     char *copy = strdup(name);
     if (!copy)
         return THRACE_ENOMEM;
-    thrace__object_id(o);
+    uint64_t id = thrace__object_id(o);
     free(__atomic_exchange_n(&o->_name, copy, __ATOMIC_ACQ_REL));
+    THRACE__TRACE(object_name, thrace__trace_tid(), id, kind, name);
     return THRACE_OK;
 }
 

@@ -8,8 +8,11 @@
 
 #include "internal.h"
 
-/* Gives the object its id now, so that ids follow creation order. */
-void thrace__object_init(thrace__obj *o);
+/*
+ * Gives the object its id now, so that ids follow creation order, and
+ * traces its creation (kind and param as in the object_create event).
+ */
+void thrace__object_init(thrace__obj *o, int kind, int64_t param);
 
 /* The object's id, given now if it has none yet. */
 uint64_t thrace__object_id(thrace__obj *o);
@@ -18,7 +21,7 @@ uint64_t thrace__object_id(thrace__obj *o);
  * Replaces the name with a copy of name. THRACE_EINVAL for NULL,
  * THRACE_ENOMEM. Name objects before other threads use them.
  */
-int thrace__object_set_name(thrace__obj *o, const char *name);
+int thrace__object_set_name(thrace__obj *o, int kind, const char *name);
 
 /* Frees the name. */
 void thrace__object_destroy(thrace__obj *o);

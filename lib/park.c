@@ -42,6 +42,7 @@ static void waiter_init(thrace__waiter *w, const void *key)
     w->key = key;
     w->next = NULL;
     w->woken = false;
+    w->token = 0;
     THRACE__CHECK(pthread_cond_init(&w->wake, NULL));
 }
 
@@ -120,7 +121,7 @@ int thrace__park_sleep(thrace__waiter *w, const thrace__deadline *d)
     return sleep_locked(b, w, d);
 }
 
-size_t thrace__park_wake(const void *key, size_t n)
+size_t thrace__park_wake(const void *key, size_t n, uint64_t token)
 {
     bucket *b = bucket_of(key);
     size_t woken = 0;
@@ -136,6 +137,7 @@ size_t thrace__park_wake(const void *key, size_t n)
             if (b->tail == it)
                 b->tail = prev;
             it->woken = true;
+            it->token = token;
             THRACE__CHECK(pthread_cond_signal(&it->wake));
             woken++;
         } else {

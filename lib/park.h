@@ -23,6 +23,7 @@ typedef struct thrace__waiter {
     struct thrace__waiter *next;
     pthread_cond_t wake;
     bool woken;
+    uint64_t token; /* given by the waker: the seq of the notify, for traces */
 } thrace__waiter;
 
 /*
@@ -41,7 +42,8 @@ int thrace__park(const void *key, bool (*valid)(const void *ctx), const void *ct
 void thrace__park_enqueue(thrace__waiter *w, const void *key);
 int thrace__park_sleep(thrace__waiter *w, const thrace__deadline *d);
 
-/* Wakes up to n waiters on key, oldest first; returns how many woke. */
-size_t thrace__park_wake(const void *key, size_t n);
+/* Wakes up to n waiters on key, oldest first, handing each token; returns
+ * how many woke. */
+size_t thrace__park_wake(const void *key, size_t n, uint64_t token);
 
 #endif

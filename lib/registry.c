@@ -11,6 +11,7 @@
 #include "thread.h"
 
 #include "event.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -112,6 +113,7 @@ thrace_thread *thrace_main_thread(void)
 static void dummy_exit(void *arg)
 {
     thrace_thread *t = arg;
+    THRACE__TRACE(thread_exit, t->trace_id);
     thrace__registry_remove(t);
     thrace__event_set(&t->done);
     self = NULL;
@@ -124,6 +126,7 @@ static thrace_thread *dummy_new(void)
     if (!t)
         return NULL;
     t->state = STATE_STARTED;
+    t->trace_id = thrace__trace_tid(); /* keep the id its events already carry */
     t->ident = (unsigned long)pthread_self();
     t->native_id = (long)gettid();
     if (pthread_setspecific(dummy_key, t) != 0) {
@@ -139,6 +142,8 @@ thrace_thread *thrace_current_thread(void)
     if (THRACE__LIKELY(self != NULL))
         return self;
     self = dummy_new();
+    if (self)
+        thrace__trace_set_tid(self->trace_id); /* announced again, as Dummy-N */
     return self;
 }
 
@@ -173,6 +178,8 @@ __attribute__((constructor)) static void registry_init(void)
     if (!main_thread.name)
         thrace__die("registering the main thread", ENOMEM);
     main_thread.kind = KIND_MAIN;
+    main_thread.trace_id = 1;
+    thrace__trace_set_tid(1);
     main_thread.state = STATE_STARTED;
     main_thread.ident = (unsigned long)pthread_self();
     main_thread.native_id = (long)gettid();

@@ -1,8 +1,10 @@
 /*
- * rlock.c - Python's RLock: the lock core plus an owner and a depth. The
- * owner field is written only by the thread that holds the word (set after
- * acquiring, cleared before releasing), so a thread reading its own id there
- * reads a value it wrote itself; _count is touched only by the owner.
+ * rlock.c - Python's RLock: the lock core plus an owner and a depth, traced.
+ * The owner field is written only by the thread that holds the word (set
+ * after acquiring, cleared before releasing), so a thread reading its own id
+ * there reads a value it wrote itself; _count is touched only by the owner.
+ * Events carry the depth: acquire_end the depth reached, release the depth
+ * left.
  */
 #include "rlock.h"
 
@@ -16,7 +18,7 @@ int thrace_rlock_init(thrace_rlock *r)
     r->_state = 0;
     r->_count = 0;
     r->_owner = 0;
-    thrace__object_init(&r->_obj);
+    thrace__object_init(&r->_obj, TK_RLOCK, 0);
     return THRACE_OK;
 }
 
@@ -27,7 +29,7 @@ void thrace_rlock_destroy(thrace_rlock *r)
 
 int thrace_rlock_set_name(thrace_rlock *r, const char *name)
 {
-    return thrace__object_set_name(&r->_obj, name);
+    return thrace__object_set_name(&r->_obj, TK_RLOCK, name);
 }
 
 static uintptr_t self_id(void)
@@ -46,7 +48,8 @@ bool thrace__rlock_is_owned(const thrace_rlock *r)
     return __atomic_load_n(&r->_owner, __ATOMIC_RELAXED) == self_id();
 }
 
-int thrace_rlock_acquire(thrace_rlock *r, bool blocking, double timeout)
+int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double timeout,
+                             const thrace__site *site)
 {
     if (THRACE__UNLIKELY(thrace__timeout_check_lock(blocking, timeout) != THRACE_OK))
         return THRACE_EINVAL;
@@ -54,24 +57,41 @@ int thrace_rlock_acquire(thrace_rlock *r, bool blocking, double timeout)
         if (r->_count == ULONG_MAX)
             return THRACE_ERANGE;
         r->_count++;
+        thrace__lock_trace_acquired(&r->_obj, TK_RLOCK, THRACE_OK, 0, (int64_t)r->_count, site);
         return THRACE_OK;
     }
+    uint64_t waited_ns = 0;
+    int rc = THRACE_OK;
     if (!thrace__mutex_try(&r->_state)) {
-        if (!blocking || timeout == 0)
+        if (!blocking || timeout == 0) {
+            THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(&r->_obj, TK_RLOCK),
+                          thrace__trace_seq(&r->_obj), TK_RLOCK, TO_WOULD_BLOCK, 0, 0,
+                          thrace__trace_site(site));
             return THRACE_TIMEOUT;
-        int rc = thrace__lock_acquire_slow(&r->_state, timeout);
-        if (rc != THRACE_OK)
+        }
+        rc = thrace__lock_acquire_slow(&r->_state, &r->_obj, TK_RLOCK, timeout, site, &waited_ns);
+        if (rc == THRACE_ERANGE)
             return rc;
     }
-    take_ownership(r, 1);
-    return THRACE_OK;
+    if (rc == THRACE_OK)
+        take_ownership(r, 1);
+    thrace__lock_trace_acquired(&r->_obj, TK_RLOCK, rc, waited_ns, 1, site);
+    return rc;
+}
+
+int(thrace_rlock_acquire)(thrace_rlock *r, bool blocking, double timeout)
+{
+    return thrace__rlock_acquire_at(r, blocking, timeout, NULL);
 }
 
 int thrace_rlock_release(thrace_rlock *r)
 {
     if (!thrace__rlock_is_owned(r))
         return THRACE_EPERM;
-    if (--r->_count == 0) {
+    unsigned long left = r->_count - 1;
+    thrace__lock_trace_release(&r->_obj, TK_RLOCK, (int64_t)left);
+    r->_count = left;
+    if (left == 0) {
         __atomic_store_n(&r->_owner, 0, __ATOMIC_RELAXED);
         thrace__mutex_unlock(&r->_state);
     }
@@ -86,22 +106,27 @@ bool thrace_rlock_locked(const thrace_rlock *r)
 unsigned long thrace__rlock_release_save(thrace_rlock *r)
 {
     unsigned long count = r->_count;
+    thrace__lock_trace_release(&r->_obj, TK_RLOCK, 0);
     r->_count = 0;
     __atomic_store_n(&r->_owner, 0, __ATOMIC_RELAXED);
     thrace__mutex_unlock(&r->_state);
     return count;
 }
 
-void thrace__rlock_acquire_restore(thrace_rlock *r, unsigned long count)
+void thrace__rlock_acquire_restore(thrace_rlock *r, unsigned long count, const thrace__site *site)
 {
-    thrace__mutex_lock(&r->_state);
+    uint64_t waited_ns = 0;
+    if (!thrace__mutex_try(&r->_state))
+        thrace__lock_acquire_slow(&r->_state, &r->_obj, TK_RLOCK, THRACE_FOREVER, site,
+                                  &waited_ns);
     take_ownership(r, count);
+    thrace__lock_trace_acquired(&r->_obj, TK_RLOCK, THRACE_OK, waited_ns, (int64_t)count, site);
 }
 
-void thrace__with_rlock(void *r, bool enter)
+void thrace__with_rlock(void *r, bool enter, const thrace__site *site)
 {
     if (enter)
-        thrace_rlock_acquire(r, true, THRACE_FOREVER);
+        thrace__rlock_acquire_at(r, true, THRACE_FOREVER, site);
     else
         thrace_rlock_release(r);
 }

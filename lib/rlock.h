@@ -1,6 +1,7 @@
 /*
  * rlock.h - RLock's hooks for Condition (threading.py's _is_owned,
- * _release_save and _acquire_restore).
+ * _release_save and _acquire_restore), traced as the release and the
+ * re-acquisition of the RLock that a Condition.wait makes.
  */
 #ifndef THRACE_RLOCK_H
 #define THRACE_RLOCK_H
@@ -12,6 +13,6 @@ bool thrace__rlock_is_owned(const thrace_rlock *r);
 /* Releases every level the caller holds; returns the depth. */
 unsigned long thrace__rlock_release_save(thrace_rlock *r);
 /* Blocks until acquired, then restores the depth. */
-void thrace__rlock_acquire_restore(thrace_rlock *r, unsigned long count);
+void thrace__rlock_acquire_restore(thrace_rlock *r, unsigned long count, const thrace__site *site);
 
 #endif

@@ -81,6 +81,25 @@ typedef struct thrace__obj {
     char *_name;   /* owned copy, or NULL for the default "Lock-1" style */
 } thrace__obj;
 
+/*
+ * A call site: where a blocking call was made, so that traces can say
+ * `worker.c:42 in transfer()`. The blocking calls below are macros that pass
+ * one static site per call; the functions of the same names exist too (they
+ * record no site).
+ */
+typedef struct thrace__site {
+    const char *file;
+    const char *func;
+    int line;
+    int _described; /* set once a trace has described it */
+} thrace__site;
+
+#define THRACE__SITE                                                          \
+    (__extension__({                                                          \
+        static thrace__site thrace__site_ = {__FILE__, __func__, __LINE__, 0}; \
+        &thrace__site_;                                                       \
+    }))
+
 /* ------------------------------------------------------------------------ */
 /* Thread                                                                    */
 /* ------------------------------------------------------------------------ */
@@ -128,6 +147,8 @@ THRACE_API int thrace_thread_start(thrace_thread *t);
  * returns once exit begins.
  */
 THRACE_API int thrace_thread_join(thrace_thread *t, double timeout);
+THRACE_API int thrace__thread_join_at(thrace_thread *t, double timeout, const thrace__site *site);
+#define thrace_thread_join(...) thrace__thread_join_at(__VA_ARGS__, THRACE__SITE)
 
 /* is_alive(): from the return of start until the target has returned. */
 THRACE_API bool thrace_thread_is_alive(thrace_thread *t);
@@ -184,6 +205,8 @@ THRACE_API void thrace_thread_unref(thrace_thread *t);
  * short. Zero, negative and NaN durations return at once.
  */
 THRACE_API void thrace_sleep(double seconds);
+THRACE_API void thrace__sleep_at(double seconds, const thrace__site *site);
+#define thrace_sleep(...) thrace__sleep_at(__VA_ARGS__, THRACE__SITE)
 
 /* ------------------------------------------------------------------------ */
 /* Timer                                                                     */
@@ -230,6 +253,8 @@ THRACE_API void thrace_lock_destroy(thrace_lock *l);
  * THRACE_TIMEOUT_MAX when it would block.
  */
 THRACE_API int thrace_lock_acquire(thrace_lock *l, bool blocking, double timeout);
+THRACE_API int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout, const thrace__site *site);
+#define thrace_lock_acquire(...) thrace__lock_acquire_at(__VA_ARGS__, THRACE__SITE)
 
 /* release(): THRACE_EPERM when unlocked. Any thread may release. */
 THRACE_API int thrace_lock_release(thrace_lock *l);
@@ -260,6 +285,8 @@ THRACE_API void thrace_rlock_destroy(thrace_rlock *r);
  * overflow.
  */
 THRACE_API int thrace_rlock_acquire(thrace_rlock *r, bool blocking, double timeout);
+THRACE_API int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double timeout, const thrace__site *site);
+#define thrace_rlock_acquire(...) thrace__rlock_acquire_at(__VA_ARGS__, THRACE__SITE)
 
 /* release(): depth - 1, unlocked at 0. THRACE_EPERM unless the caller owns it. */
 THRACE_API int thrace_rlock_release(thrace_rlock *r);
@@ -290,6 +317,8 @@ THRACE_API void thrace_cond_destroy(thrace_cond *c);
 
 /* acquire/release: the underlying lock's, with its codes. */
 THRACE_API int thrace_cond_acquire(thrace_cond *c, bool blocking, double timeout);
+THRACE_API int thrace__cond_acquire_at(thrace_cond *c, bool blocking, double timeout, const thrace__site *site);
+#define thrace_cond_acquire(...) thrace__cond_acquire_at(__VA_ARGS__, THRACE__SITE)
 THRACE_API int thrace_cond_release(thrace_cond *c);
 
 /*
@@ -300,6 +329,8 @@ THRACE_API int thrace_cond_release(thrace_cond *c);
  * unlocked), THRACE_EINVAL for NaN, THRACE_ERANGE above THRACE_TIMEOUT_MAX.
  */
 THRACE_API int thrace_cond_wait(thrace_cond *c, double timeout);
+THRACE_API int thrace__cond_wait_at(thrace_cond *c, double timeout, const thrace__site *site);
+#define thrace_cond_wait(...) thrace__cond_wait_at(__VA_ARGS__, THRACE__SITE)
 
 /*
  * wait_for(pred, timeout): waits until pred(arg) is true, with one deadline
@@ -309,6 +340,9 @@ THRACE_API int thrace_cond_wait(thrace_cond *c, double timeout);
  */
 THRACE_API int thrace_cond_wait_for(thrace_cond *c, bool (*pred)(void *), void *arg,
                                     double timeout);
+THRACE_API int thrace__cond_wait_for_at(thrace_cond *c, bool (*pred)(void *), void *arg,
+                                    double timeout, const thrace__site *site);
+#define thrace_cond_wait_for(...) thrace__cond_wait_for_at(__VA_ARGS__, THRACE__SITE)
 
 /*
  * notify(n): wakes the n longest waiting threads (fewer if fewer wait; none
@@ -345,6 +379,8 @@ THRACE_API void thrace_sem_destroy(thrace_sem *s);
  * blocking; THRACE_ERANGE above THRACE_TIMEOUT_MAX when it must wait.
  */
 THRACE_API int thrace_sem_acquire(thrace_sem *s, bool blocking, double timeout);
+THRACE_API int thrace__sem_acquire_at(thrace_sem *s, bool blocking, double timeout, const thrace__site *site);
+#define thrace_sem_acquire(...) thrace__sem_acquire_at(__VA_ARGS__, THRACE__SITE)
 
 /*
  * release(n): value + n, waking up to n waiters. THRACE_EINVAL for n < 1;
@@ -381,6 +417,8 @@ THRACE_API bool thrace_event_is_set(thrace_event *e);
  * THRACE_EINVAL for NaN, THRACE_ERANGE above THRACE_TIMEOUT_MAX when unset.
  */
 THRACE_API int thrace_event_wait(thrace_event *e, double timeout);
+THRACE_API int thrace__event_wait_at(thrace_event *e, double timeout, const thrace__site *site);
+#define thrace_event_wait(...) thrace__event_wait_at(__VA_ARGS__, THRACE__SITE)
 
 /* ------------------------------------------------------------------------ */
 /* Barrier                                                                   */
@@ -392,6 +430,7 @@ typedef struct thrace_barrier {
     unsigned _parties;
     unsigned _count;   /* threads inside wait */
     int _state;        /* filling, draining, resetting or broken */
+    unsigned long _cycle; /* how many times it released its parties */
     double _timeout;   /* default timeout */
     void (*_action)(void *);
     void *_arg;
@@ -416,6 +455,8 @@ THRACE_API void thrace_barrier_destroy(thrace_barrier *b);
  * THRACE_ERANGE above THRACE_TIMEOUT_MAX when it would block.
  */
 THRACE_API int thrace_barrier_wait(thrace_barrier *b, double timeout, unsigned *index);
+THRACE_API int thrace__barrier_wait_at(thrace_barrier *b, double timeout, unsigned *index, const thrace__site *site);
+#define thrace_barrier_wait(...) thrace__barrier_wait_at(__VA_ARGS__, THRACE__SITE)
 
 /* abort(): breaks the barrier; waits fail with THRACE_EBROKEN until reset. */
 THRACE_API void thrace_barrier_abort(thrace_barrier *b);
@@ -517,27 +558,29 @@ THRACE_API int thrace_event_set_name(thrace_event *e, const char *name);
 THRACE_API int thrace_barrier_set_name(thrace_barrier *b, const char *name);
 
 /* `with` support: blocking acquire (never fails) and release. */
-THRACE_API void thrace__with_lock(void *l, bool enter);
-THRACE_API void thrace__with_rlock(void *r, bool enter);
-THRACE_API void thrace__with_cond(void *c, bool enter);
-THRACE_API void thrace__with_sem(void *s, bool enter);
+typedef void (*thrace__with_fn_t)(void *obj, bool enter, const thrace__site *site);
+THRACE_API void thrace__with_lock(void *l, bool enter, const thrace__site *site);
+THRACE_API void thrace__with_rlock(void *r, bool enter, const thrace__site *site);
+THRACE_API void thrace__with_cond(void *c, bool enter, const thrace__site *site);
+THRACE_API void thrace__with_sem(void *s, bool enter, const thrace__site *site);
 
 typedef struct {
     void *_obj;
-    void (*_with)(void *, bool);
+    thrace__with_fn_t _with;
     int _done;
 } thrace__with_guard;
 
-static inline thrace__with_guard thrace__with_begin(void *obj, void (*with)(void *, bool))
+static inline thrace__with_guard thrace__with_begin(void *obj, thrace__with_fn_t with,
+                                                    const thrace__site *site)
 {
     thrace__with_guard g = {obj, with, 0};
-    with(obj, true);
+    with(obj, true, site);
     return g;
 }
 
 static inline void thrace__with_end(thrace__with_guard *g)
 {
-    g->_with(g->_obj, false);
+    g->_with(g->_obj, false, NULL);
 }
 
 #ifdef __cplusplus
@@ -550,10 +593,10 @@ inline int thrace_name(thrace_sem *o, const char *n) { return thrace_sem_set_nam
 inline int thrace_name(thrace_event *o, const char *n) { return thrace_event_set_name(o, n); }
 inline int thrace_name(thrace_barrier *o, const char *n) { return thrace_barrier_set_name(o, n); }
 inline int thrace_name(thrace_thread *o, const char *n) { return thrace_thread_set_name(o, n); }
-inline void (*thrace__with_fn(thrace_lock *))(void *, bool) { return thrace__with_lock; }
-inline void (*thrace__with_fn(thrace_rlock *))(void *, bool) { return thrace__with_rlock; }
-inline void (*thrace__with_fn(thrace_cond *))(void *, bool) { return thrace__with_cond; }
-inline void (*thrace__with_fn(thrace_sem *))(void *, bool) { return thrace__with_sem; }
+inline thrace__with_fn_t thrace__with_fn(thrace_lock *) { return thrace__with_lock; }
+inline thrace__with_fn_t thrace__with_fn(thrace_rlock *) { return thrace__with_rlock; }
+inline thrace__with_fn_t thrace__with_fn(thrace_cond *) { return thrace__with_cond; }
+inline thrace__with_fn_t thrace__with_fn(thrace_sem *) { return thrace__with_sem; }
 #define THRACE__WITH_FN(obj) thrace__with_fn(obj)
 
 #else
@@ -592,7 +635,7 @@ inline void (*thrace__with_fn(thrace_sem *))(void *, bool) { return thrace__with
  */
 #define THRACE_WITH(obj)                                                      \
     for (thrace__with_guard THRACE__GUARD __attribute__((cleanup(thrace__with_end))) = \
-             thrace__with_begin((obj), THRACE__WITH_FN(obj));                 \
+             thrace__with_begin((obj), THRACE__WITH_FN(obj), THRACE__SITE);   \
          !THRACE__GUARD._done; THRACE__GUARD._done = 1)
 
 #endif /* THRACE_H */

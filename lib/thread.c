@@ -9,6 +9,7 @@
 
 #include "deadline.h"
 #include "event.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -38,6 +39,7 @@ thrace_thread *thrace__thread_alloc(int kind, const char *name, const char *pref
     }
     t->refs = 1;
     t->kind = kind;
+    t->trace_id = thrace__trace_new_tid();
     t->daemon = daemon; /* calloc left the events zeroed: unset, no object id */
     return t;
 }
@@ -102,11 +104,15 @@ static void *bootstrap(void *arg)
 {
     thrace_thread *t = arg;
     thrace__thread_set_self(t);
+    thrace__trace_set_tid(t->trace_id);
     __atomic_store_n(&t->ident, (unsigned long)pthread_self(), __ATOMIC_RELAXED);
     __atomic_store_n(&t->native_id, (long)gettid(), __ATOMIC_RELAXED);
+    if (THRACE__ENABLED(thread_start))
+        thrace__trace_announce_thread();
     thrace__event_set(&t->started);
     run(t);
     thrace__local_thread_exit();
+    THRACE__TRACE(thread_exit, t->trace_id);
     thrace__registry_remove(t);
     thrace__event_set(&t->done);
     thrace__thread_set_self(NULL);
@@ -133,6 +139,7 @@ int thrace_thread_start(thrace_thread *t)
                                      __ATOMIC_RELAXED))
         return THRACE_ESTATE;
     thrace__shutdown_arm();
+    t->parent_tid = thrace__trace_tid();
     thrace_thread_ref(t);
     thrace__registry_add(t);
     if (spawn(t) != THRACE_OK) {
@@ -145,7 +152,7 @@ int thrace_thread_start(thrace_thread *t)
     return THRACE_OK;
 }
 
-int thrace_thread_join(thrace_thread *t, double timeout)
+int thrace__thread_join_at(thrace_thread *t, double timeout, const thrace__site *site)
 {
     if (thrace__timeout_check_wait(&timeout) != THRACE_OK)
         return THRACE_EINVAL;
@@ -153,7 +160,17 @@ int thrace_thread_join(thrace_thread *t, double timeout)
         return THRACE_ESTATE;
     if (t == thrace__thread_self())
         return THRACE_EDEADLK;
-    return thrace__event_wait(&t->done, timeout);
+    if (!thrace_event_is_set(&t->done))
+        THRACE__TRACE(join_begin, thrace__trace_tid(), t->trace_id, thrace__trace_site(site),
+                      timeout);
+    int rc = thrace__event_wait(&t->done, timeout);
+    THRACE__TRACE(join_end, thrace__trace_tid(), t->trace_id, thrace__trace_outcome(rc));
+    return rc;
+}
+
+int(thrace_thread_join)(thrace_thread *t, double timeout)
+{
+    return thrace__thread_join_at(t, timeout, NULL);
 }
 
 bool thrace_thread_is_alive(thrace_thread *t)
@@ -183,6 +200,7 @@ int thrace_thread_set_name(thrace_thread *t, const char *name)
     old->next = t->retired;
     t->retired = old;
     thrace__registry_unlock();
+    THRACE__TRACE(thread_rename, thrace__trace_tid(), t->trace_id, copy);
     return THRACE_OK;
 }
 

@@ -31,6 +31,8 @@ struct thrace_thread {
     int kind;
     unsigned long ident;
     long native_id;
+    uint64_t trace_id;   /* the thread's id in traces */
+    uint64_t parent_tid; /* trace id of the thread that started it */
     void (*target)(void *);
     void *arg;
     thrace_event started; /* set by the new thread once it has its ident */

@@ -6,6 +6,7 @@
 #include "deadline.h"
 #include "event.h"
 #include "thread.h"
+#include "trace.h"
 
 #include <errno.h>
 
@@ -30,14 +31,20 @@ void thrace__timer_run(thrace_thread *t)
 {
     double interval = t->interval;
     thrace__timeout_check_wait(&interval); /* negative: fire at once */
+    THRACE__TRACE(timer_scheduled, t->trace_id, interval);
     thrace__event_wait(&t->finished, interval);
-    if (!thrace_event_is_set(&t->finished))
+    if (!thrace_event_is_set(&t->finished)) {
+        THRACE__TRACE(timer_fired, t->trace_id);
         t->target(t->arg);
+    }
     thrace__event_set(&t->finished);
 }
 
 void thrace_timer_cancel(thrace_thread *timer)
 {
-    if (timer->kind == KIND_TIMER)
-        thrace__event_set(&timer->finished);
+    if (timer->kind != KIND_TIMER)
+        return;
+    if (!thrace_event_is_set(&timer->finished))
+        THRACE__TRACE(timer_cancelled, thrace__trace_tid(), timer->trace_id);
+    thrace__event_set(&timer->finished);
 }

@@ -1,0 +1,98 @@
+/*
+ * trace.c - the tracepoint definitions of libthrace and the helpers of
+ * trace.h. With LTTNG_UST_TRACEPOINT_PROBE_DYNAMIC_LINKAGE libthrace links no
+ * liblttng-ust: the probes arrive with libthrace-tp.so (preloaded by
+ * `thrace record`); until then every tracepoint is one untaken branch.
+ * Owns the thread id counter and each thread's id and announced flag.
+ */
+#define LTTNG_UST_TRACEPOINT_DEFINE
+#define LTTNG_UST_TRACEPOINT_PROBE_DYNAMIC_LINKAGE
+#include "trace.h"
+
+#include "object.h"
+#include "thread.h"
+
+#include <unistd.h>
+
+__thread bool thrace__trace_announced;
+static __thread uint64_t trace_tid;
+static uint64_t last_tid = 1; /* 1 is the main thread */
+
+uint64_t thrace__trace_new_tid(void)
+{
+    return __atomic_add_fetch(&last_tid, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t thrace__trace_tid(void)
+{
+    if (THRACE__UNLIKELY(trace_tid == 0))
+        trace_tid = thrace__trace_new_tid();
+    return trace_tid;
+}
+
+void thrace__trace_set_tid(uint64_t id)
+{
+    trace_tid = id;
+    thrace__trace_announced = false;
+}
+
+static int thread_kind_of(const thrace_thread *t)
+{
+    switch (t->kind) {
+    case KIND_TIMER: return TT_TIMER;
+    case KIND_MAIN: return TT_MAIN;
+    case KIND_DUMMY: return TT_DUMMY;
+    default: return TT_THREAD;
+    }
+}
+
+void thrace__trace_announce_thread(void)
+{
+    thrace__trace_announced = true;
+    thrace_thread *self = thrace__thread_self();
+    lttng_ust_tracepoint(thrace, thread_start, thrace__trace_tid(), self ? self->parent_tid : 0,
+                         self ? thread_kind_of(self) : TT_FOREIGN,
+                         self ? thrace_thread_is_daemon(self) : 1, (int64_t)gettid(),
+                         self ? thrace_thread_name(self) : "");
+}
+
+uint64_t thrace__trace_obj(thrace__obj *o, int kind)
+{
+    uint64_t id = __atomic_load_n(&o->_id, __ATOMIC_RELAXED);
+    if (THRACE__LIKELY(id != 0))
+        return id;
+    /* A statically initialised object: first use. Two first uses may both
+     * announce it; the collector keeps one. */
+    id = thrace__object_id(o);
+    THRACE__TRACE(object_create, thrace__trace_tid(), id, kind, 0, "");
+    return id;
+}
+
+uint64_t thrace__trace_site(const thrace__site *site)
+{
+    if (!site)
+        return 0;
+    thrace__site *writable = (thrace__site *)site; /* the flag is ours */
+    if (THRACE__ENABLED(callsite) && !__atomic_exchange_n(&writable->_described, 1, __ATOMIC_RELAXED))
+        lttng_ust_do_tracepoint(thrace, callsite, (uint64_t)(uintptr_t)site, site->file, site->line,
+                                site->func);
+    return (uint64_t)(uintptr_t)site;
+}
+
+int thrace__trace_outcome(int code)
+{
+    switch (code) {
+    case THRACE_OK: return TO_OK;
+    case THRACE_TIMEOUT: return TO_TIMEOUT;
+    case THRACE_EBROKEN: return TO_BROKEN;
+    default: return TO_ERROR;
+    }
+}
+
+uint64_t thrace__trace_ns_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t ns = (int64_t)(now.tv_sec - start->tv_sec) * 1000000000 + (now.tv_nsec - start->tv_nsec);
+    return ns > 0 ? (uint64_t)ns : 0;
+}

@@ -1,0 +1,75 @@
+/*
+ * trace.h - how libthrace emits its LTTng-UST events (tracer/thrace_tp.h).
+ *
+ * Tracing happens at the public boundary only: internal objects (a
+ * semaphore's lock word, a thread's done event) emit nothing. THRACE__TRACE
+ * costs one load and one branch when tracing is off; its arguments, ids and
+ * sequence numbers included, are evaluated only when the event is enabled.
+ * A thread announces itself (thread_start) before its first event; a call
+ * site is described (callsite) before its first use in a trace.
+ */
+#ifndef THRACE_TRACE_H
+#define THRACE_TRACE_H
+
+#include "internal.h"
+
+#include <time.h>
+
+#include "thrace_tp.h"
+
+/* Object kinds and outcomes, as thrace_tp.h's enumerations number them. */
+enum { TK_LOCK = 1, TK_RLOCK, TK_COND, TK_SEM, TK_BSEM, TK_EVENT, TK_BARRIER };
+enum { TO_OK, TO_TIMEOUT, TO_WOULD_BLOCK, TO_BROKEN, TO_ERROR };
+/* Thread kinds in thread_start events. */
+enum { TT_THREAD, TT_TIMER, TT_MAIN, TT_DUMMY, TT_FOREIGN };
+
+#define THRACE__ENABLED(event) lttng_ust_tracepoint_enabled(thrace, event)
+
+#define THRACE__TRACE(event, ...)                                             \
+    do {                                                                      \
+        if (THRACE__ENABLED(event)) {                                         \
+            thrace__trace_announce();                                         \
+            lttng_ust_do_tracepoint(thrace, event, __VA_ARGS__);              \
+        }                                                                     \
+    } while (0)
+
+extern __thread bool thrace__trace_announced;
+
+/* Emits thread_start for the calling thread. */
+void thrace__trace_announce_thread(void);
+
+static inline void thrace__trace_announce(void)
+{
+    if (THRACE__UNLIKELY(!thrace__trace_announced))
+        thrace__trace_announce_thread();
+}
+
+/* The calling thread's thrace id (a foreign thread gets one on first use). */
+uint64_t thrace__trace_tid(void);
+/* Makes id the calling thread's (thread start), to be announced again. */
+void thrace__trace_set_tid(uint64_t id);
+/* A fresh thread id (the main thread's is 1). */
+uint64_t thrace__trace_new_tid(void);
+
+/* The object's id; a statically initialised object is announced now. */
+uint64_t thrace__trace_obj(thrace__obj *o, int kind);
+/* The object's next event sequence number. */
+static inline uint64_t thrace__trace_seq(thrace__obj *o)
+{
+    return __atomic_add_fetch(&o->_seq, 1, __ATOMIC_RELAXED);
+}
+/* The site's id, describing it in the trace the first time. */
+uint64_t thrace__trace_site(const thrace__site *site);
+/* A thrace result code as an outcome. */
+int thrace__trace_outcome(int code);
+/* The time since start (read by thrace__trace_clock) in nanoseconds. */
+uint64_t thrace__trace_ns_since(const struct timespec *start);
+
+/* Reads the clock only when `event` is enabled: costly arguments stay off. */
+#define THRACE__CLOCK_IF(event, start)                                        \
+    do {                                                                      \
+        if (THRACE__ENABLED(event))                                           \
+            clock_gettime(CLOCK_MONOTONIC, (start));                          \
+    } while (0)
+
+#endif
