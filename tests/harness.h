@@ -4,8 +4,10 @@
  * Output: "ok N - name" or "not ok N - name" per case, then
  * "N passed, N failed"; the exit status is 1 when any case failed.
  *
- * Run one case with `./test_x name`. THRACE_TEST_TIMEOUT (seconds, default
- * 30) bounds each case. Assertions print both values and stop the case.
+ * Run one case with `./test_x name`; with THRACE_TEST_IN_PROCESS=1 as well,
+ * that case runs in the process itself, with no fork (for tracers that must
+ * see one process). THRACE_TEST_TIMEOUT (seconds, default 30) bounds each
+ * case. Assertions print both values and stop the case.
  */
 #ifndef THRACE_HARNESS_H
 #define THRACE_HARNESS_H

@@ -1,0 +1,105 @@
+"""Record a program under a real LTTng session and read its trace back with
+libbabeltrace2 (python3-bt2): the machinery of the trace tests.
+
+A Session is created, configured with a blocking channel (nothing lost) that
+enables thrace:* with the vtid and vpid contexts, started, and destroyed once
+the program has run with the probe provider preloaded.
+"""
+import os
+import shutil
+import subprocess
+
+import bt2
+
+LTTNG = ["lttng", "--no-sessiond"]
+
+
+def lttng(*args):
+    subprocess.run(LTTNG + list(args), check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.PIPE)
+
+
+class Recording:
+    """What a traced run left: its events (dicts) and its exit status."""
+
+    def __init__(self, events, returncode, discarded):
+        self.events = events
+        self.returncode = returncode
+        self.discarded = discarded
+
+    def named(self, name):
+        return [e for e in self.events if e["name"] == name]
+
+    def object_id(self, name):
+        """The id of the object that thrace_name called `name`."""
+        ids = {e["obj"] for e in self.named("object_name") if e["name_"] == name}
+        assert len(ids) == 1, f"object {name!r}: {ids}"
+        return ids.pop()
+
+    def on_object(self, obj, names=None):
+        """The events about object `obj`, in its sequence order."""
+        evs = [e for e in self.events if e.get("obj") == obj and "seq" in e]
+        if names:
+            evs = [e for e in evs if e["name"] in names]
+        return sorted(evs, key=lambda e: e["seq"])
+
+    def callsite(self, site):
+        for e in self.named("callsite"):
+            if e["site"] == site:
+                return e
+        raise AssertionError(f"no callsite event for site {site:#x}")
+
+
+def _value(field):
+    if hasattr(field, "labels"):  # an enumeration: its label
+        return field.labels[0] if field.labels else int(field)
+    if isinstance(field, bt2._StringFieldConst):
+        return str(field)
+    if isinstance(field, bt2._RealFieldConst):
+        return float(field)
+    return int(field)
+
+
+def read_trace(path):
+    """Every event of the CTF trace at `path`, in time order, and the number
+    of events LTTng reported as discarded."""
+    events, discarded = [], 0
+    for msg in bt2.TraceCollectionMessageIterator(path):
+        if isinstance(msg, bt2._DiscardedEventsMessageConst):
+            discarded += msg.count or 1
+            continue
+        if not isinstance(msg, bt2._EventMessageConst):
+            continue
+        ev = msg.event
+        e = {"name": ev.name.split(":", 1)[1],
+             "ts": msg.default_clock_snapshot.ns_from_origin}
+        for key, field in ev.common_context_field.items():
+            e[key] = _value(field)
+        for key, field in ev.payload_field.items():
+            # "name" is taken by the event's own name.
+            e["name_" if key == "name" else key] = _value(field)
+        events.append(e)
+    return events, discarded
+
+
+def record(command, workdir, label, probe, env=None):
+    """Runs `command` in a fresh session; returns a Recording."""
+    session = f"thrace-test-{label}-{os.getpid()}"
+    output = os.path.join(workdir, session)
+    shutil.rmtree(output, ignore_errors=True)
+    lttng("create", session, f"--output={output}")
+    try:
+        lttng("enable-channel", "-u", "-s", session, "--blocking-timeout=inf",
+              "--subbuf-size=1M", "--num-subbuf=8", "chan")
+        lttng("enable-event", "-u", "-s", session, "-c", "chan", "thrace:*")
+        lttng("add-context", "-u", "-s", session, "-c", "chan", "-t", "vtid", "-t", "vpid")
+        lttng("start", session)
+        run_env = dict(os.environ, LD_PRELOAD=probe, LTTNG_UST_ALLOW_BLOCKING="1")
+        run_env.update(env or {})
+        proc = subprocess.run(command, env=run_env, timeout=120)
+        lttng("stop", session)
+    finally:
+        lttng("destroy", session)
+    events, discarded = read_trace(output)
+    shutil.rmtree(output, ignore_errors=True)
+    return Recording(events, proc.returncode, discarded)
