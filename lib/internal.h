@@ -19,6 +19,12 @@ __attribute__((noreturn, cold)) void thrace__die(const char *what, int err);
             thrace__die(#call, thrace__rc);                                   \
     } while (0)
 
+/*
+ * Thread-local state of libthrace: initial-exec, so that reaching it from the
+ * shared library is one %fs-relative load, not a call to __tls_get_addr.
+ */
+#define THRACE__TLS __thread __attribute__((tls_model("initial-exec")))
+
 #define THRACE__LIKELY(x) __builtin_expect(!!(x), 1)
 #define THRACE__UNLIKELY(x) __builtin_expect(!!(x), 0)
 

@@ -26,7 +26,7 @@ typedef struct instance {
 } instance;
 
 static pthread_mutex_t locals_mutex = PTHREAD_MUTEX_INITIALIZER;
-static __thread link *thread_instances;
+static THRACE__TLS link *thread_instances;
 
 static void locals_lock(void)
 {

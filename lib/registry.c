@@ -23,7 +23,7 @@ static thrace_thread main_thread;
 static thrace_thread *main_handle = &main_thread; /* the forking thread, after a fork */
 static thrace_thread live = {.prev = &live, .next = &live}; /* list head */
 static size_t live_count;
-static __thread thrace_thread *self;
+static THRACE__TLS thrace_thread *self;
 static pthread_key_t dummy_key;
 
 void thrace__registry_lock(void)

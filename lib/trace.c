@@ -14,8 +14,8 @@
 
 #include <unistd.h>
 
-__thread bool thrace__trace_announced;
-static __thread uint64_t trace_tid;
+THRACE__TLS bool thrace__trace_announced;
+static THRACE__TLS uint64_t trace_tid;
 static uint64_t last_tid = 1; /* 1 is the main thread */
 
 uint64_t thrace__trace_new_tid(void)
@@ -73,7 +73,9 @@ uint64_t thrace__trace_site(const thrace__site *site)
     if (!site)
         return 0;
     thrace__site *writable = (thrace__site *)site; /* the flag is ours */
-    if (THRACE__ENABLED(callsite) && !__atomic_exchange_n(&writable->_described, 1, __ATOMIC_RELAXED))
+    /* A plain load first: an exchange on every event would bounce the line. */
+    if (THRACE__UNLIKELY(!__atomic_load_n(&writable->_described, __ATOMIC_RELAXED)) &&
+        THRACE__ENABLED(callsite) && !__atomic_exchange_n(&writable->_described, 1, __ATOMIC_RELAXED))
         lttng_ust_do_tracepoint(thrace, callsite, (uint64_t)(uintptr_t)site, site->file, site->line,
                                 site->func);
     return (uint64_t)(uintptr_t)site;

@@ -33,7 +33,7 @@ enum { TT_THREAD, TT_TIMER, TT_MAIN, TT_DUMMY, TT_FOREIGN };
         }                                                                     \
     } while (0)
 
-extern __thread bool thrace__trace_announced;
+extern THRACE__TLS bool thrace__trace_announced;
 
 /* Emits thread_start for the calling thread. */
 void thrace__trace_announce_thread(void);
