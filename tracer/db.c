@@ -1,0 +1,87 @@
+/*
+ * db.c - opening the thrace database and creating its schema (schema.sql,
+ * embedded at build time). Writers use WAL, so that readers (the viewer)
+ * never wait for an ingest.
+ */
+#include "db.h"
+
+#include "schema_sql.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum { SCHEMA_VERSION = 1 };
+
+bool db_exec(sqlite3 *db, const char *sql, const char **err)
+{
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+        return true;
+    *err = sqlite3_errmsg(db);
+    return false;
+}
+
+static int user_version(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int version = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return version;
+}
+
+/* Copies sqlite's message before its connection closes. */
+static const char *kept(const char *message)
+{
+    static char copy[256];
+    snprintf(copy, sizeof copy, "%s", message);
+    return copy;
+}
+
+/* Creates the schema in a new database; checks an existing one's version. */
+static bool ensure_schema(sqlite3 *db, bool writable, const char **err)
+{
+    int version = user_version(db);
+    if (version < 0) {
+        *err = "not a database (or a damaged one)";
+        return false;
+    }
+    if (version == SCHEMA_VERSION)
+        return true;
+    if (version != 0) {
+        *err = "made by another version of thrace";
+        return false;
+    }
+    if (!writable) {
+        *err = "not a thrace database";
+        return false;
+    }
+    return db_exec(db, "PRAGMA journal_mode=WAL", err) && db_exec(db, "BEGIN", err) &&
+           db_exec(db, schema_sql, err) && db_exec(db, "PRAGMA user_version=1", err) &&
+           db_exec(db, "COMMIT", err);
+}
+
+sqlite3 *db_open(const char *path, bool writable, const char **err)
+{
+    sqlite3 *db = NULL;
+    int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+        *err = db ? kept(sqlite3_errmsg(db)) : "out of memory";
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    if (!ensure_schema(db, writable, err) || !db_exec(db, "PRAGMA foreign_keys=ON", err)) {
+        *err = kept(*err);
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+void db_close(sqlite3 *db)
+{
+    sqlite3_close(db);
+}

@@ -1,0 +1,25 @@
+/*
+ * db.h - the thrace database (schema.sql): opening it, its schema, and
+ * transactions. Every command reads or writes through here.
+ */
+#ifndef THRACE_DB_H
+#define THRACE_DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+/*
+ * Opens path. Writable: creates the file and the schema if needed (WAL,
+ * foreign keys on). Read-only: the file must exist and hold a thrace
+ * schema. NULL on failure, with a one-line reason in *err (static string or
+ * sqlite's message; valid until the next call).
+ */
+sqlite3 *db_open(const char *path, bool writable, const char **err);
+
+/* Closes it (NULL is ignored). */
+void db_close(sqlite3 *db);
+
+/* Runs sql (no rows); false with the reason in *err. */
+bool db_exec(sqlite3 *db, const char *sql, const char **err);
+
+#endif

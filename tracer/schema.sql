@@ -1,0 +1,137 @@
+-- schema.sql - the thrace database (version 1): what `thrace ingest` and
+-- `thrace record` store, and what `thrace log`, `stats`, `serve`, ... read.
+-- Plain SQLite: `sqlite3 thrace.db` answers any query on it.
+--
+-- Times are nanoseconds since the Unix epoch (LTTng's clock); durations are
+-- nanoseconds. Each CTF trace is stored in one transaction, keyed by its
+-- UUID, so ingesting a trace twice adds nothing. Thread and object ids in
+-- the traces (`tid`, `obj`) are per process; the tables' own `id` columns
+-- are unique across the database and are what the other tables refer to.
+
+CREATE TABLE IF NOT EXISTS traces (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL UNIQUE,      -- the CTF trace's UUID
+    path        TEXT NOT NULL,             -- the directory it was read from
+    hostname    TEXT,                      -- from the trace's environment
+    begin_ns    INTEGER,                   -- first event
+    end_ns      INTEGER,                   -- last event
+    events      INTEGER NOT NULL DEFAULT 0,
+    discarded   INTEGER NOT NULL DEFAULT 0, -- events LTTng reported lost
+    ingested_at TEXT NOT NULL              -- UTC, ISO 8601
+);
+
+-- Where LTTng lost events: one row per discarded-events notice.
+CREATE TABLE IF NOT EXISTS discards (
+    trace_id INTEGER NOT NULL REFERENCES traces(id),
+    begin_ns INTEGER,                      -- the range they were lost in (NULL if unknown)
+    end_ns   INTEGER,
+    count    INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS processes (
+    id       INTEGER PRIMARY KEY,
+    trace_id INTEGER NOT NULL REFERENCES traces(id),
+    pid      INTEGER NOT NULL,             -- the vpid context
+    name     TEXT,                         -- the procname context, when recorded
+    begin_ns INTEGER,
+    end_ns   INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS threads (
+    id         INTEGER PRIMARY KEY,
+    process_id INTEGER NOT NULL REFERENCES processes(id),
+    tid        INTEGER NOT NULL,           -- thrace's id: 1 is the main thread
+    native_id  INTEGER,                    -- the kernel's thread id
+    name       TEXT NOT NULL,              -- its last name (thread_names has them all)
+    kind       TEXT NOT NULL,              -- thread, timer, main, dummy, foreign
+    daemon     INTEGER NOT NULL DEFAULT 0,
+    parent_tid INTEGER,                    -- thrace id of the thread that started it
+    begin_ns   INTEGER,
+    end_ns     INTEGER,                    -- NULL: still running when the trace ended
+    UNIQUE (process_id, tid)
+);
+
+-- Names over time: the first name at begin_ns, then every rename.
+CREATE TABLE IF NOT EXISTS thread_names (
+    thread_id INTEGER NOT NULL REFERENCES threads(id),
+    ts        INTEGER NOT NULL,
+    name      TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS objects (
+    id         INTEGER PRIMARY KEY,
+    process_id INTEGER NOT NULL REFERENCES processes(id),
+    obj        INTEGER NOT NULL,           -- thrace's object serial
+    kind       TEXT NOT NULL,              -- lock, rlock, condition, semaphore,
+                                           -- bounded_semaphore, event, barrier
+    name       TEXT NOT NULL,              -- the name given, else Lock-1, Condition-2, ...
+    param      INTEGER,                    -- a semaphore's value, a barrier's parties,
+                                           -- a condition's lock (objects.id)
+    created_ns INTEGER,
+    UNIQUE (process_id, obj)
+);
+
+CREATE TABLE IF NOT EXISTS callsites (
+    id         INTEGER PRIMARY KEY,
+    process_id INTEGER NOT NULL REFERENCES processes(id),
+    site       INTEGER NOT NULL,           -- the id events carry (an address)
+    file       TEXT NOT NULL,
+    line       INTEGER NOT NULL,
+    func       TEXT NOT NULL,
+    UNIQUE (process_id, site)
+);
+
+-- Every event, as traced. Columns hold what most events carry; `detail`
+-- holds the rest as JSON (timeout, interval, requested, cycle, text, ...).
+CREATE TABLE IF NOT EXISTS events (
+    id        INTEGER PRIMARY KEY,         -- time order within a trace
+    thread_id INTEGER NOT NULL REFERENCES threads(id),
+    ts        INTEGER NOT NULL,
+    name      TEXT NOT NULL,               -- the event's name without "thrace:"
+    object_id INTEGER REFERENCES objects(id),
+    seq       INTEGER,                     -- the object's event sequence number
+    outcome   TEXT,                        -- ok, timeout, would_block, broken, error
+    value     INTEGER,                     -- depth, semaphore value, barrier index, woken, level
+    waited_ns INTEGER,
+    site_id   INTEGER REFERENCES callsites(id),
+    peer      INTEGER,                     -- joined, renamed or cancelled thread (threads.id),
+                                           -- or the seq of the notify or set that woke a wait
+    detail    TEXT                         -- JSON object of the other fields
+);
+CREATE INDEX IF NOT EXISTS events_by_thread ON events(thread_id, ts);
+CREATE INDEX IF NOT EXISTS events_by_object ON events(object_id, seq);
+
+-- The log lines, as the guide prints them: `(threadName) text`.
+CREATE TABLE IF NOT EXISTS logs (
+    id        INTEGER PRIMARY KEY,
+    thread_id INTEGER NOT NULL REFERENCES threads(id),
+    ts        INTEGER NOT NULL,
+    level     INTEGER NOT NULL,
+    text      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS logs_by_time ON logs(ts);
+
+-- What each thread was doing when. `running` spans the thread's life;
+-- the other states lie on top of it: waiting (for a lock or a semaphore),
+-- holding (a lock, rlock or semaphore unit; these may overlap), sleeping,
+-- joining, barrier, condition, event. An interval that had not ended when
+-- the trace did ends at the trace's end with outcome 'unfinished'.
+--
+-- Index: intervals are binned by length. `level` is the smallest L with
+-- end_ns - begin_ns < 2^L, so an interval overlapping [w0, w1] of level L
+-- begins in [w0 - 2^L, w1]: one bounded index range per level, whatever the
+-- trace's length (see tracer/README.md for the query and the measurements).
+CREATE TABLE IF NOT EXISTS intervals (
+    id             INTEGER PRIMARY KEY,
+    thread_id      INTEGER NOT NULL REFERENCES threads(id),
+    state          TEXT NOT NULL,
+    object_id      INTEGER REFERENCES objects(id),
+    peer_thread_id INTEGER REFERENCES threads(id), -- joining: the joined thread
+    begin_ns       INTEGER NOT NULL,
+    end_ns         INTEGER NOT NULL,
+    level          INTEGER NOT NULL,
+    outcome        TEXT,                  -- how it ended (ok, timeout, broken, unfinished, ...)
+    site_id        INTEGER REFERENCES callsites(id)
+);
+CREATE INDEX IF NOT EXISTS intervals_by_window ON intervals(thread_id, level, begin_ns);
+CREATE INDEX IF NOT EXISTS intervals_by_object ON intervals(object_id, begin_ns);

@@ -1,0 +1,50 @@
+/*
+ * thrace.c - the `thrace` command: finds the subcommand and runs it.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* WEAK_WHILE_BUILDING: commands land one by one (removed once all exist). */
+int record_main(int argc, char **argv) __attribute__((weak));
+int ingest_main(int argc, char **argv) __attribute__((weak));
+int log_main(int argc, char **argv) __attribute__((weak));
+int stats_main(int argc, char **argv) __attribute__((weak));
+
+static const cli_command commands[] = {
+    {"record", "run a program under LTTng and store its trace", record_main},
+    {"ingest", "store existing CTF traces", ingest_main},
+    {"log", "print a trace as the guide's logs", log_main},
+    {"stats", "per-lock and per-thread contention", stats_main},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: thrace COMMAND [ARGS]\n\nCommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'thrace COMMAND --help' describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("thrace %s\n", THRACE_VERSION);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0 && commands[i].run)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "thrace: '%s' is not a command.\n", argv[1]);
+    usage(stderr);
+    return CLI_USAGE;
+}
