@@ -83,6 +83,8 @@ static void emit(thrace__log_record *rec)
     char *line = configured ? thrace__log_format_render(configured, rec, &len) : NULL;
     if (line)
         write_all(line, len);
+    /* Under the lock: the trace orders log lines as stderr shows them. */
+    THRACE__TRACE(log, thrace__trace_tid(), rec->level, rec->message);
     log_unlock();
     free(line);
 }
@@ -106,7 +108,6 @@ static void log_va(int level, const char *file, int line, const char *func, cons
         .thread_ident = self ? thrace_thread_ident(self) : (unsigned long)pthread_self(),
     };
     emit(&rec);
-    THRACE__TRACE(log, thrace__trace_tid(), level, message);
     free(message);
 }
 

@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS thread_names (
     ts        INTEGER NOT NULL,
     name      TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS thread_names_by_thread ON thread_names(thread_id, ts);
 
 CREATE TABLE IF NOT EXISTS objects (
     id         INTEGER PRIMARY KEY,

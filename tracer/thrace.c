@@ -2,6 +2,7 @@
  * thrace.c - the `thrace` command: finds the subcommand and runs it.
  */
 #include "cli.h"
+#include "commands.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,0 +1,176 @@
+/*
+ * logline.c - events told as the guide's log lines (see logline.h). Pure
+ * formatting: no state, no I/O.
+ */
+#include "logline.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *logline_duration(int64_t ns, char *buf, size_t size)
+{
+    if (ns < 1000)
+        snprintf(buf, size, "%lld ns", (long long)ns);
+    else if (ns < 1000000)
+        snprintf(buf, size, "%.1f us", (double)ns / 1e3);
+    else if (ns < 1000000000)
+        snprintf(buf, size, "%.2f ms", (double)ns / 1e6);
+    else
+        snprintf(buf, size, "%.2f s", (double)ns / 1e9);
+    return buf;
+}
+
+void logline_thread_prefix(const char *thread, char *buf, size_t size)
+{
+    size_t chars = 0;
+    for (const char *p = thread; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    int pad = chars < 10 ? (int)(10 - chars) : 0;
+    snprintf(buf, size, "(%s%*s) ", thread, pad, "");
+}
+
+/* " at file.c:42 in func()" for an event with a call site, else "". */
+static const char *site_of(const logline_event *e, char *buf, size_t size)
+{
+    if (!e->file)
+        return "";
+    const char *slash = strrchr(e->file, '/');
+    snprintf(buf, size, " at %s:%d in %s()", slash ? slash + 1 : e->file, e->line, e->func);
+    return buf;
+}
+
+/* " after waiting 1.2 ms" when the caller waited, else "". */
+static const char *after_waiting(const logline_event *e, char *buf, size_t size)
+{
+    char d[32];
+    if (e->waited_ns <= 0)
+        return "";
+    snprintf(buf, size, " after waiting %s", logline_duration(e->waited_ns, d, sizeof d));
+    return buf;
+}
+
+static bool is(const char *a, const char *b)
+{
+    return a && strcmp(a, b) == 0;
+}
+
+static void describe_acquire_end(const logline_event *e, char *buf, size_t size)
+{
+    char w[64], site[256];
+    const char *waited = after_waiting(e, w, sizeof w);
+    if (is(e->outcome, "would_block"))
+        snprintf(buf, size, "did not acquire %s: held elsewhere", e->object);
+    else if (!is(e->outcome, "ok"))
+        snprintf(buf, size, "gave up on %s%s", e->object, waited);
+    else if (is(e->kind, "rlock") && e->value > 1)
+        snprintf(buf, size, "acquired %s again, depth %lld", e->object, (long long)e->value);
+    else if (is(e->kind, "semaphore") || is(e->kind, "bounded_semaphore"))
+        snprintf(buf, size, "acquired %s%s, value now %lld", e->object, waited,
+                 (long long)e->value);
+    else
+        snprintf(buf, size, "acquired %s%s%s", e->object, waited, site_of(e, site, sizeof site));
+}
+
+static void describe_release(const logline_event *e, char *buf, size_t size)
+{
+    if (is(e->kind, "rlock") && e->value > 0)
+        snprintf(buf, size, "released %s, depth %lld left", e->object, (long long)e->value);
+    else if (is(e->kind, "semaphore") || is(e->kind, "bounded_semaphore"))
+        snprintf(buf, size, "released %s, value now %lld", e->object, (long long)e->value);
+    else
+        snprintf(buf, size, "released %s", e->object);
+}
+
+/* The end of a wait on a condition, an event or a barrier. */
+static void describe_wait_end(const logline_event *e, const char *what, char *buf, size_t size)
+{
+    char d[32];
+    const char *took = logline_duration(e->waited_ns, d, sizeof d);
+    if (is(e->outcome, "ok") && is(e->name, "barrier_wait_end"))
+        snprintf(buf, size, "passed %s as %lld after %s", e->object, (long long)e->value, took);
+    else if (is(e->outcome, "ok"))
+        snprintf(buf, size, "%s %s after %s", what, e->object, took);
+    else if (is(e->outcome, "broken"))
+        snprintf(buf, size, "%s broke after %s", e->object, took);
+    else
+        snprintf(buf, size, "timed out on %s after %s", e->object, took);
+}
+
+static void describe_wait_begin(const logline_event *e, const char *what, char *buf, size_t size)
+{
+    char site[256];
+    snprintf(buf, size, "%s %s%s", what, e->object, site_of(e, site, sizeof site));
+}
+
+static void describe_notify(const logline_event *e, char *buf, size_t size)
+{
+    if (e->requested < 0)
+        snprintf(buf, size, "notified all on %s, woke %lld", e->object, (long long)e->value);
+    else
+        snprintf(buf, size, "notified %s, woke %lld of %lld", e->object, (long long)e->value,
+                 (long long)e->requested);
+}
+
+const char *logline_describe(const logline_event *e, char *buf, size_t size)
+{
+    const char *n = e->name;
+    char d[32], site[256];
+    buf[0] = '\0';
+    if (is(n, "log"))
+        snprintf(buf, size, "%s", e->text ? e->text : "");
+    else if (is(n, "thread_start"))
+        snprintf(buf, size, "started");
+    else if (is(n, "thread_exit"))
+        snprintf(buf, size, "exited");
+    else if (is(n, "thread_rename"))
+        snprintf(buf, size, "renamed to %s", e->text ? e->text : "?");
+    else if (is(n, "join_begin"))
+        snprintf(buf, size, "joining %s%s", e->peer, site_of(e, site, sizeof site));
+    else if (is(n, "join_end"))
+        snprintf(buf, size, is(e->outcome, "ok") ? "joined %s" : "stopped waiting for %s",
+                 e->peer);
+    else if (is(n, "object_create"))
+        snprintf(buf, size, "created %s", e->object);
+    else if (is(n, "acquire_begin"))
+        describe_wait_begin(e, "waiting for", buf, size);
+    else if (is(n, "acquire_end"))
+        describe_acquire_end(e, buf, size);
+    else if (is(n, "release"))
+        describe_release(e, buf, size);
+    else if (is(n, "cond_wait_begin"))
+        describe_wait_begin(e, "waiting on", buf, size);
+    else if (is(n, "cond_wait_end"))
+        describe_wait_end(e, "notified on", buf, size);
+    else if (is(n, "cond_notify"))
+        describe_notify(e, buf, size);
+    else if (is(n, "event_set"))
+        snprintf(buf, size, "set %s, woke %lld", e->object, (long long)e->value);
+    else if (is(n, "event_clear"))
+        snprintf(buf, size, "cleared %s", e->object);
+    else if (is(n, "event_wait_begin"))
+        describe_wait_begin(e, "waiting for", buf, size);
+    else if (is(n, "event_wait_end"))
+        describe_wait_end(e, "saw", buf, size);
+    else if (is(n, "barrier_wait_begin"))
+        describe_wait_begin(e, "waiting at", buf, size);
+    else if (is(n, "barrier_wait_end"))
+        describe_wait_end(e, "passed", buf, size);
+    else if (is(n, "barrier_abort"))
+        snprintf(buf, size, "aborted %s", e->object);
+    else if (is(n, "barrier_reset"))
+        snprintf(buf, size, "reset %s", e->object);
+    else if (is(n, "timer_scheduled") && e->seconds < 0)
+        snprintf(buf, size, "timer waiting until cancelled");
+    else if (is(n, "timer_scheduled"))
+        snprintf(buf, size, "timer waiting %.2f s", e->seconds);
+    else if (is(n, "timer_fired"))
+        snprintf(buf, size, "timer fired");
+    else if (is(n, "timer_cancelled"))
+        snprintf(buf, size, "cancelled timer %s", e->peer);
+    else if (is(n, "sleep_begin"))
+        snprintf(buf, size, "sleeping %s", logline_duration((int64_t)(e->seconds * 1e9), d, sizeof d));
+    else if (is(n, "sleep_end"))
+        snprintf(buf, size, "woke up");
+    return buf;
+}

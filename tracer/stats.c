@@ -1,0 +1,125 @@
+/*
+ * stats.c - `thrace stats FILE.db`: contention per object and per thread.
+ * For each lock, rlock and semaphore: acquisitions, the share that had to
+ * wait, total and longest wait, total and longest hold; the same per thread
+ * over every object it took; and the events LTTng lost, whenever any were.
+ * Waits and holds come from the intervals table, so a wait that never ended
+ * counts until the end of the trace.
+ */
+#include "cli.h"
+#include "commands.h"
+#include "db.h"
+#include "logline.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: thrace stats FILE.db\n"
+    "\n"
+    "Per lock, rlock and semaphore, and per thread: acquisitions, the share that\n"
+    "had to wait (contended), total and longest wait, total and longest hold.\n";
+
+/* One row per object (or thread): name, kind, then the six figures. */
+static const char objects_query[] =
+    "SELECT o.name, o.kind,"
+    "  (SELECT COUNT(*) FROM events e WHERE e.object_id = o.id AND e.name = 'acquire_end'"
+    "     AND e.outcome = 'ok'),"
+    "  (SELECT COUNT(*) FROM events e WHERE e.object_id = o.id AND e.name = 'acquire_begin'),"
+    "  (SELECT COALESCE(SUM(end_ns - begin_ns), 0) FROM intervals i WHERE i.object_id = o.id"
+    "     AND i.state = 'waiting'),"
+    "  (SELECT COALESCE(MAX(end_ns - begin_ns), 0) FROM intervals i WHERE i.object_id = o.id"
+    "     AND i.state = 'waiting'),"
+    "  (SELECT COALESCE(SUM(end_ns - begin_ns), 0) FROM intervals i WHERE i.object_id = o.id"
+    "     AND i.state = 'holding'),"
+    "  (SELECT COALESCE(MAX(end_ns - begin_ns), 0) FROM intervals i WHERE i.object_id = o.id"
+    "     AND i.state = 'holding')"
+    " FROM objects o WHERE o.kind IN ('lock', 'rlock', 'semaphore', 'bounded_semaphore')"
+    " ORDER BY 5 DESC, o.id";
+
+static const char threads_query[] =
+    "SELECT t.name, t.kind,"
+    "  (SELECT COUNT(*) FROM events e WHERE e.thread_id = t.id AND e.name = 'acquire_end'"
+    "     AND e.outcome = 'ok'),"
+    "  (SELECT COUNT(*) FROM events e WHERE e.thread_id = t.id AND e.name = 'acquire_begin'),"
+    "  (SELECT COALESCE(SUM(end_ns - begin_ns), 0) FROM intervals i WHERE i.thread_id = t.id"
+    "     AND i.state = 'waiting'),"
+    "  (SELECT COALESCE(MAX(end_ns - begin_ns), 0) FROM intervals i WHERE i.thread_id = t.id"
+    "     AND i.state = 'waiting'),"
+    "  (SELECT COALESCE(SUM(end_ns - begin_ns), 0) FROM intervals i WHERE i.thread_id = t.id"
+    "     AND i.state = 'holding'),"
+    "  (SELECT COALESCE(MAX(end_ns - begin_ns), 0) FROM intervals i WHERE i.thread_id = t.id"
+    "     AND i.state = 'holding')"
+    " FROM threads t ORDER BY t.process_id, t.tid";
+
+static void print_header(const char *title)
+{
+    printf("%-20s %-18s %9s %10s %10s %10s %10s %10s\n", title, "kind", "acquired", "contended",
+           "wait total", "wait max", "hold total", "hold max");
+}
+
+static void print_row(sqlite3_stmt *st)
+{
+    char d[4][32];
+    long long acquired = sqlite3_column_int64(st, 2), contended = sqlite3_column_int64(st, 3);
+    char share[16] = "-";
+    if (acquired > 0)
+        snprintf(share, sizeof share, "%.1f%%", 100.0 * (double)contended / (double)acquired);
+    printf("%-20s %-18s %9lld %10s %10s %10s %10s %10s\n", sqlite3_column_text(st, 0),
+           sqlite3_column_text(st, 1), acquired, share,
+           logline_duration(sqlite3_column_int64(st, 4), d[0], sizeof d[0]),
+           logline_duration(sqlite3_column_int64(st, 5), d[1], sizeof d[1]),
+           logline_duration(sqlite3_column_int64(st, 6), d[2], sizeof d[2]),
+           logline_duration(sqlite3_column_int64(st, 7), d[3], sizeof d[3]));
+}
+
+/* Prints one table; false (with the reason printed) on a database error. */
+static bool print_table(sqlite3 *db, const char *path, const char *title, const char *sql)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        cli_error("stats", path, "%s", sqlite3_errmsg(db));
+        return false;
+    }
+    print_header(title);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        print_row(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        cli_error("stats", path, "%s", sqlite3_errmsg(db));
+    return rc == SQLITE_DONE;
+}
+
+static void print_discarded(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT COALESCE(SUM(discarded), 0) FROM traces", -1, &st,
+                           NULL) != SQLITE_OK)
+        return;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
+        printf("\nLTTng discarded %lld events: these figures miss what they held.\n",
+               (long long)sqlite3_column_int64(st, 0));
+    sqlite3_finalize(st);
+}
+
+int stats_main(int argc, char **argv)
+{
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+        return fputs(usage, stdout) < 0 ? CLI_FAIL : CLI_OK;
+    if (argc != 2 || argv[1][0] == '-')
+        return cli_usage_error("stats", "expected one database, FILE.db");
+    const char *err;
+    sqlite3 *db = db_open(argv[1], false, &err);
+    if (!db)
+        return cli_error("stats", argv[1], "%s", err);
+    bool ok = print_table(db, argv[1], "object", objects_query);
+    if (ok) {
+        putchar('\n');
+        ok = print_table(db, argv[1], "thread", threads_query);
+    }
+    if (ok)
+        print_discarded(db);
+    db_close(db);
+    return ok ? CLI_OK : CLI_FAIL;
+}
