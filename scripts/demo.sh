@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds thrace, and runs the guide's Lock example.
+# Installs what is missing, builds thrace, records the guide's Lock example
+# and shows its trace: the log lines and the contention per lock and thread.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 cmake --preset default >/dev/null
 cmake --build --preset default
-echo "== examples/threading_lock (the guide's Lock example, in C)"
-./build/examples/threading_lock
+db=build/threading_lock.db
+rm -f "$db"
+echo "== thrace record -- examples/threading_lock (the guide's Lock example, in C)"
+build/tracer/thrace record -o "$db" -- build/examples/threading_lock
+echo "== thrace log --all $db"
+build/tracer/thrace log --all "$db"
+echo "== thrace stats $db"
+build/tracer/thrace stats "$db"

@@ -7,7 +7,9 @@ packages=(
   gcc g++ make cmake pkg-config libc6-dev   # toolchain (g++ only for the C++ header check)
   libasan8 libubsan1 libtsan2                # sanitizer runtimes
   liblttng-ust-dev lttng-tools               # tracepoints, the session daemon and `lttng`
-  babeltrace2 python3 python3-bt2            # reading CTF traces (trace tests)
+  liblttng-ctl-dev                           # `thrace record` drives LTTng sessions
+  libbabeltrace2-dev libsqlite3-dev sqlite3  # `thrace ingest`: CTF in, SQLite out
+  babeltrace2 python3 python3-bt2            # reading CTF traces (trace tests, benchmarks)
 )
 
 missing=()

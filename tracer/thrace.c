@@ -7,11 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* WEAK_WHILE_BUILDING: commands land one by one (removed once all exist). */
-int record_main(int argc, char **argv) __attribute__((weak));
-int ingest_main(int argc, char **argv) __attribute__((weak));
-int log_main(int argc, char **argv) __attribute__((weak));
-int stats_main(int argc, char **argv) __attribute__((weak));
 
 static const cli_command commands[] = {
     {"record", "run a program under LTTng and store its trace", record_main},
@@ -43,7 +38,7 @@ int main(int argc, char **argv)
         return CLI_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0 && commands[i].run)
+        if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "thrace: '%s' is not a command.\n", argv[1]);
     usage(stderr);

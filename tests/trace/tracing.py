@@ -60,9 +60,10 @@ def _value(field):
     return int(field)
 
 
-def read_trace(path):
-    """Every event of the CTF trace at `path`, in time order, and the number
-    of events LTTng reported as discarded."""
+def read_trace(path, pid=None):
+    """Every event of the CTF trace at `path` (of process `pid` only, when
+    given: a session records every traced process running meanwhile), in
+    time order, and the number of events LTTng reported as discarded."""
     events, discarded = [], 0
     for msg in bt2.TraceCollectionMessageIterator(path):
         if isinstance(msg, bt2._DiscardedEventsMessageConst):
@@ -75,6 +76,8 @@ def read_trace(path):
              "ts": msg.default_clock_snapshot.ns_from_origin}
         for key, field in ev.common_context_field.items():
             e[key] = _value(field)
+        if pid is not None and e["vpid"] != pid:
+            continue
         for key, field in ev.payload_field.items():
             # "name" is taken by the event's own name.
             e["name_" if key == "name" else key] = _value(field)
@@ -96,10 +99,11 @@ def record(command, workdir, label, probe, env=None):
         lttng("start", session)
         run_env = dict(os.environ, LD_PRELOAD=probe, LTTNG_UST_ALLOW_BLOCKING="1")
         run_env.update(env or {})
-        proc = subprocess.run(command, env=run_env, timeout=120)
+        proc = subprocess.Popen(command, env=run_env)
+        returncode = proc.wait(timeout=120)
         lttng("stop", session)
     finally:
         lttng("destroy", session)
-    events, discarded = read_trace(output)
+    events, discarded = read_trace(output, pid=proc.pid)
     shutil.rmtree(output, ignore_errors=True)
-    return Recording(events, proc.returncode, discarded)
+    return Recording(events, returncode, discarded)

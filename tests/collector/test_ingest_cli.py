@@ -1,0 +1,177 @@
+"""`thrace ingest` as a command: what it says, when it fails, and that a
+failure leaves the database exactly as it was.
+
+Usage: test_ingest_cli.py THRACE PROBE SCENARIOS BENCH_CYCLE WORKDIR
+[unittest options]; a session daemon must answer (the ctest fixture `lttng`).
+"""
+import glob
+import os
+import pty
+import shutil
+import subprocess
+import sys
+import unittest
+
+import recorder
+from recorder import ingest
+
+recorder.configure(sys.argv, ["thrace", "probe", "scenarios", "bench_cycle", "workdir"])
+
+
+def stream_files(trace):
+    """The trace's stream files, largest first."""
+    files = [f for f in glob.glob(os.path.join(trace, "**", "*"), recursive=True)
+             if os.path.isfile(f) and os.path.basename(f) != "metadata" and "/index/" not in f]
+    return sorted(files, key=os.path.getsize, reverse=True)
+
+
+def copy_of(trace, name):
+    copy = os.path.join(recorder.PATHS["workdir"], name)
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(trace, copy)
+    return copy
+
+
+def several_packets():
+    """A trace with many packets: 40000 lock cycles in 64 KiB sub-buffers."""
+    return recorder.record("cycles", [recorder.PATHS["bench_cycle"], "thrace", "4000"],
+                           channel=["--blocking-timeout=inf", "--subbuf-size=65536",
+                                    "--num-subbuf=8"])
+
+
+class Usage(unittest.TestCase):
+    def test_help_prints_usage_and_exits_0(self):
+        run = ingest("--help")
+        self.assertEqual(0, run.returncode)
+        self.assertTrue(run.stdout.startswith("usage: thrace ingest [-o FILE.db] TRACE_DIR..."))
+
+    def test_bad_usage_exits_2(self):
+        for args in (["--bogus", "x"], [], ["-o"]):
+            run = ingest(*args)
+            self.assertEqual(2, run.returncode, args)
+            self.assertTrue(run.stderr.startswith("thrace ingest: "), run.stderr)
+
+    def test_a_missing_path_is_one_line_naming_it(self):
+        db = recorder.fresh_db("missing.db")
+        run = ingest("-o", db, "/nonexistent/trace")
+        self.assertEqual(1, run.returncode)
+        self.assertEqual("thrace ingest: /nonexistent/trace: No such file or directory\n", run.stderr)
+
+    def test_a_directory_without_a_trace_is_one_line_naming_it(self):
+        empty = os.path.join(recorder.PATHS["workdir"], "no-trace")
+        os.makedirs(os.path.join(empty, "sub"), exist_ok=True)
+        run = ingest("-o", recorder.fresh_db("empty.db"), empty)
+        self.assertEqual(1, run.returncode)
+        self.assertEqual(1, run.stderr.count("\n"), run.stderr)
+        self.assertTrue(run.stderr.startswith(f"thrace ingest: {empty}: no CTF trace"), run.stderr)
+
+    def test_default_database_is_thrace_db(self):
+        trace = recorder.scenario("lock_uncontended")
+        cwd = os.path.join(recorder.PATHS["workdir"], "default-db")
+        shutil.rmtree(cwd, ignore_errors=True)
+        os.makedirs(cwd)
+        run = subprocess.run([recorder.PATHS["thrace"], "ingest", trace], cwd=cwd,
+                             capture_output=True, text=True)
+        self.assertEqual(0, run.returncode, run.stderr)
+        self.assertEqual(1, recorder.row_counts(os.path.join(cwd, "thrace.db"))["traces"])
+
+
+class Idempotence(unittest.TestCase):
+    def test_ingesting_the_same_trace_twice_adds_nothing(self):
+        trace = recorder.scenario("lock_handoff")
+        db = recorder.fresh_db("twice.db")
+        first = ingest("-o", db, trace)
+        self.assertEqual(0, first.returncode, first.stderr)
+        self.assertIn("stored 1 trace", first.stdout)
+        counts = recorder.row_counts(db)
+        self.assertEqual(1, counts["traces"])
+        second = ingest("-o", db, trace)
+        self.assertEqual(0, second.returncode, second.stderr)
+        self.assertIn("skipped 1 trace already stored", second.stdout)
+        self.assertNotIn("stored 1", second.stdout)
+        self.assertEqual(counts, recorder.row_counts(db))
+
+    def test_a_session_directory_holds_the_trace_found_below_it(self):
+        trace = recorder.scenario("lock_handoff")
+        db = recorder.fresh_db("session.db")
+        self.assertEqual(0, ingest("-o", db, trace).returncode)
+        inner = os.path.dirname(stream_files(trace)[0])
+        with recorder.connect(db) as c:
+            self.assertEqual([os.path.realpath(inner)],
+                             [r[0] for r in c.execute("SELECT path FROM traces")])
+
+    def test_two_traces_in_one_command_are_both_stored(self):
+        db = recorder.fresh_db("two.db")
+        run = ingest("-o", db, recorder.scenario("lock_handoff"), recorder.scenario("cond_notify"))
+        self.assertEqual(0, run.returncode, run.stderr)
+        self.assertIn("stored 2 traces", run.stdout)
+        self.assertEqual(2, recorder.row_counts(db)["processes"])
+
+
+class Damage(unittest.TestCase):
+    def assert_refused_and_unchanged(self, broken):
+        db = recorder.fresh_db("damage.db")
+        self.assertEqual(0, ingest("-o", db, recorder.scenario("lock_handoff")).returncode)
+        before = recorder.dump(db)
+        run = ingest("-o", db, broken)
+        self.assertEqual(1, run.returncode, run.stdout)
+        self.assertEqual(1, run.stderr.count("\n"), run.stderr)
+        self.assertTrue(run.stderr.startswith(f"thrace ingest: {os.path.realpath(broken)}"),
+                        run.stderr)
+        self.assertEqual(before, recorder.dump(db))
+        return run.stderr
+
+    def test_a_corrupt_stream_is_refused_and_the_database_unchanged(self):
+        broken = copy_of(several_packets(), "corrupt")
+        stream = stream_files(broken)[0]
+        with open(stream, "r+b") as f:  # 0xff: an event id no class has
+            f.seek(os.path.getsize(stream) // 2)
+            f.write(b"\xff" * 64)
+        self.assert_refused_and_unchanged(broken)
+
+    def test_a_stream_cut_mid_packet_is_refused_and_the_database_unchanged(self):
+        broken = copy_of(several_packets(), "truncated")
+        stream = stream_files(broken)[0]
+        os.truncate(stream, os.path.getsize(stream) // 2 + 1000)
+        self.assert_refused_and_unchanged(broken)
+
+    def test_a_corrupt_trace_after_a_good_one_keeps_the_good_one(self):
+        broken = copy_of(several_packets(), "corrupt-second")
+        stream = stream_files(broken)[0]
+        with open(stream, "r+b") as f:
+            f.seek(os.path.getsize(stream) // 2)
+            f.write(b"\xff" * 64)
+        db = recorder.fresh_db("good-then-bad.db")
+        run = ingest("-o", db, recorder.scenario("cond_notify"), broken)
+        self.assertEqual(1, run.returncode)
+        counts = recorder.row_counts(db)
+        self.assertEqual((1, 1), (counts["traces"], counts["processes"]))
+
+
+class Progress(unittest.TestCase):
+    def test_progress_is_drawn_on_a_terminal_only(self):
+        trace = several_packets()
+        db = recorder.fresh_db("quiet.db")
+        self.assertEqual("", ingest("-o", db, trace).stderr)
+        db = recorder.fresh_db("tty.db")
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen([recorder.PATHS["thrace"], "ingest", "-o", db, trace],
+                                stderr=follower, stdout=subprocess.DEVNULL)
+        os.close(follower)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        os.close(leader)
+        self.assertEqual(0, proc.wait())
+        self.assertIn(b"ingesting 1/1 [", drawn)
+        self.assertTrue(drawn.endswith(b"\r\x1b[K"), drawn[-40:])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,669 @@
+/*
+ * ingest.c - `thrace ingest`: finds the CTF traces under the paths it is
+ * given (tracedir.h), and stores each one through its own libbabeltrace2
+ * graph,
+ *
+ *     src.ctf.fs ──► flt.utils.muxer ──► simple sink (ingest_consume)
+ *
+ * in its own SQLite transaction. The muxer merges the per-CPU streams in
+ * time order; the sink decodes each event (decode.h) and hands it to the
+ * model (model.h), which writes the rows.
+ *
+ * A trace is keyed by its UUID: the transaction begins (IMMEDIATE, so that
+ * two ingests of one trace cannot both store it) before the graph runs, the
+ * first stream tells the UUID, and a UUID already stored ends the graph and
+ * rolls back. Any failure, libbabeltrace2's (a corrupt or truncated stream)
+ * or SQLite's, rolls the whole trace back: a trace is stored whole or not at
+ * all; the traces stored before it by the same command stay. For the
+ * duration of ingest_paths the connection runs with bulk-load settings
+ * (ingest_tune), restored after.
+ */
+#include "ingest.h"
+
+#include "cli.h"
+#include "commands.h"
+#include "db.h"
+#include "decode.h"
+#include "model.h"
+#include "progress.h"
+#include "tracedir.h"
+
+#include <babeltrace2/babeltrace.h>
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- errors -------------------------------------------------------------------- */
+
+/* Writes "object: reason" into err, on one line. */
+static void ingest_fail(char *err, size_t size, const char *object, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void ingest_fail(char *err, size_t size, const char *object, const char *fmt, ...)
+{
+    int n = snprintf(err, size, "%s: ", object);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < size)
+        vsnprintf(err + n, size - (size_t)n, fmt, ap);
+    va_end(ap);
+    for (char *c = err; *c; c++)
+        if (*c == '\n' || *c == '\r' || *c == '\t')
+            *c = ' ';
+}
+
+/* Copies message ("What failed: key=value, ...") without its "...-addr=0x..."
+ * details: addresses say nothing to a user. */
+static void ingest_strip_addresses(const char *message, char *out, size_t size)
+{
+    size_t n = 0;
+    const char *separator = "";
+    out[0] = '\0';
+    for (const char *p = message; *p;) {
+        const char *end = strstr(p, ", ");
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *eq = memchr(p, '=', len), *key = eq;
+        while (key && key > p && key[-1] != ' ')
+            key--;
+        bool address = eq && eq - key >= 4 && memcmp(eq - 4, "addr", 4) == 0;
+        size_t keep = address ? (size_t)(key - p) : len;
+        bool colon = address && keep >= 2 && p[keep - 2] == ':';
+        keep -= colon ? 2 : 0;
+        if (keep && n + 1 < size) {
+            int w = snprintf(out + n, size - n, "%s%.*s", separator, (int)keep, p);
+            n += w > 0 ? (size_t)w : 0;
+            separator = colon ? ": " : ", ";
+        }
+        p += len + (end ? 2 : 0);
+    }
+}
+
+/* libbabeltrace2's reason for its last failure: the root cause (cause 0),
+ * which says what was wrong with the trace rather than which layer passed
+ * the failure on. */
+static void ingest_bt_fail(char *err, size_t size, const char *object, const char *doing)
+{
+    const bt_error *error = bt_current_thread_take_error();
+    char reason[400];
+    if (error && bt_error_get_cause_count(error)) {
+        ingest_strip_addresses(bt_error_cause_get_message(bt_error_borrow_cause_by_index(error, 0)),
+                               reason, sizeof reason);
+        ingest_fail(err, size, object, "%s: %s", doing, reason);
+    } else {
+        ingest_fail(err, size, object, "%s", doing);
+    }
+    if (error)
+        bt_error_release(error);
+}
+
+/* ---- one trace --------------------------------------------------------------------- */
+
+typedef struct {
+    sqlite3 *db;
+    const char *dir;
+    decode *decoder;
+    model *model; /* NULL until the first stream tells the trace */
+    int64_t trace_id;
+    bool skipped, failed;
+    char *err;
+    size_t err_size;
+    progress *bar;
+    int64_t span_begin, span_end; /* packets' time span, for the bar; 0 when unknown */
+    uint64_t events;
+    model_event event; /* reused: decoded in place */
+} ingest_trace;
+
+static bool ingest_failed(ingest_trace *t, const char *reason)
+{
+    ingest_fail(t->err, t->err_size, t->dir, "%s", reason);
+    t->failed = true;
+    return false;
+}
+
+/* Runs one statement about the traces row, its parameters as fmt says:
+ * i int64, I int64 or NULL when 0, t text or NULL. */
+static bool ingest_sql(ingest_trace *t, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return ingest_failed(t, sqlite3_errmsg(t->db));
+    va_list ap;
+    va_start(ap, fmt);
+    for (int i = 1; *fmt; fmt++, i++) {
+        if (*fmt == 't') {
+            sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+            continue;
+        }
+        int64_t v = va_arg(ap, int64_t);
+        if (*fmt == 'I' && v == 0)
+            sqlite3_bind_null(st, i);
+        else
+            sqlite3_bind_int64(st, i, v);
+    }
+    va_end(ap);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || ingest_failed(t, sqlite3_errmsg(t->db));
+}
+
+static bool ingest_stored(ingest_trace *t, const char *uuid, bool *stored)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(t->db, "SELECT 1 FROM traces WHERE uuid = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return ingest_failed(t, sqlite3_errmsg(t->db));
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return ingest_failed(t, sqlite3_errmsg(t->db));
+    *stored = rc == SQLITE_ROW;
+    return true;
+}
+
+/* The trace's key: its UUID, else (a hand-made trace may have none) its path. */
+static void ingest_uuid(const bt_trace *trace, const char *dir, char *out, size_t size)
+{
+    bt_uuid u = bt_trace_get_uuid(trace);
+    if (!u) {
+        snprintf(out, size, "path:%s", dir);
+        return;
+    }
+    snprintf(out, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+             u[14], u[15]);
+}
+
+/* The first stream tells which trace this is: skip it, or start storing it. */
+static bool ingest_begin(ingest_trace *t, const bt_trace *trace)
+{
+    char uuid[PATH_MAX + 8];
+    ingest_uuid(trace, t->dir, uuid, sizeof uuid);
+    bool stored;
+    if (!ingest_stored(t, uuid, &stored))
+        return false;
+    if (stored) {
+        t->skipped = true;
+        return false;
+    }
+    const bt_value *host = bt_trace_borrow_environment_entry_value_by_name_const(trace, "hostname");
+    char now[32];
+    time_t clock = time(NULL);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime(&clock));
+    if (!ingest_sql(t, "INSERT INTO traces (uuid, path, hostname, ingested_at) VALUES (?, ?, ?, ?)",
+                    "tttt", uuid, t->dir,
+                    host && bt_value_is_string(host) ? bt_value_string_get(host) : NULL, now))
+        return false;
+    t->trace_id = sqlite3_last_insert_rowid(t->db);
+    const char *reason;
+    t->model = model_new(t->db, t->trace_id, &reason);
+    return t->model ? true : ingest_failed(t, reason);
+}
+
+static bool ingest_event(ingest_trace *t, const bt_message *msg)
+{
+    if (!decode_event(t->decoder, msg, &t->event))
+        return ingest_failed(t, "out of memory");
+    if (t->event.type == MODEL_EV_NONE)
+        return true;
+    if (!model_add(t->model, &t->event))
+        return ingest_failed(t, model_error(t->model));
+    /* The clock is read once per 4096 events; the bar redraws only now and then. */
+    if ((++t->events & 4095) == 0 && t->bar->enabled) {
+        double span = (double)(t->span_end - t->span_begin);
+        progress_show(t->bar, span > 0 ? (double)(t->event.ts - t->span_begin) / span : -1,
+                      t->events);
+    }
+    return true;
+}
+
+static bool ingest_snapshot(const bt_clock_snapshot *snap, int64_t *ns)
+{
+    return snap && bt_clock_snapshot_get_ns_from_origin(snap, ns) ==
+                       BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK;
+}
+
+/* LTTng counts the events it could not write; a lost packet lost one at least. */
+static bool ingest_discarded(ingest_trace *t, const bt_message *msg)
+{
+    uint64_t count = 1;
+    int64_t begin = 0, end = 0;
+    bool range = false;
+    if (bt_message_get_type(msg) == BT_MESSAGE_TYPE_DISCARDED_EVENTS) {
+        const bt_stream *stream = bt_message_discarded_events_borrow_stream_const(msg);
+        bt_message_discarded_events_get_count(msg, &count);
+        range = bt_stream_class_discarded_events_have_default_clock_snapshots(
+                    bt_stream_borrow_class_const(stream)) &&
+                ingest_snapshot(
+                    bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(msg),
+                    &begin) &&
+                ingest_snapshot(
+                    bt_message_discarded_events_borrow_end_default_clock_snapshot_const(msg), &end);
+    } else {
+        const bt_stream *stream = bt_message_discarded_packets_borrow_stream_const(msg);
+        bt_message_discarded_packets_get_count(msg, &count);
+        range =
+            bt_stream_class_discarded_packets_have_default_clock_snapshots(
+                bt_stream_borrow_class_const(stream)) &&
+            ingest_snapshot(
+                bt_message_discarded_packets_borrow_beginning_default_clock_snapshot_const(msg),
+                &begin) &&
+            ingest_snapshot(
+                bt_message_discarded_packets_borrow_end_default_clock_snapshot_const(msg), &end);
+    }
+    if (!model_discard(t->model, range, begin, end, count))
+        return ingest_failed(t, model_error(t->model));
+    return true;
+}
+
+static bool ingest_message(ingest_trace *t, const bt_message *msg)
+{
+    switch (bt_message_get_type(msg)) {
+    case BT_MESSAGE_TYPE_STREAM_BEGINNING:
+        if (t->model)
+            return true;
+        return ingest_begin(
+            t, bt_stream_borrow_trace_const(bt_message_stream_beginning_borrow_stream_const(msg)));
+    case BT_MESSAGE_TYPE_EVENT:
+        return ingest_event(t, msg);
+    case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
+    case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
+        return ingest_discarded(t, msg);
+    default:
+        return true;
+    }
+}
+
+/* The simple sink's consume function: one batch of messages. */
+static bt_graph_simple_sink_component_consume_func_status ingest_consume(bt_message_iterator *it,
+                                                                         void *data)
+{
+    ingest_trace *t = data;
+    bt_message_array_const msgs;
+    uint64_t count;
+    switch (bt_message_iterator_next(it, &msgs, &count)) {
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
+        break;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
+        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
+        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
+        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_MEMORY_ERROR;
+    default:
+        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+    }
+    bool go_on = true;
+    for (uint64_t i = 0; i < count; i++) {
+        go_on = go_on && ingest_message(t, msgs[i]);
+        bt_message_put_ref(msgs[i]);
+    }
+    /* Ours stopped it (skipped, or failed with t->err set): the graph just ends. */
+    return go_on ? BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK
+                 : BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
+}
+
+/* ---- the graph ------------------------------------------------------------------------ */
+
+typedef struct {
+    const bt_plugin *ctf, *utils;
+    const bt_component_class_source *source; /* src.ctf.fs */
+    const bt_component_class_filter *muxer;  /* flt.utils.muxer */
+} ingest_plugins;
+
+static bool ingest_plugins_load(ingest_plugins *pl, char *err, size_t size)
+{
+    if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &pl->ctf) !=
+            BT_PLUGIN_FIND_STATUS_OK ||
+        bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &pl->utils) !=
+            BT_PLUGIN_FIND_STATUS_OK) {
+        ingest_bt_fail(err, size, "libbabeltrace2", "its ctf and utils plugins are missing");
+        return false;
+    }
+    pl->source = bt_plugin_borrow_source_component_class_by_name_const(pl->ctf, "fs");
+    pl->muxer = bt_plugin_borrow_filter_component_class_by_name_const(pl->utils, "muxer");
+    if (!pl->source || !pl->muxer) {
+        ingest_fail(err, size, "libbabeltrace2", "no src.ctf.fs or flt.utils.muxer");
+        return false;
+    }
+    return true;
+}
+
+/* Puts what ingest_plugins_load found (NULL references are ignored). */
+static void ingest_plugins_free(ingest_plugins *pl)
+{
+    bt_plugin_put_ref(pl->ctf);
+    bt_plugin_put_ref(pl->utils);
+}
+
+/* {inputs: [dir]}: src.ctf.fs's parameters, and its trace-infos query's. */
+static bt_value *ingest_inputs(const char *dir)
+{
+    bt_value *params = bt_value_map_create();
+    bt_value *inputs;
+    if (params &&
+        bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) ==
+            BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK &&
+        bt_value_array_append_string_element(inputs, dir) ==
+            BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK)
+        return params;
+    bt_value_put_ref(params);
+    return NULL;
+}
+
+static bool ingest_connect(bt_graph *g, const bt_component_source *src,
+                           const bt_component_filter *mux, const bt_component_sink *sink)
+{
+    uint64_t n = bt_component_source_get_output_port_count(src);
+    for (uint64_t i = 0; i < n; i++) {
+        /* The muxer always offers one free input port, its last. */
+        const bt_port_input *in = bt_component_filter_borrow_input_port_by_index_const(
+            mux, bt_component_filter_get_input_port_count(mux) - 1);
+        if (bt_graph_connect_ports(g, bt_component_source_borrow_output_port_by_index_const(src, i),
+                                   in, NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK)
+            return false;
+    }
+    return bt_graph_connect_ports(g,
+                                  bt_component_filter_borrow_output_port_by_name_const(mux, "out"),
+                                  bt_component_sink_borrow_input_port_by_name_const(sink, "in"),
+                                  NULL) == BT_GRAPH_CONNECT_PORTS_STATUS_OK;
+}
+
+static bt_graph *ingest_graph(const ingest_plugins *pl, ingest_trace *t)
+{
+    bt_graph *g = bt_graph_create(0);
+    bt_value *params = ingest_inputs(t->dir);
+    const bt_component_source *src;
+    const bt_component_filter *mux;
+    const bt_component_sink *sink;
+    bool ok = g && params &&
+              bt_graph_add_source_component(g, pl->source, "source", params, BT_LOGGING_LEVEL_NONE,
+                                            &src) == BT_GRAPH_ADD_COMPONENT_STATUS_OK &&
+              bt_graph_add_filter_component(g, pl->muxer, "muxer", NULL, BT_LOGGING_LEVEL_NONE,
+                                            &mux) == BT_GRAPH_ADD_COMPONENT_STATUS_OK &&
+              bt_graph_add_simple_sink_component(g, "sink", NULL, ingest_consume, NULL, t, &sink) ==
+                  BT_GRAPH_ADD_COMPONENT_STATUS_OK &&
+              ingest_connect(g, src, mux, sink);
+    bt_value_put_ref(params);
+    if (ok)
+        return g;
+    ingest_bt_fail(t->err, t->err_size, t->dir, "not a readable CTF trace");
+    t->failed = true;
+    bt_graph_put_ref(g);
+    return NULL;
+}
+
+static bool ingest_run(bt_graph *g, ingest_trace *t)
+{
+    for (;;) {
+        bt_graph_run_status status = bt_graph_run(g);
+        if (status == BT_GRAPH_RUN_STATUS_AGAIN) {
+            nanosleep(&(struct timespec){0, 1000000}, NULL);
+            continue;
+        }
+        if (t->failed) {
+            bt_current_thread_clear_error();
+            return false;
+        }
+        if (status == BT_GRAPH_RUN_STATUS_OK)
+            return true;
+        ingest_bt_fail(t->err, t->err_size, t->dir, "damaged trace");
+        t->failed = true;
+        return false;
+    }
+}
+
+static int64_t ingest_value_int(const bt_value *v)
+{
+    if (!v)
+        return 0;
+    if (bt_value_is_signed_integer(v))
+        return bt_value_integer_signed_get(v);
+    if (bt_value_is_unsigned_integer(v))
+        return (int64_t)bt_value_integer_unsigned_get(v);
+    return 0;
+}
+
+/* The time span of the trace's packets, for the progress bar: src.ctf.fs's
+ * trace-infos query, which reads the packet index. Left 0 when unknown. */
+static void ingest_span(const ingest_plugins *pl, ingest_trace *t)
+{
+    bt_value *params = ingest_inputs(t->dir);
+    bt_query_executor *q = params
+                               ? bt_query_executor_create(
+                                     bt_component_class_source_as_component_class_const(pl->source),
+                                     "babeltrace.trace-infos", params)
+                               : NULL;
+    const bt_value *result = NULL;
+    if (q &&
+        bt_query_executor_set_logging_level(q, BT_LOGGING_LEVEL_NONE) ==
+            BT_QUERY_EXECUTOR_SET_LOGGING_LEVEL_STATUS_OK &&
+        bt_query_executor_query(q, &result) == BT_QUERY_EXECUTOR_QUERY_STATUS_OK &&
+        bt_value_is_array(result)) {
+        for (uint64_t i = 0; i < bt_value_array_get_length(result); i++) {
+            const bt_value *infos = bt_value_map_borrow_entry_value_const(
+                bt_value_array_borrow_element_by_index_const(result, i), "stream-infos");
+            for (uint64_t s = 0; infos && s < bt_value_array_get_length(infos); s++) {
+                const bt_value *range = bt_value_map_borrow_entry_value_const(
+                    bt_value_array_borrow_element_by_index_const(infos, s), "range-ns");
+                if (!range)
+                    continue;
+                int64_t b = ingest_value_int(bt_value_map_borrow_entry_value_const(range, "begin"));
+                int64_t e = ingest_value_int(bt_value_map_borrow_entry_value_const(range, "end"));
+                t->span_begin = !t->span_begin || b < t->span_begin ? b : t->span_begin;
+                t->span_end = e > t->span_end ? e : t->span_end;
+            }
+        }
+    }
+    bt_current_thread_clear_error();
+    bt_value_put_ref(result);
+    bt_query_executor_put_ref(q);
+    bt_value_put_ref(params);
+}
+
+/* ---- traces and the command ------------------------------------------------------------ */
+
+static void ingest_trace_free(ingest_trace *t)
+{
+    model_free(t->model);
+    decode_free(t->decoder);
+}
+
+static void ingest_count(ingest_summary *out, const model_totals *totals)
+{
+    out->traces++;
+    out->events += totals->events;
+    out->threads += totals->threads;
+    out->discarded += totals->discarded;
+    if (!totals->events)
+        return;
+    if (!out->begin_ns || totals->begin_ns < out->begin_ns)
+        out->begin_ns = totals->begin_ns;
+    if (totals->end_ns > out->end_ns)
+        out->end_ns = totals->end_ns;
+}
+
+/* Runs the trace's graph and completes its rows (not when it is skipped). */
+static bool ingest_store(const ingest_plugins *pl, ingest_trace *t, model_totals *totals)
+{
+    bt_graph *g = ingest_graph(pl, t);
+    bool ok = g && ingest_run(g, t);
+    bt_graph_put_ref(g);
+    bt_current_thread_clear_error(); /* what tearing a failed graph down may add */
+    if (!ok || !t->model)
+        return ok;
+    if (!model_finish(t->model, totals))
+        return ingest_failed(t, model_error(t->model));
+    return ingest_sql(t,
+                      "UPDATE traces SET begin_ns = ?, end_ns = ?, events = ?, discarded = ? "
+                      "WHERE id = ?",
+                      "IIiii", totals->begin_ns, totals->end_ns, (int64_t)totals->events,
+                      (int64_t)totals->discarded, t->trace_id);
+}
+
+/* Stores the trace in dir in one transaction: whole, or not at all. */
+static bool ingest_one(sqlite3 *db, const ingest_plugins *pl, const char *dir, progress *bar,
+                       ingest_summary *out, char *err, size_t size)
+{
+    ingest_trace t = {.db = db, .dir = dir, .err = err, .err_size = size, .bar = bar};
+    if (bar->enabled)
+        ingest_span(pl, &t);
+    const char *reason;
+    if (!db_exec(db, "BEGIN IMMEDIATE", &reason)) {
+        ingest_fail(err, size, dir, "%s", reason);
+        return false;
+    }
+    model_totals totals = {0};
+    t.decoder = decode_new();
+    bool ok = t.decoder ? ingest_store(pl, &t, &totals) : ingest_failed(&t, "out of memory");
+    bool store = ok && t.model;
+    ingest_trace_free(&t);
+    progress_clear(bar);
+    if (!store) {
+        db_exec(db, "ROLLBACK", &reason);
+        out->skipped += t.skipped;
+        return ok;
+    }
+    if (!db_exec(db, "COMMIT", &reason)) {
+        ingest_fail(err, size, dir, "%s", reason);
+        db_exec(db, "ROLLBACK", &reason);
+        return false;
+    }
+    ingest_count(out, &totals);
+    return true;
+}
+
+/* The connection's bulk-load settings, and the ones to restore after. */
+typedef struct {
+    int foreign_keys, cache_size, synchronous;
+} ingest_settings;
+
+static int ingest_pragma(sqlite3 *db, const char *name)
+{
+    char sql[64];
+    sqlite3_stmt *st;
+    int value = 0;
+    snprintf(sql, sizeof sql, "PRAGMA %s", name);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        value = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return value;
+}
+
+static void ingest_apply(sqlite3 *db, const ingest_settings *s)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "PRAGMA foreign_keys=%d; PRAGMA cache_size=%d; PRAGMA synchronous=%d",
+             s->foreign_keys, s->cache_size, s->synchronous);
+    sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/*
+ * For a bulk load: no foreign-key checks (the model refers only to rows it
+ * has written itself in the same transaction: checking costs a lookup per
+ * reference, seven per lock cycle), a page cache that holds a big trace's
+ * new pages until the commit instead of spilling them (256 MiB at most),
+ * and NORMAL sync, which WAL keeps safe from corruption.
+ */
+static ingest_settings ingest_tune(sqlite3 *db)
+{
+    ingest_settings before = {ingest_pragma(db, "foreign_keys"), ingest_pragma(db, "cache_size"),
+                              ingest_pragma(db, "synchronous")};
+    ingest_settings bulk = {0, -262144, before.synchronous < 1 ? before.synchronous : 1};
+    ingest_apply(db, &bulk);
+    return before;
+}
+
+bool ingest_paths(sqlite3 *db, char *const *paths, int n, bool progress_bar, ingest_summary *out,
+                  char *err, size_t err_size)
+{
+    *out = (ingest_summary){0};
+    tracedir_list found = {0};
+    ingest_plugins pl = {0};
+    bool ok =
+        tracedir_find(paths, n, &found, err, err_size) && ingest_plugins_load(&pl, err, err_size);
+    ingest_settings before = ingest_tune(db);
+    for (size_t i = 0; ok && i < found.n; i++) {
+        progress bar;
+        char label[64];
+        snprintf(label, sizeof label, "ingesting %zu/%zu", i + 1, found.n);
+        progress_start(&bar, progress_bar, label);
+        ok = ingest_one(db, &pl, found.paths[i], &bar, out, err, err_size);
+    }
+    ingest_apply(db, &before);
+    ingest_plugins_free(&pl);
+    tracedir_free(&found);
+    return ok;
+}
+
+static void ingest_usage(FILE *out)
+{
+    fprintf(out, "usage: thrace ingest [-o FILE.db] TRACE_DIR...\n"
+                 "\n"
+                 "Stores every CTF trace found under each TRACE_DIR (an LTTng session's\n"
+                 "output directory, or a trace's own) in FILE.db. A trace already stored\n"
+                 "there (same UUID) is skipped.\n"
+                 "\n"
+                 "  -o, --output FILE.db  the database (default: thrace.db), created if needed\n"
+                 "  -h, --help            print this help\n");
+}
+
+static void ingest_report(const char *file, const ingest_summary *s)
+{
+    if (s->traces || !s->skipped)
+        printf("%s: stored %" PRIu64 " trace%s: %" PRIu64 " events, %" PRIu64 " threads, %" PRIu64
+               " events discarded by LTTng\n",
+               file, s->traces, s->traces == 1 ? "" : "s", s->events, s->threads, s->discarded);
+    if (s->skipped)
+        printf("%s: skipped %" PRIu64 " trace%s already stored\n", file, s->skipped,
+               s->skipped == 1 ? "" : "s");
+}
+
+int ingest_main(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *file = "thrace.db";
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, "+o:h", options, NULL)) != -1;) {
+        if (c == 'o') {
+            file = optarg;
+        } else if (c == 'h') {
+            ingest_usage(stdout);
+            return CLI_OK;
+        } else if (optopt == 'o') {
+            return cli_usage_error("ingest", "-o needs a file name");
+        } else {
+            return cli_usage_error("ingest", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind == argc)
+        return cli_usage_error("ingest", "no trace directory given");
+    const char *reason;
+    sqlite3 *db = db_open(file, true, &reason);
+    if (!db)
+        return cli_error("ingest", file, "%s", reason);
+    ingest_summary summary;
+    char err[512];
+    bool ok = ingest_paths(db, argv + optind, argc - optind, cli_stderr_is_tty(), &summary, err,
+                           sizeof err);
+    db_close(db);
+    if (!ok)
+        return cli_error("ingest", NULL, "%s", err);
+    ingest_report(file, &summary);
+    return CLI_OK;
+}

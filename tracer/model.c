@@ -1,0 +1,872 @@
+/*
+ * model.c - a trace's events as rows (schema.sql). Owns, for one trace being
+ * stored: its prepared statements, the processes, threads, objects and call
+ * sites met so far (keymaps from the trace's own ids to the rows' ids), the
+ * batches of events rows and their writer thread (batch.h), and the interval
+ * derivation (intervals.c) that it feeds.
+ *
+ * Invariants between calls: every process, thread, object and call site in a
+ * keymap has its row, written before any row that refers to it; a row is
+ * created the first time anything names it (an event emitted by a thread
+ * whose thread_start was lost, an object first seen in an acquire), from
+ * what that event tells, and completed when its own announcement comes. A
+ * thread known only by its id is named "tid N". An object without a given
+ * name is named from its kind and serial (Lock-1, Condition-2, ...). A
+ * condition's param is its lock's objects.id; a lock not met yet when the
+ * condition is created is looked up again at the end.
+ *
+ * events.detail holds the event's fields that no events column holds, but
+ * for an object's kind, which objects.kind holds once for all its events.
+ */
+#include "model.h"
+
+#include "batch.h"
+#include "detail.h"
+#include "intervals.h"
+#include "keymap.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the provider's names ---------------------------------------------------- */
+
+static const char *const model_type_names[MODEL_EV_COUNT] = {
+    "thread_start",
+    "thread_exit",
+    "thread_rename",
+    "join_begin",
+    "join_end",
+    "object_create",
+    "object_name",
+    "callsite",
+    "acquire_begin",
+    "acquire_end",
+    "release",
+    "cond_wait_begin",
+    "cond_wait_end",
+    "cond_notify",
+    "event_set",
+    "event_clear",
+    "event_wait_begin",
+    "event_wait_end",
+    "barrier_wait_begin",
+    "barrier_wait_end",
+    "barrier_abort",
+    "barrier_reset",
+    "timer_scheduled",
+    "timer_fired",
+    "timer_cancelled",
+    "sleep_begin",
+    "sleep_end",
+    "log",
+};
+
+static const struct {
+    const char *name;
+    model_value_type type;
+} model_fields[MF_FIELDS] = {
+    [MF_TID] = {"tid", MODEL_INT},
+    [MF_OBJ] = {"obj", MODEL_INT},
+    [MF_SEQ] = {"seq", MODEL_INT},
+    [MF_KIND] = {"kind", MODEL_INT},
+    [MF_OUTCOME] = {"outcome", MODEL_INT},
+    [MF_WAITED_NS] = {"waited_ns", MODEL_INT},
+    [MF_VALUE] = {"value", MODEL_INT},
+    [MF_SITE] = {"site", MODEL_INT},
+    [MF_THREAD] = {"thread", MODEL_INT},
+    [MF_PARENT] = {"parent", MODEL_INT},
+    [MF_DAEMON] = {"daemon", MODEL_INT},
+    [MF_NATIVE_ID] = {"native_id", MODEL_INT},
+    [MF_PARAM] = {"param", MODEL_INT},
+    [MF_LINE] = {"line", MODEL_INT},
+    [MF_COUNT] = {"count", MODEL_INT},
+    [MF_LOCK] = {"lock", MODEL_INT},
+    [MF_WAKER] = {"waker", MODEL_INT},
+    [MF_REQUESTED] = {"requested", MODEL_INT},
+    [MF_WOKEN] = {"woken", MODEL_INT},
+    [MF_CYCLE] = {"cycle", MODEL_INT},
+    [MF_INDEX] = {"index", MODEL_INT},
+    [MF_TIMER] = {"timer", MODEL_INT},
+    [MF_LEVEL] = {"level", MODEL_INT},
+    [MF_TIMEOUT] = {"timeout", MODEL_REAL},
+    [MF_INTERVAL] = {"interval", MODEL_REAL},
+    [MF_SECONDS] = {"seconds", MODEL_REAL},
+    [MF_NAME] = {"name", MODEL_STRING},
+    [MF_FILE] = {"file", MODEL_STRING},
+    [MF_FUNC] = {"func", MODEL_STRING},
+    [MF_TEXT] = {"text", MODEL_STRING},
+};
+
+/* Indexed by kind; [0] is no kind. */
+static const char *const model_kinds[] = {
+    NULL, "lock", "rlock", "condition", "semaphore", "bounded_semaphore", "event", "barrier",
+};
+static const char *const model_default_names[] = {
+    "Object", "Lock", "RLock", "Condition", "Semaphore", "BoundedSemaphore", "Event", "Barrier",
+};
+static const char *const model_outcomes[] = {"ok", "timeout", "would_block", "broken", "error"};
+static const char *const model_thread_kinds[] = {"thread", "timer", "main", "dummy", "foreign"};
+
+#define MODEL_COUNT_OF(a) ((int64_t)(sizeof(a) / sizeof((a)[0])))
+
+model_type model_type_of(const char *name)
+{
+    if (strncmp(name, "thrace:", 7) != 0)
+        return MODEL_EV_NONE;
+    for (int t = 0; t < MODEL_EV_COUNT; t++)
+        if (strcmp(name + 7, model_type_names[t]) == 0)
+            return (model_type)t;
+    return MODEL_EV_NONE;
+}
+
+int model_field_of(const char *name, model_value_type *type)
+{
+    for (int f = 0; f < MF_FIELDS; f++)
+        if (strcmp(name, model_fields[f].name) == 0) {
+            *type = model_fields[f].type;
+            return f;
+        }
+    return -1;
+}
+
+const char *model_field_name(model_field f)
+{
+    return model_fields[f].name;
+}
+
+model_value_type model_field_type(model_field f)
+{
+    return model_fields[f].type;
+}
+
+const char *model_kind_name(int64_t kind)
+{
+    return kind > 0 && kind < MODEL_COUNT_OF(model_kinds) ? model_kinds[kind] : NULL;
+}
+
+const char *model_outcome_name(int64_t outcome)
+{
+    return outcome >= 0 && outcome < MODEL_COUNT_OF(model_outcomes) ? model_outcomes[outcome]
+                                                                    : NULL;
+}
+
+const char *model_thread_kind_name(int64_t kind)
+{
+    return kind >= 0 && kind < MODEL_COUNT_OF(model_thread_kinds) ? model_thread_kinds[kind] : NULL;
+}
+
+/* The kind an event's object has when the event does not say it. */
+static int model_implied_kind(model_type type)
+{
+    switch (type) {
+    case MODEL_EV_COND_WAIT_BEGIN:
+    case MODEL_EV_COND_WAIT_END:
+    case MODEL_EV_COND_NOTIFY:
+        return MODEL_COND;
+    case MODEL_EV_EVENT_SET:
+    case MODEL_EV_EVENT_CLEAR:
+    case MODEL_EV_EVENT_WAIT_BEGIN:
+    case MODEL_EV_EVENT_WAIT_END:
+        return MODEL_EVENT;
+    case MODEL_EV_BARRIER_WAIT_BEGIN:
+    case MODEL_EV_BARRIER_WAIT_END:
+    case MODEL_EV_BARRIER_ABORT:
+    case MODEL_EV_BARRIER_RESET:
+        return MODEL_BARRIER;
+    default:
+        return 0;
+    }
+}
+
+/* The field that goes into events.value, or -1. */
+static int model_value_field(model_type type)
+{
+    switch (type) {
+    case MODEL_EV_ACQUIRE_END:
+    case MODEL_EV_RELEASE:
+        return MF_VALUE;
+    case MODEL_EV_BARRIER_WAIT_END:
+        return MF_INDEX;
+    case MODEL_EV_COND_NOTIFY:
+    case MODEL_EV_EVENT_SET:
+        return MF_WOKEN;
+    case MODEL_EV_LOG:
+        return MF_LEVEL;
+    default:
+        return -1;
+    }
+}
+
+/* The field naming the thread that goes into events.peer, or -1. */
+static int model_peer_thread_field(model_type type)
+{
+    switch (type) {
+    case MODEL_EV_JOIN_BEGIN:
+    case MODEL_EV_JOIN_END:
+    case MODEL_EV_THREAD_RENAME:
+        return MF_THREAD;
+    case MODEL_EV_TIMER_CANCELLED:
+        return MF_TIMER;
+    default:
+        return -1;
+    }
+}
+
+/* ---- state ------------------------------------------------------------------ */
+
+typedef struct model_thread {
+    int64_t id;
+    char *name; /* NULL while it is known only by its id */
+} model_thread;
+
+typedef struct {
+    int64_t id, pid, last_ns;
+    model_thread *last_thread; /* the last to emit: whose a callsite is, lacking vtid */
+} model_process;
+
+typedef struct {
+    int64_t id, process_id, serial, param;
+    int kind;
+    bool has_param;
+    char *name;          /* the given name, or NULL */
+    int64_t lock_serial; /* a condition's lock not met yet, or 0 */
+} model_object;
+
+typedef struct {
+    void **items;
+    size_t n, cap;
+} model_vec;
+
+enum {
+    ST_PROCESS,
+    ST_PROCESS_END,
+    ST_THREAD,
+    ST_THREAD_START,
+    ST_THREAD_RENAME,
+    ST_THREAD_EXIT,
+    ST_THREAD_NAME,
+    ST_OBJECT,
+    ST_OBJECT_UPDATE,
+    ST_CALLSITE,
+    ST_LOG,
+    ST_DISCARD,
+    ST_COUNT
+};
+
+static const char *const model_sql[ST_COUNT] = {
+    [ST_PROCESS] =
+        "INSERT INTO processes (trace_id, pid, name, begin_ns) VALUES (?, ?, ?, ?) RETURNING id",
+    [ST_PROCESS_END] = "UPDATE processes SET end_ns = ? WHERE id = ?",
+    [ST_THREAD] = "INSERT INTO threads (process_id, tid, native_id, name, kind, daemon, "
+                  "parent_tid, begin_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    [ST_THREAD_START] =
+        "UPDATE threads SET native_id = ?, name = coalesce(?, name), kind = ?, daemon = ?, "
+        "parent_tid = ?, begin_ns = coalesce(begin_ns, ?) WHERE id = ?",
+    [ST_THREAD_RENAME] = "UPDATE threads SET name = ? WHERE id = ?",
+    [ST_THREAD_EXIT] = "UPDATE threads SET end_ns = ? WHERE id = ?",
+    [ST_THREAD_NAME] = "INSERT INTO thread_names (thread_id, ts, name) VALUES (?, ?, ?)",
+    [ST_OBJECT] = "INSERT INTO objects (process_id, obj, kind, name, param, created_ns) "
+                  "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    [ST_OBJECT_UPDATE] = "UPDATE objects SET kind = ?, name = ?, param = ? WHERE id = ?",
+    [ST_CALLSITE] = "INSERT INTO callsites (process_id, site, file, line, func) "
+                    "VALUES (?, ?, ?, ?, ?) RETURNING id",
+    [ST_LOG] = "INSERT INTO logs (thread_id, ts, level, text) VALUES (?, ?, ?, ?)",
+    [ST_DISCARD] = "INSERT INTO discards (trace_id, begin_ns, end_ns, count) VALUES (?, ?, ?, ?)",
+};
+
+struct model {
+    sqlite3 *db;
+    int64_t trace_id;
+    sqlite3_stmt *st[ST_COUNT];
+    batch_writer *writer;
+    batch *events; /* the events rows, many per INSERT */
+    intervals *iv;
+    keymap processes; /* (vpid, 0) */
+    keymap threads;   /* (process id, tid) */
+    keymap natives;   /* (process id, vtid): a thread by its kernel id */
+    keymap objects;   /* (process id, obj) */
+    keymap sites;     /* (process id, site): the callsites row id */
+    model_process *last_process;
+    model_vec all_processes, all_threads, all_objects;
+    detail_buf detail;
+    model_totals totals;
+    const char *error;
+};
+
+static bool model_vec_push(model_vec *v, void *item)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 16;
+        void **items = realloc(v->items, cap * sizeof *items);
+        if (!items)
+            return false;
+        v->items = items;
+        v->cap = cap;
+    }
+    v->items[v->n++] = item;
+    return true;
+}
+
+/* Allocates size zeroed bytes owned by v; NULL when out of memory. */
+static void *model_alloc(model *m, model_vec *v, size_t size)
+{
+    void *item = calloc(1, size);
+    if (!item || !model_vec_push(v, item)) {
+        free(item);
+        m->error = "out of memory";
+        return NULL;
+    }
+    return item;
+}
+
+static bool model_oom(model *m)
+{
+    m->error = "out of memory";
+    return false;
+}
+
+/*
+ * Binds statement s's parameters as fmt describes them, one letter each:
+ * i int64, I int64 or NULL when 0, o pointer to int64 or NULL, t text or
+ * NULL; then runs it. *id gets the id an INSERT ... RETURNING id returns
+ * (the batches' writer thread shares the connection: last_insert_rowid
+ * could be its).
+ */
+static bool model_vrun(model *m, int s, int64_t *id, const char *fmt, va_list ap)
+{
+    sqlite3_stmt *st = m->st[s];
+    for (int i = 1; *fmt; fmt++, i++) {
+        if (*fmt == 't') {
+            sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_STATIC);
+            continue;
+        }
+        if (*fmt == 'o') {
+            const int64_t *p = va_arg(ap, const int64_t *);
+            if (p)
+                sqlite3_bind_int64(st, i, *p);
+            else
+                sqlite3_bind_null(st, i);
+            continue;
+        }
+        int64_t v = va_arg(ap, int64_t);
+        if (*fmt == 'I' && v == 0)
+            sqlite3_bind_null(st, i);
+        else
+            sqlite3_bind_int64(st, i, v);
+    }
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st);
+    }
+    if (rc != SQLITE_DONE)
+        m->error = sqlite3_errmsg(m->db);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE;
+}
+
+static bool model_run(model *m, int s, const char *fmt, ...)
+{
+    int64_t id;
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = model_vrun(m, s, &id, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+/* model_run for an INSERT ... RETURNING id: the new row's id, 0 on failure. */
+static int64_t model_insert(model *m, int s, const char *fmt, ...)
+{
+    int64_t id = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = model_vrun(m, s, &id, fmt, ap);
+    va_end(ap);
+    return ok ? id : 0;
+}
+
+model *model_new(sqlite3 *db, int64_t trace_id, const char **err)
+{
+    model *m = calloc(1, sizeof *m);
+    if (!m) {
+        *err = "out of memory";
+        return NULL;
+    }
+    m->db = db;
+    m->trace_id = trace_id;
+    for (int s = 0; s < ST_COUNT; s++)
+        if (sqlite3_prepare_v3(db, model_sql[s], -1, SQLITE_PREPARE_PERSISTENT, &m->st[s], NULL) !=
+            SQLITE_OK) {
+            *err = sqlite3_errmsg(db);
+            model_free(m);
+            return NULL;
+        }
+    m->writer = batch_writer_new(db);
+    m->events = m->writer
+                    ? batch_new(m->writer, "events",
+                                "thread_id, ts, name, object_id, seq, outcome, value, waited_ns, "
+                                "site_id, peer, detail",
+                                11, err)
+                    : NULL;
+    m->iv = m->events ? intervals_new(m->writer, err) : NULL;
+    if (!m->iv) {
+        model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+const char *model_error(const model *m)
+{
+    return m->error;
+}
+
+/* ---- processes and threads ---------------------------------------------------- */
+
+static model_process *model_process_of(model *m, const model_event *e)
+{
+    int64_t pid = e->has_vpid ? e->vpid : 0;
+    if (m->last_process && m->last_process->pid == pid)
+        return m->last_process;
+    model_process *p = keymap_get(&m->processes, (uint64_t)pid, 0);
+    if (!p) {
+        p = model_alloc(m, &m->all_processes, sizeof *p);
+        if (!p)
+            return NULL;
+        p->pid = pid;
+        p->id = model_insert(m, ST_PROCESS, "iiti", m->trace_id, pid, e->procname, e->ts);
+        if (!p->id)
+            return NULL;
+        if (!keymap_put(&m->processes, (uint64_t)pid, 0, p)) {
+            model_oom(m);
+            return NULL;
+        }
+    }
+    m->last_process = p;
+    return p;
+}
+
+/* A name's row in thread_names, and the thread's new name. */
+static bool model_thread_named(model *m, model_thread *t, int64_t ts, const char *name)
+{
+    char *copy = strdup(name);
+    if (!copy)
+        return model_oom(m);
+    free(t->name);
+    t->name = copy;
+    return model_run(m, ST_THREAD_NAME, "iit", t->id, ts, name);
+}
+
+/* The thread (process, tid); created, named `name` or "tid N", when unknown. */
+static model_thread *model_thread_of(model *m, model_process *p, int64_t tid, const char *name,
+                                     int64_t ts)
+{
+    model_thread *t = keymap_get(&m->threads, (uint64_t)p->id, (uint64_t)tid);
+    if (t)
+        return t;
+    t = model_alloc(m, &m->all_threads, sizeof *t);
+    if (!t)
+        return NULL;
+    char placeholder[32];
+    snprintf(placeholder, sizeof placeholder, "tid %" PRId64, tid);
+    t->id = model_insert(m, ST_THREAD, "iiIttiII", p->id, tid, (int64_t)0,
+                         name ? name : placeholder, "thread", (int64_t)0, (int64_t)0, (int64_t)0);
+    if (!t->id)
+        return NULL;
+    if (!keymap_put(&m->threads, (uint64_t)p->id, (uint64_t)tid, t)) {
+        model_oom(m);
+        return NULL;
+    }
+    m->totals.threads++;
+    if (name && !model_thread_named(m, t, ts, name))
+        return NULL;
+    return t;
+}
+
+static bool model_has(const model_event *e, model_field f)
+{
+    return e->present & 1u << f;
+}
+
+/* thread_start: the thread's row, created or completed (a re-announce updates it). */
+static model_thread *model_thread_start(model *m, model_process *p, const model_event *e)
+{
+    const char *name = model_has(e, MF_NAME) && *e->f[MF_NAME].s ? e->f[MF_NAME].s : NULL;
+    const char *kind = model_has(e, MF_KIND) ? model_thread_kind_name(e->f[MF_KIND].i) : NULL;
+    int64_t native = model_has(e, MF_NATIVE_ID) ? e->f[MF_NATIVE_ID].i : 0;
+    model_thread *t = model_thread_of(m, p, e->f[MF_TID].i, NULL, e->ts);
+    if (!t)
+        return NULL;
+    if (!model_run(m, ST_THREAD_START, "IttiIii", native, name, kind ? kind : "thread",
+                   model_has(e, MF_DAEMON) ? e->f[MF_DAEMON].i : 0,
+                   model_has(e, MF_PARENT) ? e->f[MF_PARENT].i : 0, e->ts, t->id))
+        return NULL;
+    if (name && (!t->name || strcmp(t->name, name) != 0) && !model_thread_named(m, t, e->ts, name))
+        return NULL;
+    if (native && !keymap_put(&m->natives, (uint64_t)p->id, (uint64_t)native, t)) {
+        model_oom(m);
+        return NULL;
+    }
+    return t;
+}
+
+/* The thread that emitted e. A callsite event carries no tid: its thread is
+ * the one with its vtid, else the process's last to emit. */
+static model_thread *model_emitter(model *m, model_process *p, const model_event *e)
+{
+    if (model_has(e, MF_TID))
+        return model_thread_of(m, p, e->f[MF_TID].i, NULL, e->ts);
+    model_thread *t =
+        e->has_vtid ? keymap_get(&m->natives, (uint64_t)p->id, (uint64_t)e->vtid) : NULL;
+    if (!t)
+        t = p->last_thread;
+    return t ? t : model_thread_of(m, p, 0, NULL, e->ts);
+}
+
+/* thread_rename: the renamed thread, with its new name. */
+static model_thread *model_thread_rename(model *m, model_process *p, const model_event *e)
+{
+    const char *name = model_has(e, MF_NAME) ? e->f[MF_NAME].s : "";
+    model_thread *t = keymap_get(&m->threads, (uint64_t)p->id, (uint64_t)e->f[MF_THREAD].i);
+    if (!t)
+        return model_thread_of(m, p, e->f[MF_THREAD].i, name, e->ts);
+    if (!model_run(m, ST_THREAD_RENAME, "ti", name, t->id) ||
+        !model_thread_named(m, t, e->ts, name))
+        return NULL;
+    return t;
+}
+
+/* ---- objects and call sites ----------------------------------------------------- */
+
+/* Its name, given or made from kind and serial, into buf. */
+static const char *model_object_name(const model_object *o, char *buf, size_t size)
+{
+    if (o->name)
+        return o->name;
+    int kind = o->kind < MODEL_COUNT_OF(model_default_names) ? o->kind : 0;
+    snprintf(buf, size, "%s-%" PRId64, model_default_names[kind], o->serial);
+    return buf;
+}
+
+static const char *model_object_kind(const model_object *o)
+{
+    const char *kind = model_kind_name(o->kind);
+    return kind ? kind : "lock";
+}
+
+/* The object (process, serial); created with kind when unknown. */
+static model_object *model_object_of(model *m, model_process *p, int64_t serial, int kind,
+                                     int64_t ts)
+{
+    model_object *o = keymap_get(&m->objects, (uint64_t)p->id, (uint64_t)serial);
+    if (o)
+        return o;
+    o = model_alloc(m, &m->all_objects, sizeof *o);
+    if (!o)
+        return NULL;
+    o->process_id = p->id;
+    o->serial = serial;
+    o->kind = kind;
+    char buf[48];
+    o->id = model_insert(m, ST_OBJECT, "iittoi", p->id, serial, model_object_kind(o),
+                         model_object_name(o, buf, sizeof buf), (const int64_t *)NULL, ts);
+    if (!o->id)
+        return NULL;
+    if (!keymap_put(&m->objects, (uint64_t)p->id, (uint64_t)serial, o)) {
+        model_oom(m);
+        return NULL;
+    }
+    return o;
+}
+
+static bool model_object_store(model *m, const model_object *o)
+{
+    char buf[48];
+    return model_run(m, ST_OBJECT_UPDATE, "ttoi", model_object_kind(o),
+                     model_object_name(o, buf, sizeof buf), o->has_param ? &o->param : NULL, o->id);
+}
+
+static bool model_object_rename(model *m, model_object *o, const char *name)
+{
+    char *copy = strdup(name);
+    if (!copy)
+        return model_oom(m);
+    free(o->name);
+    o->name = copy;
+    return true;
+}
+
+/* A condition's param: its lock's row, now or, if not met yet, at the end. */
+static void model_condition_lock(model *m, model_object *o, int64_t lock_serial)
+{
+    model_object *lock = keymap_get(&m->objects, (uint64_t)o->process_id, (uint64_t)lock_serial);
+    o->has_param = lock != NULL;
+    o->param = lock ? lock->id : 0;
+    o->lock_serial = lock ? 0 : lock_serial;
+}
+
+/* object_create and object_name: the object as announced. */
+static model_object *model_object_announced(model *m, model_process *p, const model_event *e)
+{
+    int kind = model_has(e, MF_KIND) ? (int)e->f[MF_KIND].i : 0;
+    model_object *o = model_object_of(m, p, e->f[MF_OBJ].i, kind, e->ts);
+    if (!o)
+        return NULL;
+    if (kind)
+        o->kind = kind;
+    const char *name = model_has(e, MF_NAME) ? e->f[MF_NAME].s : "";
+    if (*name && !model_object_rename(m, o, name))
+        return NULL;
+    if (e->type == MODEL_EV_OBJECT_CREATE && model_has(e, MF_PARAM)) {
+        if (o->kind == MODEL_COND && e->f[MF_PARAM].i) {
+            model_condition_lock(m, o, e->f[MF_PARAM].i);
+        } else if (o->kind == MODEL_SEM || o->kind == MODEL_BSEM || o->kind == MODEL_BARRIER) {
+            o->has_param = true;
+            o->param = e->f[MF_PARAM].i;
+        }
+    }
+    return model_object_store(m, o) ? o : NULL;
+}
+
+/* The object e is about, or NULL with no error when it names none. */
+static model_object *model_object_in(model *m, model_process *p, const model_event *e, bool *failed)
+{
+    *failed = false;
+    model_object *o = NULL;
+    if (e->type == MODEL_EV_OBJECT_CREATE || e->type == MODEL_EV_OBJECT_NAME)
+        o = model_object_announced(m, p, e);
+    else if (model_has(e, MF_OBJ))
+        o = model_object_of(
+            m, p, e->f[MF_OBJ].i,
+            model_has(e, MF_KIND) ? (int)e->f[MF_KIND].i : model_implied_kind(e->type), e->ts);
+    else
+        return NULL;
+    *failed = o == NULL;
+    return o;
+}
+
+/* The callsites row of e's site: 0 when e has none or it was never described. */
+static int64_t model_site_of(model *m, model_process *p, const model_event *e, bool *failed)
+{
+    *failed = false;
+    if (!model_has(e, MF_SITE) || !e->f[MF_SITE].i)
+        return 0;
+    int64_t site = e->f[MF_SITE].i;
+    int64_t id = (int64_t)(intptr_t)keymap_get(&m->sites, (uint64_t)p->id, (uint64_t)site);
+    if (id || e->type != MODEL_EV_CALLSITE)
+        return id;
+    id = model_insert(
+        m, ST_CALLSITE, "iitit", p->id, site, model_has(e, MF_FILE) ? e->f[MF_FILE].s : "",
+        model_has(e, MF_LINE) ? e->f[MF_LINE].i : 0, model_has(e, MF_FUNC) ? e->f[MF_FUNC].s : "");
+    if (id && !keymap_put(&m->sites, (uint64_t)p->id, (uint64_t)site, (void *)(intptr_t)id)) {
+        model_oom(m);
+        id = 0;
+    }
+    *failed = id == 0;
+    return id;
+}
+
+/* ---- events ------------------------------------------------------------------------ */
+
+/* What an event's row refers to, and which of its fields have columns. */
+typedef struct {
+    model_object *object;
+    int64_t site_id, peer;
+    model_thread *peer_thread;
+    uint32_t columns;
+} model_refs;
+
+static const uint32_t model_always_columns =
+    1u << MF_TID | 1u << MF_OBJ | 1u << MF_SEQ | 1u << MF_OUTCOME | 1u << MF_WAITED_NS;
+
+/* events.peer: the thread a join, rename or cancel names, or a wait's waker. */
+static bool model_peer(model *m, model_process *p, const model_event *e, model_refs *r)
+{
+    int field = model_peer_thread_field(e->type);
+    if (field >= 0 && model_has(e, field)) {
+        r->peer_thread = e->type == MODEL_EV_THREAD_RENAME
+                             ? model_thread_rename(m, p, e)
+                             : model_thread_of(m, p, e->f[field].i, NULL, e->ts);
+        if (!r->peer_thread)
+            return false;
+        r->peer = r->peer_thread->id;
+        r->columns |= 1u << field;
+    } else if ((e->type == MODEL_EV_COND_WAIT_END || e->type == MODEL_EV_EVENT_WAIT_END) &&
+               model_has(e, MF_WAKER)) {
+        r->peer = e->f[MF_WAKER].i; /* 0: none, stored as NULL */
+        r->columns |= 1u << MF_WAKER;
+    }
+    return true;
+}
+
+static bool model_refs_of(model *m, model_process *p, const model_event *e, model_refs *r)
+{
+    bool failed;
+    *r = (model_refs){.columns = model_always_columns};
+    r->object = model_object_in(m, p, e, &failed);
+    if (failed)
+        return false;
+    r->site_id = model_site_of(m, p, e, &failed);
+    if (failed)
+        return false;
+    /* A site never described stays in detail, as the address it is. */
+    if (r->site_id || !model_has(e, MF_SITE) || !e->f[MF_SITE].i)
+        r->columns |= 1u << MF_SITE;
+    int value = model_value_field(e->type);
+    if (value >= 0)
+        r->columns |= 1u << value;
+    /* An object's kind never changes: objects.kind holds it once for all its events. */
+    if (r->object)
+        r->columns |= 1u << MF_KIND;
+    return model_peer(m, p, e, r);
+}
+
+/* The field's value, or NULL when the event lacks it. */
+static void model_batch_field(batch *b, const model_event *e, int field)
+{
+    if (field >= 0 && model_has(e, field))
+        batch_int(b, e->f[field].i);
+    else
+        batch_id(b, 0);
+}
+
+static bool model_event_row(model *m, model_thread *t, const model_event *e, const model_refs *r)
+{
+    const char *detail;
+    if (!detail_json(&m->detail, e, r->columns, &detail))
+        return model_oom(m);
+    batch *b = m->events;
+    batch_int(b, t->id);
+    batch_int(b, e->ts);
+    batch_static(b, model_type_names[e->type]);
+    batch_id(b, r->object ? r->object->id : 0);
+    model_batch_field(b, e, MF_SEQ);
+    batch_static(b, model_has(e, MF_OUTCOME) ? model_outcome_name(e->f[MF_OUTCOME].i) : NULL);
+    model_batch_field(b, e, model_value_field(e->type));
+    model_batch_field(b, e, MF_WAITED_NS);
+    batch_id(b, r->site_id);
+    batch_id(b, r->peer);
+    batch_text(b, detail);
+    if (batch_row(b))
+        return true;
+    m->error = batch_error(b);
+    return false;
+}
+
+static bool model_intervals(model *m, model_thread *t, const model_event *e, const model_refs *r)
+{
+    intervals_event ie = {
+        .type = e->type,
+        .ts = e->ts,
+        .thread_id = t->id,
+        .object_id = r->object ? r->object->id : 0,
+        .object_kind = r->object ? r->object->kind : 0,
+        .site_id = r->site_id,
+        .peer_thread_id = r->peer_thread ? r->peer_thread->id : 0,
+        .outcome = model_has(e, MF_OUTCOME) ? (int)e->f[MF_OUTCOME].i : -1,
+        .value = model_has(e, MF_VALUE) ? e->f[MF_VALUE].i : 0,
+        .count = model_has(e, MF_COUNT) ? e->f[MF_COUNT].i : 1,
+        .seq = model_has(e, MF_SEQ) ? e->f[MF_SEQ].i : 0,
+    };
+    if (intervals_add(m->iv, &ie))
+        return true;
+    m->error = intervals_error(m->iv);
+    return false;
+}
+
+/* What an event changes in its own thread's row, and the logs table. */
+static bool model_effects(model *m, model_thread *t, const model_event *e)
+{
+    if (e->type == MODEL_EV_THREAD_EXIT)
+        return model_run(m, ST_THREAD_EXIT, "ii", e->ts, t->id);
+    if (e->type == MODEL_EV_LOG)
+        return model_run(m, ST_LOG, "iiit", t->id, e->ts,
+                         model_has(e, MF_LEVEL) ? e->f[MF_LEVEL].i : 0,
+                         model_has(e, MF_TEXT) ? e->f[MF_TEXT].s : "");
+    return true;
+}
+
+bool model_add(model *m, const model_event *e)
+{
+    if (e->type <= MODEL_EV_NONE || e->type >= MODEL_EV_COUNT)
+        return true;
+    model_process *p = model_process_of(m, e);
+    if (!p)
+        return false;
+    model_thread *t =
+        e->type == MODEL_EV_THREAD_START ? model_thread_start(m, p, e) : model_emitter(m, p, e);
+    model_refs r;
+    if (!t || !model_refs_of(m, p, e, &r) || !model_event_row(m, t, e, &r) ||
+        !model_effects(m, t, e) || !model_intervals(m, t, e, &r))
+        return false;
+    p->last_ns = e->ts;
+    p->last_thread = t;
+    if (!m->totals.events++)
+        m->totals.begin_ns = e->ts;
+    m->totals.end_ns = e->ts;
+    return true;
+}
+
+bool model_discard(model *m, bool has_range, int64_t begin_ns, int64_t end_ns, uint64_t count)
+{
+    m->totals.discarded += count;
+    return model_run(m, ST_DISCARD, "iooi", m->trace_id, has_range ? &begin_ns : NULL,
+                     has_range ? &end_ns : NULL, (int64_t)count);
+}
+
+bool model_finish(model *m, model_totals *out)
+{
+    if (!batch_flush(m->events)) {
+        m->error = batch_error(m->events);
+        return false;
+    }
+    if (!intervals_finish(m->iv, m->totals.end_ns)) {
+        m->error = intervals_error(m->iv);
+        return false;
+    }
+    for (size_t i = 0; i < m->all_processes.n; i++) {
+        model_process *p = m->all_processes.items[i];
+        if (!model_run(m, ST_PROCESS_END, "ii", p->last_ns, p->id))
+            return false;
+    }
+    for (size_t i = 0; i < m->all_objects.n; i++) {
+        model_object *o = m->all_objects.items[i];
+        if (o->lock_serial) {
+            model_condition_lock(m, o, o->lock_serial);
+            if (!model_object_store(m, o))
+                return false;
+        }
+    }
+    *out = m->totals;
+    return true;
+}
+
+void model_free(model *m)
+{
+    if (!m)
+        return;
+    for (int s = 0; s < ST_COUNT; s++)
+        sqlite3_finalize(m->st[s]);
+    batch_free(m->events);
+    intervals_free(m->iv);
+    batch_writer_free(m->writer);
+    for (size_t i = 0; i < m->all_threads.n; i++)
+        free(((model_thread *)m->all_threads.items[i])->name);
+    for (size_t i = 0; i < m->all_objects.n; i++)
+        free(((model_object *)m->all_objects.items[i])->name);
+    model_vec *vecs[] = {&m->all_processes, &m->all_threads, &m->all_objects};
+    for (size_t v = 0; v < 3; v++) {
+        for (size_t i = 0; i < vecs[v]->n; i++)
+            free(vecs[v]->items[i]);
+        free(vecs[v]->items);
+    }
+    keymap *maps[] = {&m->processes, &m->threads, &m->natives, &m->objects, &m->sites};
+    for (size_t k = 0; k < 5; k++)
+        keymap_free(maps[k]);
+    detail_free(&m->detail);
+    free(m);
+}

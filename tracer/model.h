@@ -1,0 +1,159 @@
+/*
+ * model.h - a trace's events turned into the rows of schema.sql: processes,
+ * threads and their names, objects, call sites, events, log lines, discards,
+ * and (through intervals.h) what each thread was doing when.
+ *
+ * The model knows nothing of libbabeltrace2: ingest.c decodes each event into
+ * a model_event (its type, time, contexts and payload fields by name) and
+ * hands it over in time order, inside the transaction that stores the trace.
+ */
+#ifndef THRACE_MODEL_H
+#define THRACE_MODEL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The thrace events (tracer/thrace_tp.h), in the provider's order. */
+typedef enum {
+    MODEL_EV_NONE = -1, /* not a thrace event: ignored */
+    MODEL_EV_THREAD_START,
+    MODEL_EV_THREAD_EXIT,
+    MODEL_EV_THREAD_RENAME,
+    MODEL_EV_JOIN_BEGIN,
+    MODEL_EV_JOIN_END,
+    MODEL_EV_OBJECT_CREATE,
+    MODEL_EV_OBJECT_NAME,
+    MODEL_EV_CALLSITE,
+    MODEL_EV_ACQUIRE_BEGIN,
+    MODEL_EV_ACQUIRE_END,
+    MODEL_EV_RELEASE,
+    MODEL_EV_COND_WAIT_BEGIN,
+    MODEL_EV_COND_WAIT_END,
+    MODEL_EV_COND_NOTIFY,
+    MODEL_EV_EVENT_SET,
+    MODEL_EV_EVENT_CLEAR,
+    MODEL_EV_EVENT_WAIT_BEGIN,
+    MODEL_EV_EVENT_WAIT_END,
+    MODEL_EV_BARRIER_WAIT_BEGIN,
+    MODEL_EV_BARRIER_WAIT_END,
+    MODEL_EV_BARRIER_ABORT,
+    MODEL_EV_BARRIER_RESET,
+    MODEL_EV_TIMER_SCHEDULED,
+    MODEL_EV_TIMER_FIRED,
+    MODEL_EV_TIMER_CANCELLED,
+    MODEL_EV_SLEEP_BEGIN,
+    MODEL_EV_SLEEP_END,
+    MODEL_EV_LOG,
+    MODEL_EV_COUNT
+} model_type;
+
+/* The payload fields the events carry, by name; each has one value type. */
+typedef enum {
+    MF_TID,
+    MF_OBJ,
+    MF_SEQ,
+    MF_KIND,
+    MF_OUTCOME,
+    MF_WAITED_NS,
+    MF_VALUE,
+    MF_SITE,
+    MF_THREAD,
+    MF_PARENT,
+    MF_DAEMON,
+    MF_NATIVE_ID,
+    MF_PARAM,
+    MF_LINE,
+    MF_COUNT,
+    MF_LOCK,
+    MF_WAKER,
+    MF_REQUESTED,
+    MF_WOKEN,
+    MF_CYCLE,
+    MF_INDEX,
+    MF_TIMER,
+    MF_LEVEL,
+    MF_TIMEOUT, /* reals from here */
+    MF_INTERVAL,
+    MF_SECONDS,
+    MF_NAME, /* strings from here */
+    MF_FILE,
+    MF_FUNC,
+    MF_TEXT,
+    MF_FIELDS
+} model_field;
+
+typedef enum { MODEL_INT, MODEL_REAL, MODEL_STRING } model_value_type;
+
+/* Object kinds and outcomes as thrace_tp.h's enumerations number them. */
+enum { MODEL_LOCK = 1, MODEL_RLOCK, MODEL_COND, MODEL_SEM, MODEL_BSEM, MODEL_EVENT, MODEL_BARRIER };
+enum { MODEL_OK, MODEL_TIMEOUT, MODEL_WOULD_BLOCK, MODEL_BROKEN, MODEL_ERROR };
+
+typedef union {
+    int64_t i;
+    double d;
+    const char *s; /* borrowed for the duration of model_add */
+} model_value;
+
+_Static_assert(MF_FIELDS <= 32, "model_event.present has a bit per field");
+
+/* One decoded event. `present` has bit f set when field f was decoded. */
+typedef struct {
+    model_type type;
+    int64_t ts; /* nanoseconds since the Unix epoch */
+    bool has_vpid, has_vtid;
+    int64_t vpid, vtid;   /* contexts, when recorded */
+    const char *procname; /* context, or NULL */
+    uint32_t present;
+    model_value f[MF_FIELDS];
+} model_event;
+
+/* What a stored trace holds, for the traces row and the summary. */
+typedef struct {
+    uint64_t events, threads, discarded;
+    int64_t begin_ns, end_ns; /* first and last event; 0 when none */
+} model_totals;
+
+typedef struct model model;
+
+/* The type of the event named `name` ("thrace:acquire_end"), or MODEL_EV_NONE. */
+model_type model_type_of(const char *name);
+
+/* The field named `name` in a payload, or -1; *type is its value type. */
+int model_field_of(const char *name, model_value_type *type);
+
+/* The field's name in the payload, and its value type. */
+const char *model_field_name(model_field f);
+model_value_type model_field_type(model_field f);
+
+/* "lock", "rlock", ... for an object kind; NULL when out of range. */
+const char *model_kind_name(int64_t kind);
+
+/* "ok", "timeout", ... for an outcome; NULL when out of range. */
+const char *model_outcome_name(int64_t outcome);
+
+/* "thread", "timer", "main", ... for a thread_start kind; NULL when out of range. */
+const char *model_thread_kind_name(int64_t kind);
+
+/* A model storing into db for the traces row trace_id; NULL when out of memory
+ * or when a statement does not prepare (reason in *err). */
+model *model_new(sqlite3 *db, int64_t trace_id, const char **err);
+
+/* Stores one event (given in time order); false on a database error. */
+bool model_add(model *m, const model_event *e);
+
+/* Stores a discarded-events notice: count events lost in [begin_ns, end_ns]
+ * (has_range false: unknown range). */
+bool model_discard(model *m, bool has_range, int64_t begin_ns, int64_t end_ns, uint64_t count);
+
+/* Ends the trace: closes open intervals as 'unfinished' at the last event,
+ * completes processes and objects; fills *out. False on a database error. */
+bool model_finish(model *m, model_totals *out);
+
+/* The reason of the last failure. */
+const char *model_error(const model *m);
+
+/* Frees the model (NULL is ignored). */
+void model_free(model *m);
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * session.c - a recording session through liblttng-ctl, made as `lttng
+ * create --output`, `enable-channel -u`, `enable-event -u 'thrace:*'`,
+ * `add-context -u -t vtid -t vpid -t procname`, `start`, `stop` and
+ * `destroy` would make it (tracer/README.md records by hand that way).
+ *
+ * The channel is ours, "thrace", in per-UID buffers with 8 sub-buffers of
+ * 8 MiB: LTTng's default 4 x 512 KiB lost up to 11% of events in bursts.
+ * A session records every traced process that runs meanwhile unless told
+ * otherwise, so it starts with LTTng's process tracker set to an empty
+ * include set, and session_track adds the one process it is for.
+ * Invariant: s->handle is non-NULL exactly while the daemon holds the session
+ * of that name created here, so session_destroy knows what it must undo.
+ */
+#include "session.h"
+
+#include <lttng/lttng.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { SESSION_SUBBUF_SIZE = 8 << 20, SESSION_SUBBUFS = 8 };
+
+static const char session_channel[] = "thrace";
+
+/* The reason for an LTTng error code, given either signed (the API returns both). */
+static bool session_fail(const session *s, int code, char *err, size_t err_size)
+{
+    snprintf(err, err_size, "session %s: %s", s->name, lttng_strerror(code > 0 ? -code : code));
+    return false;
+}
+
+static void session_name_make(session *s)
+{
+    uint32_t r;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+        struct timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        r = (uint32_t)t.tv_nsec;
+    }
+    snprintf(s->name, sizeof s->name, "thrace-%d-%08x", (int)getpid(), r);
+}
+
+static bool session_create_local(session *s, const char *dir, char *err, size_t err_size)
+{
+    struct lttng_session_descriptor *d = lttng_session_descriptor_local_create(s->name, dir);
+    if (!d)
+        return session_fail(s, LTTNG_ERR_NOMEM, err, err_size);
+    enum lttng_error_code code = lttng_create_session_ext(d);
+    lttng_session_descriptor_destroy(d);
+    return code == LTTNG_OK || session_fail(s, code, err, err_size);
+}
+
+static bool session_enable_channel(session *s, bool blocking, char *err, size_t err_size)
+{
+    struct lttng_channel *chan = lttng_channel_create(&s->handle->domain);
+    if (!chan)
+        return session_fail(s, LTTNG_ERR_NOMEM, err, err_size);
+    snprintf(chan->name, sizeof chan->name, "%s", session_channel);
+    chan->attr.subbuf_size = SESSION_SUBBUF_SIZE;
+    chan->attr.num_subbuf = SESSION_SUBBUFS;
+    /* -1: a full buffer makes the program wait for room, however long. */
+    int rc = blocking ? lttng_channel_set_blocking_timeout(chan, -1) : 0;
+    if (rc == 0)
+        rc = lttng_enable_channel(s->handle, chan);
+    lttng_channel_destroy(chan);
+    return rc == 0 || session_fail(s, rc, err, err_size);
+}
+
+static bool session_enable_events(session *s, char *err, size_t err_size)
+{
+    struct lttng_event *ev = lttng_event_create();
+    if (!ev)
+        return session_fail(s, LTTNG_ERR_NOMEM, err, err_size);
+    ev->type = LTTNG_EVENT_TRACEPOINT;
+    ev->loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL;
+    ev->loglevel = -1;
+    snprintf(ev->name, sizeof ev->name, "thrace:*");
+    int rc = lttng_enable_event_with_exclusions(s->handle, ev, session_channel, NULL, 0, NULL);
+    lttng_event_destroy(ev);
+    return rc == 0 || session_fail(s, rc, err, err_size);
+}
+
+/* vtid and vpid tell threads and processes apart; procname names the process. */
+static bool session_add_contexts(session *s, char *err, size_t err_size)
+{
+    static const enum lttng_event_context_type types[] = {
+        LTTNG_EVENT_CONTEXT_VTID, LTTNG_EVENT_CONTEXT_VPID, LTTNG_EVENT_CONTEXT_PROCNAME};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        struct lttng_event_context ctx;
+        memset(&ctx, 0, sizeof ctx);
+        ctx.ctx = types[i];
+        int rc = lttng_add_context(s->handle, &ctx, NULL, session_channel);
+        if (rc != 0)
+            return session_fail(s, rc, err, err_size);
+    }
+    return true;
+}
+
+/* The session's vpid tracker, or NULL with the reason in err. */
+static struct lttng_process_attr_tracker_handle *session_tracker(session *s, char *err,
+                                                                 size_t err_size)
+{
+    struct lttng_process_attr_tracker_handle *tracker = NULL;
+    enum lttng_error_code code = lttng_session_get_tracker_handle(
+        s->name, LTTNG_DOMAIN_UST, LTTNG_PROCESS_ATTR_VIRTUAL_PROCESS_ID, &tracker);
+    if (code != LTTNG_OK) {
+        session_fail(s, code, err, err_size);
+        return NULL;
+    }
+    return tracker;
+}
+
+static bool session_track_nobody(session *s, char *err, size_t err_size)
+{
+    struct lttng_process_attr_tracker_handle *tracker = session_tracker(s, err, err_size);
+    if (!tracker)
+        return false;
+    enum lttng_process_attr_tracker_handle_status status =
+        lttng_process_attr_tracker_handle_set_tracking_policy(tracker,
+                                                              LTTNG_TRACKING_POLICY_INCLUDE_SET);
+    lttng_process_attr_tracker_handle_destroy(tracker);
+    return status == LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK ||
+           session_fail(s, LTTNG_ERR_UNK, err, err_size);
+}
+
+bool session_track(session *s, pid_t pid, char *err, size_t err_size)
+{
+    struct lttng_process_attr_tracker_handle *tracker = session_tracker(s, err, err_size);
+    if (!tracker)
+        return false;
+    enum lttng_process_attr_tracker_handle_status status =
+        lttng_process_attr_virtual_process_id_tracker_handle_add_pid(tracker, pid);
+    lttng_process_attr_tracker_handle_destroy(tracker);
+    return status == LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK ||
+           session_fail(s, LTTNG_ERR_UNK, err, err_size);
+}
+
+bool session_create(session *s, const char *dir, bool blocking, char *err, size_t err_size)
+{
+    struct lttng_domain domain = {.type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID};
+    s->handle = NULL;
+    session_name_make(s);
+    if (!session_create_local(s, dir, err, err_size))
+        return false;
+    s->handle = lttng_create_handle(s->name, &domain);
+    if (!s->handle) {
+        lttng_destroy_session(s->name);
+        return session_fail(s, LTTNG_ERR_NOMEM, err, err_size);
+    }
+    if (session_enable_channel(s, blocking, err, err_size) &&
+        session_enable_events(s, err, err_size) && session_add_contexts(s, err, err_size) &&
+        session_track_nobody(s, err, err_size))
+        return true;
+    char ignored[256]; /* the first failure is the one to report */
+    session_destroy(s, ignored, sizeof ignored);
+    return false;
+}
+
+bool session_start(session *s, char *err, size_t err_size)
+{
+    int rc = lttng_start_tracing(s->name);
+    return rc == 0 || session_fail(s, rc, err, err_size);
+}
+
+bool session_stop(session *s, char *err, size_t err_size)
+{
+    int rc = lttng_stop_tracing(s->name);
+    return rc == 0 || session_fail(s, rc, err, err_size);
+}
+
+/* Waits for the destruction, which flushes the trace, and gives its result. */
+static enum lttng_error_code session_wait_destroyed(struct lttng_destruction_handle *h)
+{
+    enum lttng_error_code result = LTTNG_ERR_UNK;
+    if (lttng_destruction_handle_wait_for_completion(h, -1) !=
+        LTTNG_DESTRUCTION_HANDLE_STATUS_COMPLETED)
+        return LTTNG_ERR_UNK;
+    if (lttng_destruction_handle_get_result(h, &result) != LTTNG_DESTRUCTION_HANDLE_STATUS_OK)
+        return LTTNG_ERR_UNK;
+    return result;
+}
+
+bool session_destroy(session *s, char *err, size_t err_size)
+{
+    if (!s->handle)
+        return true;
+    struct lttng_destruction_handle *h = NULL;
+    enum lttng_error_code code = lttng_destroy_session_ext(s->name, &h);
+    if (code == LTTNG_OK)
+        code = session_wait_destroyed(h);
+    if (h)
+        lttng_destruction_handle_destroy(h);
+    lttng_destroy_handle(s->handle);
+    s->handle = NULL;
+    return code == LTTNG_OK || session_fail(s, code, err, err_size);
+}

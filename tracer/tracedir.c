@@ -1,0 +1,126 @@
+/*
+ * tracedir.c - finding CTF traces: a directory holding a file named
+ * `metadata` is a trace (LTTng writes one per buffering domain, e.g.
+ * SESSION/ust/uid/0/64-bit); below any other directory, every trace found by
+ * walking it without following symbolic links (a link back up would never
+ * end). Each path's traces come in name order.
+ */
+#include "tracedir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void tracedir_fail(char *err, size_t size, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void tracedir_fail(char *err, size_t size, const char *path, const char *fmt, ...)
+{
+    int n = snprintf(err, size, "%s: ", path);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < size)
+        vsnprintf(err + n, size - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+static bool tracedir_add(tracedir_list *l, const char *path)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        char **paths = realloc(l->paths, cap * sizeof *paths);
+        if (!paths)
+            return false;
+        l->paths = paths;
+        l->cap = cap;
+    }
+    char *copy = strdup(path);
+    if (!copy)
+        return false;
+    l->paths[l->n++] = copy;
+    return true;
+}
+
+void tracedir_free(tracedir_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->paths[i]);
+    free(l->paths);
+    *l = (tracedir_list){0};
+}
+
+static bool tracedir_is_dir(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool tracedir_is_trace(const char *dir)
+{
+    char metadata[PATH_MAX];
+    struct stat st;
+    return snprintf(metadata, sizeof metadata, "%s/metadata", dir) < (int)sizeof metadata &&
+           stat(metadata, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Adds dir if it is a trace, else the traces below it (symbolic links are
+ * not followed: a link back up would never end). False when out of memory. */
+static bool tracedir_walk(const char *dir, tracedir_list *found)
+{
+    if (tracedir_is_trace(dir))
+        return tracedir_add(found, dir);
+    DIR *d = opendir(dir);
+    if (!d)
+        return true; /* unreadable: nothing found there */
+    bool ok = true;
+    for (struct dirent *ent; ok && (ent = readdir(d));) {
+        char sub[PATH_MAX];
+        if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0 ||
+            (ent->d_type != DT_DIR && ent->d_type != DT_UNKNOWN))
+            continue;
+        if (snprintf(sub, sizeof sub, "%s/%s", dir, ent->d_name) < (int)sizeof sub &&
+            tracedir_is_dir(sub))
+            ok = tracedir_walk(sub, found);
+    }
+    closedir(d);
+    return ok;
+}
+
+static int tracedir_compare(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The traces under every path, each path's in name order. */
+bool tracedir_find(char *const *paths, int n, tracedir_list *found, char *err, size_t size)
+{
+    for (int i = 0; i < n; i++) {
+        char real[PATH_MAX];
+        struct stat st;
+        if (stat(paths[i], &st) != 0 || !realpath(paths[i], real)) {
+            tracedir_fail(err, size, paths[i], "%s", strerror(errno));
+            return false;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            tracedir_fail(err, size, paths[i], "not a directory");
+            return false;
+        }
+        size_t before = found->n;
+        if (!tracedir_walk(real, found)) {
+            tracedir_fail(err, size, paths[i], "out of memory");
+            return false;
+        }
+        if (found->n == before) {
+            tracedir_fail(err, size, paths[i],
+                          "no CTF trace here (no directory with a metadata file)");
+            return false;
+        }
+        qsort(found->paths + before, found->n - before, sizeof *found->paths, tracedir_compare);
+    }
+    return true;
+}
