@@ -1,7 +1,8 @@
 /*
- * sync_util.h - helpers for the Semaphore, Event and Barrier tests: start
- * and join threads, poll for a condition with a generous limit, and know
- * that threads are blocked inside a call that has no public waiter count.
+ * sync_util.h - helpers for the tests of the primitives: start and join
+ * threads, signal between them, poll for a condition with a generous limit,
+ * and know that threads are blocked inside a call that has no public waiter
+ * count.
  *
  * "Blocked" is read from the kernel: a thread that bumped a counter just
  * before calling a thrace wait, and is then seen sleeping (state S in
@@ -38,6 +39,27 @@ static inline void sync_pause(void)
             harness_fail(__FILE__, __LINE__, "still false after %.0f s: %s", SYNC_POLL_LIMIT,      \
                          #cond);                                                                   \
     } while (0)
+
+/* A signal: a Lock held by nobody in particular; post releases, wait takes. */
+typedef struct {
+    thrace_lock l;
+} signal_t;
+
+static inline void signal_init(signal_t *s)
+{
+    ASSERT_CODE(THRACE_OK, thrace_lock_init(&s->l));
+    ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&s->l, true, THRACE_FOREVER));
+}
+
+static inline void signal_post(signal_t *s)
+{
+    ASSERT_CODE(THRACE_OK, thrace_lock_release(&s->l));
+}
+
+static inline void signal_wait(signal_t *s)
+{
+    ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&s->l, true, 10.0));
+}
 
 /* Thread(target=fn, args=(arg,)).start(), asserting success. */
 static inline thrace_thread *spawn(void (*fn)(void *), void *arg)

@@ -12,46 +12,12 @@
  * joins appear only where the test is about time, or about a thread that must
  * stay blocked.
  */
-#include "harness.h"
+#include "sync_util.h"
 
 #include <math.h>
 
 enum { OVER_LOCK, OVER_RLOCK, OWN_RLOCK };
 enum { MAX_WAITERS = 8 };
-
-typedef struct {
-    thrace_lock l;
-} signal_t;
-
-static void signal_init(signal_t *s)
-{
-    ASSERT_CODE(THRACE_OK, thrace_lock_init(&s->l));
-    ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&s->l, true, THRACE_FOREVER));
-}
-
-static void signal_post(signal_t *s)
-{
-    ASSERT_CODE(THRACE_OK, thrace_lock_release(&s->l));
-}
-
-static void signal_wait(signal_t *s)
-{
-    ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&s->l, true, 10.0));
-}
-
-static thrace_thread *spawn(void (*fn)(void *), void *arg)
-{
-    thrace_thread *t = thrace_thread_new(fn, arg, NULL);
-    ASSERT_TRUE(t != NULL);
-    ASSERT_CODE(THRACE_OK, thrace_thread_start(t));
-    return t;
-}
-
-static void join(thrace_thread *t)
-{
-    ASSERT_CODE(THRACE_OK, thrace_thread_join(t, 10.0));
-    thrace_thread_unref(t);
-}
 
 /* A condition of one kind, a second one on the same lock, and shared state. */
 typedef struct {
@@ -184,7 +150,7 @@ static void assert_still_waiting(waiter *w)
 
 static void finish(waiter *w)
 {
-    join(w->t);
+    join_and_unref(w->t);
     w->t = NULL;
 }
 
@@ -340,7 +306,7 @@ static void cond_over_rlock_held_by_another_thread_is_eperm(int kind)
     fixture_init(&f, kind);
     hold(&f);
     hold(&f);
-    join(spawn(not_owner_calls, &f));
+    join_and_unref(spawn(not_owner_calls, &f));
     ASSERT_EQ(1, f.woken);
     /* The owner's two levels are intact. */
     unhold(&f);
@@ -694,7 +660,7 @@ static void cond_wait_is_not_woken_by_another_conditions_notify(int kind)
     ASSERT_TRUE(p.sent >= 2); /* there were notifications to ignore */
     __atomic_store_n(&p.stop, 1, __ATOMIC_RELEASE);
     unhold(&f);
-    join(t);
+    join_and_unref(t);
     fixture_destroy(&f);
 }
 
@@ -985,7 +951,7 @@ static void cond_wait_for_returns_ok_once_notifications_make_it_true(int kind)
     ASSERT_EQ(3, p.value);
     ASSERT_TRUE(p.calls >= 2);
     unhold(&f);
-    join(t);
+    join_and_unref(t);
     assert_free(&f);
     fixture_destroy(&f);
 }
@@ -1006,7 +972,7 @@ static void cond_wait_for_keeps_one_deadline_across_notifications(int kind)
     ASSERT_TRUE(no.calls >= 3); /* it was woken, and re-checked, several times */
     __atomic_store_n(&n.stop, 1, __ATOMIC_RELEASE);
     unhold(&f);
-    join(t);
+    join_and_unref(t);
     fixture_destroy(&f);
 }
 FOR_EACH_KIND(cond_wait_for_keeps_one_deadline_across_notifications)

@@ -7,44 +7,9 @@
  * released by any thread), never with sleeps; sleeps and timed joins appear
  * only where the test is about time itself.
  */
-#include "harness.h"
+#include "sync_util.h"
 
 #include <math.h>
-
-/* A signal: a Lock held by nobody in particular; post releases, wait takes. */
-typedef struct {
-    thrace_lock l;
-} signal_t;
-
-static void signal_init(signal_t *s)
-{
-    ASSERT_CODE(THRACE_OK, thrace_lock_init(&s->l));
-    ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&s->l, true, THRACE_FOREVER));
-}
-
-static void signal_post(signal_t *s)
-{
-    ASSERT_CODE(THRACE_OK, thrace_lock_release(&s->l));
-}
-
-static void signal_wait(signal_t *s)
-{
-    ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&s->l, true, 10.0));
-}
-
-static thrace_thread *spawn(void (*fn)(void *), void *arg)
-{
-    thrace_thread *t = thrace_thread_new(fn, arg, NULL);
-    ASSERT_TRUE(t != NULL);
-    ASSERT_CODE(THRACE_OK, thrace_thread_start(t));
-    return t;
-}
-
-static void join(thrace_thread *t)
-{
-    ASSERT_CODE(THRACE_OK, thrace_thread_join(t, 10.0));
-    thrace_thread_unref(t);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Basics                                                                    */
@@ -224,7 +189,7 @@ TEST(lock_timeout_max_is_accepted_and_waits)
     /* Still waiting after a while: the deadline is far, not in the past. */
     ASSERT_CODE(THRACE_TIMEOUT, thrace_thread_join(t, 0.2));
     ASSERT_CODE(THRACE_OK, thrace_lock_release(&l));
-    join(t);
+    join_and_unref(t);
     ASSERT_CODE(THRACE_OK, a.rc);
     ASSERT_TRUE(thrace_lock_locked(&l));
     ASSERT_CODE(THRACE_OK, thrace_lock_release(&l));
@@ -240,7 +205,7 @@ TEST(lock_timed_acquire_times_out_in_band_and_leaves_the_lock_usable)
     acquirer a = {&l, 0.2, -1, 0, {THRACE_LOCK_INIT}};
     signal_init(&a.started);
     ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&l, true, THRACE_FOREVER));
-    join(spawn(acquire_with_timeout, &a));
+    join_and_unref(spawn(acquire_with_timeout, &a));
     ASSERT_CODE(THRACE_TIMEOUT, a.rc);
     ASSERT_DURATION(0.2, a.elapsed);
     /* Unchanged by the failed wait (CPython's test_state_after_timeout). */
@@ -262,7 +227,7 @@ TEST(lock_timed_acquire_succeeds_when_released_before_the_deadline)
     thrace_thread *t = spawn(acquire_with_timeout, &a);
     signal_wait(&a.started);
     ASSERT_CODE(THRACE_OK, thrace_lock_release(&l));
-    join(t);
+    join_and_unref(t);
     ASSERT_CODE(THRACE_OK, a.rc);
     ASSERT_TRUE(a.elapsed < 5.0);
     ASSERT_TRUE(thrace_lock_locked(&l)); /* now held on the thread's behalf */
@@ -280,7 +245,7 @@ TEST(lock_forever_acquire_waits_until_released)
     ASSERT_CODE(THRACE_TIMEOUT, thrace_thread_join(t, 0.1));
     ASSERT_EQ(-1, a.rc);
     ASSERT_CODE(THRACE_OK, thrace_lock_release(&l));
-    join(t);
+    join_and_unref(t);
     ASSERT_CODE(THRACE_OK, a.rc);
     ASSERT_CODE(THRACE_OK, thrace_lock_release(&l));
 }
@@ -301,11 +266,11 @@ TEST(lock_any_thread_may_release)
     thrace_lock l = THRACE_LOCK_INIT;
     releaser r = {&l, -1};
     ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&l, true, THRACE_FOREVER));
-    join(spawn(release_it, &r));
+    join_and_unref(spawn(release_it, &r));
     ASSERT_CODE(THRACE_OK, r.rc);
     ASSERT_FALSE(thrace_lock_locked(&l));
     /* A second release from another thread finds it unlocked. */
-    join(spawn(release_it, &r));
+    join_and_unref(spawn(release_it, &r));
     ASSERT_CODE(THRACE_EPERM, r.rc);
 }
 
@@ -318,9 +283,9 @@ TEST(lock_release_by_another_thread_wakes_a_blocked_acquirer)
     ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&l, true, THRACE_FOREVER));
     thrace_thread *waiter = spawn(acquire_with_timeout, &a);
     signal_wait(&a.started);
-    join(spawn(release_it, &r)); /* neither the holder nor the waiter */
+    join_and_unref(spawn(release_it, &r)); /* neither the holder nor the waiter */
     ASSERT_CODE(THRACE_OK, r.rc);
-    join(waiter);
+    join_and_unref(waiter);
     ASSERT_CODE(THRACE_OK, a.rc);
     ASSERT_TRUE(thrace_lock_locked(&l));
     ASSERT_CODE(THRACE_OK, thrace_lock_release(&l));
@@ -337,10 +302,10 @@ TEST(lock_locked_is_seen_by_other_threads)
     thrace_lock l = THRACE_LOCK_INIT;
     acquirer a = {&l, THRACE_FOREVER, -1, 0, {THRACE_LOCK_INIT}};
     ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&l, true, THRACE_FOREVER));
-    join(spawn(try_acquire, &a));
+    join_and_unref(spawn(try_acquire, &a));
     ASSERT_CODE(THRACE_TIMEOUT, a.rc);
     ASSERT_CODE(THRACE_OK, thrace_lock_release(&l));
-    join(spawn(try_acquire, &a));
+    join_and_unref(spawn(try_acquire, &a));
     ASSERT_CODE(THRACE_OK, a.rc);
     ASSERT_TRUE(thrace_lock_locked(&l));
     ASSERT_CODE(THRACE_OK, thrace_lock_release(&l));
@@ -382,7 +347,7 @@ TEST(lock_every_blocked_acquirer_gets_it_in_turn)
     ASSERT_EQ(0, q.got);
     ASSERT_CODE(THRACE_OK, thrace_lock_release(&q.l));
     for (int i = 0; i < QUEUED; i++)
-        join(t[i]);
+        join_and_unref(t[i]);
     ASSERT_EQ(QUEUED, q.got);
     ASSERT_FALSE(thrace_lock_locked(&q.l));
 }
@@ -503,7 +468,7 @@ TEST(lock_with_waits_for_the_holder)
         ASSERT_EQ(0, w.value);
         w.value = 1;
     }
-    join(t);
+    join_and_unref(t);
     ASSERT_EQ(2, w.value);
     ASSERT_FALSE(thrace_lock_locked(&w.l));
 }

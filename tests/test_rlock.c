@@ -6,43 +6,9 @@
  * Threads are ordered with Locks used as one-shot signals, never with sleeps;
  * timed joins appear only where the test is about a thread staying blocked.
  */
-#include "harness.h"
+#include "sync_util.h"
 
 #include <math.h>
-
-typedef struct {
-    thrace_lock l;
-} signal_t;
-
-static void signal_init(signal_t *s)
-{
-    ASSERT_CODE(THRACE_OK, thrace_lock_init(&s->l));
-    ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&s->l, true, THRACE_FOREVER));
-}
-
-static void signal_post(signal_t *s)
-{
-    ASSERT_CODE(THRACE_OK, thrace_lock_release(&s->l));
-}
-
-static void signal_wait(signal_t *s)
-{
-    ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&s->l, true, 10.0));
-}
-
-static thrace_thread *spawn(void (*fn)(void *), void *arg)
-{
-    thrace_thread *t = thrace_thread_new(fn, arg, NULL);
-    ASSERT_TRUE(t != NULL);
-    ASSERT_CODE(THRACE_OK, thrace_thread_start(t));
-    return t;
-}
-
-static void join(thrace_thread *t)
-{
-    ASSERT_CODE(THRACE_OK, thrace_thread_join(t, 10.0));
-    thrace_thread_unref(t);
-}
 
 /* Releases r depth times, then checks that one more release is EPERM. */
 static void release_exactly(thrace_rlock *r, int depth)
@@ -131,7 +97,7 @@ TEST(rlock_depth_three_needs_three_releases)
     for (int left = 3; left > 0; left--) {
         /* Still held: another thread cannot take it. */
         other_init(&o, &r, false, THRACE_FOREVER);
-        join(spawn(other_acquire, &o));
+        join_and_unref(spawn(other_acquire, &o));
         ASSERT_CODE(THRACE_TIMEOUT, o.rc);
         ASSERT_TRUE(thrace_rlock_locked(&r));
         ASSERT_CODE(THRACE_OK, thrace_rlock_release(&r));
@@ -140,7 +106,7 @@ TEST(rlock_depth_three_needs_three_releases)
     ASSERT_CODE(THRACE_EPERM, thrace_rlock_release(&r));
     /* Free now: another thread takes it. */
     other_init(&o, &r, false, THRACE_FOREVER);
-    join(spawn(other_acquire, &o));
+    join_and_unref(spawn(other_acquire, &o));
     ASSERT_CODE(THRACE_OK, o.rc);
     ASSERT_TRUE(thrace_rlock_locked(&r));
 }
@@ -173,7 +139,7 @@ TEST(rlock_release_by_a_non_owner_is_eperm)
     ASSERT_CODE(THRACE_OK, thrace_rlock_acquire(&r, true, THRACE_FOREVER));
     other o;
     other_init(&o, &r, true, THRACE_FOREVER);
-    join(spawn(other_release, &o));
+    join_and_unref(spawn(other_release, &o));
     ASSERT_CODE(THRACE_EPERM, o.rc);
     ASSERT_TRUE(o.locked_seen); /* locked() is true for any thread (3.14) */
     /* The owner's depth is untouched. */
@@ -187,7 +153,7 @@ TEST(rlock_release_by_a_previous_owner_is_eperm)
     ASSERT_CODE(THRACE_OK, thrace_rlock_release(&r));
     other o;
     other_init(&o, &r, true, THRACE_FOREVER);
-    join(spawn(other_acquire, &o)); /* that thread now owns it, and has exited */
+    join_and_unref(spawn(other_acquire, &o)); /* that thread now owns it, and has exited */
     ASSERT_CODE(THRACE_OK, o.rc);
     ASSERT_TRUE(thrace_rlock_locked(&r));
     ASSERT_CODE(THRACE_EPERM, thrace_rlock_release(&r));
@@ -246,7 +212,7 @@ TEST(rlock_timeout_above_max_is_erange_when_it_would_block)
     thrace_rlock r = THRACE_RLOCK_INIT;
     other o;
     other_init(&o, &r, true, THRACE_FOREVER);
-    join(spawn(other_acquire, &o)); /* owned by a finished thread from now on */
+    join_and_unref(spawn(other_acquire, &o)); /* owned by a finished thread from now on */
     ASSERT_CODE(THRACE_OK, o.rc);
     const double timeouts[] = {INFINITY, 9223372037.0, 1e100};
     for (size_t i = 0; i < sizeof timeouts / sizeof timeouts[0]; i++) {
@@ -277,7 +243,7 @@ TEST(rlock_timeout_max_is_accepted_and_waits)
     signal_wait(&o.started);
     ASSERT_CODE(THRACE_TIMEOUT, thrace_thread_join(t, 0.2));
     ASSERT_CODE(THRACE_OK, thrace_rlock_release(&r));
-    join(t);
+    join_and_unref(t);
     ASSERT_CODE(THRACE_OK, o.rc);
     ASSERT_TRUE(thrace_rlock_locked(&r));
     ASSERT_CODE(THRACE_EPERM, thrace_rlock_release(&r)); /* the thread owns it */
@@ -294,13 +260,13 @@ TEST(rlock_timed_acquire_times_out_in_band_while_another_thread_owns_it)
     ASSERT_CODE(THRACE_OK, thrace_rlock_acquire(&r, true, THRACE_FOREVER));
     other o;
     other_init(&o, &r, true, 0.2);
-    join(spawn(other_acquire, &o));
+    join_and_unref(spawn(other_acquire, &o));
     ASSERT_CODE(THRACE_TIMEOUT, o.rc);
     ASSERT_DURATION(0.2, o.elapsed);
     /* The failed wait changed neither the owner nor the depth. */
     release_exactly(&r, 2);
     other_init(&o, &r, false, THRACE_FOREVER);
-    join(spawn(other_acquire, &o));
+    join_and_unref(spawn(other_acquire, &o));
     ASSERT_CODE(THRACE_OK, o.rc);
 }
 
@@ -310,7 +276,7 @@ TEST(rlock_zero_timeout_is_a_try_for_a_non_owner)
     ASSERT_CODE(THRACE_OK, thrace_rlock_acquire(&r, true, THRACE_FOREVER));
     other o;
     other_init(&o, &r, true, 0.0);
-    join(spawn(other_acquire, &o));
+    join_and_unref(spawn(other_acquire, &o));
     ASSERT_CODE(THRACE_TIMEOUT, o.rc);
     ASSERT_TRUE(o.elapsed < 0.5);
     release_exactly(&r, 1);
@@ -358,7 +324,7 @@ TEST(rlock_is_free_for_others_only_after_the_last_release)
     signal_post(&s.release_last);
     /* Blocks until the owner's last release. */
     ASSERT_CODE(THRACE_OK, thrace_rlock_acquire(&s.r, true, 10.0));
-    join(t);
+    join_and_unref(t);
     release_exactly(&s.r, 1);
 }
 
@@ -374,7 +340,7 @@ TEST(rlock_blocked_acquirer_takes_ownership_with_depth_one)
     ASSERT_CODE(THRACE_OK, thrace_rlock_release(&r));
     ASSERT_CODE(THRACE_TIMEOUT, thrace_thread_join(t, 0.1)); /* one level left */
     ASSERT_CODE(THRACE_OK, thrace_rlock_release(&r));
-    join(t);
+    join_and_unref(t);
     ASSERT_CODE(THRACE_OK, o.rc);
     /* The new owner is the finished thread: the old owner cannot release. */
     ASSERT_CODE(THRACE_EPERM, thrace_rlock_release(&r));
@@ -446,7 +412,7 @@ TEST(rlock_with_return_releases_every_level)
     /* Another thread can take it, so it is really free. */
     other o;
     other_init(&o, &r, false, THRACE_FOREVER);
-    join(spawn(other_acquire, &o));
+    join_and_unref(spawn(other_acquire, &o));
     ASSERT_CODE(THRACE_OK, o.rc);
 }
 
