@@ -134,10 +134,16 @@ class WaitIntervals(unittest.TestCase):
         db = stored("barrier.db", recorder.scenario("barrier_broken"))
         self.assertEqual(["broken", "broken"], [r[0] for r in db.execute(
             "SELECT outcome FROM intervals WHERE state = 'barrier'")])
+        # A join is an interval only when it waited: as many as join_begin events.
+        begins = db.execute("SELECT COUNT(*) FROM events WHERE name = 'join_begin'").fetchone()[0]
         joined = db.execute("SELECT p.name FROM intervals i JOIN threads p "
                             "ON p.id = i.peer_thread_id WHERE i.state = 'joining'").fetchall()
-        self.assertTrue(joined)
+        self.assertEqual(begins, len(joined))
         self.assertTrue({r[0] for r in joined} <= {"Thread-1", "Thread-2"})
+        db = stored("join.db", recorder.scenario("join_sleeper"))
+        self.assertEqual([("MainThread", "Thread-1", "ok")], [tuple(r) for r in db.execute(
+            "SELECT t.name, p.name, i.outcome FROM intervals i JOIN threads t ON t.id = i.thread_id"
+            " JOIN threads p ON p.id = i.peer_thread_id WHERE i.state = 'joining'")])
 
     def test_renames_sleeps_and_logs(self):
         db = stored("names.db", recorder.scenario("log_and_names"))

@@ -191,3 +191,18 @@ TEST(log_and_names)
     thrace_thread_set_name(thrace_current_thread(), "Renamed");
     thrace_sleep(0.01);
 }
+
+/* ---- a join that waits ------------------------------------------------------ */
+
+static void sleep_a_while(void *arg)
+{
+    (void)arg;
+    thrace_sleep(0.2);
+}
+
+TEST(join_sleeper)
+{
+    thrace_thread *t = spawn(sleep_a_while, NULL);
+    ASSERT_TRUE(thrace_thread_is_alive(t)); /* it sleeps 0.2 s: the join waits */
+    join_and_unref(t);
+}
