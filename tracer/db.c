@@ -8,6 +8,7 @@
 #include "schema_sql.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum { SCHEMA_VERSION = 1 };
@@ -84,4 +85,27 @@ sqlite3 *db_open(const char *path, bool writable, const char **err)
 void db_close(sqlite3 *db)
 {
     sqlite3_close(db);
+}
+
+void db_bindv(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+    for (int i = 1; *fmt; fmt++, i++) {
+        if (*fmt == 't') {
+            sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_STATIC);
+            continue;
+        }
+        if (*fmt == 'o') {
+            const int64_t *p = va_arg(ap, const int64_t *);
+            if (p)
+                sqlite3_bind_int64(st, i, *p);
+            else
+                sqlite3_bind_null(st, i);
+            continue;
+        }
+        int64_t v = va_arg(ap, int64_t);
+        if (*fmt == 'I' && v == 0)
+            sqlite3_bind_null(st, i);
+        else
+            sqlite3_bind_int64(st, i, v);
+    }
 }

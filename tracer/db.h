@@ -6,6 +6,7 @@
 #define THRACE_DB_H
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdbool.h>
 
 /*
@@ -21,5 +22,12 @@ void db_close(sqlite3 *db);
 
 /* Runs sql (no rows); false with the reason in *err. */
 bool db_exec(sqlite3 *db, const char *sql, const char **err);
+
+/*
+ * Binds st's parameters from ap as fmt describes them, one letter each:
+ * i int64, I int64 or NULL when 0, o pointer to int64 or NULL for NULL,
+ * t text or NULL. Texts are not copied: they must live until st is stepped.
+ */
+void db_bindv(sqlite3_stmt *st, const char *fmt, va_list ap);
 
 #endif

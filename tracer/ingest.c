@@ -129,8 +129,8 @@ static bool ingest_failed(ingest_trace *t, const char *reason)
     return false;
 }
 
-/* Runs one statement about the traces row, its parameters as fmt says:
- * i int64, I int64 or NULL when 0, t text or NULL. */
+/* Runs one statement about the traces row, its parameters as fmt says
+ * (db_bindv's letters). */
 static bool ingest_sql(ingest_trace *t, const char *sql, const char *fmt, ...)
 {
     sqlite3_stmt *st;
@@ -138,17 +138,7 @@ static bool ingest_sql(ingest_trace *t, const char *sql, const char *fmt, ...)
         return ingest_failed(t, sqlite3_errmsg(t->db));
     va_list ap;
     va_start(ap, fmt);
-    for (int i = 1; *fmt; fmt++, i++) {
-        if (*fmt == 't') {
-            sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
-            continue;
-        }
-        int64_t v = va_arg(ap, int64_t);
-        if (*fmt == 'I' && v == 0)
-            sqlite3_bind_null(st, i);
-        else
-            sqlite3_bind_int64(st, i, v);
-    }
+    db_bindv(st, fmt, ap);
     va_end(ap);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);

@@ -20,6 +20,8 @@
  */
 #include "model.h"
 
+#include "db.h"
+
 #include "batch.h"
 #include "detail.h"
 #include "intervals.h"
@@ -329,34 +331,15 @@ static bool model_oom(model *m)
 }
 
 /*
- * Binds statement s's parameters as fmt describes them, one letter each:
- * i int64, I int64 or NULL when 0, o pointer to int64 or NULL, t text or
- * NULL; then runs it. *id gets the id an INSERT ... RETURNING id returns
+ * Binds statement s's parameters as fmt describes them (db_bindv's
+ * letters), then runs it. *id gets the id an INSERT ... RETURNING id returns
  * (the batches' writer thread shares the connection: last_insert_rowid
  * could be its).
  */
 static bool model_vrun(model *m, int s, int64_t *id, const char *fmt, va_list ap)
 {
     sqlite3_stmt *st = m->st[s];
-    for (int i = 1; *fmt; fmt++, i++) {
-        if (*fmt == 't') {
-            sqlite3_bind_text(st, i, va_arg(ap, const char *), -1, SQLITE_STATIC);
-            continue;
-        }
-        if (*fmt == 'o') {
-            const int64_t *p = va_arg(ap, const int64_t *);
-            if (p)
-                sqlite3_bind_int64(st, i, *p);
-            else
-                sqlite3_bind_null(st, i);
-            continue;
-        }
-        int64_t v = va_arg(ap, int64_t);
-        if (*fmt == 'I' && v == 0)
-            sqlite3_bind_null(st, i);
-        else
-            sqlite3_bind_int64(st, i, v);
-    }
+    db_bindv(st, fmt, ap);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *id = sqlite3_column_int64(st, 0);
