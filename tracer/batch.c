@@ -146,6 +146,10 @@ static void batch_write(batch *b, batch_buffer *buf)
     pthread_mutex_unlock(&w->mutex);
     char message[sizeof b->message];
     int rows = buf->given / b->columns;
+    /* Held across the buffer, the connection's (recursive) mutex makes each
+     * bind's own enter a cheap re-entry. */
+    sqlite3_mutex *m = sqlite3_db_mutex(w->db);
+    sqlite3_mutex_enter(m);
     for (int done = 0; !skip && done < rows; done += BATCH_ROWS) {
         int n = rows - done < BATCH_ROWS ? rows - done : BATCH_ROWS;
         if (!batch_insert(b, buf, buf->values + (size_t)done * (size_t)b->columns, n, message,
@@ -157,6 +161,7 @@ static void batch_write(batch *b, batch_buffer *buf)
             break;
         }
     }
+    sqlite3_mutex_leave(m);
 }
 
 static void *batch_writer_run(void *arg)
@@ -229,7 +234,10 @@ batch *batch_new(batch_writer *w, const char *table, const char *columns, int n,
         batch_free(b);
         return NULL;
     }
-    snprintf(b->insert, size, "INSERT INTO %s (%s) VALUES", table, columns);
+    /* OR FAIL: a failing row fails the whole trace anyway, and without
+     * ABORT's partial rollback SQLite keeps no statement journal (a temp
+     * file written for every multi-row insert). */
+    snprintf(b->insert, size, "INSERT OR FAIL INTO %s (%s) VALUES", table, columns);
     b->w = w;
     b->columns = n;
     b->full = batch_prepare(b, BATCH_ROWS, b->message, sizeof b->message);

@@ -535,6 +535,7 @@ static bool ingest_one(sqlite3 *db, const ingest_plugins *pl, const char *dir, p
 /* The connection's bulk-load settings, and the ones to restore after. */
 typedef struct {
     int foreign_keys, cache_size, synchronous;
+    bool wal;
 } ingest_settings;
 
 static int ingest_pragma(sqlite3 *db, const char *name)
@@ -546,16 +547,21 @@ static int ingest_pragma(sqlite3 *db, const char *name)
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return 0;
     if (sqlite3_step(st) == SQLITE_ROW)
-        value = sqlite3_column_int(st, 0);
+        value = sqlite3_column_type(st, 0) == SQLITE_TEXT
+                    ? strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0
+                    : sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     return value;
 }
 
+/* Best effort: a setting that does not take only costs speed. */
 static void ingest_apply(sqlite3 *db, const ingest_settings *s)
 {
-    char sql[160];
-    snprintf(sql, sizeof sql, "PRAGMA foreign_keys=%d; PRAGMA cache_size=%d; PRAGMA synchronous=%d",
-             s->foreign_keys, s->cache_size, s->synchronous);
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "PRAGMA foreign_keys=%d; PRAGMA cache_size=%d; PRAGMA synchronous=%d; "
+             "PRAGMA journal_mode=%s",
+             s->foreign_keys, s->cache_size, s->synchronous, s->wal ? "WAL" : "DELETE");
     sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
@@ -564,13 +570,17 @@ static void ingest_apply(sqlite3 *db, const ingest_settings *s)
  * has written itself in the same transaction: checking costs a lookup per
  * reference, seven per lock cycle), a page cache that holds a big trace's
  * new pages until the commit instead of spilling them (256 MiB at most),
- * and NORMAL sync, which WAL keeps safe from corruption.
+ * NORMAL sync, and a rollback journal instead of WAL: new pages are then
+ * written once, not to the log and again at the checkpoint. Leaving WAL
+ * needs the only connection to the file; while a reader has it open, WAL
+ * stays (and readers still never wait).
  */
 static ingest_settings ingest_tune(sqlite3 *db)
 {
     ingest_settings before = {ingest_pragma(db, "foreign_keys"), ingest_pragma(db, "cache_size"),
-                              ingest_pragma(db, "synchronous")};
-    ingest_settings bulk = {0, -262144, before.synchronous < 1 ? before.synchronous : 1};
+                              ingest_pragma(db, "synchronous"),
+                              ingest_pragma(db, "journal_mode") == 1};
+    ingest_settings bulk = {0, -262144, before.synchronous < 1 ? before.synchronous : 1, false};
     ingest_apply(db, &bulk);
     return before;
 }

@@ -705,6 +705,10 @@ static bool model_refs_of(model *m, model_process *p, const model_event *e, mode
     /* An object's kind never changes: objects.kind holds it once for all its events. */
     if (r->object)
         r->columns |= 1u << MF_KIND;
+    /* A lock or rlock releases one level at a time: only a semaphore's count tells anything. */
+    if (e->type == MODEL_EV_RELEASE && r->object &&
+        (r->object->kind == MODEL_LOCK || r->object->kind == MODEL_RLOCK))
+        r->columns |= 1u << MF_COUNT;
     return model_peer(m, p, e, r);
 }
 

@@ -99,7 +99,9 @@ CREATE TABLE IF NOT EXISTS events (
                                            -- or the seq of the notify or set that woke a wait
     detail    TEXT                         -- JSON object of the other fields
 );
-CREATE INDEX IF NOT EXISTS events_by_thread ON events(thread_id, ts);
+-- No index by thread: it cost a third of an ingest's time (bench/ingest_speed.sh).
+-- A thread's operations in a time window are its intervals; per-thread totals
+-- are one grouped scan.
 CREATE INDEX IF NOT EXISTS events_by_object ON events(object_id, seq);
 
 -- The log lines, as the guide prints them: `(threadName) text`.

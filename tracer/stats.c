@@ -37,11 +37,14 @@ static const char objects_query[] =
     " FROM objects o WHERE o.kind IN ('lock', 'rlock', 'semaphore', 'bounded_semaphore')"
     " ORDER BY 5 DESC, o.id";
 
+/* Per-thread counts are one grouped scan of events, which have no index by
+ * thread (see schema.sql). */
 static const char threads_query[] =
-    "SELECT t.name, t.kind,"
-    "  (SELECT COUNT(*) FROM events e WHERE e.thread_id = t.id AND e.name = 'acquire_end'"
-    "     AND e.outcome = 'ok'),"
-    "  (SELECT COUNT(*) FROM events e WHERE e.thread_id = t.id AND e.name = 'acquire_begin'),"
+    "WITH counts AS (SELECT thread_id,"
+    "    SUM(name = 'acquire_end' AND outcome = 'ok') AS acquired,"
+    "    SUM(name = 'acquire_begin') AS contended"
+    "  FROM events WHERE name IN ('acquire_end', 'acquire_begin') GROUP BY thread_id)"
+    "SELECT t.name, t.kind, COALESCE(c.acquired, 0), COALESCE(c.contended, 0),"
     "  (SELECT COALESCE(SUM(end_ns - begin_ns), 0) FROM intervals i WHERE i.thread_id = t.id"
     "     AND i.state = 'waiting'),"
     "  (SELECT COALESCE(MAX(end_ns - begin_ns), 0) FROM intervals i WHERE i.thread_id = t.id"
@@ -50,7 +53,7 @@ static const char threads_query[] =
     "     AND i.state = 'holding'),"
     "  (SELECT COALESCE(MAX(end_ns - begin_ns), 0) FROM intervals i WHERE i.thread_id = t.id"
     "     AND i.state = 'holding')"
-    " FROM threads t ORDER BY t.process_id, t.tid";
+    " FROM threads t LEFT JOIN counts c ON c.thread_id = t.id ORDER BY t.process_id, t.tid";
 
 static void print_header(const char *title)
 {

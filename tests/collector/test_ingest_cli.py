@@ -148,6 +148,36 @@ class Damage(unittest.TestCase):
         self.assertEqual((1, 1), (counts["traces"], counts["processes"]))
 
 
+class Journal(unittest.TestCase):
+    """Ingest loads through a rollback journal when it may, but the file
+    stays in WAL, so that the viewer's reads never wait for a writer."""
+
+    def journal_mode(self, db):
+        with recorder.connect(db) as c:
+            return c.execute("PRAGMA journal_mode").fetchone()[0]
+
+    def test_the_database_is_left_in_wal_mode(self):
+        db = recorder.fresh_db("wal.db")
+        self.assertEqual(0, ingest("-o", db, recorder.scenario("lock_handoff")).returncode)
+        self.assertEqual("wal", self.journal_mode(db))
+        self.assertEqual(0, ingest("-o", db, recorder.scenario("cond_notify")).returncode)
+        self.assertEqual("wal", self.journal_mode(db))
+        self.assertEqual(2, recorder.row_counts(db)["traces"])
+
+    def test_an_open_reader_neither_blocks_the_ingest_nor_sees_half_a_trace(self):
+        db = recorder.fresh_db("reader.db")
+        self.assertEqual(0, ingest("-o", db, recorder.scenario("lock_handoff")).returncode)
+        with recorder.connect(db) as reader:
+            reader.execute("BEGIN")
+            seen = reader.execute("SELECT count(*) FROM events").fetchone()[0]
+            run = ingest("-o", db, recorder.scenario("cond_notify"))
+            self.assertEqual(0, run.returncode, run.stderr)
+            self.assertEqual(seen, reader.execute("SELECT count(*) FROM events").fetchone()[0])
+            reader.execute("COMMIT")
+            self.assertGreater(reader.execute("SELECT count(*) FROM events").fetchone()[0], seen)
+        self.assertEqual("wal", self.journal_mode(db))
+
+
 class Progress(unittest.TestCase):
     def test_progress_is_drawn_on_a_terminal_only(self):
         trace = several_packets()
