@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum { SCHEMA_VERSION = 1 };
+/* schema.sql's version, in PRAGMA user_version: 2 added intervals.begin_seq and end_seq. */
+enum { SCHEMA_VERSION = 2 };
 
 bool db_exec(sqlite3 *db, const char *sql, const char **err)
 {
@@ -41,6 +42,13 @@ static const char *kept(const char *message)
     return copy;
 }
 
+static bool set_user_version(sqlite3 *db, const char **err)
+{
+    char sql[40];
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SCHEMA_VERSION);
+    return db_exec(db, sql, err);
+}
+
 /* Creates the schema in a new database; checks an existing one's version. */
 static bool ensure_schema(sqlite3 *db, bool writable, const char **err)
 {
@@ -60,7 +68,7 @@ static bool ensure_schema(sqlite3 *db, bool writable, const char **err)
         return false;
     }
     return db_exec(db, "PRAGMA journal_mode=WAL", err) && db_exec(db, "BEGIN", err) &&
-           db_exec(db, schema_sql, err) && db_exec(db, "PRAGMA user_version=1", err) &&
+           db_exec(db, schema_sql, err) && set_user_version(db, err) &&
            db_exec(db, "COMMIT", err);
 }
 

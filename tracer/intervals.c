@@ -44,7 +44,8 @@ static const char *const intervals_state_names[] = {
 
 typedef struct {
     intervals_state state;
-    int64_t thread_id, object_id, peer_id, site_id, begin_ns, seq;
+    int64_t thread_id, object_id, peer_id, site_id, begin_ns;
+    int64_t seq; /* the opening event's seq on the object, 0 for none */
 } intervals_open;
 
 /* Open intervals items[head..n), in the order they opened. */
@@ -72,8 +73,8 @@ intervals *intervals_new(batch_writer *w, const char **err)
     }
     iv->rows = batch_new(w, "intervals",
                          "thread_id, state, object_id, peer_thread_id, begin_ns, end_ns, level, "
-                         "outcome, site_id",
-                         9, err);
+                         "outcome, site_id, begin_seq, end_seq",
+                         11, err);
     if (!iv->rows) {
         free(iv);
         return NULL;
@@ -92,8 +93,9 @@ static int intervals_level(int64_t length)
     return length <= 0 ? 0 : 64 - __builtin_clzll((uint64_t)length);
 }
 
+/* Writes o, ended at end_ns by the event with seq end_seq (0: by none of its own). */
 static bool intervals_write(intervals *iv, const intervals_open *o, int64_t end_ns,
-                            const char *outcome)
+                            int64_t end_seq, const char *outcome)
 {
     batch *b = iv->rows;
     /* Clocks of two CPUs may disagree by a few ns: never end before the start. */
@@ -108,6 +110,8 @@ static bool intervals_write(intervals *iv, const intervals_open *o, int64_t end_
     batch_int(b, intervals_level(end_ns - o->begin_ns));
     batch_static(b, outcome);
     batch_id(b, o->site_id);
+    batch_id(b, o->seq);
+    batch_id(b, end_seq);
     if (batch_row(b))
         return true;
     iv->error = batch_error(b);
@@ -197,11 +201,12 @@ static bool intervals_begin(intervals *iv, const intervals_event *e, intervals_s
     if (i != SIZE_MAX) {
         if (state == IV_RUNNING) /* a thread announcing itself again */
             return true;
-        if (!intervals_write(iv, &list->items[i], e->ts, "lost"))
+        if (!intervals_write(iv, &list->items[i], e->ts, 0, "lost"))
             return false;
         intervals_remove(list, i);
     }
-    intervals_open o = {state, e->thread_id, object_id, e->peer_thread_id, e->site_id, e->ts, 0};
+    intervals_open o = {state,    e->thread_id, object_id, e->peer_thread_id,
+                        e->site_id, e->ts,     e->seq};
     if (!intervals_push(list, &o)) {
         iv->error = "out of memory";
         return false;
@@ -217,7 +222,7 @@ static bool intervals_end(intervals *iv, const intervals_event *e, intervals_sta
     if (i == SIZE_MAX)
         return true;
     const char *outcome = e->outcome >= 0 ? model_outcome_name(e->outcome) : "ok";
-    if (!intervals_write(iv, &list->items[i], e->ts, outcome ? outcome : "error"))
+    if (!intervals_write(iv, &list->items[i], e->ts, e->seq, outcome ? outcome : "error"))
         return false;
     intervals_remove(list, i);
     return true;
@@ -261,12 +266,12 @@ static bool intervals_unhold(intervals *iv, const intervals_event *e)
     if (k == SIZE_MAX)
         return true;
     intervals_open released = list->items[k];
-    if (!intervals_write(iv, &released, e->ts, "ok"))
+    if (!intervals_write(iv, &released, e->ts, e->seq, "ok"))
         return false;
     intervals_remove(list, k);
     for (size_t i = list->head; i < list->n;) {
         if (list->items[i].seq < released.seq) {
-            if (!intervals_write(iv, &list->items[i], released.begin_ns, "lost"))
+            if (!intervals_write(iv, &list->items[i], released.begin_ns, 0, "lost"))
                 return false;
             intervals_remove(list, i);
             i = list->head > i ? list->head : i;
@@ -282,7 +287,7 @@ static bool intervals_unhold_units(intervals *iv, const intervals_event *e)
 {
     intervals_list *list = intervals_list_of(iv, &iv->by_holder, e->object_id, e->thread_id, false);
     for (int64_t n = e->count > 0 ? e->count : 1; list && n > 0 && list->head < list->n; n--) {
-        if (!intervals_write(iv, &list->items[list->head], e->ts, "ok"))
+        if (!intervals_write(iv, &list->items[list->head], e->ts, e->seq, "ok"))
             return false;
         intervals_remove(list, list->head);
     }
@@ -353,7 +358,7 @@ bool intervals_finish(intervals *iv, int64_t end_ns)
     for (size_t l = 0; l < iv->nlists; l++) {
         intervals_list *list = iv->lists[l];
         for (size_t i = list->head; i < list->n; i++)
-            if (!intervals_write(iv, &list->items[i], end_ns, "unfinished"))
+            if (!intervals_write(iv, &list->items[i], end_ns, 0, "unfinished"))
                 return false;
         list->head = list->n = 0;
     }

@@ -1,4 +1,4 @@
--- schema.sql - the thrace database (version 1): what `thrace ingest` and
+-- schema.sql - the thrace database (version 2): what `thrace ingest` and
 -- `thrace record` store, and what `thrace log`, `stats`, `serve`, ... read.
 -- Plain SQLite: `sqlite3 thrace.db` answers any query on it.
 --
@@ -134,7 +134,11 @@ CREATE TABLE IF NOT EXISTS intervals (
     end_ns         INTEGER NOT NULL,
     level          INTEGER NOT NULL,
     outcome        TEXT,                  -- how it ended (ok, timeout, broken, unfinished, ...)
-    site_id        INTEGER REFERENCES callsites(id)
+    site_id        INTEGER REFERENCES callsites(id),
+    begin_seq      INTEGER,               -- events.seq of the event on object_id that began it,
+    end_seq        INTEGER                -- and of the one that ended it (NULL: none, as for a
+                                          -- sleep, or an end the trace lacks): with
+                                          -- events_by_object, each is one index lookup
 );
 CREATE INDEX IF NOT EXISTS intervals_by_window ON intervals(thread_id, level, begin_ns);
-CREATE INDEX IF NOT EXISTS intervals_by_object ON intervals(object_id, begin_ns);
+CREATE INDEX IF NOT EXISTS intervals_by_object ON intervals(object_id, level, begin_ns);

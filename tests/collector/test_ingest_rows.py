@@ -81,6 +81,10 @@ class LockIntervals(unittest.TestCase):
             ("Thread-1", "waiting", begin2["ts"], acq2["ts"], "ok"),
             ("Thread-1", "holding", acq2["ts"], rel2["ts"], "ok"),
         ], intervals_of(db, "handoff"))
+        seqs = db.execute("SELECT i.begin_seq, i.end_seq FROM intervals i JOIN objects o "
+                          "ON o.id = i.object_id WHERE o.name = 'handoff' ORDER BY i.begin_ns")
+        self.assertEqual([(acq1["seq"], rel1["seq"]), (begin2["seq"], acq2["seq"]),
+                          (acq2["seq"], rel2["seq"])], [tuple(r) for r in seqs])
         site = db.execute("SELECT c.func FROM intervals i JOIN objects o ON o.id = i.object_id "
                           "JOIN callsites c ON c.id = i.site_id "
                           "WHERE o.name = 'handoff' AND i.state = 'waiting'").fetchone()
@@ -118,6 +122,13 @@ class WaitIntervals(unittest.TestCase):
         peer, value = db.execute("SELECT e.peer, n.value FROM events e, events n "
                                  "WHERE e.name = 'cond_wait_end' AND n.name = 'cond_notify'").fetchone()
         self.assertEqual((notify["seq"], 1), (peer, value))
+        # begin_seq and end_seq find the wait's own events through events_by_object.
+        found = db.execute("SELECT b.name, e.name, e.peer FROM intervals i "
+                           "JOIN events b ON b.object_id = i.object_id AND b.seq = i.begin_seq "
+                           "JOIN events e ON e.object_id = i.object_id AND e.seq = i.end_seq "
+                           "WHERE i.state = 'condition'").fetchall()
+        self.assertEqual([("cond_wait_begin", "cond_wait_end", notify["seq"])],
+                         [tuple(r) for r in found])
         lock, param = db.execute("SELECT l.id, c.param FROM objects c, objects l WHERE "
                                  "c.kind = 'condition' AND l.obj = ?", (begin["lock"],)).fetchone()
         self.assertEqual(lock, param)
