@@ -10,5 +10,6 @@ int record_main(int argc, char **argv);
 int ingest_main(int argc, char **argv);
 int log_main(int argc, char **argv);
 int stats_main(int argc, char **argv);
+int deadlocks_main(int argc, char **argv);
 
 #endif

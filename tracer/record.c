@@ -17,6 +17,11 @@
  * ends us after saying where the trace is kept. A signal ignored when we
  * started stays ignored, for PROG too.
  *
+ * With --deadlock-timeout, libthrace in PROG says when every non-daemon
+ * thread has been blocked that long (stall.c); PROG is then killed, its
+ * trace stored, and the deadlock report (deadlocks.c) printed, as it is
+ * when a Ctrl-C ends PROG.
+ *
  * The database is opened before PROG runs (a bad -o fails at once) and
  * removed again if we created it and stored nothing (PROG not found, no
  * trace written, storing failed). The temporary trace directory is removed
@@ -25,15 +30,18 @@
 #include "cli.h"
 #include "commands.h"
 #include "db.h"
+#include "deadlocks.h"
 #include "ingest.h"
 #include "session.h"
 #include "sessiond.h"
+#include "stall.h"
 
 #include <errno.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -46,6 +54,7 @@
 typedef struct {
     const char *db_path;
     bool blocking;
+    double deadlock_timeout; /* seconds; 0: not watched */
     char **prog; /* PROG and its arguments, NULL-terminated */
 } record_options;
 
@@ -57,10 +66,15 @@ typedef struct {
     sessiond daemon;
     session session;
     char dir[PATH_MAX]; /* the session's output, "" until made */
+    stall_watch stall;
+    bool stalled; /* PROG was ended for --deadlock-timeout */
     char err[PATH_MAX + 512];
 } recording;
 
 enum { RECORD_SETUP, RECORD_RUNNING, RECORD_STORING };
+
+/* The exit status when --deadlock-timeout ended PROG: timeout(1)'s. */
+enum { RECORD_STALLED = 124 };
 
 static volatile sig_atomic_t record_phase = RECORD_SETUP;
 static volatile sig_atomic_t record_caught; /* the first signal while setting up */
@@ -71,7 +85,7 @@ static volatile sig_atomic_t record_kept_len;
 static const int record_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP};
 
 static const char record_usage[] =
-    "usage: thrace record [-o FILE.db] [--blocking] [--] PROG [ARGS...]\n"
+    "usage: thrace record [-o FILE.db] [--blocking] [--deadlock-timeout SECONDS] [--] PROG [ARGS...]\n"
     "\n"
     "Runs PROG under a new LTTng session recording its thrace events, stores the\n"
     "trace in FILE.db and prints a summary: events, threads, duration, discards.\n"
@@ -79,13 +93,18 @@ static const char record_usage[] =
     "\n"
     "  -o, --output FILE.db  the database to store into (default thrace.db)\n"
     "  --blocking            lose no event: PROG waits when the buffers are full\n"
+    "  --deadlock-timeout SECONDS\n"
+    "                        when every non-daemon thread of PROG has been blocked\n"
+    "                        (on a lock, condition, semaphore, event, barrier or join)\n"
+    "                        that long, end PROG, store the trace, print the deadlock\n"
+    "                        report (thrace deadlocks) and exit with status 124\n"
     "  -h, --help            this help\n"
     "\n"
     "Only PROG's own process is recorded: not the programs it starts, nor other\n"
     "traced programs running meanwhile.\n"
     "\n"
     "PROG is searched in PATH and keeps the terminal: Ctrl-C ends it, and what was\n"
-    "recorded is still stored. The exit status is PROG's (128+N when signal N ended\n"
+    "recorded is still stored, and the deadlock report printed. The exit status is PROG's (128+N when signal N ended\n"
     "it), 127 when PROG is not found, 1 when recording or storing failed.\n"
     "\n"
     "THRACE_PROBE names the probe provider to preload (default: libthrace-tp.so\n"
@@ -118,10 +137,21 @@ static void record_catch_signals(void)
             sigaction(record_signals[i], &sa, NULL);
 }
 
+/* The --deadlock-timeout value: positive seconds, at most a year. */
+static bool record_parse_timeout(const char *text, double *seconds)
+{
+    char *end;
+    errno = 0;
+    *seconds = strtod(text, &end);
+    return errno == 0 && end != text && *end == '\0' && isfinite(*seconds) && *seconds > 0 &&
+           *seconds <= 365 * 86400.0;
+}
+
 static int record_parse(int argc, char **argv, record_options *o)
 {
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                              {"blocking", no_argument, NULL, 'b'},
+                                             {"deadlock-timeout", required_argument, NULL, 'D'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     int c;
@@ -133,10 +163,15 @@ static int record_parse(int argc, char **argv, record_options *o)
             o->db_path = optarg;
         else if (c == 'b')
             o->blocking = true;
+        else if (c == 'D' && !record_parse_timeout(optarg, &o->deadlock_timeout))
+            return cli_usage_error("record", "--deadlock-timeout: '%s' is not a number of seconds",
+                                   optarg);
+        else if (c == 'D')
+            continue;
         else if (c == 'h')
             return fputs(record_usage, stdout) < 0 ? CLI_FAIL : -1;
         else if (c == ':')
-            return cli_usage_error("record", "option '%s' needs a database file", argv[optind - 1]);
+            return cli_usage_error("record", "option '%s' needs a value", argv[optind - 1]);
         else
             return cli_usage_error("record", "unknown option '%s'", argv[optind - 1]);
     }
@@ -289,6 +324,7 @@ static int record_give_up(recording *r, int status)
     record_remove_dir(r);
     record_stop_daemon(r);
     record_close_db(r, false);
+    stall_watch_close(&r->stall);
     return status;
 }
 
@@ -324,11 +360,12 @@ static int record_wait(pid_t pid)
  * In the child: waits for the gate to open (the session then records this
  * process), then becomes PROG; reports exec's errno through `report`.
  */
-static void record_exec_child(char **prog, int gate, int report)
+static void record_exec_child(char **prog, int gate, int report, const stall_watch *stall)
 {
     char go;
     if (read(gate, &go, 1) != 1)
         _exit(CLI_FAIL); /* the parent gave up */
+    stall_watch_inherit(stall);
     execvp(prog[0], prog);
     int e = errno;
     ssize_t said = write(report, &e, sizeof e);
@@ -359,7 +396,8 @@ static pid_t record_spawn(recording *r, int *report)
     }
     pid_t pid = fork();
     if (pid == 0)
-        record_exec_child(r->opt.prog, gate[0], rep[1]);
+        record_exec_child(r->opt.prog, gate[0], rep[1], &r->stall);
+    stall_watch_forked(&r->stall);
     close(gate[0]);
     close(rep[1]);
     bool tracked = pid > 0 && session_track(&r->session, pid, r->err, sizeof r->err);
@@ -385,6 +423,9 @@ static int record_run(recording *r, bool *started)
     /* Only now: the session daemon we may have started must not preload the probe. */
     if (!record_set_environment(r))
         return CLI_FAIL;
+    if (r->opt.deadlock_timeout > 0 &&
+        !stall_watch_open(&r->stall, r->opt.deadlock_timeout, r->err, sizeof r->err))
+        return CLI_FAIL;
     record_phase = RECORD_RUNNING;
     pid_t pid = record_spawn(r, &report);
     if (pid < 0)
@@ -393,6 +434,13 @@ static int record_run(recording *r, bool *started)
     int e;
     bool exec_failed = read(report, &e, sizeof e) == (ssize_t)sizeof e;
     close(report);
+    if (!exec_failed && r->stall.read_fd >= 0 && stall_wait(&r->stall, pid) == 1) {
+        r->stalled = true;
+        fprintf(stderr,
+                "thrace record: every thread of %s has been blocked for %g s: ending it\n",
+                r->opt.prog[0], r->opt.deadlock_timeout);
+        kill(pid, SIGKILL);
+    }
     int status = record_wait(pid);
     record_child = 0;
     if (exec_failed)
@@ -429,8 +477,25 @@ static void record_summarize(const recording *r, const ingest_summary *s)
             r->opt.db_path);
 }
 
-/* Stores the trace into the database; keeps the trace directory and says where if that fails. */
-static bool record_store(recording *r)
+/* Prints the deadlock report of the trace just stored (the newest). */
+static void record_report_deadlocks(recording *r)
+{
+    sqlite3_stmt *st;
+    int64_t trace_id = 0;
+    if (sqlite3_prepare_v2(r->db, "SELECT max(id) FROM traces", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            trace_id = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    if (trace_id)
+        deadlocks_run(r->db, r->opt.db_path, trace_id, stderr);
+}
+
+/*
+ * Stores the trace into the database; keeps the trace directory and says
+ * where if that fails. With `report`, prints the deadlock report after.
+ */
+static bool record_store(recording *r, bool report)
 {
     ingest_summary summary;
     char *paths[] = {r->dir};
@@ -446,9 +511,11 @@ static bool record_store(recording *r)
         record_close_db(r, false);
         return false;
     }
+    record_summarize(r, &summary);
+    if (report && summary.traces)
+        record_report_deadlocks(r);
     record_close_db(r, true);
     record_remove_dir(r);
-    record_summarize(r, &summary);
     return true;
 }
 
@@ -468,13 +535,18 @@ static int record_finish(recording *r, int status)
         record_close_db(r, false);
         return status;
     }
-    return record_store(r) ? status : CLI_FAIL;
+    /* A program ended by Ctrl-C or found stalled: why it hung is what its user wants. */
+    bool report = r->stalled || status == 128 + SIGINT;
+    if (!record_store(r, report))
+        return CLI_FAIL;
+    return r->stalled ? RECORD_STALLED : status;
 }
 
 int record_main(int argc, char **argv)
 {
     static recording r;
     r.opt.db_path = "thrace.db";
+    r.stall = STALL_NONE;
     int rc = record_parse(argc, argv, &r.opt);
     if (rc != CLI_OK)
         return rc < 0 ? CLI_OK : rc;

@@ -13,6 +13,7 @@ static const cli_command commands[] = {
     {"ingest", "store existing CTF traces", ingest_main},
     {"log", "print a trace as the guide's logs", log_main},
     {"stats", "per-lock and per-thread contention", stats_main},
+    {"deadlocks", "deadlocks that happened or could, and waits that never ended", deadlocks_main},
 };
 
 static void usage(FILE *out)

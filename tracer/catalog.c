@@ -1,0 +1,211 @@
+/*
+ * catalog.c - threads, objects and call sites read into arrays and mapped
+ * by id (see catalog.h). Strings are copies owned by the catalog.
+ */
+#include "catalog.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char threads_sql[] =
+    "SELECT t.id, t.process_id, p.pid, COALESCE(tr.begin_ns, 0), COALESCE(t.end_ns, 0),"
+    "       t.daemon, t.name"
+    " FROM threads t JOIN processes p ON p.id = t.process_id JOIN traces tr ON tr.id = p.trace_id";
+static const char objects_sql[] =
+    "SELECT id, process_id, COALESCE(param, 0), kind, name FROM objects";
+static const char sites_sql[] = "SELECT id, file, line, func FROM callsites";
+
+static char *copy_text(sqlite3_stmt *st, int column)
+{
+    const char *s = (const char *)sqlite3_column_text(st, column);
+    return strdup(s ? s : "");
+}
+
+/* Runs sql, calling row for each row; false on a database error or when row fails. */
+static bool each_row(sqlite3 *db, const char *sql, bool (*row)(catalog *, sqlite3_stmt *),
+                     catalog *c, const char **err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        *err = sqlite3_errmsg(db);
+        return false;
+    }
+    int rc = SQLITE_DONE;
+    bool ok = true;
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        ok = row(c, st);
+    if (!ok) {
+        *err = "out of memory";
+    } else if (rc != SQLITE_DONE) {
+        ok = false;
+        *err = sqlite3_errmsg(db);
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* Makes room for item n of an array whose capacity is the smallest of 16,
+ * 32, 64, ... that holds its n items. */
+static bool grow(void **items, size_t n, size_t size)
+{
+    bool full = n == 0 || (n >= 16 && (n & (n - 1)) == 0);
+    if (!full)
+        return true;
+    void *more = realloc(*items, (n ? n * 2 : 16) * size);
+    if (!more)
+        return false;
+    *items = more;
+    return true;
+}
+
+static bool thread_row(catalog *c, sqlite3_stmt *st)
+{
+    if (!grow((void **)&c->threads, c->nthreads, sizeof *c->threads))
+        return false;
+    catalog_thread *t = &c->threads[c->nthreads];
+    *t = (catalog_thread){
+        .id = sqlite3_column_int64(st, 0),
+        .process_id = sqlite3_column_int64(st, 1),
+        .pid = sqlite3_column_int64(st, 2),
+        .trace_begin_ns = sqlite3_column_int64(st, 3),
+        .end_ns = sqlite3_column_int64(st, 4),
+        .daemon = sqlite3_column_int(st, 5) != 0,
+        .name = copy_text(st, 6),
+    };
+    if (!t->name)
+        return false;
+    c->nthreads++;
+    return true;
+}
+
+static bool object_row(catalog *c, sqlite3_stmt *st)
+{
+    if (!grow((void **)&c->objects, c->nobjects, sizeof *c->objects))
+        return false;
+    catalog_object *o = &c->objects[c->nobjects];
+    *o = (catalog_object){
+        .id = sqlite3_column_int64(st, 0),
+        .process_id = sqlite3_column_int64(st, 1),
+        .param = sqlite3_column_int64(st, 2),
+        .kind = copy_text(st, 3),
+        .name = copy_text(st, 4),
+    };
+    c->nobjects++; /* counted first, so that catalog_free frees a half-made row */
+    return o->kind && o->name;
+}
+
+static bool site_row(catalog *c, sqlite3_stmt *st)
+{
+    catalog_site *s = calloc(1, sizeof *s);
+    if (!s)
+        return false;
+    const char *path = (const char *)sqlite3_column_text(st, 1);
+    const char *base = path ? strrchr(path, '/') : NULL;
+    s->file = strdup(base ? base + 1 : path ? path : "?");
+    s->line = sqlite3_column_int(st, 2);
+    s->func = copy_text(st, 3);
+    if (!s->file || !s->func ||
+        !keymap_put(&c->site_by_id, (uint64_t)sqlite3_column_int64(st, 0), 0, s)) {
+        free(s->file);
+        free(s->func);
+        free(s);
+        return false;
+    }
+    return true;
+}
+
+/* Maps every thread and object by id (the arrays no longer move). */
+static bool map_ids(catalog *c)
+{
+    for (size_t i = 0; i < c->nthreads; i++)
+        if (!keymap_put(&c->thread_by_id, (uint64_t)c->threads[i].id, 0, &c->threads[i]))
+            return false;
+    for (size_t i = 0; i < c->nobjects; i++)
+        if (!keymap_put(&c->object_by_id, (uint64_t)c->objects[i].id, 0, &c->objects[i]))
+            return false;
+    return true;
+}
+
+bool catalog_load(sqlite3 *db, catalog *c, const char **err)
+{
+    *c = (catalog){0};
+    if (!each_row(db, threads_sql, thread_row, c, err) ||
+        !each_row(db, objects_sql, object_row, c, err) ||
+        !each_row(db, sites_sql, site_row, c, err))
+        return false;
+    if (map_ids(c))
+        return true;
+    *err = "out of memory";
+    return false;
+}
+
+void catalog_free(catalog *c)
+{
+    for (size_t i = 0; i < c->nthreads; i++)
+        free(c->threads[i].name);
+    for (size_t i = 0; i < c->nobjects; i++) {
+        free(c->objects[i].kind);
+        free(c->objects[i].name);
+    }
+    for (size_t i = 0; i <= c->site_by_id.mask && c->site_by_id.slots; i++) {
+        catalog_site *s = c->site_by_id.slots[i].value;
+        if (s) {
+            free(s->file);
+            free(s->func);
+            free(s);
+        }
+    }
+    free(c->threads);
+    free(c->objects);
+    keymap_free(&c->thread_by_id);
+    keymap_free(&c->object_by_id);
+    keymap_free(&c->site_by_id);
+    *c = (catalog){0};
+}
+
+const catalog_thread *catalog_thread_of(const catalog *c, int64_t id)
+{
+    return keymap_get(&c->thread_by_id, (uint64_t)id, 0);
+}
+
+const catalog_object *catalog_object_of(const catalog *c, int64_t id)
+{
+    return keymap_get(&c->object_by_id, (uint64_t)id, 0);
+}
+
+const char *catalog_thread_name(const catalog *c, int64_t id, char *buf, size_t size)
+{
+    const catalog_thread *t = catalog_thread_of(c, id);
+    if (t)
+        return t->name;
+    snprintf(buf, size, "thread #%lld", (long long)id);
+    return buf;
+}
+
+const char *catalog_object_name(const catalog *c, int64_t id, char *buf, size_t size)
+{
+    const catalog_object *o = catalog_object_of(c, id);
+    if (o)
+        return o->name;
+    snprintf(buf, size, "object #%lld", (long long)id);
+    return buf;
+}
+
+const char *catalog_site_text(const catalog *c, int64_t site_id, char *buf, size_t size)
+{
+    const catalog_site *s = site_id ? keymap_get(&c->site_by_id, (uint64_t)site_id, 0) : NULL;
+    if (s)
+        snprintf(buf, size, "%s:%d in %s()", s->file, s->line, s->func);
+    else
+        snprintf(buf, size, "an unknown site");
+    return buf;
+}
+
+const char *catalog_when(const catalog *c, int64_t thread_id, int64_t ts, char *buf, size_t size)
+{
+    const catalog_thread *t = catalog_thread_of(c, thread_id);
+    int64_t origin = t ? t->trace_begin_ns : 0;
+    snprintf(buf, size, "%.6f s", (double)(ts - origin) / 1e9);
+    return buf;
+}

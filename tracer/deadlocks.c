@@ -1,0 +1,143 @@
+/*
+ * deadlocks.c - `thrace deadlocks FILE.db`: runs the three analyses of
+ * deadlocks.h over a stored trace, prints what they find in the format of
+ * tracer/DEADLOCKS.md and a summary line, and exits 3 when anything was
+ * found, 0 when the trace is clean. Also keeps the wait-for cycles told,
+ * which the later analyses consult.
+ */
+#include "deadlocks.h"
+
+#include "cli.h"
+#include "commands.h"
+#include "db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: thrace deadlocks FILE.db\n"
+    "\n"
+    "Reports, from a recorded trace:\n"
+    "  deadlock:           wait-for cycles that happened (threads each waiting for a\n"
+    "                      lock held by the next);\n"
+    "  possible deadlock:  locks taken in inconsistent orders by different threads,\n"
+    "                      even when this run did not hang;\n"
+    "  stuck:              waits that never ended (a lost wake-up, a barrier never\n"
+    "                      filled, a join on a thread that never ends, an event never set).\n"
+    "Exit status: 3 when anything was found, 0 when the trace is clean.\n";
+
+bool deadlocks_new_cycle(deadlocks_report *r, const deadlocks_member *members, int n)
+{
+    for (size_t i = 0; i < r->ncycles; i++)
+        if (r->cycles[i].n == n &&
+            memcmp(r->cycles[i].members, members, (size_t)n * sizeof *members) == 0)
+            return false;
+    deadlocks_cycle *cycles = realloc(r->cycles, (r->ncycles + 1) * sizeof *cycles);
+    deadlocks_member *copy = malloc((size_t)n * sizeof *copy);
+    if (cycles)
+        r->cycles = cycles;
+    if (!cycles || !copy) {
+        free(copy);
+        r->error = "out of memory";
+        return false;
+    }
+    memcpy(copy, members, (size_t)n * sizeof *copy);
+    r->cycles[r->ncycles++] = (deadlocks_cycle){copy, n};
+    return true;
+}
+
+bool deadlocks_in_cycle(const deadlocks_report *r, int64_t wait_id)
+{
+    for (size_t i = 0; i < r->ncycles; i++)
+        for (int k = 0; k < r->cycles[i].n; k++)
+            if (r->cycles[i].members[k].wait_id == wait_id)
+                return true;
+    return false;
+}
+
+static bool deadlocks_waits_for(const deadlocks_cycle *c, int64_t object_id)
+{
+    for (int k = 0; k < c->n; k++)
+        if (c->members[k].object_id == object_id)
+            return true;
+    return false;
+}
+
+bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n)
+{
+    for (size_t i = 0; i < r->ncycles; i++) {
+        bool same = r->cycles[i].n == n;
+        for (int k = 0; same && k < n; k++)
+            same = deadlocks_waits_for(&r->cycles[i], objects[k]);
+        if (same)
+            return true;
+    }
+    return false;
+}
+
+static void deadlocks_free(deadlocks_report *r)
+{
+    for (size_t i = 0; i < r->ncycles; i++)
+        free(r->cycles[i].members);
+    free(r->cycles);
+    moment_free(r->at);
+    catalog_free(&r->cat);
+}
+
+static long long deadlocks_discarded(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    long long n = 0;
+    if (sqlite3_prepare_v2(db, "SELECT COALESCE(SUM(discarded), 0) FROM traces", -1, &st, NULL) !=
+        SQLITE_OK)
+        return 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void deadlocks_summary(const deadlocks_report *r)
+{
+    long long lost = deadlocks_discarded(r->db);
+    if (lost)
+        fprintf(r->out, "LTTng discarded %lld events: what they held is missing here.\n", lost);
+    if (!r->deadlocks && !r->possible && !r->stuck) {
+        fprintf(r->out, "thrace deadlocks: %s: no deadlock, no lock-order cycle, no stuck wait\n",
+                r->path);
+        return;
+    }
+    fprintf(r->out, "thrace deadlocks: %s: %d deadlock%s, %d possible deadlock%s, %d stuck wait%s\n",
+            r->path, r->deadlocks, r->deadlocks == 1 ? "" : "s", r->possible,
+            r->possible == 1 ? "" : "s", r->stuck, r->stuck == 1 ? "" : "s");
+}
+
+/* Runs the analyses over an open database; the exit status. */
+int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out)
+{
+    deadlocks_report r = {.db = db, .path = path, .out = out, .trace_id = trace_id};
+    bool ok = catalog_load(db, &r.cat, &r.error) && (r.at = moment_new(db, &r.error)) &&
+              waitfor_report(&r) && lockorder_report(&r) && stuck_report(&r);
+    if (ok)
+        deadlocks_summary(&r);
+    int status = !ok                                 ? cli_error("deadlocks", path, "%s", r.error)
+                 : r.deadlocks || r.possible || r.stuck ? CLI_FOUND
+                                                        : CLI_OK;
+    deadlocks_free(&r);
+    return status;
+}
+
+int deadlocks_main(int argc, char **argv)
+{
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+        return fputs(usage, stdout) < 0 ? CLI_FAIL : CLI_OK;
+    if (argc != 2 || argv[1][0] == '-')
+        return cli_usage_error("deadlocks", "expected one database, FILE.db");
+    const char *err;
+    sqlite3 *db = db_open(argv[1], false, &err);
+    if (!db)
+        return cli_error("deadlocks", argv[1], "%s", err);
+    int status = deadlocks_run(db, argv[1], 0, stdout);
+    db_close(db);
+    return status;
+}

@@ -1,0 +1,69 @@
+/*
+ * deadlocks.h - `thrace deadlocks FILE.db`: what its three analyses share.
+ * Each prints its findings (format: tracer/DEADLOCKS.md) and counts them in
+ * the report:
+ *  - waitfor.c: wait-for cycles that happened;
+ *  - lockorder.c: lock-order cycles that could happen;
+ *  - stuck.c: waits that never ended, outside the cycles found.
+ * They run in that order: a cycle that happened is not told again as a
+ * possible one, and its waits are not told again as stuck.
+ */
+#ifndef THRACE_DEADLOCKS_H
+#define THRACE_DEADLOCKS_H
+
+#include "catalog.h"
+#include "moment.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+
+/* A member of a wait-for cycle: a thread and the object it waited for. */
+typedef struct {
+    int64_t thread_id, object_id, wait_id; /* wait_id: the waiting interval */
+} deadlocks_member;
+
+typedef struct {
+    deadlocks_member *members;
+    int n;
+} deadlocks_cycle;
+
+typedef struct {
+    sqlite3 *db;
+    const char *path; /* the database's file name, for messages */
+    catalog cat;
+    moment *at;
+    FILE *out;
+    int64_t trace_id; /* the trace looked at, 0 for all */
+    int deadlocks, possible, stuck; /* findings so far */
+    deadlocks_cycle *cycles;        /* the wait-for cycles told */
+    size_t ncycles;
+    const char *error; /* the reason of a failure (sqlite's, or "out of memory") */
+} deadlocks_report;
+
+/* Remembers a wait-for cycle (its members in the order told); false when
+ * the same cycle was already told (true when now remembered), or with
+ * r->error set when out of memory. */
+bool deadlocks_new_cycle(deadlocks_report *r, const deadlocks_member *members, int n);
+
+/* Whether the waiting interval wait_id belongs to a cycle told. */
+bool deadlocks_in_cycle(const deadlocks_report *r, int64_t wait_id);
+
+/* Whether a cycle told waited for exactly these objects (in any order). */
+bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n);
+
+/* Runs the three analyses over trace_id (0: every trace) of db (named path
+ * in messages), printing to out; returns CLI_FOUND when anything was found, CLI_OK when nothing was,
+ * CLI_FAIL (the reason printed on stderr) on a failure. */
+int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out);
+
+/* The condition keeping interval i to the trace bound to ?1 (0: any). */
+#define DEADLOCKS_IN_TRACE                                                                     \
+    " AND (?1 = 0 OR i.thread_id IN (SELECT t.id FROM threads t JOIN processes p"              \
+    "   ON p.id = t.process_id WHERE p.trace_id = ?1))"
+
+/* The analyses: each false on a database error or when out of memory (r->error). */
+bool waitfor_report(deadlocks_report *r);
+bool lockorder_report(deadlocks_report *r);
+bool stuck_report(deadlocks_report *r);
+
+#endif
