@@ -255,6 +255,19 @@ static bool ingest_discarded(ingest_trace *t, const bt_message *msg)
     return true;
 }
 
+/* A packet's end: LTTng ends the last ones when the session stops, so the
+ * latest tells when the recording ended, events or not (a hung program). */
+static void ingest_packet_end(ingest_trace *t, const bt_message *msg)
+{
+    const bt_packet *packet = bt_message_packet_end_borrow_packet_const(msg);
+    const bt_stream_class *sc =
+        bt_stream_borrow_class_const(bt_packet_borrow_stream_const(packet));
+    int64_t ns;
+    if (t->model && bt_stream_class_packets_have_end_default_clock_snapshot(sc) &&
+        ingest_snapshot(bt_message_packet_end_borrow_default_clock_snapshot_const(msg), &ns))
+        model_packet_end(t->model, ns);
+}
+
 static bool ingest_message(ingest_trace *t, const bt_message *msg)
 {
     switch (bt_message_get_type(msg)) {
@@ -268,6 +281,9 @@ static bool ingest_message(ingest_trace *t, const bt_message *msg)
     case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
     case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
         return ingest_discarded(t, msg);
+    case BT_MESSAGE_TYPE_PACKET_END:
+        ingest_packet_end(t, msg);
+        return true;
     default:
         return true;
     }

@@ -295,6 +295,7 @@ struct model {
     model_vec all_processes, all_threads, all_objects;
     detail_buf detail;
     model_totals totals;
+    int64_t packets_end_ns; /* the latest end of a packet */
     const char *error;
 };
 
@@ -805,8 +806,18 @@ bool model_discard(model *m, bool has_range, int64_t begin_ns, int64_t end_ns, u
                      has_range ? &end_ns : NULL, (int64_t)count);
 }
 
+void model_packet_end(model *m, int64_t ns)
+{
+    if (ns > m->packets_end_ns)
+        m->packets_end_ns = ns;
+}
+
 bool model_finish(model *m, model_totals *out)
 {
+    /* The recording ended when its last packet did (the session's stop),
+     * maybe well after the last event: a hung program's waits last until then. */
+    if (m->totals.events && m->packets_end_ns > m->totals.end_ns)
+        m->totals.end_ns = m->packets_end_ns;
     if (!batch_flush(m->events)) {
         m->error = batch_error(m->events);
         return false;

@@ -146,6 +146,9 @@ bool model_add(model *m, const model_event *e);
  * (has_range false: unknown range). */
 bool model_discard(model *m, bool has_range, int64_t begin_ns, int64_t end_ns, uint64_t count);
 
+/* A packet of the trace ended at ns: the trace ends no earlier (see model_finish). */
+void model_packet_end(model *m, int64_t ns);
+
 /* Ends the trace: closes open intervals as 'unfinished' at the last event,
  * completes processes and objects; fills *out. False on a database error. */
 bool model_finish(model *m, model_totals *out);

@@ -511,9 +511,9 @@ static bool record_store(recording *r, bool report)
         record_close_db(r, false);
         return false;
     }
-    record_summarize(r, &summary);
     if (report && summary.traces)
         record_report_deadlocks(r);
+    record_summarize(r, &summary); /* last: scripts read the summary from the last line */
     record_close_db(r, true);
     record_remove_dir(r);
     return true;

@@ -14,7 +14,8 @@ CREATE TABLE IF NOT EXISTS traces (
     path        TEXT NOT NULL,             -- the directory it was read from
     hostname    TEXT,                      -- from the trace's environment
     begin_ns    INTEGER,                   -- first event
-    end_ns      INTEGER,                   -- last event
+    end_ns      INTEGER,                   -- when the recording ended: its last packet's end
+                                           -- (LTTng's flush at stop), else its last event
     events      INTEGER NOT NULL DEFAULT 0,
     discarded   INTEGER NOT NULL DEFAULT 0, -- events LTTng reported lost
     ingested_at TEXT NOT NULL              -- UTC, ISO 8601
@@ -118,7 +119,7 @@ CREATE INDEX IF NOT EXISTS logs_by_time ON logs(ts);
 -- the other states lie on top of it: waiting (for a lock or a semaphore),
 -- holding (a lock, rlock or semaphore unit; these may overlap), sleeping,
 -- joining, barrier, condition, event. An interval that had not ended when
--- the trace did ends at the trace's end with outcome 'unfinished'.
+-- the trace did ends at the trace's end (traces.end_ns) with outcome 'unfinished'.
 --
 -- Index: intervals are binned by length. `level` is the smallest L with
 -- end_ns - begin_ns < 2^L, so an interval overlapping [w0, w1] of level L

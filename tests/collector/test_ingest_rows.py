@@ -175,7 +175,9 @@ class EveryInterval(unittest.TestCase):
         bad = db.execute("SELECT count(*) FROM intervals WHERE NOT (end_ns - begin_ns < (1 << level) "
                          "AND (level = 0 OR end_ns - begin_ns >= (1 << (level - 1))))").fetchone()[0]
         self.assertEqual(0, bad)
-        last = db.execute("SELECT max(ts) FROM events").fetchone()[0]
+        last, last_event = db.execute("SELECT end_ns, (SELECT max(ts) FROM events) FROM traces"
+                                      ).fetchone()
+        self.assertGreaterEqual(last, last_event)  # the session's stop, after the last event
         running = [tuple(r) for r in db.execute(
             "SELECT t.name, i.begin_ns = t.begin_ns, i.end_ns = coalesce(t.end_ns, ?), i.outcome "
             "FROM intervals i JOIN threads t ON t.id = i.thread_id WHERE i.state = 'running' "

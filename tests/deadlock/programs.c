@@ -1,0 +1,267 @@
+/*
+ * programs.c - small programs that hang, or could, for the tests of
+ * `thrace deadlocks` and `thrace record --deadlock-timeout`: one program per
+ * name given as the only argument. Threads are ordered by barriers and
+ * events, never by sleeps, so that each run hangs (or does not) the same way.
+ * A program that hangs prints "hung" once its last thread is about to block
+ * for good.
+ */
+#include <thrace.h>
+
+#include <stdio.h>
+#include <string.h>
+
+static thrace_lock lock_a = THRACE_LOCK_INIT, lock_b = THRACE_LOCK_INIT, lock_c = THRACE_LOCK_INIT;
+static thrace_rlock rlock;
+static thrace_barrier meet;
+static thrace_cond cond;
+static thrace_event go, never_set;
+static double second_try = THRACE_FOREVER; /* abba_timeout: gives up instead */
+
+static thrace_thread *start(void (*fn)(void *), void *arg)
+{
+    thrace_thread *t = thrace_thread_new(fn, arg, NULL);
+    thrace_thread_start(t);
+    return t;
+}
+
+static void join(thrace_thread *t)
+{
+    thrace_thread_join(t, THRACE_FOREVER);
+    thrace_thread_unref(t);
+}
+
+static void hung(void)
+{
+    puts("hung");
+    fflush(stdout);
+}
+
+/* ---- two threads in an ABBA cycle ---------------------------------------- */
+
+static void take_a_then_b(void *arg)
+{
+    (void)arg;
+    thrace_lock_acquire(&lock_a, true, THRACE_FOREVER);
+    thrace_barrier_wait(&meet, THRACE_FOREVER, NULL);
+    if (thrace_lock_acquire(&lock_b, true, second_try) == THRACE_OK)
+        thrace_lock_release(&lock_b);
+    thrace_lock_release(&lock_a);
+}
+
+static void take_b_then_a(void *arg)
+{
+    (void)arg;
+    thrace_lock_acquire(&lock_b, true, THRACE_FOREVER);
+    thrace_barrier_wait(&meet, THRACE_FOREVER, NULL);
+    if (second_try == THRACE_FOREVER)
+        hung();
+    if (thrace_lock_acquire(&lock_a, true, second_try) == THRACE_OK)
+        thrace_lock_release(&lock_a);
+    thrace_lock_release(&lock_b);
+}
+
+static void abba(void)
+{
+    thrace_barrier_init(&meet, 2, NULL, NULL, THRACE_FOREVER);
+    thrace_thread *t1 = start(take_a_then_b, NULL), *t2 = start(take_b_then_a, NULL);
+    join(t1);
+    join(t2);
+}
+
+/* ---- three threads in a ring through an RLock ---------------------------- */
+
+static void ring_first(void *arg) /* holds A, wants the RLock */
+{
+    (void)arg;
+    thrace_lock_acquire(&lock_a, true, THRACE_FOREVER);
+    thrace_barrier_wait(&meet, THRACE_FOREVER, NULL);
+    thrace_rlock_acquire(&rlock, true, THRACE_FOREVER);
+}
+
+static void ring_second(void *arg) /* holds the RLock twice, wants C */
+{
+    (void)arg;
+    thrace_rlock_acquire(&rlock, true, THRACE_FOREVER);
+    thrace_rlock_acquire(&rlock, true, THRACE_FOREVER);
+    thrace_barrier_wait(&meet, THRACE_FOREVER, NULL);
+    thrace_lock_acquire(&lock_c, true, THRACE_FOREVER);
+}
+
+static void ring_third(void *arg) /* holds C, wants A */
+{
+    (void)arg;
+    thrace_lock_acquire(&lock_c, true, THRACE_FOREVER);
+    thrace_barrier_wait(&meet, THRACE_FOREVER, NULL);
+    hung();
+    thrace_lock_acquire(&lock_a, true, THRACE_FOREVER);
+}
+
+static void ring(void)
+{
+    thrace_rlock_init(&rlock);
+    thrace_barrier_init(&meet, 3, NULL, NULL, THRACE_FOREVER);
+    thrace_thread *t1 = start(ring_first, NULL), *t2 = start(ring_second, NULL),
+                  *t3 = start(ring_third, NULL);
+    join(t1);
+    join(t2);
+    join(t3);
+}
+
+/* ---- a lock-order inversion that does not hang -------------------------- */
+
+static void nest(thrace_lock *outer, thrace_lock *inner)
+{
+    thrace_lock_acquire(outer, true, THRACE_FOREVER);
+    thrace_lock_acquire(inner, true, THRACE_FOREVER);
+    thrace_lock_release(inner);
+    thrace_lock_release(outer);
+}
+
+static void a_then_b(void *arg)
+{
+    (void)arg;
+    nest(&lock_a, &lock_b);
+}
+
+static void b_then_a(void *arg)
+{
+    (void)arg;
+    nest(&lock_b, &lock_a);
+}
+
+static void inversion(void)
+{
+    join(start(a_then_b, NULL)); /* one after the other: this run cannot hang */
+    join(start(b_then_a, NULL));
+}
+
+/* ---- a consistent order, recursion and a condition: nothing to report ---- */
+
+static int items;
+
+static bool has_item(void *arg)
+{
+    (void)arg;
+    return items > 0;
+}
+
+static void orderly_worker(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 50; i++) {
+        THRACE_WITH(&lock_a) {
+            THRACE_WITH(&lock_b) {
+                thrace_rlock_acquire(&rlock, true, THRACE_FOREVER);
+                thrace_rlock_acquire(&rlock, true, THRACE_FOREVER);
+                thrace_rlock_release(&rlock);
+                thrace_rlock_release(&rlock);
+            }
+        }
+        THRACE_WITH(&lock_c) { /* alone, and C is also taken inside the condition's lock */
+        }
+    }
+    thrace_cond_acquire(&cond, true, THRACE_FOREVER);
+    thrace_cond_wait_for(&cond, has_item, NULL, THRACE_FOREVER);
+    items--;
+    thrace_cond_release(&cond);
+}
+
+static void orderly(void)
+{
+    thrace_rlock_init(&rlock);
+    thrace_cond_init(&cond);
+    thrace_thread *t1 = start(orderly_worker, NULL), *t2 = start(orderly_worker, NULL);
+    for (int i = 0; i < 2; i++) {
+        thrace_cond_acquire(&cond, true, THRACE_FOREVER);
+        THRACE_WITH(&lock_c) {
+            items++;
+        }
+        thrace_cond_notify(&cond, 1);
+        thrace_cond_release(&cond);
+    }
+    join(t1);
+    join(t2);
+}
+
+/* ---- a barrier never filled ---------------------------------------------- */
+
+static void arrive(void *arg)
+{
+    (void)arg;
+    thrace_barrier_wait(&meet, THRACE_FOREVER, NULL);
+}
+
+static void barrier(void)
+{
+    thrace_barrier_init(&meet, 3, NULL, NULL, THRACE_FOREVER);
+    thrace_thread *t1 = start(arrive, NULL), *t2 = start(arrive, NULL);
+    while (thrace_barrier_n_waiting(&meet) < 2)
+        thrace_sleep(0.001);
+    hung();
+    join(t1);
+    join(t2);
+}
+
+/* ---- a condition whose notify came before the wait ----------------------- */
+
+static void late_waiter(void *arg)
+{
+    (void)arg;
+    thrace_event_wait(&go, THRACE_FOREVER);
+    thrace_cond_acquire(&cond, true, THRACE_FOREVER);
+    hung();
+    thrace_cond_wait(&cond, THRACE_FOREVER);
+    thrace_cond_release(&cond);
+}
+
+static void lost_wakeup(void)
+{
+    thrace_cond_init(&cond);
+    thrace_thread *t = start(late_waiter, NULL);
+    thrace_cond_acquire(&cond, true, THRACE_FOREVER);
+    thrace_cond_notify(&cond, 1); /* nobody waits yet: lost */
+    thrace_cond_release(&cond);
+    thrace_event_set(&go);
+    join(t);
+}
+
+/* ---- an event never set ---------------------------------------------------- */
+
+static void wait_forever(void *arg)
+{
+    (void)arg;
+    hung();
+    thrace_event_wait(&never_set, THRACE_FOREVER);
+}
+
+static void event_never_set(void)
+{
+    join(start(wait_forever, NULL));
+}
+
+static const struct {
+    const char *name;
+    void (*run)(void);
+} programs[] = {
+    {"abba", abba},       {"abba_timeout", abba},   {"ring", ring},
+    {"inversion", inversion}, {"orderly", orderly}, {"barrier", barrier},
+    {"lost_wakeup", lost_wakeup}, {"event_never_set", event_never_set},
+};
+
+int main(int argc, char **argv)
+{
+    thrace_event_init(&go);
+    thrace_event_init(&never_set);
+    for (size_t i = 0; argc == 2 && i < sizeof programs / sizeof programs[0]; i++) {
+        if (strcmp(argv[1], programs[i].name) != 0)
+            continue;
+        if (strcmp(argv[1], "abba_timeout") == 0)
+            second_try = 0.3;
+        programs[i].run();
+        return 0;
+    }
+    fprintf(stderr, "usage: deadlock_programs NAME (abba, abba_timeout, ring, inversion, orderly,"
+                    " barrier, lost_wakeup, event_never_set)\n");
+    return 2;
+}

@@ -1,0 +1,220 @@
+"""`thrace deadlocks`, and `thrace record` telling why a program hung:
+programs that deadlock, could, or hang otherwise (programs.c), recorded
+with `thrace record`, their reports checked line by line.
+
+Usage: test_deadlocks.py THRACE PROGRAMS [unittest options]
+A session daemon must answer (the ctest fixture `lttng` starts one).
+"""
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+THRACE, PROGRAMS = sys.argv[1:3]
+del sys.argv[1:3]
+TMP = tempfile.TemporaryDirectory()
+STALLED = 124  # thrace record's status when --deadlock-timeout ended the program
+
+
+def thrace(*args):
+    return subprocess.run([THRACE, *args], capture_output=True, text=True, timeout=120)
+
+
+def record(name, *options):
+    """Records programs.c's `name`; returns (the finished record, its database)."""
+    db = os.path.join(TMP.name, f"{name}.db")
+    if os.path.exists(db):
+        os.remove(db)
+    done = subprocess.run([THRACE, "record", "-o", db, *options, "--", PROGRAMS, name],
+                          capture_output=True, text=True, timeout=120)
+    return done, db
+
+
+def report(text):
+    """The report's findings: {first line: [the lines below it]}."""
+    findings, current = {}, None
+    for line in text.splitlines():
+        if re.match(r"(deadlock|possible deadlock|stuck): ", line):
+            current = findings.setdefault(line, [])
+        elif line.startswith("  ") and current is not None:
+            current.append(line.strip())
+        elif not line.strip():
+            current = None
+    return findings
+
+
+def one(findings, kind):
+    """The single finding of that kind: (its first line, its lines)."""
+    found = [(k, v) for k, v in findings.items() if k.startswith(kind + ": ")]
+    assert len(found) == 1, findings
+    return found[0]
+
+
+# Times vary from run to run; sites and names do not.
+SINCE = r"since \d+\.\d{6} s"
+SITE = r"at programs\.c:\d+ in (\w+)\(\)"
+
+
+class Hangs(unittest.TestCase):
+    """Programs that hang, ended by --deadlock-timeout."""
+
+    def hang(self, name):
+        done, db = record(name, "--deadlock-timeout", "0.3")
+        self.assertEqual(STALLED, done.returncode, done.stderr)
+        self.assertIn("has been blocked for 0.3 s: ending it", done.stderr)
+        self.assertEqual("hung\n", done.stdout)
+        # The report printed by record is the one `thrace deadlocks` prints.
+        again = thrace("deadlocks", db)
+        self.assertEqual(3, again.returncode, again.stderr)
+        self.assertIn(again.stdout, done.stderr)
+        return report(again.stdout)
+
+    def test_two_threads_in_an_abba_cycle(self):
+        findings = self.hang("abba")
+        head, lines = one(findings, "deadlock")
+        self.assertRegex(head, r"^deadlock: Thread-1 -> (Lock-\d+) -> Thread-2 -> (Lock-\d+) -> "
+                               r"Thread-1 \(pid \d+, at \d+\.\d{6} s\)$")
+        first, second = re.match(r"deadlock: Thread-1 -> (\S+) -> Thread-2 -> (\S+)", head).groups()
+        self.assertEqual(4, len(lines), lines)
+        self.assertRegex(lines[0], rf"^Thread-1 waits for {second} {SINCE} {SITE}$")
+        self.assertIn("in take_a_then_b()", lines[0])
+        self.assertRegex(lines[1], rf"^holds {first} {SINCE} \(for .+\), taken {SITE}$")
+        self.assertRegex(lines[2], rf"^Thread-2 waits for {first} {SINCE} {SITE}$")
+        self.assertIn("in take_b_then_a()", lines[2])
+        self.assertRegex(lines[3], rf"^holds {second} {SINCE} \(for .+\), taken {SITE}$")
+        # The main thread's join is stuck because of it; no lock-order finding repeats it.
+        self.assertEqual(["Thread-1 never ended: it is in a deadlock above"],
+                         one(findings, "stuck")[1])
+        self.assertFalse([k for k in findings if k.startswith("possible")], findings)
+
+    def test_three_threads_in_a_ring_through_an_rlock(self):
+        findings = self.hang("ring")
+        head, lines = one(findings, "deadlock")
+        self.assertRegex(head, r"^deadlock: Thread-1 -> RLock-\d+ -> Thread-2 -> Lock-\d+ -> "
+                               r"Thread-3 -> Lock-\d+ -> Thread-1 ")
+        self.assertEqual(["ring_first", "ring_first", "ring_second", "ring_second",
+                          "ring_third", "ring_third"],
+                         [re.search(r"in (\w+)\(\)$", line).group(1) for line in lines])
+
+    def test_a_barrier_never_filled(self):
+        findings = self.hang("barrier")
+        stuck = {k: v for k, v in findings.items() if " waits at Barrier-" in k}
+        self.assertEqual(1, len(stuck), findings)  # told once for its two parties
+        self.assertEqual(["2 of 3 parties arrived: Thread-1, Thread-2"], list(stuck.values())[0])
+        self.assertFalse([k for k in findings if k.startswith("deadlock")], findings)
+
+    def test_a_condition_notified_before_the_wait_is_a_lost_wakeup(self):
+        findings = self.hang("lost_wakeup")
+        head, lines = [(k, v) for k, v in findings.items() if "waits on Condition-" in k][0]
+        self.assertRegex(head, rf"^stuck: Thread-1 waits on Condition-\d+ {SINCE} "
+                               rf"at programs\.c:\d+ in late_waiter\(\) \(pid \d+\)$")
+        self.assertEqual(1, len(lines))
+        self.assertRegex(lines[0], r"^Condition-\d+ was last notified at \d+\.\d{6} s by "
+                                   r"MainThread, before the wait began: a lost wake-up$")
+
+    def test_an_event_never_set(self):
+        findings = self.hang("event_never_set")
+        lines = [v for k, v in findings.items() if " waits for Event-" in k]
+        self.assertEqual([[re.sub(r"\d+", "N", lines[0][0])]], [["Event-N was never set"]])
+
+
+class NoHang(unittest.TestCase):
+    def test_an_inversion_that_did_not_hang_is_a_possible_deadlock(self):
+        done, db = record("inversion")
+        self.assertEqual(0, done.returncode, done.stderr)
+        run = thrace("deadlocks", db)
+        self.assertEqual(3, run.returncode, run.stderr)
+        findings = report(run.stdout)
+        head, lines = one(findings, "possible deadlock")
+        a, b = re.match(r"possible deadlock: (Lock-\d+) -> (Lock-\d+) -> \1 \(lock order, pid \d+\)$",
+                        head).groups()
+        self.assertRegex(lines[0], rf"^Thread-1 took {b} at \d+\.\d{{6}} s at programs\.c:\d+ in "
+                                   rf"nest\(\), holding {a} taken at programs\.c:\d+ in nest\(\)$")
+        self.assertRegex(lines[1], rf"^Thread-2 took {a} at .* holding {b} taken at ")
+        self.assertEqual(1, len(findings), findings)
+        self.assertIn("0 deadlocks, 1 possible deadlock, 0 stuck waits", run.stdout)
+
+    def test_consistent_order_recursion_and_conditions_are_clean(self):
+        done, db = record("orderly")
+        self.assertEqual(0, done.returncode, done.stderr)
+        run = thrace("deadlocks", db)
+        self.assertEqual(0, run.returncode, run.stdout + run.stderr)
+        self.assertEqual({}, report(run.stdout))
+        self.assertRegex(run.stdout, r"no deadlock, no lock-order cycle, no stuck wait\n$")
+        # It did take locks inside others and wait on a condition: the check had work to do.
+        with sqlite3.connect(db) as c:
+            self.assertGreater(c.execute("SELECT count(*) FROM intervals WHERE state = 'condition'")
+                               .fetchone()[0], 0)
+
+    def test_a_cycle_broken_by_a_timeout_still_happened(self):
+        done, db = record("abba_timeout")
+        self.assertEqual(0, done.returncode, done.stderr)
+        self.assertNotIn("deadlock", done.stderr)  # it ended by itself: no report from record
+        run = thrace("deadlocks", db)
+        self.assertEqual(3, run.returncode)
+        head, _ = one(report(run.stdout), "deadlock")
+        self.assertRegex(head, r"^deadlock: Thread-1 -> Lock-\d+ -> Thread-2 -> ")
+
+
+class CtrlC(unittest.TestCase):
+    def blocked(self, pid):
+        """Whether every thread of pid but LTTng's own sleeps in a futex wait."""
+        tasks = os.listdir(f"/proc/{pid}/task")
+        for tid in tasks:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                if f.read().startswith("lttng-ust"):
+                    continue
+            with open(f"/proc/{pid}/task/{tid}/syscall") as f:
+                if f.read().split()[0] != "202":  # futex
+                    return False
+        return len(tasks) > 1
+
+    def test_ctrl_c_on_a_hung_program_stores_it_and_tells_why(self):
+        db = os.path.join(TMP.name, "ctrl-c.db")
+        proc = subprocess.Popen([THRACE, "record", "-o", db, "--", PROGRAMS, "abba"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        try:
+            self.assertEqual("hung\n", proc.stdout.readline())
+            with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
+                prog = int(f.read().split()[0])
+            deadline = time.monotonic() + 30
+            while not self.blocked(prog) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            os.killpg(proc.pid, signal.SIGINT)  # what a Ctrl-C on the terminal does
+            out, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+        self.assertEqual(128 + signal.SIGINT, proc.returncode, err)
+        one(report(err), "deadlock")
+        self.assertIn("1 deadlock, 0 possible deadlocks, 1 stuck wait", err)
+
+
+class Usage(unittest.TestCase):
+    def test_help_and_bad_usage(self):
+        run = thrace("deadlocks", "--help")
+        self.assertEqual(0, run.returncode)
+        self.assertTrue(run.stdout.startswith("usage: thrace deadlocks FILE.db"))
+        self.assertEqual(2, thrace("deadlocks").returncode)
+        self.assertEqual(2, thrace("deadlocks", "a.db", "b.db").returncode)
+
+    def test_a_missing_database_is_one_line(self):
+        run = thrace("deadlocks", "/nonexistent.db")
+        self.assertEqual(1, run.returncode)
+        self.assertEqual(1, run.stderr.count("\n"))
+        self.assertTrue(run.stderr.startswith("thrace deadlocks: /nonexistent.db: "), run.stderr)
+
+    def test_a_bad_deadlock_timeout_is_bad_usage(self):
+        for value in ("0", "-1", "x", "nan", "inf"):
+            run = thrace("record", "--deadlock-timeout", value, "--", "true")
+            self.assertEqual(2, run.returncode, value)
+            self.assertIn("--deadlock-timeout", run.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
