@@ -6,7 +6,29 @@ function(thrace_embed target input name)
     COMMAND ${CMAKE_COMMAND} -DINPUT=${input} -DOUTPUT=${output} -DNAME=${name}
             -P ${PROJECT_SOURCE_DIR}/cmake/embed.cmake
     DEPENDS ${input} ${PROJECT_SOURCE_DIR}/cmake/embed.cmake
-    COMMENT "Embedding ${name}")
+            ${PROJECT_SOURCE_DIR}/cmake/embed_bytes.cmake
+    COMMENT "Embedding ${name}" VERBATIM)
+  target_sources(${target} PRIVATE ${output})
+  target_include_directories(${target} PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
+endfunction()
+
+# thrace_embed_files(TARGET NAME TYPE FILE...): generates NAME.h, a table of
+# the files as web assets of C type TYPE (see embed_files.cmake), at build
+# time, and puts it on TARGET's include path; TARGET may be another
+# directory's.
+function(thrace_embed_files target name type)
+  set(output ${CMAKE_CURRENT_BINARY_DIR}/generated/${name}.h)
+  string(REPLACE ";" "|" files "${ARGN}")
+  add_custom_command(OUTPUT ${output}
+    COMMAND ${CMAKE_COMMAND} -DFILES=${files} -DOUTPUT=${output} -DNAME=${name} -DTYPE=${type}
+            -P ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
+    DEPENDS ${ARGN} ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
+            ${PROJECT_SOURCE_DIR}/cmake/embed_bytes.cmake
+    COMMENT "Embedding ${name}" VERBATIM)
+  # TARGET may live in another directory, whose targets get no rule for this
+  # output: a target of this directory makes it first.
+  add_custom_target(${name}_embedded DEPENDS ${output})
+  add_dependencies(${target} ${name}_embedded)
   target_sources(${target} PRIVATE ${output})
   target_include_directories(${target} PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
 endfunction()

@@ -10,6 +10,8 @@ packages=(
   liblttng-ctl-dev                           # `thrace record` drives LTTng sessions
   libbabeltrace2-dev libsqlite3-dev sqlite3  # `thrace ingest`: CTF in, SQLite out
   babeltrace2 python3 python3-bt2            # reading CTF traces (trace tests, benchmarks)
+  libmicrohttpd-dev libjansson-dev           # `thrace serve`: HTTP and JSON
+  chromium                                   # the viewer's page tests, headless
 )
 
 missing=()

@@ -10,6 +10,8 @@ int record_main(int argc, char **argv);
 int ingest_main(int argc, char **argv);
 int log_main(int argc, char **argv);
 int stats_main(int argc, char **argv);
+int serve_main(int argc, char **argv); /* viewer/serve.c */
+int check_main(int argc, char **argv);
 int deadlocks_main(int argc, char **argv);
 
 #endif

@@ -2,12 +2,12 @@
  * log.c - `thrace log FILE.db [--thread NAME] [--all] [--time]`: the trace
  * as the guide's logs, `(Thread-1  ) Sleeping 0.18`, in time order. --all
  * tells every traced operation as such a line too (logline.c). A thread's
- * name is the one it had at that moment.
+ * name is the one it had at that moment. The query is logquery.h's.
  */
 #include "cli.h"
 #include "commands.h"
 #include "db.h"
-#include "logline.h"
+#include "logquery.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -30,61 +30,21 @@ static const char usage[] =
     "  --time         prefix each line with its time since the trace began\n"
     "  -h, --help     this help\n";
 
-/* The events to print, with everything a line needs, in time order. */
+/* The events to print, with everything a line needs (logquery.h), in time order. */
 static const char query[] =
-    "WITH named AS ("
-    "  SELECT e.*, COALESCE((SELECT n.name FROM thread_names n WHERE n.thread_id = e.thread_id"
-    "                         AND n.ts <= e.ts ORDER BY n.ts DESC LIMIT 1), t.name) AS thread"
-    "  FROM events e JOIN threads t ON t.id = e.thread_id"
-    "  WHERE (?1 OR e.name = 'log'))"
-    "SELECT e.ts - (SELECT MIN(begin_ns) FROM traces), e.thread, e.name, o.name, o.kind,"
-    "       e.outcome, e.value, e.waited_ns, pt.name, c.file, c.line, c.func,"
-    "       COALESCE(json_extract(e.detail, '$.text'), json_extract(e.detail, '$.name')),"
-    "       COALESCE(json_extract(e.detail, '$.timeout'), json_extract(e.detail, '$.interval'),"
-    "                json_extract(e.detail, '$.seconds'), -1),"
-    "       COALESCE(json_extract(e.detail, '$.requested'), 0)"
-    " FROM named e LEFT JOIN objects o ON o.id = e.object_id"
-    " LEFT JOIN callsites c ON c.id = e.site_id"
-    " LEFT JOIN threads pt ON pt.id = e.peer"
-    "      AND e.name IN ('join_begin', 'join_end', 'thread_rename', 'timer_cancelled')"
-    " WHERE ?2 IS NULL OR e.thread = ?2"
+    "SELECT e.ts - (SELECT MIN(begin_ns) FROM traces), " LOGQUERY_COLUMNS
+    " FROM " LOGQUERY_FROM
+    " WHERE (?1 OR e.name = 'log') AND (?2 IS NULL OR " LOGQUERY_THREAD " = ?2)"
     " ORDER BY e.ts, e.id";
-
-static const char *text_or_null(sqlite3_stmt *st, int column)
-{
-    return (const char *)sqlite3_column_text(st, column);
-}
-
-static logline_event event_of(sqlite3_stmt *st)
-{
-    return (logline_event){
-        .name = text_or_null(st, 2),
-        .object = text_or_null(st, 3),
-        .kind = text_or_null(st, 4),
-        .outcome = text_or_null(st, 5),
-        .value = sqlite3_column_int64(st, 6),
-        .waited_ns = sqlite3_column_int64(st, 7),
-        .peer = text_or_null(st, 8),
-        .file = text_or_null(st, 9),
-        .line = sqlite3_column_int(st, 10),
-        .func = text_or_null(st, 11),
-        .text = text_or_null(st, 12),
-        .seconds = sqlite3_column_double(st, 13),
-        .requested = sqlite3_column_int64(st, 14),
-    };
-}
 
 static void print_line(sqlite3_stmt *st, const log_options *o)
 {
-    char prefix[128], text[1024];
-    logline_event e = event_of(st);
-    logline_describe(&e, text, sizeof text);
-    if (!text[0])
+    char line[1200];
+    if (!logquery_line(st, 1, line, sizeof line))
         return;
-    logline_thread_prefix(text_or_null(st, 1), prefix, sizeof prefix);
     if (o->time)
         printf("[%12.6f] ", (double)sqlite3_column_int64(st, 0) / 1e9);
-    printf("%s%s\n", prefix, text);
+    printf("%s\n", line);
 }
 
 static bool thread_exists(sqlite3 *db, const char *name)

@@ -30,13 +30,20 @@ void logline_thread_prefix(const char *thread, char *buf, size_t size)
     snprintf(buf, size, "(%s%*s) ", thread, pad, "");
 }
 
+const char *logline_site(const char *file, int line, const char *func, char *buf, size_t size)
+{
+    const char *slash = strrchr(file, '/');
+    snprintf(buf, size, "%s:%d in %s()", slash ? slash + 1 : file, line, func);
+    return buf;
+}
+
 /* " at file.c:42 in func()" for an event with a call site, else "". */
 static const char *site_of(const logline_event *e, char *buf, size_t size)
 {
+    char site[240];
     if (!e->file)
         return "";
-    const char *slash = strrchr(e->file, '/');
-    snprintf(buf, size, " at %s:%d in %s()", slash ? slash + 1 : e->file, e->line, e->func);
+    snprintf(buf, size, " at %s", logline_site(e->file, e->line, e->func, site, sizeof site));
     return buf;
 }
 

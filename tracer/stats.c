@@ -3,13 +3,13 @@
  * For each lock, rlock and semaphore: acquisitions, the share that had to
  * wait, total and longest wait, total and longest hold; the same per thread
  * over every object it took; and the events LTTng lost, whenever any were.
- * Waits and holds come from the intervals table, so a wait that never ended
- * counts until the end of the trace.
+ * The queries are statsquery.c's, which the viewer serves too.
  */
 #include "cli.h"
 #include "commands.h"
 #include "db.h"
 #include "logline.h"
+#include "statsquery.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,41 +20,6 @@ static const char usage[] =
     "Per lock, rlock and semaphore, and per thread: acquisitions, the share that\n"
     "had to wait (contended), total and longest wait, total and longest hold.\n";
 
-/* One row per object (or thread): name, kind, then the six figures. */
-static const char objects_query[] =
-    "SELECT o.name, o.kind,"
-    "  (SELECT COUNT(*) FROM events e WHERE e.object_id = o.id AND e.name = 'acquire_end'"
-    "     AND e.outcome = 'ok'),"
-    "  (SELECT COUNT(*) FROM events e WHERE e.object_id = o.id AND e.name = 'acquire_begin'),"
-    "  (SELECT COALESCE(SUM(end_ns - begin_ns), 0) FROM intervals i WHERE i.object_id = o.id"
-    "     AND i.state = 'waiting'),"
-    "  (SELECT COALESCE(MAX(end_ns - begin_ns), 0) FROM intervals i WHERE i.object_id = o.id"
-    "     AND i.state = 'waiting'),"
-    "  (SELECT COALESCE(SUM(end_ns - begin_ns), 0) FROM intervals i WHERE i.object_id = o.id"
-    "     AND i.state = 'holding'),"
-    "  (SELECT COALESCE(MAX(end_ns - begin_ns), 0) FROM intervals i WHERE i.object_id = o.id"
-    "     AND i.state = 'holding')"
-    " FROM objects o WHERE o.kind IN ('lock', 'rlock', 'semaphore', 'bounded_semaphore')"
-    " ORDER BY 5 DESC, o.id";
-
-/* Per-thread counts are one grouped scan of events, which have no index by
- * thread (see schema.sql). */
-static const char threads_query[] =
-    "WITH counts AS (SELECT thread_id,"
-    "    SUM(name = 'acquire_end' AND outcome = 'ok') AS acquired,"
-    "    SUM(name = 'acquire_begin') AS contended"
-    "  FROM events WHERE name IN ('acquire_end', 'acquire_begin') GROUP BY thread_id)"
-    "SELECT t.name, t.kind, COALESCE(c.acquired, 0), COALESCE(c.contended, 0),"
-    "  (SELECT COALESCE(SUM(end_ns - begin_ns), 0) FROM intervals i WHERE i.thread_id = t.id"
-    "     AND i.state = 'waiting'),"
-    "  (SELECT COALESCE(MAX(end_ns - begin_ns), 0) FROM intervals i WHERE i.thread_id = t.id"
-    "     AND i.state = 'waiting'),"
-    "  (SELECT COALESCE(SUM(end_ns - begin_ns), 0) FROM intervals i WHERE i.thread_id = t.id"
-    "     AND i.state = 'holding'),"
-    "  (SELECT COALESCE(MAX(end_ns - begin_ns), 0) FROM intervals i WHERE i.thread_id = t.id"
-    "     AND i.state = 'holding')"
-    " FROM threads t LEFT JOIN counts c ON c.thread_id = t.id ORDER BY t.process_id, t.tid";
-
 static void print_header(const char *title)
 {
     printf("%-20s %-18s %9s %10s %10s %10s %10s %10s\n", title, "kind", "acquired", "contended",
@@ -64,16 +29,16 @@ static void print_header(const char *title)
 static void print_row(sqlite3_stmt *st)
 {
     char d[4][32];
-    long long acquired = sqlite3_column_int64(st, 2), contended = sqlite3_column_int64(st, 3);
+    long long acquired = sqlite3_column_int64(st, STATSQUERY_ACQUIRED);
+    long long contended = sqlite3_column_int64(st, STATSQUERY_CONTENDED);
     char share[16] = "-";
     if (acquired > 0)
         snprintf(share, sizeof share, "%.1f%%", 100.0 * (double)contended / (double)acquired);
-    printf("%-20s %-18s %9lld %10s %10s %10s %10s %10s\n", sqlite3_column_text(st, 0),
-           sqlite3_column_text(st, 1), acquired, share,
-           logline_duration(sqlite3_column_int64(st, 4), d[0], sizeof d[0]),
-           logline_duration(sqlite3_column_int64(st, 5), d[1], sizeof d[1]),
-           logline_duration(sqlite3_column_int64(st, 6), d[2], sizeof d[2]),
-           logline_duration(sqlite3_column_int64(st, 7), d[3], sizeof d[3]));
+    for (int i = 0; i < 4; i++)
+        logline_duration(sqlite3_column_int64(st, STATSQUERY_WAIT_TOTAL + i), d[i], sizeof d[i]);
+    printf("%-20s %-18s %9lld %10s %10s %10s %10s %10s\n",
+           sqlite3_column_text(st, STATSQUERY_NAME), sqlite3_column_text(st, STATSQUERY_KIND),
+           acquired, share, d[0], d[1], d[2], d[3]);
 }
 
 /* Prints one table; false (with the reason printed) on a database error. */
@@ -97,8 +62,7 @@ static bool print_table(sqlite3 *db, const char *path, const char *title, const 
 static void print_discarded(sqlite3 *db)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT COALESCE(SUM(discarded), 0) FROM traces", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, statsquery_discarded, -1, &st, NULL) != SQLITE_OK)
         return;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
         printf("\nLTTng discarded %lld events: these figures miss what they held.\n",
@@ -116,10 +80,10 @@ int stats_main(int argc, char **argv)
     sqlite3 *db = db_open(argv[1], false, &err);
     if (!db)
         return cli_error("stats", argv[1], "%s", err);
-    bool ok = print_table(db, argv[1], "object", objects_query);
+    bool ok = print_table(db, argv[1], "object", statsquery_objects);
     if (ok) {
         putchar('\n');
-        ok = print_table(db, argv[1], "thread", threads_query);
+        ok = print_table(db, argv[1], "thread", statsquery_threads);
     }
     if (ok)
         print_discarded(db);

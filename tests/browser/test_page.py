@@ -1,0 +1,360 @@
+"""The viewer's page in headless Chromium: examples/threading_lock recorded
+with `thrace record`, served by `thrace serve`, loaded in Debian's chromium
+driven over the DevTools protocol (chromium.py), checked against the
+database (sqlite3) and against `thrace log`.
+
+Usage: test_page.py THRACE THREADING_LOCK ARTEFACTS [unittest options]
+A session daemon must answer (the ctest fixture `lttng` starts one). The
+page's screenshots are saved as ARTEFACTS/timeline.png (the whole trace) and
+ARTEFACTS/tooltip.png (a sleep's tooltip).
+
+One browser and one server for the whole class; each test starts from the
+Timeline tab showing the whole trace, and no test may leave a console
+error, a console warning or an uncaught exception behind (tearDown).
+"""
+import base64
+import json
+import os
+import re
+import select
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from urllib.parse import parse_qs, urlparse
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from chromium import Chromium  # noqa: E402
+
+THRACE, THREADING_LOCK, ARTEFACTS = sys.argv[1:4]
+del sys.argv[1:4]
+
+WIDTH, HEIGHT = 1280, 720
+
+
+def thrace(*args):
+    return subprocess.run([THRACE, *args], capture_output=True, text=True, timeout=120)
+
+
+def start_server(db, errors):
+    """`thrace serve db --port 0` (its stderr into the file errors);
+    (process, base URL) once it says where it listens."""
+    with open(errors, "w") as err:
+        server = subprocess.Popen([THRACE, "serve", db, "--port", "0"], stdout=subprocess.PIPE,
+                                  stderr=err, text=True, start_new_session=True)
+    line = ""
+    if select.select([server.stdout], [], [], 20)[0]:
+        line = server.stdout.readline()
+    found = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
+    if not found:
+        stop(server)
+        with open(errors) as err:
+            raise AssertionError(f"thrace serve said {line!r} on stdout, {err.read()!r} on stderr")
+    return server, found.group(1)
+
+
+def stop(process):
+    """Kills a process started in its own session, with its group."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    if process.stdout:
+        process.stdout.close()
+
+
+def is_problem(event):
+    """A console error or warning, or an exception the page did not catch."""
+    method, params = event["method"], event.get("params", {})
+    if method == "Runtime.exceptionThrown":
+        return True
+    if method == "Runtime.consoleAPICalled":
+        return params.get("type") in ("error", "warning", "assert")
+    if method == "Log.entryAdded":
+        return params["entry"].get("level") in ("error", "warning")
+    return False
+
+
+class Page(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(cls.tmp.cleanup)
+        cls.db = os.path.join(cls.tmp.name, "lock.db")
+        done = subprocess.run([THRACE, "record", "-o", cls.db, "--", THREADING_LOCK],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        cls.sql = sqlite3.connect(cls.db)
+        cls.addClassCleanup(cls.sql.close)
+        cls.server, cls.url = start_server(cls.db, os.path.join(cls.tmp.name, "serve.err"))
+        cls.addClassCleanup(stop, cls.server)
+        cls.browser = Chromium(WIDTH, HEIGHT)
+        cls.addClassCleanup(cls.browser.close)
+        cls.problems = []
+        cls.browser.attach_page()
+        for domain in ("Runtime", "Log", "Page", "Network"):
+            cls.browser.call(f"{domain}.enable")
+        cls.browser.call("Page.navigate", {"url": cls.url})
+        cls.wait_ready()
+        cls.screenshot("timeline.png")
+
+    @classmethod
+    def wait_ready(cls):
+        state = cls.browser.poll("['ready', 'error'].includes(document.body?.dataset.state)"
+                                 " && document.body.dataset.state", 20)
+        assert state == "ready", f"the page is not ready ({state}): {cls.page_error()}"
+
+    @classmethod
+    def page_error(cls):
+        return cls.browser.evaluate("document.getElementById('error')?.textContent || ''")
+
+    @classmethod
+    def screenshot(cls, name):
+        os.makedirs(ARTEFACTS, exist_ok=True)
+        path = os.path.join(ARTEFACTS, name)
+        png = cls.browser.call("Page.captureScreenshot", {"format": "png"})["data"]
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(png))
+        print(f"screenshot: {path}", file=sys.stderr)
+
+    # -- helpers ---------------------------------------------------------
+
+    def setUp(self):
+        self.show_tab("timeline")
+        self.browser.key("Home", "Home", 36)
+        self.wait_drawn()
+
+    def tearDown(self):
+        self.collect_problems()
+        problems, self.problems[:] = list(self.problems), []
+        self.assertEqual([], problems)
+
+    def collect_problems(self):
+        """Moves the console's complaints out of the browser's event list,
+        and forgets the other events."""
+        self.problems.extend(e["params"] for e in self.browser.events if is_problem(e))
+        self.browser.events.clear()
+
+    def js(self, expression):
+        return self.browser.evaluate(expression)
+
+    def until(self, probe, accept, timeout=10):
+        """probe()'s value once accept takes it; the last one after timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = probe()
+            if accept(value) or time.monotonic() > deadline:
+                return value
+            time.sleep(0.05)
+
+    def eventually(self, probe, expected, timeout=10):
+        """probe()'s value once it equals expected; the last one otherwise."""
+        return self.until(probe, lambda value: value == expected, timeout)
+
+    def canvas(self):
+        """The canvas's box, the trace's begin and the view, as the page says."""
+        return self.js("""(() => {
+            const c = document.getElementById('canvas'), r = c.getBoundingClientRect();
+            return {left: r.left, top: r.top, width: r.width, base: c.dataset.base,
+                    t0: +c.dataset.viewT0, t1: +c.dataset.viewT1,
+                    drawn: [+c.dataset.drawnT0, +c.dataset.drawnT1]};
+        })()""")
+
+    def wait_drawn(self):
+        """Waits until the window drawn is the view's; the canvas then."""
+        probe = self.canvas
+        canvas = self.until(probe, lambda c: c["drawn"] == [c["t0"], c["t1"]])
+        self.assertEqual([canvas["t0"], canvas["t1"]], canvas["drawn"])
+        return canvas
+
+    def box(self, selector):
+        return self.js(f"""(() => {{
+            const r = document.querySelector({selector!r}).getBoundingClientRect();
+            return {{x: r.left + r.width / 2, y: r.top + r.height / 2}};
+        }})()""")
+
+    def show_tab(self, name):
+        centre = self.box(f"#tab-{name}")
+        self.browser.click(centre["x"], centre["y"])
+        self.assertFalse(self.js(f"document.getElementById('panel-{name}').hidden"))
+
+    def lanes(self, kind):
+        return self.js(f"""[...document.querySelectorAll('#lanes [data-lane^="{kind}:"]')]
+            .map(e => [e.dataset.lane, e.querySelector('.name').textContent])""")
+
+    # -- tests -----------------------------------------------------------
+
+    def test_one_lane_per_thread_main_first_named_as_in_the_trace(self):
+        rows = self.sql.execute("SELECT id, name FROM threads "
+                                "ORDER BY process_id, kind != 'main', tid").fetchall()
+        self.assertEqual([[f"thread:{i}", name] for i, name in rows], self.lanes("thread"))
+        self.assertEqual(["MainThread", "Thread-1", "Thread-2"], [n for _, n in rows])
+
+    def test_every_object_has_a_lane_below_the_threads(self):
+        rows = self.sql.execute("SELECT id, name FROM objects ORDER BY id").fetchall()
+        self.assertEqual([[f"object:{i}", name] for i, name in rows],
+                         sorted(self.lanes("object")))
+        self.assertIn("Lock-1", [name for _, name in rows])
+        order = self.js("""[...document.querySelectorAll('#lanes [data-lane]')]
+            .map(e => e.dataset.lane.split(':')[0])""")
+        self.assertEqual(sorted(order, key=lambda kind: kind != "thread"), order)
+
+    def test_the_page_counts_time_from_the_traces_begin(self):
+        begin = self.sql.execute("SELECT min(begin_ns) FROM traces").fetchone()[0]
+        self.assertEqual(str(begin), self.canvas()["base"])
+
+    def test_lost_events_are_told_in_a_banner_only_when_there_are_some(self):
+        banner = "document.getElementById('discarded')"
+        self.assertTrue(self.js(f"{banner}.hidden"))
+        # The same trace, as if LTTng had lost 12 events: /api/trace's
+        # answer changed on its way to the page.
+        self.browser.call("Fetch.enable", {"patterns": [
+            {"urlPattern": "*/api/trace", "requestStage": "Response"}]})
+        try:
+            self.browser.call("Page.reload")
+            paused = self.browser.wait_for(lambda e: e["method"] == "Fetch.requestPaused")
+            self.assertIsNotNone(paused, "no /api/trace request after a reload")
+            answer = self.browser.call("Fetch.getResponseBody",
+                                       {"requestId": paused["params"]["requestId"]})
+            body = base64.b64decode(answer["body"]) if answer["base64Encoded"] else answer["body"]
+            trace = json.loads(body)
+            trace["discarded"] = 12
+            self.browser.call("Fetch.fulfillRequest", {
+                "requestId": paused["params"]["requestId"], "responseCode": 200,
+                "body": base64.b64encode(json.dumps(trace).encode()).decode(),
+                "responseHeaders": [{"name": "Content-Type", "value": "application/json"}]})
+        finally:
+            self.browser.call("Fetch.disable")
+        self.wait_ready()
+        self.assertFalse(self.js(f"{banner}.hidden"))
+        self.assertIn("12 events", self.js(f"{banner}.textContent"))
+        self.collect_problems()  # and forget the first load's events
+        self.browser.call("Page.reload")
+        self.assertIsNotNone(self.browser.wait_for(lambda e: e["method"] == "Page.loadEventFired"))
+        self.wait_ready()
+        self.assertTrue(self.js(f"{banner}.hidden"))
+
+    def test_hovering_a_sleep_shows_its_log_lines_and_exact_times(self):
+        thread_id, = self.sql.execute(
+            "SELECT id FROM threads WHERE name = 'Thread-1'").fetchone()
+        sleeps = self.sql.execute("SELECT begin_ns, end_ns FROM intervals "
+                                  "WHERE thread_id = ? AND state = 'sleeping' "
+                                  "ORDER BY begin_ns", (thread_id,)).fetchall()
+        longest = max(range(len(sleeps)), key=lambda i: sleeps[i][1] - sleeps[i][0])
+        begin, end = sleeps[longest]
+        # The guide's lines for that sleep: the longest's begin and end in
+        # Thread-1's `thrace log --all`.
+        lines = thrace("log", self.db, "--all", "--thread", "Thread-1").stdout.splitlines()
+        began = [line for line in lines if line.startswith("(Thread-1  ) sleeping ")]
+        woke = [line for line in lines if line == "(Thread-1  ) woke up"]
+        self.assertEqual(len(sleeps), len(began))
+
+        canvas = self.canvas()
+        relative = begin - int(canvas["base"])
+        middle = relative + (end - begin) / 2
+        x = canvas["left"] + (middle - canvas["t0"]) / (canvas["t1"] - canvas["t0"]) * canvas["width"]
+        y = self.box(f'[data-lane="thread:{thread_id}"]')["y"]
+        self.browser.mouse("mouseMoved", x, y)
+        tooltip = "document.getElementById('tooltip')"
+        text = self.until(lambda: self.js(f"{tooltip}.hidden ? '' : {tooltip}.textContent"),
+                          lambda text: began[longest] in text)
+        self.assertIn(began[longest], text)
+        self.assertIn(woke[longest], text)
+        self.assertIn(f"({relative} ns)", text)
+        self.assertIn(f"({end - begin} ns)", text)
+        self.screenshot("tooltip.png")
+        self.browser.mouse("mouseMoved", 2, 2)
+        self.assertTrue(self.eventually(lambda: self.js(f"{tooltip}.hidden"), True))
+
+    def test_a_keyboard_zoom_asks_the_server_for_the_new_window(self):
+        before = self.canvas()
+        self.collect_problems()
+        self.browser.key("+", "Equal", 187, text="+")
+        after = self.canvas()
+        span_before = before["t1"] - before["t0"]
+        span_after = after["t1"] - after["t0"]
+        self.assertAlmostEqual(span_before / 1.5, span_after, delta=2)
+        request = self.browser.wait_for(
+            lambda e: e["method"] == "Network.requestWillBeSent"
+            and "/api/window?" in e["params"]["request"]["url"], timeout=10)
+        self.assertIsNotNone(request, "no /api/window request after the zoom")
+        query = parse_qs(urlparse(request["params"]["request"]["url"]).query)
+        base = int(after["base"])
+        self.assertEqual([after["t0"], after["t1"]],
+                         [int(query["t0"][0]) - base, int(query["t1"][0]) - base])
+        self.assertEqual(round(after["width"]), int(query["px"][0]))
+        threads = [str(i) for i, in self.sql.execute("SELECT id FROM threads ORDER BY id")]
+        self.assertEqual(threads, sorted(query["threads"][0].split(",")))
+        drawn = self.wait_drawn()
+        self.assertEqual([after["t0"], after["t1"]], drawn["drawn"])
+
+    def log_text(self):
+        return self.js("""(() => { const p = document.getElementById('log-text');
+            return p.dataset.state === 'ready' ? p.textContent : null; })()""")
+
+    def test_the_log_tab_shows_what_thrace_log_prints(self):
+        expected = thrace("log", self.db).stdout.rstrip("\n")
+        self.show_tab("log")
+        self.assertEqual(expected, self.eventually(self.log_text, expected))
+        everything = thrace("log", self.db, "--all").stdout.rstrip("\n")
+        checkbox = self.box("#log-all")
+        self.browser.click(checkbox["x"], checkbox["y"])
+        self.assertEqual(everything, self.eventually(self.log_text, everything))
+        self.browser.click(checkbox["x"], checkbox["y"])
+        self.assertEqual(expected, self.eventually(self.log_text, expected))
+
+    def test_the_stats_tab_shows_the_lock(self):
+        self.show_tab("stats")
+        row = """(() => { const tr = [...document.querySelectorAll('#stats-objects tbody tr')]
+            .find(r => r.cells[0].textContent === 'Lock-1');
+            return tr ? [...tr.cells].slice(0, 3).map(c => c.textContent) : null; })()"""
+        self.assertEqual(["Lock-1", "lock", "4"], self.eventually(lambda: self.js(row),
+                                                                 ["Lock-1", "lock", "4"]))
+        threads = self.js("""[...document.querySelectorAll('#stats-threads tbody tr')]
+            .map(r => r.cells[0].textContent)""")
+        self.assertEqual(["MainThread", "Thread-1", "Thread-2"], sorted(threads))
+
+    def test_clicking_an_object_follows_it_and_empty_space_lets_go(self):
+        object_id, = self.sql.execute("SELECT id FROM objects WHERE name = 'Lock-1'").fetchone()
+        label = self.box(f'[data-lane="object:{object_id}"]')
+        self.browser.click(label["x"], label["y"])
+        self.assertEqual(f"object:{object_id}", self.js("document.body.dataset.selected"))
+        self.assertTrue(self.js(f"""document.querySelector('[data-lane="object:{object_id}"]')
+            .classList.contains('selected')"""))
+        canvas = self.canvas()
+        self.browser.click(canvas["left"] + canvas["width"] / 2, canvas["top"] + 5)  # the axis
+        self.assertEqual("", self.js("document.body.dataset.selected"))
+
+    def test_an_api_error_is_told_in_the_page_not_thrown(self):
+        # The next /api/window answer is the server's 500, as a database
+        # failure would give; the page must say so and carry on.
+        self.browser.call("Fetch.enable", {"patterns": [{"urlPattern": "*/api/window?*"}]})
+        try:
+            self.browser.key("+", "Equal", 187, text="+")
+            paused = self.browser.wait_for(lambda e: e["method"] == "Fetch.requestPaused")
+            self.assertIsNotNone(paused, "no /api/window request after the zoom")
+            body = base64.b64encode(b'{"error": "database error"}').decode()
+            self.browser.call("Fetch.fulfillRequest", {
+                "requestId": paused["params"]["requestId"], "responseCode": 500, "body": body,
+                "responseHeaders": [{"name": "Content-Type", "value": "application/json"}]})
+        finally:
+            self.browser.call("Fetch.disable")
+        error = "document.getElementById('error')"
+        self.assertEqual("GET /api/window: 500 database error", self.eventually(
+            lambda: self.js(f"{error}.hidden ? '' : {error}.textContent"),
+            "GET /api/window: 500 database error"))
+        # Chromium logs the failed load itself: that one is expected.
+        self.collect_problems()
+        self.problems[:] = [p for p in self.problems
+                            if not (p.get("entry", {}).get("source") == "network"
+                                    and "500" in p["entry"].get("text", ""))]
+        # The next window loads, and the error goes.
+        self.browser.key("-", "Minus", 189, text="-")
+        self.wait_drawn()
+        self.assertTrue(self.eventually(lambda: self.js(f"{error}.hidden"), True))
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,128 @@
+"""Level of detail over a trace of many short intervals (bench_cycle: 100000
+uncontended lock cycles, 200000 events): a zoomed-out window is bounded by
+its pixels (buckets, not every interval), a zoomed-in one is exact.
+
+Usage: test_lod.py THRACE SCENARIOS THREADING_LOCK BENCH_CYCLE [unittest options]
+"""
+import json
+import sqlite3
+import time
+import unittest
+
+from viewer import Server, record, whole_trace, BENCH_CYCLE
+
+
+class LevelOfDetail(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.db = record("cycles", BENCH_CYCLE, "thrace", "20000")
+        cls.server = Server(cls.db)
+        cls.t0, cls.t1, threads, objects = whole_trace(cls.server)
+        cls.sql = sqlite3.connect(f"file:{cls.db}?mode=ro", uri=True)
+        # The thread and the lock of the cycles: the busiest of each.
+        [(cls.thread, cls.lock)] = cls.sql.execute(
+            "SELECT thread_id, object_id FROM intervals WHERE state = 'holding'"
+            " GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1").fetchall()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sql.close()
+        assert cls.server.stop() == 0
+
+    def window(self, t0, t1, px):
+        start = time.perf_counter()
+        status, headers, body = self.server.request("/api/window", {
+            "t0": t0, "t1": t1, "px": px, "threads": self.thread, "objects": self.lock})
+        took = time.perf_counter() - start
+        self.assertEqual(200, status, body)
+        w = json.loads(body)
+        print(f"\n  window of {(t1 - t0) / 1e6:.3f} ms at {px} px: {took * 1e3:.1f} ms,"
+              f" {len(body)} bytes", end=" ")
+        return w, len(body)
+
+    def overlapping(self, t0, t1):
+        return self.sql.execute(
+            "SELECT id, state, end_ns - begin_ns FROM intervals WHERE thread_id = ?"
+            " AND begin_ns <= ? AND end_ns >= ?", (self.thread, t1, t0)).fetchall()
+
+    def test_a_zoomed_out_window_is_buckets_bounded_by_its_pixels(self):
+        px = 1000
+        t0, t1 = self.sql.execute("SELECT MIN(begin_ns), MAX(end_ns) FROM intervals"
+                                  " WHERE thread_id = ? AND state = 'holding'",
+                                  (self.thread,)).fetchone()
+        w, size = self.window(t0, t1, px)
+        npp = w["ns_per_px"]
+        holds = self.sql.execute("SELECT begin_ns, end_ns FROM intervals WHERE thread_id = ?"
+                                 " AND state = 'holding'", (self.thread,)).fetchall()
+        self.assertGreater(len(holds), 90000)
+        per_px = {}
+        for begin, end in holds:
+            if end - begin < npp:
+                p = min((max(begin, t0) - t0) // npp, px - 1)
+                per_px[p] = per_px.get(p, 0) + 1
+        for lane in w["threads"] + w["objects"]:
+            # The running thread and the rare hold of a pixel or more (a preemption).
+            self.assertLess(len(lane["intervals"]), 50)
+            self.assertTrue(all(i["end_ns"] - i["begin_ns"] >= npp for i in lane["intervals"]))
+            buckets = {b["px"]: b for b in lane["buckets"] if b["state"] == "holding"}
+            self.assertLessEqual(len(lane["buckets"]), 4 * px)
+            # Every pixel holding a short interval has its bucket, counted up
+            # to the sample, exactly when it says there is no more.
+            self.assertEqual(sorted(per_px), sorted(buckets))
+            for p, b in buckets.items():
+                self.assertLessEqual(b["count"], per_px[p])
+                if not b["more"]:
+                    self.assertEqual(per_px[p], b["count"])
+            self.assertTrue(any(b["more"] for b in lane["buckets"]))
+            self.assertLess(sum(b["count"] for b in lane["buckets"]), len(holds) / 4)
+        self.assertLess(size, 400000)
+
+    def test_a_zoomed_in_window_is_every_interval_exactly(self):
+        end = self.sql.execute(
+            "SELECT end_ns FROM intervals WHERE thread_id = ? AND state = 'holding'"
+            " ORDER BY begin_ns LIMIT 1 OFFSET 50000", (self.thread,)).fetchone()[0]
+        t0, t1 = end + 1, end + 8001  # one nanosecond a pixel, just after a hold
+        w, _ = self.window(t0, t1, 8000)
+        self.assertEqual(1, w["ns_per_px"])
+        [lane] = w["threads"]
+        expected = sorted(i for i, _, _ in self.overlapping(t0, t1))
+        self.assertGreater(len(expected), 3)
+        self.assertEqual(expected, sorted(i["id"] for i in lane["intervals"]))
+        self.assertEqual([], lane["buckets"])
+        [lock] = w["objects"]
+        self.assertEqual(sorted(i["id"] for i in lane["intervals"] if i["state"] == "holding"),
+                         sorted(i["id"] for i in lock["intervals"]))
+
+    def test_a_window_of_a_few_intervals_a_pixel_counts_each_one(self):
+        middle = self.sql.execute(
+            "SELECT begin_ns FROM intervals WHERE thread_id = ? AND state = 'holding'"
+            " ORDER BY begin_ns LIMIT 1 OFFSET 50000", (self.thread,)).fetchone()[0]
+        t0, t1, px = middle, middle + 2000000, 4096
+        w, _ = self.window(t0, t1, px)
+        npp = w["ns_per_px"]
+        [lane] = w["threads"]
+        rows = self.overlapping(t0, t1)
+        self.assertEqual(sorted(i for i, _, d in rows if d >= npp),
+                         sorted(i["id"] for i in lane["intervals"]))
+        self.assertFalse(any(b["more"] for b in lane["buckets"]))
+        self.assertEqual(sum(1 for _, _, d in rows if d < npp),
+                         sum(b["count"] for b in lane["buckets"]))
+        self.assertGreater(len(lane["buckets"]), 100)
+
+    def test_a_quiet_threads_log_in_a_busy_trace_ends_early(self):
+        # Its events lie among 200 000 of the busy thread's: more than
+        # /api/log examines for one request.
+        [quiet] = [t for (t,) in self.sql.execute("SELECT id FROM threads WHERE id <> ?",
+                                                 (self.thread,))]
+        answer = self.server.ok("/api/log", {"t0": self.t0, "t1": self.t1, "all": 1,
+                                             "thread": quiet})
+        told = [self.server.ok("/api/event", {"id": i})["line"] for (i,) in self.sql.execute(
+            "SELECT id FROM events WHERE thread_id = ? ORDER BY ts, id", (quiet,))]
+        told = [line for line in told if line is not None]
+        self.assertTrue(answer["truncated"])
+        self.assertGreater(len(answer["lines"]), 0)
+        self.assertLess(len(answer["lines"]), len(told))
+        self.assertEqual(told[:len(answer["lines"])], [l["text"] for l in answer["lines"]])
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

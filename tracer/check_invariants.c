@@ -1,0 +1,232 @@
+/*
+ * check_invariants.c - the built-in invariants (check_invariants.h). One
+ * scan of the objects' events replays each object in turn: its holders
+ * (check_objects.c), a semaphore's value, a barrier's arrivals per round.
+ * At most MAX_SHOWN violations are told per object, then how many more.
+ */
+#include "check_invariants.h"
+
+#include "check_objects.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_SHOWN = 3 };
+
+typedef struct {
+    const bool *skip;
+    const check_trace *t;
+    check_report *r;
+    int64_t object_id;  /* the object being replayed, 0 before the first */
+    const char *object; /* its name (copied: the scan's string moves on) */
+    char object_name[256];
+    check_holders holders;
+    int64_t value;     /* a semaphore's */
+    int64_t *arrivals; /* a barrier's, per round */
+    size_t nrounds;
+    size_t shown, more; /* violations on this object */
+    bool out_of_memory;
+} replay;
+
+static const char *thread_name(const replay *rp, int64_t id)
+{
+    long i = check_trace_thread_index(rp->t, id);
+    return i >= 0 ? rp->t->threads[i].name : "a thread not in the trace";
+}
+
+static void violation(replay *rp, check_invariant which, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void violation(replay *rp, check_invariant which, const char *fmt, ...)
+{
+    char text[1024];
+    va_list ap;
+    if (rp->shown == MAX_SHOWN) {
+        rp->more++;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    check_report_problem(rp->r, "%s: %s", check_invariant_names[which], text);
+    rp->shown++;
+}
+
+/* Says how many violations of the last object went untold. */
+static void finish_object(replay *rp)
+{
+    if (rp->more)
+        check_report_problem(rp->r, "... and %zu more violations on %s", rp->more, rp->object);
+}
+
+static void start_object(replay *rp, const check_object_event *e)
+{
+    finish_object(rp);
+    rp->object_id = e->object_id;
+    snprintf(rp->object_name, sizeof rp->object_name, "%s", e->object);
+    rp->object = rp->object_name;
+    check_holders_clear(&rp->holders);
+    rp->value = e->param;
+    memset(rp->arrivals, 0, rp->nrounds * sizeof *rp->arrivals);
+    rp->shown = rp->more = 0;
+}
+
+/* The threads holding it, "threads 0, 1", into buf. */
+static const char *holder_names(const replay *rp, char *buf, size_t size)
+{
+    size_t at = (size_t)snprintf(buf, size, "thread%s ", rp->holders.n == 1 ? "" : "s");
+    for (size_t i = 0; i < rp->holders.n && at < size; i++)
+        at += (size_t)snprintf(buf + at, size - at, "%s%s", i ? ", " : "",
+                               thread_name(rp, rp->holders.threads[i]));
+    return buf;
+}
+
+/* A Lock or RLock event. After a violation the replay goes on as the events
+ * say, so that one lost or misplaced event is one violation, not a cascade:
+ * a second holder is added beside the first (whose release is still to
+ * come), and a thread taking again a Lock it holds lost its release. */
+static void lock_event(replay *rp, const check_object_event *e, bool rlock)
+{
+    check_holders *h = &rp->holders;
+    const char *who = thread_name(rp, e->thread_id);
+    bool acquire = strcmp(e->name, "acquire_end") == 0;
+    if (acquire && e->ok && h->n && (!rlock || !check_holders_has(h, e->thread_id))) {
+        violation(rp, INV_MUTUAL_EXCLUSION,
+                  "thread %s acquired %s (seq %lld) while thread %s %s it (since seq %lld)", who,
+                  rp->object, (long long)e->seq, thread_name(rp, h->threads[0]),
+                  rlock ? "owned" : "held", (long long)h->seqs[0]);
+        if (check_holders_has(h, e->thread_id))
+            check_holders_clear(h);
+    } else if (!acquire && !rlock && h->n == 0) {
+        violation(rp, INV_MUTUAL_EXCLUSION,
+                  "thread %s released %s (seq %lld) while no thread held it", who, rp->object,
+                  (long long)e->seq);
+    } else if (!acquire && rlock && !check_holders_has(h, e->thread_id)) {
+        violation(rp, INV_MUTUAL_EXCLUSION,
+                  "thread %s released %s (seq %lld), which it did not own", who, rp->object,
+                  (long long)e->seq);
+    }
+}
+
+/* A semaphore event: its value replayed (after a violation, from what the
+ * event says). */
+static void semaphore_event(replay *rp, const check_object_event *e)
+{
+    char names[512];
+    const char *who = thread_name(rp, e->thread_id);
+    bool acquired = strcmp(e->name, "acquire_end") == 0 && e->ok;
+    bool released = strcmp(e->name, "release") == 0;
+    rp->value += released ? e->count : acquired ? -1 : 0;
+    if (acquired && rp->value < 0) {
+        violation(rp, INV_SEMAPHORE_BOUNDS,
+                  "thread %s acquired %s (seq %lld) past its value %lld, while %s held it", who,
+                  rp->object, (long long)e->seq, (long long)e->param,
+                  holder_names(rp, names, sizeof names));
+        rp->value = 0; /* as the acquire says: no cascade */
+    } else if (released && rp->value > e->param && strcmp(e->kind, "bounded_semaphore") == 0)
+        violation(rp, INV_SEMAPHORE_BOUNDS,
+                  "thread %s released %s (seq %lld) past its initial value %lld", who, rp->object,
+                  (long long)e->seq, (long long)e->param);
+}
+
+static bool barrier_event(replay *rp, const check_object_event *e)
+{
+    if (e->cycle < 0)
+        return true;
+    size_t round = (size_t)e->cycle;
+    if (round >= rp->nrounds) {
+        size_t more = round + 1 > 2 * rp->nrounds ? round + 1 : 2 * rp->nrounds;
+        int64_t *grown = realloc(rp->arrivals, more * sizeof *grown);
+        if (!grown)
+            return false;
+        memset(grown + rp->nrounds, 0, (more - rp->nrounds) * sizeof *grown);
+        rp->arrivals = grown;
+        rp->nrounds = more;
+    }
+    if (strcmp(e->name, "barrier_wait_begin") == 0)
+        rp->arrivals[round]++;
+    else if (e->ok && rp->arrivals[round] < e->param)
+        violation(
+            rp, INV_BARRIER_ROUNDS,
+            "thread %s passed %s (seq %lld, round %zu) when %lld of its %lld parties had arrived",
+            thread_name(rp, e->thread_id), rp->object, (long long)e->seq, round,
+            (long long)rp->arrivals[round], (long long)e->param);
+    return true;
+}
+
+/* Checks one event, then replays it; false (stopping the scan) when out of memory. */
+static bool on_event(void *ctx, const check_object_event *e)
+{
+    replay *rp = ctx;
+    if (e->object_id != rp->object_id)
+        start_object(rp, e);
+    bool lock = strcmp(e->kind, "lock") == 0, rlock = strcmp(e->kind, "rlock") == 0;
+    bool barrier = strcmp(e->kind, "barrier") == 0;
+    bool ok = true;
+    if ((lock || rlock) && !rp->skip[INV_MUTUAL_EXCLUSION])
+        lock_event(rp, e, rlock);
+    else if (!lock && !rlock && !barrier && !rp->skip[INV_SEMAPHORE_BOUNDS])
+        semaphore_event(rp, e);
+    else if (barrier && !rp->skip[INV_BARRIER_ROUNDS])
+        ok = barrier_event(rp, e);
+    /* After the checks, which look at the holders as they were before it. */
+    ok = ok && check_holders_apply(&rp->holders, e);
+    rp->out_of_memory = !ok;
+    return ok;
+}
+
+static void threads_joined(const check_trace *t, check_report *r)
+{
+    for (size_t i = 0; i < t->nthreads; i++) {
+        const check_thread *th = &t->threads[i];
+        bool started = strcmp(th->kind, "thread") == 0 || strcmp(th->kind, "timer") == 0;
+        if (started && !th->daemon && !th->exited)
+            check_report_problem(r,
+                                 "%s: thread %s never exited: it is no daemon, yet the program "
+                                 "ended without joining it",
+                                 check_invariant_names[INV_THREADS_JOINED], th->name);
+    }
+}
+
+static bool no_discards(sqlite3 *db, const check_trace *t, check_report *r, const char **err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT COALESCE(SUM(discarded), 0) FROM traces WHERE id IN"
+                           " (SELECT trace_id FROM processes WHERE id = ?1)",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *err = sqlite3_errmsg(db);
+        return false;
+    }
+    sqlite3_bind_int64(st, 1, t->process_id);
+    long long lost = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (lost)
+        check_report_problem(r,
+                             "%s: LTTng discarded %lld events, so the trace is incomplete "
+                             "(record with --blocking, or write 'allow discarded')",
+                             check_invariant_names[INV_NO_DISCARDS], lost);
+    return true;
+}
+
+bool check_invariants(const bool skip[INV_COUNT], sqlite3 *db, const check_trace *t,
+                      check_report *r, const char **err)
+{
+    replay rp = {.skip = skip, .t = t, .r = r};
+    bool ok = true;
+    if (!skip[INV_MUTUAL_EXCLUSION] || !skip[INV_SEMAPHORE_BOUNDS] || !skip[INV_BARRIER_ROUNDS]) {
+        ok = check_objects_scan(db, t->process_id, NULL, on_event, &rp, err);
+        if (rp.out_of_memory)
+            *err = "out of memory";
+        ok = ok && !rp.out_of_memory;
+        if (ok)
+            finish_object(&rp);
+    }
+    check_holders_free(&rp.holders);
+    free(rp.arrivals);
+    if (ok && !skip[INV_THREADS_JOINED])
+        threads_joined(t, r);
+    return ok && (skip[INV_NO_DISCARDS] || no_discards(db, t, r, err));
+}

@@ -1,0 +1,47 @@
+/*
+ * api.h - the viewer's JSON endpoints (viewer/API.md), one file each or per
+ * group: api_trace.c, api_window.c, api_detail.c (interval, event),
+ * api_log.c, api_stats.c. Each gets a connection of its own and parameters
+ * already validated (routes.c), and answers a status with a JSON body.
+ */
+#ifndef THRACE_API_H
+#define THRACE_API_H
+
+#include "params.h"
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+typedef struct {
+    unsigned status; /* an HTTP status */
+    json_t *body;    /* owned by the answer; NULL only when out of memory */
+} api_answer;
+
+typedef api_answer (*api_handler)(sqlite3 *db, const params *p);
+
+api_answer api_trace(sqlite3 *db, const params *p);
+api_answer api_window(sqlite3 *db, const params *p);
+api_answer api_interval(sqlite3 *db, const params *p);
+api_answer api_event(sqlite3 *db, const params *p);
+api_answer api_log(sqlite3 *db, const params *p);
+api_answer api_stats(sqlite3 *db, const params *p);
+
+/* {"error": message}: message is ours, never a client's input nor SQL text. */
+static inline api_answer api_error(unsigned status, const char *message)
+{
+    return (api_answer){status, json_pack("{s:s}", "error", message)};
+}
+
+/* A database failure, whatever it was: 500. */
+static inline api_answer api_db_error(void)
+{
+    return api_error(500, "database error");
+}
+
+/* 200 with body, or 500 when building it ran out of memory (body NULL). */
+static inline api_answer api_ok(json_t *body)
+{
+    return body ? (api_answer){200, body} : api_error(500, "out of memory");
+}
+
+#endif

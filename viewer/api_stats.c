@@ -1,0 +1,43 @@
+/*
+ * api_stats.c - GET /api/stats: what `thrace stats` prints, as numbers,
+ * from the same queries (tracer/statsquery.c).
+ */
+#include "api.h"
+#include "jsonsql.h"
+#include "statsquery.h"
+
+enum { MAX_ROWS = 4096 };
+
+/* The names of statsquery's columns, in its order. */
+static const char *const names[] = {
+    [STATSQUERY_NAME] = "name",
+    [STATSQUERY_KIND] = "kind",
+    [STATSQUERY_ACQUIRED] = "acquired",
+    [STATSQUERY_CONTENDED] = "contended",
+    [STATSQUERY_WAIT_TOTAL] = "wait_total_ns",
+    [STATSQUERY_WAIT_MAX] = "wait_max_ns",
+    [STATSQUERY_HOLD_TOTAL] = "hold_total_ns",
+    [STATSQUERY_HOLD_MAX] = "hold_max_ns",
+    [STATSQUERY_ID] = "id",
+};
+
+api_answer api_stats(sqlite3 *db, const params *p)
+{
+    (void)p;
+    static const char *const discarded_name[] = {"discarded"};
+    bool objects_cut, threads_cut, one;
+    json_t *objects =
+        jsonsql_rows(db, statsquery_objects, names, STATSQUERY_ID + 1, MAX_ROWS, &objects_cut, "");
+    json_t *threads =
+        jsonsql_rows(db, statsquery_threads, names, STATSQUERY_ID + 1, MAX_ROWS, &threads_cut, "");
+    json_t *discarded = jsonsql_rows(db, statsquery_discarded, discarded_name, 1, 1, &one, "");
+    json_t *body = NULL;
+    if (objects && threads && discarded)
+        body = json_pack("{s:O, s:O, s:O, s:b}", "objects", objects, "threads", threads,
+                         "discarded", json_object_get(json_array_get(discarded, 0), "discarded"),
+                         "truncated", objects_cut || threads_cut);
+    json_decref(objects);
+    json_decref(threads);
+    json_decref(discarded);
+    return body ? api_ok(body) : api_db_error();
+}

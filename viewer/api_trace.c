@@ -1,0 +1,85 @@
+/*
+ * api_trace.c - GET /api/trace: what the page needs to draw its lanes: the
+ * time span, the traces, processes, threads (in lane order: per process,
+ * the main thread first, then by thrace id) and objects.
+ */
+#include "api.h"
+#include "jsonsql.h"
+
+enum { MAX_ROWS = 4096 };
+
+static const char totals_sql[] =
+    "SELECT MIN(begin_ns), MAX(end_ns), COALESCE(SUM(events), 0), COALESCE(SUM(discarded), 0)"
+    " FROM traces";
+static const char *const totals_names[] = {"begin_ns", "end_ns", "events", "discarded"};
+
+static const char traces_sql[] =
+    "SELECT id, uuid, hostname, path, begin_ns, end_ns, events, discarded FROM traces"
+    " ORDER BY id LIMIT ?1";
+static const char *const traces_names[] = {"id",       "uuid",   "hostname", "path",
+                                           "begin_ns", "end_ns", "events",   "discarded"};
+
+static const char processes_sql[] =
+    "SELECT id, trace_id, pid, name FROM processes ORDER BY id LIMIT ?1";
+static const char *const processes_names[] = {"id", "trace_id", "pid", "name"};
+
+static const char threads_sql[] =
+    "SELECT id, process_id, tid, name, kind, daemon <> 0, begin_ns, end_ns FROM threads"
+    " ORDER BY process_id, kind <> 'main', tid LIMIT ?1";
+static const char *const threads_names[] = {"id",   "process_id", "tid",      "name",
+                                            "kind", "daemon",     "begin_ns", "end_ns"};
+
+static const char objects_sql[] =
+    "SELECT id, process_id, obj, kind, name, param FROM objects ORDER BY process_id, obj"
+    " LIMIT ?1";
+static const char *const objects_names[] = {"id", "process_id", "obj", "kind", "name", "param"};
+
+typedef struct {
+    const char *key, *sql;
+    const char *const *names;
+    int n;
+} list;
+
+static const list lists[] = {
+    {"traces", traces_sql, traces_names, 8},
+    {"processes", processes_sql, processes_names, 4},
+    {"threads", threads_sql, threads_names, 8},
+    {"objects", objects_sql, objects_names, 6},
+};
+
+/* SQLite has no boolean: daemon comes as 0 or 1. */
+static void daemon_as_boolean(json_t *threads)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(threads, i, t)
+    {
+        json_t *daemon = json_object_get(t, "daemon");
+        json_object_set_new(t, "daemon", json_boolean(json_integer_value(daemon)));
+    }
+}
+
+api_answer api_trace(sqlite3 *db, const params *p)
+{
+    (void)p;
+    bool truncated, any = false;
+    json_t *rows = jsonsql_rows(db, totals_sql, totals_names, 4, 1, &truncated, "");
+    json_t *body = rows ? json_incref(json_array_get(rows, 0)) : NULL;
+    json_decref(rows);
+    for (size_t i = 0; body && i < sizeof lists / sizeof lists[0]; i++) {
+        const list *l = &lists[i];
+        json_t *a = jsonsql_rows(db, l->sql, l->names, l->n, MAX_ROWS, &truncated, "i",
+                                 (int64_t)MAX_ROWS + 1);
+        if (!a) {
+            json_decref(body);
+            return api_db_error();
+        }
+        any |= truncated;
+        json_object_set_new(body, l->key, a);
+    }
+    if (!body)
+        return api_db_error();
+    daemon_as_boolean(json_object_get(body, "threads"));
+    json_object_set_new(body, "truncated", json_boolean(any));
+    return api_ok(body);
+}

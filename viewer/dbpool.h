@@ -1,0 +1,26 @@
+/*
+ * dbpool.h - read-only connections to the served database, shared by the
+ * server's threads: a request takes one, uses it alone, and gives it back.
+ */
+#ifndef THRACE_DBPOOL_H
+#define THRACE_DBPOOL_H
+
+#include <sqlite3.h>
+
+typedef struct dbpool dbpool;
+
+/* Opens size read-only connections to path (db_open: a thrace database,
+ * never created nor written). NULL with a one-line reason in *err. */
+dbpool *dbpool_open(const char *path, int size, const char **err);
+
+/* A connection for the caller alone, in a read transaction (one snapshot
+ * until it is given back); waits while every one is taken. */
+sqlite3 *dbpool_take(dbpool *p);
+
+/* Gives back a connection from dbpool_take. */
+void dbpool_give(dbpool *p, sqlite3 *db);
+
+/* Closes every connection: none may be taken. */
+void dbpool_close(dbpool *p);
+
+#endif

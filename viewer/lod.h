@@ -1,0 +1,66 @@
+/*
+ * lod.h - level of detail: one lane's intervals in a window at a pixel
+ * width. Intervals at least one pixel long come one by one; shorter ones
+ * are counted per pixel and state in buckets. The work is bounded by the
+ * window's pixels, not by the trace: intervals are binned by length
+ * (intervals.level, tracer/README.md "Intervals and the window query"), the
+ * levels of long intervals are read whole, and the levels of short ones are
+ * sampled, at most LOD_SAMPLE intervals per pixel and level.
+ */
+#ifndef THRACE_LOD_H
+#define THRACE_LOD_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Short intervals counted per pixel and level before the rest is skipped. */
+enum { LOD_SAMPLE = 8, LOD_STATES = 8 };
+
+typedef struct {
+    int64_t t0, t1;    /* the window, t0 < t1 */
+    int64_t ns_per_px; /* ceil((t1 - t0) / px) */
+    int px;
+} lod_window;
+
+typedef enum { LOD_THREAD, LOD_OBJECT } lod_lane_kind;
+
+/* One interval, as its row holds it; 0 for a NULL id, -1 for a NULL seq. */
+typedef struct {
+    int64_t id, thread_id, object_id, peer_thread_id, begin_ns, end_ns, site_id, end_seq;
+    char state[16], outcome[16]; /* outcome "" for NULL */
+} lod_interval;
+
+typedef struct {
+    int px, state; /* state: index into lod_state_names */
+    uint32_t count;
+    bool more; /* the pixel held more than were counted */
+} lod_bucket;
+
+/* One lane's answer; the arrays belong to the lod that filled it. */
+typedef struct {
+    lod_interval *intervals; /* by begin_ns, then id */
+    int nintervals;
+    lod_bucket *buckets; /* by px, then state */
+    int nbuckets;
+    bool truncated;
+} lod_lane;
+
+typedef struct lod lod;
+
+extern const char *const lod_state_names[LOD_STATES];
+
+/* Walks lanes of db through window w; NULL when out of memory or on a
+ * database error. */
+lod *lod_new(sqlite3 *db, const lod_window *w);
+
+void lod_free(lod *l);
+
+/*
+ * Fills *out with lane `id`'s intervals and buckets, at most cap of each;
+ * truncated when either was cut. The previous lane's arrays are reused.
+ * False on a database error or when out of memory.
+ */
+bool lod_walk(lod *l, lod_lane_kind kind, int64_t id, int cap, lod_lane *out);
+
+#endif

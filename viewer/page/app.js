@@ -1,0 +1,138 @@
+/*
+ * app.js - the viewer page's start: reads /api/trace, builds the lanes and
+ * ties the modules together. The page is a timeline of one trace on one
+ * canvas, fed by the JSON API of `thrace serve` (viewer/API.md), with a Log
+ * and a Stats tab:
+ *
+ *   api.js       requests, and exact times (ns since the trace's begin)
+ *   trace.js     the trace's threads and objects, their lanes and labels
+ *   view.js      the part of the trace shown; zoom and pan
+ *   plot.js      the canvas's geometry
+ *   loader.js    the visible window, asked for when the view settles
+ *   draw.js      the canvas drawn, and what lies where
+ *   selection.js the object followed
+ *   tooltip.js   what lies under the pointer, told as the guide's logs
+ *   input.js     mouse and keyboard
+ *   tabs.js      the Log and Stats tabs
+ *   states.js, format.js, status.js   names and colours, numbers, footer
+ *
+ * Hooks for tests: each lane label is `#lanes [data-lane="thread:ID"]` or
+ * `[data-lane="object:ID"]` (its `.name` the name); `document.body.dataset
+ * .state` is "ready" once the first window is drawn ("error" if the page
+ * could not start); the canvas carries the trace's begin (`data-base`, ns
+ * since the epoch), the view (`data-view-t0`, `data-view-t1`) and the
+ * window last drawn (`data-drawn-t0`, `data-drawn-t1`), in ns since the
+ * begin; the tooltip is `#tooltip`. The vertical middle of a thread's lane
+ * lies in its row of waits, sleeps and joins.
+ */
+import { api, setBase } from './api.js';
+import { draw, requestDraw } from './draw.js';
+import { formatDuration, formatSeconds } from './format.js';
+import { listenInput } from './input.js';
+import { data, onFailed, onLoaded, scheduleFetch } from './loader.js';
+import { canvas, resize } from './plot.js';
+import { markLabels, onSelect, select } from './selection.js';
+import { buildLegend, readColours } from './states.js';
+import { clearError, showError, showStatus } from './status.js';
+import { listenTabs, logShown, onTab, scheduleLog } from './tabs.js';
+import { hideTooltip } from './tooltip.js';
+import { buildLanes, model } from './trace.js';
+import { initView, onViewChange, view, viewWindow } from './view.js';
+
+const $ = (id) => document.getElementById(id);
+
+function showSummary(trace) {
+  const names = trace.processes.map((p) => p.name || `pid ${p.pid}`).join(', ');
+  const parts = [names, `${trace.threads.length} threads`, `${trace.objects.length} objects`,
+    `${trace.events} events`, formatDuration(model.span)];
+  if (trace.truncated)
+    parts.push('only the first 4096 threads and objects shown');
+  $('summary').textContent = parts.filter(Boolean).join(' · ');
+  if (trace.discarded > 0) {
+    $('discarded').textContent = `LTTng discarded ${trace.discarded} events: `
+      + 'the timeline has gaps where they were lost.';
+    $('discarded').hidden = false;
+  }
+}
+
+/* The view's bounds, and whether the window drawn left anything out. */
+function showView() {
+  const partial = data.truncated ? ' · some of this window left out: zoom in' : '';
+  showStatus(`${formatSeconds(view.t0)} – ${formatSeconds(view.t1)} `
+    + `(${formatDuration(Math.round(view.t1 - view.t0))})${partial}`);
+}
+
+/* The canvas fitted to its box, drawn, and the window asked for again at
+ * a new width. */
+function fit() {
+  const widthChanged = resize();
+  draw();
+  if (widthChanged)
+    scheduleFetch(0);
+}
+
+function wire() {
+  onViewChange(() => {
+    const { t0, t1 } = viewWindow();
+    canvas.dataset.viewT0 = String(t0);
+    canvas.dataset.viewT1 = String(t1);
+    showView();
+    hideTooltip();
+    requestDraw();
+    scheduleFetch();
+    if (logShown())
+      scheduleLog();
+  });
+  onLoaded((changed) => {
+    clearError(); // what is drawn is the view's window again
+    if (changed) {
+      markLabels();
+      draw();
+      showView();
+    }
+    document.body.dataset.state = 'ready';
+  });
+  onFailed((error) => {
+    showError(error);
+    if (document.body.dataset.state !== 'ready')
+      document.body.dataset.state = 'error';
+  });
+  onSelect(requestDraw);
+  onTab((name) => {
+    hideTooltip();
+    if (name === 'timeline')
+      fit();
+  });
+  $('timeline').addEventListener('scroll', () => {
+    hideTooltip();
+    requestDraw();
+    scheduleFetch();
+  });
+  const observer = new ResizeObserver(fit);
+  observer.observe($('timeline'));
+  observer.observe($('plot'));
+  listenInput();
+  listenTabs();
+}
+
+async function start() {
+  readColours();
+  buildLegend($('legend'));
+  const trace = await api('/api/trace');
+  const begin = trace.begin_ns ?? 0n;
+  setBase(begin);
+  model.span = trace.end_ns == null ? 0 : Number(trace.end_ns - begin);
+  canvas.dataset.base = begin.toString();
+  buildLanes(trace, $('lanes'), select);
+  showSummary(trace);
+  wire();
+  initView(model.span);
+  fit();
+  if (!model.lanes.length)
+    document.body.dataset.state = 'ready';
+}
+
+start().catch((error) => {
+  showError(error);
+  document.body.dataset.state = 'error';
+});

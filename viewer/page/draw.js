@@ -1,0 +1,307 @@
+/*
+ * draw.js - the timeline on the canvas, from the window loaded (loader.js)
+ * at the current view (its times are absolute, so a zoom redraws at once at
+ * the new scale, before the new window arrives), and what lies where.
+ *
+ * Per lane: a thread's running band, its waits above and its holds below
+ * (overlaps stacked), buckets (intervals shorter than a pixel, summarised)
+ * as marks in their state's colour, log lines as marks on top; an object's
+ * waiters and holders, a barrier's rounds as its arrivals and its release.
+ * Then arrows from what woke a thread to the wake-up. Hit regions are
+ * rebuilt on every draw, per lane, in the order drawn (the last on top).
+ */
+import { formatTick } from './format.js';
+import { data } from './loader.js';
+import { canvas, ctx, laneAtY, laneY, plot, visibleLanes, xOf } from './plot.js';
+import { isDimmed, selectedObject } from './selection.js';
+import { colours } from './states.js';
+import { AXIS, LANE, model } from './trace.js';
+import { view } from './view.js';
+
+const DIM = 0.18;
+const hits = { lanes: new Map(), wakeups: [] };
+let pending = false;
+
+/* Draws at the next frame (once, however often asked). */
+export function requestDraw() {
+  if (pending)
+    return;
+  pending = true;
+  requestAnimationFrame(() => {
+    pending = false;
+    draw();
+  });
+}
+
+export function draw() {
+  if (plot.width <= 0)
+    return;
+  ctx.clearRect(0, 0, plot.width, plot.height);
+  drawAxis();
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(0, AXIS, plot.width, plot.height - AXIS);
+  ctx.clip();
+  hits.lanes.clear();
+  hits.wakeups = [];
+  for (const lane of visibleLanes())
+    drawLane(lane);
+  drawWakeups();
+  ctx.restore();
+  canvas.dataset.drawnT0 = String(data.t0);
+  canvas.dataset.drawnT1 = String(data.t1);
+}
+
+function drawAxis() {
+  ctx.fillStyle = colours.panel;
+  ctx.fillRect(0, 0, plot.width, AXIS);
+  const rough = ((view.t1 - view.t0) * 110) / plot.width; // a tick every 110 px or more
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough);
+  ctx.strokeStyle = colours.rule;
+  ctx.fillStyle = colours.muted;
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  ctx.beginPath();
+  for (let t = Math.ceil(view.t0 / step) * step; t <= view.t1; t += step) {
+    const x = Math.round(xOf(t)) + 0.5;
+    ctx.moveTo(x, AXIS - 6);
+    ctx.lineTo(x, plot.height);
+    ctx.fillText(formatTick(t, step, view.t1), x + 3, AXIS / 2 - 1);
+  }
+  ctx.moveTo(0, AXIS - 0.5);
+  ctx.lineTo(plot.width, AXIS - 0.5);
+  ctx.stroke();
+}
+
+function drawLane(lane) {
+  const y = laneY(lane);
+  const regions = [];
+  hits.lanes.set(lane, regions);
+  ctx.globalAlpha = 1;
+  if (lane.kind === 'object' && lane.id === selectedObject()) {
+    ctx.fillStyle = colours.touched;
+    ctx.fillRect(0, y, plot.width, lane.height);
+  }
+  ctx.fillStyle = colours.rule;
+  ctx.fillRect(0, y + lane.height - 1, plot.width, 1);
+  const loaded = lane.kind === 'group' ? null : (lane.kind === 'thread' ? data.threads : data.objects).get(lane.id);
+  if (!loaded)
+    return;
+  ctx.font = '10px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  const rows = LANE[lane.kind];
+  if (lane.kind === 'thread')
+    drawBand(lane, loaded, y, regions);
+  drawRow(lane, loaded.top, rows.top, y, regions);
+  drawRow(lane, loaded.bottom, rows.bottom, y, regions);
+  drawBuckets(lane, loaded, y, regions);
+  if (lane.kind === 'thread')
+    drawLogMarks(lane, y, regions);
+  if (lane.kind === 'object' && lane.item.kind === 'barrier')
+    drawBarrierRounds(lane, loaded, y);
+  ctx.globalAlpha = 1;
+}
+
+/* An interval's x and width, clipped to the canvas, at least 1 px. */
+function span(begin, end) {
+  const x0 = Math.max(xOf(begin), -2);
+  const x1 = Math.min(xOf(end), plot.width + 2);
+  return [x0, Math.max(x1 - x0, 1)];
+}
+
+function offCanvas(x, w) {
+  return x + w < 0 || x > plot.width;
+}
+
+function drawBand(lane, loaded, y, regions) {
+  const [top, bottom] = LANE.thread.band;
+  ctx.globalAlpha = selectedObject() === null ? 1 : 0.5;
+  ctx.fillStyle = colours.running;
+  for (const iv of loaded.band) {
+    const [x, w] = span(iv.begin_ns, iv.end_ns);
+    if (offCanvas(x, w)) continue;
+    ctx.fillRect(x, y + top, w, bottom - top);
+    regions.push({ x0: x, x1: x + w, y0: y + top, y1: y + bottom,
+      hit: { type: 'interval', key: `i${iv.id}`, iv, lane } });
+  }
+}
+
+const textWidths = new Map();
+
+function textWidth(text) {
+  if (!textWidths.has(text)) {
+    if (textWidths.size > 2000) textWidths.clear();
+    textWidths.set(text, ctx.measureText(text).width);
+  }
+  return textWidths.get(text);
+}
+
+/* The name written in a wide interval: the object (or the joined thread)
+ * on a thread's lane, the thread on an object's lane. */
+function caption(lane, iv) {
+  if (lane.kind === 'object')
+    return (model.threads.get(iv.thread_id) || {}).name || '';
+  if (iv.object_id != null)
+    return (model.objects.get(iv.object_id) || {}).name || '';
+  if (iv.peer_thread_id != null)
+    return (model.threads.get(iv.peer_thread_id) || {}).name || '';
+  return '';
+}
+
+function drawRow(lane, packed, row, y, regions) {
+  const height = (row[1] - row[0]) / packed.tracks;
+  const gap = packed.tracks > 1 ? 1 : 0;
+  for (const { iv, track } of packed.items) {
+    const [x, w] = span(iv.begin_ns, iv.end_ns);
+    if (offCanvas(x, w)) continue;
+    const ry = y + row[0] + track * height;
+    const rh = Math.max(height - gap, 1);
+    ctx.globalAlpha = isDimmed(iv.object_id) ? DIM : 1;
+    ctx.fillStyle = colours[iv.state] || colours.muted;
+    ctx.fillRect(x, ry, w > 4 ? w - 1 : w, rh); // a gap between intervals that meet
+    if (selectedObject() !== null && iv.object_id === selectedObject()) {
+      ctx.strokeStyle = colours.ink;
+      ctx.strokeRect(x + 0.5, ry + 0.5, Math.max(w - 1, 1), rh - 1);
+    }
+    if (iv.outcome !== 'ok' && w > 4) { // timed out, broken, unfinished, lost: a dark end
+      ctx.fillStyle = colours.ink;
+      ctx.fillRect(x + w - 2, ry, 2, rh);
+    }
+    const text = w > 40 && rh >= 9 ? caption(lane, iv) : '';
+    if (text && textWidth(text) + 6 < w) {
+      ctx.fillStyle = '#fff';
+      ctx.fillText(text, Math.max(x, 0) + 3, ry + rh / 2);
+    }
+    regions.push({ x0: x, x1: x + w, y0: ry, y1: ry + rh,
+      hit: { type: 'interval', key: `i${iv.id}`, iv, lane } });
+  }
+}
+
+function bucketRow(kind, state) {
+  const rows = LANE[kind];
+  if (state === 'running') return rows.band; // none on an object's lane
+  return state === 'holding' ? rows.bottom : rows.top;
+}
+
+/* A mark as tall as its row and at least 2 px wide (a pixel's worth of
+ * holds is easily missed), the more opaque the more intervals it holds. */
+function drawBuckets(lane, loaded, y, regions) {
+  const dim = selectedObject() === null ? 1 : DIM;
+  for (const b of loaded.buckets) {
+    const row = bucketRow(lane.kind, b.state);
+    const [x, w] = span(b.begin_ns, b.end_ns);
+    if (!row || offCanvas(x, w)) continue;
+    ctx.globalAlpha = dim * Math.min(1, 0.7 + 0.1 * Math.log2(b.count));
+    ctx.fillStyle = colours[b.state] || colours.muted;
+    ctx.fillRect(x, y + row[0], Math.max(w, 2), row[1] - row[0]);
+    regions.push({ x0: x, x1: x + w, y0: y + row[0], y1: y + row[1],
+      hit: { type: 'bucket', key: `b${lane.kind}${lane.id}:${b.px}:${b.state}`, bucket: b, lane } });
+  }
+}
+
+function drawLogMarks(lane, y, regions) {
+  const [top, bottom] = LANE.thread.marks;
+  ctx.globalAlpha = selectedObject() === null ? 1 : 0.4;
+  ctx.fillStyle = colours.mark;
+  for (const log of data.logs.get(lane.id) || []) {
+    const x = xOf(log.ts);
+    if (x < -4 || x > plot.width + 4) continue;
+    ctx.beginPath();
+    ctx.moveTo(x - 3.5, y + top);
+    ctx.lineTo(x + 3.5, y + top);
+    ctx.lineTo(x, y + bottom);
+    ctx.closePath();
+    ctx.fill();
+    regions.push({ x0: x - 4, x1: x + 4, y0: y + top - 1, y1: y + bottom + 1,
+      hit: { type: 'log', key: `l${log.id}`, log, lane } });
+  }
+}
+
+/* A dot where each thread arrived, a bar where a round released them all. */
+function drawBarrierRounds(lane, loaded, y) {
+  const [top, bottom] = LANE.object.top;
+  const releases = new Set();
+  ctx.globalAlpha = isDimmed(lane.id) ? DIM : 1;
+  ctx.fillStyle = colours.ink;
+  for (const { iv } of loaded.top.items) {
+    if (iv.state !== 'barrier') continue;
+    ctx.beginPath();
+    ctx.arc(xOf(iv.begin_ns), y + (top + bottom) / 2, 2.5, 0, 2 * Math.PI);
+    ctx.fill();
+    if (iv.outcome === 'ok') releases.add(iv.end_ns);
+  }
+  ctx.fillStyle = colours.barrier;
+  for (const t of releases)
+    ctx.fillRect(Math.round(xOf(t)) - 1, y + 1, 2, LANE.object.height - 2);
+}
+
+function rowMiddle(row) {
+  const [top, bottom] = LANE.thread[row];
+  return (top + bottom) / 2;
+}
+
+/* From the releaser's hold row for a release, from the waker's middle row
+ * otherwise, to the woken thread's waits. */
+function drawWakeups() {
+  for (const w of data.wakeups) {
+    const from = model.threadLanes.get(w.from_thread_id);
+    const to = model.threadLanes.get(w.to_thread_id);
+    if (!from || !to) continue;
+    const x0 = xOf(w.from_ts);
+    const x1 = xOf(w.to_ts);
+    if (Math.max(x0, x1) < 0 || Math.min(x0, x1) > plot.width) continue;
+    const y0 = laneY(from) + rowMiddle(w.kind === 'release' ? 'bottom' : 'top');
+    const y1 = laneY(to) + rowMiddle('top');
+    ctx.globalAlpha = isDimmed(w.object_id) ? DIM : 0.9;
+    drawArrow(x0, y0, x1, y1, colours.ink);
+    hits.wakeups.push({ x0, y0, x1, y1,
+      hit: { type: 'wakeup', key: `w${w.from_event_id}:${w.to_event_id}`, wakeup: w } });
+  }
+  ctx.globalAlpha = 1;
+}
+
+function drawArrow(x0, y0, x1, y1, colour) {
+  const angle = Math.atan2(y1 - y0, x1 - x0);
+  ctx.strokeStyle = colour;
+  ctx.fillStyle = colour;
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  ctx.moveTo(x0, y0);
+  ctx.lineTo(x1, y1);
+  ctx.stroke();
+  ctx.beginPath();
+  ctx.moveTo(x1, y1);
+  ctx.lineTo(x1 - 7 * Math.cos(angle - 0.4), y1 - 7 * Math.sin(angle - 0.4));
+  ctx.lineTo(x1 - 7 * Math.cos(angle + 0.4), y1 - 7 * Math.sin(angle + 0.4));
+  ctx.closePath();
+  ctx.fill();
+  ctx.lineWidth = 1;
+}
+
+function segmentDistance(px, py, s) {
+  const dx = s.x1 - s.x0;
+  const dy = s.y1 - s.y0;
+  const length = dx * dx + dy * dy;
+  const u = length ? Math.min(Math.max(((px - s.x0) * dx + (py - s.y0) * dy) / length, 0), 1) : 0;
+  return Math.hypot(px - (s.x0 + u * dx), py - (s.y0 + u * dy));
+}
+
+/* What was drawn at canvas (x, y): {type: 'interval' | 'bucket' | 'log' |
+ * 'wakeup', key, ...}, a wake-up arrow before the lane under it; null over
+ * empty space. */
+export function hitAt(x, y) {
+  const lane = laneAtY(y);
+  if (!lane)
+    return null;
+  const arrow = hits.wakeups.find((s) => segmentDistance(x, y, s) < 4);
+  if (arrow)
+    return arrow.hit;
+  const regions = hits.lanes.get(lane) || [];
+  for (let i = regions.length - 1; i >= 0; i--) {
+    const r = regions[i];
+    if (x >= r.x0 - 0.5 && x <= r.x1 + 0.5 && y >= r.y0 && y <= r.y1)
+      return r.hit;
+  }
+  return null;
+}

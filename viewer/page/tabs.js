@@ -1,0 +1,121 @@
+/*
+ * tabs.js - the Timeline, Log and Stats tabs. The Log tab holds the
+ * `thrace log` text of the view (/api/log; with the checkbox, every traced
+ * operation too, as `thrace log --all`), loaded again when the view
+ * changes while it shows; `#log-text` has data-state "loading", "ready" or
+ * "error". The Stats tab holds /api/stats as two tables, loaded once (the
+ * database does not change).
+ */
+import { absolute, api } from './api.js';
+import { formatDuration, formatSeconds } from './format.js';
+import { showError } from './status.js';
+import { view, viewWindow } from './view.js';
+
+const $ = (id) => document.getElementById(id);
+const TABS = ['timeline', 'log', 'stats'];
+const LOG_LIMIT = 10000;
+const LOG_DELAY = 80; // ms of quiet in the view before the log is asked for
+const log = { timer: 0, key: '', token: 0 };
+const listeners = [];
+let statsLoaded = false;
+
+/* listener(name) after a tab is shown. */
+export function onTab(listener) {
+  listeners.push(listener);
+}
+
+export function logShown() {
+  return !$('panel-log').hidden;
+}
+
+export function scheduleLog() {
+  clearTimeout(log.timer);
+  log.timer = setTimeout(loadLog, LOG_DELAY);
+}
+
+async function loadLog() {
+  const { t0, t1 } = viewWindow();
+  const params = { t0: absolute(t0), t1: absolute(t1), limit: LOG_LIMIT };
+  if ($('log-all').checked) params.all = 1;
+  const key = JSON.stringify(params);
+  if (key === log.key) return;
+  const token = ++log.token;
+  $('log-text').dataset.state = 'loading';
+  try {
+    const answer = await api('/api/log', params);
+    if (token !== log.token) return; // a newer one is on its way
+    log.key = key;
+    $('log-text').textContent = answer.lines.map((l) => l.text).join('\n');
+    const cut = answer.truncated ? ` (the first ${LOG_LIMIT}: zoom in for the rest)` : '';
+    $('log-info').textContent = `${answer.lines.length} lines from ${formatSeconds(view.t0)} `
+      + `to ${formatSeconds(view.t1)}${cut}`;
+    $('log-text').dataset.state = 'ready';
+  } catch (error) {
+    if (token === log.token) $('log-text').dataset.state = 'error';
+    showError(error);
+  }
+}
+
+function cell(tag, text) {
+  const el = document.createElement(tag);
+  el.textContent = text;
+  return el;
+}
+
+function percent(part, whole) {
+  return `${whole ? ((100 * part) / whole).toFixed(1) : '0.0'}%`;
+}
+
+const COLUMNS = [
+  ['acquired', (r) => String(r.acquired)],
+  ['contended', (r) => `${r.contended} (${percent(r.contended, r.acquired)})`],
+  ['wait total', (r) => formatDuration(r.wait_total_ns)],
+  ['wait max', (r) => formatDuration(r.wait_max_ns)],
+  ['hold total', (r) => formatDuration(r.hold_total_ns)],
+  ['hold max', (r) => formatDuration(r.hold_max_ns)],
+];
+
+function fillTable(table, rows) {
+  const head = document.createElement('tr');
+  head.append(cell('th', 'name'), cell('th', 'kind'), ...COLUMNS.map(([name]) => cell('th', name)));
+  const body = rows.map((r) => {
+    const tr = document.createElement('tr');
+    tr.append(cell('td', r.name), cell('td', r.kind), ...COLUMNS.map(([, value]) => cell('td', value(r))));
+    return tr;
+  });
+  const thead = document.createElement('thead');
+  const tbody = document.createElement('tbody');
+  thead.append(head);
+  tbody.append(...body);
+  table.replaceChildren(thead, tbody);
+}
+
+async function loadStats() {
+  if (statsLoaded) return;
+  try {
+    const stats = await api('/api/stats');
+    fillTable($('stats-objects'), stats.objects);
+    fillTable($('stats-threads'), stats.threads);
+    $('stats-discarded').textContent = stats.discarded > 0
+      ? `LTTng discarded ${stats.discarded} events: these figures miss what they held.` : '';
+    statsLoaded = true;
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function showTab(name) {
+  for (const tab of TABS) {
+    $(`tab-${tab}`).setAttribute('aria-selected', String(tab === name));
+    $(`panel-${tab}`).hidden = tab !== name;
+  }
+  if (name === 'log') loadLog();
+  if (name === 'stats') loadStats();
+  listeners.forEach((listener) => listener(name));
+}
+
+export function listenTabs() {
+  for (const tab of TABS)
+    $(`tab-${tab}`).addEventListener('click', () => showTab(tab));
+  $('log-all').addEventListener('change', loadLog);
+}

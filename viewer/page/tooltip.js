@@ -1,0 +1,128 @@
+/*
+ * tooltip.js - what the thing under the pointer is (#tooltip): a title,
+ * the guide-style log lines of the events that make it (/api/interval,
+ * /api/event, or a log's own line), its exact times in ns since the
+ * trace's begin, and its duration. What the window already says shows at
+ * once; the lines follow when their answer comes, unless the pointer has
+ * moved on to something else. Answers are kept (a bounded cache).
+ */
+import { api } from './api.js';
+import { formatDuration, formatSeconds } from './format.js';
+import { showError } from './status.js';
+import { STATE_TEXT, WAKEUP_TEXT } from './states.js';
+import { objectName, threadName } from './trace.js';
+
+const tooltip = document.getElementById('tooltip');
+const shown = { key: null, token: 0 };
+const answers = new Map(); // "/api/interval?7" -> promise of its answer
+
+function detail(path, id) {
+  const key = `${path}?${id}`;
+  if (!answers.has(key)) {
+    if (answers.size > 500) answers.clear();
+    const promise = api(path, { id });
+    promise.catch(() => answers.delete(key)); // ask again next time
+    answers.set(key, promise);
+  }
+  return answers.get(key);
+}
+
+export function hideTooltip() {
+  shown.key = null;
+  shown.token++;
+  tooltip.hidden = true;
+}
+
+function place(clientX, clientY) {
+  const box = tooltip.getBoundingClientRect();
+  const left = Math.min(clientX + 14, window.innerWidth - box.width - 8);
+  const below = clientY + 16 + box.height <= window.innerHeight;
+  tooltip.style.left = `${Math.max(left, 4)}px`;
+  tooltip.style.top = `${Math.max(below ? clientY + 16 : clientY - box.height - 12, 4)}px`;
+}
+
+function render(title, lines, pairs) {
+  const titleEl = document.createElement('div');
+  titleEl.className = 'title';
+  titleEl.textContent = title;
+  const linesEl = document.createElement('div');
+  linesEl.className = 'lines';
+  linesEl.textContent = lines.filter(Boolean).join('\n');
+  const list = document.createElement('dl');
+  for (const [name, value] of pairs) {
+    const dt = document.createElement('dt');
+    dt.textContent = name;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    list.append(dt, dd);
+  }
+  tooltip.replaceChildren(titleEl, linesEl, list);
+}
+
+function exact(t) {
+  return `${formatSeconds(t)}  (${Math.round(t)} ns)`;
+}
+
+function times(begin, end) {
+  const pairs = [['begin', exact(begin)]];
+  if (end !== undefined)
+    pairs.push(['end', exact(end)], ['duration', `${formatDuration(end - begin)}  (${end - begin} ns)`]);
+  return pairs;
+}
+
+function intervalTitle(iv, lane) {
+  const who = threadName(lane.kind === 'object' ? iv.thread_id : lane.id);
+  const what = iv.object_id != null ? ` ${objectName(iv.object_id)}` : '';
+  const outcome = iv.outcome && iv.outcome !== 'ok' ? ` (${iv.outcome})` : '';
+  return `${who}: ${STATE_TEXT[iv.state] || iv.state}${what}${outcome}`;
+}
+
+/* [what shows at once, a promise of the whole or null], each as
+ * [title, lines, [name, value] pairs]. */
+function describe(hit) {
+  if (hit.type === 'interval') {
+    const { iv } = hit;
+    const title = intervalTitle(iv, hit.lane);
+    const later = detail('/api/interval', iv.id).then((d) => [title, [d.begin_line, d.end_line],
+      [...times(d.begin_ns, d.end_ns), ...(d.site ? [['site', d.site]] : [])]]);
+    return [[title, [], times(iv.begin_ns, iv.end_ns)], later];
+  }
+  if (hit.type === 'log') {
+    const { log } = hit;
+    return [[`${threadName(log.thread_id)}: log line`, [log.line], times(log.ts)], null];
+  }
+  if (hit.type === 'bucket') {
+    const b = hit.bucket;
+    const title = `${b.count} short interval${b.count > 1 ? 's' : ''}: ${STATE_TEXT[b.state] || b.state}`;
+    return [[title, [], [...times(b.begin_ns, b.end_ns), ['zoom in', 'to see each one']]], null];
+  }
+  const w = hit.wakeup;
+  const title = `${WAKEUP_TEXT[w.kind] || w.kind} (${objectName(w.object_id)})`;
+  const pairs = [['from', `${threadName(w.from_thread_id)} at ${exact(w.from_ts)}`],
+    ['to', `${threadName(w.to_thread_id)} at ${exact(w.to_ts)}`],
+    ['after', `${formatDuration(w.to_ts - w.from_ts)}  (${w.to_ts - w.from_ts} ns)`]];
+  const later = Promise.all([detail('/api/event', w.from_event_id), detail('/api/event', w.to_event_id)])
+    .then(([from, to]) => [title, [from.line, to.line], pairs]);
+  return [[title, [], pairs], later];
+}
+
+/* Shows what hit (draw.js's hitAt) is, by the pointer at (clientX, clientY). */
+export function showTooltip(hit, clientX, clientY) {
+  if (hit.key !== shown.key) {
+    shown.key = hit.key;
+    const token = ++shown.token;
+    const [now, later] = describe(hit);
+    render(...now);
+    if (later) {
+      later.then((whole) => {
+        if (token !== shown.token) return; // the pointer moved on
+        render(...whole);
+        place(clientX, clientY);
+      }).catch((error) => {
+        if (token === shown.token) showError(error);
+      });
+    }
+  }
+  tooltip.hidden = false;
+  place(clientX, clientY);
+}

@@ -1,0 +1,55 @@
+/*
+ * view.js - the part of the trace the timeline shows, [t0, t1] in page time
+ * (ns since the trace's begin). It stays inside the trace and no narrower
+ * than MIN_SPAN; every change is told to the listeners at once (they
+ * redraw from what is loaded, and ask for the new window later).
+ */
+
+const MIN_SPAN = 100; // ns across the canvas at the deepest zoom
+
+export const view = { t0: 0, t1: 1 };
+
+let extent = MIN_SPAN;
+const listeners = [];
+
+export function onViewChange(listener) {
+  listeners.push(listener);
+}
+
+/* The trace's length; the view shows all of it. */
+export function initView(span) {
+  extent = Math.max(span, MIN_SPAN);
+  resetView();
+}
+
+export function setView(t0, t1) {
+  const width = Math.min(Math.max(t1 - t0, MIN_SPAN), extent);
+  const start = Math.min(Math.max(t0, 0), extent - width);
+  view.t0 = start;
+  view.t1 = start + width;
+  for (const listener of listeners)
+    listener();
+}
+
+export function resetView() {
+  setView(0, extent);
+}
+
+/* Zooms by factor (below 1: in) around page time `around`, by default
+ * the view's middle. */
+export function zoom(factor, around) {
+  const t = around === undefined ? (view.t0 + view.t1) / 2 : around;
+  setView(t - (t - view.t0) * factor, t + (view.t1 - t) * factor);
+}
+
+/* Pans by a fraction of the view's width (negative: back in time). */
+export function pan(fraction) {
+  const shift = (view.t1 - view.t0) * fraction;
+  setView(view.t0 + shift, view.t1 + shift);
+}
+
+/* The view in whole nanoseconds, as the API is asked for it. */
+export function viewWindow() {
+  const t0 = Math.floor(view.t0);
+  return { t0, t1: Math.max(Math.ceil(view.t1), t0 + 1) };
+}

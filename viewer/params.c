@@ -1,0 +1,165 @@
+/*
+ * params.c - one validator per query parameter (params.h). Integers are
+ * plain decimal digits, nothing else: no sign, space, '+' or hex, so that
+ * every value has one spelling and "t0=1e9" is an error, not 1.
+ */
+#include "params.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef const char *(*validator)(params *p, const char *value, size_t len);
+
+/* Decimal digits into *out, at most max; the reason when they are not. */
+static const char *parse_int(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)
+{
+    int64_t v = 0;
+    if (!s || len == 0)
+        return "not an integer";
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return "not an integer";
+        if (v > max / 10 || v * 10 > max - (s[i] - '0'))
+            return "out of range";
+        v = v * 10 + (s[i] - '0');
+    }
+    if (v < min)
+        return "out of range";
+    *out = v;
+    return NULL;
+}
+
+static const char *parse_time(const char *s, size_t len, int64_t *out)
+{
+    return parse_int(s, len, 0, PARAMS_MAX_TIME, out);
+}
+
+static const char *parse_t0(params *p, const char *s, size_t len)
+{
+    return parse_time(s, len, &p->t0);
+}
+
+static const char *parse_t1(params *p, const char *s, size_t len)
+{
+    return parse_time(s, len, &p->t1);
+}
+
+static const char *parse_px(params *p, const char *s, size_t len)
+{
+    return parse_int(s, len, 1, PARAMS_MAX_PX, &p->px);
+}
+
+static const char *parse_id(params *p, const char *s, size_t len)
+{
+    return parse_int(s, len, 1, INT64_MAX, &p->id);
+}
+
+static const char *parse_thread(params *p, const char *s, size_t len)
+{
+    return parse_int(s, len, 1, INT64_MAX, &p->thread);
+}
+
+static const char *parse_limit(params *p, const char *s, size_t len)
+{
+    return parse_int(s, len, 1, PARAMS_MAX_LIMIT, &p->limit);
+}
+
+static const char *parse_all(params *p, const char *s, size_t len)
+{
+    int64_t v;
+    if (parse_int(s, len, 0, 1, &v))
+        return "not 0 or 1";
+    p->all = v == 1;
+    return NULL;
+}
+
+static bool seen(const params_ids *ids, int64_t id)
+{
+    for (int i = 0; i < ids->n; i++)
+        if (ids->ids[i] == id)
+            return true;
+    return false;
+}
+
+/* "1,2,3": 1 to PARAMS_MAX_IDS distinct ids. */
+static const char *parse_ids(params_ids *ids, const char *s, size_t len)
+{
+    if (!s)
+        return "not a list of ids";
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && s[i] != ',')
+            continue;
+        int64_t id;
+        if (parse_int(s + start, i - start, 1, INT64_MAX, &id))
+            return "not a list of ids";
+        if (ids->n == PARAMS_MAX_IDS)
+            return "more than 64 ids";
+        if (seen(ids, id))
+            return "an id twice";
+        ids->ids[ids->n++] = id;
+        start = i + 1;
+    }
+    return NULL;
+}
+
+static const char *parse_threads(params *p, const char *s, size_t len)
+{
+    return parse_ids(&p->threads, s, len);
+}
+
+static const char *parse_objects(params *p, const char *s, size_t len)
+{
+    return parse_ids(&p->objects, s, len);
+}
+
+static const struct {
+    const char *label;
+    validator parse;
+} table[PARAM_COUNT] = {
+    [PARAM_T0] = {"t0", parse_t0},
+    [PARAM_T1] = {"t1", parse_t1},
+    [PARAM_PX] = {"px", parse_px},
+    [PARAM_THREADS] = {"threads", parse_threads},
+    [PARAM_OBJECTS] = {"objects", parse_objects},
+    [PARAM_ID] = {"id", parse_id},
+    [PARAM_THREAD] = {"thread", parse_thread},
+    [PARAM_ALL] = {"all", parse_all},
+    [PARAM_LIMIT] = {"limit", parse_limit},
+};
+
+static int lookup(unsigned allowed, const char *key, size_t key_len)
+{
+    for (int i = 0; i < PARAM_COUNT; i++)
+        if ((allowed & PARAM_BIT(i)) && strlen(table[i].label) == key_len &&
+            memcmp(table[i].label, key, key_len) == 0)
+            return i;
+    return -1;
+}
+
+bool params_parse(params *p, unsigned allowed, const char *key, size_t key_len, const char *value,
+                  size_t value_len, char *err, size_t err_size)
+{
+    int i = key ? lookup(allowed, key, key_len) : -1;
+    if (i < 0) {
+        snprintf(err, err_size, "unknown parameter");
+        return false;
+    }
+    const char *reason =
+        p->given & PARAM_BIT(i) ? "given twice" : table[i].parse(p, value, value_len);
+    p->given |= PARAM_BIT(i);
+    if (reason)
+        snprintf(err, err_size, "%s: %s", table[i].label, reason);
+    return !reason;
+}
+
+bool params_require(const params *p, unsigned required, char *err, size_t err_size)
+{
+    for (int i = 0; i < PARAM_COUNT; i++) {
+        if ((required & PARAM_BIT(i)) && !(p->given & PARAM_BIT(i))) {
+            snprintf(err, err_size, "%s: missing", table[i].label);
+            return false;
+        }
+    }
+    return true;
+}
