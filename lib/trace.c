@@ -73,11 +73,16 @@ uint64_t thrace__trace_site(const thrace__site *site)
     if (!site)
         return 0;
     thrace__site *writable = (thrace__site *)site; /* the flag is ours */
-    /* A plain load first: an exchange on every event would bounce the line. */
-    if (THRACE__UNLIKELY(!__atomic_load_n(&writable->_described, __ATOMIC_RELAXED)) &&
-        THRACE__ENABLED(callsite) && !__atomic_exchange_n(&writable->_described, 1, __ATOMIC_RELAXED))
+    /* Described before the flag is set: a thread that finds it set knows
+     * the callsite event precedes its own. Threads meeting the site at once
+     * all describe it (the collector keeps one), so that none of their
+     * events can come before a description. */
+    if (THRACE__UNLIKELY(!__atomic_load_n(&writable->_described, __ATOMIC_ACQUIRE)) &&
+        THRACE__ENABLED(callsite)) {
         lttng_ust_do_tracepoint(thrace, callsite, (uint64_t)(uintptr_t)site, site->file, site->line,
                                 site->func);
+        __atomic_store_n(&writable->_described, 1, __ATOMIC_RELEASE);
+    }
     return (uint64_t)(uintptr_t)site;
 }
 

@@ -53,7 +53,7 @@ void moment_free(moment *m)
     free(m);
 }
 
-static moment_interval moment_row(sqlite3_stmt *st)
+moment_interval moment_row(sqlite3_stmt *st)
 {
     return (moment_interval){
         .id = sqlite3_column_int64(st, 0),

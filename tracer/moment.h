@@ -16,6 +16,10 @@ typedef struct {
     int64_t id, thread_id, object_id, begin_ns, end_ns, site_id;
 } moment_interval;
 
+/* The interval in st's current row, whose first six columns are id,
+ * thread_id, object_id, begin_ns, end_ns, site_id. */
+moment_interval moment_row(sqlite3_stmt *st);
+
 typedef struct moment moment;
 
 /* Prepared lookups over db; NULL with sqlite's reason in *err. */

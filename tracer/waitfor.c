@@ -179,14 +179,7 @@ static bool waitfor_tell(deadlocks_report *r, waitfor_search *s)
 static bool waitfor_from(deadlocks_report *r, sqlite3_stmt *st)
 {
     waitfor_search s = {.r = r, .n = 1};
-    s.path[0].wait = (moment_interval){
-        .id = sqlite3_column_int64(st, 0),
-        .thread_id = sqlite3_column_int64(st, 1),
-        .object_id = sqlite3_column_int64(st, 2),
-        .begin_ns = sqlite3_column_int64(st, 3),
-        .end_ns = sqlite3_column_int64(st, 4),
-        .site_id = sqlite3_column_int64(st, 5),
-    };
+    s.path[0].wait = moment_row(st);
     bool unfinished = sqlite3_column_int(st, 6);
     /* Its last moment: the trace's end, or just before it gave up. */
     s.at = unfinished ? s.path[0].wait.end_ns : s.path[0].wait.end_ns - 1;
