@@ -105,6 +105,7 @@ static unsigned long release_save(thrace_cond *c)
         return thrace__rlock_release_save(c->_lock);
     thrace_lock *l = c->_lock;
     thrace__lock_trace_release(&l->_obj, TK_LOCK, 0);
+    thrace__deadlock_released(&l->_obj);
     thrace__mutex_unlock(&l->_state);
     return 1;
 }
@@ -119,6 +120,8 @@ static void acquire_restore(thrace_cond *c, unsigned long saved, const thrace__s
     uint64_t waited_ns = 0;
     if (!thrace__mutex_try(&l->_state))
         thrace__lock_acquire_slow(&l->_state, &l->_obj, TK_LOCK, THRACE_FOREVER, site, &waited_ns);
+    else
+        thrace__deadlock_held(&l->_obj, TK_LOCK, site);
     thrace__lock_trace_acquired(&l->_obj, TK_LOCK, THRACE_OK, waited_ns, 1, site);
 }
 

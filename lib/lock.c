@@ -1,7 +1,8 @@
 /*
  * lock.c - Python's Lock: the lock core (mutex.h) behind Python's argument
  * rules, traced. Owns nothing beyond the caller's thrace_lock; any thread may
- * release, so there is no owner to track. An uncontended acquire and its
+ * release, so there is no owner to track (deadlock detection, when on, keeps
+ * the last taker in its own graph: deadlock.h). An uncontended acquire and its
  * release are one event each (acquire_end, release).
  */
 #include "lock.h"
@@ -35,7 +36,9 @@ int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, double t
     THRACE__CLOCK_IF(acquire_end, &start);
     THRACE__TRACE(acquire_begin, thrace__trace_tid(), thrace__trace_obj(o, kind),
                   thrace__trace_seq(o), kind, thrace__trace_site(site), timeout);
+    thrace__deadlock_wait(o, kind, site);
     int rc = thrace__mutex_acquire_slow(word, &d);
+    thrace__deadlock_wait_end(rc == THRACE_OK);
     if (THRACE__ENABLED(acquire_end))
         *waited_ns = thrace__trace_ns_since(&start);
     return rc;
@@ -58,6 +61,8 @@ int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout,
         rc = thrace__lock_acquire_slow(&l->_state, &l->_obj, TK_LOCK, timeout, site, &waited_ns);
         if (rc == THRACE_ERANGE)
             return rc;
+    } else {
+        thrace__deadlock_held(&l->_obj, TK_LOCK, site);
     }
     thrace__lock_trace_acquired(&l->_obj, TK_LOCK, rc, waited_ns, 1, site);
     return rc;
@@ -76,6 +81,7 @@ int thrace_lock_release(thrace_lock *l)
             return THRACE_EPERM;
         thrace__lock_trace_release(&l->_obj, TK_LOCK, 0);
     }
+    thrace__deadlock_released(&l->_obj);
     return thrace__mutex_unlock(&l->_state) ? THRACE_OK : THRACE_EPERM;
 }
 

@@ -6,13 +6,16 @@
 #ifndef THRACE_LOCK_H
 #define THRACE_LOCK_H
 
+#include "deadlock.h"
 #include "mutex.h"
 #include "trace.h"
 
 /*
  * Blocks on word for timeout seconds (normalised, > 0 or FOREVER), tracing
- * acquire_begin for object o of the given kind. THRACE_OK, THRACE_TIMEOUT or
- * THRACE_ERANGE; *waited_ns gets the time blocked when tracing.
+ * acquire_begin for object o of the given kind and telling deadlock
+ * detection of the wait (a caller that takes the word without waiting tells
+ * it with thrace__deadlock_held). THRACE_OK, THRACE_TIMEOUT or THRACE_ERANGE;
+ * *waited_ns gets the time blocked when tracing.
  */
 int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, double timeout,
                               const thrace__site *site, uint64_t *waited_ns);

@@ -1,11 +1,14 @@
 /*
  * park.c - the parking lot (see park.h). Owns the bucket table; each bucket's
  * mutex guards its queue and the `woken` flag of every waiter in it. No
- * other lock is ever taken while a bucket mutex is held. In the child of a
- * fork only the forking thread exists, and it is not parked: every bucket
- * starts afresh there.
+ * other lock is ever taken while a bucket mutex is held: the stall watchdog
+ * (stall.h) hears of a park before the bucket is locked and after it is
+ * left. In the child of a fork only the forking thread exists, and it is
+ * not parked: every bucket starts afresh there.
  */
 #include "park.h"
+
+#include "stall.h"
 
 #include <errno.h>
 
@@ -93,16 +96,20 @@ static int sleep_locked(bucket *b, thrace__waiter *w, const thrace__deadline *d)
 int thrace__park(const void *key, bool (*valid)(const void *ctx), const void *ctx,
                  const thrace__deadline *d)
 {
+    bool counted = thrace__stall_blocked();
     bucket *b = bucket_of(key);
     bucket_lock(b);
-    if (!valid(ctx)) {
+    int rc = THRACE_ESTATE;
+    if (valid(ctx)) {
+        thrace__waiter w;
+        waiter_init(&w, key);
+        queue_append(b, &w);
+        rc = sleep_locked(b, &w, d);
+    } else {
         bucket_unlock(b);
-        return THRACE_ESTATE;
     }
-    thrace__waiter w;
-    waiter_init(&w, key);
-    queue_append(b, &w);
-    return sleep_locked(b, &w, d);
+    thrace__stall_unblocked(counted);
+    return rc;
 }
 
 void thrace__park_enqueue(thrace__waiter *w, const void *key)
@@ -116,9 +123,12 @@ void thrace__park_enqueue(thrace__waiter *w, const void *key)
 
 int thrace__park_sleep(thrace__waiter *w, const thrace__deadline *d)
 {
+    bool counted = thrace__stall_blocked();
     bucket *b = bucket_of(w->key);
     bucket_lock(b);
-    return sleep_locked(b, w, d);
+    int rc = sleep_locked(b, w, d);
+    thrace__stall_unblocked(counted);
+    return rc;
 }
 
 size_t thrace__park_wake(const void *key, size_t n, uint64_t token)

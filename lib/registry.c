@@ -10,7 +10,9 @@
  */
 #include "thread.h"
 
+#include "deadlock.h"
 #include "event.h"
+#include "stall.h"
 #include "trace.h"
 
 #include <errno.h>
@@ -45,6 +47,7 @@ void thrace__registry_add(thrace_thread *t)
     live.prev = t;
     live_count++;
     thrace__registry_unlock();
+    thrace__stall_thread(t, true);
 }
 
 void thrace__registry_remove(thrace_thread *t)
@@ -55,6 +58,7 @@ void thrace__registry_remove(thrace_thread *t)
     t->prev = t->next = NULL;
     live_count--;
     thrace__registry_unlock();
+    thrace__stall_thread(t, false);
 }
 
 thrace_thread *thrace__registry_next_to_join(const thrace_thread *except)
@@ -113,6 +117,7 @@ thrace_thread *thrace_main_thread(void)
 static void dummy_exit(void *arg)
 {
     thrace_thread *t = arg;
+    thrace__deadlock_thread_exit();
     THRACE__TRACE(thread_exit, t->trace_id);
     thrace__registry_remove(t);
     thrace__event_set(&t->done);

@@ -72,6 +72,8 @@ int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double timeout,
         rc = thrace__lock_acquire_slow(&r->_state, &r->_obj, TK_RLOCK, timeout, site, &waited_ns);
         if (rc == THRACE_ERANGE)
             return rc;
+    } else {
+        thrace__deadlock_held(&r->_obj, TK_RLOCK, site);
     }
     if (rc == THRACE_OK)
         take_ownership(r, 1);
@@ -93,6 +95,7 @@ int thrace_rlock_release(thrace_rlock *r)
     r->_count = left;
     if (left == 0) {
         __atomic_store_n(&r->_owner, 0, __ATOMIC_RELAXED);
+        thrace__deadlock_released(&r->_obj);
         thrace__mutex_unlock(&r->_state);
     }
     return THRACE_OK;
@@ -109,6 +112,7 @@ unsigned long thrace__rlock_release_save(thrace_rlock *r)
     thrace__lock_trace_release(&r->_obj, TK_RLOCK, 0);
     r->_count = 0;
     __atomic_store_n(&r->_owner, 0, __ATOMIC_RELAXED);
+    thrace__deadlock_released(&r->_obj);
     thrace__mutex_unlock(&r->_state);
     return count;
 }
@@ -119,6 +123,8 @@ void thrace__rlock_acquire_restore(thrace_rlock *r, unsigned long count, const t
     if (!thrace__mutex_try(&r->_state))
         thrace__lock_acquire_slow(&r->_state, &r->_obj, TK_RLOCK, THRACE_FOREVER, site,
                                   &waited_ns);
+    else
+        thrace__deadlock_held(&r->_obj, TK_RLOCK, site);
     take_ownership(r, count);
     thrace__lock_trace_acquired(&r->_obj, TK_RLOCK, THRACE_OK, waited_ns, (int64_t)count, site);
 }

@@ -19,6 +19,11 @@
  *    _destroy. Threads are opaque, reference-counted handles.
  *  - Nothing here prints or aborts on misuse; a failing pthread call inside
  *    thrace (a broken invariant) prints one line and aborts.
+ *
+ * Environment, read once as libthrace loads (lib/README.md): THRACE_DEADLOCK=1
+ * reports a wait-for cycle between Locks and RLocks on stderr as the wait
+ * that closes it begins; THRACE_STALL_TIMEOUT and THRACE_STALL_FD start the
+ * stall watchdog of `thrace record --deadlock-timeout`.
  */
 #ifndef THRACE_H
 #define THRACE_H

@@ -8,6 +8,7 @@
 #include "thread.h"
 
 #include "deadline.h"
+#include "deadlock.h"
 #include "event.h"
 #include "trace.h"
 
@@ -112,6 +113,7 @@ static void *bootstrap(void *arg)
     thrace__event_set(&t->started);
     run(t);
     thrace__local_thread_exit();
+    thrace__deadlock_thread_exit();
     THRACE__TRACE(thread_exit, t->trace_id);
     thrace__registry_remove(t);
     thrace__event_set(&t->done);

@@ -40,6 +40,7 @@ struct thrace_thread {
     double interval;      /* Timer: seconds before firing */
     thrace_event finished; /* Timer: set by cancel or after firing */
     thrace_thread *prev, *next; /* the registry's list */
+    bool stall_watched;   /* counted by the stall watchdog (stall.c), under its mutex */
 };
 
 /* A new handle with a copy of name, or "<prefix>-N" when name is NULL/"". */

@@ -5,6 +5,7 @@
  */
 #include "deadline.h"
 #include "event.h"
+#include "stall.h"
 #include "thread.h"
 #include "trace.h"
 
@@ -32,7 +33,9 @@ void thrace__timer_run(thrace_thread *t)
     double interval = t->interval;
     thrace__timeout_check_wait(&interval); /* negative: fire at once */
     THRACE__TRACE(timer_scheduled, t->trace_id, interval);
+    thrace__stall_sleeping(interval != THRACE_FOREVER); /* it ends by itself */
     thrace__event_wait(&t->finished, interval);
+    thrace__stall_sleeping(false);
     if (!thrace_event_is_set(&t->finished)) {
         THRACE__TRACE(timer_fired, t->trace_id);
         t->target(t->arg);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds thrace, records the guide's Lock example
-# and shows its trace: the log lines and the contention per lock and thread.
+# Installs what is missing, builds thrace, records the guide's Lock example,
+# shows its trace (the log lines, the contention per lock and thread), and
+# serves its timeline on http://127.0.0.1:8080/ until Ctrl-C.
+# PORT=N picks another port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -14,3 +16,5 @@ echo "== thrace log --all $db"
 build/tracer/thrace log --all "$db"
 echo "== thrace stats $db"
 build/tracer/thrace stats "$db"
+echo "== thrace serve $db: open the address below in a browser"
+exec build/tracer/thrace serve --port "${PORT:-8080}" "$db"

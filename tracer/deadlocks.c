@@ -75,8 +75,35 @@ bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n
     return false;
 }
 
-static void deadlocks_free(deadlocks_report *r)
+static bool deadlocks_name_one(deadlocks_report *r, int64_t kind, int64_t id)
 {
+    for (size_t i = 0; i < r->nnamed; i += 2)
+        if (r->named[i] == kind && r->named[i + 1] == id)
+            return true;
+    if (r->nnamed + 2 > r->named_cap) {
+        size_t cap = r->named_cap ? r->named_cap * 2 : 32;
+        int64_t *named = realloc(r->named, cap * sizeof *named);
+        if (!named) {
+            r->error = "out of memory";
+            return false;
+        }
+        r->named = named;
+        r->named_cap = cap;
+    }
+    r->named[r->nnamed++] = kind;
+    r->named[r->nnamed++] = id;
+    return true;
+}
+
+bool deadlocks_name(deadlocks_report *r, int64_t thread_id, int64_t object_id)
+{
+    return (!thread_id || deadlocks_name_one(r, 0, thread_id)) &&
+           (!object_id || deadlocks_name_one(r, 1, object_id));
+}
+
+void deadlocks_free(deadlocks_report *r)
+{
+    free(r->named);
     for (size_t i = 0; i < r->ncycles; i++)
         free(r->cycles[i].members);
     free(r->cycles);
@@ -113,13 +140,21 @@ static void deadlocks_summary(const deadlocks_report *r)
 }
 
 /* Runs the analyses over an open database; the exit status. */
+bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, FILE *out,
+                       deadlocks_report *r)
+{
+    *r = (deadlocks_report){.db = db, .path = path, .out = out, .trace_id = trace_id};
+    bool ok = catalog_load(db, &r->cat, &r->error) && (r->at = moment_new(db, &r->error)) &&
+              waitfor_report(r) && lockorder_report(r) && stuck_report(r);
+    if (ok)
+        deadlocks_summary(r);
+    return ok;
+}
+
 int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out)
 {
-    deadlocks_report r = {.db = db, .path = path, .out = out, .trace_id = trace_id};
-    bool ok = catalog_load(db, &r.cat, &r.error) && (r.at = moment_new(db, &r.error)) &&
-              waitfor_report(&r) && lockorder_report(&r) && stuck_report(&r);
-    if (ok)
-        deadlocks_summary(&r);
+    deadlocks_report r;
+    bool ok = deadlocks_analyse(db, path, trace_id, out, &r);
     int status = !ok                                 ? cli_error("deadlocks", path, "%s", r.error)
                  : r.deadlocks || r.possible || r.stuck ? CLI_FOUND
                                                         : CLI_OK;

@@ -37,6 +37,8 @@ typedef struct {
     int deadlocks, possible, stuck; /* findings so far */
     deadlocks_cycle *cycles;        /* the wait-for cycles told */
     size_t ncycles;
+    int64_t *named;                 /* the threads and objects any finding names, */
+    size_t nnamed, named_cap;       /* as (kind, id) pairs: kind 0 thread, 1 object */
     const char *error; /* the reason of a failure (sqlite's, or "out of memory") */
 } deadlocks_report;
 
@@ -52,9 +54,22 @@ bool deadlocks_in_cycle(const deadlocks_report *r, int64_t wait_id);
 bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n);
 
 /* Runs the three analyses over trace_id (0: every trace) of db (named path
- * in messages), printing to out; returns CLI_FOUND when anything was found, CLI_OK when nothing was,
- * CLI_FAIL (the reason printed on stderr) on a failure. */
+ * in messages), printing to out; returns CLI_FOUND when anything was found,
+ * CLI_OK when nothing was, CLI_FAIL (the reason printed on stderr) on a
+ * failure. */
 int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out);
+
+/* Runs the analyses into *r (printing to out, counting findings, keeping
+ * what they name) and prints the summary line; false on a failure, with
+ * the reason in r->error. Free r with deadlocks_free either way. */
+bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, FILE *out,
+                       deadlocks_report *r);
+
+void deadlocks_free(deadlocks_report *r);
+
+/* Notes that a finding names the thread (or object: 0 for none of either);
+ * false when out of memory (r->error). */
+bool deadlocks_name(deadlocks_report *r, int64_t thread_id, int64_t object_id);
 
 /* The condition keeping interval i to the trace bound to ?1 (0: any). */
 #define DEADLOCKS_IN_TRACE                                                                     \

@@ -332,6 +332,9 @@ static bool lockorder_tell_through(lockorder *lo, lockorder_edge **sorted, locko
     lockorder_cycle cycle = lockorder_locks(path, n);
     if (deadlocks_cycle_on(lo->r, cycle.locks, n) || !lockorder_remember(lo, &cycle))
         return lo->r->error == NULL;
+    for (int i = 0; i < n; i++)
+        if (!deadlocks_name(lo->r, path[i]->thread_id, path[i]->from))
+            return false;
     lockorder_print(lo->r, path, n);
     lo->r->possible++;
     return true;

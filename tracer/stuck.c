@@ -207,6 +207,8 @@ static bool stuck_tell(stuck *s, const stuck_wait *w)
     const char *object = catalog_object_name(&s->r->cat, w->object_id, ob, sizeof ob);
     if (strcmp(w->state, "barrier") == 0 && stuck_barrier_told(s, w->object_id))
         return true;
+    if (!deadlocks_name(s->r, w->thread_id, w->object_id))
+        return false;
     stuck_header(s, w, object);
     s->r->stuck++;
     bool ok = true;
@@ -253,10 +255,10 @@ bool stuck_report(deadlocks_report *r)
         stuck_wait w = stuck_row(st);
         ok = deadlocks_in_cycle(r, w.id) || stuck_tell(&s, &w);
     }
-    if (!ok || rc != SQLITE_DONE) {
-        r->error = sqlite3_errmsg(r->db);
+    if (ok && rc != SQLITE_DONE)
         ok = false;
-    }
+    if (!ok && !r->error)
+        r->error = sqlite3_errmsg(r->db);
     sqlite3_finalize(st);
     sqlite3_finalize(s.last_event);
     sqlite3_finalize(s.parties);

@@ -296,6 +296,20 @@ LTTNG_UST_TRACEPOINT_EVENT(thrace, sleep_end,
     LTTNG_UST_TP_ARGS(uint64_t, tid),
     LTTNG_UST_TP_FIELDS(lttng_ust_field_integer(uint64_t, tid, tid)))
 
+/* ---- deadlocks ---------------------------------------------------------- */
+
+/*
+ * With THRACE_DEADLOCK=1: the calling thread, about to wait for obj, closed
+ * a wait-for cycle; report: what libthrace printed (tracer/DEADLOCKS.md's
+ * format, without the `thrace: ` prefixes).
+ */
+LTTNG_UST_TRACEPOINT_EVENT(thrace, deadlock,
+    LTTNG_UST_TP_ARGS(uint64_t, tid, uint64_t, obj, const char *, report),
+    LTTNG_UST_TP_FIELDS(
+        lttng_ust_field_integer(uint64_t, tid, tid)
+        lttng_ust_field_integer(uint64_t, obj, obj)
+        lttng_ust_field_string(report, report)))
+
 /* ---- logging ------------------------------------------------------------ */
 
 /* text: the message, without the format's decorations. */

@@ -10,8 +10,6 @@
  */
 #include "deadlocks.h"
 
-#include "logline.h"
-
 #include <string.h>
 
 enum { WAITFOR_MAX = 64 }; /* threads in one cycle, holders of one object */
@@ -133,7 +131,7 @@ static void waitfor_print_member(const deadlocks_report *r, const waitfor_member
             catalog_object_name(c, m->wait.object_id, ob, sizeof ob),
             catalog_when(c, m->wait.thread_id, m->wait.begin_ns, since, sizeof since),
             catalog_site_text(c, m->wait.site_id, site, sizeof site));
-    logline_duration(at - m->hold.begin_ns, held, sizeof held);
+    snprintf(held, sizeof held, "%.6f s", (double)(at - m->hold.begin_ns) / 1e9);
     fprintf(r->out, "  %*s holds %s since %s (for %s), taken at %s\n", (int)strlen(thread), "",
             catalog_object_name(c, m->hold.object_id, hb, sizeof hb),
             catalog_when(c, m->wait.thread_id, m->hold.begin_ns, since, sizeof since), held,
@@ -170,6 +168,9 @@ static bool waitfor_tell(deadlocks_report *r, waitfor_search *s)
                                         s->path[i].wait.id};
     if (!deadlocks_new_cycle(r, members, s->n))
         return r->error == NULL;
+    for (int i = 0; i < s->n; i++)
+        if (!deadlocks_name(r, members[i].thread_id, members[i].object_id))
+            return false;
     waitfor_print(r, s);
     r->deadlocks++;
     return true;

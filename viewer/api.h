@@ -1,7 +1,7 @@
 /*
  * api.h - the viewer's JSON endpoints (viewer/API.md), one file each or per
  * group: api_trace.c, api_window.c, api_detail.c (interval, event),
- * api_log.c, api_stats.c. Each gets a connection of its own and parameters
+ * api_log.c, api_stats.c, api_deadlocks.c. Each gets a connection of its own and parameters
  * already validated (routes.c), and answers a status with a JSON body.
  */
 #ifndef THRACE_API_H
@@ -25,6 +25,7 @@ api_answer api_interval(sqlite3 *db, const params *p);
 api_answer api_event(sqlite3 *db, const params *p);
 api_answer api_log(sqlite3 *db, const params *p);
 api_answer api_stats(sqlite3 *db, const params *p);
+api_answer api_deadlocks(sqlite3 *db, const params *p);
 
 /* {"error": message}: message is ours, never a client's input nor SQL text. */
 static inline api_answer api_error(unsigned status, const char *message)

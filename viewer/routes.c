@@ -51,6 +51,7 @@ static const route routes[] = {
      BIT(PARAM_T0) | BIT(PARAM_T1) | BIT(PARAM_THREAD) | BIT(PARAM_ALL) | BIT(PARAM_LIMIT),
      BIT(PARAM_T0) | BIT(PARAM_T1), check_log},
     {"/api/stats", api_stats, 0, 0, NULL},
+    {"/api/deadlocks", api_deadlocks, 0, 0, NULL},
 };
 
 static const route *find_route(const char *path)

@@ -1,16 +1,19 @@
-"""The viewer's page in headless Chromium: examples/threading_lock recorded
-with `thrace record`, served by `thrace serve`, loaded in Debian's chromium
-driven over the DevTools protocol (chromium.py), checked against the
-database (sqlite3) and against `thrace log`.
+"""The viewer's page in headless Chromium: examples/threading_lock (clean)
+and tests/deadlock's `abba_timeout` (an ABBA cycle its timeouts break)
+recorded with `thrace record`, served by `thrace serve`, loaded in Debian's
+chromium driven over the DevTools protocol (chromium.py), checked against
+the database (sqlite3), `thrace log` and `thrace deadlocks`.
 
-Usage: test_page.py THRACE THREADING_LOCK ARTEFACTS [unittest options]
+Usage: test_page.py THRACE THREADING_LOCK DEADLOCK_PROGRAMS ARTEFACTS [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one). The
-page's screenshots are saved as ARTEFACTS/timeline.png (the whole trace) and
-ARTEFACTS/tooltip.png (a sleep's tooltip).
+page's screenshots are saved as ARTEFACTS/timeline.png (the whole trace),
+ARTEFACTS/tooltip.png (a sleep's tooltip) and ARTEFACTS/deadlock.png (the
+ABBA trace's marked lanes).
 
-One browser and one server for the whole class; each test starts from the
-Timeline tab showing the whole trace, and no test may leave a console
-error, a console warning or an uncaught exception behind (tearDown).
+One browser and one server per class (per recording); each test starts
+from the Timeline tab showing the whole trace, and no test may leave a
+console error, a console warning or an uncaught exception behind
+(tearDown).
 """
 import base64
 import json
@@ -30,8 +33,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chromium import Chromium  # noqa: E402
 
-THRACE, THREADING_LOCK, ARTEFACTS = sys.argv[1:4]
-del sys.argv[1:4]
+THRACE, THREADING_LOCK, DEADLOCK_PROGRAMS, ARTEFACTS = sys.argv[1:5]
+del sys.argv[1:5]
 
 WIDTH, HEIGHT = 1280, 720
 
@@ -78,13 +81,16 @@ def is_problem(event):
     return False
 
 
-class Page(unittest.TestCase):
+class Served(unittest.TestCase):
+    """The helpers of both classes; serve() in a setUpClass records a
+    program, serves its database and opens the page on it."""
+
     @classmethod
-    def setUpClass(cls):
+    def serve(cls, *program):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.addClassCleanup(cls.tmp.cleanup)
-        cls.db = os.path.join(cls.tmp.name, "lock.db")
-        done = subprocess.run([THRACE, "record", "-o", cls.db, "--", THREADING_LOCK],
+        cls.db = os.path.join(cls.tmp.name, "trace.db")
+        done = subprocess.run([THRACE, "record", "-o", cls.db, "--", *program],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         cls.sql = sqlite3.connect(cls.db)
@@ -99,7 +105,6 @@ class Page(unittest.TestCase):
             cls.browser.call(f"{domain}.enable")
         cls.browser.call("Page.navigate", {"url": cls.url})
         cls.wait_ready()
-        cls.screenshot("timeline.png")
 
     @classmethod
     def wait_ready(cls):
@@ -184,6 +189,39 @@ class Page(unittest.TestCase):
     def lanes(self, kind):
         return self.js(f"""[...document.querySelectorAll('#lanes [data-lane^="{kind}:"]')]
             .map(e => [e.dataset.lane, e.querySelector('.name').textContent])""")
+
+    def deadlocks_text(self):
+        """The Deadlocks tab's text once loaded (it loads with the page),
+        without its last newline."""
+        text = self.until(lambda: self.js("""(() => {
+            const p = document.getElementById('deadlocks-text');
+            return p.dataset.state === 'ready' ? p.textContent : null; })()"""),
+            lambda text: text is not None)
+        self.assertIsNotNone(text, "the Deadlocks tab did not load")
+        return text.rstrip("\n")
+
+    def thrace_deadlocks(self):
+        """What `thrace deadlocks` prints, as the server words it: the
+        server names the database "the trace", not by its path."""
+        return thrace("deadlocks", self.db).stdout.replace(self.db, "the trace").rstrip("\n")
+
+    def deadlocks_tab(self):
+        """The Deadlocks tab's label, and whether it warns."""
+        return self.js("""(() => { const t = document.getElementById('tab-deadlocks');
+            return [t.textContent, t.classList.contains('warning')]; })()""")
+
+    def marked_lanes(self):
+        """The lanes whose labels say they are in a deadlock report, with
+        their tooltips."""
+        return self.js("""[...document.querySelectorAll('#lanes [data-deadlocked="1"]')]
+            .map(e => [e.dataset.lane, e.title])""")
+
+
+class Page(Served):
+    @classmethod
+    def setUpClass(cls):
+        cls.serve(THREADING_LOCK)
+        cls.screenshot("timeline.png")
 
     # -- tests -----------------------------------------------------------
 
@@ -355,6 +393,42 @@ class Page(unittest.TestCase):
         self.browser.key("-", "Minus", 189, text="-")
         self.wait_drawn()
         self.assertTrue(self.eventually(lambda: self.js(f"{error}.hidden"), True))
+
+    def test_a_clean_trace_has_a_quiet_deadlocks_tab_and_no_marked_lane(self):
+        text = self.deadlocks_text()
+        self.assertEqual(self.thrace_deadlocks(), text)
+        self.assertTrue(text.endswith("no deadlock, no lock-order cycle, no stuck wait"), text)
+        self.assertEqual(["Deadlocks", False], self.deadlocks_tab())
+        self.assertEqual([], self.marked_lanes())
+        self.show_tab("deadlocks")
+        self.assertTrue(self.js("document.getElementById('panel-timeline').hidden"))
+
+
+class DeadlockPage(Served):
+    @classmethod
+    def setUpClass(cls):
+        cls.serve(DEADLOCK_PROGRAMS, "abba_timeout")
+
+    def test_the_tab_counts_the_findings_and_the_cycles_lanes_are_marked(self):
+        text = self.deadlocks_text()
+        self.assertEqual(self.thrace_deadlocks(), text)
+        self.assertIn("deadlock: Thread-1 -> ", text)
+        findings = [line for line in text.splitlines()
+                    if line.startswith(("deadlock: ", "possible deadlock: ", "stuck: "))]
+        self.assertEqual([f"Deadlocks ({len(findings)})", True], self.deadlocks_tab())
+        threads = self.sql.execute("SELECT id FROM threads WHERE name IN ('Thread-1', 'Thread-2')")
+        locks = self.sql.execute("SELECT id FROM objects WHERE kind = 'lock'")
+        expected = [f"thread:{i}" for i, in threads] + [f"object:{i}" for i, in locks]
+        self.assertEqual(4, len(expected))
+        marked = self.marked_lanes()
+        self.assertEqual(sorted(expected), sorted(lane for lane, _ in marked))
+        for lane, title in marked:
+            self.assertIn("in a deadlock report", title, lane)
+        self.screenshot("deadlock.png")
+        self.show_tab("deadlocks")
+        self.assertGreater(self.js("document.getElementById('deadlocks-text')"
+                                   ".getBoundingClientRect().height"), 0)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

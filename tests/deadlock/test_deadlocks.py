@@ -79,14 +79,18 @@ class Hangs(unittest.TestCase):
         head, lines = one(findings, "deadlock")
         self.assertRegex(head, r"^deadlock: Thread-1 -> (Lock-\d+) -> Thread-2 -> (Lock-\d+) -> "
                                r"Thread-1 \(pid \d+, at \d+\.\d{6} s\)$")
+        # Thread-1 waits for the first lock named, which Thread-2 holds, and so on.
         first, second = re.match(r"deadlock: Thread-1 -> (\S+) -> Thread-2 -> (\S+)", head).groups()
+        self.assertNotEqual(first, second)
         self.assertEqual(4, len(lines), lines)
-        self.assertRegex(lines[0], rf"^Thread-1 waits for {second} {SINCE} {SITE}$")
+        self.assertRegex(lines[0], rf"^Thread-1 waits for {first} {SINCE} {SITE}$")
         self.assertIn("in take_a_then_b()", lines[0])
-        self.assertRegex(lines[1], rf"^holds {first} {SINCE} \(for .+\), taken {SITE}$")
-        self.assertRegex(lines[2], rf"^Thread-2 waits for {first} {SINCE} {SITE}$")
+        self.assertRegex(lines[1], rf"^holds {second} {SINCE} \(for \d+\.\d{{6}} s\), taken {SITE}$")
+        self.assertRegex(lines[2], rf"^Thread-2 waits for {second} {SINCE} {SITE}$")
         self.assertIn("in take_b_then_a()", lines[2])
-        self.assertRegex(lines[3], rf"^holds {second} {SINCE} \(for .+\), taken {SITE}$")
+        self.assertRegex(lines[3], rf"^holds {first} {SINCE} \(for \d+\.\d{{6}} s\), taken {SITE}$")
+        # Held from before the hang until the recording ended: at least the 0.3 s timeout.
+        self.assertGreaterEqual(float(re.search(r"\(for (\S+) s\)", lines[1]).group(1)), 0.3)
         # The main thread's join is stuck because of it; no lock-order finding repeats it.
         self.assertEqual(["Thread-1 never ended: it is in a deadlock above"],
                          one(findings, "stuck")[1])
@@ -159,6 +163,27 @@ class NoHang(unittest.TestCase):
         self.assertEqual(3, run.returncode)
         head, _ = one(report(run.stdout), "deadlock")
         self.assertRegex(head, r"^deadlock: Thread-1 -> Lock-\d+ -> Thread-2 -> ")
+
+
+class InProcess(unittest.TestCase):
+    def test_libthrace_reports_the_cycle_as_thrace_deadlocks_does(self):
+        """THRACE_DEADLOCK=1, no tracing: the same report, at the moment the cycle closes."""
+        done, db = record("abba_timeout")
+        self.assertEqual(0, done.returncode, done.stderr)
+        stored = thrace("deadlocks", db).stdout
+        live = subprocess.run([PROGRAMS, "abba_timeout"], capture_output=True, text=True,
+                              env=dict(os.environ, THRACE_DEADLOCK="1"), timeout=60)
+        self.assertEqual(0, live.returncode, live.stderr)
+        lines = live.stderr.splitlines()
+        self.assertTrue(lines and all(line.startswith("thrace: ") for line in lines), live.stderr)
+        told = report("\n".join(line[len("thrace: "):] for line in lines))
+        head, body = one(told, "deadlock")
+        expected_head, expected_body = one(report(stored), "deadlock")
+
+        def shape(line):  # times and pids differ between the two runs; nothing else may
+            return re.sub(r"\d+\.\d{6} s|pid \d+", "N", line)
+        self.assertEqual(shape(expected_head), shape(head))
+        self.assertEqual([shape(x) for x in expected_body], [shape(x) for x in body])
 
 
 class CtrlC(unittest.TestCase):

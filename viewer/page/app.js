@@ -1,8 +1,8 @@
 /*
  * app.js - the viewer page's start: reads /api/trace, builds the lanes and
  * ties the modules together. The page is a timeline of one trace on one
- * canvas, fed by the JSON API of `thrace serve` (viewer/API.md), with a Log
- * and a Stats tab:
+ * canvas, fed by the JSON API of `thrace serve` (viewer/API.md), with a Log,
+ * a Stats and a Deadlocks tab:
  *
  *   api.js       requests, and exact times (ns since the trace's begin)
  *   trace.js     the trace's threads and objects, their lanes and labels
@@ -14,6 +14,7 @@
  *   tooltip.js   what lies under the pointer, told as the guide's logs
  *   input.js     mouse and keyboard
  *   tabs.js      the Log and Stats tabs
+ *   deadlocks.js the Deadlocks tab, and the lanes its findings name
  *   states.js, format.js, status.js   names and colours, numbers, footer
  *
  * Hooks for tests: each lane label is `#lanes [data-lane="thread:ID"]` or
@@ -26,6 +27,7 @@
  * lies in its row of waits, sleeps and joins.
  */
 import { api, setBase } from './api.js';
+import { loadDeadlocks } from './deadlocks.js';
 import { draw, requestDraw } from './draw.js';
 import { formatDuration, formatSeconds } from './format.js';
 import { listenInput } from './input.js';
@@ -125,6 +127,7 @@ async function start() {
   canvas.dataset.base = begin.toString();
   buildLanes(trace, $('lanes'), select);
   showSummary(trace);
+  loadDeadlocks(); // not awaited: the timeline need not wait for it
   wire();
   initView(model.span);
   fit();

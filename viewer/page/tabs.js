@@ -1,10 +1,11 @@
 /*
- * tabs.js - the Timeline, Log and Stats tabs. The Log tab holds the
+ * tabs.js - the Timeline, Log, Stats and Deadlocks tabs. The Log tab holds the
  * `thrace log` text of the view (/api/log; with the checkbox, every traced
  * operation too, as `thrace log --all`), loaded again when the view
  * changes while it shows; `#log-text` has data-state "loading", "ready" or
  * "error". The Stats tab holds /api/stats as two tables, loaded once (the
- * database does not change).
+ * database does not change). The Deadlocks tab is deadlocks.js's, filled
+ * at the start.
  */
 import { absolute, api } from './api.js';
 import { formatDuration, formatSeconds } from './format.js';
@@ -12,7 +13,7 @@ import { showError } from './status.js';
 import { view, viewWindow } from './view.js';
 
 const $ = (id) => document.getElementById(id);
-const TABS = ['timeline', 'log', 'stats'];
+const TABS = ['timeline', 'log', 'stats', 'deadlocks'];
 const LOG_LIMIT = 10000;
 const LOG_DELAY = 80; // ms of quiet in the view before the log is asked for
 const log = { timer: 0, key: '', token: 0 };
