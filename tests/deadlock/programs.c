@@ -139,6 +139,7 @@ static void inversion(void)
 /* ---- a consistent order, recursion and a condition: nothing to report ---- */
 
 static int items;
+static thrace_event ready[2]; /* set by each worker with the condition's lock held */
 
 static bool has_item(void *arg)
 {
@@ -148,7 +149,7 @@ static bool has_item(void *arg)
 
 static void orderly_worker(void *arg)
 {
-    (void)arg;
+    thrace_event *mine = arg;
     for (int i = 0; i < 50; i++) {
         THRACE_WITH(&lock_a) {
             THRACE_WITH(&lock_b) {
@@ -162,6 +163,8 @@ static void orderly_worker(void *arg)
         }
     }
     thrace_cond_acquire(&cond, true, THRACE_FOREVER);
+    /* Set with the lock held: once main gets the lock, this thread waits. */
+    thrace_event_set(mine);
     thrace_cond_wait_for(&cond, has_item, NULL, THRACE_FOREVER);
     items--;
     thrace_cond_release(&cond);
@@ -171,7 +174,11 @@ static void orderly(void)
 {
     thrace_rlock_init(&rlock);
     thrace_cond_init(&cond);
-    thrace_thread *t1 = start(orderly_worker, NULL), *t2 = start(orderly_worker, NULL);
+    thrace_event_init(&ready[0]);
+    thrace_event_init(&ready[1]);
+    thrace_thread *t1 = start(orderly_worker, &ready[0]), *t2 = start(orderly_worker, &ready[1]);
+    thrace_event_wait(&ready[0], THRACE_FOREVER);
+    thrace_event_wait(&ready[1], THRACE_FOREVER);
     for (int i = 0; i < 2; i++) {
         thrace_cond_acquire(&cond, true, THRACE_FOREVER);
         THRACE_WITH(&lock_c) {
