@@ -29,12 +29,15 @@ def duration(ns):
 
 
 class Recorded:
-    """One recorded database, served, with its whole window at 8192 px."""
+    """One recorded database, served, with the window of its events at 8192 px
+    (the trace goes on to the session's stop, idle: a pixel of the whole
+    would hide the scenarios' short waits in buckets)."""
 
     def __init__(self, db):
         self.db = db
         self.server = Server(db)
-        self.t0, self.t1, self.threads, self.objects = whole_trace(self.server)
+        self.t0, _, self.threads, self.objects = whole_trace(self.server)
+        self.t1 = self.rows("SELECT max(ts) + 1 FROM events")[0][0]
         params = {"t0": self.t0, "t1": self.t1, "px": MAX_PX, "threads": ids(self.threads)}
         if self.objects:
             params["objects"] = ids(self.objects)
