@@ -201,6 +201,26 @@ static void abba_run(abba *s)
     ASSERT_CODE(THRACE_TIMEOUT, s->b_rc); /* reported, and still timed out */
 }
 
+/* Ends the stderr capture: nothing may have been reported. */
+static void assert_nothing_reported(void)
+{
+    char *report = harness_capture_end();
+    ASSERT_STR_EQ("", report);
+    free(report);
+}
+
+/* Runs first and second (into t[0], t[1]) with arg, meets them at met (three
+ * parties), and joins them. */
+static void run_pair(void (*first)(void *), void (*second)(void *), void *arg, thrace_barrier *met,
+                     thrace_thread **t)
+{
+    t[0] = spawn(first, arg);
+    t[1] = spawn(second, arg);
+    ASSERT_CODE(THRACE_OK, thrace_barrier_wait(met, THRACE_FOREVER, NULL));
+    join_and_unref(t[0]);
+    join_and_unref(t[1]);
+}
+
 TEST(abba_cycle_is_reported_once_with_threads_locks_and_sites)
 {
     IN_FRESH_PROCESS("THRACE_DEADLOCK=1");
@@ -237,9 +257,7 @@ TEST(no_report_when_detection_is_off)
     static abba s;
     harness_capture_begin();
     abba_run(&s);
-    char *report = harness_capture_end();
-    ASSERT_STR_EQ("", report);
-    free(report);
+    assert_nothing_reported();
 }
 
 TEST(a_thread_taking_its_own_lock_again_is_reported)
@@ -466,14 +484,8 @@ TEST(no_report_for_a_consistent_lock_order)
     ASSERT_CODE(THRACE_OK, thrace_lock_init(&s.b));
     ASSERT_CODE(THRACE_OK, thrace_barrier_init(&s.met, 3, NULL, NULL, THRACE_FOREVER));
     harness_capture_begin();
-    s.t[0] = spawn(ordered_first, &s);
-    s.t[1] = spawn(ordered_second, &s);
-    ASSERT_CODE(THRACE_OK, thrace_barrier_wait(&s.met, THRACE_FOREVER, NULL));
-    join_and_unref(s.t[0]);
-    join_and_unref(s.t[1]);
-    char *report = harness_capture_end();
-    ASSERT_STR_EQ("", report);
-    free(report);
+    run_pair(ordered_first, ordered_second, &s, &s.met, s.t);
+    assert_nothing_reported();
 }
 
 typedef struct {
@@ -512,14 +524,8 @@ TEST(no_report_for_rlock_recursion)
     ASSERT_CODE(THRACE_OK, thrace_rlock_init(&s.r));
     ASSERT_CODE(THRACE_OK, thrace_barrier_init(&s.met, 3, NULL, NULL, THRACE_FOREVER));
     harness_capture_begin();
-    s.t[0] = spawn(recursing, &s);
-    s.t[1] = spawn(waiting_for_rlock, &s);
-    ASSERT_CODE(THRACE_OK, thrace_barrier_wait(&s.met, THRACE_FOREVER, NULL));
-    join_and_unref(s.t[0]);
-    join_and_unref(s.t[1]);
-    char *report = harness_capture_end();
-    ASSERT_STR_EQ("", report);
-    free(report);
+    run_pair(recursing, waiting_for_rlock, &s, &s.met, s.t);
+    assert_nothing_reported();
 }
 
 typedef struct {
@@ -586,9 +592,7 @@ TEST(no_report_from_waits_that_ended)
     harness_capture_begin();
     waits_end(&timed_out, true);
     waits_end(&acquired, false);
-    char *report = harness_capture_end();
-    ASSERT_STR_EQ("", report);
-    free(report);
+    assert_nothing_reported();
 }
 
 enum { ITEMS = 300 };
@@ -659,9 +663,7 @@ TEST(no_report_for_condition_wait_and_notify)
     harness_capture_begin();
     hand_over(&over_lock);
     hand_over(&over_rlock);
-    char *report = harness_capture_end();
-    ASSERT_STR_EQ("", report);
-    free(report);
+    assert_nothing_reported();
 }
 
 /* ---- the stall watchdog ------------------------------------------------- */

@@ -4,6 +4,8 @@
  */
 #include "catalog.h"
 
+#include "logline.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,9 +102,7 @@ static bool site_row(catalog *c, sqlite3_stmt *st)
     catalog_site *s = calloc(1, sizeof *s);
     if (!s)
         return false;
-    const char *path = (const char *)sqlite3_column_text(st, 1);
-    const char *base = path ? strrchr(path, '/') : NULL;
-    s->file = strdup(base ? base + 1 : path ? path : "?");
+    s->file = copy_text(st, 1);
     s->line = sqlite3_column_int(st, 2);
     s->func = copy_text(st, 3);
     if (!s->file || !s->func ||
@@ -196,9 +196,8 @@ const char *catalog_site_text(const catalog *c, int64_t site_id, char *buf, size
 {
     const catalog_site *s = site_id ? keymap_get(&c->site_by_id, (uint64_t)site_id, 0) : NULL;
     if (s)
-        snprintf(buf, size, "%s:%d in %s()", s->file, s->line, s->func);
-    else
-        snprintf(buf, size, "an unknown site");
+        return logline_site(s->file, s->line, s->func, buf, size);
+    snprintf(buf, size, "an unknown site");
     return buf;
 }
 

@@ -28,7 +28,7 @@ typedef struct {
 } catalog_object;
 
 typedef struct {
-    char *file; /* its base name */
+    char *file;
     int line;
     char *func;
 } catalog_site;

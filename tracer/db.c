@@ -22,16 +22,21 @@ bool db_exec(sqlite3 *db, const char *sql, const char **err)
     return false;
 }
 
-static int user_version(sqlite3 *db)
+int64_t db_value(sqlite3 *db, const char *sql, int64_t otherwise)
 {
     sqlite3_stmt *st;
-    int version = -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        version = sqlite3_column_int(st, 0);
+    int64_t value = otherwise;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return otherwise;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        value = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return version;
+    return value;
+}
+
+static int user_version(sqlite3 *db)
+{
+    return (int)db_value(db, "PRAGMA user_version", -1);
 }
 
 /* Copies sqlite's message before its connection closes. */

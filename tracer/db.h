@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /*
  * Opens path. Writable: creates the file and the schema if needed (WAL,
@@ -19,6 +20,10 @@ sqlite3 *db_open(const char *path, bool writable, const char **err);
 
 /* Closes it (NULL is ignored). */
 void db_close(sqlite3 *db);
+
+/* The first column of sql's first row, as an integer; `otherwise` when
+ * there is no row or the query fails. */
+int64_t db_value(sqlite3 *db, const char *sql, int64_t otherwise);
 
 /* Runs sql (no rows); false with the reason in *err. */
 bool db_exec(sqlite3 *db, const char *sql, const char **err);

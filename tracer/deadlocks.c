@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "db.h"
+#include "statsquery.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,13 +47,27 @@ bool deadlocks_new_cycle(deadlocks_report *r, const deadlocks_member *members, i
     return true;
 }
 
-bool deadlocks_in_cycle(const deadlocks_report *r, int64_t wait_id)
+/* The member of a cycle told with that wait (by_thread: thread) id, or NULL. */
+static const deadlocks_member *deadlocks_member_of(const deadlocks_report *r, int64_t id,
+                                                   bool by_thread)
 {
     for (size_t i = 0; i < r->ncycles; i++)
-        for (int k = 0; k < r->cycles[i].n; k++)
-            if (r->cycles[i].members[k].wait_id == wait_id)
-                return true;
-    return false;
+        for (int k = 0; k < r->cycles[i].n; k++) {
+            const deadlocks_member *m = &r->cycles[i].members[k];
+            if ((by_thread ? m->thread_id : m->wait_id) == id)
+                return m;
+        }
+    return NULL;
+}
+
+bool deadlocks_in_cycle(const deadlocks_report *r, int64_t wait_id)
+{
+    return deadlocks_member_of(r, wait_id, false) != NULL;
+}
+
+bool deadlocks_thread_in_cycle(const deadlocks_report *r, int64_t thread_id)
+{
+    return deadlocks_member_of(r, thread_id, true) != NULL;
 }
 
 static bool deadlocks_waits_for(const deadlocks_cycle *c, int64_t object_id)
@@ -111,22 +126,9 @@ void deadlocks_free(deadlocks_report *r)
     catalog_free(&r->cat);
 }
 
-static long long deadlocks_discarded(sqlite3 *db)
-{
-    sqlite3_stmt *st;
-    long long n = 0;
-    if (sqlite3_prepare_v2(db, "SELECT COALESCE(SUM(discarded), 0) FROM traces", -1, &st, NULL) !=
-        SQLITE_OK)
-        return 0;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
 static void deadlocks_summary(const deadlocks_report *r)
 {
-    long long lost = deadlocks_discarded(r->db);
+    long long lost = (long long)db_value(r->db, statsquery_discarded, 0);
     if (lost)
         fprintf(r->out, "LTTng discarded %lld events: what they held is missing here.\n", lost);
     if (!r->deadlocks && !r->possible && !r->stuck) {

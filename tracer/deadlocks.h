@@ -50,6 +50,9 @@ bool deadlocks_new_cycle(deadlocks_report *r, const deadlocks_member *members, i
 /* Whether the waiting interval wait_id belongs to a cycle told. */
 bool deadlocks_in_cycle(const deadlocks_report *r, int64_t wait_id);
 
+/* Whether the thread is a member of a cycle told. */
+bool deadlocks_thread_in_cycle(const deadlocks_report *r, int64_t thread_id);
+
 /* Whether a cycle told waited for exactly these objects (in any order). */
 bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n);
 

@@ -480,13 +480,7 @@ static void record_summarize(const recording *r, const ingest_summary *s)
 /* Prints the deadlock report of the trace just stored (the newest). */
 static void record_report_deadlocks(recording *r)
 {
-    sqlite3_stmt *st;
-    int64_t trace_id = 0;
-    if (sqlite3_prepare_v2(r->db, "SELECT max(id) FROM traces", -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            trace_id = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
+    int64_t trace_id = db_value(r->db, "SELECT max(id) FROM traces", 0);
     if (trace_id)
         deadlocks_run(r->db, r->opt.db_path, trace_id, stderr);
 }

@@ -61,13 +61,9 @@ static bool print_table(sqlite3 *db, const char *path, const char *title, const 
 
 static void print_discarded(sqlite3 *db)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, statsquery_discarded, -1, &st, NULL) != SQLITE_OK)
-        return;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
-        printf("\nLTTng discarded %lld events: these figures miss what they held.\n",
-               (long long)sqlite3_column_int64(st, 0));
-    sqlite3_finalize(st);
+    long long lost = (long long)db_value(db, statsquery_discarded, 0);
+    if (lost > 0)
+        printf("\nLTTng discarded %lld events: these figures miss what they held.\n", lost);
 }
 
 int stats_main(int argc, char **argv)

@@ -144,16 +144,6 @@ static bool stuck_barrier(stuck *s, const stuck_wait *w)
     return rc == SQLITE_DONE;
 }
 
-/* Whether the thread is a member of a wait-for cycle told. */
-static bool stuck_in_deadlock(const deadlocks_report *r, int64_t thread_id)
-{
-    for (size_t i = 0; i < r->ncycles; i++)
-        for (int k = 0; k < r->cycles[i].n; k++)
-            if (r->cycles[i].members[k].thread_id == thread_id)
-                return true;
-    return false;
-}
-
 static void stuck_join(stuck *s, const stuck_wait *w)
 {
     const catalog *c = &s->r->cat;
@@ -162,7 +152,7 @@ static void stuck_join(stuck *s, const stuck_wait *w)
     if (!t || !t->end_ns)
         fprintf(s->r->out, "  %s never ended%s\n",
                 catalog_thread_name(c, w->peer_thread_id, b, sizeof b),
-                stuck_in_deadlock(s->r, w->peer_thread_id) ? ": it is in a deadlock above" : "");
+                deadlocks_thread_in_cycle(s->r, w->peer_thread_id) ? ": it is in a deadlock above" : "");
     else
         fprintf(s->r->out, "  %s ended at %s\n", t->name,
                 catalog_when(c, t->id, t->end_ns, when, sizeof when));
