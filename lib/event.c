@@ -29,27 +29,31 @@ int thrace_event_set_name(thrace_event *e, const char *name)
     return thrace__object_set_name(&e->_obj, TK_EVENT, name);
 }
 
-/* Sets the flag and wakes every waiter with token; returns how many woke. */
-static size_t set_flag(thrace_event *e, uint64_t token)
+/*
+ * Sets the flag and wakes every waiter with token. The set is traced (when
+ * `traced`) before the mutex is let go: a woken waiter takes it back before
+ * it returns, so its wake-up and whatever it does next come after the set
+ * in the trace, whatever the CPUs' clocks say.
+ */
+static void set_flag(thrace_event *e, uint64_t token, bool traced)
 {
     thrace__mutex_lock(&e->_mutex);
     __atomic_store_n(&e->_flag, 1, __ATOMIC_RELAXED);
     size_t woken = thrace__condcore_notify(&e->_waiters, THRACE__ALL, token);
+    if (traced)
+        THRACE__TRACE(event_set, thrace__trace_tid(), thrace__trace_obj(&e->_obj, TK_EVENT), token,
+                      0, woken);
     thrace__mutex_unlock(&e->_mutex);
-    return woken;
 }
 
 void thrace__event_set(thrace_event *e)
 {
-    set_flag(e, 0);
+    set_flag(e, 0, false);
 }
 
 void thrace_event_set(thrace_event *e)
 {
-    uint64_t seq = THRACE__ENABLED(event_set) ? thrace__trace_seq(&e->_obj) : 0;
-    size_t woken = set_flag(e, seq);
-    THRACE__TRACE(event_set, thrace__trace_tid(), thrace__trace_obj(&e->_obj, TK_EVENT), seq, 0,
-                  woken);
+    set_flag(e, THRACE__ENABLED(event_set) ? thrace__trace_seq(&e->_obj) : 0, true);
 }
 
 void thrace_event_clear(thrace_event *e)
