@@ -20,6 +20,7 @@
  */
 #include "ingest.h"
 
+#include "btmsg.h"
 #include "cli.h"
 #include "commands.h"
 #include "db.h"
@@ -61,48 +62,15 @@ static void ingest_fail(char *err, size_t size, const char *object, const char *
             *c = ' ';
 }
 
-/* Copies message ("What failed: key=value, ...") without its "...-addr=0x..."
- * details: addresses say nothing to a user. */
-static void ingest_strip_addresses(const char *message, char *out, size_t size)
-{
-    size_t n = 0;
-    const char *separator = "";
-    out[0] = '\0';
-    for (const char *p = message; *p;) {
-        const char *end = strstr(p, ", ");
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        const char *eq = memchr(p, '=', len), *key = eq;
-        while (key && key > p && key[-1] != ' ')
-            key--;
-        bool address = eq && eq - key >= 4 && memcmp(eq - 4, "addr", 4) == 0;
-        size_t keep = address ? (size_t)(key - p) : len;
-        bool colon = address && keep >= 2 && p[keep - 2] == ':';
-        keep -= colon ? 2 : 0;
-        if (keep && n + 1 < size) {
-            int w = snprintf(out + n, size - n, "%s%.*s", separator, (int)keep, p);
-            n += w > 0 ? (size_t)w : 0;
-            separator = colon ? ": " : ", ";
-        }
-        p += len + (end ? 2 : 0);
-    }
-}
-
-/* libbabeltrace2's reason for its last failure: the root cause (cause 0),
- * which says what was wrong with the trace rather than which layer passed
- * the failure on. */
+/* libbabeltrace2's reason for its last failure, after what we were doing. */
 static void ingest_bt_fail(char *err, size_t size, const char *object, const char *doing)
 {
-    const bt_error *error = bt_current_thread_take_error();
     char reason[400];
-    if (error && bt_error_get_cause_count(error)) {
-        ingest_strip_addresses(bt_error_cause_get_message(bt_error_borrow_cause_by_index(error, 0)),
-                               reason, sizeof reason);
+    btmsg_reason(reason, sizeof reason);
+    if (reason[0])
         ingest_fail(err, size, object, "%s: %s", doing, reason);
-    } else {
+    else
         ingest_fail(err, size, object, "%s", doing);
-    }
-    if (error)
-        bt_error_release(error);
 }
 
 /* ---- one trace --------------------------------------------------------------------- */
@@ -160,24 +128,11 @@ static bool ingest_stored(ingest_trace *t, const char *uuid, bool *stored)
     return true;
 }
 
-/* The trace's key: its UUID, else (a hand-made trace may have none) its path. */
-static void ingest_uuid(const bt_trace *trace, const char *dir, char *out, size_t size)
-{
-    bt_uuid u = bt_trace_get_uuid(trace);
-    if (!u) {
-        snprintf(out, size, "path:%s", dir);
-        return;
-    }
-    snprintf(out, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
-             u[14], u[15]);
-}
-
 /* The first stream tells which trace this is: skip it, or start storing it. */
 static bool ingest_begin(ingest_trace *t, const bt_trace *trace)
 {
     char uuid[PATH_MAX + 8];
-    ingest_uuid(trace, t->dir, uuid, sizeof uuid);
+    btmsg_uuid(trace, t->dir, uuid, sizeof uuid);
     bool stored;
     if (!ingest_stored(t, uuid, &stored))
         return false;
@@ -185,13 +140,11 @@ static bool ingest_begin(ingest_trace *t, const bt_trace *trace)
         t->skipped = true;
         return false;
     }
-    const bt_value *host = bt_trace_borrow_environment_entry_value_by_name_const(trace, "hostname");
     char now[32];
     time_t clock = time(NULL);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime(&clock));
     if (!ingest_sql(t, "INSERT INTO traces (uuid, path, hostname, ingested_at) VALUES (?, ?, ?, ?)",
-                    "tttt", uuid, t->dir,
-                    host && bt_value_is_string(host) ? bt_value_string_get(host) : NULL, now))
+                    "tttt", uuid, t->dir, btmsg_hostname(trace), now))
         return false;
     t->trace_id = sqlite3_last_insert_rowid(t->db);
     const char *reason;
@@ -216,55 +169,12 @@ static bool ingest_event(ingest_trace *t, const bt_message *msg)
     return true;
 }
 
-static bool ingest_snapshot(const bt_clock_snapshot *snap, int64_t *ns)
-{
-    return snap && bt_clock_snapshot_get_ns_from_origin(snap, ns) ==
-                       BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK;
-}
-
-/* LTTng counts the events it could not write; a lost packet lost one at least. */
-static bool ingest_discarded(ingest_trace *t, const bt_message *msg)
-{
-    uint64_t count = 1;
-    int64_t begin = 0, end = 0;
-    bool range = false;
-    if (bt_message_get_type(msg) == BT_MESSAGE_TYPE_DISCARDED_EVENTS) {
-        const bt_stream *stream = bt_message_discarded_events_borrow_stream_const(msg);
-        bt_message_discarded_events_get_count(msg, &count);
-        range = bt_stream_class_discarded_events_have_default_clock_snapshots(
-                    bt_stream_borrow_class_const(stream)) &&
-                ingest_snapshot(
-                    bt_message_discarded_events_borrow_beginning_default_clock_snapshot_const(msg),
-                    &begin) &&
-                ingest_snapshot(
-                    bt_message_discarded_events_borrow_end_default_clock_snapshot_const(msg), &end);
-    } else {
-        const bt_stream *stream = bt_message_discarded_packets_borrow_stream_const(msg);
-        bt_message_discarded_packets_get_count(msg, &count);
-        range =
-            bt_stream_class_discarded_packets_have_default_clock_snapshots(
-                bt_stream_borrow_class_const(stream)) &&
-            ingest_snapshot(
-                bt_message_discarded_packets_borrow_beginning_default_clock_snapshot_const(msg),
-                &begin) &&
-            ingest_snapshot(
-                bt_message_discarded_packets_borrow_end_default_clock_snapshot_const(msg), &end);
-    }
-    if (!model_discard(t->model, range, begin, end, count))
-        return ingest_failed(t, model_error(t->model));
-    return true;
-}
-
 /* A packet's end: LTTng ends the last ones when the session stops, so the
  * latest tells when the recording ended, events or not (a hung program). */
 static void ingest_packet_end(ingest_trace *t, const bt_message *msg)
 {
-    const bt_packet *packet = bt_message_packet_end_borrow_packet_const(msg);
-    const bt_stream_class *sc =
-        bt_stream_borrow_class_const(bt_packet_borrow_stream_const(packet));
     int64_t ns;
-    if (t->model && bt_stream_class_packets_have_end_default_clock_snapshot(sc) &&
-        ingest_snapshot(bt_message_packet_end_borrow_default_clock_snapshot_const(msg), &ns))
+    if (t->model && btmsg_packet_end(msg, &ns))
         model_packet_end(t->model, ns);
 }
 
@@ -280,7 +190,7 @@ static bool ingest_message(ingest_trace *t, const bt_message *msg)
         return ingest_event(t, msg);
     case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
     case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
-        return ingest_discarded(t, msg);
+        return btmsg_discarded(t->model, msg) || ingest_failed(t, model_error(t->model));
     case BT_MESSAGE_TYPE_PACKET_END:
         ingest_packet_end(t, msg);
         return true;
@@ -351,21 +261,6 @@ static void ingest_plugins_free(ingest_plugins *pl)
     bt_plugin_put_ref(pl->utils);
 }
 
-/* {inputs: [dir]}: src.ctf.fs's parameters, and its trace-infos query's. */
-static bt_value *ingest_inputs(const char *dir)
-{
-    bt_value *params = bt_value_map_create();
-    bt_value *inputs;
-    if (params &&
-        bt_value_map_insert_empty_array_entry(params, "inputs", &inputs) ==
-            BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK &&
-        bt_value_array_append_string_element(inputs, dir) ==
-            BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK)
-        return params;
-    bt_value_put_ref(params);
-    return NULL;
-}
-
 static bool ingest_connect(bt_graph *g, const bt_component_source *src,
                            const bt_component_filter *mux, const bt_component_sink *sink)
 {
@@ -387,7 +282,7 @@ static bool ingest_connect(bt_graph *g, const bt_component_source *src,
 static bt_graph *ingest_graph(const ingest_plugins *pl, ingest_trace *t)
 {
     bt_graph *g = bt_graph_create(0);
-    bt_value *params = ingest_inputs(t->dir);
+    bt_value *params = btmsg_inputs(t->dir);
     const bt_component_source *src;
     const bt_component_filter *mux;
     const bt_component_sink *sink;
@@ -443,7 +338,7 @@ static int64_t ingest_value_int(const bt_value *v)
  * trace-infos query, which reads the packet index. Left 0 when unknown. */
 static void ingest_span(const ingest_plugins *pl, ingest_trace *t)
 {
-    bt_value *params = ingest_inputs(t->dir);
+    bt_value *params = btmsg_inputs(t->dir);
     bt_query_executor *q = params
                                ? bt_query_executor_create(
                                      bt_component_class_source_as_component_class_const(pl->source),
