@@ -11,8 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* schema.sql's version, in PRAGMA user_version: 2 added intervals.begin_seq and end_seq. */
-enum { SCHEMA_VERSION = 2 };
+/* schema.sql's version, in PRAGMA user_version: 2 added intervals.begin_seq and end_seq,
+ * 3 live traces (traces.live, live_streams). */
+enum { SCHEMA_VERSION = 3 };
 
 bool db_exec(sqlite3 *db, const char *sql, const char **err)
 {

@@ -19,6 +19,11 @@
  * An RLock hold opens at the acquire that makes a thread its owner (depth 1,
  * or the depth a Condition wait restores) and closes at the release to 0.
  * Intervals that end normally have outcome 'ok'; waits take their end's.
+ *
+ * A live trace's checkpoint writes the intervals still open as 'unfinished'
+ * and keeps them open; a model resumed from such rows puts each back into
+ * the list it was in (intervals_reopen), in the order they were written,
+ * which was the lists' order.
  */
 #include "intervals.h"
 
@@ -353,18 +358,41 @@ bool intervals_add(intervals *iv, const intervals_event *e)
     }
 }
 
-bool intervals_finish(intervals *iv, int64_t end_ns)
+bool intervals_flush(intervals *iv)
 {
-    for (size_t l = 0; l < iv->nlists; l++) {
-        intervals_list *list = iv->lists[l];
-        for (size_t i = list->head; i < list->n; i++)
-            if (!intervals_write(iv, &list->items[i], end_ns, 0, "unfinished"))
-                return false;
-        list->head = list->n = 0;
-    }
     if (batch_flush(iv->rows))
         return true;
     iv->error = batch_error(iv->rows);
+    return false;
+}
+
+bool intervals_checkpoint(intervals *iv, int64_t end_ns)
+{
+    for (size_t l = 0; l < iv->nlists; l++) {
+        const intervals_list *list = iv->lists[l];
+        for (size_t i = list->head; i < list->n; i++)
+            if (!intervals_write(iv, &list->items[i], end_ns, 0, "unfinished"))
+                return false;
+    }
+    return intervals_flush(iv);
+}
+
+bool intervals_finish(intervals *iv, int64_t end_ns)
+{
+    if (!intervals_checkpoint(iv, end_ns))
+        return false;
+    for (size_t l = 0; l < iv->nlists; l++)
+        iv->lists[l]->head = iv->lists[l]->n = 0;
+    return true;
+}
+
+bool intervals_reopen(intervals *iv, const char *state, const intervals_event *e)
+{
+    for (size_t s = 0; s < sizeof intervals_state_names / sizeof *intervals_state_names; s++)
+        if (strcmp(state, intervals_state_names[s]) == 0)
+            return s == IV_HOLDING ? intervals_hold(iv, e)
+                                   : intervals_begin(iv, e, (intervals_state)s, e->object_id);
+    iv->error = "an interval of an unknown state";
     return false;
 }
 

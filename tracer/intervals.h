@@ -38,6 +38,23 @@ bool intervals_add(intervals *iv, const intervals_event *e);
 /* Ends every interval still open at end_ns, with outcome 'unfinished'. */
 bool intervals_finish(intervals *iv, int64_t end_ns);
 
+/* Stores every row given so far. False on a database error. */
+bool intervals_flush(intervals *iv);
+
+/* Writes every interval still open as intervals_finish would, but keeps
+ * them open, then stores every row given: the open ones are the last rows
+ * stored. False on a database error. */
+bool intervals_checkpoint(intervals *iv, int64_t end_ns);
+
+/*
+ * Holds open again an interval that intervals_checkpoint wrote: the
+ * interval in `state` ("running", "holding", ...) that e opened, e being
+ * the row as an event (ts its begin_ns, seq its begin_seq, object_kind its
+ * object's kind). Give a list's intervals in the order they were written.
+ * False when out of memory or for an unknown state.
+ */
+bool intervals_reopen(intervals *iv, const char *state, const intervals_event *e);
+
 /* The reason of the last failure. */
 const char *intervals_error(const intervals *iv);
 

@@ -15,17 +15,20 @@
  * condition's param is its lock's objects.id; a lock not met yet when the
  * condition is created is looked up again at the end.
  *
+ * A live trace is stored in many transactions. Each checkpoint completes
+ * the rows as the end would, and writes the intervals still open as
+ * provisional 'unfinished' rows, which the next transaction deletes first
+ * (model_reopen): they stay open here, and whatever closes them later is
+ * written as it would have been in one pass. The state (model_state.h) is
+ * all in the rows at a checkpoint, from which model_resume.c rebuilds it.
+ *
  * events.detail holds the event's fields that no events column holds, but
  * for an object's kind, which objects.kind holds once for all its events.
  */
 #include "model.h"
 
 #include "db.h"
-
-#include "batch.h"
-#include "detail.h"
-#include "intervals.h"
-#include "keymap.h"
+#include "model_state.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -219,45 +222,6 @@ static int model_peer_thread_field(model_type type)
 
 /* ---- state ------------------------------------------------------------------ */
 
-typedef struct model_thread {
-    int64_t id;
-    char *name; /* NULL while it is known only by its id */
-} model_thread;
-
-typedef struct {
-    int64_t id, pid, last_ns;
-    model_thread *last_thread; /* the last to emit: whose a callsite is, lacking vtid */
-} model_process;
-
-typedef struct {
-    int64_t id, process_id, serial, param;
-    int kind;
-    bool has_param;
-    char *name;          /* the given name, or NULL */
-    int64_t lock_serial; /* a condition's lock not met yet, or 0 */
-} model_object;
-
-typedef struct {
-    void **items;
-    size_t n, cap;
-} model_vec;
-
-enum {
-    ST_PROCESS,
-    ST_PROCESS_END,
-    ST_THREAD,
-    ST_THREAD_START,
-    ST_THREAD_RENAME,
-    ST_THREAD_EXIT,
-    ST_THREAD_NAME,
-    ST_OBJECT,
-    ST_OBJECT_UPDATE,
-    ST_CALLSITE,
-    ST_LOG,
-    ST_DISCARD,
-    ST_COUNT
-};
-
 static const char *const model_sql[ST_COUNT] = {
     [ST_PROCESS] =
         "INSERT INTO processes (trace_id, pid, name, begin_ns) VALUES (?, ?, ?, ?) RETURNING id",
@@ -277,26 +241,13 @@ static const char *const model_sql[ST_COUNT] = {
                     "VALUES (?, ?, ?, ?, ?) RETURNING id",
     [ST_LOG] = "INSERT INTO logs (thread_id, ts, level, text) VALUES (?, ?, ?, ?)",
     [ST_DISCARD] = "INSERT INTO discards (trace_id, begin_ns, end_ns, count) VALUES (?, ?, ?, ?)",
-};
-
-struct model {
-    sqlite3 *db;
-    int64_t trace_id;
-    sqlite3_stmt *st[ST_COUNT];
-    batch_writer *writer;
-    batch *events; /* the events rows, many per INSERT */
-    intervals *iv;
-    keymap processes; /* (vpid, 0) */
-    keymap threads;   /* (process id, tid) */
-    keymap natives;   /* (process id, vtid): a thread by its kernel id */
-    keymap objects;   /* (process id, obj) */
-    keymap sites;     /* (process id, site): the callsites row id */
-    model_process *last_process;
-    model_vec all_processes, all_threads, all_objects;
-    detail_buf detail;
-    model_totals totals;
-    int64_t packets_end_ns; /* the latest end of a packet */
-    const char *error;
+    [ST_LAST_INTERVAL] = "SELECT max(id) FROM intervals",
+    /* Other models' writer threads may have written rows in the range, but
+     * never 'unfinished' ones: a model's checkpoint and finish write those,
+     * and they are one thread's calls. */
+    [ST_REOPEN] = "DELETE FROM intervals WHERE id BETWEEN ? AND ? AND outcome = 'unfinished'",
+    [ST_LIVE] = "UPDATE traces SET begin_ns = ?, end_ns = ?, events = ?, discarded = ?, live = 1 "
+                "WHERE id = ?",
 };
 
 static bool model_vec_push(model_vec *v, void *item)
@@ -313,8 +264,7 @@ static bool model_vec_push(model_vec *v, void *item)
     return true;
 }
 
-/* Allocates size zeroed bytes owned by v; NULL when out of memory. */
-static void *model_alloc(model *m, model_vec *v, size_t size)
+void *model_alloc(model *m, model_vec *v, size_t size)
 {
     void *item = calloc(1, size);
     if (!item || !model_vec_push(v, item)) {
@@ -325,7 +275,7 @@ static void *model_alloc(model *m, model_vec *v, size_t size)
     return item;
 }
 
-static bool model_oom(model *m)
+bool model_oom(model *m)
 {
     m->error = "out of memory";
     return false;
@@ -371,6 +321,17 @@ static int64_t model_insert(model *m, int s, const char *fmt, ...)
     bool ok = model_vrun(m, s, &id, fmt, ap);
     va_end(ap);
     return ok ? id : 0;
+}
+
+/* model_run for a statement giving one value (a SELECT max(id)): *value, 0 when NULL. */
+static bool model_get(model *m, int s, int64_t *value, const char *fmt, ...)
+{
+    *value = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = model_vrun(m, s, value, fmt, ap);
+    va_end(ap);
+    return ok;
 }
 
 model *model_new(sqlite3 *db, int64_t trace_id, const char **err)
@@ -526,8 +487,7 @@ static model_thread *model_thread_rename(model *m, model_process *p, const model
 
 /* ---- objects and call sites ----------------------------------------------------- */
 
-/* Its name, given or made from kind and serial, into buf. */
-static const char *model_object_name(const model_object *o, char *buf, size_t size)
+const char *model_object_name(const model_object *o, char *buf, size_t size)
 {
     if (o->name)
         return o->name;
@@ -812,6 +772,27 @@ void model_packet_end(model *m, int64_t ns)
         m->packets_end_ns = ns;
 }
 
+/* The rows that end with the trace, completed as far as known now (at the
+ * end and at each checkpoint): processes end at their last event,
+ * conditions get their locks met since. */
+static bool model_complete(model *m)
+{
+    for (size_t i = 0; i < m->all_processes.n; i++) {
+        model_process *p = m->all_processes.items[i];
+        if (!model_run(m, ST_PROCESS_END, "ii", p->last_ns, p->id))
+            return false;
+    }
+    for (size_t i = 0; i < m->all_objects.n; i++) {
+        model_object *o = m->all_objects.items[i];
+        if (o->lock_serial) {
+            model_condition_lock(m, o, o->lock_serial);
+            if (!model_object_store(m, o))
+                return false;
+        }
+    }
+    return true;
+}
+
 bool model_finish(model *m, model_totals *out)
 {
     /* The recording ended when its last packet did (the session's stop),
@@ -826,21 +807,60 @@ bool model_finish(model *m, model_totals *out)
         m->error = intervals_error(m->iv);
         return false;
     }
-    for (size_t i = 0; i < m->all_processes.n; i++) {
-        model_process *p = m->all_processes.items[i];
-        if (!model_run(m, ST_PROCESS_END, "ii", p->last_ns, p->id))
-            return false;
-    }
-    for (size_t i = 0; i < m->all_objects.n; i++) {
-        model_object *o = m->all_objects.items[i];
-        if (o->lock_serial) {
-            model_condition_lock(m, o, o->lock_serial);
-            if (!model_object_store(m, o))
-                return false;
-        }
-    }
+    if (!model_complete(m))
+        return false;
     *out = m->totals;
     return true;
+}
+
+/* ---- live storing ------------------------------------------------------------------ */
+
+/* Stores every events and intervals row given so far. */
+static bool model_flush(model *m)
+{
+    if (!batch_flush(m->events)) {
+        m->error = batch_error(m->events);
+        return false;
+    }
+    if (!intervals_flush(m->iv)) {
+        m->error = intervals_error(m->iv);
+        return false;
+    }
+    return true;
+}
+
+bool model_checkpoint(model *m, int64_t edge_ns)
+{
+    /* Never before the last event nor an earlier edge. The recording lasts
+     * at least until the edge, as until a packet's end: model_finish gives
+     * the same end whether or not the trace was resumed in between. */
+    int64_t edge = edge_ns > m->edge_ns ? edge_ns : m->edge_ns;
+    if (edge < m->totals.end_ns)
+        edge = m->totals.end_ns;
+    m->edge_ns = edge;
+    model_packet_end(m, edge);
+    /* The provisional rows are the last ones written, after every closed interval. */
+    int64_t before, after;
+    if (!model_flush(m) || !model_get(m, ST_LAST_INTERVAL, &before, ""))
+        return false;
+    if (!intervals_checkpoint(m->iv, edge)) {
+        m->error = intervals_error(m->iv);
+        return false;
+    }
+    if (!model_get(m, ST_LAST_INTERVAL, &after, ""))
+        return false;
+    m->provisional_first = after > before ? before + 1 : 0;
+    m->provisional_last = after > before ? after : 0;
+    return model_complete(m) &&
+           model_run(m, ST_LIVE, "Iiiii", m->totals.begin_ns, edge, (int64_t)m->totals.events,
+                     (int64_t)m->totals.discarded, m->trace_id);
+}
+
+bool model_reopen(model *m)
+{
+    int64_t first = m->provisional_first, last = m->provisional_last;
+    m->provisional_first = m->provisional_last = 0;
+    return !last || model_run(m, ST_REOPEN, "ii", first, last);
 }
 
 void model_free(model *m)

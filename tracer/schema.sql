@@ -1,4 +1,4 @@
--- schema.sql - the thrace database (version 2): what `thrace ingest` and
+-- schema.sql - the thrace database (version 3): what `thrace ingest` and
 -- `thrace record` store, and what `thrace log`, `stats`, `serve`, ... read.
 -- Plain SQLite: `sqlite3 thrace.db` answers any query on it.
 --
@@ -18,7 +18,21 @@ CREATE TABLE IF NOT EXISTS traces (
                                            -- (LTTng's flush at stop), else its last event
     events      INTEGER NOT NULL DEFAULT 0,
     discarded   INTEGER NOT NULL DEFAULT 0, -- events LTTng reported lost
-    ingested_at TEXT NOT NULL              -- UTC, ISO 8601
+    ingested_at TEXT NOT NULL,             -- UTC, ISO 8601
+    live        INTEGER NOT NULL DEFAULT 0 -- 1 while `thrace daemon` is storing it: the rows
+                                           -- so far are whole up to end_ns, and the intervals
+                                           -- still open are stored as 'unfinished' at end_ns
+);
+
+-- A live trace's position in each of its streams (`thrace daemon`): the
+-- last event stored and how many events of that time were, so that a
+-- daemon restarted, or reconnected to its relay daemon, stores nothing twice.
+CREATE TABLE IF NOT EXISTS live_streams (
+    trace_id INTEGER NOT NULL REFERENCES traces(id),
+    stream   TEXT NOT NULL,                -- the stream's class id and id, "CLASS/ID"
+    last_ns  INTEGER NOT NULL,
+    at_last  INTEGER NOT NULL,             -- events stored whose time is last_ns
+    PRIMARY KEY (trace_id, stream)
 );
 
 -- Where LTTng lost events: one row per discarded-events notice.

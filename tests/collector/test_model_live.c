@@ -1,0 +1,790 @@
+/*
+ * test_model_live.c - live storing in the collector's model (tracer/model.h):
+ * a trace stored in many transactions (checkpointed, reopened, resumed by a
+ * new model as a restarted daemon does) stores the very rows that storing
+ * it in one pass does; and a reader sees each checkpoint whole, the
+ * intervals still open stored as 'unfinished' at the live edge.
+ *
+ * The events are shaped as `thrace ingest` decodes real ones: the fields of
+ * tracer/thrace_tp.h, in its argument order, with the vpid, vtid and
+ * procname contexts that `thrace record` adds.
+ */
+#include "../harness.h"
+
+#include "db.h"
+#include "model.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <unistd.h>
+
+/* ---- the scenario --------------------------------------------------------------- */
+
+typedef enum { STEP_EVENT, STEP_DISCARD, STEP_PACKET_END } step_kind;
+
+typedef struct {
+    step_kind kind;
+    model_event e; /* its ts: a discard's range end, a packet's end */
+} step;
+
+enum { MAX_STEPS = 160, A = 100, B = 200 };
+
+static step steps[MAX_STEPS];
+static size_t nsteps;
+static int64_t now = 1700000000000000000;
+static size_t sleep_step; /* the step after thread 2's first sleep began */
+
+/* A thread's kernel id (thread_start's native_id, the vtid context). */
+static int64_t native(int64_t pid, int64_t tid)
+{
+    return pid * 10 + tid;
+}
+
+#define FI(f, v) (int)(f), (int64_t)(v)
+#define FD(f, v) (int)(f), (double)(v)
+#define FS(f, v) (int)(f), (const char *)(v)
+#define END      (-1)
+
+/* Appends an event of process pid (vtid 0: none), 1 us after the last
+ * step, its fields given as FI/FD/FS pairs up to END. */
+static void emit(int64_t pid, int64_t vtid, model_type type, ...)
+{
+    ASSERT_TRUE(nsteps < MAX_STEPS);
+    step *s = &steps[nsteps++];
+    model_event *e = &s->e;
+    *e = (model_event){.type = type, .ts = now += 1000, .has_vpid = true, .vpid = pid};
+    e->has_vtid = vtid != 0;
+    e->vtid = vtid;
+    e->procname = pid == A ? "prog" : "child";
+    va_list ap;
+    va_start(ap, type);
+    for (int f; (f = va_arg(ap, int)) != END;) {
+        e->present |= 1u << f;
+        if (model_field_type((model_field)f) == MODEL_INT)
+            e->f[f].i = va_arg(ap, int64_t);
+        else if (model_field_type((model_field)f) == MODEL_REAL)
+            e->f[f].d = va_arg(ap, double);
+        else
+            e->f[f].s = va_arg(ap, const char *);
+    }
+    va_end(ap);
+}
+
+static void other_step(step_kind kind, int64_t dt)
+{
+    ASSERT_TRUE(nsteps < MAX_STEPS);
+    steps[nsteps++] = (step){.kind = kind, .e = {.ts = now += dt}};
+}
+
+/* The tracepoints, their arguments in thrace_tp.h's order. */
+
+static void tp_thread_start(int64_t pid, int64_t tid, int64_t parent, int kind, int daemon,
+                            const char *name)
+{
+    emit(pid, native(pid, tid), MODEL_EV_THREAD_START, FI(MF_TID, tid), FI(MF_PARENT, parent),
+         FI(MF_KIND, kind), FI(MF_DAEMON, daemon), FI(MF_NATIVE_ID, native(pid, tid)),
+         FS(MF_NAME, name), END);
+}
+
+static void tp_thread_exit(int64_t pid, int64_t tid)
+{
+    emit(pid, native(pid, tid), MODEL_EV_THREAD_EXIT, FI(MF_TID, tid), END);
+}
+
+static void tp_thread_rename(int64_t pid, int64_t tid, int64_t thread, const char *name)
+{
+    emit(pid, native(pid, tid), MODEL_EV_THREAD_RENAME, FI(MF_TID, tid), FI(MF_THREAD, thread),
+         FS(MF_NAME, name), END);
+}
+
+static void tp_join_begin(int64_t pid, int64_t tid, int64_t thread, int64_t site, double timeout)
+{
+    emit(pid, native(pid, tid), MODEL_EV_JOIN_BEGIN, FI(MF_TID, tid), FI(MF_THREAD, thread),
+         FI(MF_SITE, site), FD(MF_TIMEOUT, timeout), END);
+}
+
+static void tp_join_end(int64_t pid, int64_t tid, int64_t thread, int outcome)
+{
+    emit(pid, native(pid, tid), MODEL_EV_JOIN_END, FI(MF_TID, tid), FI(MF_THREAD, thread),
+         FI(MF_OUTCOME, outcome), END);
+}
+
+static void tp_object_create(int64_t pid, int64_t tid, int64_t obj, int kind, int64_t param,
+                             const char *name)
+{
+    emit(pid, native(pid, tid), MODEL_EV_OBJECT_CREATE, FI(MF_TID, tid), FI(MF_OBJ, obj),
+         FI(MF_KIND, kind), FI(MF_PARAM, param), FS(MF_NAME, name), END);
+}
+
+static void tp_object_name(int64_t pid, int64_t tid, int64_t obj, int kind, const char *name)
+{
+    emit(pid, native(pid, tid), MODEL_EV_OBJECT_NAME, FI(MF_TID, tid), FI(MF_OBJ, obj),
+         FI(MF_KIND, kind), FS(MF_NAME, name), END);
+}
+
+/* vtid 0: an event without the context, whose thread is the process's last to emit. */
+static void tp_callsite(int64_t pid, int64_t vtid, int64_t site, const char *file, int line,
+                        const char *func)
+{
+    emit(pid, vtid, MODEL_EV_CALLSITE, FI(MF_SITE, site), FS(MF_FILE, file), FI(MF_LINE, line),
+         FS(MF_FUNC, func), END);
+}
+
+static void tp_acquire_begin(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int kind,
+                             int64_t site, double timeout)
+{
+    emit(pid, native(pid, tid), MODEL_EV_ACQUIRE_BEGIN, FI(MF_TID, tid), FI(MF_OBJ, obj),
+         FI(MF_SEQ, seq), FI(MF_KIND, kind), FI(MF_SITE, site), FD(MF_TIMEOUT, timeout), END);
+}
+
+static void tp_acquire_end(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int kind,
+                           int outcome, int64_t waited_ns, int64_t value, int64_t site)
+{
+    emit(pid, native(pid, tid), MODEL_EV_ACQUIRE_END, FI(MF_TID, tid), FI(MF_OBJ, obj),
+         FI(MF_SEQ, seq), FI(MF_KIND, kind), FI(MF_OUTCOME, outcome), FI(MF_WAITED_NS, waited_ns),
+         FI(MF_VALUE, value), FI(MF_SITE, site), END);
+}
+
+/* kind 0: a release that does not say it (its object's kind unknown). */
+static void tp_release(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int kind, int64_t value,
+                       int64_t count)
+{
+    if (kind)
+        emit(pid, native(pid, tid), MODEL_EV_RELEASE, FI(MF_TID, tid), FI(MF_OBJ, obj),
+             FI(MF_SEQ, seq), FI(MF_KIND, kind), FI(MF_VALUE, value), FI(MF_COUNT, count), END);
+    else
+        emit(pid, native(pid, tid), MODEL_EV_RELEASE, FI(MF_TID, tid), FI(MF_OBJ, obj),
+             FI(MF_SEQ, seq), FI(MF_VALUE, value), FI(MF_COUNT, count), END);
+}
+
+/* cond_wait_begin and event_wait_begin (lock 0). */
+static void tp_wait_begin(model_type type, int64_t pid, int64_t tid, int64_t obj, int64_t seq,
+                          int64_t lock, int64_t site, double timeout)
+{
+    emit(pid, native(pid, tid), type, FI(MF_TID, tid), FI(MF_OBJ, obj), FI(MF_SEQ, seq),
+         FI(MF_LOCK, lock), FI(MF_SITE, site), FD(MF_TIMEOUT, timeout), END);
+}
+
+/* cond_wait_end and event_wait_end. */
+static void tp_wait_end(model_type type, int64_t pid, int64_t tid, int64_t obj, int64_t seq,
+                        int outcome, int64_t waker, int64_t waited_ns)
+{
+    emit(pid, native(pid, tid), type, FI(MF_TID, tid), FI(MF_OBJ, obj), FI(MF_SEQ, seq),
+         FI(MF_OUTCOME, outcome), FI(MF_WAKER, waker), FI(MF_WAITED_NS, waited_ns), END);
+}
+
+/* cond_notify and event_set (requested 0). */
+static void tp_wake(model_type type, int64_t pid, int64_t tid, int64_t obj, int64_t seq,
+                    int64_t requested, int64_t woken)
+{
+    emit(pid, native(pid, tid), type, FI(MF_TID, tid), FI(MF_OBJ, obj), FI(MF_SEQ, seq),
+         FI(MF_REQUESTED, requested), FI(MF_WOKEN, woken), END);
+}
+
+static void tp_event_clear(int64_t pid, int64_t tid, int64_t obj, int64_t seq)
+{
+    emit(pid, native(pid, tid), MODEL_EV_EVENT_CLEAR, FI(MF_TID, tid), FI(MF_OBJ, obj),
+         FI(MF_SEQ, seq), END);
+}
+
+static void tp_barrier_wait_begin(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int64_t cycle,
+                                  int64_t site, double timeout)
+{
+    emit(pid, native(pid, tid), MODEL_EV_BARRIER_WAIT_BEGIN, FI(MF_TID, tid), FI(MF_OBJ, obj),
+         FI(MF_SEQ, seq), FI(MF_CYCLE, cycle), FI(MF_SITE, site), FD(MF_TIMEOUT, timeout), END);
+}
+
+static void tp_barrier_wait_end(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int64_t cycle,
+                                int outcome, int64_t index, int64_t waited_ns)
+{
+    emit(pid, native(pid, tid), MODEL_EV_BARRIER_WAIT_END, FI(MF_TID, tid), FI(MF_OBJ, obj),
+         FI(MF_SEQ, seq), FI(MF_CYCLE, cycle), FI(MF_OUTCOME, outcome), FI(MF_INDEX, index),
+         FI(MF_WAITED_NS, waited_ns), END);
+}
+
+static void tp_timer_scheduled(int64_t pid, int64_t tid, double interval)
+{
+    emit(pid, native(pid, tid), MODEL_EV_TIMER_SCHEDULED, FI(MF_TID, tid),
+         FD(MF_INTERVAL, interval), END);
+}
+
+static void tp_timer_cancelled(int64_t pid, int64_t tid, int64_t timer)
+{
+    emit(pid, native(pid, tid), MODEL_EV_TIMER_CANCELLED, FI(MF_TID, tid), FI(MF_TIMER, timer),
+         END);
+}
+
+static void tp_sleep_begin(int64_t pid, int64_t tid, double seconds, int64_t site)
+{
+    emit(pid, native(pid, tid), MODEL_EV_SLEEP_BEGIN, FI(MF_TID, tid), FD(MF_SECONDS, seconds),
+         FI(MF_SITE, site), END);
+}
+
+static void tp_sleep_end(int64_t pid, int64_t tid)
+{
+    emit(pid, native(pid, tid), MODEL_EV_SLEEP_END, FI(MF_TID, tid), END);
+}
+
+static void tp_log(int64_t pid, int64_t tid, int level, const char *text)
+{
+    emit(pid, native(pid, tid), MODEL_EV_LOG, FI(MF_TID, tid), FI(MF_LEVEL, level),
+         FS(MF_TEXT, text), END);
+}
+
+/* Threads 1-3 of process A share every kind of object; process B holds a
+ * lock for good; a thread without thread_start logs a line. */
+static void scenario(void)
+{
+    enum { MAIN = 2, TIMER = 1, LOCK = MODEL_LOCK, RLOCK = MODEL_RLOCK, SEM = MODEL_SEM };
+    tp_thread_start(A, 1, 0, MAIN, 0, "MainThread");
+    tp_callsite(A, native(A, 1), 0xa1, "prog.c", 10, "main");
+    tp_object_create(A, 1, 1, LOCK, 0, "");
+    tp_object_create(A, 1, 2, RLOCK, 0, "table");
+    tp_object_create(A, 1, 3, MODEL_COND, 6, ""); /* its lock, 6, is announced later */
+    tp_object_create(A, 1, 4, SEM, 2, "");
+    tp_object_create(A, 1, 5, MODEL_EVENT, 0, "ready");
+    tp_object_name(A, 1, 1, LOCK, "db");
+    tp_thread_start(A, 2, 1, 0, 0, "Thread-1");
+    tp_thread_start(A, 3, 1, 0, 1, "Thread-2");
+    tp_thread_rename(A, 1, 2, "worker");
+    tp_callsite(A, native(A, 2), 0xa2, "prog.c", 20, "worker");
+
+    tp_thread_start(B, 1, 0, MAIN, 0, "MainThread");
+    tp_object_create(B, 1, 1, LOCK, 0, "");
+    tp_acquire_end(B, 1, 1, 1, LOCK, MODEL_OK, 0, 0, 0);
+    tp_log(B, 1, 20, "child holds its lock");
+
+    /* Lock: uncontended, then handed over, the acquire clocked before the release. */
+    tp_acquire_end(A, 1, 1, 1, LOCK, MODEL_OK, 0, 0, 0xa1);
+    tp_acquire_begin(A, 2, 1, 2, LOCK, 0xa2, -1);
+    tp_acquire_end(A, 2, 1, 4, LOCK, MODEL_OK, 2000, 0, 0xa2);
+    tp_release(A, 1, 1, 3, LOCK, 0, 1);
+    /* RLock entered twice. */
+    tp_acquire_end(A, 3, 2, 1, RLOCK, MODEL_OK, 0, 1, 0xa2);
+    tp_acquire_end(A, 3, 2, 2, RLOCK, MODEL_OK, 0, 2, 0xa2);
+    tp_log(A, 3, 20, "nested");
+    tp_release(A, 3, 2, 3, RLOCK, 1, 1);
+    /* Semaphore(2): a contended unit, then two units held by one thread. */
+    tp_acquire_end(A, 1, 4, 1, SEM, MODEL_OK, 0, 1, 0xa1);
+    tp_acquire_end(A, 2, 4, 2, SEM, MODEL_OK, 0, 0, 0xa2);
+    tp_acquire_begin(A, 3, 4, 3, SEM, 0xa2, -1);
+    tp_release(A, 1, 4, 4, SEM, 1, 1);
+    tp_acquire_end(A, 3, 4, 5, SEM, MODEL_OK, 3000, 0, 0xa2);
+    tp_release(A, 2, 4, 6, SEM, 1, 1);
+    tp_release(A, 3, 4, 7, SEM, 2, 1);
+    tp_acquire_end(A, 1, 4, 8, SEM, MODEL_OK, 0, 1, 0xa1);
+    tp_acquire_end(A, 1, 4, 9, SEM, MODEL_OK, 0, 0, 0xa1);
+    other_step(STEP_DISCARD, 500);
+    tp_release(A, 1, 4, 10, SEM, 1, 1);
+    /* A condition over a lock announced after it. */
+    tp_object_create(A, 1, 6, LOCK, 0, "");
+    tp_acquire_end(A, 2, 6, 1, LOCK, MODEL_OK, 0, 0, 0xa2);
+    tp_wait_begin(MODEL_EV_COND_WAIT_BEGIN, A, 2, 3, 1, 6, 0xa2, -1);
+    tp_release(A, 2, 6, 2, LOCK, 0, 1);
+    tp_acquire_end(A, 1, 6, 3, LOCK, MODEL_OK, 0, 0, 0xa1);
+    tp_wake(MODEL_EV_COND_NOTIFY, A, 1, 3, 2, 1, 1);
+    tp_release(A, 1, 6, 4, LOCK, 0, 1);
+    tp_wait_end(MODEL_EV_COND_WAIT_END, A, 2, 3, 3, MODEL_OK, 2, 5000);
+    tp_acquire_end(A, 2, 6, 5, LOCK, MODEL_OK, 100, 0, 0xa2);
+    tp_release(A, 2, 6, 6, LOCK, 0, 1);
+    /* Event. */
+    tp_wait_begin(MODEL_EV_EVENT_WAIT_BEGIN, A, 3, 5, 1, 0, 0xa2, 1.5);
+    tp_wake(MODEL_EV_EVENT_SET, A, 1, 5, 2, 0, 1);
+    tp_wait_end(MODEL_EV_EVENT_WAIT_END, A, 3, 5, 3, MODEL_OK, 2, 4000);
+    tp_event_clear(A, 1, 5, 4);
+    /* Barrier(2). */
+    tp_object_create(A, 1, 7, MODEL_BARRIER, 2, "");
+    tp_barrier_wait_begin(A, 2, 7, 1, 0, 0xa2, -1);
+    tp_barrier_wait_begin(A, 3, 7, 2, 0, 0xa2, -1);
+    tp_barrier_wait_end(A, 3, 7, 3, 0, MODEL_OK, 1, 10);
+    tp_barrier_wait_end(A, 2, 7, 4, 0, MODEL_OK, 0, 20);
+    /* An object first met without its kind, and a call site without vtid. */
+    tp_release(A, 3, 43, 1, 0, 0, 1);
+    tp_callsite(A, 0, 0xa3, "lib.c", 5, "helper");
+    tp_sleep_begin(A, 2, 0.25, 0xa3);
+    sleep_step = nsteps;
+    tp_log(A, 9, 30, "stray thread");
+    other_step(STEP_PACKET_END, 10);
+    tp_sleep_end(A, 2);
+    tp_object_create(A, 1, 43, LOCK, 0, "");
+    /* A thread named before it starts (t.name = ... before t.start()). */
+    tp_thread_rename(A, 1, 5, "loader");
+    /* Lock 1, held by thread 2, waited for from a call site never described. */
+    tp_acquire_begin(A, 1, 1, 5, LOCK, 0xdead, 2.0);
+    tp_thread_start(A, 4, 3, TIMER, 1, "Thread-3");
+    tp_timer_scheduled(A, 4, 5.0);
+    tp_timer_cancelled(A, 3, 4);
+    tp_thread_exit(A, 4);
+    tp_thread_start(A, 5, 1, 0, 0, "loader");
+    tp_thread_exit(A, 5);
+    tp_release(A, 2, 1, 6, LOCK, 0, 1);
+    tp_acquire_end(A, 1, 1, 7, LOCK, MODEL_OK, 8000, 0, 0xdead);
+    tp_join_begin(A, 1, 2, 0xa1, -1);
+    tp_thread_exit(A, 2);
+    tp_join_end(A, 1, 2, MODEL_OK);
+    tp_release(A, 3, 2, 4, RLOCK, 0, 1);
+    /* Left open: thread 1 holds lock 1 and a unit, thread 3 sleeps. */
+    tp_sleep_begin(A, 3, 10.0, 0xa2);
+    tp_log(A, 1, 20, "done");
+    other_step(STEP_PACKET_END, 1000000);
+}
+
+/* ---- storing --------------------------------------------------------------------- */
+
+static char db_path[64];
+
+static void sql_exec(sqlite3 *db, const char *sql)
+{
+    const char *err = NULL;
+    if (!db_exec(db, sql, &err))
+        harness_fail(__FILE__, __LINE__, "%s: %s", sql, err);
+}
+
+static void unlink_db(void)
+{
+    const char *suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[80];
+        snprintf(path, sizeof path, "%s%s", db_path, suffixes[i]);
+        unlink(path);
+    }
+}
+
+/* A new database holding the traces row 1, a transaction open. */
+static sqlite3 *fresh_db(void)
+{
+    if (!*db_path) {
+        char dir[] = "/tmp/test_model_live.XXXXXX";
+        ASSERT_TRUE(mkdtemp(dir) != NULL);
+        snprintf(db_path, sizeof db_path, "%s/t.db", dir);
+    }
+    unlink_db();
+    const char *err = NULL;
+    sqlite3 *db = db_open(db_path, true, &err);
+    if (!db)
+        harness_fail(__FILE__, __LINE__, "%s: %s", db_path, err);
+    sql_exec(db, "PRAGMA synchronous=OFF");
+    sql_exec(db, "BEGIN");
+    sql_exec(db, "INSERT INTO traces (id, uuid, path, ingested_at) VALUES (1, 'u', 'p', 't')");
+    return db;
+}
+
+/* Removes the database and its directory. */
+static void drop_db(void)
+{
+    unlink_db();
+    *strrchr(db_path, '/') = '\0';
+    rmdir(db_path);
+}
+
+static void apply(model *m, const step *s)
+{
+    bool ok = true;
+    if (s->kind == STEP_EVENT)
+        ok = model_add(m, &s->e);
+    else if (s->kind == STEP_DISCARD)
+        ok = model_discard(m, true, s->e.ts - 400, s->e.ts, 3);
+    else
+        model_packet_end(m, s->e.ts);
+    if (!ok)
+        harness_fail(__FILE__, __LINE__, "storing step %zu: %s", (size_t)(s - steps),
+                     model_error(m));
+}
+
+/* The live edge before step i: the last packet's end, or a little after
+ * the last event (never after the trace's end: the last step ends a packet). */
+static int64_t edge_before(size_t i)
+{
+    if (i && steps[i - 1].kind == STEP_PACKET_END)
+        return steps[i - 1].e.ts;
+    return (i ? steps[i - 1].e.ts : 0) + 500;
+}
+
+static void checkpoint_commit(sqlite3 *db, model *m, size_t i)
+{
+    if (!model_checkpoint(m, edge_before(i)))
+        harness_fail(__FILE__, __LINE__, "checkpoint before step %zu: %s", i, model_error(m));
+    sql_exec(db, "COMMIT");
+}
+
+/* How a trace is stored: one pass (zeroed), or in transactions. */
+typedef struct {
+    size_t reopen_every; /* checkpoint, commit and reopen before every such step */
+    size_t resume_every; /* checkpoint, commit, and resume in a new model instead */
+    size_t resume_at;    /* resume before that step too (SIZE_MAX: never) */
+} plan;
+
+static bool due(size_t i, size_t every)
+{
+    return every && i && i % every == 0;
+}
+
+/* The scenario as trace 2, stored whole: rows of another trace, whose
+ * 'unfinished' intervals trace 1's reopen and resume leave alone. */
+static void store_other(sqlite3 *db)
+{
+    sql_exec(db, "INSERT INTO traces (id, uuid, path, ingested_at) VALUES (2, 'v', 'p', 't')");
+    const char *err = NULL;
+    model *m = model_new(db, 2, &err);
+    ASSERT_TRUE(m != NULL);
+    for (size_t i = 0; i < nsteps; i++)
+        apply(m, &steps[i]);
+    model_totals t;
+    ASSERT_TRUE(model_finish(m, &t));
+    model_free(m);
+}
+
+/* Stores the scenario as trace 1 as p says, after trace 2, completed as
+ * `thrace daemon` completes it; *t: model_finish's totals. */
+static sqlite3 *store(const plan *p, model_totals *t)
+{
+    sqlite3 *db = fresh_db();
+    store_other(db);
+    const char *err = NULL;
+    model *m = model_new(db, 1, &err);
+    ASSERT_TRUE(m != NULL);
+    for (size_t i = 0; i <= nsteps; i++) {
+        if (i == p->resume_at || due(i, p->resume_every)) {
+            checkpoint_commit(db, m, i);
+            model_free(m);
+            sql_exec(db, "BEGIN");
+            m = model_resume(db, 1, &err);
+            if (!m)
+                harness_fail(__FILE__, __LINE__, "resume before step %zu: %s", i, err);
+        } else if (due(i, p->reopen_every)) {
+            checkpoint_commit(db, m, i);
+            sql_exec(db, "BEGIN");
+            ASSERT_TRUE(model_reopen(m));
+        }
+        if (i < nsteps)
+            apply(m, &steps[i]);
+    }
+    if (!model_finish(m, t))
+        harness_fail(__FILE__, __LINE__, "finish: %s", model_error(m));
+    model_free(m);
+    sqlite3_stmt *st;
+    ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(db,
+                                            "UPDATE traces SET begin_ns = ?, end_ns = ?, "
+                                            "events = ?, discarded = ?, live = 0 WHERE id = 1",
+                                            -1, &st, NULL));
+    sqlite3_bind_int64(st, 1, t->begin_ns);
+    sqlite3_bind_int64(st, 2, t->end_ns);
+    sqlite3_bind_int64(st, 3, (int64_t)t->events);
+    sqlite3_bind_int64(st, 4, (int64_t)t->discarded);
+    ASSERT_EQ(SQLITE_DONE, sqlite3_step(st));
+    sqlite3_finalize(st);
+    sql_exec(db, "COMMIT");
+    return db;
+}
+
+/* ---- comparing ------------------------------------------------------------------- */
+
+typedef struct {
+    char *text;
+    size_t len, cap;
+} text;
+
+static void text_add(text *t, const char *s)
+{
+    size_t n = strlen(s);
+    if (t->len + n + 1 > t->cap) {
+        t->cap = (t->len + n + 1) * 2;
+        t->text = realloc(t->text, t->cap);
+        ASSERT_TRUE(t->text != NULL);
+    }
+    memcpy(t->text + t->len, s, n + 1);
+    t->len += n;
+}
+
+/* The totals, then every row of every table, one line each; intervals
+ * without their ids (provisional rows deleted make room for others), in
+ * the order of their contents. */
+static char *dump(sqlite3 *db, const model_totals *totals)
+{
+    static const char *const queries[] = {
+        "SELECT * FROM traces ORDER BY id",
+        "SELECT * FROM live_streams ORDER BY 1, 2",
+        "SELECT * FROM discards ORDER BY rowid",
+        "SELECT * FROM processes ORDER BY id",
+        "SELECT * FROM threads ORDER BY id",
+        "SELECT * FROM thread_names ORDER BY rowid",
+        "SELECT * FROM objects ORDER BY id",
+        "SELECT * FROM callsites ORDER BY id",
+        "SELECT * FROM events ORDER BY id",
+        "SELECT * FROM logs ORDER BY id",
+        "SELECT thread_id, state, object_id, peer_thread_id, begin_ns, end_ns, level, outcome, "
+        "site_id, begin_seq, end_seq FROM intervals ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11",
+    };
+    text t = {0};
+    char line[160];
+    snprintf(line, sizeof line,
+             "totals: %" PRIu64 " events, %" PRIu64 " threads, %" PRIu64 " discarded, %" PRId64
+             " to %" PRId64 "\n",
+             totals->events, totals->threads, totals->discarded, totals->begin_ns, totals->end_ns);
+    text_add(&t, line);
+    for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
+        sqlite3_stmt *st;
+        ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(db, queries[q], -1, &st, NULL));
+        text_add(&t, queries[q]);
+        text_add(&t, "\n");
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(st); c++) {
+                const unsigned char *v = sqlite3_column_text(st, c);
+                text_add(&t, c ? " | " : "  ");
+                text_add(&t, v ? (const char *)v : "NULL");
+            }
+            text_add(&t, "\n");
+        }
+        sqlite3_finalize(st);
+    }
+    return t.text;
+}
+
+/* Fails with the first line where got differs from expected. */
+static void assert_same_rows(const char *expected, const char *got, const char *how, size_t at)
+{
+    size_t line = 1, i = 0;
+    while (expected[i] && expected[i] == got[i])
+        if (expected[i++] == '\n')
+            line++;
+    if (!expected[i] && !got[i])
+        return;
+    while (i > 0 && expected[i - 1] != '\n')
+        i--;
+    harness_fail(__FILE__, __LINE__, "%s %zu: line %zu differs:\n  expected %.*s\n  got      %.*s",
+                 how, at, line, (int)strcspn(expected + i, "\n"), expected + i,
+                 (int)strcspn(got + i, "\n"), got + i);
+}
+
+static char *one_pass(void)
+{
+    plan p = {.resume_at = SIZE_MAX};
+    model_totals t;
+    sqlite3 *db = store(&p, &t);
+    char *rows = dump(db, &t);
+    db_close(db);
+    return rows;
+}
+
+static void assert_stores_as_one_pass(const char *expected, const plan *p, const char *how,
+                                      size_t at)
+{
+    model_totals t;
+    sqlite3 *db = store(p, &t);
+    char *rows = dump(db, &t);
+    db_close(db);
+    assert_same_rows(expected, rows, how, at);
+    free(rows);
+}
+
+/* ---- the cases -------------------------------------------------------------------- */
+
+TEST(a_trace_resumed_after_any_step_stores_what_one_pass_stores)
+{
+    scenario();
+    char *expected = one_pass();
+    for (size_t k = 0; k <= nsteps; k++)
+        assert_stores_as_one_pass(expected, &(plan){.resume_at = k}, "resumed before step", k);
+    free(expected);
+    drop_db();
+}
+
+TEST(a_trace_checkpointed_and_reopened_every_few_steps_stores_what_one_pass_stores)
+{
+    scenario();
+    char *expected = one_pass();
+    for (size_t every = 1; every <= 7; every++)
+        assert_stores_as_one_pass(expected, &(plan){.reopen_every = every, .resume_at = SIZE_MAX},
+                                  "reopened every", every);
+    free(expected);
+    drop_db();
+}
+
+TEST(a_trace_resumed_again_and_again_between_reopens_stores_what_one_pass_stores)
+{
+    scenario();
+    char *expected = one_pass();
+    for (size_t every = 2; every <= 11; every++)
+        assert_stores_as_one_pass(
+            expected,
+            &(plan){.reopen_every = 1 + every % 3, .resume_every = every, .resume_at = SIZE_MAX},
+            "resumed every", every);
+    free(expected);
+    drop_db();
+}
+
+/* The states of the intervals that a checkpoint after each step leaves
+ * open: the cases above put every kind of open list back. */
+TEST(the_scenario_leaves_every_kind_of_interval_open_at_some_checkpoint)
+{
+    scenario();
+    sqlite3 *db = fresh_db();
+    const char *err = NULL;
+    model *m = model_new(db, 1, &err);
+    ASSERT_TRUE(m != NULL);
+    text seen = {0};
+    text_add(&seen, " ");
+    for (size_t i = 0; i < nsteps; i++) {
+        apply(m, &steps[i]);
+        checkpoint_commit(db, m, i + 1);
+        sqlite3_stmt *st;
+        ASSERT_EQ(SQLITE_OK,
+                  sqlite3_prepare_v2(db,
+                                     "SELECT DISTINCT i.state || coalesce('/' || o.kind, '') "
+                                     "FROM intervals i LEFT JOIN objects o ON o.id = i.object_id "
+                                     "WHERE outcome = 'unfinished'",
+                                     -1, &st, NULL));
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            char word[64];
+            snprintf(word, sizeof word, " %s ", sqlite3_column_text(st, 0));
+            if (!strstr(seen.text, word))
+                text_add(&seen, word + 1);
+        }
+        sqlite3_finalize(st);
+        sql_exec(db, "BEGIN");
+        ASSERT_TRUE(model_reopen(m));
+    }
+    model_free(m);
+    sql_exec(db, "COMMIT");
+    db_close(db);
+    const char *const wanted[] = {
+        "running",         "waiting/lock",        "waiting/semaphore", "holding/lock",
+        "holding/rlock",   "holding/semaphore",   "sleeping",          "joining",
+        "barrier/barrier", "condition/condition", "event/event",
+    };
+    for (size_t w = 0; w < sizeof wanted / sizeof *wanted; w++) {
+        char word[64];
+        snprintf(word, sizeof word, " %s ", wanted[w]);
+        if (!strstr(seen.text, word))
+            harness_fail(__FILE__, __LINE__, "never open at a checkpoint: %s (seen:%s)", wanted[w],
+                         seen.text);
+    }
+    free(seen.text);
+    drop_db();
+}
+
+static int64_t reader_value(sqlite3 *reader, const char *sql)
+{
+    int64_t v = db_value(reader, sql, INT64_MIN);
+    if (v == INT64_MIN)
+        harness_fail(__FILE__, __LINE__, "%s: %s", sql, sqlite3_errmsg(reader));
+    return v;
+}
+
+/* Thread 2 of process A's sleeping interval, as the reader sees it. */
+#define SLEEP_OUTCOME                                                                              \
+    "SELECT count(*) FROM intervals i JOIN threads t ON t.id = i.thread_id "                       \
+    "WHERE t.tid = 2 AND t.name = 'worker' AND i.state = 'sleeping' AND i.outcome = "
+
+TEST(a_reader_sees_a_checkpoint_whole_with_its_open_intervals_unfinished_at_the_edge)
+{
+    scenario();
+    sqlite3 *db = fresh_db();
+    const char *err = NULL;
+    model *m = model_new(db, 1, &err);
+    ASSERT_TRUE(m != NULL);
+    for (size_t i = 0; i < sleep_step; i++)
+        apply(m, &steps[i]);
+    checkpoint_commit(db, m, sleep_step);
+    int64_t edge = edge_before(sleep_step);
+
+    sqlite3 *reader = db_open(db_path, false, &err);
+    ASSERT_TRUE(reader != NULL);
+    ASSERT_EQ(1, reader_value(reader, "SELECT live FROM traces WHERE id = 1"));
+    ASSERT_EQ(edge, reader_value(reader, "SELECT end_ns FROM traces WHERE id = 1"));
+    ASSERT_EQ(steps[0].e.ts, reader_value(reader, "SELECT begin_ns FROM traces WHERE id = 1"));
+    ASSERT_EQ(3, reader_value(reader, "SELECT discarded FROM traces WHERE id = 1"));
+    ASSERT_EQ(sleep_step - 1, reader_value(reader, "SELECT events FROM traces WHERE id = 1"));
+    ASSERT_EQ(sleep_step - 1, reader_value(reader, "SELECT count(*) FROM events"));
+    /* Running: 3 threads of A, 1 of B; holding: lock 1, the RLock, a unit, B's
+     * lock; sleeping: thread 2. */
+    ASSERT_EQ(9,
+              reader_value(reader, "SELECT count(*) FROM intervals WHERE outcome = 'unfinished'"));
+    ASSERT_EQ(9, reader_value(reader, "SELECT count(*) FROM intervals WHERE end_ns = (SELECT "
+                                      "end_ns FROM traces) AND outcome = 'unfinished'"));
+    ASSERT_EQ(1, reader_value(reader, SLEEP_OUTCOME "'unfinished'"));
+    ASSERT_EQ(steps[sleep_step - 1].e.ts,
+              reader_value(reader, "SELECT max(end_ns) FROM processes WHERE pid = 100"));
+
+    /* The next transaction deletes them, unseen until it commits. */
+    sql_exec(db, "BEGIN");
+    ASSERT_TRUE(model_reopen(m));
+    for (size_t i = sleep_step; i < sleep_step + 3; i++)
+        apply(m, &steps[i]);
+    ASSERT_EQ(9,
+              reader_value(reader, "SELECT count(*) FROM intervals WHERE outcome = 'unfinished'"));
+    checkpoint_commit(db, m, sleep_step + 3);
+    ASSERT_EQ(0, reader_value(reader, SLEEP_OUTCOME "'unfinished'"));
+    ASSERT_EQ(1, reader_value(reader, SLEEP_OUTCOME "'ok'"));
+    ASSERT_EQ(8,
+              reader_value(reader, "SELECT count(*) FROM intervals WHERE outcome = 'unfinished'"));
+    ASSERT_EQ(edge_before(sleep_step + 3),
+              reader_value(reader, "SELECT end_ns FROM traces WHERE id = 1"));
+
+    /* An edge before the last one moves nothing back, even in a model resumed. */
+    for (int resumed = 0; resumed < 2; resumed++) {
+        sql_exec(db, "BEGIN");
+        if (resumed) {
+            model_free(m);
+            m = model_resume(db, 1, &err);
+            ASSERT_TRUE(m != NULL);
+        }
+        ASSERT_TRUE(model_reopen(m));
+        ASSERT_TRUE(model_checkpoint(m, 0));
+        sql_exec(db, "COMMIT");
+        ASSERT_EQ(edge_before(sleep_step + 3),
+                  reader_value(reader, "SELECT end_ns FROM traces WHERE id = 1"));
+        ASSERT_EQ(8, reader_value(reader, "SELECT count(*) FROM intervals WHERE outcome = "
+                                          "'unfinished' AND end_ns = (SELECT end_ns FROM traces)"));
+    }
+    db_close(reader);
+    model_free(m);
+    db_close(db);
+    drop_db();
+}
+
+/* Whether resumed or not, a trace lasts at least until a checkpoint's edge
+ * past its last event and its packets. */
+TEST(a_trace_ends_no_earlier_than_its_last_checkpoint_s_edge)
+{
+    scenario();
+    for (int resumed = 0; resumed < 2; resumed++) {
+        sqlite3 *db = fresh_db();
+        const char *err = NULL;
+        model *m = model_new(db, 1, &err);
+        ASSERT_TRUE(m != NULL);
+        for (size_t i = 0; i < sleep_step; i++)
+            apply(m, &steps[i]);
+        int64_t edge = steps[sleep_step - 1].e.ts + 1000000000;
+        ASSERT_TRUE(model_checkpoint(m, edge));
+        sql_exec(db, "COMMIT");
+        sql_exec(db, "BEGIN");
+        if (resumed) {
+            model_free(m);
+            m = model_resume(db, 1, &err);
+            ASSERT_TRUE(m != NULL);
+        }
+        ASSERT_TRUE(model_reopen(m));
+        model_totals t;
+        ASSERT_TRUE(model_finish(m, &t));
+        ASSERT_EQ(edge, t.end_ns);
+        ASSERT_EQ(steps[0].e.ts, t.begin_ns);
+        model_free(m);
+        sql_exec(db, "COMMIT");
+        ASSERT_EQ(edge, db_value(db, "SELECT max(end_ns) FROM intervals", 0));
+        db_close(db);
+    }
+    drop_db();
+}
+
+TEST(a_model_resumed_from_a_trace_that_is_not_stored_fails)
+{
+    sqlite3 *db = fresh_db();
+    const char *err = NULL;
+    ASSERT_TRUE(model_resume(db, 2, &err) == NULL);
+    ASSERT_STR_EQ("no such trace", err);
+    sql_exec(db, "COMMIT");
+    db_close(db);
+    drop_db();
+}
