@@ -1,9 +1,14 @@
 /*
- * record.c - `thrace record [-o FILE.db] [--blocking] [--] PROG [ARGS...]`:
- * runs PROG with the probe provider preloaded under a fresh LTTng session
- * (session.c) on a session daemon that answers or that we start
- * (sessiond.c), then stores the trace with ingest_paths and prints a
- * summary. The exit status is PROG's (128+N when signal N ended it).
+ * record.c - `thrace record [-o FILE.db | --live [--relayd URL]] [--blocking]
+ * [--] PROG [ARGS...]`: runs PROG with the probe provider preloaded under a
+ * fresh LTTng session (session.c) on a session daemon that answers or that
+ * we start (sessiond.c), then stores the trace with ingest_paths and prints
+ * a summary. The exit status is PROG's (128+N when signal N ended it).
+ *
+ * With --live the session streams to an lttng-relayd that must answer
+ * (relayd.c) and `thrace daemon` stores it: nothing is stored here. A live
+ * reader sees a session's packets from about the newest on, so PROG starts
+ * only once a reader is attached (livelist.c), and then it sees them all.
  *
  * PROG is forked and held at a gate until the session tracks its pid, so
  * the trace holds PROG's process alone (LTTng would record every traced
@@ -32,6 +37,8 @@
 #include "db.h"
 #include "deadlocks.h"
 #include "ingest.h"
+#include "livelist.h"
+#include "relayd.h"
 #include "session.h"
 #include "sessiond.h"
 #include "stall.h"
@@ -49,13 +56,17 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct {
     const char *db_path;
     bool blocking;
     double deadlock_timeout; /* seconds; 0: not watched */
-    char **prog; /* PROG and its arguments, NULL-terminated */
+    bool live;
+    relayd relayd;    /* --live: the one to stream to */
+    double live_wait; /* --live: seconds to wait for a reader */
+    char **prog;      /* PROG and its arguments, NULL-terminated */
 } record_options;
 
 typedef struct {
@@ -66,6 +77,7 @@ typedef struct {
     sessiond daemon;
     session session;
     char dir[PATH_MAX]; /* the session's output, "" until made */
+    pid_t pid;          /* PROG's, once started */
     stall_watch stall;
     bool stalled; /* PROG was ended for --deadlock-timeout */
     char err[PATH_MAX + 512];
@@ -75,6 +87,9 @@ enum { RECORD_SETUP, RECORD_RUNNING, RECORD_STORING };
 
 /* The exit status when --deadlock-timeout ended PROG: timeout(1)'s. */
 enum { RECORD_STALLED = 124 };
+
+/* --live: how long to wait for a reader by default, and how often to look (ms). */
+enum { RECORD_LIVE_WAIT = 10, RECORD_LIVE_POLL_MS = 100 };
 
 static volatile sig_atomic_t record_phase = RECORD_SETUP;
 static volatile sig_atomic_t record_caught; /* the first signal while setting up */
@@ -86,26 +101,42 @@ static const int record_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP};
 
 static const char record_usage[] =
     "usage: thrace record [-o FILE.db] [--blocking] [--deadlock-timeout SECONDS] [--] PROG [ARGS...]\n"
+    "       thrace record --live [--relayd URL] [--live-wait SECONDS] [--blocking]\n"
+    "                     [--deadlock-timeout SECONDS] [--] PROG [ARGS...]\n"
     "\n"
     "Runs PROG under a new LTTng session recording its thrace events, stores the\n"
     "trace in FILE.db and prints a summary: events, threads, duration, discards.\n"
     "Uses the lttng-sessiond that answers, or starts one and stops it afterwards.\n"
     "\n"
+    "With --live, the session streams to the lttng-relayd at URL and `thrace daemon`,\n"
+    "reading it live, stores it: nothing is stored here. PROG starts once a live\n"
+    "reader is attached to the session (the daemon attaches within a second), so\n"
+    "that the reader sees its every event; the summary names the session.\n"
+    "\n"
     "  -o, --output FILE.db  the database to store into (default thrace.db)\n"
+    "  --live                stream the trace live to a relay daemon\n"
+    "  --relayd URL          with --live, the relay daemon: net://HOST[:PORT], its live\n"
+    "                        port (default net://127.0.0.1:5344; control and data on\n"
+    "                        the two ports below it)\n"
+    "  --live-wait SECONDS   with --live, how long to wait for a live reader (default\n"
+    "                        10) before giving up without running PROG\n"
     "  --blocking            lose no event: PROG waits when the buffers are full\n"
     "  --deadlock-timeout SECONDS\n"
     "                        when every non-daemon thread of PROG has been blocked\n"
     "                        (on a lock, condition, semaphore, event, barrier or join)\n"
     "                        that long, end PROG, store the trace, print the deadlock\n"
-    "                        report (thrace deadlocks) and exit with status 124\n"
+    "                        report (thrace deadlocks) and exit with status 124; with\n"
+    "                        --live, end PROG and exit 124: the daemon reports\n"
     "  -h, --help            this help\n"
     "\n"
     "Only PROG's own process is recorded: not the programs it starts, nor other\n"
     "traced programs running meanwhile.\n"
     "\n"
     "PROG is searched in PATH and keeps the terminal: Ctrl-C ends it, and what was\n"
-    "recorded is still stored, and the deadlock report printed. The exit status is PROG's (128+N when signal N ended\n"
-    "it), 127 when PROG is not found, 1 when recording or storing failed.\n"
+    "recorded is still stored, and the deadlock report printed. The exit status is\n"
+    "PROG's (128+N when signal N ended it), 127 when PROG is not found, 1 when\n"
+    "recording or storing failed (with --live: no relay daemon answered, or no\n"
+    "reader attached in time).\n"
     "\n"
     "THRACE_PROBE names the probe provider to preload (default: libthrace-tp.so\n"
     "beside the thrace program, else in its ../lib).\n";
@@ -137,8 +168,8 @@ static void record_catch_signals(void)
             sigaction(record_signals[i], &sa, NULL);
 }
 
-/* The --deadlock-timeout value: positive seconds, at most a year. */
-static bool record_parse_timeout(const char *text, double *seconds)
+/* A --deadlock-timeout or --live-wait value: positive seconds, at most a year. */
+static bool record_parse_seconds(const char *text, double *seconds)
 {
     char *end;
     errno = 0;
@@ -147,13 +178,38 @@ static bool record_parse_timeout(const char *text, double *seconds)
            *seconds <= 365 * 86400.0;
 }
 
+/*
+ * The options that make a live recording: --live's own, valid only with it,
+ * and no database. relayd_url and live_wait are NULL when not given.
+ */
+static int record_parse_live(record_options *o, const char *relayd_url, const char *live_wait)
+{
+    char why[512];
+    if (!o->live && (relayd_url || live_wait))
+        return cli_usage_error("record", "%s goes with --live",
+                               relayd_url ? "--relayd" : "--live-wait");
+    if (!o->live)
+        return CLI_OK;
+    if (o->db_path)
+        return cli_usage_error("record", "-o: with --live, thrace daemon stores the trace");
+    if (live_wait && !record_parse_seconds(live_wait, &o->live_wait))
+        return cli_usage_error("record", "--live-wait: '%s' is not a number of seconds", live_wait);
+    if (!relayd_parse(&o->relayd, relayd_url, why, sizeof why))
+        return cli_usage_error("record", "--relayd: %s", why);
+    return CLI_OK;
+}
+
 static int record_parse(int argc, char **argv, record_options *o)
 {
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                              {"blocking", no_argument, NULL, 'b'},
                                              {"deadlock-timeout", required_argument, NULL, 'D'},
+                                             {"live", no_argument, NULL, 'l'},
+                                             {"relayd", required_argument, NULL, 'r'},
+                                             {"live-wait", required_argument, NULL, 'W'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
+    const char *relayd_url = NULL, *live_wait = NULL;
     int c;
     optind = 1;
     opterr = 0; /* our own one-line message instead */
@@ -163,11 +219,17 @@ static int record_parse(int argc, char **argv, record_options *o)
             o->db_path = optarg;
         else if (c == 'b')
             o->blocking = true;
-        else if (c == 'D' && !record_parse_timeout(optarg, &o->deadlock_timeout))
+        else if (c == 'D' && !record_parse_seconds(optarg, &o->deadlock_timeout))
             return cli_usage_error("record", "--deadlock-timeout: '%s' is not a number of seconds",
                                    optarg);
         else if (c == 'D')
             continue;
+        else if (c == 'l')
+            o->live = true;
+        else if (c == 'r')
+            relayd_url = optarg;
+        else if (c == 'W')
+            live_wait = optarg;
         else if (c == 'h')
             return fputs(record_usage, stdout) < 0 ? CLI_FAIL : -1;
         else if (c == ':')
@@ -175,7 +237,12 @@ static int record_parse(int argc, char **argv, record_options *o)
         else
             return cli_usage_error("record", "unknown option '%s'", argv[optind - 1]);
     }
-    if (!*o->db_path)
+    int live = record_parse_live(o, relayd_url, live_wait);
+    if (live != CLI_OK)
+        return live;
+    if (!o->live && !o->db_path)
+        o->db_path = "thrace.db";
+    if (!o->live && !*o->db_path)
         return cli_usage_error("record", "the database file name is empty");
     if (optind >= argc)
         return cli_usage_error("record", "expected a program to run: thrace record -- PROG");
@@ -307,12 +374,89 @@ static void record_stop_daemon(recording *r)
         cli_error("record", NULL, "%s", why);
 }
 
+/* --live: the relay daemon must answer already; starting one is `thrace daemon`'s business. */
+static bool record_relayd_answers(recording *r)
+{
+    if (relayd_answers(&r->opt.relayd))
+        return true;
+    snprintf(r->err, sizeof r->err, "%s: no lttng-relayd answers: is `thrace daemon` running?",
+             r->opt.relayd.url);
+    return false;
+}
+
+static bool record_create_session(recording *r)
+{
+    char control[320];
+    if (!r->opt.live)
+        return record_make_dir(r) &&
+               session_create(&r->session, r->dir, r->opt.blocking, r->err, sizeof r->err);
+    relayd_control_url(&r->opt.relayd, control, sizeof control);
+    return session_create_live(&r->session, control, r->opt.blocking, r->err, sizeof r->err);
+}
+
+/* Seconds on the monotonic clock. */
+static double record_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/*
+ * Whether a live reader is attached to our session: 1 yes, 0 not yet, -1
+ * when the relay daemon cannot say (r->err). Says once where the session
+ * can be read, when the relay daemon first lists it.
+ */
+static int record_reader_attached(recording *r, bool *announced)
+{
+    livelist_session *list;
+    size_t n;
+    if (!livelist_query(r->opt.relayd.url, &list, &n, r->err, sizeof r->err))
+        return -1;
+    const livelist_session *s = livelist_find(list, n, r->session.name);
+    if (s && !*announced)
+        fprintf(stderr, "thrace record: waiting for a live reader of %s\n", s->url);
+    *announced = *announced || s;
+    int attached = s && s->clients > 0;
+    livelist_free(list);
+    return attached;
+}
+
+/*
+ * --live: holds PROG back until a live reader is attached, --live-wait
+ * seconds at most (then false with r->err); true at once on a signal,
+ * which the caller reports.
+ */
+static bool record_await_reader(recording *r)
+{
+    struct timespec nap = {0, RECORD_LIVE_POLL_MS * 1000000L};
+    bool announced = false;
+    double deadline = record_now() + r->opt.live_wait;
+    while (!record_caught) {
+        int attached = record_reader_attached(r, &announced);
+        if (attached)
+            return attached > 0;
+        if (record_now() >= deadline) {
+            snprintf(r->err, sizeof r->err,
+                     "no live reader attached to session %s on %s within %g s:"
+                     " is `thrace daemon` running?",
+                     r->session.name, r->opt.relayd.url, r->opt.live_wait);
+            return false;
+        }
+        nanosleep(&nap, NULL);
+    }
+    return true;
+}
+
 static bool record_set_up(recording *r)
 {
-    return record_find_probe(r) && record_probe_preloadable(r) && record_open_db(r) &&
-           sessiond_use(&r->daemon, r->err, sizeof r->err) && record_make_dir(r) &&
-           session_create(&r->session, r->dir, r->opt.blocking, r->err, sizeof r->err) &&
-           session_start(&r->session, r->err, sizeof r->err);
+    if (!record_find_probe(r) || !record_probe_preloadable(r))
+        return false;
+    if (r->opt.live ? !record_relayd_answers(r) : !record_open_db(r))
+        return false;
+    return sessiond_use(&r->daemon, r->err, sizeof r->err) && record_create_session(r) &&
+           session_start(&r->session, r->err, sizeof r->err) &&
+           (!r->opt.live || record_await_reader(r));
 }
 
 /* Says r->err and undoes whatever was set up; returns status. */
@@ -431,6 +575,7 @@ static int record_run(recording *r, bool *started)
     if (pid < 0)
         return CLI_FAIL;
     record_child = pid;
+    r->pid = pid;
     int e;
     bool exec_failed = read(report, &e, sizeof e) == (ssize_t)sizeof e;
     close(report);
@@ -536,10 +681,23 @@ static int record_finish(recording *r, int status)
     return r->stalled ? RECORD_STALLED : status;
 }
 
+/* --live: ends the session, which ends its reader's stream; PROG's status, or CLI_FAIL. */
+static int record_finish_live(recording *r, int status)
+{
+    if (!record_end_session(r)) {
+        cli_error("record", NULL, "%s", r->err);
+        return CLI_FAIL;
+    }
+    fprintf(stderr, "thrace record: %s (pid %d) streamed live as session %s on %s%s\n",
+            r->opt.prog[0], (int)r->pid, r->session.name, r->opt.relayd.url,
+            r->stalled ? "; thrace daemon reports the deadlock" : "");
+    return r->stalled ? RECORD_STALLED : status;
+}
+
 int record_main(int argc, char **argv)
 {
     static recording r;
-    r.opt.db_path = "thrace.db";
+    r.opt.live_wait = RECORD_LIVE_WAIT;
     r.stall = STALL_NONE;
     int rc = record_parse(argc, argv, &r.opt);
     if (rc != CLI_OK)
@@ -555,5 +713,5 @@ int record_main(int argc, char **argv)
     int status = record_run(&r, &started);
     if (!started)
         return record_give_up(&r, status);
-    return record_finish(&r, status);
+    return r.opt.live ? record_finish_live(&r, status) : record_finish(&r, status);
 }

@@ -2,7 +2,8 @@
  * session.c - a recording session through liblttng-ctl, made as `lttng
  * create --output`, `enable-channel -u`, `enable-event -u 'thrace:*'`,
  * `add-context -u -t vtid -t vpid -t procname`, `start`, `stop` and
- * `destroy` would make it (tracer/README.md records by hand that way).
+ * `destroy` would make it (tracer/README.md records by hand that way); a
+ * live one as `lttng create --live=100000 --set-url=net://HOST:C:D` would.
  *
  * The channel is ours, "thrace", in per-UID buffers with 8 sub-buffers of
  * 8 MiB: LTTng's default 4 x 512 KiB lost up to 11% of events in bursts.
@@ -25,6 +26,9 @@
 
 enum { SESSION_SUBBUF_SIZE = 8 << 20, SESSION_SUBBUFS = 8 };
 
+/* A live session's packets are flushed this often (µs): the live edge a reader sees. */
+enum { SESSION_LIVE_TIMER_US = 100000 };
+
 static const char session_channel[] = "thrace";
 
 /* The reason for an LTTng error code, given either signed (the API returns both). */
@@ -45,9 +49,10 @@ static void session_name_make(session *s)
     snprintf(s->name, sizeof s->name, "thrace-%d-%08x", (int)getpid(), r);
 }
 
-static bool session_create_local(session *s, const char *dir, char *err, size_t err_size)
+/* Creates the session d describes (NULL: out of memory), and destroys d. */
+static bool session_create_described(session *s, struct lttng_session_descriptor *d, char *err,
+                                     size_t err_size)
 {
-    struct lttng_session_descriptor *d = lttng_session_descriptor_local_create(s->name, dir);
     if (!d)
         return session_fail(s, LTTNG_ERR_NOMEM, err, err_size);
     enum lttng_error_code code = lttng_create_session_ext(d);
@@ -140,12 +145,13 @@ bool session_track(session *s, pid_t pid, char *err, size_t err_size)
            session_fail(s, LTTNG_ERR_UNK, err, err_size);
 }
 
-bool session_create(session *s, const char *dir, bool blocking, char *err, size_t err_size)
+/* Sets up the session d describes (named s->name): its channel, events, contexts, tracker. */
+static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool blocking, char *err,
+                           size_t err_size)
 {
     struct lttng_domain domain = {.type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID};
     s->handle = NULL;
-    session_name_make(s);
-    if (!session_create_local(s, dir, err, err_size))
+    if (!session_create_described(s, d, err, err_size))
         return false;
     s->handle = lttng_create_handle(s->name, &domain);
     if (!s->handle) {
@@ -159,6 +165,23 @@ bool session_create(session *s, const char *dir, bool blocking, char *err, size_
     char ignored[256]; /* the first failure is the one to report */
     session_destroy(s, ignored, sizeof ignored);
     return false;
+}
+
+bool session_create(session *s, const char *dir, bool blocking, char *err, size_t err_size)
+{
+    session_name_make(s);
+    return session_set_up(s, lttng_session_descriptor_local_create(s->name, dir), blocking, err,
+                          err_size);
+}
+
+bool session_create_live(session *s, const char *control_url, bool blocking, char *err,
+                         size_t err_size)
+{
+    session_name_make(s);
+    return session_set_up(s,
+                          lttng_session_descriptor_live_network_create(s->name, control_url, NULL,
+                                                                       SESSION_LIVE_TIMER_US),
+                          blocking, err, err_size);
 }
 
 bool session_start(session *s, char *err, size_t err_size)

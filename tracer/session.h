@@ -1,7 +1,7 @@
 /*
  * session.h - one LTTng recording session, through liblttng-ctl: created
- * writing to a directory, recording thrace:* with the contexts the
- * database needs, started, stopped, destroyed.
+ * writing to a directory or streaming live to a relay daemon, recording
+ * thrace:* with the contexts the database needs, started, stopped, destroyed.
  */
 #ifndef THRACE_SESSION_H
 #define THRACE_SESSION_H
@@ -27,6 +27,15 @@ typedef struct {
  * one-line reason in err ("session NAME: reason"), having created nothing.
  */
 bool session_create(session *s, const char *dir, bool blocking, char *err, size_t err_size);
+
+/*
+ * Creates the same session, but live: it streams to the lttng-relayd at
+ * control_url ("net://HOST:CONTROL_PORT:DATA_PORT", relayd_control_url),
+ * which offers it to one live reader at a time and flushes its packets every
+ * 100 ms. Returns as session_create does.
+ */
+bool session_create_live(session *s, const char *control_url, bool blocking, char *err,
+                         size_t err_size);
 
 /*
  * Records process pid (from its registration with LTTng on: add it before

@@ -7,6 +7,8 @@
  *   record_target sleep S    prints "ready" on stdout, then sleeps S seconds
  *   record_target echo       copies stdin to stdout and says "to stderr" there
  *   record_target env NAME   prints NAME=value (or NAME unset) on stdout
+ *   record_target tick N     logs "tick I" for I from 1 to N, 10 ms apart: a
+ *                            trace that keeps growing, packet after packet
  */
 #include "thrace.h"
 
@@ -34,6 +36,15 @@ static int target_env(const char *name)
     return 0;
 }
 
+static int target_tick(int n)
+{
+    for (int i = 1; i <= n; i++) {
+        thrace_info("tick %d", i);
+        thrace_sleep(0.01);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -55,5 +66,7 @@ int main(int argc, char **argv)
         return target_echo();
     if (strcmp(mode, "env") == 0)
         return target_env(arg);
+    if (strcmp(mode, "tick") == 0)
+        return target_tick(atoi(arg));
     return 2;
 }

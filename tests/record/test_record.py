@@ -155,7 +155,7 @@ class Usage(RecordTestCase):
         self.assertTrue(run.stdout.startswith("usage: thrace record [-o FILE.db] [--blocking]"))
 
     def test_bad_usage_exits_2(self):
-        for args in ((), ("-o",), ("--no-such-option", "--", TARGET), ("--live", "--", TARGET)):
+        for args in ((), ("-o",), ("--no-such-option", "--", TARGET)):
             with self.subTest(args=args):
                 run = self.thrace(*args)
                 self.assertEqual(2, run.returncode, run.stderr)
