@@ -42,7 +42,7 @@ api_answer api_deadlocks(sqlite3 *db, const params *p)
     if (!out)
         return api_error(500, "out of memory");
     deadlocks_report r;
-    bool ok = deadlocks_analyse(db, "the trace", 0, out, &r);
+    bool ok = deadlocks_analyse(db, "the trace", 0, DEADLOCKS_LIVE_GRACE_NS, out, &r);
     bool written = fclose(out) == 0;
     json_t *body = ok && written ? report_body(&r, text, size) : NULL;
     deadlocks_free(&r);

@@ -1,7 +1,9 @@
 /*
  * api_trace.c - GET /api/trace: what the page needs to draw its lanes: the
  * time span, the traces, processes, threads (in lane order: per process,
- * the main thread first, then by thrace id) and objects.
+ * the main thread first, then by thrace id) and objects, and whether any
+ * trace is live (`thrace daemon` still storing it: the page then asks
+ * again, as the answer grows).
  */
 #include "api.h"
 #include "jsonsql.h"
@@ -9,15 +11,15 @@
 enum { MAX_ROWS = 4096 };
 
 static const char totals_sql[] =
-    "SELECT MIN(begin_ns), MAX(end_ns), COALESCE(SUM(events), 0), COALESCE(SUM(discarded), 0)"
-    " FROM traces";
-static const char *const totals_names[] = {"begin_ns", "end_ns", "events", "discarded"};
+    "SELECT MIN(begin_ns), MAX(end_ns), COALESCE(SUM(events), 0), COALESCE(SUM(discarded), 0),"
+    " COALESCE(MAX(live <> 0), 0) FROM traces";
+static const char *const totals_names[] = {"begin_ns", "end_ns", "events", "discarded", "live"};
 
 static const char traces_sql[] =
-    "SELECT id, uuid, hostname, path, begin_ns, end_ns, events, discarded FROM traces"
+    "SELECT id, uuid, hostname, path, begin_ns, end_ns, events, discarded, live <> 0 FROM traces"
     " ORDER BY id LIMIT ?1";
-static const char *const traces_names[] = {"id",       "uuid",   "hostname", "path",
-                                           "begin_ns", "end_ns", "events",   "discarded"};
+static const char *const traces_names[] = {"id",     "uuid",   "hostname",  "path", "begin_ns",
+                                           "end_ns", "events", "discarded", "live"};
 
 static const char processes_sql[] =
     "SELECT id, trace_id, pid, name FROM processes ORDER BY id LIMIT ?1";
@@ -41,21 +43,26 @@ typedef struct {
 } list;
 
 static const list lists[] = {
-    {"traces", traces_sql, traces_names, 8},
+    {"traces", traces_sql, traces_names, 9},
     {"processes", processes_sql, processes_names, 4},
     {"threads", threads_sql, threads_names, 8},
     {"objects", objects_sql, objects_names, 6},
 };
 
-/* SQLite has no boolean: daemon comes as 0 or 1. */
-static void daemon_as_boolean(json_t *threads)
+/* SQLite has no boolean: key comes as 0 or 1 in o. */
+static void as_boolean(json_t *o, const char *key)
+{
+    json_object_set_new(o, key, json_boolean(json_integer_value(json_object_get(o, key))));
+}
+
+/* The same, in every element of the array a. */
+static void all_as_boolean(json_t *a, const char *key)
 {
     size_t i;
-    json_t *t;
-    json_array_foreach(threads, i, t)
+    json_t *o;
+    json_array_foreach(a, i, o)
     {
-        json_t *daemon = json_object_get(t, "daemon");
-        json_object_set_new(t, "daemon", json_boolean(json_integer_value(daemon)));
+        as_boolean(o, key);
     }
 }
 
@@ -63,7 +70,7 @@ api_answer api_trace(sqlite3 *db, const params *p)
 {
     (void)p;
     bool truncated, any = false;
-    json_t *rows = jsonsql_rows(db, totals_sql, totals_names, 4, 1, &truncated, "");
+    json_t *rows = jsonsql_rows(db, totals_sql, totals_names, 5, 1, &truncated, "");
     json_t *body = rows ? json_incref(json_array_get(rows, 0)) : NULL;
     json_decref(rows);
     for (size_t i = 0; body && i < sizeof lists / sizeof lists[0]; i++) {
@@ -79,7 +86,9 @@ api_answer api_trace(sqlite3 *db, const params *p)
     }
     if (!body)
         return api_db_error();
-    daemon_as_boolean(json_object_get(body, "threads"));
+    as_boolean(body, "live");
+    all_as_boolean(json_object_get(body, "traces"), "live");
+    all_as_boolean(json_object_get(body, "threads"), "daemon");
     json_object_set_new(body, "truncated", json_boolean(any));
     return api_ok(body);
 }

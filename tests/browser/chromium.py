@@ -24,6 +24,19 @@ class ProtocolError(Exception):
     pass
 
 
+def is_problem(event):
+    """A console error or warning, or an exception the page did not catch
+    (the events of the Runtime and Log domains)."""
+    method, params = event["method"], event.get("params", {})
+    if method == "Runtime.exceptionThrown":
+        return True
+    if method == "Runtime.consoleAPICalled":
+        return params.get("type") in ("error", "warning", "assert")
+    if method == "Log.entryAdded":
+        return params["entry"].get("level") in ("error", "warning")
+    return False
+
+
 def _above_9(fd):
     """fd moved to a descriptor above 9 (close-on-exec, as os.pipe's are)."""
     moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)

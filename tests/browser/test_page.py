@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, urlparse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chromium import Chromium  # noqa: E402
+from chromium import Chromium, is_problem  # noqa: E402
 
 THRACE, THREADING_LOCK, DEADLOCK_PROGRAMS, ARTEFACTS = sys.argv[1:5]
 del sys.argv[1:5]
@@ -67,18 +67,6 @@ def stop(process):
     process.wait(timeout=10)
     if process.stdout:
         process.stdout.close()
-
-
-def is_problem(event):
-    """A console error or warning, or an exception the page did not catch."""
-    method, params = event["method"], event.get("params", {})
-    if method == "Runtime.exceptionThrown":
-        return True
-    if method == "Runtime.consoleAPICalled":
-        return params.get("type") in ("error", "warning", "assert")
-    if method == "Log.entryAdded":
-        return params["entry"].get("level") in ("error", "warning")
-    return False
 
 
 class Served(unittest.TestCase):

@@ -5,9 +5,13 @@
  * The API gives nanoseconds since the Unix epoch, which a JavaScript number
  * cannot hold exactly (2^53 ns is 104 days). Answers are parsed with the
  * raw text of each time field and turned into numbers relative to the
- * trace's begin (`base`, a BigInt, set once from /api/trace): every time in
- * the page is such a number, exact to the nanosecond, and absolute() adds
- * `base` back for a request.
+ * trace's begin (`base`, a BigInt, set from /api/trace): every time in the
+ * page is such a number, exact to the nanosecond, and absolute() adds
+ * `base` back for a request. /api/trace is read with exact times (BigInt),
+ * its begin set as `base`, then turned into page times (pageTimes).
+ *
+ * Answers are never taken from the browser's cache (the server says
+ * no-store too): a live trace's answers change from one request to the next.
  */
 
 const TIME_KEYS = new Set(['begin_ns', 'end_ns', 'ts', 'from_ts', 'to_ts', 't0', 't1']);
@@ -21,34 +25,56 @@ export function setBase(begin) {
   base = begin;
 }
 
+export function getBase() {
+  return base;
+}
+
 /* The absolute time, as the API wants it, of a page time. */
 export function absolute(t) {
   return (base + BigInt(Math.round(t))).toString();
 }
 
-/* JSON.parse's reviver: time fields from their exact text. */
-function reviveTime(key, value, context) {
-  if (typeof value !== 'number' || !TIME_KEYS.has(key))
-    return value;
-  const source = context && context.source;
-  const exact = /^-?\d+$/.test(source || '') ? BigInt(source) : BigInt(Math.round(value));
-  return base === null ? exact : Number(exact - base);
+/* JSON.parse's reviver: time fields from their exact text, as BigInt if
+ * exact, else as page times. */
+function timeReviver(exact) {
+  return (key, value, context) => {
+    if (typeof value !== 'number' || !TIME_KEYS.has(key))
+      return value;
+    const source = context && context.source;
+    const ns = /^-?\d+$/.test(source || '') ? BigInt(source) : BigInt(Math.round(value));
+    return exact ? ns : Number(ns - base);
+  };
 }
 
-/* GET path?params, parsed; rejects with an ApiError saying what went wrong. */
-export async function api(path, params) {
+/* An answer read with exact times, its times made page times (in place). */
+export function pageTimes(value) {
+  if (value === null || typeof value !== 'object')
+    return value;
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item === 'bigint' && TIME_KEYS.has(key))
+      value[key] = Number(item - base);
+    else
+      pageTimes(item);
+  }
+  return value;
+}
+
+/* GET path?params, parsed, with exact times (BigInt) if exact or while
+ * there is no base; rejects with an ApiError saying what went wrong. */
+export async function api(path, params, exact = false) {
   const query = params ? `?${new URLSearchParams(params)}` : '';
   let response;
   let text;
   try {
-    response = await fetch(path + query, { headers: { Accept: 'application/json' } });
+    response = await fetch(path + query,
+      { headers: { Accept: 'application/json' }, cache: 'no-store' });
     text = await response.text();
   } catch (e) {
     throw new ApiError(`GET ${path}: the server does not answer`);
   }
   let body = null;
   try {
-    body = JSON.parse(text, reviveTime);
+    body = JSON.parse(text, timeReviver(exact || base === null));
   } catch (e) {
     body = null; // told below, with the status
   }

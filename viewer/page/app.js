@@ -2,7 +2,10 @@
  * app.js - the viewer page's start: reads /api/trace, builds the lanes and
  * ties the modules together. The page is a timeline of one trace on one
  * canvas, fed by the JSON API of `thrace serve` (viewer/API.md), with a Log,
- * a Stats and a Deadlocks tab:
+ * a Stats and a Deadlocks tab. A live trace (`thrace daemon` storing it)
+ * is asked for again every second and each answer applied: the trace's
+ * end, new lanes, the window, the log and, every SLOW_REFRESH ms, the
+ * stats and the deadlocks.
  *
  *   api.js       requests, and exact times (ns since the trace's begin)
  *   trace.js     the trace's threads and objects, their lanes and labels
@@ -15,33 +18,40 @@
  *   input.js     mouse and keyboard
  *   tabs.js      the Log and Stats tabs
  *   deadlocks.js the Deadlocks tab, and the lanes its findings name
+ *   live.js      a live trace: its badge, its polling, following its end
+ *   serial.js    loads that never run twice at once
  *   states.js, format.js, status.js   names and colours, numbers, footer
  *
  * Hooks for tests: each lane label is `#lanes [data-lane="thread:ID"]` or
  * `[data-lane="object:ID"]` (its `.name` the name); `document.body.dataset
  * .state` is "ready" once the first window is drawn ("error" if the page
  * could not start); the canvas carries the trace's begin (`data-base`, ns
- * since the epoch), the view (`data-view-t0`, `data-view-t1`) and the
- * window last drawn (`data-drawn-t0`, `data-drawn-t1`), in ns since the
- * begin; the tooltip is `#tooltip`. The vertical middle of a thread's lane
- * lies in its row of waits, sleeps and joins.
+ * since the epoch), the trace's end (`data-end`), the view (`data-view-t0`,
+ * `data-view-t1`) and the window last drawn (`data-drawn-t0`,
+ * `data-drawn-t1`), in ns since the begin; the tooltip is `#tooltip`. The
+ * vertical middle of a thread's lane lies in its row of waits, sleeps and
+ * joins. A live trace: live.js's `document.body.dataset.live` and
+ * `.following`, the badge `#live`, the button `#follow`.
  */
-import { api, setBase } from './api.js';
-import { loadDeadlocks } from './deadlocks.js';
+import { api, getBase, pageTimes, setBase } from './api.js';
+import { loadDeadlocks, markDeadlocked } from './deadlocks.js';
 import { draw, requestDraw } from './draw.js';
 import { formatDuration, formatSeconds } from './format.js';
 import { listenInput } from './input.js';
-import { data, onFailed, onLoaded, scheduleFetch } from './loader.js';
+import { onPoll, startLive } from './live.js';
+import { data, onFailed, onLoaded, reloadWindow, scheduleFetch } from './loader.js';
 import { canvas, resize } from './plot.js';
 import { markLabels, onSelect, select } from './selection.js';
 import { buildLegend, readColours } from './states.js';
 import { clearError, showError, showStatus } from './status.js';
-import { listenTabs, logShown, onTab, scheduleLog } from './tabs.js';
+import { listenTabs, logShown, onTab, refreshLog, refreshStats, scheduleLog } from './tabs.js';
 import { hideTooltip } from './tooltip.js';
-import { buildLanes, model } from './trace.js';
-import { initView, onViewChange, view, viewWindow } from './view.js';
+import { buildLanes, lanesChanged, model } from './trace.js';
+import { growView, initView, onViewChange, view, viewWindow } from './view.js';
 
 const $ = (id) => document.getElementById(id);
+const SLOW_REFRESH = 2000; // ms between a live trace's stats and deadlocks
+const last = { end: null, events: null, slow: 0 }; // of the trace applied last
 
 function showSummary(trace) {
   const names = trace.processes.map((p) => p.name || `pid ${p.pid}`).join(', ');
@@ -74,14 +84,18 @@ function fit() {
 }
 
 function wire() {
-  onViewChange(() => {
+  onViewChange((live) => {
     const { t0, t1 } = viewWindow();
     canvas.dataset.viewT0 = String(t0);
     canvas.dataset.viewT1 = String(t1);
     showView();
     hideTooltip();
-    requestDraw();
-    scheduleFetch();
+    if (live) {
+      scheduleFetch(0); // drawn once loaded: what is loaded ends before the new edge
+    } else {
+      requestDraw();
+      scheduleFetch();
+    }
     if (logShown())
       scheduleLog();
   });
@@ -117,20 +131,66 @@ function wire() {
   listenTabs();
 }
 
+/* Takes in an answer of /api/trace read with exact times: its begin as
+ * the page's, its span, its lanes (built again if they changed), the
+ * summary. Says whether the begin moved (page times changed meaning) and
+ * whether anything changed since the last answer. */
+function applyTrace(trace) {
+  const begin = trace.begin_ns ?? 0n;
+  const rebased = begin !== getBase();
+  if (rebased) {
+    setBase(begin);
+    canvas.dataset.base = begin.toString();
+  }
+  pageTimes(trace);
+  model.span = trace.end_ns ?? 0;
+  canvas.dataset.end = String(model.span);
+  const lanes = lanesChanged(trace);
+  if (lanes) {
+    buildLanes(trace, $('lanes'), select);
+    markDeadlocked();
+    markLabels();
+  }
+  showSummary(trace);
+  const changed = rebased || lanes || trace.end_ns !== last.end || trace.events !== last.events;
+  last.end = trace.end_ns;
+  last.events = trace.events;
+  return { rebased, changed };
+}
+
+/* A live trace's new answer: what changed is shown again; a view that
+ * showed the end follows it (view.js). The last answer (no longer live)
+ * refreshes everything once more. */
+function update(trace) {
+  const { rebased, changed } = applyTrace(trace);
+  if (!changed && trace.live)
+    return;
+  reloadWindow(rebased); // drawn once loaded, with the new lanes if they changed
+  if (rebased)
+    initView(model.span);
+  else
+    growView(model.span);
+  refreshLog();
+  const now = performance.now();
+  if (!trace.live || now - last.slow >= SLOW_REFRESH) {
+    last.slow = now;
+    refreshStats();
+    loadDeadlocks();
+  }
+}
+
 async function start() {
   readColours();
   buildLegend($('legend'));
-  const trace = await api('/api/trace');
-  const begin = trace.begin_ns ?? 0n;
-  setBase(begin);
-  model.span = trace.end_ns == null ? 0 : Number(trace.end_ns - begin);
-  canvas.dataset.base = begin.toString();
-  buildLanes(trace, $('lanes'), select);
-  showSummary(trace);
+  const trace = await api('/api/trace', undefined, true);
+  applyTrace(trace);
   loadDeadlocks(); // not awaited: the timeline need not wait for it
+  last.slow = performance.now();
   wire();
   initView(model.span);
   fit();
+  onPoll(update);
+  startLive(trace);
   if (!model.lanes.length)
     document.body.dataset.state = 'ready';
 }

@@ -1,17 +1,21 @@
 /*
  * deadlocks.js - the Deadlocks tab and the lanes it names. /api/deadlocks
  * (what `thrace deadlocks` prints, with the ids of the threads and objects
- * its findings name) is asked for once, at the start, rather than when the
- * tab is first shown: the tab's label counts the findings and the timeline
- * marks their lanes before anyone looks. `#deadlocks-text` has data-state
- * "loading", "ready" or "error"; a marked lane label has the class
- * `deadlocked` and `data-deadlocked="1"`.
+ * its findings name) is asked for at the start, rather than when the tab
+ * is first shown: the tab's label counts the findings and the timeline
+ * marks their lanes before anyone looks. While the trace is live it is
+ * asked for again (app.js says when), so that a deadlock forming in a
+ * program that hangs is flagged as it forms. `#deadlocks-text` has
+ * data-state "loading" (the first time), "ready" or "error"; a marked lane
+ * label has the class `deadlocked` and `data-deadlocked="1"`.
  */
 import { api } from './api.js';
+import { serial } from './serial.js';
 import { showError } from './status.js';
 import { model } from './trace.js';
 
 const $ = (id) => document.getElementById(id);
+const named = { thread: new Set(), object: new Set() }; // by the last report
 
 /* The tab's label, with the number of findings when there are some. */
 function labelTab(count) {
@@ -20,13 +24,16 @@ function labelTab(count) {
   tab.classList.toggle('warning', count > 0);
 }
 
-function markLanes(threads, objects) {
-  const named = { thread: new Set(threads), object: new Set(objects) };
+/* Marks the lanes the last report names, and only those (again after the
+ * lanes are built again). */
+export function markDeadlocked() {
   for (const lane of model.lanes) {
-    if (lane.kind === 'group' || !named[lane.kind].has(lane.id)) continue;
-    lane.el.classList.add('deadlocked');
-    lane.el.dataset.deadlocked = '1';
-    lane.el.title += ' · in a deadlock report';
+    if (lane.kind === 'group') continue;
+    const marked = named[lane.kind].has(lane.id);
+    lane.el.classList.toggle('deadlocked', marked);
+    if (marked) lane.el.dataset.deadlocked = '1';
+    else delete lane.el.dataset.deadlocked;
+    lane.el.title = marked ? `${lane.title} · in a deadlock report` : lane.title;
   }
 }
 
@@ -38,19 +45,26 @@ function describe(answer) {
   return parts.join(' · ');
 }
 
-/* Fills the tab and marks the lanes; the lanes must be built. */
-export async function loadDeadlocks() {
+async function load() {
   const text = $('deadlocks-text');
-  text.dataset.state = 'loading';
+  if (text.dataset.state !== 'ready')
+    text.dataset.state = 'loading'; // a refresh keeps the last report shown meanwhile
   try {
     const answer = await api('/api/deadlocks');
-    text.textContent = answer.report;
+    if (text.textContent !== answer.report)
+      text.textContent = answer.report;
     $('deadlocks-info').textContent = describe(answer);
     labelTab(answer.deadlocks + answer.possible + answer.stuck);
-    markLanes(answer.threads, answer.objects);
+    named.thread = new Set(answer.threads);
+    named.object = new Set(answer.objects);
+    markDeadlocked();
     text.dataset.state = 'ready';
   } catch (error) {
     text.dataset.state = 'error';
     showError(error);
   }
 }
+
+/* Fills the tab and marks the lanes (the lanes must be built); asked
+ * again while it loads, it loads once more after. */
+export const loadDeadlocks = serial(load);

@@ -2,16 +2,17 @@
  * input.js - the timeline's mouse and keyboard. The wheel zooms around the
  * pointer (sideways or with Shift it pans), a drag pans, a click follows
  * the object under the pointer or, over empty space, lets go. Keys: + = w
- * zoom in, - s zoom out, a d ← → pan, 0 Home reset, ↑ ↓ scroll the lanes,
- * Escape lets go; only on the Timeline tab, never with Ctrl, Alt or Meta
- * (the browser's own zoom), never while typing in a field.
+ * zoom in, - s zoom out, a d ← → pan, 0 Home reset, End the end (a live
+ * trace's view then follows it), ↑ ↓ scroll the lanes, Escape lets go;
+ * only on the Timeline tab, never with Ctrl, Alt or Meta (the browser's
+ * own zoom), never while typing in a field.
  */
 import { hitAt } from './draw.js';
 import { canvas, plot, tOf } from './plot.js';
 import { select } from './selection.js';
 import { hideTooltip, showTooltip } from './tooltip.js';
 import { LANE } from './trace.js';
-import { pan, resetView, setView, view, zoom } from './view.js';
+import { pan, resetView, setView, showEnd, view, zoom } from './view.js';
 
 const $ = (id) => document.getElementById(id);
 const STEP = 1.5;   // zoom factor per key press
@@ -73,7 +74,7 @@ const KEYS = {
   '-': () => zoom(STEP), _: () => zoom(STEP), s: () => zoom(STEP),
   a: () => pan(-PAN), ArrowLeft: () => pan(-PAN),
   d: () => pan(PAN), ArrowRight: () => pan(PAN),
-  0: resetView, Home: resetView,
+  0: resetView, Home: resetView, End: showEnd,
   ArrowUp: () => $('timeline').scrollBy(0, -LANE.thread.height),
   ArrowDown: () => $('timeline').scrollBy(0, LANE.thread.height),
   Escape: () => select(null),

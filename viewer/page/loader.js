@@ -5,24 +5,30 @@
  *
  * Requests wait for FETCH_DELAY ms of quiet (a wheel zoom is many small
  * changes); one load runs at a time, and a change meanwhile loads again
- * after it. An answer whose request no longer matches the view or the
+ * after it (serial.js). An answer whose request no longer matches the view or the
  * visible lanes is dropped. Each answer is prepared once for drawing
  * (split into rows, overlaps stacked) and replaces `data` whole.
  */
 import { absolute, api } from './api.js';
 import { plot, visibleLanes } from './plot.js';
+import { serial } from './serial.js';
 import { viewWindow } from './view.js';
 
 const MAX_LANES = 64;   // per request and kind (the API's bound)
 const FETCH_DELAY = 80; // ms
 const MAX_TRACKS = 4;   // overlapping intervals stacked in one row
 
+function emptyData(key = '') {
+  return { key, t0: 0, t1: 0, threads: new Map(), objects: new Map(), logs: new Map(),
+    wakeups: [], truncated: false };
+}
+
 /* The window last loaded: per lane its rows, its logs by thread, its
  * wake-ups, and whether the server left anything out. */
-export let data = { key: '', t0: 0, t1: 0, threads: new Map(), objects: new Map(),
-  logs: new Map(), wakeups: [], truncated: false };
+export let data = emptyData();
 
-const loader = { timer: 0, busy: false, again: false };
+let timer = 0;
+let reloads = 0; // reloadWindow's calls: a load that began before one is not the newest
 const loadedListeners = [];
 const failedListeners = [];
 
@@ -73,8 +79,7 @@ function prepareLane(lane, answer) {
 }
 
 function merge(request, answers) {
-  const next = { key: request.key, t0: answers[0].t0, t1: answers[0].t1, threads: new Map(),
-    objects: new Map(), logs: new Map(), wakeups: [], truncated: false };
+  const next = { ...emptyData(request.key), t0: answers[0].t0, t1: answers[0].t1 };
   const seen = new Set();
   for (const answer of answers) {
     for (const lane of answer.threads)
@@ -129,37 +134,39 @@ async function loadVisible() {
     return; // hidden
   const request = windowRequest();
   if (request.key !== data.key) {
+    const began = reloads;
     const calls = windowCalls(request);
     const answers = await Promise.all(calls.map((params) => api('/api/window', params)));
     if (windowRequest().key !== request.key)
       return; // stale: the view or the lanes moved while it loaded
     data = answers.length ? merge(request, answers) : { ...data, key: request.key };
+    if (began !== reloads)
+      data.key = ''; // the trace changed while it loaded: drawn, and asked for again
     loadedListeners.forEach((listener) => listener(true));
   } else {
     loadedListeners.forEach((listener) => listener(false));
   }
 }
 
-async function load() {
-  if (loader.busy) {
-    loader.again = true;
-    return;
-  }
-  loader.busy = true;
+const load = serial(async () => {
   try {
-    do {
-      loader.again = false;
-      await loadVisible();
-    } while (loader.again);
+    await loadVisible();
   } catch (error) {
     failedListeners.forEach((listener) => listener(error));
-  } finally {
-    loader.busy = false;
   }
-}
+});
 
 /* Loads the visible window after `delay` ms of quiet. */
 export function scheduleFetch(delay = FETCH_DELAY) {
-  clearTimeout(loader.timer);
-  loader.timer = setTimeout(load, delay);
+  clearTimeout(timer);
+  timer = setTimeout(load, delay);
+}
+
+/* Loads the visible window again even if it is the one loaded (a live
+ * trace changed under it); drop forgets what is loaded at once (its
+ * times no longer mean the same: the trace's begin moved). */
+export function reloadWindow(drop) {
+  reloads++;
+  data = drop ? emptyData() : { ...data, key: '' };
+  scheduleFetch(0);
 }

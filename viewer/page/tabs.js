@@ -3,12 +3,14 @@
  * `thrace log` text of the view (/api/log; with the checkbox, every traced
  * operation too, as `thrace log --all`), loaded again when the view
  * changes while it shows; `#log-text` has data-state "loading", "ready" or
- * "error". The Stats tab holds /api/stats as two tables, loaded once (the
- * database does not change). The Deadlocks tab is deadlocks.js's, filled
- * at the start.
+ * "error". The Stats tab holds /api/stats as two tables, loaded when first
+ * shown. A live trace changes: refreshLog and refreshStats load a shown tab
+ * again (a hidden one when next shown). The Deadlocks tab is deadlocks.js's,
+ * filled at the start.
  */
 import { absolute, api } from './api.js';
 import { formatDuration, formatSeconds } from './format.js';
+import { serial } from './serial.js';
 import { showError } from './status.js';
 import { view, viewWindow } from './view.js';
 
@@ -17,8 +19,8 @@ const TABS = ['timeline', 'log', 'stats', 'deadlocks'];
 const LOG_LIMIT = 10000;
 const LOG_DELAY = 80; // ms of quiet in the view before the log is asked for
 const log = { timer: 0, key: '', token: 0 };
+const stats = { wanted: 1, loaded: 0 }; // versions: the newest asked for, the one shown
 const listeners = [];
-let statsLoaded = false;
 
 /* listener(name) after a tab is shown. */
 export function onTab(listener) {
@@ -34,6 +36,13 @@ export function scheduleLog() {
   log.timer = setTimeout(loadLog, LOG_DELAY);
 }
 
+/* The trace changed: the log is asked for again, now if shown. */
+export function refreshLog() {
+  log.key = '';
+  if (logShown())
+    scheduleLog();
+}
+
 async function loadLog() {
   const { t0, t1 } = viewWindow();
   const params = { t0: absolute(t0), t1: absolute(t1), limit: LOG_LIMIT };
@@ -46,7 +55,9 @@ async function loadLog() {
     const answer = await api('/api/log', params);
     if (token !== log.token) return; // a newer one is on its way
     log.key = key;
-    $('log-text').textContent = answer.lines.map((l) => l.text).join('\n');
+    const text = answer.lines.map((l) => l.text).join('\n');
+    if ($('log-text').textContent !== text)
+      $('log-text').textContent = text; // unchanged, it keeps its scroll and selection
     const cut = answer.truncated ? ` (the first ${LOG_LIMIT}: zoom in for the rest)` : '';
     $('log-info').textContent = `${answer.lines.length} lines from ${formatSeconds(view.t0)} `
       + `to ${formatSeconds(view.t1)}${cut}`;
@@ -91,18 +102,26 @@ function fillTable(table, rows) {
   table.replaceChildren(thead, tbody);
 }
 
-async function loadStats() {
-  if (statsLoaded) return;
+const loadStats = serial(async () => {
+  const version = stats.wanted;
+  if (version === stats.loaded) return;
   try {
-    const stats = await api('/api/stats');
-    fillTable($('stats-objects'), stats.objects);
-    fillTable($('stats-threads'), stats.threads);
-    $('stats-discarded').textContent = stats.discarded > 0
-      ? `LTTng discarded ${stats.discarded} events: these figures miss what they held.` : '';
-    statsLoaded = true;
+    const answer = await api('/api/stats');
+    fillTable($('stats-objects'), answer.objects);
+    fillTable($('stats-threads'), answer.threads);
+    $('stats-discarded').textContent = answer.discarded > 0
+      ? `LTTng discarded ${answer.discarded} events: these figures miss what they held.` : '';
+    stats.loaded = version;
   } catch (error) {
     showError(error);
   }
+});
+
+/* The trace changed: the figures are asked for again, now if shown. */
+export function refreshStats() {
+  stats.wanted++;
+  if (!$('panel-stats').hidden)
+    loadStats();
 }
 
 function showTab(name) {

@@ -4,7 +4,9 @@
  * heading per process, then one per object. Each lane has a label in the
  * lane list, `data-lane="thread:ID"` or `"object:ID"`, as tall as the lane
  * it names: the canvas draws lane i at the same height as its label.
- * Built once; nothing here changes afterwards.
+ * Built at the start, and built again whole when a live trace's threads
+ * or objects change (lanesChanged says so): a lane's `title` is its
+ * label's tooltip as built, which deadlocks.js adds to.
  */
 
 export const AXIS = 24; // px of time axis above the lanes
@@ -62,16 +64,35 @@ function groupLabel(text) {
 function addLane(list, kind, id, el, item) {
   const height = LANE[kind].height;
   el.style.height = `${height}px`;
-  const lane = { kind, id, top: model.height, height, el, item };
+  const lane = { kind, id, top: model.height, height, el, item, title: el.title };
   model.lanes.push(lane);
   model.height += height;
   list.append(el);
   return lane;
 }
 
-/* Fills the lane list from /api/trace's answer; onObject(id) is called
- * when an object's label is clicked. */
+let built = ''; // what the lanes were built from, as lanesChanged compares it
+
+function lanesKey(trace) {
+  return JSON.stringify([trace.processes, trace.threads, trace.objects]);
+}
+
+/* Whether /api/trace's answer has other processes, threads or objects
+ * (or other names, ends, ...) than the lanes were built from. */
+export function lanesChanged(trace) {
+  return lanesKey(trace) !== built;
+}
+
+/* Fills the lane list from /api/trace's answer, replacing any lanes
+ * built before; onObject(id) is called when an object's label is clicked. */
 export function buildLanes(trace, list, onObject) {
+  built = lanesKey(trace);
+  model.lanes = [];
+  model.threads.clear();
+  model.objects.clear();
+  model.threadLanes.clear();
+  model.height = 0;
+  list.replaceChildren();
   const processes = new Map(trace.processes.map((p) => [p.id, p]));
   let process = null;
   for (const thread of trace.threads) {

@@ -2,7 +2,12 @@
  * view.js - the part of the trace the timeline shows, [t0, t1] in page time
  * (ns since the trace's begin). It stays inside the trace and no narrower
  * than MIN_SPAN; every change is told to the listeners at once (they
- * redraw from what is loaded, and ask for the new window later).
+ * redraw from what is loaded, and ask for the new window later; a live
+ * slide waits for the new window instead, as what is loaded ends before).
+ *
+ * A live trace grows (growView): a view that shows the trace's end follows
+ * it, keeping its width; one the user moved away stays put until it shows
+ * the end again (showEnd: the End key, the "Follow live" button).
  */
 
 const MIN_SPAN = 100; // ns across the canvas at the deepest zoom
@@ -12,6 +17,7 @@ export const view = { t0: 0, t1: 1 };
 let extent = MIN_SPAN;
 const listeners = [];
 
+/* listener(live) after each change; live: a slide following a live trace. */
 export function onViewChange(listener) {
   listeners.push(listener);
 }
@@ -22,17 +28,42 @@ export function initView(span) {
   resetView();
 }
 
-export function setView(t0, t1) {
+/* Sets the view, kept inside the trace, and tells the listeners (live:
+ * whether the view moved by itself, following a live trace). */
+function place(t0, t1, live) {
   const width = Math.min(Math.max(t1 - t0, MIN_SPAN), extent);
   const start = Math.min(Math.max(t0, 0), extent - width);
   view.t0 = start;
-  view.t1 = start + width;
+  view.t1 = Math.min(start + width, extent); // at the end, exactly: atEnd compares
   for (const listener of listeners)
-    listener();
+    listener(live);
+}
+
+export function setView(t0, t1) {
+  place(t0, t1, false);
 }
 
 export function resetView() {
   setView(0, extent);
+}
+
+/* Whether the view shows the trace's end (to about a pixel). */
+export function atEnd() {
+  return extent - view.t1 < (view.t1 - view.t0) / 1000;
+}
+
+/* The view's width, ending at the trace's end. */
+export function showEnd() {
+  setView(extent - (view.t1 - view.t0), extent);
+}
+
+/* The trace now lasts span: a view at the old end slides to the new one,
+ * any other stays where it is (told to the listeners only if it moved). */
+export function growView(span) {
+  const following = atEnd();
+  extent = Math.max(span, MIN_SPAN, extent);
+  if (following)
+    place(extent - (view.t1 - view.t0), extent, true);
 }
 
 /* Zooms by factor (below 1: in) around page time `around`, by default

@@ -1,0 +1,305 @@
+"""The viewer's page on live traces, in headless Chromium: a `thrace daemon`
+(on loopback, with the relay daemon it starts on free ports) stores
+programs that `thrace record --live` runs, and serves the page while they
+run. steps (steps.c) is driven through its stdin: a thread appears when
+the test says, the program ends when the test closes its stdin. tests/
+deadlock's `abba` hangs in an ABBA deadlock until it is killed: started
+while the page shows steps, it must be flagged while it hangs.
+
+Usage: test_live.py THRACE STEPS DEADLOCK_PROGRAMS ARTEFACTS [unittest options]
+A session daemon must answer (the ctest fixture `lttng` starts one). The
+page of a running program is saved as ARTEFACTS/live.png, that of the
+hung one as ARTEFACTS/live-deadlock.png.
+
+One daemon and one browser for the class; each test opens the page once
+its program is live, and may leave no console error or warning behind.
+"""
+import base64
+import contextlib
+import json
+import os
+import random
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.request
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from chromium import Chromium, is_problem  # noqa: E402
+
+THRACE, STEPS, DEADLOCK_PROGRAMS, ARTEFACTS = sys.argv[1:5]
+del sys.argv[1:5]
+
+TIMEOUT = 20  # s for anything the daemon or the page must do
+
+
+def free_live_port():
+    """A free live port whose control and data ports (the two below) are
+    free too, as the daemon's relay daemon needs them."""
+    while True:
+        port = random.randrange(20002, 60000)
+        try:
+            for p in (port - 2, port - 1, port):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", p))
+            return port
+        except OSError:
+            continue
+
+
+class Daemon:
+    """`thrace daemon` on a new database, its output kept line by line."""
+
+    def __init__(self, db, relayd):
+        self.proc = subprocess.Popen(
+            [THRACE, "daemon", "--db", db, "--port", "0", "--relayd", relayd],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        self.lines = []
+        self.said = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        with self.said:
+            self.said.wait_for(lambda: self.url() or self.proc.poll() is not None, TIMEOUT)
+        assert self.url(), "thrace daemon said:\n" + "\n".join(self.lines)
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self.said:
+                self.lines.append(line.rstrip("\n"))
+                self.said.notify_all()
+
+    def url(self):
+        found = [re.search(r"viewer on (http://\S+/)", line) for line in self.lines]
+        return next((m.group(1) for m in found if m), None)
+
+    def api(self, path):
+        with urllib.request.urlopen(self.url() + path.lstrip("/"), timeout=10) as r:
+            return json.load(r)
+
+    def stop(self):
+        """SIGTERM, as Ctrl-C would; the daemon stops the relay daemon it started."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        status = self.proc.wait(timeout=60)
+        self.reader.join(timeout=10)  # it reads to the end of the output
+        self.proc.stdout.close()
+        return status
+
+
+class LivePage(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.addClassCleanup(cls.tmp.cleanup)
+        cls.db = os.path.join(cls.tmp.name, "live.db")
+        cls.relayd = f"net://127.0.0.1:{free_live_port()}"
+        cls.daemon = Daemon(cls.db, cls.relayd)
+        cls.addClassCleanup(cls.stop_daemon)
+        cls.browser = Chromium(1280, 720)
+        cls.addClassCleanup(cls.browser.close)
+        cls.browser.attach_page()
+        for domain in ("Runtime", "Log", "Page"):
+            cls.browser.call(f"{domain}.enable")
+
+    @classmethod
+    def stop_daemon(cls):
+        status = cls.daemon.stop()
+        assert status == 0, "thrace daemon said:\n" + "\n".join(cls.daemon.lines)
+
+    def tearDown(self):
+        problems = [e["params"] for e in self.browser.events if is_problem(e)]
+        self.browser.events.clear()
+        self.assertEqual([], problems)
+
+    # -- helpers ---------------------------------------------------------
+
+    def record(self, *program):
+        """`thrace record --live` of program, its stdin a pipe of the
+        test's, its output in a file; killed at the end if still running."""
+        fd, _ = tempfile.mkstemp(".out", os.path.basename(program[-1]) + "-", self.tmp.name)
+        out = os.fdopen(fd, "w")
+        self.addCleanup(out.close)
+        rec = subprocess.Popen([THRACE, "record", "--live", "--relayd", self.relayd, "--",
+                                *program], stdin=subprocess.PIPE, stdout=out, stderr=out,
+                               text=True, start_new_session=True)
+        self.addCleanup(rec.wait, 60)  # cleanups run last first: this one last
+        self.addCleanup(lambda: rec.poll() is None and rec.send_signal(signal.SIGTERM))
+        self.addCleanup(rec.stdin.close)
+        return rec
+
+    def query(self, sql):
+        with contextlib.closing(sqlite3.connect(f"file:{self.db}?mode=ro", uri=True)) as db:
+            return db.execute(sql).fetchall()
+
+    def until(self, probe, what, timeout=TIMEOUT):
+        """probe()'s value once truthy; fails the test after timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = probe()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                self.fail(f"timed out waiting for {what} (last: {value!r})")
+            time.sleep(0.05)
+
+    def traces(self):
+        """The ids of the traces the daemon has stored so far."""
+        return {t["id"] for t in self.daemon.api("/api/trace")["traces"]}
+
+    def live_threads(self, old):
+        """The names of the threads of the live traces but those in old, as
+        the API says."""
+        trace = self.daemon.api("/api/trace")
+        live = {t["id"] for t in trace["traces"] if t["live"] and t["id"] not in old}
+        processes = {p["id"] for p in trace["processes"] if p["trace_id"] in live}
+        return {t["name"] for t in trace["threads"] if t["process_id"] in processes}
+
+    def open_page(self):
+        self.browser.call("Page.navigate", {"url": self.daemon.url()})
+        state = self.browser.poll("['ready', 'error'].includes(document.body?.dataset.state)"
+                                  " && document.body.dataset.state", TIMEOUT)
+        self.assertEqual("ready", state, self.js("document.getElementById('error').textContent"))
+
+    def js(self, expression):
+        return self.browser.evaluate(expression)
+
+    def page(self):
+        """What the page shows of a live trace: the view and the trace's
+        end (ns since its begin), the lanes' names, the badge, following."""
+        return self.js("""(() => {
+            const c = document.getElementById('canvas'), b = document.body.dataset;
+            return {t0: +c.dataset.viewT0, t1: +c.dataset.viewT1, end: +c.dataset.end,
+                    base: c.dataset.base,
+                    threads: [...document.querySelectorAll('#lanes [data-lane^="thread:"] .name')]
+                        .map(e => e.textContent),
+                    live: b.live === '1', badge: !document.getElementById('live').hidden,
+                    following: b.following === '1',
+                    button: document.getElementById('follow').textContent}; })()""")
+
+    def key(self, key, code, key_code, text=None):
+        self.browser.key(key, code, key_code, text)
+
+    def marked_lanes(self):
+        """The names of the lanes marked as named by a deadlock report."""
+        return self.js("""[...document.querySelectorAll('#lanes [data-deadlocked="1"] .name')]
+            .map(e => e.textContent)""")
+
+    def show_tab(self, name):
+        box = self.js(f"""(() => {{ const r = document.getElementById('tab-{name}')
+            .getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }})()""")
+        self.browser.click(*box)
+        self.assertFalse(self.js(f"document.getElementById('panel-{name}').hidden"))
+
+    def latest_tick(self, thread):
+        """The highest N of thread's "tick N" lines in the Log tab (0: none)."""
+        text = self.js("document.getElementById('log-text').textContent")
+        return max((int(n) for n in re.findall(rf"^\({thread} *\) tick (\d+)$", text, re.M)),
+                   default=0)
+
+    def screenshot(self, name):
+        os.makedirs(ARTEFACTS, exist_ok=True)
+        png = self.browser.call("Page.captureScreenshot", {"format": "png"})["data"]
+        with open(os.path.join(ARTEFACTS, name), "wb") as f:
+            f.write(base64.b64decode(png))
+
+    # -- tests -----------------------------------------------------------
+
+    def test_the_page_follows_a_running_program_and_stops_with_it(self):
+        old = self.traces()
+        rec = self.record(STEPS)
+        self.until(lambda: "Ticker" in self.live_threads(old), "the program's trace, live")
+        self.open_page()
+        first = self.page()
+        self.assertTrue(first["live"] and first["badge"], first)
+        self.assertIn("Ticker", first["threads"])
+        self.assertNotIn("Latecomer", first["threads"])
+        # Never answered from a copy: no ETag, no-store, even when asked
+        # with If-None-Match.
+        asked = urllib.request.Request(self.daemon.url() + "api/trace",
+                                       headers={"If-None-Match": "*"})
+        with urllib.request.urlopen(asked, timeout=10) as answer:
+            self.assertEqual((200, "no-store", None), (answer.status,
+                             answer.headers["Cache-Control"], answer.headers["ETag"]))
+        # Opened on the whole trace, the view shows its end, and follows it.
+        self.assertTrue(first["following"], first)
+        moved = self.until(lambda: (lambda p: p["t1"] > first["t1"] and p)(self.page()),
+                           "the view's end to move forward")
+        self.assertEqual(moved["end"], moved["t1"])
+        self.assertAlmostEqual(first["t1"] - first["t0"], moved["t1"] - moved["t0"], delta=2)
+        self.screenshot("live.png")
+
+        # Zoomed in about the middle, the view leaves the edge and stays
+        # put while the trace grows, until End brings it back.
+        self.key("+", "Equal", 187, text="+")
+        away = self.page()
+        self.assertFalse(away["following"], away)
+        self.assertEqual("Follow live", away["button"])
+        grown = self.until(lambda: (lambda p: p["end"] > away["end"] and p)(self.page()),
+                           "the trace to grow")
+        self.assertEqual((away["t0"], away["t1"]), (grown["t0"], grown["t1"]))
+        self.key("End", "End", 35)
+        back = self.page()
+        self.assertTrue(back["following"], back)
+        self.assertEqual(back["end"], back["t1"])
+        self.assertEqual("Following live", back["button"])
+
+        # A thread started now gets its lane while the program runs.
+        rec.stdin.write("thread\n")
+        rec.stdin.flush()
+        self.until(lambda: "Latecomer" in self.page()["threads"], "the new thread's lane")
+        self.assertIsNone(rec.poll(), "the program ended too soon")
+
+        # The Log tab shown is loaded again as the program logs.
+        self.show_tab("log")
+        last = self.until(lambda: self.latest_tick("Latecomer"), "the new thread's log lines")
+        self.until(lambda: self.latest_tick("Latecomer") > last, "newer log lines")
+        self.show_tab("timeline")
+
+        # Once the program ends, the badge goes and the page shows the
+        # trace's final end.
+        rec.stdin.close()
+        self.assertEqual(0, rec.wait(timeout=60))
+        final = self.until(lambda: (lambda p: not p["live"] and p)(self.page()),
+                           "the page to see the trace end")
+        self.assertFalse(final["badge"])
+        (begin, end, live), = self.query("SELECT min(begin_ns), max(end_ns), max(live)"
+                                         " FROM traces")
+        self.assertEqual((str(begin), end - begin, 0), (final["base"], final["end"], live))
+        self.assertEqual(final["end"], final["t1"])
+        threads = self.query("SELECT name FROM threads ORDER BY process_id, kind <> 'main', tid")
+        self.assertEqual([name for name, in threads], final["threads"])
+        self.assertIn("Latecomer", final["threads"])
+
+    def test_a_deadlock_forming_is_flagged_while_the_program_hangs(self):
+        old = self.traces()
+        steps = self.record(STEPS)  # live meanwhile: the page keeps asking
+        self.until(lambda: "Ticker" in self.live_threads(old), "the first program's trace, live")
+        self.open_page()
+        self.assertNotIn("Thread-1", self.marked_lanes())
+        abba = self.record(DEADLOCK_PROGRAMS, "abba")
+        self.until(lambda: {"Thread-1", "Thread-2"} <= set(self.marked_lanes()),
+                   "the deadlocked threads' lanes to be marked")
+        self.assertIsNone(abba.poll(), "flagged only after the program ended")
+        tab = self.js("""(() => { const t = document.getElementById('tab-deadlocks');
+            return [t.textContent, t.classList.contains('warning')]; })()""")
+        self.assertRegex(tab[0], r"^Deadlocks \(\d+\)$")
+        self.assertTrue(tab[1])
+        self.assertRegex(self.js("document.getElementById('deadlocks-text').textContent"),
+                         r"deadlock: Thread-1 -> Lock-\d+ -> Thread-2 -> Lock-\d+ -> Thread-1")
+        self.screenshot("live-deadlock.png")
+        abba.send_signal(signal.SIGTERM)  # passed on to the program
+        steps.stdin.close()
+        self.assertEqual(0, steps.wait(timeout=60))
+        abba.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
