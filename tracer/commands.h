@@ -13,5 +13,6 @@ int stats_main(int argc, char **argv);
 int serve_main(int argc, char **argv); /* viewer/serve.c */
 int check_main(int argc, char **argv);
 int deadlocks_main(int argc, char **argv);
+int daemon_main(int argc, char **argv);
 
 #endif

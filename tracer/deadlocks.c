@@ -142,10 +142,11 @@ static void deadlocks_summary(const deadlocks_report *r)
 }
 
 /* Runs the analyses over an open database; the exit status. */
-bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, FILE *out,
-                       deadlocks_report *r)
+bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t live_grace_ns,
+                       FILE *out, deadlocks_report *r)
 {
-    *r = (deadlocks_report){.db = db, .path = path, .out = out, .trace_id = trace_id};
+    *r = (deadlocks_report){
+        .db = db, .path = path, .out = out, .trace_id = trace_id, .live_grace_ns = live_grace_ns};
     bool ok = catalog_load(db, &r->cat, &r->error) && (r->at = moment_new(db, &r->error)) &&
               waitfor_report(r) && lockorder_report(r) && stuck_report(r);
     if (ok)
@@ -156,7 +157,7 @@ bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, FILE *ou
 int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out)
 {
     deadlocks_report r;
-    bool ok = deadlocks_analyse(db, path, trace_id, out, &r);
+    bool ok = deadlocks_analyse(db, path, trace_id, DEADLOCKS_LIVE_GRACE_NS, out, &r);
     int status = !ok                                 ? cli_error("deadlocks", path, "%s", r.error)
                  : r.deadlocks || r.possible || r.stuck ? CLI_FOUND
                                                         : CLI_OK;

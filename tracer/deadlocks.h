@@ -34,6 +34,7 @@ typedef struct {
     moment *at;
     FILE *out;
     int64_t trace_id; /* the trace looked at, 0 for all */
+    int64_t live_grace_ns; /* a live trace's waits open at its edge are stuck once this old */
     int deadlocks, possible, stuck; /* findings so far */
     deadlocks_cycle *cycles;        /* the wait-for cycles told */
     size_t ncycles;
@@ -62,11 +63,17 @@ bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n
  * failure. */
 int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out);
 
+/* How old a wait open at a live trace's edge must be to be told stuck, by
+ * default: younger ones are most likely under way. */
+#define DEADLOCKS_LIVE_GRACE_NS 1000000000LL
+
 /* Runs the analyses into *r (printing to out, counting findings, keeping
  * what they name) and prints the summary line; false on a failure, with
- * the reason in r->error. Free r with deadlocks_free either way. */
-bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, FILE *out,
-                       deadlocks_report *r);
+ * the reason in r->error. In a live trace (`thrace daemon` storing it),
+ * waits still open at its edge are stuck only once live_grace_ns old.
+ * Free r with deadlocks_free either way. */
+bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t live_grace_ns,
+                       FILE *out, deadlocks_report *r);
 
 void deadlocks_free(deadlocks_report *r);
 

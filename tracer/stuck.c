@@ -6,7 +6,8 @@
  * notified (before the wait began: a lost wake-up), whether the event was
  * ever set, how many parties reached the barrier, whether the joined thread
  * ever ended. Daemon threads are left out: exit abandons them by design.
- * A barrier is told once, however many of its parties wait.
+ * A barrier is told once, however many of its parties wait. In a live
+ * trace, a wait open at the edge is under way until it is live_grace_ns old.
  */
 #include "deadlocks.h"
 
@@ -31,7 +32,9 @@ static const char waits_sql[] =
     "SELECT i.id, i.thread_id, i.object_id, i.peer_thread_id, i.begin_ns, i.end_ns, i.site_id,"
     "       i.begin_seq, i.state"
     " FROM intervals i JOIN threads t ON t.id = i.thread_id"
+    " JOIN processes p ON p.id = t.process_id JOIN traces tr ON tr.id = p.trace_id"
     " WHERE i.outcome = 'unfinished' AND NOT t.daemon"
+    "   AND (NOT tr.live OR i.begin_ns <= tr.end_ns - ?2)"
     "   AND i.state IN ('waiting', 'condition', 'event', 'barrier', 'joining')" DEADLOCKS_IN_TRACE
     " ORDER BY i.begin_ns, i.id";
 
@@ -239,8 +242,10 @@ bool stuck_report(deadlocks_report *r)
               sqlite3_prepare_v2(r->db, last_event_sql, -1, &s.last_event, NULL) == SQLITE_OK &&
               sqlite3_prepare_v2(r->db, parties_sql, -1, &s.parties, NULL) == SQLITE_OK;
     int rc = SQLITE_DONE;
-    if (ok)
+    if (ok) {
         sqlite3_bind_int64(st, 1, r->trace_id);
+        sqlite3_bind_int64(st, 2, r->live_grace_ns);
+    }
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         stuck_wait w = stuck_row(st);
         ok = deadlocks_in_cycle(r, w.id) || stuck_tell(&s, &w);

@@ -14,6 +14,7 @@ static const cli_command commands[] = {
     {"log", "print a trace as the guide's logs", log_main},
     {"stats", "per-lock and per-thread contention", stats_main},
     {"serve", "serve a trace's timelines to a browser", serve_main},
+    {"daemon", "store live sessions as they run, serve them, report deadlocks", daemon_main},
     {"check", "check a trace against invariants and an expectation file", check_main},
     {"deadlocks", "deadlocks that happened or could, and waits that never ended", deadlocks_main},
 };

@@ -1,0 +1,383 @@
+"""`thrace daemon` end to end, on loopback: live sessions made by
+`thrace record --live`, followed through a relay daemon that the daemon
+starts, stored while they run, served by the viewer, deadlocks reported
+while the program hangs; and what a daemon must survive.
+
+Usage: test_daemon.py THRACE TICKER DEADLOCK_PROGRAMS [unittest options]
+A session daemon must answer (the ctest fixture `lttng` starts one).
+"""
+import glob
+import json
+import os
+import queue
+import random
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.request
+
+THRACE, TICKER, PROGRAMS = sys.argv[1:4]
+del sys.argv[1:4]
+TMP = tempfile.TemporaryDirectory()
+
+
+def free_live_port():
+    """A live port whose control and data ports (-2, -1) are free too."""
+    while True:
+        port = random.randrange(20002, 60000)
+        try:
+            for p in (port - 2, port - 1, port):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", p))
+            return port
+        except OSError:
+            continue
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def wait_for(predicate, timeout, what):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def query(db, sql, *args):
+    """Reads db as another process would, while the daemon writes it."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def thrace(*args):
+    return subprocess.run([THRACE, *args], capture_output=True, text=True, timeout=120)
+
+
+class Daemon:
+    """A `thrace daemon` and its output, line by line."""
+
+    def __init__(self, db, relayd, *options):
+        self.db, self.relayd = db, relayd
+        self.proc = subprocess.Popen(
+            [THRACE, "daemon", "--db", db, "--port", "0", "--relayd", relayd, *options],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines, self.fresh = [], queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        ready = self.expect(r"storing live sessions of .* into [^;]*(?:; viewer on (http://\S+))?")
+        self.url = ready.group(1)
+        started = [l for l in self.lines if "started lttng-relayd" in l]
+        self.relayd_pid = int(re.search(r"pid (\d+)", started[0]).group(1)) if started else 0
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+            self.fresh.put(line)
+
+    def expect(self, pattern, timeout=30):
+        """The first line (said so far or from now on) matching pattern."""
+        end = time.monotonic() + timeout
+        seen = 0
+        while True:
+            for line in self.lines[seen:]:
+                m = re.search(pattern, line)
+                if m:
+                    return m
+            seen = len(self.lines)
+            left = end - time.monotonic()
+            if left <= 0 or self.proc.poll() is not None and self.fresh.empty():
+                raise AssertionError(f"no line matching {pattern!r} in:\n" + "\n".join(self.lines))
+            try:
+                self.fresh.get(timeout=min(left, 0.2))
+            except queue.Empty:
+                pass
+
+    def api(self, path):
+        with urllib.request.urlopen(self.url.rstrip("/") + path, timeout=10) as r:
+            return json.load(r)
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.proc.wait(timeout=30)
+
+
+def record_live(relayd, *prog):
+    return subprocess.Popen([THRACE, "record", "--live", "--relayd", relayd, "--", *prog],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def program_pid(record):
+    """PROG's pid: record's child."""
+    def child():
+        try:
+            with open(f"/proc/{record.pid}/task/{record.pid}/children") as f:
+                pids = f.read().split()
+        except FileNotFoundError:
+            return None
+        return int(pids[0]) if pids else None
+    return wait_for(child, 20, "the recorded program")
+
+
+def ticks(db, trace_id):
+    """Every (thread, tick line) stored for the trace, in time order."""
+    return query(db, "SELECT th.name, l.text FROM logs l JOIN threads th ON th.id = l.thread_id"
+                     " JOIN processes p ON p.id = th.process_id WHERE p.trace_id = ?"
+                     " ORDER BY l.ts, l.id", trace_id)
+
+
+def relayd_copy(db, trace_id):
+    """The relay daemon's own copy of the trace on disk (the daemon started it)."""
+    url, = query(db, "SELECT path FROM traces WHERE id = ?", trace_id)[0]
+    host, name = re.search(r"/host/([^/]+)/([^/]+)$", url).groups()
+    found = glob.glob(os.path.join(db + "-relayd", host, name + "-*"))
+    assert len(found) == 1, found
+    return found[0]
+
+
+class Live(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.relayd = f"net://127.0.0.1:{free_live_port()}"
+        cls.db = os.path.join(TMP.name, "live.db")
+        cls.daemon = Daemon(cls.db, cls.relayd, "--deadlock-timeout", "0.5")
+
+    @classmethod
+    def tearDownClass(cls):
+        status = cls.daemon.stop()
+        assert status == 0, "\n".join(cls.daemon.lines)
+        # It stopped the relay daemon it started, by pid.
+        assert cls.daemon.relayd_pid and not alive(cls.daemon.relayd_pid)
+
+    def newest_trace(self):
+        return query(self.db, "SELECT max(id) FROM traces")[0][0]
+
+    def test_a_running_program_is_stored_and_served_while_it_runs(self):
+        rec = record_live(self.relayd, TICKER, "3")
+        # Ticks are in the database and in the viewer while the program runs.
+        wait_for(lambda: query(self.db, "SELECT count(*) FROM logs l JOIN traces t"
+                                        " WHERE t.live = 1")[0][0] > 10, 20, "live log lines")
+        trace = self.newest_trace()
+        served = self.daemon.api("/api/trace")
+        self.assertIsNone(rec.poll(), "the program had already ended")
+        self.assertTrue(served["live"], served)
+        begin, end = query(self.db, "SELECT begin_ns, end_ns FROM traces WHERE id = ?", trace)[0]
+        log = self.daemon.api(f"/api/log?t0={begin}&t1={end}")
+        self.assertTrue(any(") tick " in line["text"] for line in log["lines"]), log)
+        out, err = rec.communicate(timeout=60)
+        self.assertEqual(0, rec.returncode, err)
+        self.daemon.expect(r"session ended: \d+ events stored")
+        wait_for(lambda: query(self.db, "SELECT live FROM traces WHERE id = ?", trace)[0][0] == 0,
+                 10, "the trace completed")
+        # Stored live, it is what the whole trace gives when ingested after.
+        ref = os.path.join(TMP.name, "ref.db")
+        done = thrace("ingest", "-o", ref, relayd_copy(self.db, trace))
+        self.assertEqual(0, done.returncode, done.stderr)
+        self.assertEqual(self.log_of(ref, 1), self.log_of(self.db, trace))
+        names = [t for t, _ in ticks(self.db, trace)]
+        self.assertEqual(2 * 150, len(names))
+
+    def log_of(self, db, trace):
+        """`thrace log --all` of one trace: a copy of db holding it alone."""
+        copy = os.path.join(TMP.name, f"one-{os.path.basename(db)}-{trace}.db")
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        con.execute(f"VACUUM INTO '{copy}'")
+        con.close()
+        con = sqlite3.connect(copy)
+        others = ("SELECT t.id FROM threads t JOIN processes p ON p.id = t.process_id"
+                  " WHERE p.trace_id != ?")
+        for table in ("logs", "events", "intervals", "thread_names"):
+            con.execute(f"DELETE FROM {table} WHERE thread_id IN ({others})", (trace,))
+        for table in ("threads", "objects", "callsites"):
+            con.execute(f"DELETE FROM {table} WHERE process_id IN"
+                        " (SELECT id FROM processes WHERE trace_id != ?)", (trace,))
+        for table in ("processes", "discards", "live_streams"):
+            con.execute(f"DELETE FROM {table} WHERE trace_id != ?", (trace,))
+        con.execute("DELETE FROM traces WHERE id != ?", (trace,))
+        con.commit()
+        con.close()
+        done = thrace("log", copy, "--all")
+        self.assertEqual(0, done.returncode, done.stderr)
+        os.remove(copy)
+        return done.stdout
+
+    def test_two_programs_at_once_are_kept_apart(self):
+        first = self.newest_trace() or 0
+        recs = [record_live(self.relayd, TICKER, "1.5") for _ in range(2)]
+        for rec in recs:
+            rec.communicate(timeout=60)
+            self.assertEqual(0, rec.returncode)
+        wait_for(lambda: query(self.db, "SELECT count(*) FROM traces WHERE id > ? AND live = 0",
+                               first)[0][0] == 2, 20, "two traces completed")
+        rows = query(self.db, "SELECT t.id, t.path, count(DISTINCT p.pid) FROM traces t"
+                              " JOIN processes p ON p.trace_id = t.id WHERE t.id > ? GROUP BY t.id",
+                     first)
+        self.assertEqual(2, len(rows))
+        self.assertNotEqual(rows[0][1], rows[1][1])  # two sessions
+        for trace, _, processes in rows:
+            self.assertEqual(1, processes)
+            self.assertEqual(2 * 75, len(ticks(self.db, trace)))
+
+    def test_a_program_killed_mid_trace_is_completed(self):
+        rec = record_live(self.relayd, TICKER, "20")
+        pid = program_pid(rec)
+        wait_for(lambda: query(self.db, "SELECT count(*) FROM traces WHERE live = 1")[0][0], 20,
+                 "a live trace")
+        trace = self.newest_trace()
+        wait_for(lambda: len(ticks(self.db, trace)) > 10, 20, "ticks")
+        os.kill(pid, signal.SIGKILL)
+        rec.communicate(timeout=60)
+        self.assertEqual(128 + signal.SIGKILL, rec.returncode)
+        wait_for(lambda: query(self.db, "SELECT live FROM traces WHERE id = ?", trace)[0][0] == 0,
+                 20, "the trace completed")
+        # Its threads were still running when it ended: open intervals end with the trace.
+        unfinished = query(self.db, "SELECT count(*) FROM intervals i JOIN threads t"
+                                    " ON t.id = i.thread_id JOIN processes p ON p.id = t.process_id"
+                                    " WHERE p.trace_id = ? AND i.state = 'running'"
+                                    " AND i.outcome = 'unfinished'", trace)[0][0]
+        self.assertEqual(3, unfinished)
+        self.assertIsNone(self.daemon.proc.poll())
+
+    def test_a_deadlock_is_reported_while_the_program_hangs(self):
+        rec = record_live(self.relayd, PROGRAMS, "abba")
+        pid = program_pid(rec)
+        report = self.daemon.expect(r"a deadlock: threads waiting for each other", timeout=30)
+        self.assertTrue(alive(pid), "reported only after the program ended")
+        after = "\n".join(self.daemon.lines[self.daemon.lines.index(report.string):])
+        self.assertRegex(after, r"deadlock: Thread-1 -> Lock-\d+ -> Thread-2 -> Lock-\d+ -> "
+                                r"Thread-1")
+        served = self.daemon.api("/api/deadlocks")
+        self.assertTrue(served, served)
+        rec.send_signal(signal.SIGTERM)  # passed on to the program
+        rec.communicate(timeout=60)
+
+
+def start_relayd(port):
+    relayd = subprocess.Popen(["lttng-relayd", "-C", f"tcp://127.0.0.1:{port - 2}",
+                               "-D", f"tcp://127.0.0.1:{port - 1}", "-L", f"tcp://127.0.0.1:{port}",
+                               "-o", os.path.join(TMP.name, f"relayd-{port}")])
+    wait_for(lambda: answers(port), 10, "lttng-relayd")
+    return relayd
+
+
+def answers(port):
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def stop(proc):
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+class Survives(unittest.TestCase):
+    def relayd(self):
+        """A relay daemon of the test's; its live URL."""
+        self.port = free_live_port()
+        self.ours = start_relayd(self.port)
+        self.addCleanup(lambda: stop(self.ours))
+        return f"net://127.0.0.1:{self.port}"
+
+    def test_a_relay_daemon_restarted_is_followed_again(self):
+        relayd = self.relayd()
+        db = os.path.join(TMP.name, "relayd-restart.db")
+        daemon = Daemon(db, relayd)
+        self.addCleanup(daemon.stop)
+        rec = record_live(relayd, TICKER, "3")
+        wait_for(lambda: query(db, "SELECT count(*) FROM logs")[0][0] > 10, 20, "ticks")
+        stop(self.ours)
+        daemon.expect(r"waiting for the relay daemon")
+        rec.communicate(timeout=60)
+        self.ours = start_relayd(self.port)
+        daemon.expect(r"the relay daemon answers again")
+        # The session died with the relay daemon: its trace is completed with what came.
+        daemon.expect(r"session ended")
+        self.assertEqual([(1, 0)], query(db, "SELECT count(*), max(live) FROM traces"))
+        stored = len(ticks(db, 1))
+        self.assertGreater(stored, 10)
+        # A new session on the new relay daemon is followed as the first was.
+        again = record_live(relayd, TICKER, "0.5")
+        again.communicate(timeout=60)
+        self.assertEqual(0, again.returncode)
+        wait_for(lambda: query(db, "SELECT count(*) FROM traces WHERE live = 0")[0][0] == 2, 20,
+                 "the second trace")
+        self.assertEqual(2 * 25, len(ticks(db, 2)))
+        self.assertEqual(stored, len(ticks(db, 1)))
+        self.assertIsNone(daemon.proc.poll())
+
+    def test_a_full_disk_stops_the_storing_and_keeps_what_was_stored(self):
+        relayd = self.relayd()
+        disk = os.path.join(TMP.name, "small")
+        os.mkdir(disk)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", disk], check=True)
+        self.addCleanup(lambda: subprocess.run(["umount", "-l", disk], check=True))
+        db = os.path.join(disk, "full.db")
+        daemon = Daemon(db, relayd, "--no-viewer")
+        rec = record_live(relayd, TICKER, "30")
+        self.addCleanup(lambda: (rec.terminate(), rec.communicate()))  # passed on to the ticker
+        status = daemon.proc.wait(timeout=60)
+        self.assertEqual(1, status, "\n".join(daemon.lines))
+        said = daemon.expect(r"thrace daemon: .*full\.db: database or disk is full: "
+                             r"stopped storing; what was stored before is kept").string
+        self.assertEqual(said, daemon.lines[-1])
+        # What was committed is whole and readable.
+        self.assertEqual([("ok",)], query(db, "PRAGMA integrity_check"))
+        self.assertGreater(len(ticks(db, 1)), 0)
+        done = thrace("log", db)
+        self.assertEqual(0, done.returncode, done.stderr)
+        self.assertIn(") tick 0", done.stdout)
+
+    def test_a_daemon_restarted_mid_session_stores_nothing_twice(self):
+        # A relay daemon of the test's: the one a daemon starts goes with it.
+        relayd = self.relayd()
+        db = os.path.join(TMP.name, "restart.db")
+        daemon = Daemon(db, relayd)
+        self.assertEqual(0, daemon.relayd_pid, "it started a relay daemon beside ours")
+        # Halfway, the ticker pauses 3 s: the daemon stops and starts again
+        # then, when the newest packet is one it had stored already.
+        rec = record_live(relayd, TICKER, "2", "3")
+        halfway = [("Thread-1", "tick 49"), ("Thread-2", "tick 49")]
+        wait_for(lambda: all(t in ticks(db, 1) for t in halfway), 20, "the first half")
+        self.assertEqual(0, daemon.stop(signal.SIGTERM), "\n".join(daemon.lines))
+        self.assertEqual([(1,)], query(db, "SELECT live FROM traces"))
+        daemon = Daemon(db, relayd)
+        daemon.expect(r"following session")
+        self.assertEqual(len(halfway) * 50, len(ticks(db, 1)), "the pause was over already")
+        out, err = rec.communicate(timeout=60)
+        self.assertEqual(0, rec.returncode, err)
+        daemon.expect(r"session ended")
+        self.assertEqual(0, daemon.stop())
+        self.assertEqual([(1, 0)], query(db, "SELECT count(*), max(live) FROM traces"))
+        # Nothing twice, nothing lost: the relay daemon's whole copy gives the same.
+        lines = ticks(db, 1)
+        self.assertEqual(len(lines), len(set(lines)), "a tick stored twice")
+        self.assertEqual(2 * 100, len(lines))
+        ref = os.path.join(TMP.name, "restart-ref.db")
+        copy, = glob.glob(os.path.join(TMP.name, f"relayd-{self.port}", "*", "thrace-*"))
+        done = thrace("ingest", "-o", ref, copy)
+        self.assertEqual(0, done.returncode, done.stderr)
+        self.assertEqual(thrace("log", "--all", ref).stdout, thrace("log", "--all", db).stdout)
+        self.assertEqual(query(ref, "SELECT count(*) FROM events"),
+                         query(db, "SELECT count(*) FROM events"))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,306 @@
+/*
+ * livetrace.c - a live trace's row, model and stream positions (livetrace.h).
+ *
+ * A stream's position is its last stored event's time and how many events
+ * of that time were stored. Events within one stream come in time order,
+ * so an event before the position was stored, and so were the first
+ * `at_last` events at its time: after a rewind, those are skipped again
+ * (`replay` counts down) and whatever follows is new. Positions reach
+ * live_streams at each checkpoint, in the transaction that stores their
+ * events, so the two never disagree.
+ */
+#include "livetrace.h"
+
+#include "db.h"
+#include "keymap.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+    uint64_t class_id, stream_id;
+    int64_t last_ns, at_last;
+    int64_t replay; /* events at last_ns still to skip */
+    bool dirty;     /* moved since the last checkpoint */
+} livetrace_mark;
+
+struct livetrace {
+    sqlite3 *db;
+    int64_t row;
+    model *model;
+    int64_t edge_ns;
+    keymap by_stream; /* (class id, stream id) -> livetrace_mark */
+    livetrace_mark **marks;
+    size_t nmarks, cap;
+    livetrace_mark *last; /* the last stream looked up: events come in runs */
+    const char *error;
+};
+
+static livetrace_mark *livetrace_mark_add(livetrace *t, uint64_t class_id, uint64_t stream_id)
+{
+    if (t->nmarks == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        livetrace_mark **marks = realloc(t->marks, cap * sizeof *marks);
+        if (!marks)
+            return NULL;
+        t->marks = marks;
+        t->cap = cap;
+    }
+    livetrace_mark *m = calloc(1, sizeof *m);
+    if (!m || !keymap_put(&t->by_stream, class_id, stream_id, m)) {
+        free(m);
+        return NULL;
+    }
+    *m = (livetrace_mark){.class_id = class_id, .stream_id = stream_id, .last_ns = INT64_MIN};
+    t->marks[t->nmarks++] = m;
+    return m;
+}
+
+/* The stored positions of a resumed trace, to be skipped again. */
+static bool livetrace_load_marks(livetrace *t)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(t->db,
+                           "SELECT stream, last_ns, at_last FROM live_streams WHERE trace_id = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_int64(st, 1, t->row);
+    bool ok = true;
+    while (ok && sqlite3_step(st) == SQLITE_ROW) {
+        unsigned long long class_id, stream_id;
+        if (sscanf((const char *)sqlite3_column_text(st, 0), "%llu/%llu", &class_id, &stream_id) !=
+            2)
+            continue;
+        livetrace_mark *m = livetrace_mark_add(t, class_id, stream_id);
+        ok = m != NULL;
+        if (ok) {
+            m->last_ns = sqlite3_column_int64(st, 1);
+            m->at_last = m->replay = sqlite3_column_int64(st, 2);
+        }
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* The traces row keyed uuid: its id and whether it is live; 0 when none. */
+static int64_t livetrace_stored(sqlite3 *db, const char *uuid, bool *live)
+{
+    sqlite3_stmt *st;
+    int64_t row = 0;
+    if (sqlite3_prepare_v2(db, "SELECT id, live FROM traces WHERE uuid = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        row = sqlite3_column_int64(st, 0);
+        *live = sqlite3_column_int(st, 1) != 0;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? row : -1;
+}
+
+static int64_t livetrace_insert(sqlite3 *db, const livetrace_id *id)
+{
+    char now[32];
+    time_t clock = time(NULL);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime(&clock));
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO traces (uuid, path, hostname, ingested_at, live) "
+                           "VALUES (?, ?, ?, ?, 1) RETURNING id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(st, 1, id->uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, id->url, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, id->hostname, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+    int64_t row = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return row;
+}
+
+livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, const char **err)
+{
+    *complete = false;
+    bool live = false;
+    int64_t row = livetrace_stored(db, id->uuid, &live);
+    if (row > 0 && !live) {
+        *complete = true;
+        return NULL;
+    }
+    livetrace *t = row >= 0 ? calloc(1, sizeof *t) : NULL;
+    if (!t) {
+        *err = row < 0 ? sqlite3_errmsg(db) : "out of memory";
+        return NULL;
+    }
+    t->db = db;
+    t->row = row ? row : livetrace_insert(db, id);
+    t->model = !t->row ? NULL
+               : row   ? model_resume(db, row, err)
+                       : model_new(db, t->row, err);
+    if (!t->row)
+        *err = sqlite3_errmsg(db);
+    else if (t->model && row && !livetrace_load_marks(t))
+        *err = sqlite3_errmsg(db);
+    else if (t->model)
+        return t;
+    livetrace_free(t);
+    return NULL;
+}
+
+bool livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64_t ts, bool *oom)
+{
+    livetrace_mark *m = t->last;
+    if (!m || m->class_id != class_id || m->stream_id != stream_id) {
+        m = keymap_get(&t->by_stream, class_id, stream_id);
+        if (!m && !(m = livetrace_mark_add(t, class_id, stream_id))) {
+            *oom = true;
+            return false;
+        }
+        t->last = m;
+    }
+    if (ts < m->last_ns)
+        return false;
+    if (ts == m->last_ns) {
+        if (m->replay > 0) {
+            m->replay--;
+            return false;
+        }
+        m->at_last++;
+    } else {
+        m->last_ns = ts;
+        m->at_last = 1;
+        m->replay = 0;
+    }
+    m->dirty = true;
+    if (ts > t->edge_ns)
+        t->edge_ns = ts;
+    return true;
+}
+
+void livetrace_rewind(livetrace *t)
+{
+    for (size_t i = 0; i < t->nmarks; i++)
+        t->marks[i]->replay = t->marks[i]->at_last;
+}
+
+void livetrace_edge(livetrace *t, int64_t ns)
+{
+    if (ns > t->edge_ns)
+        t->edge_ns = ns;
+}
+
+model *livetrace_model(livetrace *t)
+{
+    return t->model;
+}
+
+int64_t livetrace_row(const livetrace *t)
+{
+    return t->row;
+}
+
+bool livetrace_reopen(livetrace *t)
+{
+    if (model_reopen(t->model))
+        return true;
+    t->error = model_error(t->model);
+    return false;
+}
+
+static bool livetrace_save_marks(livetrace *t)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(t->db,
+                           "INSERT INTO live_streams (trace_id, stream, last_ns, at_last) "
+                           "VALUES (?, ?, ?, ?) ON CONFLICT (trace_id, stream) DO UPDATE SET "
+                           "last_ns = excluded.last_ns, at_last = excluded.at_last",
+                           -1, &st, NULL) != SQLITE_OK)
+        return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < t->nmarks; i++) {
+        livetrace_mark *m = t->marks[i];
+        if (!m->dirty)
+            continue;
+        char stream[48];
+        snprintf(stream, sizeof stream, "%llu/%llu", (unsigned long long)m->class_id,
+                 (unsigned long long)m->stream_id);
+        sqlite3_bind_int64(st, 1, t->row);
+        sqlite3_bind_text(st, 2, stream, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 3, m->last_ns);
+        sqlite3_bind_int64(st, 4, m->at_last);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_reset(st);
+        m->dirty = !ok;
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+bool livetrace_checkpoint(livetrace *t)
+{
+    if (!model_checkpoint(t->model, t->edge_ns)) {
+        t->error = model_error(t->model);
+        return false;
+    }
+    if (livetrace_save_marks(t))
+        return true;
+    t->error = sqlite3_errmsg(t->db);
+    return false;
+}
+
+/* Runs one statement, its parameters as fmt says (db_bindv's letters). */
+static bool livetrace_run(livetrace *t, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        t->error = sqlite3_errmsg(t->db);
+        return false;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    db_bindv(st, fmt, ap);
+    va_end(ap);
+    bool ok = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    if (!ok)
+        t->error = sqlite3_errmsg(t->db);
+    return ok;
+}
+
+bool livetrace_finish(livetrace *t)
+{
+    model_packet_end(t->model, t->edge_ns);
+    model_totals totals;
+    if (!model_finish(t->model, &totals)) {
+        t->error = model_error(t->model);
+        return false;
+    }
+    return livetrace_run(t,
+                         "UPDATE traces SET begin_ns = ?, end_ns = ?, events = ?, discarded = ?, "
+                         "live = 0 WHERE id = ?",
+                         "IIiii", totals.begin_ns, totals.end_ns, (int64_t)totals.events,
+                         (int64_t)totals.discarded, t->row) &&
+           livetrace_run(t, "DELETE FROM live_streams WHERE trace_id = ?", "i", t->row);
+}
+
+const char *livetrace_error(const livetrace *t)
+{
+    return t->error;
+}
+
+void livetrace_free(livetrace *t)
+{
+    if (!t)
+        return;
+    model_free(t->model);
+    for (size_t i = 0; i < t->nmarks; i++)
+        free(t->marks[i]);
+    free(t->marks);
+    keymap_free(&t->by_stream);
+    free(t);
+}
