@@ -84,6 +84,33 @@ bt_value *btmsg_inputs(const char *input)
     return NULL;
 }
 
+bt_graph_simple_sink_component_consume_func_status
+btmsg_consume(bt_message_iterator *it, bool (*handle)(void *data, const bt_message *msg),
+              void *data)
+{
+    bt_message_array_const msgs;
+    uint64_t count;
+    switch (bt_message_iterator_next(it, &msgs, &count)) {
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
+        break;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
+        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
+        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
+    case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
+        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_MEMORY_ERROR;
+    default:
+        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+    }
+    bool go_on = true;
+    for (uint64_t i = 0; i < count; i++) {
+        go_on = go_on && handle(data, msgs[i]);
+        bt_message_put_ref(msgs[i]);
+    }
+    return go_on ? BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK
+                 : BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
+}
+
 /* Copies message ("What failed: key=value, ...") without its "...-addr=0x..."
  * details: addresses say nothing to a user. */
 static void btmsg_strip_addresses(const char *message, char *out, size_t size)

@@ -34,6 +34,16 @@ bool btmsg_packet_end(const bt_message *msg, int64_t *ns);
  * (and of their queries); NULL when out of memory. */
 bt_value *btmsg_inputs(const char *input);
 
+/*
+ * A simple sink's consume step: takes the next batch of messages from it
+ * and hands each to handle(data, msg) in order, until one returns false,
+ * which ends the graph (the caller keeps why). Returns the status the
+ * consume function returns.
+ */
+bt_graph_simple_sink_component_consume_func_status
+btmsg_consume(bt_message_iterator *it, bool (*handle)(void *data, const bt_message *msg),
+              void *data);
+
 /* Takes the current thread's libbabeltrace2 error and writes its root
  * cause (which says what was wrong, rather than which layer passed it on)
  * into out without the "...-addr=0x..." details; "" when there is none. */

@@ -59,6 +59,7 @@ typedef struct {
     follow *f;
     bool ended;  /* the session is gone: complete it */
     bool broken; /* the relay daemon failed us: reattach when listed */
+    bool told;   /* a failed reattach was said: not again until one works */
 } daemon_session;
 
 typedef struct {
@@ -72,7 +73,6 @@ typedef struct {
     bool relayd_lost;   /* said that the relay daemon does not answer */
     char **refused;     /* sessions with another reader: said once */
     size_t nrefused;
-    int64_t since;      /* intervals.id before this tick's rows */
     bool busy;          /* the last tick stored messages: no wait before the next */
     sigset_t stop;
 } daemon_state;
@@ -225,10 +225,11 @@ static void daemon_follow(daemon_state *d, const livelist_session *s)
         *known = (daemon_session){.f = f};
     }
     known->broken = !follow_attach(f, err, sizeof err);
-    if (known->broken)
+    if (known->broken && !known->told)
         daemon_say("%s", err);
-    else
+    else if (!known->broken)
         daemon_say("%s: following session %s of host %s", s->url, s->name, s->hostname);
+    known->told = known->broken;
 }
 
 /* Sessions broken off that the relay daemon no longer lists are gone. */
@@ -308,11 +309,11 @@ static bool daemon_steps(daemon_state *d, const char **err)
     return true;
 }
 
-/* Runs step on every session (but those ended, when live_only). */
-static bool daemon_each(daemon_state *d, bool (*step)(follow *), bool live_only, const char **err)
+/* Runs step on every session but those ended. */
+static bool daemon_each(daemon_state *d, bool (*step)(follow *), const char **err)
 {
     for (size_t i = 0; i < d->nsessions; i++)
-        if (!(live_only && d->sessions[i].ended) && !step(d->sessions[i].f)) {
+        if (!d->sessions[i].ended && !step(d->sessions[i].f)) {
             *err = follow_error(d->sessions[i].f);
             return false;
         }
@@ -338,10 +339,10 @@ static void daemon_drop_ended(daemon_state *d)
             i++;
             continue;
         }
-        int64_t rows[16];
-        size_t n = follow_traces(s->f, rows, 16);
+        const livetrace *traces[16];
+        size_t n = follow_traces(s->f, traces, 16);
         for (size_t k = 0; k < n; k++)
-            livewatch_forget(d->watch, rows[k]);
+            livewatch_forget(d->watch, livetrace_row(traces[k]));
         daemon_say("%s: session ended: %" PRIu64 " events stored", follow_url(s->f),
                    follow_events(s->f));
         follow_free(s->f);
@@ -349,14 +350,12 @@ static void daemon_drop_ended(daemon_state *d)
     }
 }
 
-/* One transaction: reopen, step, checkpoint, complete what ended, commit. */
+/* One transaction: step, checkpoint, complete what ended, commit. */
 static bool daemon_tick(daemon_state *d, const char **err)
 {
     if (!db_exec(d->db, "BEGIN IMMEDIATE", err))
         return sqlite3_errcode(d->db) == SQLITE_BUSY; /* a writer of another process: later */
-    bool ok = daemon_each(d, follow_reopen, false, err) &&
-              (d->since = db_value(d->db, "SELECT max(id) FROM intervals", 0), true) &&
-              daemon_steps(d, err) && daemon_each(d, follow_checkpoint, true, err) &&
+    bool ok = daemon_steps(d, err) && daemon_each(d, follow_checkpoint, err) &&
               daemon_finish_ended(d, err) && db_exec(d->db, "COMMIT", err);
     if (!ok) {
         const char *ignored;
@@ -374,11 +373,15 @@ static bool daemon_tick(daemon_state *d, const char **err)
 static bool daemon_watch(daemon_state *d, const char **err)
 {
     for (size_t i = 0; i < d->nsessions; i++) {
-        int64_t rows[16];
-        size_t n = follow_traces(d->sessions[i].f, rows, 16);
-        for (size_t k = 0; k < n; k++)
-            if (!livewatch_check(d->watch, rows[k], follow_url(d->sessions[i].f), d->since, err))
+        const livetrace *traces[16];
+        size_t n = follow_traces(d->sessions[i].f, traces, 16);
+        for (size_t k = 0; k < n; k++) {
+            int64_t first, last;
+            livetrace_open_rows(traces[k], &first, &last);
+            if (!livewatch_check(d->watch, livetrace_row(traces[k]), follow_url(d->sessions[i].f),
+                                 first, last, err))
                 return false;
+        }
     }
     return true;
 }

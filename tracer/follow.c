@@ -35,7 +35,7 @@ struct follow {
     follow_trace *traces;
     size_t ntraces;
     follow_trace *last; /* the last trace looked up */
-    uint64_t events, stepped;
+    uint64_t events;
     model_event event; /* reused: decoded in place */
     bool failed;
     char error[512];
@@ -126,10 +126,10 @@ static bool follow_event(follow *f, const bt_message *msg)
     int64_t ts;
     if (!btmsg_snapshot_ns(bt_message_event_borrow_default_clock_snapshot_const(msg), &ts))
         return follow_fail(f, "an event without a time");
-    bool oom = false;
+    bool failed = false;
     if (!livetrace_is_new(t->lt, bt_stream_class_get_id(bt_stream_borrow_class_const(stream)),
-                          bt_stream_get_id(stream), ts, &oom))
-        return !oom || follow_fail(f, "out of memory");
+                          bt_stream_get_id(stream), ts, &failed))
+        return !failed || follow_fail(f, livetrace_error(t->lt));
     if (!decode_event(f->decoder, msg, &f->event))
         return follow_fail(f, "out of memory");
     if (f->event.type == MODEL_EV_NONE)
@@ -179,8 +179,9 @@ static void follow_inactivity(follow *f, const bt_message *msg)
             livetrace_edge(f->traces[i].lt, ns);
 }
 
-static bool follow_message(follow *f, const bt_message *msg)
+static bool follow_message(void *data, const bt_message *msg)
 {
+    follow *f = data;
     switch (bt_message_get_type(msg)) {
     case BT_MESSAGE_TYPE_STREAM_BEGINNING:
         return follow_stream_trace(f, bt_message_stream_beginning_borrow_stream_const(msg)) ||
@@ -200,33 +201,11 @@ static bool follow_message(follow *f, const bt_message *msg)
     }
 }
 
+/* Our failure (f->error) ends the graph. */
 static bt_graph_simple_sink_component_consume_func_status follow_consume(bt_message_iterator *it,
                                                                          void *data)
 {
-    follow *f = data;
-    bt_message_array_const msgs;
-    uint64_t count;
-    switch (bt_message_iterator_next(it, &msgs, &count)) {
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
-        break;
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
-        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
-        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
-        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_MEMORY_ERROR;
-    default:
-        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
-    }
-    bool go_on = true;
-    for (uint64_t i = 0; i < count; i++) {
-        go_on = go_on && follow_message(f, msgs[i]);
-        bt_message_put_ref(msgs[i]);
-    }
-    f->stepped += count;
-    /* Our failure (f->error) ends the graph. */
-    return go_on ? BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK
-                 : BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
+    return btmsg_consume(it, follow_message, data);
 }
 
 /* ---- the graph ---------------------------------------------------------------- */
@@ -291,7 +270,6 @@ follow_status follow_step(follow *f)
 {
     if (!f->graph)
         return FOLLOW_BROKEN;
-    f->stepped = 0;
     bt_graph_run_once_status status = bt_graph_run_once(f->graph);
     if (f->failed) {
         bt_current_thread_clear_error();
@@ -299,7 +277,7 @@ follow_status follow_step(follow *f)
     }
     switch (status) {
     case BT_GRAPH_RUN_ONCE_STATUS_OK:
-        return f->stepped ? FOLLOW_BUSY : FOLLOW_IDLE;
+        return FOLLOW_BUSY; /* a batch was stored */
     case BT_GRAPH_RUN_ONCE_STATUS_AGAIN:
         return FOLLOW_IDLE;
     case BT_GRAPH_RUN_ONCE_STATUS_END:
@@ -326,11 +304,6 @@ static bool follow_each(follow *f, bool (*step)(livetrace *))
     return true;
 }
 
-bool follow_reopen(follow *f)
-{
-    return follow_each(f, livetrace_reopen);
-}
-
 bool follow_checkpoint(follow *f)
 {
     return follow_each(f, livetrace_checkpoint);
@@ -346,12 +319,12 @@ uint64_t follow_events(const follow *f)
     return f->events;
 }
 
-size_t follow_traces(const follow *f, int64_t *rows, size_t cap)
+size_t follow_traces(const follow *f, const livetrace **out, size_t cap)
 {
     size_t n = 0;
     for (size_t i = 0; i < f->ntraces; i++)
         if (f->traces[i].lt && n < cap)
-            rows[n++] = livetrace_row(f->traces[i].lt);
+            out[n++] = f->traces[i].lt;
     return n;
 }
 

@@ -7,6 +7,8 @@
 #ifndef THRACE_FOLLOW_H
 #define THRACE_FOLLOW_H
 
+#include "livetrace.h"
+
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -38,10 +40,8 @@ bool follow_attach(follow *f, char *err, size_t size);
  * has for us, or finds nothing). */
 follow_status follow_step(follow *f);
 
-/* Inside the transaction, before stepping: takes back the provisional rows
- * of the last checkpoint. After stepping: checkpoints every trace. False
- * on a database error (follow_error). */
-bool follow_reopen(follow *f);
+/* Inside the transaction, after stepping: checkpoints every trace
+ * (livetrace_checkpoint). False on a database error (follow_error). */
 bool follow_checkpoint(follow *f);
 
 /* Inside a transaction: the session ended, its traces are completed. */
@@ -50,8 +50,8 @@ bool follow_finish(follow *f);
 /* How many events were stored since the follower began. */
 uint64_t follow_events(const follow *f);
 
-/* The traces rows of the session's traces, into rows (up to cap); their count. */
-size_t follow_traces(const follow *f, int64_t *rows, size_t cap);
+/* The session's traces being stored, into out (up to cap); their count. */
+size_t follow_traces(const follow *f, const livetrace **out, size_t cap);
 
 const char *follow_error(const follow *f);
 

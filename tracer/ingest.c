@@ -178,8 +178,9 @@ static void ingest_packet_end(ingest_trace *t, const bt_message *msg)
         model_packet_end(t->model, ns);
 }
 
-static bool ingest_message(ingest_trace *t, const bt_message *msg)
+static bool ingest_message(void *data, const bt_message *msg)
 {
+    ingest_trace *t = data;
     switch (bt_message_get_type(msg)) {
     case BT_MESSAGE_TYPE_STREAM_BEGINNING:
         if (t->model)
@@ -199,33 +200,12 @@ static bool ingest_message(ingest_trace *t, const bt_message *msg)
     }
 }
 
-/* The simple sink's consume function: one batch of messages. */
+/* The simple sink's consume function: one batch of messages. Ours stopped
+ * it (skipped, or failed with t->err set): the graph just ends. */
 static bt_graph_simple_sink_component_consume_func_status ingest_consume(bt_message_iterator *it,
                                                                          void *data)
 {
-    ingest_trace *t = data;
-    bt_message_array_const msgs;
-    uint64_t count;
-    switch (bt_message_iterator_next(it, &msgs, &count)) {
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
-        break;
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
-        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
-        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
-    case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
-        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_MEMORY_ERROR;
-    default:
-        return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
-    }
-    bool go_on = true;
-    for (uint64_t i = 0; i < count; i++) {
-        go_on = go_on && ingest_message(t, msgs[i]);
-        bt_message_put_ref(msgs[i]);
-    }
-    /* Ours stopped it (skipped, or failed with t->err set): the graph just ends. */
-    return go_on ? BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK
-                 : BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
+    return btmsg_consume(it, ingest_message, data);
 }
 
 /* ---- the graph ------------------------------------------------------------------------ */

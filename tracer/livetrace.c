@@ -36,6 +36,9 @@ struct livetrace {
     livetrace_mark **marks;
     size_t nmarks, cap;
     livetrace_mark *last; /* the last stream looked up: events come in runs */
+    bool changed;             /* events since the last checkpoint */
+    int64_t checkpoint_edge;  /* the edge of the last checkpoint */
+    struct timespec checkpointed; /* when, on the monotonic clock */
     const char *error;
 };
 
@@ -146,19 +149,23 @@ livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, c
         *err = sqlite3_errmsg(db);
     else if (t->model && row && !livetrace_load_marks(t))
         *err = sqlite3_errmsg(db);
-    else if (t->model)
+    else if (t->model) {
+        t->changed = true; /* the first checkpoint shows it, new or resumed */
         return t;
+    }
     livetrace_free(t);
     return NULL;
 }
 
-bool livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64_t ts, bool *oom)
+bool livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64_t ts,
+                      bool *failed)
 {
     livetrace_mark *m = t->last;
     if (!m || m->class_id != class_id || m->stream_id != stream_id) {
         m = keymap_get(&t->by_stream, class_id, stream_id);
         if (!m && !(m = livetrace_mark_add(t, class_id, stream_id))) {
-            *oom = true;
+            t->error = "out of memory";
+            *failed = true;
             return false;
         }
         t->last = m;
@@ -179,7 +186,12 @@ bool livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64
     m->dirty = true;
     if (ts > t->edge_ns)
         t->edge_ns = ts;
-    return true;
+    t->changed = true;
+    if (model_reopen(t->model))
+        return true;
+    t->error = model_error(t->model);
+    *failed = true;
+    return false;
 }
 
 void livetrace_rewind(livetrace *t)
@@ -204,12 +216,9 @@ int64_t livetrace_row(const livetrace *t)
     return t->row;
 }
 
-bool livetrace_reopen(livetrace *t)
+void livetrace_open_rows(const livetrace *t, int64_t *first, int64_t *last)
 {
-    if (model_reopen(t->model))
-        return true;
-    t->error = model_error(t->model);
-    return false;
+    model_provisional(t->model, first, last);
 }
 
 static bool livetrace_save_marks(livetrace *t)
@@ -241,9 +250,26 @@ static bool livetrace_save_marks(livetrace *t)
     return ok;
 }
 
+/* Whether a checkpoint would show more than the last one. */
+static bool livetrace_due(livetrace *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double since = (double)(now.tv_sec - t->checkpointed.tv_sec) +
+                   (double)(now.tv_nsec - t->checkpointed.tv_nsec) / 1e9;
+    if (!t->changed && (t->edge_ns == t->checkpoint_edge || since < 1.0))
+        return false;
+    t->changed = false;
+    t->checkpoint_edge = t->edge_ns;
+    t->checkpointed = now;
+    return true;
+}
+
 bool livetrace_checkpoint(livetrace *t)
 {
-    if (!model_checkpoint(t->model, t->edge_ns)) {
+    if (!livetrace_due(t))
+        return true;
+    if (!model_reopen(t->model) || !model_checkpoint(t->model, t->edge_ns)) {
         t->error = model_error(t->model);
         return false;
     }
@@ -276,7 +302,7 @@ bool livetrace_finish(livetrace *t)
 {
     model_packet_end(t->model, t->edge_ns);
     model_totals totals;
-    if (!model_finish(t->model, &totals)) {
+    if (!model_reopen(t->model) || !model_finish(t->model, &totals)) {
         t->error = model_error(t->model);
         return false;
     }

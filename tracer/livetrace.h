@@ -32,9 +32,11 @@ typedef struct {
 livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, const char **err);
 
 /* Whether the event at ts in stream (class_id, stream_id) is new: not
- * stored yet. Counts it as stored when it is; false when out of memory
- * too (*oom set). */
-bool livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64_t ts, bool *oom);
+ * stored yet. Counts it as stored when it is, and makes the model ready
+ * to add it (model_reopen). False with *failed set on a failure
+ * (livetrace_error). */
+bool livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64_t ts,
+                      bool *failed);
 
 /* The events from now on may repeat some stored: those at each stream's
  * last stored time are skipped again (a reader attached anew). */
@@ -49,11 +51,15 @@ model *livetrace_model(livetrace *t);
 /* Its traces row's id. */
 int64_t livetrace_row(const livetrace *t);
 
-/* The transaction's steps: model_reopen at its start; model_checkpoint at
- * the edge and the stream positions before its commit. False on a
- * database error (livetrace_error). */
-bool livetrace_reopen(livetrace *t);
+/* Before a commit: model_checkpoint at the edge, and the stream positions.
+ * Done when events came since the last one, or when the edge moved and the
+ * last one is a second old: an idle trace costs a write a second. False on
+ * a database error (livetrace_error). */
 bool livetrace_checkpoint(livetrace *t);
+
+/* The intervals.id range of the intervals open at the edge, as last
+ * committed (0 and 0: none). */
+void livetrace_open_rows(const livetrace *t, int64_t *first, int64_t *last);
 
 /* The session ended: model_finish, the traces row completed (live = 0),
  * its stream positions dropped. False on a database error. */

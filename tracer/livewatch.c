@@ -2,8 +2,7 @@
  * livewatch.c - deadlocks as they form (livewatch.h).
  *
  * The open intervals of a live trace are the 'unfinished' rows its last
- * checkpoint wrote, all newer than the rows before it: a short rowid range
- * to read each time. The blocking ones that began at least `after` seconds
+ * checkpoint wrote: a short rowid range to read each time. The blocking ones that began at least `after` seconds
  * before the trace's edge (traces.end_ns) are its old waits. When they
  * change, the whole analysis (deadlocks_analyse) runs once over the trace;
  * its report is printed when it holds a wait-for cycle made only of old
@@ -46,7 +45,7 @@ static const char old_waits_sql[] =
     "SELECT i.id, i.thread_id, t.process_id, t.daemon, i.object_id, i.begin_ns"
     " FROM intervals i JOIN threads t ON t.id = i.thread_id"
     " JOIN processes p ON p.id = t.process_id JOIN traces tr ON tr.id = p.trace_id"
-    " WHERE i.id > ?1 AND p.trace_id = ?2 AND i.outcome = 'unfinished'"
+    " WHERE i.id BETWEEN ?1 AND ?4 AND p.trace_id = ?2 AND i.outcome = 'unfinished'"
     "   AND i.state IN ('waiting', 'condition', 'event', 'barrier', 'joining')"
     "   AND i.begin_ns <= tr.end_ns - ?3"
     " ORDER BY i.thread_id, i.object_id, i.begin_ns";
@@ -100,13 +99,14 @@ static bool livewatch_push(livewatch_waits *ws, const livewatch_wait *wait)
 }
 
 /* The trace's old waits and their fingerprint. */
-static bool livewatch_old_waits(livewatch *w, int64_t row, int64_t since, livewatch_waits *ws,
-                                uint64_t *fingerprint)
+static bool livewatch_old_waits(livewatch *w, int64_t row, int64_t first, int64_t last,
+                                livewatch_waits *ws, uint64_t *fingerprint)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(w->db, old_waits_sql, -1, &st, NULL) != SQLITE_OK)
         return false;
-    sqlite3_bind_int64(st, 1, since);
+    sqlite3_bind_int64(st, 1, first);
+    sqlite3_bind_int64(st, 4, last);
     sqlite3_bind_int64(st, 2, row);
     sqlite3_bind_int64(st, 3, (int64_t)(w->after * 1e9));
     uint64_t h = 14695981039346656037u;
@@ -202,12 +202,13 @@ static bool livewatch_analyse(livewatch *w, int64_t row, const char *url,
     return ok;
 }
 
-bool livewatch_check(livewatch *w, int64_t row, const char *url, int64_t since, const char **err)
+bool livewatch_check(livewatch *w, int64_t row, const char *url, int64_t first, int64_t last,
+                     const char **err)
 {
     livewatch_trace *t = livewatch_trace_of(w, row);
     livewatch_waits ws = {0};
     uint64_t fingerprint;
-    bool ok = t && livewatch_old_waits(w, row, since, &ws, &fingerprint);
+    bool ok = t && livewatch_old_waits(w, row, first, last, &ws, &fingerprint);
     if (!ok)
         *err = t ? sqlite3_errmsg(w->db) : "out of memory";
     else if (fingerprint != t->fingerprint) {

@@ -21,11 +21,12 @@ livewatch *livewatch_new(sqlite3 *db, double after, FILE *out);
 
 /*
  * Looks at the live trace `row` (named `url` in the report) as committed:
- * its intervals still open are those after intervals.id `since` (the last
- * checkpoint wrote them). The same blocked waits are analysed once. False
- * on a database error (reason in *err).
+ * its intervals still open are intervals.id first..last (its last
+ * checkpoint's, livetrace_open_rows). The same blocked waits are analysed
+ * once. False on a database error (reason in *err).
  */
-bool livewatch_check(livewatch *w, int64_t row, const char *url, int64_t since, const char **err);
+bool livewatch_check(livewatch *w, int64_t row, const char *url, int64_t first, int64_t last,
+                     const char **err);
 
 /* Forgets a trace that is no longer live. */
 void livewatch_forget(livewatch *w, int64_t row);

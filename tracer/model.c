@@ -856,6 +856,12 @@ bool model_checkpoint(model *m, int64_t edge_ns)
                      (int64_t)m->totals.discarded, m->trace_id);
 }
 
+void model_provisional(const model *m, int64_t *first, int64_t *last)
+{
+    *first = m->provisional_first;
+    *last = m->provisional_last;
+}
+
 bool model_reopen(model *m)
 {
     int64_t first = m->provisional_first, last = m->provisional_last;

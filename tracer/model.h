@@ -172,6 +172,11 @@ bool model_finish(model *m, model_totals *out);
  */
 bool model_checkpoint(model *m, int64_t edge_ns);
 
+/* The ids of the provisional intervals the last checkpoint wrote, when
+ * no model_reopen has deleted them since (else 0 and 0): the intervals
+ * open at the edge. */
+void model_provisional(const model *m, int64_t *first, int64_t *last);
+
 /* Deletes the provisional intervals of the last checkpoint (nothing when
  * there was none since), a range of row ids: call it in the next
  * transaction, before any model_add, model_checkpoint or model_finish.

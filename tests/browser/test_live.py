@@ -16,17 +16,13 @@ its program is live, and may leave no console error or warning behind.
 """
 import base64
 import contextlib
-import json
 import os
-import random
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 import urllib.request
@@ -34,64 +30,13 @@ import urllib.request
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chromium import Chromium, is_problem  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from livefixture import Daemon, free_live_port  # noqa: E402
 
 THRACE, STEPS, DEADLOCK_PROGRAMS, ARTEFACTS = sys.argv[1:5]
 del sys.argv[1:5]
 
 TIMEOUT = 20  # s for anything the daemon or the page must do
-
-
-def free_live_port():
-    """A free live port whose control and data ports (the two below) are
-    free too, as the daemon's relay daemon needs them."""
-    while True:
-        port = random.randrange(20002, 60000)
-        try:
-            for p in (port - 2, port - 1, port):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", p))
-            return port
-        except OSError:
-            continue
-
-
-class Daemon:
-    """`thrace daemon` on a new database, its output kept line by line."""
-
-    def __init__(self, db, relayd):
-        self.proc = subprocess.Popen(
-            [THRACE, "daemon", "--db", db, "--port", "0", "--relayd", relayd],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-        self.lines = []
-        self.said = threading.Condition()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-        with self.said:
-            self.said.wait_for(lambda: self.url() or self.proc.poll() is not None, TIMEOUT)
-        assert self.url(), "thrace daemon said:\n" + "\n".join(self.lines)
-
-    def _read(self):
-        for line in self.proc.stdout:
-            with self.said:
-                self.lines.append(line.rstrip("\n"))
-                self.said.notify_all()
-
-    def url(self):
-        found = [re.search(r"viewer on (http://\S+/)", line) for line in self.lines]
-        return next((m.group(1) for m in found if m), None)
-
-    def api(self, path):
-        with urllib.request.urlopen(self.url() + path.lstrip("/"), timeout=10) as r:
-            return json.load(r)
-
-    def stop(self):
-        """SIGTERM, as Ctrl-C would; the daemon stops the relay daemon it started."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        status = self.proc.wait(timeout=60)
-        self.reader.join(timeout=10)  # it reads to the end of the output
-        self.proc.stdout.close()
-        return status
 
 
 class LivePage(unittest.TestCase):
@@ -101,7 +46,7 @@ class LivePage(unittest.TestCase):
         cls.addClassCleanup(cls.tmp.cleanup)
         cls.db = os.path.join(cls.tmp.name, "live.db")
         cls.relayd = f"net://127.0.0.1:{free_live_port()}"
-        cls.daemon = Daemon(cls.db, cls.relayd)
+        cls.daemon = Daemon(THRACE, cls.db, cls.relayd)
         cls.addClassCleanup(cls.stop_daemon)
         cls.browser = Chromium(1280, 720)
         cls.addClassCleanup(cls.browser.close)
@@ -163,7 +108,7 @@ class LivePage(unittest.TestCase):
         return {t["name"] for t in trace["threads"] if t["process_id"] in processes}
 
     def open_page(self):
-        self.browser.call("Page.navigate", {"url": self.daemon.url()})
+        self.browser.call("Page.navigate", {"url": self.daemon.url})
         state = self.browser.poll("['ready', 'error'].includes(document.body?.dataset.state)"
                                   " && document.body.dataset.state", TIMEOUT)
         self.assertEqual("ready", state, self.js("document.getElementById('error').textContent"))
@@ -223,7 +168,7 @@ class LivePage(unittest.TestCase):
         self.assertNotIn("Latecomer", first["threads"])
         # Never answered from a copy: no ETag, no-store, even when asked
         # with If-None-Match.
-        asked = urllib.request.Request(self.daemon.url() + "api/trace",
+        asked = urllib.request.Request(self.daemon.url + "api/trace",
                                        headers={"If-None-Match": "*"})
         with urllib.request.urlopen(asked, timeout=10) as answer:
             self.assertEqual((200, "no-store", None), (answer.status,

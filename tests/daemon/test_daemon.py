@@ -7,56 +7,23 @@ Usage: test_daemon.py THRACE TICKER DEADLOCK_PROGRAMS [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one).
 """
 import glob
-import json
 import os
-import queue
-import random
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 import unittest
-import urllib.request
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import livefixture  # noqa: E402
+from livefixture import free_live_port, start_relayd, stop, wait_for  # noqa: E402
 
 THRACE, TICKER, PROGRAMS = sys.argv[1:4]
 del sys.argv[1:4]
 TMP = tempfile.TemporaryDirectory()
-
-
-def free_live_port():
-    """A live port whose control and data ports (-2, -1) are free too."""
-    while True:
-        port = random.randrange(20002, 60000)
-        try:
-            for p in (port - 2, port - 1, port):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", p))
-            return port
-        except OSError:
-            continue
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-
-
-def wait_for(predicate, timeout, what):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def query(db, sql, *args):
@@ -72,52 +39,17 @@ def thrace(*args):
     return subprocess.run([THRACE, *args], capture_output=True, text=True, timeout=120)
 
 
-class Daemon:
-    """A `thrace daemon` and its output, line by line."""
+def daemon_on(db, relayd, *options):
+    """A `thrace daemon` storing into db from the relay daemon at relayd."""
+    return livefixture.Daemon(THRACE, db, relayd, *options)
 
-    def __init__(self, db, relayd, *options):
-        self.db, self.relayd = db, relayd
-        self.proc = subprocess.Popen(
-            [THRACE, "daemon", "--db", db, "--port", "0", "--relayd", relayd, *options],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.lines, self.fresh = [], queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-        ready = self.expect(r"storing live sessions of .* into [^;]*(?:; viewer on (http://\S+))?")
-        self.url = ready.group(1)
-        started = [l for l in self.lines if "started lttng-relayd" in l]
-        self.relayd_pid = int(re.search(r"pid (\d+)", started[0]).group(1)) if started else 0
 
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-            self.fresh.put(line)
-
-    def expect(self, pattern, timeout=30):
-        """The first line (said so far or from now on) matching pattern."""
-        end = time.monotonic() + timeout
-        seen = 0
-        while True:
-            for line in self.lines[seen:]:
-                m = re.search(pattern, line)
-                if m:
-                    return m
-            seen = len(self.lines)
-            left = end - time.monotonic()
-            if left <= 0 or self.proc.poll() is not None and self.fresh.empty():
-                raise AssertionError(f"no line matching {pattern!r} in:\n" + "\n".join(self.lines))
-            try:
-                self.fresh.get(timeout=min(left, 0.2))
-            except queue.Empty:
-                pass
-
-    def api(self, path):
-        with urllib.request.urlopen(self.url.rstrip("/") + path, timeout=10) as r:
-            return json.load(r)
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-        return self.proc.wait(timeout=30)
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
 
 
 def record_live(relayd, *prog):
@@ -158,7 +90,7 @@ class Live(unittest.TestCase):
     def setUpClass(cls):
         cls.relayd = f"net://127.0.0.1:{free_live_port()}"
         cls.db = os.path.join(TMP.name, "live.db")
-        cls.daemon = Daemon(cls.db, cls.relayd, "--deadlock-timeout", "0.5")
+        cls.daemon = daemon_on(cls.db, cls.relayd, "--deadlock-timeout", "0.5")
 
     @classmethod
     def tearDownClass(cls):
@@ -264,49 +196,34 @@ class Live(unittest.TestCase):
         after = "\n".join(self.daemon.lines[self.daemon.lines.index(report.string):])
         self.assertRegex(after, r"deadlock: Thread-1 -> Lock-\d+ -> Thread-2 -> Lock-\d+ -> "
                                 r"Thread-1")
+        # The viewer tells it too, while the program hangs.
         served = self.daemon.api("/api/deadlocks")
-        self.assertTrue(served, served)
+        self.assertGreaterEqual(served["deadlocks"], 1, served)
+        self.assertRegex(served["report"], r"deadlock: Thread-1 -> Lock-\d+ -> Thread-2")
+        self.assertTrue(alive(pid))
         rec.send_signal(signal.SIGTERM)  # passed on to the program
         rec.communicate(timeout=60)
-
-
-def start_relayd(port):
-    relayd = subprocess.Popen(["lttng-relayd", "-C", f"tcp://127.0.0.1:{port - 2}",
-                               "-D", f"tcp://127.0.0.1:{port - 1}", "-L", f"tcp://127.0.0.1:{port}",
-                               "-o", os.path.join(TMP.name, f"relayd-{port}")])
-    wait_for(lambda: answers(port), 10, "lttng-relayd")
-    return relayd
-
-
-def answers(port):
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
-
-
-def stop(proc):
-    proc.terminate()
-    proc.wait(timeout=30)
 
 
 class Survives(unittest.TestCase):
     def relayd(self):
         """A relay daemon of the test's; its live URL."""
         self.port = free_live_port()
-        self.ours = start_relayd(self.port)
+        self.ours = start_relayd(self.port, os.path.join(TMP.name, f"relayd-{self.port}"))
         self.addCleanup(lambda: stop(self.ours))
         return f"net://127.0.0.1:{self.port}"
 
     def test_a_relay_daemon_restarted_is_followed_again(self):
         relayd = self.relayd()
         db = os.path.join(TMP.name, "relayd-restart.db")
-        daemon = Daemon(db, relayd)
+        daemon = daemon_on(db, relayd)
         self.addCleanup(daemon.stop)
         rec = record_live(relayd, TICKER, "3")
         wait_for(lambda: query(db, "SELECT count(*) FROM logs")[0][0] > 10, 20, "ticks")
         stop(self.ours)
         daemon.expect(r"waiting for the relay daemon")
         rec.communicate(timeout=60)
-        self.ours = start_relayd(self.port)
+        self.ours = start_relayd(self.port, os.path.join(TMP.name, f"relayd-{self.port}"))
         daemon.expect(r"the relay daemon answers again")
         # The session died with the relay daemon: its trace is completed with what came.
         daemon.expect(r"session ended")
@@ -330,7 +247,7 @@ class Survives(unittest.TestCase):
         subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", disk], check=True)
         self.addCleanup(lambda: subprocess.run(["umount", "-l", disk], check=True))
         db = os.path.join(disk, "full.db")
-        daemon = Daemon(db, relayd, "--no-viewer")
+        daemon = daemon_on(db, relayd, "--no-viewer")
         rec = record_live(relayd, TICKER, "30")
         self.addCleanup(lambda: (rec.terminate(), rec.communicate()))  # passed on to the ticker
         status = daemon.proc.wait(timeout=60)
@@ -349,7 +266,7 @@ class Survives(unittest.TestCase):
         # A relay daemon of the test's: the one a daemon starts goes with it.
         relayd = self.relayd()
         db = os.path.join(TMP.name, "restart.db")
-        daemon = Daemon(db, relayd)
+        daemon = daemon_on(db, relayd)
         self.assertEqual(0, daemon.relayd_pid, "it started a relay daemon beside ours")
         # Halfway, the ticker pauses 3 s: the daemon stops and starts again
         # then, when the newest packet is one it had stored already.
@@ -358,7 +275,7 @@ class Survives(unittest.TestCase):
         wait_for(lambda: all(t in ticks(db, 1) for t in halfway), 20, "the first half")
         self.assertEqual(0, daemon.stop(signal.SIGTERM), "\n".join(daemon.lines))
         self.assertEqual([(1,)], query(db, "SELECT live FROM traces"))
-        daemon = Daemon(db, relayd)
+        daemon = daemon_on(db, relayd)
         daemon.expect(r"following session")
         self.assertEqual(len(halfway) * 50, len(ticks(db, 1)), "the pause was over already")
         out, err = rec.communicate(timeout=60)

@@ -14,7 +14,6 @@ Usage: test_record_live.py THRACE TARGET THREADING_LOCK DEADLOCK_PROGRAMS WORKDI
 A session daemon must answer (the ctest fixture `lttng` starts one).
 """
 import os
-import random
 import re
 import signal
 import socket
@@ -25,6 +24,10 @@ import unittest
 
 import recording
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from livefixture import free_live_port, start_relayd, stop  # noqa: E402
+
 THRACE, TARGET, THREADING_LOCK, PROGRAMS, WORKDIR = sys.argv[1:6]
 del sys.argv[1:6]
 
@@ -34,27 +37,6 @@ SUMMARY = re.compile(r"thrace record: (\S+) \(pid (\d+)\) streamed live as sessi
 EVENT = re.compile(r"thrace:(\w+): .*\{ vtid = \d+, vpid = (\d+), procname = \"[^\"]*\" \}, "
                    r"\{ tid = (\d+)(.*) \}$")
 LOG_LINE = re.compile(r"^\(\S+ *\) (.*)$")
-
-
-def free_live_port():
-    """A live port, 15344 or above, whose control and data ports (-2, -1) are free too."""
-    while True:
-        port = 15344 + random.randrange(40000)
-        try:
-            for p in (port - 2, port - 1, port):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", p))
-            return port
-        except OSError:
-            continue
-
-
-def answers(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 class Event:
@@ -78,22 +60,12 @@ class LiveRecording(unittest.TestCase):
         cls.dir = recording.scratch(WORKDIR)
         cls.port = free_live_port()
         cls.url = f"net://127.0.0.1:{cls.port}"
-        ports = [f"tcp://127.0.0.1:{cls.port - i}" for i in (2, 1, 0)]
         with open(os.path.join(cls.dir, "relayd.log"), "w") as log:
-            cls.relayd = subprocess.Popen(
-                ["lttng-relayd", "-C", ports[0], "-D", ports[1], "-L", ports[2],
-                 "-o", os.path.join(cls.dir, "relayd")], stdout=log, stderr=log)
-        end = time.monotonic() + 10
-        while not answers(cls.port) and time.monotonic() < end and cls.relayd.poll() is None:
-            time.sleep(0.05)
-        if not answers(cls.port):
-            cls.tearDownClass()
-            raise AssertionError(f"lttng-relayd does not answer on {cls.url}")
+            cls.relayd = start_relayd(cls.port, os.path.join(cls.dir, "relayd"), log)
 
     @classmethod
     def tearDownClass(cls):
-        cls.relayd.terminate()
-        cls.relayd.wait(timeout=30)
+        stop(cls.relayd)
 
     def setUp(self):
         self.dir = recording.scratch(WORKDIR)
