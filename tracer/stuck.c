@@ -7,7 +7,9 @@
  * ever set, how many parties reached the barrier, whether the joined thread
  * ever ended. Daemon threads are left out: exit abandons them by design.
  * A barrier is told once, however many of its parties wait. In a live
- * trace, a wait open at the edge is under way until it is live_grace_ns old.
+ * trace, a wait open at the edge is under way until it is live_grace_ns old,
+ * and a join is stuck only while the joined thread is blocked itself (else
+ * it is still running).
  */
 #include "deadlocks.h"
 
@@ -34,7 +36,10 @@ static const char waits_sql[] =
     " FROM intervals i JOIN threads t ON t.id = i.thread_id"
     " JOIN processes p ON p.id = t.process_id JOIN traces tr ON tr.id = p.trace_id"
     " WHERE i.outcome = 'unfinished' AND NOT t.daemon"
-    "   AND (NOT tr.live OR i.begin_ns <= tr.end_ns - ?2)"
+    "   AND (NOT tr.live OR (i.begin_ns <= tr.end_ns - ?2 AND (i.state != 'joining' OR EXISTS"
+    "        (SELECT 1 FROM intervals j WHERE j.thread_id = i.peer_thread_id"
+    "           AND j.outcome = 'unfinished' AND j.state IN ('waiting', 'condition', 'event',"
+    "           'barrier', 'joining')))))"
     "   AND i.state IN ('waiting', 'condition', 'event', 'barrier', 'joining')" DEADLOCKS_IN_TRACE
     " ORDER BY i.begin_ns, i.id";
 

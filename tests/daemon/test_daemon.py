@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -104,6 +105,7 @@ class Live(unittest.TestCase):
 
     def test_a_running_program_is_stored_and_served_while_it_runs(self):
         rec = record_live(self.relayd, TICKER, "3")
+        pid = program_pid(rec)
         # Ticks are in the database and in the viewer while the program runs.
         wait_for(lambda: query(self.db, "SELECT count(*) FROM logs l JOIN traces t"
                                         " WHERE t.live = 1")[0][0] > 10, 20, "live log lines")
@@ -111,6 +113,10 @@ class Live(unittest.TestCase):
         served = self.daemon.api("/api/trace")
         self.assertIsNone(rec.poll(), "the program had already ended")
         self.assertTrue(served["live"], served)
+        # Waits under way, and a join of threads still running, are not stuck
+        # (the other tests' programs may be).
+        time.sleep(1.5)
+        self.assertNotIn(f"(pid {pid})", self.daemon.api("/api/deadlocks")["report"])
         begin, end = query(self.db, "SELECT begin_ns, end_ns FROM traces WHERE id = ?", trace)[0]
         log = self.daemon.api(f"/api/log?t0={begin}&t1={end}")
         self.assertTrue(any(") tick " in line["text"] for line in log["lines"]), log)
