@@ -210,6 +210,19 @@ class Live(unittest.TestCase):
         rec.send_signal(signal.SIGTERM)  # passed on to the program
         rec.communicate(timeout=60)
 
+    def test_a_hang_without_a_cycle_is_reported_while_the_program_hangs(self):
+        # A lost wake-up: Thread-1 waits on a condition notified before it
+        # waited, MainThread joins it; no cycle, but nothing can move.
+        rec = record_live(self.relayd, PROGRAMS, "lost_wakeup")
+        pid = program_pid(rec)
+        said = self.daemon.expect(r"every non-daemon thread of a process blocked", timeout=30)
+        self.assertTrue(alive(pid), "reported only after the program ended")
+        after = "\n".join(self.daemon.lines[self.daemon.lines.index(said.string):])
+        self.assertRegex(after, rf"stuck: Thread-1 waits on Condition-\d+ since .* \(pid {pid}\)")
+        self.assertRegex(after, rf"stuck: MainThread joins Thread-1 since .* \(pid {pid}\)")
+        rec.send_signal(signal.SIGTERM)  # passed on to the program
+        rec.communicate(timeout=60)
+
 
 class Survives(unittest.TestCase):
     def relayd(self):
