@@ -64,8 +64,7 @@ bool btmsg_discarded(model *m, const bt_message *msg)
 bool btmsg_packet_end(const bt_message *msg, int64_t *ns)
 {
     const bt_packet *packet = bt_message_packet_end_borrow_packet_const(msg);
-    const bt_stream_class *sc =
-        bt_stream_borrow_class_const(bt_packet_borrow_stream_const(packet));
+    const bt_stream_class *sc = bt_stream_borrow_class_const(bt_packet_borrow_stream_const(packet));
     return bt_stream_class_packets_have_end_default_clock_snapshot(sc) &&
            btmsg_snapshot_ns(bt_message_packet_end_borrow_default_clock_snapshot_const(msg), ns);
 }

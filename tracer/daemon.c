@@ -70,10 +70,10 @@ typedef struct {
     livewatch *watch;
     daemon_session *sessions;
     size_t nsessions;
-    bool relayd_lost;   /* said that the relay daemon does not answer */
-    char **refused;     /* sessions with another reader: said once */
+    bool relayd_lost; /* said that the relay daemon does not answer */
+    char **refused;   /* sessions with another reader: said once */
     size_t nrefused;
-    bool busy;          /* the last tick stored messages: no wait before the next */
+    bool busy; /* the last tick stored messages: no wait before the next */
     sigset_t stop;
 } daemon_state;
 
@@ -141,10 +141,10 @@ static bool daemon_parse_number(const char *text, double low, double high, doubl
 static int daemon_parse(int argc, char **argv, daemon_options *o)
 {
     static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},     {"port", required_argument, NULL, 'p'},
-        {"bind", required_argument, NULL, 'b'},   {"relayd", required_argument, NULL, 'r'},
-        {"no-viewer", no_argument, NULL, 'n'},    {"deadlock-timeout", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},   {"port", required_argument, NULL, 'p'},
+        {"bind", required_argument, NULL, 'b'}, {"relayd", required_argument, NULL, 'r'},
+        {"no-viewer", no_argument, NULL, 'n'},  {"deadlock-timeout", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
     };
     opterr = 0;
     double port;
@@ -202,6 +202,21 @@ static void daemon_refuse(daemon_state *d, const livelist_session *s)
     daemon_say("%s: another live reader is attached (LTTng allows one): not followed", s->url);
 }
 
+/* A new session to follow, not attached yet; NULL when out of memory. */
+static daemon_session *daemon_session_add(daemon_state *d, const char *url)
+{
+    follow *f = follow_new(d->db, url);
+    daemon_session *more = f ? realloc(d->sessions, (d->nsessions + 1) * sizeof *more) : NULL;
+    if (!more) {
+        follow_free(f);
+        return NULL;
+    }
+    d->sessions = more;
+    more[d->nsessions] = (daemon_session){.f = f};
+    return &more[d->nsessions++];
+}
+
+/* Follows a listed session: a new one, or one the relay daemon broke off. */
 static void daemon_follow(daemon_state *d, const livelist_session *s)
 {
     daemon_session *known = daemon_session_of(d, s->url);
@@ -211,20 +226,12 @@ static void daemon_follow(daemon_state *d, const livelist_session *s)
         daemon_refuse(d, s);
         return;
     }
-    char err[700];
-    follow *f = known ? known->f : follow_new(d->db, s->url);
-    daemon_session *more = known ? NULL : realloc(d->sessions, (d->nsessions + 1) * sizeof *more);
-    if (!known && (!f || !more)) {
-        follow_free(f);
+    if (!known && !(known = daemon_session_add(d, s->url))) {
         daemon_say("%s: out of memory: not followed", s->url);
         return;
     }
-    if (more) {
-        d->sessions = more;
-        known = &d->sessions[d->nsessions++];
-        *known = (daemon_session){.f = f};
-    }
-    known->broken = !follow_attach(f, err, sizeof err);
+    char err[700];
+    known->broken = !follow_attach(known->f, err, sizeof err);
     if (known->broken && !known->told)
         daemon_say("%s", err);
     else if (!known->broken)
@@ -339,10 +346,9 @@ static void daemon_drop_ended(daemon_state *d)
             i++;
             continue;
         }
-        const livetrace *traces[16];
-        size_t n = follow_traces(s->f, traces, 16);
-        for (size_t k = 0; k < n; k++)
-            livewatch_forget(d->watch, livetrace_row(traces[k]));
+        for (size_t k = 0; k < follow_ntraces(s->f); k++)
+            if (follow_trace_at(s->f, k))
+                livewatch_forget(d->watch, livetrace_row(follow_trace_at(s->f, k)));
         daemon_say("%s: session ended: %" PRIu64 " events stored", follow_url(s->f),
                    follow_events(s->f));
         follow_free(s->f);
@@ -373,13 +379,14 @@ static bool daemon_tick(daemon_state *d, const char **err)
 static bool daemon_watch(daemon_state *d, const char **err)
 {
     for (size_t i = 0; i < d->nsessions; i++) {
-        const livetrace *traces[16];
-        size_t n = follow_traces(d->sessions[i].f, traces, 16);
-        for (size_t k = 0; k < n; k++) {
+        const follow *f = d->sessions[i].f;
+        for (size_t k = 0; k < follow_ntraces(f); k++) {
+            const livetrace *t = follow_trace_at(f, k);
             int64_t first, last;
-            livetrace_open_rows(traces[k], &first, &last);
-            if (!livewatch_check(d->watch, livetrace_row(traces[k]), follow_url(d->sessions[i].f),
-                                 first, last, err))
+            if (!t)
+                continue;
+            livetrace_open_rows(t, &first, &last);
+            if (!livewatch_check(d->watch, livetrace_row(t), follow_url(f), first, last, err))
                 return false;
         }
     }
@@ -421,8 +428,8 @@ static int daemon_run(daemon_state *d)
         if (daemon_stopped(d, active && d->busy ? 0 : IDLE_MS))
             return CLI_OK;
     }
-    return cli_error("daemon", d->opt.db_path, "%s: stopped storing; what was stored before is kept",
-                     err);
+    return cli_error("daemon", d->opt.db_path,
+                     "%s: stopped storing; what was stored before is kept", err);
 }
 
 /* The relay daemon to follow: the one that answers, else one started. */
@@ -439,8 +446,8 @@ static bool daemon_relayd(daemon_state *d)
         return false;
     }
     if (d->rd.started)
-        daemon_say("started lttng-relayd (pid %d) on %s, its trace copies in %s", (int)d->rd.started,
-                   d->rd.url, output);
+        daemon_say("started lttng-relayd (pid %d) on %s, its trace copies in %s",
+                   (int)d->rd.started, d->rd.url, output);
     return true;
 }
 
@@ -496,8 +503,8 @@ static void daemon_teardown(daemon_state *d)
 
 int daemon_main(int argc, char **argv)
 {
-    daemon_state d = {.opt = {.db_path = "thrace.db", .bind = "127.0.0.1", .port = 8080,
-                              .deadlock_timeout = 3}};
+    daemon_state d = {
+        .opt = {.db_path = "thrace.db", .bind = "127.0.0.1", .port = 8080, .deadlock_timeout = 3}};
     int rc = daemon_parse(argc, argv, &d.opt);
     if (rc != CLI_OK)
         return rc < 0 ? CLI_OK : rc;

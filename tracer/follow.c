@@ -119,7 +119,8 @@ static follow_trace *follow_trace_of(follow *f, const bt_trace *bt)
 
 static bool follow_event(follow *f, const bt_message *msg)
 {
-    const bt_stream *stream = bt_event_borrow_stream_const(bt_message_event_borrow_event_const(msg));
+    const bt_stream *stream =
+        bt_event_borrow_stream_const(bt_message_event_borrow_event_const(msg));
     follow_trace *t = follow_trace_of(f, bt_stream_borrow_trace_const(stream));
     if (!t || !t->lt)
         return !f->failed;
@@ -319,13 +320,14 @@ uint64_t follow_events(const follow *f)
     return f->events;
 }
 
-size_t follow_traces(const follow *f, const livetrace **out, size_t cap)
+size_t follow_ntraces(const follow *f)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < f->ntraces; i++)
-        if (f->traces[i].lt && n < cap)
-            out[n++] = f->traces[i].lt;
-    return n;
+    return f->ntraces;
+}
+
+const livetrace *follow_trace_at(const follow *f, size_t i)
+{
+    return f->traces[i].lt;
 }
 
 const char *follow_error(const follow *f)

@@ -50,8 +50,10 @@ bool follow_finish(follow *f);
 /* How many events were stored since the follower began. */
 uint64_t follow_events(const follow *f);
 
-/* The session's traces being stored, into out (up to cap); their count. */
-size_t follow_traces(const follow *f, const livetrace **out, size_t cap);
+/* How many traces the session has shown, and the i-th of them being stored
+ * (NULL for one that was stored whole already). */
+size_t follow_ntraces(const follow *f);
+const livetrace *follow_trace_at(const follow *f, size_t i);
 
 const char *follow_error(const follow *f);
 

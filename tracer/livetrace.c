@@ -35,9 +35,9 @@ struct livetrace {
     keymap by_stream; /* (class id, stream id) -> livetrace_mark */
     livetrace_mark **marks;
     size_t nmarks, cap;
-    livetrace_mark *last; /* the last stream looked up: events come in runs */
-    bool changed;             /* events since the last checkpoint */
-    int64_t checkpoint_edge;  /* the edge of the last checkpoint */
+    livetrace_mark *last;         /* the last stream looked up: events come in runs */
+    bool changed;                 /* events since the last checkpoint */
+    int64_t checkpoint_edge;      /* the edge of the last checkpoint */
     struct timespec checkpointed; /* when, on the monotonic clock */
     const char *error;
 };
@@ -142,9 +142,7 @@ livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, c
     }
     t->db = db;
     t->row = row ? row : livetrace_insert(db, id);
-    t->model = !t->row ? NULL
-               : row   ? model_resume(db, row, err)
-                       : model_new(db, t->row, err);
+    t->model = !t->row ? NULL : row ? model_resume(db, row, err) : model_new(db, t->row, err);
     if (!t->row)
         *err = sqlite3_errmsg(db);
     else if (t->model && row && !livetrace_load_marks(t))
@@ -157,8 +155,7 @@ livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, c
     return NULL;
 }
 
-bool livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64_t ts,
-                      bool *failed)
+bool livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64_t ts, bool *failed)
 {
     livetrace_mark *m = t->last;
     if (!m || m->class_id != class_id || m->stream_id != stream_id) {

@@ -2,12 +2,11 @@
  * livewatch.c - deadlocks as they form (livewatch.h).
  *
  * The open intervals of a live trace are the 'unfinished' rows its last
- * checkpoint wrote: a short rowid range to read each time. The blocking ones that began at least `after` seconds
- * before the trace's edge (traces.end_ns) are its old waits. When they
- * change, the whole analysis (deadlocks_analyse) runs once over the trace;
- * its report is printed when it holds a wait-for cycle made only of old
- * waits, or when every non-daemon thread alive in a process is in one.
- * Sleeping is not blocked: a program sleeping for long is not hung.
+ * checkpoint wrote: a short rowid range to read each time. The blocking ones that began at least
+ * `after` seconds before the trace's edge (traces.end_ns) are its old waits. When they change, the
+ * whole analysis (deadlocks_analyse) runs once over the trace; its report is printed when it holds
+ * a wait-for cycle made only of old waits, or when every non-daemon thread alive in a process is in
+ * one. Sleeping is not blocked: a program sleeping for long is not hung.
  */
 #include "livewatch.h"
 
@@ -151,8 +150,8 @@ static bool livewatch_stalled(livewatch *w, int64_t row, const livewatch_waits *
         return false;
     sqlite3_bind_int64(st, 1, row);
     while (!stalled && sqlite3_step(st) == SQLITE_ROW)
-        stalled = livewatch_blocked_in(ws, sqlite3_column_int64(st, 0)) >=
-                  sqlite3_column_int64(st, 1);
+        stalled =
+            livewatch_blocked_in(ws, sqlite3_column_int64(st, 0)) >= sqlite3_column_int64(st, 1);
     sqlite3_finalize(st);
     return stalled;
 }
@@ -171,8 +170,8 @@ static bool livewatch_cycle(const deadlocks_report *r, const livewatch_waits *ws
 }
 
 /* Analyses the trace; prints the report when it is a deadlock as it forms. */
-static bool livewatch_analyse(livewatch *w, int64_t row, const char *url,
-                              const livewatch_waits *ws, const char **err)
+static bool livewatch_analyse(livewatch *w, int64_t row, const char *url, const livewatch_waits *ws,
+                              const char **err)
 {
     char *text = NULL;
     size_t size = 0;
