@@ -135,9 +135,8 @@ static bool follow_event(follow *f, const bt_message *msg)
         return follow_fail(f, "out of memory");
     if (f->event.type == MODEL_EV_NONE)
         return true;
-    model *m = livetrace_model(t->lt);
     f->events++;
-    return model_add(m, &f->event) || follow_fail(f, model_error(m));
+    return livetrace_add(t->lt, &f->event) || follow_fail(f, livetrace_error(t->lt));
 }
 
 static livetrace *follow_stream_trace(follow *f, const bt_stream *stream)

@@ -8,6 +8,12 @@
  * (`replay` counts down) and whatever follows is new. Positions reach
  * live_streams at each checkpoint, in the transaction that stores their
  * events, so the two never disagree.
+ *
+ * What nobody read (between a daemon's stop and its restart) shows in the
+ * objects' sequence numbers: each object's last one is kept (loaded from
+ * events_by_object on resume), and after a rewind the first new event on
+ * an object that skips some counts them as discarded: a lower bound, since
+ * events on no object (logs, sleeps) carry no number.
  */
 #include "livetrace.h"
 
@@ -27,6 +33,11 @@ typedef struct {
     bool dirty;     /* moved since the last checkpoint */
 } livetrace_mark;
 
+typedef struct {
+    int64_t last_seq;
+    bool check; /* a rewind came since: the next event may skip some */
+} livetrace_object;
+
 struct livetrace {
     sqlite3 *db;
     int64_t row;
@@ -35,7 +46,11 @@ struct livetrace {
     keymap by_stream; /* (class id, stream id) -> livetrace_mark */
     livetrace_mark **marks;
     size_t nmarks, cap;
-    livetrace_mark *last;         /* the last stream looked up: events come in runs */
+    livetrace_mark *last; /* the last stream looked up: events come in runs */
+    keymap objects;       /* (vpid, obj) -> livetrace_object */
+    livetrace_object **all_objects;
+    size_t nobjects, objects_cap;
+    int64_t stored_ns;            /* the latest event stored */
     bool changed;                 /* events since the last checkpoint */
     int64_t checkpoint_edge;      /* the edge of the last checkpoint */
     struct timespec checkpointed; /* when, on the monotonic clock */
@@ -62,6 +77,49 @@ static livetrace_mark *livetrace_mark_add(livetrace *t, uint64_t class_id, uint6
     return m;
 }
 
+static livetrace_object *livetrace_object_add(livetrace *t, int64_t pid, int64_t obj)
+{
+    if (t->nobjects == t->objects_cap) {
+        size_t cap = t->objects_cap ? t->objects_cap * 2 : 64;
+        livetrace_object **all = realloc(t->all_objects, cap * sizeof *all);
+        if (!all)
+            return NULL;
+        t->all_objects = all;
+        t->objects_cap = cap;
+    }
+    livetrace_object *o = calloc(1, sizeof *o);
+    if (!o || !keymap_put(&t->objects, (uint64_t)pid, (uint64_t)obj, o)) {
+        free(o);
+        return NULL;
+    }
+    t->all_objects[t->nobjects++] = o;
+    return o;
+}
+
+/* Each object's last sequence number stored, for a resumed trace. */
+static bool livetrace_load_objects(livetrace *t)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(
+            t->db,
+            "SELECT p.pid, o.obj, (SELECT max(seq) FROM events WHERE object_id = o.id)"
+            " FROM objects o JOIN processes p ON p.id = o.process_id"
+            " WHERE p.trace_id = ?",
+            -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_int64(st, 1, t->row);
+    bool ok = true;
+    while (ok && sqlite3_step(st) == SQLITE_ROW) {
+        livetrace_object *o =
+            livetrace_object_add(t, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+        ok = o != NULL;
+        if (ok)
+            *o = (livetrace_object){sqlite3_column_int64(st, 2), true};
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
 /* The stored positions of a resumed trace, to be skipped again. */
 static bool livetrace_load_marks(livetrace *t)
 {
@@ -82,6 +140,8 @@ static bool livetrace_load_marks(livetrace *t)
         if (ok) {
             m->last_ns = sqlite3_column_int64(st, 1);
             m->at_last = m->replay = sqlite3_column_int64(st, 2);
+            if (m->last_ns > t->stored_ns)
+                t->stored_ns = m->last_ns;
         }
     }
     sqlite3_finalize(st);
@@ -145,7 +205,7 @@ livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, c
     t->model = !t->row ? NULL : row ? model_resume(db, row, err) : model_new(db, t->row, err);
     if (!t->row)
         *err = sqlite3_errmsg(db);
-    else if (t->model && row && !livetrace_load_marks(t))
+    else if (t->model && row && !(livetrace_load_marks(t) && livetrace_load_objects(t)))
         *err = sqlite3_errmsg(db);
     else if (t->model) {
         t->changed = true; /* the first checkpoint shows it, new or resumed */
@@ -195,6 +255,41 @@ void livetrace_rewind(livetrace *t)
 {
     for (size_t i = 0; i < t->nmarks; i++)
         t->marks[i]->replay = t->marks[i]->at_last;
+    for (size_t i = 0; i < t->nobjects; i++)
+        t->all_objects[i]->check = true;
+}
+
+/* Counts the events on the object that nobody read before this one. */
+static bool livetrace_sequence(livetrace *t, const model_event *e)
+{
+    int64_t pid = e->has_vpid ? e->vpid : 0, obj = e->f[MF_OBJ].i, seq = e->f[MF_SEQ].i;
+    livetrace_object *o = keymap_get(&t->objects, (uint64_t)pid, (uint64_t)obj);
+    if (!o && !(o = livetrace_object_add(t, pid, obj))) {
+        t->error = "out of memory";
+        return false;
+    }
+    int64_t missed = o->check && o->last_seq ? seq - o->last_seq - 1 : 0;
+    o->check = false;
+    if (seq > o->last_seq)
+        o->last_seq = seq;
+    if (missed > 0 && !model_discard(t->model, true, t->stored_ns, e->ts, (uint64_t)missed)) {
+        t->error = model_error(t->model);
+        return false;
+    }
+    return true;
+}
+
+bool livetrace_add(livetrace *t, const model_event *e)
+{
+    const uint32_t numbered = 1u << MF_OBJ | 1u << MF_SEQ;
+    if ((e->present & numbered) == numbered && !livetrace_sequence(t, e))
+        return false;
+    if (e->ts > t->stored_ns)
+        t->stored_ns = e->ts;
+    if (model_add(t->model, e))
+        return true;
+    t->error = model_error(t->model);
+    return false;
 }
 
 void livetrace_edge(livetrace *t, int64_t ns)
@@ -325,5 +420,9 @@ void livetrace_free(livetrace *t)
         free(t->marks[i]);
     free(t->marks);
     keymap_free(&t->by_stream);
+    for (size_t i = 0; i < t->nobjects; i++)
+        free(t->all_objects[i]);
+    free(t->all_objects);
+    keymap_free(&t->objects);
     free(t);
 }

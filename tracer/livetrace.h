@@ -38,8 +38,16 @@ livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, c
 bool livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64_t ts,
                       bool *failed);
 
+/* Stores a new event (model_add). The first event on each object after a
+ * rewind tells, by the gap in the object's sequence numbers, how many of
+ * its events nobody read meanwhile (a daemon stopped, a relay daemon
+ * gone): they are stored as discarded, as LTTng's own losses are. False
+ * on a failure (livetrace_error). */
+bool livetrace_add(livetrace *t, const model_event *e);
+
 /* The events from now on may repeat some stored: those at each stream's
- * last stored time are skipped again (a reader attached anew). */
+ * last stored time are skipped again (a reader attached anew), and the
+ * events missed since are counted. */
 void livetrace_rewind(livetrace *t);
 
 /* The trace is known whole up to ns (a packet's end, an inactivity beacon). */

@@ -313,6 +313,35 @@ class Survives(unittest.TestCase):
         self.assertEqual(thrace("log", "--all", ref).stdout, thrace("log", "--all", db).stdout)
         self.assertEqual(query(ref, "SELECT count(*) FROM events"),
                          query(db, "SELECT count(*) FROM events"))
+        self.assertEqual([(0,)], query(db, "SELECT count(*) FROM discards"))
+
+    def test_events_nobody_read_while_the_daemon_was_down_are_counted_as_discarded(self):
+        relayd = self.relayd()
+        db = os.path.join(TMP.name, "downtime.db")
+        daemon = daemon_on(db, relayd)
+        rec = record_live(relayd, TICKER, "3")
+        wait_for(lambda: len(ticks(db, 1)) > 20, 20, "ticks")
+        self.assertEqual(0, daemon.stop(signal.SIGTERM), daemon.said())
+        time.sleep(1)  # the ticker goes on: 2 x 50 ticks nobody reads
+        daemon = daemon_on(db, relayd)
+        rec.communicate(timeout=60)
+        daemon.expect(r"session ended")
+        self.assertEqual(0, daemon.stop())
+        lines = ticks(db, 1)
+        self.assertEqual(len(lines), len(set(lines)), "a tick stored twice")
+        missed = 2 * 150 - len(lines)
+        self.assertGreater(missed, 0)
+        # Each missed tick took and released the lock: two numbered events at least.
+        (lost, first, last, rows), = query(db, "SELECT sum(count), min(begin_ns), max(end_ns),"
+                                               " count(*) FROM discards")
+        self.assertEqual(1, rows)  # one object: the lock
+        self.assertGreaterEqual(lost, 2 * missed)
+        self.assertEqual([(lost,)], query(db, "SELECT discarded FROM traces"))
+        before, after = (query(db, "SELECT max(l.ts) FROM logs l WHERE l.ts < ?", last)[0][0],
+                         query(db, "SELECT min(l.ts) FROM logs l WHERE l.ts >= ?", last)[0][0])
+        self.assertLessEqual(first, after)
+        self.assertLess(before, last)
+        self.assertIn(f"{lost} events", thrace("stats", db).stdout)
 
 
 if __name__ == "__main__":
