@@ -472,8 +472,8 @@ static bool daemon_setup(daemon_state *d)
     if (!daemon_relayd(d))
         return false;
     char err[700];
-    if (d->opt.port >= 0 &&
-        !(d->viewer = server_start(d->opt.db_path, d->opt.bind, d->opt.port, err, sizeof err))) {
+    if (d->opt.port >= 0 && !(d->viewer = server_start(d->opt.db_path, d->opt.bind, d->opt.port,
+                                                       true, err, sizeof err))) {
         cli_error("daemon", NULL, "%s", err);
         return false;
     }

@@ -1,8 +1,9 @@
 /*
  * api.h - the viewer's JSON endpoints (viewer/API.md), one file each or per
  * group: api_trace.c, api_window.c, api_detail.c (interval, event),
- * api_log.c, api_stats.c, api_deadlocks.c. Each gets a connection of its own and parameters
- * already validated (routes.c), and answers a status with a JSON body.
+ * api_log.c, api_stats.c, api_deadlocks.c. Each gets a connection of its own, parameters
+ * already validated (routes.c) and what its server says of itself, and answers a status
+ * with a JSON body.
  */
 #ifndef THRACE_API_H
 #define THRACE_API_H
@@ -17,15 +18,20 @@ typedef struct {
     json_t *body;    /* owned by the answer; NULL only when out of memory */
 } api_answer;
 
-typedef api_answer (*api_handler)(sqlite3 *db, const params *p);
+/* What the server says of itself to every endpoint; constant while it runs. */
+typedef struct {
+    bool follows; /* a daemon is storing into the database: traces may appear and grow */
+} api_server;
 
-api_answer api_trace(sqlite3 *db, const params *p);
-api_answer api_window(sqlite3 *db, const params *p);
-api_answer api_interval(sqlite3 *db, const params *p);
-api_answer api_event(sqlite3 *db, const params *p);
-api_answer api_log(sqlite3 *db, const params *p);
-api_answer api_stats(sqlite3 *db, const params *p);
-api_answer api_deadlocks(sqlite3 *db, const params *p);
+typedef api_answer (*api_handler)(sqlite3 *db, const params *p, const api_server *server);
+
+api_answer api_trace(sqlite3 *db, const params *p, const api_server *server);
+api_answer api_window(sqlite3 *db, const params *p, const api_server *server);
+api_answer api_interval(sqlite3 *db, const params *p, const api_server *server);
+api_answer api_event(sqlite3 *db, const params *p, const api_server *server);
+api_answer api_log(sqlite3 *db, const params *p, const api_server *server);
+api_answer api_stats(sqlite3 *db, const params *p, const api_server *server);
+api_answer api_deadlocks(sqlite3 *db, const params *p, const api_server *server);
 
 /* {"error": message}: message is ours, never a client's input nor SQL text. */
 static inline api_answer api_error(unsigned status, const char *message)

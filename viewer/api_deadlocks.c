@@ -33,9 +33,9 @@ static json_t *report_body(const deadlocks_report *r, const char *text, size_t s
                      named_ids(r, 1), "truncated", cut);
 }
 
-api_answer api_deadlocks(sqlite3 *db, const params *p)
+api_answer api_deadlocks(sqlite3 *db, const params *p, const api_server *server)
 {
-    (void)p;
+    (void)p, (void)server;
     char *text = NULL;
     size_t size = 0;
     FILE *out = open_memstream(&text, &size);

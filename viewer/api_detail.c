@@ -71,8 +71,9 @@ static json_t *event_body(sqlite3_stmt *st)
     return o;
 }
 
-api_answer api_event(sqlite3 *db, const params *p)
+api_answer api_event(sqlite3 *db, const params *p, const api_server *server)
 {
+    (void)server;
     sqlite3_stmt *st = jsonsql_prepare(db, event_sql);
     int rc = SQLITE_ERROR;
     if (st) {
@@ -147,8 +148,9 @@ static bool add_lines(sqlite3 *db, sqlite3_stmt *st, json_t *o)
     return ok;
 }
 
-api_answer api_interval(sqlite3 *db, const params *p)
+api_answer api_interval(sqlite3 *db, const params *p, const api_server *server)
 {
+    (void)server;
     sqlite3_stmt *st = jsonsql_prepare(db, interval_sql);
     int rc = SQLITE_ERROR;
     if (st) {

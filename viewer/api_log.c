@@ -213,8 +213,9 @@ static int thread_exists(sqlite3 *db, const params *p)
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-api_answer api_log(sqlite3 *db, const params *p)
+api_answer api_log(sqlite3 *db, const params *p, const api_server *server)
 {
+    (void)server;
     int exists = thread_exists(db, p);
     if (exists <= 0)
         return exists ? api_db_error() : api_error(404, "thread: no such thread");

@@ -21,9 +21,9 @@ static const char *const names[] = {
     [STATSQUERY_ID] = "id",
 };
 
-api_answer api_stats(sqlite3 *db, const params *p)
+api_answer api_stats(sqlite3 *db, const params *p, const api_server *server)
 {
-    (void)p;
+    (void)p, (void)server;
     static const char *const discarded_name[] = {"discarded"};
     bool objects_cut, threads_cut, one;
     json_t *objects =

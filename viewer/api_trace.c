@@ -3,7 +3,8 @@
  * time span, the traces, processes, threads (in lane order: per process,
  * the main thread first, then by thrace id) and objects, and whether any
  * trace is live (`thrace daemon` still storing it: the page then asks
- * again, as the answer grows).
+ * again, as the answer grows), and whether a daemon stores into the
+ * database at all (traces may then appear: the page keeps asking).
  */
 #include "api.h"
 #include "jsonsql.h"
@@ -66,13 +67,15 @@ static void all_as_boolean(json_t *a, const char *key)
     }
 }
 
-api_answer api_trace(sqlite3 *db, const params *p)
+api_answer api_trace(sqlite3 *db, const params *p, const api_server *server)
 {
     (void)p;
     bool truncated, any = false;
     json_t *rows = jsonsql_rows(db, totals_sql, totals_names, 5, 1, &truncated, "");
     json_t *body = rows ? json_incref(json_array_get(rows, 0)) : NULL;
     json_decref(rows);
+    if (body)
+        json_object_set_new(body, "daemon", json_boolean(server->follows));
     for (size_t i = 0; body && i < sizeof lists / sizeof lists[0]; i++) {
         const list *l = &lists[i];
         json_t *a = jsonsql_rows(db, l->sql, l->names, l->n, MAX_ROWS, &truncated, "i",

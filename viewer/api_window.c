@@ -211,8 +211,9 @@ static json_t *window_json(window *win, const params *p, const lod_window *w)
                      "wakeups_truncated", wakeups_cut);
 }
 
-api_answer api_window(sqlite3 *db, const params *p)
+api_answer api_window(sqlite3 *db, const params *p, const api_server *server)
 {
+    (void)server;
     int64_t span = p->t1 - p->t0;
     lod_window w = {p->t0, p->t1, span / p->px + (span % p->px != 0), (int)p->px};
     int threads = lanes_exist(db, LOD_THREAD, &p->threads);

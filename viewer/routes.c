@@ -120,7 +120,7 @@ static enum MHD_Result run(const routes_context *ctx, struct MHD_Connection *c, 
     if (!validate(c, r, &s))
         return reply_error(c, MHD_HTTP_BAD_REQUEST, s.error);
     sqlite3 *db = dbpool_take(ctx->pool);
-    api_answer a = r->handler(db, &p);
+    api_answer a = r->handler(db, &p, &ctx->server);
     dbpool_give(ctx->pool, db);
     return reply_json(c, a.status, a.body);
 }

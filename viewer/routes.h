@@ -7,6 +7,7 @@
 #ifndef THRACE_ROUTES_H
 #define THRACE_ROUTES_H
 
+#include "api.h"
 #include "dbpool.h"
 
 #include <microhttpd.h>
@@ -14,7 +15,8 @@
 
 typedef struct {
     dbpool *pool;
-    bool loopback; /* bound to a loopback address: only local Host names are served */
+    bool loopback;     /* bound to a loopback address: only local Host names are served */
+    api_server server; /* told to every endpoint (/api/trace says whether a daemon follows) */
 } routes_context;
 
 /* MHD's unescaper for paths and query arguments: %XX as usual, except

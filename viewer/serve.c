@@ -82,7 +82,7 @@ static int serve(const serve_options *o)
     pthread_sigmask(SIG_BLOCK, &stop, NULL); /* before any thread starts: they inherit it */
     signal(SIGPIPE, SIG_IGN);
     char err[PATH_MAX + 256]; /* the database's path, or the address, and a reason */
-    server *s = server_start(o->db_path, o->bind, o->port, err, sizeof err);
+    server *s = server_start(o->db_path, o->bind, o->port, false, err, sizeof err);
     if (!s)
         return cli_error("serve", NULL, "%s", err);
     printf("thrace serve: %s (Ctrl-C to stop)\n", server_url(s));

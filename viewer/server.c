@@ -45,7 +45,8 @@ static struct MHD_Daemon *start(int fd, routes_context *ctx)
 
 /* Binds and starts; on failure, the reason in err, after the address as
  * URLs write it ("[::1]:8080"). */
-static bool listen_and_start(server *s, const char *bind, int port, char *err, size_t size)
+static bool listen_and_start(server *s, const char *bind, int port, bool follows, char *err,
+                             size_t size)
 {
     char where[96];
     if (strchr(bind, ':'))
@@ -58,7 +59,7 @@ static bool listen_and_start(server *s, const char *bind, int port, char *err, s
         snprintf(err, size, "%s: %s", where, why);
         return false;
     }
-    s->ctx = (routes_context){s->pool, l.loopback};
+    s->ctx = (routes_context){s->pool, l.loopback, {follows}};
     s->daemon = start(l.fd, &s->ctx);
     if (!s->daemon) {
         close(l.fd);
@@ -69,7 +70,8 @@ static bool listen_and_start(server *s, const char *bind, int port, char *err, s
     return true;
 }
 
-server *server_start(const char *db_path, const char *bind, int port, char *err, size_t size)
+server *server_start(const char *db_path, const char *bind, int port, bool follows, char *err,
+                     size_t size)
 {
     server *s = calloc(1, sizeof *s);
     if (!s) {
@@ -83,7 +85,7 @@ server *server_start(const char *db_path, const char *bind, int port, char *err,
         free(s);
         return NULL;
     }
-    if (!listen_and_start(s, bind, port, err, size)) {
+    if (!listen_and_start(s, bind, port, follows, err, size)) {
         dbpool_close(s->pool);
         free(s);
         return NULL;

@@ -8,6 +8,7 @@
 #ifndef THRACE_SERVER_H
 #define THRACE_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct server server;
@@ -20,12 +21,15 @@ typedef struct server server;
  * the caller's signal mask: a host that waits for signals (sigwait)
  * blocks them first. The host also ignores SIGPIPE, so that a browser
  * closing a connection early cannot end the process (serve.c does both).
+ * follows: a daemon is storing into the database (`thrace daemon`), so
+ * that traces may appear: /api/trace says so, and the page keeps asking.
  *
  * NULL on failure, with one line in err (at most size bytes): "ADDR:PORT:
  * reason" for the address ("[ADDR]:PORT" for IPv6), "FILE: reason" for the
  * database, or "out of memory".
  */
-server *server_start(const char *db_path, const char *bind, int port, char *err, size_t size);
+server *server_start(const char *db_path, const char *bind, int port, bool follows, char *err,
+                     size_t size);
 
 /* The address served, "http://127.0.0.1:8080/" or "http://[::1]:8080/"
  * (with the port picked when 0 was asked for). */

@@ -4,18 +4,22 @@ programs that `thrace record --live` runs, and serves the page while they
 run. steps (steps.c) is driven through its stdin: a thread appears when
 the test says, the program ends when the test closes its stdin. tests/
 deadlock's `abba` hangs in an ABBA deadlock until it is killed: started
-while the page shows steps, it must be flagged while it hangs.
+while the page shows steps, it must be flagged while it hangs. The
+daemon's users open the page first: on an empty database, the page must
+show a program recorded afterwards by itself (PageOpenedFirst), and
+`thrace serve`'s page, over a finished trace, must not poll.
 
 Usage: test_live.py THRACE STEPS DEADLOCK_PROGRAMS ARTEFACTS [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one). The
 page of a running program is saved as ARTEFACTS/live.png, that of the
 hung one as ARTEFACTS/live-deadlock.png.
 
-One daemon and one browser for the class; each test opens the page once
-its program is live, and may leave no console error or warning behind.
+One daemon (on a database of its own) and one browser per class; no test
+may leave a console error or warning behind.
 """
 import base64
 import contextlib
+import json
 import os
 import re
 import signal
@@ -31,7 +35,7 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chromium import Chromium, is_problem  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from livefixture import Daemon, free_live_port  # noqa: E402
+from livefixture import Daemon, free_live_port, stop  # noqa: E402
 
 THRACE, STEPS, DEADLOCK_PROGRAMS, ARTEFACTS = sys.argv[1:5]
 del sys.argv[1:5]
@@ -39,7 +43,9 @@ del sys.argv[1:5]
 TIMEOUT = 20  # s for anything the daemon or the page must do
 
 
-class LivePage(unittest.TestCase):
+class LiveCase(unittest.TestCase):
+    """A daemon on a new database, a browser, and what the tests share."""
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
@@ -155,7 +161,9 @@ class LivePage(unittest.TestCase):
         with open(os.path.join(ARTEFACTS, name), "wb") as f:
             f.write(base64.b64decode(png))
 
-    # -- tests -----------------------------------------------------------
+
+class LivePage(LiveCase):
+    """Pages opened once their program is live."""
 
     def test_the_page_follows_a_running_program_and_stops_with_it(self):
         old = self.traces()
@@ -244,6 +252,67 @@ class LivePage(unittest.TestCase):
         steps.stdin.close()
         self.assertEqual(0, steps.wait(timeout=60))
         abba.wait(timeout=60)
+
+
+class PageOpenedFirst(LiveCase):
+    """The page opened on an empty database, then a program recorded."""
+
+    def trace_requests(self):
+        """How many times the page has asked for /api/trace."""
+        return self.js("performance.getEntriesByType('resource')"
+                       ".filter(e => new URL(e.name).pathname === '/api/trace').length")
+
+    def serve(self):
+        """`thrace serve` of the test's database: its URL."""
+        server = subprocess.Popen([THRACE, "serve", self.db, "--port", "0"],
+                                  stdout=subprocess.PIPE, text=True)
+        self.addCleanup(server.stdout.close)
+        self.addCleanup(stop, server)
+        said = re.search(r"(http://\S+/)", server.stdout.readline())  # or "" once it ended
+        self.assertIsNotNone(said, "thrace serve did not start")
+        return said.group(1)
+
+    def test_a_program_recorded_after_the_page_opened_shows_up_by_itself(self):
+        self.open_page()
+        empty = self.page()
+        self.assertEqual(([], False, False), (empty["threads"], empty["live"], empty["badge"]))
+        self.assertFalse(self.js("document.getElementById('empty').hidden"))
+        self.assertIn("waiting for a live session",
+                      self.js("document.getElementById('empty').textContent"))
+        self.assertTrue(self.daemon.api("/api/trace")["daemon"])
+
+        # Recorded now, the program gets its lanes and the badge, without
+        # a reload; the view shows its trace from its begin and follows it.
+        rec = self.record(STEPS)
+        shown = self.until(lambda: (lambda p: "Ticker" in p["threads"] and p)(self.page()),
+                           "the program's lanes")
+        self.assertTrue(shown["live"] and shown["badge"], shown)
+        self.assertTrue(self.js("document.getElementById('empty').hidden"))
+        grown = self.until(lambda: (lambda p: p["t1"] > shown["t1"] and p)(self.page()),
+                           "the view to follow the trace")
+        self.assertEqual((0, grown["end"]), (grown["t0"], grown["t1"]))
+        self.assertIsNone(rec.poll(), "the program ended too soon")
+
+        # Once it ends, the badge goes; the daemon's page keeps asking.
+        rec.stdin.close()
+        self.assertEqual(0, rec.wait(timeout=60))
+        final = self.until(lambda: (lambda p: not p["live"] and p)(self.page()),
+                           "the page to see the trace end")
+        self.assertFalse(final["badge"])
+        threads = self.query("SELECT name FROM threads ORDER BY process_id, kind <> 'main', tid")
+        self.assertEqual([name for name, in threads], final["threads"])
+        asked = self.trace_requests()
+        self.until(lambda: self.trace_requests() > asked, "the daemon's page to ask again")
+
+        # `thrace serve`'s page over the finished trace asks once.
+        url = self.serve()
+        with urllib.request.urlopen(url + "api/trace", timeout=10) as answer:
+            self.assertFalse(json.load(answer)["daemon"])
+        self.browser.call("Page.navigate", {"url": url})
+        self.browser.poll("document.body?.dataset.state === 'ready'", TIMEOUT)
+        self.assertEqual(final["threads"], self.page()["threads"])
+        time.sleep(2.5)  # more than two polls' time
+        self.assertEqual(1, self.trace_requests())
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@
  * a Stats and a Deadlocks tab. A live trace (`thrace daemon` storing it)
  * is asked for again every second and each answer applied: the trace's
  * end, new lanes, the window, the log and, every SLOW_REFRESH ms, the
- * stats and the deadlocks.
+ * stats and the deadlocks. `thrace daemon`'s page keeps asking, live or
+ * not: a trace that appears (in an empty database too) gets its lanes, and
+ * a view at the end shows it (view.js's showNew). `#empty` says what an
+ * empty database waits for.
  *
  *   api.js       requests, and exact times (ns since the trace's begin)
  *   trace.js     the trace's threads and objects, their lanes and labels
@@ -47,11 +50,11 @@ import { clearError, showError, showStatus } from './status.js';
 import { listenTabs, logShown, onTab, refreshLog, refreshStats, scheduleLog } from './tabs.js';
 import { hideTooltip } from './tooltip.js';
 import { buildLanes, lanesChanged, model } from './trace.js';
-import { growView, initView, onViewChange, view, viewWindow } from './view.js';
+import { growView, initView, onViewChange, showNew, view, viewWindow } from './view.js';
 
 const $ = (id) => document.getElementById(id);
 const SLOW_REFRESH = 2000; // ms between a live trace's stats and deadlocks
-const last = { end: null, events: null, slow: 0 }; // of the trace applied last
+const last = { key: '', traces: new Set(), slow: 0 }; // of the trace applied last
 
 function showSummary(trace) {
   const names = trace.processes.map((p) => p.name || `pid ${p.pid}`).join(', ');
@@ -65,6 +68,27 @@ function showSummary(trace) {
       + 'the timeline has gaps where they were lost.';
     $('discarded').hidden = false;
   }
+}
+
+/* A database without a thread: what the page waits for, if anything. */
+function showEmpty(trace) {
+  $('empty').hidden = trace.threads.length > 0;
+  if (trace.live)
+    $('empty').textContent = "Waiting for the live program's first events.";
+  else if (trace.daemon)
+    $('empty').textContent = 'Nothing to show yet: waiting for a live session'
+      + ' (thrace record --live -- PROG).';
+  else
+    $('empty').textContent = 'Nothing to show: the database holds no thread.';
+}
+
+/* The earliest begin of the traces with a begin that the last answer had
+ * not, in page time; null if none. */
+function newBegin(trace) {
+  const begins = trace.traces.filter((t) => t.begin_ns !== null && !last.traces.has(t.id))
+    .map((t) => t.begin_ns);
+  last.traces = new Set(trace.traces.filter((t) => t.begin_ns !== null).map((t) => t.id));
+  return begins.length ? Math.min(...begins) : null;
 }
 
 /* The view's bounds, and whether the window drawn left anything out. */
@@ -133,8 +157,9 @@ function wire() {
 
 /* Takes in an answer of /api/trace read with exact times: its begin as
  * the page's, its span, its lanes (built again if they changed), the
- * summary. Says whether the begin moved (page times changed meaning) and
- * whether anything changed since the last answer. */
+ * summary. Says whether the begin moved (page times changed meaning),
+ * whether anything changed since the last answer, and the earliest begin
+ * of the traces that appeared since (null: none). */
 function applyTrace(trace) {
   const begin = trace.begin_ns ?? 0n;
   const rebased = begin !== getBase();
@@ -152,23 +177,27 @@ function applyTrace(trace) {
     markLabels();
   }
   showSummary(trace);
-  const changed = rebased || lanes || trace.end_ns !== last.end || trace.events !== last.events;
-  last.end = trace.end_ns;
-  last.events = trace.events;
-  return { rebased, changed };
+  showEmpty(trace);
+  // Each trace's end, events and live flag: a trace that ends may change nothing else.
+  const key = JSON.stringify([trace.end_ns, trace.events, trace.live, trace.traces]);
+  const changed = rebased || lanes || key !== last.key;
+  last.key = key;
+  return { rebased, changed, appeared: newBegin(trace) };
 }
 
-/* A live trace's new answer: what changed is shown again; a view that
- * showed the end follows it (view.js). The last answer (no longer live)
- * refreshes everything once more. */
+/* A poll's answer: what changed is shown again; a view that showed the
+ * end follows it, or shows the trace that appeared (view.js). The answer
+ * that is no longer live refreshes everything once more. */
 function update(trace) {
-  const { rebased, changed } = applyTrace(trace);
-  if (!changed && trace.live)
+  const { rebased, changed, appeared } = applyTrace(trace);
+  if (!changed)
     return;
   reloadWindow(rebased); // drawn once loaded, with the new lanes if they changed
   if (rebased)
     initView(model.span);
-  else
+  if (appeared !== null)
+    showNew(appeared, model.span);
+  else if (!rebased)
     growView(model.span);
   refreshLog();
   const now = performance.now();

@@ -3,8 +3,11 @@
  * (/api/trace says `live`). While it is, the header shows a "live" badge
  * and a "Follow live" button, and /api/trace is asked for again POLL ms
  * after each answer (never two requests at once); every answer goes to the
- * listeners (app.js applies it). The first answer that is no longer live is
- * the last one asked for: the badge and the button go.
+ * listeners (app.js applies it). Once an answer is no longer live the badge
+ * and the button go, and that answer is the last one asked for, unless the
+ * page is `thrace daemon`'s (/api/trace says `daemon`): its database gets
+ * new traces, so it keeps asking, live or not, and the next program
+ * recorded with `thrace record --live` shows up by itself.
  *
  * The button says whether the view follows the live edge (aria-pressed,
  * view.js's atEnd); pressed, or with the End key, the view goes back to
@@ -20,10 +23,11 @@ const $ = (id) => document.getElementById(id);
 const POLL = 1000; // ms from an answer to the next request
 const listeners = [];
 let live = false;
+let daemon = false; // a daemon stores into the database: traces may appear
 let timer = 0;
 
 /* listener(trace) for each answer to a poll, read with exact times
- * (api.js); trace.live false for the last one. */
+ * (api.js); without a daemon, trace.live false for the last one. */
 export function onPoll(listener) {
   listeners.push(listener);
 }
@@ -40,7 +44,7 @@ function showFollowing() {
 async function poll() {
   try {
     const trace = await api('/api/trace', undefined, true);
-    live = trace.live;
+    ({ live, daemon } = trace);
     listeners.forEach((listener) => listener(trace));
   } catch (error) {
     showError(error); // the server may be busy or restarting: asked again
@@ -52,15 +56,16 @@ function showLive() {
   document.body.dataset.live = live ? '1' : '';
   $('live').hidden = !live;
   clearTimeout(timer);
-  if (live) {
+  if (live)
     showFollowing();
+  if (live || daemon)
     timer = setTimeout(poll, POLL);
-  }
 }
 
-/* Starts polling if the trace (the first /api/trace answer) is live. */
+/* Starts polling if the trace (the first /api/trace answer) is live, or
+ * a daemon stores into its database. */
 export function startLive(trace) {
-  live = trace.live;
+  ({ live, daemon } = trace);
   onViewChange(() => {
     if (live) showFollowing();
   });

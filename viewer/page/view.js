@@ -7,14 +7,20 @@
  *
  * A live trace grows (growView): a view that shows the trace's end follows
  * it, keeping its width; one the user moved away stays put until it shows
- * the end again (showEnd: the End key, the "Follow live" button).
+ * the end again (showEnd: the End key, the "Follow live" button). A trace
+ * that appears while the page is open (`thrace daemon`'s page: showNew) is
+ * shown from its begin, and followed from there: the view widens with it
+ * until it is YOUNG wide (it appears a fraction of a second old: following
+ * it at that width would show a sliver).
  */
 
 const MIN_SPAN = 100; // ns across the canvas at the deepest zoom
+const YOUNG = 10e9;   // ns of a new trace shown from its begin, before the view slides
 
 export const view = { t0: 0, t1: 1 };
 
 let extent = MIN_SPAN;
+let young = null; // a new trace's begin, kept in view while it is young; null: none
 const listeners = [];
 
 /* listener(live) after each change; live: a slide following a live trace. */
@@ -40,6 +46,7 @@ function place(t0, t1, live) {
 }
 
 export function setView(t0, t1) {
+  young = null; // the user's view, or the whole trace: its width is kept
   place(t0, t1, false);
 }
 
@@ -62,8 +69,24 @@ export function showEnd() {
 export function growView(span) {
   const following = atEnd();
   extent = Math.max(span, MIN_SPAN, extent);
-  if (following)
-    place(extent - (view.t1 - view.t0), extent, true);
+  if (!following)
+    return;
+  let t0 = extent - (view.t1 - view.t0);
+  if (young !== null)
+    t0 = Math.min(t0, Math.max(young, extent - YOUNG));
+  place(t0, extent, true);
+}
+
+/* A trace that began at `begin` appeared, and the trace now lasts span: a
+ * view at the old end (or showing all of it) shows the new trace from its
+ * begin (its last YOUNG ns at most) to the end, and follows it. */
+export function showNew(begin, span) {
+  const following = atEnd();
+  extent = Math.max(span, MIN_SPAN, extent);
+  if (!following)
+    return;
+  young = begin;
+  place(Math.max(begin, extent - YOUNG), extent, true);
 }
 
 /* Zooms by factor (below 1: in) around page time `around`, by default
