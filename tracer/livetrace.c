@@ -33,6 +33,13 @@ typedef struct {
     bool dirty;     /* moved since the last checkpoint */
 } livetrace_mark;
 
+/* Items reached by a pair of ids, and all of them in order of creation. */
+typedef struct {
+    keymap map;
+    void **items;
+    size_t n, cap;
+} livetrace_table;
+
 typedef struct {
     int64_t last_seq;
     bool check; /* a rewind came since: the next event may skip some */
@@ -43,13 +50,9 @@ struct livetrace {
     int64_t row;
     model *model;
     int64_t edge_ns;
-    keymap by_stream; /* (class id, stream id) -> livetrace_mark */
-    livetrace_mark **marks;
-    size_t nmarks, cap;
-    livetrace_mark *last; /* the last stream looked up: events come in runs */
-    keymap objects;       /* (vpid, obj) -> livetrace_object */
-    livetrace_object **all_objects;
-    size_t nobjects, objects_cap;
+    livetrace_table streams;      /* (class id, stream id) -> livetrace_mark */
+    livetrace_mark *last;         /* the last stream looked up: events come in runs */
+    livetrace_table objects;      /* (vpid, obj) -> livetrace_object */
     int64_t stored_ns;            /* the latest event stored */
     bool changed;                 /* events since the last checkpoint */
     int64_t checkpoint_edge;      /* the edge of the last checkpoint */
@@ -57,43 +60,45 @@ struct livetrace {
     const char *error;
 };
 
-static livetrace_mark *livetrace_mark_add(livetrace *t, uint64_t class_id, uint64_t stream_id)
+/* A new zeroed item of size bytes under (a, b); NULL when out of memory. */
+static void *livetrace_table_add(livetrace_table *tb, uint64_t a, uint64_t b, size_t size)
 {
-    if (t->nmarks == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 16;
-        livetrace_mark **marks = realloc(t->marks, cap * sizeof *marks);
-        if (!marks)
+    if (tb->n == tb->cap) {
+        size_t cap = tb->cap ? tb->cap * 2 : 16;
+        void **items = realloc(tb->items, cap * sizeof *items);
+        if (!items)
             return NULL;
-        t->marks = marks;
-        t->cap = cap;
+        tb->items = items;
+        tb->cap = cap;
     }
-    livetrace_mark *m = calloc(1, sizeof *m);
-    if (!m || !keymap_put(&t->by_stream, class_id, stream_id, m)) {
-        free(m);
+    void *item = calloc(1, size);
+    if (!item || !keymap_put(&tb->map, a, b, item)) {
+        free(item);
         return NULL;
     }
-    *m = (livetrace_mark){.class_id = class_id, .stream_id = stream_id, .last_ns = INT64_MIN};
-    t->marks[t->nmarks++] = m;
+    tb->items[tb->n++] = item;
+    return item;
+}
+
+static void livetrace_table_free(livetrace_table *tb)
+{
+    for (size_t i = 0; i < tb->n; i++)
+        free(tb->items[i]);
+    free(tb->items);
+    keymap_free(&tb->map);
+}
+
+static livetrace_mark *livetrace_mark_add(livetrace *t, uint64_t class_id, uint64_t stream_id)
+{
+    livetrace_mark *m = livetrace_table_add(&t->streams, class_id, stream_id, sizeof *m);
+    if (m)
+        *m = (livetrace_mark){.class_id = class_id, .stream_id = stream_id, .last_ns = INT64_MIN};
     return m;
 }
 
 static livetrace_object *livetrace_object_add(livetrace *t, int64_t pid, int64_t obj)
 {
-    if (t->nobjects == t->objects_cap) {
-        size_t cap = t->objects_cap ? t->objects_cap * 2 : 64;
-        livetrace_object **all = realloc(t->all_objects, cap * sizeof *all);
-        if (!all)
-            return NULL;
-        t->all_objects = all;
-        t->objects_cap = cap;
-    }
-    livetrace_object *o = calloc(1, sizeof *o);
-    if (!o || !keymap_put(&t->objects, (uint64_t)pid, (uint64_t)obj, o)) {
-        free(o);
-        return NULL;
-    }
-    t->all_objects[t->nobjects++] = o;
-    return o;
+    return livetrace_table_add(&t->objects, (uint64_t)pid, (uint64_t)obj, sizeof(livetrace_object));
 }
 
 /* Each object's last sequence number stored, for a resumed trace. */
@@ -219,7 +224,7 @@ bool livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64
 {
     livetrace_mark *m = t->last;
     if (!m || m->class_id != class_id || m->stream_id != stream_id) {
-        m = keymap_get(&t->by_stream, class_id, stream_id);
+        m = keymap_get(&t->streams.map, class_id, stream_id);
         if (!m && !(m = livetrace_mark_add(t, class_id, stream_id))) {
             t->error = "out of memory";
             *failed = true;
@@ -253,17 +258,19 @@ bool livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64
 
 void livetrace_rewind(livetrace *t)
 {
-    for (size_t i = 0; i < t->nmarks; i++)
-        t->marks[i]->replay = t->marks[i]->at_last;
-    for (size_t i = 0; i < t->nobjects; i++)
-        t->all_objects[i]->check = true;
+    for (size_t i = 0; i < t->streams.n; i++) {
+        livetrace_mark *m = t->streams.items[i];
+        m->replay = m->at_last;
+    }
+    for (size_t i = 0; i < t->objects.n; i++)
+        ((livetrace_object *)t->objects.items[i])->check = true;
 }
 
 /* Counts the events on the object that nobody read before this one. */
 static bool livetrace_sequence(livetrace *t, const model_event *e)
 {
     int64_t pid = e->has_vpid ? e->vpid : 0, obj = e->f[MF_OBJ].i, seq = e->f[MF_SEQ].i;
-    livetrace_object *o = keymap_get(&t->objects, (uint64_t)pid, (uint64_t)obj);
+    livetrace_object *o = keymap_get(&t->objects.map, (uint64_t)pid, (uint64_t)obj);
     if (!o && !(o = livetrace_object_add(t, pid, obj))) {
         t->error = "out of memory";
         return false;
@@ -323,8 +330,8 @@ static bool livetrace_save_marks(livetrace *t)
                            -1, &st, NULL) != SQLITE_OK)
         return false;
     bool ok = true;
-    for (size_t i = 0; ok && i < t->nmarks; i++) {
-        livetrace_mark *m = t->marks[i];
+    for (size_t i = 0; ok && i < t->streams.n; i++) {
+        livetrace_mark *m = t->streams.items[i];
         if (!m->dirty)
             continue;
         char stream[48];
@@ -416,13 +423,7 @@ void livetrace_free(livetrace *t)
     if (!t)
         return;
     model_free(t->model);
-    for (size_t i = 0; i < t->nmarks; i++)
-        free(t->marks[i]);
-    free(t->marks);
-    keymap_free(&t->by_stream);
-    for (size_t i = 0; i < t->nobjects; i++)
-        free(t->all_objects[i]);
-    free(t->all_objects);
-    keymap_free(&t->objects);
+    livetrace_table_free(&t->streams);
+    livetrace_table_free(&t->objects);
     free(t);
 }
