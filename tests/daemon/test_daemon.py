@@ -316,12 +316,21 @@ class Survives(unittest.TestCase):
         self.assertEqual([(0,)], query(db, "SELECT count(*) FROM discards"))
 
     def test_events_nobody_read_while_the_daemon_was_down_are_counted_as_discarded(self):
+        self.down_for_a_second(signal.SIGTERM, 0)
+
+    def test_a_daemon_killed_mid_tick_resumes_from_its_last_commit(self):
+        # kill -9: the tick under way is rolled back by SQLite, its events
+        # are then among those nobody read.
+        self.down_for_a_second(signal.SIGKILL, -signal.SIGKILL)
+        self.assertEqual([("ok",)], query(self.db, "PRAGMA integrity_check"))
+
+    def down_for_a_second(self, sig, status):
         relayd = self.relayd()
-        db = os.path.join(TMP.name, "downtime.db")
+        db = self.db = os.path.join(TMP.name, f"down-{sig}.db")
         daemon = daemon_on(db, relayd)
         rec = record_live(relayd, TICKER, "3")
         wait_for(lambda: len(ticks(db, 1)) > 20, 20, "ticks")
-        self.assertEqual(0, daemon.stop(signal.SIGTERM), daemon.said())
+        self.assertEqual(status, daemon.stop(sig), daemon.said())
         time.sleep(1)  # the ticker goes on: 2 x 50 ticks nobody reads
         daemon = daemon_on(db, relayd)
         rec.communicate(timeout=60)
