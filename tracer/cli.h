@@ -28,6 +28,13 @@ int cli_error(const char *cmd, const char *object, const char *fmt, ...)
 /* Prints `thrace <cmd>: <reason>` and a hint to --help; returns CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* An option's number of seconds: the whole text a finite number in
+ * (0, max]; false otherwise. */
+bool cli_parse_seconds(const char *text, double max, double *seconds);
+
+/* An option's TCP port: the whole text a decimal 0..65535; false otherwise. */
+bool cli_parse_port(const char *text, int *port);
+
 /* Whether stderr is a terminal (for progress bars). */
 bool cli_stderr_is_tty(void);
 

@@ -28,11 +28,9 @@
 #include "relayd.h"
 #include "server.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -129,15 +127,6 @@ static double daemon_now(void)
 
 /* ---- the command line ------------------------------------------------------------ */
 
-static bool daemon_parse_number(const char *text, double low, double high, double *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtod(text, &end);
-    return errno == 0 && end != text && *end == '\0' && isfinite(*out) && *out >= low &&
-           *out <= high;
-}
-
 static int daemon_parse(int argc, char **argv, daemon_options *o)
 {
     static const struct option options[] = {
@@ -147,7 +136,6 @@ static int daemon_parse(int argc, char **argv, daemon_options *o)
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
     };
     opterr = 0;
-    double port;
     for (int c; (c = getopt_long(argc, argv, ":h", options, NULL)) != -1;) {
         if (c == 'd')
             o->db_path = optarg;
@@ -157,11 +145,10 @@ static int daemon_parse(int argc, char **argv, daemon_options *o)
             o->relayd_url = optarg;
         else if (c == 'n')
             o->port = -1;
-        else if (c == 'p' && daemon_parse_number(optarg, 0, 65535, &port) && port == (int)port)
-            o->port = (int)port;
-        else if (c == 'p')
+        else if (c == 'p' && !cli_parse_port(optarg, &o->port))
             return cli_usage_error("daemon", "--port: not a port number (0 to 65535)");
-        else if (c == 't' && !daemon_parse_number(optarg, 0.1, 86400, &o->deadlock_timeout))
+        else if (c == 't' && !(cli_parse_seconds(optarg, 86400, &o->deadlock_timeout) &&
+                               o->deadlock_timeout >= 0.1))
             return cli_usage_error("daemon", "--deadlock-timeout: seconds from 0.1 to 86400");
         else if (c == 'h') {
             fputs(usage, stdout);

@@ -81,6 +81,9 @@ void deadlocks_free(deadlocks_report *r);
  * false when out of memory (r->error). */
 bool deadlocks_name(deadlocks_report *r, int64_t thread_id, int64_t object_id);
 
+/* The intervals' states in which a thread is blocked (sleeping is not). */
+#define DEADLOCKS_BLOCKING_STATES "('waiting', 'condition', 'event', 'barrier', 'joining')"
+
 /* The condition keeping interval i to the trace bound to ?1 (0: any). */
 #define DEADLOCKS_IN_TRACE                                                                     \
     " AND (?1 = 0 OR i.thread_id IN (SELECT t.id FROM threads t JOIN processes p"              \

@@ -26,7 +26,6 @@ struct livewatch {
     FILE *out;
     livewatch_trace *traces;
     size_t ntraces;
-    int reports;
 };
 
 /* A wait open at the edge and old enough. */
@@ -45,8 +44,7 @@ static const char old_waits_sql[] =
     " FROM intervals i JOIN threads t ON t.id = i.thread_id"
     " JOIN processes p ON p.id = t.process_id JOIN traces tr ON tr.id = p.trace_id"
     " WHERE i.id BETWEEN ?1 AND ?4 AND p.trace_id = ?2 AND i.outcome = 'unfinished'"
-    "   AND i.state IN ('waiting', 'condition', 'event', 'barrier', 'joining')"
-    "   AND i.begin_ns <= tr.end_ns - ?3"
+    "   AND i.state IN " DEADLOCKS_BLOCKING_STATES "   AND i.begin_ns <= tr.end_ns - ?3"
     " ORDER BY i.thread_id, i.object_id, i.begin_ns";
 
 /* Non-daemon threads alive, per process of the trace. */
@@ -194,7 +192,6 @@ static bool livewatch_analyse(livewatch *w, int64_t row, const char *url, const 
                       : "every non-daemon thread of a process blocked",
                 w->after, text);
         fflush(w->out);
-        w->reports++;
     }
     deadlocks_free(&r);
     free(text);
@@ -225,11 +222,6 @@ void livewatch_forget(livewatch *w, int64_t row)
             w->traces[i] = w->traces[--w->ntraces];
             return;
         }
-}
-
-int livewatch_reports(const livewatch *w)
-{
-    return w->reports;
 }
 
 void livewatch_free(livewatch *w)

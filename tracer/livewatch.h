@@ -31,9 +31,6 @@ bool livewatch_check(livewatch *w, int64_t row, const char *url, int64_t first, 
 /* Forgets a trace that is no longer live. */
 void livewatch_forget(livewatch *w, int64_t row);
 
-/* How many reports were printed. */
-int livewatch_reports(const livewatch *w);
-
 void livewatch_free(livewatch *w);
 
 #endif

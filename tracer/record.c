@@ -44,13 +44,12 @@
 #include "stall.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <math.h>
 #include <signal.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +99,8 @@ static volatile sig_atomic_t record_kept_len;
 static const int record_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP};
 
 static const char record_usage[] =
-    "usage: thrace record [-o FILE.db] [--blocking] [--deadlock-timeout SECONDS] [--] PROG [ARGS...]\n"
+    "usage: thrace record [-o FILE.db] [--blocking] [--deadlock-timeout SECONDS] [--] PROG "
+    "[ARGS...]\n"
     "       thrace record --live [--relayd URL] [--live-wait SECONDS] [--blocking]\n"
     "                     [--deadlock-timeout SECONDS] [--] PROG [ARGS...]\n"
     "\n"
@@ -171,11 +171,7 @@ static void record_catch_signals(void)
 /* A --deadlock-timeout or --live-wait value: positive seconds, at most a year. */
 static bool record_parse_seconds(const char *text, double *seconds)
 {
-    char *end;
-    errno = 0;
-    *seconds = strtod(text, &end);
-    return errno == 0 && end != text && *end == '\0' && isfinite(*seconds) && *seconds > 0 &&
-           *seconds <= 365 * 86400.0;
+    return cli_parse_seconds(text, 365 * 86400.0, seconds);
 }
 
 /*
@@ -581,8 +577,7 @@ static int record_run(recording *r, bool *started)
     close(report);
     if (!exec_failed && r->stall.read_fd >= 0 && stall_wait(&r->stall, pid) == 1) {
         r->stalled = true;
-        fprintf(stderr,
-                "thrace record: every thread of %s has been blocked for %g s: ending it\n",
+        fprintf(stderr, "thrace record: every thread of %s has been blocked for %g s: ending it\n",
                 r->opt.prog[0], r->opt.deadlock_timeout);
         kill(pid, SIGKILL);
     }

@@ -38,10 +38,8 @@ static const char waits_sql[] =
     " WHERE i.outcome = 'unfinished' AND NOT t.daemon"
     "   AND (NOT tr.live OR (i.begin_ns <= tr.end_ns - ?2 AND (i.state != 'joining' OR EXISTS"
     "        (SELECT 1 FROM intervals j WHERE j.thread_id = i.peer_thread_id"
-    "           AND j.outcome = 'unfinished' AND j.state IN ('waiting', 'condition', 'event',"
-    "           'barrier', 'joining')))))"
-    "   AND i.state IN ('waiting', 'condition', 'event', 'barrier', 'joining')" DEADLOCKS_IN_TRACE
-    " ORDER BY i.begin_ns, i.id";
+    "           AND j.outcome = 'unfinished' AND j.state IN " DEADLOCKS_BLOCKING_STATES "))))"
+    "   AND i.state IN " DEADLOCKS_BLOCKING_STATES DEADLOCKS_IN_TRACE " ORDER BY i.begin_ns, i.id";
 
 static const char last_event_sql[] =
     "SELECT thread_id, ts, seq, site_id, name FROM events"
@@ -70,10 +68,11 @@ static void stuck_holders(stuck *s, const stuck_wait *w, const char *object)
         fprintf(r->out, "  no thread holds %s in the trace\n", object);
     for (int i = 0; i < k; i++) {
         char b[32], since[32], site[256];
-        fprintf(r->out, "  %s is held by %s since %s, taken at %s\n", object,
-                catalog_thread_name(&r->cat, holders[i].thread_id, b, sizeof b),
-                catalog_when(&r->cat, holders[i].thread_id, holders[i].begin_ns, since, sizeof since),
-                catalog_site_text(&r->cat, holders[i].site_id, site, sizeof site));
+        fprintf(
+            r->out, "  %s is held by %s since %s, taken at %s\n", object,
+            catalog_thread_name(&r->cat, holders[i].thread_id, b, sizeof b),
+            catalog_when(&r->cat, holders[i].thread_id, holders[i].begin_ns, since, sizeof since),
+            catalog_site_text(&r->cat, holders[i].site_id, site, sizeof site));
     }
 }
 
@@ -160,7 +159,8 @@ static void stuck_join(stuck *s, const stuck_wait *w)
     if (!t || !t->end_ns)
         fprintf(s->r->out, "  %s never ended%s\n",
                 catalog_thread_name(c, w->peer_thread_id, b, sizeof b),
-                deadlocks_thread_in_cycle(s->r, w->peer_thread_id) ? ": it is in a deadlock above" : "");
+                deadlocks_thread_in_cycle(s->r, w->peer_thread_id) ? ": it is in a deadlock above"
+                                                                   : "");
     else
         fprintf(s->r->out, "  %s ended at %s\n", t->name,
                 catalog_when(c, t->id, t->end_ns, when, sizeof when));

@@ -37,12 +37,9 @@ static const char usage[] =
 
 static int parse_port(const char *text, int *port)
 {
-    char *end;
-    long v = strtol(text, &end, 10);
-    if (!*text || *end || v < 0 || v > 65535)
-        return cli_usage_error("serve", "--port: not a port number (0 to 65535)");
-    *port = (int)v;
-    return CLI_OK;
+    return cli_parse_port(text, port)
+               ? CLI_OK
+               : cli_usage_error("serve", "--port: not a port number (0 to 65535)");
 }
 
 static int parse(int argc, char **argv, serve_options *o)
