@@ -8,8 +8,8 @@
 # and finally what the intervals index costs (bench/interval_index.py).
 set -euo pipefail
 build=$(realpath "${1:-build}")
-thrace=$build/tracer/thrace
-probe=$build/tracer/libthrace-tp.so
+thrace=$build/bin/thrace
+probe=$build/lib/libthrace-tp.so
 bench=$build/bench/bench_cycle
 cycles=${CYCLES:-100000}
 rounds=${ROUNDS:-3}

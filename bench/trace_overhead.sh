@@ -8,7 +8,7 @@
 set -euo pipefail
 build=$(realpath "${1:-build}")
 bench=$build/bench/bench_cycle
-probe=$build/tracer/libthrace-tp.so
+probe=$build/lib/libthrace-tp.so
 wrapper=$(ls /usr/lib/*/liblttng-ust-pthread-wrapper.so.1 | head -1)
 cycles=${CYCLES:-1000000}
 work=$(mktemp -d)

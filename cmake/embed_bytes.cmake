@@ -1,6 +1,6 @@
 # embed_bytes(FILE BYTES_VAR LEN_VAR) - FILE's bytes as the text of a C
 # initialiser ("0x23,0x0a,...", twelve a line) and its length: what
-# embed.cmake and embed_files.cmake write into their headers.
+# embed_file.cmake and embed_files.cmake write into their headers.
 function(embed_bytes file bytes_var len_var)
   file(READ "${file}" hex HEX)
   string(LENGTH "${hex}" hex_len)

@@ -28,7 +28,7 @@ int thrace_barrier_init(thrace_barrier *b, unsigned parties, void (*action)(void
     b->_timeout = timeout;
     b->_action = action;
     b->_arg = arg;
-    thrace__object_init(&b->_obj, TK_BARRIER, parties);
+    thrace__object_init(&b->_obj, VOCAB_KIND_barrier, parties);
     return THRACE_OK;
 }
 
@@ -39,7 +39,7 @@ void thrace_barrier_destroy(thrace_barrier *b)
 
 int thrace_barrier_set_name(thrace_barrier *b, const char *name)
 {
-    return thrace__object_set_name(&b->_obj, TK_BARRIER, name);
+    return thrace__object_set_name(&b->_obj, VOCAB_KIND_barrier, name);
 }
 
 static void wait_forever(thrace_barrier *b)
@@ -131,7 +131,7 @@ static int wait_locked(thrace_barrier *b, double timeout, unsigned *index,
 {
     struct timespec start = {0, 0};
     THRACE__CLOCK_IF(barrier_wait_end, &start);
-    THRACE__TRACE(barrier_wait_begin, thrace__trace_tid(), thrace__trace_obj(&b->_obj, TK_BARRIER),
+    THRACE__TRACE(barrier_wait_begin, thrace__trace_tid(), thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier),
                   thrace__trace_seq(&b->_obj), b->_cycle, thrace__trace_site(site), timeout);
     int rc = enter(b);
     unsigned long cycle = b->_cycle;
@@ -140,7 +140,7 @@ static int wait_locked(thrace_barrier *b, double timeout, unsigned *index,
         rc = take_part(b, timeout, arrival);
     if (rc == THRACE_OK && index)
         *index = arrival;
-    THRACE__TRACE(barrier_wait_end, thrace__trace_tid(), thrace__trace_obj(&b->_obj, TK_BARRIER),
+    THRACE__TRACE(barrier_wait_end, thrace__trace_tid(), thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier),
                   thrace__trace_seq(&b->_obj), cycle, thrace__trace_outcome(rc),
                   rc == THRACE_OK ? (int64_t)arrival : -1, thrace__trace_ns_since(&start));
     return rc;
@@ -169,7 +169,7 @@ int(thrace_barrier_wait)(thrace_barrier *b, double timeout, unsigned *index)
 void thrace_barrier_abort(thrace_barrier *b)
 {
     thrace__mutex_lock(&b->_mutex);
-    THRACE__TRACE(barrier_abort, thrace__trace_tid(), thrace__trace_obj(&b->_obj, TK_BARRIER),
+    THRACE__TRACE(barrier_abort, thrace__trace_tid(), thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier),
                   thrace__trace_seq(&b->_obj));
     break_barrier(b);
     thrace__mutex_unlock(&b->_mutex);
@@ -178,7 +178,7 @@ void thrace_barrier_abort(thrace_barrier *b)
 void thrace_barrier_reset(thrace_barrier *b)
 {
     thrace__mutex_lock(&b->_mutex);
-    THRACE__TRACE(barrier_reset, thrace__trace_tid(), thrace__trace_obj(&b->_obj, TK_BARRIER),
+    THRACE__TRACE(barrier_reset, thrace__trace_tid(), thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier),
                   thrace__trace_seq(&b->_obj));
     if (b->_count > 0) {
         /* Waiting threads leave broken; the last one reopens the barrier. */

@@ -27,7 +27,7 @@ static thrace__obj *lock_obj(const thrace_cond *c)
 
 static int lock_kind(const thrace_cond *c)
 {
-    return c->_kind == COND_OVER_RLOCK ? TK_RLOCK : TK_LOCK;
+    return c->_kind == COND_OVER_RLOCK ? VOCAB_KIND_rlock : VOCAB_KIND_lock;
 }
 
 static void cond_setup(thrace_cond *c, unsigned kind, void *lock)
@@ -36,7 +36,7 @@ static void cond_setup(thrace_cond *c, unsigned kind, void *lock)
     c->_kind = kind;
     c->_lock = lock;
     /* The lock's id is the param: given now if it was statically made. */
-    thrace__object_init(&c->_obj, TK_COND, (int64_t)thrace__object_id(lock_obj(c)));
+    thrace__object_init(&c->_obj, VOCAB_KIND_condition, (int64_t)thrace__object_id(lock_obj(c)));
 }
 
 int thrace_cond_init(thrace_cond *c)
@@ -71,7 +71,7 @@ void thrace_cond_destroy(thrace_cond *c)
 
 int thrace_cond_set_name(thrace_cond *c, const char *name)
 {
-    return thrace__object_set_name(&c->_obj, TK_COND, name);
+    return thrace__object_set_name(&c->_obj, VOCAB_KIND_condition, name);
 }
 
 int thrace__cond_acquire_at(thrace_cond *c, bool blocking, double timeout,
@@ -104,7 +104,7 @@ static unsigned long release_save(thrace_cond *c)
     if (c->_kind == COND_OVER_RLOCK)
         return thrace__rlock_release_save(c->_lock);
     thrace_lock *l = c->_lock;
-    thrace__lock_trace_release(&l->_obj, TK_LOCK, 0);
+    thrace__lock_trace_release(&l->_obj, VOCAB_KIND_lock, 0);
     thrace__deadlock_released(&l->_obj);
     thrace__mutex_unlock(&l->_state);
     return 1;
@@ -119,10 +119,10 @@ static void acquire_restore(thrace_cond *c, unsigned long saved, const thrace__s
     thrace_lock *l = c->_lock;
     uint64_t waited_ns = 0;
     if (!thrace__mutex_try(&l->_state))
-        thrace__lock_acquire_slow(&l->_state, &l->_obj, TK_LOCK, THRACE_FOREVER, site, &waited_ns);
+        thrace__lock_acquire_slow(&l->_state, &l->_obj, VOCAB_KIND_lock, THRACE_FOREVER, site, &waited_ns);
     else
-        thrace__deadlock_held(&l->_obj, TK_LOCK, site);
-    thrace__lock_trace_acquired(&l->_obj, TK_LOCK, THRACE_OK, waited_ns, 1, site);
+        thrace__deadlock_held(&l->_obj, VOCAB_KIND_lock, site);
+    thrace__lock_trace_acquired(&l->_obj, VOCAB_KIND_lock, THRACE_OK, waited_ns, 1, site);
 }
 
 /* One wait until d: the caller holds the lock and has checked everything. */
@@ -131,14 +131,14 @@ static int wait_until(thrace_cond *c, const thrace__deadline *d, double timeout,
 {
     struct timespec start = {0, 0};
     THRACE__CLOCK_IF(cond_wait_end, &start);
-    THRACE__TRACE(cond_wait_begin, thrace__trace_tid(), thrace__trace_obj(&c->_obj, TK_COND),
+    THRACE__TRACE(cond_wait_begin, thrace__trace_tid(), thrace__trace_obj(&c->_obj, VOCAB_KIND_condition),
                   thrace__trace_seq(&c->_obj), thrace__trace_obj(lock_obj(c), lock_kind(c)),
                   thrace__trace_site(site), timeout);
     thrace__waiter w;
     thrace__condcore_enter(&c->_waiters, &w);
     unsigned long saved = release_save(c);
     int rc = thrace__park_sleep(&w, d);
-    THRACE__TRACE(cond_wait_end, thrace__trace_tid(), thrace__trace_obj(&c->_obj, TK_COND),
+    THRACE__TRACE(cond_wait_end, thrace__trace_tid(), thrace__trace_obj(&c->_obj, VOCAB_KIND_condition),
                   thrace__trace_seq(&c->_obj), thrace__trace_outcome(rc), w.token,
                   thrace__trace_ns_since(&start));
     acquire_restore(c, saved, site);
@@ -195,7 +195,7 @@ static void notify(thrace_cond *c, long requested, size_t n)
 {
     uint64_t seq = THRACE__ENABLED(cond_notify) ? thrace__trace_seq(&c->_obj) : 0;
     size_t woken = thrace__condcore_notify(&c->_waiters, n, seq);
-    THRACE__TRACE(cond_notify, thrace__trace_tid(), thrace__trace_obj(&c->_obj, TK_COND), seq,
+    THRACE__TRACE(cond_notify, thrace__trace_tid(), thrace__trace_obj(&c->_obj, VOCAB_KIND_condition), seq,
                   requested, woken);
 }
 

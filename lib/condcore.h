@@ -7,8 +7,8 @@
  * the condition, so a notifier that reads 0 skips the parking lot. A waiter
  * enqueues before releasing that lock, so no notify can be lost.
  */
-#ifndef THRACE_CONDCORE_H
-#define THRACE_CONDCORE_H
+#ifndef THRACE_LIB_CONDCORE_H
+#define THRACE_LIB_CONDCORE_H
 
 #include "mutex.h"
 #include "park.h"

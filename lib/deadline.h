@@ -9,8 +9,8 @@
  * that into a deadline only when the caller is about to block, and reports
  * THRACE_ERANGE for a timeout above THRACE_TIMEOUT_MAX there, as Python does.
  */
-#ifndef THRACE_DEADLINE_H
-#define THRACE_DEADLINE_H
+#ifndef THRACE_LIB_DEADLINE_H
+#define THRACE_LIB_DEADLINE_H
 
 #include "internal.h"
 

@@ -191,7 +191,7 @@ static const char *object_name(const node *waiter, char *buf, size_t size)
     const char *name = __atomic_load_n(&waiter->waits_for->_name, __ATOMIC_ACQUIRE);
     if (name)
         return name;
-    snprintf(buf, size, "%s-%llu", waiter->kind == TK_RLOCK ? "RLock" : "Lock",
+    snprintf(buf, size, "%s-%llu", waiter->kind == VOCAB_KIND_rlock ? "RLock" : "Lock",
              (unsigned long long)waiter->waits_id);
     return buf;
 }

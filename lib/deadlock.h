@@ -15,8 +15,8 @@
  * Off, each hook below is one load of a flag and an untaken branch, on the
  * uncontended path too; the flag is written once, before any thread starts.
  */
-#ifndef THRACE_DEADLOCK_H
-#define THRACE_DEADLOCK_H
+#ifndef THRACE_LIB_DEADLOCK_H
+#define THRACE_LIB_DEADLOCK_H
 
 #include "internal.h"
 
@@ -29,7 +29,7 @@ void thrace__deadlock_note_wait_end(bool acquired);
 void thrace__deadlock_note_released(thrace__obj *o);
 void thrace__deadlock_note_thread_exit(void);
 
-/* The caller took lock o (of kind TK_LOCK or TK_RLOCK) without waiting. */
+/* The caller took lock o (of kind VOCAB_KIND_lock or VOCAB_KIND_rlock) without waiting. */
 static inline void thrace__deadlock_held(thrace__obj *o, int kind, const thrace__site *site)
 {
     if (THRACE__UNLIKELY(thrace__deadlock_on))

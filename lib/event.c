@@ -15,7 +15,7 @@ int thrace_event_init(thrace_event *e)
     e->_mutex = 0;
     e->_waiters = 0;
     e->_flag = 0;
-    thrace__object_init(&e->_obj, TK_EVENT, 0);
+    thrace__object_init(&e->_obj, VOCAB_KIND_event, 0);
     return THRACE_OK;
 }
 
@@ -26,7 +26,7 @@ void thrace_event_destroy(thrace_event *e)
 
 int thrace_event_set_name(thrace_event *e, const char *name)
 {
-    return thrace__object_set_name(&e->_obj, TK_EVENT, name);
+    return thrace__object_set_name(&e->_obj, VOCAB_KIND_event, name);
 }
 
 /*
@@ -41,7 +41,7 @@ static void set_flag(thrace_event *e, uint64_t token, bool traced)
     __atomic_store_n(&e->_flag, 1, __ATOMIC_RELAXED);
     size_t woken = thrace__condcore_notify(&e->_waiters, THRACE__ALL, token);
     if (traced)
-        THRACE__TRACE(event_set, thrace__trace_tid(), thrace__trace_obj(&e->_obj, TK_EVENT), token,
+        THRACE__TRACE(event_set, thrace__trace_tid(), thrace__trace_obj(&e->_obj, VOCAB_KIND_event), token,
                       0, woken);
     thrace__mutex_unlock(&e->_mutex);
 }
@@ -60,7 +60,7 @@ void thrace_event_clear(thrace_event *e)
 {
     thrace__mutex_lock(&e->_mutex);
     __atomic_store_n(&e->_flag, 0, __ATOMIC_RELAXED);
-    THRACE__TRACE(event_clear, thrace__trace_tid(), thrace__trace_obj(&e->_obj, TK_EVENT),
+    THRACE__TRACE(event_clear, thrace__trace_tid(), thrace__trace_obj(&e->_obj, VOCAB_KIND_event),
                   thrace__trace_seq(&e->_obj));
     thrace__mutex_unlock(&e->_mutex);
 }
@@ -83,14 +83,14 @@ static int event_wait(thrace_event *e, double timeout, bool traced, const thrace
         if (rc == THRACE_OK && traced) {
             THRACE__CLOCK_IF(event_wait_end, &start);
             THRACE__TRACE(event_wait_begin, thrace__trace_tid(),
-                          thrace__trace_obj(&e->_obj, TK_EVENT), thrace__trace_seq(&e->_obj), 0,
+                          thrace__trace_obj(&e->_obj, VOCAB_KIND_event), thrace__trace_seq(&e->_obj), 0,
                           thrace__trace_site(site), timeout);
         }
         if (rc == THRACE_OK)
             rc = thrace__condcore_wait(&e->_waiters, &e->_mutex, &d, &waker);
     }
     if (traced && rc != THRACE_ERANGE)
-        THRACE__TRACE(event_wait_end, thrace__trace_tid(), thrace__trace_obj(&e->_obj, TK_EVENT),
+        THRACE__TRACE(event_wait_end, thrace__trace_tid(), thrace__trace_obj(&e->_obj, VOCAB_KIND_event),
                       thrace__trace_seq(&e->_obj), thrace__trace_outcome(rc), waker,
                       start.tv_sec ? thrace__trace_ns_since(&start) : 0);
     thrace__mutex_unlock(&e->_mutex);

@@ -2,8 +2,8 @@
  * event.h - Event's untraced core, which Thread (its "done" flag, join) and
  * Timer (its "finished" flag) use the way threading.py uses Event.
  */
-#ifndef THRACE_EVENT_H
-#define THRACE_EVENT_H
+#ifndef THRACE_LIB_EVENT_H
+#define THRACE_LIB_EVENT_H
 
 #include "internal.h"
 

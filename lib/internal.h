@@ -3,8 +3,8 @@
  * invariants (STYLE: layer 2 of errors) and the one-word atomics shorthand.
  * Every internal declaration is hidden: only thrace.h is exported.
  */
-#ifndef THRACE_INTERNAL_H
-#define THRACE_INTERNAL_H
+#ifndef THRACE_LIB_INTERNAL_H
+#define THRACE_LIB_INTERNAL_H
 
 #include "thrace.h"
 

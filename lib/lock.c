@@ -12,7 +12,7 @@
 int thrace_lock_init(thrace_lock *l)
 {
     l->_state = 0;
-    thrace__object_init(&l->_obj, TK_LOCK, 0);
+    thrace__object_init(&l->_obj, VOCAB_KIND_lock, 0);
     return THRACE_OK;
 }
 
@@ -23,7 +23,7 @@ void thrace_lock_destroy(thrace_lock *l)
 
 int thrace_lock_set_name(thrace_lock *l, const char *name)
 {
-    return thrace__object_set_name(&l->_obj, TK_LOCK, name);
+    return thrace__object_set_name(&l->_obj, VOCAB_KIND_lock, name);
 }
 
 int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, double timeout,
@@ -53,18 +53,18 @@ int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout,
     int rc = THRACE_OK;
     if (THRACE__UNLIKELY(!thrace__mutex_try(&l->_state))) {
         if (!blocking || timeout == 0) {
-            THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(&l->_obj, TK_LOCK),
-                          thrace__trace_seq(&l->_obj), TK_LOCK, TO_WOULD_BLOCK, 0, 0,
+            THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(&l->_obj, VOCAB_KIND_lock),
+                          thrace__trace_seq(&l->_obj), VOCAB_KIND_lock, VOCAB_OUTCOME_would_block, 0, 0,
                           thrace__trace_site(site));
             return THRACE_TIMEOUT;
         }
-        rc = thrace__lock_acquire_slow(&l->_state, &l->_obj, TK_LOCK, timeout, site, &waited_ns);
+        rc = thrace__lock_acquire_slow(&l->_state, &l->_obj, VOCAB_KIND_lock, timeout, site, &waited_ns);
         if (rc == THRACE_ERANGE)
             return rc;
     } else {
-        thrace__deadlock_held(&l->_obj, TK_LOCK, site);
+        thrace__deadlock_held(&l->_obj, VOCAB_KIND_lock, site);
     }
-    thrace__lock_trace_acquired(&l->_obj, TK_LOCK, rc, waited_ns, 1, site);
+    thrace__lock_trace_acquired(&l->_obj, VOCAB_KIND_lock, rc, waited_ns, 1, site);
     return rc;
 }
 
@@ -79,7 +79,7 @@ int thrace_lock_release(thrace_lock *l)
         /* The event goes out before the unlock, so only for a held lock. */
         if (!thrace__mutex_locked(&l->_state))
             return THRACE_EPERM;
-        thrace__lock_trace_release(&l->_obj, TK_LOCK, 0);
+        thrace__lock_trace_release(&l->_obj, VOCAB_KIND_lock, 0);
     }
     thrace__deadlock_released(&l->_obj);
     return thrace__mutex_unlock(&l->_state) ? THRACE_OK : THRACE_EPERM;

@@ -3,8 +3,8 @@
  * user-visible acquire, which turns Python's timeout into a deadline before
  * parking, and the acquire and release events of a user-visible lock.
  */
-#ifndef THRACE_LOCK_H
-#define THRACE_LOCK_H
+#ifndef THRACE_LIB_LOCK_H
+#define THRACE_LIB_LOCK_H
 
 #include "deadlock.h"
 #include "mutex.h"
@@ -26,7 +26,7 @@ static inline void thrace__lock_trace_acquired(thrace__obj *o, int kind, int rc,
                                                const thrace__site *site)
 {
     THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(o, kind),
-                  thrace__trace_seq(o), kind, rc == THRACE_OK ? TO_OK : TO_TIMEOUT, waited_ns,
+                  thrace__trace_seq(o), kind, rc == THRACE_OK ? VOCAB_OUTCOME_ok : VOCAB_OUTCOME_timeout, waited_ns,
                   rc == THRACE_OK ? value : 0, thrace__trace_site(site));
 }
 

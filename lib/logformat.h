@@ -2,8 +2,8 @@
  * logformat.h - Python logging's %-style format strings: compiled once by
  * thrace_log_config into directives, then rendered for each record.
  */
-#ifndef THRACE_LOGFORMAT_H
-#define THRACE_LOGFORMAT_H
+#ifndef THRACE_LIB_LOGFORMAT_H
+#define THRACE_LIB_LOGFORMAT_H
 
 #include "internal.h"
 

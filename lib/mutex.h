@@ -8,8 +8,8 @@
  * word's address (park.h); a timed-out waiter leaves the word at 2, which
  * costs the next release one bucket visit, never correctness.
  */
-#ifndef THRACE_MUTEX_H
-#define THRACE_MUTEX_H
+#ifndef THRACE_LIB_MUTEX_H
+#define THRACE_LIB_MUTEX_H
 
 #include "deadline.h"
 

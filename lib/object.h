@@ -3,8 +3,8 @@
  * a process-wide serial id, given at init or, for statically initialised
  * objects, on first use, and an optional name ("Lock-1" style by default).
  */
-#ifndef THRACE_OBJECT_H
-#define THRACE_OBJECT_H
+#ifndef THRACE_LIB_OBJECT_H
+#define THRACE_LIB_OBJECT_H
 
 #include "internal.h"
 

@@ -13,8 +13,8 @@
  * woken; `woken` and the queue change only under the bucket mutex, so a wake
  * and a timeout never both win.
  */
-#ifndef THRACE_PARK_H
-#define THRACE_PARK_H
+#ifndef THRACE_LIB_PARK_H
+#define THRACE_LIB_PARK_H
 
 #include "deadline.h"
 

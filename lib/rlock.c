@@ -18,7 +18,7 @@ int thrace_rlock_init(thrace_rlock *r)
     r->_state = 0;
     r->_count = 0;
     r->_owner = 0;
-    thrace__object_init(&r->_obj, TK_RLOCK, 0);
+    thrace__object_init(&r->_obj, VOCAB_KIND_rlock, 0);
     return THRACE_OK;
 }
 
@@ -29,7 +29,7 @@ void thrace_rlock_destroy(thrace_rlock *r)
 
 int thrace_rlock_set_name(thrace_rlock *r, const char *name)
 {
-    return thrace__object_set_name(&r->_obj, TK_RLOCK, name);
+    return thrace__object_set_name(&r->_obj, VOCAB_KIND_rlock, name);
 }
 
 static uintptr_t self_id(void)
@@ -57,27 +57,27 @@ int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double timeout,
         if (r->_count == ULONG_MAX)
             return THRACE_ERANGE;
         r->_count++;
-        thrace__lock_trace_acquired(&r->_obj, TK_RLOCK, THRACE_OK, 0, (int64_t)r->_count, site);
+        thrace__lock_trace_acquired(&r->_obj, VOCAB_KIND_rlock, THRACE_OK, 0, (int64_t)r->_count, site);
         return THRACE_OK;
     }
     uint64_t waited_ns = 0;
     int rc = THRACE_OK;
     if (!thrace__mutex_try(&r->_state)) {
         if (!blocking || timeout == 0) {
-            THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(&r->_obj, TK_RLOCK),
-                          thrace__trace_seq(&r->_obj), TK_RLOCK, TO_WOULD_BLOCK, 0, 0,
+            THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(&r->_obj, VOCAB_KIND_rlock),
+                          thrace__trace_seq(&r->_obj), VOCAB_KIND_rlock, VOCAB_OUTCOME_would_block, 0, 0,
                           thrace__trace_site(site));
             return THRACE_TIMEOUT;
         }
-        rc = thrace__lock_acquire_slow(&r->_state, &r->_obj, TK_RLOCK, timeout, site, &waited_ns);
+        rc = thrace__lock_acquire_slow(&r->_state, &r->_obj, VOCAB_KIND_rlock, timeout, site, &waited_ns);
         if (rc == THRACE_ERANGE)
             return rc;
     } else {
-        thrace__deadlock_held(&r->_obj, TK_RLOCK, site);
+        thrace__deadlock_held(&r->_obj, VOCAB_KIND_rlock, site);
     }
     if (rc == THRACE_OK)
         take_ownership(r, 1);
-    thrace__lock_trace_acquired(&r->_obj, TK_RLOCK, rc, waited_ns, 1, site);
+    thrace__lock_trace_acquired(&r->_obj, VOCAB_KIND_rlock, rc, waited_ns, 1, site);
     return rc;
 }
 
@@ -91,7 +91,7 @@ int thrace_rlock_release(thrace_rlock *r)
     if (!thrace__rlock_is_owned(r))
         return THRACE_EPERM;
     unsigned long left = r->_count - 1;
-    thrace__lock_trace_release(&r->_obj, TK_RLOCK, (int64_t)left);
+    thrace__lock_trace_release(&r->_obj, VOCAB_KIND_rlock, (int64_t)left);
     r->_count = left;
     if (left == 0) {
         __atomic_store_n(&r->_owner, 0, __ATOMIC_RELAXED);
@@ -109,7 +109,7 @@ bool thrace_rlock_locked(const thrace_rlock *r)
 unsigned long thrace__rlock_release_save(thrace_rlock *r)
 {
     unsigned long count = r->_count;
-    thrace__lock_trace_release(&r->_obj, TK_RLOCK, 0);
+    thrace__lock_trace_release(&r->_obj, VOCAB_KIND_rlock, 0);
     r->_count = 0;
     __atomic_store_n(&r->_owner, 0, __ATOMIC_RELAXED);
     thrace__deadlock_released(&r->_obj);
@@ -121,12 +121,12 @@ void thrace__rlock_acquire_restore(thrace_rlock *r, unsigned long count, const t
 {
     uint64_t waited_ns = 0;
     if (!thrace__mutex_try(&r->_state))
-        thrace__lock_acquire_slow(&r->_state, &r->_obj, TK_RLOCK, THRACE_FOREVER, site,
+        thrace__lock_acquire_slow(&r->_state, &r->_obj, VOCAB_KIND_rlock, THRACE_FOREVER, site,
                                   &waited_ns);
     else
-        thrace__deadlock_held(&r->_obj, TK_RLOCK, site);
+        thrace__deadlock_held(&r->_obj, VOCAB_KIND_rlock, site);
     take_ownership(r, count);
-    thrace__lock_trace_acquired(&r->_obj, TK_RLOCK, THRACE_OK, waited_ns, (int64_t)count, site);
+    thrace__lock_trace_acquired(&r->_obj, VOCAB_KIND_rlock, THRACE_OK, waited_ns, (int64_t)count, site);
 }
 
 void thrace__with_rlock(void *r, bool enter, const thrace__site *site)

@@ -3,8 +3,8 @@
  * _release_save and _acquire_restore), traced as the release and the
  * re-acquisition of the RLock that a Condition.wait makes.
  */
-#ifndef THRACE_RLOCK_H
-#define THRACE_RLOCK_H
+#ifndef THRACE_LIB_RLOCK_H
+#define THRACE_LIB_RLOCK_H
 
 #include "internal.h"
 

@@ -13,7 +13,7 @@
 
 static int kind_of(const thrace_sem *s)
 {
-    return s->_bounded ? TK_BSEM : TK_SEM;
+    return s->_bounded ? VOCAB_KIND_bounded_semaphore : VOCAB_KIND_semaphore;
 }
 
 static int sem_setup(thrace_sem *s, long value, int bounded)
@@ -94,7 +94,7 @@ int thrace__sem_acquire_at(thrace_sem *s, bool blocking, double timeout, const t
     if (rc != THRACE_ERANGE)
         THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(&s->_obj, kind_of(s)),
                       thrace__trace_seq(&s->_obj), kind_of(s),
-                      rc == THRACE_OK ? TO_OK : blocking ? TO_TIMEOUT : TO_WOULD_BLOCK, waited_ns,
+                      rc == THRACE_OK ? VOCAB_OUTCOME_ok : blocking ? VOCAB_OUTCOME_timeout : VOCAB_OUTCOME_would_block, waited_ns,
                       s->_value, thrace__trace_site(site));
     thrace__mutex_unlock(&s->_mutex);
     return rc;

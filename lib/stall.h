@@ -11,8 +11,8 @@
  * ends by itself as a sleep does, begins and ends. Off, each hook is one
  * load of a flag and an untaken branch, on those slow paths only.
  */
-#ifndef THRACE_STALL_H
-#define THRACE_STALL_H
+#ifndef THRACE_LIB_STALL_H
+#define THRACE_LIB_STALL_H
 
 #include "internal.h"
 

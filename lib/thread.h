@@ -9,8 +9,8 @@
  * start (name, ident, native_id, daemon, state) are read with atomics; the
  * list links and the retired names are guarded by the registry lock.
  */
-#ifndef THRACE_THREAD_H
-#define THRACE_THREAD_H
+#ifndef THRACE_LIB_THREAD_H
+#define THRACE_LIB_THREAD_H
 
 #include "internal.h"
 

@@ -39,10 +39,10 @@ void thrace__trace_set_tid(uint64_t id)
 static int thread_kind_of(const thrace_thread *t)
 {
     switch (t->kind) {
-    case KIND_TIMER: return TT_TIMER;
-    case KIND_MAIN: return TT_MAIN;
-    case KIND_DUMMY: return TT_DUMMY;
-    default: return TT_THREAD;
+    case KIND_TIMER: return VOCAB_THREAD_timer;
+    case KIND_MAIN: return VOCAB_THREAD_main;
+    case KIND_DUMMY: return VOCAB_THREAD_dummy;
+    default: return VOCAB_THREAD_thread;
     }
 }
 
@@ -51,7 +51,7 @@ void thrace__trace_announce_thread(void)
     thrace__trace_announced = true;
     thrace_thread *self = thrace__thread_self();
     lttng_ust_tracepoint(thrace, thread_start, thrace__trace_tid(), self ? self->parent_tid : 0,
-                         self ? thread_kind_of(self) : TT_FOREIGN,
+                         self ? thread_kind_of(self) : VOCAB_THREAD_foreign,
                          self ? thrace_thread_is_daemon(self) : 1, (int64_t)gettid(),
                          self ? thrace_thread_name(self) : "");
 }
@@ -89,10 +89,10 @@ uint64_t thrace__trace_site(const thrace__site *site)
 int thrace__trace_outcome(int code)
 {
     switch (code) {
-    case THRACE_OK: return TO_OK;
-    case THRACE_TIMEOUT: return TO_TIMEOUT;
-    case THRACE_EBROKEN: return TO_BROKEN;
-    default: return TO_ERROR;
+    case THRACE_OK: return VOCAB_OUTCOME_ok;
+    case THRACE_TIMEOUT: return VOCAB_OUTCOME_timeout;
+    case THRACE_EBROKEN: return VOCAB_OUTCOME_broken;
+    default: return VOCAB_OUTCOME_error;
     }
 }
 

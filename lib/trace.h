@@ -1,5 +1,5 @@
 /*
- * trace.h - how libthrace emits its LTTng-UST events (tracer/thrace_tp.h).
+ * trace.h - how libthrace emits its LTTng-UST events (probe/thrace_tp.h).
  *
  * Tracing happens at the public boundary only: internal objects (a
  * semaphore's lock word, a thread's done event) emit nothing. THRACE__TRACE
@@ -8,8 +8,8 @@
  * A thread announces itself (thread_start) before its first event; a call
  * site is described (callsite) before its first use in a trace.
  */
-#ifndef THRACE_TRACE_H
-#define THRACE_TRACE_H
+#ifndef THRACE_LIB_TRACE_H
+#define THRACE_LIB_TRACE_H
 
 #include "internal.h"
 
@@ -17,11 +17,9 @@
 
 #include "thrace_tp.h"
 
-/* Object kinds and outcomes, as thrace_tp.h's enumerations number them. */
-enum { TK_LOCK = 1, TK_RLOCK, TK_COND, TK_SEM, TK_BSEM, TK_EVENT, TK_BARRIER };
-enum { TO_OK, TO_TIMEOUT, TO_WOULD_BLOCK, TO_BROKEN, TO_ERROR };
-/* Thread kinds in thread_start events. */
-enum { TT_THREAD, TT_TIMER, TT_MAIN, TT_DUMMY, TT_FOREIGN };
+/* Object kinds, outcomes and thread kinds are the vocabulary's
+ * (VOCAB_KIND_lock, VOCAB_OUTCOME_ok, VOCAB_THREAD_main, ...), which
+ * thrace_tp.h includes. */
 
 #define THRACE__ENABLED(event) lttng_ust_tracepoint_enabled(thrace, event)
 

@@ -11,10 +11,10 @@ cmake --build --preset default
 db=build/threading_lock.db
 rm -f "$db"
 echo "== thrace record -- examples/threading_lock (the guide's Lock example, in C)"
-build/tracer/thrace record -o "$db" -- build/examples/threading_lock
+build/bin/thrace record -o "$db" -- build/examples/threading_lock
 echo "== thrace log --all $db"
-build/tracer/thrace log --all "$db"
+build/bin/thrace log --all "$db"
 echo "== thrace stats $db"
-build/tracer/thrace stats "$db"
+build/bin/thrace stats "$db"
 echo "== thrace serve $db: open the address below in a browser"
-exec build/tracer/thrace serve --port "${PORT:-8080}" "$db"
+exec build/bin/thrace serve --port "${PORT:-8080}" "$db"

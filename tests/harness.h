@@ -9,8 +9,8 @@
  * see one process). THRACE_TEST_TIMEOUT (seconds, default 30) bounds each
  * case. Assertions print both values and stop the case.
  */
-#ifndef THRACE_HARNESS_H
-#define THRACE_HARNESS_H
+#ifndef THRACE_TESTS_HARNESS_H
+#define THRACE_TESTS_HARNESS_H
 
 #include "thrace.h"
 

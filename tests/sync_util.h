@@ -11,8 +11,8 @@
  * primitive's internal lock word instead would need the holder of that word
  * to be running, which the pass over the holder would have seen.
  */
-#ifndef THRACE_SYNC_UTIL_H
-#define THRACE_SYNC_UTIL_H
+#ifndef THRACE_TESTS_SYNC_UTIL_H
+#define THRACE_TESTS_SYNC_UTIL_H
 
 #include "harness.h"
 

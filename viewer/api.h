@@ -5,8 +5,8 @@
  * already validated (routes.c) and what its server says of itself, and answers a status
  * with a JSON body.
  */
-#ifndef THRACE_API_H
-#define THRACE_API_H
+#ifndef THRACE_VIEWER_API_H
+#define THRACE_VIEWER_API_H
 
 #include "params.h"
 

@@ -8,8 +8,7 @@
 #include "api.h"
 #include "evtime.h"
 #include "jsonsql.h"
-#include "logline.h"
-#include "logquery.h"
+#include "query.h"
 
 #include <string.h>
 

@@ -10,7 +10,7 @@
 #include "api.h"
 #include "evtime.h"
 #include "jsonsql.h"
-#include "logquery.h"
+#include "query.h"
 
 #include <stdlib.h>
 #include <string.h>

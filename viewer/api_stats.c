@@ -4,7 +4,7 @@
  */
 #include "api.h"
 #include "jsonsql.h"
-#include "statsquery.h"
+#include "query.h"
 
 enum { MAX_ROWS = 4096 };
 

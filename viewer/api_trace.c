@@ -8,6 +8,7 @@
  */
 #include "api.h"
 #include "jsonsql.h"
+#include "vocabulary.h"
 
 enum { MAX_ROWS = 4096 };
 
@@ -28,7 +29,7 @@ static const char *const processes_names[] = {"id", "trace_id", "pid", "name"};
 
 static const char threads_sql[] =
     "SELECT id, process_id, tid, name, kind, daemon <> 0, begin_ns, end_ns FROM threads"
-    " ORDER BY process_id, kind <> 'main', tid LIMIT ?1";
+    " ORDER BY process_id, kind <> " SQL_THREAD_KIND(main) ", tid LIMIT ?1";
 static const char *const threads_names[] = {"id",   "process_id", "tid",      "name",
                                             "kind", "daemon",     "begin_ns", "end_ns"};
 

@@ -10,7 +10,7 @@
 #include "api.h"
 #include "jsonsql.h"
 #include "lod.h"
-#include "logquery.h"
+#include "query.h"
 #include "wakeups.h"
 
 #include <stdlib.h>

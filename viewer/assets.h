@@ -2,8 +2,8 @@
  * assets.h - the page (the files of viewer/page), embedded into the program at build
  * time by cmake/embed_files.cmake: no file is read at run time.
  */
-#ifndef THRACE_ASSETS_H
-#define THRACE_ASSETS_H
+#ifndef THRACE_VIEWER_ASSETS_H
+#define THRACE_VIEWER_ASSETS_H
 
 #include <stddef.h>
 

@@ -6,7 +6,7 @@
  */
 #include "dbpool.h"
 
-#include "db.h"
+#include "store.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -2,8 +2,8 @@
  * dbpool.h - read-only connections to the served database, shared by the
  * server's threads: a request takes one, uses it alone, and gives it back.
  */
-#ifndef THRACE_DBPOOL_H
-#define THRACE_DBPOOL_H
+#ifndef THRACE_VIEWER_DBPOOL_H
+#define THRACE_VIEWER_DBPOOL_H
 
 #include <sqlite3.h>
 

@@ -5,8 +5,8 @@
  * events are found by a search over ids, a handful of point lookups
  * (schema.sql says why there is no index by time, nor by thread).
  */
-#ifndef THRACE_EVTIME_H
-#define THRACE_EVTIME_H
+#ifndef THRACE_VIEWER_EVTIME_H
+#define THRACE_VIEWER_EVTIME_H
 
 #include <sqlite3.h>
 #include <stdbool.h>

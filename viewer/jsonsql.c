@@ -3,7 +3,7 @@
  */
 #include "jsonsql.h"
 
-#include "db.h"
+#include "store.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -4,8 +4,8 @@
  * valid UTF-8 (a thread named with arbitrary bytes) is repaired, so that
  * every answer is valid JSON.
  */
-#ifndef THRACE_JSONSQL_H
-#define THRACE_JSONSQL_H
+#ifndef THRACE_VIEWER_JSONSQL_H
+#define THRACE_VIEWER_JSONSQL_H
 
 #include <jansson.h>
 #include <sqlite3.h>

@@ -3,8 +3,8 @@
  * a port (0: any free one), bound before the server starts, so that a bad
  * address or a port in use is a one-line error with its reason.
  */
-#ifndef THRACE_LISTENER_H
-#define THRACE_LISTENER_H
+#ifndef THRACE_VIEWER_LISTENER_H
+#define THRACE_VIEWER_LISTENER_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -7,8 +7,8 @@
  * levels of long intervals are read whole, and the levels of short ones are
  * sampled, at most LOD_SAMPLE intervals per pixel and level.
  */
-#ifndef THRACE_LOD_H
-#define THRACE_LOD_H
+#ifndef THRACE_VIEWER_LOD_H
+#define THRACE_VIEWER_LOD_H
 
 #include <sqlite3.h>
 #include <stdbool.h>

@@ -4,8 +4,8 @@
  * any handler runs, and an error names the parameter and the reason, never
  * the value given.
  */
-#ifndef THRACE_PARAMS_H
-#define THRACE_PARAMS_H
+#ifndef THRACE_VIEWER_PARAMS_H
+#define THRACE_VIEWER_PARAMS_H
 
 #include <stdbool.h>
 #include <stddef.h>

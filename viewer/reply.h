@@ -3,8 +3,8 @@
  * files, every one with the same security headers (a strict
  * Content-Security-Policy, nosniff, no referrer, no framing).
  */
-#ifndef THRACE_REPLY_H
-#define THRACE_REPLY_H
+#ifndef THRACE_VIEWER_REPLY_H
+#define THRACE_VIEWER_REPLY_H
 
 #include "assets.h"
 

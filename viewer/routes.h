@@ -4,8 +4,8 @@
  * then runs the endpoint (api.h) on a pooled connection; any other path is
  * the page's (assets.h) or 404.
  */
-#ifndef THRACE_ROUTES_H
-#define THRACE_ROUTES_H
+#ifndef THRACE_VIEWER_ROUTES_H
+#define THRACE_VIEWER_ROUTES_H
 
 #include "api.h"
 #include "dbpool.h"

@@ -5,7 +5,7 @@
  * every request routes.c answers. The server owns all three, and the
  * routes_context its threads read (constant while they run).
  */
-#include "server.h"
+#include "viewer.h"
 
 #include "dbpool.h"
 #include "listener.h"

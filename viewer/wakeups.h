@@ -6,8 +6,8 @@
  * ending event is events(object_id, end_seq) (events_by_object), and the
  * waker is found from there.
  */
-#ifndef THRACE_WAKEUPS_H
-#define THRACE_WAKEUPS_H
+#ifndef THRACE_VIEWER_WAKEUPS_H
+#define THRACE_VIEWER_WAKEUPS_H
 
 #include "evtime.h"
 #include "lod.h"

@@ -9,10 +9,9 @@
  * tracer/thrace_tp.h, in its argument order, with the vpid, vtid and
  * procname contexts that `thrace record` adds.
  */
-#include "../harness.h"
+#include "harness.h"
 
-#include "db.h"
-#include "model.h"
+#include "store.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -48,7 +47,7 @@ static int64_t native(int64_t pid, int64_t tid)
 
 /* Appends an event of process pid (vtid 0: none), 1 us after the last
  * step, its fields given as FI/FD/FS pairs up to END. */
-static void emit(int64_t pid, int64_t vtid, model_type type, ...)
+static void emit(int64_t pid, int64_t vtid, vocab_event type, ...)
 {
     ASSERT_TRUE(nsteps < MAX_STEPS);
     step *s = &steps[nsteps++];
@@ -61,9 +60,9 @@ static void emit(int64_t pid, int64_t vtid, model_type type, ...)
     va_start(ap, type);
     for (int f; (f = va_arg(ap, int)) != END;) {
         e->present |= 1u << f;
-        if (model_field_type((model_field)f) == MODEL_INT)
+        if (vocab_field_type((vocab_field)f) == VOCAB_INT)
             e->f[f].i = va_arg(ap, int64_t);
-        else if (model_field_type((model_field)f) == MODEL_REAL)
+        else if (vocab_field_type((vocab_field)f) == VOCAB_REAL)
             e->f[f].d = va_arg(ap, double);
         else
             e->f[f].s = va_arg(ap, const char *);
@@ -82,68 +81,68 @@ static void other_step(step_kind kind, int64_t dt)
 static void tp_thread_start(int64_t pid, int64_t tid, int64_t parent, int kind, int daemon,
                             const char *name)
 {
-    emit(pid, native(pid, tid), MODEL_EV_THREAD_START, FI(MF_TID, tid), FI(MF_PARENT, parent),
-         FI(MF_KIND, kind), FI(MF_DAEMON, daemon), FI(MF_NATIVE_ID, native(pid, tid)),
-         FS(MF_NAME, name), END);
+    emit(pid, native(pid, tid), VOCAB_EV_thread_start, FI(VOCAB_F_tid, tid), FI(VOCAB_F_parent, parent),
+         FI(VOCAB_F_kind, kind), FI(VOCAB_F_daemon, daemon), FI(VOCAB_F_native_id, native(pid, tid)),
+         FS(VOCAB_F_name, name), END);
 }
 
 static void tp_thread_exit(int64_t pid, int64_t tid)
 {
-    emit(pid, native(pid, tid), MODEL_EV_THREAD_EXIT, FI(MF_TID, tid), END);
+    emit(pid, native(pid, tid), VOCAB_EV_thread_exit, FI(VOCAB_F_tid, tid), END);
 }
 
 static void tp_thread_rename(int64_t pid, int64_t tid, int64_t thread, const char *name)
 {
-    emit(pid, native(pid, tid), MODEL_EV_THREAD_RENAME, FI(MF_TID, tid), FI(MF_THREAD, thread),
-         FS(MF_NAME, name), END);
+    emit(pid, native(pid, tid), VOCAB_EV_thread_rename, FI(VOCAB_F_tid, tid), FI(VOCAB_F_thread, thread),
+         FS(VOCAB_F_name, name), END);
 }
 
 static void tp_join_begin(int64_t pid, int64_t tid, int64_t thread, int64_t site, double timeout)
 {
-    emit(pid, native(pid, tid), MODEL_EV_JOIN_BEGIN, FI(MF_TID, tid), FI(MF_THREAD, thread),
-         FI(MF_SITE, site), FD(MF_TIMEOUT, timeout), END);
+    emit(pid, native(pid, tid), VOCAB_EV_join_begin, FI(VOCAB_F_tid, tid), FI(VOCAB_F_thread, thread),
+         FI(VOCAB_F_site, site), FD(VOCAB_F_timeout, timeout), END);
 }
 
 static void tp_join_end(int64_t pid, int64_t tid, int64_t thread, int outcome)
 {
-    emit(pid, native(pid, tid), MODEL_EV_JOIN_END, FI(MF_TID, tid), FI(MF_THREAD, thread),
-         FI(MF_OUTCOME, outcome), END);
+    emit(pid, native(pid, tid), VOCAB_EV_join_end, FI(VOCAB_F_tid, tid), FI(VOCAB_F_thread, thread),
+         FI(VOCAB_F_outcome, outcome), END);
 }
 
 static void tp_object_create(int64_t pid, int64_t tid, int64_t obj, int kind, int64_t param,
                              const char *name)
 {
-    emit(pid, native(pid, tid), MODEL_EV_OBJECT_CREATE, FI(MF_TID, tid), FI(MF_OBJ, obj),
-         FI(MF_KIND, kind), FI(MF_PARAM, param), FS(MF_NAME, name), END);
+    emit(pid, native(pid, tid), VOCAB_EV_object_create, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+         FI(VOCAB_F_kind, kind), FI(VOCAB_F_param, param), FS(VOCAB_F_name, name), END);
 }
 
 static void tp_object_name(int64_t pid, int64_t tid, int64_t obj, int kind, const char *name)
 {
-    emit(pid, native(pid, tid), MODEL_EV_OBJECT_NAME, FI(MF_TID, tid), FI(MF_OBJ, obj),
-         FI(MF_KIND, kind), FS(MF_NAME, name), END);
+    emit(pid, native(pid, tid), VOCAB_EV_object_name, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+         FI(VOCAB_F_kind, kind), FS(VOCAB_F_name, name), END);
 }
 
 /* vtid 0: an event without the context, whose thread is the process's last to emit. */
 static void tp_callsite(int64_t pid, int64_t vtid, int64_t site, const char *file, int line,
                         const char *func)
 {
-    emit(pid, vtid, MODEL_EV_CALLSITE, FI(MF_SITE, site), FS(MF_FILE, file), FI(MF_LINE, line),
-         FS(MF_FUNC, func), END);
+    emit(pid, vtid, VOCAB_EV_callsite, FI(VOCAB_F_site, site), FS(VOCAB_F_file, file), FI(VOCAB_F_line, line),
+         FS(VOCAB_F_func, func), END);
 }
 
 static void tp_acquire_begin(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int kind,
                              int64_t site, double timeout)
 {
-    emit(pid, native(pid, tid), MODEL_EV_ACQUIRE_BEGIN, FI(MF_TID, tid), FI(MF_OBJ, obj),
-         FI(MF_SEQ, seq), FI(MF_KIND, kind), FI(MF_SITE, site), FD(MF_TIMEOUT, timeout), END);
+    emit(pid, native(pid, tid), VOCAB_EV_acquire_begin, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+         FI(VOCAB_F_seq, seq), FI(VOCAB_F_kind, kind), FI(VOCAB_F_site, site), FD(VOCAB_F_timeout, timeout), END);
 }
 
 static void tp_acquire_end(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int kind,
                            int outcome, int64_t waited_ns, int64_t value, int64_t site)
 {
-    emit(pid, native(pid, tid), MODEL_EV_ACQUIRE_END, FI(MF_TID, tid), FI(MF_OBJ, obj),
-         FI(MF_SEQ, seq), FI(MF_KIND, kind), FI(MF_OUTCOME, outcome), FI(MF_WAITED_NS, waited_ns),
-         FI(MF_VALUE, value), FI(MF_SITE, site), END);
+    emit(pid, native(pid, tid), VOCAB_EV_acquire_end, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+         FI(VOCAB_F_seq, seq), FI(VOCAB_F_kind, kind), FI(VOCAB_F_outcome, outcome), FI(VOCAB_F_waited_ns, waited_ns),
+         FI(VOCAB_F_value, value), FI(VOCAB_F_site, site), END);
 }
 
 /* kind 0: a release that does not say it (its object's kind unknown). */
@@ -151,99 +150,99 @@ static void tp_release(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int k
                        int64_t count)
 {
     if (kind)
-        emit(pid, native(pid, tid), MODEL_EV_RELEASE, FI(MF_TID, tid), FI(MF_OBJ, obj),
-             FI(MF_SEQ, seq), FI(MF_KIND, kind), FI(MF_VALUE, value), FI(MF_COUNT, count), END);
+        emit(pid, native(pid, tid), VOCAB_EV_release, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+             FI(VOCAB_F_seq, seq), FI(VOCAB_F_kind, kind), FI(VOCAB_F_value, value), FI(VOCAB_F_count, count), END);
     else
-        emit(pid, native(pid, tid), MODEL_EV_RELEASE, FI(MF_TID, tid), FI(MF_OBJ, obj),
-             FI(MF_SEQ, seq), FI(MF_VALUE, value), FI(MF_COUNT, count), END);
+        emit(pid, native(pid, tid), VOCAB_EV_release, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+             FI(VOCAB_F_seq, seq), FI(VOCAB_F_value, value), FI(VOCAB_F_count, count), END);
 }
 
 /* cond_wait_begin and event_wait_begin (lock 0). */
-static void tp_wait_begin(model_type type, int64_t pid, int64_t tid, int64_t obj, int64_t seq,
+static void tp_wait_begin(vocab_event type, int64_t pid, int64_t tid, int64_t obj, int64_t seq,
                           int64_t lock, int64_t site, double timeout)
 {
-    emit(pid, native(pid, tid), type, FI(MF_TID, tid), FI(MF_OBJ, obj), FI(MF_SEQ, seq),
-         FI(MF_LOCK, lock), FI(MF_SITE, site), FD(MF_TIMEOUT, timeout), END);
+    emit(pid, native(pid, tid), type, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj), FI(VOCAB_F_seq, seq),
+         FI(VOCAB_F_lock, lock), FI(VOCAB_F_site, site), FD(VOCAB_F_timeout, timeout), END);
 }
 
 /* cond_wait_end and event_wait_end. */
-static void tp_wait_end(model_type type, int64_t pid, int64_t tid, int64_t obj, int64_t seq,
+static void tp_wait_end(vocab_event type, int64_t pid, int64_t tid, int64_t obj, int64_t seq,
                         int outcome, int64_t waker, int64_t waited_ns)
 {
-    emit(pid, native(pid, tid), type, FI(MF_TID, tid), FI(MF_OBJ, obj), FI(MF_SEQ, seq),
-         FI(MF_OUTCOME, outcome), FI(MF_WAKER, waker), FI(MF_WAITED_NS, waited_ns), END);
+    emit(pid, native(pid, tid), type, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj), FI(VOCAB_F_seq, seq),
+         FI(VOCAB_F_outcome, outcome), FI(VOCAB_F_waker, waker), FI(VOCAB_F_waited_ns, waited_ns), END);
 }
 
 /* cond_notify and event_set (requested 0). */
-static void tp_wake(model_type type, int64_t pid, int64_t tid, int64_t obj, int64_t seq,
+static void tp_wake(vocab_event type, int64_t pid, int64_t tid, int64_t obj, int64_t seq,
                     int64_t requested, int64_t woken)
 {
-    emit(pid, native(pid, tid), type, FI(MF_TID, tid), FI(MF_OBJ, obj), FI(MF_SEQ, seq),
-         FI(MF_REQUESTED, requested), FI(MF_WOKEN, woken), END);
+    emit(pid, native(pid, tid), type, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj), FI(VOCAB_F_seq, seq),
+         FI(VOCAB_F_requested, requested), FI(VOCAB_F_woken, woken), END);
 }
 
 static void tp_event_clear(int64_t pid, int64_t tid, int64_t obj, int64_t seq)
 {
-    emit(pid, native(pid, tid), MODEL_EV_EVENT_CLEAR, FI(MF_TID, tid), FI(MF_OBJ, obj),
-         FI(MF_SEQ, seq), END);
+    emit(pid, native(pid, tid), VOCAB_EV_event_clear, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+         FI(VOCAB_F_seq, seq), END);
 }
 
 static void tp_barrier_wait_begin(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int64_t cycle,
                                   int64_t site, double timeout)
 {
-    emit(pid, native(pid, tid), MODEL_EV_BARRIER_WAIT_BEGIN, FI(MF_TID, tid), FI(MF_OBJ, obj),
-         FI(MF_SEQ, seq), FI(MF_CYCLE, cycle), FI(MF_SITE, site), FD(MF_TIMEOUT, timeout), END);
+    emit(pid, native(pid, tid), VOCAB_EV_barrier_wait_begin, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+         FI(VOCAB_F_seq, seq), FI(VOCAB_F_cycle, cycle), FI(VOCAB_F_site, site), FD(VOCAB_F_timeout, timeout), END);
 }
 
 static void tp_barrier_wait_end(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int64_t cycle,
                                 int outcome, int64_t index, int64_t waited_ns)
 {
-    emit(pid, native(pid, tid), MODEL_EV_BARRIER_WAIT_END, FI(MF_TID, tid), FI(MF_OBJ, obj),
-         FI(MF_SEQ, seq), FI(MF_CYCLE, cycle), FI(MF_OUTCOME, outcome), FI(MF_INDEX, index),
-         FI(MF_WAITED_NS, waited_ns), END);
+    emit(pid, native(pid, tid), VOCAB_EV_barrier_wait_end, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+         FI(VOCAB_F_seq, seq), FI(VOCAB_F_cycle, cycle), FI(VOCAB_F_outcome, outcome), FI(VOCAB_F_index, index),
+         FI(VOCAB_F_waited_ns, waited_ns), END);
 }
 
 static void tp_timer_scheduled(int64_t pid, int64_t tid, double interval)
 {
-    emit(pid, native(pid, tid), MODEL_EV_TIMER_SCHEDULED, FI(MF_TID, tid),
-         FD(MF_INTERVAL, interval), END);
+    emit(pid, native(pid, tid), VOCAB_EV_timer_scheduled, FI(VOCAB_F_tid, tid),
+         FD(VOCAB_F_interval, interval), END);
 }
 
 static void tp_timer_cancelled(int64_t pid, int64_t tid, int64_t timer)
 {
-    emit(pid, native(pid, tid), MODEL_EV_TIMER_CANCELLED, FI(MF_TID, tid), FI(MF_TIMER, timer),
+    emit(pid, native(pid, tid), VOCAB_EV_timer_cancelled, FI(VOCAB_F_tid, tid), FI(VOCAB_F_timer, timer),
          END);
 }
 
 static void tp_sleep_begin(int64_t pid, int64_t tid, double seconds, int64_t site)
 {
-    emit(pid, native(pid, tid), MODEL_EV_SLEEP_BEGIN, FI(MF_TID, tid), FD(MF_SECONDS, seconds),
-         FI(MF_SITE, site), END);
+    emit(pid, native(pid, tid), VOCAB_EV_sleep_begin, FI(VOCAB_F_tid, tid), FD(VOCAB_F_seconds, seconds),
+         FI(VOCAB_F_site, site), END);
 }
 
 static void tp_sleep_end(int64_t pid, int64_t tid)
 {
-    emit(pid, native(pid, tid), MODEL_EV_SLEEP_END, FI(MF_TID, tid), END);
+    emit(pid, native(pid, tid), VOCAB_EV_sleep_end, FI(VOCAB_F_tid, tid), END);
 }
 
 static void tp_log(int64_t pid, int64_t tid, int level, const char *text)
 {
-    emit(pid, native(pid, tid), MODEL_EV_LOG, FI(MF_TID, tid), FI(MF_LEVEL, level),
-         FS(MF_TEXT, text), END);
+    emit(pid, native(pid, tid), VOCAB_EV_log, FI(VOCAB_F_tid, tid), FI(VOCAB_F_level, level),
+         FS(VOCAB_F_text, text), END);
 }
 
 /* Threads 1-3 of process A share every kind of object; process B holds a
  * lock for good; a thread without thread_start logs a line. */
 static void scenario(void)
 {
-    enum { MAIN = 2, TIMER = 1, LOCK = MODEL_LOCK, RLOCK = MODEL_RLOCK, SEM = MODEL_SEM };
+    enum { MAIN = 2, TIMER = 1, LOCK = VOCAB_KIND_lock, RLOCK = VOCAB_KIND_rlock, SEM = VOCAB_KIND_semaphore };
     tp_thread_start(A, 1, 0, MAIN, 0, "MainThread");
     tp_callsite(A, native(A, 1), 0xa1, "prog.c", 10, "main");
     tp_object_create(A, 1, 1, LOCK, 0, "");
     tp_object_create(A, 1, 2, RLOCK, 0, "table");
-    tp_object_create(A, 1, 3, MODEL_COND, 6, ""); /* its lock, 6, is announced later */
+    tp_object_create(A, 1, 3, VOCAB_KIND_condition, 6, ""); /* its lock, 6, is announced later */
     tp_object_create(A, 1, 4, SEM, 2, "");
-    tp_object_create(A, 1, 5, MODEL_EVENT, 0, "ready");
+    tp_object_create(A, 1, 5, VOCAB_KIND_event, 0, "ready");
     tp_object_name(A, 1, 1, LOCK, "db");
     tp_thread_start(A, 2, 1, 0, 0, "Thread-1");
     tp_thread_start(A, 3, 1, 0, 1, "Thread-2");
@@ -252,53 +251,53 @@ static void scenario(void)
 
     tp_thread_start(B, 1, 0, MAIN, 0, "MainThread");
     tp_object_create(B, 1, 1, LOCK, 0, "");
-    tp_acquire_end(B, 1, 1, 1, LOCK, MODEL_OK, 0, 0, 0);
+    tp_acquire_end(B, 1, 1, 1, LOCK, VOCAB_OUTCOME_ok, 0, 0, 0);
     tp_log(B, 1, 20, "child holds its lock");
 
     /* Lock: uncontended, then handed over, the acquire clocked before the release. */
-    tp_acquire_end(A, 1, 1, 1, LOCK, MODEL_OK, 0, 0, 0xa1);
+    tp_acquire_end(A, 1, 1, 1, LOCK, VOCAB_OUTCOME_ok, 0, 0, 0xa1);
     tp_acquire_begin(A, 2, 1, 2, LOCK, 0xa2, -1);
-    tp_acquire_end(A, 2, 1, 4, LOCK, MODEL_OK, 2000, 0, 0xa2);
+    tp_acquire_end(A, 2, 1, 4, LOCK, VOCAB_OUTCOME_ok, 2000, 0, 0xa2);
     tp_release(A, 1, 1, 3, LOCK, 0, 1);
     /* RLock entered twice. */
-    tp_acquire_end(A, 3, 2, 1, RLOCK, MODEL_OK, 0, 1, 0xa2);
-    tp_acquire_end(A, 3, 2, 2, RLOCK, MODEL_OK, 0, 2, 0xa2);
+    tp_acquire_end(A, 3, 2, 1, RLOCK, VOCAB_OUTCOME_ok, 0, 1, 0xa2);
+    tp_acquire_end(A, 3, 2, 2, RLOCK, VOCAB_OUTCOME_ok, 0, 2, 0xa2);
     tp_log(A, 3, 20, "nested");
     tp_release(A, 3, 2, 3, RLOCK, 1, 1);
     /* Semaphore(2): a contended unit, then two units held by one thread. */
-    tp_acquire_end(A, 1, 4, 1, SEM, MODEL_OK, 0, 1, 0xa1);
-    tp_acquire_end(A, 2, 4, 2, SEM, MODEL_OK, 0, 0, 0xa2);
+    tp_acquire_end(A, 1, 4, 1, SEM, VOCAB_OUTCOME_ok, 0, 1, 0xa1);
+    tp_acquire_end(A, 2, 4, 2, SEM, VOCAB_OUTCOME_ok, 0, 0, 0xa2);
     tp_acquire_begin(A, 3, 4, 3, SEM, 0xa2, -1);
     tp_release(A, 1, 4, 4, SEM, 1, 1);
-    tp_acquire_end(A, 3, 4, 5, SEM, MODEL_OK, 3000, 0, 0xa2);
+    tp_acquire_end(A, 3, 4, 5, SEM, VOCAB_OUTCOME_ok, 3000, 0, 0xa2);
     tp_release(A, 2, 4, 6, SEM, 1, 1);
     tp_release(A, 3, 4, 7, SEM, 2, 1);
-    tp_acquire_end(A, 1, 4, 8, SEM, MODEL_OK, 0, 1, 0xa1);
-    tp_acquire_end(A, 1, 4, 9, SEM, MODEL_OK, 0, 0, 0xa1);
+    tp_acquire_end(A, 1, 4, 8, SEM, VOCAB_OUTCOME_ok, 0, 1, 0xa1);
+    tp_acquire_end(A, 1, 4, 9, SEM, VOCAB_OUTCOME_ok, 0, 0, 0xa1);
     other_step(STEP_DISCARD, 500);
     tp_release(A, 1, 4, 10, SEM, 1, 1);
     /* A condition over a lock announced after it. */
     tp_object_create(A, 1, 6, LOCK, 0, "");
-    tp_acquire_end(A, 2, 6, 1, LOCK, MODEL_OK, 0, 0, 0xa2);
-    tp_wait_begin(MODEL_EV_COND_WAIT_BEGIN, A, 2, 3, 1, 6, 0xa2, -1);
+    tp_acquire_end(A, 2, 6, 1, LOCK, VOCAB_OUTCOME_ok, 0, 0, 0xa2);
+    tp_wait_begin(VOCAB_EV_cond_wait_begin, A, 2, 3, 1, 6, 0xa2, -1);
     tp_release(A, 2, 6, 2, LOCK, 0, 1);
-    tp_acquire_end(A, 1, 6, 3, LOCK, MODEL_OK, 0, 0, 0xa1);
-    tp_wake(MODEL_EV_COND_NOTIFY, A, 1, 3, 2, 1, 1);
+    tp_acquire_end(A, 1, 6, 3, LOCK, VOCAB_OUTCOME_ok, 0, 0, 0xa1);
+    tp_wake(VOCAB_EV_cond_notify, A, 1, 3, 2, 1, 1);
     tp_release(A, 1, 6, 4, LOCK, 0, 1);
-    tp_wait_end(MODEL_EV_COND_WAIT_END, A, 2, 3, 3, MODEL_OK, 2, 5000);
-    tp_acquire_end(A, 2, 6, 5, LOCK, MODEL_OK, 100, 0, 0xa2);
+    tp_wait_end(VOCAB_EV_cond_wait_end, A, 2, 3, 3, VOCAB_OUTCOME_ok, 2, 5000);
+    tp_acquire_end(A, 2, 6, 5, LOCK, VOCAB_OUTCOME_ok, 100, 0, 0xa2);
     tp_release(A, 2, 6, 6, LOCK, 0, 1);
     /* Event. */
-    tp_wait_begin(MODEL_EV_EVENT_WAIT_BEGIN, A, 3, 5, 1, 0, 0xa2, 1.5);
-    tp_wake(MODEL_EV_EVENT_SET, A, 1, 5, 2, 0, 1);
-    tp_wait_end(MODEL_EV_EVENT_WAIT_END, A, 3, 5, 3, MODEL_OK, 2, 4000);
+    tp_wait_begin(VOCAB_EV_event_wait_begin, A, 3, 5, 1, 0, 0xa2, 1.5);
+    tp_wake(VOCAB_EV_event_set, A, 1, 5, 2, 0, 1);
+    tp_wait_end(VOCAB_EV_event_wait_end, A, 3, 5, 3, VOCAB_OUTCOME_ok, 2, 4000);
     tp_event_clear(A, 1, 5, 4);
     /* Barrier(2). */
-    tp_object_create(A, 1, 7, MODEL_BARRIER, 2, "");
+    tp_object_create(A, 1, 7, VOCAB_KIND_barrier, 2, "");
     tp_barrier_wait_begin(A, 2, 7, 1, 0, 0xa2, -1);
     tp_barrier_wait_begin(A, 3, 7, 2, 0, 0xa2, -1);
-    tp_barrier_wait_end(A, 3, 7, 3, 0, MODEL_OK, 1, 10);
-    tp_barrier_wait_end(A, 2, 7, 4, 0, MODEL_OK, 0, 20);
+    tp_barrier_wait_end(A, 3, 7, 3, 0, VOCAB_OUTCOME_ok, 1, 10);
+    tp_barrier_wait_end(A, 2, 7, 4, 0, VOCAB_OUTCOME_ok, 0, 20);
     /* An object first met without its kind, and a call site without vtid. */
     tp_release(A, 3, 43, 1, 0, 0, 1);
     tp_callsite(A, 0, 0xa3, "lib.c", 5, "helper");
@@ -319,10 +318,10 @@ static void scenario(void)
     tp_thread_start(A, 5, 1, 0, 0, "loader");
     tp_thread_exit(A, 5);
     tp_release(A, 2, 1, 6, LOCK, 0, 1);
-    tp_acquire_end(A, 1, 1, 7, LOCK, MODEL_OK, 8000, 0, 0xdead);
+    tp_acquire_end(A, 1, 1, 7, LOCK, VOCAB_OUTCOME_ok, 8000, 0, 0xdead);
     tp_join_begin(A, 1, 2, 0xa1, -1);
     tp_thread_exit(A, 2);
-    tp_join_end(A, 1, 2, MODEL_OK);
+    tp_join_end(A, 1, 2, VOCAB_OUTCOME_ok);
     tp_release(A, 3, 2, 4, RLOCK, 0, 1);
     /* Left open: thread 1 holds lock 1 and a unit, thread 3 sleeps. */
     tp_sleep_begin(A, 3, 10.0, 0xa2);

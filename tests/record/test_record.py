@@ -137,7 +137,9 @@ class Program(RecordTestCase):
         self.assertFalse(os.path.exists(self.db))
 
     def test_the_probe_is_preloaded_first_and_blocking_allowed(self):
-        probe = os.path.join(os.path.dirname(os.path.realpath(THRACE)), "libthrace-tp.so")
+        # Where the build puts it, and where `thrace record` looks: ../lib of bin/thrace.
+        probe = os.path.realpath(os.path.join(os.path.dirname(os.path.realpath(THRACE)), "..",
+                                              "lib", "libthrace-tp.so"))
         run = self.record([TARGET, "env", "LD_PRELOAD"], env={"LD_PRELOAD": "libc.so.6"})
         self.assertEqual(f"LD_PRELOAD={probe}:libc.so.6\n", run.stdout, run.stderr)
         run = self.record([TARGET, "env", "LTTNG_UST_ALLOW_BLOCKING"], ("--blocking",))

@@ -5,7 +5,7 @@
  * that answers used as it is, and the failures said in one line.
  */
 #include "harness.h"
-#include "relayd.h"
+#include "record.h"
 
 #include <errno.h>
 #include <netinet/in.h>

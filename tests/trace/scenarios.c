@@ -4,7 +4,7 @@
  * each trace is the same every run. Untraced, they run as unit tests of their
  * own; traced, each runs alone in one process (THRACE_TEST_IN_PROCESS=1).
  */
-#include "../sync_util.h"
+#include "sync_util.h"
 
 /* ---- a contended Lock hand-off ----------------------------------------- */
 

@@ -1,0 +1,150 @@
+/*
+ * check_objects.c - objects' events in seq order, and their holders
+ * (check_objects.h). The scan walks the objects in id order, and for each
+ * its range of events_by_object (object_id, seq): rows come out in the
+ * order wanted, with no sort. (The unary + keeps SQLite from reading the
+ * objects through their (process_id, obj) index, whose order would make it
+ * sort a million rows.)
+ */
+#include "check_objects.h"
+#include "vocabulary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char scan_query[] =
+    "SELECT o.id, o.name, o.kind, COALESCE(o.param, 0), e.seq, e.name, e.outcome = " SQL_OUTCOME(ok) ","
+    "  COALESCE(e.value, 0), e.thread_id,"
+    "  CASE WHEN e.name = " SQL_EVENT(release) " THEN COALESCE(json_extract(e.detail, '$.count'), 1) END,"
+    "  CASE WHEN e.name LIKE 'barrier_wait_%' THEN json_extract(e.detail, '$.cycle') END"
+    " FROM objects o JOIN events e ON e.object_id = o.id"
+    " WHERE +o.process_id = ?1 AND (?2 IS NULL OR o.name = ?2)"
+    "   AND o.kind IN (" SQL_KIND(lock) ", " SQL_KIND(rlock) ", " SQL_KIND(semaphore) ", " SQL_KIND(bounded_semaphore) ", " SQL_KIND(barrier) ")"
+    "   AND e.name IN (" SQL_EVENT(acquire_end) ", " SQL_EVENT(release) ", " SQL_EVENT(barrier_wait_begin) ", " SQL_EVENT(barrier_wait_end) ")"
+    " ORDER BY o.id, e.seq";
+
+static void read_event(sqlite3_stmt *st, check_object_event *e)
+{
+    *e = (check_object_event){
+        .object_id = sqlite3_column_int64(st, 0),
+        .object = (const char *)sqlite3_column_text(st, 1),
+        .kind = (const char *)sqlite3_column_text(st, 2),
+        .param = sqlite3_column_int64(st, 3),
+        .seq = sqlite3_column_int64(st, 4),
+        .name = (const char *)sqlite3_column_text(st, 5),
+        .ok = sqlite3_column_int(st, 6) != 0,
+        .value = sqlite3_column_int64(st, 7),
+        .thread_id = sqlite3_column_int64(st, 8),
+        .count = sqlite3_column_int64(st, 9),
+        .cycle = sqlite3_column_int64(st, 10),
+    };
+}
+
+bool check_objects_scan(sqlite3 *db, int64_t process_id, const char *only,
+                        bool (*fn)(void *ctx, const check_object_event *e), void *ctx,
+                        const char **err)
+{
+    static char reason[256];
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, scan_query, -1, &st, NULL) != SQLITE_OK) {
+        *err = strncpy(reason, sqlite3_errmsg(db), sizeof reason - 1);
+        return false;
+    }
+    sqlite3_bind_int64(st, 1, process_id);
+    if (only)
+        sqlite3_bind_text(st, 2, only, -1, SQLITE_STATIC);
+    int rc;
+    check_object_event e;
+    /* Held across the scan, the connection's (recursive) mutex makes each
+     * column call re-enter it cheaply (as batch.c does for ingest's binds). */
+    sqlite3_mutex *m = sqlite3_db_mutex(db);
+    sqlite3_mutex_enter(m);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_event(st, &e);
+        if (!fn(ctx, &e)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_mutex_leave(m);
+    if (rc != SQLITE_DONE)
+        *err = strncpy(reason, sqlite3_errmsg(db), sizeof reason - 1);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE;
+}
+
+bool check_holders_has(const check_holders *h, int64_t thread)
+{
+    for (size_t i = 0; i < h->n; i++)
+        if (h->threads[i] == thread)
+            return true;
+    return false;
+}
+
+static bool grow(int64_t **array, size_t more)
+{
+    int64_t *grown = realloc(*array, more * sizeof *grown);
+    if (grown)
+        *array = grown;
+    return grown != NULL;
+}
+
+static bool add(check_holders *h, int64_t thread, int64_t seq)
+{
+    if (h->n == h->cap) {
+        size_t more = h->cap ? 2 * h->cap : 8;
+        if (!grow(&h->threads, more) || !grow(&h->seqs, more))
+            return false;
+        h->cap = more;
+    }
+    h->threads[h->n] = thread;
+    h->seqs[h->n++] = seq;
+    return true;
+}
+
+static void remove_at(check_holders *h, size_t i)
+{
+    memmove(&h->threads[i], &h->threads[i + 1], (h->n - i - 1) * sizeof *h->threads);
+    memmove(&h->seqs[i], &h->seqs[i + 1], (h->n - i - 1) * sizeof *h->seqs);
+    h->n--;
+}
+
+/* Gives back one unit: thread's own if it holds one, else the oldest. */
+static void give_back(check_holders *h, int64_t thread)
+{
+    for (size_t i = 0; i < h->n; i++) {
+        if (h->threads[i] == thread) {
+            remove_at(h, i);
+            return;
+        }
+    }
+    if (h->n)
+        remove_at(h, 0);
+}
+
+bool check_holders_apply(check_holders *h, const check_object_event *e)
+{
+    bool rlock = strcmp(e->kind, "rlock") == 0;
+    if (strcmp(e->name, "acquire_end") == 0) {
+        if (!e->ok || (rlock && check_holders_has(h, e->thread_id)))
+            return true;
+        return add(h, e->thread_id, e->seq);
+    }
+    if (strcmp(e->name, "release") != 0 || (rlock && e->value > 0))
+        return true;
+    for (int64_t i = 0; i < e->count; i++)
+        give_back(h, e->thread_id);
+    return true;
+}
+
+void check_holders_clear(check_holders *h)
+{
+    h->n = 0;
+}
+
+void check_holders_free(check_holders *h)
+{
+    free(h->threads);
+    free(h->seqs);
+    *h = (check_holders){0};
+}

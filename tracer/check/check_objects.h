@@ -1,0 +1,63 @@
+/*
+ * check_objects.h - the events of a process's locks, rlocks, semaphores and
+ * barriers, object by object in seq order (the order their events really
+ * happened in, whatever the clocks said), and who holds each object as
+ * they are replayed: what the built-in invariants and `at most N holding`
+ * are checked against.
+ */
+#ifndef THRACE_TRACER_CHECK_CHECK_OBJECTS_H
+#define THRACE_TRACER_CHECK_CHECK_OBJECTS_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One event, with its object. Strings live until the scan moves on. */
+typedef struct {
+    int64_t object_id;
+    const char *object; /* its name */
+    const char *kind;   /* lock, rlock, semaphore, bounded_semaphore, barrier */
+    int64_t param;      /* a semaphore's value, a barrier's parties */
+    int64_t seq;
+    const char *name;  /* acquire_end, release, barrier_wait_begin, barrier_wait_end */
+    bool ok;           /* its outcome is ok */
+    int64_t value;     /* depth, semaphore value, barrier index */
+    int64_t thread_id; /* threads.id */
+    int64_t count;     /* a release: how many units (1 but for semaphores) */
+    int64_t cycle;     /* a barrier wait: the round */
+} check_object_event;
+
+/*
+ * Calls fn for each such event of process_id's objects (only the one named
+ * only, when not NULL), object by object, in seq order; stops when fn
+ * returns false. False on a database error, with the reason in *err.
+ */
+bool check_objects_scan(sqlite3 *db, int64_t process_id, const char *only,
+                        bool (*fn)(void *ctx, const check_object_event *e), void *ctx,
+                        const char **err);
+
+/* The threads holding an object, one entry per unit, oldest first, with
+ * the seq of the acquire that gave it. */
+typedef struct {
+    int64_t *threads;
+    int64_t *seqs;
+    size_t n, cap;
+} check_holders;
+
+/* Whether thread holds a unit of h. */
+bool check_holders_has(const check_holders *h, int64_t thread);
+
+/*
+ * Replays an acquire_end or a release on h: an ok acquire adds a unit (an
+ * RLock's only when the thread becomes owner), a release gives back its
+ * count (an RLock's only at depth 0): the releasing thread's units first,
+ * then the oldest, as any thread may release a Lock or a semaphore. False
+ * when out of memory.
+ */
+bool check_holders_apply(check_holders *h, const check_object_event *e);
+
+void check_holders_clear(check_holders *h);
+void check_holders_free(check_holders *h);
+
+#endif

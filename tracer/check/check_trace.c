@@ -1,0 +1,165 @@
+/*
+ * check_trace.c - reads a process's threads and lines for `thrace check`
+ * (check_trace.h). The lines are logquery.h's, as `thrace log --all` prints
+ * them.
+ */
+#include "check_trace.h"
+
+#include "query.h"
+#include "vocabulary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char threads_query[] =
+    "SELECT id, name, kind, daemon, end_ns IS NOT NULL FROM threads WHERE process_id = ?1"
+    " ORDER BY id";
+
+/* A process's events come from one trace, whose events.id order is its time
+ * order: no sort. Lines are grouped by thread here, not named in SQL (NULL
+ * stands for the thread's name that LOGQUERY_COLUMNS would start with). */
+static const char lines_query[] =
+    "SELECT e.thread_id, e.ts - (SELECT MIN(begin_ns) FROM traces), NULL, " LOGQUERY_EVENT_COLUMNS
+    " FROM " LOGQUERY_FROM " WHERE e.thread_id IN (SELECT id FROM threads WHERE process_id = ?1)"
+    "   AND (?2 OR e.name = " SQL_EVENT(log) ")"
+    " ORDER BY e.id";
+
+static const char out_of_memory[] = "out of memory";
+
+/* Finalizes st after a loop that ended on rc (ok: no allocation failed):
+ * true if it ran to its end, else false with the reason (copied: finalizing
+ * may change sqlite's) in *err. */
+static bool finish(sqlite3 *db, sqlite3_stmt *st, int rc, bool ok, const char **err)
+{
+    static char reason[256];
+    if (!ok)
+        *err = out_of_memory;
+    else if (rc != SQLITE_DONE)
+        *err = strncpy(reason, sqlite3_errmsg(db), sizeof reason - 1);
+    sqlite3_finalize(st);
+    return ok && rc == SQLITE_DONE;
+}
+
+static bool add_thread(check_trace *t, sqlite3_stmt *st)
+{
+    check_thread *grown = realloc(t->threads, (t->nthreads + 1) * sizeof *grown);
+    if (!grown)
+        return false;
+    t->threads = grown;
+    check_thread *th = &t->threads[t->nthreads++];
+    *th = (check_thread){
+        .id = sqlite3_column_int64(st, 0),
+        .name = strdup((const char *)sqlite3_column_text(st, 1)),
+        .kind = strdup((const char *)sqlite3_column_text(st, 2)),
+        .daemon = sqlite3_column_int(st, 3) != 0,
+        .exited = sqlite3_column_int(st, 4) != 0,
+    };
+    return th->name && th->kind;
+}
+
+bool check_trace_load_threads(check_trace *t, sqlite3 *db, int64_t process_id, const char **err)
+{
+    sqlite3_stmt *st;
+    *t = (check_trace){.process_id = process_id};
+    if (sqlite3_prepare_v2(db, threads_query, -1, &st, NULL) != SQLITE_OK) {
+        *err = sqlite3_errmsg(db);
+        return false;
+    }
+    sqlite3_bind_int64(st, 1, process_id);
+    int rc = SQLITE_DONE;
+    bool ok = true;
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        ok = add_thread(t, st);
+    return finish(db, st, rc, ok, err);
+}
+
+long check_trace_thread_index(const check_trace *t, int64_t id)
+{
+    size_t lo = 0, hi = t->nthreads;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->threads[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < t->nthreads && t->threads[lo].id == id ? (long)lo : -1;
+}
+
+static bool push_index(check_thread *th, size_t line)
+{
+    /* Doubling: a busy thread has a million lines. */
+    if ((th->nlines & (th->nlines - 1)) == 0) {
+        size_t *grown = realloc(th->lines, (th->nlines ? 2 * th->nlines : 1) * sizeof *grown);
+        if (!grown)
+            return false;
+        th->lines = grown;
+    }
+    th->lines[th->nlines++] = line;
+    return true;
+}
+
+static bool push_line(check_trace *t, size_t *cap, long thread, int64_t offset_ns, const char *text)
+{
+    if (t->nlines == *cap) {
+        size_t more = *cap ? 2 * *cap : 256;
+        check_line *grown = realloc(t->lines, more * sizeof *grown);
+        if (!grown)
+            return false;
+        t->lines = grown;
+        *cap = more;
+    }
+    char *copy = strdup(text);
+    if (!copy || !push_index(&t->threads[thread], t->nlines)) {
+        free(copy);
+        return false;
+    }
+    t->lines[t->nlines++] = (check_line){offset_ns, (size_t)thread, copy};
+    return true;
+}
+
+/* The row st stands on, told as a line, added unless it tells nothing. */
+static bool add_line(check_trace *t, size_t *cap, sqlite3_stmt *st)
+{
+    char text[1024];
+    long thread = check_trace_thread_index(t, sqlite3_column_int64(st, 0));
+    if (!logquery_text(st, 2, text, sizeof text) || thread < 0)
+        return true;
+    return push_line(t, cap, thread, sqlite3_column_int64(st, 1), text);
+}
+
+bool check_trace_load_lines(check_trace *t, sqlite3 *db, bool log_only, const char **err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, lines_query, -1, &st, NULL) != SQLITE_OK) {
+        *err = sqlite3_errmsg(db);
+        return false;
+    }
+    sqlite3_bind_int64(st, 1, t->process_id);
+    sqlite3_bind_int(st, 2, !log_only);
+    size_t cap = 0;
+    int rc = SQLITE_DONE;
+    bool ok = true;
+    /* Held across the rows, the connection's (recursive) mutex makes each
+     * column call re-enter it cheaply (as batch.c does for ingest's binds). */
+    sqlite3_mutex *m = sqlite3_db_mutex(db);
+    sqlite3_mutex_enter(m);
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        ok = add_line(t, &cap, st);
+    sqlite3_mutex_leave(m);
+    return finish(db, st, rc, ok, err);
+}
+
+void check_trace_free(check_trace *t)
+{
+    for (size_t i = 0; i < t->nthreads; i++) {
+        free(t->threads[i].name);
+        free(t->threads[i].kind);
+        free(t->threads[i].lines);
+    }
+    for (size_t i = 0; i < t->nlines; i++)
+        free(t->lines[i].text);
+    free(t->threads);
+    free(t->lines);
+    *t = (check_trace){0};
+}

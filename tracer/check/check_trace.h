@@ -1,0 +1,49 @@
+/*
+ * check_trace.h - what `thrace check` reads of one process of a database:
+ * its threads, and their lines as `thrace log --all` tells them (or only
+ * the log lines), in trace order, each also listed under its thread.
+ */
+#ifndef THRACE_TRACER_CHECK_CHECK_TRACE_H
+#define THRACE_TRACER_CHECK_CHECK_TRACE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    int64_t offset_ns; /* since the database's first trace began */
+    size_t thread;     /* index in check_trace.threads */
+    char *text;        /* without the "(thread) " prefix */
+} check_line;
+
+typedef struct {
+    int64_t id; /* threads.id */
+    char *name; /* its last name */
+    char *kind; /* thread, timer, main, dummy, foreign */
+    bool daemon;
+    bool exited;   /* its thread_exit is in the trace */
+    size_t *lines; /* its lines: indexes in check_trace.lines, in order */
+    size_t nlines;
+} check_thread;
+
+typedef struct {
+    int64_t process_id;
+    check_thread *threads; /* in threads.id order (first seen first) */
+    size_t nthreads;
+    check_line *lines; /* every thread's, in time order */
+    size_t nlines;
+} check_trace;
+
+/* Reads the threads of process_id; false with sqlite's reason in *err. */
+bool check_trace_load_threads(check_trace *t, sqlite3 *db, int64_t process_id, const char **err);
+
+/* Reads their lines: every event's, or only log lines. */
+bool check_trace_load_lines(check_trace *t, sqlite3 *db, bool log_only, const char **err);
+
+/* The index of the thread with that threads.id, or -1. */
+long check_trace_thread_index(const check_trace *t, int64_t id);
+
+void check_trace_free(check_trace *t);
+
+#endif

@@ -1,0 +1,204 @@
+/*
+ * daemon.c - `thrace daemon [--db FILE.db] [--port N] [--bind ADDR]
+ * [--no-viewer] [--relayd URL] [--deadlock-timeout SECONDS]`: the
+ * observability daemon, composed of the relay daemon (tracer/record/'s
+ * relayd.h: the one that answers, or one started and stopped here), the
+ * live storing (tracer/live/) and the viewer (viewer/), on one database.
+ *
+ * Life: SIGINT, SIGTERM and SIGHUP are blocked in every thread and taken
+ * between rounds, so a tick is always committed whole: the traces being
+ * followed stay live in the database, for the next daemon to resume. A
+ * database failure (a full disk) ends the daemon with status 1.
+ */
+#include "cli.h"
+#include "commands.h"
+#include "live.h"
+#include "record.h"
+#include "store.h"
+#include "viewer.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+    const char *db_path, *bind, *relayd_url;
+    int port;
+    double deadlock_timeout;
+    bool no_viewer;
+} daemon_options;
+
+typedef struct {
+    daemon_options opt;
+    sqlite3 *db;
+    relayd rd;
+    server *viewer;
+    live *live;
+    sigset_t stop;
+} daemon_state;
+
+static const char usage[] =
+    "usage: thrace daemon [--db FILE.db] [--port N] [--bind ADDR] [--relayd URL]\n"
+    "                     [--deadlock-timeout SECONDS]\n"
+    "\n"
+    "The observability daemon: follows every live LTTng session on a relay daemon\n"
+    "(`thrace record --live -- PROG` makes one), stores their events in FILE.db as\n"
+    "they arrive, serves their timelines to a browser while they run, and reports\n"
+    "deadlocks as they form. Runs until Ctrl-C or SIGTERM, which commit what was\n"
+    "received: started again, it resumes the sessions still live without storing\n"
+    "anything twice.\n"
+    "\n"
+    "  --db FILE.db          the database (default thrace.db), created if needed\n"
+    "  --port N              the viewer's port (default 8080; 0 picks a free one)\n"
+    "  --bind ADDR           the viewer's address (default 127.0.0.1)\n"
+    "  --no-viewer           do not serve the viewer\n"
+    "  --relayd URL          the relay daemon, net://HOST[:LIVE_PORT] (default\n"
+    "                        " RELAYD_DEFAULT_URL "); one that does not answer on a loopback\n"
+    "                        address is started (ports LIVE_PORT-2, -1 and LIVE_PORT,\n"
+    "                        its trace copies in FILE.db-relayd/) and stopped on exit\n"
+    "  --deadlock-timeout SECONDS\n"
+    "                        report a wait-for cycle, or a process whose non-daemon\n"
+    "                        threads are all blocked, once it has lasted that long\n"
+    "                        (default 3)\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "Programs on other hosts stream to the relay daemon with LTTng's own network\n"
+    "streaming (`thrace record --live --relayd net://THIS_HOST`); each trace is\n"
+    "kept apart by host, session and process.\n";
+
+/* Prints one line of the daemon's log on stdout. */
+static void daemon_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void daemon_say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("thrace daemon: ", stdout);
+    vprintf(fmt, ap);
+    putchar('\n');
+    va_end(ap);
+    fflush(stdout);
+}
+
+/* Waits up to ms for a stop signal; true when one came. */
+static bool daemon_stopped(daemon_state *d, int ms)
+{
+    struct timespec wait = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    int sig = sigtimedwait(&d->stop, NULL, &wait);
+    if (sig > 0)
+        daemon_say("%s: committing and stopping", strsignal(sig));
+    return sig > 0;
+}
+
+static int daemon_run(daemon_state *d)
+{
+    const char *err;
+    for (;;) {
+        int ms = live_round(d->live, &err);
+        if (ms < 0)
+            return cli_error("daemon", d->opt.db_path,
+                             "%s: stopped storing; what was stored before is kept", err);
+        if (daemon_stopped(d, ms))
+            return CLI_OK;
+    }
+}
+
+/* The relay daemon to follow: the one that answers, else one started. */
+static bool daemon_relayd(daemon_state *d)
+{
+    char err[700], output[2 * PATH_MAX + 16], cwd[PATH_MAX];
+    /* lttng-relayd wants an absolute -o. */
+    bool relative = d->opt.db_path[0] != '/' && getcwd(cwd, sizeof cwd);
+    snprintf(output, sizeof output, "%s%s%s-relayd", relative ? cwd : "", relative ? "/" : "",
+             d->opt.db_path);
+    if (!relayd_parse(&d->rd, d->opt.relayd_url, err, sizeof err) ||
+        !relayd_use(&d->rd, output, err, sizeof err)) {
+        cli_error("daemon", NULL, "%s", err);
+        return false;
+    }
+    if (d->rd.started)
+        daemon_say("started lttng-relayd (pid %d) on %s, its trace copies in %s",
+                   (int)d->rd.started, d->rd.url, output);
+    return true;
+}
+
+static bool daemon_setup(daemon_state *d)
+{
+    const char *reason;
+    if (!(d->db = db_open(d->opt.db_path, true, &reason))) {
+        cli_error("daemon", d->opt.db_path, "%s", reason);
+        return false;
+    }
+    /* WAL, so that readers never wait; no foreign-key checks, as for an
+     * ingest (the model refers only to rows it wrote itself); a page cache
+     * that keeps the indexes' hot pages across ticks (64 MiB at most). */
+    if (!db_exec(d->db,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; "
+                 "PRAGMA cache_size=-65536",
+                 &reason)) {
+        cli_error("daemon", d->opt.db_path, "%s", reason);
+        return false;
+    }
+    if (!daemon_relayd(d))
+        return false;
+    if (!(d->live = live_new(d->db, &d->rd, d->opt.deadlock_timeout))) {
+        cli_error("daemon", d->opt.db_path, "out of memory");
+        return false;
+    }
+    char err[700];
+    if (!d->opt.no_viewer && !(d->viewer = server_start(d->opt.db_path, d->opt.bind, d->opt.port,
+                                                       true, err, sizeof err))) {
+        cli_error("daemon", NULL, "%s", err);
+        return false;
+    }
+    daemon_say("storing live sessions of %s into %s%s%s (Ctrl-C to stop)", d->rd.url,
+               d->opt.db_path, d->viewer ? "; viewer on " : "",
+               d->viewer ? server_url(d->viewer) : "");
+    return true;
+}
+
+static void daemon_teardown(daemon_state *d)
+{
+    if (d->viewer)
+        server_stop(d->viewer);
+    live_free(d->live);
+    char err[700];
+    if (!relayd_stop(&d->rd, err, sizeof err))
+        cli_error("daemon", NULL, "%s", err);
+    if (d->db)
+        db_close(d->db);
+}
+
+int daemon_main(int argc, char **argv)
+{
+    daemon_state d = {
+        .opt = {.db_path = "thrace.db", .bind = "127.0.0.1", .port = 8080, .deadlock_timeout = 3}};
+    const cli_option options[] = {
+        CLI_OPTION("db", 0, CLI_TEXT, &d.opt.db_path),
+        CLI_OPTION("port", 0, CLI_PORT, &d.opt.port),
+        CLI_OPTION("bind", 0, CLI_TEXT, &d.opt.bind),
+        CLI_OPTION("no-viewer", 0, CLI_FLAG, &d.opt.no_viewer),
+        CLI_OPTION("relayd", 0, CLI_TEXT, &d.opt.relayd_url),
+        CLI_SECONDS_OPTION("deadlock-timeout", &d.opt.deadlock_timeout, 0.1, 86400),
+        CLI_END,
+    };
+    const cli_spec spec = {.command = "daemon", .usage = usage, .options = options, .min_operands = 0, .max_operands = 0};
+    int first, status;
+    if (!cli_parse(&spec, argc, argv, &first, &status))
+        return status;
+    /* Blocked before any thread starts (they inherit it): taken between ticks only. */
+    sigemptyset(&d.stop);
+    sigaddset(&d.stop, SIGINT);
+    sigaddset(&d.stop, SIGTERM);
+    sigaddset(&d.stop, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &d.stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    status = daemon_setup(&d) ? daemon_run(&d) : CLI_FAIL;
+    daemon_teardown(&d);
+    return status;
+}

@@ -1,0 +1,55 @@
+/*
+ * ingest.c - `thrace ingest [-o FILE.db] TRACE_DIR...`: the command line
+ * and the report; the storing is tracer/ingest/'s (ingest_paths).
+ */
+#include "cli.h"
+#include "commands.h"
+#include "ingest.h"
+#include "store.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+static const char usage[] =
+    "usage: thrace ingest [-o FILE.db] TRACE_DIR...\n"
+    "\n"
+    "Stores every CTF trace found under each TRACE_DIR (an LTTng session's\n"
+    "output directory, or a trace's own) in FILE.db. A trace already stored\n"
+    "there (same UUID) is skipped.\n"
+    "\n"
+    "  -o, --output FILE.db  the database (default: thrace.db), created if needed\n"
+    "  -h, --help            print this help\n";
+
+static void ingest_report(const char *file, const ingest_summary *s)
+{
+    if (s->traces || !s->skipped)
+        printf("%s: stored %" PRIu64 " trace%s: %" PRIu64 " events, %" PRIu64 " threads, %" PRIu64
+               " events discarded by LTTng\n",
+               file, s->traces, s->traces == 1 ? "" : "s", s->events, s->threads, s->discarded);
+    if (s->skipped)
+        printf("%s: skipped %" PRIu64 " trace%s already stored\n", file, s->skipped,
+               s->skipped == 1 ? "" : "s");
+}
+
+int ingest_main(int argc, char **argv)
+{
+    const char *file = "thrace.db";
+    const cli_option options[] = {CLI_OPTION("output", 'o', CLI_TEXT, &file), CLI_END};
+    const cli_spec spec = {.command = "ingest", .usage = usage, .options = options, .min_operands = 1, .max_operands = -1, .too_few = "no trace directory given", .operands_end_options = true};
+    int first, status;
+    if (!cli_parse(&spec, argc, argv, &first, &status))
+        return status;
+    const char *reason;
+    sqlite3 *db = db_open(file, true, &reason);
+    if (!db)
+        return cli_error("ingest", file, "%s", reason);
+    ingest_summary summary;
+    char err[512];
+    bool ok = ingest_paths(db, argv + first, argc - first, cli_stderr_is_tty(), &summary, err,
+                           sizeof err);
+    db_close(db);
+    if (!ok)
+        return cli_error("ingest", NULL, "%s", err);
+    ingest_report(file, &summary);
+    return CLI_OK;
+}

@@ -1,0 +1,101 @@
+/*
+ * log.c - `thrace log FILE.db [--thread NAME] [--all] [--time]`: the trace
+ * as the guide's logs, `(Thread-1  ) Sleeping 0.18`, in time order. --all
+ * tells every traced operation as such a line too (logline.c). A thread's
+ * name is the one it had at that moment. The query is logquery.h's.
+ */
+#include "cli.h"
+#include "commands.h"
+#include "query.h"
+#include "store.h"
+
+#include <stdio.h>
+
+typedef struct {
+    const char *db_path;
+    const char *thread; /* only this thread's lines, or NULL */
+    bool all;
+    bool time;
+} log_options;
+
+static const char usage[] =
+    "usage: thrace log FILE.db [--thread NAME] [--all] [--time]\n"
+    "\n"
+    "Prints the trace as the guide's logs, (threadName) message, in time order.\n"
+    "\n"
+    "  --thread NAME  only the lines of the thread with that name\n"
+    "  --all          every traced operation too (\"acquired Lock-1 after waiting 0.5 s\")\n"
+    "  --time         prefix each line with its time since the trace began\n"
+    "  -h, --help     this help\n";
+
+/* The events to print, with everything a line needs (logquery.h), in time order. */
+static const char query[] =
+    "SELECT e.ts - (SELECT MIN(begin_ns) FROM traces), " LOGQUERY_COLUMNS
+    " FROM " LOGQUERY_FROM
+    " WHERE (?1 OR e.name = " SQL_EVENT(log) ") AND (?2 IS NULL OR " LOGQUERY_THREAD " = ?2)"
+    " ORDER BY e.ts, e.id";
+
+static void print_line(sqlite3_stmt *st, const log_options *o)
+{
+    char line[1200];
+    if (!logquery_line(st, 1, line, sizeof line))
+        return;
+    if (o->time)
+        printf("[%12.6f] ", (double)sqlite3_column_int64(st, 0) / 1e9);
+    printf("%s\n", line);
+}
+
+static bool thread_exists(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *st;
+    bool found = false;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM thread_names WHERE name = ?1 UNION "
+                               "SELECT 1 FROM threads WHERE name = ?1", -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+static int print_log(sqlite3 *db, const log_options *o)
+{
+    sqlite3_stmt *st;
+    if (o->thread && !thread_exists(db, o->thread))
+        return cli_error("log", o->thread, "no thread of that name in %s", o->db_path);
+    if (sqlite3_prepare_v2(db, query, -1, &st, NULL) != SQLITE_OK)
+        return cli_error("log", o->db_path, "%s", sqlite3_errmsg(db));
+    sqlite3_bind_int(st, 1, o->all);
+    if (o->thread)
+        sqlite3_bind_text(st, 2, o->thread, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        print_line(st, o);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return cli_error("log", o->db_path, "%s", sqlite3_errmsg(db));
+    return CLI_OK;
+}
+
+int log_main(int argc, char **argv)
+{
+    log_options o = {0};
+    const cli_option options[] = {
+        CLI_OPTION("thread", 0, CLI_TEXT, &o.thread),
+        CLI_OPTION("all", 0, CLI_FLAG, &o.all),
+        CLI_OPTION("time", 0, CLI_FLAG, &o.time),
+        CLI_END,
+    };
+    const cli_spec spec = {.command = "log", .usage = usage, .options = options, .min_operands = 1, .max_operands = 1, .too_few = "expected one database, FILE.db"};
+    int first, status;
+    if (!cli_parse(&spec, argc, argv, &first, &status))
+        return status;
+    o.db_path = argv[first];
+    const char *err;
+    sqlite3 *db = db_open(o.db_path, false, &err);
+    if (!db)
+        return cli_error("log", o.db_path, "%s", err);
+    status = print_log(db, &o);
+    db_close(db);
+    return status;
+}

@@ -1,0 +1,86 @@
+/*
+ * stats.c - `thrace stats FILE.db`: contention per object and per thread.
+ * For each lock, rlock and semaphore: acquisitions, the share that had to
+ * wait, total and longest wait, total and longest hold; the same per thread
+ * over every object it took; and the events LTTng lost, whenever any were.
+ * The queries are tracer/query/'s (statsquery.h), which the viewer serves too.
+ */
+#include "cli.h"
+#include "commands.h"
+#include "query.h"
+#include "store.h"
+
+#include <stdio.h>
+
+static const char usage[] =
+    "usage: thrace stats FILE.db\n"
+    "\n"
+    "Per lock, rlock and semaphore, and per thread: acquisitions, the share that\n"
+    "had to wait (contended), total and longest wait, total and longest hold.\n";
+
+static void print_header(const char *title)
+{
+    printf("%-20s %-18s %9s %10s %10s %10s %10s %10s\n", title, "kind", "acquired", "contended",
+           "wait total", "wait max", "hold total", "hold max");
+}
+
+static void print_row(sqlite3_stmt *st)
+{
+    char d[4][32];
+    long long acquired = sqlite3_column_int64(st, STATSQUERY_ACQUIRED);
+    long long contended = sqlite3_column_int64(st, STATSQUERY_CONTENDED);
+    char share[16] = "-";
+    if (acquired > 0)
+        snprintf(share, sizeof share, "%.1f%%", 100.0 * (double)contended / (double)acquired);
+    for (int i = 0; i < 4; i++)
+        logline_duration(sqlite3_column_int64(st, STATSQUERY_WAIT_TOTAL + i), d[i], sizeof d[i]);
+    printf("%-20s %-18s %9lld %10s %10s %10s %10s %10s\n",
+           sqlite3_column_text(st, STATSQUERY_NAME), sqlite3_column_text(st, STATSQUERY_KIND),
+           acquired, share, d[0], d[1], d[2], d[3]);
+}
+
+/* Prints one table; false (with the reason printed) on a database error. */
+static bool print_table(sqlite3 *db, const char *path, const char *title, const char *sql)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        cli_error("stats", path, "%s", sqlite3_errmsg(db));
+        return false;
+    }
+    print_header(title);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        print_row(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        cli_error("stats", path, "%s", sqlite3_errmsg(db));
+    return rc == SQLITE_DONE;
+}
+
+static void print_discarded(sqlite3 *db)
+{
+    long long lost = (long long)db_value(db, statsquery_discarded, 0);
+    if (lost > 0)
+        printf("\nLTTng discarded %lld events: these figures miss what they held.\n", lost);
+}
+
+int stats_main(int argc, char **argv)
+{
+    const cli_spec spec = {.command = "stats", .usage = usage, .min_operands = 1, .max_operands = 1, .too_few = "expected one database, FILE.db"};
+    int first, status;
+    if (!cli_parse(&spec, argc, argv, &first, &status))
+        return status;
+    const char *path = argv[first], *err;
+    sqlite3 *db = db_open(path, false, &err);
+    if (!db)
+        return cli_error("stats", path, "%s", err);
+    bool ok = print_table(db, path, "object", statsquery_objects);
+    if (ok) {
+        putchar('\n');
+        ok = print_table(db, path, "thread", statsquery_threads);
+    }
+    if (ok)
+        print_discarded(db);
+    db_close(db);
+    return ok ? CLI_OK : CLI_FAIL;
+}

@@ -1,0 +1,44 @@
+/*
+ * analysis.h - what the three analyses of tracer/deadlocks/ share, private
+ * to this folder. Each prints its findings (format: README.md) into the
+ * report and counts them there:
+ *  - waitfor.c: wait-for cycles that happened;
+ *  - lockorder.c: lock-order cycles that could happen;
+ *  - stuck.c: waits that never ended, outside the cycles found.
+ * They run in that order (deadlocks.c): a cycle that happened is not told
+ * again as a possible one, and its waits are not told again as stuck.
+ */
+#ifndef THRACE_TRACER_DEADLOCKS_ANALYSIS_H
+#define THRACE_TRACER_DEADLOCKS_ANALYSIS_H
+
+#include "deadlocks.h"
+
+/* Remembers a wait-for cycle (its members in the order told); false when
+ * the same cycle was already told (true when now remembered), or with
+ * r->error set when out of memory. */
+bool deadlocks_new_cycle(deadlocks_report *r, const deadlocks_member *members, int n);
+
+/* Whether the waiting interval wait_id belongs to a cycle told. */
+bool deadlocks_in_cycle(const deadlocks_report *r, int64_t wait_id);
+
+/* Whether the thread is a member of a cycle told. */
+bool deadlocks_thread_in_cycle(const deadlocks_report *r, int64_t thread_id);
+
+/* Whether a cycle told waited for exactly these objects (in any order). */
+bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n);
+
+/* Keeps the thread (or object: 0 for none of either) among those the
+ * findings name, which the viewer marks; false when out of memory (r->error). */
+bool deadlocks_keep_named(deadlocks_report *r, int64_t thread_id, int64_t object_id);
+
+/* The condition keeping interval i to the trace bound to ?1 (0: any). */
+#define DEADLOCKS_IN_TRACE                                                                     \
+    " AND (?1 = 0 OR i.thread_id IN (SELECT t.id FROM threads t JOIN processes p"              \
+    "   ON p.id = t.process_id WHERE p.trace_id = ?1))"
+
+/* The analyses: each false on a database error or when out of memory (r->error). */
+bool waitfor_report(deadlocks_report *r);
+bool lockorder_report(deadlocks_report *r);
+bool stuck_report(deadlocks_report *r);
+
+#endif

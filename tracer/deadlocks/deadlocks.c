@@ -1,0 +1,152 @@
+/*
+ * deadlocks.c - runs the three analyses of analysis.h over a stored trace,
+ * prints what they find in the format of README.md and a summary line.
+ * Also keeps the wait-for cycles told, which the later analyses consult,
+ * and the threads and objects the findings name.
+ */
+#include "analysis.h"
+
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool deadlocks_new_cycle(deadlocks_report *r, const deadlocks_member *members, int n)
+{
+    for (size_t i = 0; i < r->ncycles; i++)
+        if (r->cycles[i].n == n &&
+            memcmp(r->cycles[i].members, members, (size_t)n * sizeof *members) == 0)
+            return false;
+    deadlocks_cycle *cycles = realloc(r->cycles, (r->ncycles + 1) * sizeof *cycles);
+    deadlocks_member *copy = malloc((size_t)n * sizeof *copy);
+    if (cycles)
+        r->cycles = cycles;
+    if (!cycles || !copy) {
+        free(copy);
+        r->error = "out of memory";
+        return false;
+    }
+    memcpy(copy, members, (size_t)n * sizeof *copy);
+    r->cycles[r->ncycles++] = (deadlocks_cycle){copy, n};
+    return true;
+}
+
+/* The member of a cycle told with that wait (by_thread: thread) id, or NULL. */
+static const deadlocks_member *deadlocks_member_of(const deadlocks_report *r, int64_t id,
+                                                   bool by_thread)
+{
+    for (size_t i = 0; i < r->ncycles; i++)
+        for (int k = 0; k < r->cycles[i].n; k++) {
+            const deadlocks_member *m = &r->cycles[i].members[k];
+            if ((by_thread ? m->thread_id : m->wait_id) == id)
+                return m;
+        }
+    return NULL;
+}
+
+bool deadlocks_in_cycle(const deadlocks_report *r, int64_t wait_id)
+{
+    return deadlocks_member_of(r, wait_id, false) != NULL;
+}
+
+bool deadlocks_thread_in_cycle(const deadlocks_report *r, int64_t thread_id)
+{
+    return deadlocks_member_of(r, thread_id, true) != NULL;
+}
+
+static bool deadlocks_waits_for(const deadlocks_cycle *c, int64_t object_id)
+{
+    for (int k = 0; k < c->n; k++)
+        if (c->members[k].object_id == object_id)
+            return true;
+    return false;
+}
+
+bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n)
+{
+    for (size_t i = 0; i < r->ncycles; i++) {
+        bool same = r->cycles[i].n == n;
+        for (int k = 0; same && k < n; k++)
+            same = deadlocks_waits_for(&r->cycles[i], objects[k]);
+        if (same)
+            return true;
+    }
+    return false;
+}
+
+static bool deadlocks_name_one(deadlocks_report *r, int64_t kind, int64_t id)
+{
+    for (size_t i = 0; i < r->nnamed; i += 2)
+        if (r->named[i] == kind && r->named[i + 1] == id)
+            return true;
+    if (r->nnamed + 2 > r->named_cap) {
+        size_t cap = r->named_cap ? r->named_cap * 2 : 32;
+        int64_t *named = realloc(r->named, cap * sizeof *named);
+        if (!named) {
+            r->error = "out of memory";
+            return false;
+        }
+        r->named = named;
+        r->named_cap = cap;
+    }
+    r->named[r->nnamed++] = kind;
+    r->named[r->nnamed++] = id;
+    return true;
+}
+
+bool deadlocks_keep_named(deadlocks_report *r, int64_t thread_id, int64_t object_id)
+{
+    return (!thread_id || deadlocks_name_one(r, 0, thread_id)) &&
+           (!object_id || deadlocks_name_one(r, 1, object_id));
+}
+
+void deadlocks_free(deadlocks_report *r)
+{
+    free(r->named);
+    for (size_t i = 0; i < r->ncycles; i++)
+        free(r->cycles[i].members);
+    free(r->cycles);
+    moment_free(r->at);
+    catalog_free(&r->cat);
+}
+
+static void deadlocks_summary(const deadlocks_report *r)
+{
+    long long lost = (long long)db_value(r->db, statsquery_discarded, 0);
+    if (lost)
+        fprintf(r->out, "LTTng discarded %lld events: what they held is missing here.\n", lost);
+    if (!r->deadlocks && !r->possible && !r->stuck) {
+        fprintf(r->out, "thrace deadlocks: %s: no deadlock, no lock-order cycle, no stuck wait\n",
+                r->path);
+        return;
+    }
+    fprintf(r->out, "thrace deadlocks: %s: %d deadlock%s, %d possible deadlock%s, %d stuck wait%s\n",
+            r->path, r->deadlocks, r->deadlocks == 1 ? "" : "s", r->possible,
+            r->possible == 1 ? "" : "s", r->stuck, r->stuck == 1 ? "" : "s");
+}
+
+/* Runs the analyses over an open database; the exit status. */
+bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t live_grace_ns,
+                       FILE *out, deadlocks_report *r)
+{
+    *r = (deadlocks_report){
+        .db = db, .path = path, .out = out, .trace_id = trace_id, .live_grace_ns = live_grace_ns};
+    bool ok = catalog_load(db, &r->cat, &r->error) && (r->at = moment_new(db, &r->error)) &&
+              waitfor_report(r) && lockorder_report(r) && stuck_report(r);
+    if (ok)
+        deadlocks_summary(r);
+    return ok;
+}
+
+int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out)
+{
+    deadlocks_report r;
+    bool ok = deadlocks_analyse(db, path, trace_id, DEADLOCKS_LIVE_GRACE_NS, out, &r);
+    if (!ok)
+        fprintf(stderr, "thrace deadlocks: %s: %s\n", path, r.error);
+    int status = !ok                                    ? DEADLOCKS_FAILED
+                 : r.deadlocks || r.possible || r.stuck ? DEADLOCKS_FOUND
+                                                        : DEADLOCKS_NONE;
+    deadlocks_free(&r);
+    return status;
+}

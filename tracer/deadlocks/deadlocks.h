@@ -1,0 +1,69 @@
+/*
+ * deadlocks.h - the public face of tracer/deadlocks/: `thrace deadlocks`'s
+ * analyses of a stored trace (format: README.md here), for the command,
+ * `thrace record` (the report after a hang), the live daemon's watch and
+ * the viewer's /api/deadlocks. Three analyses run in turn (analysis.h):
+ * wait-for cycles that happened, lock-order cycles that could happen, and
+ * waits that never ended outside the cycles found.
+ */
+#ifndef THRACE_TRACER_DEADLOCKS_DEADLOCKS_H
+#define THRACE_TRACER_DEADLOCKS_DEADLOCKS_H
+
+#include "query.h"
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* A member of a wait-for cycle: a thread and the object it waited for. */
+typedef struct {
+    int64_t thread_id, object_id, wait_id; /* wait_id: the waiting interval */
+} deadlocks_member;
+
+typedef struct {
+    deadlocks_member *members;
+    int n;
+} deadlocks_cycle;
+
+/* What an analysis found, and (for the analyses, analysis.h) where it is. */
+typedef struct {
+    sqlite3 *db;
+    const char *path; /* the database's file name, for messages */
+    catalog cat;
+    moment *at;
+    FILE *out;
+    int64_t trace_id;      /* the trace looked at, 0 for all */
+    int64_t live_grace_ns; /* a live trace's waits open at its edge are stuck once this old */
+    int deadlocks, possible, stuck; /* findings so far */
+    deadlocks_cycle *cycles;        /* the wait-for cycles told */
+    size_t ncycles;
+    int64_t *named;           /* the threads and objects any finding names, */
+    size_t nnamed, named_cap; /* as (kind, id) pairs: kind 0 thread, 1 object */
+    const char *error;        /* the reason of a failure (sqlite's, or "out of memory") */
+} deadlocks_report;
+
+/* What deadlocks_run returns. */
+enum { DEADLOCKS_NONE = 0, DEADLOCKS_FAILED = 1, DEADLOCKS_FOUND = 3 };
+
+/* Runs the three analyses over trace_id (0: every trace) of db (named path
+ * in messages), printing to out; returns DEADLOCKS_FOUND when anything was
+ * found, DEADLOCKS_NONE when nothing was, DEADLOCKS_FAILED (the reason
+ * printed on stderr, `thrace deadlocks: PATH: reason`) on a failure. */
+int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out);
+
+/* How old a wait open at a live trace's edge must be to be told stuck, by
+ * default: younger ones are most likely under way. */
+#define DEADLOCKS_LIVE_GRACE_NS 1000000000LL
+
+/* Runs the analyses into *r (printing to out, counting findings, keeping
+ * what they name) and prints the summary line; false on a failure, with
+ * the reason in r->error. In a live trace (`thrace daemon` storing it),
+ * waits still open at its edge are stuck only once live_grace_ns old.
+ * Free r with deadlocks_free either way. */
+bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t live_grace_ns,
+                       FILE *out, deadlocks_report *r);
+
+void deadlocks_free(deadlocks_report *r);
+
+#endif

@@ -1,0 +1,267 @@
+/*
+ * stuck.c - waits that never ended: a non-daemon thread still waiting (for
+ * a lock or semaphore, on a condition or an event, at a barrier, in a join)
+ * when the trace ended, outside the cycles waitfor.c told, with what the
+ * trace says about why: who holds the lock, when the condition was last
+ * notified (before the wait began: a lost wake-up), whether the event was
+ * ever set, how many parties reached the barrier, whether the joined thread
+ * ever ended. Daemon threads are left out: exit abandons them by design.
+ * A barrier is told once, however many of its parties wait. In a live
+ * trace, a wait open at the edge is under way until it is live_grace_ns old,
+ * and a join is stuck only while the joined thread is blocked itself (else
+ * it is still running).
+ */
+#include "analysis.h"
+#include "vocabulary.h"
+
+#include <string.h>
+
+enum { STUCK_HOLDERS = 8, STUCK_BARRIERS = 64 };
+
+typedef struct {
+    int64_t id, thread_id, object_id, peer_thread_id, begin_ns, end_ns, site_id, begin_seq;
+    const char *state;
+} stuck_wait;
+
+typedef struct {
+    deadlocks_report *r;
+    sqlite3_stmt *last_event; /* the latest event of some names on an object */
+    sqlite3_stmt *parties;    /* the threads still at a barrier */
+    int64_t barriers[STUCK_BARRIERS];
+    int nbarriers;
+} stuck;
+
+static const char waits_sql[] =
+    "SELECT i.id, i.thread_id, i.object_id, i.peer_thread_id, i.begin_ns, i.end_ns, i.site_id,"
+    "       i.begin_seq, i.state"
+    " FROM intervals i JOIN threads t ON t.id = i.thread_id"
+    " JOIN processes p ON p.id = t.process_id JOIN traces tr ON tr.id = p.trace_id"
+    " WHERE i.outcome = " SQL_OUTCOME(unfinished) " AND NOT t.daemon"
+    "   AND (NOT tr.live OR (i.begin_ns <= tr.end_ns - ?2 AND (i.state != " SQL_STATE(joining) " OR EXISTS"
+    "        (SELECT 1 FROM intervals j WHERE j.thread_id = i.peer_thread_id"
+    "           AND j.outcome = " SQL_OUTCOME(unfinished) " AND j.state IN " SQL_BLOCKING_STATES "))))"
+    "   AND i.state IN " SQL_BLOCKING_STATES DEADLOCKS_IN_TRACE " ORDER BY i.begin_ns, i.id";
+
+static const char last_event_sql[] =
+    "SELECT thread_id, ts, seq, site_id, name FROM events"
+    " WHERE object_id = ?1 AND name IN (?2, ?3) ORDER BY seq DESC LIMIT 1";
+
+static const char parties_sql[] =
+    "SELECT thread_id FROM intervals"
+    " WHERE object_id = ?1 AND state = " SQL_STATE(barrier) " AND outcome = " SQL_OUTCOME(unfinished) " ORDER BY begin_ns";
+
+/* " at file.c:9 in f()", or "" for an unknown site. */
+static const char *stuck_at_site(const stuck *s, int64_t site_id, char *buf, size_t size)
+{
+    char text[240];
+    if (!site_id)
+        return "";
+    snprintf(buf, size, " at %s", catalog_site_text(&s->r->cat, site_id, text, sizeof text));
+    return buf;
+}
+
+static void stuck_holders(stuck *s, const stuck_wait *w, const char *object)
+{
+    deadlocks_report *r = s->r;
+    moment_interval holders[STUCK_HOLDERS];
+    int k = moment_holders(r->at, w->object_id, w->end_ns, holders, STUCK_HOLDERS);
+    if (k == 0)
+        fprintf(r->out, "  no thread holds %s in the trace\n", object);
+    for (int i = 0; i < k; i++) {
+        char b[32], since[32], site[256];
+        fprintf(
+            r->out, "  %s is held by %s since %s, taken at %s\n", object,
+            catalog_thread_name(&r->cat, holders[i].thread_id, b, sizeof b),
+            catalog_when(&r->cat, holders[i].thread_id, holders[i].begin_ns, since, sizeof since),
+            catalog_site_text(&r->cat, holders[i].site_id, site, sizeof site));
+    }
+}
+
+/* The latest of the two named events on the object: 1 (row left on the
+ * statement, reset by the caller), 0 for none, -1 on an error. */
+static int stuck_last(stuck *s, int64_t object_id, const char *name, const char *other)
+{
+    sqlite3_reset(s->last_event);
+    sqlite3_bind_int64(s->last_event, 1, object_id);
+    sqlite3_bind_text(s->last_event, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->last_event, 3, other, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s->last_event);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* "at 0.400 s by MainThread at cond.c:30 in main()" for the row of stuck_last. */
+static const char *stuck_by(stuck *s, char *buf, size_t size)
+{
+    const catalog *c = &s->r->cat;
+    int64_t thread_id = sqlite3_column_int64(s->last_event, 0);
+    char when[32], b[32], site[256];
+    snprintf(buf, size, "at %s by %s%s",
+             catalog_when(c, thread_id, sqlite3_column_int64(s->last_event, 1), when, sizeof when),
+             catalog_thread_name(c, thread_id, b, sizeof b),
+             stuck_at_site(s, sqlite3_column_int64(s->last_event, 3), site, sizeof site));
+    return buf;
+}
+
+static bool stuck_condition(stuck *s, const stuck_wait *w, const char *object)
+{
+    FILE *out = s->r->out;
+    char by[400];
+    int found = stuck_last(s, w->object_id, "cond_notify", "cond_notify");
+    if (found == 0)
+        fprintf(out, "  %s was never notified\n", object);
+    else if (found > 0 && sqlite3_column_int64(s->last_event, 2) < w->begin_seq)
+        fprintf(out, "  %s was last notified %s, before the wait began: a lost wake-up\n", object,
+                stuck_by(s, by, sizeof by));
+    else if (found > 0)
+        fprintf(out, "  %s was last notified %s, waking other waiters\n", object,
+                stuck_by(s, by, sizeof by));
+    return found >= 0;
+}
+
+static bool stuck_event(stuck *s, const stuck_wait *w, const char *object)
+{
+    FILE *out = s->r->out;
+    char by[400];
+    int found = stuck_last(s, w->object_id, "event_set", "event_clear");
+    if (found == 0)
+        fprintf(out, "  %s was never set\n", object);
+    else if (found > 0)
+        fprintf(out, "  %s was last %s %s\n", object,
+                strcmp((const char *)sqlite3_column_text(s->last_event, 4), "event_set") == 0
+                    ? "set"
+                    : "cleared",
+                stuck_by(s, by, sizeof by));
+    return found >= 0;
+}
+
+static bool stuck_barrier(stuck *s, const stuck_wait *w)
+{
+    deadlocks_report *r = s->r;
+    const catalog_object *o = catalog_object_of(&r->cat, w->object_id);
+    int arrived = 0, rc;
+    char names[512] = "", b[32];
+    sqlite3_reset(s->parties);
+    sqlite3_bind_int64(s->parties, 1, w->object_id);
+    while ((rc = sqlite3_step(s->parties)) == SQLITE_ROW) {
+        size_t used = strlen(names);
+        snprintf(names + used, sizeof names - used, "%s%s", arrived++ ? ", " : "",
+                 catalog_thread_name(&r->cat, sqlite3_column_int64(s->parties, 0), b, sizeof b));
+    }
+    fprintf(r->out, "  %d of %lld parties arrived: %s\n", arrived, o ? (long long)o->param : 0LL,
+            names);
+    return rc == SQLITE_DONE;
+}
+
+static void stuck_join(stuck *s, const stuck_wait *w)
+{
+    const catalog *c = &s->r->cat;
+    const catalog_thread *t = catalog_thread_of(c, w->peer_thread_id);
+    char b[32], when[32];
+    if (!t || !t->end_ns)
+        fprintf(s->r->out, "  %s never ended%s\n",
+                catalog_thread_name(c, w->peer_thread_id, b, sizeof b),
+                deadlocks_thread_in_cycle(s->r, w->peer_thread_id) ? ": it is in a deadlock above"
+                                                                   : "");
+    else
+        fprintf(s->r->out, "  %s ended at %s\n", t->name,
+                catalog_when(c, t->id, t->end_ns, when, sizeof when));
+}
+
+/* Whether the barrier was told already (and remembers it). */
+static bool stuck_barrier_told(stuck *s, int64_t object_id)
+{
+    for (int i = 0; i < s->nbarriers; i++)
+        if (s->barriers[i] == object_id)
+            return true;
+    if (s->nbarriers < STUCK_BARRIERS)
+        s->barriers[s->nbarriers++] = object_id;
+    return false;
+}
+
+/* "stuck: Thread-3 waits on Condition-1 since 0.500 s at cond.c:12 in consumer() (pid 4242)" */
+static void stuck_header(stuck *s, const stuck_wait *w, const char *object)
+{
+    const catalog *c = &s->r->cat;
+    const catalog_thread *t = catalog_thread_of(c, w->thread_id);
+    char b[32], peer[32], since[32], site[256], what[64];
+    if (strcmp(w->state, "joining") == 0)
+        snprintf(what, sizeof what, "joins %s",
+                 catalog_thread_name(c, w->peer_thread_id, peer, sizeof peer));
+    else
+        snprintf(what, sizeof what, "%s %s",
+                 strcmp(w->state, "condition") == 0 ? "waits on"
+                 : strcmp(w->state, "barrier") == 0 ? "waits at"
+                                                    : "waits for",
+                 object);
+    fprintf(s->r->out, "stuck: %s %s since %s%s (pid %lld)\n",
+            catalog_thread_name(c, w->thread_id, b, sizeof b), what,
+            catalog_when(c, w->thread_id, w->begin_ns, since, sizeof since),
+            stuck_at_site(s, w->site_id, site, sizeof site), t ? (long long)t->pid : 0LL);
+}
+
+/* Tells one wait and why; false on a database error. */
+static bool stuck_tell(stuck *s, const stuck_wait *w)
+{
+    char ob[32];
+    const char *object = catalog_object_name(&s->r->cat, w->object_id, ob, sizeof ob);
+    if (strcmp(w->state, "barrier") == 0 && stuck_barrier_told(s, w->object_id))
+        return true;
+    if (!deadlocks_keep_named(s->r, w->thread_id, w->object_id))
+        return false;
+    stuck_header(s, w, object);
+    s->r->stuck++;
+    bool ok = true;
+    if (strcmp(w->state, "waiting") == 0)
+        stuck_holders(s, w, object);
+    else if (strcmp(w->state, "condition") == 0)
+        ok = stuck_condition(s, w, object);
+    else if (strcmp(w->state, "event") == 0)
+        ok = stuck_event(s, w, object);
+    else if (strcmp(w->state, "barrier") == 0)
+        ok = stuck_barrier(s, w);
+    else
+        stuck_join(s, w);
+    fputc('\n', s->r->out);
+    return ok;
+}
+
+static stuck_wait stuck_row(sqlite3_stmt *st)
+{
+    return (stuck_wait){
+        .id = sqlite3_column_int64(st, 0),
+        .thread_id = sqlite3_column_int64(st, 1),
+        .object_id = sqlite3_column_int64(st, 2),
+        .peer_thread_id = sqlite3_column_int64(st, 3),
+        .begin_ns = sqlite3_column_int64(st, 4),
+        .end_ns = sqlite3_column_int64(st, 5),
+        .site_id = sqlite3_column_int64(st, 6),
+        .begin_seq = sqlite3_column_int64(st, 7),
+        .state = (const char *)sqlite3_column_text(st, 8),
+    };
+}
+
+bool stuck_report(deadlocks_report *r)
+{
+    stuck s = {.r = r};
+    sqlite3_stmt *st = NULL;
+    bool ok = sqlite3_prepare_v2(r->db, waits_sql, -1, &st, NULL) == SQLITE_OK &&
+              sqlite3_prepare_v2(r->db, last_event_sql, -1, &s.last_event, NULL) == SQLITE_OK &&
+              sqlite3_prepare_v2(r->db, parties_sql, -1, &s.parties, NULL) == SQLITE_OK;
+    int rc = SQLITE_DONE;
+    if (ok) {
+        sqlite3_bind_int64(st, 1, r->trace_id);
+        sqlite3_bind_int64(st, 2, r->live_grace_ns);
+    }
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        stuck_wait w = stuck_row(st);
+        ok = deadlocks_in_cycle(r, w.id) || stuck_tell(&s, &w);
+    }
+    if (ok && rc != SQLITE_DONE)
+        ok = false;
+    if (!ok && !r->error)
+        r->error = sqlite3_errmsg(r->db);
+    sqlite3_finalize(st);
+    sqlite3_finalize(s.last_event);
+    sqlite3_finalize(s.parties);
+    return ok;
+}

@@ -1,0 +1,493 @@
+/*
+ * ingest.c - stores CTF traces (`thrace ingest`, `thrace record`): finds the
+ * traces under the paths it is given (tracedir.h), and stores each one
+ * through its own libbabeltrace2 graph,
+ *
+ *     src.ctf.fs ──► flt.utils.muxer ──► simple sink (ingest_consume)
+ *
+ * in its own SQLite transaction. The muxer merges the per-CPU streams in
+ * time order; the sink decodes each event (decode.h) and hands it to the
+ * model (model.h), which writes the rows.
+ *
+ * A trace is keyed by its UUID: the transaction begins (IMMEDIATE, so that
+ * two ingests of one trace cannot both store it) before the graph runs, the
+ * first stream tells the UUID, and a UUID already stored ends the graph and
+ * rolls back. Any failure, libbabeltrace2's (a corrupt or truncated stream)
+ * or SQLite's, rolls the whole trace back: a trace is stored whole or not at
+ * all; the traces stored before it by the same command stay. For the
+ * duration of ingest_paths the connection runs with bulk-load settings
+ * (ingest_tune), restored after.
+ */
+#include "ingest.h"
+
+#include "progress.h"
+#include "store.h"
+#include "tracedir.h"
+
+#include <babeltrace2/babeltrace.h>
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- errors -------------------------------------------------------------------- */
+
+/* Writes "object: reason" into err, on one line. */
+static void ingest_fail(char *err, size_t size, const char *object, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void ingest_fail(char *err, size_t size, const char *object, const char *fmt, ...)
+{
+    int n = snprintf(err, size, "%s: ", object);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < size)
+        vsnprintf(err + n, size - (size_t)n, fmt, ap);
+    va_end(ap);
+    for (char *c = err; *c; c++)
+        if (*c == '\n' || *c == '\r' || *c == '\t')
+            *c = ' ';
+}
+
+/* libbabeltrace2's reason for its last failure, after what we were doing. */
+static void ingest_bt_fail(char *err, size_t size, const char *object, const char *doing)
+{
+    char reason[400];
+    btmsg_reason(reason, sizeof reason);
+    if (reason[0])
+        ingest_fail(err, size, object, "%s: %s", doing, reason);
+    else
+        ingest_fail(err, size, object, "%s", doing);
+}
+
+/* ---- one trace --------------------------------------------------------------------- */
+
+typedef struct {
+    sqlite3 *db;
+    const char *dir;
+    decode *decoder;
+    model *model; /* NULL until the first stream tells the trace */
+    int64_t trace_id;
+    bool skipped, failed;
+    char *err;
+    size_t err_size;
+    progress *bar;
+    int64_t span_begin, span_end; /* packets' time span, for the bar; 0 when unknown */
+    uint64_t events;
+    model_event event; /* reused: decoded in place */
+} ingest_trace;
+
+static bool ingest_failed(ingest_trace *t, const char *reason)
+{
+    ingest_fail(t->err, t->err_size, t->dir, "%s", reason);
+    t->failed = true;
+    return false;
+}
+
+/* Runs one statement about the traces row, its parameters as fmt says
+ * (db_bindv's letters). */
+static bool ingest_sql(ingest_trace *t, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return ingest_failed(t, sqlite3_errmsg(t->db));
+    va_list ap;
+    va_start(ap, fmt);
+    db_bindv(st, fmt, ap);
+    va_end(ap);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE || ingest_failed(t, sqlite3_errmsg(t->db));
+}
+
+static bool ingest_stored(ingest_trace *t, const char *uuid, bool *stored)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(t->db, "SELECT 1 FROM traces WHERE uuid = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return ingest_failed(t, sqlite3_errmsg(t->db));
+    sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return ingest_failed(t, sqlite3_errmsg(t->db));
+    *stored = rc == SQLITE_ROW;
+    return true;
+}
+
+/* The first stream tells which trace this is: skip it, or start storing it. */
+static bool ingest_begin(ingest_trace *t, const bt_trace *trace)
+{
+    char uuid[PATH_MAX + 8];
+    btmsg_uuid(trace, t->dir, uuid, sizeof uuid);
+    bool stored;
+    if (!ingest_stored(t, uuid, &stored))
+        return false;
+    if (stored) {
+        t->skipped = true;
+        return false;
+    }
+    char now[32];
+    time_t clock = time(NULL);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime(&clock));
+    if (!ingest_sql(t, "INSERT INTO traces (uuid, path, hostname, ingested_at) VALUES (?, ?, ?, ?)",
+                    "tttt", uuid, t->dir, btmsg_hostname(trace), now))
+        return false;
+    t->trace_id = sqlite3_last_insert_rowid(t->db);
+    const char *reason;
+    t->model = model_new(t->db, t->trace_id, &reason);
+    return t->model ? true : ingest_failed(t, reason);
+}
+
+static bool ingest_event(ingest_trace *t, const bt_message *msg)
+{
+    if (!decode_event(t->decoder, msg, &t->event))
+        return ingest_failed(t, "out of memory");
+    if (t->event.type == VOCAB_EV_NONE)
+        return true;
+    if (!model_add(t->model, &t->event))
+        return ingest_failed(t, model_error(t->model));
+    /* The clock is read once per 4096 events; the bar redraws only now and then. */
+    if ((++t->events & 4095) == 0 && t->bar->enabled) {
+        double span = (double)(t->span_end - t->span_begin);
+        progress_show(t->bar, span > 0 ? (double)(t->event.ts - t->span_begin) / span : -1,
+                      t->events);
+    }
+    return true;
+}
+
+/* A packet's end: LTTng ends the last ones when the session stops, so the
+ * latest tells when the recording ended, events or not (a hung program). */
+static void ingest_packet_end(ingest_trace *t, const bt_message *msg)
+{
+    int64_t ns;
+    if (t->model && btmsg_packet_end(msg, &ns))
+        model_packet_end(t->model, ns);
+}
+
+static bool ingest_message(void *data, const bt_message *msg)
+{
+    ingest_trace *t = data;
+    switch (bt_message_get_type(msg)) {
+    case BT_MESSAGE_TYPE_STREAM_BEGINNING:
+        if (t->model)
+            return true;
+        return ingest_begin(
+            t, bt_stream_borrow_trace_const(bt_message_stream_beginning_borrow_stream_const(msg)));
+    case BT_MESSAGE_TYPE_EVENT:
+        return ingest_event(t, msg);
+    case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
+    case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
+        return btmsg_discarded(t->model, msg) || ingest_failed(t, model_error(t->model));
+    case BT_MESSAGE_TYPE_PACKET_END:
+        ingest_packet_end(t, msg);
+        return true;
+    default:
+        return true;
+    }
+}
+
+/* The simple sink's consume function: one batch of messages. Ours stopped
+ * it (skipped, or failed with t->err set): the graph just ends. */
+static bt_graph_simple_sink_component_consume_func_status ingest_consume(bt_message_iterator *it,
+                                                                         void *data)
+{
+    return btmsg_consume(it, ingest_message, data);
+}
+
+/* ---- the graph ------------------------------------------------------------------------ */
+
+typedef struct {
+    const bt_plugin *ctf, *utils;
+    const bt_component_class_source *source; /* src.ctf.fs */
+    const bt_component_class_filter *muxer;  /* flt.utils.muxer */
+} ingest_plugins;
+
+static bool ingest_plugins_load(ingest_plugins *pl, char *err, size_t size)
+{
+    if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &pl->ctf) !=
+            BT_PLUGIN_FIND_STATUS_OK ||
+        bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &pl->utils) !=
+            BT_PLUGIN_FIND_STATUS_OK) {
+        ingest_bt_fail(err, size, "libbabeltrace2", "its ctf and utils plugins are missing");
+        return false;
+    }
+    pl->source = bt_plugin_borrow_source_component_class_by_name_const(pl->ctf, "fs");
+    pl->muxer = bt_plugin_borrow_filter_component_class_by_name_const(pl->utils, "muxer");
+    if (!pl->source || !pl->muxer) {
+        ingest_fail(err, size, "libbabeltrace2", "no src.ctf.fs or flt.utils.muxer");
+        return false;
+    }
+    return true;
+}
+
+/* Puts what ingest_plugins_load found (NULL references are ignored). */
+static void ingest_plugins_free(ingest_plugins *pl)
+{
+    bt_plugin_put_ref(pl->ctf);
+    bt_plugin_put_ref(pl->utils);
+}
+
+static bool ingest_connect(bt_graph *g, const bt_component_source *src,
+                           const bt_component_filter *mux, const bt_component_sink *sink)
+{
+    uint64_t n = bt_component_source_get_output_port_count(src);
+    for (uint64_t i = 0; i < n; i++) {
+        /* The muxer always offers one free input port, its last. */
+        const bt_port_input *in = bt_component_filter_borrow_input_port_by_index_const(
+            mux, bt_component_filter_get_input_port_count(mux) - 1);
+        if (bt_graph_connect_ports(g, bt_component_source_borrow_output_port_by_index_const(src, i),
+                                   in, NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK)
+            return false;
+    }
+    return bt_graph_connect_ports(g,
+                                  bt_component_filter_borrow_output_port_by_name_const(mux, "out"),
+                                  bt_component_sink_borrow_input_port_by_name_const(sink, "in"),
+                                  NULL) == BT_GRAPH_CONNECT_PORTS_STATUS_OK;
+}
+
+static bt_graph *ingest_graph(const ingest_plugins *pl, ingest_trace *t)
+{
+    bt_graph *g = bt_graph_create(0);
+    bt_value *params = btmsg_inputs(t->dir);
+    const bt_component_source *src;
+    const bt_component_filter *mux;
+    const bt_component_sink *sink;
+    bool ok = g && params &&
+              bt_graph_add_source_component(g, pl->source, "source", params, BT_LOGGING_LEVEL_NONE,
+                                            &src) == BT_GRAPH_ADD_COMPONENT_STATUS_OK &&
+              bt_graph_add_filter_component(g, pl->muxer, "muxer", NULL, BT_LOGGING_LEVEL_NONE,
+                                            &mux) == BT_GRAPH_ADD_COMPONENT_STATUS_OK &&
+              bt_graph_add_simple_sink_component(g, "sink", NULL, ingest_consume, NULL, t, &sink) ==
+                  BT_GRAPH_ADD_COMPONENT_STATUS_OK &&
+              ingest_connect(g, src, mux, sink);
+    bt_value_put_ref(params);
+    if (ok)
+        return g;
+    ingest_bt_fail(t->err, t->err_size, t->dir, "not a readable CTF trace");
+    t->failed = true;
+    bt_graph_put_ref(g);
+    return NULL;
+}
+
+static bool ingest_run(bt_graph *g, ingest_trace *t)
+{
+    for (;;) {
+        bt_graph_run_status status = bt_graph_run(g);
+        if (status == BT_GRAPH_RUN_STATUS_AGAIN) {
+            nanosleep(&(struct timespec){0, 1000000}, NULL);
+            continue;
+        }
+        if (t->failed) {
+            bt_current_thread_clear_error();
+            return false;
+        }
+        if (status == BT_GRAPH_RUN_STATUS_OK)
+            return true;
+        ingest_bt_fail(t->err, t->err_size, t->dir, "damaged trace");
+        t->failed = true;
+        return false;
+    }
+}
+
+static int64_t ingest_value_int(const bt_value *v)
+{
+    if (!v)
+        return 0;
+    if (bt_value_is_signed_integer(v))
+        return bt_value_integer_signed_get(v);
+    if (bt_value_is_unsigned_integer(v))
+        return (int64_t)bt_value_integer_unsigned_get(v);
+    return 0;
+}
+
+/* The time span of the trace's packets, for the progress bar: src.ctf.fs's
+ * trace-infos query, which reads the packet index. Left 0 when unknown. */
+static void ingest_span(const ingest_plugins *pl, ingest_trace *t)
+{
+    bt_value *params = btmsg_inputs(t->dir);
+    bt_query_executor *q = params
+                               ? bt_query_executor_create(
+                                     bt_component_class_source_as_component_class_const(pl->source),
+                                     "babeltrace.trace-infos", params)
+                               : NULL;
+    const bt_value *result = NULL;
+    if (q &&
+        bt_query_executor_set_logging_level(q, BT_LOGGING_LEVEL_NONE) ==
+            BT_QUERY_EXECUTOR_SET_LOGGING_LEVEL_STATUS_OK &&
+        bt_query_executor_query(q, &result) == BT_QUERY_EXECUTOR_QUERY_STATUS_OK &&
+        bt_value_is_array(result)) {
+        for (uint64_t i = 0; i < bt_value_array_get_length(result); i++) {
+            const bt_value *infos = bt_value_map_borrow_entry_value_const(
+                bt_value_array_borrow_element_by_index_const(result, i), "stream-infos");
+            for (uint64_t s = 0; infos && s < bt_value_array_get_length(infos); s++) {
+                const bt_value *range = bt_value_map_borrow_entry_value_const(
+                    bt_value_array_borrow_element_by_index_const(infos, s), "range-ns");
+                if (!range)
+                    continue;
+                int64_t b = ingest_value_int(bt_value_map_borrow_entry_value_const(range, "begin"));
+                int64_t e = ingest_value_int(bt_value_map_borrow_entry_value_const(range, "end"));
+                t->span_begin = !t->span_begin || b < t->span_begin ? b : t->span_begin;
+                t->span_end = e > t->span_end ? e : t->span_end;
+            }
+        }
+    }
+    bt_current_thread_clear_error();
+    bt_value_put_ref(result);
+    bt_query_executor_put_ref(q);
+    bt_value_put_ref(params);
+}
+
+/* ---- traces and the command ------------------------------------------------------------ */
+
+static void ingest_trace_free(ingest_trace *t)
+{
+    model_free(t->model);
+    decode_free(t->decoder);
+}
+
+static void ingest_count(ingest_summary *out, const model_totals *totals)
+{
+    out->traces++;
+    out->events += totals->events;
+    out->threads += totals->threads;
+    out->discarded += totals->discarded;
+    if (!totals->events)
+        return;
+    if (!out->begin_ns || totals->begin_ns < out->begin_ns)
+        out->begin_ns = totals->begin_ns;
+    if (totals->end_ns > out->end_ns)
+        out->end_ns = totals->end_ns;
+}
+
+/* Runs the trace's graph and completes its rows (not when it is skipped). */
+static bool ingest_store(const ingest_plugins *pl, ingest_trace *t, model_totals *totals)
+{
+    bt_graph *g = ingest_graph(pl, t);
+    bool ok = g && ingest_run(g, t);
+    bt_graph_put_ref(g);
+    bt_current_thread_clear_error(); /* what tearing a failed graph down may add */
+    if (!ok || !t->model)
+        return ok;
+    if (!model_finish(t->model, totals))
+        return ingest_failed(t, model_error(t->model));
+    return ingest_sql(t,
+                      "UPDATE traces SET begin_ns = ?, end_ns = ?, events = ?, discarded = ? "
+                      "WHERE id = ?",
+                      "IIiii", totals->begin_ns, totals->end_ns, (int64_t)totals->events,
+                      (int64_t)totals->discarded, t->trace_id);
+}
+
+/* Stores the trace in dir in one transaction: whole, or not at all. */
+static bool ingest_one(sqlite3 *db, const ingest_plugins *pl, const char *dir, progress *bar,
+                       ingest_summary *out, char *err, size_t size)
+{
+    ingest_trace t = {.db = db, .dir = dir, .err = err, .err_size = size, .bar = bar};
+    if (bar->enabled)
+        ingest_span(pl, &t);
+    const char *reason;
+    if (!db_exec(db, "BEGIN IMMEDIATE", &reason)) {
+        ingest_fail(err, size, dir, "%s", reason);
+        return false;
+    }
+    model_totals totals = {0};
+    t.decoder = decode_new();
+    bool ok = t.decoder ? ingest_store(pl, &t, &totals) : ingest_failed(&t, "out of memory");
+    bool store = ok && t.model;
+    ingest_trace_free(&t);
+    progress_clear(bar);
+    if (!store) {
+        db_exec(db, "ROLLBACK", &reason);
+        out->skipped += t.skipped;
+        return ok;
+    }
+    if (!db_exec(db, "COMMIT", &reason)) {
+        ingest_fail(err, size, dir, "%s", reason);
+        db_exec(db, "ROLLBACK", &reason);
+        return false;
+    }
+    ingest_count(out, &totals);
+    return true;
+}
+
+/* The connection's bulk-load settings, and the ones to restore after. */
+typedef struct {
+    int foreign_keys, cache_size, synchronous;
+    bool wal;
+} ingest_settings;
+
+static int ingest_pragma(sqlite3 *db, const char *name)
+{
+    char sql[64];
+    sqlite3_stmt *st;
+    int value = 0;
+    snprintf(sql, sizeof sql, "PRAGMA %s", name);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        value = sqlite3_column_type(st, 0) == SQLITE_TEXT
+                    ? strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0
+                    : sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return value;
+}
+
+/* Best effort: a setting that does not take only costs speed. */
+static void ingest_apply(sqlite3 *db, const ingest_settings *s)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "PRAGMA foreign_keys=%d; PRAGMA cache_size=%d; PRAGMA synchronous=%d; "
+             "PRAGMA journal_mode=%s",
+             s->foreign_keys, s->cache_size, s->synchronous, s->wal ? "WAL" : "DELETE");
+    sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/*
+ * For a bulk load: no foreign-key checks (the model refers only to rows it
+ * has written itself in the same transaction: checking costs a lookup per
+ * reference, seven per lock cycle), a page cache that holds a big trace's
+ * new pages until the commit instead of spilling them (256 MiB at most),
+ * NORMAL sync, and a rollback journal instead of WAL: new pages are then
+ * written once, not to the log and again at the checkpoint. Leaving WAL
+ * needs the only connection to the file; while a reader has it open, WAL
+ * stays (and readers still never wait).
+ */
+static ingest_settings ingest_tune(sqlite3 *db)
+{
+    ingest_settings before = {ingest_pragma(db, "foreign_keys"), ingest_pragma(db, "cache_size"),
+                              ingest_pragma(db, "synchronous"),
+                              ingest_pragma(db, "journal_mode") == 1};
+    ingest_settings bulk = {0, -262144, before.synchronous < 1 ? before.synchronous : 1, false};
+    ingest_apply(db, &bulk);
+    return before;
+}
+
+bool ingest_paths(sqlite3 *db, char *const *paths, int n, bool progress_bar, ingest_summary *out,
+                  char *err, size_t err_size)
+{
+    *out = (ingest_summary){0};
+    tracedir_list found = {0};
+    ingest_plugins pl = {0};
+    bool ok =
+        tracedir_find(paths, n, &found, err, err_size) && ingest_plugins_load(&pl, err, err_size);
+    ingest_settings before = ingest_tune(db);
+    for (size_t i = 0; ok && i < found.n; i++) {
+        progress bar;
+        char label[64];
+        snprintf(label, sizeof label, "ingesting %zu/%zu", i + 1, found.n);
+        progress_start(&bar, progress_bar, label);
+        ok = ingest_one(db, &pl, found.paths[i], &bar, out, err, err_size);
+    }
+    ingest_apply(db, &before);
+    ingest_plugins_free(&pl);
+    tracedir_free(&found);
+    return ok;
+}

@@ -1,0 +1,344 @@
+/*
+ * live.c - the storing side of `thrace daemon` (live.h).
+ *
+ * live_round lists the relay daemon's live sessions (livelist.h) twice a
+ * second, follows each new one (follow.h), and steps every follower in
+ * turn inside one write transaction (a tick, about 200 ms), checkpointed
+ * and committed at the tick's end: readers (the viewer's threads, any
+ * `thrace` command) see whole traces up to their live edge and never wait
+ * (WAL). After a commit, twice a second, livewatch.h looks for deadlocks
+ * forming.
+ *
+ * A session that ends (destroyed) has its traces completed. A relay daemon
+ * that fails us is reattached when it lists the session again; one that
+ * comes back without it has lost it, and its traces are completed. A
+ * database failure (a full disk) rolls back only the tick that failed.
+ */
+#include "live.h"
+
+#include "follow.h"
+#include "livewatch.h"
+#include "store.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum {
+    TICK_MS = 200,       /* a transaction's longest time */
+    IDLE_MS = 100,       /* the wait between ticks when nothing came */
+    LIST_EVERY_MS = 500, /* how often the relay daemon's sessions are listed */
+    WATCH_EVERY_MS = 500,
+};
+
+typedef struct {
+    follow *f;
+    bool ended;  /* the session is gone: complete it */
+    bool broken; /* the relay daemon failed us: reattach when listed */
+    bool told;   /* a failed reattach was said: not again until one works */
+} live_session;
+
+struct live {
+    sqlite3 *db;
+    relayd rd;
+    livewatch *watch;
+    live_session *sessions;
+    size_t nsessions;
+    bool relayd_lost; /* said that the relay daemon does not answer */
+    char **refused;   /* sessions with another reader: said once */
+    size_t nrefused;
+    bool busy; /* the last tick stored messages: no wait before the next */
+    double next_list, next_watch; /* when to list the sessions, and to watch, again */
+};
+
+/* Prints one line of the daemon's log (`thrace daemon: ...`) on stdout. */
+static void live_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void live_say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("thrace daemon: ", stdout);
+    vprintf(fmt, ap);
+    putchar('\n');
+    va_end(ap);
+    fflush(stdout);
+}
+
+static double live_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- sessions ---------------------------------------------------------------------- */
+
+static live_session *live_session_of(live *l, const char *url)
+{
+    for (size_t i = 0; i < l->nsessions; i++)
+        if (strcmp(follow_url(l->sessions[i].f), url) == 0)
+            return &l->sessions[i];
+    return NULL;
+}
+
+/* Says once that a session is someone else's to read. */
+static void live_refuse(live *l, const livelist_session *s)
+{
+    for (size_t i = 0; i < l->nrefused; i++)
+        if (strcmp(l->refused[i], s->url) == 0)
+            return;
+    char **refused = realloc(l->refused, (l->nrefused + 1) * sizeof *refused);
+    if (!refused || !(refused[l->nrefused] = strdup(s->url))) {
+        l->refused = refused ? refused : l->refused;
+        return;
+    }
+    l->refused = refused;
+    l->nrefused++;
+    live_say("%s: another live reader is attached (LTTng allows one): not followed", s->url);
+}
+
+/* A new session to follow, not attached yet; NULL when out of memory. */
+static live_session *live_session_add(live *l, const char *url)
+{
+    follow *f = follow_new(l->db, url);
+    live_session *more = f ? realloc(l->sessions, (l->nsessions + 1) * sizeof *more) : NULL;
+    if (!more) {
+        follow_free(f);
+        return NULL;
+    }
+    l->sessions = more;
+    more[l->nsessions] = (live_session){.f = f};
+    return &more[l->nsessions++];
+}
+
+/* Follows a listed session: a new one, or one the relay daemon broke off. */
+static void live_follow(live *l, const livelist_session *s)
+{
+    live_session *known = live_session_of(l, s->url);
+    if (known && !known->broken)
+        return;
+    if (!known && s->clients > 0) {
+        live_refuse(l, s);
+        return;
+    }
+    if (!known && !(known = live_session_add(l, s->url))) {
+        live_say("%s: out of memory: not followed", s->url);
+        return;
+    }
+    char err[700];
+    known->broken = !follow_attach(known->f, err, sizeof err);
+    if (known->broken && !known->told)
+        live_say("%s", err);
+    else if (!known->broken)
+        live_say("%s: following session %s of host %s", s->url, s->name, s->hostname);
+    known->told = known->broken;
+}
+
+/* Sessions broken off that the relay daemon no longer lists are gone. */
+static void live_gone(live *l, const livelist_session *list, size_t n)
+{
+    for (size_t i = 0; i < l->nsessions; i++) {
+        bool listed = false;
+        for (size_t k = 0; k < n && !listed; k++)
+            listed = strcmp(list[k].url, follow_url(l->sessions[i].f)) == 0;
+        if (l->sessions[i].broken && !listed)
+            l->sessions[i].ended = true;
+    }
+}
+
+static void live_list(live *l)
+{
+    livelist_session *list;
+    size_t n;
+    char err[700];
+    if (!livelist_query(l->rd.url, &list, &n, err, sizeof err)) {
+        if (!l->relayd_lost)
+            live_say("%s: waiting for the relay daemon", err);
+        l->relayd_lost = true;
+        return;
+    }
+    if (l->relayd_lost)
+        live_say("%s: the relay daemon answers again", l->rd.url);
+    l->relayd_lost = false;
+    for (size_t i = 0; i < n; i++)
+        live_follow(l, &list[i]);
+    live_gone(l, list, n);
+    livelist_free(list);
+}
+
+/* ---- ticks ----------------------------------------------------------------------- */
+
+/* A step's outcome for the session; false when the database failed. */
+static bool live_stepped(live_session *s, follow_status status, bool *busy)
+{
+    switch (status) {
+    case FOLLOW_BUSY:
+        *busy = true;
+        return true;
+    case FOLLOW_IDLE:
+        return true;
+    case FOLLOW_ENDED:
+        s->ended = true;
+        return true;
+    case FOLLOW_BROKEN:
+        s->broken = true;
+        live_say("%s: %s: will follow again when the relay daemon lists it", follow_url(s->f),
+                   follow_error(s->f));
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Steps every attached session until none has more or the tick is over. */
+static bool live_steps(live *l, const char **err)
+{
+    double end = live_now() + TICK_MS / 1000.0;
+    l->busy = false;
+    for (bool busy = true; busy && live_now() < end;) {
+        busy = false;
+        for (size_t i = 0; i < l->nsessions; i++) {
+            live_session *s = &l->sessions[i];
+            if (s->ended || s->broken)
+                continue;
+            if (!live_stepped(s, follow_step(s->f), &busy)) {
+                *err = follow_error(s->f);
+                return false;
+            }
+        }
+        l->busy = l->busy || busy;
+    }
+    return true;
+}
+
+/* Runs step on every session but those ended. */
+static bool live_each(live *l, bool (*step)(follow *), const char **err)
+{
+    for (size_t i = 0; i < l->nsessions; i++)
+        if (!l->sessions[i].ended && !step(l->sessions[i].f)) {
+            *err = follow_error(l->sessions[i].f);
+            return false;
+        }
+    return true;
+}
+
+/* Completes the sessions that ended; they are dropped after the commit. */
+static bool live_finish_ended(live *l, const char **err)
+{
+    for (size_t i = 0; i < l->nsessions; i++)
+        if (l->sessions[i].ended && !follow_finish(l->sessions[i].f)) {
+            *err = follow_error(l->sessions[i].f);
+            return false;
+        }
+    return true;
+}
+
+static void live_drop_ended(live *l)
+{
+    for (size_t i = 0; i < l->nsessions;) {
+        live_session *s = &l->sessions[i];
+        if (!s->ended) {
+            i++;
+            continue;
+        }
+        for (size_t k = 0; k < follow_ntraces(s->f); k++)
+            if (follow_trace_at(s->f, k))
+                livewatch_forget(l->watch, livetrace_row(follow_trace_at(s->f, k)));
+        live_say("%s: session ended: %" PRIu64 " events stored", follow_url(s->f),
+                   follow_events(s->f));
+        follow_free(s->f);
+        *s = l->sessions[--l->nsessions];
+    }
+}
+
+/* One transaction: step, checkpoint, complete what ended, commit. */
+static bool live_tick(live *l, const char **err)
+{
+    if (!db_exec(l->db, "BEGIN IMMEDIATE", err))
+        return sqlite3_errcode(l->db) == SQLITE_BUSY; /* a writer of another process: later */
+    bool ok = live_steps(l, err) && live_each(l, follow_checkpoint, err) &&
+              live_finish_ended(l, err) && db_exec(l->db, "COMMIT", err);
+    if (!ok) {
+        const char *ignored;
+        *err = *err ? *err : sqlite3_errmsg(l->db);
+        static char reason[256]; /* the rollback may change sqlite's message */
+        snprintf(reason, sizeof reason, "%s", *err);
+        *err = reason;
+        db_exec(l->db, "ROLLBACK", &ignored);
+        return false;
+    }
+    live_drop_ended(l);
+    return true;
+}
+
+static bool live_watch(live *l, const char **err)
+{
+    for (size_t i = 0; i < l->nsessions; i++) {
+        const follow *f = l->sessions[i].f;
+        for (size_t k = 0; k < follow_ntraces(f); k++) {
+            const livetrace *t = follow_trace_at(f, k);
+            int64_t first, last;
+            if (!t)
+                continue;
+            livetrace_open_rows(t, &first, &last);
+            if (!livewatch_check(l->watch, livetrace_row(t), follow_url(f), first, last, err))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* ---- the rounds ------------------------------------------------------------------ */
+
+live *live_new(sqlite3 *db, const relayd *rd, double deadlock_timeout)
+{
+    live *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    *l = (live){.db = db, .rd = *rd};
+    l->watch = livewatch_new(db, deadlock_timeout, stdout);
+    if (!l->watch) {
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
+int live_round(live *l, const char **err)
+{
+    double now = live_now();
+    *err = NULL;
+    if (now >= l->next_list) {
+        live_list(l);
+        l->next_list = now + LIST_EVERY_MS / 1000.0;
+    }
+    bool active = false;
+    for (size_t i = 0; i < l->nsessions; i++)
+        active = active || !l->sessions[i].broken || l->sessions[i].ended;
+    if (active && !live_tick(l, err))
+        return -1;
+    if (active && live_now() >= l->next_watch) {
+        if (!live_watch(l, err))
+            return -1;
+        l->next_watch = live_now() + WATCH_EVERY_MS / 1000.0;
+    }
+    return active && l->busy ? 0 : IDLE_MS;
+}
+
+void live_free(live *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->nsessions; i++)
+        follow_free(l->sessions[i].f);
+    free(l->sessions);
+    for (size_t i = 0; i < l->nrefused; i++)
+        free(l->refused[i]);
+    free(l->refused);
+    livewatch_free(l->watch);
+    free(l);
+}

@@ -1,0 +1,64 @@
+/*
+ * catalog.h - the small tables of a thrace database held in memory for
+ * reports: threads (with their process's pid and trace's start), objects,
+ * call sites. Reports name rows through it: a thread by its last name, an
+ * object by its name, a call site as "file.c:42 in f()", a moment as seconds
+ * since its trace began. Loaded once; read-only afterwards.
+ */
+#ifndef THRACE_TRACER_QUERY_CATALOG_H
+#define THRACE_TRACER_QUERY_CATALOG_H
+
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    int64_t id, process_id, pid, trace_begin_ns;
+    int64_t end_ns; /* 0: still running when the trace ended */
+    bool daemon;
+    char *name;
+} catalog_thread;
+
+typedef struct {
+    int64_t id, process_id, param;
+    char *kind, *name;
+} catalog_object;
+
+typedef struct {
+    char *file;
+    int line;
+    char *func;
+} catalog_site;
+
+typedef struct {
+    catalog_thread *threads;
+    size_t nthreads;
+    catalog_object *objects;
+    size_t nobjects;
+    keymap thread_by_id, object_by_id, site_by_id;
+} catalog;
+
+/* Loads db's threads, objects and call sites; false with sqlite's reason
+ * (or "out of memory") in *err. A zeroed catalog may be freed. */
+bool catalog_load(sqlite3 *db, catalog *c, const char **err);
+
+void catalog_free(catalog *c);
+
+/* The thread or object with that id, or NULL. */
+const catalog_thread *catalog_thread_of(const catalog *c, int64_t id);
+const catalog_object *catalog_object_of(const catalog *c, int64_t id);
+
+/* "Thread-1", or "thread #ID" for an id the catalog lacks. */
+const char *catalog_thread_name(const catalog *c, int64_t id, char *buf, size_t size);
+const char *catalog_object_name(const catalog *c, int64_t id, char *buf, size_t size);
+
+/* "abba.c:22 in worker_a()", or "an unknown site". */
+const char *catalog_site_text(const catalog *c, int64_t site_id, char *buf, size_t size);
+
+/* ts as seconds since the trace of thread_id began: "1.206042 s". */
+const char *catalog_when(const catalog *c, int64_t thread_id, int64_t ts, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,590 @@
+/*
+ * record.c - `thrace record [-o FILE.db | --live [--relayd URL]] [--blocking]
+ * [--] PROG [ARGS...]`: runs PROG with the probe provider preloaded under a
+ * fresh LTTng session (session.c) on a session daemon that answers or that
+ * we start (sessiond.c), then stores the trace with ingest_paths and prints
+ * a summary. The exit status is PROG's (128+N when signal N ended it).
+ *
+ * With --live the session streams to an lttng-relayd that must answer
+ * (relayd.c) and `thrace daemon` stores it: nothing is stored here. A live
+ * reader sees a session's packets from about the newest on, so PROG starts
+ * only once a reader is attached (livelist.c), and then it sees them all.
+ *
+ * PROG is forked and held at a gate until the session tracks its pid, so
+ * the trace holds PROG's process alone (LTTng would record every traced
+ * process running meanwhile, such as another recording's).
+ *
+ * PROG keeps our stdin, stdout, stderr and process group, so a Ctrl-C
+ * reaches it. Signals, by phase: while setting up, SIGINT, SIGQUIT, SIGTERM
+ * or SIGHUP is remembered and PROG is not started; while PROG runs and the
+ * session ends, SIGINT and SIGQUIT are PROG's business (as for `time` and
+ * system()) and SIGTERM and SIGHUP are passed on to PROG; while storing, one
+ * ends us after saying where the trace is kept. A signal ignored when we
+ * started stays ignored, for PROG too.
+ *
+ * With --deadlock-timeout, libthrace in PROG says when every non-daemon
+ * thread has been blocked that long (stall.c); PROG is then killed, its
+ * trace stored, and the deadlock report (deadlocks.c) printed, as it is
+ * when a Ctrl-C ends PROG.
+ *
+ * The database is opened before PROG runs (a bad -o fails at once) and
+ * removed again if we created it and stored nothing (PROG not found, no
+ * trace written, storing failed). The temporary trace directory is removed
+ * once stored or found empty, kept and named otherwise.
+ */
+#include "record.h"
+
+#include "deadlocks.h"
+#include "ingest.h"
+#include "session.h"
+#include "sessiond.h"
+#include "stall.h"
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+
+typedef struct {
+    record_options opt;
+    char probe[PATH_MAX];
+    sqlite3 *db;
+    bool db_existed;
+    sessiond daemon;
+    session session;
+    char dir[PATH_MAX]; /* the session's output, "" until made */
+    pid_t pid;          /* PROG's, once started */
+    stall_watch stall;
+    bool stalled; /* PROG was ended for --deadlock-timeout */
+    char err[PATH_MAX + 512];
+} recording;
+
+enum { RECORD_SETUP, RECORD_RUNNING, RECORD_STORING };
+
+/* --live: how often to look for a reader (ms). */
+enum { RECORD_LIVE_POLL_MS = 100 };
+
+static volatile sig_atomic_t record_phase = RECORD_SETUP;
+static volatile sig_atomic_t record_caught; /* the first signal while setting up */
+static volatile sig_atomic_t record_child;  /* PROG's pid while it runs */
+static char record_kept[PATH_MAX + 64];     /* said when a signal ends the storing */
+static volatile sig_atomic_t record_kept_len;
+
+static const int record_signals[] = {SIGINT, SIGQUIT, SIGTERM, SIGHUP};
+
+/* Says `thrace record: OBJECT: reason` (no OBJECT when NULL) on stderr. */
+static void record_error(const char *object, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void record_error(const char *object, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("thrace record: ", stderr);
+    if (object)
+        fprintf(stderr, "%s: ", object);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static void record_on_signal(int sig)
+{
+    if (record_phase == RECORD_SETUP && !record_caught) {
+        record_caught = sig;
+    } else if (record_phase == RECORD_RUNNING) {
+        if ((sig == SIGTERM || sig == SIGHUP) && record_child > 0)
+            kill(record_child, sig);
+    } else if (record_phase == RECORD_STORING) {
+        ssize_t said = write(STDERR_FILENO, record_kept, (size_t)record_kept_len);
+        (void)said; /* a stderr gone is no reason to stay */
+        signal(sig, SIG_DFL);
+        raise(sig); /* delivered once we return: we end by that signal */
+    }
+}
+
+static void record_catch_signals(void)
+{
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = record_on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof record_signals / sizeof record_signals[0]; i++)
+        if (sigaction(record_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(record_signals[i], &sa, NULL);
+}
+
+static bool record_is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Resolves the candidate into r->probe if it is a file. */
+static bool record_probe_at(recording *r, const char *candidate)
+{
+    return record_is_file(candidate) && realpath(candidate, r->probe) != NULL;
+}
+
+/* The probe provider: $THRACE_PROBE, else beside this program, else in its ../lib. */
+static bool record_find_probe(recording *r)
+{
+    const char *env = getenv("THRACE_PROBE");
+    char exe[PATH_MAX], candidate[PATH_MAX + 32];
+    if (env && *env) {
+        if (record_probe_at(r, env))
+            return true;
+        snprintf(r->err, sizeof r->err, "%s: no such file (from THRACE_PROBE)", env);
+        return false;
+    }
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[n > 0 ? n : 0] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(candidate, sizeof candidate, "%s/libthrace-tp.so", exe);
+    if (record_probe_at(r, candidate))
+        return true;
+    snprintf(candidate, sizeof candidate, "%s/../lib/libthrace-tp.so", exe);
+    if (record_probe_at(r, candidate))
+        return true;
+    snprintf(r->err, sizeof r->err,
+             "libthrace-tp.so: not found in %s nor in its ../lib (set THRACE_PROBE)", exe);
+    return false;
+}
+
+/* LD_PRELOAD splits on spaces and colons: a path holding one cannot be preloaded. */
+static bool record_probe_preloadable(recording *r)
+{
+    if (!strpbrk(r->probe, " :"))
+        return true;
+    snprintf(r->err, sizeof r->err, "%s: LD_PRELOAD cannot carry a space or a colon", r->probe);
+    return false;
+}
+
+static bool record_open_db(recording *r)
+{
+    const char *why;
+    r->db_existed = access(r->opt.db_path, F_OK) == 0;
+    r->db = db_open(r->opt.db_path, true, &why);
+    if (!r->db)
+        snprintf(r->err, sizeof r->err, "%s: %s", r->opt.db_path, why);
+    return r->db != NULL;
+}
+
+/* Closes the database; removes it if we created it and stored nothing. */
+static void record_close_db(recording *r, bool stored)
+{
+    if (!r->db)
+        return;
+    db_close(r->db);
+    r->db = NULL;
+    if (!stored && !r->db_existed)
+        unlink(r->opt.db_path);
+}
+
+static bool record_make_dir(recording *r)
+{
+    const char *tmp = getenv("TMPDIR");
+    char made[PATH_MAX];
+    snprintf(made, sizeof made, "%s/thrace-record-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(made)) {
+        snprintf(r->err, sizeof r->err, "%s: %s", made, strerror(errno));
+        return false;
+    }
+    /* LTTng wants an absolute path. */
+    if (realpath(made, r->dir))
+        return true;
+    snprintf(r->err, sizeof r->err, "%s: %s", made, strerror(errno));
+    rmdir(made);
+    return false;
+}
+
+static int record_remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void record_remove_dir(recording *r)
+{
+    if (r->dir[0])
+        nftw(r->dir, record_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    r->dir[0] = '\0';
+}
+
+static int record_find_metadata(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    return flag == FTW_F && strcmp(path + ftw->base, "metadata") == 0;
+}
+
+/*
+ * Whether LTTng wrote a trace at all: it writes none when PROG did not load
+ * the probe (a static or setuid program) or died before registering.
+ */
+static bool record_has_trace(const recording *r)
+{
+    return nftw(r->dir, record_find_metadata, 16, FTW_PHYS) == 1;
+}
+
+/* Stops the daemon if we started it; says so when it must stay. */
+static void record_stop_daemon(recording *r)
+{
+    char why[256];
+    if (!sessiond_stop(&r->daemon, why, sizeof why))
+        record_error(NULL, "%s", why);
+}
+
+/* --live: the relay daemon must answer already; starting one is `thrace daemon`'s business. */
+static bool record_relayd_answers(recording *r)
+{
+    if (relayd_answers(&r->opt.relayd))
+        return true;
+    snprintf(r->err, sizeof r->err, "%s: no lttng-relayd answers: is `thrace daemon` running?",
+             r->opt.relayd.url);
+    return false;
+}
+
+static bool record_create_session(recording *r)
+{
+    char control[320];
+    if (!r->opt.live)
+        return record_make_dir(r) &&
+               session_create(&r->session, r->dir, r->opt.blocking, r->err, sizeof r->err);
+    relayd_control_url(&r->opt.relayd, control, sizeof control);
+    return session_create_live(&r->session, control, r->opt.blocking, r->err, sizeof r->err);
+}
+
+/* Seconds on the monotonic clock. */
+static double record_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/*
+ * Whether a live reader is attached to our session: 1 yes, 0 not yet, -1
+ * when the relay daemon cannot say (r->err). Says once where the session
+ * can be read, when the relay daemon first lists it.
+ */
+static int record_reader_attached(recording *r, bool *announced)
+{
+    livelist_session *list;
+    size_t n;
+    if (!livelist_query(r->opt.relayd.url, &list, &n, r->err, sizeof r->err))
+        return -1;
+    const livelist_session *s = livelist_find(list, n, r->session.name);
+    if (s && !*announced)
+        fprintf(stderr, "thrace record: waiting for a live reader of %s\n", s->url);
+    *announced = *announced || s;
+    int attached = s && s->clients > 0;
+    livelist_free(list);
+    return attached;
+}
+
+/*
+ * --live: holds PROG back until a live reader is attached, --live-wait
+ * seconds at most (then false with r->err); true at once on a signal,
+ * which the caller reports.
+ */
+static bool record_await_reader(recording *r)
+{
+    struct timespec nap = {0, RECORD_LIVE_POLL_MS * 1000000L};
+    bool announced = false;
+    double deadline = record_now() + r->opt.live_wait;
+    while (!record_caught) {
+        int attached = record_reader_attached(r, &announced);
+        if (attached)
+            return attached > 0;
+        if (record_now() >= deadline) {
+            snprintf(r->err, sizeof r->err,
+                     "no live reader attached to session %s on %s within %g s:"
+                     " is `thrace daemon` running?",
+                     r->session.name, r->opt.relayd.url, r->opt.live_wait);
+            return false;
+        }
+        nanosleep(&nap, NULL);
+    }
+    return true;
+}
+
+static bool record_set_up(recording *r)
+{
+    if (!record_find_probe(r) || !record_probe_preloadable(r))
+        return false;
+    if (r->opt.live ? !record_relayd_answers(r) : !record_open_db(r))
+        return false;
+    return sessiond_use(&r->daemon, r->err, sizeof r->err) && record_create_session(r) &&
+           session_start(&r->session, r->err, sizeof r->err) &&
+           (!r->opt.live || record_await_reader(r));
+}
+
+/* Says r->err and undoes whatever was set up; returns status. */
+static int record_give_up(recording *r, int status)
+{
+    char ignored[256];
+    record_error(NULL, "%s", r->err);
+    session_destroy(&r->session, ignored, sizeof ignored);
+    record_remove_dir(r);
+    record_stop_daemon(r);
+    record_close_db(r, false);
+    stall_watch_close(&r->stall);
+    return status;
+}
+
+/* Puts the probe first in LD_PRELOAD, and lets LTTng block PROG if asked. */
+static bool record_set_environment(recording *r)
+{
+    const char *old = getenv("LD_PRELOAD");
+    size_t size = strlen(r->probe) + (old ? strlen(old) : 0) + 2;
+    char *preload = malloc(size);
+    if (!preload) {
+        snprintf(r->err, sizeof r->err, "%s", strerror(ENOMEM));
+        return false;
+    }
+    snprintf(preload, size, "%s%s%s", r->probe, old && *old ? ":" : "", old ? old : "");
+    bool set = setenv("LD_PRELOAD", preload, 1) == 0 &&
+               (!r->opt.blocking || setenv("LTTNG_UST_ALLOW_BLOCKING", "1", 1) == 0);
+    free(preload);
+    if (!set)
+        snprintf(r->err, sizeof r->err, "%s", strerror(errno));
+    return set;
+}
+
+static int record_wait(pid_t pid)
+{
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return RECORD_FAILED;
+    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+/*
+ * In the child: waits for the gate to open (the session then records this
+ * process), then becomes PROG; reports exec's errno through `report`.
+ */
+static void record_exec_child(char **prog, int gate, int report, const stall_watch *stall)
+{
+    char go;
+    if (read(gate, &go, 1) != 1)
+        _exit(RECORD_FAILED); /* the parent gave up */
+    stall_watch_inherit(stall);
+    execvp(prog[0], prog);
+    int e = errno;
+    ssize_t said = write(report, &e, sizeof e);
+    (void)said;
+    _exit(e == ENOENT ? 127 : 126);
+}
+
+/* Tells why PROG could not start (errno e); its status, 127 or 126. */
+static int record_exec_failed(recording *r, int e)
+{
+    char **prog = r->opt.prog;
+    snprintf(r->err, sizeof r->err, "%s: %s", prog[0],
+             e == ENOENT && !strchr(prog[0], '/') ? "command not found" : strerror(e));
+    return e == ENOENT ? 127 : 126;
+}
+
+/*
+ * Starts PROG as a child held at a gate until the session tracks its pid
+ * (only PROG is recorded, not other traced programs running meanwhile).
+ * Returns its pid, or -1 with r->err.
+ */
+static pid_t record_spawn(recording *r, int *report)
+{
+    int gate[2], rep[2];
+    if (pipe2(gate, O_CLOEXEC) != 0 || pipe2(rep, O_CLOEXEC) != 0) {
+        snprintf(r->err, sizeof r->err, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid == 0)
+        record_exec_child(r->opt.prog, gate[0], rep[1], &r->stall);
+    stall_watch_forked(&r->stall);
+    close(gate[0]);
+    close(rep[1]);
+    bool tracked = pid > 0 && session_track(&r->session, pid, r->err, sizeof r->err);
+    if (pid < 0)
+        snprintf(r->err, sizeof r->err, "fork: %s", strerror(errno));
+    if (tracked && write(gate[1], "g", 1) != 1)
+        tracked = false;
+    close(gate[1]); /* an unopened gate ends the child */
+    *report = rep[0];
+    if (pid > 0 && !tracked) {
+        record_wait(pid);
+        close(rep[0]);
+        return -1;
+    }
+    return pid;
+}
+
+/* Runs PROG to its end: its exit status, or 127/126 with r->err when it could not start. */
+static int record_run_prog(recording *r, bool *started)
+{
+    int report;
+    *started = false;
+    /* Only now: the session daemon we may have started must not preload the probe. */
+    if (!record_set_environment(r))
+        return RECORD_FAILED;
+    if (r->opt.deadlock_timeout > 0 &&
+        !stall_watch_open(&r->stall, r->opt.deadlock_timeout, r->err, sizeof r->err))
+        return RECORD_FAILED;
+    record_phase = RECORD_RUNNING;
+    pid_t pid = record_spawn(r, &report);
+    if (pid < 0)
+        return RECORD_FAILED;
+    record_child = pid;
+    r->pid = pid;
+    int e;
+    bool exec_failed = read(report, &e, sizeof e) == (ssize_t)sizeof e;
+    close(report);
+    if (!exec_failed && r->stall.read_fd >= 0 && stall_wait(&r->stall, pid) == 1) {
+        r->stalled = true;
+        fprintf(stderr, "thrace record: every thread of %s has been blocked for %g s: ending it\n",
+                r->opt.prog[0], r->opt.deadlock_timeout);
+        kill(pid, SIGKILL);
+    }
+    int status = record_wait(pid);
+    record_child = 0;
+    if (exec_failed)
+        return record_exec_failed(r, e);
+    *started = true;
+    return status;
+}
+
+/* Stops and destroys the session (the trace is then complete on disk), then the daemon. */
+static bool record_end_session(recording *r)
+{
+    char destroy_err[512];
+    bool stopped = session_stop(&r->session, r->err, sizeof r->err);
+    bool destroyed = session_destroy(&r->session, destroy_err, sizeof destroy_err);
+    if (stopped && !destroyed)
+        snprintf(r->err, sizeof r->err, "%s", destroy_err);
+    record_stop_daemon(r);
+    return stopped && destroyed;
+}
+
+static const char *record_plural(uint64_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
+static void record_summarize(const recording *r, const ingest_summary *s)
+{
+    double seconds = s->end_ns > s->begin_ns ? (double)(s->end_ns - s->begin_ns) / 1e9 : 0;
+    fprintf(stderr,
+            "thrace record: %" PRIu64 " event%s, %" PRIu64 " thread%s, %.2f s, %" PRIu64
+            " discarded%s -> %s\n",
+            s->events, record_plural(s->events), s->threads, record_plural(s->threads), seconds,
+            s->discarded, s->discarded && !r->opt.blocking ? " (--blocking loses none)" : "",
+            r->opt.db_path);
+}
+
+/* Prints the deadlock report of the trace just stored (the newest). */
+static void record_report_deadlocks(recording *r)
+{
+    int64_t trace_id = db_value(r->db, "SELECT max(id) FROM traces", 0);
+    if (trace_id)
+        deadlocks_run(r->db, r->opt.db_path, trace_id, stderr);
+}
+
+/*
+ * Stores the trace into the database; keeps the trace directory and says
+ * where if that fails. With `report`, prints the deadlock report after.
+ */
+static bool record_store(recording *r, bool report)
+{
+    ingest_summary summary;
+    char *paths[] = {r->dir};
+    int n = snprintf(record_kept, sizeof record_kept,
+                     "thrace record: interrupted; the trace is kept in %s\n", r->dir);
+    record_kept_len = n < (int)sizeof record_kept ? n : (int)sizeof record_kept - 1;
+    record_phase = RECORD_STORING;
+    bool stored =
+        ingest_paths(r->db, paths, 1, isatty(STDERR_FILENO) == 1, &summary, r->err, sizeof r->err);
+    record_kept_len = 0;
+    if (!stored) {
+        record_error(NULL, "%s (the trace is kept in %s)", r->err, r->dir);
+        record_close_db(r, false);
+        return false;
+    }
+    if (report && summary.traces)
+        record_report_deadlocks(r);
+    record_summarize(r, &summary); /* last: scripts read the summary from the last line */
+    record_close_db(r, true);
+    record_remove_dir(r);
+    return true;
+}
+
+/* Ends the session and stores what PROG left: PROG's status, or RECORD_FAILED. */
+static int record_finish(recording *r, int status)
+{
+    static const char nothing[] =
+        "nothing was recorded (it ended before LTTng registered it, or did not load the probe)";
+    if (!record_end_session(r)) {
+        record_error(NULL, "%s (the trace is kept in %s)", r->err, r->dir);
+        record_close_db(r, false);
+        return RECORD_FAILED;
+    }
+    if (!record_has_trace(r)) {
+        record_error(r->opt.prog[0], "%s", nothing);
+        record_remove_dir(r);
+        record_close_db(r, false);
+        return status;
+    }
+    /* A program ended by Ctrl-C or found stalled: why it hung is what its user wants. */
+    bool report = r->stalled || status == 128 + SIGINT;
+    if (!record_store(r, report))
+        return RECORD_FAILED;
+    return r->stalled ? RECORD_STALLED : status;
+}
+
+/* --live: ends the session, which ends its reader's stream; PROG's status, or RECORD_FAILED. */
+static int record_finish_live(recording *r, int status)
+{
+    if (!record_end_session(r)) {
+        record_error(NULL, "%s", r->err);
+        return RECORD_FAILED;
+    }
+    fprintf(stderr, "thrace record: %s (pid %d) streamed live as session %s on %s%s\n",
+            r->opt.prog[0], (int)r->pid, r->session.name, r->opt.relayd.url,
+            r->stalled ? "; thrace daemon reports the deadlock" : "");
+    return r->stalled ? RECORD_STALLED : status;
+}
+
+int record_run(const record_options *options)
+{
+    static recording r;
+    r.opt = *options;
+    r.stall = STALL_NONE;
+    record_catch_signals();
+    if (!record_set_up(&r))
+        return record_give_up(&r, RECORD_FAILED);
+    if (record_caught) {
+        snprintf(r.err, sizeof r.err, "interrupted before %s started", r.opt.prog[0]);
+        return record_give_up(&r, 128 + record_caught);
+    }
+    bool started;
+    int status = record_run_prog(&r, &started);
+    if (!started)
+        return record_give_up(&r, status);
+    return r.opt.live ? record_finish_live(&r, status) : record_finish(&r, status);
+}

@@ -1,0 +1,62 @@
+/*
+ * session.h - one LTTng recording session, through liblttng-ctl: created
+ * writing to a directory or streaming live to a relay daemon, recording
+ * thrace:* with the contexts the database needs, started, stopped, destroyed.
+ */
+#ifndef THRACE_TRACER_RECORD_SESSION_H
+#define THRACE_TRACER_RECORD_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct lttng_handle;
+
+typedef struct {
+    char name[64];               /* thrace-<pid>-<random>: unique among concurrent recordings */
+    struct lttng_handle *handle; /* the session's user-space domain; NULL when none exists */
+} session;
+
+/*
+ * Creates a session writing its trace under dir (absolute) with one
+ * user-space channel of 8 sub-buffers of 8 MiB per CPU that records
+ * thrace:* with the vtid, vpid and procname contexts, from no process until
+ * session_track names one. blocking: the channel
+ * never discards, the traced program waits for room instead (it needs
+ * LTTNG_UST_ALLOW_BLOCKING=1 in its environment). Returns false with a
+ * one-line reason in err ("session NAME: reason"), having created nothing.
+ */
+bool session_create(session *s, const char *dir, bool blocking, char *err, size_t err_size);
+
+/*
+ * Creates the same session, but live: it streams to the lttng-relayd at
+ * control_url ("net://HOST:CONTROL_PORT:DATA_PORT", relayd_control_url),
+ * which offers it to one live reader at a time and flushes its packets every
+ * 100 ms. Returns as session_create does.
+ */
+bool session_create_live(session *s, const char *control_url, bool blocking, char *err,
+                         size_t err_size);
+
+/*
+ * Records process pid (from its registration with LTTng on: add it before
+ * the process starts). false with the reason in err.
+ */
+bool session_track(session *s, pid_t pid, char *err, size_t err_size);
+
+/* Starts recording. false with the reason in err. */
+bool session_start(session *s, char *err, size_t err_size);
+
+/*
+ * Stops recording and waits until every event recorded so far is in the
+ * trace on disk. false with the reason in err.
+ */
+bool session_stop(session *s, char *err, size_t err_size);
+
+/*
+ * Destroys the session (stopping it first if needed) and waits until the
+ * daemon has finished with its trace; nothing to do when none exists.
+ * false with the reason in err; the session is forgotten either way.
+ */
+bool session_destroy(session *s, char *err, size_t err_size);
+
+#endif

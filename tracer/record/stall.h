@@ -1,0 +1,39 @@
+/*
+ * stall.h - `thrace record --deadlock-timeout SECONDS`: the recorder's end
+ * of libthrace's stall watchdog (lib/README.md). PROG inherits the write end
+ * of a pipe and two environment variables, THRACE_STALL_TIMEOUT and
+ * THRACE_STALL_FD; libthrace writes `stall <pid>` there once every
+ * non-daemon thread has been blocked in a thrace wait that long. The
+ * recorder waits for either PROG's end or that line.
+ */
+#ifndef THRACE_TRACER_RECORD_STALL_H
+#define THRACE_TRACER_RECORD_STALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct {
+    int read_fd, write_fd; /* -1: not watching */
+} stall_watch;
+
+/* Not watching: what stall_wait then does is waiting for PROG's end. */
+#define STALL_NONE ((stall_watch){-1, -1})
+
+/* Makes the pipe and sets the environment PROG will inherit; false with
+ * the reason in err. */
+bool stall_watch_open(stall_watch *w, double seconds, char *err, size_t size);
+
+/* In PROG's process, before exec: keeps the write end open across exec. */
+void stall_watch_inherit(const stall_watch *w);
+
+/* In the recorder, once PROG is forked: closes its copy of the write end. */
+void stall_watch_forked(stall_watch *w);
+
+/* Waits until pid ends (0: not reaped yet) or says it stalled (1); -1 with
+ * errno on a failure. */
+int stall_wait(stall_watch *w, pid_t pid);
+
+void stall_watch_close(stall_watch *w);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * batch.h - rows of the tables that get one per event (events, intervals),
+ * stored in bulk and off the decoding thread: they are gathered into
+ * buffers, and a writer thread inserts each full buffer with
+ * `INSERT INTO t (...) VALUES (...), (...), ...`, BATCH_ROWS rows per
+ * statement. One statement per many rows keeps SQLite's cursors open from
+ * row to row and pays its per-statement costs once; the thread lets SQLite
+ * work while libbabeltrace2 decodes the next events.
+ *
+ * The writer shares the connection with the thread that fills the batches
+ * (SQLite serialises the two). Rows of one batch are inserted in the order
+ * given, after every row the filling thread wrote before giving them; so a
+ * row they refer to must be written first, and the filling thread must get
+ * the ids of its own inserts with RETURNING, never sqlite3_last_insert_rowid
+ * (the writer's inserts move it).
+ */
+#ifndef THRACE_TRACER_STORE_BATCH_H
+#define THRACE_TRACER_STORE_BATCH_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum { BATCH_ROWS = 64 };
+
+/* The writer thread, shared by the batches of one connection. */
+typedef struct batch_writer batch_writer;
+
+typedef struct batch batch;
+
+/* A writer for db; NULL when out of memory. When db's connection has no
+ * mutex (opened SQLITE_OPEN_NOMUTEX), it starts no thread and batches are
+ * written by the thread that fills them. */
+batch_writer *batch_writer_new(sqlite3 *db);
+
+/* Stops the writer (NULL is ignored); its batches must be freed first. */
+void batch_writer_free(batch_writer *w);
+
+/* A batch for `INSERT INTO table (columns)`, columns being its n column
+ * names; NULL when out of memory or when the statement does not prepare
+ * (reason in *err). */
+batch *batch_new(batch_writer *w, const char *table, const char *columns, int n, const char **err);
+
+/* The next value of the row being given, column by column. */
+void batch_int(batch *b, int64_t v);
+void batch_id(batch *b, int64_t id);        /* 0: NULL */
+void batch_text(batch *b, const char *s);   /* copied; NULL: NULL */
+void batch_static(batch *b, const char *s); /* kept as is: a string that outlives the batch */
+
+/* Ends the row; a full buffer goes to the writer. False once a row has failed. */
+bool batch_row(batch *b);
+
+/* Stores every row given so far, and waits until they are. False on failure. */
+bool batch_flush(batch *b);
+
+/* The reason of the first failure. */
+const char *batch_error(const batch *b);
+
+/* Waits for the rows handed to the writer, drops the others, frees the
+ * batch (NULL is ignored). */
+void batch_free(batch *b);
+
+#endif

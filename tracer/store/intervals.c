@@ -1,0 +1,414 @@
+/*
+ * intervals.c - the interval rules. An interval is opened by one event and
+ * written to the database when another closes it; whatever is still open at
+ * the trace's end is written by intervals_finish as 'unfinished'.
+ *
+ * Open intervals live in lists, each reached through a keymap:
+ *  - a thread's list: its running interval and the blocking calls it is in
+ *    (waiting, sleeping, joining, barrier, condition, event), at most one per
+ *    (state, object): opening a second one closes the first as 'lost' (its
+ *    closing event was discarded);
+ *  - a Lock's or RLock's list: its holds, each with the seq of the acquire
+ *    that opened it. A release closes the hold with the greatest seq below
+ *    its own, so that a hand-off is paired right even when two CPUs' clocks
+ *    put the next acquire a few nanoseconds before the release; holds older
+ *    than that one lost their release and close as 'lost';
+ *  - a semaphore's list per holder: its units, oldest first. A release by a
+ *    thread closes that thread's oldest units, one per unit given back; a
+ *    release by a thread holding none closes nothing.
+ * An RLock hold opens at the acquire that makes a thread its owner (depth 1,
+ * or the depth a Condition wait restores) and closes at the release to 0.
+ * Intervals that end normally have outcome 'ok'; waits take their end's.
+ *
+ * A live trace's checkpoint writes the intervals still open as 'unfinished'
+ * and keeps them open; a model resumed from such rows puts each back into
+ * the list it was in (intervals_reopen), in the order they were written,
+ * which was the lists' order.
+ */
+#include "intervals.h"
+
+#include "keymap.h"
+#include "vocabulary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum {
+    IV_RUNNING,
+    IV_WAITING,
+    IV_HOLDING,
+    IV_SLEEPING,
+    IV_JOINING,
+    IV_BARRIER,
+    IV_CONDITION,
+    IV_EVENT
+} intervals_state;
+
+static const char *const intervals_state_names[] = {
+    "running", "waiting", "holding", "sleeping", "joining", "barrier", "condition", "event",
+};
+
+typedef struct {
+    intervals_state state;
+    int64_t thread_id, object_id, peer_id, site_id, begin_ns;
+    int64_t seq; /* the opening event's seq on the object, 0 for none */
+} intervals_open;
+
+/* Open intervals items[head..n), in the order they opened. */
+typedef struct {
+    intervals_open *items;
+    size_t head, n, cap;
+} intervals_list;
+
+struct intervals {
+    batch *rows;
+    keymap by_thread;       /* (thread, 0): the thread's own intervals */
+    keymap by_object;       /* (object, 0): a Lock's or RLock's holds */
+    keymap by_holder;       /* (object, thread): a semaphore's units held by a thread */
+    intervals_list **lists; /* every list, in creation order */
+    size_t nlists, cap;
+    const char *error;
+};
+
+intervals *intervals_new(batch_writer *w, const char **err)
+{
+    intervals *iv = calloc(1, sizeof *iv);
+    if (!iv) {
+        *err = "out of memory";
+        return NULL;
+    }
+    iv->rows = batch_new(w, "intervals",
+                         "thread_id, state, object_id, peer_thread_id, begin_ns, end_ns, level, "
+                         "outcome, site_id, begin_seq, end_seq",
+                         11, err);
+    if (!iv->rows) {
+        free(iv);
+        return NULL;
+    }
+    return iv;
+}
+
+const char *intervals_error(const intervals *iv)
+{
+    return iv->error;
+}
+
+/* The smallest L with length < 2^L: the index's bin (schema.sql). */
+static int intervals_level(int64_t length)
+{
+    return length <= 0 ? 0 : 64 - __builtin_clzll((uint64_t)length);
+}
+
+/* Writes o, ended at end_ns by the event with seq end_seq (0: by none of its own). */
+static bool intervals_write(intervals *iv, const intervals_open *o, int64_t end_ns,
+                            int64_t end_seq, const char *outcome)
+{
+    batch *b = iv->rows;
+    /* Clocks of two CPUs may disagree by a few ns: never end before the start. */
+    if (end_ns < o->begin_ns)
+        end_ns = o->begin_ns;
+    batch_int(b, o->thread_id);
+    batch_static(b, intervals_state_names[o->state]);
+    batch_id(b, o->object_id);
+    batch_id(b, o->peer_id);
+    batch_int(b, o->begin_ns);
+    batch_int(b, end_ns);
+    batch_int(b, intervals_level(end_ns - o->begin_ns));
+    batch_static(b, outcome);
+    batch_id(b, o->site_id);
+    batch_id(b, o->seq);
+    batch_id(b, end_seq);
+    if (batch_row(b))
+        return true;
+    iv->error = batch_error(b);
+    return false;
+}
+
+/* ---- lists ----------------------------------------------------------------- */
+
+/* The list under (a, b) in map; created when create is set, else NULL. */
+static intervals_list *intervals_list_of(intervals *iv, keymap *map, int64_t a, int64_t b,
+                                         bool create)
+{
+    intervals_list *list = keymap_get(map, (uint64_t)a, (uint64_t)b);
+    if (list || !create)
+        return list;
+    if (iv->nlists == iv->cap) {
+        size_t cap = iv->cap ? iv->cap * 2 : 64;
+        intervals_list **lists = realloc(iv->lists, cap * sizeof *lists);
+        if (!lists)
+            return NULL;
+        iv->lists = lists;
+        iv->cap = cap;
+    }
+    list = calloc(1, sizeof *list);
+    if (!list || !keymap_put(map, (uint64_t)a, (uint64_t)b, list)) {
+        free(list);
+        return NULL;
+    }
+    iv->lists[iv->nlists++] = list;
+    return list;
+}
+
+static bool intervals_push(intervals_list *list, const intervals_open *o)
+{
+    if (list->n == list->cap) {
+        /* Reuse the room that closed units left at the front before growing. */
+        if (list->head > 0) {
+            memmove(list->items, list->items + list->head,
+                    (list->n - list->head) * sizeof *list->items);
+            list->n -= list->head;
+            list->head = 0;
+        } else {
+            size_t cap = list->cap ? list->cap * 2 : 4;
+            intervals_open *items = realloc(list->items, cap * sizeof *items);
+            if (!items)
+                return false;
+            list->items = items;
+            list->cap = cap;
+        }
+    }
+    list->items[list->n++] = *o;
+    return true;
+}
+
+static void intervals_remove(intervals_list *list, size_t i)
+{
+    if (i == list->head) {
+        list->head++;
+    } else {
+        memmove(list->items + i, list->items + i + 1, (list->n - i - 1) * sizeof *list->items);
+        list->n--;
+    }
+    if (list->head == list->n)
+        list->head = list->n = 0;
+}
+
+/* The index of the open (state, object) interval in list, or SIZE_MAX. */
+static size_t intervals_find(const intervals_list *list, intervals_state state, int64_t object_id)
+{
+    for (size_t i = list->head; i < list->n; i++)
+        if (list->items[i].state == state && list->items[i].object_id == object_id)
+            return i;
+    return SIZE_MAX;
+}
+
+/* ---- a thread's own intervals --------------------------------------------- */
+
+static bool intervals_begin(intervals *iv, const intervals_event *e, intervals_state state,
+                            int64_t object_id)
+{
+    intervals_list *list = intervals_list_of(iv, &iv->by_thread, e->thread_id, 0, true);
+    if (!list) {
+        iv->error = "out of memory";
+        return false;
+    }
+    size_t i = intervals_find(list, state, object_id);
+    if (i != SIZE_MAX) {
+        if (state == IV_RUNNING) /* a thread announcing itself again */
+            return true;
+        if (!intervals_write(iv, &list->items[i], e->ts, 0, "lost"))
+            return false;
+        intervals_remove(list, i);
+    }
+    intervals_open o = {state,    e->thread_id, object_id, e->peer_thread_id,
+                        e->site_id, e->ts,     e->seq};
+    if (!intervals_push(list, &o)) {
+        iv->error = "out of memory";
+        return false;
+    }
+    return true;
+}
+
+static bool intervals_end(intervals *iv, const intervals_event *e, intervals_state state,
+                          int64_t object_id)
+{
+    intervals_list *list = intervals_list_of(iv, &iv->by_thread, e->thread_id, 0, false);
+    size_t i = list ? intervals_find(list, state, object_id) : SIZE_MAX;
+    if (i == SIZE_MAX)
+        return true;
+    const char *outcome = e->outcome >= 0 ? vocab_outcome_name(e->outcome) : "ok";
+    if (!intervals_write(iv, &list->items[i], e->ts, e->seq, outcome ? outcome : "error"))
+        return false;
+    intervals_remove(list, i);
+    return true;
+}
+
+/* ---- holds ----------------------------------------------------------------- */
+
+static bool intervals_hold(intervals *iv, const intervals_event *e)
+{
+    bool sem = e->object_kind == VOCAB_KIND_semaphore || e->object_kind == VOCAB_KIND_bounded_semaphore;
+    intervals_list *list =
+        sem ? intervals_list_of(iv, &iv->by_holder, e->object_id, e->thread_id, true)
+            : intervals_list_of(iv, &iv->by_object, e->object_id, 0, true);
+    if (!list) {
+        iv->error = "out of memory";
+        return false;
+    }
+    if (e->object_kind == VOCAB_KIND_rlock)
+        for (size_t i = list->head; i < list->n; i++)
+            if (list->items[i].thread_id == e->thread_id) /* re-entry: already its owner */
+                return true;
+    intervals_open o = {IV_HOLDING, e->thread_id, e->object_id, 0, e->site_id, e->ts, e->seq};
+    if (!intervals_push(list, &o)) {
+        iv->error = "out of memory";
+        return false;
+    }
+    return true;
+}
+
+/* A Lock or RLock released: the hold it ends is the latest acquired before it. */
+static bool intervals_unhold(intervals *iv, const intervals_event *e)
+{
+    intervals_list *list = intervals_list_of(iv, &iv->by_object, e->object_id, 0, false);
+    if (!list || list->head == list->n)
+        return true;
+    size_t k = SIZE_MAX;
+    for (size_t i = list->head; i < list->n; i++)
+        if (!e->seq || list->items[i].seq < e->seq)
+            if (k == SIZE_MAX || list->items[i].seq >= list->items[k].seq)
+                k = i;
+    if (k == SIZE_MAX)
+        return true;
+    intervals_open released = list->items[k];
+    if (!intervals_write(iv, &released, e->ts, e->seq, "ok"))
+        return false;
+    intervals_remove(list, k);
+    for (size_t i = list->head; i < list->n;) {
+        if (list->items[i].seq < released.seq) {
+            if (!intervals_write(iv, &list->items[i], released.begin_ns, 0, "lost"))
+                return false;
+            intervals_remove(list, i);
+            i = list->head > i ? list->head : i;
+        } else {
+            i++;
+        }
+    }
+    return true;
+}
+
+/* A semaphore released: the thread's oldest units, one per unit given back. */
+static bool intervals_unhold_units(intervals *iv, const intervals_event *e)
+{
+    intervals_list *list = intervals_list_of(iv, &iv->by_holder, e->object_id, e->thread_id, false);
+    for (int64_t n = e->count > 0 ? e->count : 1; list && n > 0 && list->head < list->n; n--) {
+        if (!intervals_write(iv, &list->items[list->head], e->ts, e->seq, "ok"))
+            return false;
+        intervals_remove(list, list->head);
+    }
+    return true;
+}
+
+static bool intervals_release(intervals *iv, const intervals_event *e)
+{
+    switch (e->object_kind) {
+    case VOCAB_KIND_semaphore:
+    case VOCAB_KIND_bounded_semaphore:
+        return intervals_unhold_units(iv, e);
+    case VOCAB_KIND_rlock:
+        return e->value != 0 || intervals_unhold(iv, e);
+    default:
+        return intervals_unhold(iv, e);
+    }
+}
+
+static bool intervals_acquired(intervals *iv, const intervals_event *e)
+{
+    return intervals_end(iv, e, IV_WAITING, e->object_id) &&
+           (e->outcome != VOCAB_OUTCOME_ok || intervals_hold(iv, e));
+}
+
+/* ---- the rules ------------------------------------------------------------- */
+
+bool intervals_add(intervals *iv, const intervals_event *e)
+{
+    switch (e->type) {
+    case VOCAB_EV_thread_start:
+        return intervals_begin(iv, e, IV_RUNNING, 0);
+    case VOCAB_EV_thread_exit:
+        return intervals_end(iv, e, IV_RUNNING, 0);
+    case VOCAB_EV_acquire_begin:
+        return intervals_begin(iv, e, IV_WAITING, e->object_id);
+    case VOCAB_EV_acquire_end:
+        return intervals_acquired(iv, e);
+    case VOCAB_EV_release:
+        return intervals_release(iv, e);
+    case VOCAB_EV_sleep_begin:
+        return intervals_begin(iv, e, IV_SLEEPING, 0);
+    case VOCAB_EV_sleep_end:
+        return intervals_end(iv, e, IV_SLEEPING, 0);
+    case VOCAB_EV_join_begin:
+        return intervals_begin(iv, e, IV_JOINING, 0);
+    case VOCAB_EV_join_end:
+        return intervals_end(iv, e, IV_JOINING, 0);
+    case VOCAB_EV_barrier_wait_begin:
+        return intervals_begin(iv, e, IV_BARRIER, e->object_id);
+    case VOCAB_EV_barrier_wait_end:
+        return intervals_end(iv, e, IV_BARRIER, e->object_id);
+    case VOCAB_EV_cond_wait_begin:
+        return intervals_begin(iv, e, IV_CONDITION, e->object_id);
+    case VOCAB_EV_cond_wait_end:
+        return intervals_end(iv, e, IV_CONDITION, e->object_id);
+    case VOCAB_EV_event_wait_begin:
+        return intervals_begin(iv, e, IV_EVENT, e->object_id);
+    case VOCAB_EV_event_wait_end:
+        return intervals_end(iv, e, IV_EVENT, e->object_id);
+    default:
+        return true;
+    }
+}
+
+bool intervals_flush(intervals *iv)
+{
+    if (batch_flush(iv->rows))
+        return true;
+    iv->error = batch_error(iv->rows);
+    return false;
+}
+
+bool intervals_checkpoint(intervals *iv, int64_t end_ns)
+{
+    for (size_t l = 0; l < iv->nlists; l++) {
+        const intervals_list *list = iv->lists[l];
+        for (size_t i = list->head; i < list->n; i++)
+            if (!intervals_write(iv, &list->items[i], end_ns, 0, "unfinished"))
+                return false;
+    }
+    return intervals_flush(iv);
+}
+
+bool intervals_finish(intervals *iv, int64_t end_ns)
+{
+    if (!intervals_checkpoint(iv, end_ns))
+        return false;
+    for (size_t l = 0; l < iv->nlists; l++)
+        iv->lists[l]->head = iv->lists[l]->n = 0;
+    return true;
+}
+
+bool intervals_reopen(intervals *iv, const char *state, const intervals_event *e)
+{
+    for (size_t s = 0; s < sizeof intervals_state_names / sizeof *intervals_state_names; s++)
+        if (strcmp(state, intervals_state_names[s]) == 0)
+            return s == IV_HOLDING ? intervals_hold(iv, e)
+                                   : intervals_begin(iv, e, (intervals_state)s, e->object_id);
+    iv->error = "an interval of an unknown state";
+    return false;
+}
+
+void intervals_free(intervals *iv)
+{
+    if (!iv)
+        return;
+    for (size_t l = 0; l < iv->nlists; l++) {
+        free(iv->lists[l]->items);
+        free(iv->lists[l]);
+    }
+    free(iv->lists);
+    keymap_free(&iv->by_thread);
+    keymap_free(&iv->by_object);
+    keymap_free(&iv->by_holder);
+    batch_free(iv->rows);
+    free(iv);
+}

@@ -1,0 +1,769 @@
+/*
+ * model.c - a trace's events as rows (schema.sql). Owns, for one trace being
+ * stored: its prepared statements, the processes, threads, objects and call
+ * sites met so far (keymaps from the trace's own ids to the rows' ids), the
+ * batches of events rows and their writer thread (batch.h), and the interval
+ * derivation (intervals.c) that it feeds.
+ *
+ * Invariants between calls: every process, thread, object and call site in a
+ * keymap has its row, written before any row that refers to it; a row is
+ * created the first time anything names it (an event emitted by a thread
+ * whose thread_start was lost, an object first seen in an acquire), from
+ * what that event tells, and completed when its own announcement comes. A
+ * thread known only by its id is named "tid N". An object without a given
+ * name is named from its kind and serial (Lock-1, Condition-2, ...). A
+ * condition's param is its lock's objects.id; a lock not met yet when the
+ * condition is created is looked up again at the end.
+ *
+ * A live trace is stored in many transactions. Each checkpoint completes
+ * the rows as the end would, and writes the intervals still open as
+ * provisional 'unfinished' rows, which the next transaction deletes first
+ * (model_reopen): they stay open here, and whatever closes them later is
+ * written as it would have been in one pass. The state (model_state.h) is
+ * all in the rows at a checkpoint, from which model_resume.c rebuilds it.
+ *
+ * events.detail holds the event's fields that no events column holds, but
+ * for an object's kind, which objects.kind holds once for all its events.
+ */
+#include "model.h"
+
+#include "db.h"
+#include "model_state.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The kind an event's object has when the event does not say it. */
+static int model_implied_kind(vocab_event type)
+{
+    switch (type) {
+    case VOCAB_EV_cond_wait_begin:
+    case VOCAB_EV_cond_wait_end:
+    case VOCAB_EV_cond_notify:
+        return VOCAB_KIND_condition;
+    case VOCAB_EV_event_set:
+    case VOCAB_EV_event_clear:
+    case VOCAB_EV_event_wait_begin:
+    case VOCAB_EV_event_wait_end:
+        return VOCAB_KIND_event;
+    case VOCAB_EV_barrier_wait_begin:
+    case VOCAB_EV_barrier_wait_end:
+    case VOCAB_EV_barrier_abort:
+    case VOCAB_EV_barrier_reset:
+        return VOCAB_KIND_barrier;
+    default:
+        return 0;
+    }
+}
+
+/* The field that goes into events.value, or -1. */
+static int model_value_field(vocab_event type)
+{
+    switch (type) {
+    case VOCAB_EV_acquire_end:
+    case VOCAB_EV_release:
+        return VOCAB_F_value;
+    case VOCAB_EV_barrier_wait_end:
+        return VOCAB_F_index;
+    case VOCAB_EV_cond_notify:
+    case VOCAB_EV_event_set:
+        return VOCAB_F_woken;
+    case VOCAB_EV_log:
+        return VOCAB_F_level;
+    default:
+        return -1;
+    }
+}
+
+/* The field naming the thread that goes into events.peer, or -1. */
+static int model_peer_thread_field(vocab_event type)
+{
+    switch (type) {
+    case VOCAB_EV_join_begin:
+    case VOCAB_EV_join_end:
+    case VOCAB_EV_thread_rename:
+        return VOCAB_F_thread;
+    case VOCAB_EV_timer_cancelled:
+        return VOCAB_F_timer;
+    default:
+        return -1;
+    }
+}
+
+/* ---- state ------------------------------------------------------------------ */
+
+static const char *const model_sql[ST_COUNT] = {
+    [ST_PROCESS] =
+        "INSERT INTO processes (trace_id, pid, name, begin_ns) VALUES (?, ?, ?, ?) RETURNING id",
+    [ST_PROCESS_END] = "UPDATE processes SET end_ns = ? WHERE id = ?",
+    [ST_THREAD] = "INSERT INTO threads (process_id, tid, native_id, name, kind, daemon, "
+                  "parent_tid, begin_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    [ST_THREAD_START] =
+        "UPDATE threads SET native_id = ?, name = coalesce(?, name), kind = ?, daemon = ?, "
+        "parent_tid = ?, begin_ns = coalesce(begin_ns, ?) WHERE id = ?",
+    [ST_THREAD_RENAME] = "UPDATE threads SET name = ? WHERE id = ?",
+    [ST_THREAD_EXIT] = "UPDATE threads SET end_ns = ? WHERE id = ?",
+    [ST_THREAD_NAME] = "INSERT INTO thread_names (thread_id, ts, name) VALUES (?, ?, ?)",
+    [ST_OBJECT] = "INSERT INTO objects (process_id, obj, kind, name, param, created_ns) "
+                  "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    [ST_OBJECT_UPDATE] = "UPDATE objects SET kind = ?, name = ?, param = ? WHERE id = ?",
+    [ST_CALLSITE] = "INSERT INTO callsites (process_id, site, file, line, func) "
+                    "VALUES (?, ?, ?, ?, ?) RETURNING id",
+    [ST_LOG] = "INSERT INTO logs (thread_id, ts, level, text) VALUES (?, ?, ?, ?)",
+    [ST_DISCARD] = "INSERT INTO discards (trace_id, begin_ns, end_ns, count) VALUES (?, ?, ?, ?)",
+    [ST_LAST_INTERVAL] = "SELECT max(id) FROM intervals",
+    /* Other models' writer threads may have written rows in the range, but
+     * never 'unfinished' ones: a model's checkpoint and finish write those,
+     * and they are one thread's calls. */
+    [ST_REOPEN] = "DELETE FROM intervals WHERE id BETWEEN ? AND ? AND outcome = " SQL_OUTCOME(unfinished),
+    [ST_LIVE] = "UPDATE traces SET begin_ns = ?, end_ns = ?, events = ?, discarded = ?, live = 1 "
+                "WHERE id = ?",
+};
+
+static bool model_vec_push(model_vec *v, void *item)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 16;
+        void **items = realloc(v->items, cap * sizeof *items);
+        if (!items)
+            return false;
+        v->items = items;
+        v->cap = cap;
+    }
+    v->items[v->n++] = item;
+    return true;
+}
+
+void *model_alloc(model *m, model_vec *v, size_t size)
+{
+    void *item = calloc(1, size);
+    if (!item || !model_vec_push(v, item)) {
+        free(item);
+        m->error = "out of memory";
+        return NULL;
+    }
+    return item;
+}
+
+bool model_oom(model *m)
+{
+    m->error = "out of memory";
+    return false;
+}
+
+/*
+ * Binds statement s's parameters as fmt describes them (db_bindv's
+ * letters), then runs it. *id gets the id an INSERT ... RETURNING id returns
+ * (the batches' writer thread shares the connection: last_insert_rowid
+ * could be its).
+ */
+static bool model_vrun(model *m, int s, int64_t *id, const char *fmt, va_list ap)
+{
+    sqlite3_stmt *st = m->st[s];
+    db_bindv(st, fmt, ap);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st);
+    }
+    if (rc != SQLITE_DONE)
+        m->error = sqlite3_errmsg(m->db);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE;
+}
+
+static bool model_run(model *m, int s, const char *fmt, ...)
+{
+    int64_t id;
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = model_vrun(m, s, &id, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+/* model_run for an INSERT ... RETURNING id: the new row's id, 0 on failure. */
+static int64_t model_insert(model *m, int s, const char *fmt, ...)
+{
+    int64_t id = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = model_vrun(m, s, &id, fmt, ap);
+    va_end(ap);
+    return ok ? id : 0;
+}
+
+/* model_run for a statement giving one value (a SELECT max(id)): *value, 0 when NULL. */
+static bool model_get(model *m, int s, int64_t *value, const char *fmt, ...)
+{
+    *value = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = model_vrun(m, s, value, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+model *model_new(sqlite3 *db, int64_t trace_id, const char **err)
+{
+    model *m = calloc(1, sizeof *m);
+    if (!m) {
+        *err = "out of memory";
+        return NULL;
+    }
+    m->db = db;
+    m->trace_id = trace_id;
+    for (int s = 0; s < ST_COUNT; s++)
+        if (sqlite3_prepare_v3(db, model_sql[s], -1, SQLITE_PREPARE_PERSISTENT, &m->st[s], NULL) !=
+            SQLITE_OK) {
+            *err = sqlite3_errmsg(db);
+            model_free(m);
+            return NULL;
+        }
+    m->writer = batch_writer_new(db);
+    m->events = m->writer
+                    ? batch_new(m->writer, "events",
+                                "thread_id, ts, name, object_id, seq, outcome, value, waited_ns, "
+                                "site_id, peer, detail",
+                                11, err)
+                    : NULL;
+    m->iv = m->events ? intervals_new(m->writer, err) : NULL;
+    if (!m->iv) {
+        model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+const char *model_error(const model *m)
+{
+    return m->error;
+}
+
+/* ---- processes and threads ---------------------------------------------------- */
+
+static model_process *model_process_of(model *m, const model_event *e)
+{
+    int64_t pid = e->has_vpid ? e->vpid : 0;
+    if (m->last_process && m->last_process->pid == pid)
+        return m->last_process;
+    model_process *p = keymap_get(&m->processes, (uint64_t)pid, 0);
+    if (!p) {
+        p = model_alloc(m, &m->all_processes, sizeof *p);
+        if (!p)
+            return NULL;
+        p->pid = pid;
+        p->id = model_insert(m, ST_PROCESS, "iiti", m->trace_id, pid, e->procname, e->ts);
+        if (!p->id)
+            return NULL;
+        if (!keymap_put(&m->processes, (uint64_t)pid, 0, p)) {
+            model_oom(m);
+            return NULL;
+        }
+    }
+    m->last_process = p;
+    return p;
+}
+
+/* A name's row in thread_names, and the thread's new name. */
+static bool model_thread_named(model *m, model_thread *t, int64_t ts, const char *name)
+{
+    char *copy = strdup(name);
+    if (!copy)
+        return model_oom(m);
+    free(t->name);
+    t->name = copy;
+    return model_run(m, ST_THREAD_NAME, "iit", t->id, ts, name);
+}
+
+/* The thread (process, tid); created, named `name` or "tid N", when unknown. */
+static model_thread *model_thread_of(model *m, model_process *p, int64_t tid, const char *name,
+                                     int64_t ts)
+{
+    model_thread *t = keymap_get(&m->threads, (uint64_t)p->id, (uint64_t)tid);
+    if (t)
+        return t;
+    t = model_alloc(m, &m->all_threads, sizeof *t);
+    if (!t)
+        return NULL;
+    char placeholder[32];
+    snprintf(placeholder, sizeof placeholder, "tid %" PRId64, tid);
+    t->id = model_insert(m, ST_THREAD, "iiIttiII", p->id, tid, (int64_t)0,
+                         name ? name : placeholder, "thread", (int64_t)0, (int64_t)0, (int64_t)0);
+    if (!t->id)
+        return NULL;
+    if (!keymap_put(&m->threads, (uint64_t)p->id, (uint64_t)tid, t)) {
+        model_oom(m);
+        return NULL;
+    }
+    m->totals.threads++;
+    if (name && !model_thread_named(m, t, ts, name))
+        return NULL;
+    return t;
+}
+
+static bool model_has(const model_event *e, vocab_field f)
+{
+    return e->present & 1u << f;
+}
+
+/* thread_start: the thread's row, created or completed (a re-announce updates it). */
+static model_thread *model_thread_start(model *m, model_process *p, const model_event *e)
+{
+    const char *name = model_has(e, VOCAB_F_name) && *e->f[VOCAB_F_name].s ? e->f[VOCAB_F_name].s : NULL;
+    const char *kind = model_has(e, VOCAB_F_kind) ? vocab_thread_kind_name(e->f[VOCAB_F_kind].i) : NULL;
+    int64_t native = model_has(e, VOCAB_F_native_id) ? e->f[VOCAB_F_native_id].i : 0;
+    model_thread *t = model_thread_of(m, p, e->f[VOCAB_F_tid].i, NULL, e->ts);
+    if (!t)
+        return NULL;
+    if (!model_run(m, ST_THREAD_START, "IttiIii", native, name, kind ? kind : "thread",
+                   model_has(e, VOCAB_F_daemon) ? e->f[VOCAB_F_daemon].i : 0,
+                   model_has(e, VOCAB_F_parent) ? e->f[VOCAB_F_parent].i : 0, e->ts, t->id))
+        return NULL;
+    if (name && (!t->name || strcmp(t->name, name) != 0) && !model_thread_named(m, t, e->ts, name))
+        return NULL;
+    if (native && !keymap_put(&m->natives, (uint64_t)p->id, (uint64_t)native, t)) {
+        model_oom(m);
+        return NULL;
+    }
+    return t;
+}
+
+/* The thread that emitted e. A callsite event carries no tid: its thread is
+ * the one with its vtid, else the process's last to emit. */
+static model_thread *model_emitter(model *m, model_process *p, const model_event *e)
+{
+    if (model_has(e, VOCAB_F_tid))
+        return model_thread_of(m, p, e->f[VOCAB_F_tid].i, NULL, e->ts);
+    model_thread *t =
+        e->has_vtid ? keymap_get(&m->natives, (uint64_t)p->id, (uint64_t)e->vtid) : NULL;
+    if (!t)
+        t = p->last_thread;
+    return t ? t : model_thread_of(m, p, 0, NULL, e->ts);
+}
+
+/* thread_rename: the renamed thread, with its new name. */
+static model_thread *model_thread_rename(model *m, model_process *p, const model_event *e)
+{
+    const char *name = model_has(e, VOCAB_F_name) ? e->f[VOCAB_F_name].s : "";
+    model_thread *t = keymap_get(&m->threads, (uint64_t)p->id, (uint64_t)e->f[VOCAB_F_thread].i);
+    if (!t)
+        return model_thread_of(m, p, e->f[VOCAB_F_thread].i, name, e->ts);
+    if (!model_run(m, ST_THREAD_RENAME, "ti", name, t->id) ||
+        !model_thread_named(m, t, e->ts, name))
+        return NULL;
+    return t;
+}
+
+/* ---- objects and call sites ----------------------------------------------------- */
+
+const char *model_object_name(const model_object *o, char *buf, size_t size)
+{
+    if (o->name)
+        return o->name;
+    const char *class = vocab_kind_class(o->kind);
+    snprintf(buf, size, "%s-%" PRId64, class ? class : "Object", o->serial);
+    return buf;
+}
+
+static const char *model_object_kind(const model_object *o)
+{
+    const char *kind = vocab_kind_name(o->kind);
+    return kind ? kind : "lock";
+}
+
+/* The object (process, serial); created with kind when unknown. */
+static model_object *model_object_of(model *m, model_process *p, int64_t serial, int kind,
+                                     int64_t ts)
+{
+    model_object *o = keymap_get(&m->objects, (uint64_t)p->id, (uint64_t)serial);
+    if (o)
+        return o;
+    o = model_alloc(m, &m->all_objects, sizeof *o);
+    if (!o)
+        return NULL;
+    o->process_id = p->id;
+    o->serial = serial;
+    o->kind = kind;
+    char buf[48];
+    o->id = model_insert(m, ST_OBJECT, "iittoi", p->id, serial, model_object_kind(o),
+                         model_object_name(o, buf, sizeof buf), (const int64_t *)NULL, ts);
+    if (!o->id)
+        return NULL;
+    if (!keymap_put(&m->objects, (uint64_t)p->id, (uint64_t)serial, o)) {
+        model_oom(m);
+        return NULL;
+    }
+    return o;
+}
+
+static bool model_object_store(model *m, const model_object *o)
+{
+    char buf[48];
+    return model_run(m, ST_OBJECT_UPDATE, "ttoi", model_object_kind(o),
+                     model_object_name(o, buf, sizeof buf), o->has_param ? &o->param : NULL, o->id);
+}
+
+static bool model_object_rename(model *m, model_object *o, const char *name)
+{
+    char *copy = strdup(name);
+    if (!copy)
+        return model_oom(m);
+    free(o->name);
+    o->name = copy;
+    return true;
+}
+
+/* A condition's param: its lock's row, now or, if not met yet, at the end. */
+static void model_condition_lock(model *m, model_object *o, int64_t lock_serial)
+{
+    model_object *lock = keymap_get(&m->objects, (uint64_t)o->process_id, (uint64_t)lock_serial);
+    o->has_param = lock != NULL;
+    o->param = lock ? lock->id : 0;
+    o->lock_serial = lock ? 0 : lock_serial;
+}
+
+/* object_create and object_name: the object as announced. */
+static model_object *model_object_announced(model *m, model_process *p, const model_event *e)
+{
+    int kind = model_has(e, VOCAB_F_kind) ? (int)e->f[VOCAB_F_kind].i : 0;
+    model_object *o = model_object_of(m, p, e->f[VOCAB_F_obj].i, kind, e->ts);
+    if (!o)
+        return NULL;
+    if (kind)
+        o->kind = kind;
+    const char *name = model_has(e, VOCAB_F_name) ? e->f[VOCAB_F_name].s : "";
+    if (*name && !model_object_rename(m, o, name))
+        return NULL;
+    if (e->type == VOCAB_EV_object_create && model_has(e, VOCAB_F_param)) {
+        if (o->kind == VOCAB_KIND_condition && e->f[VOCAB_F_param].i) {
+            model_condition_lock(m, o, e->f[VOCAB_F_param].i);
+        } else if (o->kind == VOCAB_KIND_semaphore || o->kind == VOCAB_KIND_bounded_semaphore || o->kind == VOCAB_KIND_barrier) {
+            o->has_param = true;
+            o->param = e->f[VOCAB_F_param].i;
+        }
+    }
+    return model_object_store(m, o) ? o : NULL;
+}
+
+/* The object e is about, or NULL with no error when it names none. */
+static model_object *model_object_in(model *m, model_process *p, const model_event *e, bool *failed)
+{
+    *failed = false;
+    model_object *o = NULL;
+    if (e->type == VOCAB_EV_object_create || e->type == VOCAB_EV_object_name)
+        o = model_object_announced(m, p, e);
+    else if (model_has(e, VOCAB_F_obj))
+        o = model_object_of(
+            m, p, e->f[VOCAB_F_obj].i,
+            model_has(e, VOCAB_F_kind) ? (int)e->f[VOCAB_F_kind].i : model_implied_kind(e->type), e->ts);
+    else
+        return NULL;
+    *failed = o == NULL;
+    return o;
+}
+
+/* The callsites row of e's site: 0 when e has none or it was never described. */
+static int64_t model_site_of(model *m, model_process *p, const model_event *e, bool *failed)
+{
+    *failed = false;
+    if (!model_has(e, VOCAB_F_site) || !e->f[VOCAB_F_site].i)
+        return 0;
+    int64_t site = e->f[VOCAB_F_site].i;
+    int64_t id = (int64_t)(intptr_t)keymap_get(&m->sites, (uint64_t)p->id, (uint64_t)site);
+    if (id || e->type != VOCAB_EV_callsite)
+        return id;
+    id = model_insert(
+        m, ST_CALLSITE, "iitit", p->id, site, model_has(e, VOCAB_F_file) ? e->f[VOCAB_F_file].s : "",
+        model_has(e, VOCAB_F_line) ? e->f[VOCAB_F_line].i : 0, model_has(e, VOCAB_F_func) ? e->f[VOCAB_F_func].s : "");
+    if (id && !keymap_put(&m->sites, (uint64_t)p->id, (uint64_t)site, (void *)(intptr_t)id)) {
+        model_oom(m);
+        id = 0;
+    }
+    *failed = id == 0;
+    return id;
+}
+
+/* ---- events ------------------------------------------------------------------------ */
+
+/* What an event's row refers to, and which of its fields have columns. */
+typedef struct {
+    model_object *object;
+    int64_t site_id, peer;
+    model_thread *peer_thread;
+    uint32_t columns;
+} model_refs;
+
+static const uint32_t model_always_columns =
+    1u << VOCAB_F_tid | 1u << VOCAB_F_obj | 1u << VOCAB_F_seq | 1u << VOCAB_F_outcome | 1u << VOCAB_F_waited_ns;
+
+/* events.peer: the thread a join, rename or cancel names, or a wait's waker. */
+static bool model_peer(model *m, model_process *p, const model_event *e, model_refs *r)
+{
+    int field = model_peer_thread_field(e->type);
+    if (field >= 0 && model_has(e, field)) {
+        r->peer_thread = e->type == VOCAB_EV_thread_rename
+                             ? model_thread_rename(m, p, e)
+                             : model_thread_of(m, p, e->f[field].i, NULL, e->ts);
+        if (!r->peer_thread)
+            return false;
+        r->peer = r->peer_thread->id;
+        r->columns |= 1u << field;
+    } else if ((e->type == VOCAB_EV_cond_wait_end || e->type == VOCAB_EV_event_wait_end) &&
+               model_has(e, VOCAB_F_waker)) {
+        r->peer = e->f[VOCAB_F_waker].i; /* 0: none, stored as NULL */
+        r->columns |= 1u << VOCAB_F_waker;
+    }
+    return true;
+}
+
+static bool model_refs_of(model *m, model_process *p, const model_event *e, model_refs *r)
+{
+    bool failed;
+    *r = (model_refs){.columns = model_always_columns};
+    r->object = model_object_in(m, p, e, &failed);
+    if (failed)
+        return false;
+    r->site_id = model_site_of(m, p, e, &failed);
+    if (failed)
+        return false;
+    /* A site never described stays in detail, as the address it is. */
+    if (r->site_id || !model_has(e, VOCAB_F_site) || !e->f[VOCAB_F_site].i)
+        r->columns |= 1u << VOCAB_F_site;
+    int value = model_value_field(e->type);
+    if (value >= 0)
+        r->columns |= 1u << value;
+    /* An object's kind never changes: objects.kind holds it once for all its events. */
+    if (r->object)
+        r->columns |= 1u << VOCAB_F_kind;
+    /* A lock or rlock releases one level at a time: only a semaphore's count tells anything. */
+    if (e->type == VOCAB_EV_release && r->object &&
+        (r->object->kind == VOCAB_KIND_lock || r->object->kind == VOCAB_KIND_rlock))
+        r->columns |= 1u << VOCAB_F_count;
+    return model_peer(m, p, e, r);
+}
+
+/* The field's value, or NULL when the event lacks it. */
+static void model_batch_field(batch *b, const model_event *e, int field)
+{
+    if (field >= 0 && model_has(e, field))
+        batch_int(b, e->f[field].i);
+    else
+        batch_id(b, 0);
+}
+
+static bool model_event_row(model *m, model_thread *t, const model_event *e, const model_refs *r)
+{
+    const char *detail;
+    if (!detail_json(&m->detail, e, r->columns, &detail))
+        return model_oom(m);
+    batch *b = m->events;
+    batch_int(b, t->id);
+    batch_int(b, e->ts);
+    batch_static(b, vocab_event_name(e->type));
+    batch_id(b, r->object ? r->object->id : 0);
+    model_batch_field(b, e, VOCAB_F_seq);
+    batch_static(b, model_has(e, VOCAB_F_outcome) ? vocab_outcome_name(e->f[VOCAB_F_outcome].i) : NULL);
+    model_batch_field(b, e, model_value_field(e->type));
+    model_batch_field(b, e, VOCAB_F_waited_ns);
+    batch_id(b, r->site_id);
+    batch_id(b, r->peer);
+    batch_text(b, detail);
+    if (batch_row(b))
+        return true;
+    m->error = batch_error(b);
+    return false;
+}
+
+static bool model_intervals(model *m, model_thread *t, const model_event *e, const model_refs *r)
+{
+    intervals_event ie = {
+        .type = e->type,
+        .ts = e->ts,
+        .thread_id = t->id,
+        .object_id = r->object ? r->object->id : 0,
+        .object_kind = r->object ? r->object->kind : 0,
+        .site_id = r->site_id,
+        .peer_thread_id = r->peer_thread ? r->peer_thread->id : 0,
+        .outcome = model_has(e, VOCAB_F_outcome) ? (int)e->f[VOCAB_F_outcome].i : -1,
+        .value = model_has(e, VOCAB_F_value) ? e->f[VOCAB_F_value].i : 0,
+        .count = model_has(e, VOCAB_F_count) ? e->f[VOCAB_F_count].i : 1,
+        .seq = model_has(e, VOCAB_F_seq) ? e->f[VOCAB_F_seq].i : 0,
+    };
+    if (intervals_add(m->iv, &ie))
+        return true;
+    m->error = intervals_error(m->iv);
+    return false;
+}
+
+/* What an event changes in its own thread's row, and the logs table. */
+static bool model_effects(model *m, model_thread *t, const model_event *e)
+{
+    if (e->type == VOCAB_EV_thread_exit)
+        return model_run(m, ST_THREAD_EXIT, "ii", e->ts, t->id);
+    if (e->type == VOCAB_EV_log)
+        return model_run(m, ST_LOG, "iiit", t->id, e->ts,
+                         model_has(e, VOCAB_F_level) ? e->f[VOCAB_F_level].i : 0,
+                         model_has(e, VOCAB_F_text) ? e->f[VOCAB_F_text].s : "");
+    return true;
+}
+
+bool model_add(model *m, const model_event *e)
+{
+    if (e->type <= VOCAB_EV_NONE || e->type >= VOCAB_EV_COUNT)
+        return true;
+    model_process *p = model_process_of(m, e);
+    if (!p)
+        return false;
+    model_thread *t =
+        e->type == VOCAB_EV_thread_start ? model_thread_start(m, p, e) : model_emitter(m, p, e);
+    model_refs r;
+    if (!t || !model_refs_of(m, p, e, &r) || !model_event_row(m, t, e, &r) ||
+        !model_effects(m, t, e) || !model_intervals(m, t, e, &r))
+        return false;
+    p->last_ns = e->ts;
+    p->last_thread = t;
+    if (!m->totals.events++)
+        m->totals.begin_ns = e->ts;
+    m->totals.end_ns = e->ts;
+    return true;
+}
+
+bool model_discard(model *m, bool has_range, int64_t begin_ns, int64_t end_ns, uint64_t count)
+{
+    m->totals.discarded += count;
+    return model_run(m, ST_DISCARD, "iooi", m->trace_id, has_range ? &begin_ns : NULL,
+                     has_range ? &end_ns : NULL, (int64_t)count);
+}
+
+void model_packet_end(model *m, int64_t ns)
+{
+    if (ns > m->packets_end_ns)
+        m->packets_end_ns = ns;
+}
+
+/* The rows that end with the trace, completed as far as known now (at the
+ * end and at each checkpoint): processes end at their last event,
+ * conditions get their locks met since. */
+static bool model_complete(model *m)
+{
+    for (size_t i = 0; i < m->all_processes.n; i++) {
+        model_process *p = m->all_processes.items[i];
+        if (!model_run(m, ST_PROCESS_END, "ii", p->last_ns, p->id))
+            return false;
+    }
+    for (size_t i = 0; i < m->all_objects.n; i++) {
+        model_object *o = m->all_objects.items[i];
+        if (o->lock_serial) {
+            model_condition_lock(m, o, o->lock_serial);
+            if (!model_object_store(m, o))
+                return false;
+        }
+    }
+    return true;
+}
+
+bool model_finish(model *m, model_totals *out)
+{
+    /* The recording ended when its last packet did (the session's stop),
+     * maybe well after the last event: a hung program's waits last until then. */
+    if (m->totals.events && m->packets_end_ns > m->totals.end_ns)
+        m->totals.end_ns = m->packets_end_ns;
+    if (!batch_flush(m->events)) {
+        m->error = batch_error(m->events);
+        return false;
+    }
+    if (!intervals_finish(m->iv, m->totals.end_ns)) {
+        m->error = intervals_error(m->iv);
+        return false;
+    }
+    if (!model_complete(m))
+        return false;
+    *out = m->totals;
+    return true;
+}
+
+/* ---- live storing ------------------------------------------------------------------ */
+
+/* Stores every events and intervals row given so far. */
+static bool model_flush(model *m)
+{
+    if (!batch_flush(m->events)) {
+        m->error = batch_error(m->events);
+        return false;
+    }
+    if (!intervals_flush(m->iv)) {
+        m->error = intervals_error(m->iv);
+        return false;
+    }
+    return true;
+}
+
+bool model_checkpoint(model *m, int64_t edge_ns)
+{
+    /* Never before the last event nor an earlier edge. The recording lasts
+     * at least until the edge, as until a packet's end: model_finish gives
+     * the same end whether or not the trace was resumed in between. */
+    int64_t edge = edge_ns > m->edge_ns ? edge_ns : m->edge_ns;
+    if (edge < m->totals.end_ns)
+        edge = m->totals.end_ns;
+    m->edge_ns = edge;
+    model_packet_end(m, edge);
+    /* The provisional rows are the last ones written, after every closed interval. */
+    int64_t before, after;
+    if (!model_flush(m) || !model_get(m, ST_LAST_INTERVAL, &before, ""))
+        return false;
+    if (!intervals_checkpoint(m->iv, edge)) {
+        m->error = intervals_error(m->iv);
+        return false;
+    }
+    if (!model_get(m, ST_LAST_INTERVAL, &after, ""))
+        return false;
+    m->provisional_first = after > before ? before + 1 : 0;
+    m->provisional_last = after > before ? after : 0;
+    return model_complete(m) &&
+           model_run(m, ST_LIVE, "Iiiii", m->totals.begin_ns, edge, (int64_t)m->totals.events,
+                     (int64_t)m->totals.discarded, m->trace_id);
+}
+
+void model_provisional(const model *m, int64_t *first, int64_t *last)
+{
+    *first = m->provisional_first;
+    *last = m->provisional_last;
+}
+
+bool model_reopen(model *m)
+{
+    int64_t first = m->provisional_first, last = m->provisional_last;
+    m->provisional_first = m->provisional_last = 0;
+    return !last || model_run(m, ST_REOPEN, "ii", first, last);
+}
+
+void model_free(model *m)
+{
+    if (!m)
+        return;
+    for (int s = 0; s < ST_COUNT; s++)
+        sqlite3_finalize(m->st[s]);
+    batch_free(m->events);
+    intervals_free(m->iv);
+    batch_writer_free(m->writer);
+    for (size_t i = 0; i < m->all_threads.n; i++)
+        free(((model_thread *)m->all_threads.items[i])->name);
+    for (size_t i = 0; i < m->all_objects.n; i++)
+        free(((model_object *)m->all_objects.items[i])->name);
+    model_vec *vecs[] = {&m->all_processes, &m->all_threads, &m->all_objects};
+    for (size_t v = 0; v < 3; v++) {
+        for (size_t i = 0; i < vecs[v]->n; i++)
+            free(vecs[v]->items[i]);
+        free(vecs[v]->items);
+    }
+    keymap *maps[] = {&m->processes, &m->threads, &m->natives, &m->objects, &m->sites};
+    for (size_t k = 0; k < 5; k++)
+        keymap_free(maps[k]);
+    detail_free(&m->detail);
+    free(m);
+}

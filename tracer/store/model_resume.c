@@ -1,0 +1,293 @@
+/*
+ * model_resume.c - a live trace's model rebuilt from its rows, as its last
+ * committed checkpoint left them (model.c's live storing): what a daemon
+ * restarted needs to go on storing the trace as if it had never stopped.
+ *
+ * Every piece of state (model_state.h) comes back from a row: processes by
+ * pid, with their last event's time and thread; threads by (process, tid),
+ * with their name when they were given one (a thread_names row) and their
+ * kernel id; objects by (process, serial), an object whose kind was never
+ * told being the "lock" named Object-N, and a condition whose lock was not
+ * met yet getting that lock's serial back from its object_create event;
+ * call sites by (process, site); the totals from the traces row, its end
+ * (the last checkpoint's edge) as a packet's end. Last, the provisional
+ * intervals ('unfinished': only checkpoints write those in a live trace)
+ * go back into the open lists, in the order they were written, and are
+ * deleted.
+ */
+#include "model_state.h"
+#include "vocabulary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Prepares sql, binds the trace's id to its only parameter. */
+static sqlite3_stmt *resume_query(model *m, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(m->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        m->error = sqlite3_errmsg(m->db);
+        return NULL;
+    }
+    sqlite3_bind_int64(st, 1, m->trace_id);
+    return st;
+}
+
+/* Finalizes st; rc is its last step's result, SQLITE_DONE unless stopped early. */
+static bool resume_done(model *m, sqlite3_stmt *st, int rc)
+{
+    if (rc != SQLITE_DONE && !m->error)
+        m->error = sqlite3_errmsg(m->db);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE;
+}
+
+static const char *resume_text(sqlite3_stmt *st, int column)
+{
+    const unsigned char *text = sqlite3_column_text(st, column);
+    return text ? (const char *)text : "";
+}
+
+static bool resume_totals(model *m)
+{
+    sqlite3_stmt *st =
+        resume_query(m, "SELECT begin_ns, end_ns, events, discarded FROM traces WHERE id = ?");
+    if (!st)
+        return false;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        m->totals.begin_ns = sqlite3_column_int64(st, 0);
+        m->edge_ns = m->packets_end_ns = sqlite3_column_int64(st, 1);
+        m->totals.events = (uint64_t)sqlite3_column_int64(st, 2);
+        m->totals.discarded = (uint64_t)sqlite3_column_int64(st, 3);
+        rc = SQLITE_DONE;
+    } else if (rc == SQLITE_DONE) {
+        m->error = "no such trace";
+        rc = SQLITE_ERROR;
+    }
+    return resume_done(m, st, rc);
+}
+
+/* The processes; the totals' end is their last event's time. */
+static bool resume_processes(model *m)
+{
+    sqlite3_stmt *st =
+        resume_query(m, "SELECT id, pid, end_ns FROM processes WHERE trace_id = ? ORDER BY id");
+    if (!st)
+        return false;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        model_process *p = model_alloc(m, &m->all_processes, sizeof *p);
+        if (!p)
+            break;
+        p->id = sqlite3_column_int64(st, 0);
+        p->pid = sqlite3_column_int64(st, 1);
+        p->last_ns = sqlite3_column_int64(st, 2);
+        if (!keymap_put(&m->processes, (uint64_t)p->pid, 0, p)) {
+            model_oom(m);
+            break;
+        }
+        if (p->last_ns > m->totals.end_ns)
+            m->totals.end_ns = p->last_ns;
+    }
+    return resume_done(m, st, rc);
+}
+
+/* One threads row (resume_threads' columns), named when it was ever given a name. */
+static bool resume_thread(model *m, sqlite3_stmt *st)
+{
+    model_thread *t = model_alloc(m, &m->all_threads, sizeof *t);
+    if (!t)
+        return false;
+    t->id = sqlite3_column_int64(st, 0);
+    if (sqlite3_column_int(st, 5) && !(t->name = strdup(resume_text(st, 4))))
+        return model_oom(m);
+    int64_t process_id = sqlite3_column_int64(st, 1), native = sqlite3_column_int64(st, 3);
+    if (!keymap_put(&m->threads, (uint64_t)process_id, (uint64_t)sqlite3_column_int64(st, 2), t) ||
+        (native && !keymap_put(&m->natives, (uint64_t)process_id, (uint64_t)native, t)))
+        return model_oom(m);
+    m->totals.threads++;
+    return true;
+}
+
+/* The threads, in the order they started: a kernel id reused is the later
+ * thread's, as thread_start left it. */
+static bool resume_threads(model *m)
+{
+    sqlite3_stmt *st = resume_query(
+        m, "SELECT t.id, t.process_id, t.tid, t.native_id, t.name, "
+           "EXISTS (SELECT 1 FROM thread_names n WHERE n.thread_id = t.id) "
+           "FROM threads t JOIN processes p ON p.id = t.process_id WHERE p.trace_id = ? "
+           "ORDER BY t.begin_ns, t.id");
+    if (!st)
+        return false;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && resume_thread(m, st))
+        ;
+    return resume_done(m, st, rc);
+}
+
+/*
+ * Each process's last thread to emit: the thread of its last events row.
+ * Events have no index by thread: the scan goes back from the newest row
+ * (CROSS JOIN keeps events the outer loop), and stops once every process
+ * has its thread.
+ */
+static bool resume_last_threads(model *m)
+{
+    size_t missing = m->all_processes.n;
+    sqlite3_stmt *st =
+        missing ? resume_query(m, "SELECT p.pid, t.process_id, t.tid "
+                                  "FROM events e CROSS JOIN threads t CROSS JOIN processes p "
+                                  "WHERE t.id = e.thread_id AND p.id = t.process_id "
+                                  "AND p.trace_id = ? ORDER BY e.id DESC")
+                : NULL;
+    if (!st)
+        return !missing;
+    int rc = SQLITE_DONE;
+    while (missing && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        model_process *p = keymap_get(&m->processes, (uint64_t)sqlite3_column_int64(st, 0), 0);
+        if (!p->last_thread) {
+            p->last_thread = keymap_get(&m->threads, (uint64_t)sqlite3_column_int64(st, 1),
+                                        (uint64_t)sqlite3_column_int64(st, 2));
+            missing--;
+        }
+    }
+    return resume_done(m, st, missing ? rc : SQLITE_DONE);
+}
+
+/* objects.kind as a kind (VOCAB_KIND_lock, ...), 0 for none: a "lock" that its
+ * kind's default name calls Object-N was never told its kind. */
+static int resume_kind(const model_object *o, const char *kind, const char *name)
+{
+    int k = VOCAB_KIND_lock;
+    while (vocab_kind_name(k) && strcmp(vocab_kind_name(k), kind) != 0)
+        k++;
+    if (k != VOCAB_KIND_lock)
+        return vocab_kind_name(k) ? k : 0;
+    model_object untold = {.serial = o->serial};
+    char buf[48];
+    return strcmp(name, model_object_name(&untold, buf, sizeof buf)) == 0 ? 0 : VOCAB_KIND_lock;
+}
+
+/* One objects row (resume_objects' columns): its name is a given one unless
+ * it is the one its kind and serial make. */
+static bool resume_object(model *m, sqlite3_stmt *st)
+{
+    model_object *o = model_alloc(m, &m->all_objects, sizeof *o);
+    if (!o)
+        return false;
+    o->id = sqlite3_column_int64(st, 0);
+    o->process_id = sqlite3_column_int64(st, 1);
+    o->serial = sqlite3_column_int64(st, 2);
+    const char *name = resume_text(st, 4);
+    o->kind = resume_kind(o, resume_text(st, 3), name);
+    o->has_param = sqlite3_column_type(st, 5) != SQLITE_NULL;
+    o->param = sqlite3_column_int64(st, 5);
+    o->lock_serial = sqlite3_column_int64(st, 6);
+    char buf[48];
+    if (strcmp(name, model_object_name(o, buf, sizeof buf)) != 0 && !(o->name = strdup(name)))
+        return model_oom(m);
+    if (!keymap_put(&m->objects, (uint64_t)o->process_id, (uint64_t)o->serial, o))
+        return model_oom(m);
+    return true;
+}
+
+/* The objects. A condition without its lock's row has the lock's serial in
+ * its object_create event's detail (a few events, through events_by_object). */
+static bool resume_objects(model *m)
+{
+    sqlite3_stmt *st = resume_query(
+        m, "SELECT o.id, o.process_id, o.obj, o.kind, o.name, o.param, "
+           "CASE WHEN o.kind = " SQL_KIND(condition) " AND o.param IS NULL THEN "
+           "(SELECT json_extract(e.detail, '$.param') FROM events e "
+           "WHERE e.object_id = o.id AND e.name = " SQL_EVENT(object_create) " ORDER BY e.id DESC LIMIT 1) END "
+           "FROM objects o JOIN processes p ON p.id = o.process_id WHERE p.trace_id = ?");
+    if (!st)
+        return false;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && resume_object(m, st))
+        ;
+    return resume_done(m, st, rc);
+}
+
+static bool resume_sites(model *m)
+{
+    sqlite3_stmt *st =
+        resume_query(m, "SELECT c.id, c.process_id, c.site FROM callsites c "
+                        "JOIN processes p ON p.id = c.process_id WHERE p.trace_id = ?");
+    if (!st)
+        return false;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (!keymap_put(&m->sites, (uint64_t)sqlite3_column_int64(st, 1),
+                        (uint64_t)sqlite3_column_int64(st, 2),
+                        (void *)(intptr_t)sqlite3_column_int64(st, 0))) {
+            model_oom(m);
+            break;
+        }
+    return resume_done(m, st, rc);
+}
+
+/* One provisional intervals row (resume_intervals' columns), open again
+ * and counted among the rows that model_reopen deletes. */
+static bool resume_interval(model *m, sqlite3_stmt *st)
+{
+    int64_t id = sqlite3_column_int64(st, 8);
+    if (!m->provisional_first)
+        m->provisional_first = id;
+    m->provisional_last = id;
+    model_object *o = sqlite3_column_type(st, 2) == SQLITE_NULL
+                          ? NULL
+                          : keymap_get(&m->objects, (uint64_t)sqlite3_column_int64(st, 2),
+                                       (uint64_t)sqlite3_column_int64(st, 3));
+    intervals_event e = {
+        .ts = sqlite3_column_int64(st, 6),
+        .thread_id = sqlite3_column_int64(st, 0),
+        .object_id = o ? o->id : 0,
+        .object_kind = o ? o->kind : 0,
+        .site_id = sqlite3_column_int64(st, 5),
+        .peer_thread_id = sqlite3_column_int64(st, 4),
+        .outcome = -1,
+        .seq = sqlite3_column_int64(st, 7),
+    };
+    if (intervals_reopen(m->iv, resume_text(st, 1), &e))
+        return true;
+    m->error = intervals_error(m->iv);
+    return false;
+}
+
+/*
+ * The provisional intervals, open again in the order they were written,
+ * then deleted. They are the last rows of the trace's that its checkpoint
+ * wrote, in one range of ids: model_reopen deletes them. (A scan of the
+ * trace's intervals, through intervals_by_window: 0.2 s a million rows.)
+ */
+static bool resume_intervals(model *m)
+{
+    sqlite3_stmt *st = resume_query(
+        m, "SELECT i.thread_id, i.state, o.process_id, o.obj, i.peer_thread_id, i.site_id, "
+           "i.begin_ns, i.begin_seq, i.id FROM intervals i "
+           "LEFT JOIN objects o ON o.id = i.object_id WHERE i.outcome = " SQL_OUTCOME(unfinished) " AND "
+           "i.thread_id IN (SELECT t.id FROM threads t JOIN processes p ON p.id = t.process_id "
+           "WHERE p.trace_id = ?) ORDER BY i.id");
+    if (!st)
+        return false;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && resume_interval(m, st))
+        ;
+    return resume_done(m, st, rc) && model_reopen(m);
+}
+
+model *model_resume(sqlite3 *db, int64_t trace_id, const char **err)
+{
+    model *m = model_new(db, trace_id, err);
+    if (!m)
+        return NULL;
+    if (resume_totals(m) && resume_processes(m) && resume_threads(m) && resume_last_threads(m) &&
+        resume_objects(m) && resume_sites(m) && resume_intervals(m))
+        return m;
+    *err = m->error;
+    model_free(m);
+    return NULL;
+}
