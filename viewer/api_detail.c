@@ -32,12 +32,21 @@ enum { INTERVAL_SITE = 10, INTERVAL_BEGIN_SEQ = 13, INTERVAL_END_SEQ = 14 };
 
 static const char by_seq_sql[] = "SELECT id FROM events WHERE object_id = ?1 AND seq = ?2";
 
-/* The events that begin and end intervals without an object. */
-static const char *const thread_events[][3] = {
-    {"running", "thread_start", "thread_exit"},
-    {"sleeping", "sleep_begin", "sleep_end"},
-    {"joining", "join_begin", "join_end"},
-};
+/* The event that begins (or, with end, ends) an interval without an
+ * object, by its state; VOCAB_EV_NONE for the states of objects. */
+static vocab_event thread_event(int state, bool end)
+{
+    switch (state) {
+    case VOCAB_STATE_running:
+        return end ? VOCAB_EV_thread_exit : VOCAB_EV_thread_start;
+    case VOCAB_STATE_sleeping:
+        return end ? VOCAB_EV_sleep_end : VOCAB_EV_sleep_begin;
+    case VOCAB_STATE_joining:
+        return end ? VOCAB_EV_join_end : VOCAB_EV_join_begin;
+    default:
+        return VOCAB_EV_NONE;
+    }
+}
 
 /* "file.c:42 in f()" from columns file, line, func at col, or null. */
 static json_t *site_json(sqlite3_stmt *st, int col)
@@ -124,13 +133,11 @@ static int64_t edge_event(sqlite3 *db, evtime *ev, sqlite3_stmt *st, bool end)
         sqlite3_finalize(q);
         return id;
     }
-    const char *state = (const char *)sqlite3_column_text(st, 3);
-    for (size_t i = 0; i < sizeof thread_events / sizeof thread_events[0]; i++)
-        if (strcmp(thread_events[i][0], state) == 0)
-            return evtime_find(ev, sqlite3_column_int64(st, 1),
-                               sqlite3_column_int64(st, end ? 7 : 6), thread_events[i][end ? 2 : 1],
-                               0);
-    return 0;
+    vocab_event event = thread_event(vocab_state_of((const char *)sqlite3_column_text(st, 3)), end);
+    if (event == VOCAB_EV_NONE)
+        return 0;
+    return evtime_find(ev, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, end ? 7 : 6),
+                       event, 0);
 }
 
 /* The interval's begin_line and end_line into o; false on a database error. */

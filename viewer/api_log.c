@@ -133,7 +133,7 @@ static bool log_line(log_walk *w, sqlite3_stmt *logs, matched *last)
 {
     int64_t thread = sqlite3_column_int64(logs, 0), ts = sqlite3_column_int64(logs, 1);
     bool again = last->thread_id == thread && last->ts == ts;
-    int64_t id = evtime_find(w->ev, thread, ts, "log", again ? last->event_id : 0);
+    int64_t id = evtime_find(w->ev, thread, ts, VOCAB_EV_log, again ? last->event_id : 0);
     if (id < 0)
         return false;
     *last = (matched){thread, ts, id};

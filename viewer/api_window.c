@@ -56,13 +56,21 @@ static json_t *id_or_null(int64_t id)
     return id ? json_integer(id) : json_null();
 }
 
+/* A state's name; one not in the vocabulary (an edited database) is "unknown". */
+static const char *state_text(int state)
+{
+    const char *name = vocab_state_name(state);
+    return name ? name : "unknown";
+}
+
 static json_t *interval_json(const lod_interval *iv, lod_lane_kind kind)
 {
+    const char *outcome = vocab_outcome_name(iv->outcome);
     json_t *o = json_pack("{s:I, s:s, s:I, s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)iv->id,
-                          "state", iv->state, "begin_ns", (json_int_t)iv->begin_ns, "end_ns",
+                          "state", state_text(iv->state), "begin_ns", (json_int_t)iv->begin_ns, "end_ns",
                           (json_int_t)iv->end_ns, "object_id", id_or_null(iv->object_id),
                           "peer_thread_id", id_or_null(iv->peer_thread_id), "outcome",
-                          iv->outcome[0] ? json_string(iv->outcome) : json_null(), "site_id",
+                          outcome ? json_string(outcome) : json_null(), "site_id",
                           id_or_null(iv->site_id));
     if (o && kind == LOD_OBJECT)
         json_object_set_new(o, "thread_id", json_integer(iv->thread_id));
@@ -71,7 +79,7 @@ static json_t *interval_json(const lod_interval *iv, lod_lane_kind kind)
 
 static json_t *bucket_json(const lod_bucket *b)
 {
-    return json_pack("{s:i, s:s, s:I, s:b}", "px", b->px, "state", lod_state_names[b->state],
+    return json_pack("{s:i, s:s, s:I, s:b}", "px", b->px, "state", state_text(b->state),
                      "count", (json_int_t)b->count, "more", b->more);
 }
 

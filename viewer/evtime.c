@@ -125,7 +125,7 @@ static int64_t trace_of(evtime *ev, int64_t thread_id)
     return rc == SQLITE_ROW ? sqlite3_column_int64(ev->trace_of, 0) : rc == SQLITE_DONE ? 0 : -1;
 }
 
-int64_t evtime_find(evtime *ev, int64_t thread_id, int64_t ts, const char *name, int64_t after_id)
+int64_t evtime_find(evtime *ev, int64_t thread_id, int64_t ts, vocab_event name, int64_t after_id)
 {
     int64_t trace = trace_of(ev, thread_id);
     if (trace <= 0)
@@ -136,7 +136,7 @@ int64_t evtime_find(evtime *ev, int64_t thread_id, int64_t ts, const char *name,
     sqlite3_reset(ev->scan);
     sqlite3_bind_int64(ev->scan, 1, id);
     sqlite3_bind_int64(ev->scan, 2, thread_id);
-    sqlite3_bind_text(ev->scan, 3, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ev->scan, 3, vocab_event_name(name), -1, SQLITE_STATIC);
     int rc;
     /* The events of that moment follow one another from id on. */
     while ((rc = sqlite3_step(ev->scan)) == SQLITE_ROW && sqlite3_column_int64(ev->scan, 1) == ts)

@@ -8,6 +8,8 @@
 #ifndef THRACE_VIEWER_EVTIME_H
 #define THRACE_VIEWER_EVTIME_H
 
+#include "vocabulary.h"
+
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,6 +37,6 @@ bool evtime_ts(evtime *ev, int64_t id, int64_t *ts);
  * The event of thread_id named name at exactly ts with an id above
  * after_id: its id, 0 when there is none, -1 on a database error.
  */
-int64_t evtime_find(evtime *ev, int64_t thread_id, int64_t ts, const char *name, int64_t after_id);
+int64_t evtime_find(evtime *ev, int64_t thread_id, int64_t ts, vocab_event name, int64_t after_id);
 
 #endif

@@ -29,7 +29,7 @@
 /* Rows of lane `col` at one level beginning in [?3, ?4] and ending at ?5 or later. */
 #define LANE_ROWS(col)                                                                             \
     "SELECT id, thread_id, COALESCE(object_id, 0), COALESCE(peer_thread_id, 0), begin_ns,"         \
-    " end_ns, state, COALESCE(outcome, ''), COALESCE(site_id, 0), COALESCE(end_seq, -1)"           \
+    " end_ns, state, outcome, COALESCE(site_id, 0), COALESCE(end_seq, -1)"           \
     " FROM intervals WHERE " col " = ?1 AND level = ?2 AND begin_ns BETWEEN ?3 AND ?4"             \
     " AND end_ns >= ?5 ORDER BY begin_ns"
 
@@ -39,9 +39,6 @@
 
 static const char *const rows_sql[] = {LANE_ROWS("thread_id"), LANE_ROWS("object_id")};
 static const char *const level_sql[] = {LANE_LEVEL("thread_id"), LANE_LEVEL("object_id")};
-
-const char *const lod_state_names[LOD_STATES] = {"running", "waiting", "holding",   "sleeping",
-                                                 "joining", "barrier", "condition", "event"};
 
 struct lod {
     lod_window w;
@@ -97,25 +94,12 @@ static int64_t reach(int64_t level)
     return level <= 0 ? 1 : level >= 62 ? (int64_t)1 << 62 : (int64_t)1 << level;
 }
 
-static int state_index(const char *state)
-{
-    for (int s = 0; s < LOD_STATES; s++)
-        if (strcmp(lod_state_names[s], state) == 0)
-            return s;
-    return -1;
-}
-
 static int pixel_of(const lod_window *w, int64_t t)
 {
     if (t <= w->t0)
         return 0;
     int64_t p = (t - w->t0) / w->ns_per_px;
     return p >= w->px ? w->px - 1 : (int)p;
-}
-
-static void copy_text(char *dst, size_t size, const unsigned char *src)
-{
-    snprintf(dst, size, "%s", src ? (const char *)src : "");
 }
 
 static lod_interval row_of(sqlite3_stmt *st)
@@ -127,8 +111,8 @@ static lod_interval row_of(sqlite3_stmt *st)
     r.peer_thread_id = sqlite3_column_int64(st, 3);
     r.begin_ns = sqlite3_column_int64(st, 4);
     r.end_ns = sqlite3_column_int64(st, 5);
-    copy_text(r.state, sizeof r.state, sqlite3_column_text(st, 6));
-    copy_text(r.outcome, sizeof r.outcome, sqlite3_column_text(st, 7));
+    r.state = vocab_state_of((const char *)sqlite3_column_text(st, 6));
+    r.outcome = vocab_outcome_of((const char *)sqlite3_column_text(st, 7));
     r.site_id = sqlite3_column_int64(st, 8);
     r.end_seq = sqlite3_column_int64(st, 9);
     return r;
@@ -199,7 +183,7 @@ static bool read_level(lod *l, sqlite3_stmt *st, int64_t level, bool sample)
         bind_rows(l, st, level, from);
         while (!l->truncated && (rc = sqlite3_step(st)) == SQLITE_ROW) {
             int p = pixel_of(&l->w, sqlite3_column_int64(st, 4));
-            int state = state_index((const char *)sqlite3_column_text(st, 6));
+            int state = vocab_state_of((const char *)sqlite3_column_text(st, 6));
             if (p != px) {
                 px = p;
                 in_px = 0;

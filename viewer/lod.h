@@ -14,8 +14,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vocabulary.h"
+
 /* Short intervals counted per pixel and level before the rest is skipped. */
-enum { LOD_SAMPLE = 8, LOD_STATES = 8 };
+enum { LOD_SAMPLE = 8, LOD_STATES = VOCAB_STATE_COUNT };
 
 typedef struct {
     int64_t t0, t1;    /* the window, t0 < t1 */
@@ -28,11 +30,12 @@ typedef enum { LOD_THREAD, LOD_OBJECT } lod_lane_kind;
 /* One interval, as its row holds it; 0 for a NULL id, -1 for a NULL seq. */
 typedef struct {
     int64_t id, thread_id, object_id, peer_thread_id, begin_ns, end_ns, site_id, end_seq;
-    char state[16], outcome[16]; /* outcome "" for NULL */
+    int state;   /* VOCAB_STATE_running, ...; -1 for a state not in the vocabulary */
+    int outcome; /* VOCAB_OUTCOME_ok, ...; -1 for NULL or one not in the vocabulary */
 } lod_interval;
 
 typedef struct {
-    int px, state; /* state: index into lod_state_names */
+    int px, state; /* state: VOCAB_STATE_running, ... */
     uint32_t count;
     bool more; /* the pixel held more than were counted */
 } lod_bucket;
@@ -47,8 +50,6 @@ typedef struct {
 } lod_lane;
 
 typedef struct lod lod;
-
-extern const char *const lod_state_names[LOD_STATES];
 
 /* Walks lanes of db through window w; NULL when out of memory or on a
  * database error. */

@@ -66,23 +66,9 @@ void wakeups_free(wakeups *w)
     free(w);
 }
 
-static const char *const waits[][2] = {
-    {"waiting", "release"}, {"condition", "notify"}, {"event", "set"},
-    {"joining", "exit"},    {"barrier", "barrier"},
-};
-
-/* The wakeup's kind for a wait's state, or NULL for a state that is no wait. */
-static const char *kind_of(const char *state)
-{
-    for (size_t i = 0; i < sizeof waits / sizeof waits[0]; i++)
-        if (strcmp(waits[i][0], state) == 0)
-            return waits[i][1];
-    return NULL;
-}
-
 bool wakeups_is_wait(const lod_interval *iv)
 {
-    return kind_of(iv->state) && strcmp(iv->outcome, "ok") == 0;
+    return vocab_wakeup_of(iv->state) && iv->outcome == VOCAB_OUTCOME_ok;
 }
 
 /* Steps st (parameters bound) to its one row: 1 read into *e, 0 none, -1 error. */
@@ -105,7 +91,7 @@ static int by_seq(wakeups *w, int64_t object_id, int64_t seq, event_row *e)
 }
 
 /* The event of thread_id named name at ts (evtime_find), read whole. */
-static int at_time(wakeups *w, int64_t thread_id, int64_t ts, const char *name, event_row *e)
+static int at_time(wakeups *w, int64_t thread_id, int64_t ts, vocab_event name, event_row *e)
 {
     int64_t id = evtime_find(w->ev, thread_id, ts, name, 0);
     if (id <= 0)
@@ -114,12 +100,12 @@ static int at_time(wakeups *w, int64_t thread_id, int64_t ts, const char *name, 
     return fetch(w->by_id, e);
 }
 
-static int latest(wakeups *w, int64_t object_id, int64_t seq, const char *name,
+static int latest(wakeups *w, int64_t object_id, int64_t seq, vocab_event name,
                   const event_row *cycle_of, event_row *e)
 {
     sqlite3_bind_int64(w->latest, 1, object_id);
     sqlite3_bind_int64(w->latest, 2, seq);
-    sqlite3_bind_text(w->latest, 3, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->latest, 3, vocab_event_name(name), -1, SQLITE_STATIC);
     if (cycle_of && cycle_of->has_cycle)
         sqlite3_bind_int64(w->latest, 4, cycle_of->cycle);
     else
@@ -136,16 +122,16 @@ static int joined_exit(wakeups *w, int64_t thread_id, event_row *e)
     sqlite3_reset(w->thread_end);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return -1;
-    return ended ? at_time(w, thread_id, end_ns, "thread_exit", e) : 0;
+    return ended ? at_time(w, thread_id, end_ns, VOCAB_EV_thread_exit, e) : 0;
 }
 
 /* The waker of an object wait whose ending event is `to`. */
 static int object_waker(wakeups *w, const lod_interval *iv, const event_row *to, event_row *from)
 {
-    if (strcmp(iv->state, "waiting") == 0)
-        return latest(w, iv->object_id, iv->end_seq, "release", NULL, from);
-    if (strcmp(iv->state, "barrier") == 0)
-        return latest(w, iv->object_id, iv->end_seq, "barrier_wait_begin", to, from);
+    if (iv->state == VOCAB_STATE_waiting)
+        return latest(w, iv->object_id, iv->end_seq, VOCAB_EV_release, NULL, from);
+    if (iv->state == VOCAB_STATE_barrier)
+        return latest(w, iv->object_id, iv->end_seq, VOCAB_EV_barrier_wait_begin, to, from);
     return to->peer < 0 ? 0 : by_seq(w, iv->object_id, to->peer, from);
 }
 
@@ -163,8 +149,8 @@ int wakeups_find(wakeups *w, const lod_interval *iv, json_t **out)
 {
     event_row to = {0}, from = {0};
     int rc;
-    if (strcmp(iv->state, "joining") == 0) {
-        rc = at_time(w, iv->thread_id, iv->end_ns, "join_end", &to);
+    if (iv->state == VOCAB_STATE_joining) {
+        rc = at_time(w, iv->thread_id, iv->end_ns, VOCAB_EV_join_end, &to);
         if (rc == 1)
             rc = joined_exit(w, iv->peer_thread_id, &from);
     } else {
@@ -174,6 +160,6 @@ int wakeups_find(wakeups *w, const lod_interval *iv, json_t **out)
     }
     if (rc != 1 || from.thread_id == to.thread_id)
         return rc < 0 ? -1 : 0;
-    *out = wakeup_json(kind_of(iv->state), iv, &from, &to);
+    *out = wakeup_json(vocab_wakeup_of(iv->state), iv, &from, &to);
     return *out ? 1 : -1;
 }

@@ -191,7 +191,9 @@
     X(event, 1, "waiting for an event")
 
 /* How an interval ended besides the outcomes of VOCAB_OUTCOMES, X(name):
- * it had not when the trace did, or its end was lost (discarded). */
+ * it had not when the trace did, or its end was lost (discarded). They
+ * follow the outcomes in vocab_outcome, but are no part of the provider's
+ * enumeration. */
 #define VOCAB_INTERVAL_ENDS(X) X(unfinished) X(lost)
 
 /* The wake-ups the viewer draws: X(name, the waiting state it ends, what
@@ -208,13 +210,16 @@
 #define VOCAB__KIND_ENUM(name, number, class) VOCAB_KIND_##name = number,
 #define VOCAB__NUMBERED_ENUM(prefix, name, number) prefix##name = number,
 #define VOCAB__OUTCOME_ENUM(name, number) VOCAB__NUMBERED_ENUM(VOCAB_OUTCOME_, name, number)
+#define VOCAB__END_ENUM(name) VOCAB_OUTCOME_##name,
 #define VOCAB__THREAD_ENUM(name, number) VOCAB__NUMBERED_ENUM(VOCAB_THREAD_, name, number)
 #define VOCAB__EVENT_ENUM(name) VOCAB_EV_##name,
 #define VOCAB__FIELD_ENUM(name) VOCAB_F_##name,
 #define VOCAB__STATE_ENUM(name, blocks, text) VOCAB_STATE_##name,
 
 typedef enum { VOCAB_KIND_NONE = 0, VOCAB_KINDS(VOCAB__KIND_ENUM) VOCAB_KIND_END } vocab_kind;
-typedef enum { VOCAB_OUTCOMES(VOCAB__OUTCOME_ENUM) VOCAB_OUTCOME_END } vocab_outcome;
+typedef enum {
+    VOCAB_OUTCOMES(VOCAB__OUTCOME_ENUM) VOCAB_INTERVAL_ENDS(VOCAB__END_ENUM) VOCAB_OUTCOME_END
+} vocab_outcome;
 typedef enum { VOCAB_THREAD_KINDS(VOCAB__THREAD_ENUM) VOCAB_THREAD_END } vocab_thread_kind;
 /* VOCAB_EV_NONE: an event that is not the provider's. */
 typedef enum { VOCAB_EV_NONE = -1, VOCAB_EVENTS(VOCAB__EVENT_ENUM) VOCAB_EV_COUNT } vocab_event;
@@ -261,7 +266,9 @@ VOCAB__TABLE(vocab__fields, const char *, VOCAB_F_COUNT, VOCAB_FIELDS(VOCAB__NAM
 VOCAB__TABLE(vocab__field_types, vocab_value_type, VOCAB_F_COUNT, VOCAB_FIELDS(VOCAB__FIELD_TYPE))
 VOCAB__TABLE(vocab__kinds, const char *, VOCAB_KIND_END, VOCAB_KINDS(VOCAB__KIND_NAME_AT))
 VOCAB__TABLE(vocab__classes, const char *, VOCAB_KIND_END, VOCAB_KINDS(VOCAB__KIND_CLASS_AT))
-VOCAB__TABLE(vocab__outcomes, const char *, VOCAB_OUTCOME_END, VOCAB_OUTCOMES(VOCAB__NAME_AT))
+#define VOCAB__END_NAME_AT(name) [VOCAB_OUTCOME_##name] = #name,
+VOCAB__TABLE(vocab__outcomes, const char *, VOCAB_OUTCOME_END,
+             VOCAB_OUTCOMES(VOCAB__NAME_AT) VOCAB_INTERVAL_ENDS(VOCAB__END_NAME_AT))
 VOCAB__TABLE(vocab__thread_kinds, const char *, VOCAB_THREAD_END, VOCAB_THREAD_KINDS(VOCAB__NAME_AT))
 VOCAB__TABLE(vocab__states, const char *, VOCAB_STATE_COUNT, VOCAB_STATES(VOCAB__STATE_NAME))
 VOCAB__TABLE(vocab__blocks, int, VOCAB_STATE_COUNT, VOCAB_STATES(VOCAB__STATE_BLOCKS))
@@ -353,10 +360,26 @@ static inline int vocab_outcome_of(const char *name)
     return vocab__find(vocab__outcomes(), VOCAB_OUTCOME_END, name, -1);
 }
 
+/* The thread kind named `name` ("main"), or -1. */
+static inline int vocab_thread_kind_of(const char *name)
+{
+    return vocab__find(vocab__thread_kinds(), VOCAB_THREAD_END, name, -1);
+}
+
 /* The state named `name` ("holding"), or -1. */
 static inline int vocab_state_of(const char *name)
 {
     return vocab__find(vocab__states(), VOCAB_STATE_COUNT, name, -1);
+}
+
+/* The wake-up that ends a wait in state s ("release" for waiting), or NULL
+ * for a state that no wake-up ends. */
+static inline const char *vocab_wakeup_of(int64_t s)
+{
+#define VOCAB__WAKEUP_AT(name, state, text) [VOCAB_STATE_##state] = #name,
+    static const char *const wakeups[VOCAB_STATE_COUNT] = {VOCAB_WAKEUPS(VOCAB__WAKEUP_AT)};
+#undef VOCAB__WAKEUP_AT
+    return vocab__at(wakeups, VOCAB_STATE_COUNT, s);
 }
 
 /* ---- SQL forms ------------------------------------------------------------------ */

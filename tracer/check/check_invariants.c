@@ -91,7 +91,7 @@ static void lock_event(replay *rp, const check_object_event *e, bool rlock)
 {
     check_holders *h = &rp->holders;
     const char *who = thread_name(rp, e->thread_id);
-    bool acquire = strcmp(e->name, "acquire_end") == 0;
+    bool acquire = e->type == VOCAB_EV_acquire_end;
     if (acquire && e->ok && h->n && (!rlock || !check_holders_has(h, e->thread_id))) {
         violation(rp, INV_MUTUAL_EXCLUSION,
                   "thread %s acquired %s (seq %lld) while thread %s %s it (since seq %lld)", who,
@@ -116,8 +116,8 @@ static void semaphore_event(replay *rp, const check_object_event *e)
 {
     char names[512];
     const char *who = thread_name(rp, e->thread_id);
-    bool acquired = strcmp(e->name, "acquire_end") == 0 && e->ok;
-    bool released = strcmp(e->name, "release") == 0;
+    bool acquired = e->type == VOCAB_EV_acquire_end && e->ok;
+    bool released = e->type == VOCAB_EV_release;
     rp->value += released ? e->count : acquired ? -1 : 0;
     if (acquired && rp->value < 0) {
         violation(rp, INV_SEMAPHORE_BOUNDS,
@@ -125,7 +125,7 @@ static void semaphore_event(replay *rp, const check_object_event *e)
                   rp->object, (long long)e->seq, (long long)e->param,
                   holder_names(rp, names, sizeof names));
         rp->value = 0; /* as the acquire says: no cascade */
-    } else if (released && rp->value > e->param && strcmp(e->kind, "bounded_semaphore") == 0)
+    } else if (released && rp->value > e->param && e->kind == VOCAB_KIND_bounded_semaphore)
         violation(rp, INV_SEMAPHORE_BOUNDS,
                   "thread %s released %s (seq %lld) past its initial value %lld", who, rp->object,
                   (long long)e->seq, (long long)e->param);
@@ -145,7 +145,7 @@ static bool barrier_event(replay *rp, const check_object_event *e)
         rp->arrivals = grown;
         rp->nrounds = more;
     }
-    if (strcmp(e->name, "barrier_wait_begin") == 0)
+    if (e->type == VOCAB_EV_barrier_wait_begin)
         rp->arrivals[round]++;
     else if (e->ok && rp->arrivals[round] < e->param)
         violation(
@@ -162,8 +162,8 @@ static bool on_event(void *ctx, const check_object_event *e)
     replay *rp = ctx;
     if (e->object_id != rp->object_id)
         start_object(rp, e);
-    bool lock = strcmp(e->kind, "lock") == 0, rlock = strcmp(e->kind, "rlock") == 0;
-    bool barrier = strcmp(e->kind, "barrier") == 0;
+    bool lock = e->kind == VOCAB_KIND_lock, rlock = e->kind == VOCAB_KIND_rlock;
+    bool barrier = e->kind == VOCAB_KIND_barrier;
     bool ok = true;
     if ((lock || rlock) && !rp->skip[INV_MUTUAL_EXCLUSION])
         lock_event(rp, e, rlock);
@@ -181,7 +181,7 @@ static void threads_joined(const check_trace *t, check_report *r)
 {
     for (size_t i = 0; i < t->nthreads; i++) {
         const check_thread *th = &t->threads[i];
-        bool started = strcmp(th->kind, "thread") == 0 || strcmp(th->kind, "timer") == 0;
+        bool started = th->kind == VOCAB_THREAD_thread || th->kind == VOCAB_THREAD_timer;
         if (started && !th->daemon && !th->exited)
             check_report_problem(r,
                                  "%s: thread %s never exited: it is no daemon, yet the program "

@@ -7,7 +7,6 @@
  * sort a million rows.)
  */
 #include "check_objects.h"
-#include "vocabulary.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,7 @@ static const char scan_query[] =
     "SELECT o.id, o.name, o.kind, COALESCE(o.param, 0), e.seq, e.name, e.outcome = " SQL_OUTCOME(ok) ","
     "  COALESCE(e.value, 0), e.thread_id,"
     "  CASE WHEN e.name = " SQL_EVENT(release) " THEN COALESCE(json_extract(e.detail, '$.count'), 1) END,"
-    "  CASE WHEN e.name LIKE 'barrier_wait_%' THEN json_extract(e.detail, '$.cycle') END"
+    "  CASE WHEN o.kind = " SQL_KIND(barrier) " THEN json_extract(e.detail, '$.cycle') END"
     " FROM objects o JOIN events e ON e.object_id = o.id"
     " WHERE +o.process_id = ?1 AND (?2 IS NULL OR o.name = ?2)"
     "   AND o.kind IN (" SQL_KIND(lock) ", " SQL_KIND(rlock) ", " SQL_KIND(semaphore) ", " SQL_KIND(bounded_semaphore) ", " SQL_KIND(barrier) ")"
@@ -28,10 +27,10 @@ static void read_event(sqlite3_stmt *st, check_object_event *e)
     *e = (check_object_event){
         .object_id = sqlite3_column_int64(st, 0),
         .object = (const char *)sqlite3_column_text(st, 1),
-        .kind = (const char *)sqlite3_column_text(st, 2),
+        .kind = vocab_kind_of((const char *)sqlite3_column_text(st, 2)),
         .param = sqlite3_column_int64(st, 3),
         .seq = sqlite3_column_int64(st, 4),
-        .name = (const char *)sqlite3_column_text(st, 5),
+        .type = vocab_event_of((const char *)sqlite3_column_text(st, 5)),
         .ok = sqlite3_column_int(st, 6) != 0,
         .value = sqlite3_column_int64(st, 7),
         .thread_id = sqlite3_column_int64(st, 8),
@@ -124,13 +123,13 @@ static void give_back(check_holders *h, int64_t thread)
 
 bool check_holders_apply(check_holders *h, const check_object_event *e)
 {
-    bool rlock = strcmp(e->kind, "rlock") == 0;
-    if (strcmp(e->name, "acquire_end") == 0) {
+    bool rlock = e->kind == VOCAB_KIND_rlock;
+    if (e->type == VOCAB_EV_acquire_end) {
         if (!e->ok || (rlock && check_holders_has(h, e->thread_id)))
             return true;
         return add(h, e->thread_id, e->seq);
     }
-    if (strcmp(e->name, "release") != 0 || (rlock && e->value > 0))
+    if (e->type != VOCAB_EV_release || (rlock && e->value > 0))
         return true;
     for (int64_t i = 0; i < e->count; i++)
         give_back(h, e->thread_id);

@@ -8,6 +8,8 @@
 #ifndef THRACE_TRACER_CHECK_CHECK_OBJECTS_H
 #define THRACE_TRACER_CHECK_CHECK_OBJECTS_H
 
+#include "vocabulary.h"
+
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,10 +19,10 @@
 typedef struct {
     int64_t object_id;
     const char *object; /* its name */
-    const char *kind;   /* lock, rlock, semaphore, bounded_semaphore, barrier */
+    vocab_kind kind;    /* lock, rlock, semaphore, bounded_semaphore, barrier */
     int64_t param;      /* a semaphore's value, a barrier's parties */
     int64_t seq;
-    const char *name;  /* acquire_end, release, barrier_wait_begin, barrier_wait_end */
+    vocab_event type;  /* acquire_end, release, barrier_wait_begin, barrier_wait_end */
     bool ok;           /* its outcome is ok */
     int64_t value;     /* depth, semaphore value, barrier index */
     int64_t thread_id; /* threads.id */

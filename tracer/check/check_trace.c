@@ -50,11 +50,11 @@ static bool add_thread(check_trace *t, sqlite3_stmt *st)
     *th = (check_thread){
         .id = sqlite3_column_int64(st, 0),
         .name = strdup((const char *)sqlite3_column_text(st, 1)),
-        .kind = strdup((const char *)sqlite3_column_text(st, 2)),
+        .kind = vocab_thread_kind_of((const char *)sqlite3_column_text(st, 2)),
         .daemon = sqlite3_column_int(st, 3) != 0,
         .exited = sqlite3_column_int(st, 4) != 0,
     };
-    return th->name && th->kind;
+    return th->name;
 }
 
 bool check_trace_load_threads(check_trace *t, sqlite3 *db, int64_t process_id, const char **err)
@@ -154,7 +154,6 @@ void check_trace_free(check_trace *t)
 {
     for (size_t i = 0; i < t->nthreads; i++) {
         free(t->threads[i].name);
-        free(t->threads[i].kind);
         free(t->threads[i].lines);
     }
     for (size_t i = 0; i < t->nlines; i++)

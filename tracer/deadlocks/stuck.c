@@ -20,7 +20,7 @@ enum { STUCK_HOLDERS = 8, STUCK_BARRIERS = 64 };
 
 typedef struct {
     int64_t id, thread_id, object_id, peer_thread_id, begin_ns, end_ns, site_id, begin_seq;
-    const char *state;
+    int state; /* VOCAB_STATE_waiting, ... */
 } stuck_wait;
 
 typedef struct {
@@ -79,12 +79,12 @@ static void stuck_holders(stuck *s, const stuck_wait *w, const char *object)
 
 /* The latest of the two named events on the object: 1 (row left on the
  * statement, reset by the caller), 0 for none, -1 on an error. */
-static int stuck_last(stuck *s, int64_t object_id, const char *name, const char *other)
+static int stuck_last(stuck *s, int64_t object_id, vocab_event name, vocab_event other)
 {
     sqlite3_reset(s->last_event);
     sqlite3_bind_int64(s->last_event, 1, object_id);
-    sqlite3_bind_text(s->last_event, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s->last_event, 3, other, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->last_event, 2, vocab_event_name(name), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->last_event, 3, vocab_event_name(other), -1, SQLITE_STATIC);
     int rc = sqlite3_step(s->last_event);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
@@ -106,7 +106,7 @@ static bool stuck_condition(stuck *s, const stuck_wait *w, const char *object)
 {
     FILE *out = s->r->out;
     char by[400];
-    int found = stuck_last(s, w->object_id, "cond_notify", "cond_notify");
+    int found = stuck_last(s, w->object_id, VOCAB_EV_cond_notify, VOCAB_EV_cond_notify);
     if (found == 0)
         fprintf(out, "  %s was never notified\n", object);
     else if (found > 0 && sqlite3_column_int64(s->last_event, 2) < w->begin_seq)
@@ -122,12 +122,13 @@ static bool stuck_event(stuck *s, const stuck_wait *w, const char *object)
 {
     FILE *out = s->r->out;
     char by[400];
-    int found = stuck_last(s, w->object_id, "event_set", "event_clear");
+    int found = stuck_last(s, w->object_id, VOCAB_EV_event_set, VOCAB_EV_event_clear);
     if (found == 0)
         fprintf(out, "  %s was never set\n", object);
     else if (found > 0)
         fprintf(out, "  %s was last %s %s\n", object,
-                strcmp((const char *)sqlite3_column_text(s->last_event, 4), "event_set") == 0
+                vocab_event_of((const char *)sqlite3_column_text(s->last_event, 4)) ==
+                        VOCAB_EV_event_set
                     ? "set"
                     : "cleared",
                 stuck_by(s, by, sizeof by));
@@ -184,14 +185,14 @@ static void stuck_header(stuck *s, const stuck_wait *w, const char *object)
     const catalog *c = &s->r->cat;
     const catalog_thread *t = catalog_thread_of(c, w->thread_id);
     char b[32], peer[32], since[32], site[256], what[64];
-    if (strcmp(w->state, "joining") == 0)
+    if (w->state == VOCAB_STATE_joining)
         snprintf(what, sizeof what, "joins %s",
                  catalog_thread_name(c, w->peer_thread_id, peer, sizeof peer));
     else
         snprintf(what, sizeof what, "%s %s",
-                 strcmp(w->state, "condition") == 0 ? "waits on"
-                 : strcmp(w->state, "barrier") == 0 ? "waits at"
-                                                    : "waits for",
+                 w->state == VOCAB_STATE_condition ? "waits on"
+                 : w->state == VOCAB_STATE_barrier ? "waits at"
+                                                   : "waits for",
                  object);
     fprintf(s->r->out, "stuck: %s %s since %s%s (pid %lld)\n",
             catalog_thread_name(c, w->thread_id, b, sizeof b), what,
@@ -204,23 +205,30 @@ static bool stuck_tell(stuck *s, const stuck_wait *w)
 {
     char ob[32];
     const char *object = catalog_object_name(&s->r->cat, w->object_id, ob, sizeof ob);
-    if (strcmp(w->state, "barrier") == 0 && stuck_barrier_told(s, w->object_id))
+    if (w->state == VOCAB_STATE_barrier && stuck_barrier_told(s, w->object_id))
         return true;
     if (!deadlocks_keep_named(s->r, w->thread_id, w->object_id))
         return false;
     stuck_header(s, w, object);
     s->r->stuck++;
     bool ok = true;
-    if (strcmp(w->state, "waiting") == 0)
+    switch (w->state) {
+    case VOCAB_STATE_waiting:
         stuck_holders(s, w, object);
-    else if (strcmp(w->state, "condition") == 0)
+        break;
+    case VOCAB_STATE_condition:
         ok = stuck_condition(s, w, object);
-    else if (strcmp(w->state, "event") == 0)
+        break;
+    case VOCAB_STATE_event:
         ok = stuck_event(s, w, object);
-    else if (strcmp(w->state, "barrier") == 0)
+        break;
+    case VOCAB_STATE_barrier:
         ok = stuck_barrier(s, w);
-    else
+        break;
+    default:
         stuck_join(s, w);
+        break;
+    }
     fputc('\n', s->r->out);
     return ok;
 }
@@ -236,7 +244,7 @@ static stuck_wait stuck_row(sqlite3_stmt *st)
         .end_ns = sqlite3_column_int64(st, 5),
         .site_id = sqlite3_column_int64(st, 6),
         .begin_seq = sqlite3_column_int64(st, 7),
-        .state = (const char *)sqlite3_column_text(st, 8),
+        .state = vocab_state_of((const char *)sqlite3_column_text(st, 8)),
     };
 }
 

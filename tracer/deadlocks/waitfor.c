@@ -43,7 +43,7 @@ static bool waitfor_on_path(const waitfor_search *s, int64_t thread_id)
 static bool waitfor_is_semaphore(const deadlocks_report *r, int64_t object_id)
 {
     const catalog_object *o = catalog_object_of(&r->cat, object_id);
-    return o && (strcmp(o->kind, "semaphore") == 0 || strcmp(o->kind, "bounded_semaphore") == 0);
+    return o && (o->kind == VOCAB_KIND_semaphore || o->kind == VOCAB_KIND_bounded_semaphore);
 }
 
 /* Whether every holder is blocked: on the path, or waiting at that moment.

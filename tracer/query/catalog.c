@@ -90,11 +90,11 @@ static bool object_row(catalog *c, sqlite3_stmt *st)
         .id = sqlite3_column_int64(st, 0),
         .process_id = sqlite3_column_int64(st, 1),
         .param = sqlite3_column_int64(st, 2),
-        .kind = copy_text(st, 3),
+        .kind = vocab_kind_of((const char *)sqlite3_column_text(st, 3)),
         .name = copy_text(st, 4),
     };
     c->nobjects++; /* counted first, so that catalog_free frees a half-made row */
-    return o->kind && o->name;
+    return o->name;
 }
 
 static bool site_row(catalog *c, sqlite3_stmt *st)
@@ -145,7 +145,6 @@ void catalog_free(catalog *c)
     for (size_t i = 0; i < c->nthreads; i++)
         free(c->threads[i].name);
     for (size_t i = 0; i < c->nobjects; i++) {
-        free(c->objects[i].kind);
         free(c->objects[i].name);
     }
     for (size_t i = 0; i <= c->site_by_id.mask && c->site_by_id.slots; i++) {

@@ -24,7 +24,8 @@ typedef struct {
 
 typedef struct {
     int64_t id, process_id, param;
-    char *kind, *name;
+    vocab_kind kind; /* VOCAB_KIND_NONE for a kind not in the vocabulary */
+    char *name;
 } catalog_object;
 
 typedef struct {

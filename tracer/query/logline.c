@@ -57,22 +57,22 @@ static const char *after_waiting(const logline_event *e, char *buf, size_t size)
     return buf;
 }
 
-static bool is(const char *a, const char *b)
+static bool is_semaphore(const logline_event *e)
 {
-    return a && strcmp(a, b) == 0;
+    return e->kind == VOCAB_KIND_semaphore || e->kind == VOCAB_KIND_bounded_semaphore;
 }
 
 static void describe_acquire_end(const logline_event *e, char *buf, size_t size)
 {
     char w[64], site[256];
     const char *waited = after_waiting(e, w, sizeof w);
-    if (is(e->outcome, "would_block"))
+    if (e->outcome == VOCAB_OUTCOME_would_block)
         snprintf(buf, size, "did not acquire %s: held elsewhere", e->object);
-    else if (!is(e->outcome, "ok"))
+    else if (e->outcome != VOCAB_OUTCOME_ok)
         snprintf(buf, size, "gave up on %s%s", e->object, waited);
-    else if (is(e->kind, "rlock") && e->value > 1)
+    else if (e->kind == VOCAB_KIND_rlock && e->value > 1)
         snprintf(buf, size, "acquired %s again, depth %lld", e->object, (long long)e->value);
-    else if (is(e->kind, "semaphore") || is(e->kind, "bounded_semaphore"))
+    else if (is_semaphore(e))
         snprintf(buf, size, "acquired %s%s, value now %lld", e->object, waited,
                  (long long)e->value);
     else
@@ -81,9 +81,9 @@ static void describe_acquire_end(const logline_event *e, char *buf, size_t size)
 
 static void describe_release(const logline_event *e, char *buf, size_t size)
 {
-    if (is(e->kind, "rlock") && e->value > 0)
+    if (e->kind == VOCAB_KIND_rlock && e->value > 0)
         snprintf(buf, size, "released %s, depth %lld left", e->object, (long long)e->value);
-    else if (is(e->kind, "semaphore") || is(e->kind, "bounded_semaphore"))
+    else if (is_semaphore(e))
         snprintf(buf, size, "released %s, value now %lld", e->object, (long long)e->value);
     else
         snprintf(buf, size, "released %s", e->object);
@@ -94,11 +94,11 @@ static void describe_wait_end(const logline_event *e, const char *what, char *bu
 {
     char d[32];
     const char *took = logline_duration(e->waited_ns, d, sizeof d);
-    if (is(e->outcome, "ok") && is(e->name, "barrier_wait_end"))
+    if (e->outcome == VOCAB_OUTCOME_ok && e->type == VOCAB_EV_barrier_wait_end)
         snprintf(buf, size, "passed %s as %lld after %s", e->object, (long long)e->value, took);
-    else if (is(e->outcome, "ok"))
+    else if (e->outcome == VOCAB_OUTCOME_ok)
         snprintf(buf, size, "%s %s after %s", what, e->object, took);
-    else if (is(e->outcome, "broken"))
+    else if (e->outcome == VOCAB_OUTCOME_broken)
         snprintf(buf, size, "%s broke after %s", e->object, took);
     else
         snprintf(buf, size, "timed out on %s after %s", e->object, took);
@@ -119,65 +119,108 @@ static void describe_notify(const logline_event *e, char *buf, size_t size)
                  (long long)e->requested);
 }
 
+/* A thread's own life: start, exit, rename, join, timer, sleep. */
+static void describe_thread(const logline_event *e, char *buf, size_t size)
+{
+    char d[32], site[256];
+    switch (e->type) {
+    case VOCAB_EV_thread_start:
+        snprintf(buf, size, "started");
+        break;
+    case VOCAB_EV_thread_exit:
+        snprintf(buf, size, "exited");
+        break;
+    case VOCAB_EV_thread_rename:
+        snprintf(buf, size, "renamed to %s", e->text ? e->text : "?");
+        break;
+    case VOCAB_EV_join_begin:
+        snprintf(buf, size, "joining %s%s", e->peer, site_of(e, site, sizeof site));
+        break;
+    case VOCAB_EV_join_end:
+        snprintf(buf, size, e->outcome == VOCAB_OUTCOME_ok ? "joined %s" : "stopped waiting for %s",
+                 e->peer);
+        break;
+    case VOCAB_EV_timer_scheduled:
+        if (e->seconds < 0)
+            snprintf(buf, size, "timer waiting until cancelled");
+        else
+            snprintf(buf, size, "timer waiting %.2f s", e->seconds);
+        break;
+    case VOCAB_EV_timer_fired:
+        snprintf(buf, size, "timer fired");
+        break;
+    case VOCAB_EV_timer_cancelled:
+        snprintf(buf, size, "cancelled timer %s", e->peer);
+        break;
+    case VOCAB_EV_sleep_begin:
+        snprintf(buf, size, "sleeping %s",
+                 logline_duration((int64_t)(e->seconds * 1e9), d, sizeof d));
+        break;
+    case VOCAB_EV_sleep_end:
+        snprintf(buf, size, "woke up");
+        break;
+    default:
+        break;
+    }
+}
+
 const char *logline_describe(const logline_event *e, char *buf, size_t size)
 {
-    const char *n = e->name;
-    char d[32], site[256];
     buf[0] = '\0';
-    if (is(n, "log"))
+    switch (e->type) {
+    case VOCAB_EV_log:
         snprintf(buf, size, "%s", e->text ? e->text : "");
-    else if (is(n, "thread_start"))
-        snprintf(buf, size, "started");
-    else if (is(n, "thread_exit"))
-        snprintf(buf, size, "exited");
-    else if (is(n, "thread_rename"))
-        snprintf(buf, size, "renamed to %s", e->text ? e->text : "?");
-    else if (is(n, "join_begin"))
-        snprintf(buf, size, "joining %s%s", e->peer, site_of(e, site, sizeof site));
-    else if (is(n, "join_end"))
-        snprintf(buf, size, is(e->outcome, "ok") ? "joined %s" : "stopped waiting for %s",
-                 e->peer);
-    else if (is(n, "object_create"))
+        break;
+    case VOCAB_EV_object_create:
         snprintf(buf, size, "created %s", e->object);
-    else if (is(n, "acquire_begin"))
+        break;
+    case VOCAB_EV_acquire_begin:
+    case VOCAB_EV_event_wait_begin:
         describe_wait_begin(e, "waiting for", buf, size);
-    else if (is(n, "acquire_end"))
+        break;
+    case VOCAB_EV_acquire_end:
         describe_acquire_end(e, buf, size);
-    else if (is(n, "release"))
+        break;
+    case VOCAB_EV_release:
         describe_release(e, buf, size);
-    else if (is(n, "cond_wait_begin"))
+        break;
+    case VOCAB_EV_cond_wait_begin:
         describe_wait_begin(e, "waiting on", buf, size);
-    else if (is(n, "cond_wait_end"))
+        break;
+    case VOCAB_EV_cond_wait_end:
         describe_wait_end(e, "notified on", buf, size);
-    else if (is(n, "cond_notify"))
+        break;
+    case VOCAB_EV_cond_notify:
         describe_notify(e, buf, size);
-    else if (is(n, "event_set"))
+        break;
+    case VOCAB_EV_event_set:
         snprintf(buf, size, "set %s, woke %lld", e->object, (long long)e->value);
-    else if (is(n, "event_clear"))
+        break;
+    case VOCAB_EV_event_clear:
         snprintf(buf, size, "cleared %s", e->object);
-    else if (is(n, "event_wait_begin"))
-        describe_wait_begin(e, "waiting for", buf, size);
-    else if (is(n, "event_wait_end"))
+        break;
+    case VOCAB_EV_event_wait_end:
         describe_wait_end(e, "saw", buf, size);
-    else if (is(n, "barrier_wait_begin"))
+        break;
+    case VOCAB_EV_barrier_wait_begin:
         describe_wait_begin(e, "waiting at", buf, size);
-    else if (is(n, "barrier_wait_end"))
+        break;
+    case VOCAB_EV_barrier_wait_end:
         describe_wait_end(e, "passed", buf, size);
-    else if (is(n, "barrier_abort"))
+        break;
+    case VOCAB_EV_barrier_abort:
         snprintf(buf, size, "aborted %s", e->object);
-    else if (is(n, "barrier_reset"))
+        break;
+    case VOCAB_EV_barrier_reset:
         snprintf(buf, size, "reset %s", e->object);
-    else if (is(n, "timer_scheduled") && e->seconds < 0)
-        snprintf(buf, size, "timer waiting until cancelled");
-    else if (is(n, "timer_scheduled"))
-        snprintf(buf, size, "timer waiting %.2f s", e->seconds);
-    else if (is(n, "timer_fired"))
-        snprintf(buf, size, "timer fired");
-    else if (is(n, "timer_cancelled"))
-        snprintf(buf, size, "cancelled timer %s", e->peer);
-    else if (is(n, "sleep_begin"))
-        snprintf(buf, size, "sleeping %s", logline_duration((int64_t)(e->seconds * 1e9), d, sizeof d));
-    else if (is(n, "sleep_end"))
-        snprintf(buf, size, "woke up");
+        break;
+    case VOCAB_EV_deadlock:
+        snprintf(buf, size, "saw a deadlock as it began to wait for %s (THRACE_DEADLOCK)",
+                 e->object);
+        break;
+    default:
+        describe_thread(e, buf, size);
+        break;
+    }
     return buf;
 }

@@ -6,15 +6,17 @@
 #ifndef THRACE_TRACER_QUERY_LOGLINE_H
 #define THRACE_TRACER_QUERY_LOGLINE_H
 
+#include "vocabulary.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 /* One stored event, as the events table and its joins give it. */
 typedef struct {
-    const char *name;     /* the event's name, "acquire_end" */
+    vocab_event type;     /* VOCAB_EV_NONE for a name not in the vocabulary */
     const char *object;   /* the object's name, or NULL */
-    const char *kind;     /* the object's kind, or NULL */
-    const char *outcome;  /* or NULL */
+    vocab_kind kind;      /* the object's, VOCAB_KIND_NONE for none */
+    int outcome;          /* VOCAB_OUTCOME_ok, ...; -1 for none */
     int64_t value;
     int64_t waited_ns;
     const char *peer;     /* the name of the thread it names, or NULL */

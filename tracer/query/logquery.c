@@ -16,10 +16,10 @@ static const char *text_at(sqlite3_stmt *st, int column)
 static logline_event event_at(sqlite3_stmt *st, int c)
 {
     return (logline_event){
-        .name = text_at(st, c + 1),
+        .type = vocab_event_of(text_at(st, c + 1)),
         .object = text_at(st, c + 2),
-        .kind = text_at(st, c + 3),
-        .outcome = text_at(st, c + 4),
+        .kind = vocab_kind_of(text_at(st, c + 3)),
+        .outcome = vocab_outcome_of(text_at(st, c + 4)),
         .value = sqlite3_column_int64(st, c + 5),
         .waited_ns = sqlite3_column_int64(st, c + 6),
         .peer = text_at(st, c + 7),

@@ -33,23 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum {
-    IV_RUNNING,
-    IV_WAITING,
-    IV_HOLDING,
-    IV_SLEEPING,
-    IV_JOINING,
-    IV_BARRIER,
-    IV_CONDITION,
-    IV_EVENT
-} intervals_state;
-
-static const char *const intervals_state_names[] = {
-    "running", "waiting", "holding", "sleeping", "joining", "barrier", "condition", "event",
-};
-
 typedef struct {
-    intervals_state state;
+    vocab_state state;
     int64_t thread_id, object_id, peer_id, site_id, begin_ns;
     int64_t seq; /* the opening event's seq on the object, 0 for none */
 } intervals_open;
@@ -101,20 +86,20 @@ static int intervals_level(int64_t length)
 
 /* Writes o, ended at end_ns by the event with seq end_seq (0: by none of its own). */
 static bool intervals_write(intervals *iv, const intervals_open *o, int64_t end_ns,
-                            int64_t end_seq, const char *outcome)
+                            int64_t end_seq, vocab_outcome outcome)
 {
     batch *b = iv->rows;
     /* Clocks of two CPUs may disagree by a few ns: never end before the start. */
     if (end_ns < o->begin_ns)
         end_ns = o->begin_ns;
     batch_int(b, o->thread_id);
-    batch_static(b, intervals_state_names[o->state]);
+    batch_static(b, vocab_state_name(o->state));
     batch_id(b, o->object_id);
     batch_id(b, o->peer_id);
     batch_int(b, o->begin_ns);
     batch_int(b, end_ns);
     batch_int(b, intervals_level(end_ns - o->begin_ns));
-    batch_static(b, outcome);
+    batch_static(b, vocab_outcome_name(outcome));
     batch_id(b, o->site_id);
     batch_id(b, o->seq);
     batch_id(b, end_seq);
@@ -185,7 +170,7 @@ static void intervals_remove(intervals_list *list, size_t i)
 }
 
 /* The index of the open (state, object) interval in list, or SIZE_MAX. */
-static size_t intervals_find(const intervals_list *list, intervals_state state, int64_t object_id)
+static size_t intervals_find(const intervals_list *list, vocab_state state, int64_t object_id)
 {
     for (size_t i = list->head; i < list->n; i++)
         if (list->items[i].state == state && list->items[i].object_id == object_id)
@@ -195,7 +180,7 @@ static size_t intervals_find(const intervals_list *list, intervals_state state, 
 
 /* ---- a thread's own intervals --------------------------------------------- */
 
-static bool intervals_begin(intervals *iv, const intervals_event *e, intervals_state state,
+static bool intervals_begin(intervals *iv, const intervals_event *e, vocab_state state,
                             int64_t object_id)
 {
     intervals_list *list = intervals_list_of(iv, &iv->by_thread, e->thread_id, 0, true);
@@ -205,9 +190,9 @@ static bool intervals_begin(intervals *iv, const intervals_event *e, intervals_s
     }
     size_t i = intervals_find(list, state, object_id);
     if (i != SIZE_MAX) {
-        if (state == IV_RUNNING) /* a thread announcing itself again */
+        if (state == VOCAB_STATE_running) /* a thread announcing itself again */
             return true;
-        if (!intervals_write(iv, &list->items[i], e->ts, 0, "lost"))
+        if (!intervals_write(iv, &list->items[i], e->ts, 0, VOCAB_OUTCOME_lost))
             return false;
         intervals_remove(list, i);
     }
@@ -220,15 +205,18 @@ static bool intervals_begin(intervals *iv, const intervals_event *e, intervals_s
     return true;
 }
 
-static bool intervals_end(intervals *iv, const intervals_event *e, intervals_state state,
+static bool intervals_end(intervals *iv, const intervals_event *e, vocab_state state,
                           int64_t object_id)
 {
     intervals_list *list = intervals_list_of(iv, &iv->by_thread, e->thread_id, 0, false);
     size_t i = list ? intervals_find(list, state, object_id) : SIZE_MAX;
     if (i == SIZE_MAX)
         return true;
-    const char *outcome = e->outcome >= 0 ? vocab_outcome_name(e->outcome) : "ok";
-    if (!intervals_write(iv, &list->items[i], e->ts, e->seq, outcome ? outcome : "error"))
+    /* A provider's outcome out of its range (a damaged trace) is an error. */
+    vocab_outcome outcome = e->outcome < 0                          ? VOCAB_OUTCOME_ok
+                            : e->outcome <= VOCAB_OUTCOME_error ? (vocab_outcome)e->outcome
+                                                                : VOCAB_OUTCOME_error;
+    if (!intervals_write(iv, &list->items[i], e->ts, e->seq, outcome))
         return false;
     intervals_remove(list, i);
     return true;
@@ -250,7 +238,7 @@ static bool intervals_hold(intervals *iv, const intervals_event *e)
         for (size_t i = list->head; i < list->n; i++)
             if (list->items[i].thread_id == e->thread_id) /* re-entry: already its owner */
                 return true;
-    intervals_open o = {IV_HOLDING, e->thread_id, e->object_id, 0, e->site_id, e->ts, e->seq};
+    intervals_open o = {VOCAB_STATE_holding, e->thread_id, e->object_id, 0, e->site_id, e->ts, e->seq};
     if (!intervals_push(list, &o)) {
         iv->error = "out of memory";
         return false;
@@ -272,12 +260,12 @@ static bool intervals_unhold(intervals *iv, const intervals_event *e)
     if (k == SIZE_MAX)
         return true;
     intervals_open released = list->items[k];
-    if (!intervals_write(iv, &released, e->ts, e->seq, "ok"))
+    if (!intervals_write(iv, &released, e->ts, e->seq, VOCAB_OUTCOME_ok))
         return false;
     intervals_remove(list, k);
     for (size_t i = list->head; i < list->n;) {
         if (list->items[i].seq < released.seq) {
-            if (!intervals_write(iv, &list->items[i], released.begin_ns, 0, "lost"))
+            if (!intervals_write(iv, &list->items[i], released.begin_ns, 0, VOCAB_OUTCOME_lost))
                 return false;
             intervals_remove(list, i);
             i = list->head > i ? list->head : i;
@@ -293,7 +281,7 @@ static bool intervals_unhold_units(intervals *iv, const intervals_event *e)
 {
     intervals_list *list = intervals_list_of(iv, &iv->by_holder, e->object_id, e->thread_id, false);
     for (int64_t n = e->count > 0 ? e->count : 1; list && n > 0 && list->head < list->n; n--) {
-        if (!intervals_write(iv, &list->items[list->head], e->ts, e->seq, "ok"))
+        if (!intervals_write(iv, &list->items[list->head], e->ts, e->seq, VOCAB_OUTCOME_ok))
             return false;
         intervals_remove(list, list->head);
     }
@@ -315,7 +303,7 @@ static bool intervals_release(intervals *iv, const intervals_event *e)
 
 static bool intervals_acquired(intervals *iv, const intervals_event *e)
 {
-    return intervals_end(iv, e, IV_WAITING, e->object_id) &&
+    return intervals_end(iv, e, VOCAB_STATE_waiting, e->object_id) &&
            (e->outcome != VOCAB_OUTCOME_ok || intervals_hold(iv, e));
 }
 
@@ -325,35 +313,35 @@ bool intervals_add(intervals *iv, const intervals_event *e)
 {
     switch (e->type) {
     case VOCAB_EV_thread_start:
-        return intervals_begin(iv, e, IV_RUNNING, 0);
+        return intervals_begin(iv, e, VOCAB_STATE_running, 0);
     case VOCAB_EV_thread_exit:
-        return intervals_end(iv, e, IV_RUNNING, 0);
+        return intervals_end(iv, e, VOCAB_STATE_running, 0);
     case VOCAB_EV_acquire_begin:
-        return intervals_begin(iv, e, IV_WAITING, e->object_id);
+        return intervals_begin(iv, e, VOCAB_STATE_waiting, e->object_id);
     case VOCAB_EV_acquire_end:
         return intervals_acquired(iv, e);
     case VOCAB_EV_release:
         return intervals_release(iv, e);
     case VOCAB_EV_sleep_begin:
-        return intervals_begin(iv, e, IV_SLEEPING, 0);
+        return intervals_begin(iv, e, VOCAB_STATE_sleeping, 0);
     case VOCAB_EV_sleep_end:
-        return intervals_end(iv, e, IV_SLEEPING, 0);
+        return intervals_end(iv, e, VOCAB_STATE_sleeping, 0);
     case VOCAB_EV_join_begin:
-        return intervals_begin(iv, e, IV_JOINING, 0);
+        return intervals_begin(iv, e, VOCAB_STATE_joining, 0);
     case VOCAB_EV_join_end:
-        return intervals_end(iv, e, IV_JOINING, 0);
+        return intervals_end(iv, e, VOCAB_STATE_joining, 0);
     case VOCAB_EV_barrier_wait_begin:
-        return intervals_begin(iv, e, IV_BARRIER, e->object_id);
+        return intervals_begin(iv, e, VOCAB_STATE_barrier, e->object_id);
     case VOCAB_EV_barrier_wait_end:
-        return intervals_end(iv, e, IV_BARRIER, e->object_id);
+        return intervals_end(iv, e, VOCAB_STATE_barrier, e->object_id);
     case VOCAB_EV_cond_wait_begin:
-        return intervals_begin(iv, e, IV_CONDITION, e->object_id);
+        return intervals_begin(iv, e, VOCAB_STATE_condition, e->object_id);
     case VOCAB_EV_cond_wait_end:
-        return intervals_end(iv, e, IV_CONDITION, e->object_id);
+        return intervals_end(iv, e, VOCAB_STATE_condition, e->object_id);
     case VOCAB_EV_event_wait_begin:
-        return intervals_begin(iv, e, IV_EVENT, e->object_id);
+        return intervals_begin(iv, e, VOCAB_STATE_event, e->object_id);
     case VOCAB_EV_event_wait_end:
-        return intervals_end(iv, e, IV_EVENT, e->object_id);
+        return intervals_end(iv, e, VOCAB_STATE_event, e->object_id);
     default:
         return true;
     }
@@ -372,7 +360,7 @@ bool intervals_checkpoint(intervals *iv, int64_t end_ns)
     for (size_t l = 0; l < iv->nlists; l++) {
         const intervals_list *list = iv->lists[l];
         for (size_t i = list->head; i < list->n; i++)
-            if (!intervals_write(iv, &list->items[i], end_ns, 0, "unfinished"))
+            if (!intervals_write(iv, &list->items[i], end_ns, 0, VOCAB_OUTCOME_unfinished))
                 return false;
     }
     return intervals_flush(iv);
@@ -387,12 +375,12 @@ bool intervals_finish(intervals *iv, int64_t end_ns)
     return true;
 }
 
-bool intervals_reopen(intervals *iv, const char *state, const intervals_event *e)
+bool intervals_reopen(intervals *iv, int state, const intervals_event *e)
 {
-    for (size_t s = 0; s < sizeof intervals_state_names / sizeof *intervals_state_names; s++)
-        if (strcmp(state, intervals_state_names[s]) == 0)
-            return s == IV_HOLDING ? intervals_hold(iv, e)
-                                   : intervals_begin(iv, e, (intervals_state)s, e->object_id);
+    if (state == VOCAB_STATE_holding)
+        return intervals_hold(iv, e);
+    if (state >= 0 && state < VOCAB_STATE_COUNT)
+        return intervals_begin(iv, e, (vocab_state)state, e->object_id);
     iv->error = "an interval of an unknown state";
     return false;
 }

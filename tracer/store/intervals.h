@@ -48,12 +48,13 @@ bool intervals_checkpoint(intervals *iv, int64_t end_ns);
 
 /*
  * Holds open again an interval that intervals_checkpoint wrote: the
- * interval in `state` ("running", "holding", ...) that e opened, e being
+ * interval in `state` (VOCAB_STATE_running, ...; -1 for a state not in
+ * the vocabulary, refused) that e opened, e being
  * the row as an event (ts its begin_ns, seq its begin_seq, object_kind its
  * object's kind). Give a list's intervals in the order they were written.
  * False when out of memory or for an unknown state.
  */
-bool intervals_reopen(intervals *iv, const char *state, const intervals_event *e);
+bool intervals_reopen(intervals *iv, int state, const intervals_event *e);
 
 /* The reason of the last failure. */
 const char *intervals_error(const intervals *iv);

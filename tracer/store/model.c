@@ -292,7 +292,7 @@ static model_thread *model_thread_of(model *m, model_process *p, int64_t tid, co
     char placeholder[32];
     snprintf(placeholder, sizeof placeholder, "tid %" PRId64, tid);
     t->id = model_insert(m, ST_THREAD, "iiIttiII", p->id, tid, (int64_t)0,
-                         name ? name : placeholder, "thread", (int64_t)0, (int64_t)0, (int64_t)0);
+                         name ? name : placeholder, vocab_thread_kind_name(VOCAB_THREAD_thread), (int64_t)0, (int64_t)0, (int64_t)0);
     if (!t->id)
         return NULL;
     if (!keymap_put(&m->threads, (uint64_t)p->id, (uint64_t)tid, t)) {
@@ -319,7 +319,7 @@ static model_thread *model_thread_start(model *m, model_process *p, const model_
     model_thread *t = model_thread_of(m, p, e->f[VOCAB_F_tid].i, NULL, e->ts);
     if (!t)
         return NULL;
-    if (!model_run(m, ST_THREAD_START, "IttiIii", native, name, kind ? kind : "thread",
+    if (!model_run(m, ST_THREAD_START, "IttiIii", native, name, kind ? kind : vocab_thread_kind_name(VOCAB_THREAD_thread),
                    model_has(e, VOCAB_F_daemon) ? e->f[VOCAB_F_daemon].i : 0,
                    model_has(e, VOCAB_F_parent) ? e->f[VOCAB_F_parent].i : 0, e->ts, t->id))
         return NULL;
@@ -372,7 +372,7 @@ const char *model_object_name(const model_object *o, char *buf, size_t size)
 static const char *model_object_kind(const model_object *o)
 {
     const char *kind = vocab_kind_name(o->kind);
-    return kind ? kind : "lock";
+    return kind ? kind : vocab_kind_name(VOCAB_KIND_lock);
 }
 
 /* The object (process, serial); created with kind when unknown. */

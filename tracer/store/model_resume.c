@@ -160,11 +160,9 @@ static bool resume_last_threads(model *m)
  * kind's default name calls Object-N was never told its kind. */
 static int resume_kind(const model_object *o, const char *kind, const char *name)
 {
-    int k = VOCAB_KIND_lock;
-    while (vocab_kind_name(k) && strcmp(vocab_kind_name(k), kind) != 0)
-        k++;
+    vocab_kind k = vocab_kind_of(kind);
     if (k != VOCAB_KIND_lock)
-        return vocab_kind_name(k) ? k : 0;
+        return k;
     model_object untold = {.serial = o->serial};
     char buf[48];
     return strcmp(name, model_object_name(&untold, buf, sizeof buf)) == 0 ? 0 : VOCAB_KIND_lock;
@@ -251,7 +249,7 @@ static bool resume_interval(model *m, sqlite3_stmt *st)
         .outcome = -1,
         .seq = sqlite3_column_int64(st, 7),
     };
-    if (intervals_reopen(m->iv, resume_text(st, 1), &e))
+    if (intervals_reopen(m->iv, vocab_state_of(resume_text(st, 1)), &e))
         return true;
     m->error = intervals_error(m->iv);
     return false;

@@ -1,23 +1,14 @@
 /*
- * states.js - what a thread can be doing, how each state is named and
- * coloured, and the legend. The colours are app.css's custom properties
+ * states.js - what a thread can be doing, how each state is coloured, and
+ * the legend. The colours are app.css's custom properties
  * (the legend's swatches use them too), read once at start.
  */
 
-export const STATES = ['running', 'waiting', 'holding', 'sleeping', 'joining', 'barrier',
-  'condition', 'event'];
+/* The states and wake-ups are the trace's vocabulary (lib/vocabulary),
+ * generated into vocabulary.js at build time. */
+import { STATES, STATE_TEXT, WAKEUP_TEXT } from './vocabulary.js';
 
-export const STATE_TEXT = {
-  running: 'running', waiting: 'waiting for a lock', holding: 'holding a lock',
-  sleeping: 'sleeping', joining: 'joining a thread', barrier: 'at a barrier',
-  condition: 'waiting on a condition', event: 'waiting for an event',
-};
-
-export const WAKEUP_TEXT = {
-  release: 'a release hands the lock over', notify: 'a notify wakes a condition wait',
-  set: 'a set wakes an event wait', exit: 'an exit ends a join',
-  barrier: 'the last arrival releases the barrier',
-};
+export { STATES, STATE_TEXT, WAKEUP_TEXT };
 
 /* State colours by name, and the page's inks: mark, touched, rule, ink, muted, panel. */
 export const colours = {};
