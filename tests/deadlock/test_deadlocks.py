@@ -5,6 +5,7 @@ with `thrace record`, their reports checked line by line.
 Usage: test_deadlocks.py THRACE PROGRAMS [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one).
 """
+import json
 import os
 import re
 import signal
@@ -14,6 +15,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.request
 
 THRACE, PROGRAMS = sys.argv[1:3]
 del sys.argv[1:3]
@@ -125,6 +127,77 @@ class Hangs(unittest.TestCase):
         findings = self.hang("event_never_set")
         lines = [v for k, v in findings.items() if " waits for Event-" in k]
         self.assertEqual([[re.sub(r"\d+", "N", lines[0][0])]], [["Event-N was never set"]])
+
+
+class SeenByTheProgram(unittest.TestCase):
+    """THRACE_DEADLOCK=1: libthrace reports the cycle as it closes and
+    emits a `deadlock` event, which the database keeps and every view
+    shows as the moment the program saw its own deadlock."""
+
+    @classmethod
+    def setUpClass(cls):
+        env = dict(os.environ, THRACE_DEADLOCK="1")
+        db = os.path.join(TMP.name, "seen.db")
+        cls.done = subprocess.run([THRACE, "record", "-o", db, "--deadlock-timeout", "0.3", "--",
+                                   PROGRAMS, "abba"], capture_output=True, text=True,
+                                  timeout=120, env=env)
+        cls.db = db
+
+    def seen_rows(self):
+        with sqlite3.connect(self.db) as c:
+            return c.execute(
+                "SELECT t.name, o.name, json_extract(e.detail, '$.report') FROM events e"
+                " JOIN threads t ON t.id = e.thread_id JOIN objects o ON o.id = e.object_id"
+                " WHERE e.name = 'deadlock'").fetchall()
+
+    def test_the_event_is_stored_with_libthraces_report(self):
+        self.assertEqual(STALLED, self.done.returncode, self.done.stderr)
+        rows = self.seen_rows()
+        self.assertEqual(1, len(rows), rows)
+        thread, lock, text = rows[0]
+        self.assertRegex(thread, r"^Thread-[12]$")
+        self.assertRegex(lock, r"^Lock-\d+$")
+        # The report stored is the one libthrace printed, without its prefixes.
+        self.assertRegex(text, r"^deadlock: Thread-1 -> Lock-\d+ -> Thread-2 -> Lock-\d+ -> Thread-1")
+        printed = [line[len("thrace: "):] for line in self.done.stderr.splitlines()
+                   if line.startswith("thrace: ")]
+        self.assertEqual(text.splitlines(), printed)
+
+    def test_log_all_tells_the_moment(self):
+        thread, lock, _ = self.seen_rows()[0]
+        log = thrace("log", "--all", self.db)
+        self.assertEqual(0, log.returncode, log.stderr)
+        self.assertIn(f"({thread:<10}) saw a deadlock as it began to wait for {lock} (THRACE_DEADLOCK)",
+                      log.stdout.splitlines())
+
+    def test_deadlocks_tells_it_under_the_cycle_found(self):
+        thread, lock, _ = self.seen_rows()[0]
+        run = thrace("deadlocks", self.db)
+        self.assertEqual(3, run.returncode, run.stderr)
+        lines = run.stdout.splitlines()
+        seen = [i for i, line in enumerate(lines) if line.startswith("seen: ")]
+        self.assertEqual(1, len(seen), run.stdout)
+        self.assertRegex(lines[seen[0]], rf"^seen: {thread} saw a deadlock itself at "
+                                         rf"\d+\.\d{{6}} s, as it began to wait for {lock}$")
+        # The wait-for analysis found the same cycle: told once, counted once.
+        self.assertEqual("  the deadlock above", lines[seen[0] + 1])
+        self.assertRegex(lines[-1], r": 1 deadlock, 0 possible deadlocks, 1 stuck wait$")
+
+    def test_the_viewer_has_its_moment(self):
+        with subprocess.Popen([THRACE, "serve", self.db, "--port", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) as serve:
+            try:
+                url = re.match(r"thrace serve: (\S+) ", serve.stdout.readline()).group(1)
+                with urllib.request.urlopen(url + "api/deadlocks", timeout=30) as answer:
+                    body = json.load(answer)
+            finally:
+                serve.terminate()
+        with sqlite3.connect(self.db) as c:
+            expected = c.execute("SELECT thread_id, object_id, ts FROM events"
+                                 " WHERE name = 'deadlock'").fetchall()
+        self.assertEqual([list(row) for row in expected],
+                         [[s["thread_id"], s["object_id"], s["ts"]] for s in body["seen"]])
+        self.assertIn("\nseen: ", body["report"])
 
 
 class NoHang(unittest.TestCase):

@@ -4,7 +4,8 @@
  * report and counts them there:
  *  - waitfor.c: wait-for cycles that happened;
  *  - lockorder.c: lock-order cycles that could happen;
- *  - stuck.c: waits that never ended, outside the cycles found.
+ *  - stuck.c: waits that never ended, outside the cycles found;
+ *  - seen.c: the deadlocks the program saw itself (THRACE_DEADLOCK=1).
  * They run in that order (deadlocks.c): a cycle that happened is not told
  * again as a possible one, and its waits are not told again as stuck.
  */
@@ -31,6 +32,10 @@ bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n
  * findings name, which the viewer marks; false when out of memory (r->error). */
 bool deadlocks_keep_named(deadlocks_report *r, int64_t thread_id, int64_t object_id);
 
+/* Keeps a deadlock the program saw itself (seen.c), for the viewer; false
+ * when out of memory (r->error). */
+bool deadlocks_keep_seen(deadlocks_report *r, int64_t thread_id, int64_t object_id, int64_t ts);
+
 /* The condition keeping interval i to the trace bound to ?1 (0: any). */
 #define DEADLOCKS_IN_TRACE                                                                     \
     " AND (?1 = 0 OR i.thread_id IN (SELECT t.id FROM threads t JOIN processes p"              \
@@ -40,5 +45,6 @@ bool deadlocks_keep_named(deadlocks_report *r, int64_t thread_id, int64_t object
 bool waitfor_report(deadlocks_report *r);
 bool lockorder_report(deadlocks_report *r);
 bool stuck_report(deadlocks_report *r);
+bool seen_report(deadlocks_report *r);
 
 #endif

@@ -100,8 +100,21 @@ bool deadlocks_keep_named(deadlocks_report *r, int64_t thread_id, int64_t object
            (!object_id || deadlocks_name_one(r, 1, object_id));
 }
 
+bool deadlocks_keep_seen(deadlocks_report *r, int64_t thread_id, int64_t object_id, int64_t ts)
+{
+    deadlocks_seen *seen = realloc(r->seen, (r->nseen + 1) * sizeof *seen);
+    if (!seen) {
+        r->error = "out of memory";
+        return false;
+    }
+    r->seen = seen;
+    r->seen[r->nseen++] = (deadlocks_seen){thread_id, object_id, ts};
+    return true;
+}
+
 void deadlocks_free(deadlocks_report *r)
 {
+    free(r->seen);
     free(r->named);
     for (size_t i = 0; i < r->ncycles; i++)
         free(r->cycles[i].members);
@@ -132,7 +145,7 @@ bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t 
     *r = (deadlocks_report){
         .db = db, .path = path, .out = out, .trace_id = trace_id, .live_grace_ns = live_grace_ns};
     bool ok = catalog_load(db, &r->cat, &r->error) && (r->at = moment_new(db, &r->error)) &&
-              waitfor_report(r) && lockorder_report(r) && stuck_report(r);
+              waitfor_report(r) && lockorder_report(r) && stuck_report(r) && seen_report(r);
     if (ok)
         deadlocks_summary(r);
     return ok;

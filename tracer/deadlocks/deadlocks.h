@@ -4,7 +4,9 @@
  * `thrace record` (the report after a hang), the live daemon's watch and
  * the viewer's /api/deadlocks. Three analyses run in turn (analysis.h):
  * wait-for cycles that happened, lock-order cycles that could happen, and
- * waits that never ended outside the cycles found.
+ * waits that never ended outside the cycles found; then the deadlocks the
+ * program saw itself (THRACE_DEADLOCK=1 makes libthrace emit a `deadlock`
+ * event), each as the moment it saw it.
  */
 #ifndef THRACE_TRACER_DEADLOCKS_DEADLOCKS_H
 #define THRACE_TRACER_DEADLOCKS_DEADLOCKS_H
@@ -26,6 +28,12 @@ typedef struct {
     int n;
 } deadlocks_cycle;
 
+/* A deadlock the program saw itself (THRACE_DEADLOCK=1): the thread that
+ * closed the cycle, the object it was about to wait for, when. */
+typedef struct {
+    int64_t thread_id, object_id, ts;
+} deadlocks_seen;
+
 /* What an analysis found, and (for the analyses, analysis.h) where it is. */
 typedef struct {
     sqlite3 *db;
@@ -38,6 +46,8 @@ typedef struct {
     int deadlocks, possible, stuck; /* findings so far */
     deadlocks_cycle *cycles;        /* the wait-for cycles told */
     size_t ncycles;
+    deadlocks_seen *seen;     /* the deadlocks the program saw itself */
+    size_t nseen;
     int64_t *named;           /* the threads and objects any finding names, */
     size_t nnamed, named_cap; /* as (kind, id) pairs: kind 0 thread, 1 object */
     const char *error;        /* the reason of a failure (sqlite's, or "out of memory") */

@@ -37,7 +37,7 @@
  * `.following`, the badge `#live`, the button `#follow`.
  */
 import { api, getBase, pageTimes, setBase } from './api.js';
-import { loadDeadlocks, markDeadlocked } from './deadlocks.js';
+import { loadDeadlocks, markDeadlocked, onSeen } from './deadlocks.js';
 import { draw, requestDraw } from './draw.js';
 import { formatDuration, formatSeconds } from './format.js';
 import { listenInput } from './input.js';
@@ -138,6 +138,7 @@ function wire() {
       document.body.dataset.state = 'error';
   });
   onSelect(requestDraw);
+  onSeen(requestDraw);
   onTab((name) => {
     hideTooltip();
     if (name === 'timeline')

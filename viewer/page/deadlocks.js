@@ -7,7 +7,9 @@
  * asked for again (app.js says when), so that a deadlock forming in a
  * program that hangs is flagged as it forms. `#deadlocks-text` has
  * data-state "loading" (the first time), "ready" or "error"; a marked lane
- * label has the class `deadlocked` and `data-deadlocked="1"`.
+ * label has the class `deadlocked` and `data-deadlocked="1"`. The deadlocks
+ * the program saw itself (THRACE_DEADLOCK=1) are kept by thread, for
+ * draw.js to mark the moment on the thread's lane.
  */
 import { api } from './api.js';
 import { serial } from './serial.js';
@@ -16,6 +18,27 @@ import { model } from './trace.js';
 
 const $ = (id) => document.getElementById(id);
 const named = { thread: new Set(), object: new Set() }; // by the last report
+const seen = new Map(); // thread id -> [{thread_id, object_id, ts}], by the last report
+const seenListeners = [];
+
+/* The deadlocks thread `id` saw itself, as the last report has them. */
+export function seenBy(id) {
+  return seen.get(id) || [];
+}
+
+/* Calls listener once new ones are known. */
+export function onSeen(listener) {
+  seenListeners.push(listener);
+}
+
+function keepSeen(list) {
+  seen.clear();
+  for (const s of list) {
+    if (!seen.has(s.thread_id)) seen.set(s.thread_id, []);
+    seen.get(s.thread_id).push(s);
+  }
+  for (const listener of seenListeners) listener();
+}
 
 /* The tab's label, with the number of findings when there are some. */
 function labelTab(count) {
@@ -58,6 +81,7 @@ async function load() {
     named.thread = new Set(answer.threads);
     named.object = new Set(answer.objects);
     markDeadlocked();
+    keepSeen(answer.seen || []);
     text.dataset.state = 'ready';
   } catch (error) {
     text.dataset.state = 'error';

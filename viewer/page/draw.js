@@ -11,6 +11,7 @@
  * rebuilt on every draw, per lane, in the order drawn (the last on top).
  */
 import { formatTick } from './format.js';
+import { seenBy } from './deadlocks.js';
 import { data } from './loader.js';
 import { canvas, ctx, laneAtY, laneY, plot, visibleLanes, xOf } from './plot.js';
 import { isDimmed, selectedObject } from './selection.js';
@@ -96,8 +97,10 @@ function drawLane(lane) {
   drawRow(lane, loaded.top, rows.top, y, regions);
   drawRow(lane, loaded.bottom, rows.bottom, y, regions);
   drawBuckets(lane, loaded, y, regions);
-  if (lane.kind === 'thread')
+  if (lane.kind === 'thread') {
     drawLogMarks(lane, y, regions);
+    drawSeenMarks(lane, y, regions);
+  }
   if (lane.kind === 'object' && lane.item.kind === 'barrier')
     drawBarrierRounds(lane, loaded, y);
   ctx.globalAlpha = 1;
@@ -215,6 +218,27 @@ function drawLogMarks(lane, y, regions) {
     ctx.fill();
     regions.push({ x0: x - 4, x1: x + 4, y0: y + top - 1, y1: y + bottom + 1,
       hit: { type: 'log', key: `l${log.id}`, log, lane } });
+  }
+}
+
+/* A diamond where the thread saw a deadlock itself (THRACE_DEADLOCK=1). */
+function drawSeenMarks(lane, y, regions) {
+  const [top, bottom] = LANE.thread.marks;
+  const middle = (top + bottom) / 2;
+  ctx.globalAlpha = 1;
+  ctx.fillStyle = colours.alarm;
+  for (const seen of seenBy(lane.id)) {
+    const x = xOf(seen.ts);
+    if (x < -6 || x > plot.width + 6) continue;
+    ctx.beginPath();
+    ctx.moveTo(x, y + top - 1);
+    ctx.lineTo(x + 5, y + middle);
+    ctx.lineTo(x, y + bottom + 1);
+    ctx.lineTo(x - 5, y + middle);
+    ctx.closePath();
+    ctx.fill();
+    regions.push({ x0: x - 5, x1: x + 5, y0: y + top - 1, y1: y + bottom + 1,
+      hit: { type: 'seen', key: `s${lane.id}-${seen.ts}`, seen, lane } });
   }
 }
 

@@ -10,7 +10,7 @@ import { STATES, STATE_TEXT, WAKEUP_TEXT } from './vocabulary.js';
 
 export { STATES, STATE_TEXT, WAKEUP_TEXT };
 
-/* State colours by name, and the page's inks: mark, touched, rule, ink, muted, panel. */
+/* State colours by name, and the page's inks: mark, alarm, touched, rule, ink, muted, panel. */
 export const colours = {};
 
 export function readColours() {
@@ -19,6 +19,7 @@ export function readColours() {
   for (const state of STATES)
     colours[state] = read(`--state-${state}`);
   colours.mark = read('--log-mark');
+  colours.alarm = read('--alarm');
   colours.touched = read('--touched');
   colours.rule = read('--rule');
   colours.ink = read('--ink');
@@ -38,4 +39,5 @@ export function buildLegend(legend) {
     entry(state, STATE_TEXT[state]);
   entry('log', 'log line');
   entry('wakeup', 'wake-up');
+  entry('seen', 'a deadlock the program saw');
 }

@@ -91,6 +91,11 @@ function describe(hit) {
     const { log } = hit;
     return [[`${threadName(log.thread_id)}: log line`, [log.line], times(log.ts)], null];
   }
+  if (hit.type === 'seen') {
+    const { seen } = hit;
+    return [[`${threadName(seen.thread_id)} saw a deadlock itself`,
+      [`as it began to wait for ${objectName(seen.object_id)} (THRACE_DEADLOCK)`], times(seen.ts)], null];
+  }
   if (hit.type === 'bucket') {
     const b = hit.bucket;
     const title = `${b.count} short interval${b.count > 1 ? 's' : ''}: ${STATE_TEXT[b.state] || b.state}`;
