@@ -1,7 +1,9 @@
 /*
  * commands.h - the entry points of the `thrace` commands, one per file of
- * the same name (record.c, ingest.c, log.c, stats.c). Each gets its argv
- * with argv[0] the command's name and returns the exit status (cli.h).
+ * the command's name in this folder (record.c, ingest.c, log.c, stats.c,
+ * serve.c, check.c, deadlocks.c, daemon.c), and the table thrace.c runs
+ * them from. Each gets its argv with argv[0] the command's name and
+ * returns the exit status (cli.h).
  */
 #ifndef THRACE_TRACER_CLI_COMMANDS_H
 #define THRACE_TRACER_CLI_COMMANDS_H

@@ -43,8 +43,8 @@ typedef struct {
 } daemon_state;
 
 static const char usage[] =
-    "usage: thrace daemon [--db FILE.db] [--port N] [--bind ADDR] [--relayd URL]\n"
-    "                     [--deadlock-timeout SECONDS]\n"
+    "usage: thrace daemon [--db FILE.db] [--port N] [--bind ADDR] [--no-viewer]\n"
+    "                     [--relayd URL] [--deadlock-timeout SECONDS]\n"
     "\n"
     "The observability daemon: follows every live LTTng session on a relay daemon\n"
     "(`thrace record --live -- PROG` makes one), stores their events in FILE.db as\n"
