@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """live_speed.py [BUILD_DIR] - how fast `thrace daemon` stores a live
 session, beside babeltrace2 reading the same kind of session to /dev/null.
+Run from the source tree as `PYTHONPATH=tests python3 bench/live_speed.py
+build`: it uses the tests' thrace_testing.livefixture.
 
 Each round traces CYCLES (250000) lock cycles of bench_cycle live with a
 blocking channel (nothing lost: the program waits for the readers), once
@@ -18,11 +20,13 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "tests"))
-sys.dont_write_bytecode = True
-from livefixture import Daemon, free_live_port, start_relayd, stop  # noqa: E402
+sys.dont_write_bytecode = True  # no __pycache__ in tests/
+try:
+    from thrace_testing.livefixture import Daemon, free_live_port, start_relayd, stop
+except ModuleNotFoundError:
+    sys.exit("live_speed.py: run with PYTHONPATH=tests (the tests' thrace_testing package)")
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
 THRACE = os.path.join(BUILD, "tracer", "thrace")
 BENCH = os.path.join(BUILD, "bench", "bench_cycle")

@@ -1,13 +1,18 @@
 /*
  * harness.h - the test harness: each TEST case runs in a child process of
  * its own with a timeout, so that a crash or a hang fails that case alone.
- * Output: "ok N - name" or "not ok N - name" per case, then
- * "N passed, N failed"; the exit status is 1 when any case failed.
+ * Output is TAP: a plan line "1..N" (N cases will run), then per case
+ * "ok N - name", "ok N - name # SKIP reason" or "not ok N - name # why",
+ * then "N passed, N failed, N skipped"; the exit status is 1 when any case
+ * failed (a skipped case neither passed nor failed).
  *
- * Run one case with `./test_x name`; with THRACE_TEST_IN_PROCESS=1 as well,
- * that case runs in the process itself, with no fork (for tracers that must
- * see one process). THRACE_TEST_TIMEOUT (seconds, default 30) bounds each
- * case. Assertions print both values and stop the case.
+ * `./test_x name` runs that one case; `./test_x --list` prints every case's
+ * name, one a line. With THRACE_TEST_IN_PROCESS=1 as well as a name, that
+ * case runs in the process itself, with no fork (for tracers that must see
+ * one process); there it prints nothing when it passes, and a SKIP prints
+ * "# SKIP reason" and exits with HARNESS_SKIP_STATUS. THRACE_TEST_TIMEOUT
+ * (seconds, default 30) bounds each case. Assertions print both values and
+ * stop the case; SKIP(reason) stops it too, reported as skipped.
  */
 #ifndef THRACE_TESTS_HARNESS_H
 #define THRACE_TESTS_HARNESS_H
@@ -21,6 +26,13 @@
 void harness_register(const char *name, void (*fn)(void), int line);
 __attribute__((noreturn)) void harness_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+__attribute__((noreturn)) void harness_skip(const char *reason);
+
+/* The exit status of a case that skipped (automake's). */
+#define HARNESS_SKIP_STATUS 77
+
+/* The seconds each case may take: THRACE_TEST_TIMEOUT, 30 by default. */
+unsigned harness_timeout(void);
 
 /* Seconds on CLOCK_MONOTONIC. */
 double harness_now(void);
@@ -37,6 +49,13 @@ char *harness_capture_end(void);
         harness_register(#name, name, __LINE__);                              \
     }                                                                         \
     static void name(void)
+
+/*
+ * Ends the case at once, from the case or any function it calls, and reports
+ * it as skipped with `reason`: for a case that cannot run here (a privilege
+ * or a facility the machine lacks), never for one that fails.
+ */
+#define SKIP(reason) harness_skip(reason)
 
 #define ASSERT_TRUE(cond)                                                     \
     do {                                                                      \

@@ -11,7 +11,7 @@
  * a second in a normal build, so that every case stays within the harness
  * timeout under ThreadSanitizer too.
  */
-#include "harness.h"
+#include "sync_util.h"
 
 #include <sched.h>
 
@@ -19,20 +19,6 @@ enum { THREADS = 8 };
 
 /* Seconds each time-boxed case hammers for. */
 #define BUDGET 0.4
-
-static thrace_thread *spawn(void (*fn)(void *), void *arg)
-{
-    thrace_thread *t = thrace_thread_new(fn, arg, NULL);
-    ASSERT_TRUE(t != NULL);
-    ASSERT_CODE(THRACE_OK, thrace_thread_start(t));
-    return t;
-}
-
-static void join(thrace_thread *t)
-{
-    ASSERT_CODE(THRACE_OK, thrace_thread_join(t, 60.0));
-    thrace_thread_unref(t);
-}
 
 /* Runs fn(args + i * size) in n threads and joins them all. */
 static void run_all(int n, void (*fn)(void *), void *args, size_t size)
@@ -42,7 +28,7 @@ static void run_all(int n, void (*fn)(void *), void *args, size_t size)
     for (int i = 0; i < n; i++)
         t[i] = spawn(fn, (char *)args + (size_t)i * size);
     for (int i = 0; i < n; i++)
-        join(t[i]);
+        join_and_unref(t[i]);
 }
 
 static void enter(int *inside)
@@ -379,7 +365,7 @@ TEST(stress_cond_bounded_buffer_delivers_every_item_once)
     for (int i = 0; i < PRODUCERS; i++)
         start_role(&t[CONSUMERS + i], produce, &args[CONSUMERS + i], &b, i);
     for (int i = 0; i < PRODUCERS + CONSUMERS; i++)
-        join(t[i]);
+        join_and_unref(t[i]);
     ASSERT_EQ(TOTAL, b.consumed);
     ASSERT_EQ(0, b.count);
     ASSERT_EQ((long)TOTAL * (TOTAL - 1) / 2, b.sum);
@@ -479,7 +465,7 @@ TEST(stress_cond_over_an_rlock_hands_out_every_token)
         t[i] = spawn(i < TAKERS ? take : give, &args[i]);
     }
     for (int i = 0; i < GIVERS + TAKERS; i++)
-        join(t[i]);
+        join_and_unref(t[i]);
     ASSERT_TRUE(s.given >= 1000); /* they did run */
     ASSERT_EQ(s.given, s.taken);
     ASSERT_EQ(0, s.tokens);
@@ -542,7 +528,7 @@ TEST(stress_cond_notify_all_releases_every_round_together)
     for (int i = 0; i < THREADS; i++)
         t[i] = spawn(go_round, &s);
     for (int i = 0; i < THREADS; i++)
-        join(t[i]);
+        join_and_unref(t[i]);
     ASSERT_EQ(ROUNDS, s.generation);
     ASSERT_EQ(0, s.arrived);
     for (int r = 0; r < ROUNDS; r++)

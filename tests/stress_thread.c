@@ -6,23 +6,9 @@
  * TSan too; each case stays within a few seconds in a normal build.
  */
 #define _GNU_SOURCE
-#include "harness.h"
+#include "sync_util.h"
 
 #include <pthread.h>
-
-static thrace_thread *start_thread(void (*fn)(void *), void *arg)
-{
-    thrace_thread *t = thrace_thread_new(fn, arg, NULL);
-    ASSERT_TRUE(t != NULL);
-    ASSERT_CODE(THRACE_OK, thrace_thread_start(t));
-    return t;
-}
-
-static void join_and_unref(thrace_thread *t)
-{
-    ASSERT_CODE(THRACE_OK, thrace_thread_join(t, THRACE_FOREVER));
-    thrace_thread_unref(t);
-}
 
 static int load(int *p)
 {
@@ -45,7 +31,7 @@ TEST(two_thousand_short_threads_in_waves_of_sixteen_leave_only_main_alive)
     for (int w = 0; w < WAVES; w++) {
         thrace_thread *t[WIDTH];
         for (int i = 0; i < WIDTH; i++)
-            t[i] = start_thread(short_work, NULL);
+            t[i] = spawn(short_work, NULL);
         for (int i = 0; i < WIDTH; i++)
             join_and_unref(t[i]);
         ASSERT_EQ(1, thrace_active_count());
@@ -124,10 +110,10 @@ TEST(concurrent_renames_and_name_readers_always_see_a_whole_name)
     ASSERT_STR_EQ("Thread-1", thrace_thread_name(r.target));
     thrace_thread *readers[2], *writers[2];
     for (int i = 0; i < 2; i++)
-        readers[i] = start_thread(name_reader, &r);
+        readers[i] = spawn(name_reader, &r);
     ASSERT_CODE(THRACE_OK, thrace_thread_start(r.target));
     for (int i = 0; i < 2; i++)
-        writers[i] = start_thread(rename_writer, &r);
+        writers[i] = spawn(rename_writer, &r);
     for (int i = 0; i < 2; i++) {
         join_and_unref(writers[i]);
         join_and_unref(readers[i]);
@@ -184,7 +170,7 @@ static void spawner(void *arg)
 {
     enum_race *e = arg;
     for (int i = 0; i < SPAWNS; i++) {
-        thrace_thread *t[2] = {start_thread(short_work, NULL), start_thread(NULL, NULL)};
+        thrace_thread *t[2] = {spawn(short_work, NULL), spawn(NULL, NULL)};
         join_and_unref(t[0]);
         join_and_unref(t[1]);
     }
@@ -216,11 +202,11 @@ TEST(enumerate_while_threads_start_and_end_lists_only_whole_threads)
     enum_race e = {4, 0, 0};
     thrace_thread *enumerators[3], *spawners[3];
     for (int i = 0; i < 3; i++)
-        enumerators[i] = start_thread(enumerator, &e);
+        enumerators[i] = spawn(enumerator, &e);
     pthread_t raw;
     ASSERT_EQ(0, pthread_create(&raw, NULL, foreign_spawner, &e));
     for (int i = 0; i < 3; i++)
-        spawners[i] = start_thread(spawner, &e);
+        spawners[i] = spawn(spawner, &e);
     for (int i = 0; i < 3; i++)
         join_and_unref(spawners[i]);
     ASSERT_EQ(0, pthread_join(raw, NULL));
@@ -272,7 +258,7 @@ TEST(timers_cancelled_while_firing_either_fire_once_or_never)
         thrace_thread *timers[TIMER_WAVE];
         memset(slots, 0, sizeof slots);
         cancel_job job = {timers, THRACE_EVENT_INIT};
-        thrace_thread *canceller = start_thread(cancel_odd, &job);
+        thrace_thread *canceller = spawn(cancel_odd, &job);
         for (int i = 0; i < TIMER_WAVE; i++) {
             double interval = (i % 4) * 0.0005; /* 0 to 1.5 ms */
             timers[i] = thrace_timer_new(interval, timer_fired, &slots[i], NULL);
@@ -359,7 +345,7 @@ static void local_destroy_race(bool raw)
             if (raw)
                 ASSERT_EQ(0, pthread_create(&p[i], NULL, use_local_then_exit, &u));
             else
-                t[i] = start_thread(use_local_then_end, &u);
+                t[i] = spawn(use_local_then_end, &u);
         }
         thrace_local_get(&l);
         pthread_barrier_wait(&b);

@@ -1,8 +1,8 @@
 /*
- * sync_util.h - helpers for the tests of the primitives: start and join
- * threads, signal between them, poll for a condition with a generous limit,
- * and know that threads are blocked inside a call that has no public waiter
- * count.
+ * sync_util.h - helpers for the tests of threads and of the primitives:
+ * start and join threads, signal between them, poll for a condition with a
+ * generous limit, and know that threads are blocked inside a call that has
+ * no public waiter count.
  *
  * "Blocked" is read from the kernel: a thread that bumped a counter just
  * before calling a thrace wait, and is then seen sleeping (state S in
@@ -70,10 +70,17 @@ static inline thrace_thread *spawn(void (*fn)(void *), void *arg)
     return t;
 }
 
-/* join() with a limit, so that a stuck thread fails the case with a message. */
+/* A thread's target: waits until the thrace_event at arg is set. */
+static inline void wait_forever_on(void *arg)
+{
+    thrace_event_wait(arg, THRACE_FOREVER);
+}
+
+/* join() with a limit inside the case's timeout (20 s of the default 30), so
+ * that a stuck thread fails the case with a message, not a bare timeout. */
 static inline void join_and_unref(thrace_thread *t)
 {
-    ASSERT_CODE(THRACE_OK, thrace_thread_join(t, 20.0));
+    ASSERT_CODE(THRACE_OK, thrace_thread_join(t, harness_timeout() * 2.0 / 3.0));
     thrace_thread_unref(t);
 }
 

@@ -5,7 +5,7 @@
  * returns), when a raw pthread exits, or at thrace_local_destroy.
  */
 #define _GNU_SOURCE
-#include "harness.h"
+#include "sync_util.h"
 
 #include <pthread.h>
 #include <stdalign.h>
@@ -55,20 +55,6 @@ static bool all_zero(const void *p, size_t n)
     return true;
 }
 
-static thrace_thread *start_thread(void (*fn)(void *), void *arg)
-{
-    thrace_thread *t = thrace_thread_new(fn, arg, NULL);
-    ASSERT_TRUE(t != NULL);
-    ASSERT_CODE(THRACE_OK, thrace_thread_start(t));
-    return t;
-}
-
-static void join_and_unref(thrace_thread *t)
-{
-    ASSERT_CODE(THRACE_OK, thrace_thread_join(t, THRACE_FOREVER));
-    thrace_thread_unref(t);
-}
-
 /* ------------------------------------------------------------------------ */
 
 typedef struct {
@@ -106,7 +92,7 @@ TEST(each_thread_sees_its_own_zeroed_data)
     thrace_thread *t[4];
     for (int i = 0; i < 4; i++) {
         z[i] = (zero_probe){&l, &b, i + 1, NULL, false, false, false};
-        t[i] = start_thread(check_own_data, &z[i]);
+        t[i] = spawn(check_own_data, &z[i]);
     }
     ASSERT_CODE(THRACE_OK, thrace_barrier_wait(&b, THRACE_FOREVER, NULL));
     for (int i = 0; i < 4; i++) {
@@ -157,7 +143,7 @@ TEST(init_runs_once_per_thread_with_the_given_arg_in_that_thread)
     init_probe p[3];
     for (int i = 0; i < 3; i++) {
         p[i] = (init_probe){.local = &l};
-        join_and_unref(start_thread(get_three_times, &p[i]));
+        join_and_unref(spawn(get_three_times, &p[i]));
         ASSERT_EQ(i + 1, load(&init_calls));
         ASSERT_TRUE(p[i].same_three_times);
         ASSERT_TRUE(p[i].owner_is_me);
@@ -181,7 +167,7 @@ TEST(a_thread_that_never_gets_the_data_runs_neither_init_nor_destroy)
 {
     thrace_local l;
     ASSERT_CODE(THRACE_OK, thrace_local_init(&l, sizeof(data), count_init, NULL, count_destroy));
-    join_and_unref(start_thread(touch_nothing, NULL));
+    join_and_unref(spawn(touch_nothing, NULL));
     ASSERT_EQ(0, load(&init_calls));
     ASSERT_EQ(0, load(&destroy_calls));
     thrace_local_destroy(&l);
@@ -210,7 +196,7 @@ TEST(destroy_runs_for_a_thrace_threads_data_after_it_ends_before_join_returns)
     setter s[3] = {{&l, 10}, {&l, 200}, {&l, 3000}};
     long expected = 0;
     for (int i = 0; i < 3; i++) {
-        thrace_thread *t = start_thread(set_value_then_return, &s[i]);
+        thrace_thread *t = spawn(set_value_then_return, &s[i]);
         ASSERT_CODE(THRACE_OK, thrace_thread_join(t, THRACE_FOREVER));
         expected += s[i].value;
         /* no other synchronisation: join alone must cover the destroy */
@@ -283,15 +269,15 @@ TEST(local_destroy_destroys_every_remaining_threads_data_mains_included)
     holder_init(&h[0], &l, 10);
     holder_init(&h[1], &l, 100);
     holder_init(&h[2], &l, 1000); /* a raw pthread */
-    thrace_thread *t0 = start_thread(hold_data, &h[0]);
-    thrace_thread *t1 = start_thread(hold_data, &h[1]);
+    thrace_thread *t0 = spawn(hold_data, &h[0]);
+    thrace_thread *t1 = spawn(hold_data, &h[1]);
     pthread_t raw;
     ASSERT_EQ(0, pthread_create(&raw, NULL, raw_hold_data, &h[2]));
     for (int i = 0; i < 3; i++)
         ASSERT_CODE(THRACE_OK, thrace_event_wait(&h[i].has_data, THRACE_FOREVER));
     /* one thread that had data is gone already */
     setter gone = {&l, 5000};
-    join_and_unref(start_thread(set_value_then_return, &gone));
+    join_and_unref(spawn(set_value_then_return, &gone));
     ASSERT_EQ(1, load(&destroy_calls));
     thrace_local_destroy(&l);
     ASSERT_EQ(5, load(&destroy_calls));
@@ -343,7 +329,7 @@ TEST(two_locals_are_independent)
     *mb = 20;
     ASSERT_EQ(1, *(long *)thrace_local_get(&a));
     pair_probe p = {&a, &b, 0, 0, 0, 0};
-    join_and_unref(start_thread(use_both, &p));
+    join_and_unref(spawn(use_both, &p));
     ASSERT_EQ(1, p.a_first);
     ASSERT_EQ(2, p.b_first);
     ASSERT_EQ(6, p.a_after);

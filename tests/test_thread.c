@@ -6,7 +6,7 @@
  * never with sleeps; the timed joins are the only timing assertions.
  */
 #define _GNU_SOURCE
-#include "harness.h"
+#include "sync_util.h"
 
 #include <errno.h>
 #include <math.h>
@@ -19,28 +19,9 @@
 /* Helpers                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static void wait_forever_on(void *arg)
-{
-    thrace_event_wait(arg, THRACE_FOREVER);
-}
-
 static void do_nothing(void *arg)
 {
     (void)arg;
-}
-
-static thrace_thread *start_thread(void (*fn)(void *), void *arg)
-{
-    thrace_thread *t = thrace_thread_new(fn, arg, NULL);
-    ASSERT_TRUE(t != NULL);
-    ASSERT_CODE(THRACE_OK, thrace_thread_start(t));
-    return t;
-}
-
-static void join_and_unref(thrace_thread *t)
-{
-    ASSERT_CODE(THRACE_OK, thrace_thread_join(t, THRACE_FOREVER));
-    thrace_thread_unref(t);
 }
 
 /* Whether t is in the list enumerate returns (references dropped again). */
@@ -269,7 +250,7 @@ TEST(a_thread_created_inside_a_daemon_thread_is_a_daemon)
 TEST(a_thread_created_inside_a_non_daemon_thread_is_not_a_daemon)
 {
     daemon_probe p = {0};
-    thrace_thread *t = start_thread(make_children, &p);
+    thrace_thread *t = spawn(make_children, &p);
     join_and_unref(t);
     ASSERT_FALSE(p.inherit);
     ASSERT_TRUE(p.forced_daemon);
@@ -309,7 +290,7 @@ TEST(set_daemon_after_start_is_estate_even_once_finished)
 {
     thrace_event go;
     thrace_event_init(&go);
-    thrace_thread *t = start_thread(wait_forever_on, &go);
+    thrace_thread *t = spawn(wait_forever_on, &go);
     ASSERT_CODE(THRACE_ESTATE, thrace_thread_set_daemon(t, true));
     ASSERT_FALSE(thrace_thread_is_daemon(t));
     thrace_event_set(&go);
@@ -390,7 +371,7 @@ TEST(starting_a_thread_twice_is_estate_also_after_it_finished)
 {
     thrace_event go;
     thrace_event_init(&go);
-    thrace_thread *t = start_thread(wait_forever_on, &go);
+    thrace_thread *t = spawn(wait_forever_on, &go);
     ASSERT_CODE(THRACE_ESTATE, thrace_thread_start(t));
     ASSERT_EQ(2, thrace_active_count());
     thrace_event_set(&go);
@@ -412,10 +393,10 @@ static void count_run(void *arg)
 
 TEST(a_thread_runs_its_target_once_and_a_null_target_does_nothing)
 {
-    thrace_thread *t = start_thread(count_run, NULL);
+    thrace_thread *t = spawn(count_run, NULL);
     join_and_unref(t);
     ASSERT_EQ(1, __atomic_load_n(&ran_count, __ATOMIC_RELAXED));
-    thrace_thread *n = start_thread(NULL, NULL);
+    thrace_thread *n = spawn(NULL, NULL);
     ASSERT_CODE(THRACE_OK, thrace_thread_join(n, THRACE_FOREVER));
     ASSERT_FALSE(thrace_thread_is_alive(n));
     thrace_thread_unref(n);
@@ -432,9 +413,9 @@ TEST(unref_right_after_start_lets_the_thread_run_to_the_end)
     static thrace_event go, done; /* outlive the case: exit joins t after it returns */
     thrace_event_init(&go);
     thrace_event_init(&done);
-    thrace_thread *t = start_thread(wait_forever_on, &go);
+    thrace_thread *t = spawn(wait_forever_on, &go);
     thrace_thread_unref(t);
-    thrace_thread *u = start_thread(set_event, &done);
+    thrace_thread *u = spawn(set_event, &done);
     thrace_thread_unref(u);
     ASSERT_CODE(THRACE_OK, thrace_event_wait(&done, THRACE_FOREVER));
     thrace_event_set(&go); /* exit joins t */
@@ -505,7 +486,7 @@ static void join_self(void *arg)
 
 TEST(a_thread_joining_itself_is_edeadlk)
 {
-    thrace_thread *t = start_thread(join_self, NULL);
+    thrace_thread *t = spawn(join_self, NULL);
     join_and_unref(t);
     ASSERT_CODE(THRACE_EDEADLK, self_join[0]);
     ASSERT_CODE(THRACE_EDEADLK, self_join[1]);
@@ -522,7 +503,7 @@ TEST(join_with_a_timeout_times_out_while_alive_and_succeeds_once_finished)
 {
     thrace_event go;
     thrace_event_init(&go);
-    thrace_thread *t = start_thread(wait_forever_on, &go);
+    thrace_thread *t = spawn(wait_forever_on, &go);
     double t0 = harness_now();
     ASSERT_CODE(THRACE_TIMEOUT, thrace_thread_join(t, 0.2));
     ASSERT_DURATION(0.2, harness_now() - t0);
@@ -544,7 +525,7 @@ TEST(a_negative_join_timeout_other_than_forever_acts_as_zero)
 {
     thrace_event go;
     thrace_event_init(&go);
-    thrace_thread *t = start_thread(wait_forever_on, &go);
+    thrace_thread *t = spawn(wait_forever_on, &go);
     double t0 = harness_now();
     ASSERT_CODE(THRACE_TIMEOUT, thrace_thread_join(t, -0.5));
     ASSERT_CODE(THRACE_TIMEOUT, thrace_thread_join(t, -2.0));
@@ -564,7 +545,7 @@ TEST(a_nan_join_timeout_is_einval_before_anything_else)
     ASSERT_CODE(THRACE_EINVAL, thrace_thread_join(thrace_main_thread(), NAN));
     thrace_event go;
     thrace_event_init(&go);
-    thrace_thread *t = start_thread(wait_forever_on, &go);
+    thrace_thread *t = spawn(wait_forever_on, &go);
     ASSERT_CODE(THRACE_EINVAL, thrace_thread_join(t, NAN));
     ASSERT_CODE(THRACE_EINVAL, thrace_thread_join(t, -NAN));
     thrace_event_set(&go);
@@ -578,7 +559,7 @@ TEST(a_join_timeout_above_timeout_max_is_erange_while_alive_but_ok_once_finished
 {
     thrace_event go;
     thrace_event_init(&go);
-    thrace_thread *t = start_thread(wait_forever_on, &go);
+    thrace_thread *t = spawn(wait_forever_on, &go);
     double t0 = harness_now();
     ASSERT_CODE(THRACE_ERANGE, thrace_thread_join(t, 1e12));
     ASSERT_CODE(THRACE_ERANGE, thrace_thread_join(t, INFINITY));
@@ -607,12 +588,12 @@ TEST(many_threads_can_join_the_same_thread_at_once)
 {
     thrace_event go;
     thrace_event_init(&go);
-    thrace_thread *t = start_thread(wait_forever_on, &go);
+    thrace_thread *t = spawn(wait_forever_on, &go);
     joiner j[5];
     thrace_thread *js[5];
     for (int i = 0; i < 5; i++) {
         j[i] = (joiner){t, -1};
-        js[i] = start_thread(join_target, &j[i]);
+        js[i] = spawn(join_target, &j[i]);
     }
     for (int i = 0; i < 5; i++)
         ASSERT_CODE(THRACE_TIMEOUT, thrace_thread_join(js[i], 0)); /* still waiting */
@@ -636,7 +617,7 @@ TEST(ten_live_threads_and_main_have_eleven_distinct_native_ids)
     unsigned long idents[11];
     for (int i = 0; i < 10; i++) {
         probe_init(&p[i]);
-        t[i] = start_thread(probe_main, &p[i]);
+        t[i] = spawn(probe_main, &p[i]);
         ids[i] = thrace_thread_native_id(t[i]);
         idents[i] = thrace_thread_ident(t[i]);
     }
@@ -665,7 +646,7 @@ TEST(enumerate_and_active_count_see_exactly_the_live_threads_main_first)
     thrace_thread *unstarted = thrace_thread_new(do_nothing, NULL, NULL);
     thrace_thread *t[5];
     for (int i = 0; i < 5; i++)
-        t[i] = start_thread(wait_forever_on, &go);
+        t[i] = spawn(wait_forever_on, &go);
     ASSERT_EQ(6, thrace_active_count());
     thrace_thread *all[16];
     ASSERT_EQ(6, thrace_enumerate(all, 16));
@@ -691,7 +672,7 @@ TEST(enumerate_with_a_small_cap_returns_the_count_and_fills_cap_entries)
     thrace_event_init(&go);
     thrace_thread *t[3];
     for (int i = 0; i < 3; i++)
-        t[i] = start_thread(wait_forever_on, &go);
+        t[i] = spawn(wait_forever_on, &go);
     thrace_thread *sentinel = (thrace_thread *)&go;
     thrace_thread *out[4] = {sentinel, sentinel, sentinel, sentinel};
     ASSERT_EQ(4, thrace_enumerate(out, 2));
@@ -729,7 +710,7 @@ TEST(an_enumerated_reference_keeps_the_handle_valid_after_the_thread_ends)
 TEST(a_joined_thread_is_neither_alive_nor_enumerated)
 {
     for (int i = 0; i < 100; i++) {
-        thrace_thread *t = start_thread(do_nothing, NULL);
+        thrace_thread *t = spawn(do_nothing, NULL);
         ASSERT_CODE(THRACE_OK, thrace_thread_join(t, THRACE_FOREVER));
         ASSERT_FALSE(thrace_thread_is_alive(t));
         ASSERT_FALSE(is_enumerated(t));
@@ -742,7 +723,7 @@ TEST(a_thread_stays_alive_until_its_target_returns_then_ends_without_join)
 {
     thrace_event go;
     thrace_event_init(&go);
-    thrace_thread *t = start_thread(wait_forever_on, &go);
+    thrace_thread *t = spawn(wait_forever_on, &go);
     ASSERT_CODE(THRACE_TIMEOUT, thrace_thread_join(t, 0.05));
     ASSERT_TRUE(thrace_thread_is_alive(t));
     ASSERT_TRUE(is_enumerated(t));
@@ -784,7 +765,7 @@ TEST(set_name_changes_the_name_of_a_running_thread)
     thrace_event_init(&p.renamed);
     thrace_event_init(&p.checked);
     thrace_event_init(&p.go2);
-    thrace_thread *t = start_thread(watch_name, &p);
+    thrace_thread *t = spawn(watch_name, &p);
     ASSERT_STR_EQ("Thread-1", thrace_thread_name(t));
     const char *old = thrace_thread_name(t);
     ASSERT_CODE(THRACE_OK, thrace_thread_set_name(t, "renamed"));
@@ -920,7 +901,7 @@ static void grandchild_joins_main(int fd)
     report_fd = fd;
     thrace_event ready;
     thrace_event_init(&ready);
-    thrace_thread *t = start_thread(join_main_and_report, &ready);
+    thrace_thread *t = spawn(join_main_and_report, &ready);
     thrace_event_wait(&ready, THRACE_FOREVER);
     /* the joiner must still be waiting on us */
     if (thrace_thread_join(t, 0.2) != THRACE_TIMEOUT)

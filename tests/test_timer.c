@@ -5,7 +5,7 @@
  * events and joins.
  */
 #define _GNU_SOURCE
-#include "harness.h"
+#include "sync_util.h"
 
 #include <errno.h>
 #include <math.h>
@@ -35,12 +35,6 @@ static thrace_thread *new_timer(double interval, shot *s)
     thrace_thread *t = thrace_timer_new(interval, fire, s, NULL);
     ASSERT_TRUE(t != NULL);
     return t;
-}
-
-static void join_and_unref(thrace_thread *t)
-{
-    ASSERT_CODE(THRACE_OK, thrace_thread_join(t, THRACE_FOREVER));
-    thrace_thread_unref(t);
 }
 
 TEST(a_timer_calls_its_function_in_its_own_thread_after_the_interval)

@@ -31,11 +31,8 @@ import time
 import unittest
 import urllib.request
 
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chromium import Chromium, is_problem  # noqa: E402
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from livefixture import Daemon, free_live_port, stop  # noqa: E402
+from thrace_testing.chromium import Chromium, is_problem
+from thrace_testing.livefixture import Daemon, free_live_port, stop
 
 THRACE, STEPS, DEADLOCK_PROGRAMS, ARTEFACTS = sys.argv[1:5]
 del sys.argv[1:5]

@@ -29,9 +29,7 @@ import time
 import unittest
 from urllib.parse import parse_qs, urlparse
 
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chromium import Chromium, is_problem  # noqa: E402
+from thrace_testing.chromium import Chromium, is_problem
 
 THRACE, THREADING_LOCK, DEADLOCK_PROGRAMS, ARTEFACTS = sys.argv[1:5]
 del sys.argv[1:5]

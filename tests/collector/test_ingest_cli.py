@@ -12,8 +12,8 @@ import subprocess
 import sys
 import unittest
 
-import recorder
-from recorder import ingest
+from thrace_testing import recorder
+from thrace_testing.recorder import ingest
 
 recorder.configure(sys.argv, ["thrace", "probe", "scenarios", "bench_cycle", "workdir"])
 

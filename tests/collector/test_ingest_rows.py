@@ -9,8 +9,8 @@ Usage: test_ingest_rows.py THRACE PROBE SCENARIOS THREADING_LOCK WORKDIR
 import sys
 import unittest
 
-import recorder
-from recorder import stored
+from thrace_testing import recorder
+from thrace_testing.recorder import stored
 
 recorder.configure(sys.argv, ["thrace", "probe", "scenarios", "threading_lock", "workdir"])
 

@@ -8,7 +8,7 @@ Usage: test_ingest_volume.py THRACE PROBE BENCH_CYCLE WORKDIR
 import sys
 import unittest
 
-import recorder
+from thrace_testing import recorder
 
 recorder.configure(sys.argv, ["thrace", "probe", "bench_cycle", "workdir"])
 

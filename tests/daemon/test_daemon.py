@@ -17,10 +17,8 @@ import tempfile
 import time
 import unittest
 
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-import livefixture  # noqa: E402
-from livefixture import free_live_port, start_relayd, stop, wait_for  # noqa: E402
+from thrace_testing import livefixture
+from thrace_testing.livefixture import free_live_port, start_relayd, stop, wait_for
 
 THRACE, TICKER, PROGRAMS = sys.argv[1:4]
 del sys.argv[1:4]

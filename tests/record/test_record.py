@@ -12,8 +12,8 @@ import subprocess
 import sys
 import unittest
 
-import recording
-from recording import event_count, log_lines, query, thread_names
+from thrace_testing import recording
+from thrace_testing.recording import event_count, log_lines, query, thread_names
 
 THRACE, TARGET, THREADING_LOCK, BENCH_CYCLE, WORKDIR = sys.argv[1:6]
 del sys.argv[1:6]

@@ -22,11 +22,8 @@ import sys
 import time
 import unittest
 
-import recording
-
-sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from livefixture import free_live_port, start_relayd, stop  # noqa: E402
+from thrace_testing import recording
+from thrace_testing.livefixture import free_live_port, start_relayd, stop
 
 THRACE, TARGET, THREADING_LOCK, PROGRAMS, WORKDIR = sys.argv[1:6]
 del sys.argv[1:6]

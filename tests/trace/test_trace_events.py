@@ -10,7 +10,7 @@ import os
 import sys
 import unittest
 
-import tracing
+from thrace_testing import tracing
 
 SCENARIOS, PROBE, WORKDIR = sys.argv[1:4]
 del sys.argv[1:4]

@@ -10,7 +10,7 @@ A session daemon must answer (the ctest fixture `lttng` starts one).
 import sqlite3
 import unittest
 
-from viewer import Server, ids, record, scenario, thrace, whole_trace, THREADING_LOCK
+from thrace_testing.viewer import Server, ids, record, scenario, thrace, whole_trace, THREADING_LOCK
 
 SCENARIOS = ["lock_handoff", "cond_notify", "event_two_waiters", "barrier_round",
              "join_sleeper", "sem_bound"]

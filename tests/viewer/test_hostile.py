@@ -10,7 +10,7 @@ import json
 import sqlite3
 import unittest
 
-from viewer import Server, scenario, whole_trace
+from thrace_testing.viewer import Server, scenario, whole_trace
 
 MARK = "zq7mark"  # put into requests; must never come back
 

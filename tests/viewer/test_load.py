@@ -14,7 +14,7 @@ import time
 import unittest
 from urllib.parse import urlencode
 
-from viewer import Server, ids, record, whole_trace, THREADING_LOCK
+from thrace_testing.viewer import Server, ids, record, whole_trace, THREADING_LOCK
 
 CLIENTS, REQUESTS = 32, 40
 

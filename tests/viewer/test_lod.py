@@ -9,7 +9,7 @@ import sqlite3
 import time
 import unittest
 
-from viewer import Server, record, whole_trace, BENCH_CYCLE
+from thrace_testing.viewer import Server, record, whole_trace, BENCH_CYCLE
 
 
 class LevelOfDetail(unittest.TestCase):

@@ -13,7 +13,7 @@ import socket
 import sqlite3
 import unittest
 
-from viewer import LINE, WORKDIR, Server, scenario, thrace
+from thrace_testing.viewer import LINE, WORKDIR, Server, scenario, thrace
 
 PAGE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "viewer", "page")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

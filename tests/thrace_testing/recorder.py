@@ -10,10 +10,8 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "trace"))
-import tracing  # noqa: E402  (the trace tests' lttng helpers and bt2 reader)
+from . import tracing  # the trace tests' lttng helpers and bt2 reader
 
 PATHS = {}
 BLOCKING = ["--blocking-timeout=inf", "--subbuf-size=1M", "--num-subbuf=8"]
@@ -127,7 +125,7 @@ def dump(path):
 
 def trace_events(path):
     """The thrace events of the trace at path, and the discarded count, as
-    python bt2 reads them (tests/trace/tracing.py)."""
+    python bt2 reads them (tracing.py)."""
     return tracing.read_trace(path)
 
 

@@ -1,10 +1,9 @@
 """What the tests of live tracing share (tests/record, tests/daemon,
 tests/browser): loopback ports for a relay daemon, a relay daemon of the
 test's own, stopped by its pid, and a `thrace daemon` whose output is read
-line by line. Import it after putting tests/ on sys.path.
+line by line.
 """
 import json
-import os
 import queue
 import random
 import re

@@ -1,0 +1,16 @@
+"""What the Python tests share, one module per kind of test:
+
+  tracing      a program recorded under a real LTTng session, read back with
+               python3-bt2 (tests/trace)
+  recorder     recordings kept on disk for `thrace ingest` (tests/collector)
+  recording    `thrace record` run as a user would (tests/record)
+  livefixture  relay daemons and `thrace daemon` for live tracing
+               (tests/record, tests/daemon, tests/browser, bench/live_speed.py)
+  viewer       recordings and a real `thrace serve` (tests/viewer)
+  chromium     headless Chromium over the DevTools protocol (tests/browser)
+
+Imported as `thrace_testing.<module>` with tests/ on PYTHONPATH: ctest sets
+it for every Python test (thrace_add_python_test in tests/CMakeLists.txt);
+by hand, from the source tree: `PYTHONPATH=tests /usr/bin/python3
+tests/<dir>/test_<name>.py ARGS...`.
+"""
