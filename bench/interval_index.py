@@ -9,7 +9,7 @@ SQLite alone (INSERT ... SELECT, no Python per row):
   - an R*Tree over (thread, begin, end) instead, times taken from the
     trace's first event (an R*Tree stores 32-bit floats);
 then times one-thread window queries on the busiest thread: the level query
-of tracer/README.md in its forms (levels from DISTINCT, levels 0..62,
+of docs/intervals.md in its forms (levels from DISTINCT, levels 0..62,
 the same with the levels found by a skip-scan, the R*Tree's, and a scan
 without index. Prints one line per figure.
 """

@@ -1,6 +1,6 @@
 /*
  * deadlock.c - the wait-for graph of in-process deadlock detection and its
- * report (see deadlock.h; format: tracer/DEADLOCKS.md).
+ * report (see deadlock.h; format: tracer/deadlocks/README.md).
  *
  * The graph has a node per thread that took or waited for a user-visible
  * lock (what it waits for, and since when) and a hold per held lock, keyed

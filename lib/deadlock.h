@@ -9,7 +9,7 @@
  * Python: the thread that took it last and has not released it) and what
  * each thread waits for. A thread about to wait for a lock whose holder
  * waits, transitively, for a lock the first thread holds has closed a cycle:
- * it prints the report of tracer/DEADLOCKS.md on stderr, emits
+ * it prints the report of tracer/deadlocks/README.md on stderr, emits
  * thrace:deadlock, then waits as it would have.
  *
  * Off, each hook below is one load of a flag and an untaken branch, on the

@@ -1,4 +1,4 @@
-// The public header must stay valid C++ (STYLE.md): this file only has to
+// The public header must stay valid C++ (CONTRIBUTING.md): this file only has to
 // compile and link; it exercises the overloads behind thrace_name and
 // THRACE_WITH that C gets from _Generic.
 #include "thrace.h"

@@ -12,7 +12,7 @@ from thrace_testing import recorder
 
 recorder.configure(sys.argv, ["thrace", "probe", "bench_cycle", "workdir"])
 
-# The window query of tracer/README.md ("Intervals and the window query"),
+# The window query of docs/intervals.md ("Intervals and the window query"),
 # and its first form, whose levels come from reading all the thread's entries.
 WINDOW = """
 WITH RECURSIVE l(level) AS (SELECT 0 UNION ALL SELECT level + 1 FROM l WHERE level < 62)

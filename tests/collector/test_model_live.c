@@ -1,12 +1,12 @@
 /*
- * test_model_live.c - live storing in the collector's model (tracer/model.h):
+ * test_model_live.c - live storing in the store's model (tracer/store/model.h):
  * a trace stored in many transactions (checkpointed, reopened, resumed by a
  * new model as a restarted daemon does) stores the very rows that storing
  * it in one pass does; and a reader sees each checkpoint whole, the
  * intervals still open stored as 'unfinished' at the live edge.
  *
  * The events are shaped as `thrace ingest` decodes real ones: the fields of
- * tracer/thrace_tp.h, in its argument order, with the vpid, vtid and
+ * lib/vocabulary/vocabulary.h, in its argument order, with the vpid, vtid and
  * procname contexts that `thrace record` adds.
  */
 #include "harness.h"

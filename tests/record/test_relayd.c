@@ -1,5 +1,5 @@
 /*
- * test_relayd.c - tracer/relayd.c against a real lttng-relayd on loopback,
+ * test_relayd.c - tracer/record/relayd.c against a real lttng-relayd on loopback,
  * on ports nobody else uses (a user's relay daemon is never touched): URLs
  * read, a relay daemon started as our child and stopped by its pid, one
  * that answers used as it is, and the failures said in one line.

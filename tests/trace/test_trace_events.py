@@ -1,5 +1,6 @@
 """Each primitive's operations read back from a real LTTng trace exactly as
-the Events section of DESIGN.md specifies them.
+the events section of tracer/README.md lists them (lib/vocabulary/vocabulary.h
+defines them).
 
 Usage: test_trace_events.py SCENARIOS PROBE WORKDIR [unittest options]
 SCENARIOS is the scenarios program (tests/trace/scenarios.c), PROBE the
