@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   gcc g++ make cmake pkg-config libc6-dev   # toolchain (g++ only for the C++ header check)
+  clang-format                               # scripts/check_format.sh
   libasan8 libubsan1 libtsan2                # sanitizer runtimes
   liblttng-ust-dev lttng-tools               # tracepoints, the session daemon and `lttng`
   liblttng-ctl-dev                           # `thrace record` drives LTTng sessions
