@@ -12,6 +12,7 @@
  * condition wait releases its lock, so a wait/notify makes no edge.
  */
 #include "analysis.h"
+#include "base.h"
 #include "vocabulary.h"
 
 #include <stdlib.h>

@@ -8,6 +8,7 @@
  */
 #include "decode.h"
 
+#include "base.h"
 #include "store.h"
 
 #include <stdlib.h>

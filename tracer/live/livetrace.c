@@ -17,6 +17,7 @@
  */
 #include "livetrace.h"
 
+#include "base.h"
 #include "store.h"
 
 #include <stdarg.h>

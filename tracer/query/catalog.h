@@ -8,6 +8,7 @@
 #ifndef THRACE_TRACER_QUERY_CATALOG_H
 #define THRACE_TRACER_QUERY_CATALOG_H
 
+#include "base.h"
 #include "store.h"
 
 #include <sqlite3.h>

@@ -27,7 +27,7 @@
  */
 #include "intervals.h"
 
-#include "keymap.h"
+#include "base.h"
 #include "vocabulary.h"
 
 #include <stdlib.h>

@@ -10,10 +10,10 @@
 
 #include "model.h"
 
+#include "base.h"
 #include "batch.h"
 #include "detail.h"
 #include "intervals.h"
-#include "keymap.h"
 
 #include <stddef.h>
 
