@@ -60,7 +60,8 @@ api_answer api_deadlocks(sqlite3 *db, const params *p, const api_server *server)
     if (!out)
         return api_error(500, "out of memory");
     deadlocks_report r;
-    bool ok = deadlocks_analyse(db, "the trace", 0, DEADLOCKS_LIVE_GRACE_NS, out, &r);
+    failure why; /* not the client's business: it gets "database error" */
+    bool ok = deadlocks_analyse(db, "the trace", 0, DEADLOCKS_LIVE_GRACE_NS, out, &r, &why);
     bool written = fclose(out) == 0;
     json_t *body = ok && written ? report_body(&r, text, size) : NULL;
     deadlocks_free(&r);

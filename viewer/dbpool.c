@@ -41,19 +41,19 @@ static dbpool *pool_new(int size)
     return p;
 }
 
-dbpool *dbpool_open(const char *path, int size, const char **err)
+dbpool *dbpool_open(const char *path, int size, failure *why)
 {
-    *err = NULL;
     dbpool *p = pool_new(size);
     if (!p) {
-        *err = "out of memory";
+        failure_set(why, "out of memory");
         return NULL;
     }
     for (int i = 0; i < size; i++) {
-        sqlite3 *db = db_open(path, false, err);
-        if (db && !db_exec(db, tuning, err))
-            *err = "cannot set up a connection"; /* sqlite's message goes with db */
-        if (!db || *err) {
+        sqlite3 *db = db_open(path, false, why);
+        bool tuned = db && db_exec(db, tuning, why);
+        if (db && !tuned)
+            failure_object(why, path, "cannot set up a connection");
+        if (!tuned) {
             db_close(db);
             dbpool_close(p);
             return NULL;

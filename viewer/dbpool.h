@@ -5,13 +5,16 @@
 #ifndef THRACE_VIEWER_DBPOOL_H
 #define THRACE_VIEWER_DBPOOL_H
 
+#include "base.h"
+
 #include <sqlite3.h>
 
 typedef struct dbpool dbpool;
 
 /* Opens size read-only connections to path (db_open: a thrace database,
- * never created nor written). NULL with a one-line reason in *err. */
-dbpool *dbpool_open(const char *path, int size, const char **err);
+ * never created nor written). NULL with "PATH: reason" (or "out of
+ * memory") in why. */
+dbpool *dbpool_open(const char *path, int size, failure *why);
 
 /* A connection for the caller alone, in a read transaction (one snapshot
  * until it is given back); waits while every one is taken. */

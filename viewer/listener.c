@@ -51,14 +51,12 @@ static void describe(const struct sockaddr_storage *sa, listener *out)
     }
 }
 
-bool listener_open(const char *addr, int port, listener *out, const char **err)
+bool listener_open(const char *addr, int port, listener *out, failure *why)
 {
     struct sockaddr_storage sa;
     socklen_t len;
-    if (!parse(addr, port, &sa, &len)) {
-        *err = "not an IPv4 or IPv6 address";
-        return false;
-    }
+    if (!parse(addr, port, &sa, &len))
+        return failure_set(why, "not an IPv4 or IPv6 address");
     int fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
     /* A restarted server may take its port back from connections in TIME_WAIT;
@@ -66,7 +64,7 @@ bool listener_open(const char *addr, int port, listener *out, const char **err)
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
         bind(fd, (struct sockaddr *)&sa, len) != 0 || listen(fd, BACKLOG) != 0 ||
         getsockname(fd, (struct sockaddr *)&sa, &len) != 0) {
-        *err = strerror(errno);
+        failure_set(why, "%s", strerror(errno));
         if (fd >= 0)
             close(fd);
         return false;

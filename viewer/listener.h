@@ -6,6 +6,8 @@
 #ifndef THRACE_VIEWER_LISTENER_H
 #define THRACE_VIEWER_LISTENER_H
 
+#include "base.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -15,7 +17,8 @@ typedef struct {
     bool loopback; /* 127.0.0.0/8 or ::1 */
 } listener;
 
-/* Binds addr:port and listens; false with the reason in *err (static). */
-bool listener_open(const char *addr, int port, listener *out, const char **err);
+/* Binds addr:port and listens; false with the reason in why (the caller
+ * names the address, as URLs write it). */
+bool listener_open(const char *addr, int port, listener *out, failure *why);
 
 #endif

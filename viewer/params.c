@@ -5,72 +5,73 @@
  */
 #include "params.h"
 
-#include <stdio.h>
 #include <string.h>
 
-typedef const char *(*validator)(params *p, const char *value, size_t len);
+/* Parses a value into p; false with the reason (without the parameter's name) in why. */
+typedef bool (*validator)(params *p, const char *value, size_t len, failure *why);
 
-/* Decimal digits into *out, at most max; the reason when they are not. */
-static const char *parse_int(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)
+/* Decimal digits into *out, from min to max; false with the reason in why when they are not. */
+static bool parse_int(const char *s, size_t len, int64_t min, int64_t max, int64_t *out,
+                      failure *why)
 {
     int64_t v = 0;
     if (!s || len == 0)
-        return "not an integer";
+        return failure_set(why, "not an integer");
     for (size_t i = 0; i < len; i++) {
         if (s[i] < '0' || s[i] > '9')
-            return "not an integer";
+            return failure_set(why, "not an integer");
         if (v > max / 10 || v * 10 > max - (s[i] - '0'))
-            return "out of range";
+            return failure_set(why, "out of range");
         v = v * 10 + (s[i] - '0');
     }
     if (v < min)
-        return "out of range";
+        return failure_set(why, "out of range");
     *out = v;
-    return NULL;
+    return true;
 }
 
-static const char *parse_time(const char *s, size_t len, int64_t *out)
+static bool parse_time(const char *s, size_t len, int64_t *out, failure *why)
 {
-    return parse_int(s, len, 0, PARAMS_MAX_TIME, out);
+    return parse_int(s, len, 0, PARAMS_MAX_TIME, out, why);
 }
 
-static const char *parse_t0(params *p, const char *s, size_t len)
+static bool parse_t0(params *p, const char *s, size_t len, failure *why)
 {
-    return parse_time(s, len, &p->t0);
+    return parse_time(s, len, &p->t0, why);
 }
 
-static const char *parse_t1(params *p, const char *s, size_t len)
+static bool parse_t1(params *p, const char *s, size_t len, failure *why)
 {
-    return parse_time(s, len, &p->t1);
+    return parse_time(s, len, &p->t1, why);
 }
 
-static const char *parse_px(params *p, const char *s, size_t len)
+static bool parse_px(params *p, const char *s, size_t len, failure *why)
 {
-    return parse_int(s, len, 1, PARAMS_MAX_PX, &p->px);
+    return parse_int(s, len, 1, PARAMS_MAX_PX, &p->px, why);
 }
 
-static const char *parse_id(params *p, const char *s, size_t len)
+static bool parse_id(params *p, const char *s, size_t len, failure *why)
 {
-    return parse_int(s, len, 1, INT64_MAX, &p->id);
+    return parse_int(s, len, 1, INT64_MAX, &p->id, why);
 }
 
-static const char *parse_thread(params *p, const char *s, size_t len)
+static bool parse_thread(params *p, const char *s, size_t len, failure *why)
 {
-    return parse_int(s, len, 1, INT64_MAX, &p->thread);
+    return parse_int(s, len, 1, INT64_MAX, &p->thread, why);
 }
 
-static const char *parse_limit(params *p, const char *s, size_t len)
+static bool parse_limit(params *p, const char *s, size_t len, failure *why)
 {
-    return parse_int(s, len, 1, PARAMS_MAX_LIMIT, &p->limit);
+    return parse_int(s, len, 1, PARAMS_MAX_LIMIT, &p->limit, why);
 }
 
-static const char *parse_all(params *p, const char *s, size_t len)
+static bool parse_all(params *p, const char *s, size_t len, failure *why)
 {
     int64_t v;
-    if (parse_int(s, len, 0, 1, &v))
-        return "not 0 or 1";
+    if (!parse_int(s, len, 0, 1, &v, why))
+        return failure_set(why, "not 0 or 1");
     p->all = v == 1;
-    return NULL;
+    return true;
 }
 
 static bool seen(const params_ids *ids, int64_t id)
@@ -82,35 +83,35 @@ static bool seen(const params_ids *ids, int64_t id)
 }
 
 /* "1,2,3": 1 to PARAMS_MAX_IDS distinct ids. */
-static const char *parse_ids(params_ids *ids, const char *s, size_t len)
+static bool parse_ids(params_ids *ids, const char *s, size_t len, failure *why)
 {
     if (!s)
-        return "not a list of ids";
+        return failure_set(why, "not a list of ids");
     size_t start = 0;
     for (size_t i = 0; i <= len; i++) {
         if (i < len && s[i] != ',')
             continue;
         int64_t id;
-        if (parse_int(s + start, i - start, 1, INT64_MAX, &id))
-            return "not a list of ids";
+        if (!parse_int(s + start, i - start, 1, INT64_MAX, &id, why))
+            return failure_set(why, "not a list of ids");
         if (ids->n == PARAMS_MAX_IDS)
-            return "more than 64 ids";
+            return failure_set(why, "more than 64 ids");
         if (seen(ids, id))
-            return "an id twice";
+            return failure_set(why, "an id twice");
         ids->ids[ids->n++] = id;
         start = i + 1;
     }
-    return NULL;
+    return true;
 }
 
-static const char *parse_threads(params *p, const char *s, size_t len)
+static bool parse_threads(params *p, const char *s, size_t len, failure *why)
 {
-    return parse_ids(&p->threads, s, len);
+    return parse_ids(&p->threads, s, len, why);
 }
 
-static const char *parse_objects(params *p, const char *s, size_t len)
+static bool parse_objects(params *p, const char *s, size_t len, failure *why)
 {
-    return parse_ids(&p->objects, s, len);
+    return parse_ids(&p->objects, s, len, why);
 }
 
 static const struct {
@@ -138,28 +139,21 @@ static int lookup(unsigned allowed, const char *key, size_t key_len)
 }
 
 bool params_parse(params *p, unsigned allowed, const char *key, size_t key_len, const char *value,
-                  size_t value_len, char *err, size_t err_size)
+                  size_t value_len, failure *why)
 {
     int i = key ? lookup(allowed, key, key_len) : -1;
-    if (i < 0) {
-        snprintf(err, err_size, "unknown parameter");
-        return false;
-    }
-    const char *reason =
-        p->given & PARAM_BIT(i) ? "given twice" : table[i].parse(p, value, value_len);
+    if (i < 0)
+        return failure_set(why, "unknown parameter");
+    bool ok = p->given & PARAM_BIT(i) ? failure_set(why, "given twice")
+                                      : table[i].parse(p, value, value_len, why);
     p->given |= PARAM_BIT(i);
-    if (reason)
-        snprintf(err, err_size, "%s: %s", table[i].label, reason);
-    return !reason;
+    return ok || failure_prefix(why, table[i].label);
 }
 
-bool params_require(const params *p, unsigned required, char *err, size_t err_size)
+bool params_require(const params *p, unsigned required, failure *why)
 {
-    for (int i = 0; i < PARAM_COUNT; i++) {
-        if ((required & PARAM_BIT(i)) && !(p->given & PARAM_BIT(i))) {
-            snprintf(err, err_size, "%s: missing", table[i].label);
-            return false;
-        }
-    }
+    for (int i = 0; i < PARAM_COUNT; i++)
+        if ((required & PARAM_BIT(i)) && !(p->given & PARAM_BIT(i)))
+            return failure_object(why, table[i].label, "missing");
     return true;
 }

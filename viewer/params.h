@@ -7,6 +7,8 @@
 #ifndef THRACE_VIEWER_PARAMS_H
 #define THRACE_VIEWER_PARAMS_H
 
+#include "base.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,13 +53,13 @@ typedef struct {
 /*
  * Parses one decoded query argument (key and value as received, with their
  * lengths: either may hold a NUL) into p. Only parameters in `allowed` are
- * known. False with "<name>: <reason>" (or "unknown parameter") in err.
+ * known. False with "<name>: <reason>" (or "unknown parameter") in why.
  */
 bool params_parse(params *p, unsigned allowed, const char *key, size_t key_len, const char *value,
-                  size_t value_len, char *err, size_t err_size);
+                  size_t value_len, failure *why);
 
-/* False with "<name>: missing" in err unless every parameter in `required`
+/* False with "<name>: missing" in why unless every parameter in `required`
  * was given. */
-bool params_require(const params *p, unsigned required, char *err, size_t err_size);
+bool params_require(const params *p, unsigned required, failure *why);
 
 #endif

@@ -13,7 +13,6 @@
 #include "reply.h"
 
 #include <arpa/inet.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -23,21 +22,21 @@ typedef struct {
     const char *path;
     api_handler handler;
     unsigned allowed, required;
-    const char *(*check)(const params *p); /* NULL, or the reason to refuse */
+    bool (*check)(const params *p, failure *why); /* NULL, or false with the reason to refuse */
 } route;
 
-static const char *check_window(const params *p)
+static bool check_window(const params *p, failure *why)
 {
     if (p->t0 >= p->t1)
-        return "t1: not after t0";
+        return failure_object(why, "t1", "not after t0");
     if (p->threads.n + p->objects.n == 0)
-        return "threads: no lane asked for (threads or objects)";
-    return NULL;
+        return failure_object(why, "threads", "no lane asked for (threads or objects)");
+    return true;
 }
 
-static const char *check_log(const params *p)
+static bool check_log(const params *p, failure *why)
 {
-    return p->t0 >= p->t1 ? "t1: not after t0" : NULL;
+    return p->t0 < p->t1 || failure_object(why, "t1", "not after t0");
 }
 
 static const route routes[] = {
@@ -87,7 +86,7 @@ typedef struct {
     params *p;
     unsigned allowed;
     bool ok;
-    char error[96];
+    failure why;
 } parsing;
 
 static enum MHD_Result parse_one(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -95,22 +94,17 @@ static enum MHD_Result parse_one(void *cls, enum MHD_ValueKind kind, const char 
 {
     parsing *s = cls;
     (void)kind;
-    s->ok =
-        params_parse(s->p, s->allowed, key, key_size, value, value_size, s->error, sizeof s->error);
+    s->ok = params_parse(s->p, s->allowed, key, key_size, value, value_size, &s->why);
     return s->ok ? MHD_YES : MHD_NO;
 }
 
-/* Parses and checks the request's parameters for r; the reason in s->error. */
+/* Parses and checks the request's parameters for r; the reason in s->why. */
 static bool validate(struct MHD_Connection *c, const route *r, parsing *s)
 {
     s->ok = true;
     MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, parse_one, s);
-    if (!s->ok || !params_require(s->p, r->required, s->error, sizeof s->error))
-        return false;
-    const char *reason = r->check ? r->check(s->p) : NULL;
-    if (reason)
-        snprintf(s->error, sizeof s->error, "%s", reason);
-    return !reason;
+    return s->ok && params_require(s->p, r->required, &s->why) &&
+           (!r->check || r->check(s->p, &s->why));
 }
 
 static enum MHD_Result run(const routes_context *ctx, struct MHD_Connection *c, const route *r)
@@ -118,7 +112,7 @@ static enum MHD_Result run(const routes_context *ctx, struct MHD_Connection *c, 
     params p = {0};
     parsing s = {.p = &p, .allowed = r->allowed};
     if (!validate(c, r, &s))
-        return reply_error(c, MHD_HTTP_BAD_REQUEST, s.error);
+        return reply_error(c, MHD_HTTP_BAD_REQUEST, s.why.text);
     sqlite3 *db = dbpool_take(ctx->pool);
     api_answer a = r->handler(db, &p, &ctx->server);
     dbpool_give(ctx->pool, db);

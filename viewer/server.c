@@ -43,10 +43,9 @@ static struct MHD_Daemon *start(int fd, routes_context *ctx)
         routes_unescape, NULL, MHD_OPTION_END);
 }
 
-/* Binds and starts; on failure, the reason in err, after the address as
+/* Binds and starts; on failure, the reason in why, after the address as
  * URLs write it ("[::1]:8080"). */
-static bool listen_and_start(server *s, const char *bind, int port, bool follows, char *err,
-                             size_t size)
+static bool listen_and_start(server *s, const char *bind, int port, bool follows, failure *why)
 {
     char where[96];
     if (strchr(bind, ':'))
@@ -54,38 +53,31 @@ static bool listen_and_start(server *s, const char *bind, int port, bool follows
     else
         snprintf(where, sizeof where, "%s:%d", bind, port);
     listener l;
-    const char *why;
-    if (!listener_open(bind, port, &l, &why)) {
-        snprintf(err, size, "%s: %s", where, why);
-        return false;
-    }
+    if (!listener_open(bind, port, &l, why))
+        return failure_prefix(why, where);
     s->ctx = (routes_context){s->pool, l.loopback, {follows}};
     s->daemon = start(l.fd, &s->ctx);
     if (!s->daemon) {
         close(l.fd);
-        snprintf(err, size, "%s: cannot start the server", where);
-        return false;
+        return failure_object(why, where, "cannot start the server");
     }
     memcpy(s->url, l.url, sizeof s->url);
     return true;
 }
 
-server *server_start(const char *db_path, const char *bind, int port, bool follows, char *err,
-                     size_t size)
+server *server_start(const char *db_path, const char *bind, int port, bool follows, failure *why)
 {
     server *s = calloc(1, sizeof *s);
     if (!s) {
-        snprintf(err, size, "out of memory");
+        failure_set(why, "out of memory");
         return NULL;
     }
-    const char *why;
-    s->pool = dbpool_open(db_path, THREADS, &why);
+    s->pool = dbpool_open(db_path, THREADS, why);
     if (!s->pool) {
-        snprintf(err, size, "%s: %s", db_path, why);
         free(s);
         return NULL;
     }
-    if (!listen_and_start(s, bind, port, follows, err, size)) {
+    if (!listen_and_start(s, bind, port, follows, why)) {
         dbpool_close(s->pool);
         free(s);
         return NULL;

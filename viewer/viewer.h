@@ -8,6 +8,8 @@
 #ifndef THRACE_VIEWER_VIEWER_H
 #define THRACE_VIEWER_VIEWER_H
 
+#include "base.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -25,12 +27,11 @@ typedef struct server server;
  * follows: a daemon is storing into the database (`thrace daemon`), so
  * that traces may appear: /api/trace says so, and the page keeps asking.
  *
- * NULL on failure, with one line in err (at most size bytes): "ADDR:PORT:
- * reason" for the address ("[ADDR]:PORT" for IPv6), "FILE: reason" for the
- * database, or "out of memory".
+ * NULL on failure, with the reason in why: "ADDR:PORT: reason" for the
+ * address ("[ADDR]:PORT" for IPv6), "FILE: reason" for the database, or
+ * "out of memory".
  */
-server *server_start(const char *db_path, const char *bind, int port, bool follows, char *err,
-                     size_t size);
+server *server_start(const char *db_path, const char *bind, int port, bool follows, failure *why);
 
 /* The address served, "http://127.0.0.1:8080/" or "http://[::1]:8080/"
  * (with the port picked when 0 was asked for). */

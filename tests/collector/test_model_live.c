@@ -335,9 +335,9 @@ static char db_path[64];
 
 static void sql_exec(sqlite3 *db, const char *sql)
 {
-    const char *err = NULL;
-    if (!db_exec(db, sql, &err))
-        harness_fail(__FILE__, __LINE__, "%s: %s", sql, err);
+    failure why;
+    if (!db_exec(db, sql, &why))
+        harness_fail(__FILE__, __LINE__, "%s: %s", sql, why.text);
 }
 
 static void unlink_db(void)
@@ -359,10 +359,10 @@ static sqlite3 *fresh_db(void)
         snprintf(db_path, sizeof db_path, "%s/t.db", dir);
     }
     unlink_db();
-    const char *err = NULL;
-    sqlite3 *db = db_open(db_path, true, &err);
+    failure why;
+    sqlite3 *db = db_open(db_path, true, &why);
     if (!db)
-        harness_fail(__FILE__, __LINE__, "%s: %s", db_path, err);
+        harness_fail(__FILE__, __LINE__, "%s", why.text);
     sql_exec(db, "PRAGMA synchronous=OFF");
     sql_exec(db, "BEGIN");
     sql_exec(db, "INSERT INTO traces (id, uuid, path, ingested_at) VALUES (1, 'u', 'p', 't')");
@@ -379,16 +379,16 @@ static void drop_db(void)
 
 static void apply(model *m, const step *s)
 {
+    failure why;
     bool ok = true;
     if (s->kind == STEP_EVENT)
-        ok = model_add(m, &s->e);
+        ok = model_add(m, &s->e, &why);
     else if (s->kind == STEP_DISCARD)
-        ok = model_discard(m, true, s->e.ts - 400, s->e.ts, 3);
+        ok = model_discard(m, true, s->e.ts - 400, s->e.ts, 3, &why);
     else
         model_packet_end(m, s->e.ts);
     if (!ok)
-        harness_fail(__FILE__, __LINE__, "storing step %zu: %s", (size_t)(s - steps),
-                     model_error(m));
+        harness_fail(__FILE__, __LINE__, "storing step %zu: %s", (size_t)(s - steps), why.text);
 }
 
 /* The live edge before step i: the last packet's end, or a little after
@@ -402,8 +402,9 @@ static int64_t edge_before(size_t i)
 
 static void checkpoint_commit(sqlite3 *db, model *m, size_t i)
 {
-    if (!model_checkpoint(m, edge_before(i)))
-        harness_fail(__FILE__, __LINE__, "checkpoint before step %zu: %s", i, model_error(m));
+    failure why;
+    if (!model_checkpoint(m, edge_before(i), &why))
+        harness_fail(__FILE__, __LINE__, "checkpoint before step %zu: %s", i, why.text);
     sql_exec(db, "COMMIT");
 }
 
@@ -424,13 +425,13 @@ static bool due(size_t i, size_t every)
 static void store_other(sqlite3 *db)
 {
     sql_exec(db, "INSERT INTO traces (id, uuid, path, ingested_at) VALUES (2, 'v', 'p', 't')");
-    const char *err = NULL;
-    model *m = model_new(db, 2, &err);
+    failure why;
+    model *m = model_new(db, 2, &why);
     ASSERT_TRUE(m != NULL);
     for (size_t i = 0; i < nsteps; i++)
         apply(m, &steps[i]);
     model_totals t;
-    ASSERT_TRUE(model_finish(m, &t));
+    ASSERT_TRUE(model_finish(m, &t, &why));
     model_free(m);
 }
 
@@ -440,27 +441,27 @@ static sqlite3 *store(const plan *p, model_totals *t)
 {
     sqlite3 *db = fresh_db();
     store_other(db);
-    const char *err = NULL;
-    model *m = model_new(db, 1, &err);
+    failure why;
+    model *m = model_new(db, 1, &why);
     ASSERT_TRUE(m != NULL);
     for (size_t i = 0; i <= nsteps; i++) {
         if (i == p->resume_at || due(i, p->resume_every)) {
             checkpoint_commit(db, m, i);
             model_free(m);
             sql_exec(db, "BEGIN");
-            m = model_resume(db, 1, &err);
+            m = model_resume(db, 1, &why);
             if (!m)
-                harness_fail(__FILE__, __LINE__, "resume before step %zu: %s", i, err);
+                harness_fail(__FILE__, __LINE__, "resume before step %zu: %s", i, why.text);
         } else if (due(i, p->reopen_every)) {
             checkpoint_commit(db, m, i);
             sql_exec(db, "BEGIN");
-            ASSERT_TRUE(model_reopen(m));
+            ASSERT_TRUE(model_reopen(m, &why));
         }
         if (i < nsteps)
             apply(m, &steps[i]);
     }
-    if (!model_finish(m, t))
-        harness_fail(__FILE__, __LINE__, "finish: %s", model_error(m));
+    if (!model_finish(m, t, &why))
+        harness_fail(__FILE__, __LINE__, "finish: %s", why.text);
     model_free(m);
     sqlite3_stmt *st;
     ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(db,
@@ -619,8 +620,8 @@ TEST(the_scenario_leaves_every_kind_of_interval_open_at_some_checkpoint)
 {
     scenario();
     sqlite3 *db = fresh_db();
-    const char *err = NULL;
-    model *m = model_new(db, 1, &err);
+    failure why;
+    model *m = model_new(db, 1, &why);
     ASSERT_TRUE(m != NULL);
     text seen = {0};
     text_add(&seen, " ");
@@ -642,7 +643,7 @@ TEST(the_scenario_leaves_every_kind_of_interval_open_at_some_checkpoint)
         }
         sqlite3_finalize(st);
         sql_exec(db, "BEGIN");
-        ASSERT_TRUE(model_reopen(m));
+        ASSERT_TRUE(model_reopen(m, &why));
     }
     model_free(m);
     sql_exec(db, "COMMIT");
@@ -680,15 +681,15 @@ TEST(a_reader_sees_a_checkpoint_whole_with_its_open_intervals_unfinished_at_the_
 {
     scenario();
     sqlite3 *db = fresh_db();
-    const char *err = NULL;
-    model *m = model_new(db, 1, &err);
+    failure why;
+    model *m = model_new(db, 1, &why);
     ASSERT_TRUE(m != NULL);
     for (size_t i = 0; i < sleep_step; i++)
         apply(m, &steps[i]);
     checkpoint_commit(db, m, sleep_step);
     int64_t edge = edge_before(sleep_step);
 
-    sqlite3 *reader = db_open(db_path, false, &err);
+    sqlite3 *reader = db_open(db_path, false, &why);
     ASSERT_TRUE(reader != NULL);
     ASSERT_EQ(1, reader_value(reader, "SELECT live FROM traces WHERE id = 1"));
     ASSERT_EQ(edge, reader_value(reader, "SELECT end_ns FROM traces WHERE id = 1"));
@@ -708,7 +709,7 @@ TEST(a_reader_sees_a_checkpoint_whole_with_its_open_intervals_unfinished_at_the_
 
     /* The next transaction deletes them, unseen until it commits. */
     sql_exec(db, "BEGIN");
-    ASSERT_TRUE(model_reopen(m));
+    ASSERT_TRUE(model_reopen(m, &why));
     for (size_t i = sleep_step; i < sleep_step + 3; i++)
         apply(m, &steps[i]);
     ASSERT_EQ(9,
@@ -726,11 +727,11 @@ TEST(a_reader_sees_a_checkpoint_whole_with_its_open_intervals_unfinished_at_the_
         sql_exec(db, "BEGIN");
         if (resumed) {
             model_free(m);
-            m = model_resume(db, 1, &err);
+            m = model_resume(db, 1, &why);
             ASSERT_TRUE(m != NULL);
         }
-        ASSERT_TRUE(model_reopen(m));
-        ASSERT_TRUE(model_checkpoint(m, 0));
+        ASSERT_TRUE(model_reopen(m, &why));
+        ASSERT_TRUE(model_checkpoint(m, 0, &why));
         sql_exec(db, "COMMIT");
         ASSERT_EQ(edge_before(sleep_step + 3),
                   reader_value(reader, "SELECT end_ns FROM traces WHERE id = 1"));
@@ -750,23 +751,23 @@ TEST(a_trace_ends_no_earlier_than_its_last_checkpoint_s_edge)
     scenario();
     for (int resumed = 0; resumed < 2; resumed++) {
         sqlite3 *db = fresh_db();
-        const char *err = NULL;
-        model *m = model_new(db, 1, &err);
+        failure why;
+        model *m = model_new(db, 1, &why);
         ASSERT_TRUE(m != NULL);
         for (size_t i = 0; i < sleep_step; i++)
             apply(m, &steps[i]);
         int64_t edge = steps[sleep_step - 1].e.ts + 1000000000;
-        ASSERT_TRUE(model_checkpoint(m, edge));
+        ASSERT_TRUE(model_checkpoint(m, edge, &why));
         sql_exec(db, "COMMIT");
         sql_exec(db, "BEGIN");
         if (resumed) {
             model_free(m);
-            m = model_resume(db, 1, &err);
+            m = model_resume(db, 1, &why);
             ASSERT_TRUE(m != NULL);
         }
-        ASSERT_TRUE(model_reopen(m));
+        ASSERT_TRUE(model_reopen(m, &why));
         model_totals t;
-        ASSERT_TRUE(model_finish(m, &t));
+        ASSERT_TRUE(model_finish(m, &t, &why));
         ASSERT_EQ(edge, t.end_ns);
         ASSERT_EQ(steps[0].e.ts, t.begin_ns);
         model_free(m);
@@ -780,9 +781,9 @@ TEST(a_trace_ends_no_earlier_than_its_last_checkpoint_s_edge)
 TEST(a_model_resumed_from_a_trace_that_is_not_stored_fails)
 {
     sqlite3 *db = fresh_db();
-    const char *err = NULL;
-    ASSERT_TRUE(model_resume(db, 2, &err) == NULL);
-    ASSERT_STR_EQ("no such trace", err);
+    failure why;
+    ASSERT_TRUE(model_resume(db, 2, &why) == NULL);
+    ASSERT_STR_EQ("no such trace", why.text);
     sql_exec(db, "COMMIT");
     db_close(db);
     drop_db();

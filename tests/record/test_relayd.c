@@ -49,9 +49,10 @@ static int free_live_port(void)
 /* A relayd for a free loopback port, parsed. */
 static void loopback(relayd *r)
 {
-    char url[64], err[512];
+    char url[64];
+    failure why;
     snprintf(url, sizeof url, "net://127.0.0.1:%d", free_live_port());
-    ASSERT_TRUE(relayd_parse(r, url, err, sizeof err));
+    ASSERT_TRUE(relayd_parse(r, url, &why));
 }
 
 static void out_dir(char *dir, size_t size)
@@ -90,12 +91,13 @@ static pid_t parent_of(pid_t pid)
 TEST(a_url_names_host_and_live_port_and_the_two_below)
 {
     relayd r;
-    char err[512], control[320];
-    ASSERT_TRUE(relayd_parse(&r, "net://localhost", err, sizeof err));
+    char control[320];
+    failure why;
+    ASSERT_TRUE(relayd_parse(&r, "net://localhost", &why));
     ASSERT_STR_EQ("localhost", r.host);
     ASSERT_EQ(5344, r.live_port);
     ASSERT_STR_EQ("net://localhost:5344", r.url);
-    ASSERT_TRUE(relayd_parse(&r, "net://10.1.2.3:15344", err, sizeof err));
+    ASSERT_TRUE(relayd_parse(&r, "net://10.1.2.3:15344", &why));
     relayd_control_url(&r, control, sizeof control);
     ASSERT_STR_EQ("net://10.1.2.3:15342:15343", control);
     ASSERT_EQ(0, r.started);
@@ -104,8 +106,8 @@ TEST(a_url_names_host_and_live_port_and_the_two_below)
 TEST(no_url_is_the_default_one)
 {
     relayd r;
-    char err[512];
-    ASSERT_TRUE(relayd_parse(&r, NULL, err, sizeof err));
+    failure why;
+    ASSERT_TRUE(relayd_parse(&r, NULL, &why));
     ASSERT_STR_EQ(RELAYD_DEFAULT_URL, r.url);
     ASSERT_STR_EQ("127.0.0.1", r.host);
 }
@@ -113,20 +115,20 @@ TEST(no_url_is_the_default_one)
 TEST(a_bad_url_is_refused_with_its_reason)
 {
     relayd r;
-    char err[512];
-    ASSERT_FALSE(relayd_parse(&r, "tcp://127.0.0.1:5344", err, sizeof err));
-    ASSERT_STR_EQ("tcp://127.0.0.1:5344: not a relay daemon URL, net://HOST[:PORT]", err);
-    ASSERT_FALSE(relayd_parse(&r, "net://", err, sizeof err));
-    ASSERT_FALSE(relayd_parse(&r, "net://[::1]:5344", err, sizeof err));
-    ASSERT_FALSE(relayd_parse(&r, "net://host:2", err, sizeof err));
-    ASSERT_STR_EQ("net://host:2: the port is not a number from 3 to 65535", err);
-    ASSERT_FALSE(relayd_parse(&r, "net://host:65536", err, sizeof err));
-    ASSERT_FALSE(relayd_parse(&r, "net://host:", err, sizeof err));
-    ASSERT_FALSE(relayd_parse(&r, "net://host:+5344", err, sizeof err));
-    ASSERT_FALSE(relayd_parse(&r, "net://host:5344/host/vm/session", err, sizeof err));
+    failure why;
+    ASSERT_FALSE(relayd_parse(&r, "tcp://127.0.0.1:5344", &why));
+    ASSERT_STR_EQ("tcp://127.0.0.1:5344: not a relay daemon URL, net://HOST[:PORT]", why.text);
+    ASSERT_FALSE(relayd_parse(&r, "net://", &why));
+    ASSERT_FALSE(relayd_parse(&r, "net://[::1]:5344", &why));
+    ASSERT_FALSE(relayd_parse(&r, "net://host:2", &why));
+    ASSERT_STR_EQ("net://host:2: the port is not a number from 3 to 65535", why.text);
+    ASSERT_FALSE(relayd_parse(&r, "net://host:65536", &why));
+    ASSERT_FALSE(relayd_parse(&r, "net://host:", &why));
+    ASSERT_FALSE(relayd_parse(&r, "net://host:+5344", &why));
+    ASSERT_FALSE(relayd_parse(&r, "net://host:5344/host/vm/session", &why));
     ASSERT_STR_EQ("net://host:5344/host/vm/session: a relay daemon URL has no path:"
                   " net://HOST[:PORT]",
-                  err);
+                  why.text);
 }
 
 /* Facts are gathered before relayd_stop and asserted after: a failed case must not leave the
@@ -134,16 +136,17 @@ TEST(a_bad_url_is_refused_with_its_reason)
 TEST(use_starts_a_relayd_as_our_child_and_stop_ends_exactly_it)
 {
     relayd r;
-    char dir[64], err[512];
+    char dir[64];
+    failure why;
     loopback(&r);
     out_dir(dir, sizeof dir);
     ASSERT_FALSE(relayd_answers(&r));
-    ASSERT_TRUE(relayd_use(&r, dir, err, sizeof err));
+    ASSERT_TRUE(relayd_use(&r, dir, &why));
     pid_t pid = r.started;
     bool is_ours = pid > 0 && is_relayd(pid);
     pid_t parent = pid > 0 ? parent_of(pid) : 0;
     bool answered = relayd_answers(&r);
-    bool stopped = relayd_stop(&r, err, sizeof err);
+    bool stopped = relayd_stop(&r, &why);
     ASSERT_TRUE(is_ours);
     ASSERT_EQ(getpid(), parent); /* not daemonized: ours to stop */
     ASSERT_TRUE(answered);
@@ -159,17 +162,18 @@ TEST(use_starts_a_relayd_as_our_child_and_stop_ends_exactly_it)
 TEST(use_takes_a_relayd_that_answers_and_stop_leaves_it_running)
 {
     relayd ours, theirs;
-    char dir[64], err[512];
+    char dir[64];
+    failure why;
     loopback(&ours);
     out_dir(dir, sizeof dir);
-    ASSERT_TRUE(relayd_use(&ours, dir, err, sizeof err));
+    ASSERT_TRUE(relayd_use(&ours, dir, &why));
     theirs = ours;
     theirs.started = 0;
-    bool used = relayd_use(&theirs, dir, err, sizeof err);
+    bool used = relayd_use(&theirs, dir, &why);
     pid_t started = theirs.started;
-    bool stopped = relayd_stop(&theirs, err, sizeof err);
+    bool stopped = relayd_stop(&theirs, &why);
     bool running = is_relayd(ours.started) && relayd_answers(&ours);
-    ASSERT_TRUE(relayd_stop(&ours, err, sizeof err));
+    ASSERT_TRUE(relayd_stop(&ours, &why));
     ASSERT_TRUE(used);
     ASSERT_EQ(0, started);
     ASSERT_TRUE(stopped);
@@ -180,16 +184,17 @@ TEST(use_takes_a_relayd_that_answers_and_stop_leaves_it_running)
 TEST(a_relayd_that_cannot_listen_is_a_one_line_failure_and_none_is_left)
 {
     relayd r;
-    char dir[64], err[512], expected[512];
+    char dir[64], expected[512];
+    failure why;
     loopback(&r);
     out_dir(dir, sizeof dir);
     int taken = bind_port(r.live_port - 2); /* its control port */
     ASSERT_TRUE(taken >= 0 && listen(taken, 1) == 0);
-    ASSERT_FALSE(relayd_use(&r, dir, err, sizeof err));
+    ASSERT_FALSE(relayd_use(&r, dir, &why));
     /* lttng-relayd 2.13 says why on stderr, and exits with status 0. */
     snprintf(expected, sizeof expected, ") before answering on %s", r.url);
-    ASSERT_TRUE(strncmp(err, "lttng-relayd: ended (", 21) == 0);
-    ASSERT_TRUE(strstr(err, expected) != NULL);
+    ASSERT_TRUE(strncmp(why.text, "lttng-relayd: ended (", 21) == 0);
+    ASSERT_TRUE(strstr(why.text, expected) != NULL);
     ASSERT_EQ(0, r.started);
     close(taken);
     rmdir(dir);
@@ -198,12 +203,12 @@ TEST(a_relayd_that_cannot_listen_is_a_one_line_failure_and_none_is_left)
 TEST(a_relayd_on_another_host_is_not_started)
 {
     relayd r;
-    char err[512];
+    failure why;
     /* 192.0.2.0/24 is TEST-NET-1: nothing answers there. */
-    ASSERT_TRUE(relayd_parse(&r, "net://192.0.2.1:15344", err, sizeof err));
-    ASSERT_FALSE(relayd_use(&r, "/nonexistent", err, sizeof err));
+    ASSERT_TRUE(relayd_parse(&r, "net://192.0.2.1:15344", &why));
+    ASSERT_FALSE(relayd_use(&r, "/nonexistent", &why));
     ASSERT_STR_EQ("lttng-relayd: nothing answers on net://192.0.2.1:15344 (one on another host is"
                   " not started from here: start it there)",
-                  err);
+                  why.text);
     ASSERT_EQ(0, r.started);
 }

@@ -10,6 +10,7 @@
 #include "check_assign.h"
 #include "check_invariants.h"
 #include "check_rules.h"
+#include "store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,20 +130,16 @@ static bool needs_lines(const check_expect *x)
     return x->nsections > 0 || rules;
 }
 
-/* Checks one process; false (reason in *err) when the database fails us. */
+/* Checks one process; false (reason in why) when the database fails us. */
 static bool check_process(sqlite3 *db, int64_t process, const check_expect *x, check_report *r,
-                          size_t *threads, const char **err)
+                          size_t *threads, failure *why)
 {
     check_trace t;
-    bool ok = check_trace_load_threads(&t, db, process, err);
-    if (ok && needs_lines(x)) {
-        ok = check_trace_load_lines(&t, db, x->log_only, err);
-        if (ok && !check_sections(x, &t, r)) {
-            *err = "out of memory";
-            ok = false;
-        }
-    }
-    ok = ok && check_rules(x, &t, db, r, err) && check_invariants(x->skip, db, &t, r, err);
+    bool ok = check_trace_load_threads(&t, db, process, why);
+    if (ok && needs_lines(x))
+        ok = check_trace_load_lines(&t, db, x->log_only, why) &&
+             (check_sections(x, &t, r) || failure_set(why, "out of memory"));
+    ok = ok && check_rules(x, &t, db, r, why) && check_invariants(x->skip, db, &t, r, why);
     *threads += t.nthreads;
     check_trace_free(&t);
     return ok;
@@ -153,13 +150,13 @@ static const char processes_query[] =
     " ORDER BY id";
 
 long check_database(sqlite3 *db, const check_expect *x, check_report *r, size_t *threads,
-                            const char **err)
+                    failure *why)
 {
     sqlite3_stmt *st;
     char scope[256];
     long n = 0;
     if (sqlite3_prepare_v2(db, processes_query, -1, &st, NULL) != SQLITE_OK) {
-        *err = sqlite3_errmsg(db);
+        db_fail(db, why);
         return -1;
     }
     bool ok = true;
@@ -170,7 +167,7 @@ long check_database(sqlite3 *db, const check_expect *x, check_report *r, size_t 
             snprintf(scope, sizeof scope, "process %lld (%s): ", sqlite3_column_int64(st, 1),
                      (const char *)sqlite3_column_text(st, 2));
         r->scope = scope;
-        ok = check_process(db, sqlite3_column_int64(st, 0), x, r, threads, err);
+        ok = check_process(db, sqlite3_column_int64(st, 0), x, r, threads, why);
     }
     r->scope = "";
     sqlite3_finalize(st);

@@ -8,6 +8,7 @@
 #ifndef THRACE_TRACER_CHECK_CHECK_H
 #define THRACE_TRACER_CHECK_CHECK_H
 
+#include "base.h"
 #include "check_expect.h"
 #include "check_report.h"
 
@@ -18,9 +19,9 @@
  * Checks every process of db against x (an empty expectation, all zeroes,
  * checks the built-in invariants only), telling problems into r; adds the
  * threads seen to *threads. Returns how many processes there were, or -1
- * when the database fails us (reason in *err).
+ * when the database fails us or memory runs out (reason in why).
  */
 long check_database(sqlite3 *db, const check_expect *x, check_report *r, size_t *threads,
-                    const char **err);
+                    failure *why);
 
 #endif

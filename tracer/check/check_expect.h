@@ -8,6 +8,7 @@
 #ifndef THRACE_TRACER_CHECK_CHECK_EXPECT_H
 #define THRACE_TRACER_CHECK_CHECK_EXPECT_H
 
+#include "base.h"
 #include "check_pattern.h"
 
 #include <stdbool.h>
@@ -98,9 +99,9 @@ typedef struct {
 
 /*
  * Reads and parses the file at path. On a bad file, false with
- * "path:line: reason" in err (or the system's reason it could not be read).
+ * "path:line: reason" in why (or "path: reason" when it could not be read).
  */
-bool check_expect_load(check_expect *x, const char *path, char *err, size_t size);
+bool check_expect_load(check_expect *x, const char *path, failure *why);
 
 void check_expect_free(check_expect *x);
 

@@ -7,6 +7,7 @@
 #include "check_invariants.h"
 
 #include "check_objects.h"
+#include "store.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,7 +28,6 @@ typedef struct {
     int64_t *arrivals; /* a barrier's, per round */
     size_t nrounds;
     size_t shown, more; /* violations on this object */
-    bool out_of_memory;
 } replay;
 
 static const char *thread_name(const replay *rp, int64_t id)
@@ -156,8 +156,8 @@ static bool barrier_event(replay *rp, const check_object_event *e)
     return true;
 }
 
-/* Checks one event, then replays it; false (stopping the scan) when out of memory. */
-static bool on_event(void *ctx, const check_object_event *e)
+/* Checks one event, then replays it; false (failing the scan) when out of memory. */
+static bool on_event(void *ctx, const check_object_event *e, failure *why)
 {
     replay *rp = ctx;
     if (e->object_id != rp->object_id)
@@ -173,8 +173,7 @@ static bool on_event(void *ctx, const check_object_event *e)
         ok = barrier_event(rp, e);
     /* After the checks, which look at the holders as they were before it. */
     ok = ok && check_holders_apply(&rp->holders, e);
-    rp->out_of_memory = !ok;
-    return ok;
+    return ok || failure_set(why, "out of memory");
 }
 
 static void threads_joined(const check_trace *t, check_report *r)
@@ -190,16 +189,14 @@ static void threads_joined(const check_trace *t, check_report *r)
     }
 }
 
-static bool no_discards(sqlite3 *db, const check_trace *t, check_report *r, const char **err)
+static bool no_discards(sqlite3 *db, const check_trace *t, check_report *r, failure *why)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db,
                            "SELECT COALESCE(SUM(discarded), 0) FROM traces WHERE id IN"
                            " (SELECT trace_id FROM processes WHERE id = ?1)",
-                           -1, &st, NULL) != SQLITE_OK) {
-        *err = sqlite3_errmsg(db);
-        return false;
-    }
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, why);
     sqlite3_bind_int64(st, 1, t->process_id);
     long long lost = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
@@ -212,15 +209,12 @@ static bool no_discards(sqlite3 *db, const check_trace *t, check_report *r, cons
 }
 
 bool check_invariants(const bool skip[INV_COUNT], sqlite3 *db, const check_trace *t,
-                      check_report *r, const char **err)
+                      check_report *r, failure *why)
 {
     replay rp = {.skip = skip, .t = t, .r = r};
     bool ok = true;
     if (!skip[INV_MUTUAL_EXCLUSION] || !skip[INV_SEMAPHORE_BOUNDS] || !skip[INV_BARRIER_ROUNDS]) {
-        ok = check_objects_scan(db, t->process_id, NULL, on_event, &rp, err);
-        if (rp.out_of_memory)
-            *err = "out of memory";
-        ok = ok && !rp.out_of_memory;
+        ok = check_objects_scan(db, t->process_id, NULL, on_event, &rp, why);
         if (ok)
             finish_object(&rp);
     }
@@ -228,5 +222,5 @@ bool check_invariants(const bool skip[INV_COUNT], sqlite3 *db, const check_trace
     free(rp.arrivals);
     if (ok && !skip[INV_THREADS_JOINED])
         threads_joined(t, r);
-    return ok && (skip[INV_NO_DISCARDS] || no_discards(db, t, r, err));
+    return ok && (skip[INV_NO_DISCARDS] || no_discards(db, t, r, why));
 }

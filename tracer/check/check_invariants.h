@@ -27,8 +27,9 @@
 #include <sqlite3.h>
 
 /* Checks those not skipped on the process of t (its threads loaded); each
- * violation is a problem in r. False on a database error, reason in *err. */
+ * violation is a problem in r. False on a database error or when out of
+ * memory, reason in why. */
 bool check_invariants(const bool skip[INV_COUNT], sqlite3 *db, const check_trace *t,
-                      check_report *r, const char **err);
+                      check_report *r, failure *why);
 
 #endif

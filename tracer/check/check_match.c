@@ -32,21 +32,15 @@ struct check_program {
     size_t n, cap;
 };
 
-static const char too_long[] = "its repeats expand past a million steps";
-
-static bool emit(check_program *prog, check_op op, const check_step *step, const char **err)
+static bool emit(check_program *prog, check_op op, const check_step *step, failure *why)
 {
-    if (prog->n == MAX_PROGRAM) {
-        *err = too_long;
-        return false;
-    }
+    if (prog->n == MAX_PROGRAM)
+        return failure_set(why, "its repeats expand past a million steps");
     if (prog->n == prog->cap) {
         size_t more = prog->cap ? 2 * prog->cap : 64;
         check_insn *grown = realloc(prog->code, more * sizeof *grown);
-        if (!grown) {
-            *err = "out of memory";
-            return false;
-        }
+        if (!grown)
+            return failure_set(why, "out of memory");
         prog->code = grown;
         prog->cap = more;
     }
@@ -54,17 +48,17 @@ static bool emit(check_program *prog, check_op op, const check_step *step, const
     return true;
 }
 
-static bool compile_steps(check_program *prog, const check_steps *steps, const char **err);
+static bool compile_steps(check_program *prog, const check_steps *steps, failure *why);
 
 /* Loops over the body (none: ANY): L: SPLIT(L + 1, out); body; JMP L; out: */
-static bool compile_loop(check_program *prog, const check_steps *body, const char **err)
+static bool compile_loop(check_program *prog, const check_steps *body, failure *why)
 {
     size_t split = prog->n;
-    if (!emit(prog, OP_SPLIT, NULL, err))
+    if (!emit(prog, OP_SPLIT, NULL, why))
         return false;
-    if (!(body ? compile_steps(prog, body, err) : emit(prog, OP_ANY, NULL, err)))
+    if (!(body ? compile_steps(prog, body, why) : emit(prog, OP_ANY, NULL, why)))
         return false;
-    if (!emit(prog, OP_JMP, NULL, err))
+    if (!emit(prog, OP_JMP, NULL, why))
         return false;
     prog->code[prog->n - 1].x = split;
     prog->code[split].x = split + 1;
@@ -74,7 +68,7 @@ static bool compile_loop(check_program *prog, const check_steps *body, const cha
 
 /* (max - min) optional copies of the body, each able to skip to the end:
  * SPLIT(body, end); body; SPLIT(body, end); body; ... end: */
-static bool compile_optional(check_program *prog, const check_step *s, const char **err)
+static bool compile_optional(check_program *prog, const check_step *s, failure *why)
 {
     size_t copies = s->max - s->min;
     if (copies == 0)
@@ -82,10 +76,10 @@ static bool compile_optional(check_program *prog, const check_step *s, const cha
     size_t *splits = malloc(copies * sizeof *splits);
     bool ok = splits != NULL;
     if (!ok)
-        *err = "out of memory";
+        failure_set(why, "out of memory");
     for (size_t i = 0; ok && i < copies; i++) {
         splits[i] = prog->n;
-        ok = emit(prog, OP_SPLIT, NULL, err) && compile_steps(prog, &s->body, err);
+        ok = emit(prog, OP_SPLIT, NULL, why) && compile_steps(prog, &s->body, why);
     }
     for (size_t i = 0; ok && i < copies; i++) {
         prog->code[splits[i]].x = splits[i] + 1;
@@ -95,31 +89,31 @@ static bool compile_optional(check_program *prog, const check_step *s, const cha
     return ok;
 }
 
-static bool compile_repeat(check_program *prog, const check_step *s, const char **err)
+static bool compile_repeat(check_program *prog, const check_step *s, failure *why)
 {
     for (unsigned i = 0; i < s->min; i++)
-        if (!compile_steps(prog, &s->body, err))
+        if (!compile_steps(prog, &s->body, why))
             return false;
     if (s->max == CHECK_UNBOUNDED)
-        return compile_loop(prog, &s->body, err);
-    return compile_optional(prog, s, err);
+        return compile_loop(prog, &s->body, why);
+    return compile_optional(prog, s, why);
 }
 
 /* SPLIT(alt1, next); alt1; JMP end; next: SPLIT(alt2, ...) ... the last alone. */
-static bool compile_either(check_program *prog, const check_step *s, const char **err)
+static bool compile_either(check_program *prog, const check_step *s, failure *why)
 {
     size_t *jumps = malloc(s->nalts * sizeof *jumps);
     bool ok = jumps != NULL;
     if (!ok)
-        *err = "out of memory";
+        failure_set(why, "out of memory");
     for (size_t a = 0; ok && a < s->nalts; a++) {
         size_t split = prog->n;
         if (a + 1 == s->nalts) {
-            ok = compile_steps(prog, &s->alts[a], err);
+            ok = compile_steps(prog, &s->alts[a], why);
             break;
         }
-        ok = emit(prog, OP_SPLIT, NULL, err) && compile_steps(prog, &s->alts[a], err) &&
-             emit(prog, OP_JMP, NULL, err);
+        ok = emit(prog, OP_SPLIT, NULL, why) && compile_steps(prog, &s->alts[a], why) &&
+             emit(prog, OP_JMP, NULL, why);
         if (ok) {
             jumps[a] = prog->n - 1;
             prog->code[split].x = split + 1;
@@ -132,31 +126,31 @@ static bool compile_either(check_program *prog, const check_step *s, const char 
     return ok;
 }
 
-static bool compile_steps(check_program *prog, const check_steps *steps, const char **err)
+static bool compile_steps(check_program *prog, const check_steps *steps, failure *why)
 {
     for (size_t i = 0; i < steps->n; i++) {
         const check_step *s = &steps->v[i];
         bool ok = true;
         if (s->kind == STEP_LINE)
-            ok = emit(prog, OP_LINE, s, err);
+            ok = emit(prog, OP_LINE, s, why);
         else if (s->kind == STEP_ANY)
-            ok = compile_loop(prog, NULL, err);
+            ok = compile_loop(prog, NULL, why);
         else if (s->kind == STEP_REPEAT)
-            ok = compile_repeat(prog, s, err);
+            ok = compile_repeat(prog, s, why);
         else
-            ok = compile_either(prog, s, err);
+            ok = compile_either(prog, s, why);
         if (!ok)
             return false;
     }
     return true;
 }
 
-check_program *check_program_compile(const check_steps *steps, const char **err)
+check_program *check_program_compile(const check_steps *steps, failure *why)
 {
     check_program *prog = calloc(1, sizeof *prog);
     if (!prog)
-        *err = "out of memory";
-    else if (compile_steps(prog, steps, err) && emit(prog, OP_MATCH, NULL, err))
+        failure_set(why, "out of memory");
+    else if (compile_steps(prog, steps, why) && emit(prog, OP_MATCH, NULL, why))
         return prog;
     check_program_free(prog);
     return NULL;

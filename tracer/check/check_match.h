@@ -20,8 +20,8 @@ typedef struct {
     bool could_end; /* at: the steps could also have ended there */
 } check_outcome;
 
-/* Compiles steps; NULL with the reason (too long, out of memory) in *err. */
-check_program *check_program_compile(const check_steps *steps, const char **err);
+/* Compiles steps; NULL with the reason (too long, out of memory) in why. */
+check_program *check_program_compile(const check_steps *steps, failure *why);
 
 /*
  * Runs prog over th's lines (texts from t). unfinished: the lines may stop

@@ -8,6 +8,8 @@
  */
 #include "check_objects.h"
 
+#include "store.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,36 +42,31 @@ static void read_event(sqlite3_stmt *st, check_object_event *e)
 }
 
 bool check_objects_scan(sqlite3 *db, int64_t process_id, const char *only,
-                        bool (*fn)(void *ctx, const check_object_event *e), void *ctx,
-                        const char **err)
+                        bool (*fn)(void *ctx, const check_object_event *e, failure *why), void *ctx,
+                        failure *why)
 {
-    static char reason[256];
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, scan_query, -1, &st, NULL) != SQLITE_OK) {
-        *err = strncpy(reason, sqlite3_errmsg(db), sizeof reason - 1);
-        return false;
-    }
+    if (sqlite3_prepare_v2(db, scan_query, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, why);
     sqlite3_bind_int64(st, 1, process_id);
     if (only)
         sqlite3_bind_text(st, 2, only, -1, SQLITE_STATIC);
     int rc;
+    bool ok = true;
     check_object_event e;
     /* Held across the scan, the connection's (recursive) mutex makes each
      * column call re-enter it cheaply (as batch.c does for ingest's binds). */
     sqlite3_mutex *m = sqlite3_db_mutex(db);
     sqlite3_mutex_enter(m);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         read_event(st, &e);
-        if (!fn(ctx, &e)) {
-            rc = SQLITE_DONE;
-            break;
-        }
+        ok = fn(ctx, &e, why);
     }
     sqlite3_mutex_leave(m);
-    if (rc != SQLITE_DONE)
-        *err = strncpy(reason, sqlite3_errmsg(db), sizeof reason - 1);
+    if (ok && rc != SQLITE_DONE)
+        ok = db_fail(db, why);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE;
+    return ok;
 }
 
 bool check_holders_has(const check_holders *h, int64_t thread)

@@ -8,6 +8,7 @@
 #ifndef THRACE_TRACER_CHECK_CHECK_OBJECTS_H
 #define THRACE_TRACER_CHECK_CHECK_OBJECTS_H
 
+#include "base.h"
 #include "vocabulary.h"
 
 #include <sqlite3.h>
@@ -32,12 +33,12 @@ typedef struct {
 
 /*
  * Calls fn for each such event of process_id's objects (only the one named
- * only, when not NULL), object by object, in seq order; stops when fn
- * returns false. False on a database error, with the reason in *err.
+ * only, when not NULL), object by object, in seq order. False on a
+ * database error, or when fn fails (out of memory), with the reason in why.
  */
 bool check_objects_scan(sqlite3 *db, int64_t process_id, const char *only,
-                        bool (*fn)(void *ctx, const check_object_event *e), void *ctx,
-                        const char **err);
+                        bool (*fn)(void *ctx, const check_object_event *e, failure *why), void *ctx,
+                        failure *why);
 
 /* The threads holding an object, one entry per unit, oldest first, with
  * the seq of the acquire that gave it. */

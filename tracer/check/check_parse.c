@@ -27,8 +27,7 @@ typedef struct {
     char **lines; /* the file's lines, without line ends and trailing blanks */
     size_t nlines;
     size_t at; /* the next line to read */
-    char *err;
-    size_t errsize;
+    failure *why;
 } parser;
 
 typedef struct {
@@ -39,21 +38,21 @@ typedef struct {
 static bool fail(parser *p, size_t index, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The parse fails at line index + 1: "path:line: reason". */
 static bool fail(parser *p, size_t index, const char *fmt, ...)
 {
-    int n = snprintf(p->err, p->errsize, "%s:%zu: ", p->x->path, index + 1);
+    char where[PATH_MAX + 24];
+    snprintf(where, sizeof where, "%s:%zu", p->x->path, index + 1);
     va_list ap;
     va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < p->errsize)
-        vsnprintf(p->err + n, p->errsize - (size_t)n, fmt, ap);
+    failure_vobject(p->why, where, fmt, ap);
     va_end(ap);
     return false;
 }
 
 static bool out_of_memory(parser *p)
 {
-    snprintf(p->err, p->errsize, "%s: out of memory", p->x->path);
-    return false;
+    return failure_object(p->why, p->x->path, "out of memory");
 }
 
 /* ---- lines ---- */
@@ -61,10 +60,8 @@ static bool out_of_memory(parser *p)
 static bool read_lines(parser *p, const char *path)
 {
     FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(p->err, p->errsize, "%s: %s", path, strerror(errno));
-        return false;
-    }
+    if (!f)
+        return failure_object(p->why, path, "%s", strerror(errno));
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -351,9 +348,9 @@ static bool section(parser *p, size_t index, token *t, size_t n)
         return fail(p, next, "indent with spaces, not tabs");
     if (indent > 0 && !parse_block(p, indent, &s->steps))
         return false;
-    const char *why;
+    failure why;
     if (!(s->program = check_program_compile(&s->steps, &why)))
-        return fail(p, index, "%s", why);
+        return fail(p, index, "%s", why.text);
     return true;
 }
 
@@ -471,9 +468,9 @@ static bool directive(parser *p, size_t index)
     return ok;
 }
 
-bool check_expect_load(check_expect *x, const char *path, char *err, size_t size)
+bool check_expect_load(check_expect *x, const char *path, failure *why)
 {
-    parser p = {.x = x, .err = err, .errsize = size};
+    parser p = {.x = x, .why = why};
     *x = (check_expect){.path = path};
     bool ok = read_lines(&p, path);
     size_t i;

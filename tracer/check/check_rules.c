@@ -68,17 +68,15 @@ typedef struct {
     size_t most;
     int64_t most_seq;
     int64_t most_threads[8]; /* the first of them, for the report */
-    bool found, out_of_memory;
+    bool found;
 } at_most_replay;
 
-static bool on_event(void *ctx, const check_object_event *e)
+static bool on_event(void *ctx, const check_object_event *e, failure *why)
 {
     at_most_replay *rp = ctx;
     rp->found = true;
-    if (!check_holders_apply(&rp->holders, e)) {
-        rp->out_of_memory = true;
-        return false;
-    }
+    if (!check_holders_apply(&rp->holders, e))
+        return failure_set(why, "out of memory");
     if (rp->holders.n > rp->most) {
         rp->most = rp->holders.n;
         rp->most_seq = e->seq;
@@ -89,14 +87,12 @@ static bool on_event(void *ctx, const check_object_event *e)
 }
 
 static bool at_most(const check_expect *x, const check_rule *rule, const check_trace *t,
-                    sqlite3 *db, check_report *r, const char **err)
+                    sqlite3 *db, check_report *r, failure *why)
 {
     at_most_replay rp = {0};
-    bool ok = check_objects_scan(db, t->process_id, rule->object, on_event, &rp, err);
+    bool ok = check_objects_scan(db, t->process_id, rule->object, on_event, &rp, why);
     check_holders_free(&rp.holders);
-    if (rp.out_of_memory)
-        *err = "out of memory";
-    if (!ok || rp.out_of_memory)
+    if (!ok)
         return false;
     if (!rp.found) {
         check_report_problem(r, "%s:%d: %s: no lock, rlock or semaphore of that name was taken",
@@ -117,7 +113,7 @@ static bool at_most(const check_expect *x, const check_rule *rule, const check_t
 }
 
 bool check_rules(const check_expect *x, const check_trace *t, sqlite3 *db, check_report *r,
-                 const char **err)
+                 failure *why)
 {
     for (size_t i = 0; i < x->nrules; i++) {
         const check_rule *rule = &x->rules[i];
@@ -125,7 +121,7 @@ bool check_rules(const check_expect *x, const check_trace *t, sqlite3 *db, check
             order(x, rule, t, r);
         else if (rule->kind == RULE_NEVER)
             never(x, rule, t, r);
-        else if (!at_most(x, rule, t, db, r, err))
+        else if (!at_most(x, rule, t, db, r, why))
             return false;
     }
     return true;

@@ -23,8 +23,9 @@
 #include <sqlite3.h>
 
 /* Checks x's rules on t (its lines loaded) and db; each broken rule is a
- * problem in r. False on a database error, with the reason in *err. */
+ * problem in r. False on a database error or when out of memory, with the
+ * reason in why. */
 bool check_rules(const check_expect *x, const check_trace *t, sqlite3 *db, check_report *r,
-                 const char **err);
+                 failure *why);
 
 #endif

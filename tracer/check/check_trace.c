@@ -6,6 +6,7 @@
 #include "check_trace.h"
 
 #include "query.h"
+#include "store.h"
 #include "vocabulary.h"
 
 #include <stdlib.h>
@@ -24,18 +25,15 @@ static const char lines_query[] =
     "   AND (?2 OR e.name = " SQL_EVENT(log) ")"
     " ORDER BY e.id";
 
-static const char out_of_memory[] = "out of memory";
-
 /* Finalizes st after a loop that ended on rc (ok: no allocation failed):
- * true if it ran to its end, else false with the reason (copied: finalizing
- * may change sqlite's) in *err. */
-static bool finish(sqlite3 *db, sqlite3_stmt *st, int rc, bool ok, const char **err)
+ * true if it ran to its end, else false with the reason in why (read
+ * before finalizing, which may change sqlite's). */
+static bool finish(sqlite3 *db, sqlite3_stmt *st, int rc, bool ok, failure *why)
 {
-    static char reason[256];
     if (!ok)
-        *err = out_of_memory;
+        failure_set(why, "out of memory");
     else if (rc != SQLITE_DONE)
-        *err = strncpy(reason, sqlite3_errmsg(db), sizeof reason - 1);
+        db_fail(db, why);
     sqlite3_finalize(st);
     return ok && rc == SQLITE_DONE;
 }
@@ -57,20 +55,18 @@ static bool add_thread(check_trace *t, sqlite3_stmt *st)
     return th->name;
 }
 
-bool check_trace_load_threads(check_trace *t, sqlite3 *db, int64_t process_id, const char **err)
+bool check_trace_load_threads(check_trace *t, sqlite3 *db, int64_t process_id, failure *why)
 {
     sqlite3_stmt *st;
     *t = (check_trace){.process_id = process_id};
-    if (sqlite3_prepare_v2(db, threads_query, -1, &st, NULL) != SQLITE_OK) {
-        *err = sqlite3_errmsg(db);
-        return false;
-    }
+    if (sqlite3_prepare_v2(db, threads_query, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, why);
     sqlite3_bind_int64(st, 1, process_id);
     int rc = SQLITE_DONE;
     bool ok = true;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
         ok = add_thread(t, st);
-    return finish(db, st, rc, ok, err);
+    return finish(db, st, rc, ok, why);
 }
 
 long check_trace_thread_index(const check_trace *t, int64_t id)
@@ -128,13 +124,11 @@ static bool add_line(check_trace *t, size_t *cap, sqlite3_stmt *st)
     return push_line(t, cap, thread, sqlite3_column_int64(st, 1), text);
 }
 
-bool check_trace_load_lines(check_trace *t, sqlite3 *db, bool log_only, const char **err)
+bool check_trace_load_lines(check_trace *t, sqlite3 *db, bool log_only, failure *why)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, lines_query, -1, &st, NULL) != SQLITE_OK) {
-        *err = sqlite3_errmsg(db);
-        return false;
-    }
+    if (sqlite3_prepare_v2(db, lines_query, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, why);
     sqlite3_bind_int64(st, 1, t->process_id);
     sqlite3_bind_int(st, 2, !log_only);
     size_t cap = 0;
@@ -147,7 +141,7 @@ bool check_trace_load_lines(check_trace *t, sqlite3 *db, bool log_only, const ch
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
         ok = add_line(t, &cap, st);
     sqlite3_mutex_leave(m);
-    return finish(db, st, rc, ok, err);
+    return finish(db, st, rc, ok, why);
 }
 
 void check_trace_free(check_trace *t)

@@ -6,6 +6,8 @@
 #ifndef THRACE_TRACER_CHECK_CHECK_TRACE_H
 #define THRACE_TRACER_CHECK_CHECK_TRACE_H
 
+#include "base.h"
+
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,11 +37,12 @@ typedef struct {
     size_t nlines;
 } check_trace;
 
-/* Reads the threads of process_id; false with sqlite's reason in *err. */
-bool check_trace_load_threads(check_trace *t, sqlite3 *db, int64_t process_id, const char **err);
+/* Reads the threads of process_id; false with sqlite's reason (or "out of
+ * memory") in why. */
+bool check_trace_load_threads(check_trace *t, sqlite3 *db, int64_t process_id, failure *why);
 
-/* Reads their lines: every event's, or only log lines. */
-bool check_trace_load_lines(check_trace *t, sqlite3 *db, bool log_only, const char **err);
+/* Reads their lines: every event's, or only log lines. False as above. */
+bool check_trace_load_lines(check_trace *t, sqlite3 *db, bool log_only, failure *why);
 
 /* The index of the thread with that threads.id, or -1. */
 long check_trace_thread_index(const check_trace *t, int64_t id);

@@ -56,16 +56,16 @@ static int verdict(const check_options *o, const check_report *r, size_t threads
 
 static int run(const check_options *o, const check_expect *x)
 {
-    const char *err;
-    sqlite3 *db = db_open(o->db_path, false, &err);
+    failure why;
+    sqlite3 *db = db_open(o->db_path, false, &why);
     if (!db)
-        return cli_error("check", o->db_path, "%s", err);
+        return cli_failure("check", &why);
     check_report r = {.out = stdout, .scope = ""};
     size_t threads = 0;
-    long processes = check_database(db, x, &r, &threads, &err);
+    long processes = check_database(db, x, &r, &threads, &why);
     int rc;
     if (processes < 0)
-        rc = cli_error("check", o->db_path, "%s", err);
+        rc = cli_error("check", o->db_path, "%s", why.text);
     else if (processes == 0)
         rc = cli_error("check", o->db_path, "holds no trace");
     else
@@ -84,10 +84,10 @@ int check_main(int argc, char **argv)
         return status;
     o.db_path = argv[first];
     check_expect x = {0};
-    char err[1024];
-    if (o.expect_path && !check_expect_load(&x, o.expect_path, err, sizeof err)) {
-        fprintf(stderr, "thrace check: %s\n", err);
-        return CLI_USAGE;
+    failure why;
+    if (o.expect_path && !check_expect_load(&x, o.expect_path, &why)) {
+        cli_failure("check", &why);
+        return CLI_USAGE; /* a bad expectation file is a usage error */
     }
     status = run(&o, &x);
     check_expect_free(&x);

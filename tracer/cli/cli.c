@@ -36,6 +36,11 @@ int cli_error(const char *cmd, const char *object, const char *fmt, ...)
     return CLI_FAIL;
 }
 
+int cli_failure(const char *cmd, const failure *why)
+{
+    return cli_error(cmd, NULL, "%s", why->text);
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;

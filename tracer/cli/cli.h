@@ -10,6 +10,8 @@
 #ifndef THRACE_TRACER_CLI_CLI_H
 #define THRACE_TRACER_CLI_CLI_H
 
+#include "base.h"
+
 #include <stdbool.h>
 
 enum {
@@ -65,6 +67,10 @@ bool cli_parse(const cli_spec *spec, int argc, char **argv, int *first, int *sta
 /* Says `thrace CMD: OBJECT: reason` (no OBJECT when NULL); returns CLI_FAIL. */
 int cli_error(const char *cmd, const char *object, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Says `thrace CMD: ` and the failure a library wrote (`OBJECT: reason`);
+ * returns CLI_FAIL. */
+int cli_failure(const char *cmd, const failure *why);
 
 /* Says `thrace CMD: reason` and the --help hint; returns CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -97,12 +97,12 @@ static bool daemon_stopped(daemon_state *d, int ms)
 
 static int daemon_run(daemon_state *d)
 {
-    const char *err;
+    failure why;
     for (;;) {
-        int ms = live_round(d->live, &err);
+        int ms = live_round(d->live, &why);
         if (ms < 0)
             return cli_error("daemon", d->opt.db_path,
-                             "%s: stopped storing; what was stored before is kept", err);
+                             "%s: stopped storing; what was stored before is kept", why.text);
         if (daemon_stopped(d, ms))
             return CLI_OK;
     }
@@ -111,14 +111,14 @@ static int daemon_run(daemon_state *d)
 /* The relay daemon to follow: the one that answers, else one started. */
 static bool daemon_relayd(daemon_state *d)
 {
-    char err[700], output[2 * PATH_MAX + 16], cwd[PATH_MAX];
+    char output[2 * PATH_MAX + 16], cwd[PATH_MAX];
     /* lttng-relayd wants an absolute -o. */
     bool relative = d->opt.db_path[0] != '/' && getcwd(cwd, sizeof cwd);
     snprintf(output, sizeof output, "%s%s%s-relayd", relative ? cwd : "", relative ? "/" : "",
              d->opt.db_path);
-    if (!relayd_parse(&d->rd, d->opt.relayd_url, err, sizeof err) ||
-        !relayd_use(&d->rd, output, err, sizeof err)) {
-        cli_error("daemon", NULL, "%s", err);
+    failure why;
+    if (!relayd_parse(&d->rd, d->opt.relayd_url, &why) || !relayd_use(&d->rd, output, &why)) {
+        cli_failure("daemon", &why);
         return false;
     }
     if (d->rd.started)
@@ -129,9 +129,9 @@ static bool daemon_relayd(daemon_state *d)
 
 static bool daemon_setup(daemon_state *d)
 {
-    const char *reason;
-    if (!(d->db = db_open(d->opt.db_path, true, &reason))) {
-        cli_error("daemon", d->opt.db_path, "%s", reason);
+    failure why;
+    if (!(d->db = db_open(d->opt.db_path, true, &why))) {
+        cli_failure("daemon", &why);
         return false;
     }
     /* WAL, so that readers never wait; no foreign-key checks, as for an
@@ -140,8 +140,8 @@ static bool daemon_setup(daemon_state *d)
     if (!db_exec(d->db,
                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; "
                  "PRAGMA cache_size=-65536",
-                 &reason)) {
-        cli_error("daemon", d->opt.db_path, "%s", reason);
+                 &why)) {
+        cli_error("daemon", d->opt.db_path, "%s", why.text);
         return false;
     }
     if (!daemon_relayd(d))
@@ -150,10 +150,9 @@ static bool daemon_setup(daemon_state *d)
         cli_error("daemon", d->opt.db_path, "out of memory");
         return false;
     }
-    char err[700];
-    if (!d->opt.no_viewer && !(d->viewer = server_start(d->opt.db_path, d->opt.bind, d->opt.port,
-                                                       true, err, sizeof err))) {
-        cli_error("daemon", NULL, "%s", err);
+    if (!d->opt.no_viewer &&
+        !(d->viewer = server_start(d->opt.db_path, d->opt.bind, d->opt.port, true, &why))) {
+        cli_failure("daemon", &why);
         return false;
     }
     daemon_say("storing live sessions of %s into %s%s%s (Ctrl-C to stop)", d->rd.url,
@@ -167,9 +166,9 @@ static void daemon_teardown(daemon_state *d)
     if (d->viewer)
         server_stop(d->viewer);
     live_free(d->live);
-    char err[700];
-    if (!relayd_stop(&d->rd, err, sizeof err))
-        cli_error("daemon", NULL, "%s", err);
+    failure why;
+    if (!relayd_stop(&d->rd, &why))
+        cli_failure("daemon", &why);
     if (d->db)
         db_close(d->db);
 }

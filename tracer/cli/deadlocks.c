@@ -28,10 +28,11 @@ int deadlocks_main(int argc, char **argv)
     int first, status;
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;
-    const char *path = argv[first], *err;
-    sqlite3 *db = db_open(path, false, &err);
+    const char *path = argv[first];
+    failure why;
+    sqlite3 *db = db_open(path, false, &why);
     if (!db)
-        return cli_error("deadlocks", path, "%s", err);
+        return cli_failure("deadlocks", &why);
     status = deadlocks_run(db, path, 0, stdout);
     db_close(db);
     return status == DEADLOCKS_FOUND ? CLI_FOUND : status == DEADLOCKS_NONE ? CLI_OK : CLI_FAIL;

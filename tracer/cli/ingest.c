@@ -39,17 +39,15 @@ int ingest_main(int argc, char **argv)
     int first, status;
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;
-    const char *reason;
-    sqlite3 *db = db_open(file, true, &reason);
+    failure why;
+    sqlite3 *db = db_open(file, true, &why);
     if (!db)
-        return cli_error("ingest", file, "%s", reason);
+        return cli_failure("ingest", &why);
     ingest_summary summary;
-    char err[512];
-    bool ok = ingest_paths(db, argv + first, argc - first, cli_stderr_is_tty(), &summary, err,
-                           sizeof err);
+    bool ok = ingest_paths(db, argv + first, argc - first, cli_stderr_is_tty(), &summary, &why);
     db_close(db);
     if (!ok)
-        return cli_error("ingest", NULL, "%s", err);
+        return cli_failure("ingest", &why);
     ingest_report(file, &summary);
     return CLI_OK;
 }

@@ -91,10 +91,10 @@ int log_main(int argc, char **argv)
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;
     o.db_path = argv[first];
-    const char *err;
-    sqlite3 *db = db_open(o.db_path, false, &err);
+    failure why;
+    sqlite3 *db = db_open(o.db_path, false, &why);
     if (!db)
-        return cli_error("log", o.db_path, "%s", err);
+        return cli_failure("log", &why);
     status = print_log(db, &o);
     db_close(db);
     return status;

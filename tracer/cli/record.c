@@ -61,7 +61,7 @@ static const char usage[] =
  * it, and no database. relayd_url is NULL when not given. */
 static int record_check_live(record_options *o, const char *relayd_url, bool waits)
 {
-    char why[512];
+    failure why;
     if (!o->live && (relayd_url || waits))
         return cli_usage_error("record", "%s goes with --live",
                                relayd_url ? "--relayd" : "--live-wait");
@@ -69,8 +69,8 @@ static int record_check_live(record_options *o, const char *relayd_url, bool wai
         return CLI_OK;
     if (o->db_path)
         return cli_usage_error("record", "-o: with --live, thrace daemon stores the trace");
-    if (!relayd_parse(&o->relayd, relayd_url, why, sizeof why))
-        return cli_usage_error("record", "--relayd: %s", why);
+    if (!relayd_parse(&o->relayd, relayd_url, &why))
+        return cli_usage_error("record", "--relayd: %s", why.text);
     return CLI_OK;
 }
 

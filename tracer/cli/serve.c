@@ -43,10 +43,10 @@ static int serve(const serve_options *o)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL); /* before any thread starts: they inherit it */
     signal(SIGPIPE, SIG_IGN);
-    char err[PATH_MAX + 256]; /* the database's path, or the address, and a reason */
-    server *s = server_start(o->db_path, o->bind, o->port, false, err, sizeof err);
+    failure why;
+    server *s = server_start(o->db_path, o->bind, o->port, false, &why);
     if (!s)
-        return cli_error("serve", NULL, "%s", err);
+        return cli_failure("serve", &why);
     printf("thrace serve: %s (Ctrl-C to stop)\n", server_url(s));
     fflush(stdout);
     int sig;

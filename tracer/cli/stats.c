@@ -70,10 +70,11 @@ int stats_main(int argc, char **argv)
     int first, status;
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;
-    const char *path = argv[first], *err;
-    sqlite3 *db = db_open(path, false, &err);
+    const char *path = argv[first];
+    failure why;
+    sqlite3 *db = db_open(path, false, &why);
     if (!db)
-        return cli_error("stats", path, "%s", err);
+        return cli_failure("stats", &why);
     bool ok = print_table(db, path, "object", statsquery_objects);
     if (ok) {
         putchar('\n');

@@ -13,11 +13,12 @@
 #define THRACE_TRACER_DEADLOCKS_ANALYSIS_H
 
 #include "deadlocks.h"
+#include "store.h"
 
-/* Remembers a wait-for cycle (its members in the order told); false when
- * the same cycle was already told (true when now remembered), or with
- * r->error set when out of memory. */
-bool deadlocks_new_cycle(deadlocks_report *r, const deadlocks_member *members, int n);
+/* Remembers a wait-for cycle (its members in the order told): 1 when now
+ * remembered, 0 when the same cycle was already told, -1 when out of
+ * memory (reason in why). */
+int deadlocks_new_cycle(deadlocks_report *r, const deadlocks_member *members, int n, failure *why);
 
 /* Whether the waiting interval wait_id belongs to a cycle told. */
 bool deadlocks_in_cycle(const deadlocks_report *r, int64_t wait_id);
@@ -29,22 +30,23 @@ bool deadlocks_thread_in_cycle(const deadlocks_report *r, int64_t thread_id);
 bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n);
 
 /* Keeps the thread (or object: 0 for none of either) among those the
- * findings name, which the viewer marks; false when out of memory (r->error). */
-bool deadlocks_keep_named(deadlocks_report *r, int64_t thread_id, int64_t object_id);
+ * findings name, which the viewer marks; false when out of memory (why). */
+bool deadlocks_keep_named(deadlocks_report *r, int64_t thread_id, int64_t object_id, failure *why);
 
 /* Keeps a deadlock the program saw itself (seen.c), for the viewer; false
- * when out of memory (r->error). */
-bool deadlocks_keep_seen(deadlocks_report *r, int64_t thread_id, int64_t object_id, int64_t ts);
+ * when out of memory (why). */
+bool deadlocks_keep_seen(deadlocks_report *r, int64_t thread_id, int64_t object_id, int64_t ts,
+                         failure *why);
 
 /* The condition keeping interval i to the trace bound to ?1 (0: any). */
 #define DEADLOCKS_IN_TRACE                                                                     \
     " AND (?1 = 0 OR i.thread_id IN (SELECT t.id FROM threads t JOIN processes p"              \
     "   ON p.id = t.process_id WHERE p.trace_id = ?1))"
 
-/* The analyses: each false on a database error or when out of memory (r->error). */
-bool waitfor_report(deadlocks_report *r);
-bool lockorder_report(deadlocks_report *r);
-bool stuck_report(deadlocks_report *r);
-bool seen_report(deadlocks_report *r);
+/* The analyses: each false on a database error or when out of memory (reason in why). */
+bool waitfor_report(deadlocks_report *r, failure *why);
+bool lockorder_report(deadlocks_report *r, failure *why);
+bool stuck_report(deadlocks_report *r, failure *why);
+bool seen_report(deadlocks_report *r, failure *why);
 
 #endif

@@ -11,24 +11,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool deadlocks_new_cycle(deadlocks_report *r, const deadlocks_member *members, int n)
+int deadlocks_new_cycle(deadlocks_report *r, const deadlocks_member *members, int n, failure *why)
 {
     for (size_t i = 0; i < r->ncycles; i++)
         if (r->cycles[i].n == n &&
             memcmp(r->cycles[i].members, members, (size_t)n * sizeof *members) == 0)
-            return false;
+            return 0;
     deadlocks_cycle *cycles = realloc(r->cycles, (r->ncycles + 1) * sizeof *cycles);
     deadlocks_member *copy = malloc((size_t)n * sizeof *copy);
     if (cycles)
         r->cycles = cycles;
     if (!cycles || !copy) {
         free(copy);
-        r->error = "out of memory";
-        return false;
+        failure_set(why, "out of memory");
+        return -1;
     }
     memcpy(copy, members, (size_t)n * sizeof *copy);
     r->cycles[r->ncycles++] = (deadlocks_cycle){copy, n};
-    return true;
+    return 1;
 }
 
 /* The member of a cycle told with that wait (by_thread: thread) id, or NULL. */
@@ -74,7 +74,7 @@ bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n
     return false;
 }
 
-static bool deadlocks_name_one(deadlocks_report *r, int64_t kind, int64_t id)
+static bool deadlocks_name_one(deadlocks_report *r, int64_t kind, int64_t id, failure *why)
 {
     for (size_t i = 0; i < r->nnamed; i += 2)
         if (r->named[i] == kind && r->named[i + 1] == id)
@@ -82,10 +82,8 @@ static bool deadlocks_name_one(deadlocks_report *r, int64_t kind, int64_t id)
     if (r->nnamed + 2 > r->named_cap) {
         size_t cap = r->named_cap ? r->named_cap * 2 : 32;
         int64_t *named = realloc(r->named, cap * sizeof *named);
-        if (!named) {
-            r->error = "out of memory";
-            return false;
-        }
+        if (!named)
+            return failure_set(why, "out of memory");
         r->named = named;
         r->named_cap = cap;
     }
@@ -94,19 +92,18 @@ static bool deadlocks_name_one(deadlocks_report *r, int64_t kind, int64_t id)
     return true;
 }
 
-bool deadlocks_keep_named(deadlocks_report *r, int64_t thread_id, int64_t object_id)
+bool deadlocks_keep_named(deadlocks_report *r, int64_t thread_id, int64_t object_id, failure *why)
 {
-    return (!thread_id || deadlocks_name_one(r, 0, thread_id)) &&
-           (!object_id || deadlocks_name_one(r, 1, object_id));
+    return (!thread_id || deadlocks_name_one(r, 0, thread_id, why)) &&
+           (!object_id || deadlocks_name_one(r, 1, object_id, why));
 }
 
-bool deadlocks_keep_seen(deadlocks_report *r, int64_t thread_id, int64_t object_id, int64_t ts)
+bool deadlocks_keep_seen(deadlocks_report *r, int64_t thread_id, int64_t object_id, int64_t ts,
+                         failure *why)
 {
     deadlocks_seen *seen = realloc(r->seen, (r->nseen + 1) * sizeof *seen);
-    if (!seen) {
-        r->error = "out of memory";
-        return false;
-    }
+    if (!seen)
+        return failure_set(why, "out of memory");
     r->seen = seen;
     r->seen[r->nseen++] = (deadlocks_seen){thread_id, object_id, ts};
     return true;
@@ -138,14 +135,14 @@ static void deadlocks_summary(const deadlocks_report *r)
             r->possible == 1 ? "" : "s", r->stuck, r->stuck == 1 ? "" : "s");
 }
 
-/* Runs the analyses over an open database; the exit status. */
 bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t live_grace_ns,
-                       FILE *out, deadlocks_report *r)
+                       FILE *out, deadlocks_report *r, failure *why)
 {
     *r = (deadlocks_report){
         .db = db, .path = path, .out = out, .trace_id = trace_id, .live_grace_ns = live_grace_ns};
-    bool ok = catalog_load(db, &r->cat, &r->error) && (r->at = moment_new(db, &r->error)) &&
-              waitfor_report(r) && lockorder_report(r) && stuck_report(r) && seen_report(r);
+    bool ok = catalog_load(db, &r->cat, why) && (r->at = moment_new(db, why)) &&
+              waitfor_report(r, why) && lockorder_report(r, why) && stuck_report(r, why) &&
+              seen_report(r, why);
     if (ok)
         deadlocks_summary(r);
     return ok;
@@ -154,9 +151,10 @@ bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t 
 int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out)
 {
     deadlocks_report r;
-    bool ok = deadlocks_analyse(db, path, trace_id, DEADLOCKS_LIVE_GRACE_NS, out, &r);
+    failure why;
+    bool ok = deadlocks_analyse(db, path, trace_id, DEADLOCKS_LIVE_GRACE_NS, out, &r, &why);
     if (!ok)
-        fprintf(stderr, "thrace deadlocks: %s: %s\n", path, r.error);
+        fprintf(stderr, "thrace deadlocks: %s: %s\n", path, why.text);
     int status = !ok                                    ? DEADLOCKS_FAILED
                  : r.deadlocks || r.possible || r.stuck ? DEADLOCKS_FOUND
                                                         : DEADLOCKS_NONE;

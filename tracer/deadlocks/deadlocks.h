@@ -11,6 +11,7 @@
 #ifndef THRACE_TRACER_DEADLOCKS_DEADLOCKS_H
 #define THRACE_TRACER_DEADLOCKS_DEADLOCKS_H
 
+#include "base.h"
 #include "query.h"
 
 #include <sqlite3.h>
@@ -50,7 +51,6 @@ typedef struct {
     size_t nseen;
     int64_t *named;           /* the threads and objects any finding names, */
     size_t nnamed, named_cap; /* as (kind, id) pairs: kind 0 thread, 1 object */
-    const char *error;        /* the reason of a failure (sqlite's, or "out of memory") */
 } deadlocks_report;
 
 /* What deadlocks_run returns. */
@@ -68,11 +68,12 @@ int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out);
 
 /* Runs the analyses into *r (printing to out, counting findings, keeping
  * what they name) and prints the summary line; false on a failure, with
- * the reason in r->error. In a live trace (`thrace daemon` storing it),
- * waits still open at its edge are stuck only once live_grace_ns old.
- * Free r with deadlocks_free either way. */
+ * sqlite's reason or "out of memory" in why (path is not in it: the
+ * caller names what it analysed). In a live trace (`thrace daemon`
+ * storing it), waits still open at its edge are stuck only once
+ * live_grace_ns old. Free r with deadlocks_free either way. */
 bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t live_grace_ns,
-                       FILE *out, deadlocks_report *r);
+                       FILE *out, deadlocks_report *r, failure *why);
 
 void deadlocks_free(deadlocks_report *r);
 

@@ -12,6 +12,7 @@
  * condition wait releases its lock, so a wait/notify makes no edge.
  */
 #include "analysis.h"
+#include "base.h"
 #include "vocabulary.h"
 
 #include <stdlib.h>
@@ -139,14 +140,12 @@ static bool lockorder_step(lockorder *lo, int64_t object_id, int64_t begin_ns, i
     return true;
 }
 
-static bool lockorder_collect(lockorder *lo)
+static bool lockorder_collect(lockorder *lo, failure *why)
 {
     sqlite3_stmt *st;
     deadlocks_report *r = lo->r;
-    if (sqlite3_prepare_v2(r->db, holds_sql, -1, &st, NULL) != SQLITE_OK) {
-        r->error = sqlite3_errmsg(r->db);
-        return false;
-    }
+    if (sqlite3_prepare_v2(r->db, holds_sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(r->db, why);
     sqlite3_bind_int64(st, 1, r->trace_id);
     int rc = SQLITE_DONE;
     bool ok = true;
@@ -160,12 +159,10 @@ static bool lockorder_collect(lockorder *lo)
                             sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
                             sqlite3_column_int(st, 5));
         if (!ok)
-            r->error = "out of memory";
+            failure_set(why, "out of memory");
     }
-    if (ok && rc != SQLITE_DONE) {
-        r->error = sqlite3_errmsg(r->db);
-        ok = false;
-    }
+    if (ok && rc != SQLITE_DONE)
+        ok = db_fail(r->db, why);
     sqlite3_finalize(st);
     return ok;
 }
@@ -275,21 +272,22 @@ static lockorder_cycle lockorder_locks(lockorder_edge *const *path, int n)
     return cycle;
 }
 
-/* Remembers the cycle; false when it was told already or out of memory (r->error). */
-static bool lockorder_remember(lockorder *lo, const lockorder_cycle *cycle)
+/* Remembers the cycle: 1 when now remembered, 0 when it was told already,
+ * -1 when out of memory (reason in why). */
+static int lockorder_remember(lockorder *lo, const lockorder_cycle *cycle, failure *why)
 {
     for (size_t i = 0; i < lo->ntold; i++)
         if (lo->told[i].n == cycle->n &&
             memcmp(lo->told[i].locks, cycle->locks, (size_t)cycle->n * sizeof *cycle->locks) == 0)
-            return false;
+            return 0;
     lockorder_cycle *told = realloc(lo->told, (lo->ntold + 1) * sizeof *told);
     if (!told) {
-        lo->r->error = "out of memory";
-        return false;
+        failure_set(why, "out of memory");
+        return -1;
     }
     lo->told = told;
     lo->told[lo->ntold++] = *cycle;
-    return true;
+    return 1;
 }
 
 static void lockorder_print(const deadlocks_report *r, lockorder_edge *const *path, int n)
@@ -319,22 +317,25 @@ static void lockorder_print(const deadlocks_report *r, lockorder_edge *const *pa
     fputc('\n', r->out);
 }
 
-/* Tells the cycle through e, if there is one worth telling. */
-static bool lockorder_tell_through(lockorder *lo, lockorder_edge **sorted, lockorder_edge *e)
+/* Tells the cycle through e, if there is one worth telling; false when out
+ * of memory (reason in why). */
+static bool lockorder_tell_through(lockorder *lo, lockorder_edge **sorted, lockorder_edge *e,
+                                   failure *why)
 {
     lockorder_edge *path[LOCKORDER_CYCLE];
     int n = lockorder_cycle_through(sorted, lo->nedges, e, path);
-    if (n < 0) {
-        lo->r->error = "out of memory";
-        return false;
-    }
+    if (n < 0)
+        return failure_set(why, "out of memory");
     if (n == 0 || lockorder_one_thread(path, n) || lockorder_gated(path, n))
         return true;
     lockorder_cycle cycle = lockorder_locks(path, n);
-    if (deadlocks_cycle_on(lo->r, cycle.locks, n) || !lockorder_remember(lo, &cycle))
-        return lo->r->error == NULL;
+    if (deadlocks_cycle_on(lo->r, cycle.locks, n))
+        return true;
+    int fresh = lockorder_remember(lo, &cycle, why);
+    if (fresh <= 0)
+        return fresh == 0;
     for (int i = 0; i < n; i++)
-        if (!deadlocks_keep_named(lo->r, path[i]->thread_id, path[i]->from))
+        if (!deadlocks_keep_named(lo->r, path[i]->thread_id, path[i]->from, why))
             return false;
     lockorder_print(lo->r, path, n);
     lo->r->possible++;
@@ -350,21 +351,19 @@ static void lockorder_free(lockorder *lo)
     keymap_free(&lo->by_pair);
 }
 
-bool lockorder_report(deadlocks_report *r)
+bool lockorder_report(deadlocks_report *r, failure *why)
 {
     lockorder lo = {.r = r};
-    bool ok = lockorder_collect(&lo);
+    bool ok = lockorder_collect(&lo, why);
     lockorder_edge **sorted = ok && lo.nedges ? malloc(lo.nedges * sizeof *sorted) : NULL;
-    if (ok && lo.nedges && !sorted) {
-        r->error = "out of memory";
-        ok = false;
-    }
+    if (ok && lo.nedges && !sorted)
+        ok = failure_set(why, "out of memory");
     if (sorted) {
         memcpy(sorted, lo.edges, lo.nedges * sizeof *sorted);
         qsort(sorted, lo.nedges, sizeof *sorted, lockorder_by_from);
     }
     for (size_t i = 0; ok && i < lo.nedges; i++)
-        ok = lockorder_tell_through(&lo, sorted, lo.edges[i]);
+        ok = lockorder_tell_through(&lo, sorted, lo.edges[i], why);
     free(sorted);
     lockorder_free(&lo);
     return ok;

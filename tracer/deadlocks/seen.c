@@ -39,13 +39,13 @@ static void seen_print_lines(FILE *out, const char *report)
     }
 }
 
-/* Tells one seen deadlock; false when out of memory. */
-static bool seen_tell(deadlocks_report *r, sqlite3_stmt *st)
+/* Tells one seen deadlock; false when out of memory (reason in why). */
+static bool seen_tell(deadlocks_report *r, sqlite3_stmt *st, failure *why)
 {
     int64_t thread_id = sqlite3_column_int64(st, 0), object_id = sqlite3_column_int64(st, 1);
     char thread[32], object[32], when[32];
     bool told = deadlocks_thread_in_cycle(r, thread_id);
-    if (!deadlocks_keep_seen(r, thread_id, object_id, sqlite3_column_int64(st, 2)))
+    if (!deadlocks_keep_seen(r, thread_id, object_id, sqlite3_column_int64(st, 2), why))
         return false;
     fprintf(r->out, "seen: %s saw a deadlock itself at %s, as it began to wait for %s\n",
             catalog_thread_name(&r->cat, thread_id, thread, sizeof thread),
@@ -58,23 +58,21 @@ static bool seen_tell(deadlocks_report *r, sqlite3_stmt *st)
     seen_print_lines(r->out, (const char *)sqlite3_column_text(st, 3));
     fputc('\n', r->out);
     r->deadlocks++;
-    return deadlocks_keep_named(r, thread_id, object_id);
+    return deadlocks_keep_named(r, thread_id, object_id, why);
 }
 
-bool seen_report(deadlocks_report *r)
+bool seen_report(deadlocks_report *r, failure *why)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(r->db, seen_sql, -1, &st, NULL) != SQLITE_OK) {
-        r->error = sqlite3_errmsg(r->db);
-        return false;
-    }
+    if (sqlite3_prepare_v2(r->db, seen_sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(r->db, why);
     sqlite3_bind_int64(st, 1, r->trace_id);
     int rc = SQLITE_DONE;
     bool ok = true;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        ok = seen_tell(r, st);
+        ok = seen_tell(r, st, why);
     if (ok && rc != SQLITE_DONE)
-        r->error = sqlite3_errmsg(r->db);
+        ok = db_fail(r->db, why);
     sqlite3_finalize(st);
-    return ok && rc == SQLITE_DONE;
+    return ok;
 }

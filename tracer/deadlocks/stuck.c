@@ -60,11 +60,12 @@ static const char *stuck_at_site(const stuck *s, int64_t site_id, char *buf, siz
     return buf;
 }
 
-static void stuck_holders(stuck *s, const stuck_wait *w, const char *object)
+/* Who holds the object waited for; false on a database error (reason in why). */
+static bool stuck_holders(stuck *s, const stuck_wait *w, const char *object, failure *why)
 {
     deadlocks_report *r = s->r;
     moment_interval holders[STUCK_HOLDERS];
-    int k = moment_holders(r->at, w->object_id, w->end_ns, holders, STUCK_HOLDERS);
+    int k = moment_holders(r->at, w->object_id, w->end_ns, holders, STUCK_HOLDERS, why);
     if (k == 0)
         fprintf(r->out, "  no thread holds %s in the trace\n", object);
     for (int i = 0; i < k; i++) {
@@ -75,6 +76,7 @@ static void stuck_holders(stuck *s, const stuck_wait *w, const char *object)
             catalog_when(&r->cat, holders[i].thread_id, holders[i].begin_ns, since, sizeof since),
             catalog_site_text(&r->cat, holders[i].site_id, site, sizeof site));
     }
+    return k >= 0;
 }
 
 /* The latest of the two named events on the object: 1 (row left on the
@@ -102,7 +104,7 @@ static const char *stuck_by(stuck *s, char *buf, size_t size)
     return buf;
 }
 
-static bool stuck_condition(stuck *s, const stuck_wait *w, const char *object)
+static bool stuck_condition(stuck *s, const stuck_wait *w, const char *object, failure *why)
 {
     FILE *out = s->r->out;
     char by[400];
@@ -115,10 +117,10 @@ static bool stuck_condition(stuck *s, const stuck_wait *w, const char *object)
     else if (found > 0)
         fprintf(out, "  %s was last notified %s, waking other waiters\n", object,
                 stuck_by(s, by, sizeof by));
-    return found >= 0;
+    return found >= 0 || db_fail(s->r->db, why);
 }
 
-static bool stuck_event(stuck *s, const stuck_wait *w, const char *object)
+static bool stuck_event(stuck *s, const stuck_wait *w, const char *object, failure *why)
 {
     FILE *out = s->r->out;
     char by[400];
@@ -132,10 +134,10 @@ static bool stuck_event(stuck *s, const stuck_wait *w, const char *object)
                     ? "set"
                     : "cleared",
                 stuck_by(s, by, sizeof by));
-    return found >= 0;
+    return found >= 0 || db_fail(s->r->db, why);
 }
 
-static bool stuck_barrier(stuck *s, const stuck_wait *w)
+static bool stuck_barrier(stuck *s, const stuck_wait *w, failure *why)
 {
     deadlocks_report *r = s->r;
     const catalog_object *o = catalog_object_of(&r->cat, w->object_id);
@@ -150,7 +152,7 @@ static bool stuck_barrier(stuck *s, const stuck_wait *w)
     }
     fprintf(r->out, "  %d of %lld parties arrived: %s\n", arrived, o ? (long long)o->param : 0LL,
             names);
-    return rc == SQLITE_DONE;
+    return rc == SQLITE_DONE || db_fail(r->db, why);
 }
 
 static void stuck_join(stuck *s, const stuck_wait *w)
@@ -200,30 +202,31 @@ static void stuck_header(stuck *s, const stuck_wait *w, const char *object)
             stuck_at_site(s, w->site_id, site, sizeof site), t ? (long long)t->pid : 0LL);
 }
 
-/* Tells one wait and why; false on a database error. */
-static bool stuck_tell(stuck *s, const stuck_wait *w)
+/* Tells one wait and why it is stuck; false on a database error or when
+ * out of memory (reason in why). */
+static bool stuck_tell(stuck *s, const stuck_wait *w, failure *why)
 {
     char ob[32];
     const char *object = catalog_object_name(&s->r->cat, w->object_id, ob, sizeof ob);
     if (w->state == VOCAB_STATE_barrier && stuck_barrier_told(s, w->object_id))
         return true;
-    if (!deadlocks_keep_named(s->r, w->thread_id, w->object_id))
+    if (!deadlocks_keep_named(s->r, w->thread_id, w->object_id, why))
         return false;
     stuck_header(s, w, object);
     s->r->stuck++;
     bool ok = true;
     switch (w->state) {
     case VOCAB_STATE_waiting:
-        stuck_holders(s, w, object);
+        ok = stuck_holders(s, w, object, why);
         break;
     case VOCAB_STATE_condition:
-        ok = stuck_condition(s, w, object);
+        ok = stuck_condition(s, w, object, why);
         break;
     case VOCAB_STATE_event:
-        ok = stuck_event(s, w, object);
+        ok = stuck_event(s, w, object, why);
         break;
     case VOCAB_STATE_barrier:
-        ok = stuck_barrier(s, w);
+        ok = stuck_barrier(s, w, why);
         break;
     default:
         stuck_join(s, w);
@@ -248,13 +251,15 @@ static stuck_wait stuck_row(sqlite3_stmt *st)
     };
 }
 
-bool stuck_report(deadlocks_report *r)
+bool stuck_report(deadlocks_report *r, failure *why)
 {
     stuck s = {.r = r};
     sqlite3_stmt *st = NULL;
-    bool ok = sqlite3_prepare_v2(r->db, waits_sql, -1, &st, NULL) == SQLITE_OK &&
-              sqlite3_prepare_v2(r->db, last_event_sql, -1, &s.last_event, NULL) == SQLITE_OK &&
-              sqlite3_prepare_v2(r->db, parties_sql, -1, &s.parties, NULL) == SQLITE_OK;
+    bool prepared =
+        sqlite3_prepare_v2(r->db, waits_sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(r->db, last_event_sql, -1, &s.last_event, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(r->db, parties_sql, -1, &s.parties, NULL) == SQLITE_OK;
+    bool ok = prepared;
     int rc = SQLITE_DONE;
     if (ok) {
         sqlite3_bind_int64(st, 1, r->trace_id);
@@ -262,12 +267,10 @@ bool stuck_report(deadlocks_report *r)
     }
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         stuck_wait w = stuck_row(st);
-        ok = deadlocks_in_cycle(r, w.id) || stuck_tell(&s, &w);
+        ok = deadlocks_in_cycle(r, w.id) || stuck_tell(&s, &w, why);
     }
-    if (ok && rc != SQLITE_DONE)
-        ok = false;
-    if (!ok && !r->error)
-        r->error = sqlite3_errmsg(r->db);
+    if (!prepared || (ok && rc != SQLITE_DONE))
+        ok = db_fail(r->db, why);
     sqlite3_finalize(st);
     sqlite3_finalize(s.last_event);
     sqlite3_finalize(s.parties);

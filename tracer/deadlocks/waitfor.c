@@ -47,14 +47,15 @@ static bool waitfor_is_semaphore(const deadlocks_report *r, int64_t object_id)
 }
 
 /* Whether every holder is blocked: on the path, or waiting at that moment.
- * -1 on a database error. */
-static int waitfor_all_blocked(waitfor_search *s, const moment_interval *holders, int k)
+ * -1 on a database error (reason in why). */
+static int waitfor_all_blocked(waitfor_search *s, const moment_interval *holders, int k,
+                               failure *why)
 {
     for (int i = 0; i < k; i++) {
         moment_interval w;
         if (waitfor_on_path(s, holders[i].thread_id))
             continue;
-        int found = moment_wait(s->r->at, holders[i].thread_id, s->at, &w);
+        int found = moment_wait(s->r->at, holders[i].thread_id, s->at, &w, why);
         if (found <= 0)
             return found;
     }
@@ -64,15 +65,16 @@ static int waitfor_all_blocked(waitfor_search *s, const moment_interval *holders
 /*
  * Follows the last member's wait to its object's holders: 1 when one leads
  * back to the first member (the path is then the cycle, and the first
- * member's hold is set), 0 when none does, -1 on a database error.
+ * member's hold is set), 0 when none does, -1 on a database error (reason
+ * in why).
  */
-static int waitfor_follow(waitfor_search *s)
+static int waitfor_follow(waitfor_search *s, failure *why)
 {
     const moment_interval *w = &s->path[s->n - 1].wait;
     moment_interval holders[WAITFOR_MAX];
-    int k = moment_holders(s->r->at, w->object_id, s->at, holders, WAITFOR_MAX);
+    int k = moment_holders(s->r->at, w->object_id, s->at, holders, WAITFOR_MAX, why);
     if (k > 0 && waitfor_is_semaphore(s->r, w->object_id)) {
-        int blocked = waitfor_all_blocked(s, holders, k);
+        int blocked = waitfor_all_blocked(s, holders, k, why);
         if (blocked <= 0)
             return blocked;
     }
@@ -85,13 +87,13 @@ static int waitfor_follow(waitfor_search *s)
         if (waitfor_on_path(s, h->thread_id) || s->n == WAITFOR_MAX)
             continue;
         moment_interval next;
-        int found = moment_wait(s->r->at, h->thread_id, s->at, &next);
+        int found = moment_wait(s->r->at, h->thread_id, s->at, &next, why);
         if (found < 0)
             return -1;
         if (found == 0)
             continue;
         s->path[s->n++] = (waitfor_member){.wait = next, .hold = *h};
-        int closed = waitfor_follow(s);
+        int closed = waitfor_follow(s, why);
         if (closed)
             return closed;
         s->n--;
@@ -159,18 +161,19 @@ static void waitfor_print(const deadlocks_report *r, const waitfor_search *s)
     fputc('\n', r->out);
 }
 
-/* Tells the cycle unless it was told already; false when out of memory. */
-static bool waitfor_tell(deadlocks_report *r, waitfor_search *s)
+/* Tells the cycle unless it was told already; false when out of memory (reason in why). */
+static bool waitfor_tell(deadlocks_report *r, waitfor_search *s, failure *why)
 {
     waitfor_rotate(s);
     deadlocks_member members[WAITFOR_MAX];
     for (int i = 0; i < s->n; i++)
         members[i] = (deadlocks_member){s->path[i].wait.thread_id, s->path[i].wait.object_id,
                                         s->path[i].wait.id};
-    if (!deadlocks_new_cycle(r, members, s->n))
-        return r->error == NULL;
+    int fresh = deadlocks_new_cycle(r, members, s->n, why);
+    if (fresh <= 0)
+        return fresh == 0;
     for (int i = 0; i < s->n; i++)
-        if (!deadlocks_keep_named(r, members[i].thread_id, members[i].object_id))
+        if (!deadlocks_keep_named(r, members[i].thread_id, members[i].object_id, why))
             return false;
     waitfor_print(r, s);
     r->deadlocks++;
@@ -178,37 +181,31 @@ static bool waitfor_tell(deadlocks_report *r, waitfor_search *s)
 }
 
 /* Looks for a cycle through one wait that gave up or never ended. */
-static bool waitfor_from(deadlocks_report *r, sqlite3_stmt *st)
+static bool waitfor_from(deadlocks_report *r, sqlite3_stmt *st, failure *why)
 {
     waitfor_search s = {.r = r, .n = 1};
     s.path[0].wait = moment_row(st);
     bool unfinished = sqlite3_column_int(st, 6);
     /* Its last moment: the trace's end, or just before it gave up. */
     s.at = unfinished ? s.path[0].wait.end_ns : s.path[0].wait.end_ns - 1;
-    int closed = waitfor_follow(&s);
-    if (closed < 0) {
-        r->error = sqlite3_errmsg(r->db);
+    int closed = waitfor_follow(&s, why);
+    if (closed < 0)
         return false;
-    }
-    return closed == 0 || waitfor_tell(r, &s);
+    return closed == 0 || waitfor_tell(r, &s, why);
 }
 
-bool waitfor_report(deadlocks_report *r)
+bool waitfor_report(deadlocks_report *r, failure *why)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(r->db, candidates_sql, -1, &st, NULL) != SQLITE_OK) {
-        r->error = sqlite3_errmsg(r->db);
-        return false;
-    }
+    if (sqlite3_prepare_v2(r->db, candidates_sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(r->db, why);
     sqlite3_bind_int64(st, 1, r->trace_id);
     int rc = SQLITE_DONE;
     bool ok = true;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        ok = waitfor_from(r, st);
-    if (ok && rc != SQLITE_DONE) {
-        r->error = sqlite3_errmsg(r->db);
-        ok = false;
-    }
+        ok = waitfor_from(r, st, why);
+    if (ok && rc != SQLITE_DONE)
+        ok = db_fail(r->db, why);
     sqlite3_finalize(st);
     return ok;
 }

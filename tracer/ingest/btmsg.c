@@ -1,6 +1,7 @@
 /*
- * btmsg.c - the libbabeltrace2 readings shared by ingest.c and follow.c
- * (btmsg.h). Stateless: each call reads what it is given.
+ * btmsg.c - the libbabeltrace2 readings shared by ingest.c, follow.c
+ * (tracer/live/) and livelist.c (tracer/record/) (btmsg.h). Stateless:
+ * each call reads what it is given.
  */
 #include "btmsg.h"
 
@@ -31,7 +32,7 @@ bool btmsg_snapshot_ns(const bt_clock_snapshot *snap, int64_t *ns)
                        BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK;
 }
 
-bool btmsg_discarded(model *m, const bt_message *msg)
+bool btmsg_discarded(model *m, const bt_message *msg, failure *why)
 {
     uint64_t count = 1;
     int64_t begin = 0, end = 0;
@@ -58,7 +59,7 @@ bool btmsg_discarded(model *m, const bt_message *msg)
             btmsg_snapshot_ns(
                 bt_message_discarded_packets_borrow_end_default_clock_snapshot_const(msg), &end);
     }
-    return model_discard(m, range, begin, end, count);
+    return model_discard(m, range, begin, end, count, why);
 }
 
 bool btmsg_packet_end(const bt_message *msg, int64_t *ns)
@@ -145,4 +146,13 @@ void btmsg_reason(char *out, size_t size)
                               out, size);
     if (error)
         bt_error_release(error);
+}
+
+bool btmsg_fail(failure *why, const char *object, const char *doing)
+{
+    char reason[sizeof why->text];
+    btmsg_reason(reason, sizeof reason);
+    if (reason[0])
+        return failure_object(why, object, "%s: %s", doing, reason);
+    return failure_object(why, object, "%s", doing);
 }

@@ -1,11 +1,13 @@
 /*
- * btmsg.h - what `thrace ingest` (ingest.c) and `thrace daemon` (follow.c)
- * both read from libbabeltrace2: a trace's identity, its discard notices and
- * packet ends, clock snapshots, component parameters and error reasons.
+ * btmsg.h - what `thrace ingest` (ingest.c), `thrace daemon` (follow.c)
+ * and the relay daemon's session list (livelist.c) read from
+ * libbabeltrace2: a trace's identity, its discard notices and packet ends,
+ * clock snapshots, component parameters, and error reasons as failures.
  */
 #ifndef THRACE_TRACER_INGEST_BTMSG_H
 #define THRACE_TRACER_INGEST_BTMSG_H
 
+#include "base.h"
 #include "store.h"
 
 #include <babeltrace2/babeltrace.h>
@@ -24,8 +26,9 @@ const char *btmsg_hostname(const bt_trace *trace);
 bool btmsg_snapshot_ns(const bt_clock_snapshot *snap, int64_t *ns);
 
 /* Hands a discarded-events or discarded-packets message to the model (a
- * lost packet lost one event at least); false on the model's failure. */
-bool btmsg_discarded(model *m, const bt_message *msg);
+ * lost packet lost one event at least); false on the model's failure
+ * (reason in why). */
+bool btmsg_discarded(model *m, const bt_message *msg, failure *why);
 
 /* A packet-end message's time, when its stream class gives one. */
 bool btmsg_packet_end(const bt_message *msg, int64_t *ns);
@@ -48,5 +51,11 @@ btmsg_consume(bt_message_iterator *it, bool (*handle)(void *data, const bt_messa
  * cause (which says what was wrong, rather than which layer passed it on)
  * into out without the "...-addr=0x..." details; "" when there is none. */
 void btmsg_reason(char *out, size_t size);
+
+/* A libbabeltrace2 call failed while doing something to object: writes
+ * "object: doing: root cause" into why, or "object: doing" when
+ * libbabeltrace2 says nothing (btmsg_reason takes its error). Returns
+ * false. */
+bool btmsg_fail(failure *why, const char *object, const char *doing);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include "decode.h"
 
+#include "base.h"
 #include "store.h"
 
 #include <stdlib.h>
@@ -227,12 +228,12 @@ static decode_class *decode_class_of(decode *d, const bt_event_class *cls)
     return dc;
 }
 
-bool decode_event(decode *d, const bt_message *msg, model_event *e)
+bool decode_event(decode *d, const bt_message *msg, model_event *e, failure *why)
 {
     decode_class *dc =
         decode_class_of(d, bt_event_borrow_class_const(bt_message_event_borrow_event_const(msg)));
     if (!dc)
-        return false;
+        return failure_set(why, "out of memory");
     e->type = dc->type;
     if (dc->type != VOCAB_EV_NONE)
         decode_fields(dc, msg, e);

@@ -5,6 +5,7 @@
 #ifndef THRACE_TRACER_INGEST_DECODE_H
 #define THRACE_TRACER_INGEST_DECODE_H
 
+#include "base.h"
 #include "store.h"
 
 #include <babeltrace2/babeltrace.h>
@@ -17,8 +18,8 @@ decode *decode_new(void);
 
 /* Decodes the event message msg into *e (e->type is VOCAB_EV_NONE, and the
  * rest untouched, for an event that is not thrace's). False when out of
- * memory. e's strings are msg's: valid while msg is. */
-bool decode_event(decode *d, const bt_message *msg, model_event *e);
+ * memory (reason in why). e's strings are msg's: valid while msg is. */
+bool decode_event(decode *d, const bt_message *msg, model_event *e, failure *why);
 
 /* Frees it (NULL is ignored). */
 void decode_free(decode *d);

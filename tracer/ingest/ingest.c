@@ -37,36 +37,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- errors -------------------------------------------------------------------- */
-
-/* Writes "object: reason" into err, on one line. */
-static void ingest_fail(char *err, size_t size, const char *object, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void ingest_fail(char *err, size_t size, const char *object, const char *fmt, ...)
-{
-    int n = snprintf(err, size, "%s: ", object);
-    va_list ap;
-    va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < size)
-        vsnprintf(err + n, size - (size_t)n, fmt, ap);
-    va_end(ap);
-    for (char *c = err; *c; c++)
-        if (*c == '\n' || *c == '\r' || *c == '\t')
-            *c = ' ';
-}
-
-/* libbabeltrace2's reason for its last failure, after what we were doing. */
-static void ingest_bt_fail(char *err, size_t size, const char *object, const char *doing)
-{
-    char reason[400];
-    btmsg_reason(reason, sizeof reason);
-    if (reason[0])
-        ingest_fail(err, size, object, "%s: %s", doing, reason);
-    else
-        ingest_fail(err, size, object, "%s", doing);
-}
-
 /* ---- one trace --------------------------------------------------------------------- */
 
 typedef struct {
@@ -76,19 +46,26 @@ typedef struct {
     model *model; /* NULL until the first stream tells the trace */
     int64_t trace_id;
     bool skipped, failed;
-    char *err;
-    size_t err_size;
+    failure *why; /* ingest_paths's: the graph's sink has no other way out */
     progress *bar;
     int64_t span_begin, span_end; /* packets' time span, for the bar; 0 when unknown */
     uint64_t events;
     model_event event; /* reused: decoded in place */
 } ingest_trace;
 
-static bool ingest_failed(ingest_trace *t, const char *reason)
+/* The trace failed, the reason in t->why: names the trace there, and ends its graph. */
+static bool ingest_failed(ingest_trace *t)
 {
-    ingest_fail(t->err, t->err_size, t->dir, "%s", reason);
+    failure_prefix(t->why, t->dir);
     t->failed = true;
     return false;
+}
+
+/* ingest_failed with sqlite's reason. */
+static bool ingest_db_failed(ingest_trace *t)
+{
+    db_fail(t->db, t->why);
+    return ingest_failed(t);
 }
 
 /* Runs one statement about the traces row, its parameters as fmt says
@@ -97,14 +74,15 @@ static bool ingest_sql(ingest_trace *t, const char *sql, const char *fmt, ...)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return ingest_failed(t, sqlite3_errmsg(t->db));
+        return ingest_db_failed(t);
     va_list ap;
     va_start(ap, fmt);
     db_bindv(st, fmt, ap);
     va_end(ap);
     int rc = sqlite3_step(st);
+    bool ok = rc == SQLITE_DONE || ingest_db_failed(t);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE || ingest_failed(t, sqlite3_errmsg(t->db));
+    return ok;
 }
 
 static bool ingest_stored(ingest_trace *t, const char *uuid, bool *stored)
@@ -112,14 +90,13 @@ static bool ingest_stored(ingest_trace *t, const char *uuid, bool *stored)
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(t->db, "SELECT 1 FROM traces WHERE uuid = ?", -1, &st, NULL) !=
         SQLITE_OK)
-        return ingest_failed(t, sqlite3_errmsg(t->db));
+        return ingest_db_failed(t);
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
+    bool ok = rc == SQLITE_ROW || rc == SQLITE_DONE || ingest_db_failed(t);
     sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return ingest_failed(t, sqlite3_errmsg(t->db));
     *stored = rc == SQLITE_ROW;
-    return true;
+    return ok;
 }
 
 /* The first stream tells which trace this is: skip it, or start storing it. */
@@ -141,19 +118,18 @@ static bool ingest_begin(ingest_trace *t, const bt_trace *trace)
                     "tttt", uuid, t->dir, btmsg_hostname(trace), now))
         return false;
     t->trace_id = sqlite3_last_insert_rowid(t->db);
-    const char *reason;
-    t->model = model_new(t->db, t->trace_id, &reason);
-    return t->model ? true : ingest_failed(t, reason);
+    t->model = model_new(t->db, t->trace_id, t->why);
+    return t->model || ingest_failed(t);
 }
 
 static bool ingest_event(ingest_trace *t, const bt_message *msg)
 {
-    if (!decode_event(t->decoder, msg, &t->event))
-        return ingest_failed(t, "out of memory");
+    if (!decode_event(t->decoder, msg, &t->event, t->why))
+        return ingest_failed(t);
     if (t->event.type == VOCAB_EV_NONE)
         return true;
-    if (!model_add(t->model, &t->event))
-        return ingest_failed(t, model_error(t->model));
+    if (!model_add(t->model, &t->event, t->why))
+        return ingest_failed(t);
     /* The clock is read once per 4096 events; the bar redraws only now and then. */
     if ((++t->events & 4095) == 0 && t->bar->enabled) {
         double span = (double)(t->span_end - t->span_begin);
@@ -185,7 +161,7 @@ static bool ingest_message(void *data, const bt_message *msg)
         return ingest_event(t, msg);
     case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
     case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
-        return btmsg_discarded(t->model, msg) || ingest_failed(t, model_error(t->model));
+        return btmsg_discarded(t->model, msg, t->why) || ingest_failed(t);
     case BT_MESSAGE_TYPE_PACKET_END:
         ingest_packet_end(t, msg);
         return true;
@@ -195,7 +171,7 @@ static bool ingest_message(void *data, const bt_message *msg)
 }
 
 /* The simple sink's consume function: one batch of messages. Ours stopped
- * it (skipped, or failed with t->err set): the graph just ends. */
+ * it (skipped, or failed with t->why written): the graph just ends. */
 static bt_graph_simple_sink_component_consume_func_status ingest_consume(bt_message_iterator *it,
                                                                          void *data)
 {
@@ -210,21 +186,17 @@ typedef struct {
     const bt_component_class_filter *muxer;  /* flt.utils.muxer */
 } ingest_plugins;
 
-static bool ingest_plugins_load(ingest_plugins *pl, char *err, size_t size)
+static bool ingest_plugins_load(ingest_plugins *pl, failure *why)
 {
     if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &pl->ctf) !=
             BT_PLUGIN_FIND_STATUS_OK ||
         bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &pl->utils) !=
-            BT_PLUGIN_FIND_STATUS_OK) {
-        ingest_bt_fail(err, size, "libbabeltrace2", "its ctf and utils plugins are missing");
-        return false;
-    }
+            BT_PLUGIN_FIND_STATUS_OK)
+        return btmsg_fail(why, "libbabeltrace2", "its ctf and utils plugins are missing");
     pl->source = bt_plugin_borrow_source_component_class_by_name_const(pl->ctf, "fs");
     pl->muxer = bt_plugin_borrow_filter_component_class_by_name_const(pl->utils, "muxer");
-    if (!pl->source || !pl->muxer) {
-        ingest_fail(err, size, "libbabeltrace2", "no src.ctf.fs or flt.utils.muxer");
-        return false;
-    }
+    if (!pl->source || !pl->muxer)
+        return failure_object(why, "libbabeltrace2", "no src.ctf.fs or flt.utils.muxer");
     return true;
 }
 
@@ -271,7 +243,7 @@ static bt_graph *ingest_graph(const ingest_plugins *pl, ingest_trace *t)
     bt_value_put_ref(params);
     if (ok)
         return g;
-    ingest_bt_fail(t->err, t->err_size, t->dir, "not a readable CTF trace");
+    btmsg_fail(t->why, t->dir, "not a readable CTF trace");
     t->failed = true;
     bt_graph_put_ref(g);
     return NULL;
@@ -291,9 +263,8 @@ static bool ingest_run(bt_graph *g, ingest_trace *t)
         }
         if (status == BT_GRAPH_RUN_STATUS_OK)
             return true;
-        ingest_bt_fail(t->err, t->err_size, t->dir, "damaged trace");
         t->failed = true;
-        return false;
+        return btmsg_fail(t->why, t->dir, "damaged trace");
     }
 }
 
@@ -376,8 +347,8 @@ static bool ingest_store(const ingest_plugins *pl, ingest_trace *t, model_totals
     bt_current_thread_clear_error(); /* what tearing a failed graph down may add */
     if (!ok || !t->model)
         return ok;
-    if (!model_finish(t->model, totals))
-        return ingest_failed(t, model_error(t->model));
+    if (!model_finish(t->model, totals, t->why))
+        return ingest_failed(t);
     return ingest_sql(t,
                       "UPDATE traces SET begin_ns = ?, end_ns = ?, events = ?, discarded = ? "
                       "WHERE id = ?",
@@ -387,30 +358,30 @@ static bool ingest_store(const ingest_plugins *pl, ingest_trace *t, model_totals
 
 /* Stores the trace in dir in one transaction: whole, or not at all. */
 static bool ingest_one(sqlite3 *db, const ingest_plugins *pl, const char *dir, progress *bar,
-                       ingest_summary *out, char *err, size_t size)
+                       ingest_summary *out, failure *why)
 {
-    ingest_trace t = {.db = db, .dir = dir, .err = err, .err_size = size, .bar = bar};
+    ingest_trace t = {.db = db, .dir = dir, .why = why, .bar = bar};
     if (bar->enabled)
         ingest_span(pl, &t);
-    const char *reason;
-    if (!db_exec(db, "BEGIN IMMEDIATE", &reason)) {
-        ingest_fail(err, size, dir, "%s", reason);
-        return false;
-    }
+    if (!db_exec(db, "BEGIN IMMEDIATE", why))
+        return failure_prefix(why, dir);
     model_totals totals = {0};
     t.decoder = decode_new();
-    bool ok = t.decoder ? ingest_store(pl, &t, &totals) : ingest_failed(&t, "out of memory");
+    if (!t.decoder)
+        failure_set(why, "out of memory");
+    bool ok = t.decoder ? ingest_store(pl, &t, &totals) : ingest_failed(&t);
     bool store = ok && t.model;
     ingest_trace_free(&t);
     progress_clear(bar);
+    failure ignored; /* the failure to tell is the first */
     if (!store) {
-        db_exec(db, "ROLLBACK", &reason);
+        db_exec(db, "ROLLBACK", &ignored);
         out->skipped += t.skipped;
         return ok;
     }
-    if (!db_exec(db, "COMMIT", &reason)) {
-        ingest_fail(err, size, dir, "%s", reason);
-        db_exec(db, "ROLLBACK", &reason);
+    if (!db_exec(db, "COMMIT", why)) {
+        failure_prefix(why, dir);
+        db_exec(db, "ROLLBACK", &ignored);
         return false;
     }
     ingest_count(out, &totals);
@@ -471,20 +442,19 @@ static ingest_settings ingest_tune(sqlite3 *db)
 }
 
 bool ingest_paths(sqlite3 *db, char *const *paths, int n, bool progress_bar, ingest_summary *out,
-                  char *err, size_t err_size)
+                  failure *why)
 {
     *out = (ingest_summary){0};
     tracedir_list found = {0};
     ingest_plugins pl = {0};
-    bool ok =
-        tracedir_find(paths, n, &found, err, err_size) && ingest_plugins_load(&pl, err, err_size);
+    bool ok = tracedir_find(paths, n, &found, why) && ingest_plugins_load(&pl, why);
     ingest_settings before = ingest_tune(db);
     for (size_t i = 0; ok && i < found.n; i++) {
         progress bar;
         char label[64];
         snprintf(label, sizeof label, "ingesting %zu/%zu", i + 1, found.n);
         progress_start(&bar, progress_bar, label);
-        ok = ingest_one(db, &pl, found.paths[i], &bar, out, err, err_size);
+        ok = ingest_one(db, &pl, found.paths[i], &bar, out, why);
     }
     ingest_apply(db, &before);
     ingest_plugins_free(&pl);

@@ -9,6 +9,7 @@
 #ifndef THRACE_TRACER_INGEST_INGEST_H
 #define THRACE_TRACER_INGEST_INGEST_H
 
+#include "base.h"
 #include "btmsg.h"
 #include "decode.h"
 
@@ -30,10 +31,10 @@ typedef struct {
  * Stores every CTF trace found under the n paths (a session's output
  * directory, or a trace's own) into db. A trace whose UUID is already stored
  * is skipped. progress: draw a progress bar on stderr. Returns true on
- * success; on failure nothing of the failing trace is stored and *err holds
- * a one-line reason ("PATH: reason").
+ * success; on failure nothing of the failing trace is stored and why holds
+ * "PATH: reason".
  */
 bool ingest_paths(sqlite3 *db, char *const *paths, int n, bool progress, ingest_summary *out,
-                  char *err, size_t err_size);
+                  failure *why);
 
 #endif

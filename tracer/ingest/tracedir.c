@@ -10,24 +10,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static void tracedir_fail(char *err, size_t size, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void tracedir_fail(char *err, size_t size, const char *path, const char *fmt, ...)
-{
-    int n = snprintf(err, size, "%s: ", path);
-    va_list ap;
-    va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < size)
-        vsnprintf(err + n, size - (size_t)n, fmt, ap);
-    va_end(ap);
-}
 
 static bool tracedir_add(tracedir_list *l, const char *path)
 {
@@ -97,29 +83,21 @@ static int tracedir_compare(const void *a, const void *b)
 }
 
 /* The traces under every path, each path's in name order. */
-bool tracedir_find(char *const *paths, int n, tracedir_list *found, char *err, size_t size)
+bool tracedir_find(char *const *paths, int n, tracedir_list *found, failure *why)
 {
     for (int i = 0; i < n; i++) {
         char real[PATH_MAX];
         struct stat st;
-        if (stat(paths[i], &st) != 0 || !realpath(paths[i], real)) {
-            tracedir_fail(err, size, paths[i], "%s", strerror(errno));
-            return false;
-        }
-        if (!S_ISDIR(st.st_mode)) {
-            tracedir_fail(err, size, paths[i], "not a directory");
-            return false;
-        }
+        if (stat(paths[i], &st) != 0 || !realpath(paths[i], real))
+            return failure_object(why, paths[i], "%s", strerror(errno));
+        if (!S_ISDIR(st.st_mode))
+            return failure_object(why, paths[i], "not a directory");
         size_t before = found->n;
-        if (!tracedir_walk(real, found)) {
-            tracedir_fail(err, size, paths[i], "out of memory");
-            return false;
-        }
-        if (found->n == before) {
-            tracedir_fail(err, size, paths[i],
-                          "no CTF trace here (no directory with a metadata file)");
-            return false;
-        }
+        if (!tracedir_walk(real, found))
+            return failure_object(why, paths[i], "out of memory");
+        if (found->n == before)
+            return failure_object(why, paths[i],
+                                  "no CTF trace here (no directory with a metadata file)");
         qsort(found->paths + before, found->n - before, sizeof *found->paths, tracedir_compare);
     }
     return true;

@@ -5,6 +5,8 @@
 #ifndef THRACE_TRACER_INGEST_TRACEDIR_H
 #define THRACE_TRACER_INGEST_TRACEDIR_H
 
+#include "base.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -16,10 +18,10 @@ typedef struct {
 
 /*
  * Appends to found the traces under each of the n paths. False, with
- * "PATH: reason" in err, when a path does not exist, is not a directory,
+ * "PATH: reason" in why, when a path does not exist, is not a directory,
  * holds no trace, or memory runs out.
  */
-bool tracedir_find(char *const *paths, int n, tracedir_list *found, char *err, size_t size);
+bool tracedir_find(char *const *paths, int n, tracedir_list *found, failure *why);
 
 /* Frees the list; it is empty again. */
 void tracedir_free(tracedir_list *l);

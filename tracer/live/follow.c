@@ -9,6 +9,9 @@
  * programs): each is a livetrace, known by the bt_trace of the current
  * graph and, across graphs (a reattach), by its UUID. Lives in the daemon's
  * thread only; every call that writes runs inside the daemon's transaction.
+ * The sink's callbacks have no caller to return a reason to: while
+ * follow_step runs the graph, they write it into follow_step's failure
+ * (f->why) and set f->failed, which ends the graph.
  */
 #include "follow.h"
 
@@ -37,8 +40,8 @@ struct follow {
     follow_trace *last; /* the last trace looked up */
     uint64_t events;
     model_event event; /* reused: decoded in place */
-    bool failed;
-    char error[512];
+    failure *why;      /* follow_step's, while it runs the graph */
+    bool failed;       /* the sink failed (f->why): the step fails */
 };
 
 follow *follow_new(sqlite3 *db, const char *url)
@@ -56,9 +59,9 @@ const char *follow_url(const follow *f)
     return f->url;
 }
 
-static bool follow_fail(follow *f, const char *reason)
+/* The sink failed, its reason in f->why: ends the graph. */
+static bool follow_failed(follow *f)
 {
-    snprintf(f->error, sizeof f->error, "%s", reason);
     f->failed = true;
     return false;
 }
@@ -86,17 +89,17 @@ static follow_trace *follow_trace_meet(follow *f, const bt_trace *bt)
     }
     follow_trace *traces = realloc(f->traces, (f->ntraces + 1) * sizeof *traces);
     if (!traces) {
-        follow_fail(f, "out of memory");
+        failure_set(f->why, "out of memory");
+        follow_failed(f);
         return NULL;
     }
     f->traces = traces;
     f->last = NULL;
     livetrace_id id = {uuid, f->url, btmsg_hostname(bt)};
     bool complete;
-    const char *err = NULL;
-    livetrace *lt = livetrace_open(f->db, &id, &complete, &err);
+    livetrace *lt = livetrace_open(f->db, &id, &complete, f->why);
     if (!lt && !complete) {
-        follow_fail(f, err);
+        follow_failed(f);
         return NULL;
     }
     t = &f->traces[f->ntraces++];
@@ -125,18 +128,21 @@ static bool follow_event(follow *f, const bt_message *msg)
     if (!t || !t->lt)
         return !f->failed;
     int64_t ts;
-    if (!btmsg_snapshot_ns(bt_message_event_borrow_default_clock_snapshot_const(msg), &ts))
-        return follow_fail(f, "an event without a time");
-    bool failed = false;
-    if (!livetrace_is_new(t->lt, bt_stream_class_get_id(bt_stream_borrow_class_const(stream)),
-                          bt_stream_get_id(stream), ts, &failed))
-        return !failed || follow_fail(f, livetrace_error(t->lt));
-    if (!decode_event(f->decoder, msg, &f->event))
-        return follow_fail(f, "out of memory");
+    if (!btmsg_snapshot_ns(bt_message_event_borrow_default_clock_snapshot_const(msg), &ts)) {
+        failure_set(f->why, "an event without a time");
+        return follow_failed(f);
+    }
+    int fresh =
+        livetrace_is_new(t->lt, bt_stream_class_get_id(bt_stream_borrow_class_const(stream)),
+                         bt_stream_get_id(stream), ts, f->why);
+    if (fresh <= 0)
+        return fresh == 0 || follow_failed(f);
+    if (!decode_event(f->decoder, msg, &f->event, f->why))
+        return follow_failed(f);
     if (f->event.type == VOCAB_EV_NONE)
         return true;
     f->events++;
-    return livetrace_add(t->lt, &f->event) || follow_fail(f, livetrace_error(t->lt));
+    return livetrace_add(t->lt, &f->event, f->why) || follow_failed(f);
 }
 
 static livetrace *follow_stream_trace(follow *f, const bt_stream *stream)
@@ -163,8 +169,7 @@ static bool follow_discarded(follow *f, const bt_message *msg)
     livetrace *lt = follow_stream_trace(f, stream);
     if (!lt)
         return !f->failed;
-    model *m = livetrace_model(lt);
-    return btmsg_discarded(m, msg) || follow_fail(f, model_error(m));
+    return btmsg_discarded(livetrace_model(lt), msg, f->why) || follow_failed(f);
 }
 
 /* Nothing more before the beacon's time, in any stream: every trace's edge. */
@@ -201,7 +206,7 @@ static bool follow_message(void *data, const bt_message *msg)
     }
 }
 
-/* Our failure (f->error) ends the graph. */
+/* Our failure (f->failed, the reason in f->why) ends the graph. */
 static bt_graph_simple_sink_component_consume_func_status follow_consume(bt_message_iterator *it,
                                                                          void *data)
 {
@@ -242,7 +247,7 @@ static bool follow_build(follow *f)
     return ok;
 }
 
-bool follow_attach(follow *f, char *err, size_t size)
+bool follow_attach(follow *f, failure *why)
 {
     bt_graph_put_ref(f->graph);
     f->graph = NULL;
@@ -260,17 +265,22 @@ bool follow_attach(follow *f, char *err, size_t size)
         return true;
     char reason[400];
     btmsg_reason(reason, sizeof reason);
-    snprintf(err, size, "%s: cannot follow: %s", f->url, reason[0] ? reason : "out of memory");
+    failure_object(why, f->url, "cannot follow: %s", reason[0] ? reason : "out of memory");
     bt_graph_put_ref(f->graph);
     f->graph = NULL;
     return false;
 }
 
-follow_status follow_step(follow *f)
+follow_status follow_step(follow *f, failure *why)
 {
-    if (!f->graph)
+    if (!f->graph) {
+        failure_set(why, "not attached");
         return FOLLOW_BROKEN;
+    }
+    f->why = why;
+    f->failed = false;
     bt_graph_run_once_status status = bt_graph_run_once(f->graph);
+    f->why = NULL;
     if (f->failed) {
         bt_current_thread_clear_error();
         return FOLLOW_FAILED;
@@ -285,7 +295,7 @@ follow_status follow_step(follow *f)
     default: {
         char reason[400];
         btmsg_reason(reason, sizeof reason);
-        snprintf(f->error, sizeof f->error, "%s", reason[0] ? reason : "the relay daemon failed");
+        failure_set(why, "%s", reason[0] ? reason : "the relay daemon failed");
         bt_graph_put_ref(f->graph);
         f->graph = NULL;
         return FOLLOW_BROKEN;
@@ -293,25 +303,25 @@ follow_status follow_step(follow *f)
     }
 }
 
-/* Runs step on every live trace; false at the first failure. */
-static bool follow_each(follow *f, bool (*step)(livetrace *))
+/* Runs step on every live trace; false at the first failure (reason in why). */
+static bool follow_each(follow *f, bool (*step)(livetrace *, failure *), failure *why)
 {
     for (size_t i = 0; i < f->ntraces; i++) {
         livetrace *lt = f->traces[i].lt;
-        if (lt && !step(lt))
-            return follow_fail(f, livetrace_error(lt));
+        if (lt && !step(lt, why))
+            return false;
     }
     return true;
 }
 
-bool follow_checkpoint(follow *f)
+bool follow_checkpoint(follow *f, failure *why)
 {
-    return follow_each(f, livetrace_checkpoint);
+    return follow_each(f, livetrace_checkpoint, why);
 }
 
-bool follow_finish(follow *f)
+bool follow_finish(follow *f, failure *why)
 {
-    return follow_each(f, livetrace_finish);
+    return follow_each(f, livetrace_finish, why);
 }
 
 uint64_t follow_events(const follow *f)
@@ -327,11 +337,6 @@ size_t follow_ntraces(const follow *f)
 const livetrace *follow_trace_at(const follow *f, size_t i)
 {
     return f->traces[i].lt;
-}
-
-const char *follow_error(const follow *f)
-{
-    return f->error;
 }
 
 void follow_free(follow *f)

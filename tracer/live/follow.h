@@ -20,8 +20,8 @@ typedef enum {
     FOLLOW_BUSY,   /* messages were stored: step again soon */
     FOLLOW_IDLE,   /* nothing new for now */
     FOLLOW_ENDED,  /* the session is gone (destroyed): follow_finish it */
-    FOLLOW_BROKEN, /* the relay daemon failed us: follow_attach again later */
-    FOLLOW_FAILED  /* our database failed (follow_error): stop storing */
+    FOLLOW_BROKEN, /* the relay daemon failed us (why): follow_attach again later */
+    FOLLOW_FAILED  /* our database failed (why): stop storing */
 } follow_status;
 
 /* A follower of the live session at url ("net://HOST:PORT/host/H/NAME"),
@@ -32,20 +32,22 @@ follow *follow_new(sqlite3 *db, const char *url);
 const char *follow_url(const follow *f);
 
 /* Builds the graph that attaches to the session (again, after a break: the
- * traces stay, and events met again are not stored twice). False with a
- * one-line reason in err. */
-bool follow_attach(follow *f, char *err, size_t size);
+ * traces stay, and events met again are not stored twice). False with
+ * "URL: cannot follow: reason" in why. */
+bool follow_attach(follow *f, failure *why);
 
 /* Inside a transaction: runs the graph once (stores what the relay daemon
- * has for us, or finds nothing). */
-follow_status follow_step(follow *f);
+ * has for us, or finds nothing). FOLLOW_BROKEN and FOLLOW_FAILED write
+ * their reason into why. */
+follow_status follow_step(follow *f, failure *why);
 
 /* Inside the transaction, after stepping: checkpoints every trace
- * (livetrace_checkpoint). False on a database error (follow_error). */
-bool follow_checkpoint(follow *f);
+ * (livetrace_checkpoint). False on a database error (reason in why). */
+bool follow_checkpoint(follow *f, failure *why);
 
-/* Inside a transaction: the session ended, its traces are completed. */
-bool follow_finish(follow *f);
+/* Inside a transaction: the session ended, its traces are completed.
+ * False on a database error (reason in why). */
+bool follow_finish(follow *f, failure *why);
 
 /* How many events were stored since the follower began. */
 uint64_t follow_events(const follow *f);
@@ -54,8 +56,6 @@ uint64_t follow_events(const follow *f);
  * (NULL for one that was stored whole already). */
 size_t follow_ntraces(const follow *f);
 const livetrace *follow_trace_at(const follow *f, size_t i);
-
-const char *follow_error(const follow *f);
 
 /* Frees it (NULL is ignored); what was committed stays live in the
  * database, for a later daemon to resume. */

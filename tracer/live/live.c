@@ -129,10 +129,10 @@ static void live_follow(live *l, const livelist_session *s)
         live_say("%s: out of memory: not followed", s->url);
         return;
     }
-    char err[700];
-    known->broken = !follow_attach(known->f, err, sizeof err);
+    failure why;
+    known->broken = !follow_attach(known->f, &why);
     if (known->broken && !known->told)
-        live_say("%s", err);
+        live_say("%s", why.text);
     else if (!known->broken)
         live_say("%s: following session %s of host %s", s->url, s->name, s->hostname);
     known->told = known->broken;
@@ -154,10 +154,10 @@ static void live_list(live *l)
 {
     livelist_session *list;
     size_t n;
-    char err[700];
-    if (!livelist_query(l->rd.url, &list, &n, err, sizeof err)) {
+    failure why;
+    if (!livelist_query(l->rd.url, &list, &n, &why)) {
         if (!l->relayd_lost)
-            live_say("%s: waiting for the relay daemon", err);
+            live_say("%s: waiting for the relay daemon", why.text);
         l->relayd_lost = true;
         return;
     }
@@ -172,8 +172,9 @@ static void live_list(live *l)
 
 /* ---- ticks ----------------------------------------------------------------------- */
 
-/* A step's outcome for the session; false when the database failed. */
-static bool live_stepped(live_session *s, follow_status status, bool *busy)
+/* A step's outcome for the session (its reason in why when it broke or
+ * failed); false when the database failed. */
+static bool live_stepped(live_session *s, follow_status status, const failure *why, bool *busy)
 {
     switch (status) {
     case FOLLOW_BUSY:
@@ -187,15 +188,16 @@ static bool live_stepped(live_session *s, follow_status status, bool *busy)
     case FOLLOW_BROKEN:
         s->broken = true;
         live_say("%s: %s: will follow again when the relay daemon lists it", follow_url(s->f),
-                   follow_error(s->f));
+                 why->text);
         return true;
     default:
         return false;
     }
 }
 
-/* Steps every attached session until none has more or the tick is over. */
-static bool live_steps(live *l, const char **err)
+/* Steps every attached session until none has more or the tick is over;
+ * false when the database failed (reason in why). */
+static bool live_steps(live *l, failure *why)
 {
     double end = live_now() + TICK_MS / 1000.0;
     l->busy = false;
@@ -205,35 +207,30 @@ static bool live_steps(live *l, const char **err)
             live_session *s = &l->sessions[i];
             if (s->ended || s->broken)
                 continue;
-            if (!live_stepped(s, follow_step(s->f), &busy)) {
-                *err = follow_error(s->f);
+            if (!live_stepped(s, follow_step(s->f, why), why, &busy))
                 return false;
-            }
         }
         l->busy = l->busy || busy;
     }
     return true;
 }
 
-/* Runs step on every session but those ended. */
-static bool live_each(live *l, bool (*step)(follow *), const char **err)
+/* Runs step on every session but those ended; false at the first failure (reason in why). */
+static bool live_each(live *l, bool (*step)(follow *, failure *), failure *why)
 {
     for (size_t i = 0; i < l->nsessions; i++)
-        if (!l->sessions[i].ended && !step(l->sessions[i].f)) {
-            *err = follow_error(l->sessions[i].f);
+        if (!l->sessions[i].ended && !step(l->sessions[i].f, why))
             return false;
-        }
     return true;
 }
 
-/* Completes the sessions that ended; they are dropped after the commit. */
-static bool live_finish_ended(live *l, const char **err)
+/* Completes the sessions that ended; they are dropped after the commit.
+ * False on a database error (reason in why). */
+static bool live_finish_ended(live *l, failure *why)
 {
     for (size_t i = 0; i < l->nsessions; i++)
-        if (l->sessions[i].ended && !follow_finish(l->sessions[i].f)) {
-            *err = follow_error(l->sessions[i].f);
+        if (l->sessions[i].ended && !follow_finish(l->sessions[i].f, why))
             return false;
-        }
     return true;
 }
 
@@ -255,19 +252,16 @@ static void live_drop_ended(live *l)
     }
 }
 
-/* One transaction: step, checkpoint, complete what ended, commit. */
-static bool live_tick(live *l, const char **err)
+/* One transaction: step, checkpoint, complete what ended, commit. False,
+ * rolled back, on a database error (reason in why). */
+static bool live_tick(live *l, failure *why)
 {
-    if (!db_exec(l->db, "BEGIN IMMEDIATE", err))
+    if (!db_exec(l->db, "BEGIN IMMEDIATE", why))
         return sqlite3_errcode(l->db) == SQLITE_BUSY; /* a writer of another process: later */
-    bool ok = live_steps(l, err) && live_each(l, follow_checkpoint, err) &&
-              live_finish_ended(l, err) && db_exec(l->db, "COMMIT", err);
+    bool ok = live_steps(l, why) && live_each(l, follow_checkpoint, why) &&
+              live_finish_ended(l, why) && db_exec(l->db, "COMMIT", why);
     if (!ok) {
-        const char *ignored;
-        *err = *err ? *err : sqlite3_errmsg(l->db);
-        static char reason[256]; /* the rollback may change sqlite's message */
-        snprintf(reason, sizeof reason, "%s", *err);
-        *err = reason;
+        failure ignored; /* why holds the failure: the rollback's own is no news */
         db_exec(l->db, "ROLLBACK", &ignored);
         return false;
     }
@@ -275,7 +269,9 @@ static bool live_tick(live *l, const char **err)
     return true;
 }
 
-static bool live_watch(live *l, const char **err)
+/* Looks for deadlocks forming in every live trace; false on a database
+ * error (reason in why). */
+static bool live_watch(live *l, failure *why)
 {
     for (size_t i = 0; i < l->nsessions; i++) {
         const follow *f = l->sessions[i].f;
@@ -285,7 +281,7 @@ static bool live_watch(live *l, const char **err)
             if (!t)
                 continue;
             livetrace_open_rows(t, &first, &last);
-            if (!livewatch_check(l->watch, livetrace_row(t), follow_url(f), first, last, err))
+            if (!livewatch_check(l->watch, livetrace_row(t), follow_url(f), first, last, why))
                 return false;
         }
     }
@@ -308,10 +304,9 @@ live *live_new(sqlite3 *db, const relayd *rd, double deadlock_timeout)
     return l;
 }
 
-int live_round(live *l, const char **err)
+int live_round(live *l, failure *why)
 {
     double now = live_now();
-    *err = NULL;
     if (now >= l->next_list) {
         live_list(l);
         l->next_list = now + LIST_EVERY_MS / 1000.0;
@@ -319,10 +314,10 @@ int live_round(live *l, const char **err)
     bool active = false;
     for (size_t i = 0; i < l->nsessions; i++)
         active = active || !l->sessions[i].broken || l->sessions[i].ended;
-    if (active && !live_tick(l, err))
+    if (active && !live_tick(l, why))
         return -1;
     if (active && live_now() >= l->next_watch) {
-        if (!live_watch(l, err))
+        if (!live_watch(l, why))
             return -1;
         l->next_watch = live_now() + WATCH_EVERY_MS / 1000.0;
     }

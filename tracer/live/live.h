@@ -10,6 +10,7 @@
 #ifndef THRACE_TRACER_LIVE_LIVE_H
 #define THRACE_TRACER_LIVE_LIVE_H
 
+#include "base.h"
 #include "record.h"
 
 #include <sqlite3.h>
@@ -27,9 +28,9 @@ live *live_new(sqlite3 *db, const relayd *rd, double deadlock_timeout);
  * 200 ms at most, committed at its end, and looks for deadlocks when due.
  * Returns how many milliseconds to wait before the next round (0: more is
  * waiting), or -1 when the database failed, the tick rolled back, with
- * the reason in *err (valid until the next call).
+ * the reason in why.
  */
-int live_round(live *l, const char **err);
+int live_round(live *l, failure *why);
 
 /* Stops following (the traces stay live in the database, for a later
  * daemon to resume) and frees l; NULL is ignored. */

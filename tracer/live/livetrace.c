@@ -17,6 +17,7 @@
  */
 #include "livetrace.h"
 
+#include "base.h"
 #include "store.h"
 
 #include <stdarg.h>
@@ -56,7 +57,6 @@ struct livetrace {
     bool changed;                 /* events since the last checkpoint */
     int64_t checkpoint_edge;      /* the edge of the last checkpoint */
     struct timespec checkpointed; /* when, on the monotonic clock */
-    const char *error;
 };
 
 /* A new zeroed item of size bytes under (a, b); NULL when out of memory. */
@@ -100,8 +100,9 @@ static livetrace_object *livetrace_object_add(livetrace *t, int64_t pid, int64_t
     return livetrace_table_add(&t->objects, (uint64_t)pid, (uint64_t)obj, sizeof(livetrace_object));
 }
 
-/* Each object's last sequence number stored, for a resumed trace. */
-static bool livetrace_load_objects(livetrace *t)
+/* Each object's last sequence number stored, for a resumed trace; false
+ * on a failure (reason in why). */
+static bool livetrace_load_objects(livetrace *t, failure *why)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(
@@ -110,7 +111,7 @@ static bool livetrace_load_objects(livetrace *t)
             " FROM objects o JOIN processes p ON p.id = o.process_id"
             " WHERE p.trace_id = ?",
             -1, &st, NULL) != SQLITE_OK)
-        return false;
+        return db_fail(t->db, why);
     sqlite3_bind_int64(st, 1, t->row);
     bool ok = true;
     while (ok && sqlite3_step(st) == SQLITE_ROW) {
@@ -121,17 +122,18 @@ static bool livetrace_load_objects(livetrace *t)
             *o = (livetrace_object){sqlite3_column_int64(st, 2), true};
     }
     sqlite3_finalize(st);
-    return ok;
+    return ok || failure_set(why, "out of memory");
 }
 
-/* The stored positions of a resumed trace, to be skipped again. */
-static bool livetrace_load_marks(livetrace *t)
+/* The stored positions of a resumed trace, to be skipped again; false on a
+ * failure (reason in why). */
+static bool livetrace_load_marks(livetrace *t, failure *why)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(t->db,
                            "SELECT stream, last_ns, at_last FROM live_streams WHERE trace_id = ?",
                            -1, &st, NULL) != SQLITE_OK)
-        return false;
+        return db_fail(t->db, why);
     sqlite3_bind_int64(st, 1, t->row);
     bool ok = true;
     while (ok && sqlite3_step(st) == SQLITE_ROW) {
@@ -149,28 +151,35 @@ static bool livetrace_load_marks(livetrace *t)
         }
     }
     sqlite3_finalize(st);
-    return ok;
+    return ok || failure_set(why, "out of memory");
 }
 
-/* The traces row keyed uuid: its id and whether it is live; 0 when none. */
-static int64_t livetrace_stored(sqlite3 *db, const char *uuid, bool *live)
+/* The traces row keyed uuid: its id and whether it is live; 0 when none,
+ * -1 on a failure (reason in why). */
+static int64_t livetrace_stored(sqlite3 *db, const char *uuid, bool *live, failure *why)
 {
     sqlite3_stmt *st;
     int64_t row = 0;
     if (sqlite3_prepare_v2(db, "SELECT id, live FROM traces WHERE uuid = ?", -1, &st, NULL) !=
-        SQLITE_OK)
+        SQLITE_OK) {
+        db_fail(db, why);
         return -1;
+    }
     sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         row = sqlite3_column_int64(st, 0);
         *live = sqlite3_column_int(st, 1) != 0;
+    } else if (rc != SQLITE_DONE) {
+        db_fail(db, why);
+        row = -1;
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? row : -1;
+    return row;
 }
 
-static int64_t livetrace_insert(sqlite3 *db, const livetrace_id *id)
+/* A new traces row for id, live; its id, or 0 on a failure (reason in why). */
+static int64_t livetrace_insert(sqlite3 *db, const livetrace_id *id, failure *why)
 {
     char now[32];
     time_t clock = time(NULL);
@@ -179,39 +188,54 @@ static int64_t livetrace_insert(sqlite3 *db, const livetrace_id *id)
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO traces (uuid, path, hostname, ingested_at, live) "
                            "VALUES (?, ?, ?, ?, 1) RETURNING id",
-                           -1, &st, NULL) != SQLITE_OK)
+                           -1, &st, NULL) != SQLITE_OK) {
+        db_fail(db, why);
         return 0;
+    }
     sqlite3_bind_text(st, 1, id->uuid, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, id->url, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, id->hostname, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-    int64_t row = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int64_t row = 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        row = sqlite3_column_int64(st, 0);
+    else
+        db_fail(db, why);
     sqlite3_finalize(st);
     return row;
 }
 
-livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, const char **err)
+/* t's row and model: the stored row `row`, resumed with its stream
+ * positions and objects' sequence numbers, or (row 0) a new one. */
+static bool livetrace_start(livetrace *t, const livetrace_id *id, int64_t row, failure *why)
+{
+    if (row) {
+        t->row = row;
+        t->model = model_resume(t->db, row, why);
+        return t->model && livetrace_load_marks(t, why) && livetrace_load_objects(t, why);
+    }
+    t->row = livetrace_insert(t->db, id, why);
+    return t->row && (t->model = model_new(t->db, t->row, why));
+}
+
+livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, failure *why)
 {
     *complete = false;
     bool live = false;
-    int64_t row = livetrace_stored(db, id->uuid, &live);
+    int64_t row = livetrace_stored(db, id->uuid, &live, why);
+    if (row < 0)
+        return NULL;
     if (row > 0 && !live) {
         *complete = true;
         return NULL;
     }
-    livetrace *t = row >= 0 ? calloc(1, sizeof *t) : NULL;
+    livetrace *t = calloc(1, sizeof *t);
     if (!t) {
-        *err = row < 0 ? sqlite3_errmsg(db) : "out of memory";
+        failure_set(why, "out of memory");
         return NULL;
     }
     t->db = db;
-    t->row = row ? row : livetrace_insert(db, id);
-    t->model = !t->row ? NULL : row ? model_resume(db, row, err) : model_new(db, t->row, err);
-    if (!t->row)
-        *err = sqlite3_errmsg(db);
-    else if (t->model && row && !(livetrace_load_marks(t) && livetrace_load_objects(t)))
-        *err = sqlite3_errmsg(db);
-    else if (t->model) {
+    if (livetrace_start(t, id, row, why)) {
         t->changed = true; /* the first checkpoint shows it, new or resumed */
         return t;
     }
@@ -219,24 +243,23 @@ livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, c
     return NULL;
 }
 
-bool livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64_t ts, bool *failed)
+int livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64_t ts, failure *why)
 {
     livetrace_mark *m = t->last;
     if (!m || m->class_id != class_id || m->stream_id != stream_id) {
         m = keymap_get(&t->streams.map, class_id, stream_id);
         if (!m && !(m = livetrace_mark_add(t, class_id, stream_id))) {
-            t->error = "out of memory";
-            *failed = true;
-            return false;
+            failure_set(why, "out of memory");
+            return -1;
         }
         t->last = m;
     }
     if (ts < m->last_ns)
-        return false;
+        return 0;
     if (ts == m->last_ns) {
         if (m->replay > 0) {
             m->replay--;
-            return false;
+            return 0;
         }
         m->at_last++;
     } else {
@@ -248,11 +271,7 @@ bool livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64
     if (ts > t->edge_ns)
         t->edge_ns = ts;
     t->changed = true;
-    if (model_reopen(t->model))
-        return true;
-    t->error = model_error(t->model);
-    *failed = true;
-    return false;
+    return model_reopen(t->model, why) ? 1 : -1;
 }
 
 void livetrace_rewind(livetrace *t)
@@ -265,37 +284,29 @@ void livetrace_rewind(livetrace *t)
         ((livetrace_object *)t->objects.items[i])->check = true;
 }
 
-/* Counts the events on the object that nobody read before this one. */
-static bool livetrace_sequence(livetrace *t, const model_event *e)
+/* Counts the events on the object that nobody read before this one; false
+ * on a failure (reason in why). */
+static bool livetrace_sequence(livetrace *t, const model_event *e, failure *why)
 {
     int64_t pid = e->has_vpid ? e->vpid : 0, obj = e->f[VOCAB_F_obj].i, seq = e->f[VOCAB_F_seq].i;
     livetrace_object *o = keymap_get(&t->objects.map, (uint64_t)pid, (uint64_t)obj);
-    if (!o && !(o = livetrace_object_add(t, pid, obj))) {
-        t->error = "out of memory";
-        return false;
-    }
+    if (!o && !(o = livetrace_object_add(t, pid, obj)))
+        return failure_set(why, "out of memory");
     int64_t missed = o->check && o->last_seq ? seq - o->last_seq - 1 : 0;
     o->check = false;
     if (seq > o->last_seq)
         o->last_seq = seq;
-    if (missed > 0 && !model_discard(t->model, true, t->stored_ns, e->ts, (uint64_t)missed)) {
-        t->error = model_error(t->model);
-        return false;
-    }
-    return true;
+    return missed <= 0 || model_discard(t->model, true, t->stored_ns, e->ts, (uint64_t)missed, why);
 }
 
-bool livetrace_add(livetrace *t, const model_event *e)
+bool livetrace_add(livetrace *t, const model_event *e, failure *why)
 {
     const uint32_t numbered = 1u << VOCAB_F_obj | 1u << VOCAB_F_seq;
-    if ((e->present & numbered) == numbered && !livetrace_sequence(t, e))
+    if ((e->present & numbered) == numbered && !livetrace_sequence(t, e, why))
         return false;
     if (e->ts > t->stored_ns)
         t->stored_ns = e->ts;
-    if (model_add(t->model, e))
-        return true;
-    t->error = model_error(t->model);
-    return false;
+    return model_add(t->model, e, why);
 }
 
 void livetrace_edge(livetrace *t, int64_t ns)
@@ -319,7 +330,9 @@ void livetrace_open_rows(const livetrace *t, int64_t *first, int64_t *last)
     model_provisional(t->model, first, last);
 }
 
-static bool livetrace_save_marks(livetrace *t)
+/* The positions that moved, into live_streams; false on a database error
+ * (reason in why). */
+static bool livetrace_save_marks(livetrace *t, failure *why)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(t->db,
@@ -327,7 +340,7 @@ static bool livetrace_save_marks(livetrace *t)
                            "VALUES (?, ?, ?, ?) ON CONFLICT (trace_id, stream) DO UPDATE SET "
                            "last_ns = excluded.last_ns, at_last = excluded.at_last",
                            -1, &st, NULL) != SQLITE_OK)
-        return false;
+        return db_fail(t->db, why);
     bool ok = true;
     for (size_t i = 0; ok && i < t->streams.n; i++) {
         livetrace_mark *m = t->streams.items[i];
@@ -340,7 +353,7 @@ static bool livetrace_save_marks(livetrace *t)
         sqlite3_bind_text(st, 2, stream, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 3, m->last_ns);
         sqlite3_bind_int64(st, 4, m->at_last);
-        ok = sqlite3_step(st) == SQLITE_DONE;
+        ok = sqlite3_step(st) == SQLITE_DONE || db_fail(t->db, why);
         sqlite3_reset(st);
         m->dirty = !ok;
     }
@@ -363,58 +376,41 @@ static bool livetrace_due(livetrace *t)
     return true;
 }
 
-bool livetrace_checkpoint(livetrace *t)
+bool livetrace_checkpoint(livetrace *t, failure *why)
 {
     if (!livetrace_due(t))
         return true;
-    if (!model_reopen(t->model) || !model_checkpoint(t->model, t->edge_ns)) {
-        t->error = model_error(t->model);
-        return false;
-    }
-    if (livetrace_save_marks(t))
-        return true;
-    t->error = sqlite3_errmsg(t->db);
-    return false;
+    return model_reopen(t->model, why) && model_checkpoint(t->model, t->edge_ns, why) &&
+           livetrace_save_marks(t, why);
 }
 
-/* Runs one statement, its parameters as fmt says (db_bindv's letters). */
-static bool livetrace_run(livetrace *t, const char *sql, const char *fmt, ...)
+/* Runs one statement, its parameters as fmt says (db_bindv's letters);
+ * false on a database error (reason in why). */
+static bool livetrace_run(livetrace *t, failure *why, const char *sql, const char *fmt, ...)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        t->error = sqlite3_errmsg(t->db);
-        return false;
-    }
+    if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(t->db, why);
     va_list ap;
     va_start(ap, fmt);
     db_bindv(st, fmt, ap);
     va_end(ap);
-    bool ok = sqlite3_step(st) == SQLITE_DONE;
+    bool ok = sqlite3_step(st) == SQLITE_DONE || db_fail(t->db, why);
     sqlite3_finalize(st);
-    if (!ok)
-        t->error = sqlite3_errmsg(t->db);
     return ok;
 }
 
-bool livetrace_finish(livetrace *t)
+bool livetrace_finish(livetrace *t, failure *why)
 {
     model_packet_end(t->model, t->edge_ns);
     model_totals totals;
-    if (!model_reopen(t->model) || !model_finish(t->model, &totals)) {
-        t->error = model_error(t->model);
-        return false;
-    }
-    return livetrace_run(t,
+    return model_reopen(t->model, why) && model_finish(t->model, &totals, why) &&
+           livetrace_run(t, why,
                          "UPDATE traces SET begin_ns = ?, end_ns = ?, events = ?, discarded = ?, "
                          "live = 0 WHERE id = ?",
                          "IIiii", totals.begin_ns, totals.end_ns, (int64_t)totals.events,
                          (int64_t)totals.discarded, t->row) &&
-           livetrace_run(t, "DELETE FROM live_streams WHERE trace_id = ?", "i", t->row);
-}
-
-const char *livetrace_error(const livetrace *t)
-{
-    return t->error;
+           livetrace_run(t, why, "DELETE FROM live_streams WHERE trace_id = ?", "i", t->row);
 }
 
 void livetrace_free(livetrace *t)

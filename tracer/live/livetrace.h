@@ -8,6 +8,7 @@
 #ifndef THRACE_TRACER_LIVE_LIVETRACE_H
 #define THRACE_TRACER_LIVE_LIVETRACE_H
 
+#include "base.h"
 #include "store.h"
 
 #include <sqlite3.h>
@@ -26,24 +27,23 @@ typedef struct {
  * Inside a transaction: the trace keyed id->uuid, stored from now on. A
  * trace not stored yet gets its row (live = 1); one stored live by an
  * earlier daemon is resumed (model_resume) with its stream positions; one
- * stored whole (live = 0) gives NULL with *complete set. NULL with *err on
- * a failure.
+ * stored whole (live = 0) gives NULL with *complete set. NULL with the
+ * reason in why on a failure.
  */
-livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, const char **err);
+livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, failure *why);
 
-/* Whether the event at ts in stream (class_id, stream_id) is new: not
- * stored yet. Counts it as stored when it is, and makes the model ready
- * to add it (model_reopen). False with *failed set on a failure
- * (livetrace_error). */
-bool livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64_t ts,
-                      bool *failed);
+/* Whether the event at ts in stream (class_id, stream_id) is new: 1 when
+ * it is not stored yet (it is counted as stored then, and the model made
+ * ready to add it: model_reopen), 0 when it is, -1 on a failure (reason
+ * in why). */
+int livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64_t ts, failure *why);
 
 /* Stores a new event (model_add). The first event on each object after a
  * rewind tells, by the gap in the object's sequence numbers, how many of
  * its events nobody read meanwhile (a daemon stopped, a relay daemon
  * gone): they are stored as discarded, as LTTng's own losses are. False
- * on a failure (livetrace_error). */
-bool livetrace_add(livetrace *t, const model_event *e);
+ * on a failure (reason in why). */
+bool livetrace_add(livetrace *t, const model_event *e, failure *why);
 
 /* The events from now on may repeat some stored: those at each stream's
  * last stored time are skipped again (a reader attached anew), and the
@@ -62,18 +62,16 @@ int64_t livetrace_row(const livetrace *t);
 /* Before a commit: model_checkpoint at the edge, and the stream positions.
  * Done when events came since the last one, or when the edge moved and the
  * last one is a second old: an idle trace costs a write a second. False on
- * a database error (livetrace_error). */
-bool livetrace_checkpoint(livetrace *t);
+ * a database error (reason in why). */
+bool livetrace_checkpoint(livetrace *t, failure *why);
 
 /* The intervals.id range of the intervals open at the edge, as last
  * committed (0 and 0: none). */
 void livetrace_open_rows(const livetrace *t, int64_t *first, int64_t *last);
 
 /* The session ended: model_finish, the traces row completed (live = 0),
- * its stream positions dropped. False on a database error. */
-bool livetrace_finish(livetrace *t);
-
-const char *livetrace_error(const livetrace *t);
+ * its stream positions dropped. False on a database error (reason in why). */
+bool livetrace_finish(livetrace *t, failure *why);
 
 /* Frees it (NULL is ignored); what is stored stays. */
 void livetrace_free(livetrace *t);

@@ -11,6 +11,7 @@
 #include "livewatch.h"
 
 #include "deadlocks.h"
+#include "store.h"
 #include "vocabulary.h"
 
 #include <stdlib.h>
@@ -96,13 +97,14 @@ static bool livewatch_push(livewatch_waits *ws, const livewatch_wait *wait)
     return true;
 }
 
-/* The trace's old waits and their fingerprint. */
+/* The trace's old waits and their fingerprint; false on a database error
+ * or when out of memory (reason in why). */
 static bool livewatch_old_waits(livewatch *w, int64_t row, int64_t first, int64_t last,
-                                livewatch_waits *ws, uint64_t *fingerprint)
+                                livewatch_waits *ws, uint64_t *fingerprint, failure *why)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(w->db, old_waits_sql, -1, &st, NULL) != SQLITE_OK)
-        return false;
+        return db_fail(w->db, why);
     sqlite3_bind_int64(st, 1, first);
     sqlite3_bind_int64(st, 4, last);
     sqlite3_bind_int64(st, 2, row);
@@ -115,11 +117,13 @@ static bool livewatch_old_waits(livewatch *w, int64_t row, int64_t first, int64_
                                sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3) != 0};
         for (int c = 1; c < 6; c++)
             h = livewatch_mix(h, sqlite3_column_int64(st, c));
-        ok = livewatch_push(ws, &wait);
+        ok = livewatch_push(ws, &wait) || failure_set(why, "out of memory");
     }
+    if (ok && rc != SQLITE_DONE)
+        ok = db_fail(w->db, why);
     sqlite3_finalize(st);
     *fingerprint = ws->n ? h : 0;
-    return ok && rc == SQLITE_DONE;
+    return ok;
 }
 
 static bool livewatch_is_old(const livewatch_waits *ws, int64_t wait_id)
@@ -170,20 +174,16 @@ static bool livewatch_cycle(const deadlocks_report *r, const livewatch_waits *ws
 
 /* Analyses the trace; prints the report when it is a deadlock as it forms. */
 static bool livewatch_analyse(livewatch *w, int64_t row, const char *url, const livewatch_waits *ws,
-                              const char **err)
+                              failure *why)
 {
     char *text = NULL;
     size_t size = 0;
     FILE *report = open_memstream(&text, &size);
-    if (!report) {
-        *err = "out of memory";
-        return false;
-    }
+    if (!report)
+        return failure_set(why, "out of memory");
     deadlocks_report r;
-    bool ok = deadlocks_analyse(w->db, url, row, (int64_t)(w->after * 1e9), report, &r);
+    bool ok = deadlocks_analyse(w->db, url, row, (int64_t)(w->after * 1e9), report, &r, why);
     fclose(report);
-    if (!ok)
-        *err = r.error;
     bool cycle = ok && livewatch_cycle(&r, ws);
     bool stalled = ok && livewatch_stalled(w, row, ws);
     if (cycle || stalled) {
@@ -200,17 +200,17 @@ static bool livewatch_analyse(livewatch *w, int64_t row, const char *url, const 
 }
 
 bool livewatch_check(livewatch *w, int64_t row, const char *url, int64_t first, int64_t last,
-                     const char **err)
+                     failure *why)
 {
     livewatch_trace *t = livewatch_trace_of(w, row);
+    if (!t)
+        return failure_set(why, "out of memory");
     livewatch_waits ws = {0};
-    uint64_t fingerprint;
-    bool ok = t && livewatch_old_waits(w, row, first, last, &ws, &fingerprint);
-    if (!ok)
-        *err = t ? sqlite3_errmsg(w->db) : "out of memory";
-    else if (fingerprint != t->fingerprint) {
+    uint64_t fingerprint = 0;
+    bool ok = livewatch_old_waits(w, row, first, last, &ws, &fingerprint, why);
+    if (ok && fingerprint != t->fingerprint) {
         t->fingerprint = fingerprint;
-        ok = !ws.n || livewatch_analyse(w, row, url, &ws, err);
+        ok = !ws.n || livewatch_analyse(w, row, url, &ws, why);
     }
     free(ws.items);
     return ok;

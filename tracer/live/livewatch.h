@@ -8,6 +8,8 @@
 #ifndef THRACE_TRACER_LIVE_LIVEWATCH_H
 #define THRACE_TRACER_LIVE_LIVEWATCH_H
 
+#include "base.h"
+
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,10 +25,10 @@ livewatch *livewatch_new(sqlite3 *db, double after, FILE *out);
  * Looks at the live trace `row` (named `url` in the report) as committed:
  * its intervals still open are intervals.id first..last (its last
  * checkpoint's, livetrace_open_rows). The same blocked waits are analysed
- * once. False on a database error (reason in *err).
+ * once. False on a database error or when out of memory (reason in why).
  */
 bool livewatch_check(livewatch *w, int64_t row, const char *url, int64_t first, int64_t last,
-                     const char **err);
+                     failure *why);
 
 /* Forgets a trace that is no longer live. */
 void livewatch_forget(livewatch *w, int64_t row);

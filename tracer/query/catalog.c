@@ -24,25 +24,22 @@ static char *copy_text(sqlite3_stmt *st, int column)
     return strdup(s ? s : "");
 }
 
-/* Runs sql, calling row for each row; false on a database error or when row fails. */
+/* Runs sql, calling row for each row; false on a database error or when
+ * row fails (out of memory), with the reason in why. */
 static bool each_row(sqlite3 *db, const char *sql, bool (*row)(catalog *, sqlite3_stmt *),
-                     catalog *c, const char **err)
+                     catalog *c, failure *why)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        *err = sqlite3_errmsg(db);
-        return false;
-    }
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, why);
     int rc = SQLITE_DONE;
     bool ok = true;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
         ok = row(c, st);
-    if (!ok) {
-        *err = "out of memory";
-    } else if (rc != SQLITE_DONE) {
-        ok = false;
-        *err = sqlite3_errmsg(db);
-    }
+    if (!ok)
+        failure_set(why, "out of memory");
+    else if (rc != SQLITE_DONE)
+        ok = db_fail(db, why);
     sqlite3_finalize(st);
     return ok;
 }
@@ -127,17 +124,13 @@ static bool map_ids(catalog *c)
     return true;
 }
 
-bool catalog_load(sqlite3 *db, catalog *c, const char **err)
+bool catalog_load(sqlite3 *db, catalog *c, failure *why)
 {
     *c = (catalog){0};
-    if (!each_row(db, threads_sql, thread_row, c, err) ||
-        !each_row(db, objects_sql, object_row, c, err) ||
-        !each_row(db, sites_sql, site_row, c, err))
-        return false;
-    if (map_ids(c))
-        return true;
-    *err = "out of memory";
-    return false;
+    return each_row(db, threads_sql, thread_row, c, why) &&
+           each_row(db, objects_sql, object_row, c, why) &&
+           each_row(db, sites_sql, site_row, c, why) &&
+           (map_ids(c) || failure_set(why, "out of memory"));
 }
 
 void catalog_free(catalog *c)

@@ -8,6 +8,7 @@
 #ifndef THRACE_TRACER_QUERY_CATALOG_H
 #define THRACE_TRACER_QUERY_CATALOG_H
 
+#include "base.h"
 #include "store.h"
 
 #include <sqlite3.h>
@@ -43,8 +44,8 @@ typedef struct {
 } catalog;
 
 /* Loads db's threads, objects and call sites; false with sqlite's reason
- * (or "out of memory") in *err. A zeroed catalog may be freed. */
-bool catalog_load(sqlite3 *db, catalog *c, const char **err);
+ * (or "out of memory") in why. A zeroed catalog may be freed. */
+bool catalog_load(sqlite3 *db, catalog *c, failure *why);
 
 void catalog_free(catalog *c);
 

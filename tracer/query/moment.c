@@ -5,6 +5,8 @@
  * [ts - 2^L, ts]: one index range per level.
  */
 #include "moment.h"
+
+#include "store.h"
 #include "vocabulary.h"
 
 #include <stdlib.h>
@@ -29,16 +31,16 @@ struct moment {
     sqlite3_stmt *holders, *wait;
 };
 
-moment *moment_new(sqlite3 *db, const char **err)
+moment *moment_new(sqlite3 *db, failure *why)
 {
     moment *m = calloc(1, sizeof *m);
     if (!m) {
-        *err = "out of memory";
+        failure_set(why, "out of memory");
         return NULL;
     }
     if (sqlite3_prepare_v2(db, holders_sql, -1, &m->holders, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, wait_sql, -1, &m->wait, NULL) != SQLITE_OK) {
-        *err = sqlite3_errmsg(db);
+        db_fail(db, why);
         moment_free(m);
         return NULL;
     }
@@ -66,27 +68,32 @@ moment_interval moment_row(sqlite3_stmt *st)
     };
 }
 
-/* Steps st into out (at most cap rows); the count, or -1 on an error. */
-static int moment_rows(sqlite3_stmt *st, moment_interval *out, int cap)
+/* Steps st into out (at most cap rows); the count, or -1 on an error (reason in why). */
+static int moment_rows(sqlite3_stmt *st, moment_interval *out, int cap, failure *why)
 {
     int n = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if (n < cap)
             out[n++] = moment_row(st);
+    if (rc != SQLITE_DONE) {
+        db_fail(sqlite3_db_handle(st), why);
+        n = -1;
+    }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? n : -1;
+    return n;
 }
 
-int moment_holders(moment *m, int64_t object_id, int64_t ts, moment_interval *out, int cap)
+int moment_holders(moment *m, int64_t object_id, int64_t ts, moment_interval *out, int cap,
+                   failure *why)
 {
     sqlite3_bind_int64(m->holders, 1, object_id);
     sqlite3_bind_int64(m->holders, 2, ts);
-    return moment_rows(m->holders, out, cap);
+    return moment_rows(m->holders, out, cap, why);
 }
 
-int moment_wait(moment *m, int64_t thread_id, int64_t ts, moment_interval *out)
+int moment_wait(moment *m, int64_t thread_id, int64_t ts, moment_interval *out, failure *why)
 {
     sqlite3_bind_int64(m->wait, 1, thread_id);
     sqlite3_bind_int64(m->wait, 2, ts);
-    return moment_rows(m->wait, out, 1);
+    return moment_rows(m->wait, out, 1, why);
 }

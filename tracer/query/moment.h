@@ -8,6 +8,8 @@
 #ifndef THRACE_TRACER_QUERY_MOMENT_H
 #define THRACE_TRACER_QUERY_MOMENT_H
 
+#include "base.h"
+
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,17 +24,18 @@ moment_interval moment_row(sqlite3_stmt *st);
 
 typedef struct moment moment;
 
-/* Prepared lookups over db; NULL with sqlite's reason in *err. */
-moment *moment_new(sqlite3 *db, const char **err);
+/* Prepared lookups over db; NULL with sqlite's reason in why. */
+moment *moment_new(sqlite3 *db, failure *why);
 
 void moment_free(moment *m);
 
 /* The holds on object_id active at ts, at most cap of them into out; the
- * number found, or -1 on a database error. */
-int moment_holders(moment *m, int64_t object_id, int64_t ts, moment_interval *out, int cap);
+ * number found, or -1 on a database error (reason in why). */
+int moment_holders(moment *m, int64_t object_id, int64_t ts, moment_interval *out, int cap,
+                   failure *why);
 
 /* The lock or semaphore wait of thread_id active at ts: 1 (into *out), 0
- * when it was not waiting for one, -1 on a database error. */
-int moment_wait(moment *m, int64_t thread_id, int64_t ts, moment_interval *out);
+ * when it was not waiting for one, -1 on a database error (reason in why). */
+int moment_wait(moment *m, int64_t thread_id, int64_t ts, moment_interval *out, failure *why);
 
 #endif

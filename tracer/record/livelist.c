@@ -16,14 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool livelist_fail(const char *url, const char *reason, char *err, size_t size)
-{
-    char why[512];
-    btmsg_reason(why, sizeof why); /* takes the error, which clears it */
-    snprintf(err, size, "%s: %s%s%s", url, reason, *why ? ": " : "", why);
-    return false;
-}
-
 /* The string entry key of map into out ("" when missing). */
 static void livelist_string(const bt_value *map, const char *key, char *out, size_t size)
 {
@@ -86,24 +78,23 @@ static const bt_value *livelist_run(const bt_plugin *ctf, const char *url)
     return result;
 }
 
-bool livelist_query(const char *relayd_url, livelist_session **out, size_t *n, char *err,
-                    size_t size)
+bool livelist_query(const char *relayd_url, livelist_session **out, size_t *n, failure *why)
 {
     const bt_plugin *ctf = NULL;
     *out = NULL;
     *n = 0;
     if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE, &ctf) !=
         BT_PLUGIN_FIND_STATUS_OK)
-        return livelist_fail(relayd_url, "libbabeltrace2's ctf plugin is missing", err, size);
+        return btmsg_fail(why, relayd_url, "libbabeltrace2's ctf plugin is missing");
     const bt_value *result = livelist_run(ctf, relayd_url);
     bt_plugin_put_ref(ctf);
     if (!result)
-        return livelist_fail(relayd_url, "no relay daemon answers", err, size);
+        return btmsg_fail(why, relayd_url, "no relay daemon answers");
     bool copied = livelist_copy(result, out, n);
     bt_value_put_ref(result);
     bt_current_thread_clear_error();
     if (!copied)
-        snprintf(err, size, "%s: out of memory", relayd_url);
+        failure_object(why, relayd_url, "out of memory");
     return copied;
 }
 

@@ -5,6 +5,8 @@
 #ifndef THRACE_TRACER_RECORD_LIVELIST_H
 #define THRACE_TRACER_RECORD_LIVELIST_H
 
+#include "base.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,11 +23,10 @@ typedef struct {
  * Lists the sessions of the relay daemon at relayd_url ("net://HOST:PORT",
  * relayd.h's url) into a new array *out of *n entries (NULL and 0 when it
  * has none), to free with livelist_free. false with a one-line reason in
- * err ("URL: reason") when the relay daemon does not answer or libbabeltrace2
+ * why ("URL: reason") when the relay daemon does not answer or libbabeltrace2
  * fails; libbabeltrace2's error is cleared either way.
  */
-bool livelist_query(const char *relayd_url, livelist_session **out, size_t *n, char *err,
-                    size_t size);
+bool livelist_query(const char *relayd_url, livelist_session **out, size_t *n, failure *why);
 
 /* The entry of the session named name among s[0..n), or NULL. */
 const livelist_session *livelist_find(const livelist_session *s, size_t n, const char *name);

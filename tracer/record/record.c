@@ -68,7 +68,7 @@ typedef struct {
     pid_t pid;          /* PROG's, once started */
     stall_watch stall;
     bool stalled; /* PROG was ended for --deadlock-timeout */
-    char err[PATH_MAX + 512];
+    failure why;  /* why setting up, running or storing failed */
 } recording;
 
 enum { RECORD_SETUP, RECORD_RUNNING, RECORD_STORING };
@@ -147,8 +147,7 @@ static bool record_find_probe(recording *r)
     if (env && *env) {
         if (record_probe_at(r, env))
             return true;
-        snprintf(r->err, sizeof r->err, "%s: no such file (from THRACE_PROBE)", env);
-        return false;
+        return failure_object(&r->why, env, "no such file (from THRACE_PROBE)");
     }
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     exe[n > 0 ? n : 0] = '\0';
@@ -161,9 +160,8 @@ static bool record_find_probe(recording *r)
     snprintf(candidate, sizeof candidate, "%s/../lib/libthrace-tp.so", exe);
     if (record_probe_at(r, candidate))
         return true;
-    snprintf(r->err, sizeof r->err,
-             "libthrace-tp.so: not found in %s nor in its ../lib (set THRACE_PROBE)", exe);
-    return false;
+    return failure_object(&r->why, "libthrace-tp.so",
+                          "not found in %s nor in its ../lib (set THRACE_PROBE)", exe);
 }
 
 /* LD_PRELOAD splits on spaces and colons: a path holding one cannot be preloaded. */
@@ -171,17 +169,13 @@ static bool record_probe_preloadable(recording *r)
 {
     if (!strpbrk(r->probe, " :"))
         return true;
-    snprintf(r->err, sizeof r->err, "%s: LD_PRELOAD cannot carry a space or a colon", r->probe);
-    return false;
+    return failure_object(&r->why, r->probe, "LD_PRELOAD cannot carry a space or a colon");
 }
 
 static bool record_open_db(recording *r)
 {
-    const char *why;
     r->db_existed = access(r->opt.db_path, F_OK) == 0;
-    r->db = db_open(r->opt.db_path, true, &why);
-    if (!r->db)
-        snprintf(r->err, sizeof r->err, "%s: %s", r->opt.db_path, why);
+    r->db = db_open(r->opt.db_path, true, &r->why);
     return r->db != NULL;
 }
 
@@ -201,14 +195,12 @@ static bool record_make_dir(recording *r)
     const char *tmp = getenv("TMPDIR");
     char made[PATH_MAX];
     snprintf(made, sizeof made, "%s/thrace-record-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(made)) {
-        snprintf(r->err, sizeof r->err, "%s: %s", made, strerror(errno));
-        return false;
-    }
+    if (!mkdtemp(made))
+        return failure_object(&r->why, made, "%s", strerror(errno));
     /* LTTng wants an absolute path. */
     if (realpath(made, r->dir))
         return true;
-    snprintf(r->err, sizeof r->err, "%s: %s", made, strerror(errno));
+    failure_object(&r->why, made, "%s", strerror(errno));
     rmdir(made);
     return false;
 }
@@ -246,9 +238,9 @@ static bool record_has_trace(const recording *r)
 /* Stops the daemon if we started it; says so when it must stay. */
 static void record_stop_daemon(recording *r)
 {
-    char why[256];
-    if (!sessiond_stop(&r->daemon, why, sizeof why))
-        record_error(NULL, "%s", why);
+    failure why;
+    if (!sessiond_stop(&r->daemon, &why))
+        record_error(NULL, "%s", why.text);
 }
 
 /* --live: the relay daemon must answer already; starting one is `thrace daemon`'s business. */
@@ -256,19 +248,17 @@ static bool record_relayd_answers(recording *r)
 {
     if (relayd_answers(&r->opt.relayd))
         return true;
-    snprintf(r->err, sizeof r->err, "%s: no lttng-relayd answers: is `thrace daemon` running?",
-             r->opt.relayd.url);
-    return false;
+    return failure_object(&r->why, r->opt.relayd.url,
+                          "no lttng-relayd answers: is `thrace daemon` running?");
 }
 
 static bool record_create_session(recording *r)
 {
     char control[320];
     if (!r->opt.live)
-        return record_make_dir(r) &&
-               session_create(&r->session, r->dir, r->opt.blocking, r->err, sizeof r->err);
+        return record_make_dir(r) && session_create(&r->session, r->dir, r->opt.blocking, &r->why);
     relayd_control_url(&r->opt.relayd, control, sizeof control);
-    return session_create_live(&r->session, control, r->opt.blocking, r->err, sizeof r->err);
+    return session_create_live(&r->session, control, r->opt.blocking, &r->why);
 }
 
 /* Seconds on the monotonic clock. */
@@ -281,14 +271,14 @@ static double record_now(void)
 
 /*
  * Whether a live reader is attached to our session: 1 yes, 0 not yet, -1
- * when the relay daemon cannot say (r->err). Says once where the session
+ * when the relay daemon cannot say (r->why). Says once where the session
  * can be read, when the relay daemon first lists it.
  */
 static int record_reader_attached(recording *r, bool *announced)
 {
     livelist_session *list;
     size_t n;
-    if (!livelist_query(r->opt.relayd.url, &list, &n, r->err, sizeof r->err))
+    if (!livelist_query(r->opt.relayd.url, &list, &n, &r->why))
         return -1;
     const livelist_session *s = livelist_find(list, n, r->session.name);
     if (s && !*announced)
@@ -301,7 +291,7 @@ static int record_reader_attached(recording *r, bool *announced)
 
 /*
  * --live: holds PROG back until a live reader is attached, --live-wait
- * seconds at most (then false with r->err); true at once on a signal,
+ * seconds at most (then false with r->why); true at once on a signal,
  * which the caller reports.
  */
 static bool record_await_reader(recording *r)
@@ -314,10 +304,10 @@ static bool record_await_reader(recording *r)
         if (attached)
             return attached > 0;
         if (record_now() >= deadline) {
-            snprintf(r->err, sizeof r->err,
-                     "no live reader attached to session %s on %s within %g s:"
-                     " is `thrace daemon` running?",
-                     r->session.name, r->opt.relayd.url, r->opt.live_wait);
+            failure_set(&r->why,
+                        "no live reader attached to session %s on %s within %g s:"
+                        " is `thrace daemon` running?",
+                        r->session.name, r->opt.relayd.url, r->opt.live_wait);
             return false;
         }
         nanosleep(&nap, NULL);
@@ -331,17 +321,16 @@ static bool record_set_up(recording *r)
         return false;
     if (r->opt.live ? !record_relayd_answers(r) : !record_open_db(r))
         return false;
-    return sessiond_use(&r->daemon, r->err, sizeof r->err) && record_create_session(r) &&
-           session_start(&r->session, r->err, sizeof r->err) &&
-           (!r->opt.live || record_await_reader(r));
+    return sessiond_use(&r->daemon, &r->why) && record_create_session(r) &&
+           session_start(&r->session, &r->why) && (!r->opt.live || record_await_reader(r));
 }
 
-/* Says r->err and undoes whatever was set up; returns status. */
+/* Says r->why and undoes whatever was set up; returns status. */
 static int record_give_up(recording *r, int status)
 {
-    char ignored[256];
-    record_error(NULL, "%s", r->err);
-    session_destroy(&r->session, ignored, sizeof ignored);
+    failure ignored; /* r->why is the failure to tell */
+    record_error(NULL, "%s", r->why.text);
+    session_destroy(&r->session, &ignored);
     record_remove_dir(r);
     record_stop_daemon(r);
     record_close_db(r, false);
@@ -355,16 +344,14 @@ static bool record_set_environment(recording *r)
     const char *old = getenv("LD_PRELOAD");
     size_t size = strlen(r->probe) + (old ? strlen(old) : 0) + 2;
     char *preload = malloc(size);
-    if (!preload) {
-        snprintf(r->err, sizeof r->err, "%s", strerror(ENOMEM));
-        return false;
-    }
+    if (!preload)
+        return failure_set(&r->why, "%s", strerror(ENOMEM));
     snprintf(preload, size, "%s%s%s", r->probe, old && *old ? ":" : "", old ? old : "");
     bool set = setenv("LD_PRELOAD", preload, 1) == 0 &&
                (!r->opt.blocking || setenv("LTTNG_UST_ALLOW_BLOCKING", "1", 1) == 0);
     free(preload);
     if (!set)
-        snprintf(r->err, sizeof r->err, "%s", strerror(errno));
+        failure_set(&r->why, "%s", strerror(errno));
     return set;
 }
 
@@ -398,21 +385,21 @@ static void record_exec_child(char **prog, int gate, int report, const stall_wat
 static int record_exec_failed(recording *r, int e)
 {
     char **prog = r->opt.prog;
-    snprintf(r->err, sizeof r->err, "%s: %s", prog[0],
-             e == ENOENT && !strchr(prog[0], '/') ? "command not found" : strerror(e));
+    failure_object(&r->why, prog[0], "%s",
+                   e == ENOENT && !strchr(prog[0], '/') ? "command not found" : strerror(e));
     return e == ENOENT ? 127 : 126;
 }
 
 /*
  * Starts PROG as a child held at a gate until the session tracks its pid
  * (only PROG is recorded, not other traced programs running meanwhile).
- * Returns its pid, or -1 with r->err.
+ * Returns its pid, or -1 with r->why.
  */
 static pid_t record_spawn(recording *r, int *report)
 {
     int gate[2], rep[2];
     if (pipe2(gate, O_CLOEXEC) != 0 || pipe2(rep, O_CLOEXEC) != 0) {
-        snprintf(r->err, sizeof r->err, "pipe: %s", strerror(errno));
+        failure_set(&r->why, "pipe: %s", strerror(errno));
         return -1;
     }
     pid_t pid = fork();
@@ -421,9 +408,9 @@ static pid_t record_spawn(recording *r, int *report)
     stall_watch_forked(&r->stall);
     close(gate[0]);
     close(rep[1]);
-    bool tracked = pid > 0 && session_track(&r->session, pid, r->err, sizeof r->err);
+    bool tracked = pid > 0 && session_track(&r->session, pid, &r->why);
     if (pid < 0)
-        snprintf(r->err, sizeof r->err, "fork: %s", strerror(errno));
+        failure_set(&r->why, "fork: %s", strerror(errno));
     if (tracked && write(gate[1], "g", 1) != 1)
         tracked = false;
     close(gate[1]); /* an unopened gate ends the child */
@@ -436,7 +423,7 @@ static pid_t record_spawn(recording *r, int *report)
     return pid;
 }
 
-/* Runs PROG to its end: its exit status, or 127/126 with r->err when it could not start. */
+/* Runs PROG to its end: its exit status, or 127/126 with r->why when it could not start. */
 static int record_run_prog(recording *r, bool *started)
 {
     int report;
@@ -445,7 +432,7 @@ static int record_run_prog(recording *r, bool *started)
     if (!record_set_environment(r))
         return RECORD_FAILED;
     if (r->opt.deadlock_timeout > 0 &&
-        !stall_watch_open(&r->stall, r->opt.deadlock_timeout, r->err, sizeof r->err))
+        !stall_watch_open(&r->stall, r->opt.deadlock_timeout, &r->why))
         return RECORD_FAILED;
     record_phase = RECORD_RUNNING;
     pid_t pid = record_spawn(r, &report);
@@ -473,11 +460,11 @@ static int record_run_prog(recording *r, bool *started)
 /* Stops and destroys the session (the trace is then complete on disk), then the daemon. */
 static bool record_end_session(recording *r)
 {
-    char destroy_err[512];
-    bool stopped = session_stop(&r->session, r->err, sizeof r->err);
-    bool destroyed = session_destroy(&r->session, destroy_err, sizeof destroy_err);
+    failure destroy_why;
+    bool stopped = session_stop(&r->session, &r->why);
+    bool destroyed = session_destroy(&r->session, &destroy_why);
     if (stopped && !destroyed)
-        snprintf(r->err, sizeof r->err, "%s", destroy_err);
+        r->why = destroy_why;
     record_stop_daemon(r);
     return stopped && destroyed;
 }
@@ -518,11 +505,10 @@ static bool record_store(recording *r, bool report)
                      "thrace record: interrupted; the trace is kept in %s\n", r->dir);
     record_kept_len = n < (int)sizeof record_kept ? n : (int)sizeof record_kept - 1;
     record_phase = RECORD_STORING;
-    bool stored =
-        ingest_paths(r->db, paths, 1, isatty(STDERR_FILENO) == 1, &summary, r->err, sizeof r->err);
+    bool stored = ingest_paths(r->db, paths, 1, isatty(STDERR_FILENO) == 1, &summary, &r->why);
     record_kept_len = 0;
     if (!stored) {
-        record_error(NULL, "%s (the trace is kept in %s)", r->err, r->dir);
+        record_error(NULL, "%s (the trace is kept in %s)", r->why.text, r->dir);
         record_close_db(r, false);
         return false;
     }
@@ -540,7 +526,7 @@ static int record_finish(recording *r, int status)
     static const char nothing[] =
         "nothing was recorded (it ended before LTTng registered it, or did not load the probe)";
     if (!record_end_session(r)) {
-        record_error(NULL, "%s (the trace is kept in %s)", r->err, r->dir);
+        record_error(NULL, "%s (the trace is kept in %s)", r->why.text, r->dir);
         record_close_db(r, false);
         return RECORD_FAILED;
     }
@@ -561,7 +547,7 @@ static int record_finish(recording *r, int status)
 static int record_finish_live(recording *r, int status)
 {
     if (!record_end_session(r)) {
-        record_error(NULL, "%s", r->err);
+        record_error(NULL, "%s", r->why.text);
         return RECORD_FAILED;
     }
     fprintf(stderr, "thrace record: %s (pid %d) streamed live as session %s on %s%s\n",
@@ -579,7 +565,7 @@ int record_run(const record_options *options)
     if (!record_set_up(&r))
         return record_give_up(&r, RECORD_FAILED);
     if (record_caught) {
-        snprintf(r.err, sizeof r.err, "interrupted before %s started", r.opt.prog[0]);
+        failure_set(&r.why, "interrupted before %s started", r.opt.prog[0]);
         return record_give_up(&r, 128 + record_caught);
     }
     bool started;

@@ -64,34 +64,26 @@ static bool relayd_parse_port(const char *text, int *port)
     return true;
 }
 
-bool relayd_parse(relayd *r, const char *url, char *err, size_t size)
+bool relayd_parse(relayd *r, const char *url, failure *why)
 {
     memset(r, 0, sizeof *r);
     r->live_port = 5344;
     if (!url)
         url = RELAYD_DEFAULT_URL;
-    if (strncmp(url, relayd_scheme, sizeof relayd_scheme - 1) != 0) {
-        snprintf(err, size, "%s: not a relay daemon URL, net://HOST[:PORT]", url);
-        return false;
-    }
+    if (strncmp(url, relayd_scheme, sizeof relayd_scheme - 1) != 0)
+        return failure_object(why, url, "not a relay daemon URL, net://HOST[:PORT]");
     const char *host = url + sizeof relayd_scheme - 1;
     size_t len = 0;
     while (relayd_host_char(host[len]))
         len++;
     const char *rest = host + len;
-    if (strchr(rest, '/')) {
-        snprintf(err, size, "%s: a relay daemon URL has no path: net://HOST[:PORT]", url);
-        return false;
-    }
-    if (!len || len >= sizeof r->host || (*rest && *rest != ':')) {
-        snprintf(err, size,
-                 "%s: not a relay daemon URL, net://HOST[:PORT] (a name or IPv4 address)", url);
-        return false;
-    }
-    if (*rest && !relayd_parse_port(rest + 1, &r->live_port)) {
-        snprintf(err, size, "%s: the port is not a number from 3 to 65535", url);
-        return false;
-    }
+    if (strchr(rest, '/'))
+        return failure_object(why, url, "a relay daemon URL has no path: net://HOST[:PORT]");
+    if (!len || len >= sizeof r->host || (*rest && *rest != ':'))
+        return failure_object(why, url,
+                              "not a relay daemon URL, net://HOST[:PORT] (a name or IPv4 address)");
+    if (*rest && !relayd_parse_port(rest + 1, &r->live_port))
+        return failure_object(why, url, "the port is not a number from 3 to 65535");
     memcpy(r->host, host, len);
     snprintf(r->url, sizeof r->url, "%s%s:%d", relayd_scheme, r->host, r->live_port);
     return true;
@@ -152,8 +144,8 @@ static bool relayd_is_loopback(const relayd *r)
     return loopback;
 }
 
-/* Starts lttng-relayd on r's ports; its pid, or -1 with the reason in err. */
-static pid_t relayd_spawn(const relayd *r, const char *output_dir, char *err, size_t size)
+/* Starts lttng-relayd on r's ports; its pid, or -1 with the reason in why. */
+static pid_t relayd_spawn(const relayd *r, const char *output_dir, failure *why)
 {
     char ctrl[300], data[300], live[300];
     snprintf(ctrl, sizeof ctrl, "tcp://%s:%d", r->host, r->live_port - 2);
@@ -182,8 +174,8 @@ static pid_t relayd_spawn(const relayd *r, const char *output_dir, char *err, si
     posix_spawnattr_destroy(&attr);
     if (e == 0)
         return pid;
-    snprintf(err, size, "lttng-relayd: %s",
-             e == ENOENT ? "not found (is lttng-tools installed?)" : strerror(e));
+    failure_object(why, "lttng-relayd", "%s",
+                   e == ENOENT ? "not found (is lttng-tools installed?)" : strerror(e));
     return -1;
 }
 
@@ -207,7 +199,7 @@ static void relayd_describe(int status, char *out, size_t size)
 }
 
 /* Waits until our child answers; false with the reason when it ends or stays silent. */
-static bool relayd_wait_answer(relayd *r, char *err, size_t size)
+static bool relayd_wait_answer(relayd *r, failure *why)
 {
     char how[64];
     int status;
@@ -221,37 +213,34 @@ static bool relayd_wait_answer(relayd *r, char *err, size_t size)
             if (relayd_answers(r))
                 return true;
             relayd_describe(status, how, sizeof how);
-            snprintf(err, size, "lttng-relayd: ended (%s) before answering on %s", how, r->url);
-            return false;
+            return failure_object(why, "lttng-relayd", "ended (%s) before answering on %s", how,
+                                  r->url);
         }
         relayd_nap();
     }
-    relayd_stop(r, how, sizeof how);
-    snprintf(err, size, "lttng-relayd: started, but nothing answers on %s within %d s", r->url,
-             RELAYD_START_MS / 1000);
-    return false;
+    relayd_stop(r, why); /* how it stopped matters less than that it never answered: */
+    return failure_object(why, "lttng-relayd", "started, but nothing answers on %s within %d s",
+                          r->url, RELAYD_START_MS / 1000);
 }
 
-bool relayd_use(relayd *r, const char *output_dir, char *err, size_t size)
+bool relayd_use(relayd *r, const char *output_dir, failure *why)
 {
     r->started = 0;
     if (relayd_answers(r))
         return true;
-    if (!relayd_is_loopback(r)) {
-        snprintf(err, size,
-                 "lttng-relayd: nothing answers on %s (one on another host is not started from"
-                 " here: start it there)",
-                 r->url);
-        return false;
-    }
-    pid_t pid = relayd_spawn(r, output_dir, err, size);
+    if (!relayd_is_loopback(r))
+        return failure_object(why, "lttng-relayd",
+                              "nothing answers on %s (one on another host is not started from"
+                              " here: start it there)",
+                              r->url);
+    pid_t pid = relayd_spawn(r, output_dir, why);
     if (pid < 0)
         return false;
     r->started = pid;
-    return relayd_wait_answer(r, err, size);
+    return relayd_wait_answer(r, why);
 }
 
-bool relayd_stop(relayd *r, char *err, size_t size)
+bool relayd_stop(relayd *r, failure *why)
 {
     pid_t pid = r->started;
     int status = 0;
@@ -269,7 +258,7 @@ bool relayd_stop(relayd *r, char *err, size_t size)
         if (reaped > 0) {
             char how[64];
             relayd_describe(status, how, sizeof how);
-            snprintf(err, size, "lttng-relayd %d: had failed (%s)", (int)pid, how);
+            failure_set(why, "lttng-relayd %d: had failed (%s)", (int)pid, how);
             return false;
         }
         relayd_nap();
@@ -277,8 +266,8 @@ bool relayd_stop(relayd *r, char *err, size_t size)
     kill(pid, SIGKILL);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    snprintf(err, size, "lttng-relayd %d: still running %d s after SIGTERM: killed", (int)pid,
-             RELAYD_START_MS / 1000);
+    failure_set(why, "lttng-relayd %d: still running %d s after SIGTERM: killed", (int)pid,
+                RELAYD_START_MS / 1000);
     return false;
 }
 

@@ -9,6 +9,8 @@
 #ifndef THRACE_TRACER_RECORD_RELAYD_H
 #define THRACE_TRACER_RECORD_RELAYD_H
 
+#include "base.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -25,10 +27,10 @@ typedef struct {
 
 /*
  * Reads url, `net://HOST[:LIVE_PORT]` (NULL: RELAYD_DEFAULT_URL), into r,
- * with nothing started. false with the reason in err ("URL: reason") when
+ * with nothing started. false with the reason in why ("URL: reason") when
  * it is not such a URL.
  */
-bool relayd_parse(relayd *r, const char *url, char *err, size_t size);
+bool relayd_parse(relayd *r, const char *url, failure *why);
 
 /* Whether a TCP connection to HOST:LIVE_PORT succeeds (within about a second). */
 bool relayd_answers(const relayd *r);
@@ -39,19 +41,19 @@ bool relayd_answers(const relayd *r);
  * tcp://HOST:D -L tcp://HOST:LIVE_PORT -o output_dir` as our child (in its
  * own process group, so that a Ctrl-C meant for us leaves it to
  * relayd_stop; its stderr is ours), sets r->started and waits until it
- * answers (5 s at most). false with a one-line reason in err
+ * answers (5 s at most). false with a one-line reason in why
  * ("lttng-relayd: reason"), leaving nothing running. The caller reaps the
  * child through relayd_stop: it must not reap every child (waitpid(-1)).
  */
-bool relayd_use(relayd *r, const char *output_dir, char *err, size_t size);
+bool relayd_use(relayd *r, const char *output_dir, failure *why);
 
 /*
  * Stops the lttng-relayd relayd_use started: SIGTERM by its pid, then waits
  * for it to end (SIGKILL after 5 s); nothing to do when it started none.
- * false with the reason in err when it had to be killed or had already
+ * false with the reason in why when it had to be killed or had already
  * failed; r->started is 0 afterwards either way.
  */
-bool relayd_stop(relayd *r, char *err, size_t size);
+bool relayd_stop(relayd *r, failure *why);
 
 /* "net://HOST:C:D": the control and data URL of a session streaming to r. */
 void relayd_control_url(const relayd *r, char *out, size_t size);

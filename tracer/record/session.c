@@ -32,10 +32,9 @@ enum { SESSION_LIVE_TIMER_US = 100000 };
 static const char session_channel[] = "thrace";
 
 /* The reason for an LTTng error code, given either signed (the API returns both). */
-static bool session_fail(const session *s, int code, char *err, size_t err_size)
+static bool session_fail(const session *s, int code, failure *why)
 {
-    snprintf(err, err_size, "session %s: %s", s->name, lttng_strerror(code > 0 ? -code : code));
-    return false;
+    return failure_set(why, "session %s: %s", s->name, lttng_strerror(code > 0 ? -code : code));
 }
 
 static void session_name_make(session *s)
@@ -50,21 +49,20 @@ static void session_name_make(session *s)
 }
 
 /* Creates the session d describes (NULL: out of memory), and destroys d. */
-static bool session_create_described(session *s, struct lttng_session_descriptor *d, char *err,
-                                     size_t err_size)
+static bool session_create_described(session *s, struct lttng_session_descriptor *d, failure *why)
 {
     if (!d)
-        return session_fail(s, LTTNG_ERR_NOMEM, err, err_size);
+        return session_fail(s, LTTNG_ERR_NOMEM, why);
     enum lttng_error_code code = lttng_create_session_ext(d);
     lttng_session_descriptor_destroy(d);
-    return code == LTTNG_OK || session_fail(s, code, err, err_size);
+    return code == LTTNG_OK || session_fail(s, code, why);
 }
 
-static bool session_enable_channel(session *s, bool blocking, char *err, size_t err_size)
+static bool session_enable_channel(session *s, bool blocking, failure *why)
 {
     struct lttng_channel *chan = lttng_channel_create(&s->handle->domain);
     if (!chan)
-        return session_fail(s, LTTNG_ERR_NOMEM, err, err_size);
+        return session_fail(s, LTTNG_ERR_NOMEM, why);
     snprintf(chan->name, sizeof chan->name, "%s", session_channel);
     chan->attr.subbuf_size = SESSION_SUBBUF_SIZE;
     chan->attr.num_subbuf = SESSION_SUBBUFS;
@@ -73,25 +71,25 @@ static bool session_enable_channel(session *s, bool blocking, char *err, size_t 
     if (rc == 0)
         rc = lttng_enable_channel(s->handle, chan);
     lttng_channel_destroy(chan);
-    return rc == 0 || session_fail(s, rc, err, err_size);
+    return rc == 0 || session_fail(s, rc, why);
 }
 
-static bool session_enable_events(session *s, char *err, size_t err_size)
+static bool session_enable_events(session *s, failure *why)
 {
     struct lttng_event *ev = lttng_event_create();
     if (!ev)
-        return session_fail(s, LTTNG_ERR_NOMEM, err, err_size);
+        return session_fail(s, LTTNG_ERR_NOMEM, why);
     ev->type = LTTNG_EVENT_TRACEPOINT;
     ev->loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL;
     ev->loglevel = -1;
     snprintf(ev->name, sizeof ev->name, "thrace:*");
     int rc = lttng_enable_event_with_exclusions(s->handle, ev, session_channel, NULL, 0, NULL);
     lttng_event_destroy(ev);
-    return rc == 0 || session_fail(s, rc, err, err_size);
+    return rc == 0 || session_fail(s, rc, why);
 }
 
 /* vtid and vpid tell threads and processes apart; procname names the process. */
-static bool session_add_contexts(session *s, char *err, size_t err_size)
+static bool session_add_contexts(session *s, failure *why)
 {
     static const enum lttng_event_context_type types[] = {
         LTTNG_EVENT_CONTEXT_VTID, LTTNG_EVENT_CONTEXT_VPID, LTTNG_EVENT_CONTEXT_PROCNAME};
@@ -101,28 +99,27 @@ static bool session_add_contexts(session *s, char *err, size_t err_size)
         ctx.ctx = types[i];
         int rc = lttng_add_context(s->handle, &ctx, NULL, session_channel);
         if (rc != 0)
-            return session_fail(s, rc, err, err_size);
+            return session_fail(s, rc, why);
     }
     return true;
 }
 
-/* The session's vpid tracker, or NULL with the reason in err. */
-static struct lttng_process_attr_tracker_handle *session_tracker(session *s, char *err,
-                                                                 size_t err_size)
+/* The session's vpid tracker, or NULL with the reason in why. */
+static struct lttng_process_attr_tracker_handle *session_tracker(session *s, failure *why)
 {
     struct lttng_process_attr_tracker_handle *tracker = NULL;
     enum lttng_error_code code = lttng_session_get_tracker_handle(
         s->name, LTTNG_DOMAIN_UST, LTTNG_PROCESS_ATTR_VIRTUAL_PROCESS_ID, &tracker);
     if (code != LTTNG_OK) {
-        session_fail(s, code, err, err_size);
+        session_fail(s, code, why);
         return NULL;
     }
     return tracker;
 }
 
-static bool session_track_nobody(session *s, char *err, size_t err_size)
+static bool session_track_nobody(session *s, failure *why)
 {
-    struct lttng_process_attr_tracker_handle *tracker = session_tracker(s, err, err_size);
+    struct lttng_process_attr_tracker_handle *tracker = session_tracker(s, why);
     if (!tracker)
         return false;
     enum lttng_process_attr_tracker_handle_status status =
@@ -130,70 +127,67 @@ static bool session_track_nobody(session *s, char *err, size_t err_size)
                                                               LTTNG_TRACKING_POLICY_INCLUDE_SET);
     lttng_process_attr_tracker_handle_destroy(tracker);
     return status == LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK ||
-           session_fail(s, LTTNG_ERR_UNK, err, err_size);
+           session_fail(s, LTTNG_ERR_UNK, why);
 }
 
-bool session_track(session *s, pid_t pid, char *err, size_t err_size)
+bool session_track(session *s, pid_t pid, failure *why)
 {
-    struct lttng_process_attr_tracker_handle *tracker = session_tracker(s, err, err_size);
+    struct lttng_process_attr_tracker_handle *tracker = session_tracker(s, why);
     if (!tracker)
         return false;
     enum lttng_process_attr_tracker_handle_status status =
         lttng_process_attr_virtual_process_id_tracker_handle_add_pid(tracker, pid);
     lttng_process_attr_tracker_handle_destroy(tracker);
     return status == LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK ||
-           session_fail(s, LTTNG_ERR_UNK, err, err_size);
+           session_fail(s, LTTNG_ERR_UNK, why);
 }
 
 /* Sets up the session d describes (named s->name): its channel, events, contexts, tracker. */
-static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool blocking, char *err,
-                           size_t err_size)
+static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool blocking,
+                           failure *why)
 {
     struct lttng_domain domain = {.type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID};
     s->handle = NULL;
-    if (!session_create_described(s, d, err, err_size))
+    if (!session_create_described(s, d, why))
         return false;
     s->handle = lttng_create_handle(s->name, &domain);
     if (!s->handle) {
         lttng_destroy_session(s->name);
-        return session_fail(s, LTTNG_ERR_NOMEM, err, err_size);
+        return session_fail(s, LTTNG_ERR_NOMEM, why);
     }
-    if (session_enable_channel(s, blocking, err, err_size) &&
-        session_enable_events(s, err, err_size) && session_add_contexts(s, err, err_size) &&
-        session_track_nobody(s, err, err_size))
+    if (session_enable_channel(s, blocking, why) && session_enable_events(s, why) &&
+        session_add_contexts(s, why) && session_track_nobody(s, why))
         return true;
-    char ignored[256]; /* the first failure is the one to report */
-    session_destroy(s, ignored, sizeof ignored);
+    failure ignored; /* the first failure is the one to report */
+    session_destroy(s, &ignored);
     return false;
 }
 
-bool session_create(session *s, const char *dir, bool blocking, char *err, size_t err_size)
+bool session_create(session *s, const char *dir, bool blocking, failure *why)
 {
     session_name_make(s);
-    return session_set_up(s, lttng_session_descriptor_local_create(s->name, dir), blocking, err,
-                          err_size);
+    return session_set_up(s, lttng_session_descriptor_local_create(s->name, dir), blocking, why);
 }
 
-bool session_create_live(session *s, const char *control_url, bool blocking, char *err,
-                         size_t err_size)
+bool session_create_live(session *s, const char *control_url, bool blocking, failure *why)
 {
     session_name_make(s);
     return session_set_up(s,
                           lttng_session_descriptor_live_network_create(s->name, control_url, NULL,
                                                                        SESSION_LIVE_TIMER_US),
-                          blocking, err, err_size);
+                          blocking, why);
 }
 
-bool session_start(session *s, char *err, size_t err_size)
+bool session_start(session *s, failure *why)
 {
     int rc = lttng_start_tracing(s->name);
-    return rc == 0 || session_fail(s, rc, err, err_size);
+    return rc == 0 || session_fail(s, rc, why);
 }
 
-bool session_stop(session *s, char *err, size_t err_size)
+bool session_stop(session *s, failure *why)
 {
     int rc = lttng_stop_tracing(s->name);
-    return rc == 0 || session_fail(s, rc, err, err_size);
+    return rc == 0 || session_fail(s, rc, why);
 }
 
 /* Waits for the destruction, which flushes the trace, and gives its result. */
@@ -208,7 +202,7 @@ static enum lttng_error_code session_wait_destroyed(struct lttng_destruction_han
     return result;
 }
 
-bool session_destroy(session *s, char *err, size_t err_size)
+bool session_destroy(session *s, failure *why)
 {
     if (!s->handle)
         return true;
@@ -220,5 +214,5 @@ bool session_destroy(session *s, char *err, size_t err_size)
         lttng_destruction_handle_destroy(h);
     lttng_destroy_handle(s->handle);
     s->handle = NULL;
-    return code == LTTNG_OK || session_fail(s, code, err, err_size);
+    return code == LTTNG_OK || session_fail(s, code, why);
 }

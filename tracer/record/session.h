@@ -6,6 +6,8 @@
 #ifndef THRACE_TRACER_RECORD_SESSION_H
 #define THRACE_TRACER_RECORD_SESSION_H
 
+#include "base.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -24,9 +26,9 @@ typedef struct {
  * session_track names one. blocking: the channel
  * never discards, the traced program waits for room instead (it needs
  * LTTNG_UST_ALLOW_BLOCKING=1 in its environment). Returns false with a
- * one-line reason in err ("session NAME: reason"), having created nothing.
+ * one-line reason in why ("session NAME: reason"), having created nothing.
  */
-bool session_create(session *s, const char *dir, bool blocking, char *err, size_t err_size);
+bool session_create(session *s, const char *dir, bool blocking, failure *why);
 
 /*
  * Creates the same session, but live: it streams to the lttng-relayd at
@@ -34,29 +36,28 @@ bool session_create(session *s, const char *dir, bool blocking, char *err, size_
  * which offers it to one live reader at a time and flushes its packets every
  * 100 ms. Returns as session_create does.
  */
-bool session_create_live(session *s, const char *control_url, bool blocking, char *err,
-                         size_t err_size);
+bool session_create_live(session *s, const char *control_url, bool blocking, failure *why);
 
 /*
  * Records process pid (from its registration with LTTng on: add it before
- * the process starts). false with the reason in err.
+ * the process starts). false with the reason in why.
  */
-bool session_track(session *s, pid_t pid, char *err, size_t err_size);
+bool session_track(session *s, pid_t pid, failure *why);
 
-/* Starts recording. false with the reason in err. */
-bool session_start(session *s, char *err, size_t err_size);
+/* Starts recording. false with the reason in why. */
+bool session_start(session *s, failure *why);
 
 /*
  * Stops recording and waits until every event recorded so far is in the
- * trace on disk. false with the reason in err.
+ * trace on disk. false with the reason in why.
  */
-bool session_stop(session *s, char *err, size_t err_size);
+bool session_stop(session *s, failure *why);
 
 /*
  * Destroys the session (stopping it first if needed) and waits until the
  * daemon has finished with its trace; nothing to do when none exists.
- * false with the reason in err; the session is forgotten either way.
+ * false with the reason in why; the session is forgotten either way.
  */
-bool session_destroy(session *s, char *err, size_t err_size);
+bool session_destroy(session *s, failure *why);
 
 #endif

@@ -81,29 +81,26 @@ static bool sessiond_pid_path(char *path, size_t size)
     return home && snprintf(path, size, "%s/.lttng/lttng-sessiond.pid", home) < (int)size;
 }
 
-static bool sessiond_read_pid(sessiond *sd, char *err, size_t err_size)
+static bool sessiond_read_pid(sessiond *sd, failure *why)
 {
     char path[4096];
     int pid = 0;
-    if (!sessiond_pid_path(path, sizeof path)) {
-        snprintf(err, err_size,
-                 "lttng-sessiond: started, but no home directory to find its pid in");
-        return false;
-    }
+    if (!sessiond_pid_path(path, sizeof path))
+        return failure_object(why, "lttng-sessiond",
+                              "started, but no home directory to find its pid in");
     FILE *f = fopen(path, "re");
     bool read = f && fscanf(f, "%d", &pid) == 1;
     if (f)
         fclose(f);
-    if (!read || !sessiond_is_running(pid)) {
-        snprintf(err, err_size, "lttng-sessiond: started, but %s names no running daemon", path);
-        return false;
-    }
+    if (!read || !sessiond_is_running(pid))
+        return failure_object(why, "lttng-sessiond", "started, but %s names no running daemon",
+                              path);
     sd->started = pid;
     return true;
 }
 
 /* Runs lttng-sessiond --daemonize, which returns once its daemon is ready: its wait status. */
-static int sessiond_spawn(char *err, size_t err_size)
+static int sessiond_spawn(failure *why)
 {
     char *argv[] = {"lttng-sessiond", "--daemonize", "--no-kernel", NULL};
     posix_spawnattr_t attr;
@@ -116,36 +113,36 @@ static int sessiond_spawn(char *err, size_t err_size)
     int e = posix_spawnp(&pid, argv[0], NULL, &attr, argv, environ);
     posix_spawnattr_destroy(&attr);
     if (e) {
-        snprintf(err, err_size, "lttng-sessiond: %s",
-                 e == ENOENT ? "not found (is lttng-tools installed?)" : strerror(e));
+        failure_object(why, "lttng-sessiond", "%s",
+                       e == ENOENT ? "not found (is lttng-tools installed?)" : strerror(e));
         return -1;
     }
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR) {
-            snprintf(err, err_size, "lttng-sessiond: %s", strerror(errno));
+            failure_object(why, "lttng-sessiond", "%s", strerror(errno));
             return -1;
         }
     return status;
 }
 
-bool sessiond_use(sessiond *sd, char *err, size_t err_size)
+bool sessiond_use(sessiond *sd, failure *why)
 {
     sd->started = 0;
     if (sessiond_answers())
         return true;
-    int status = sessiond_spawn(err, err_size);
+    int status = sessiond_spawn(why);
     if (status < 0)
         return false;
     bool ours = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (sessiond_wait_answer(ours ? SESSIOND_START_MS : SESSIOND_RACE_MS))
-        return !ours || sessiond_read_pid(sd, err, err_size);
+        return !ours || sessiond_read_pid(sd, why);
     if (ours)
-        snprintf(err, err_size, "lttng-sessiond: started, but does not answer");
+        failure_object(why, "lttng-sessiond", "started, but does not answer");
     else if (WIFEXITED(status))
-        snprintf(err, err_size, "lttng-sessiond: could not start (exit status %d)",
-                 WEXITSTATUS(status));
+        failure_object(why, "lttng-sessiond", "could not start (exit status %d)",
+                       WEXITSTATUS(status));
     else
-        snprintf(err, err_size, "lttng-sessiond: killed by signal %d", WTERMSIG(status));
+        failure_object(why, "lttng-sessiond", "killed by signal %d", WTERMSIG(status));
     return false;
 }
 
@@ -158,25 +155,23 @@ static int sessiond_sessions(void)
     return n;
 }
 
-bool sessiond_stop(sessiond *sd, char *err, size_t err_size)
+bool sessiond_stop(sessiond *sd, failure *why)
 {
     pid_t pid = sd->started;
     sd->started = 0;
     if (!pid || !sessiond_is_running(pid))
         return true;
     int others = sessiond_sessions();
-    if (others > 0) {
-        snprintf(err, err_size, "lttng-sessiond %d: left running: %d other session%s use%s it",
-                 (int)pid, others, others == 1 ? "" : "s", others == 1 ? "s" : "");
-        return false;
-    }
+    if (others > 0)
+        return failure_set(why, "lttng-sessiond %d: left running: %d other session%s use%s it",
+                           (int)pid, others, others == 1 ? "" : "s", others == 1 ? "s" : "");
     kill(pid, SIGTERM);
     for (int waited = 0; waited < SESSIOND_START_MS; waited += SESSIOND_POLL_MS) {
         if (!sessiond_is_running(pid))
             return true;
         sessiond_nap();
     }
-    snprintf(err, err_size, "lttng-sessiond %d: still running %d s after SIGTERM", (int)pid,
-             SESSIOND_START_MS / 1000);
+    failure_set(why, "lttng-sessiond %d: still running %d s after SIGTERM", (int)pid,
+                SESSIOND_START_MS / 1000);
     return false;
 }

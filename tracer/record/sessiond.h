@@ -5,6 +5,8 @@
 #ifndef THRACE_TRACER_RECORD_SESSIOND_H
 #define THRACE_TRACER_RECORD_SESSIOND_H
 
+#include "base.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -16,16 +18,16 @@ typedef struct {
 /*
  * Makes sure a session daemon answers: uses the one that does, else starts
  * `lttng-sessiond --daemonize --no-kernel` and waits until it answers.
- * Returns false with a one-line reason ("lttng-sessiond: reason") in err.
+ * Returns false with a one-line reason ("lttng-sessiond: reason") in why.
  */
-bool sessiond_use(sessiond *sd, char *err, size_t err_size);
+bool sessiond_use(sessiond *sd, failure *why);
 
 /*
  * Stops the daemon sessiond_use started, by its pid, and waits until it has
  * exited; does nothing when it started none. A daemon that holds another
  * session (someone else's recording) is left running. Returns false with
- * the reason in err when a daemon we started is still running.
+ * the reason in why when a daemon we started is still running.
  */
-bool sessiond_stop(sessiond *sd, char *err, size_t err_size);
+bool sessiond_stop(sessiond *sd, failure *why);
 
 #endif

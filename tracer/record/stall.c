@@ -15,14 +15,12 @@
 #include <sys/pidfd.h>
 #include <unistd.h>
 
-bool stall_watch_open(stall_watch *w, double seconds, char *err, size_t size)
+bool stall_watch_open(stall_watch *w, double seconds, failure *why)
 {
     int fds[2];
     char value[32];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-        snprintf(err, size, "pipe: %s", strerror(errno));
-        return false;
-    }
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return failure_set(why, "pipe: %s", strerror(errno));
     w->read_fd = fds[0];
     w->write_fd = fds[1];
     snprintf(value, sizeof value, "%d", w->write_fd);
@@ -30,7 +28,7 @@ bool stall_watch_open(stall_watch *w, double seconds, char *err, size_t size)
     snprintf(value, sizeof value, "%.17g", seconds);
     if (set && setenv("THRACE_STALL_TIMEOUT", value, 1) == 0)
         return true;
-    snprintf(err, size, "setenv: %s", strerror(errno));
+    failure_set(why, "setenv: %s", strerror(errno));
     stall_watch_close(w);
     return false;
 }

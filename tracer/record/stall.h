@@ -9,6 +9,8 @@
 #ifndef THRACE_TRACER_RECORD_STALL_H
 #define THRACE_TRACER_RECORD_STALL_H
 
+#include "base.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -21,8 +23,8 @@ typedef struct {
 #define STALL_NONE ((stall_watch){-1, -1})
 
 /* Makes the pipe and sets the environment PROG will inherit; false with
- * the reason in err. */
-bool stall_watch_open(stall_watch *w, double seconds, char *err, size_t size);
+ * the reason in why. */
+bool stall_watch_open(stall_watch *w, double seconds, failure *why);
 
 /* In PROG's process, before exec: keeps the write end open across exec. */
 void stall_watch_inherit(const stall_watch *w);

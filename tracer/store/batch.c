@@ -10,11 +10,16 @@
  * partial one prepares its own statement).
  *
  * The writer's mutex guards the queue, every buffer's `queued` flag and
- * every batch's `failed` and message; a buffer's contents belong to the
+ * every batch's `failed` and `why`; a buffer's contents belong to the
  * filling thread until queued and to the writer until unqueued. After a
- * failure a batch writes nothing more: its trace will be rolled back.
+ * failure a batch writes nothing more: its trace will be rolled back. The
+ * writer keeps the first failure's reason in the batch (it has no caller
+ * to give it to), and the filling thread's next batch_row or batch_flush
+ * passes it on; `why` never changes once `failed` is set.
  */
 #include "batch.h"
+
+#include "db.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -55,7 +60,7 @@ struct batch {
     int filling;
     bool out_of_memory; /* the filling thread's */
     bool failed;
-    char message[256];
+    failure why; /* the writer's first failure */
 };
 
 struct batch_writer {
@@ -73,13 +78,13 @@ struct batch_writer {
 
 /* ---- writing ----------------------------------------------------------------- */
 
-/* The statement inserting rows rows, or NULL with the reason in message. */
-static sqlite3_stmt *batch_prepare(batch *b, int rows, char *message, size_t size)
+/* The statement inserting rows rows, or NULL with the reason in why. */
+static sqlite3_stmt *batch_prepare(batch *b, int rows, failure *why)
 {
     size_t head = strlen(b->insert), row = 2 * (size_t)b->columns + 2;
     char *sql = malloc(head + (size_t)rows * row + 1);
     if (!sql) {
-        snprintf(message, size, "out of memory");
+        failure_set(why, "out of memory");
         return NULL;
     }
     memcpy(sql, b->insert, head);
@@ -98,16 +103,16 @@ static sqlite3_stmt *batch_prepare(batch *b, int rows, char *message, size_t siz
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v3(b->w->db, sql, (int)(p - sql), SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
         SQLITE_OK)
-        snprintf(message, size, "%s", sqlite3_errmsg(b->w->db));
+        db_fail(b->w->db, why);
     free(sql);
     return st;
 }
 
 /* Inserts rows values[0 .. rows * columns) with one statement. */
 static bool batch_insert(batch *b, const batch_buffer *buf, const batch_value *values, int rows,
-                         char *message, size_t size)
+                         failure *why)
 {
-    sqlite3_stmt *st = rows == BATCH_ROWS ? b->full : batch_prepare(b, rows, message, size);
+    sqlite3_stmt *st = rows == BATCH_ROWS ? b->full : batch_prepare(b, rows, why);
     if (!st)
         return false;
     for (int i = 0; i < rows * b->columns; i++) {
@@ -129,7 +134,7 @@ static bool batch_insert(batch *b, const batch_buffer *buf, const batch_value *v
     }
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
-        snprintf(message, size, "%s", sqlite3_errmsg(b->w->db));
+        db_fail(b->w->db, why);
     if (st == b->full)
         sqlite3_reset(st);
     else
@@ -144,7 +149,7 @@ static void batch_write(batch *b, batch_buffer *buf)
     pthread_mutex_lock(&w->mutex);
     bool skip = b->failed;
     pthread_mutex_unlock(&w->mutex);
-    char message[sizeof b->message];
+    failure why;
     int rows = buf->given / b->columns;
     /* Held across the buffer, the connection's (recursive) mutex makes each
      * bind's own enter a cheap re-entry. */
@@ -152,11 +157,10 @@ static void batch_write(batch *b, batch_buffer *buf)
     sqlite3_mutex_enter(m);
     for (int done = 0; !skip && done < rows; done += BATCH_ROWS) {
         int n = rows - done < BATCH_ROWS ? rows - done : BATCH_ROWS;
-        if (!batch_insert(b, buf, buf->values + (size_t)done * (size_t)b->columns, n, message,
-                          sizeof message)) {
+        if (!batch_insert(b, buf, buf->values + (size_t)done * (size_t)b->columns, n, &why)) {
             pthread_mutex_lock(&w->mutex);
             b->failed = true;
-            memcpy(b->message, message, sizeof message);
+            b->why = why;
             pthread_mutex_unlock(&w->mutex);
             break;
         }
@@ -221,7 +225,7 @@ void batch_writer_free(batch_writer *w)
 
 /* ---- filling ----------------------------------------------------------------- */
 
-batch *batch_new(batch_writer *w, const char *table, const char *columns, int n, const char **err)
+batch *batch_new(batch_writer *w, const char *table, const char *columns, int n, failure *why)
 {
     batch *b = calloc(1, sizeof *b);
     size_t size = strlen(table) + strlen(columns) + 32;
@@ -230,7 +234,7 @@ batch *batch_new(batch_writer *w, const char *table, const char *columns, int n,
         ok = (b->buffers[i].values = calloc((size_t)BATCH_STEPS * BATCH_ROWS * (size_t)n,
                                             sizeof(batch_value))) != NULL;
     if (!ok) {
-        *err = "out of memory";
+        failure_set(why, "out of memory");
         batch_free(b);
         return NULL;
     }
@@ -240,18 +244,22 @@ batch *batch_new(batch_writer *w, const char *table, const char *columns, int n,
     snprintf(b->insert, size, "INSERT OR FAIL INTO %s (%s) VALUES", table, columns);
     b->w = w;
     b->columns = n;
-    b->full = batch_prepare(b, BATCH_ROWS, b->message, sizeof b->message);
+    b->full = batch_prepare(b, BATCH_ROWS, why);
     if (!b->full) {
-        *err = b->message;
         batch_free(b);
         return NULL;
     }
     return b;
 }
 
-const char *batch_error(const batch *b)
+/* The batch's failure, into why; returns false. The writer set b->why
+ * before b->failed, under the mutex the caller saw b->failed under. */
+static bool batch_failed(const batch *b, failure *why)
 {
-    return b->out_of_memory ? "out of memory" : b->message;
+    if (b->out_of_memory)
+        return failure_set(why, "out of memory");
+    *why = b->why;
+    return false;
 }
 
 static batch_value *batch_next(batch *b)
@@ -330,13 +338,13 @@ static bool batch_hand_over(batch *b)
     return !failed;
 }
 
-bool batch_row(batch *b)
+bool batch_row(batch *b, failure *why)
 {
     if (b->out_of_memory)
-        return false;
+        return batch_failed(b, why);
     if (b->buffers[b->filling].given < BATCH_STEPS * BATCH_ROWS * b->columns)
         return true;
-    return batch_hand_over(b);
+    return batch_hand_over(b) || batch_failed(b, why);
 }
 
 /* Waits until the writer holds none of b's buffers. */
@@ -350,14 +358,12 @@ static void batch_wait(batch *b)
     pthread_mutex_unlock(&w->mutex);
 }
 
-bool batch_flush(batch *b)
+bool batch_flush(batch *b, failure *why)
 {
-    if (b->out_of_memory)
-        return false;
-    if (b->buffers[b->filling].given && !batch_hand_over(b))
-        return false;
+    if (b->out_of_memory || (b->buffers[b->filling].given && !batch_hand_over(b)))
+        return batch_failed(b, why);
     batch_wait(b);
-    return !b->failed;
+    return !b->failed || batch_failed(b, why);
 }
 
 void batch_free(batch *b)

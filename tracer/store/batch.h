@@ -17,6 +17,8 @@
 #ifndef THRACE_TRACER_STORE_BATCH_H
 #define THRACE_TRACER_STORE_BATCH_H
 
+#include "base.h"
+
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,8 +40,8 @@ void batch_writer_free(batch_writer *w);
 
 /* A batch for `INSERT INTO table (columns)`, columns being its n column
  * names; NULL when out of memory or when the statement does not prepare
- * (reason in *err). */
-batch *batch_new(batch_writer *w, const char *table, const char *columns, int n, const char **err);
+ * (reason in why). */
+batch *batch_new(batch_writer *w, const char *table, const char *columns, int n, failure *why);
 
 /* The next value of the row being given, column by column. */
 void batch_int(batch *b, int64_t v);
@@ -47,14 +49,14 @@ void batch_id(batch *b, int64_t id);        /* 0: NULL */
 void batch_text(batch *b, const char *s);   /* copied; NULL: NULL */
 void batch_static(batch *b, const char *s); /* kept as is: a string that outlives the batch */
 
-/* Ends the row; a full buffer goes to the writer. False once a row has failed. */
-bool batch_row(batch *b);
+/* Ends the row; a full buffer goes to the writer. False once a row has
+ * failed, with the first failure's reason in why (the writer's thread met
+ * it, maybe rows ago). */
+bool batch_row(batch *b, failure *why);
 
-/* Stores every row given so far, and waits until they are. False on failure. */
-bool batch_flush(batch *b);
-
-/* The reason of the first failure. */
-const char *batch_error(const batch *b);
+/* Stores every row given so far, and waits until they are. False, as
+ * batch_row, on a failure. */
+bool batch_flush(batch *b, failure *why);
 
 /* Waits for the rows handed to the writer, drops the others, frees the
  * batch (NULL is ignored). */

@@ -15,12 +15,14 @@
  * 3 live traces (traces.live, live_streams). */
 enum { SCHEMA_VERSION = 3 };
 
-bool db_exec(sqlite3 *db, const char *sql, const char **err)
+bool db_fail(sqlite3 *db, failure *why)
 {
-    if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
-        return true;
-    *err = sqlite3_errmsg(db);
-    return false;
+    return failure_set(why, "%s", sqlite3_errmsg(db));
+}
+
+bool db_exec(sqlite3 *db, const char *sql, failure *why)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK || db_fail(db, why);
 }
 
 int64_t db_value(sqlite3 *db, const char *sql, int64_t otherwise)
@@ -40,60 +42,46 @@ static int user_version(sqlite3 *db)
     return (int)db_value(db, "PRAGMA user_version", -1);
 }
 
-/* Copies sqlite's message before its connection closes. */
-static const char *kept(const char *message)
-{
-    static char copy[256];
-    snprintf(copy, sizeof copy, "%s", message);
-    return copy;
-}
-
-static bool set_user_version(sqlite3 *db, const char **err)
+static bool set_user_version(sqlite3 *db, failure *why)
 {
     char sql[40];
     snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SCHEMA_VERSION);
-    return db_exec(db, sql, err);
+    return db_exec(db, sql, why);
 }
 
 /* Creates the schema in a new database; checks an existing one's version. */
-static bool ensure_schema(sqlite3 *db, bool writable, const char **err)
+static bool ensure_schema(sqlite3 *db, bool writable, failure *why)
 {
     int version = user_version(db);
-    if (version < 0) {
-        *err = "not a database (or a damaged one)";
-        return false;
-    }
+    if (version < 0)
+        return failure_set(why, "not a database (or a damaged one)");
     if (version == SCHEMA_VERSION)
         return true;
-    if (version != 0) {
-        *err = "made by another version of thrace";
-        return false;
-    }
-    if (!writable) {
-        *err = "not a thrace database";
-        return false;
-    }
-    return db_exec(db, "PRAGMA journal_mode=WAL", err) && db_exec(db, "BEGIN", err) &&
-           db_exec(db, schema_sql, err) && set_user_version(db, err) &&
-           db_exec(db, "COMMIT", err);
+    if (version != 0)
+        return failure_set(why, "made by another version of thrace");
+    if (!writable)
+        return failure_set(why, "not a thrace database");
+    return db_exec(db, "PRAGMA journal_mode=WAL", why) && db_exec(db, "BEGIN", why) &&
+           db_exec(db, schema_sql, why) && set_user_version(db, why) && db_exec(db, "COMMIT", why);
 }
 
-sqlite3 *db_open(const char *path, bool writable, const char **err)
+sqlite3 *db_open(const char *path, bool writable, failure *why)
 {
     sqlite3 *db = NULL;
     int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-        *err = db ? kept(sqlite3_errmsg(db)) : "out of memory";
-        sqlite3_close(db);
-        return NULL;
+        if (db)
+            db_fail(db, why);
+        else
+            failure_set(why, "out of memory");
+    } else {
+        sqlite3_busy_timeout(db, 5000);
+        if (ensure_schema(db, writable, why) && db_exec(db, "PRAGMA foreign_keys=ON", why))
+            return db;
     }
-    sqlite3_busy_timeout(db, 5000);
-    if (!ensure_schema(db, writable, err) || !db_exec(db, "PRAGMA foreign_keys=ON", err)) {
-        *err = kept(*err);
-        sqlite3_close(db);
-        return NULL;
-    }
-    return db;
+    sqlite3_close(db);
+    failure_prefix(why, path);
+    return NULL;
 }
 
 void db_close(sqlite3 *db)

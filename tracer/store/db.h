@@ -5,6 +5,8 @@
 #ifndef THRACE_TRACER_STORE_DB_H
 #define THRACE_TRACER_STORE_DB_H
 
+#include "base.h"
+
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -13,10 +15,9 @@
 /*
  * Opens path. Writable: creates the file and the schema if needed (WAL,
  * foreign keys on). Read-only: the file must exist and hold a thrace
- * schema. NULL on failure, with a one-line reason in *err (static string or
- * sqlite's message; valid until the next call).
+ * schema. NULL on failure, with "PATH: reason" in why.
  */
-sqlite3 *db_open(const char *path, bool writable, const char **err);
+sqlite3 *db_open(const char *path, bool writable, failure *why);
 
 /* Closes it (NULL is ignored). */
 void db_close(sqlite3 *db);
@@ -25,8 +26,12 @@ void db_close(sqlite3 *db);
  * there is no row or the query fails. */
 int64_t db_value(sqlite3 *db, const char *sql, int64_t otherwise);
 
-/* Runs sql (no rows); false with the reason in *err. */
-bool db_exec(sqlite3 *db, const char *sql, const char **err);
+/* Runs sql (no rows); false with sqlite's reason in why. */
+bool db_exec(sqlite3 *db, const char *sql, failure *why);
+
+/* Writes db's last error message (sqlite3_errmsg) into why, copied before
+ * a later call changes it; returns false. */
+bool db_fail(sqlite3 *db, failure *why);
 
 /*
  * Binds st's parameters from ap as fmt describes them, one letter each:

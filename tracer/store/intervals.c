@@ -27,7 +27,7 @@
  */
 #include "intervals.h"
 
-#include "keymap.h"
+#include "base.h"
 #include "vocabulary.h"
 
 #include <stdlib.h>
@@ -52,30 +52,24 @@ struct intervals {
     keymap by_holder;       /* (object, thread): a semaphore's units held by a thread */
     intervals_list **lists; /* every list, in creation order */
     size_t nlists, cap;
-    const char *error;
 };
 
-intervals *intervals_new(batch_writer *w, const char **err)
+intervals *intervals_new(batch_writer *w, failure *why)
 {
     intervals *iv = calloc(1, sizeof *iv);
     if (!iv) {
-        *err = "out of memory";
+        failure_set(why, "out of memory");
         return NULL;
     }
     iv->rows = batch_new(w, "intervals",
                          "thread_id, state, object_id, peer_thread_id, begin_ns, end_ns, level, "
                          "outcome, site_id, begin_seq, end_seq",
-                         11, err);
+                         11, why);
     if (!iv->rows) {
         free(iv);
         return NULL;
     }
     return iv;
-}
-
-const char *intervals_error(const intervals *iv)
-{
-    return iv->error;
 }
 
 /* The smallest L with length < 2^L: the index's bin (schema.sql). */
@@ -85,8 +79,8 @@ static int intervals_level(int64_t length)
 }
 
 /* Writes o, ended at end_ns by the event with seq end_seq (0: by none of its own). */
-static bool intervals_write(intervals *iv, const intervals_open *o, int64_t end_ns,
-                            int64_t end_seq, vocab_outcome outcome)
+static bool intervals_write(intervals *iv, const intervals_open *o, int64_t end_ns, int64_t end_seq,
+                            vocab_outcome outcome, failure *why)
 {
     batch *b = iv->rows;
     /* Clocks of two CPUs may disagree by a few ns: never end before the start. */
@@ -103,10 +97,7 @@ static bool intervals_write(intervals *iv, const intervals_open *o, int64_t end_
     batch_id(b, o->site_id);
     batch_id(b, o->seq);
     batch_id(b, end_seq);
-    if (batch_row(b))
-        return true;
-    iv->error = batch_error(b);
-    return false;
+    return batch_row(b, why);
 }
 
 /* ---- lists ----------------------------------------------------------------- */
@@ -181,32 +172,26 @@ static size_t intervals_find(const intervals_list *list, vocab_state state, int6
 /* ---- a thread's own intervals --------------------------------------------- */
 
 static bool intervals_begin(intervals *iv, const intervals_event *e, vocab_state state,
-                            int64_t object_id)
+                            int64_t object_id, failure *why)
 {
     intervals_list *list = intervals_list_of(iv, &iv->by_thread, e->thread_id, 0, true);
-    if (!list) {
-        iv->error = "out of memory";
-        return false;
-    }
+    if (!list)
+        return failure_set(why, "out of memory");
     size_t i = intervals_find(list, state, object_id);
     if (i != SIZE_MAX) {
         if (state == VOCAB_STATE_running) /* a thread announcing itself again */
             return true;
-        if (!intervals_write(iv, &list->items[i], e->ts, 0, VOCAB_OUTCOME_lost))
+        if (!intervals_write(iv, &list->items[i], e->ts, 0, VOCAB_OUTCOME_lost, why))
             return false;
         intervals_remove(list, i);
     }
     intervals_open o = {state,    e->thread_id, object_id, e->peer_thread_id,
                         e->site_id, e->ts,     e->seq};
-    if (!intervals_push(list, &o)) {
-        iv->error = "out of memory";
-        return false;
-    }
-    return true;
+    return intervals_push(list, &o) || failure_set(why, "out of memory");
 }
 
 static bool intervals_end(intervals *iv, const intervals_event *e, vocab_state state,
-                          int64_t object_id)
+                          int64_t object_id, failure *why)
 {
     intervals_list *list = intervals_list_of(iv, &iv->by_thread, e->thread_id, 0, false);
     size_t i = list ? intervals_find(list, state, object_id) : SIZE_MAX;
@@ -216,7 +201,7 @@ static bool intervals_end(intervals *iv, const intervals_event *e, vocab_state s
     vocab_outcome outcome = e->outcome < 0                          ? VOCAB_OUTCOME_ok
                             : e->outcome <= VOCAB_OUTCOME_error ? (vocab_outcome)e->outcome
                                                                 : VOCAB_OUTCOME_error;
-    if (!intervals_write(iv, &list->items[i], e->ts, e->seq, outcome))
+    if (!intervals_write(iv, &list->items[i], e->ts, e->seq, outcome, why))
         return false;
     intervals_remove(list, i);
     return true;
@@ -224,30 +209,24 @@ static bool intervals_end(intervals *iv, const intervals_event *e, vocab_state s
 
 /* ---- holds ----------------------------------------------------------------- */
 
-static bool intervals_hold(intervals *iv, const intervals_event *e)
+static bool intervals_hold(intervals *iv, const intervals_event *e, failure *why)
 {
     bool sem = e->object_kind == VOCAB_KIND_semaphore || e->object_kind == VOCAB_KIND_bounded_semaphore;
     intervals_list *list =
         sem ? intervals_list_of(iv, &iv->by_holder, e->object_id, e->thread_id, true)
             : intervals_list_of(iv, &iv->by_object, e->object_id, 0, true);
-    if (!list) {
-        iv->error = "out of memory";
-        return false;
-    }
+    if (!list)
+        return failure_set(why, "out of memory");
     if (e->object_kind == VOCAB_KIND_rlock)
         for (size_t i = list->head; i < list->n; i++)
             if (list->items[i].thread_id == e->thread_id) /* re-entry: already its owner */
                 return true;
     intervals_open o = {VOCAB_STATE_holding, e->thread_id, e->object_id, 0, e->site_id, e->ts, e->seq};
-    if (!intervals_push(list, &o)) {
-        iv->error = "out of memory";
-        return false;
-    }
-    return true;
+    return intervals_push(list, &o) || failure_set(why, "out of memory");
 }
 
 /* A Lock or RLock released: the hold it ends is the latest acquired before it. */
-static bool intervals_unhold(intervals *iv, const intervals_event *e)
+static bool intervals_unhold(intervals *iv, const intervals_event *e, failure *why)
 {
     intervals_list *list = intervals_list_of(iv, &iv->by_object, e->object_id, 0, false);
     if (!list || list->head == list->n)
@@ -260,12 +239,13 @@ static bool intervals_unhold(intervals *iv, const intervals_event *e)
     if (k == SIZE_MAX)
         return true;
     intervals_open released = list->items[k];
-    if (!intervals_write(iv, &released, e->ts, e->seq, VOCAB_OUTCOME_ok))
+    if (!intervals_write(iv, &released, e->ts, e->seq, VOCAB_OUTCOME_ok, why))
         return false;
     intervals_remove(list, k);
     for (size_t i = list->head; i < list->n;) {
         if (list->items[i].seq < released.seq) {
-            if (!intervals_write(iv, &list->items[i], released.begin_ns, 0, VOCAB_OUTCOME_lost))
+            if (!intervals_write(iv, &list->items[i], released.begin_ns, 0, VOCAB_OUTCOME_lost,
+                                 why))
                 return false;
             intervals_remove(list, i);
             i = list->head > i ? list->head : i;
@@ -277,112 +257,108 @@ static bool intervals_unhold(intervals *iv, const intervals_event *e)
 }
 
 /* A semaphore released: the thread's oldest units, one per unit given back. */
-static bool intervals_unhold_units(intervals *iv, const intervals_event *e)
+static bool intervals_unhold_units(intervals *iv, const intervals_event *e, failure *why)
 {
     intervals_list *list = intervals_list_of(iv, &iv->by_holder, e->object_id, e->thread_id, false);
     for (int64_t n = e->count > 0 ? e->count : 1; list && n > 0 && list->head < list->n; n--) {
-        if (!intervals_write(iv, &list->items[list->head], e->ts, e->seq, VOCAB_OUTCOME_ok))
+        if (!intervals_write(iv, &list->items[list->head], e->ts, e->seq, VOCAB_OUTCOME_ok, why))
             return false;
         intervals_remove(list, list->head);
     }
     return true;
 }
 
-static bool intervals_release(intervals *iv, const intervals_event *e)
+static bool intervals_release(intervals *iv, const intervals_event *e, failure *why)
 {
     switch (e->object_kind) {
     case VOCAB_KIND_semaphore:
     case VOCAB_KIND_bounded_semaphore:
-        return intervals_unhold_units(iv, e);
+        return intervals_unhold_units(iv, e, why);
     case VOCAB_KIND_rlock:
-        return e->value != 0 || intervals_unhold(iv, e);
+        return e->value != 0 || intervals_unhold(iv, e, why);
     default:
-        return intervals_unhold(iv, e);
+        return intervals_unhold(iv, e, why);
     }
 }
 
-static bool intervals_acquired(intervals *iv, const intervals_event *e)
+static bool intervals_acquired(intervals *iv, const intervals_event *e, failure *why)
 {
-    return intervals_end(iv, e, VOCAB_STATE_waiting, e->object_id) &&
-           (e->outcome != VOCAB_OUTCOME_ok || intervals_hold(iv, e));
+    return intervals_end(iv, e, VOCAB_STATE_waiting, e->object_id, why) &&
+           (e->outcome != VOCAB_OUTCOME_ok || intervals_hold(iv, e, why));
 }
 
 /* ---- the rules ------------------------------------------------------------- */
 
-bool intervals_add(intervals *iv, const intervals_event *e)
+bool intervals_add(intervals *iv, const intervals_event *e, failure *why)
 {
     switch (e->type) {
     case VOCAB_EV_thread_start:
-        return intervals_begin(iv, e, VOCAB_STATE_running, 0);
+        return intervals_begin(iv, e, VOCAB_STATE_running, 0, why);
     case VOCAB_EV_thread_exit:
-        return intervals_end(iv, e, VOCAB_STATE_running, 0);
+        return intervals_end(iv, e, VOCAB_STATE_running, 0, why);
     case VOCAB_EV_acquire_begin:
-        return intervals_begin(iv, e, VOCAB_STATE_waiting, e->object_id);
+        return intervals_begin(iv, e, VOCAB_STATE_waiting, e->object_id, why);
     case VOCAB_EV_acquire_end:
-        return intervals_acquired(iv, e);
+        return intervals_acquired(iv, e, why);
     case VOCAB_EV_release:
-        return intervals_release(iv, e);
+        return intervals_release(iv, e, why);
     case VOCAB_EV_sleep_begin:
-        return intervals_begin(iv, e, VOCAB_STATE_sleeping, 0);
+        return intervals_begin(iv, e, VOCAB_STATE_sleeping, 0, why);
     case VOCAB_EV_sleep_end:
-        return intervals_end(iv, e, VOCAB_STATE_sleeping, 0);
+        return intervals_end(iv, e, VOCAB_STATE_sleeping, 0, why);
     case VOCAB_EV_join_begin:
-        return intervals_begin(iv, e, VOCAB_STATE_joining, 0);
+        return intervals_begin(iv, e, VOCAB_STATE_joining, 0, why);
     case VOCAB_EV_join_end:
-        return intervals_end(iv, e, VOCAB_STATE_joining, 0);
+        return intervals_end(iv, e, VOCAB_STATE_joining, 0, why);
     case VOCAB_EV_barrier_wait_begin:
-        return intervals_begin(iv, e, VOCAB_STATE_barrier, e->object_id);
+        return intervals_begin(iv, e, VOCAB_STATE_barrier, e->object_id, why);
     case VOCAB_EV_barrier_wait_end:
-        return intervals_end(iv, e, VOCAB_STATE_barrier, e->object_id);
+        return intervals_end(iv, e, VOCAB_STATE_barrier, e->object_id, why);
     case VOCAB_EV_cond_wait_begin:
-        return intervals_begin(iv, e, VOCAB_STATE_condition, e->object_id);
+        return intervals_begin(iv, e, VOCAB_STATE_condition, e->object_id, why);
     case VOCAB_EV_cond_wait_end:
-        return intervals_end(iv, e, VOCAB_STATE_condition, e->object_id);
+        return intervals_end(iv, e, VOCAB_STATE_condition, e->object_id, why);
     case VOCAB_EV_event_wait_begin:
-        return intervals_begin(iv, e, VOCAB_STATE_event, e->object_id);
+        return intervals_begin(iv, e, VOCAB_STATE_event, e->object_id, why);
     case VOCAB_EV_event_wait_end:
-        return intervals_end(iv, e, VOCAB_STATE_event, e->object_id);
+        return intervals_end(iv, e, VOCAB_STATE_event, e->object_id, why);
     default:
         return true;
     }
 }
 
-bool intervals_flush(intervals *iv)
+bool intervals_flush(intervals *iv, failure *why)
 {
-    if (batch_flush(iv->rows))
-        return true;
-    iv->error = batch_error(iv->rows);
-    return false;
+    return batch_flush(iv->rows, why);
 }
 
-bool intervals_checkpoint(intervals *iv, int64_t end_ns)
+bool intervals_checkpoint(intervals *iv, int64_t end_ns, failure *why)
 {
     for (size_t l = 0; l < iv->nlists; l++) {
         const intervals_list *list = iv->lists[l];
         for (size_t i = list->head; i < list->n; i++)
-            if (!intervals_write(iv, &list->items[i], end_ns, 0, VOCAB_OUTCOME_unfinished))
+            if (!intervals_write(iv, &list->items[i], end_ns, 0, VOCAB_OUTCOME_unfinished, why))
                 return false;
     }
-    return intervals_flush(iv);
+    return intervals_flush(iv, why);
 }
 
-bool intervals_finish(intervals *iv, int64_t end_ns)
+bool intervals_finish(intervals *iv, int64_t end_ns, failure *why)
 {
-    if (!intervals_checkpoint(iv, end_ns))
+    if (!intervals_checkpoint(iv, end_ns, why))
         return false;
     for (size_t l = 0; l < iv->nlists; l++)
         iv->lists[l]->head = iv->lists[l]->n = 0;
     return true;
 }
 
-bool intervals_reopen(intervals *iv, int state, const intervals_event *e)
+bool intervals_reopen(intervals *iv, int state, const intervals_event *e, failure *why)
 {
     if (state == VOCAB_STATE_holding)
-        return intervals_hold(iv, e);
+        return intervals_hold(iv, e, why);
     if (state >= 0 && state < VOCAB_STATE_COUNT)
-        return intervals_begin(iv, e, (vocab_state)state, e->object_id);
-    iv->error = "an interval of an unknown state";
-    return false;
+        return intervals_begin(iv, e, (vocab_state)state, e->object_id, why);
+    return failure_set(why, "an interval of an unknown state");
 }
 
 void intervals_free(intervals *iv)

@@ -28,23 +28,24 @@ typedef struct {
 typedef struct intervals intervals;
 
 /* Interval derivation writing through w; NULL when out of memory or when
- * the insert does not prepare (reason in *err). */
-intervals *intervals_new(batch_writer *w, const char **err);
+ * the insert does not prepare (reason in why). */
+intervals *intervals_new(batch_writer *w, failure *why);
 
 /* Applies one event (in time order): may open and close intervals. False on
- * a database error or when out of memory. */
-bool intervals_add(intervals *iv, const intervals_event *e);
+ * a database error or when out of memory (reason in why). */
+bool intervals_add(intervals *iv, const intervals_event *e, failure *why);
 
-/* Ends every interval still open at end_ns, with outcome 'unfinished'. */
-bool intervals_finish(intervals *iv, int64_t end_ns);
+/* Ends every interval still open at end_ns, with outcome 'unfinished'.
+ * False on a database error (reason in why). */
+bool intervals_finish(intervals *iv, int64_t end_ns, failure *why);
 
-/* Stores every row given so far. False on a database error. */
-bool intervals_flush(intervals *iv);
+/* Stores every row given so far. False on a database error (reason in why). */
+bool intervals_flush(intervals *iv, failure *why);
 
 /* Writes every interval still open as intervals_finish would, but keeps
  * them open, then stores every row given: the open ones are the last rows
- * stored. False on a database error. */
-bool intervals_checkpoint(intervals *iv, int64_t end_ns);
+ * stored. False on a database error (reason in why). */
+bool intervals_checkpoint(intervals *iv, int64_t end_ns, failure *why);
 
 /*
  * Holds open again an interval that intervals_checkpoint wrote: the
@@ -52,12 +53,9 @@ bool intervals_checkpoint(intervals *iv, int64_t end_ns);
  * the vocabulary, refused) that e opened, e being
  * the row as an event (ts its begin_ns, seq its begin_seq, object_kind its
  * object's kind). Give a list's intervals in the order they were written.
- * False when out of memory or for an unknown state.
+ * False when out of memory or for an unknown state (reason in why).
  */
-bool intervals_reopen(intervals *iv, int state, const intervals_event *e);
-
-/* The reason of the last failure. */
-const char *intervals_error(const intervals *iv);
+bool intervals_reopen(intervals *iv, int state, const intervals_event *e, failure *why);
 
 /* Frees it (NULL is ignored). */
 void intervals_free(intervals *iv);

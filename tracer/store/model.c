@@ -137,21 +137,15 @@ static bool model_vec_push(model_vec *v, void *item)
     return true;
 }
 
-void *model_alloc(model *m, model_vec *v, size_t size)
+void *model_alloc(model_vec *v, size_t size, failure *why)
 {
     void *item = calloc(1, size);
     if (!item || !model_vec_push(v, item)) {
         free(item);
-        m->error = "out of memory";
+        failure_set(why, "out of memory");
         return NULL;
     }
     return item;
-}
-
-bool model_oom(model *m)
-{
-    m->error = "out of memory";
-    return false;
 }
 
 /*
@@ -160,7 +154,7 @@ bool model_oom(model *m)
  * (the batches' writer thread shares the connection: last_insert_rowid
  * could be its).
  */
-static bool model_vrun(model *m, int s, int64_t *id, const char *fmt, va_list ap)
+static bool model_vrun(model *m, int s, int64_t *id, failure *why, const char *fmt, va_list ap)
 {
     sqlite3_stmt *st = m->st[s];
     db_bindv(st, fmt, ap);
@@ -170,97 +164,93 @@ static bool model_vrun(model *m, int s, int64_t *id, const char *fmt, va_list ap
         rc = sqlite3_step(st);
     }
     if (rc != SQLITE_DONE)
-        m->error = sqlite3_errmsg(m->db);
+        db_fail(m->db, why);
     sqlite3_reset(st);
     return rc == SQLITE_DONE;
 }
 
-static bool model_run(model *m, int s, const char *fmt, ...)
+static bool model_run(model *m, int s, failure *why, const char *fmt, ...)
 {
     int64_t id;
     va_list ap;
     va_start(ap, fmt);
-    bool ok = model_vrun(m, s, &id, fmt, ap);
+    bool ok = model_vrun(m, s, &id, why, fmt, ap);
     va_end(ap);
     return ok;
 }
 
 /* model_run for an INSERT ... RETURNING id: the new row's id, 0 on failure. */
-static int64_t model_insert(model *m, int s, const char *fmt, ...)
+static int64_t model_insert(model *m, int s, failure *why, const char *fmt, ...)
 {
     int64_t id = 0;
     va_list ap;
     va_start(ap, fmt);
-    bool ok = model_vrun(m, s, &id, fmt, ap);
+    bool ok = model_vrun(m, s, &id, why, fmt, ap);
     va_end(ap);
     return ok ? id : 0;
 }
 
 /* model_run for a statement giving one value (a SELECT max(id)): *value, 0 when NULL. */
-static bool model_get(model *m, int s, int64_t *value, const char *fmt, ...)
+static bool model_get(model *m, int s, int64_t *value, failure *why, const char *fmt, ...)
 {
     *value = 0;
     va_list ap;
     va_start(ap, fmt);
-    bool ok = model_vrun(m, s, value, fmt, ap);
+    bool ok = model_vrun(m, s, value, why, fmt, ap);
     va_end(ap);
     return ok;
 }
 
-model *model_new(sqlite3 *db, int64_t trace_id, const char **err)
+/* The statements, the batches and their writer, the interval derivation. */
+static bool model_prepare(model *m, failure *why)
+{
+    for (int s = 0; s < ST_COUNT; s++)
+        if (sqlite3_prepare_v3(m->db, model_sql[s], -1, SQLITE_PREPARE_PERSISTENT, &m->st[s],
+                               NULL) != SQLITE_OK)
+            return db_fail(m->db, why);
+    m->writer = batch_writer_new(m->db);
+    if (!m->writer)
+        return failure_set(why, "out of memory");
+    m->events = batch_new(m->writer, "events",
+                          "thread_id, ts, name, object_id, seq, outcome, value, waited_ns, "
+                          "site_id, peer, detail",
+                          11, why);
+    return m->events && (m->iv = intervals_new(m->writer, why));
+}
+
+model *model_new(sqlite3 *db, int64_t trace_id, failure *why)
 {
     model *m = calloc(1, sizeof *m);
     if (!m) {
-        *err = "out of memory";
+        failure_set(why, "out of memory");
         return NULL;
     }
     m->db = db;
     m->trace_id = trace_id;
-    for (int s = 0; s < ST_COUNT; s++)
-        if (sqlite3_prepare_v3(db, model_sql[s], -1, SQLITE_PREPARE_PERSISTENT, &m->st[s], NULL) !=
-            SQLITE_OK) {
-            *err = sqlite3_errmsg(db);
-            model_free(m);
-            return NULL;
-        }
-    m->writer = batch_writer_new(db);
-    m->events = m->writer
-                    ? batch_new(m->writer, "events",
-                                "thread_id, ts, name, object_id, seq, outcome, value, waited_ns, "
-                                "site_id, peer, detail",
-                                11, err)
-                    : NULL;
-    m->iv = m->events ? intervals_new(m->writer, err) : NULL;
-    if (!m->iv) {
-        model_free(m);
-        return NULL;
-    }
-    return m;
-}
-
-const char *model_error(const model *m)
-{
-    return m->error;
+    if (model_prepare(m, why))
+        return m;
+    model_free(m);
+    return NULL;
 }
 
 /* ---- processes and threads ---------------------------------------------------- */
 
-static model_process *model_process_of(model *m, const model_event *e)
+static model_process *model_process_of(model *m, const model_event *e, failure *why)
 {
     int64_t pid = e->has_vpid ? e->vpid : 0;
     if (m->last_process && m->last_process->pid == pid)
         return m->last_process;
     model_process *p = keymap_get(&m->processes, (uint64_t)pid, 0);
     if (!p) {
-        p = model_alloc(m, &m->all_processes, sizeof *p);
+        p = model_alloc(&m->all_processes, sizeof *p, why);
         if (!p)
             return NULL;
         p->pid = pid;
-        p->id = model_insert(m, ST_PROCESS, "iiti", m->trace_id, pid, e->procname, e->ts);
+        p->id = model_insert(m, ST_PROCESS, why, "iiti", m->trace_id, pid, e->procname, e->ts);
         if (!p->id)
             return NULL;
         if (!keymap_put(&m->processes, (uint64_t)pid, 0, p)) {
-            model_oom(m);
+            failure_set(why, "out of memory");
             return NULL;
         }
     }
@@ -269,38 +259,40 @@ static model_process *model_process_of(model *m, const model_event *e)
 }
 
 /* A name's row in thread_names, and the thread's new name. */
-static bool model_thread_named(model *m, model_thread *t, int64_t ts, const char *name)
+static bool model_thread_named(model *m, model_thread *t, int64_t ts, const char *name,
+                               failure *why)
 {
     char *copy = strdup(name);
     if (!copy)
-        return model_oom(m);
+        return failure_set(why, "out of memory");
     free(t->name);
     t->name = copy;
-    return model_run(m, ST_THREAD_NAME, "iit", t->id, ts, name);
+    return model_run(m, ST_THREAD_NAME, why, "iit", t->id, ts, name);
 }
 
 /* The thread (process, tid); created, named `name` or "tid N", when unknown. */
 static model_thread *model_thread_of(model *m, model_process *p, int64_t tid, const char *name,
-                                     int64_t ts)
+                                     int64_t ts, failure *why)
 {
     model_thread *t = keymap_get(&m->threads, (uint64_t)p->id, (uint64_t)tid);
     if (t)
         return t;
-    t = model_alloc(m, &m->all_threads, sizeof *t);
+    t = model_alloc(&m->all_threads, sizeof *t, why);
     if (!t)
         return NULL;
     char placeholder[32];
     snprintf(placeholder, sizeof placeholder, "tid %" PRId64, tid);
-    t->id = model_insert(m, ST_THREAD, "iiIttiII", p->id, tid, (int64_t)0,
-                         name ? name : placeholder, vocab_thread_kind_name(VOCAB_THREAD_thread), (int64_t)0, (int64_t)0, (int64_t)0);
+    t->id = model_insert(m, ST_THREAD, why, "iiIttiII", p->id, tid, (int64_t)0,
+                         name ? name : placeholder, vocab_thread_kind_name(VOCAB_THREAD_thread),
+                         (int64_t)0, (int64_t)0, (int64_t)0);
     if (!t->id)
         return NULL;
     if (!keymap_put(&m->threads, (uint64_t)p->id, (uint64_t)tid, t)) {
-        model_oom(m);
+        failure_set(why, "out of memory");
         return NULL;
     }
     m->totals.threads++;
-    if (name && !model_thread_named(m, t, ts, name))
+    if (name && !model_thread_named(m, t, ts, name, why))
         return NULL;
     return t;
 }
@@ -311,22 +303,25 @@ static bool model_has(const model_event *e, vocab_field f)
 }
 
 /* thread_start: the thread's row, created or completed (a re-announce updates it). */
-static model_thread *model_thread_start(model *m, model_process *p, const model_event *e)
+static model_thread *model_thread_start(model *m, model_process *p, const model_event *e,
+                                        failure *why)
 {
     const char *name = model_has(e, VOCAB_F_name) && *e->f[VOCAB_F_name].s ? e->f[VOCAB_F_name].s : NULL;
     const char *kind = model_has(e, VOCAB_F_kind) ? vocab_thread_kind_name(e->f[VOCAB_F_kind].i) : NULL;
     int64_t native = model_has(e, VOCAB_F_native_id) ? e->f[VOCAB_F_native_id].i : 0;
-    model_thread *t = model_thread_of(m, p, e->f[VOCAB_F_tid].i, NULL, e->ts);
+    model_thread *t = model_thread_of(m, p, e->f[VOCAB_F_tid].i, NULL, e->ts, why);
     if (!t)
         return NULL;
-    if (!model_run(m, ST_THREAD_START, "IttiIii", native, name, kind ? kind : vocab_thread_kind_name(VOCAB_THREAD_thread),
+    if (!model_run(m, ST_THREAD_START, why, "IttiIii", native, name,
+                   kind ? kind : vocab_thread_kind_name(VOCAB_THREAD_thread),
                    model_has(e, VOCAB_F_daemon) ? e->f[VOCAB_F_daemon].i : 0,
                    model_has(e, VOCAB_F_parent) ? e->f[VOCAB_F_parent].i : 0, e->ts, t->id))
         return NULL;
-    if (name && (!t->name || strcmp(t->name, name) != 0) && !model_thread_named(m, t, e->ts, name))
+    if (name && (!t->name || strcmp(t->name, name) != 0) &&
+        !model_thread_named(m, t, e->ts, name, why))
         return NULL;
     if (native && !keymap_put(&m->natives, (uint64_t)p->id, (uint64_t)native, t)) {
-        model_oom(m);
+        failure_set(why, "out of memory");
         return NULL;
     }
     return t;
@@ -334,26 +329,27 @@ static model_thread *model_thread_start(model *m, model_process *p, const model_
 
 /* The thread that emitted e. A callsite event carries no tid: its thread is
  * the one with its vtid, else the process's last to emit. */
-static model_thread *model_emitter(model *m, model_process *p, const model_event *e)
+static model_thread *model_emitter(model *m, model_process *p, const model_event *e, failure *why)
 {
     if (model_has(e, VOCAB_F_tid))
-        return model_thread_of(m, p, e->f[VOCAB_F_tid].i, NULL, e->ts);
+        return model_thread_of(m, p, e->f[VOCAB_F_tid].i, NULL, e->ts, why);
     model_thread *t =
         e->has_vtid ? keymap_get(&m->natives, (uint64_t)p->id, (uint64_t)e->vtid) : NULL;
     if (!t)
         t = p->last_thread;
-    return t ? t : model_thread_of(m, p, 0, NULL, e->ts);
+    return t ? t : model_thread_of(m, p, 0, NULL, e->ts, why);
 }
 
 /* thread_rename: the renamed thread, with its new name. */
-static model_thread *model_thread_rename(model *m, model_process *p, const model_event *e)
+static model_thread *model_thread_rename(model *m, model_process *p, const model_event *e,
+                                         failure *why)
 {
     const char *name = model_has(e, VOCAB_F_name) ? e->f[VOCAB_F_name].s : "";
     model_thread *t = keymap_get(&m->threads, (uint64_t)p->id, (uint64_t)e->f[VOCAB_F_thread].i);
     if (!t)
-        return model_thread_of(m, p, e->f[VOCAB_F_thread].i, name, e->ts);
-    if (!model_run(m, ST_THREAD_RENAME, "ti", name, t->id) ||
-        !model_thread_named(m, t, e->ts, name))
+        return model_thread_of(m, p, e->f[VOCAB_F_thread].i, name, e->ts, why);
+    if (!model_run(m, ST_THREAD_RENAME, why, "ti", name, t->id) ||
+        !model_thread_named(m, t, e->ts, name, why))
         return NULL;
     return t;
 }
@@ -377,41 +373,41 @@ static const char *model_object_kind(const model_object *o)
 
 /* The object (process, serial); created with kind when unknown. */
 static model_object *model_object_of(model *m, model_process *p, int64_t serial, int kind,
-                                     int64_t ts)
+                                     int64_t ts, failure *why)
 {
     model_object *o = keymap_get(&m->objects, (uint64_t)p->id, (uint64_t)serial);
     if (o)
         return o;
-    o = model_alloc(m, &m->all_objects, sizeof *o);
+    o = model_alloc(&m->all_objects, sizeof *o, why);
     if (!o)
         return NULL;
     o->process_id = p->id;
     o->serial = serial;
     o->kind = kind;
     char buf[48];
-    o->id = model_insert(m, ST_OBJECT, "iittoi", p->id, serial, model_object_kind(o),
+    o->id = model_insert(m, ST_OBJECT, why, "iittoi", p->id, serial, model_object_kind(o),
                          model_object_name(o, buf, sizeof buf), (const int64_t *)NULL, ts);
     if (!o->id)
         return NULL;
     if (!keymap_put(&m->objects, (uint64_t)p->id, (uint64_t)serial, o)) {
-        model_oom(m);
+        failure_set(why, "out of memory");
         return NULL;
     }
     return o;
 }
 
-static bool model_object_store(model *m, const model_object *o)
+static bool model_object_store(model *m, const model_object *o, failure *why)
 {
     char buf[48];
-    return model_run(m, ST_OBJECT_UPDATE, "ttoi", model_object_kind(o),
+    return model_run(m, ST_OBJECT_UPDATE, why, "ttoi", model_object_kind(o),
                      model_object_name(o, buf, sizeof buf), o->has_param ? &o->param : NULL, o->id);
 }
 
-static bool model_object_rename(model *m, model_object *o, const char *name)
+static bool model_object_rename(model_object *o, const char *name, failure *why)
 {
     char *copy = strdup(name);
     if (!copy)
-        return model_oom(m);
+        return failure_set(why, "out of memory");
     free(o->name);
     o->name = copy;
     return true;
@@ -427,16 +423,17 @@ static void model_condition_lock(model *m, model_object *o, int64_t lock_serial)
 }
 
 /* object_create and object_name: the object as announced. */
-static model_object *model_object_announced(model *m, model_process *p, const model_event *e)
+static model_object *model_object_announced(model *m, model_process *p, const model_event *e,
+                                            failure *why)
 {
     int kind = model_has(e, VOCAB_F_kind) ? (int)e->f[VOCAB_F_kind].i : 0;
-    model_object *o = model_object_of(m, p, e->f[VOCAB_F_obj].i, kind, e->ts);
+    model_object *o = model_object_of(m, p, e->f[VOCAB_F_obj].i, kind, e->ts, why);
     if (!o)
         return NULL;
     if (kind)
         o->kind = kind;
     const char *name = model_has(e, VOCAB_F_name) ? e->f[VOCAB_F_name].s : "";
-    if (*name && !model_object_rename(m, o, name))
+    if (*name && !model_object_rename(o, name, why))
         return NULL;
     if (e->type == VOCAB_EV_object_create && model_has(e, VOCAB_F_param)) {
         if (o->kind == VOCAB_KIND_condition && e->f[VOCAB_F_param].i) {
@@ -446,44 +443,47 @@ static model_object *model_object_announced(model *m, model_process *p, const mo
             o->param = e->f[VOCAB_F_param].i;
         }
     }
-    return model_object_store(m, o) ? o : NULL;
+    return model_object_store(m, o, why) ? o : NULL;
 }
 
-/* The object e is about, or NULL with no error when it names none. */
-static model_object *model_object_in(model *m, model_process *p, const model_event *e, bool *failed)
+/* Sets *o to the object e is about, NULL when it names none; false on a
+ * failure (reason in why). */
+static bool model_object_in(model *m, model_process *p, const model_event *e, model_object **o,
+                            failure *why)
 {
-    *failed = false;
-    model_object *o = NULL;
+    *o = NULL;
     if (e->type == VOCAB_EV_object_create || e->type == VOCAB_EV_object_name)
-        o = model_object_announced(m, p, e);
+        *o = model_object_announced(m, p, e, why);
     else if (model_has(e, VOCAB_F_obj))
-        o = model_object_of(
-            m, p, e->f[VOCAB_F_obj].i,
-            model_has(e, VOCAB_F_kind) ? (int)e->f[VOCAB_F_kind].i : model_implied_kind(e->type), e->ts);
+        *o = model_object_of(m, p, e->f[VOCAB_F_obj].i,
+                             model_has(e, VOCAB_F_kind) ? (int)e->f[VOCAB_F_kind].i
+                                                        : model_implied_kind(e->type),
+                             e->ts, why);
     else
-        return NULL;
-    *failed = o == NULL;
-    return o;
+        return true;
+    return *o != NULL;
 }
 
-/* The callsites row of e's site: 0 when e has none or it was never described. */
-static int64_t model_site_of(model *m, model_process *p, const model_event *e, bool *failed)
+/* The callsites row of e's site: 0 when e has none or it was never
+ * described, -1 on a failure (reason in why). */
+static int64_t model_site_of(model *m, model_process *p, const model_event *e, failure *why)
 {
-    *failed = false;
     if (!model_has(e, VOCAB_F_site) || !e->f[VOCAB_F_site].i)
         return 0;
     int64_t site = e->f[VOCAB_F_site].i;
     int64_t id = (int64_t)(intptr_t)keymap_get(&m->sites, (uint64_t)p->id, (uint64_t)site);
     if (id || e->type != VOCAB_EV_callsite)
         return id;
-    id = model_insert(
-        m, ST_CALLSITE, "iitit", p->id, site, model_has(e, VOCAB_F_file) ? e->f[VOCAB_F_file].s : "",
-        model_has(e, VOCAB_F_line) ? e->f[VOCAB_F_line].i : 0, model_has(e, VOCAB_F_func) ? e->f[VOCAB_F_func].s : "");
-    if (id && !keymap_put(&m->sites, (uint64_t)p->id, (uint64_t)site, (void *)(intptr_t)id)) {
-        model_oom(m);
-        id = 0;
+    id = model_insert(m, ST_CALLSITE, why, "iitit", p->id, site,
+                      model_has(e, VOCAB_F_file) ? e->f[VOCAB_F_file].s : "",
+                      model_has(e, VOCAB_F_line) ? e->f[VOCAB_F_line].i : 0,
+                      model_has(e, VOCAB_F_func) ? e->f[VOCAB_F_func].s : "");
+    if (!id)
+        return -1;
+    if (!keymap_put(&m->sites, (uint64_t)p->id, (uint64_t)site, (void *)(intptr_t)id)) {
+        failure_set(why, "out of memory");
+        return -1;
     }
-    *failed = id == 0;
     return id;
 }
 
@@ -501,13 +501,14 @@ static const uint32_t model_always_columns =
     1u << VOCAB_F_tid | 1u << VOCAB_F_obj | 1u << VOCAB_F_seq | 1u << VOCAB_F_outcome | 1u << VOCAB_F_waited_ns;
 
 /* events.peer: the thread a join, rename or cancel names, or a wait's waker. */
-static bool model_peer(model *m, model_process *p, const model_event *e, model_refs *r)
+static bool model_peer(model *m, model_process *p, const model_event *e, model_refs *r,
+                       failure *why)
 {
     int field = model_peer_thread_field(e->type);
     if (field >= 0 && model_has(e, field)) {
         r->peer_thread = e->type == VOCAB_EV_thread_rename
-                             ? model_thread_rename(m, p, e)
-                             : model_thread_of(m, p, e->f[field].i, NULL, e->ts);
+                             ? model_thread_rename(m, p, e, why)
+                             : model_thread_of(m, p, e->f[field].i, NULL, e->ts, why);
         if (!r->peer_thread)
             return false;
         r->peer = r->peer_thread->id;
@@ -520,15 +521,14 @@ static bool model_peer(model *m, model_process *p, const model_event *e, model_r
     return true;
 }
 
-static bool model_refs_of(model *m, model_process *p, const model_event *e, model_refs *r)
+static bool model_refs_of(model *m, model_process *p, const model_event *e, model_refs *r,
+                          failure *why)
 {
-    bool failed;
     *r = (model_refs){.columns = model_always_columns};
-    r->object = model_object_in(m, p, e, &failed);
-    if (failed)
+    if (!model_object_in(m, p, e, &r->object, why))
         return false;
-    r->site_id = model_site_of(m, p, e, &failed);
-    if (failed)
+    r->site_id = model_site_of(m, p, e, why);
+    if (r->site_id < 0)
         return false;
     /* A site never described stays in detail, as the address it is. */
     if (r->site_id || !model_has(e, VOCAB_F_site) || !e->f[VOCAB_F_site].i)
@@ -543,7 +543,7 @@ static bool model_refs_of(model *m, model_process *p, const model_event *e, mode
     if (e->type == VOCAB_EV_release && r->object &&
         (r->object->kind == VOCAB_KIND_lock || r->object->kind == VOCAB_KIND_rlock))
         r->columns |= 1u << VOCAB_F_count;
-    return model_peer(m, p, e, r);
+    return model_peer(m, p, e, r, why);
 }
 
 /* The field's value, or NULL when the event lacks it. */
@@ -555,11 +555,12 @@ static void model_batch_field(batch *b, const model_event *e, int field)
         batch_id(b, 0);
 }
 
-static bool model_event_row(model *m, model_thread *t, const model_event *e, const model_refs *r)
+static bool model_event_row(model *m, model_thread *t, const model_event *e, const model_refs *r,
+                            failure *why)
 {
     const char *detail;
     if (!detail_json(&m->detail, e, r->columns, &detail))
-        return model_oom(m);
+        return failure_set(why, "out of memory");
     batch *b = m->events;
     batch_int(b, t->id);
     batch_int(b, e->ts);
@@ -572,13 +573,11 @@ static bool model_event_row(model *m, model_thread *t, const model_event *e, con
     batch_id(b, r->site_id);
     batch_id(b, r->peer);
     batch_text(b, detail);
-    if (batch_row(b))
-        return true;
-    m->error = batch_error(b);
-    return false;
+    return batch_row(b, why);
 }
 
-static bool model_intervals(model *m, model_thread *t, const model_event *e, const model_refs *r)
+static bool model_intervals(model *m, model_thread *t, const model_event *e, const model_refs *r,
+                            failure *why)
 {
     intervals_event ie = {
         .type = e->type,
@@ -593,36 +592,33 @@ static bool model_intervals(model *m, model_thread *t, const model_event *e, con
         .count = model_has(e, VOCAB_F_count) ? e->f[VOCAB_F_count].i : 1,
         .seq = model_has(e, VOCAB_F_seq) ? e->f[VOCAB_F_seq].i : 0,
     };
-    if (intervals_add(m->iv, &ie))
-        return true;
-    m->error = intervals_error(m->iv);
-    return false;
+    return intervals_add(m->iv, &ie, why);
 }
 
 /* What an event changes in its own thread's row, and the logs table. */
-static bool model_effects(model *m, model_thread *t, const model_event *e)
+static bool model_effects(model *m, model_thread *t, const model_event *e, failure *why)
 {
     if (e->type == VOCAB_EV_thread_exit)
-        return model_run(m, ST_THREAD_EXIT, "ii", e->ts, t->id);
+        return model_run(m, ST_THREAD_EXIT, why, "ii", e->ts, t->id);
     if (e->type == VOCAB_EV_log)
-        return model_run(m, ST_LOG, "iiit", t->id, e->ts,
+        return model_run(m, ST_LOG, why, "iiit", t->id, e->ts,
                          model_has(e, VOCAB_F_level) ? e->f[VOCAB_F_level].i : 0,
                          model_has(e, VOCAB_F_text) ? e->f[VOCAB_F_text].s : "");
     return true;
 }
 
-bool model_add(model *m, const model_event *e)
+bool model_add(model *m, const model_event *e, failure *why)
 {
     if (e->type <= VOCAB_EV_NONE || e->type >= VOCAB_EV_COUNT)
         return true;
-    model_process *p = model_process_of(m, e);
+    model_process *p = model_process_of(m, e, why);
     if (!p)
         return false;
-    model_thread *t =
-        e->type == VOCAB_EV_thread_start ? model_thread_start(m, p, e) : model_emitter(m, p, e);
+    model_thread *t = e->type == VOCAB_EV_thread_start ? model_thread_start(m, p, e, why)
+                                                       : model_emitter(m, p, e, why);
     model_refs r;
-    if (!t || !model_refs_of(m, p, e, &r) || !model_event_row(m, t, e, &r) ||
-        !model_effects(m, t, e) || !model_intervals(m, t, e, &r))
+    if (!t || !model_refs_of(m, p, e, &r, why) || !model_event_row(m, t, e, &r, why) ||
+        !model_effects(m, t, e, why) || !model_intervals(m, t, e, &r, why))
         return false;
     p->last_ns = e->ts;
     p->last_thread = t;
@@ -632,10 +628,11 @@ bool model_add(model *m, const model_event *e)
     return true;
 }
 
-bool model_discard(model *m, bool has_range, int64_t begin_ns, int64_t end_ns, uint64_t count)
+bool model_discard(model *m, bool has_range, int64_t begin_ns, int64_t end_ns, uint64_t count,
+                   failure *why)
 {
     m->totals.discarded += count;
-    return model_run(m, ST_DISCARD, "iooi", m->trace_id, has_range ? &begin_ns : NULL,
+    return model_run(m, ST_DISCARD, why, "iooi", m->trace_id, has_range ? &begin_ns : NULL,
                      has_range ? &end_ns : NULL, (int64_t)count);
 }
 
@@ -648,39 +645,32 @@ void model_packet_end(model *m, int64_t ns)
 /* The rows that end with the trace, completed as far as known now (at the
  * end and at each checkpoint): processes end at their last event,
  * conditions get their locks met since. */
-static bool model_complete(model *m)
+static bool model_complete(model *m, failure *why)
 {
     for (size_t i = 0; i < m->all_processes.n; i++) {
         model_process *p = m->all_processes.items[i];
-        if (!model_run(m, ST_PROCESS_END, "ii", p->last_ns, p->id))
+        if (!model_run(m, ST_PROCESS_END, why, "ii", p->last_ns, p->id))
             return false;
     }
     for (size_t i = 0; i < m->all_objects.n; i++) {
         model_object *o = m->all_objects.items[i];
         if (o->lock_serial) {
             model_condition_lock(m, o, o->lock_serial);
-            if (!model_object_store(m, o))
+            if (!model_object_store(m, o, why))
                 return false;
         }
     }
     return true;
 }
 
-bool model_finish(model *m, model_totals *out)
+bool model_finish(model *m, model_totals *out, failure *why)
 {
     /* The recording ended when its last packet did (the session's stop),
      * maybe well after the last event: a hung program's waits last until then. */
     if (m->totals.events && m->packets_end_ns > m->totals.end_ns)
         m->totals.end_ns = m->packets_end_ns;
-    if (!batch_flush(m->events)) {
-        m->error = batch_error(m->events);
-        return false;
-    }
-    if (!intervals_finish(m->iv, m->totals.end_ns)) {
-        m->error = intervals_error(m->iv);
-        return false;
-    }
-    if (!model_complete(m))
+    if (!batch_flush(m->events, why) || !intervals_finish(m->iv, m->totals.end_ns, why) ||
+        !model_complete(m, why))
         return false;
     *out = m->totals;
     return true;
@@ -689,20 +679,12 @@ bool model_finish(model *m, model_totals *out)
 /* ---- live storing ------------------------------------------------------------------ */
 
 /* Stores every events and intervals row given so far. */
-static bool model_flush(model *m)
+static bool model_flush(model *m, failure *why)
 {
-    if (!batch_flush(m->events)) {
-        m->error = batch_error(m->events);
-        return false;
-    }
-    if (!intervals_flush(m->iv)) {
-        m->error = intervals_error(m->iv);
-        return false;
-    }
-    return true;
+    return batch_flush(m->events, why) && intervals_flush(m->iv, why);
 }
 
-bool model_checkpoint(model *m, int64_t edge_ns)
+bool model_checkpoint(model *m, int64_t edge_ns, failure *why)
 {
     /* Never before the last event nor an earlier edge. The recording lasts
      * at least until the edge, as until a packet's end: model_finish gives
@@ -714,18 +696,13 @@ bool model_checkpoint(model *m, int64_t edge_ns)
     model_packet_end(m, edge);
     /* The provisional rows are the last ones written, after every closed interval. */
     int64_t before, after;
-    if (!model_flush(m) || !model_get(m, ST_LAST_INTERVAL, &before, ""))
-        return false;
-    if (!intervals_checkpoint(m->iv, edge)) {
-        m->error = intervals_error(m->iv);
-        return false;
-    }
-    if (!model_get(m, ST_LAST_INTERVAL, &after, ""))
+    if (!model_flush(m, why) || !model_get(m, ST_LAST_INTERVAL, &before, why, "") ||
+        !intervals_checkpoint(m->iv, edge, why) || !model_get(m, ST_LAST_INTERVAL, &after, why, ""))
         return false;
     m->provisional_first = after > before ? before + 1 : 0;
     m->provisional_last = after > before ? after : 0;
-    return model_complete(m) &&
-           model_run(m, ST_LIVE, "Iiiii", m->totals.begin_ns, edge, (int64_t)m->totals.events,
+    return model_complete(m, why) &&
+           model_run(m, ST_LIVE, why, "Iiiii", m->totals.begin_ns, edge, (int64_t)m->totals.events,
                      (int64_t)m->totals.discarded, m->trace_id);
 }
 
@@ -735,11 +712,11 @@ void model_provisional(const model *m, int64_t *first, int64_t *last)
     *last = m->provisional_last;
 }
 
-bool model_reopen(model *m)
+bool model_reopen(model *m, failure *why)
 {
     int64_t first = m->provisional_first, last = m->provisional_last;
     m->provisional_first = m->provisional_last = 0;
-    return !last || model_run(m, ST_REOPEN, "ii", first, last);
+    return !last || model_run(m, ST_REOPEN, why, "ii", first, last);
 }
 
 void model_free(model *m)

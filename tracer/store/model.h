@@ -10,6 +10,7 @@
 #ifndef THRACE_TRACER_STORE_MODEL_H
 #define THRACE_TRACER_STORE_MODEL_H
 
+#include "base.h"
 #include "vocabulary.h"
 
 #include <sqlite3.h>
@@ -44,22 +45,26 @@ typedef struct {
 typedef struct model model;
 
 /* A model storing into db for the traces row trace_id; NULL when out of memory
- * or when a statement does not prepare (reason in *err). */
-model *model_new(sqlite3 *db, int64_t trace_id, const char **err);
+ * or when a statement does not prepare (reason in why). */
+model *model_new(sqlite3 *db, int64_t trace_id, failure *why);
 
-/* Stores one event (given in time order); false on a database error. */
-bool model_add(model *m, const model_event *e);
+/* Stores one event (given in time order); false on a database error or
+ * when out of memory (reason in why). */
+bool model_add(model *m, const model_event *e, failure *why);
 
 /* Stores a discarded-events notice: count events lost in [begin_ns, end_ns]
- * (has_range false: unknown range). */
-bool model_discard(model *m, bool has_range, int64_t begin_ns, int64_t end_ns, uint64_t count);
+ * (has_range false: unknown range). False on a database error (reason in
+ * why). */
+bool model_discard(model *m, bool has_range, int64_t begin_ns, int64_t end_ns, uint64_t count,
+                   failure *why);
 
 /* A packet of the trace ended at ns: the trace ends no earlier (see model_finish). */
 void model_packet_end(model *m, int64_t ns);
 
 /* Ends the trace: closes open intervals as 'unfinished' at the last event,
- * completes processes and objects; fills *out. False on a database error. */
-bool model_finish(model *m, model_totals *out);
+ * completes processes and objects; fills *out. False on a database error
+ * (reason in why). */
+bool model_finish(model *m, model_totals *out, failure *why);
 
 /*
  * Live storing (`thrace daemon`): a trace stored in many transactions, each
@@ -76,9 +81,10 @@ bool model_finish(model *m, model_totals *out);
  * packet's end (model_packet_end): model_finish's end is no earlier. The
  * caller commits after it. Another model may share the connection, even
  * its writer thread writing meanwhile, if one thread makes every model's
- * checkpoint, reopen and finish calls. False on a database error.
+ * checkpoint, reopen and finish calls. False on a database error (reason
+ * in why).
  */
-bool model_checkpoint(model *m, int64_t edge_ns);
+bool model_checkpoint(model *m, int64_t edge_ns, failure *why);
 
 /* The ids of the provisional intervals the last checkpoint wrote, when
  * no model_reopen has deleted them since (else 0 and 0): the intervals
@@ -88,8 +94,8 @@ void model_provisional(const model *m, int64_t *first, int64_t *last);
 /* Deletes the provisional intervals of the last checkpoint (nothing when
  * there was none since), a range of row ids: call it in the next
  * transaction, before any model_add, model_checkpoint or model_finish.
- * False on a database error. */
-bool model_reopen(model *m);
+ * False on a database error (reason in why). */
+bool model_reopen(model *m, failure *why);
 
 /*
  * A model continuing trace_id where its last committed checkpoint left it,
@@ -101,12 +107,9 @@ bool model_reopen(model *m);
  * would. Call it inside a transaction; it scans the trace's intervals
  * (0.3 s for a trace of a million events). NULL when out of memory, when
  * the trace is not stored ("no such trace"), or on a database error
- * (reason in *err).
+ * (reason in why).
  */
-model *model_resume(sqlite3 *db, int64_t trace_id, const char **err);
-
-/* The reason of the last failure. */
-const char *model_error(const model *m);
+model *model_resume(sqlite3 *db, int64_t trace_id, failure *why);
 
 /* Frees the model (NULL is ignored). */
 void model_free(model *m);

@@ -16,28 +16,32 @@
  * deleted.
  */
 #include "model_state.h"
+
+#include "db.h"
 #include "vocabulary.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* Prepares sql, binds the trace's id to its only parameter. */
-static sqlite3_stmt *resume_query(model *m, const char *sql)
+static sqlite3_stmt *resume_query(model *m, const char *sql, failure *why)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(m->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        m->error = sqlite3_errmsg(m->db);
+        db_fail(m->db, why);
         return NULL;
     }
     sqlite3_bind_int64(st, 1, m->trace_id);
     return st;
 }
 
-/* Finalizes st; rc is its last step's result, SQLITE_DONE unless stopped early. */
-static bool resume_done(model *m, sqlite3_stmt *st, int rc)
+/* Finalizes st; rc is its last step's result: SQLITE_DONE once it ran to
+ * its end, SQLITE_ROW when a row's handling failed (its reason in why
+ * already), else sqlite's error. */
+static bool resume_done(model *m, sqlite3_stmt *st, int rc, failure *why)
 {
-    if (rc != SQLITE_DONE && !m->error)
-        m->error = sqlite3_errmsg(m->db);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        db_fail(m->db, why);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE;
 }
@@ -48,10 +52,10 @@ static const char *resume_text(sqlite3_stmt *st, int column)
     return text ? (const char *)text : "";
 }
 
-static bool resume_totals(model *m)
+static bool resume_totals(model *m, failure *why)
 {
     sqlite3_stmt *st =
-        resume_query(m, "SELECT begin_ns, end_ns, events, discarded FROM traces WHERE id = ?");
+        resume_query(m, "SELECT begin_ns, end_ns, events, discarded FROM traces WHERE id = ?", why);
     if (!st)
         return false;
     int rc = sqlite3_step(st);
@@ -60,71 +64,73 @@ static bool resume_totals(model *m)
         m->edge_ns = m->packets_end_ns = sqlite3_column_int64(st, 1);
         m->totals.events = (uint64_t)sqlite3_column_int64(st, 2);
         m->totals.discarded = (uint64_t)sqlite3_column_int64(st, 3);
-        rc = SQLITE_DONE;
     } else if (rc == SQLITE_DONE) {
-        m->error = "no such trace";
-        rc = SQLITE_ERROR;
+        failure_set(why, "no such trace");
+    } else {
+        db_fail(m->db, why);
     }
-    return resume_done(m, st, rc);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW;
 }
 
 /* The processes; the totals' end is their last event's time. */
-static bool resume_processes(model *m)
+static bool resume_processes(model *m, failure *why)
 {
-    sqlite3_stmt *st =
-        resume_query(m, "SELECT id, pid, end_ns FROM processes WHERE trace_id = ? ORDER BY id");
+    sqlite3_stmt *st = resume_query(
+        m, "SELECT id, pid, end_ns FROM processes WHERE trace_id = ? ORDER BY id", why);
     if (!st)
         return false;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        model_process *p = model_alloc(m, &m->all_processes, sizeof *p);
+        model_process *p = model_alloc(&m->all_processes, sizeof *p, why);
         if (!p)
             break;
         p->id = sqlite3_column_int64(st, 0);
         p->pid = sqlite3_column_int64(st, 1);
         p->last_ns = sqlite3_column_int64(st, 2);
         if (!keymap_put(&m->processes, (uint64_t)p->pid, 0, p)) {
-            model_oom(m);
+            failure_set(why, "out of memory");
             break;
         }
         if (p->last_ns > m->totals.end_ns)
             m->totals.end_ns = p->last_ns;
     }
-    return resume_done(m, st, rc);
+    return resume_done(m, st, rc, why);
 }
 
 /* One threads row (resume_threads' columns), named when it was ever given a name. */
-static bool resume_thread(model *m, sqlite3_stmt *st)
+static bool resume_thread(model *m, sqlite3_stmt *st, failure *why)
 {
-    model_thread *t = model_alloc(m, &m->all_threads, sizeof *t);
+    model_thread *t = model_alloc(&m->all_threads, sizeof *t, why);
     if (!t)
         return false;
     t->id = sqlite3_column_int64(st, 0);
     if (sqlite3_column_int(st, 5) && !(t->name = strdup(resume_text(st, 4))))
-        return model_oom(m);
+        return failure_set(why, "out of memory");
     int64_t process_id = sqlite3_column_int64(st, 1), native = sqlite3_column_int64(st, 3);
     if (!keymap_put(&m->threads, (uint64_t)process_id, (uint64_t)sqlite3_column_int64(st, 2), t) ||
         (native && !keymap_put(&m->natives, (uint64_t)process_id, (uint64_t)native, t)))
-        return model_oom(m);
+        return failure_set(why, "out of memory");
     m->totals.threads++;
     return true;
 }
 
 /* The threads, in the order they started: a kernel id reused is the later
  * thread's, as thread_start left it. */
-static bool resume_threads(model *m)
+static bool resume_threads(model *m, failure *why)
 {
     sqlite3_stmt *st = resume_query(
         m, "SELECT t.id, t.process_id, t.tid, t.native_id, t.name, "
            "EXISTS (SELECT 1 FROM thread_names n WHERE n.thread_id = t.id) "
            "FROM threads t JOIN processes p ON p.id = t.process_id WHERE p.trace_id = ? "
-           "ORDER BY t.begin_ns, t.id");
+           "ORDER BY t.begin_ns, t.id",
+        why);
     if (!st)
         return false;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && resume_thread(m, st))
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && resume_thread(m, st, why))
         ;
-    return resume_done(m, st, rc);
+    return resume_done(m, st, rc, why);
 }
 
 /*
@@ -133,14 +139,16 @@ static bool resume_threads(model *m)
  * (CROSS JOIN keeps events the outer loop), and stops once every process
  * has its thread.
  */
-static bool resume_last_threads(model *m)
+static bool resume_last_threads(model *m, failure *why)
 {
     size_t missing = m->all_processes.n;
     sqlite3_stmt *st =
-        missing ? resume_query(m, "SELECT p.pid, t.process_id, t.tid "
-                                  "FROM events e CROSS JOIN threads t CROSS JOIN processes p "
-                                  "WHERE t.id = e.thread_id AND p.id = t.process_id "
-                                  "AND p.trace_id = ? ORDER BY e.id DESC")
+        missing ? resume_query(m,
+                               "SELECT p.pid, t.process_id, t.tid "
+                               "FROM events e CROSS JOIN threads t CROSS JOIN processes p "
+                               "WHERE t.id = e.thread_id AND p.id = t.process_id "
+                               "AND p.trace_id = ? ORDER BY e.id DESC",
+                               why)
                 : NULL;
     if (!st)
         return !missing;
@@ -153,7 +161,7 @@ static bool resume_last_threads(model *m)
             missing--;
         }
     }
-    return resume_done(m, st, missing ? rc : SQLITE_DONE);
+    return resume_done(m, st, missing ? rc : SQLITE_DONE, why);
 }
 
 /* objects.kind as a kind (VOCAB_KIND_lock, ...), 0 for none: a "lock" that its
@@ -170,9 +178,9 @@ static int resume_kind(const model_object *o, const char *kind, const char *name
 
 /* One objects row (resume_objects' columns): its name is a given one unless
  * it is the one its kind and serial make. */
-static bool resume_object(model *m, sqlite3_stmt *st)
+static bool resume_object(model *m, sqlite3_stmt *st, failure *why)
 {
-    model_object *o = model_alloc(m, &m->all_objects, sizeof *o);
+    model_object *o = model_alloc(&m->all_objects, sizeof *o, why);
     if (!o)
         return false;
     o->id = sqlite3_column_int64(st, 0);
@@ -185,35 +193,37 @@ static bool resume_object(model *m, sqlite3_stmt *st)
     o->lock_serial = sqlite3_column_int64(st, 6);
     char buf[48];
     if (strcmp(name, model_object_name(o, buf, sizeof buf)) != 0 && !(o->name = strdup(name)))
-        return model_oom(m);
+        return failure_set(why, "out of memory");
     if (!keymap_put(&m->objects, (uint64_t)o->process_id, (uint64_t)o->serial, o))
-        return model_oom(m);
+        return failure_set(why, "out of memory");
     return true;
 }
 
 /* The objects. A condition without its lock's row has the lock's serial in
  * its object_create event's detail (a few events, through events_by_object). */
-static bool resume_objects(model *m)
+static bool resume_objects(model *m, failure *why)
 {
     sqlite3_stmt *st = resume_query(
         m, "SELECT o.id, o.process_id, o.obj, o.kind, o.name, o.param, "
            "CASE WHEN o.kind = " SQL_KIND(condition) " AND o.param IS NULL THEN "
            "(SELECT json_extract(e.detail, '$.param') FROM events e "
            "WHERE e.object_id = o.id AND e.name = " SQL_EVENT(object_create) " ORDER BY e.id DESC LIMIT 1) END "
-           "FROM objects o JOIN processes p ON p.id = o.process_id WHERE p.trace_id = ?");
+           "FROM objects o JOIN processes p ON p.id = o.process_id WHERE p.trace_id = ?",
+        why);
     if (!st)
         return false;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && resume_object(m, st))
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && resume_object(m, st, why))
         ;
-    return resume_done(m, st, rc);
+    return resume_done(m, st, rc, why);
 }
 
-static bool resume_sites(model *m)
+static bool resume_sites(model *m, failure *why)
 {
-    sqlite3_stmt *st =
-        resume_query(m, "SELECT c.id, c.process_id, c.site FROM callsites c "
-                        "JOIN processes p ON p.id = c.process_id WHERE p.trace_id = ?");
+    sqlite3_stmt *st = resume_query(m,
+                                    "SELECT c.id, c.process_id, c.site FROM callsites c "
+                                    "JOIN processes p ON p.id = c.process_id WHERE p.trace_id = ?",
+                                    why);
     if (!st)
         return false;
     int rc;
@@ -221,15 +231,15 @@ static bool resume_sites(model *m)
         if (!keymap_put(&m->sites, (uint64_t)sqlite3_column_int64(st, 1),
                         (uint64_t)sqlite3_column_int64(st, 2),
                         (void *)(intptr_t)sqlite3_column_int64(st, 0))) {
-            model_oom(m);
+            failure_set(why, "out of memory");
             break;
         }
-    return resume_done(m, st, rc);
+    return resume_done(m, st, rc, why);
 }
 
 /* One provisional intervals row (resume_intervals' columns), open again
  * and counted among the rows that model_reopen deletes. */
-static bool resume_interval(model *m, sqlite3_stmt *st)
+static bool resume_interval(model *m, sqlite3_stmt *st, failure *why)
 {
     int64_t id = sqlite3_column_int64(st, 8);
     if (!m->provisional_first)
@@ -249,10 +259,7 @@ static bool resume_interval(model *m, sqlite3_stmt *st)
         .outcome = -1,
         .seq = sqlite3_column_int64(st, 7),
     };
-    if (intervals_reopen(m->iv, vocab_state_of(resume_text(st, 1)), &e))
-        return true;
-    m->error = intervals_error(m->iv);
-    return false;
+    return intervals_reopen(m->iv, vocab_state_of(resume_text(st, 1)), &e, why);
 }
 
 /*
@@ -261,31 +268,32 @@ static bool resume_interval(model *m, sqlite3_stmt *st)
  * wrote, in one range of ids: model_reopen deletes them. (A scan of the
  * trace's intervals, through intervals_by_window: 0.2 s a million rows.)
  */
-static bool resume_intervals(model *m)
+static bool resume_intervals(model *m, failure *why)
 {
     sqlite3_stmt *st = resume_query(
         m, "SELECT i.thread_id, i.state, o.process_id, o.obj, i.peer_thread_id, i.site_id, "
            "i.begin_ns, i.begin_seq, i.id FROM intervals i "
            "LEFT JOIN objects o ON o.id = i.object_id WHERE i.outcome = " SQL_OUTCOME(unfinished) " AND "
            "i.thread_id IN (SELECT t.id FROM threads t JOIN processes p ON p.id = t.process_id "
-           "WHERE p.trace_id = ?) ORDER BY i.id");
+           "WHERE p.trace_id = ?) ORDER BY i.id",
+        why);
     if (!st)
         return false;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && resume_interval(m, st))
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && resume_interval(m, st, why))
         ;
-    return resume_done(m, st, rc) && model_reopen(m);
+    return resume_done(m, st, rc, why) && model_reopen(m, why);
 }
 
-model *model_resume(sqlite3 *db, int64_t trace_id, const char **err)
+model *model_resume(sqlite3 *db, int64_t trace_id, failure *why)
 {
-    model *m = model_new(db, trace_id, err);
+    model *m = model_new(db, trace_id, why);
     if (!m)
         return NULL;
-    if (resume_totals(m) && resume_processes(m) && resume_threads(m) && resume_last_threads(m) &&
-        resume_objects(m) && resume_sites(m) && resume_intervals(m))
+    if (resume_totals(m, why) && resume_processes(m, why) && resume_threads(m, why) &&
+        resume_last_threads(m, why) && resume_objects(m, why) && resume_sites(m, why) &&
+        resume_intervals(m, why))
         return m;
-    *err = m->error;
     model_free(m);
     return NULL;
 }

@@ -10,10 +10,10 @@
 
 #include "model.h"
 
+#include "base.h"
 #include "batch.h"
 #include "detail.h"
 #include "intervals.h"
-#include "keymap.h"
 
 #include <stddef.h>
 
@@ -81,14 +81,10 @@ struct model {
     /* The intervals rows that the last checkpoint wrote for the intervals
      * still open (provisional: model_reopen deletes them); 0 and 0: none. */
     int64_t provisional_first, provisional_last;
-    const char *error;
 };
 
-/* Allocates size zeroed bytes owned by v; NULL when out of memory (m's error set). */
-void *model_alloc(model *m, model_vec *v, size_t size);
-
-/* Sets m's error to "out of memory"; returns false. */
-bool model_oom(model *m);
+/* Allocates size zeroed bytes owned by v; NULL when out of memory (reason in why). */
+void *model_alloc(model_vec *v, size_t size, failure *why);
 
 /* An object's name, the given one or made from its kind and serial (Lock-1), into buf. */
 const char *model_object_name(const model_object *o, char *buf, size_t size);

@@ -2,14 +2,12 @@
  * store.h - the public face of tracer/store/: the thrace database. db.h
  * opens it (schema.sql, created or checked) and runs statements; model.h
  * turns a trace's events into its rows, in one pass or, live, in many
- * transactions; keymap.h is the hash map from a trace's ids to rows that
- * the model and its readers use.
+ * transactions.
  */
 #ifndef THRACE_TRACER_STORE_STORE_H
 #define THRACE_TRACER_STORE_STORE_H
 
 #include "db.h"
-#include "keymap.h"
 #include "model.h"
 
 #endif

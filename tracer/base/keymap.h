@@ -1,11 +1,13 @@
 /*
- * keymap.h - a hash map from a pair of 64-bit integers to a pointer, for the
- * collector's lookups by id (a process's thread by tid, an object by serial,
- * an open interval by thread and object). Insert and look up only: nothing
- * the collector maps is ever forgotten before the whole map is.
+ * keymap.h - a hash map from a pair of 64-bit integers to a pointer, for
+ * lookups by id: the store's threads by tid, objects by serial and open
+ * intervals by thread and object, the catalog's rows by id, the decoder's
+ * event classes, lock-order edges, the live daemon's stream positions.
+ * Insert and look up only: nothing mapped is ever forgotten before the
+ * whole map is.
  */
-#ifndef THRACE_TRACER_STORE_KEYMAP_H
-#define THRACE_TRACER_STORE_KEYMAP_H
+#ifndef THRACE_TRACER_BASE_KEYMAP_H
+#define THRACE_TRACER_BASE_KEYMAP_H
 
 #include <stdbool.h>
 #include <stddef.h>
