@@ -69,7 +69,8 @@ static void start_object(replay *rp, const check_object_event *e)
     rp->object = rp->object_name;
     check_holders_clear(&rp->holders);
     rp->value = e->param;
-    memset(rp->arrivals, 0, rp->nrounds * sizeof *rp->arrivals);
+    if (rp->nrounds) /* no rounds yet: no array (memset of NULL is undefined) */
+        memset(rp->arrivals, 0, rp->nrounds * sizeof *rp->arrivals);
     rp->shown = rp->more = 0;
 }
 
