@@ -1,6 +1,6 @@
 /*
  * api_stats.c - GET /api/stats: what `thrace stats` prints, as numbers,
- * from the same queries (tracer/statsquery.c).
+ * from the same queries (tracer/query/statsquery.c).
  */
 #include "api.h"
 #include "jsonsql.h"

@@ -3,7 +3,7 @@
  * width. Intervals at least one pixel long come one by one; shorter ones
  * are counted per pixel and state in buckets. The work is bounded by the
  * window's pixels, not by the trace: intervals are binned by length
- * (intervals.level, tracer/README.md "Intervals and the window query"), the
+ * (intervals.level, docs/intervals.md), the
  * levels of long intervals are read whole, and the levels of short ones are
  * sampled, at most LOD_SAMPLE intervals per pixel and level.
  */

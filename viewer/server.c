@@ -1,5 +1,5 @@
 /*
- * server.c - the viewer's server (server.h): a pool of read-only
+ * server.c - the viewer's server (viewer.h): a pool of read-only
  * connections (dbpool.c), a listening socket bound before anything starts
  * (listener.c), and libmicrohttpd with a pool of threads over poll, whose
  * every request routes.c answers. The server owns all three, and the

@@ -1,7 +1,7 @@
 /*
  * check_expect.h - an expectation file of `thrace check`, parsed
  * (check_parse.c): thread sections, each a tree of steps that the thread's
- * lines must follow, and rules across threads. tracer/CHECK.md documents the
+ * lines must follow, and rules across threads. README.md here documents the
  * format; this is its shape in memory. Everything is owned by the
  * check_expect and freed with it.
  */

@@ -1,5 +1,5 @@
 /*
- * check_parse.c - reads an expectation file (tracer/CHECK.md) into a
+ * check_parse.c - reads an expectation file (README.md here) into a
  * check_expect. Unindented lines are directives; the indented lines under a
  * thread section are its steps, nested by indentation as Python nests
  * blocks. The first error stops the parse with "path:line: reason".

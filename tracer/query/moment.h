@@ -1,8 +1,8 @@
 /*
  * moment.h - who held and who waited for what at one moment, from the
  * intervals table: each question is one bounded lookup per level of the
- * intervals' length index (tracer/README.md, "Intervals and the window
- * query"), whatever the trace's length. An interval is active at ts when it
+ * intervals' length index (docs/intervals.md), whatever the trace's
+ * length. An interval is active at ts when it
  * began at or before ts and ended after it, or never ended ('unfinished').
  */
 #ifndef THRACE_TRACER_QUERY_MOMENT_H

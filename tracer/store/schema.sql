@@ -138,7 +138,7 @@ CREATE INDEX IF NOT EXISTS logs_by_time ON logs(ts);
 -- Index: intervals are binned by length. `level` is the smallest L with
 -- end_ns - begin_ns < 2^L, so an interval overlapping [w0, w1] of level L
 -- begins in [w0 - 2^L, w1]: one bounded index range per level, whatever the
--- trace's length (see tracer/README.md for the query and the measurements).
+-- trace's length (see docs/intervals.md for the query and the measurements).
 CREATE TABLE IF NOT EXISTS intervals (
     id             INTEGER PRIMARY KEY,
     thread_id      INTEGER NOT NULL REFERENCES threads(id),
