@@ -1,7 +1,8 @@
 /*
  * base.h - the public face of tracer/base/: what every tracer library and
  * the viewer build on. failure.h is the one way a fallible call says why
- * it failed ("object: reason", one line); keymap.h is the hash map from a
+ * it failed ("object: reason", one line); grow.h grows arrays by doubling;
+ * keymap.h is the hash map from a
  * pair of ids to a pointer that the store, the queries, the analyses and
  * the live daemon look rows up with.
  */
@@ -9,6 +10,7 @@
 #define THRACE_TRACER_BASE_BASE_H
 
 #include "failure.h"
+#include "grow.h"
 #include "keymap.h"
 
 #endif

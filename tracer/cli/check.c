@@ -54,31 +54,31 @@ static int verdict(const check_options *o, const check_report *r, size_t threads
                      r->problems, r->problems == 1 ? "" : "s", against);
 }
 
-static int run(const check_options *o, const check_expect *x)
+/* What check_database needs besides the database. */
+typedef struct {
+    const check_options *o;
+    const check_expect *x;
+} check_run;
+
+static int run(sqlite3 *db, void *arg)
 {
+    const check_run *c = arg;
     failure why;
-    sqlite3 *db = db_open(o->db_path, false, &why);
-    if (!db)
-        return cli_failure("check", &why);
     check_report r = {.out = stdout, .scope = ""};
     size_t threads = 0;
-    long processes = check_database(db, x, &r, &threads, &why);
-    int rc;
+    long processes = check_database(db, c->x, &r, &threads, &why);
     if (processes < 0)
-        rc = cli_error("check", o->db_path, "%s", why.text);
-    else if (processes == 0)
-        rc = cli_error("check", o->db_path, "holds no trace");
-    else
-        rc = verdict(o, &r, threads);
-    db_close(db);
-    return rc;
+        return cli_error("check", c->o->db_path, "%s", why.text);
+    if (processes == 0)
+        return cli_error("check", c->o->db_path, "holds no trace");
+    return verdict(c->o, &r, threads);
 }
 
 int check_main(int argc, char **argv)
 {
     check_options o = {0};
     const cli_option options[] = {CLI_OPTION("expect", 0, CLI_TEXT, &o.expect_path), CLI_END};
-    const cli_spec spec = {.command = "check", .usage = usage, .options = options, .min_operands = 1, .max_operands = 1, .too_few = "expected one database, FILE.db"};
+    const cli_spec spec = {.command = "check", .usage = usage, .options = options, CLI_ONE_DATABASE};
     int first, status;
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;
@@ -89,7 +89,7 @@ int check_main(int argc, char **argv)
         cli_failure("check", &why);
         return CLI_USAGE; /* a bad expectation file is a usage error */
     }
-    status = run(&o, &x);
+    status = cli_with_database("check", o.db_path, run, &(check_run){&o, &x});
     check_expect_free(&x);
     return status;
 }

@@ -6,6 +6,8 @@
  */
 #include "cli.h"
 
+#include "store.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -49,6 +51,18 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "Try 'thrace %s --help'.\n", cmd);
     return CLI_USAGE;
+}
+
+int cli_with_database(const char *cmd, const char *path, int (*run)(sqlite3 *db, void *arg),
+                      void *arg)
+{
+    failure why;
+    sqlite3 *db = db_open(path, false, &why);
+    if (!db)
+        return cli_failure(cmd, &why);
+    int status = run(db, arg);
+    db_close(db);
+    return status;
 }
 
 bool cli_stderr_is_tty(void)

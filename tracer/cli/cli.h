@@ -12,6 +12,7 @@
 
 #include "base.h"
 
+#include <sqlite3.h>
 #include <stdbool.h>
 
 enum {
@@ -42,6 +43,9 @@ typedef struct {
 #define CLI_OPTION(name, letter, type, value) {name, letter, type, value, 0, 0}
 #define CLI_SECONDS_OPTION(name, value, min, max) {name, 0, CLI_SECONDS, value, min, max}
 #define CLI_END {NULL, 0, CLI_FLAG, NULL, 0, 0}
+
+/* A command that reads one database: its operands, as cli_spec fields. */
+#define CLI_ONE_DATABASE .min_operands = 1, .max_operands = 1, .too_few = "expected one database, FILE.db"
 
 /* A command's command line. -h and --help are every command's. */
 typedef struct {
@@ -74,6 +78,11 @@ int cli_failure(const char *cmd, const failure *why);
 
 /* Says `thrace CMD: reason` and the --help hint; returns CLI_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Opens path read-only, runs run(db, arg) and closes it: run's exit status,
+ * or CLI_FAIL once said why the database does not open. */
+int cli_with_database(const char *cmd, const char *path, int (*run)(sqlite3 *db, void *arg),
+                      void *arg);
 
 /* Whether stderr is a terminal: progress bars are drawn only there. */
 bool cli_stderr_is_tty(void);

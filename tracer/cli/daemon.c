@@ -20,7 +20,6 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -71,27 +70,13 @@ static const char usage[] =
     "streaming (`thrace record --live --relayd net://THIS_HOST`); each trace is\n"
     "kept apart by host, session and process.\n";
 
-/* Prints one line of the daemon's log on stdout. */
-static void daemon_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void daemon_say(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("thrace daemon: ", stdout);
-    vprintf(fmt, ap);
-    putchar('\n');
-    va_end(ap);
-    fflush(stdout);
-}
-
 /* Waits up to ms for a stop signal; true when one came. */
 static bool daemon_stopped(daemon_state *d, int ms)
 {
     struct timespec wait = {ms / 1000, (long)(ms % 1000) * 1000000L};
     int sig = sigtimedwait(&d->stop, NULL, &wait);
     if (sig > 0)
-        daemon_say("%s: committing and stopping", strsignal(sig));
+        live_say("%s: committing and stopping", strsignal(sig));
     return sig > 0;
 }
 
@@ -122,7 +107,7 @@ static bool daemon_relayd(daemon_state *d)
         return false;
     }
     if (d->rd.started)
-        daemon_say("started lttng-relayd (pid %d) on %s, its trace copies in %s",
+        live_say("started lttng-relayd (pid %d) on %s, its trace copies in %s",
                    (int)d->rd.started, d->rd.url, output);
     return true;
 }
@@ -155,7 +140,7 @@ static bool daemon_setup(daemon_state *d)
         cli_failure("daemon", &why);
         return false;
     }
-    daemon_say("storing live sessions of %s into %s%s%s (Ctrl-C to stop)", d->rd.url,
+    live_say("storing live sessions of %s into %s%s%s (Ctrl-C to stop)", d->rd.url,
                d->opt.db_path, d->viewer ? "; viewer on " : "",
                d->viewer ? server_url(d->viewer) : "");
     return true;

@@ -22,18 +22,17 @@ static const char usage[] =
     "                      filled, a join on a thread that never ends, an event never set).\n"
     "Exit status: 3 when anything was found, 0 when the trace is clean.\n";
 
+static int analyse(sqlite3 *db, void *path)
+{
+    int status = deadlocks_run(db, path, 0, stdout);
+    return status == DEADLOCKS_FOUND ? CLI_FOUND : status == DEADLOCKS_NONE ? CLI_OK : CLI_FAIL;
+}
+
 int deadlocks_main(int argc, char **argv)
 {
-    const cli_spec spec = {.command = "deadlocks", .usage = usage, .min_operands = 1, .max_operands = 1, .too_few = "expected one database, FILE.db"};
+    const cli_spec spec = {.command = "deadlocks", .usage = usage, CLI_ONE_DATABASE};
     int first, status;
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;
-    const char *path = argv[first];
-    failure why;
-    sqlite3 *db = db_open(path, false, &why);
-    if (!db)
-        return cli_failure("deadlocks", &why);
-    status = deadlocks_run(db, path, 0, stdout);
-    db_close(db);
-    return status == DEADLOCKS_FOUND ? CLI_FOUND : status == DEADLOCKS_NONE ? CLI_OK : CLI_FAIL;
+    return cli_with_database("deadlocks", argv[first], analyse, argv[first]);
 }

@@ -58,8 +58,9 @@ static bool thread_exists(sqlite3 *db, const char *name)
     return found;
 }
 
-static int print_log(sqlite3 *db, const log_options *o)
+static int print_log(sqlite3 *db, void *options)
 {
+    const log_options *o = options;
     sqlite3_stmt *st;
     if (o->thread && !thread_exists(db, o->thread))
         return cli_error("log", o->thread, "no thread of that name in %s", o->db_path);
@@ -86,16 +87,10 @@ int log_main(int argc, char **argv)
         CLI_OPTION("time", 0, CLI_FLAG, &o.time),
         CLI_END,
     };
-    const cli_spec spec = {.command = "log", .usage = usage, .options = options, .min_operands = 1, .max_operands = 1, .too_few = "expected one database, FILE.db"};
+    const cli_spec spec = {.command = "log", .usage = usage, .options = options, CLI_ONE_DATABASE};
     int first, status;
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;
     o.db_path = argv[first];
-    failure why;
-    sqlite3 *db = db_open(o.db_path, false, &why);
-    if (!db)
-        return cli_failure("log", &why);
-    status = print_log(db, &o);
-    db_close(db);
-    return status;
+    return cli_with_database("log", o.db_path, print_log, &o);
 }

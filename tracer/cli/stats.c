@@ -64,17 +64,8 @@ static void print_discarded(sqlite3 *db)
         printf("\nLTTng discarded %lld events: these figures miss what they held.\n", lost);
 }
 
-int stats_main(int argc, char **argv)
+static int print_stats(sqlite3 *db, void *path)
 {
-    const cli_spec spec = {.command = "stats", .usage = usage, .min_operands = 1, .max_operands = 1, .too_few = "expected one database, FILE.db"};
-    int first, status;
-    if (!cli_parse(&spec, argc, argv, &first, &status))
-        return status;
-    const char *path = argv[first];
-    failure why;
-    sqlite3 *db = db_open(path, false, &why);
-    if (!db)
-        return cli_failure("stats", &why);
     bool ok = print_table(db, path, "object", statsquery_objects);
     if (ok) {
         putchar('\n');
@@ -82,6 +73,14 @@ int stats_main(int argc, char **argv)
     }
     if (ok)
         print_discarded(db);
-    db_close(db);
     return ok ? CLI_OK : CLI_FAIL;
+}
+
+int stats_main(int argc, char **argv)
+{
+    const cli_spec spec = {.command = "stats", .usage = usage, CLI_ONE_DATABASE};
+    int first, status;
+    if (!cli_parse(&spec, argc, argv, &first, &status))
+        return status;
+    return cli_with_database("stats", argv[first], print_stats, argv[first]);
 }

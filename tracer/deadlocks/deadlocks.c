@@ -79,14 +79,9 @@ static bool deadlocks_name_one(deadlocks_report *r, int64_t kind, int64_t id, fa
     for (size_t i = 0; i < r->nnamed; i += 2)
         if (r->named[i] == kind && r->named[i + 1] == id)
             return true;
-    if (r->nnamed + 2 > r->named_cap) {
-        size_t cap = r->named_cap ? r->named_cap * 2 : 32;
-        int64_t *named = realloc(r->named, cap * sizeof *named);
-        if (!named)
-            return failure_set(why, "out of memory");
-        r->named = named;
-        r->named_cap = cap;
-    }
+    /* Pairs: room for one more makes room for two (the capacity stays even). */
+    if (!grow_for(&r->named, r->nnamed, &r->named_cap, sizeof *r->named, 32))
+        return failure_set(why, "out of memory");
     r->named[r->nnamed++] = kind;
     r->named[r->nnamed++] = id;
     return true;

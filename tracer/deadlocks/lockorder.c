@@ -65,14 +65,8 @@ static const char holds_sql[] =
 
 static lockorder_edge *lockorder_new_edge(lockorder *lo, int64_t from, int64_t to)
 {
-    if (lo->nedges == lo->cap) {
-        size_t cap = lo->cap ? lo->cap * 2 : 64;
-        lockorder_edge **edges = realloc(lo->edges, cap * sizeof *edges);
-        if (!edges)
-            return NULL;
-        lo->edges = edges;
-        lo->cap = cap;
-    }
+    if (!grow_for(&lo->edges, lo->nedges, &lo->cap, sizeof *lo->edges, 64))
+        return NULL;
     lockorder_edge *e = calloc(1, sizeof *e);
     if (!e || !keymap_put(&lo->by_pair, (uint64_t)from, (uint64_t)to, e)) {
         free(e);

@@ -211,14 +211,8 @@ static decode_class *decode_class_of(decode *d, const bt_event_class *cls)
     decode_class *dc = keymap_get(&d->classes, (uint64_t)(uintptr_t)cls, 0);
     if (dc)
         return dc;
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 32;
-        decode_class **owned = realloc(d->owned, cap * sizeof *owned);
-        if (!owned)
-            return NULL;
-        d->owned = owned;
-        d->cap = cap;
-    }
+    if (!grow_for(&d->owned, d->n, &d->cap, sizeof *d->owned, 32))
+        return NULL;
     dc = decode_class_new(cls);
     if (!dc || !keymap_put(&d->classes, (uint64_t)(uintptr_t)cls, 0, dc)) {
         free(dc);

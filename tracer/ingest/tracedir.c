@@ -17,14 +17,8 @@
 
 static bool tracedir_add(tracedir_list *l, const char *path)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        char **paths = realloc(l->paths, cap * sizeof *paths);
-        if (!paths)
-            return false;
-        l->paths = paths;
-        l->cap = cap;
-    }
+    if (!grow_for(&l->paths, l->n, &l->cap, sizeof *l->paths, 8))
+        return false;
     char *copy = strdup(path);
     if (!copy)
         return false;

@@ -54,10 +54,7 @@ struct live {
     double next_list, next_watch; /* when to list the sessions, and to watch, again */
 };
 
-/* Prints one line of the daemon's log (`thrace daemon: ...`) on stdout. */
-static void live_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void live_say(const char *fmt, ...)
+void live_say(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

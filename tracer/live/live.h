@@ -32,6 +32,10 @@ live *live_new(sqlite3 *db, const relayd *rd, double deadlock_timeout);
  */
 int live_round(live *l, failure *why);
 
+/* Prints one line of the daemon's log, `thrace daemon: ...`, on stdout (the
+ * command's own lines too, so that they read as one log). */
+void live_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Stops following (the traces stay live in the database, for a later
  * daemon to resume) and frees l; NULL is ignored. */
 void live_free(live *l);

@@ -62,14 +62,8 @@ struct livetrace {
 /* A new zeroed item of size bytes under (a, b); NULL when out of memory. */
 static void *livetrace_table_add(livetrace_table *tb, uint64_t a, uint64_t b, size_t size)
 {
-    if (tb->n == tb->cap) {
-        size_t cap = tb->cap ? tb->cap * 2 : 16;
-        void **items = realloc(tb->items, cap * sizeof *items);
-        if (!items)
-            return NULL;
-        tb->items = items;
-        tb->cap = cap;
-    }
+    if (!grow_for(&tb->items, tb->n, &tb->cap, sizeof *tb->items, 16))
+        return NULL;
     void *item = calloc(1, size);
     if (!item || !keymap_put(&tb->map, a, b, item)) {
         free(item);

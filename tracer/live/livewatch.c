@@ -85,14 +85,8 @@ static uint64_t livewatch_mix(uint64_t h, int64_t v)
 
 static bool livewatch_push(livewatch_waits *ws, const livewatch_wait *wait)
 {
-    if (ws->n == ws->cap) {
-        size_t cap = ws->cap ? ws->cap * 2 : 16;
-        livewatch_wait *items = realloc(ws->items, cap * sizeof *items);
-        if (!items)
-            return false;
-        ws->items = items;
-        ws->cap = cap;
-    }
+    if (!grow_for(&ws->items, ws->n, &ws->cap, sizeof *ws->items, 16))
+        return false;
     ws->items[ws->n++] = *wait;
     return true;
 }

@@ -109,14 +109,8 @@ static intervals_list *intervals_list_of(intervals *iv, keymap *map, int64_t a, 
     intervals_list *list = keymap_get(map, (uint64_t)a, (uint64_t)b);
     if (list || !create)
         return list;
-    if (iv->nlists == iv->cap) {
-        size_t cap = iv->cap ? iv->cap * 2 : 64;
-        intervals_list **lists = realloc(iv->lists, cap * sizeof *lists);
-        if (!lists)
-            return NULL;
-        iv->lists = lists;
-        iv->cap = cap;
-    }
+    if (!grow_for(&iv->lists, iv->nlists, &iv->cap, sizeof *iv->lists, 64))
+        return NULL;
     list = calloc(1, sizeof *list);
     if (!list || !keymap_put(map, (uint64_t)a, (uint64_t)b, list)) {
         free(list);
@@ -135,13 +129,8 @@ static bool intervals_push(intervals_list *list, const intervals_open *o)
                     (list->n - list->head) * sizeof *list->items);
             list->n -= list->head;
             list->head = 0;
-        } else {
-            size_t cap = list->cap ? list->cap * 2 : 4;
-            intervals_open *items = realloc(list->items, cap * sizeof *items);
-            if (!items)
-                return false;
-            list->items = items;
-            list->cap = cap;
+        } else if (!grow_for(&list->items, list->n, &list->cap, sizeof *list->items, 4)) {
+            return false;
         }
     }
     list->items[list->n++] = *o;

@@ -125,14 +125,8 @@ static const char *const model_sql[ST_COUNT] = {
 
 static bool model_vec_push(model_vec *v, void *item)
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 16;
-        void **items = realloc(v->items, cap * sizeof *items);
-        if (!items)
-            return false;
-        v->items = items;
-        v->cap = cap;
-    }
+    if (!grow_for(&v->items, v->n, &v->cap, sizeof *v->items, 16))
+        return false;
     v->items[v->n++] = item;
     return true;
 }
