@@ -11,8 +11,7 @@ static void consumer(void *arg)
 {
     thrace_cond *cond = arg;
     thrace_debug("开启消费者线程");
-    THRACE_WITH(cond)
-    {
+    THRACE_WITH (cond) {
         thrace_cond_wait(cond, THRACE_FOREVER);
         thrace_debug("资源已经被消费者获取");
     }
@@ -23,8 +22,7 @@ static void producer(void *arg)
 {
     thrace_cond *cond = arg;
     thrace_debug("开启生产者线程");
-    THRACE_WITH(cond)
-    {
+    THRACE_WITH (cond) {
         thrace_debug("生产者生产了资源");
         thrace_cond_notify_all(cond);
     }

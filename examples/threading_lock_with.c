@@ -8,8 +8,7 @@
 static void worker_with(void *arg)
 {
     thrace_lock *lock = arg;
-    THRACE_WITH(lock)
-    {
+    THRACE_WITH (lock) {
         thrace_debug("Lock acquired via with");
     }
 }

@@ -36,8 +36,7 @@ static void active_pool_init(active_pool *pool)
 static void make_active(active_pool *pool, const char *name)
 {
     char repr[WORKERS * (NAME_SIZE + 4) + 2];
-    THRACE_WITH(&pool->lock)
-    {
+    THRACE_WITH (&pool->lock) {
         snprintf(pool->active[pool->count++], NAME_SIZE, "%s", name);
         thrace_debug("运行中: %s", list_repr(pool, repr, sizeof repr));
     }
@@ -46,8 +45,7 @@ static void make_active(active_pool *pool, const char *name)
 static void make_inactive(active_pool *pool, const char *name)
 {
     char repr[WORKERS * (NAME_SIZE + 4) + 2];
-    THRACE_WITH(&pool->lock)
-    {
+    THRACE_WITH (&pool->lock) {
         for (int i = 0; i < pool->count; i++) {
             if (strcmp(pool->active[i], name) == 0) {
                 memmove(pool->active[i], pool->active[i + 1],
@@ -70,8 +68,7 @@ static void worker(void *arg)
 {
     worker_args *a = arg;
     thrace_debug("等待加入到连接池");
-    THRACE_WITH(a->s)
-    {
+    THRACE_WITH (a->s) {
         const char *name = thrace_thread_name(thrace_current_thread());
         make_active(a->pool, name);
         thrace_sleep(0.1);

@@ -38,7 +38,7 @@ extern "C" {
 #endif
 
 #if defined(__GNUC__)
-#define THRACE_API __attribute__((visibility("default")))
+#define THRACE_API           __attribute__((visibility("default")))
 #define THRACE__PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define THRACE_API
@@ -50,15 +50,15 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 
 /* The one table of result codes: name, value, message. */
-#define THRACE__ERRORS(X)                                                     \
-    X(OK, 0, "success")                                                       \
-    X(TIMEOUT, 1, "timed out")                                                \
-    X(EINVAL, 2, "invalid argument")                                          \
-    X(EPERM, 3, "lock not held by the caller")                                \
-    X(EDEADLK, 4, "a thread cannot join itself")                              \
-    X(ESTATE, 5, "not allowed in the object's current state")                 \
-    X(EBROKEN, 6, "barrier is broken")                                        \
-    X(ERANGE, 7, "value out of range")                                        \
+#define THRACE__ERRORS(X)                                                                          \
+    X(OK, 0, "success")                                                                            \
+    X(TIMEOUT, 1, "timed out")                                                                     \
+    X(EINVAL, 2, "invalid argument")                                                               \
+    X(EPERM, 3, "lock not held by the caller")                                                     \
+    X(EDEADLK, 4, "a thread cannot join itself")                                                   \
+    X(ESTATE, 5, "not allowed in the object's current state")                                      \
+    X(EBROKEN, 6, "barrier is broken")                                                             \
+    X(ERANGE, 7, "value out of range")                                                             \
     X(ENOMEM, 8, "out of memory")
 
 #define THRACE__ERROR_ENUM(name, value, message) THRACE_##name = value,
@@ -99,10 +99,10 @@ typedef struct thrace__site {
     int _described; /* set once a trace has described it */
 } thrace__site;
 
-#define THRACE__SITE                                                          \
-    (__extension__({                                                          \
-        static thrace__site thrace__site_ = {__FILE__, __func__, __LINE__, 0}; \
-        &thrace__site_;                                                       \
+#define THRACE__SITE                                                                               \
+    (__extension__({                                                                               \
+        static thrace__site thrace__site_ = {__FILE__, __func__, __LINE__, 0};                     \
+        &thrace__site_;                                                                            \
     }))
 
 /* ------------------------------------------------------------------------ */
@@ -243,7 +243,13 @@ typedef struct thrace_lock {
     thrace__obj _obj;
 } thrace_lock;
 
-#define THRACE_LOCK_INIT {0, {0, 0, NULL}}
+#define THRACE_LOCK_INIT                                                                           \
+    {                                                                                              \
+        0,                                                                                         \
+        {                                                                                          \
+            0, 0, NULL                                                                             \
+        }                                                                                          \
+    }
 
 /* Lock(): THRACE_OK (kept as an int for symmetry with the other inits). */
 THRACE_API int thrace_lock_init(thrace_lock *l);
@@ -258,7 +264,8 @@ THRACE_API void thrace_lock_destroy(thrace_lock *l);
  * THRACE_TIMEOUT_MAX when it would block.
  */
 THRACE_API int thrace_lock_acquire(thrace_lock *l, bool blocking, double timeout);
-THRACE_API int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout, const thrace__site *site);
+THRACE_API int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout,
+                                       const thrace__site *site);
 #define thrace_lock_acquire(...) thrace__lock_acquire_at(__VA_ARGS__, THRACE__SITE)
 
 /* release(): THRACE_EPERM when unlocked. Any thread may release. */
@@ -273,13 +280,19 @@ THRACE_API bool thrace_lock_locked(const thrace_lock *l);
 
 /* RLock(): reentrant; only the owner may release. */
 typedef struct thrace_rlock {
-    unsigned _state;       /* the lock word, as in thrace_lock */
-    unsigned long _count;  /* recursion depth, written by the owner */
-    uintptr_t _owner;      /* owning pthread_t, 0 when free */
+    unsigned _state;      /* the lock word, as in thrace_lock */
+    unsigned long _count; /* recursion depth, written by the owner */
+    uintptr_t _owner;     /* owning pthread_t, 0 when free */
     thrace__obj _obj;
 } thrace_rlock;
 
-#define THRACE_RLOCK_INIT {0, 0, 0, {0, 0, NULL}}
+#define THRACE_RLOCK_INIT                                                                          \
+    {                                                                                              \
+        0, 0, 0,                                                                                   \
+        {                                                                                          \
+            0, 0, NULL                                                                             \
+        }                                                                                          \
+    }
 
 THRACE_API int thrace_rlock_init(thrace_rlock *r);
 THRACE_API void thrace_rlock_destroy(thrace_rlock *r);
@@ -290,7 +303,8 @@ THRACE_API void thrace_rlock_destroy(thrace_rlock *r);
  * overflow.
  */
 THRACE_API int thrace_rlock_acquire(thrace_rlock *r, bool blocking, double timeout);
-THRACE_API int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double timeout, const thrace__site *site);
+THRACE_API int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double timeout,
+                                        const thrace__site *site);
 #define thrace_rlock_acquire(...) thrace__rlock_acquire_at(__VA_ARGS__, THRACE__SITE)
 
 /* release(): depth - 1, unlocked at 0. THRACE_EPERM unless the caller owns it. */
@@ -322,7 +336,8 @@ THRACE_API void thrace_cond_destroy(thrace_cond *c);
 
 /* acquire/release: the underlying lock's, with its codes. */
 THRACE_API int thrace_cond_acquire(thrace_cond *c, bool blocking, double timeout);
-THRACE_API int thrace__cond_acquire_at(thrace_cond *c, bool blocking, double timeout, const thrace__site *site);
+THRACE_API int thrace__cond_acquire_at(thrace_cond *c, bool blocking, double timeout,
+                                       const thrace__site *site);
 #define thrace_cond_acquire(...) thrace__cond_acquire_at(__VA_ARGS__, THRACE__SITE)
 THRACE_API int thrace_cond_release(thrace_cond *c);
 
@@ -346,7 +361,7 @@ THRACE_API int thrace__cond_wait_at(thrace_cond *c, double timeout, const thrace
 THRACE_API int thrace_cond_wait_for(thrace_cond *c, bool (*pred)(void *), void *arg,
                                     double timeout);
 THRACE_API int thrace__cond_wait_for_at(thrace_cond *c, bool (*pred)(void *), void *arg,
-                                    double timeout, const thrace__site *site);
+                                        double timeout, const thrace__site *site);
 #define thrace_cond_wait_for(...) thrace__cond_wait_for_at(__VA_ARGS__, THRACE__SITE)
 
 /*
@@ -384,7 +399,8 @@ THRACE_API void thrace_sem_destroy(thrace_sem *s);
  * blocking; THRACE_ERANGE above THRACE_TIMEOUT_MAX when it must wait.
  */
 THRACE_API int thrace_sem_acquire(thrace_sem *s, bool blocking, double timeout);
-THRACE_API int thrace__sem_acquire_at(thrace_sem *s, bool blocking, double timeout, const thrace__site *site);
+THRACE_API int thrace__sem_acquire_at(thrace_sem *s, bool blocking, double timeout,
+                                      const thrace__site *site);
 #define thrace_sem_acquire(...) thrace__sem_acquire_at(__VA_ARGS__, THRACE__SITE)
 
 /*
@@ -405,7 +421,13 @@ typedef struct thrace_event {
     thrace__obj _obj;
 } thrace_event;
 
-#define THRACE_EVENT_INIT {0, 0, 0, {0, 0, NULL}}
+#define THRACE_EVENT_INIT                                                                          \
+    {                                                                                              \
+        0, 0, 0,                                                                                   \
+        {                                                                                          \
+            0, 0, NULL                                                                             \
+        }                                                                                          \
+    }
 
 /* Event(): the flag starts false. */
 THRACE_API int thrace_event_init(thrace_event *e);
@@ -433,10 +455,10 @@ typedef struct thrace_barrier {
     unsigned _mutex;   /* internal lock word */
     unsigned _waiters; /* internal condition queue */
     unsigned _parties;
-    unsigned _count;   /* threads inside wait */
-    int _state;        /* filling, draining, resetting or broken */
+    unsigned _count;      /* threads inside wait */
+    int _state;           /* filling, draining, resetting or broken */
     unsigned long _cycle; /* how many times it released its parties */
-    double _timeout;   /* default timeout */
+    double _timeout;      /* default timeout */
     void (*_action)(void *);
     void *_arg;
     thrace__obj _obj;
@@ -460,7 +482,8 @@ THRACE_API void thrace_barrier_destroy(thrace_barrier *b);
  * THRACE_ERANGE above THRACE_TIMEOUT_MAX when it would block.
  */
 THRACE_API int thrace_barrier_wait(thrace_barrier *b, double timeout, unsigned *index);
-THRACE_API int thrace__barrier_wait_at(thrace_barrier *b, double timeout, unsigned *index, const thrace__site *site);
+THRACE_API int thrace__barrier_wait_at(thrace_barrier *b, double timeout, unsigned *index,
+                                       const thrace__site *site);
 #define thrace_barrier_wait(...) thrace__barrier_wait_at(__VA_ARGS__, THRACE__SITE)
 
 /* abort(): breaks the barrier; waits fail with THRACE_EBROKEN until reset. */
@@ -542,12 +565,12 @@ THRACE_API void thrace_critical(const char *fmt, ...) THRACE__PRINTF(1, 2);
 
 /* The calls above as macros, so that lines know their file, line and function. */
 #define thrace_log(level, ...) thrace_log_at((level), __FILE__, __LINE__, __func__, __VA_ARGS__)
-#define thrace_debug(...) thrace_log_at(THRACE_LOG_DEBUG, __FILE__, __LINE__, __func__, __VA_ARGS__)
-#define thrace_info(...) thrace_log_at(THRACE_LOG_INFO, __FILE__, __LINE__, __func__, __VA_ARGS__)
-#define thrace_warning(...)                                                   \
+#define thrace_debug(...)      thrace_log_at(THRACE_LOG_DEBUG, __FILE__, __LINE__, __func__, __VA_ARGS__)
+#define thrace_info(...)       thrace_log_at(THRACE_LOG_INFO, __FILE__, __LINE__, __func__, __VA_ARGS__)
+#define thrace_warning(...)                                                                        \
     thrace_log_at(THRACE_LOG_WARNING, __FILE__, __LINE__, __func__, __VA_ARGS__)
 #define thrace_error(...) thrace_log_at(THRACE_LOG_ERROR, __FILE__, __LINE__, __func__, __VA_ARGS__)
-#define thrace_critical(...)                                                  \
+#define thrace_critical(...)                                                                       \
     thrace_log_at(THRACE_LOG_CRITICAL, __FILE__, __LINE__, __func__, __VA_ARGS__)
 
 /* ------------------------------------------------------------------------ */
@@ -591,17 +614,50 @@ static inline void thrace__with_end(thrace__with_guard *g)
 #ifdef __cplusplus
 } /* extern "C" */
 
-inline int thrace_name(thrace_lock *o, const char *n) { return thrace_lock_set_name(o, n); }
-inline int thrace_name(thrace_rlock *o, const char *n) { return thrace_rlock_set_name(o, n); }
-inline int thrace_name(thrace_cond *o, const char *n) { return thrace_cond_set_name(o, n); }
-inline int thrace_name(thrace_sem *o, const char *n) { return thrace_sem_set_name(o, n); }
-inline int thrace_name(thrace_event *o, const char *n) { return thrace_event_set_name(o, n); }
-inline int thrace_name(thrace_barrier *o, const char *n) { return thrace_barrier_set_name(o, n); }
-inline int thrace_name(thrace_thread *o, const char *n) { return thrace_thread_set_name(o, n); }
-inline thrace__with_fn_t thrace__with_fn(thrace_lock *) { return thrace__with_lock; }
-inline thrace__with_fn_t thrace__with_fn(thrace_rlock *) { return thrace__with_rlock; }
-inline thrace__with_fn_t thrace__with_fn(thrace_cond *) { return thrace__with_cond; }
-inline thrace__with_fn_t thrace__with_fn(thrace_sem *) { return thrace__with_sem; }
+inline int thrace_name(thrace_lock *o, const char *n)
+{
+    return thrace_lock_set_name(o, n);
+}
+inline int thrace_name(thrace_rlock *o, const char *n)
+{
+    return thrace_rlock_set_name(o, n);
+}
+inline int thrace_name(thrace_cond *o, const char *n)
+{
+    return thrace_cond_set_name(o, n);
+}
+inline int thrace_name(thrace_sem *o, const char *n)
+{
+    return thrace_sem_set_name(o, n);
+}
+inline int thrace_name(thrace_event *o, const char *n)
+{
+    return thrace_event_set_name(o, n);
+}
+inline int thrace_name(thrace_barrier *o, const char *n)
+{
+    return thrace_barrier_set_name(o, n);
+}
+inline int thrace_name(thrace_thread *o, const char *n)
+{
+    return thrace_thread_set_name(o, n);
+}
+inline thrace__with_fn_t thrace__with_fn(thrace_lock *)
+{
+    return thrace__with_lock;
+}
+inline thrace__with_fn_t thrace__with_fn(thrace_rlock *)
+{
+    return thrace__with_rlock;
+}
+inline thrace__with_fn_t thrace__with_fn(thrace_cond *)
+{
+    return thrace__with_cond;
+}
+inline thrace__with_fn_t thrace__with_fn(thrace_sem *)
+{
+    return thrace__with_sem;
+}
 #define THRACE__WITH_FN(obj) thrace__with_fn(obj)
 
 #else
@@ -610,37 +666,37 @@ inline thrace__with_fn_t thrace__with_fn(thrace_sem *) { return thrace__with_sem
  * thrace_name(&obj, "name"): one call for every kind (Lock, RLock, Condition,
  * Semaphore, Event, Barrier, and a thrace_thread *). Codes as the setters.
  */
-#define thrace_name(obj, name)                                                \
-    _Generic((obj),                                                           \
-        thrace_lock *: thrace_lock_set_name,                                  \
-        thrace_rlock *: thrace_rlock_set_name,                                \
-        thrace_cond *: thrace_cond_set_name,                                  \
-        thrace_sem *: thrace_sem_set_name,                                    \
-        thrace_event *: thrace_event_set_name,                                \
-        thrace_barrier *: thrace_barrier_set_name,                            \
-        thrace_thread *: thrace_thread_set_name)((obj), (name))
+#define thrace_name(obj, name)                                                                     \
+    _Generic((obj), thrace_lock *                                                                  \
+             : thrace_lock_set_name, thrace_rlock *                                                \
+             : thrace_rlock_set_name, thrace_cond *                                                \
+             : thrace_cond_set_name, thrace_sem *                                                  \
+             : thrace_sem_set_name, thrace_event *                                                 \
+             : thrace_event_set_name, thrace_barrier *                                             \
+             : thrace_barrier_set_name, thrace_thread *                                            \
+             : thrace_thread_set_name)((obj), (name))
 
-#define THRACE__WITH_FN(obj)                                                  \
-    _Generic((obj),                                                           \
-        thrace_lock *: thrace__with_lock,                                     \
-        thrace_rlock *: thrace__with_rlock,                                   \
-        thrace_cond *: thrace__with_cond,                                     \
-        thrace_sem *: thrace__with_sem)
+#define THRACE__WITH_FN(obj)                                                                       \
+    _Generic((obj), thrace_lock *                                                                  \
+             : thrace__with_lock, thrace_rlock *                                                   \
+             : thrace__with_rlock, thrace_cond *                                                   \
+             : thrace__with_cond, thrace_sem *                                                     \
+             : thrace__with_sem)
 
 #endif
 
 #define THRACE__CAT2(a, b) a##b
-#define THRACE__CAT(a, b) THRACE__CAT2(a, b)
-#define THRACE__GUARD THRACE__CAT(thrace__with_guard_, __LINE__)
+#define THRACE__CAT(a, b)  THRACE__CAT2(a, b)
+#define THRACE__GUARD      THRACE__CAT(thrace__with_guard_, __LINE__)
 
 /*
  * THRACE_WITH(&lock) { ... }: Python's `with lock:` for a Lock, RLock,
  * Condition or Semaphore. The block runs holding it; leaving the block in any
  * way (end, break, continue, return, goto) releases it.
  */
-#define THRACE_WITH(obj)                                                      \
-    for (thrace__with_guard THRACE__GUARD __attribute__((cleanup(thrace__with_end))) = \
-             thrace__with_begin((obj), THRACE__WITH_FN(obj), THRACE__SITE);   \
+#define THRACE_WITH(obj)                                                                           \
+    for (thrace__with_guard THRACE__GUARD __attribute__((cleanup(thrace__with_end))) =             \
+             thrace__with_begin((obj), THRACE__WITH_FN(obj), THRACE__SITE);                        \
          !THRACE__GUARD._done; THRACE__GUARD._done = 1)
 
 #endif /* THRACE_H */

@@ -126,13 +126,13 @@ static int take_part(thrace_barrier *b, double timeout, unsigned arrival)
  * The wait itself, with the lock held and the timeout normalised; traced as
  * barrier_wait_begin and barrier_wait_end (with the cycle it took part in).
  */
-static int wait_locked(thrace_barrier *b, double timeout, unsigned *index,
-                       const thrace__site *site)
+static int wait_locked(thrace_barrier *b, double timeout, unsigned *index, const thrace__site *site)
 {
     struct timespec start = {0, 0};
     THRACE__CLOCK_IF(barrier_wait_end, &start);
-    THRACE__TRACE(barrier_wait_begin, thrace__trace_tid(), thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier),
-                  thrace__trace_seq(&b->_obj), b->_cycle, thrace__trace_site(site), timeout);
+    THRACE__TRACE(barrier_wait_begin, thrace__trace_tid(),
+                  thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier), thrace__trace_seq(&b->_obj),
+                  b->_cycle, thrace__trace_site(site), timeout);
     int rc = enter(b);
     unsigned long cycle = b->_cycle;
     unsigned arrival = b->_count;
@@ -140,9 +140,10 @@ static int wait_locked(thrace_barrier *b, double timeout, unsigned *index,
         rc = take_part(b, timeout, arrival);
     if (rc == THRACE_OK && index)
         *index = arrival;
-    THRACE__TRACE(barrier_wait_end, thrace__trace_tid(), thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier),
-                  thrace__trace_seq(&b->_obj), cycle, thrace__trace_outcome(rc),
-                  rc == THRACE_OK ? (int64_t)arrival : -1, thrace__trace_ns_since(&start));
+    THRACE__TRACE(barrier_wait_end, thrace__trace_tid(),
+                  thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier), thrace__trace_seq(&b->_obj),
+                  cycle, thrace__trace_outcome(rc), rc == THRACE_OK ? (int64_t)arrival : -1,
+                  thrace__trace_ns_since(&start));
     return rc;
 }
 
@@ -169,8 +170,8 @@ int(thrace_barrier_wait)(thrace_barrier *b, double timeout, unsigned *index)
 void thrace_barrier_abort(thrace_barrier *b)
 {
     thrace__mutex_lock(&b->_mutex);
-    THRACE__TRACE(barrier_abort, thrace__trace_tid(), thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier),
-                  thrace__trace_seq(&b->_obj));
+    THRACE__TRACE(barrier_abort, thrace__trace_tid(),
+                  thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier), thrace__trace_seq(&b->_obj));
     break_barrier(b);
     thrace__mutex_unlock(&b->_mutex);
 }
@@ -178,8 +179,8 @@ void thrace_barrier_abort(thrace_barrier *b)
 void thrace_barrier_reset(thrace_barrier *b)
 {
     thrace__mutex_lock(&b->_mutex);
-    THRACE__TRACE(barrier_reset, thrace__trace_tid(), thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier),
-                  thrace__trace_seq(&b->_obj));
+    THRACE__TRACE(barrier_reset, thrace__trace_tid(),
+                  thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier), thrace__trace_seq(&b->_obj));
     if (b->_count > 0) {
         /* Waiting threads leave broken; the last one reopens the barrier. */
         if (b->_state == FILLING || b->_state == BROKEN)

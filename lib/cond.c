@@ -74,12 +74,10 @@ int thrace_cond_set_name(thrace_cond *c, const char *name)
     return thrace__object_set_name(&c->_obj, VOCAB_KIND_condition, name);
 }
 
-int thrace__cond_acquire_at(thrace_cond *c, bool blocking, double timeout,
-                            const thrace__site *site)
+int thrace__cond_acquire_at(thrace_cond *c, bool blocking, double timeout, const thrace__site *site)
 {
-    return c->_kind == COND_OVER_RLOCK
-               ? thrace__rlock_acquire_at(c->_lock, blocking, timeout, site)
-               : thrace__lock_acquire_at(c->_lock, blocking, timeout, site);
+    return c->_kind == COND_OVER_RLOCK ? thrace__rlock_acquire_at(c->_lock, blocking, timeout, site)
+                                       : thrace__lock_acquire_at(c->_lock, blocking, timeout, site);
 }
 
 int(thrace_cond_acquire)(thrace_cond *c, bool blocking, double timeout)
@@ -119,7 +117,8 @@ static void acquire_restore(thrace_cond *c, unsigned long saved, const thrace__s
     thrace_lock *l = c->_lock;
     uint64_t waited_ns = 0;
     if (!thrace__mutex_try(&l->_state))
-        thrace__lock_acquire_slow(&l->_state, &l->_obj, VOCAB_KIND_lock, THRACE_FOREVER, site, &waited_ns);
+        thrace__lock_acquire_slow(&l->_state, &l->_obj, VOCAB_KIND_lock, THRACE_FOREVER, site,
+                                  &waited_ns);
     else
         thrace__deadlock_held(&l->_obj, VOCAB_KIND_lock, site);
     thrace__lock_trace_acquired(&l->_obj, VOCAB_KIND_lock, THRACE_OK, waited_ns, 1, site);
@@ -131,16 +130,16 @@ static int wait_until(thrace_cond *c, const thrace__deadline *d, double timeout,
 {
     struct timespec start = {0, 0};
     THRACE__CLOCK_IF(cond_wait_end, &start);
-    THRACE__TRACE(cond_wait_begin, thrace__trace_tid(), thrace__trace_obj(&c->_obj, VOCAB_KIND_condition),
-                  thrace__trace_seq(&c->_obj), thrace__trace_obj(lock_obj(c), lock_kind(c)),
-                  thrace__trace_site(site), timeout);
+    THRACE__TRACE(cond_wait_begin, thrace__trace_tid(),
+                  thrace__trace_obj(&c->_obj, VOCAB_KIND_condition), thrace__trace_seq(&c->_obj),
+                  thrace__trace_obj(lock_obj(c), lock_kind(c)), thrace__trace_site(site), timeout);
     thrace__waiter w;
     thrace__condcore_enter(&c->_waiters, &w);
     unsigned long saved = release_save(c);
     int rc = thrace__park_sleep(&w, d);
-    THRACE__TRACE(cond_wait_end, thrace__trace_tid(), thrace__trace_obj(&c->_obj, VOCAB_KIND_condition),
-                  thrace__trace_seq(&c->_obj), thrace__trace_outcome(rc), w.token,
-                  thrace__trace_ns_since(&start));
+    THRACE__TRACE(cond_wait_end, thrace__trace_tid(),
+                  thrace__trace_obj(&c->_obj, VOCAB_KIND_condition), thrace__trace_seq(&c->_obj),
+                  thrace__trace_outcome(rc), w.token, thrace__trace_ns_since(&start));
     acquire_restore(c, saved, site);
     thrace__condcore_leave(&c->_waiters);
     return rc;
@@ -195,8 +194,8 @@ static void notify(thrace_cond *c, long requested, size_t n)
 {
     uint64_t seq = THRACE__ENABLED(cond_notify) ? thrace__trace_seq(&c->_obj) : 0;
     size_t woken = thrace__condcore_notify(&c->_waiters, n, seq);
-    THRACE__TRACE(cond_notify, thrace__trace_tid(), thrace__trace_obj(&c->_obj, VOCAB_KIND_condition), seq,
-                  requested, woken);
+    THRACE__TRACE(cond_notify, thrace__trace_tid(),
+                  thrace__trace_obj(&c->_obj, VOCAB_KIND_condition), seq, requested, woken);
 }
 
 int thrace_cond_notify(thrace_cond *c, long n)

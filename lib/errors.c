@@ -11,8 +11,8 @@
 const char *thrace_strerror(int code)
 {
     switch (code) {
-#define THRACE__ERROR_MESSAGE(name, value, message)                           \
-    case value:                                                               \
+#define THRACE__ERROR_MESSAGE(name, value, message)                                                \
+    case value:                                                                                    \
         return message;
         THRACE__ERRORS(THRACE__ERROR_MESSAGE)
 #undef THRACE__ERROR_MESSAGE
@@ -23,8 +23,8 @@ const char *thrace_strerror(int code)
 const char *thrace_error_name(int code)
 {
     switch (code) {
-#define THRACE__ERROR_NAME(name, value, message)                              \
-    case value:                                                               \
+#define THRACE__ERROR_NAME(name, value, message)                                                   \
+    case value:                                                                                    \
         return "THRACE_" #name;
         THRACE__ERRORS(THRACE__ERROR_NAME)
 #undef THRACE__ERROR_NAME

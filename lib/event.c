@@ -41,8 +41,8 @@ static void set_flag(thrace_event *e, uint64_t token, bool traced)
     __atomic_store_n(&e->_flag, 1, __ATOMIC_RELAXED);
     size_t woken = thrace__condcore_notify(&e->_waiters, THRACE__ALL, token);
     if (traced)
-        THRACE__TRACE(event_set, thrace__trace_tid(), thrace__trace_obj(&e->_obj, VOCAB_KIND_event), token,
-                      0, woken);
+        THRACE__TRACE(event_set, thrace__trace_tid(), thrace__trace_obj(&e->_obj, VOCAB_KIND_event),
+                      token, 0, woken);
     thrace__mutex_unlock(&e->_mutex);
 }
 
@@ -83,15 +83,16 @@ static int event_wait(thrace_event *e, double timeout, bool traced, const thrace
         if (rc == THRACE_OK && traced) {
             THRACE__CLOCK_IF(event_wait_end, &start);
             THRACE__TRACE(event_wait_begin, thrace__trace_tid(),
-                          thrace__trace_obj(&e->_obj, VOCAB_KIND_event), thrace__trace_seq(&e->_obj), 0,
-                          thrace__trace_site(site), timeout);
+                          thrace__trace_obj(&e->_obj, VOCAB_KIND_event),
+                          thrace__trace_seq(&e->_obj), 0, thrace__trace_site(site), timeout);
         }
         if (rc == THRACE_OK)
             rc = thrace__condcore_wait(&e->_waiters, &e->_mutex, &d, &waker);
     }
     if (traced && rc != THRACE_ERANGE)
-        THRACE__TRACE(event_wait_end, thrace__trace_tid(), thrace__trace_obj(&e->_obj, VOCAB_KIND_event),
-                      thrace__trace_seq(&e->_obj), thrace__trace_outcome(rc), waker,
+        THRACE__TRACE(event_wait_end, thrace__trace_tid(),
+                      thrace__trace_obj(&e->_obj, VOCAB_KIND_event), thrace__trace_seq(&e->_obj),
+                      thrace__trace_outcome(rc), waker,
                       start.tv_sec ? thrace__trace_ns_since(&start) : 0);
     thrace__mutex_unlock(&e->_mutex);
     return rc;

@@ -12,11 +12,11 @@
 __attribute__((noreturn, cold)) void thrace__die(const char *what, int err);
 
 /* Checks the result of a pthread call that cannot fail when thrace is sound. */
-#define THRACE__CHECK(call)                                                   \
-    do {                                                                      \
-        int thrace__rc = (call);                                              \
-        if (__builtin_expect(thrace__rc != 0, 0))                             \
-            thrace__die(#call, thrace__rc);                                   \
+#define THRACE__CHECK(call)                                                                        \
+    do {                                                                                           \
+        int thrace__rc = (call);                                                                   \
+        if (__builtin_expect(thrace__rc != 0, 0))                                                  \
+            thrace__die(#call, thrace__rc);                                                        \
     } while (0)
 
 /*
@@ -25,7 +25,7 @@ __attribute__((noreturn, cold)) void thrace__die(const char *what, int err);
  */
 #define THRACE__TLS __thread __attribute__((tls_model("initial-exec")))
 
-#define THRACE__LIKELY(x) __builtin_expect(!!(x), 1)
+#define THRACE__LIKELY(x)   __builtin_expect(!!(x), 1)
 #define THRACE__UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 #endif

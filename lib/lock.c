@@ -44,8 +44,7 @@ int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, double t
     return rc;
 }
 
-int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout,
-                            const thrace__site *site)
+int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout, const thrace__site *site)
 {
     if (THRACE__UNLIKELY(thrace__timeout_check_lock(blocking, timeout) != THRACE_OK))
         return THRACE_EINVAL;
@@ -53,12 +52,14 @@ int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout,
     int rc = THRACE_OK;
     if (THRACE__UNLIKELY(!thrace__mutex_try(&l->_state))) {
         if (!blocking || timeout == 0) {
-            THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(&l->_obj, VOCAB_KIND_lock),
-                          thrace__trace_seq(&l->_obj), VOCAB_KIND_lock, VOCAB_OUTCOME_would_block, 0, 0,
+            THRACE__TRACE(acquire_end, thrace__trace_tid(),
+                          thrace__trace_obj(&l->_obj, VOCAB_KIND_lock), thrace__trace_seq(&l->_obj),
+                          VOCAB_KIND_lock, VOCAB_OUTCOME_would_block, 0, 0,
                           thrace__trace_site(site));
             return THRACE_TIMEOUT;
         }
-        rc = thrace__lock_acquire_slow(&l->_state, &l->_obj, VOCAB_KIND_lock, timeout, site, &waited_ns);
+        rc = thrace__lock_acquire_slow(&l->_state, &l->_obj, VOCAB_KIND_lock, timeout, site,
+                                       &waited_ns);
         if (rc == THRACE_ERANGE)
             return rc;
     } else {

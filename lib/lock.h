@@ -21,12 +21,12 @@ int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, double t
                               const thrace__site *site, uint64_t *waited_ns);
 
 /* acquire_end for an acquire that ended with rc (value: depth once held). */
-static inline void thrace__lock_trace_acquired(thrace__obj *o, int kind, int rc,
-                                               uint64_t waited_ns, int64_t value,
-                                               const thrace__site *site)
+static inline void thrace__lock_trace_acquired(thrace__obj *o, int kind, int rc, uint64_t waited_ns,
+                                               int64_t value, const thrace__site *site)
 {
     THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(o, kind),
-                  thrace__trace_seq(o), kind, rc == THRACE_OK ? VOCAB_OUTCOME_ok : VOCAB_OUTCOME_timeout, waited_ns,
+                  thrace__trace_seq(o), kind,
+                  rc == THRACE_OK ? VOCAB_OUTCOME_ok : VOCAB_OUTCOME_timeout, waited_ns,
                   rc == THRACE_OK ? value : 0, thrace__trace_site(site));
 }
 

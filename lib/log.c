@@ -120,13 +120,13 @@ void thrace_log_at(int level, const char *file, int line, const char *func, cons
 }
 
 /* The function forms behind the macros of thrace.h (no call site known). */
-#define LOG_FUNCTION(fn, level)                                               \
-    void(fn)(const char *fmt, ...)                                            \
-    {                                                                         \
-        va_list ap;                                                           \
-        va_start(ap, fmt);                                                    \
-        log_va(level, NULL, 0, NULL, fmt, ap);                                \
-        va_end(ap);                                                           \
+#define LOG_FUNCTION(fn, level)                                                                    \
+    void(fn)(const char *fmt, ...)                                                                 \
+    {                                                                                              \
+        va_list ap;                                                                                \
+        va_start(ap, fmt);                                                                         \
+        log_va(level, NULL, 0, NULL, fmt, ap);                                                     \
+        va_end(ap);                                                                                \
     }
 
 LOG_FUNCTION(thrace_debug, THRACE_LOG_DEBUG)

@@ -13,9 +13,24 @@
 #include <unistd.h>
 
 enum key {
-    K_NAME, K_LEVELNO, K_LEVELNAME, K_PATHNAME, K_FILENAME, K_MODULE, K_LINENO, K_FUNCNAME,
-    K_CREATED, K_ASCTIME, K_MSECS, K_RELATIVE, K_THREAD, K_THREADNAME, K_PROCESS,
-    K_PROCESSNAME, K_MESSAGE, K_LITERAL
+    K_NAME,
+    K_LEVELNO,
+    K_LEVELNAME,
+    K_PATHNAME,
+    K_FILENAME,
+    K_MODULE,
+    K_LINENO,
+    K_FUNCNAME,
+    K_CREATED,
+    K_ASCTIME,
+    K_MSECS,
+    K_RELATIVE,
+    K_THREAD,
+    K_THREADNAME,
+    K_PROCESS,
+    K_PROCESSNAME,
+    K_MESSAGE,
+    K_LITERAL
 };
 
 /* Attribute names, and whether each is text ('s'), an int ('i') or a float ('f'). */
@@ -105,7 +120,7 @@ static int parse_directive(const char **p, directive *d)
 {
     const char *name = ++*p; /* past '(' */
     const char *close = strchr(name, ')');
-    if (!close || (d->key = key_of(name, (size_t)(close - name))) == (enum key)-1)
+    if (!close || (d->key = key_of(name, (size_t)(close - name))) == (enum key) - 1)
         return THRACE_EINVAL;
     *p = close + 1;
     size_t nflags = 0;
@@ -197,11 +212,16 @@ typedef struct {
 static const char *level_name(int level, char *buf, size_t size)
 {
     switch (level) {
-    case THRACE_LOG_DEBUG: return "DEBUG";
-    case THRACE_LOG_INFO: return "INFO";
-    case THRACE_LOG_WARNING: return "WARNING";
-    case THRACE_LOG_ERROR: return "ERROR";
-    case THRACE_LOG_CRITICAL: return "CRITICAL";
+    case THRACE_LOG_DEBUG:
+        return "DEBUG";
+    case THRACE_LOG_INFO:
+        return "INFO";
+    case THRACE_LOG_WARNING:
+        return "WARNING";
+    case THRACE_LOG_ERROR:
+        return "ERROR";
+    case THRACE_LOG_CRITICAL:
+        return "CRITICAL";
     }
     snprintf(buf, size, "Level %d", level);
     return buf;
@@ -241,24 +261,59 @@ static void value_of(enum key k, const thrace__log_record *r, value *out)
 {
     *out = (value){.type = keys[k].type};
     switch (k) {
-    case K_NAME: out->s = "root"; break;
-    case K_LEVELNO: out->i = r->level; break;
-    case K_LEVELNAME: out->s = level_name(r->level, out->buf, sizeof out->buf); break;
-    case K_PATHNAME: out->s = r->pathname; break;
-    case K_FILENAME: out->s = base_name(r->pathname); break;
-    case K_MODULE: out->s = module_name(r->pathname, out->buf, sizeof out->buf); break;
-    case K_LINENO: out->i = r->lineno; break;
-    case K_FUNCNAME: out->s = r->func; break;
-    case K_CREATED: out->f = created_seconds(r); break;
-    case K_ASCTIME: out->s = asctime_of(&r->created, out->buf, sizeof out->buf); break;
-    case K_MSECS: out->f = (double)(r->created.tv_nsec / 1000000); break;
-    case K_RELATIVE: out->f = r->relative_ms; break;
-    case K_THREAD: out->i = (long long)r->thread_ident; break;
-    case K_THREADNAME: out->s = r->thread_name; break;
-    case K_PROCESS: out->i = getpid(); break;
-    case K_PROCESSNAME: out->s = "MainProcess"; break;
-    case K_MESSAGE: out->s = r->message; break;
-    case K_LITERAL: break;
+    case K_NAME:
+        out->s = "root";
+        break;
+    case K_LEVELNO:
+        out->i = r->level;
+        break;
+    case K_LEVELNAME:
+        out->s = level_name(r->level, out->buf, sizeof out->buf);
+        break;
+    case K_PATHNAME:
+        out->s = r->pathname;
+        break;
+    case K_FILENAME:
+        out->s = base_name(r->pathname);
+        break;
+    case K_MODULE:
+        out->s = module_name(r->pathname, out->buf, sizeof out->buf);
+        break;
+    case K_LINENO:
+        out->i = r->lineno;
+        break;
+    case K_FUNCNAME:
+        out->s = r->func;
+        break;
+    case K_CREATED:
+        out->f = created_seconds(r);
+        break;
+    case K_ASCTIME:
+        out->s = asctime_of(&r->created, out->buf, sizeof out->buf);
+        break;
+    case K_MSECS:
+        out->f = (double)(r->created.tv_nsec / 1000000);
+        break;
+    case K_RELATIVE:
+        out->f = r->relative_ms;
+        break;
+    case K_THREAD:
+        out->i = (long long)r->thread_ident;
+        break;
+    case K_THREADNAME:
+        out->s = r->thread_name;
+        break;
+    case K_PROCESS:
+        out->i = getpid();
+        break;
+    case K_PROCESSNAME:
+        out->s = "MainProcess";
+        break;
+    case K_MESSAGE:
+        out->s = r->message;
+        break;
+    case K_LITERAL:
+        break;
     }
 }
 

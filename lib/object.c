@@ -25,8 +25,7 @@ uint64_t thrace__object_id(thrace__obj *o)
         return id;
     uint64_t fresh = __atomic_add_fetch(&last_object_id, 1, __ATOMIC_RELAXED);
     /* Two first uses may race: the first id stored wins, the other is skipped. */
-    if (__atomic_compare_exchange_n(&o->_id, &id, fresh, false, __ATOMIC_RELAXED,
-                                    __ATOMIC_RELAXED))
+    if (__atomic_compare_exchange_n(&o->_id, &id, fresh, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
         return fresh;
     return id;
 }

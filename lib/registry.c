@@ -22,7 +22,7 @@
 
 static pthread_mutex_t registry_mutex = PTHREAD_MUTEX_INITIALIZER;
 static thrace_thread main_thread;
-static thrace_thread *main_handle = &main_thread; /* the forking thread, after a fork */
+static thrace_thread *main_handle = &main_thread;           /* the forking thread, after a fork */
 static thrace_thread live = {.prev = &live, .next = &live}; /* list head */
 static size_t live_count;
 static THRACE__TLS thrace_thread *self;
@@ -191,6 +191,6 @@ __attribute__((constructor)) static void registry_init(void)
     THRACE__CHECK(pthread_key_create(&dummy_key, dummy_exit));
     thrace__registry_add(&main_thread);
     self = &main_thread;
-    THRACE__CHECK(pthread_atfork(thrace__registry_lock, thrace__registry_unlock,
-                                 keep_only_self_in_child));
+    THRACE__CHECK(
+        pthread_atfork(thrace__registry_lock, thrace__registry_unlock, keep_only_self_in_child));
 }

@@ -57,19 +57,22 @@ int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double timeout,
         if (r->_count == ULONG_MAX)
             return THRACE_ERANGE;
         r->_count++;
-        thrace__lock_trace_acquired(&r->_obj, VOCAB_KIND_rlock, THRACE_OK, 0, (int64_t)r->_count, site);
+        thrace__lock_trace_acquired(&r->_obj, VOCAB_KIND_rlock, THRACE_OK, 0, (int64_t)r->_count,
+                                    site);
         return THRACE_OK;
     }
     uint64_t waited_ns = 0;
     int rc = THRACE_OK;
     if (!thrace__mutex_try(&r->_state)) {
         if (!blocking || timeout == 0) {
-            THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(&r->_obj, VOCAB_KIND_rlock),
-                          thrace__trace_seq(&r->_obj), VOCAB_KIND_rlock, VOCAB_OUTCOME_would_block, 0, 0,
-                          thrace__trace_site(site));
+            THRACE__TRACE(acquire_end, thrace__trace_tid(),
+                          thrace__trace_obj(&r->_obj, VOCAB_KIND_rlock),
+                          thrace__trace_seq(&r->_obj), VOCAB_KIND_rlock, VOCAB_OUTCOME_would_block,
+                          0, 0, thrace__trace_site(site));
             return THRACE_TIMEOUT;
         }
-        rc = thrace__lock_acquire_slow(&r->_state, &r->_obj, VOCAB_KIND_rlock, timeout, site, &waited_ns);
+        rc = thrace__lock_acquire_slow(&r->_state, &r->_obj, VOCAB_KIND_rlock, timeout, site,
+                                       &waited_ns);
         if (rc == THRACE_ERANGE)
             return rc;
     } else {
@@ -126,7 +129,8 @@ void thrace__rlock_acquire_restore(thrace_rlock *r, unsigned long count, const t
     else
         thrace__deadlock_held(&r->_obj, VOCAB_KIND_rlock, site);
     take_ownership(r, count);
-    thrace__lock_trace_acquired(&r->_obj, VOCAB_KIND_rlock, THRACE_OK, waited_ns, (int64_t)count, site);
+    thrace__lock_trace_acquired(&r->_obj, VOCAB_KIND_rlock, THRACE_OK, waited_ns, (int64_t)count,
+                                site);
 }
 
 void thrace__with_rlock(void *r, bool enter, const thrace__site *site)

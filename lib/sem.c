@@ -94,8 +94,10 @@ int thrace__sem_acquire_at(thrace_sem *s, bool blocking, double timeout, const t
     if (rc != THRACE_ERANGE)
         THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(&s->_obj, kind_of(s)),
                       thrace__trace_seq(&s->_obj), kind_of(s),
-                      rc == THRACE_OK ? VOCAB_OUTCOME_ok : blocking ? VOCAB_OUTCOME_timeout : VOCAB_OUTCOME_would_block, waited_ns,
-                      s->_value, thrace__trace_site(site));
+                      rc == THRACE_OK ? VOCAB_OUTCOME_ok
+                      : blocking      ? VOCAB_OUTCOME_timeout
+                                      : VOCAB_OUTCOME_would_block,
+                      waited_ns, s->_value, thrace__trace_site(site));
     thrace__mutex_unlock(&s->_mutex);
     return rc;
 }

@@ -35,12 +35,12 @@ struct thrace_thread {
     uint64_t parent_tid; /* trace id of the thread that started it */
     void (*target)(void *);
     void *arg;
-    thrace_event started; /* set by the new thread once it has its ident */
-    thrace_event done;    /* set once the target returned and it left the list */
-    double interval;      /* Timer: seconds before firing */
-    thrace_event finished; /* Timer: set by cancel or after firing */
+    thrace_event started;       /* set by the new thread once it has its ident */
+    thrace_event done;          /* set once the target returned and it left the list */
+    double interval;            /* Timer: seconds before firing */
+    thrace_event finished;      /* Timer: set by cancel or after firing */
     thrace_thread *prev, *next; /* the registry's list */
-    bool stall_watched;   /* counted by the stall watchdog (stall.c), under its mutex */
+    bool stall_watched;         /* counted by the stall watchdog (stall.c), under its mutex */
 };
 
 /* A new handle with a copy of name, or "<prefix>-N" when name is NULL/"". */

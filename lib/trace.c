@@ -39,10 +39,14 @@ void thrace__trace_set_tid(uint64_t id)
 static int thread_kind_of(const thrace_thread *t)
 {
     switch (t->kind) {
-    case KIND_TIMER: return VOCAB_THREAD_timer;
-    case KIND_MAIN: return VOCAB_THREAD_main;
-    case KIND_DUMMY: return VOCAB_THREAD_dummy;
-    default: return VOCAB_THREAD_thread;
+    case KIND_TIMER:
+        return VOCAB_THREAD_timer;
+    case KIND_MAIN:
+        return VOCAB_THREAD_main;
+    case KIND_DUMMY:
+        return VOCAB_THREAD_dummy;
+    default:
+        return VOCAB_THREAD_thread;
     }
 }
 
@@ -89,10 +93,14 @@ uint64_t thrace__trace_site(const thrace__site *site)
 int thrace__trace_outcome(int code)
 {
     switch (code) {
-    case THRACE_OK: return VOCAB_OUTCOME_ok;
-    case THRACE_TIMEOUT: return VOCAB_OUTCOME_timeout;
-    case THRACE_EBROKEN: return VOCAB_OUTCOME_broken;
-    default: return VOCAB_OUTCOME_error;
+    case THRACE_OK:
+        return VOCAB_OUTCOME_ok;
+    case THRACE_TIMEOUT:
+        return VOCAB_OUTCOME_timeout;
+    case THRACE_EBROKEN:
+        return VOCAB_OUTCOME_broken;
+    default:
+        return VOCAB_OUTCOME_error;
     }
 }
 
@@ -100,6 +108,7 @@ uint64_t thrace__trace_ns_since(const struct timespec *start)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    int64_t ns = (int64_t)(now.tv_sec - start->tv_sec) * 1000000000 + (now.tv_nsec - start->tv_nsec);
+    int64_t ns =
+        (int64_t)(now.tv_sec - start->tv_sec) * 1000000000 + (now.tv_nsec - start->tv_nsec);
     return ns > 0 ? (uint64_t)ns : 0;
 }

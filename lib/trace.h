@@ -23,12 +23,12 @@
 
 #define THRACE__ENABLED(event) lttng_ust_tracepoint_enabled(thrace, event)
 
-#define THRACE__TRACE(event, ...)                                             \
-    do {                                                                      \
-        if (THRACE__ENABLED(event)) {                                         \
-            thrace__trace_announce();                                         \
-            lttng_ust_do_tracepoint(thrace, event, __VA_ARGS__);              \
-        }                                                                     \
+#define THRACE__TRACE(event, ...)                                                                  \
+    do {                                                                                           \
+        if (THRACE__ENABLED(event)) {                                                              \
+            thrace__trace_announce();                                                              \
+            lttng_ust_do_tracepoint(thrace, event, __VA_ARGS__);                                   \
+        }                                                                                          \
     } while (0)
 
 extern THRACE__TLS bool thrace__trace_announced;
@@ -64,10 +64,10 @@ int thrace__trace_outcome(int code);
 uint64_t thrace__trace_ns_since(const struct timespec *start);
 
 /* Reads the clock only when `event` is enabled: costly arguments stay off. */
-#define THRACE__CLOCK_IF(event, start)                                        \
-    do {                                                                      \
-        if (THRACE__ENABLED(event))                                           \
-            clock_gettime(CLOCK_MONOTONIC, (start));                          \
+#define THRACE__CLOCK_IF(event, start)                                                             \
+    do {                                                                                           \
+        if (THRACE__ENABLED(event))                                                                \
+            clock_gettime(CLOCK_MONOTONIC, (start));                                               \
     } while (0)
 
 #endif

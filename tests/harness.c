@@ -138,7 +138,8 @@ static case_result judge(int status, char *why, size_t size)
     if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
         snprintf(why, size, "timed out after %u s", harness_timeout());
     else if (WIFSIGNALED(status))
-        snprintf(why, size, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+        snprintf(why, size, "killed by signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
     else
         snprintf(why, size, "exit status %d", WEXITSTATUS(status));
     return CASE_FAILED;
@@ -195,8 +196,8 @@ static int run_all(const char *only)
         fprintf(stderr, "no case named %s\n", only);
         return 2;
     }
-    shared_note = mmap(NULL, sizeof *shared_note, PROT_READ | PROT_WRITE,
-                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    shared_note =
+        mmap(NULL, sizeof *shared_note, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (shared_note == MAP_FAILED) {
         perror("harness: mmap");
         return 2;

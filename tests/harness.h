@@ -42,12 +42,12 @@ void harness_capture_begin(void);
 /* Returns the captured text (malloc'd) and restores stderr. */
 char *harness_capture_end(void);
 
-#define TEST(name)                                                            \
-    static void name(void);                                                   \
-    __attribute__((constructor)) static void register_##name(void)            \
-    {                                                                         \
-        harness_register(#name, name, __LINE__);                              \
-    }                                                                         \
+#define TEST(name)                                                                                 \
+    static void name(void);                                                                        \
+    __attribute__((constructor)) static void register_##name(void)                                 \
+    {                                                                                              \
+        harness_register(#name, name, __LINE__);                                                   \
+    }                                                                                              \
     static void name(void)
 
 /*
@@ -57,50 +57,50 @@ char *harness_capture_end(void);
  */
 #define SKIP(reason) harness_skip(reason)
 
-#define ASSERT_TRUE(cond)                                                     \
-    do {                                                                      \
-        if (!(cond))                                                          \
-            harness_fail(__FILE__, __LINE__, "expected true: %s", #cond);     \
+#define ASSERT_TRUE(cond)                                                                          \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            harness_fail(__FILE__, __LINE__, "expected true: %s", #cond);                          \
     } while (0)
 
-#define ASSERT_FALSE(cond)                                                    \
-    do {                                                                      \
-        if (cond)                                                             \
-            harness_fail(__FILE__, __LINE__, "expected false: %s", #cond);    \
+#define ASSERT_FALSE(cond)                                                                         \
+    do {                                                                                           \
+        if (cond)                                                                                  \
+            harness_fail(__FILE__, __LINE__, "expected false: %s", #cond);                         \
     } while (0)
 
-#define ASSERT_EQ(expected, actual)                                           \
-    do {                                                                      \
-        long long e_ = (long long)(expected), a_ = (long long)(actual);       \
-        if (e_ != a_)                                                         \
-            harness_fail(__FILE__, __LINE__, "%s == %s: expected %lld, got %lld", #expected, \
-                         #actual, e_, a_);                                    \
+#define ASSERT_EQ(expected, actual)                                                                \
+    do {                                                                                           \
+        long long e_ = (long long)(expected), a_ = (long long)(actual);                            \
+        if (e_ != a_)                                                                              \
+            harness_fail(__FILE__, __LINE__, "%s == %s: expected %lld, got %lld", #expected,       \
+                         #actual, e_, a_);                                                         \
     } while (0)
 
 /* Compares thrace result codes and prints their names. */
-#define ASSERT_CODE(expected, actual)                                         \
-    do {                                                                      \
-        int e_ = (expected), a_ = (actual);                                   \
-        if (e_ != a_)                                                         \
-            harness_fail(__FILE__, __LINE__, "%s: expected %s, got %s", #actual, \
-                         thrace_error_name(e_), thrace_error_name(a_));       \
+#define ASSERT_CODE(expected, actual)                                                              \
+    do {                                                                                           \
+        int e_ = (expected), a_ = (actual);                                                        \
+        if (e_ != a_)                                                                              \
+            harness_fail(__FILE__, __LINE__, "%s: expected %s, got %s", #actual,                   \
+                         thrace_error_name(e_), thrace_error_name(a_));                            \
     } while (0)
 
-#define ASSERT_STR_EQ(expected, actual)                                       \
-    do {                                                                      \
-        const char *e_ = (expected), *a_ = (actual);                          \
-        if (!a_ || strcmp(e_, a_) != 0)                                       \
-            harness_fail(__FILE__, __LINE__, "%s:\n  expected \"%s\"\n  got      \"%s\"", \
-                         #actual, e_, a_ ? a_ : "(null)");                    \
+#define ASSERT_STR_EQ(expected, actual)                                                            \
+    do {                                                                                           \
+        const char *e_ = (expected), *a_ = (actual);                                               \
+        if (!a_ || strcmp(e_, a_) != 0)                                                            \
+            harness_fail(__FILE__, __LINE__, "%s:\n  expected \"%s\"\n  got      \"%s\"", #actual, \
+                         e_, a_ ? a_ : "(null)");                                                  \
     } while (0)
 
 /* A duration in CPython's band: 0.6x to 10x of the expected seconds. */
-#define ASSERT_DURATION(expected, actual)                                     \
-    do {                                                                      \
-        double e_ = (expected), a_ = (actual);                                \
-        if (a_ < e_ * 0.6 || a_ > e_ * 10 + 0.05)                             \
-            harness_fail(__FILE__, __LINE__, "%s: expected about %.3f s, took %.3f s", \
-                         #actual, e_, a_);                                    \
+#define ASSERT_DURATION(expected, actual)                                                          \
+    do {                                                                                           \
+        double e_ = (expected), a_ = (actual);                                                     \
+        if (a_ < e_ * 0.6 || a_ > e_ * 10 + 0.05)                                                  \
+            harness_fail(__FILE__, __LINE__, "%s: expected about %.3f s, took %.3f s", #actual,    \
+                         e_, a_);                                                                  \
     } while (0)
 
 #endif

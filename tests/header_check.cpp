@@ -11,11 +11,12 @@ int main()
     thrace_sem_init(&sem, 1);
     if (thrace_name(&lock, "guard") != THRACE_OK)
         return 1;
-    THRACE_WITH(&lock)
-    {
-        THRACE_WITH(&rlock) {}
+    THRACE_WITH (&lock) {
+        THRACE_WITH (&rlock) {
+        }
     }
-    THRACE_WITH(&sem) {}
+    THRACE_WITH (&sem) {
+    }
     thrace_sem_destroy(&sem);
     bool still_locked = thrace_lock_locked(&lock) || thrace_rlock_locked(&rlock);
     thrace_lock_destroy(&lock);

@@ -60,13 +60,13 @@ static void expect_passed(pid_t pid)
 
 /* Runs the rest of the case in a fresh process whose environment holds var
  * (NULL: none of libthrace's). */
-#define IN_FRESH_PROCESS(var)                                                 \
-    do {                                                                      \
-        if (!in_process()) {                                                  \
-            char *env_[] = {(var), NULL};                                     \
-            expect_passed(start_fresh(__func__, env_, -1));                   \
-            return;                                                           \
-        }                                                                     \
+#define IN_FRESH_PROCESS(var)                                                                      \
+    do {                                                                                           \
+        if (!in_process()) {                                                                       \
+            char *env_[] = {(var), NULL};                                                          \
+            expect_passed(start_fresh(__func__, env_, -1));                                        \
+            return;                                                                                \
+        }                                                                                          \
     } while (0)
 
 /* Reads fd to its end (the fresh process's exit); the text, NUL-ended. */
@@ -102,12 +102,12 @@ static void run_watched(const char *name, bool stall_expected)
     ASSERT_STR_EQ(expected, said);
 }
 
-#define WATCHED_IN_FRESH_PROCESS(stall_expected)                              \
-    do {                                                                      \
-        if (!in_process()) {                                                  \
-            run_watched(__func__, (stall_expected));                          \
-            return;                                                           \
-        }                                                                     \
+#define WATCHED_IN_FRESH_PROCESS(stall_expected)                                                   \
+    do {                                                                                           \
+        if (!in_process()) {                                                                       \
+            run_watched(__func__, (stall_expected));                                               \
+            return;                                                                                \
+        }                                                                                          \
     } while (0)
 
 /* ---- reports ------------------------------------------------------------ */
@@ -146,8 +146,8 @@ static double number_after(const char *text, int index, const char *key)
 typedef struct {
     thrace_lock a, b;
     thrace_barrier met;
-    thrace_thread *first; /* worker_a */
-    double b_timeout;     /* how long worker_b waits for a */
+    thrace_thread *first;                           /* worker_a */
+    double b_timeout;                               /* how long worker_b waits for a */
     int a_takes_a, a_takes_b, b_takes_b, b_takes_a; /* call lines */
     int a_rc, b_rc;
 } abba;
@@ -231,19 +231,24 @@ TEST(abba_cycle_is_reported_once_with_threads_locks_and_sites)
     char p[5][160];
     snprintf(p[0], sizeof p[0],
              "thrace: deadlock: Thread-1 -> Lock-2 -> Thread-2 -> Lock-1 -> Thread-1 "
-             "(pid %ld, at *.?????? s)", (long)getpid());
+             "(pid %ld, at *.?????? s)",
+             (long)getpid());
     snprintf(p[1], sizeof p[1],
              "thrace:   Thread-1 waits for Lock-2 since *.?????? s at "
-             "test_deadlock.c:%d in worker_a()", s.a_takes_b);
+             "test_deadlock.c:%d in worker_a()",
+             s.a_takes_b);
     snprintf(p[2], sizeof p[2],
              "thrace:            holds Lock-1 since *.?????? s (for *.?????? s), taken at "
-             "test_deadlock.c:%d in worker_a()", s.a_takes_a);
+             "test_deadlock.c:%d in worker_a()",
+             s.a_takes_a);
     snprintf(p[3], sizeof p[3],
              "thrace:   Thread-2 waits for Lock-1 since *.?????? s at "
-             "test_deadlock.c:%d in worker_b()", s.b_takes_a);
+             "test_deadlock.c:%d in worker_b()",
+             s.b_takes_a);
     snprintf(p[4], sizeof p[4],
              "thrace:            holds Lock-2 since *.?????? s (for *.?????? s), taken at "
-             "test_deadlock.c:%d in worker_b()", s.b_takes_b);
+             "test_deadlock.c:%d in worker_b()",
+             s.b_takes_b);
     expect_lines(report, (const char *const[]){p[0], p[1], p[2], p[3], p[4]}, 5);
     /* Told by Thread-2, whose wait closed the cycle, as it began. */
     ASSERT_TRUE(number_after(report, 0, "at ") == number_after(report, 3, "since "));

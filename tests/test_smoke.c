@@ -16,7 +16,9 @@ TEST(lock_smoke)
 static void work(void *arg)
 {
     thrace_lock *l = arg;
-    THRACE_WITH(l) { thrace_sleep(0.01); }
+    THRACE_WITH (l) {
+        thrace_sleep(0.01);
+    }
 }
 
 TEST(threads_smoke)

@@ -31,10 +31,10 @@ static json_t *seen_list(const deadlocks_report *r)
     json_t *list = json_array();
     for (size_t i = 0; list && i < r->nseen; i++) {
         const deadlocks_seen *s = &r->seen[i];
-        if (json_array_append_new(list, json_pack("{s:I, s:I, s:I}", "thread_id",
-                                                  (json_int_t)s->thread_id, "object_id",
-                                                  (json_int_t)s->object_id, "ts",
-                                                  (json_int_t)s->ts)) != 0) {
+        if (json_array_append_new(
+                list, json_pack("{s:I, s:I, s:I}", "thread_id", (json_int_t)s->thread_id,
+                                "object_id", (json_int_t)s->object_id, "ts", (json_int_t)s->ts)) !=
+            0) {
             json_decref(list);
             return NULL;
         }

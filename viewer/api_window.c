@@ -66,12 +66,12 @@ static const char *state_text(int state)
 static json_t *interval_json(const lod_interval *iv, lod_lane_kind kind)
 {
     const char *outcome = vocab_outcome_name(iv->outcome);
-    json_t *o = json_pack("{s:I, s:s, s:I, s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)iv->id,
-                          "state", state_text(iv->state), "begin_ns", (json_int_t)iv->begin_ns, "end_ns",
-                          (json_int_t)iv->end_ns, "object_id", id_or_null(iv->object_id),
-                          "peer_thread_id", id_or_null(iv->peer_thread_id), "outcome",
-                          outcome ? json_string(outcome) : json_null(), "site_id",
-                          id_or_null(iv->site_id));
+    json_t *o =
+        json_pack("{s:I, s:s, s:I, s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)iv->id, "state",
+                  state_text(iv->state), "begin_ns", (json_int_t)iv->begin_ns, "end_ns",
+                  (json_int_t)iv->end_ns, "object_id", id_or_null(iv->object_id), "peer_thread_id",
+                  id_or_null(iv->peer_thread_id), "outcome",
+                  outcome ? json_string(outcome) : json_null(), "site_id", id_or_null(iv->site_id));
     if (o && kind == LOD_OBJECT)
         json_object_set_new(o, "thread_id", json_integer(iv->thread_id));
     return o;
@@ -79,8 +79,8 @@ static json_t *interval_json(const lod_interval *iv, lod_lane_kind kind)
 
 static json_t *bucket_json(const lod_bucket *b)
 {
-    return json_pack("{s:i, s:s, s:I, s:b}", "px", b->px, "state", state_text(b->state),
-                     "count", (json_int_t)b->count, "more", b->more);
+    return json_pack("{s:i, s:s, s:I, s:b}", "px", b->px, "state", state_text(b->state), "count",
+                     (json_int_t)b->count, "more", b->more);
 }
 
 /* Keeps iv when it is a wait ending in the window, for the wakeups. */

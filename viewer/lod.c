@@ -29,7 +29,7 @@
 /* Rows of lane `col` at one level beginning in [?3, ?4] and ending at ?5 or later. */
 #define LANE_ROWS(col)                                                                             \
     "SELECT id, thread_id, COALESCE(object_id, 0), COALESCE(peer_thread_id, 0), begin_ns,"         \
-    " end_ns, state, outcome, COALESCE(site_id, 0), COALESCE(end_seq, -1)"           \
+    " end_ns, state, outcome, COALESCE(site_id, 0), COALESCE(end_seq, -1)"                         \
     " FROM intervals WHERE " col " = ?1 AND level = ?2 AND begin_ns BETWEEN ?3 AND ?4"             \
     " AND end_ns >= ?5 ORDER BY begin_ns"
 

@@ -35,39 +35,40 @@
 #define THRACE_TP_EXPANSIONS
 
 /* An enumeration's values. */
-#define THRACE_TP_VALUE(name, number) lttng_ust_field_enum_value(#name, number)
+#define THRACE_TP_VALUE(name, number)             lttng_ust_field_enum_value(#name, number)
 #define THRACE_TP_KIND_VALUE(name, number, class) THRACE_TP_VALUE(name, number)
 
 /* A field as a tracepoint argument (", type, name") and as a CTF field. */
-#define THRACE_TP_ARG(name) THRACE_TP_ARG_(name, VOCAB_FIELD_##name)
-#define THRACE_TP_ARG_(name, ...) THRACE_TP_ARG__(name, __VA_ARGS__)
-#define THRACE_TP_ARG__(name, type, format) , type, name
-#define THRACE_TP_ENUM_ARG(name, enumeration) , int, name
-#define THRACE_TP_FIELD(name) THRACE_TP_FIELD_(name, VOCAB_FIELD_##name)
-#define THRACE_TP_FIELD_(name, ...) THRACE_TP_FIELD__(name, __VA_ARGS__)
-#define THRACE_TP_FIELD__(name, type, format) THRACE_TP_FIELD_##format(type, name)
-#define THRACE_TP_FIELD_integer(type, name) lttng_ust_field_integer(type, name, name)
+#define THRACE_TP_ARG(name)                     THRACE_TP_ARG_(name, VOCAB_FIELD_##name)
+#define THRACE_TP_ARG_(name, ...)               THRACE_TP_ARG__(name, __VA_ARGS__)
+#define THRACE_TP_ARG__(name, type, format)     , type, name
+#define THRACE_TP_ENUM_ARG(name, enumeration)   , int, name
+#define THRACE_TP_FIELD(name)                   THRACE_TP_FIELD_(name, VOCAB_FIELD_##name)
+#define THRACE_TP_FIELD_(name, ...)             THRACE_TP_FIELD__(name, __VA_ARGS__)
+#define THRACE_TP_FIELD__(name, type, format)   THRACE_TP_FIELD_##format(type, name)
+#define THRACE_TP_FIELD_integer(type, name)     lttng_ust_field_integer(type, name, name)
 #define THRACE_TP_FIELD_integer_hex(type, name) lttng_ust_field_integer_hex(type, name, name)
-#define THRACE_TP_FIELD_float(type, name) lttng_ust_field_float(type, name, name)
-#define THRACE_TP_FIELD_string(type, name) lttng_ust_field_string(name, name)
-#define THRACE_TP_ENUM_FIELD(name, enumeration)                                \
+#define THRACE_TP_FIELD_float(type, name)       lttng_ust_field_float(type, name, name)
+#define THRACE_TP_FIELD_string(type, name)      lttng_ust_field_string(name, name)
+#define THRACE_TP_ENUM_FIELD(name, enumeration)                                                    \
     lttng_ust_field_enum(thrace, enumeration, int, name, name)
 
 /* The arguments without the first comma. */
-#define THRACE_TP_ARGS(...) THRACE_TP_ARGS_(__VA_ARGS__)
+#define THRACE_TP_ARGS(...)         THRACE_TP_ARGS_(__VA_ARGS__)
 #define THRACE_TP_ARGS_(empty, ...) __VA_ARGS__
 
-#define THRACE_TP_EVENT(name)                                                  \
-    LTTNG_UST_TRACEPOINT_EVENT(                                                \
-        thrace, name,                                                          \
-        LTTNG_UST_TP_ARGS(THRACE_TP_ARGS(VOCAB_EVENT_##name(THRACE_TP_ARG, THRACE_TP_ENUM_ARG))), \
+#define THRACE_TP_EVENT(name)                                                                      \
+    LTTNG_UST_TRACEPOINT_EVENT(                                                                    \
+        thrace, name,                                                                              \
+        LTTNG_UST_TP_ARGS(THRACE_TP_ARGS(VOCAB_EVENT_##name(THRACE_TP_ARG, THRACE_TP_ENUM_ARG))),  \
         LTTNG_UST_TP_FIELDS(VOCAB_EVENT_##name(THRACE_TP_FIELD, THRACE_TP_ENUM_FIELD)))
 
 #endif
 
 LTTNG_UST_TRACEPOINT_ENUM(thrace, object_kind,
                           LTTNG_UST_TP_ENUM_VALUES(VOCAB_KINDS(THRACE_TP_KIND_VALUE)))
-LTTNG_UST_TRACEPOINT_ENUM(thrace, outcome, LTTNG_UST_TP_ENUM_VALUES(VOCAB_OUTCOMES(THRACE_TP_VALUE)))
+LTTNG_UST_TRACEPOINT_ENUM(thrace, outcome,
+                          LTTNG_UST_TP_ENUM_VALUES(VOCAB_OUTCOMES(THRACE_TP_VALUE)))
 LTTNG_UST_TRACEPOINT_ENUM(thrace, thread_kind,
                           LTTNG_UST_TP_ENUM_VALUES(VOCAB_THREAD_KINDS(THRACE_TP_VALUE)))
 

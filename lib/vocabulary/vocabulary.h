@@ -30,29 +30,29 @@
 
 /* Object kinds: X(name, number in the trace, the class name of unnamed
  * objects: Lock-1, Condition-2, ...). 0 is no kind. */
-#define VOCAB_KINDS(X)                                                         \
-    X(lock, 1, "Lock")                                                         \
-    X(rlock, 2, "RLock")                                                       \
-    X(condition, 3, "Condition")                                               \
-    X(semaphore, 4, "Semaphore")                                               \
-    X(bounded_semaphore, 5, "BoundedSemaphore")                                \
-    X(event, 6, "Event")                                                       \
+#define VOCAB_KINDS(X)                                                                             \
+    X(lock, 1, "Lock")                                                                             \
+    X(rlock, 2, "RLock")                                                                           \
+    X(condition, 3, "Condition")                                                                   \
+    X(semaphore, 4, "Semaphore")                                                                   \
+    X(bounded_semaphore, 5, "BoundedSemaphore")                                                    \
+    X(event, 6, "Event")                                                                           \
     X(barrier, 7, "Barrier")
 
 /* How a blocking call ended: X(name, number in the trace). */
-#define VOCAB_OUTCOMES(X)                                                      \
-    X(ok, 0)                                                                   \
-    X(timeout, 1)                                                              \
-    X(would_block, 2)                                                          \
-    X(broken, 3)                                                               \
+#define VOCAB_OUTCOMES(X)                                                                          \
+    X(ok, 0)                                                                                       \
+    X(timeout, 1)                                                                                  \
+    X(would_block, 2)                                                                              \
+    X(broken, 3)                                                                                   \
     X(error, 4)
 
 /* What started a thread's record: X(name, number in the trace). */
-#define VOCAB_THREAD_KINDS(X)                                                  \
-    X(thread, 0)                                                               \
-    X(timer, 1)                                                                \
-    X(main, 2)                                                                 \
-    X(dummy, 3)                                                                \
+#define VOCAB_THREAD_KINDS(X)                                                                      \
+    X(thread, 0)                                                                                   \
+    X(timer, 1)                                                                                    \
+    X(main, 2)                                                                                     \
+    X(dummy, 3)                                                                                    \
     X(foreign, 4)
 
 /* ---- fields ----------------------------------------------------------------- */
@@ -63,45 +63,71 @@
  * reads it (an integer, a real, a text). A field of an enumeration is
  * declared int, integer, and named by E in the events that carry it.
  */
-#define VOCAB_FIELD_tid uint64_t, integer       /* the emitting thread (1: the main thread) */
-#define VOCAB_FIELD_obj uint64_t, integer       /* a process-wide object serial */
-#define VOCAB_FIELD_seq uint64_t, integer       /* the object's event sequence number */
-#define VOCAB_FIELD_kind int, integer           /* an object's or a thread's kind */
-#define VOCAB_FIELD_outcome int, integer        /* how a blocking call ended */
-#define VOCAB_FIELD_waited_ns uint64_t, integer /* how long the caller waited */
-#define VOCAB_FIELD_value int64_t, integer      /* depth, semaphore value, barrier index */
-#define VOCAB_FIELD_site uint64_t, integer_hex  /* a call site, described by callsite */
-#define VOCAB_FIELD_thread uint64_t, integer    /* a thread an event is about */
-#define VOCAB_FIELD_parent uint64_t, integer    /* the thread that started this one */
-#define VOCAB_FIELD_daemon int, integer
-#define VOCAB_FIELD_native_id int64_t, integer  /* the kernel's thread id */
-#define VOCAB_FIELD_param int64_t, integer      /* semaphore value, parties, a condition's lock */
-#define VOCAB_FIELD_line int, integer
-#define VOCAB_FIELD_count int64_t, integer      /* units a release gives back */
-#define VOCAB_FIELD_lock uint64_t, integer      /* a condition's lock (0: an event's wait) */
-#define VOCAB_FIELD_waker uint64_t, integer     /* the seq of the notify or set that woke a wait */
+#define VOCAB_FIELD_tid       uint64_t, integer     /* the emitting thread (1: the main thread) */
+#define VOCAB_FIELD_obj       uint64_t, integer     /* a process-wide object serial */
+#define VOCAB_FIELD_seq       uint64_t, integer     /* the object's event sequence number */
+#define VOCAB_FIELD_kind      int, integer          /* an object's or a thread's kind */
+#define VOCAB_FIELD_outcome   int, integer          /* how a blocking call ended */
+#define VOCAB_FIELD_waited_ns uint64_t, integer     /* how long the caller waited */
+#define VOCAB_FIELD_value     int64_t, integer      /* depth, semaphore value, barrier index */
+#define VOCAB_FIELD_site      uint64_t, integer_hex /* a call site, described by callsite */
+#define VOCAB_FIELD_thread    uint64_t, integer     /* a thread an event is about */
+#define VOCAB_FIELD_parent    uint64_t, integer     /* the thread that started this one */
+#define VOCAB_FIELD_daemon    int, integer
+#define VOCAB_FIELD_native_id int64_t, integer /* the kernel's thread id */
+#define VOCAB_FIELD_param     int64_t, integer /* semaphore value, parties, a condition's lock */
+#define VOCAB_FIELD_line      int, integer
+#define VOCAB_FIELD_count     int64_t, integer  /* units a release gives back */
+#define VOCAB_FIELD_lock      uint64_t, integer /* a condition's lock (0: an event's wait) */
+#define VOCAB_FIELD_waker     uint64_t, integer /* the seq of the notify or set that woke a wait */
 #define VOCAB_FIELD_requested int64_t, integer  /* notify(n): n, -1 for all */
-#define VOCAB_FIELD_woken uint64_t, integer
-#define VOCAB_FIELD_cycle uint64_t, integer     /* rounds a barrier had completed before */
-#define VOCAB_FIELD_index int64_t, integer      /* arrival order at a barrier, -1 broken */
-#define VOCAB_FIELD_timer uint64_t, integer     /* a cancelled timer's thread */
-#define VOCAB_FIELD_level int, integer          /* a log line's level */
-#define VOCAB_FIELD_timeout double, float       /* seconds, -1 for none */
-#define VOCAB_FIELD_interval double, float      /* a timer's seconds, -1 until cancelled */
-#define VOCAB_FIELD_seconds double, float       /* a sleep's seconds */
-#define VOCAB_FIELD_name const char *, string
-#define VOCAB_FIELD_file const char *, string
-#define VOCAB_FIELD_func const char *, string
-#define VOCAB_FIELD_text const char *, string   /* a log line's message */
-#define VOCAB_FIELD_report const char *, string /* a deadlock libthrace saw, as it told it */
+#define VOCAB_FIELD_woken     uint64_t, integer
+#define VOCAB_FIELD_cycle     uint64_t, integer /* rounds a barrier had completed before */
+#define VOCAB_FIELD_index     int64_t, integer  /* arrival order at a barrier, -1 broken */
+#define VOCAB_FIELD_timer     uint64_t, integer /* a cancelled timer's thread */
+#define VOCAB_FIELD_level     int, integer      /* a log line's level */
+#define VOCAB_FIELD_timeout   double, float     /* seconds, -1 for none */
+#define VOCAB_FIELD_interval  double, float     /* a timer's seconds, -1 until cancelled */
+#define VOCAB_FIELD_seconds   double, float     /* a sleep's seconds */
+#define VOCAB_FIELD_name      const char *, string
+#define VOCAB_FIELD_file      const char *, string
+#define VOCAB_FIELD_func      const char *, string
+#define VOCAB_FIELD_text      const char *, string /* a log line's message */
+#define VOCAB_FIELD_report    const char *, string /* a deadlock libthrace saw, as it told it */
 
 /* Every field, X(name): integers, then reals, then texts, as the store reads them. */
-#define VOCAB_FIELDS(X)                                                        \
-    X(tid) X(obj) X(seq) X(kind) X(outcome) X(waited_ns) X(value) X(site)      \
-    X(thread) X(parent) X(daemon) X(native_id) X(param) X(line) X(count)       \
-    X(lock) X(waker) X(requested) X(woken) X(cycle) X(index) X(timer)          \
-    X(level) X(timeout) X(interval) X(seconds) X(name) X(file) X(func)         \
-    X(text) X(report)
+#define VOCAB_FIELDS(X)                                                                            \
+    X(tid)                                                                                         \
+    X(obj)                                                                                         \
+    X(seq)                                                                                         \
+    X(kind)                                                                                        \
+    X(outcome)                                                                                     \
+    X(waited_ns)                                                                                   \
+    X(value)                                                                                       \
+    X(site)                                                                                        \
+    X(thread)                                                                                      \
+    X(parent)                                                                                      \
+    X(daemon)                                                                                      \
+    X(native_id)                                                                                   \
+    X(param)                                                                                       \
+    X(line)                                                                                        \
+    X(count)                                                                                       \
+    X(lock)                                                                                        \
+    X(waker)                                                                                       \
+    X(requested)                                                                                   \
+    X(woken)                                                                                       \
+    X(cycle)                                                                                       \
+    X(index)                                                                                       \
+    X(timer)                                                                                       \
+    X(level)                                                                                       \
+    X(timeout)                                                                                     \
+    X(interval)                                                                                    \
+    X(seconds)                                                                                     \
+    X(name)                                                                                        \
+    X(file)                                                                                        \
+    X(func)                                                                                        \
+    X(text)                                                                                        \
+    X(report)
 
 /* ---- events ------------------------------------------------------------------ */
 
@@ -114,51 +140,48 @@
  */
 
 /* A thread's first event: who it is. */
-#define VOCAB_EVENT_thread_start(F, E)                                         \
+#define VOCAB_EVENT_thread_start(F, E)                                                             \
     F(tid) F(parent) E(kind, thread_kind) F(daemon) F(native_id) F(name)
-#define VOCAB_EVENT_thread_exit(F, E) F(tid)
+#define VOCAB_EVENT_thread_exit(F, E)   F(tid)
 #define VOCAB_EVENT_thread_rename(F, E) F(tid) F(thread) F(name)
 /* Only when the joined thread is still alive. */
 #define VOCAB_EVENT_join_begin(F, E) F(tid) F(thread) F(site) F(timeout)
-#define VOCAB_EVENT_join_end(F, E) F(tid) F(thread) E(outcome, outcome)
+#define VOCAB_EVENT_join_end(F, E)   F(tid) F(thread) E(outcome, outcome)
 /* param: a semaphore's value, a barrier's parties, a condition's lock. */
 #define VOCAB_EVENT_object_create(F, E) F(tid) F(obj) E(kind, object_kind) F(param) F(name)
-#define VOCAB_EVENT_object_name(F, E) F(tid) F(obj) E(kind, object_kind) F(name)
+#define VOCAB_EVENT_object_name(F, E)   F(tid) F(obj) E(kind, object_kind) F(name)
 /* Describes a call site once: the id that blocking calls' events carry. */
 #define VOCAB_EVENT_callsite(F, E) F(site) F(file) F(line) F(func)
 /* Lock, RLock, Semaphore: begin only when the caller is about to block. */
-#define VOCAB_EVENT_acquire_begin(F, E)                                        \
-    F(tid) F(obj) F(seq) E(kind, object_kind) F(site) F(timeout)
+#define VOCAB_EVENT_acquire_begin(F, E) F(tid) F(obj) F(seq) E(kind, object_kind) F(site) F(timeout)
 /* value: an RLock's depth or a semaphore's value once acquired. */
-#define VOCAB_EVENT_acquire_end(F, E)                                          \
+#define VOCAB_EVENT_acquire_end(F, E)                                                              \
     F(tid) F(obj) F(seq) E(kind, object_kind) E(outcome, outcome) F(waited_ns) F(value) F(site)
 /* Emitted before the real unlock. value: depth or value after; count: n. */
-#define VOCAB_EVENT_release(F, E)                                              \
-    F(tid) F(obj) F(seq) E(kind, object_kind) F(value) F(count)
+#define VOCAB_EVENT_release(F, E) F(tid) F(obj) F(seq) E(kind, object_kind) F(value) F(count)
 /* A wait on a condition (lock: its lock) or an event (lock: 0). */
 #define VOCAB_EVENT_cond_wait_begin(F, E) F(tid) F(obj) F(seq) F(lock) F(site) F(timeout)
-#define VOCAB_EVENT_cond_wait_end(F, E)                                        \
+#define VOCAB_EVENT_cond_wait_end(F, E)                                                            \
     F(tid) F(obj) F(seq) E(outcome, outcome) F(waker) F(waited_ns)
 #define VOCAB_EVENT_cond_notify(F, E) F(tid) F(obj) F(seq) F(requested) F(woken)
 /* requested: 0 for a set. */
-#define VOCAB_EVENT_event_set(F, E) F(tid) F(obj) F(seq) F(requested) F(woken)
+#define VOCAB_EVENT_event_set(F, E)   F(tid) F(obj) F(seq) F(requested) F(woken)
 #define VOCAB_EVENT_event_clear(F, E) F(tid) F(obj) F(seq)
 /* Only when the event is unset: the caller is about to block. */
 #define VOCAB_EVENT_event_wait_begin(F, E) F(tid) F(obj) F(seq) F(lock) F(site) F(timeout)
-#define VOCAB_EVENT_event_wait_end(F, E)                                       \
+#define VOCAB_EVENT_event_wait_end(F, E)                                                           \
     F(tid) F(obj) F(seq) E(outcome, outcome) F(waker) F(waited_ns)
-#define VOCAB_EVENT_barrier_wait_begin(F, E)                                   \
-    F(tid) F(obj) F(seq) F(cycle) F(site) F(timeout)
-#define VOCAB_EVENT_barrier_wait_end(F, E)                                     \
+#define VOCAB_EVENT_barrier_wait_begin(F, E) F(tid) F(obj) F(seq) F(cycle) F(site) F(timeout)
+#define VOCAB_EVENT_barrier_wait_end(F, E)                                                         \
     F(tid) F(obj) F(seq) F(cycle) E(outcome, outcome) F(index) F(waited_ns)
 #define VOCAB_EVENT_barrier_abort(F, E) F(tid) F(obj) F(seq)
 #define VOCAB_EVENT_barrier_reset(F, E) F(tid) F(obj) F(seq)
 /* The timer thread starts waiting interval seconds. */
 #define VOCAB_EVENT_timer_scheduled(F, E) F(tid) F(interval)
-#define VOCAB_EVENT_timer_fired(F, E) F(tid)
+#define VOCAB_EVENT_timer_fired(F, E)     F(tid)
 #define VOCAB_EVENT_timer_cancelled(F, E) F(tid) F(timer)
-#define VOCAB_EVENT_sleep_begin(F, E) F(tid) F(seconds) F(site)
-#define VOCAB_EVENT_sleep_end(F, E) F(tid)
+#define VOCAB_EVENT_sleep_begin(F, E)     F(tid) F(seconds) F(site)
+#define VOCAB_EVENT_sleep_end(F, E)       F(tid)
 /* With THRACE_DEADLOCK=1: the calling thread, about to wait for obj, closed
  * a wait-for cycle; report: what libthrace printed, without its prefixes. */
 #define VOCAB_EVENT_deadlock(F, E) F(tid) F(obj) F(report)
@@ -166,28 +189,50 @@
 #define VOCAB_EVENT_log(F, E) F(tid) F(level) F(text)
 
 /* Every event, X(name), in the provider's order: append new ones. */
-#define VOCAB_EVENTS(X)                                                        \
-    X(thread_start) X(thread_exit) X(thread_rename) X(join_begin) X(join_end)  \
-    X(object_create) X(object_name) X(callsite) X(acquire_begin)               \
-    X(acquire_end) X(release) X(cond_wait_begin) X(cond_wait_end)              \
-    X(cond_notify) X(event_set) X(event_clear) X(event_wait_begin)             \
-    X(event_wait_end) X(barrier_wait_begin) X(barrier_wait_end)                \
-    X(barrier_abort) X(barrier_reset) X(timer_scheduled) X(timer_fired)        \
-    X(timer_cancelled) X(sleep_begin) X(sleep_end) X(deadlock) X(log)
+#define VOCAB_EVENTS(X)                                                                            \
+    X(thread_start)                                                                                \
+    X(thread_exit)                                                                                 \
+    X(thread_rename)                                                                               \
+    X(join_begin)                                                                                  \
+    X(join_end)                                                                                    \
+    X(object_create)                                                                               \
+    X(object_name)                                                                                 \
+    X(callsite)                                                                                    \
+    X(acquire_begin)                                                                               \
+    X(acquire_end)                                                                                 \
+    X(release)                                                                                     \
+    X(cond_wait_begin)                                                                             \
+    X(cond_wait_end)                                                                               \
+    X(cond_notify)                                                                                 \
+    X(event_set)                                                                                   \
+    X(event_clear)                                                                                 \
+    X(event_wait_begin)                                                                            \
+    X(event_wait_end)                                                                              \
+    X(barrier_wait_begin)                                                                          \
+    X(barrier_wait_end)                                                                            \
+    X(barrier_abort)                                                                               \
+    X(barrier_reset)                                                                               \
+    X(timer_scheduled)                                                                             \
+    X(timer_fired)                                                                                 \
+    X(timer_cancelled)                                                                             \
+    X(sleep_begin)                                                                                 \
+    X(sleep_end)                                                                                   \
+    X(deadlock)                                                                                    \
+    X(log)
 
 /* ---- what the store derives ---------------------------------------------------- */
 
 /* What a thread is doing over an interval: X(name, whether it is blocked
  * (sleeping is not), what the legend calls it). running spans a thread's
  * life; the others lie on top of it. */
-#define VOCAB_STATES(X)                                                        \
-    X(running, 0, "running")                                                   \
-    X(waiting, 1, "waiting for a lock")                                        \
-    X(holding, 0, "holding a lock")                                            \
-    X(sleeping, 0, "sleeping")                                                 \
-    X(joining, 1, "joining a thread")                                          \
-    X(barrier, 1, "at a barrier")                                              \
-    X(condition, 1, "waiting on a condition")                                  \
+#define VOCAB_STATES(X)                                                                            \
+    X(running, 0, "running")                                                                       \
+    X(waiting, 1, "waiting for a lock")                                                            \
+    X(holding, 0, "holding a lock")                                                                \
+    X(sleeping, 0, "sleeping")                                                                     \
+    X(joining, 1, "joining a thread")                                                              \
+    X(barrier, 1, "at a barrier")                                                                  \
+    X(condition, 1, "waiting on a condition")                                                      \
     X(event, 1, "waiting for an event")
 
 /* How an interval ended besides the outcomes of VOCAB_OUTCOMES, X(name):
@@ -198,23 +243,23 @@
 
 /* The wake-ups the viewer draws: X(name, the waiting state it ends, what
  * the legend says). */
-#define VOCAB_WAKEUPS(X)                                                       \
-    X(release, waiting, "a release hands the lock over")                       \
-    X(notify, condition, "a notify wakes a condition wait")                    \
-    X(set, event, "a set wakes an event wait")                                 \
-    X(exit, joining, "an exit ends a join")                                    \
+#define VOCAB_WAKEUPS(X)                                                                           \
+    X(release, waiting, "a release hands the lock over")                                           \
+    X(notify, condition, "a notify wakes a condition wait")                                        \
+    X(set, event, "a set wakes an event wait")                                                     \
+    X(exit, joining, "an exit ends a join")                                                        \
     X(barrier, barrier, "the last arrival releases the barrier")
 
 /* ---- C forms ------------------------------------------------------------------ */
 
-#define VOCAB__KIND_ENUM(name, number, class) VOCAB_KIND_##name = number,
+#define VOCAB__KIND_ENUM(name, number, class)      VOCAB_KIND_##name = number,
 #define VOCAB__NUMBERED_ENUM(prefix, name, number) prefix##name = number,
-#define VOCAB__OUTCOME_ENUM(name, number) VOCAB__NUMBERED_ENUM(VOCAB_OUTCOME_, name, number)
-#define VOCAB__END_ENUM(name) VOCAB_OUTCOME_##name,
-#define VOCAB__THREAD_ENUM(name, number) VOCAB__NUMBERED_ENUM(VOCAB_THREAD_, name, number)
-#define VOCAB__EVENT_ENUM(name) VOCAB_EV_##name,
-#define VOCAB__FIELD_ENUM(name) VOCAB_F_##name,
-#define VOCAB__STATE_ENUM(name, blocks, text) VOCAB_STATE_##name,
+#define VOCAB__OUTCOME_ENUM(name, number)          VOCAB__NUMBERED_ENUM(VOCAB_OUTCOME_, name, number)
+#define VOCAB__END_ENUM(name)                      VOCAB_OUTCOME_##name,
+#define VOCAB__THREAD_ENUM(name, number)           VOCAB__NUMBERED_ENUM(VOCAB_THREAD_, name, number)
+#define VOCAB__EVENT_ENUM(name)                    VOCAB_EV_##name,
+#define VOCAB__FIELD_ENUM(name)                    VOCAB_F_##name,
+#define VOCAB__STATE_ENUM(name, blocks, text)      VOCAB_STATE_##name,
 
 typedef enum { VOCAB_KIND_NONE = 0, VOCAB_KINDS(VOCAB__KIND_ENUM) VOCAB_KIND_END } vocab_kind;
 typedef enum {
@@ -229,37 +274,37 @@ typedef enum { VOCAB_STATES(VOCAB__STATE_ENUM) VOCAB_STATE_COUNT } vocab_state;
 /* How the store reads a field's value. */
 typedef enum { VOCAB_INT, VOCAB_REAL, VOCAB_TEXT } vocab_value_type;
 
-#define VOCAB__FORMAT_TYPE_integer VOCAB_INT
+#define VOCAB__FORMAT_TYPE_integer     VOCAB_INT
 #define VOCAB__FORMAT_TYPE_integer_hex VOCAB_INT
-#define VOCAB__FORMAT_TYPE_float VOCAB_REAL
-#define VOCAB__FORMAT_TYPE_string VOCAB_TEXT
-#define VOCAB__SECOND(...) VOCAB__SECOND_(__VA_ARGS__)
-#define VOCAB__SECOND_(ctype, format) VOCAB__FORMAT_TYPE_##format
+#define VOCAB__FORMAT_TYPE_float       VOCAB_REAL
+#define VOCAB__FORMAT_TYPE_string      VOCAB_TEXT
+#define VOCAB__SECOND(...)             VOCAB__SECOND_(__VA_ARGS__)
+#define VOCAB__SECOND_(ctype, format)  VOCAB__FORMAT_TYPE_##format
 /* The value type of field `name`, VOCAB_INT ... (a constant expression). */
 #define VOCAB_FIELD_TYPE(name) VOCAB__SECOND(VOCAB_FIELD_##name)
 
 /* Every event's field must be a field of VOCAB_FIELDS: these fail to
  * compile otherwise. */
-#define VOCAB__CHECK_F(field) +VOCAB_F_##field
+#define VOCAB__CHECK_F(field)              +VOCAB_F_##field
 #define VOCAB__CHECK_E(field, enumeration) +VOCAB_F_##field
-#define VOCAB__CHECK_EVENT(name)                                               \
+#define VOCAB__CHECK_EVENT(name)                                                                   \
     enum { VOCAB__CHECKED_##name = 0 VOCAB_EVENT_##name(VOCAB__CHECK_F, VOCAB__CHECK_E) };
 VOCAB_EVENTS(VOCAB__CHECK_EVENT)
 
 /* The names, as stored and shown: "acquire_end", "lock", "ok", "running", ...
  * Each table is indexed by its enumeration; a kind's [0] is NULL. */
-#define VOCAB__NAME(name) #name,
-#define VOCAB__NAME_AT(name, number) [number] = #name,
-#define VOCAB__KIND_NAME_AT(name, number, class) [number] = #name,
+#define VOCAB__NAME(name)                         #name,
+#define VOCAB__NAME_AT(name, number)              [number] = #name,
+#define VOCAB__KIND_NAME_AT(name, number, class)  [number] = #name,
 #define VOCAB__KIND_CLASS_AT(name, number, class) [number] = class,
-#define VOCAB__STATE_NAME(name, blocks, text) #name,
-#define VOCAB__STATE_BLOCKS(name, blocks, text) blocks,
-#define VOCAB__FIELD_TYPE(name) VOCAB_FIELD_TYPE(name),
-#define VOCAB__TABLE(fn, type, n, list)                                        \
-    static inline type const *fn(void)                                         \
-    {                                                                          \
-        static type const table[n] = {list};                                   \
-        return table;                                                          \
+#define VOCAB__STATE_NAME(name, blocks, text)     #name,
+#define VOCAB__STATE_BLOCKS(name, blocks, text)   blocks,
+#define VOCAB__FIELD_TYPE(name)                   VOCAB_FIELD_TYPE(name),
+#define VOCAB__TABLE(fn, type, n, list)                                                            \
+    static inline type const *fn(void)                                                             \
+    {                                                                                              \
+        static type const table[n] = {list};                                                       \
+        return table;                                                                              \
     }
 VOCAB__TABLE(vocab__events, const char *, VOCAB_EV_COUNT, VOCAB_EVENTS(VOCAB__NAME))
 VOCAB__TABLE(vocab__fields, const char *, VOCAB_F_COUNT, VOCAB_FIELDS(VOCAB__NAME))
@@ -269,7 +314,8 @@ VOCAB__TABLE(vocab__classes, const char *, VOCAB_KIND_END, VOCAB_KINDS(VOCAB__KI
 #define VOCAB__END_NAME_AT(name) [VOCAB_OUTCOME_##name] = #name,
 VOCAB__TABLE(vocab__outcomes, const char *, VOCAB_OUTCOME_END,
              VOCAB_OUTCOMES(VOCAB__NAME_AT) VOCAB_INTERVAL_ENDS(VOCAB__END_NAME_AT))
-VOCAB__TABLE(vocab__thread_kinds, const char *, VOCAB_THREAD_END, VOCAB_THREAD_KINDS(VOCAB__NAME_AT))
+VOCAB__TABLE(vocab__thread_kinds, const char *, VOCAB_THREAD_END,
+             VOCAB_THREAD_KINDS(VOCAB__NAME_AT))
 VOCAB__TABLE(vocab__states, const char *, VOCAB_STATE_COUNT, VOCAB_STATES(VOCAB__STATE_NAME))
 VOCAB__TABLE(vocab__blocks, int, VOCAB_STATE_COUNT, VOCAB_STATES(VOCAB__STATE_BLOCKS))
 
@@ -388,12 +434,12 @@ static inline const char *vocab_wakeup_of(int64_t s)
  * 'acquire_end', and a word that is not in the vocabulary does not compile.
  * The literals are generated into vocabulary_sql.h by vocabulary_gen.c;
  * SQL_BLOCKING_STATES is ('waiting', ...), every state that blocks. */
-#define SQL_EVENT(name) VOCAB_SQL_EVENT_##name
-#define SQL_KIND(name) VOCAB_SQL_KIND_##name
-#define SQL_OUTCOME(name) VOCAB_SQL_OUTCOME_##name
-#define SQL_STATE(name) VOCAB_SQL_STATE_##name
+#define SQL_EVENT(name)       VOCAB_SQL_EVENT_##name
+#define SQL_KIND(name)        VOCAB_SQL_KIND_##name
+#define SQL_OUTCOME(name)     VOCAB_SQL_OUTCOME_##name
+#define SQL_STATE(name)       VOCAB_SQL_STATE_##name
 #define SQL_THREAD_KIND(name) VOCAB_SQL_THREAD_##name
-#define SQL_BLOCKING_STATES VOCAB_SQL_BLOCKING_STATES
+#define SQL_BLOCKING_STATES   VOCAB_SQL_BLOCKING_STATES
 
 #ifndef VOCAB_GENERATING
 #include "vocabulary_sql.h"

@@ -109,11 +109,13 @@ static void vocabulary_js(vocabulary_out *o)
 #define STATE(name, blocks, text) vocabulary_add(o, "'%s', ", #name);
     VOCAB_STATES(STATE)
 #undef STATE
-    vocabulary_add(o, "];\n\n/* Each state as the legend tells it. */\nexport const STATE_TEXT = {\n");
+    vocabulary_add(o,
+                   "];\n\n/* Each state as the legend tells it. */\nexport const STATE_TEXT = {\n");
 #define STATE(name, blocks, text) vocabulary_js_text(o, #name, text);
     VOCAB_STATES(STATE)
 #undef STATE
-    vocabulary_add(o, "};\n\n/* Each wake-up as the legend tells it. */\nexport const WAKEUP_TEXT = {\n");
+    vocabulary_add(
+        o, "};\n\n/* Each wake-up as the legend tells it. */\nexport const WAKEUP_TEXT = {\n");
 #define WAKEUP(name, state, text) vocabulary_js_text(o, #name, text);
     VOCAB_WAKEUPS(WAKEUP)
 #undef WAKEUP

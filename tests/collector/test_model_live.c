@@ -81,9 +81,9 @@ static void other_step(step_kind kind, int64_t dt)
 static void tp_thread_start(int64_t pid, int64_t tid, int64_t parent, int kind, int daemon,
                             const char *name)
 {
-    emit(pid, native(pid, tid), VOCAB_EV_thread_start, FI(VOCAB_F_tid, tid), FI(VOCAB_F_parent, parent),
-         FI(VOCAB_F_kind, kind), FI(VOCAB_F_daemon, daemon), FI(VOCAB_F_native_id, native(pid, tid)),
-         FS(VOCAB_F_name, name), END);
+    emit(pid, native(pid, tid), VOCAB_EV_thread_start, FI(VOCAB_F_tid, tid),
+         FI(VOCAB_F_parent, parent), FI(VOCAB_F_kind, kind), FI(VOCAB_F_daemon, daemon),
+         FI(VOCAB_F_native_id, native(pid, tid)), FS(VOCAB_F_name, name), END);
 }
 
 static void tp_thread_exit(int64_t pid, int64_t tid)
@@ -93,14 +93,14 @@ static void tp_thread_exit(int64_t pid, int64_t tid)
 
 static void tp_thread_rename(int64_t pid, int64_t tid, int64_t thread, const char *name)
 {
-    emit(pid, native(pid, tid), VOCAB_EV_thread_rename, FI(VOCAB_F_tid, tid), FI(VOCAB_F_thread, thread),
-         FS(VOCAB_F_name, name), END);
+    emit(pid, native(pid, tid), VOCAB_EV_thread_rename, FI(VOCAB_F_tid, tid),
+         FI(VOCAB_F_thread, thread), FS(VOCAB_F_name, name), END);
 }
 
 static void tp_join_begin(int64_t pid, int64_t tid, int64_t thread, int64_t site, double timeout)
 {
-    emit(pid, native(pid, tid), VOCAB_EV_join_begin, FI(VOCAB_F_tid, tid), FI(VOCAB_F_thread, thread),
-         FI(VOCAB_F_site, site), FD(VOCAB_F_timeout, timeout), END);
+    emit(pid, native(pid, tid), VOCAB_EV_join_begin, FI(VOCAB_F_tid, tid),
+         FI(VOCAB_F_thread, thread), FI(VOCAB_F_site, site), FD(VOCAB_F_timeout, timeout), END);
 }
 
 static void tp_join_end(int64_t pid, int64_t tid, int64_t thread, int outcome)
@@ -126,23 +126,24 @@ static void tp_object_name(int64_t pid, int64_t tid, int64_t obj, int kind, cons
 static void tp_callsite(int64_t pid, int64_t vtid, int64_t site, const char *file, int line,
                         const char *func)
 {
-    emit(pid, vtid, VOCAB_EV_callsite, FI(VOCAB_F_site, site), FS(VOCAB_F_file, file), FI(VOCAB_F_line, line),
-         FS(VOCAB_F_func, func), END);
+    emit(pid, vtid, VOCAB_EV_callsite, FI(VOCAB_F_site, site), FS(VOCAB_F_file, file),
+         FI(VOCAB_F_line, line), FS(VOCAB_F_func, func), END);
 }
 
 static void tp_acquire_begin(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int kind,
                              int64_t site, double timeout)
 {
     emit(pid, native(pid, tid), VOCAB_EV_acquire_begin, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
-         FI(VOCAB_F_seq, seq), FI(VOCAB_F_kind, kind), FI(VOCAB_F_site, site), FD(VOCAB_F_timeout, timeout), END);
+         FI(VOCAB_F_seq, seq), FI(VOCAB_F_kind, kind), FI(VOCAB_F_site, site),
+         FD(VOCAB_F_timeout, timeout), END);
 }
 
 static void tp_acquire_end(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int kind,
                            int outcome, int64_t waited_ns, int64_t value, int64_t site)
 {
     emit(pid, native(pid, tid), VOCAB_EV_acquire_end, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
-         FI(VOCAB_F_seq, seq), FI(VOCAB_F_kind, kind), FI(VOCAB_F_outcome, outcome), FI(VOCAB_F_waited_ns, waited_ns),
-         FI(VOCAB_F_value, value), FI(VOCAB_F_site, site), END);
+         FI(VOCAB_F_seq, seq), FI(VOCAB_F_kind, kind), FI(VOCAB_F_outcome, outcome),
+         FI(VOCAB_F_waited_ns, waited_ns), FI(VOCAB_F_value, value), FI(VOCAB_F_site, site), END);
 }
 
 /* kind 0: a release that does not say it (its object's kind unknown). */
@@ -151,7 +152,8 @@ static void tp_release(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int k
 {
     if (kind)
         emit(pid, native(pid, tid), VOCAB_EV_release, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
-             FI(VOCAB_F_seq, seq), FI(VOCAB_F_kind, kind), FI(VOCAB_F_value, value), FI(VOCAB_F_count, count), END);
+             FI(VOCAB_F_seq, seq), FI(VOCAB_F_kind, kind), FI(VOCAB_F_value, value),
+             FI(VOCAB_F_count, count), END);
     else
         emit(pid, native(pid, tid), VOCAB_EV_release, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
              FI(VOCAB_F_seq, seq), FI(VOCAB_F_value, value), FI(VOCAB_F_count, count), END);
@@ -161,24 +163,26 @@ static void tp_release(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int k
 static void tp_wait_begin(vocab_event type, int64_t pid, int64_t tid, int64_t obj, int64_t seq,
                           int64_t lock, int64_t site, double timeout)
 {
-    emit(pid, native(pid, tid), type, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj), FI(VOCAB_F_seq, seq),
-         FI(VOCAB_F_lock, lock), FI(VOCAB_F_site, site), FD(VOCAB_F_timeout, timeout), END);
+    emit(pid, native(pid, tid), type, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+         FI(VOCAB_F_seq, seq), FI(VOCAB_F_lock, lock), FI(VOCAB_F_site, site),
+         FD(VOCAB_F_timeout, timeout), END);
 }
 
 /* cond_wait_end and event_wait_end. */
 static void tp_wait_end(vocab_event type, int64_t pid, int64_t tid, int64_t obj, int64_t seq,
                         int outcome, int64_t waker, int64_t waited_ns)
 {
-    emit(pid, native(pid, tid), type, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj), FI(VOCAB_F_seq, seq),
-         FI(VOCAB_F_outcome, outcome), FI(VOCAB_F_waker, waker), FI(VOCAB_F_waited_ns, waited_ns), END);
+    emit(pid, native(pid, tid), type, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+         FI(VOCAB_F_seq, seq), FI(VOCAB_F_outcome, outcome), FI(VOCAB_F_waker, waker),
+         FI(VOCAB_F_waited_ns, waited_ns), END);
 }
 
 /* cond_notify and event_set (requested 0). */
 static void tp_wake(vocab_event type, int64_t pid, int64_t tid, int64_t obj, int64_t seq,
                     int64_t requested, int64_t woken)
 {
-    emit(pid, native(pid, tid), type, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj), FI(VOCAB_F_seq, seq),
-         FI(VOCAB_F_requested, requested), FI(VOCAB_F_woken, woken), END);
+    emit(pid, native(pid, tid), type, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+         FI(VOCAB_F_seq, seq), FI(VOCAB_F_requested, requested), FI(VOCAB_F_woken, woken), END);
 }
 
 static void tp_event_clear(int64_t pid, int64_t tid, int64_t obj, int64_t seq)
@@ -190,16 +194,18 @@ static void tp_event_clear(int64_t pid, int64_t tid, int64_t obj, int64_t seq)
 static void tp_barrier_wait_begin(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int64_t cycle,
                                   int64_t site, double timeout)
 {
-    emit(pid, native(pid, tid), VOCAB_EV_barrier_wait_begin, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
-         FI(VOCAB_F_seq, seq), FI(VOCAB_F_cycle, cycle), FI(VOCAB_F_site, site), FD(VOCAB_F_timeout, timeout), END);
+    emit(pid, native(pid, tid), VOCAB_EV_barrier_wait_begin, FI(VOCAB_F_tid, tid),
+         FI(VOCAB_F_obj, obj), FI(VOCAB_F_seq, seq), FI(VOCAB_F_cycle, cycle),
+         FI(VOCAB_F_site, site), FD(VOCAB_F_timeout, timeout), END);
 }
 
 static void tp_barrier_wait_end(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int64_t cycle,
                                 int outcome, int64_t index, int64_t waited_ns)
 {
-    emit(pid, native(pid, tid), VOCAB_EV_barrier_wait_end, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
-         FI(VOCAB_F_seq, seq), FI(VOCAB_F_cycle, cycle), FI(VOCAB_F_outcome, outcome), FI(VOCAB_F_index, index),
-         FI(VOCAB_F_waited_ns, waited_ns), END);
+    emit(pid, native(pid, tid), VOCAB_EV_barrier_wait_end, FI(VOCAB_F_tid, tid),
+         FI(VOCAB_F_obj, obj), FI(VOCAB_F_seq, seq), FI(VOCAB_F_cycle, cycle),
+         FI(VOCAB_F_outcome, outcome), FI(VOCAB_F_index, index), FI(VOCAB_F_waited_ns, waited_ns),
+         END);
 }
 
 static void tp_timer_scheduled(int64_t pid, int64_t tid, double interval)
@@ -210,14 +216,14 @@ static void tp_timer_scheduled(int64_t pid, int64_t tid, double interval)
 
 static void tp_timer_cancelled(int64_t pid, int64_t tid, int64_t timer)
 {
-    emit(pid, native(pid, tid), VOCAB_EV_timer_cancelled, FI(VOCAB_F_tid, tid), FI(VOCAB_F_timer, timer),
-         END);
+    emit(pid, native(pid, tid), VOCAB_EV_timer_cancelled, FI(VOCAB_F_tid, tid),
+         FI(VOCAB_F_timer, timer), END);
 }
 
 static void tp_sleep_begin(int64_t pid, int64_t tid, double seconds, int64_t site)
 {
-    emit(pid, native(pid, tid), VOCAB_EV_sleep_begin, FI(VOCAB_F_tid, tid), FD(VOCAB_F_seconds, seconds),
-         FI(VOCAB_F_site, site), END);
+    emit(pid, native(pid, tid), VOCAB_EV_sleep_begin, FI(VOCAB_F_tid, tid),
+         FD(VOCAB_F_seconds, seconds), FI(VOCAB_F_site, site), END);
 }
 
 static void tp_sleep_end(int64_t pid, int64_t tid)
@@ -235,7 +241,13 @@ static void tp_log(int64_t pid, int64_t tid, int level, const char *text)
  * lock for good; a thread without thread_start logs a line. */
 static void scenario(void)
 {
-    enum { MAIN = 2, TIMER = 1, LOCK = VOCAB_KIND_lock, RLOCK = VOCAB_KIND_rlock, SEM = VOCAB_KIND_semaphore };
+    enum {
+        MAIN = 2,
+        TIMER = 1,
+        LOCK = VOCAB_KIND_lock,
+        RLOCK = VOCAB_KIND_rlock,
+        SEM = VOCAB_KIND_semaphore
+    };
     tp_thread_start(A, 1, 0, MAIN, 0, "MainThread");
     tp_callsite(A, native(A, 1), 0xa1, "prog.c", 10, "main");
     tp_object_create(A, 1, 1, LOCK, 0, "");

@@ -18,8 +18,7 @@ static void tick(void *arg)
 {
     (void)arg;
     for (int n = 0; n < rounds; n++) {
-        THRACE_WITH(&lock)
-        {
+        THRACE_WITH (&lock) {
             thrace_debug("tick %d", n);
         }
         thrace_sleep(n == rounds / 2 - 1 ? pause : 0.02);

@@ -151,15 +151,15 @@ static void orderly_worker(void *arg)
 {
     thrace_event *mine = arg;
     for (int i = 0; i < 50; i++) {
-        THRACE_WITH(&lock_a) {
-            THRACE_WITH(&lock_b) {
+        THRACE_WITH (&lock_a) {
+            THRACE_WITH (&lock_b) {
                 thrace_rlock_acquire(&rlock, true, THRACE_FOREVER);
                 thrace_rlock_acquire(&rlock, true, THRACE_FOREVER);
                 thrace_rlock_release(&rlock);
                 thrace_rlock_release(&rlock);
             }
         }
-        THRACE_WITH(&lock_c) { /* alone, and C is also taken inside the condition's lock */
+        THRACE_WITH (&lock_c) { /* alone, and C is also taken inside the condition's lock */
         }
     }
     thrace_cond_acquire(&cond, true, THRACE_FOREVER);
@@ -181,7 +181,7 @@ static void orderly(void)
     thrace_event_wait(&ready[1], THRACE_FOREVER);
     for (int i = 0; i < 2; i++) {
         thrace_cond_acquire(&cond, true, THRACE_FOREVER);
-        THRACE_WITH(&lock_c) {
+        THRACE_WITH (&lock_c) {
             items++;
         }
         thrace_cond_notify(&cond, 1);
@@ -251,9 +251,14 @@ static const struct {
     const char *name;
     void (*run)(void);
 } programs[] = {
-    {"abba", abba},       {"abba_timeout", abba},   {"ring", ring},
-    {"inversion", inversion}, {"orderly", orderly}, {"barrier", barrier},
-    {"lost_wakeup", lost_wakeup}, {"event_never_set", event_never_set},
+    {"abba", abba},
+    {"abba_timeout", abba},
+    {"ring", ring},
+    {"inversion", inversion},
+    {"orderly", orderly},
+    {"barrier", barrier},
+    {"lost_wakeup", lost_wakeup},
+    {"event_never_set", event_never_set},
 };
 
 int main(int argc, char **argv)

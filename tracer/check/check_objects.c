@@ -13,16 +13,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char scan_query[] =
-    "SELECT o.id, o.name, o.kind, COALESCE(o.param, 0), e.seq, e.name, e.outcome = " SQL_OUTCOME(ok) ","
-    "  COALESCE(e.value, 0), e.thread_id,"
-    "  CASE WHEN e.name = " SQL_EVENT(release) " THEN COALESCE(json_extract(e.detail, '$.count'), 1) END,"
-    "  CASE WHEN o.kind = " SQL_KIND(barrier) " THEN json_extract(e.detail, '$.cycle') END"
-    " FROM objects o JOIN events e ON e.object_id = o.id"
-    " WHERE +o.process_id = ?1 AND (?2 IS NULL OR o.name = ?2)"
-    "   AND o.kind IN (" SQL_KIND(lock) ", " SQL_KIND(rlock) ", " SQL_KIND(semaphore) ", " SQL_KIND(bounded_semaphore) ", " SQL_KIND(barrier) ")"
-    "   AND e.name IN (" SQL_EVENT(acquire_end) ", " SQL_EVENT(release) ", " SQL_EVENT(barrier_wait_begin) ", " SQL_EVENT(barrier_wait_end) ")"
-    " ORDER BY o.id, e.seq";
+static const char
+    scan_query[] =
+        "SELECT o.id, o.name, o.kind, COALESCE(o.param, 0), e.seq, e.name, e.outcome "
+        "= " SQL_OUTCOME(
+            ok) ","
+                "  COALESCE(e.value, 0), e.thread_id,"
+                "  CASE WHEN e.name = " SQL_EVENT(
+                    release) " THEN COALESCE(json_extract(e.detail, '$.count'), 1) END,"
+                             "  CASE WHEN o.kind = " SQL_KIND(
+                                 barrier) " THEN json_extract(e.detail, '$.cycle') END"
+                                          " FROM objects o JOIN events e ON e.object_id = o.id"
+                                          " WHERE +o.process_id = ?1 AND (?2 IS NULL OR o.name = "
+                                          "?2)"
+                                          "   AND o.kind IN (" SQL_KIND(lock) ", " SQL_KIND(rlock) ", " SQL_KIND(semaphore) ", " SQL_KIND(bounded_semaphore) ", " SQL_KIND(
+                                              barrier) ")"
+                                                       "   AND e.name IN (" SQL_EVENT(acquire_end) ", " SQL_EVENT(release) ", " SQL_EVENT(
+                                                           barrier_wait_begin) ", " SQL_EVENT(barrier_wait_end) ")"
+                                                                                                                " ORDER BY o.id, e.seq";
 
 static void read_event(sqlite3_stmt *st, check_object_event *e)
 {

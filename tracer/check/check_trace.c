@@ -23,7 +23,7 @@ static const char lines_query[] =
     "SELECT e.thread_id, e.ts - (SELECT MIN(begin_ns) FROM traces), NULL, " LOGQUERY_EVENT_COLUMNS
     " FROM " LOGQUERY_FROM " WHERE e.thread_id IN (SELECT id FROM threads WHERE process_id = ?1)"
     "   AND (?2 OR e.name = " SQL_EVENT(log) ")"
-    " ORDER BY e.id";
+                                             " ORDER BY e.id";
 
 /* Finalizes st after a loop that ended on rc (ok: no allocation failed):
  * true if it ran to its end, else false with the reason in why (read

@@ -22,7 +22,7 @@ typedef struct {
 typedef struct {
     int64_t id; /* threads.id */
     char *name; /* its last name */
-    int kind; /* VOCAB_THREAD_thread, ...; -1 for a kind not in the vocabulary */
+    int kind;   /* VOCAB_THREAD_thread, ...; -1 for a kind not in the vocabulary */
     bool daemon;
     bool exited;   /* its thread_exit is in the trace */
     size_t *lines; /* its lines: indexes in check_trace.lines, in order */

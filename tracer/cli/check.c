@@ -78,7 +78,8 @@ int check_main(int argc, char **argv)
 {
     check_options o = {0};
     const cli_option options[] = {CLI_OPTION("expect", 0, CLI_TEXT, &o.expect_path), CLI_END};
-    const cli_spec spec = {.command = "check", .usage = usage, .options = options, CLI_ONE_DATABASE};
+    const cli_spec spec = {
+        .command = "check", .usage = usage, .options = options, CLI_ONE_DATABASE};
     int first, status;
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;

@@ -106,8 +106,8 @@ static bool cli_take(const char *cmd, const cli_option *o, const char *text)
             return false;
         }
         if (!(seconds > 0 && seconds >= o->min && seconds <= o->max)) {
-            cli_usage_error(cmd, "--%s: '%s' is out of range: seconds from %g to %g", o->name,
-                            text, o->min, o->max);
+            cli_usage_error(cmd, "--%s: '%s' is out of range: seconds from %g to %g", o->name, text,
+                            o->min, o->max);
             return false;
         }
         *(double *)o->value = seconds;

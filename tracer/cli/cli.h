@@ -40,12 +40,22 @@ typedef struct {
 
 /* Table entries: an option with a letter (0 for none) and a value, one
  * of seconds within a range, and the end of a table. */
-#define CLI_OPTION(name, letter, type, value) {name, letter, type, value, 0, 0}
-#define CLI_SECONDS_OPTION(name, value, min, max) {name, 0, CLI_SECONDS, value, min, max}
-#define CLI_END {NULL, 0, CLI_FLAG, NULL, 0, 0}
+#define CLI_OPTION(name, letter, type, value)                                                      \
+    {                                                                                              \
+        name, letter, type, value, 0, 0                                                            \
+    }
+#define CLI_SECONDS_OPTION(name, value, min, max)                                                  \
+    {                                                                                              \
+        name, 0, CLI_SECONDS, value, min, max                                                      \
+    }
+#define CLI_END                                                                                    \
+    {                                                                                              \
+        NULL, 0, CLI_FLAG, NULL, 0, 0                                                              \
+    }
 
 /* A command that reads one database: its operands, as cli_spec fields. */
-#define CLI_ONE_DATABASE .min_operands = 1, .max_operands = 1, .too_few = "expected one database, FILE.db"
+#define CLI_ONE_DATABASE                                                                           \
+    .min_operands = 1, .max_operands = 1, .too_few = "expected one database, FILE.db"
 
 /* A command's command line. -h and --help are every command's. */
 typedef struct {

@@ -107,8 +107,8 @@ static bool daemon_relayd(daemon_state *d)
         return false;
     }
     if (d->rd.started)
-        live_say("started lttng-relayd (pid %d) on %s, its trace copies in %s",
-                   (int)d->rd.started, d->rd.url, output);
+        live_say("started lttng-relayd (pid %d) on %s, its trace copies in %s", (int)d->rd.started,
+                 d->rd.url, output);
     return true;
 }
 
@@ -140,9 +140,8 @@ static bool daemon_setup(daemon_state *d)
         cli_failure("daemon", &why);
         return false;
     }
-    live_say("storing live sessions of %s into %s%s%s (Ctrl-C to stop)", d->rd.url,
-               d->opt.db_path, d->viewer ? "; viewer on " : "",
-               d->viewer ? server_url(d->viewer) : "");
+    live_say("storing live sessions of %s into %s%s%s (Ctrl-C to stop)", d->rd.url, d->opt.db_path,
+             d->viewer ? "; viewer on " : "", d->viewer ? server_url(d->viewer) : "");
     return true;
 }
 
@@ -171,7 +170,11 @@ int daemon_main(int argc, char **argv)
         CLI_SECONDS_OPTION("deadlock-timeout", &d.opt.deadlock_timeout, 0.1, 86400),
         CLI_END,
     };
-    const cli_spec spec = {.command = "daemon", .usage = usage, .options = options, .min_operands = 0, .max_operands = 0};
+    const cli_spec spec = {.command = "daemon",
+                           .usage = usage,
+                           .options = options,
+                           .min_operands = 0,
+                           .max_operands = 0};
     int first, status;
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;

@@ -3,9 +3,9 @@
  * are tracer/deadlocks/'s. Exits 3 when anything was found, 0 when the
  * trace is clean.
  */
+#include "deadlocks.h"
 #include "cli.h"
 #include "commands.h"
-#include "deadlocks.h"
 #include "store.h"
 
 #include <stdio.h>

@@ -2,9 +2,9 @@
  * ingest.c - `thrace ingest [-o FILE.db] TRACE_DIR...`: the command line
  * and the report; the storing is tracer/ingest/'s (ingest_paths).
  */
+#include "ingest.h"
 #include "cli.h"
 #include "commands.h"
-#include "ingest.h"
 #include "store.h"
 
 #include <inttypes.h>
@@ -35,7 +35,13 @@ int ingest_main(int argc, char **argv)
 {
     const char *file = "thrace.db";
     const cli_option options[] = {CLI_OPTION("output", 'o', CLI_TEXT, &file), CLI_END};
-    const cli_spec spec = {.command = "ingest", .usage = usage, .options = options, .min_operands = 1, .max_operands = -1, .too_few = "no trace directory given", .operands_end_options = true};
+    const cli_spec spec = {.command = "ingest",
+                           .usage = usage,
+                           .options = options,
+                           .min_operands = 1,
+                           .max_operands = -1,
+                           .too_few = "no trace directory given",
+                           .operands_end_options = true};
     int first, status;
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;

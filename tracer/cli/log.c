@@ -30,10 +30,9 @@ static const char usage[] =
 
 /* The events to print, with everything a line needs (logquery.h), in time order. */
 static const char query[] =
-    "SELECT e.ts - (SELECT MIN(begin_ns) FROM traces), " LOGQUERY_COLUMNS
-    " FROM " LOGQUERY_FROM
+    "SELECT e.ts - (SELECT MIN(begin_ns) FROM traces), " LOGQUERY_COLUMNS " FROM " LOGQUERY_FROM
     " WHERE (?1 OR e.name = " SQL_EVENT(log) ") AND (?2 IS NULL OR " LOGQUERY_THREAD " = ?2)"
-    " ORDER BY e.ts, e.id";
+                                             " ORDER BY e.ts, e.id";
 
 static void print_line(sqlite3_stmt *st, const log_options *o)
 {
@@ -49,8 +48,10 @@ static bool thread_exists(sqlite3 *db, const char *name)
 {
     sqlite3_stmt *st;
     bool found = false;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM thread_names WHERE name = ?1 UNION "
-                               "SELECT 1 FROM threads WHERE name = ?1", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db,
+                           "SELECT 1 FROM thread_names WHERE name = ?1 UNION "
+                           "SELECT 1 FROM threads WHERE name = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
         return false;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     found = sqlite3_step(st) == SQLITE_ROW;

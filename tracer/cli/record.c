@@ -3,9 +3,9 @@
  * [--deadlock-timeout S] [--] PROG [ARGS...]`: the command line; the
  * recording is tracer/record/'s (record_run), and the exit status PROG's.
  */
+#include "record.h"
 #include "cli.h"
 #include "commands.h"
-#include "record.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +56,6 @@ static const char usage[] =
     "THRACE_PROBE names the probe provider to preload (default: libthrace-tp.so\n"
     "beside the thrace program, else in its ../lib).\n";
 
-
 /* The options that make a live recording: --live's own, valid only with
  * it, and no database. relayd_url is NULL when not given. */
 static int record_check_live(record_options *o, const char *relayd_url, bool waits)
@@ -87,7 +86,13 @@ int record_main(int argc, char **argv)
         CLI_SECONDS_OPTION("live-wait", &o.live_wait, 0, RECORD_MAX_SECONDS),
         CLI_END,
     };
-    const cli_spec spec = {.command = "record", .usage = usage, .options = options, .min_operands = 1, .max_operands = -1, .too_few = "expected a program to run: thrace record -- PROG", .operands_end_options = true};
+    const cli_spec spec = {.command = "record",
+                           .usage = usage,
+                           .options = options,
+                           .min_operands = 1,
+                           .max_operands = -1,
+                           .too_few = "expected a program to run: thrace record -- PROG",
+                           .operands_end_options = true};
     int first, status;
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;

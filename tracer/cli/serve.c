@@ -63,7 +63,8 @@ int serve_main(int argc, char **argv)
         CLI_OPTION("bind", 0, CLI_TEXT, &o.bind),
         CLI_END,
     };
-    const cli_spec spec = {.command = "serve", .usage = usage, .options = options, CLI_ONE_DATABASE};
+    const cli_spec spec = {
+        .command = "serve", .usage = usage, .options = options, CLI_ONE_DATABASE};
     int first, status;
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;

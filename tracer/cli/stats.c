@@ -34,9 +34,8 @@ static void print_row(sqlite3_stmt *st)
         snprintf(share, sizeof share, "%.1f%%", 100.0 * (double)contended / (double)acquired);
     for (int i = 0; i < 4; i++)
         logline_duration(sqlite3_column_int64(st, STATSQUERY_WAIT_TOTAL + i), d[i], sizeof d[i]);
-    printf("%-20s %-18s %9lld %10s %10s %10s %10s %10s\n",
-           sqlite3_column_text(st, STATSQUERY_NAME), sqlite3_column_text(st, STATSQUERY_KIND),
-           acquired, share, d[0], d[1], d[2], d[3]);
+    printf("%-20s %-18s %9lld %10s %10s %10s %10s %10s\n", sqlite3_column_text(st, STATSQUERY_NAME),
+           sqlite3_column_text(st, STATSQUERY_KIND), acquired, share, d[0], d[1], d[2], d[3]);
 }
 
 /* Prints one table; false (with the reason printed) on a database error. */

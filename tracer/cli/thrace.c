@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 static const cli_command commands[] = {
     {"record", "run a program under LTTng and store its trace", record_main},
     {"ingest", "store existing CTF traces", ingest_main},

@@ -39,8 +39,8 @@ bool deadlocks_keep_seen(deadlocks_report *r, int64_t thread_id, int64_t object_
                          failure *why);
 
 /* The condition keeping interval i to the trace bound to ?1 (0: any). */
-#define DEADLOCKS_IN_TRACE                                                                     \
-    " AND (?1 = 0 OR i.thread_id IN (SELECT t.id FROM threads t JOIN processes p"              \
+#define DEADLOCKS_IN_TRACE                                                                         \
+    " AND (?1 = 0 OR i.thread_id IN (SELECT t.id FROM threads t JOIN processes p"                  \
     "   ON p.id = t.process_id WHERE p.trace_id = ?1))"
 
 /* The analyses: each false on a database error or when out of memory (reason in why). */

@@ -125,7 +125,8 @@ static void deadlocks_summary(const deadlocks_report *r)
                 r->path);
         return;
     }
-    fprintf(r->out, "thrace deadlocks: %s: %d deadlock%s, %d possible deadlock%s, %d stuck wait%s\n",
+    fprintf(r->out,
+            "thrace deadlocks: %s: %d deadlock%s, %d possible deadlock%s, %d stuck wait%s\n",
             r->path, r->deadlocks, r->deadlocks == 1 ? "" : "s", r->possible,
             r->possible == 1 ? "" : "s", r->stuck, r->stuck == 1 ? "" : "s");
 }

@@ -47,7 +47,7 @@ typedef struct {
     int deadlocks, possible, stuck; /* findings so far */
     deadlocks_cycle *cycles;        /* the wait-for cycles told */
     size_t ncycles;
-    deadlocks_seen *seen;     /* the deadlocks the program saw itself */
+    deadlocks_seen *seen; /* the deadlocks the program saw itself */
     size_t nseen;
     int64_t *named;           /* the threads and objects any finding names, */
     size_t nnamed, named_cap; /* as (kind, id) pairs: kind 0 thread, 1 object */

@@ -25,10 +25,10 @@ enum {
 };
 
 typedef struct {
-    int64_t from, to;             /* objects.id: `to` taken while holding `from` */
-    int64_t thread_id, other_id;  /* the first thread to do so, and another (0: none) */
+    int64_t from, to;            /* objects.id: `to` taken while holding `from` */
+    int64_t thread_id, other_id; /* the first thread to do so, and another (0: none) */
     int64_t ts, site_id, from_site_id;
-    bool waited;                  /* its first time was a wait that never got the lock */
+    bool waited;                    /* its first time was a wait that never got the lock */
     int64_t gates[LOCKORDER_GATES]; /* locks also held every time */
     int ngates;
 } lockorder_edge;
@@ -50,16 +50,23 @@ typedef struct {
     size_t nedges, cap;
     lockorder_hold held[LOCKORDER_HELD];
     int nheld;
-    int64_t thread_id;      /* whose holds `held` are */
+    int64_t thread_id; /* whose holds `held` are */
     lockorder_cycle *told;
     size_t ntold;
 } lockorder;
 
 static const char holds_sql[] =
-    "SELECT i.thread_id, i.object_id, i.begin_ns, i.end_ns, i.site_id, i.state = " SQL_STATE(holding)
-    " FROM intervals i JOIN objects o ON o.id = i.object_id"
-    " WHERE i.state IN (" SQL_STATE(holding) ", " SQL_STATE(waiting) ") AND o.kind IN (" SQL_KIND(lock) ", " SQL_KIND(rlock) ")" DEADLOCKS_IN_TRACE
-    " ORDER BY i.thread_id, i.begin_ns, i.state = " SQL_STATE(holding);
+    "SELECT i.thread_id, i.object_id, i.begin_ns, i.end_ns, i.site_id, i.state = " SQL_STATE(
+        holding) " FROM intervals i JOIN objects o ON o.id = i.object_id"
+                 " WHERE i.state IN (" SQL_STATE(holding) ", " SQL_STATE(
+                     waiting) ") AND o.kind IN (" SQL_KIND(lock) ", " SQL_KIND(rlock) ")" DEADLOCKS_IN_TRACE
+                                                                                      " ORDER BY "
+                                                                                      "i.thread_id,"
+                                                                                      " i.begin_ns,"
+                                                                                      " i.state "
+                                                                                      "="
+                                                                                      " " SQL_STATE(
+                                                                                          holding);
 
 /* ---- edges ------------------------------------------------------------------ */
 
@@ -106,9 +113,14 @@ static bool lockorder_edge_seen(lockorder *lo, int i, int64_t to, int64_t ts, in
         e = lockorder_new_edge(lo, from->object_id, to);
         if (!e)
             return false;
-        *e = (lockorder_edge){.from = from->object_id, .to = to, .thread_id = lo->thread_id,
-                              .ts = ts, .site_id = site_id, .from_site_id = from->site_id,
-                              .waited = waited, .ngates = -1 /* no gate known yet */};
+        *e = (lockorder_edge){.from = from->object_id,
+                              .to = to,
+                              .thread_id = lo->thread_id,
+                              .ts = ts,
+                              .site_id = site_id,
+                              .from_site_id = from->site_id,
+                              .waited = waited,
+                              .ngates = -1 /* no gate known yet */};
     } else if (e->thread_id != lo->thread_id && !e->other_id) {
         e->other_id = lo->thread_id;
     }
@@ -211,7 +223,8 @@ static int lockorder_cycle_through(lockorder_edge **sorted, size_t n, lockorder_
                     path[k] = keymap_get(&parent, (uint64_t)path[k + 1]->from, 0);
                 break;
             }
-            if (next->to == e->to || keymap_get(&parent, (uint64_t)next->to, 0) || d + 1 >= LOCKORDER_CYCLE)
+            if (next->to == e->to || keymap_get(&parent, (uint64_t)next->to, 0) ||
+                d + 1 >= LOCKORDER_CYCLE)
                 continue;
             if (!keymap_put(&parent, (uint64_t)next->to, 0, next)) {
                 len = -1;
@@ -292,8 +305,8 @@ static void lockorder_print(const deadlocks_report *r, lockorder_edge *const *pa
     fputs("possible deadlock: ", r->out);
     for (int i = 0; i < n; i++)
         fprintf(r->out, "%s -> ", catalog_object_name(c, path[i]->from, b, sizeof b));
-    fprintf(r->out, "%s (lock order, pid %lld)\n", catalog_object_name(c, path[0]->from, b, sizeof b),
-            t ? (long long)t->pid : 0LL);
+    fprintf(r->out, "%s (lock order, pid %lld)\n",
+            catalog_object_name(c, path[0]->from, b, sizeof b), t ? (long long)t->pid : 0LL);
     for (int i = 0; i < n; i++) {
         const lockorder_edge *e = path[i];
         char to[32], from[32], other[48] = "";

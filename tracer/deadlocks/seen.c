@@ -24,9 +24,10 @@
 static const char seen_sql[] =
     "SELECT e.thread_id, e.object_id, e.ts, json_extract(e.detail, '$.report')"
     " FROM objects o JOIN events e ON e.object_id = o.id AND e.seq IS NULL"
-    " WHERE e.name = " SQL_EVENT(deadlock) " AND (?1 = 0 OR o.process_id IN"
-    "   (SELECT p.id FROM processes p WHERE p.trace_id = ?1))"
-    " ORDER BY e.ts, e.id";
+    " WHERE e.name = " SQL_EVENT(
+        deadlock) " AND (?1 = 0 OR o.process_id IN"
+                  "   (SELECT p.id FROM processes p WHERE p.trace_id = ?1))"
+                  " ORDER BY e.ts, e.id";
 
 /* libthrace's report below the line, indented as every finding's lines. */
 static void seen_print_lines(FILE *out, const char *report)

@@ -36,11 +36,18 @@ static const char waits_sql[] =
     "       i.begin_seq, i.state"
     " FROM intervals i JOIN threads t ON t.id = i.thread_id"
     " JOIN processes p ON p.id = t.process_id JOIN traces tr ON tr.id = p.trace_id"
-    " WHERE i.outcome = " SQL_OUTCOME(unfinished) " AND NOT t.daemon"
-    "   AND (NOT tr.live OR (i.begin_ns <= tr.end_ns - ?2 AND (i.state != " SQL_STATE(joining) " OR EXISTS"
-    "        (SELECT 1 FROM intervals j WHERE j.thread_id = i.peer_thread_id"
-    "           AND j.outcome = " SQL_OUTCOME(unfinished) " AND j.state IN " SQL_BLOCKING_STATES "))))"
-    "   AND i.state IN " SQL_BLOCKING_STATES DEADLOCKS_IN_TRACE " ORDER BY i.begin_ns, i.id";
+    " WHERE i.outcome = " SQL_OUTCOME(
+        unfinished) " AND NOT t.daemon"
+                    "   AND (NOT tr.live OR (i.begin_ns <= tr.end_ns - ?2 AND (i.state "
+                    "!= " SQL_STATE(
+                        joining) " OR EXISTS"
+                                 "        (SELECT 1 FROM intervals j WHERE j.thread_id = "
+                                 "i.peer_thread_id"
+                                 "           AND j.outcome = " SQL_OUTCOME(
+                                     unfinished) " AND j.state IN " SQL_BLOCKING_STATES "))))"
+                                                 "   AND i.state IN " SQL_BLOCKING_STATES
+                                                     DEADLOCKS_IN_TRACE
+                                                 " ORDER BY i.begin_ns, i.id";
 
 static const char last_event_sql[] =
     "SELECT thread_id, ts, seq, site_id, name FROM events"
@@ -48,7 +55,8 @@ static const char last_event_sql[] =
 
 static const char parties_sql[] =
     "SELECT thread_id FROM intervals"
-    " WHERE object_id = ?1 AND state = " SQL_STATE(barrier) " AND outcome = " SQL_OUTCOME(unfinished) " ORDER BY begin_ns";
+    " WHERE object_id = ?1 AND state = " SQL_STATE(barrier) " AND outcome = " SQL_OUTCOME(
+        unfinished) " ORDER BY begin_ns";
 
 /* " at file.c:9 in f()", or "" for an unknown site. */
 static const char *stuck_at_site(const stuck *s, int64_t site_id, char *buf, size_t size)

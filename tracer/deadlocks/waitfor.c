@@ -27,10 +27,13 @@ typedef struct {
     int n;
 } waitfor_search;
 
-static const char candidates_sql[] =
-    "SELECT id, thread_id, object_id, begin_ns, end_ns, site_id, outcome = " SQL_OUTCOME(unfinished)
-    " FROM intervals i WHERE state = " SQL_STATE(waiting) " AND outcome IN (" SQL_OUTCOME(timeout) ", " SQL_OUTCOME(unfinished) ", " SQL_OUTCOME(lost) ")"
-    DEADLOCKS_IN_TRACE " ORDER BY begin_ns, id";
+static const char
+    candidates_sql[] = "SELECT id, thread_id, object_id, begin_ns, end_ns, site_id, outcome "
+                       "= " SQL_OUTCOME(unfinished) " FROM intervals i WHERE state = " SQL_STATE(waiting) " AND outcome IN (" SQL_OUTCOME(
+                           timeout) ", " SQL_OUTCOME(unfinished) ", " SQL_OUTCOME(lost) ")" DEADLOCKS_IN_TRACE
+                                                                                        " ORDER BY "
+                                                                                        "begin_ns, "
+                                                                                        "id";
 
 static bool waitfor_on_path(const waitfor_search *s, int64_t thread_id)
 {

@@ -19,11 +19,11 @@
 #include <stdint.h>
 
 typedef struct {
-    uint64_t traces;    /* traces stored now */
-    uint64_t skipped;   /* traces already in the database */
+    uint64_t traces;  /* traces stored now */
+    uint64_t skipped; /* traces already in the database */
     uint64_t events;
     uint64_t threads;
-    uint64_t discarded; /* events LTTng lost, as the traces report them */
+    uint64_t discarded;       /* events LTTng lost, as the traces report them */
     int64_t begin_ns, end_ns; /* span of the stored events (0 when none) */
 } ingest_summary;
 

@@ -50,7 +50,7 @@ struct live {
     bool relayd_lost; /* said that the relay daemon does not answer */
     char **refused;   /* sessions with another reader: said once */
     size_t nrefused;
-    bool busy; /* the last tick stored messages: no wait before the next */
+    bool busy;                    /* the last tick stored messages: no wait before the next */
     double next_list, next_watch; /* when to list the sessions, and to watch, again */
 };
 
@@ -243,7 +243,7 @@ static void live_drop_ended(live *l)
             if (follow_trace_at(s->f, k))
                 livewatch_forget(l->watch, livetrace_row(follow_trace_at(s->f, k)));
         live_say("%s: session ended: %" PRIu64 " events stored", follow_url(s->f),
-                   follow_events(s->f));
+                 follow_events(s->f));
         follow_free(s->f);
         *s = l->sessions[--l->nsessions];
     }

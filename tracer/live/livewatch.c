@@ -45,9 +45,9 @@ static const char old_waits_sql[] =
     "SELECT i.id, i.thread_id, t.process_id, t.daemon, i.object_id, i.begin_ns"
     " FROM intervals i JOIN threads t ON t.id = i.thread_id"
     " JOIN processes p ON p.id = t.process_id JOIN traces tr ON tr.id = p.trace_id"
-    " WHERE i.id BETWEEN ?1 AND ?4 AND p.trace_id = ?2 AND i.outcome = " SQL_OUTCOME(unfinished)
-    "   AND i.state IN " SQL_BLOCKING_STATES "   AND i.begin_ns <= tr.end_ns - ?3"
-    " ORDER BY i.thread_id, i.object_id, i.begin_ns";
+    " WHERE i.id BETWEEN ?1 AND ?4 AND p.trace_id = ?2 AND i.outcome = " SQL_OUTCOME(
+        unfinished) "   AND i.state IN " SQL_BLOCKING_STATES "   AND i.begin_ns <= tr.end_ns - ?3"
+                    " ORDER BY i.thread_id, i.object_id, i.begin_ns";
 
 /* Non-daemon threads alive, per process of the trace. */
 static const char alive_sql[] =

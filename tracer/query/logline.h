@@ -13,19 +13,19 @@
 
 /* One stored event, as the events table and its joins give it. */
 typedef struct {
-    vocab_event type;     /* VOCAB_EV_NONE for a name not in the vocabulary */
-    const char *object;   /* the object's name, or NULL */
-    vocab_kind kind;      /* the object's, VOCAB_KIND_NONE for none */
-    int outcome;          /* VOCAB_OUTCOME_ok, ...; -1 for none */
+    vocab_event type;   /* VOCAB_EV_NONE for a name not in the vocabulary */
+    const char *object; /* the object's name, or NULL */
+    vocab_kind kind;    /* the object's, VOCAB_KIND_NONE for none */
+    int outcome;        /* VOCAB_OUTCOME_ok, ...; -1 for none */
     int64_t value;
     int64_t waited_ns;
-    const char *peer;     /* the name of the thread it names, or NULL */
-    const char *file;     /* its call site, or NULL */
+    const char *peer; /* the name of the thread it names, or NULL */
+    const char *file; /* its call site, or NULL */
     int line;
     const char *func;
-    const char *text;     /* log: the message */
-    double seconds;       /* timeout, interval or sleep length, -1 for none */
-    int64_t requested;    /* cond_notify: n, -1 for all */
+    const char *text;  /* log: the message */
+    double seconds;    /* timeout, interval or sleep length, -1 for none */
+    int64_t requested; /* cond_notify: n, -1 for all */
 } logline_event;
 
 /* Writes the event's description into buf; returns buf ("" to skip it). */

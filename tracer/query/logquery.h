@@ -27,7 +27,8 @@
     "events e LEFT JOIN objects o ON o.id = e.object_id"                                           \
     " LEFT JOIN callsites c ON c.id = e.site_id"                                                   \
     " LEFT JOIN threads pt ON pt.id = e.peer"                                                      \
-    "      AND e.name IN (" SQL_EVENT(join_begin) ", " SQL_EVENT(join_end) ", " SQL_EVENT(thread_rename) ", " SQL_EVENT(timer_cancelled) ")"
+    "      AND e.name IN (" SQL_EVENT(join_begin) ", " SQL_EVENT(join_end) ", " SQL_EVENT(         \
+        thread_rename) ", " SQL_EVENT(timer_cancelled) ")"
 
 /* ...these LOGQUERY_NCOLUMNS columns, in this order, for logquery_line. */
 #define LOGQUERY_COLUMNS LOGQUERY_THREAD ", " LOGQUERY_EVENT_COLUMNS

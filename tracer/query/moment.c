@@ -11,10 +11,10 @@
 
 #include <stdlib.h>
 
-#define MOMENT_LEVELS                                                                          \
+#define MOMENT_LEVELS                                                                              \
     "WITH RECURSIVE l(level) AS (SELECT 0 UNION ALL SELECT level + 1 FROM l WHERE level < 62) "
-#define MOMENT_ACTIVE                                                                          \
-    " AND i.begin_ns BETWEEN ?2 - (1 << l.level) AND ?2"                                       \
+#define MOMENT_ACTIVE                                                                              \
+    " AND i.begin_ns BETWEEN ?2 - (1 << l.level) AND ?2"                                           \
     " WHERE i.end_ns > ?2 OR i.outcome = " SQL_OUTCOME(unfinished)
 
 static const char holders_sql[] =
@@ -22,10 +22,10 @@ static const char holders_sql[] =
                   " FROM l JOIN intervals i ON i.object_id = ?1 AND i.level = l.level"
                   " AND i.state = " SQL_STATE(holding) MOMENT_ACTIVE " ORDER BY i.begin_ns";
 
-static const char wait_sql[] =
-    MOMENT_LEVELS "SELECT i.id, i.thread_id, i.object_id, i.begin_ns, i.end_ns, i.site_id"
-                  " FROM l JOIN intervals i ON i.thread_id = ?1 AND i.level = l.level"
-                  " AND i.state = " SQL_STATE(waiting) MOMENT_ACTIVE " ORDER BY i.begin_ns DESC LIMIT 1";
+static const char wait_sql[] = MOMENT_LEVELS
+    "SELECT i.id, i.thread_id, i.object_id, i.begin_ns, i.end_ns, i.site_id"
+    " FROM l JOIN intervals i ON i.thread_id = ?1 AND i.level = l.level"
+    " AND i.state = " SQL_STATE(waiting) MOMENT_ACTIVE " ORDER BY i.begin_ns DESC LIMIT 1";
 
 struct moment {
     sqlite3_stmt *holders, *wait;

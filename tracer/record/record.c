@@ -56,7 +56,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 typedef struct {
     record_options opt;
     char probe[PATH_MAX];

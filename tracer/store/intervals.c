@@ -174,8 +174,8 @@ static bool intervals_begin(intervals *iv, const intervals_event *e, vocab_state
             return false;
         intervals_remove(list, i);
     }
-    intervals_open o = {state,    e->thread_id, object_id, e->peer_thread_id,
-                        e->site_id, e->ts,     e->seq};
+    intervals_open o = {state,      e->thread_id, object_id, e->peer_thread_id,
+                        e->site_id, e->ts,        e->seq};
     return intervals_push(list, &o) || failure_set(why, "out of memory");
 }
 
@@ -187,7 +187,7 @@ static bool intervals_end(intervals *iv, const intervals_event *e, vocab_state s
     if (i == SIZE_MAX)
         return true;
     /* A provider's outcome out of its range (a damaged trace) is an error. */
-    vocab_outcome outcome = e->outcome < 0                          ? VOCAB_OUTCOME_ok
+    vocab_outcome outcome = e->outcome < 0                      ? VOCAB_OUTCOME_ok
                             : e->outcome <= VOCAB_OUTCOME_error ? (vocab_outcome)e->outcome
                                                                 : VOCAB_OUTCOME_error;
     if (!intervals_write(iv, &list->items[i], e->ts, e->seq, outcome, why))
@@ -200,7 +200,8 @@ static bool intervals_end(intervals *iv, const intervals_event *e, vocab_state s
 
 static bool intervals_hold(intervals *iv, const intervals_event *e, failure *why)
 {
-    bool sem = e->object_kind == VOCAB_KIND_semaphore || e->object_kind == VOCAB_KIND_bounded_semaphore;
+    bool sem =
+        e->object_kind == VOCAB_KIND_semaphore || e->object_kind == VOCAB_KIND_bounded_semaphore;
     intervals_list *list =
         sem ? intervals_list_of(iv, &iv->by_holder, e->object_id, e->thread_id, true)
             : intervals_list_of(iv, &iv->by_object, e->object_id, 0, true);
@@ -210,7 +211,8 @@ static bool intervals_hold(intervals *iv, const intervals_event *e, failure *why
         for (size_t i = list->head; i < list->n; i++)
             if (list->items[i].thread_id == e->thread_id) /* re-entry: already its owner */
                 return true;
-    intervals_open o = {VOCAB_STATE_holding, e->thread_id, e->object_id, 0, e->site_id, e->ts, e->seq};
+    intervals_open o = {VOCAB_STATE_holding, e->thread_id, e->object_id, 0,
+                        e->site_id,          e->ts,        e->seq};
     return intervals_push(list, &o) || failure_set(why, "out of memory");
 }
 

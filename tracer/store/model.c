@@ -118,7 +118,8 @@ static const char *const model_sql[ST_COUNT] = {
     /* Other models' writer threads may have written rows in the range, but
      * never 'unfinished' ones: a model's checkpoint and finish write those,
      * and they are one thread's calls. */
-    [ST_REOPEN] = "DELETE FROM intervals WHERE id BETWEEN ? AND ? AND outcome = " SQL_OUTCOME(unfinished),
+    [ST_REOPEN] =
+        "DELETE FROM intervals WHERE id BETWEEN ? AND ? AND outcome = " SQL_OUTCOME(unfinished),
     [ST_LIVE] = "UPDATE traces SET begin_ns = ?, end_ns = ?, events = ?, discarded = ?, live = 1 "
                 "WHERE id = ?",
 };
@@ -300,8 +301,10 @@ static bool model_has(const model_event *e, vocab_field f)
 static model_thread *model_thread_start(model *m, model_process *p, const model_event *e,
                                         failure *why)
 {
-    const char *name = model_has(e, VOCAB_F_name) && *e->f[VOCAB_F_name].s ? e->f[VOCAB_F_name].s : NULL;
-    const char *kind = model_has(e, VOCAB_F_kind) ? vocab_thread_kind_name(e->f[VOCAB_F_kind].i) : NULL;
+    const char *name =
+        model_has(e, VOCAB_F_name) && *e->f[VOCAB_F_name].s ? e->f[VOCAB_F_name].s : NULL;
+    const char *kind =
+        model_has(e, VOCAB_F_kind) ? vocab_thread_kind_name(e->f[VOCAB_F_kind].i) : NULL;
     int64_t native = model_has(e, VOCAB_F_native_id) ? e->f[VOCAB_F_native_id].i : 0;
     model_thread *t = model_thread_of(m, p, e->f[VOCAB_F_tid].i, NULL, e->ts, why);
     if (!t)
@@ -432,7 +435,8 @@ static model_object *model_object_announced(model *m, model_process *p, const mo
     if (e->type == VOCAB_EV_object_create && model_has(e, VOCAB_F_param)) {
         if (o->kind == VOCAB_KIND_condition && e->f[VOCAB_F_param].i) {
             model_condition_lock(m, o, e->f[VOCAB_F_param].i);
-        } else if (o->kind == VOCAB_KIND_semaphore || o->kind == VOCAB_KIND_bounded_semaphore || o->kind == VOCAB_KIND_barrier) {
+        } else if (o->kind == VOCAB_KIND_semaphore || o->kind == VOCAB_KIND_bounded_semaphore ||
+                   o->kind == VOCAB_KIND_barrier) {
             o->has_param = true;
             o->param = e->f[VOCAB_F_param].i;
         }
@@ -491,8 +495,9 @@ typedef struct {
     uint32_t columns;
 } model_refs;
 
-static const uint32_t model_always_columns =
-    1u << VOCAB_F_tid | 1u << VOCAB_F_obj | 1u << VOCAB_F_seq | 1u << VOCAB_F_outcome | 1u << VOCAB_F_waited_ns;
+static const uint32_t model_always_columns = 1u << VOCAB_F_tid | 1u << VOCAB_F_obj |
+                                             1u << VOCAB_F_seq | 1u << VOCAB_F_outcome |
+                                             1u << VOCAB_F_waited_ns;
 
 /* events.peer: the thread a join, rename or cancel names, or a wait's waker. */
 static bool model_peer(model *m, model_process *p, const model_event *e, model_refs *r,
@@ -561,7 +566,8 @@ static bool model_event_row(model *m, model_thread *t, const model_event *e, con
     batch_static(b, vocab_event_name(e->type));
     batch_id(b, r->object ? r->object->id : 0);
     model_batch_field(b, e, VOCAB_F_seq);
-    batch_static(b, model_has(e, VOCAB_F_outcome) ? vocab_outcome_name(e->f[VOCAB_F_outcome].i) : NULL);
+    batch_static(b, model_has(e, VOCAB_F_outcome) ? vocab_outcome_name(e->f[VOCAB_F_outcome].i)
+                                                  : NULL);
     model_batch_field(b, e, model_value_field(e->type));
     model_batch_field(b, e, VOCAB_F_waited_ns);
     batch_id(b, r->site_id);

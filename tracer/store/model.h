@@ -28,7 +28,7 @@ _Static_assert(VOCAB_F_COUNT <= 32, "model_event.present has a bit per field");
 /* One decoded event. `present` has bit f set when field f was decoded. */
 typedef struct {
     vocab_event type; /* VOCAB_EV_NONE: not a thrace event, ignored */
-    int64_t ts; /* nanoseconds since the Unix epoch */
+    int64_t ts;       /* nanoseconds since the Unix epoch */
     bool has_vpid, has_vtid;
     int64_t vpid, vtid;   /* contexts, when recorded */
     const char *procname; /* context, or NULL */

@@ -119,12 +119,13 @@ static bool resume_thread(model *m, sqlite3_stmt *st, failure *why)
  * thread's, as thread_start left it. */
 static bool resume_threads(model *m, failure *why)
 {
-    sqlite3_stmt *st = resume_query(
-        m, "SELECT t.id, t.process_id, t.tid, t.native_id, t.name, "
-           "EXISTS (SELECT 1 FROM thread_names n WHERE n.thread_id = t.id) "
-           "FROM threads t JOIN processes p ON p.id = t.process_id WHERE p.trace_id = ? "
-           "ORDER BY t.begin_ns, t.id",
-        why);
+    sqlite3_stmt *st =
+        resume_query(m,
+                     "SELECT t.id, t.process_id, t.tid, t.native_id, t.name, "
+                     "EXISTS (SELECT 1 FROM thread_names n WHERE n.thread_id = t.id) "
+                     "FROM threads t JOIN processes p ON p.id = t.process_id WHERE p.trace_id = ? "
+                     "ORDER BY t.begin_ns, t.id",
+                     why);
     if (!st)
         return false;
     int rc;
@@ -203,13 +204,17 @@ static bool resume_object(model *m, sqlite3_stmt *st, failure *why)
  * its object_create event's detail (a few events, through events_by_object). */
 static bool resume_objects(model *m, failure *why)
 {
-    sqlite3_stmt *st = resume_query(
-        m, "SELECT o.id, o.process_id, o.obj, o.kind, o.name, o.param, "
-           "CASE WHEN o.kind = " SQL_KIND(condition) " AND o.param IS NULL THEN "
-           "(SELECT json_extract(e.detail, '$.param') FROM events e "
-           "WHERE e.object_id = o.id AND e.name = " SQL_EVENT(object_create) " ORDER BY e.id DESC LIMIT 1) END "
-           "FROM objects o JOIN processes p ON p.id = o.process_id WHERE p.trace_id = ?",
-        why);
+    sqlite3_stmt *st =
+        resume_query(m,
+                     "SELECT o.id, o.process_id, o.obj, o.kind, o.name, o.param, "
+                     "CASE WHEN o.kind = " SQL_KIND(
+                         condition) " AND o.param IS NULL THEN "
+                                    "(SELECT json_extract(e.detail, '$.param') FROM events e "
+                                    "WHERE e.object_id = o.id AND e.name = " SQL_EVENT(
+                                        object_create) " ORDER BY e.id DESC LIMIT 1) END "
+                                                       "FROM objects o JOIN processes p ON p.id = "
+                                                       "o.process_id WHERE p.trace_id = ?",
+                     why);
     if (!st)
         return false;
     int rc;
@@ -271,11 +276,14 @@ static bool resume_interval(model *m, sqlite3_stmt *st, failure *why)
 static bool resume_intervals(model *m, failure *why)
 {
     sqlite3_stmt *st = resume_query(
-        m, "SELECT i.thread_id, i.state, o.process_id, o.obj, i.peer_thread_id, i.site_id, "
-           "i.begin_ns, i.begin_seq, i.id FROM intervals i "
-           "LEFT JOIN objects o ON o.id = i.object_id WHERE i.outcome = " SQL_OUTCOME(unfinished) " AND "
-           "i.thread_id IN (SELECT t.id FROM threads t JOIN processes p ON p.id = t.process_id "
-           "WHERE p.trace_id = ?) ORDER BY i.id",
+        m,
+        "SELECT i.thread_id, i.state, o.process_id, o.obj, i.peer_thread_id, i.site_id, "
+        "i.begin_ns, i.begin_seq, i.id FROM intervals i "
+        "LEFT JOIN objects o ON o.id = i.object_id WHERE i.outcome = " SQL_OUTCOME(
+            unfinished) " AND "
+                        "i.thread_id IN (SELECT t.id FROM threads t JOIN processes p ON p.id = "
+                        "t.process_id "
+                        "WHERE p.trace_id = ?) ORDER BY i.id",
         why);
     if (!st)
         return false;
