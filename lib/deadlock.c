@@ -26,6 +26,7 @@
 #include "deadlock.h"
 
 #include "deadline.h"
+#include "foreign.h"
 #include "thread.h"
 #include "trace.h"
 
@@ -201,7 +202,11 @@ static const char *site_text(const thrace__site *site, char *buf, size_t size)
     if (!site)
         return "an unknown site";
     const char *slash = strrchr(site->file, '/');
-    snprintf(buf, size, "%s:%d in %s()", slash ? slash + 1 : site->file, site->line, site->func);
+    if (site->line == 0) /* a return address (foreign_site.c): no line to tell */
+        snprintf(buf, size, "%s in %s()", slash ? slash + 1 : site->file, site->func);
+    else
+        snprintf(buf, size, "%s:%d in %s()", slash ? slash + 1 : site->file, site->line,
+                 site->func);
     return buf;
 }
 
@@ -387,5 +392,6 @@ __attribute__((constructor)) static void deadlock_init(void)
         return;
     loaded_at = thrace__clock_now();
     thrace__deadlock_on = true;
+    thrace__foreign_watching = true;
     THRACE__CHECK(pthread_atfork(graph_lock, graph_unlock, keep_only_self_in_child));
 }

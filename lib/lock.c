@@ -35,7 +35,7 @@ int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, double t
     struct timespec start = {0, 0};
     THRACE__CLOCK_IF(acquire_end, &start);
     THRACE__TRACE(acquire_begin, thrace__trace_tid(), thrace__trace_obj(o, kind),
-                  thrace__trace_seq(o), kind, thrace__trace_site(site), timeout);
+                  thrace__trace_seq(o), kind, thrace__trace_site(site), timeout, 0);
     thrace__deadlock_wait(o, kind, site);
     int rc = thrace__mutex_acquire_slow(word, &d);
     thrace__deadlock_wait_end(rc == THRACE_OK);
@@ -55,7 +55,7 @@ int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout, const
             THRACE__TRACE(acquire_end, thrace__trace_tid(),
                           thrace__trace_obj(&l->_obj, VOCAB_KIND_lock), thrace__trace_seq(&l->_obj),
                           VOCAB_KIND_lock, VOCAB_OUTCOME_would_block, 0, 0,
-                          thrace__trace_site(site));
+                          thrace__trace_site(site), 0);
             return THRACE_TIMEOUT;
         }
         rc = thrace__lock_acquire_slow(&l->_state, &l->_obj, VOCAB_KIND_lock, timeout, site,

@@ -27,14 +27,14 @@ static inline void thrace__lock_trace_acquired(thrace__obj *o, int kind, int rc,
     THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(o, kind),
                   thrace__trace_seq(o), kind,
                   rc == THRACE_OK ? VOCAB_OUTCOME_ok : VOCAB_OUTCOME_timeout, waited_ns,
-                  rc == THRACE_OK ? value : 0, thrace__trace_site(site));
+                  rc == THRACE_OK ? value : 0, thrace__trace_site(site), 0);
 }
 
 /* release, before the real unlock (value: depth left). */
 static inline void thrace__lock_trace_release(thrace__obj *o, int kind, int64_t value)
 {
     THRACE__TRACE(release, thrace__trace_tid(), thrace__trace_obj(o, kind), thrace__trace_seq(o),
-                  kind, value, 1);
+                  kind, value, 1, 0);
 }
 
 #endif

@@ -68,7 +68,7 @@ int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double timeout,
             THRACE__TRACE(acquire_end, thrace__trace_tid(),
                           thrace__trace_obj(&r->_obj, VOCAB_KIND_rlock),
                           thrace__trace_seq(&r->_obj), VOCAB_KIND_rlock, VOCAB_OUTCOME_would_block,
-                          0, 0, thrace__trace_site(site));
+                          0, 0, thrace__trace_site(site), 0);
             return THRACE_TIMEOUT;
         }
         rc = thrace__lock_acquire_slow(&r->_state, &r->_obj, VOCAB_KIND_rlock, timeout, site,

@@ -71,7 +71,7 @@ static int acquire_contended(thrace_sem *s, double timeout, const thrace__site *
     struct timespec start = {0, 0};
     THRACE__CLOCK_IF(acquire_end, &start);
     THRACE__TRACE(acquire_begin, thrace__trace_tid(), thrace__trace_obj(&s->_obj, kind_of(s)),
-                  thrace__trace_seq(&s->_obj), kind_of(s), thrace__trace_site(site), timeout);
+                  thrace__trace_seq(&s->_obj), kind_of(s), thrace__trace_site(site), timeout, 0);
     int rc = wait_for_value(s, &d);
     if (THRACE__ENABLED(acquire_end))
         *waited_ns = thrace__trace_ns_since(&start);
@@ -97,7 +97,7 @@ int thrace__sem_acquire_at(thrace_sem *s, bool blocking, double timeout, const t
                       rc == THRACE_OK ? VOCAB_OUTCOME_ok
                       : blocking      ? VOCAB_OUTCOME_timeout
                                       : VOCAB_OUTCOME_would_block,
-                      waited_ns, s->_value, thrace__trace_site(site));
+                      waited_ns, s->_value, thrace__trace_site(site), 0);
     thrace__mutex_unlock(&s->_mutex);
     return rc;
 }
@@ -118,7 +118,7 @@ int thrace_sem_release(thrace_sem *s, long n)
     } else {
         s->_value += n;
         THRACE__TRACE(release, thrace__trace_tid(), thrace__trace_obj(&s->_obj, kind_of(s)),
-                      thrace__trace_seq(&s->_obj), kind_of(s), s->_value, n);
+                      thrace__trace_seq(&s->_obj), kind_of(s), s->_value, n, 0);
         thrace__condcore_notify(&s->_waiters, (size_t)n, 0);
     }
     thrace__mutex_unlock(&s->_mutex);

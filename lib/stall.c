@@ -13,6 +13,7 @@
 #include "stall.h"
 
 #include "deadline.h"
+#include "foreign.h"
 #include "thread.h"
 
 #include <errno.h>
@@ -170,5 +171,6 @@ __attribute__((constructor)) static void stall_init(void)
         thrace__stall_on = false;
         return;
     }
+    thrace__foreign_watching = true;
     THRACE__CHECK(pthread_atfork(NULL, NULL, off_in_child));
 }

@@ -158,7 +158,8 @@ int thrace__thread_join_at(thrace_thread *t, double timeout, const thrace__site 
 {
     if (thrace__timeout_check_wait(&timeout) != THRACE_OK)
         return THRACE_EINVAL;
-    if (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == STATE_INITIAL || t->kind == KIND_DUMMY)
+    if (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == STATE_INITIAL || t->kind == KIND_DUMMY ||
+        t->kind == KIND_FOREIGN)
         return THRACE_ESTATE;
     if (t == thrace__thread_self())
         return THRACE_EDEADLK;

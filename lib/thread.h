@@ -14,7 +14,8 @@
 
 #include "internal.h"
 
-enum thread_kind { KIND_REGULAR, KIND_TIMER, KIND_MAIN, KIND_DUMMY };
+/* KIND_FOREIGN: a thread pthread_create started, seen by the interposer (foreign.h). */
+enum thread_kind { KIND_REGULAR, KIND_TIMER, KIND_MAIN, KIND_DUMMY, KIND_FOREIGN };
 enum thread_state { STATE_INITIAL, STATE_STARTED };
 
 typedef struct retired_name {

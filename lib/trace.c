@@ -45,6 +45,8 @@ static int thread_kind_of(const thrace_thread *t)
         return VOCAB_THREAD_main;
     case KIND_DUMMY:
         return VOCAB_THREAD_dummy;
+    case KIND_FOREIGN:
+        return VOCAB_THREAD_foreign;
     default:
         return VOCAB_THREAD_thread;
     }
@@ -68,7 +70,7 @@ uint64_t thrace__trace_obj(thrace__obj *o, int kind)
     /* A statically initialised object: first use. Two first uses may both
      * announce it; the collector keeps one. */
     id = thrace__object_id(o);
-    THRACE__TRACE(object_create, thrace__trace_tid(), id, kind, 0, "");
+    THRACE__TRACE(object_create, thrace__trace_tid(), id, kind, 0, "", (uint64_t)(uintptr_t)o);
     return id;
 }
 

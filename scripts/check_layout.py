@@ -18,7 +18,7 @@ import sys
 # Each folder's public header: what other folders may include of it.
 PUBLIC = {
     "include": "thrace.h",
-    "lib": None,  # libthrace's internals: no one else's business
+    "lib": "foreign.h",  # its face for the pthread interposer; the rest is private
     "lib/probe": "thrace_tp.h",
     "lib/vocabulary": "vocabulary.h",
     "viewer": "viewer.h",

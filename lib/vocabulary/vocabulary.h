@@ -37,7 +37,8 @@
     X(semaphore, 4, "Semaphore")                                                                   \
     X(bounded_semaphore, 5, "BoundedSemaphore")                                                    \
     X(event, 6, "Event")                                                                           \
-    X(barrier, 7, "Barrier")
+    X(barrier, 7, "Barrier")                                                                       \
+    X(rwlock, 8, "RWLock")
 
 /* How a blocking call ended: X(name, number in the trace). */
 #define VOCAB_OUTCOMES(X)                                                                          \
@@ -82,13 +83,15 @@
 #define VOCAB_FIELD_waker     uint64_t, integer /* the seq of the notify or set that woke a wait */
 #define VOCAB_FIELD_requested int64_t, integer  /* notify(n): n, -1 for all */
 #define VOCAB_FIELD_woken     uint64_t, integer
-#define VOCAB_FIELD_cycle     uint64_t, integer /* rounds a barrier had completed before */
-#define VOCAB_FIELD_index     int64_t, integer  /* arrival order at a barrier, -1 broken */
-#define VOCAB_FIELD_timer     uint64_t, integer /* a cancelled timer's thread */
-#define VOCAB_FIELD_level     int, integer      /* a log line's level */
-#define VOCAB_FIELD_timeout   double, float     /* seconds, -1 for none */
-#define VOCAB_FIELD_interval  double, float     /* a timer's seconds, -1 until cancelled */
-#define VOCAB_FIELD_seconds   double, float     /* a sleep's seconds */
+#define VOCAB_FIELD_cycle     uint64_t, integer     /* rounds a barrier had completed before */
+#define VOCAB_FIELD_index     int64_t, integer      /* arrival order at a barrier, -1 broken */
+#define VOCAB_FIELD_timer     uint64_t, integer     /* a cancelled timer's thread */
+#define VOCAB_FIELD_level     int, integer          /* a log line's level */
+#define VOCAB_FIELD_shared    int, integer          /* an rwlock's read (1) or write (0) hold */
+#define VOCAB_FIELD_addr      uint64_t, integer_hex /* an object's address, for its symbol */
+#define VOCAB_FIELD_timeout   double, float         /* seconds, -1 for none */
+#define VOCAB_FIELD_interval  double, float         /* a timer's seconds, -1 until cancelled */
+#define VOCAB_FIELD_seconds   double, float         /* a sleep's seconds */
 #define VOCAB_FIELD_name      const char *, string
 #define VOCAB_FIELD_file      const char *, string
 #define VOCAB_FIELD_func      const char *, string
@@ -120,6 +123,8 @@
     X(index)                                                                                       \
     X(timer)                                                                                       \
     X(level)                                                                                       \
+    X(shared)                                                                                      \
+    X(addr)                                                                                        \
     X(timeout)                                                                                     \
     X(interval)                                                                                    \
     X(seconds)                                                                                     \
@@ -148,17 +153,21 @@
 #define VOCAB_EVENT_join_begin(F, E) F(tid) F(thread) F(site) F(timeout)
 #define VOCAB_EVENT_join_end(F, E)   F(tid) F(thread) E(outcome, outcome)
 /* param: a semaphore's value, a barrier's parties, a condition's lock. */
-#define VOCAB_EVENT_object_create(F, E) F(tid) F(obj) E(kind, object_kind) F(param) F(name)
+#define VOCAB_EVENT_object_create(F, E) F(tid) F(obj) E(kind, object_kind) F(param) F(name) F(addr)
 #define VOCAB_EVENT_object_name(F, E)   F(tid) F(obj) E(kind, object_kind) F(name)
 /* Describes a call site once: the id that blocking calls' events carry. */
 #define VOCAB_EVENT_callsite(F, E) F(site) F(file) F(line) F(func)
-/* Lock, RLock, Semaphore: begin only when the caller is about to block. */
-#define VOCAB_EVENT_acquire_begin(F, E) F(tid) F(obj) F(seq) E(kind, object_kind) F(site) F(timeout)
+/* Lock, RLock, Semaphore, mutex, rwlock (shared: a read hold): begin only
+ * when the caller is about to block. */
+#define VOCAB_EVENT_acquire_begin(F, E)                                                            \
+    F(tid) F(obj) F(seq) E(kind, object_kind) F(site) F(timeout) F(shared)
 /* value: an RLock's depth or a semaphore's value once acquired. */
 #define VOCAB_EVENT_acquire_end(F, E)                                                              \
-    F(tid) F(obj) F(seq) E(kind, object_kind) E(outcome, outcome) F(waited_ns) F(value) F(site)
+    F(tid)                                                                                         \
+    F(obj) F(seq) E(kind, object_kind) E(outcome, outcome) F(waited_ns) F(value) F(site) F(shared)
 /* Emitted before the real unlock. value: depth or value after; count: n. */
-#define VOCAB_EVENT_release(F, E) F(tid) F(obj) F(seq) E(kind, object_kind) F(value) F(count)
+#define VOCAB_EVENT_release(F, E)                                                                  \
+    F(tid) F(obj) F(seq) E(kind, object_kind) F(value) F(count) F(shared)
 /* A wait on a condition (lock: its lock) or an event (lock: 0). */
 #define VOCAB_EVENT_cond_wait_begin(F, E) F(tid) F(obj) F(seq) F(lock) F(site) F(timeout)
 #define VOCAB_EVENT_cond_wait_end(F, E)                                                            \
@@ -223,17 +232,20 @@
 /* ---- what the store derives ---------------------------------------------------- */
 
 /* What a thread is doing over an interval: X(name, whether it is blocked
- * (sleeping is not), what the legend calls it). running spans a thread's
- * life; the others lie on top of it. */
+ * (sleeping is not), what the legend calls it, the wake-up that ends it
+ * (none: nothing wakes it)). running spans a thread's life; the others lie
+ * on top of it. */
 #define VOCAB_STATES(X)                                                                            \
-    X(running, 0, "running")                                                                       \
-    X(waiting, 1, "waiting for a lock")                                                            \
-    X(holding, 0, "holding a lock")                                                                \
-    X(sleeping, 0, "sleeping")                                                                     \
-    X(joining, 1, "joining a thread")                                                              \
-    X(barrier, 1, "at a barrier")                                                                  \
-    X(condition, 1, "waiting on a condition")                                                      \
-    X(event, 1, "waiting for an event")
+    X(running, 0, "running", none)                                                                 \
+    X(waiting, 1, "waiting for a lock", release)                                                   \
+    X(holding, 0, "holding a lock", none)                                                          \
+    X(waiting_read, 1, "waiting to read", release)                                                 \
+    X(reading, 0, "holding a read lock", none)                                                     \
+    X(sleeping, 0, "sleeping", none)                                                               \
+    X(joining, 1, "joining a thread", exit)                                                        \
+    X(barrier, 1, "at a barrier", barrier)                                                         \
+    X(condition, 1, "waiting on a condition", notify)                                              \
+    X(event, 1, "waiting for an event", set)
 
 /* How an interval ended besides the outcomes of VOCAB_OUTCOMES, X(name):
  * it had not when the trace did, or its end was lost (discarded). They
@@ -241,25 +253,25 @@
  * enumeration. */
 #define VOCAB_INTERVAL_ENDS(X) X(unfinished) X(lost)
 
-/* The wake-ups the viewer draws: X(name, the waiting state it ends, what
- * the legend says). */
+/* The wake-ups the viewer draws, X(name, what the legend says): the event
+ * in another thread that ended a wait (VOCAB_STATES says which). */
 #define VOCAB_WAKEUPS(X)                                                                           \
-    X(release, waiting, "a release hands the lock over")                                           \
-    X(notify, condition, "a notify wakes a condition wait")                                        \
-    X(set, event, "a set wakes an event wait")                                                     \
-    X(exit, joining, "an exit ends a join")                                                        \
-    X(barrier, barrier, "the last arrival releases the barrier")
+    X(release, "a release hands the lock over")                                                    \
+    X(notify, "a notify wakes a condition wait")                                                   \
+    X(set, "a set wakes an event wait")                                                            \
+    X(exit, "an exit ends a join")                                                                 \
+    X(barrier, "the last arrival releases the barrier")
 
 /* ---- C forms ------------------------------------------------------------------ */
 
-#define VOCAB__KIND_ENUM(name, number, class)      VOCAB_KIND_##name = number,
-#define VOCAB__NUMBERED_ENUM(prefix, name, number) prefix##name = number,
-#define VOCAB__OUTCOME_ENUM(name, number)          VOCAB__NUMBERED_ENUM(VOCAB_OUTCOME_, name, number)
-#define VOCAB__END_ENUM(name)                      VOCAB_OUTCOME_##name,
-#define VOCAB__THREAD_ENUM(name, number)           VOCAB__NUMBERED_ENUM(VOCAB_THREAD_, name, number)
-#define VOCAB__EVENT_ENUM(name)                    VOCAB_EV_##name,
-#define VOCAB__FIELD_ENUM(name)                    VOCAB_F_##name,
-#define VOCAB__STATE_ENUM(name, blocks, text)      VOCAB_STATE_##name,
+#define VOCAB__KIND_ENUM(name, number, class)         VOCAB_KIND_##name = number,
+#define VOCAB__NUMBERED_ENUM(prefix, name, number)    prefix##name = number,
+#define VOCAB__OUTCOME_ENUM(name, number)             VOCAB__NUMBERED_ENUM(VOCAB_OUTCOME_, name, number)
+#define VOCAB__END_ENUM(name)                         VOCAB_OUTCOME_##name,
+#define VOCAB__THREAD_ENUM(name, number)              VOCAB__NUMBERED_ENUM(VOCAB_THREAD_, name, number)
+#define VOCAB__EVENT_ENUM(name)                       VOCAB_EV_##name,
+#define VOCAB__FIELD_ENUM(name)                       VOCAB_F_##name,
+#define VOCAB__STATE_ENUM(name, blocks, text, wakeup) VOCAB_STATE_##name,
 
 typedef enum { VOCAB_KIND_NONE = 0, VOCAB_KINDS(VOCAB__KIND_ENUM) VOCAB_KIND_END } vocab_kind;
 typedef enum {
@@ -270,6 +282,12 @@ typedef enum { VOCAB_THREAD_KINDS(VOCAB__THREAD_ENUM) VOCAB_THREAD_END } vocab_t
 typedef enum { VOCAB_EV_NONE = -1, VOCAB_EVENTS(VOCAB__EVENT_ENUM) VOCAB_EV_COUNT } vocab_event;
 typedef enum { VOCAB_FIELDS(VOCAB__FIELD_ENUM) VOCAB_F_COUNT } vocab_field;
 typedef enum { VOCAB_STATES(VOCAB__STATE_ENUM) VOCAB_STATE_COUNT } vocab_state;
+/* VOCAB_WAKEUP_none: a state nothing wakes. */
+#define VOCAB__WAKEUP_ENUM(name, text) VOCAB_WAKEUP_##name,
+typedef enum {
+    VOCAB_WAKEUP_none,
+    VOCAB_WAKEUPS(VOCAB__WAKEUP_ENUM) VOCAB_WAKEUP_COUNT
+} vocab_wakeup;
 
 /* How the store reads a field's value. */
 typedef enum { VOCAB_INT, VOCAB_REAL, VOCAB_TEXT } vocab_value_type;
@@ -293,13 +311,13 @@ VOCAB_EVENTS(VOCAB__CHECK_EVENT)
 
 /* The names, as stored and shown: "acquire_end", "lock", "ok", "running", ...
  * Each table is indexed by its enumeration; a kind's [0] is NULL. */
-#define VOCAB__NAME(name)                         #name,
-#define VOCAB__NAME_AT(name, number)              [number] = #name,
-#define VOCAB__KIND_NAME_AT(name, number, class)  [number] = #name,
-#define VOCAB__KIND_CLASS_AT(name, number, class) [number] = class,
-#define VOCAB__STATE_NAME(name, blocks, text)     #name,
-#define VOCAB__STATE_BLOCKS(name, blocks, text)   blocks,
-#define VOCAB__FIELD_TYPE(name)                   VOCAB_FIELD_TYPE(name),
+#define VOCAB__NAME(name)                               #name,
+#define VOCAB__NAME_AT(name, number)                    [number] = #name,
+#define VOCAB__KIND_NAME_AT(name, number, class)        [number] = #name,
+#define VOCAB__KIND_CLASS_AT(name, number, class)       [number] = class,
+#define VOCAB__STATE_NAME(name, blocks, text, wakeup)   #name,
+#define VOCAB__STATE_BLOCKS(name, blocks, text, wakeup) blocks,
+#define VOCAB__FIELD_TYPE(name)                         VOCAB_FIELD_TYPE(name),
 #define VOCAB__TABLE(fn, type, n, list)                                                            \
     static inline type const *fn(void)                                                             \
     {                                                                                              \
@@ -422,10 +440,13 @@ static inline int vocab_state_of(const char *name)
  * for a state that no wake-up ends. */
 static inline const char *vocab_wakeup_of(int64_t s)
 {
-#define VOCAB__WAKEUP_AT(name, state, text) [VOCAB_STATE_##state] = #name,
-    static const char *const wakeups[VOCAB_STATE_COUNT] = {VOCAB_WAKEUPS(VOCAB__WAKEUP_AT)};
-#undef VOCAB__WAKEUP_AT
-    return vocab__at(wakeups, VOCAB_STATE_COUNT, s);
+#define VOCAB__WAKEUP_OF(name, blocks, text, wakeup) VOCAB_WAKEUP_##wakeup,
+#define VOCAB__WAKEUP_NAME(name, text)               [VOCAB_WAKEUP_##name] = #name,
+    static const vocab_wakeup of_state[VOCAB_STATE_COUNT] = {VOCAB_STATES(VOCAB__WAKEUP_OF)};
+    static const char *const names[VOCAB_WAKEUP_COUNT] = {VOCAB_WAKEUPS(VOCAB__WAKEUP_NAME)};
+#undef VOCAB__WAKEUP_OF
+#undef VOCAB__WAKEUP_NAME
+    return s >= 0 && s < VOCAB_STATE_COUNT ? names[of_state[s]] : NULL;
 }
 
 /* ---- SQL forms ------------------------------------------------------------------ */

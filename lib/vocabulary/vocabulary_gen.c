@@ -76,7 +76,7 @@ static void vocabulary_sql(vocabulary_out *o)
 #define THREAD(name, number) vocabulary_sql_word(o, "THREAD", #name);
     VOCAB_THREAD_KINDS(THREAD)
 #undef THREAD
-#define STATE(name, blocks, text) vocabulary_sql_word(o, "STATE", #name);
+#define STATE(name, blocks, text, wakeup) vocabulary_sql_word(o, "STATE", #name);
     VOCAB_STATES(STATE)
 #undef STATE
     const char *sep = "";
@@ -106,17 +106,17 @@ static void vocabulary_js(vocabulary_out *o)
                       "do not edit. */\n\n");
     vocabulary_add(o, "/* What a thread can be doing, in the store's order. */\n"
                       "export const STATES = [");
-#define STATE(name, blocks, text) vocabulary_add(o, "'%s', ", #name);
+#define STATE(name, blocks, text, wakeup) vocabulary_add(o, "'%s', ", #name);
     VOCAB_STATES(STATE)
 #undef STATE
     vocabulary_add(o,
                    "];\n\n/* Each state as the legend tells it. */\nexport const STATE_TEXT = {\n");
-#define STATE(name, blocks, text) vocabulary_js_text(o, #name, text);
+#define STATE(name, blocks, text, wakeup) vocabulary_js_text(o, #name, text);
     VOCAB_STATES(STATE)
 #undef STATE
     vocabulary_add(
         o, "};\n\n/* Each wake-up as the legend tells it. */\nexport const WAKEUP_TEXT = {\n");
-#define WAKEUP(name, state, text) vocabulary_js_text(o, #name, text);
+#define WAKEUP(name, text) vocabulary_js_text(o, #name, text);
     VOCAB_WAKEUPS(WAKEUP)
 #undef WAKEUP
     vocabulary_add(o, "};\n");

@@ -59,7 +59,7 @@ static void emit(int64_t pid, int64_t vtid, vocab_event type, ...)
     va_list ap;
     va_start(ap, type);
     for (int f; (f = va_arg(ap, int)) != END;) {
-        e->present |= 1u << f;
+        e->present |= MODEL_FIELD(f);
         if (vocab_field_type((vocab_field)f) == VOCAB_INT)
             e->f[f].i = va_arg(ap, int64_t);
         else if (vocab_field_type((vocab_field)f) == VOCAB_REAL)

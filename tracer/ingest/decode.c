@@ -190,7 +190,7 @@ static void decode_fields(const decode_class *dc, const bt_message *msg, model_e
         const bt_field *f =
             bt_field_structure_borrow_member_field_by_index_const(payload, m->index);
         e->f[m->field] = decode_value(f, m->read, vocab_field_type(m->field));
-        e->present |= 1u << m->field;
+        e->present |= MODEL_FIELD(m->field);
     }
     decode_contexts(dc, event, e);
 }

@@ -295,7 +295,7 @@ static bool livetrace_sequence(livetrace *t, const model_event *e, failure *why)
 
 bool livetrace_add(livetrace *t, const model_event *e, failure *why)
 {
-    const uint32_t numbered = 1u << VOCAB_F_obj | 1u << VOCAB_F_seq;
+    const model_fields numbered = MODEL_FIELD(VOCAB_F_obj) | MODEL_FIELD(VOCAB_F_seq);
     if ((e->present & numbered) == numbered && !livetrace_sequence(t, e, why))
         return false;
     if (e->ts > t->stored_ns)

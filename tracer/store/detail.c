@@ -110,9 +110,9 @@ static bool detail_value(detail_buf *b, const model_event *e, vocab_field f)
     }
 }
 
-bool detail_json(detail_buf *b, const model_event *e, uint32_t columns, const char **json)
+bool detail_json(detail_buf *b, const model_event *e, model_fields columns, const char **json)
 {
-    uint32_t rest = e->present & ~columns;
+    model_fields rest = e->present & ~columns;
     *json = NULL;
     if (!rest)
         return true;
@@ -120,7 +120,7 @@ bool detail_json(detail_buf *b, const model_event *e, uint32_t columns, const ch
     if (!detail_append(b, "{", 1))
         return false;
     for (int f = 0; f < VOCAB_F_COUNT; f++) {
-        if (!(rest & 1u << f))
+        if (!(rest & MODEL_FIELD(f)))
             continue;
         if ((b->len > 1 && !detail_append(b, ",", 1)) ||
             !detail_string(b, vocab_field_name((vocab_field)f)) || !detail_append(b, ":", 1) ||

@@ -17,10 +17,10 @@ typedef struct {
 
 /*
  * Writes into b the JSON object of e's fields that are present and not in
- * `columns` (a mask of 1u << field); *json is b->text, or NULL when no field
+ * `columns` (a mask of MODEL_FIELD(field)); *json is b->text, or NULL when no field
  * remains. False when out of memory.
  */
-bool detail_json(detail_buf *b, const model_event *e, uint32_t columns, const char **json);
+bool detail_json(detail_buf *b, const model_event *e, model_fields columns, const char **json);
 
 /* Frees the buffer; it is empty again. */
 void detail_free(detail_buf *b);

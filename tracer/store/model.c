@@ -294,7 +294,7 @@ static model_thread *model_thread_of(model *m, model_process *p, int64_t tid, co
 
 static bool model_has(const model_event *e, vocab_field f)
 {
-    return e->present & 1u << f;
+    return e->present & MODEL_FIELD(f);
 }
 
 /* thread_start: the thread's row, created or completed (a re-announce updates it). */
@@ -492,12 +492,12 @@ typedef struct {
     model_object *object;
     int64_t site_id, peer;
     model_thread *peer_thread;
-    uint32_t columns;
+    model_fields columns;
 } model_refs;
 
-static const uint32_t model_always_columns = 1u << VOCAB_F_tid | 1u << VOCAB_F_obj |
-                                             1u << VOCAB_F_seq | 1u << VOCAB_F_outcome |
-                                             1u << VOCAB_F_waited_ns;
+static const model_fields model_always_columns = MODEL_FIELD(VOCAB_F_tid) | MODEL_FIELD(VOCAB_F_obj) |
+                                             MODEL_FIELD(VOCAB_F_seq) | MODEL_FIELD(VOCAB_F_outcome) |
+                                             MODEL_FIELD(VOCAB_F_waited_ns);
 
 /* events.peer: the thread a join, rename or cancel names, or a wait's waker. */
 static bool model_peer(model *m, model_process *p, const model_event *e, model_refs *r,
@@ -511,11 +511,11 @@ static bool model_peer(model *m, model_process *p, const model_event *e, model_r
         if (!r->peer_thread)
             return false;
         r->peer = r->peer_thread->id;
-        r->columns |= 1u << field;
+        r->columns |= MODEL_FIELD(field);
     } else if ((e->type == VOCAB_EV_cond_wait_end || e->type == VOCAB_EV_event_wait_end) &&
                model_has(e, VOCAB_F_waker)) {
         r->peer = e->f[VOCAB_F_waker].i; /* 0: none, stored as NULL */
-        r->columns |= 1u << VOCAB_F_waker;
+        r->columns |= MODEL_FIELD(VOCAB_F_waker);
     }
     return true;
 }
@@ -531,17 +531,17 @@ static bool model_refs_of(model *m, model_process *p, const model_event *e, mode
         return false;
     /* A site never described stays in detail, as the address it is. */
     if (r->site_id || !model_has(e, VOCAB_F_site) || !e->f[VOCAB_F_site].i)
-        r->columns |= 1u << VOCAB_F_site;
+        r->columns |= MODEL_FIELD(VOCAB_F_site);
     int value = model_value_field(e->type);
     if (value >= 0)
-        r->columns |= 1u << value;
+        r->columns |= MODEL_FIELD(value);
     /* An object's kind never changes: objects.kind holds it once for all its events. */
     if (r->object)
-        r->columns |= 1u << VOCAB_F_kind;
+        r->columns |= MODEL_FIELD(VOCAB_F_kind);
     /* A lock or rlock releases one level at a time: only a semaphore's count tells anything. */
     if (e->type == VOCAB_EV_release && r->object &&
         (r->object->kind == VOCAB_KIND_lock || r->object->kind == VOCAB_KIND_rlock))
-        r->columns |= 1u << VOCAB_F_count;
+        r->columns |= MODEL_FIELD(VOCAB_F_count);
     return model_peer(m, p, e, r, why);
 }
 

@@ -23,7 +23,10 @@ typedef union {
     const char *s; /* borrowed for the duration of model_add */
 } model_value;
 
-_Static_assert(VOCAB_F_COUNT <= 32, "model_event.present has a bit per field");
+/* A set of fields, a bit per field. */
+typedef uint64_t model_fields;
+#define MODEL_FIELD(f) ((model_fields)1 << (f))
+_Static_assert(VOCAB_F_COUNT <= 64, "model_fields has a bit per field");
 
 /* One decoded event. `present` has bit f set when field f was decoded. */
 typedef struct {
@@ -32,7 +35,7 @@ typedef struct {
     bool has_vpid, has_vtid;
     int64_t vpid, vtid;   /* contexts, when recorded */
     const char *procname; /* context, or NULL */
-    uint32_t present;
+    model_fields present;
     model_value f[VOCAB_F_COUNT];
 } model_event;
 

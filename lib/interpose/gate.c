@@ -1,0 +1,100 @@
+/*
+ * gate.c - which calls are the program's own (interpose.h). libthrace,
+ * LTTng-UST and liburcu use pthreads too: their calls are known by their
+ * return address, inside one of their loaded objects, found once by name
+ * (dl_iterate_phdr) when the first call is looked at. A thread already
+ * inside a traced call (tracing it locked something) passes through too.
+ */
+#include "interpose.h"
+
+#include <link.h>
+#include <string.h>
+
+enum { GATE_RANGES = 32 };
+
+typedef struct {
+    uintptr_t begin, end;
+} gate_range;
+
+static const int zero;
+const int *interpose_traced = &zero;
+static gate_range ranges[GATE_RANGES];
+static int nranges = -1; /* -1: not looked up yet */
+static __thread __attribute__((tls_model("initial-exec"))) int inside;
+
+/* Whether an object of that path is one whose pthread calls are its own. */
+static bool gate_runtime(const char *path)
+{
+    static const char *const names[] = {"libthrace.so", "libthrace-tp.so", "libthrace-pthread.so",
+                                        "liblttng-ust", "liburcu"};
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strncmp(base, names[i], strlen(names[i])) == 0)
+            return true;
+    return false;
+}
+
+static int gate_add(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    int *n = data;
+    if (!info->dlpi_name || !gate_runtime(info->dlpi_name))
+        return 0;
+    for (int i = 0; i < info->dlpi_phnum && *n < GATE_RANGES; i++) {
+        const ElfW(Phdr) *p = &info->dlpi_phdr[i];
+        if (p->p_type == PT_LOAD && (p->p_flags & PF_X))
+            ranges[(*n)++] = (gate_range){info->dlpi_addr + p->p_vaddr,
+                                          info->dlpi_addr + p->p_vaddr + p->p_memsz};
+    }
+    return 0;
+}
+
+static void gate_look_up(void)
+{
+    int n = 0;
+    dl_iterate_phdr(gate_add, &n);
+    __atomic_store_n(&nranges, n, __ATOMIC_RELEASE);
+}
+
+static bool gate_from_runtime(uint64_t ip)
+{
+    int n = __atomic_load_n(&nranges, __ATOMIC_ACQUIRE);
+    if (n < 0) {
+        gate_look_up();
+        n = nranges;
+    }
+    for (int i = 0; i < n; i++)
+        if (ip >= ranges[i].begin && ip < ranges[i].end)
+            return true;
+    return false;
+}
+
+bool interpose_enter(uint64_t ip)
+{
+    if (inside || gate_from_runtime(ip))
+        return false;
+    inside = 1;
+    return true;
+}
+
+void interpose_leave(void)
+{
+    inside = 0;
+}
+
+double interpose_timeout(clockid_t clock, const struct timespec *abstime)
+{
+    struct timespec now;
+    if (!abstime || clock_gettime(clock, &now) != 0)
+        return -1;
+    double s =
+        (double)(abstime->tv_sec - now.tv_sec) + (double)(abstime->tv_nsec - now.tv_nsec) / 1e9;
+    return s > 0 ? s : 0;
+}
+
+__attribute__((constructor)) static void gate_init(void)
+{
+    interpose_resolve();
+    interpose_traced = thrace__foreign_traced;
+}

@@ -1,0 +1,148 @@
+/*
+ * mutex.c - pthread mutexes, traced as a Lock (normal, error-checking and
+ * adaptive mutexes) or an RLock (recursive ones), statically initialised
+ * ones included: a mutex gets its record (foreign.h) on first use. An
+ * acquire first tries: one that got the mutex at once is one event
+ * (acquire_end), one that blocks is two (acquire_begin, acquire_end); the
+ * release goes out before the real unlock. Every call returns what the
+ * real one did.
+ */
+#include "interpose.h"
+
+#include <errno.h>
+
+/* The record of a mutex the program uses, or NULL when this call is not traced. */
+static thrace__foreign *mutex_enter(pthread_mutex_t *m, uint64_t ip)
+{
+    if (!interpose_enter(ip))
+        return NULL;
+    thrace__foreign *f = thrace__foreign_of(m, interpose_mutex_kind(m), 0);
+    if (!f)
+        interpose_leave();
+    return f;
+}
+
+static int mutex_outcome(int rc)
+{
+    return rc == 0 || rc == EOWNERDEAD ? VOCAB_OUTCOME_ok
+           : rc == ETIMEDOUT           ? VOCAB_OUTCOME_timeout
+                                       : VOCAB_OUTCOME_error;
+}
+
+/* The real blocking acquire: until abstime on clock, or for ever (NULL). */
+static int mutex_block(pthread_mutex_t *m, clockid_t clock, const struct timespec *abstime)
+{
+    const interpose_functions *r = real();
+    return !abstime                  ? r->mutex_lock(m)
+           : clock == CLOCK_REALTIME ? r->mutex_timedlock(m, abstime)
+                                     : r->mutex_clocklock(m, clock, abstime);
+}
+
+/* An acquire that may block: try, then block. */
+static int mutex_acquire(pthread_mutex_t *m, uint64_t ip, clockid_t clock,
+                         const struct timespec *abstime)
+{
+    thrace__foreign *f = mutex_enter(m, ip);
+    if (!f)
+        return mutex_block(m, clock, abstime);
+    int rc = real()->mutex_trylock(m);
+    if (rc == EBUSY) {
+        thrace__foreign_wait w;
+        thrace__foreign_acquire_begin(f, false, abstime ? interpose_timeout(clock, abstime) : -1,
+                                      ip, &w);
+        rc = mutex_block(m, clock, abstime);
+        thrace__foreign_acquire_end(f, false, mutex_outcome(rc), ip, &w);
+    } else {
+        thrace__foreign_acquire_end(f, false, mutex_outcome(rc), ip, NULL);
+    }
+    interpose_leave();
+    return rc;
+}
+
+IP_API int thrace_ip_mutex_lock(pthread_mutex_t *m, uint64_t ip)
+{
+    return mutex_acquire(m, ip, CLOCK_REALTIME, NULL);
+}
+
+IP_API int thrace_ip_mutex_timedlock(pthread_mutex_t *m, clockid_t clock,
+                                     const struct timespec *abstime, uint64_t ip)
+{
+    return mutex_acquire(m, ip, clock, abstime);
+}
+
+IP_API int thrace_ip_mutex_trylock(pthread_mutex_t *m, uint64_t ip)
+{
+    thrace__foreign *f = mutex_enter(m, ip);
+    int rc = real()->mutex_trylock(m);
+    if (!f)
+        return rc;
+    thrace__foreign_acquire_end(
+        f, false, rc == EBUSY ? VOCAB_OUTCOME_would_block : mutex_outcome(rc), ip, NULL);
+    interpose_leave();
+    return rc;
+}
+
+IP_API int thrace_ip_mutex_unlock(pthread_mutex_t *m, uint64_t ip)
+{
+    thrace__foreign *f = mutex_enter(m, ip);
+    if (f) {
+        thrace__foreign_release(f, false);
+        interpose_leave();
+    }
+    return real()->mutex_unlock(m);
+}
+
+IP_API int pthread_mutex_lock(pthread_mutex_t *m)
+{
+    if (!interpose_on())
+        return real()->mutex_lock(m);
+    return thrace_ip_mutex_lock(m, IP_CALLER);
+}
+
+IP_API int pthread_mutex_trylock(pthread_mutex_t *m)
+{
+    if (!interpose_on())
+        return real()->mutex_trylock(m);
+    return thrace_ip_mutex_trylock(m, IP_CALLER);
+}
+
+IP_API int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
+{
+    if (!interpose_on())
+        return real()->mutex_timedlock(m, abstime);
+    return thrace_ip_mutex_timedlock(m, CLOCK_REALTIME, abstime, IP_CALLER);
+}
+
+IP_API int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clock,
+                                   const struct timespec *abstime)
+{
+    if (!interpose_on())
+        return real()->mutex_clocklock(m, clock, abstime);
+    return thrace_ip_mutex_timedlock(m, clock, abstime, IP_CALLER);
+}
+
+IP_API int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+    if (!interpose_on())
+        return real()->mutex_unlock(m);
+    return thrace_ip_mutex_unlock(m, IP_CALLER);
+}
+
+/* The same function under a hidden name (real.c tells by it whether we come first). */
+int interpose_own_unlock(pthread_mutex_t *m)
+    __attribute__((alias("pthread_mutex_unlock"), nonnull, nothrow));
+
+/* A new or destroyed mutex: its address may serve another object next. */
+IP_API int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr)
+{
+    if (interpose_on())
+        thrace__foreign_forget(m);
+    return real()->mutex_init(m, attr);
+}
+
+IP_API int pthread_mutex_destroy(pthread_mutex_t *m)
+{
+    if (interpose_on())
+        thrace__foreign_forget(m);
+    return real()->mutex_destroy(m);
+}
