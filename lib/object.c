@@ -15,8 +15,9 @@ void thrace__object_init(thrace__obj *o, int kind, int64_t param)
     o->_id = __atomic_add_fetch(&last_object_id, 1, __ATOMIC_RELAXED);
     o->_seq = 0;
     o->_name = NULL;
-    THRACE__TRACE(object_create, thrace__trace_tid(), o->_id, kind, param, "",
-                  (uint64_t)(uintptr_t)o);
+    /* No address (0): libthrace's objects keep their Lock-1 names; the interposer's
+     * give theirs, which the store names by symbol. */
+    THRACE__TRACE(object_create, thrace__trace_tid(), o->_id, kind, param, "", 0);
 }
 
 uint64_t thrace__object_id(thrace__obj *o)

@@ -10,6 +10,7 @@ packages=(
   liblttng-ust-dev lttng-tools               # tracepoints, the session daemon and `lttng`
   liblttng-ctl-dev                           # `thrace record` drives LTTng sessions
   libbabeltrace2-dev libsqlite3-dev sqlite3  # `thrace ingest`: CTF in, SQLite out
+  libdw-dev                                  # call sites and data symbols from ELF and DWARF
   babeltrace2 python3 python3-bt2            # reading CTF traces (trace tests, benchmarks)
   libmicrohttpd-dev libjansson-dev           # `thrace serve`: HTTP and JSON
   chromium                                   # the viewer's page tests, headless
