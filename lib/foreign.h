@@ -132,10 +132,12 @@ THRACE__FOREIGN_API void thrace__foreign_thread_end(void);
 /* A new reference to the listed thread whose pthread_t is ident, or NULL. */
 THRACE__FOREIGN_API thrace_thread *thrace__foreign_thread_of(unsigned long ident);
 
-/* A join of t that will block (begin), and its end: ok unlists t. The end
- * drops the caller's reference to t. */
-THRACE__FOREIGN_API void thrace__foreign_join_begin(thrace_thread *t, double timeout, uint64_t ip);
-THRACE__FOREIGN_API void thrace__foreign_join_end(thrace_thread *t, int outcome);
+/* A join of t that will block (begin), and its end (w NULL: it did not
+ * block): ok unlists t. The end drops the caller's reference to t. */
+THRACE__FOREIGN_API void thrace__foreign_join_begin(thrace_thread *t, double timeout, uint64_t ip,
+                                                    thrace__foreign_wait *w);
+THRACE__FOREIGN_API void thrace__foreign_join_end(thrace_thread *t, int outcome,
+                                                  const thrace__foreign_wait *w);
 
 /* The thread ident was detached: it is a daemon, and no join will name it. */
 THRACE__FOREIGN_API void thrace__foreign_detach(unsigned long ident);

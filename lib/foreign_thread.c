@@ -129,13 +129,17 @@ thrace_thread *thrace__foreign_thread_of(unsigned long ident)
     return t;
 }
 
-void thrace__foreign_join_begin(thrace_thread *t, double timeout, uint64_t ip)
+void thrace__foreign_join_begin(thrace_thread *t, double timeout, uint64_t ip,
+                                thrace__foreign_wait *w)
 {
     THRACE__TRACE(join_begin, thrace__trace_tid(), t->trace_id, ip, timeout);
+    w->counted = thrace__stall_blocked();
 }
 
-void thrace__foreign_join_end(thrace_thread *t, int outcome)
+void thrace__foreign_join_end(thrace_thread *t, int outcome, const thrace__foreign_wait *w)
 {
+    if (w)
+        thrace__stall_unblocked(w->counted);
     THRACE__TRACE(join_end, thrace__trace_tid(), t->trace_id, outcome);
     if (outcome == VOCAB_OUTCOME_ok) {
         thrace_thread *listed = joinables_take(__atomic_load_n(&t->ident, __ATOMIC_RELAXED));

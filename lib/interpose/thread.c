@@ -95,16 +95,15 @@ IP_API int thrace_ip_join(pthread_t id, void **result, bool try, clockid_t clock
         return thread_join_call(id, result, try, clock, abstime);
     }
     int rc = thread_join_call(id, result, true, clock, NULL);
+    thrace__foreign_wait w, *waited = NULL;
     if (rc == EBUSY) {
-        thrace__foreign_join_begin(t,
-                                   try       ? 0
-                                   : abstime ? interpose_timeout(clock, abstime)
-                                             : -1,
-                                   ip);
+        double timeout = try ? 0 : abstime ? interpose_timeout(clock, abstime) : -1;
+        thrace__foreign_join_begin(t, timeout, ip, &w);
+        waited = &w;
         if (!try)
             rc = thread_join_call(id, result, false, clock, abstime);
     }
-    thrace__foreign_join_end(t, thread_outcome(rc));
+    thrace__foreign_join_end(t, thread_outcome(rc), waited);
     interpose_leave();
     return rc;
 }

@@ -120,8 +120,9 @@ class PrivateHome(unittest.TestCase):
         # ldconfig is linked statically: LD_PRELOAD cannot load the probe into it.
         run = self.run_as([THRACE, "record", "-o", self.db, "--", "/sbin/ldconfig", "--version"])
         self.assertEqual(0, run.returncode, run.stderr)
-        self.assertEqual("thrace record: /sbin/ldconfig: nothing was recorded (it ended before"
-                         " LTTng registered it, or did not load the probe)\n", run.stderr)
+        self.assertEqual("thrace record: /sbin/ldconfig: nothing was recorded: it is statically"
+                         " linked, so the loader preloads nothing into it (rebuild it without"
+                         " -static)\n", run.stderr)
         self.assertFalse(os.path.exists(self.db))
         self.assertEqual([], os.listdir(os.path.join(self.home, "tmp")))
 

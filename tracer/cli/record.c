@@ -14,13 +14,17 @@
 #define RECORD_MAX_SECONDS (365 * 86400.0)
 
 static const char usage[] =
-    "usage: thrace record [-o FILE.db] [--blocking] [--deadlock-timeout SECONDS] [--] PROG "
-    "[ARGS...]\n"
+    "usage: thrace record [-o FILE.db] [--blocking] [--no-interpose] [--deadlock-timeout SECONDS]\n"
+    "                     [--] PROG [ARGS...]\n"
     "       thrace record --live [--relayd URL] [--live-wait SECONDS] [--blocking]\n"
-    "                     [--deadlock-timeout SECONDS] [--] PROG [ARGS...]\n"
+    "                     [--no-interpose] [--deadlock-timeout SECONDS] [--] PROG [ARGS...]\n"
     "\n"
-    "Runs PROG under a new LTTng session recording its thrace events, stores the\n"
-    "trace in FILE.db and prints a summary: events, threads, duration, discards.\n"
+    "Runs PROG under a new LTTng session recording its threads, locks, conditions,\n"
+    "semaphores, barriers and waits, stores the trace in FILE.db and prints a\n"
+    "summary: events, threads, duration, discards. PROG needs no rebuild: its\n"
+    "pthread calls (and C++'s std::thread, std::mutex, std::condition_variable,\n"
+    "std::shared_mutex over them) are traced through an interposer preloaded\n"
+    "with the probe provider, and its libthrace calls by libthrace itself.\n"
     "Uses the lttng-sessiond that answers, or starts one and stops it afterwards.\n"
     "\n"
     "With --live, the session streams to the lttng-relayd at URL and `thrace daemon`,\n"
@@ -36,6 +40,7 @@ static const char usage[] =
     "  --live-wait SECONDS   with --live, how long to wait for a live reader (default\n"
     "                        10) before giving up without running PROG\n"
     "  --blocking            lose no event: PROG waits when the buffers are full\n"
+    "  --no-interpose        trace PROG's libthrace calls only, not its pthread calls\n"
     "  --deadlock-timeout SECONDS\n"
     "                        when every non-daemon thread of PROG has been blocked\n"
     "                        (on a lock, condition, semaphore, event, barrier or join)\n"
@@ -53,8 +58,12 @@ static const char usage[] =
     "recording or storing failed (with --live: no relay daemon answered, or no\n"
     "reader attached in time).\n"
     "\n"
+    "Not seen: what does not go through pthreads (std::atomic::wait, std::barrier,\n"
+    "raw futexes); a statically linked or set-user-ID PROG (nothing is preloaded).\n"
+    "\n"
     "THRACE_PROBE names the probe provider to preload (default: libthrace-tp.so\n"
-    "beside the thrace program, else in its ../lib).\n";
+    "beside the thrace program, else in its ../lib); the interposer,\n"
+    "libthrace-pthread.so, is taken from beside it.\n";
 
 /* The options that make a live recording: --live's own, valid only with
  * it, and no database. relayd_url is NULL when not given. */
@@ -80,6 +89,7 @@ int record_main(int argc, char **argv)
     const cli_option options[] = {
         CLI_OPTION("output", 'o', CLI_TEXT, &o.db_path),
         CLI_OPTION("blocking", 0, CLI_FLAG, &o.blocking),
+        CLI_OPTION("no-interpose", 0, CLI_FLAG, &o.no_interpose),
         CLI_SECONDS_OPTION("deadlock-timeout", &o.deadlock_timeout, 0, RECORD_MAX_SECONDS),
         CLI_OPTION("live", 0, CLI_FLAG, &o.live),
         CLI_OPTION("relayd", 0, CLI_TEXT, &relayd_url),

@@ -35,7 +35,9 @@
 #include "record.h"
 
 #include "deadlocks.h"
+#include "explain.h"
 #include "ingest.h"
+#include "preload.h"
 #include "session.h"
 #include "sessiond.h"
 #include "stall.h"
@@ -58,7 +60,7 @@
 
 typedef struct {
     record_options opt;
-    char probe[PATH_MAX];
+    preload preload;
     sqlite3 *db;
     bool db_existed;
     sessiond daemon;
@@ -124,51 +126,6 @@ static void record_catch_signals(void)
     for (size_t i = 0; i < sizeof record_signals / sizeof record_signals[0]; i++)
         if (sigaction(record_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
             sigaction(record_signals[i], &sa, NULL);
-}
-
-static bool record_is_file(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* Resolves the candidate into r->probe if it is a file. */
-static bool record_probe_at(recording *r, const char *candidate)
-{
-    return record_is_file(candidate) && realpath(candidate, r->probe) != NULL;
-}
-
-/* The probe provider: $THRACE_PROBE, else beside this program, else in its ../lib. */
-static bool record_find_probe(recording *r)
-{
-    const char *env = getenv("THRACE_PROBE");
-    char exe[PATH_MAX], candidate[PATH_MAX + 32];
-    if (env && *env) {
-        if (record_probe_at(r, env))
-            return true;
-        return failure_object(&r->why, env, "no such file (from THRACE_PROBE)");
-    }
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    exe[n > 0 ? n : 0] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash)
-        *slash = '\0';
-    snprintf(candidate, sizeof candidate, "%s/libthrace-tp.so", exe);
-    if (record_probe_at(r, candidate))
-        return true;
-    snprintf(candidate, sizeof candidate, "%s/../lib/libthrace-tp.so", exe);
-    if (record_probe_at(r, candidate))
-        return true;
-    return failure_object(&r->why, "libthrace-tp.so",
-                          "not found in %s nor in its ../lib (set THRACE_PROBE)", exe);
-}
-
-/* LD_PRELOAD splits on spaces and colons: a path holding one cannot be preloaded. */
-static bool record_probe_preloadable(recording *r)
-{
-    if (!strpbrk(r->probe, " :"))
-        return true;
-    return failure_object(&r->why, r->probe, "LD_PRELOAD cannot carry a space or a colon");
 }
 
 static bool record_open_db(recording *r)
@@ -316,7 +273,7 @@ static bool record_await_reader(recording *r)
 
 static bool record_set_up(recording *r)
 {
-    if (!record_find_probe(r) || !record_probe_preloadable(r))
+    if (!preload_find(&r->preload, !r->opt.no_interpose, &r->why))
         return false;
     if (r->opt.live ? !record_relayd_answers(r) : !record_open_db(r))
         return false;
@@ -337,21 +294,14 @@ static int record_give_up(recording *r, int status)
     return status;
 }
 
-/* Puts the probe first in LD_PRELOAD, and lets LTTng block PROG if asked. */
+/* Preloads the probe and the interposer, and lets LTTng block PROG if asked. */
 static bool record_set_environment(recording *r)
 {
-    const char *old = getenv("LD_PRELOAD");
-    size_t size = strlen(r->probe) + (old ? strlen(old) : 0) + 2;
-    char *preload = malloc(size);
-    if (!preload)
-        return failure_set(&r->why, "%s", strerror(ENOMEM));
-    snprintf(preload, size, "%s%s%s", r->probe, old && *old ? ":" : "", old ? old : "");
-    bool set = setenv("LD_PRELOAD", preload, 1) == 0 &&
-               (!r->opt.blocking || setenv("LTTNG_UST_ALLOW_BLOCKING", "1", 1) == 0);
-    free(preload);
-    if (!set)
-        failure_set(&r->why, "%s", strerror(errno));
-    return set;
+    if (!preload_set(&r->preload, &r->why))
+        return false;
+    if (r->opt.blocking && setenv("LTTNG_UST_ALLOW_BLOCKING", "1", 1) != 0)
+        return failure_set(&r->why, "%s", strerror(errno));
+    return true;
 }
 
 static int record_wait(pid_t pid)
@@ -513,6 +463,8 @@ static bool record_store(recording *r, bool report)
     }
     if (report && summary.traces)
         record_report_deadlocks(r);
+    if (summary.traces && !summary.events)
+        record_error(r->opt.prog[0], "%s", explain_no_event);
     record_summarize(r, &summary); /* last: scripts read the summary from the last line */
     record_close_db(r, true);
     record_remove_dir(r);
@@ -522,15 +474,14 @@ static bool record_store(recording *r, bool report)
 /* Ends the session and stores what PROG left: PROG's status, or RECORD_FAILED. */
 static int record_finish(recording *r, int status)
 {
-    static const char nothing[] =
-        "nothing was recorded (it ended before LTTng registered it, or did not load the probe)";
     if (!record_end_session(r)) {
         record_error(NULL, "%s (the trace is kept in %s)", r->why.text, r->dir);
         record_close_db(r, false);
         return RECORD_FAILED;
     }
     if (!record_has_trace(r)) {
-        record_error(r->opt.prog[0], "%s", nothing);
+        char why[256];
+        record_error(r->opt.prog[0], "%s", explain_nothing(r->opt.prog[0], why, sizeof why));
         record_remove_dir(r);
         record_close_db(r, false);
         return status;

@@ -16,6 +16,7 @@
 typedef struct {
     const char *db_path;     /* the database to store into; NULL with live */
     bool blocking;           /* lose no event: PROG waits when the buffers are full */
+    bool no_interpose;       /* trace PROG's libthrace calls only, not its pthread calls */
     double deadlock_timeout; /* seconds; 0: not watched */
     bool live;               /* stream to relayd instead of storing */
     relayd relayd;           /* live: the one to stream to (relayd_parse) */
