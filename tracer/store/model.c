@@ -495,9 +495,9 @@ typedef struct {
     model_fields columns;
 } model_refs;
 
-static const model_fields model_always_columns = MODEL_FIELD(VOCAB_F_tid) | MODEL_FIELD(VOCAB_F_obj) |
-                                             MODEL_FIELD(VOCAB_F_seq) | MODEL_FIELD(VOCAB_F_outcome) |
-                                             MODEL_FIELD(VOCAB_F_waited_ns);
+static const model_fields model_always_columns =
+    MODEL_FIELD(VOCAB_F_tid) | MODEL_FIELD(VOCAB_F_obj) | MODEL_FIELD(VOCAB_F_seq) |
+    MODEL_FIELD(VOCAB_F_outcome) | MODEL_FIELD(VOCAB_F_waited_ns);
 
 /* events.peer: the thread a join, rename or cancel names, or a wait's waker. */
 static bool model_peer(model *m, model_process *p, const model_event *e, model_refs *r,
