@@ -55,13 +55,12 @@ def folders(root):
 
 
 def public_header(folder):
+    """The folder's public header: PUBLIC's word, else the one named after it."""
     if folder in PUBLIC:
         return PUBLIC[folder]
-    if folder.startswith(TRACER + "/"):
-        return os.path.basename(folder) + ".h"
     if folder.startswith("tests"):
         return None
-    return None
+    return os.path.basename(folder) + ".h"
 
 
 def owner(folder):

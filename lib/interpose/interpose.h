@@ -73,12 +73,9 @@ typedef struct {
     int (*prctl)(int, unsigned long, unsigned long, unsigned long, unsigned long);
 } interpose_functions;
 
-/* Our own pthread_mutex_unlock, whatever comes first in the process
- * (mutex.c makes it an alias): real.c compares it with the first one. */
-__attribute__((visibility("hidden"))) int interpose_own_unlock(pthread_mutex_t *m);
-
 /* The real functions (real.c): resolved before the first call needs them. */
 extern interpose_functions interpose_real;
+extern bool interpose_resolved;
 void interpose_resolve(void);
 
 /* Resolved, so that &interpose_real's pointers can be called. */

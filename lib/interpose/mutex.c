@@ -128,10 +128,6 @@ IP_API int pthread_mutex_unlock(pthread_mutex_t *m)
     return thrace_ip_mutex_unlock(m, IP_CALLER);
 }
 
-/* The same function under a hidden name (real.c tells by it whether we come first). */
-int interpose_own_unlock(pthread_mutex_t *m)
-    __attribute__((alias("pthread_mutex_unlock"), nonnull, nothrow));
-
 /* A new or destroyed mutex: its address may serve another object next. */
 IP_API int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr)
 {

@@ -2,30 +2,52 @@
  * real.c - the real functions behind the interposed ones (interpose.h).
  * Preloaded, we come before libc: the next definition of each name
  * (RTLD_NEXT) is the one the program would have called. Linked into a
- * test instead, something else comes first (a sanitizer's interceptors):
- * the first definition (RTLD_DEFAULT) is then the one to call, and ours is
- * only reached by the thrace_ip_ names. Resolved once, at load or at the
- * first call made earlier; two threads resolving at once store the same
- * values.
+ * test under a sanitizer, its interceptors come first for the names it
+ * intercepts: the first definition (RTLD_DEFAULT) is then the one to call,
+ * and ours is only reached by the thrace_ip_ names. So each name goes to
+ * its first definition, or past it when that one is ours. Resolved once,
+ * at load or at the first call made earlier; two threads resolving at once
+ * store the same values.
  */
 #include "interpose.h"
 
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 interpose_functions interpose_real;
+bool interpose_resolved;
 
-/* Where the real functions are: past us when we come first, else first. */
-static void *real_scope(void)
+/* glibc's own names for its mutex calls, which nobody interposes (bound
+ * to their old version: they are no API): what a mutex call made while we
+ * resolve uses (dlsym locks under a sanitizer). */
+extern int real_libc_mutex_lock(pthread_mutex_t *m);
+extern int real_libc_mutex_trylock(pthread_mutex_t *m);
+extern int real_libc_mutex_unlock(pthread_mutex_t *m);
+__asm__(".symver real_libc_mutex_lock, __pthread_mutex_lock@GLIBC_2.2.5");
+__asm__(".symver real_libc_mutex_trylock, __pthread_mutex_trylock@GLIBC_2.2.5");
+__asm__(".symver real_libc_mutex_unlock, __pthread_mutex_unlock@GLIBC_2.2.5");
+
+/* Whether fn is one of ours (the same loaded object as this function). */
+static bool real_ours(void *fn)
 {
-    void *first = dlsym(RTLD_DEFAULT, "pthread_mutex_unlock");
-    return first == (void *)interpose_own_unlock ? RTLD_NEXT : RTLD_DEFAULT;
+    Dl_info mine, its;
+    return dladdr((void *)interpose_resolve, &mine) && dladdr(fn, &its) &&
+           mine.dli_fbase == its.dli_fbase;
 }
 
-static void *real_find(void *scope, const char *name)
+/* The function the program would have called by that name: the first
+ * definition, or the next past us when the first is ours, or libc's when
+ * that is ours too (a sanitizer's dlsym interceptor finds "next" past
+ * itself, which is us). */
+static void *real_find(const char *name)
 {
-    void *fn = dlsym(scope, name);
+    void *fn = dlsym(RTLD_DEFAULT, name);
+    if (fn && real_ours(fn))
+        fn = dlsym(RTLD_NEXT, name);
+    if (fn && real_ours(fn))
+        fn = dlsym(dlopen("libc.so.6", RTLD_NOLOAD | RTLD_LAZY), name);
     if (!fn) {
         fprintf(stderr, "thrace: libthrace-pthread.so: %s not found\n", name);
         abort();
@@ -33,11 +55,17 @@ static void *real_find(void *scope, const char *name)
     return fn;
 }
 
-#define REAL(field, name) *(void **)&interpose_real.field = real_find(scope, name)
+#define REAL(field, name) *(void **)&interpose_real.field = real_find(name)
 
 void interpose_resolve(void)
 {
-    void *scope = real_scope();
+    static __thread int resolving;
+    if (resolving)
+        return; /* a call made by dlsym: the mutex calls below serve it */
+    resolving = 1;
+    interpose_real.mutex_lock = real_libc_mutex_lock;
+    interpose_real.mutex_trylock = real_libc_mutex_trylock;
+    interpose_real.mutex_unlock = real_libc_mutex_unlock;
     REAL(mutex_init, "pthread_mutex_init");
     REAL(mutex_destroy, "pthread_mutex_destroy");
     REAL(mutex_lock, "pthread_mutex_lock");
@@ -82,7 +110,7 @@ void interpose_resolve(void)
     REAL(exit, "pthread_exit");
     REAL(setname_np, "pthread_setname_np");
     REAL(prctl, "prctl");
-    /* mutex_unlock last: real() takes its presence for "resolved". */
-    __atomic_store_n((void **)&interpose_real.mutex_unlock,
-                     real_find(scope, "pthread_mutex_unlock"), __ATOMIC_RELEASE);
+    REAL(mutex_unlock, "pthread_mutex_unlock");
+    __atomic_store_n(&interpose_resolved, true, __ATOMIC_RELEASE);
+    resolving = 0;
 }
