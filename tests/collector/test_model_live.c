@@ -7,9 +7,13 @@
  *
  * The events are shaped as `thrace ingest` decodes real ones: the fields of
  * lib/vocabulary/vocabulary.h, in its argument order, with the vpid, vtid and
- * procname contexts that `thrace record` adds.
+ * procname contexts that `thrace record` adds. A process traced through the
+ * pthread interposer has its binaries told as LTTng-UST's statedump tells
+ * them: this test's own executable (self_binary.h), whose code and data
+ * addresses its events carry, and a library that is gone.
  */
 #include "harness.h"
+#include "self_binary.h"
 
 #include "store.h"
 
@@ -20,14 +24,15 @@
 
 /* ---- the scenario --------------------------------------------------------------- */
 
-typedef enum { STEP_EVENT, STEP_DISCARD, STEP_PACKET_END } step_kind;
+typedef enum { STEP_EVENT, STEP_DISCARD, STEP_PACKET_END, STEP_BINARY } step_kind;
 
 typedef struct {
     step_kind kind;
-    model_event e; /* its ts: a discard's range end, a packet's end */
+    model_event e;  /* its ts: a discard's range end, a packet's end */
+    model_binary b; /* STEP_BINARY's */
 } step;
 
-enum { MAX_STEPS = 160, A = 100, B = 200 };
+enum { MAX_STEPS = 180, A = 100, B = 200, C = 300 };
 
 static step steps[MAX_STEPS];
 static size_t nsteps;
@@ -76,6 +81,22 @@ static void other_step(step_kind kind, int64_t dt)
     steps[nsteps++] = (step){.kind = kind, .e = {.ts = now += dt}};
 }
 
+/* lttng_ust_statedump:bin_info (id NULL), or build_id (path NULL). */
+static void statedump(int64_t pid, uint64_t base, uint64_t size, const char *path,
+                      const uint8_t *id, size_t len)
+{
+    ASSERT_TRUE(nsteps < MAX_STEPS);
+    steps[nsteps++] = (step){.kind = STEP_BINARY,
+                             .e = {.ts = now += 1000},
+                             .b = {.has_vpid = true,
+                                   .vpid = pid,
+                                   .base = base,
+                                   .size = size,
+                                   .path = path,
+                                   .build_id = id,
+                                   .build_id_len = len}};
+}
+
 /* The tracepoints, their arguments in thrace_tp.h's order. */
 
 static void tp_thread_start(int64_t pid, int64_t tid, int64_t parent, int kind, int daemon,
@@ -114,6 +135,14 @@ static void tp_object_create(int64_t pid, int64_t tid, int64_t obj, int kind, in
 {
     emit(pid, native(pid, tid), VOCAB_EV_object_create, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
          FI(VOCAB_F_kind, kind), FI(VOCAB_F_param, param), FS(VOCAB_F_name, name), END);
+}
+
+/* The interposer's: an object with its address, no name. */
+static void tp_object_create_at(int64_t pid, int64_t tid, int64_t obj, int kind, uint64_t addr)
+{
+    emit(pid, native(pid, tid), VOCAB_EV_object_create, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+         FI(VOCAB_F_kind, kind), FI(VOCAB_F_param, 0), FS(VOCAB_F_name, ""), FI(VOCAB_F_addr, addr),
+         END);
 }
 
 static void tp_object_name(int64_t pid, int64_t tid, int64_t obj, int kind, const char *name)
@@ -237,8 +266,49 @@ static void tp_log(int64_t pid, int64_t tid, int level, const char *text)
          FS(VOCAB_F_text, text), END);
 }
 
+/* Process C's static object, named by its symbol. */
+static int interposed_lock;
+
+static self_binary self;
+static int here_line; /* the line of interposed_end's call site */
+
+/* A return address in this test's code, as the interposer's sites are. */
+static __attribute__((noinline)) int64_t return_address(void)
+{
+    int64_t ip = (int64_t)(uintptr_t)__builtin_return_address(0);
+    __asm__ volatile("" ::: "memory"); /* no tail call */
+    return ip;
+}
+
+/* Process C's binaries and objects: this executable with its build ID, a
+ * library gone since; interposed_lock, and a heap object. */
+static void interposed_begin(void)
+{
+    ASSERT_TRUE(self_binary_get(&self));
+    statedump(C, self.base, self.size, self.path, NULL, 0);
+    statedump(C, self.base, 0, NULL, self.build_id, self.build_id_len);
+    statedump(C, 0x7f0000000000, 0x10000, "/nonexistent/thrace/libgone.so", NULL, 0);
+    tp_thread_start(C, 1, 0, VOCAB_THREAD_main, 0, "MainThread");
+    tp_object_create_at(C, 1, 1, VOCAB_KIND_lock, (uint64_t)(uintptr_t)&interposed_lock);
+    tp_object_create_at(C, 1, 2, VOCAB_KIND_lock, 0x5000000);
+}
+
+/* Process C's acquires: the heap object's first site is in the gone library.
+ * Not inlined: its call site's function is its own. */
+static __attribute__((noinline)) void interposed_end(void)
+{
+    here_line = __LINE__ + 1;
+    int64_t here = return_address();
+    tp_acquire_end(C, 1, 1, 1, VOCAB_KIND_lock, VOCAB_OUTCOME_ok, 0, 0, here);
+    tp_release(C, 1, 1, 2, VOCAB_KIND_lock, 0, 1);
+    tp_acquire_end(C, 1, 2, 1, VOCAB_KIND_lock, VOCAB_OUTCOME_ok, 0, 0, 0x7f0000001234);
+    tp_release(C, 1, 2, 2, VOCAB_KIND_lock, 0, 1);
+    tp_acquire_end(C, 1, 2, 3, VOCAB_KIND_lock, VOCAB_OUTCOME_ok, 0, 0, here);
+}
+
 /* Threads 1-3 of process A share every kind of object; process B holds a
- * lock for good; a thread without thread_start logs a line. */
+ * lock for good; a thread without thread_start logs a line; process C is
+ * traced through the interposer. */
 static void scenario(void)
 {
     enum {
@@ -318,6 +388,7 @@ static void scenario(void)
     tp_log(A, 9, 30, "stray thread");
     other_step(STEP_PACKET_END, 10);
     tp_sleep_end(A, 2);
+    interposed_begin();
     tp_object_create(A, 1, 43, LOCK, 0, "");
     /* A thread named before it starts (t.name = ... before t.start()). */
     tp_thread_rename(A, 1, 5, "loader");
@@ -335,6 +406,7 @@ static void scenario(void)
     tp_thread_exit(A, 2);
     tp_join_end(A, 1, 2, VOCAB_OUTCOME_ok);
     tp_release(A, 3, 2, 4, RLOCK, 0, 1);
+    interposed_end();
     /* Left open: thread 1 holds lock 1 and a unit, thread 3 sleeps. */
     tp_sleep_begin(A, 3, 10.0, 0xa2);
     tp_log(A, 1, 20, "done");
@@ -395,6 +467,8 @@ static void apply(model *m, const step *s)
     bool ok = true;
     if (s->kind == STEP_EVENT)
         ok = model_add(m, &s->e, &why);
+    else if (s->kind == STEP_BINARY)
+        ok = model_add_binary(m, &s->b, &why);
     else if (s->kind == STEP_DISCARD)
         ok = model_discard(m, true, s->e.ts - 400, s->e.ts, 3, &why);
     else
@@ -523,6 +597,7 @@ static char *dump(sqlite3 *db, const model_totals *totals)
         "SELECT * FROM thread_names ORDER BY rowid",
         "SELECT * FROM objects ORDER BY id",
         "SELECT * FROM callsites ORDER BY id",
+        "SELECT * FROM binaries ORDER BY id",
         "SELECT * FROM events ORDER BY id",
         "SELECT * FROM logs ORDER BY id",
         "SELECT thread_id, state, object_id, peer_thread_id, begin_ns, end_ns, level, outcome, "
@@ -623,6 +698,43 @@ TEST(a_trace_resumed_again_and_again_between_reopens_stores_what_one_pass_stores
             &(plan){.reopen_every = 1 + every % 3, .resume_every = every, .resume_at = SIZE_MAX},
             "resumed every", every);
     free(expected);
+    drop_db();
+}
+
+/* Rows of the query (one text column), joined by " | ". */
+static char *column(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(db, sql, -1, &st, NULL));
+    text t = {0};
+    text_add(&t, "");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        text_add(&t, t.len ? " | " : "");
+        text_add(&t, (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return t.text;
+}
+
+TEST(the_interposer_s_objects_and_sites_are_named_from_the_process_s_binaries)
+{
+    scenario();
+    model_totals t;
+    sqlite3 *db = store(&(plan){.resume_at = SIZE_MAX}, &t);
+    char *names = column(db, "SELECT o.name FROM objects o JOIN processes p ON p.id = o.process_id "
+                             "WHERE p.trace_id = 1 AND p.pid = 300 ORDER BY o.obj");
+    ASSERT_STR_EQ("interposed_lock | Lock-2@libgone.so+0x1234", names);
+    char *sites = column(db, "SELECT replace(c.file, rtrim(c.file, replace(c.file, '/', '')), '') "
+                             "|| ':' || c.line || ' ' || c.func FROM callsites c "
+                             "JOIN processes p ON p.id = c.process_id "
+                             "WHERE p.trace_id = 1 AND p.pid = 300 ORDER BY c.id");
+    char expected[128];
+    snprintf(expected, sizeof expected,
+             "test_model_live.c:%d interposed_end | libgone.so+0x1234:0 ", here_line);
+    ASSERT_STR_EQ(expected, sites);
+    free(names);
+    free(sites);
+    db_close(db);
     drop_db();
 }
 

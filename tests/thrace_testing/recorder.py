@@ -33,9 +33,11 @@ def configure(argv, names):
         atexit.register(shutil.rmtree, PATHS["workdir"], ignore_errors=True)
 
 
-def record(label, command, env=None, channel=BLOCKING):
+def record(label, command, env=None, channel=BLOCKING, events=("thrace:*",)):
     """The CTF output directory of `command` recorded in a fresh session that
-    tracks its process alone (tests running meanwhile trace theirs too)."""
+    tracks its process alone (tests running meanwhile trace theirs too) and
+    enables `events` (add "lttng_ust_statedump:*" for the binaries the
+    program loads, which name what the pthread interposer traces)."""
     if label in _recorded:
         return _recorded[label]
     session = f"thrace-collector-{label}-{os.getpid()}"
@@ -44,7 +46,7 @@ def record(label, command, env=None, channel=BLOCKING):
     tracing.lttng("create", session, f"--output={output}")
     try:
         tracing.lttng("enable-channel", "-u", "-s", session, *channel, "chan")
-        tracing.lttng("enable-event", "-u", "-s", session, "-c", "chan", "thrace:*")
+        tracing.lttng("enable-event", "-u", "-s", session, "-c", "chan", ",".join(events))
         tracing.lttng("add-context", "-u", "-s", session, "-c", "chan", "-t", "vtid", "-t", "vpid")
         tracing.lttng("untrack", "-u", "-s", session, "--vpid", "--all")
         run_env = dict(os.environ, THRACE_COLLECTOR_PROBE=PATHS["probe"])

@@ -1,7 +1,8 @@
 /*
- * decode.c - libbabeltrace2 event messages as model_events. What an event
- * class's payload holds (which member is which model field, read as which
- * type) and where its common context keeps vtid, vpid and procname are
+ * decode.c - libbabeltrace2 event messages as model_events and
+ * model_binaries. What an event class's payload holds (which member is
+ * which model field, read as which type; for the statedump, statedump.c's
+ * layout) and where its common context keeps vtid, vpid and procname are
  * worked out the first time the class is met, and kept in a keymap keyed by
  * the class's address (valid as long as the trace's graph): decoding an
  * event is then one borrow and one read per member.
@@ -9,6 +10,7 @@
 #include "decode.h"
 
 #include "base.h"
+#include "statedump.h"
 #include "store.h"
 
 #include <stdlib.h>
@@ -30,6 +32,8 @@ typedef struct {
 
 /* What an event class's events hold, worked out once. */
 typedef struct {
+    decode_kind kind;
+    statedump_layout statedump; /* DECODE_BINARY's */
     vocab_event type;
     bool has_clock;
     int nmembers;
@@ -112,12 +116,19 @@ static decode_class *decode_class_new(const bt_event_class *cls)
     if (!dc)
         return NULL;
     const char *name = bt_event_class_get_name(cls);
+    const bt_field_class *payload = bt_event_class_borrow_payload_field_class_const(cls);
     dc->type = decode_event_of(name);
-    if (dc->type == VOCAB_EV_NONE)
+    dc->statedump = statedump_layout_of(name, payload);
+    dc->kind = dc->type != VOCAB_EV_NONE               ? DECODE_EVENT
+               : dc->statedump.which != STATEDUMP_NONE ? DECODE_BINARY
+                                                       : DECODE_OTHER;
+    if (dc->kind == DECODE_OTHER)
         return dc;
     const bt_stream_class *sc = bt_event_class_borrow_stream_class_const(cls);
-    dc->has_clock = bt_stream_class_borrow_default_clock_class_const(sc) != NULL;
-    decode_payload_layout(dc, bt_event_class_borrow_payload_field_class_const(cls));
+    if (dc->kind == DECODE_EVENT) {
+        dc->has_clock = bt_stream_class_borrow_default_clock_class_const(sc) != NULL;
+        decode_payload_layout(dc, payload);
+    }
     decode_context_layout(dc, bt_stream_class_borrow_event_common_context_field_class_const(sc));
     return dc;
 }
@@ -222,15 +233,31 @@ static decode_class *decode_class_of(decode *d, const bt_event_class *cls)
     return dc;
 }
 
-bool decode_event(decode *d, const bt_message *msg, model_event *e, failure *why)
+/* Decodes an event message of a statedump class we read: the binary, and its process. */
+static void decode_binary(const decode_class *dc, const bt_message *msg, decoded *out)
+{
+    const bt_event *event = bt_message_event_borrow_event_const(msg);
+    statedump_read(&dc->statedump, bt_event_borrow_payload_field_const(event), &out->binary,
+                   out->build_id, sizeof out->build_id);
+    const bt_field *ctx = bt_event_borrow_common_context_field_const(event);
+    out->binary.has_vpid = false;
+    if (ctx)
+        decode_context_int(ctx, &dc->vpid, &out->binary.has_vpid, &out->binary.vpid);
+}
+
+bool decode_event(decode *d, const bt_message *msg, decoded *out, failure *why)
 {
     decode_class *dc =
         decode_class_of(d, bt_event_borrow_class_const(bt_message_event_borrow_event_const(msg)));
     if (!dc)
         return failure_set(why, "out of memory");
-    e->type = dc->type;
-    if (dc->type != VOCAB_EV_NONE)
-        decode_fields(dc, msg, e);
+    out->kind = dc->kind;
+    if (dc->kind == DECODE_EVENT) {
+        out->event.type = dc->type;
+        decode_fields(dc, msg, &out->event);
+    } else if (dc->kind == DECODE_BINARY) {
+        decode_binary(dc, msg, out);
+    }
     return true;
 }
 

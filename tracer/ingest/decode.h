@@ -1,6 +1,8 @@
 /*
- * decode.h - libbabeltrace2 event messages turned into model_events (model.h):
- * the event's type, time, contexts and the payload fields the model knows.
+ * decode.h - libbabeltrace2 event messages turned into what the model
+ * (model.h) takes: thrace's events as model_events (the event's type,
+ * time, contexts and the payload fields the model knows), and LTTng-UST's
+ * statedump of the program's binaries as model_binary.
  */
 #ifndef THRACE_TRACER_INGEST_DECODE_H
 #define THRACE_TRACER_INGEST_DECODE_H
@@ -13,13 +15,27 @@
 /* The decoder of one trace's events (it learns their classes). */
 typedef struct decode decode;
 
+/* What a message decoded to. */
+typedef enum {
+    DECODE_OTHER,  /* nothing the model takes */
+    DECODE_EVENT,  /* a thrace event: event */
+    DECODE_BINARY, /* a binary the program had loaded, or its build ID: binary */
+} decode_kind;
+
+typedef struct {
+    decode_kind kind;
+    model_event event;
+    model_binary binary;
+    uint8_t build_id[64]; /* binary.build_id's bytes */
+} decoded;
+
 /* A decoder; NULL when out of memory. */
 decode *decode_new(void);
 
-/* Decodes the event message msg into *e (e->type is VOCAB_EV_NONE, and the
- * rest untouched, for an event that is not thrace's). False when out of
- * memory (reason in why). e's strings are msg's: valid while msg is. */
-bool decode_event(decode *d, const bt_message *msg, model_event *e, failure *why);
+/* Decodes the event message msg into *out, as out->kind says (the rest
+ * untouched for DECODE_OTHER). False when out of memory (reason in why).
+ * out's strings are msg's: valid while msg is. */
+bool decode_event(decode *d, const bt_message *msg, decoded *out, failure *why);
 
 /* Frees it (NULL is ignored). */
 void decode_free(decode *d);

@@ -7,7 +7,8 @@
  *
  * in its own SQLite transaction. The muxer merges the per-CPU streams in
  * time order; the sink decodes each event (decode.h) and hands it to the
- * model (model.h), which writes the rows.
+ * model (model.h), which writes the rows: thrace's events, and the
+ * statedump's binaries, which name the interposer's addresses.
  *
  * A trace is keyed by its UUID: the transaction begins (IMMEDIATE, so that
  * two ingests of one trace cannot both store it) before the graph runs, the
@@ -50,7 +51,7 @@ typedef struct {
     progress *bar;
     int64_t span_begin, span_end; /* packets' time span, for the bar; 0 when unknown */
     uint64_t events;
-    model_event event; /* reused: decoded in place */
+    decoded message; /* reused: decoded in place */
 } ingest_trace;
 
 /* The trace failed, the reason in t->why: names the trace there, and ends its graph. */
@@ -124,16 +125,18 @@ static bool ingest_begin(ingest_trace *t, const bt_trace *trace)
 
 static bool ingest_event(ingest_trace *t, const bt_message *msg)
 {
-    if (!decode_event(t->decoder, msg, &t->event, t->why))
+    if (!decode_event(t->decoder, msg, &t->message, t->why))
         return ingest_failed(t);
-    if (t->event.type == VOCAB_EV_NONE)
+    if (t->message.kind == DECODE_BINARY)
+        return model_add_binary(t->model, &t->message.binary, t->why) || ingest_failed(t);
+    if (t->message.kind != DECODE_EVENT)
         return true;
-    if (!model_add(t->model, &t->event, t->why))
+    if (!model_add(t->model, &t->message.event, t->why))
         return ingest_failed(t);
     /* The clock is read once per 4096 events; the bar redraws only now and then. */
     if ((++t->events & 4095) == 0 && t->bar->enabled) {
         double span = (double)(t->span_end - t->span_begin);
-        progress_show(t->bar, span > 0 ? (double)(t->event.ts - t->span_begin) / span : -1,
+        progress_show(t->bar, span > 0 ? (double)(t->message.event.ts - t->span_begin) / span : -1,
                       t->events);
     }
     return true;

@@ -39,9 +39,9 @@ struct follow {
     size_t ntraces;
     follow_trace *last; /* the last trace looked up */
     uint64_t events;
-    model_event event; /* reused: decoded in place */
-    failure *why;      /* follow_step's, while it runs the graph */
-    bool failed;       /* the sink failed (f->why): the step fails */
+    decoded message; /* reused: decoded in place */
+    failure *why;    /* follow_step's, while it runs the graph */
+    bool failed;     /* the sink failed (f->why): the step fails */
 };
 
 follow *follow_new(sqlite3 *db, const char *url)
@@ -137,12 +137,15 @@ static bool follow_event(follow *f, const bt_message *msg)
                          bt_stream_get_id(stream), ts, f->why);
     if (fresh <= 0)
         return fresh == 0 || follow_failed(f);
-    if (!decode_event(f->decoder, msg, &f->event, f->why))
+    if (!decode_event(f->decoder, msg, &f->message, f->why))
         return follow_failed(f);
-    if (f->event.type == VOCAB_EV_NONE)
+    if (f->message.kind == DECODE_BINARY)
+        return model_add_binary(livetrace_model(t->lt), &f->message.binary, f->why) ||
+               follow_failed(f);
+    if (f->message.kind != DECODE_EVENT)
         return true;
     f->events++;
-    return livetrace_add(t->lt, &f->event, f->why) || follow_failed(f);
+    return livetrace_add(t->lt, &f->message.event, f->why) || follow_failed(f);
 }
 
 static livetrace *follow_stream_trace(follow *f, const bt_stream *stream)

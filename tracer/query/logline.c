@@ -33,7 +33,12 @@ void logline_thread_prefix(const char *thread, char *buf, size_t size)
 const char *logline_site(const char *file, int line, const char *func, char *buf, size_t size)
 {
     const char *slash = strrchr(file, '/');
-    snprintf(buf, size, "%s:%d in %s()", slash ? slash + 1 : file, line, func);
+    const char *name = slash ? slash + 1 : file;
+    /* A return address resolved without debug information is "prog+0x11af", line 0, and
+     * maybe no function. */
+    char where[200];
+    snprintf(where, sizeof where, line > 0 ? "%s:%d" : "%s", name, line);
+    snprintf(buf, size, *func ? "%s in %s()" : "%s", where, func);
     return buf;
 }
 

@@ -34,7 +34,9 @@ const char *logline_describe(const logline_event *e, char *buf, size_t size);
 /* A duration for people: "850 ns", "12.3 us", "4.56 ms", "1.23 s". */
 const char *logline_duration(int64_t ns, char *buf, size_t size);
 
-/* A call site for people: "threading_lock.c:42 in worker()" (the file's base name). */
+/* A call site for people: "threading_lock.c:42 in worker()" (the file's base name); without
+ * a line (0: a return address resolved without debug information) "prog+0x11af in
+ * worker()", and without a function (func "") no " in ...()". */
 const char *logline_site(const char *file, int line, const char *func, char *buf, size_t size);
 
 /* The guide's "(%(threadName)-10s) " prefix: pads by characters, not bytes. */

@@ -1,6 +1,7 @@
 /*
  * session.c - a recording session through liblttng-ctl, made as `lttng
- * create --output`, `enable-channel -u`, `enable-event -u 'thrace:*'`,
+ * create --output`, `enable-channel -u`, `enable-event -u
+ * 'thrace:*,lttng_ust_statedump:*'`,
  * `add-context -u -t vtid -t vpid -t procname`, `start`, `stop` and
  * `destroy` would make it (tracer/README.md records by hand that way); a
  * live one as `lttng create --live=100000 --set-url=net://HOST:C:D` would.
@@ -74,7 +75,7 @@ static bool session_enable_channel(session *s, bool blocking, failure *why)
     return rc == 0 || session_fail(s, rc, why);
 }
 
-static bool session_enable_events(session *s, failure *why)
+static bool session_enable_event(session *s, const char *pattern, failure *why)
 {
     struct lttng_event *ev = lttng_event_create();
     if (!ev)
@@ -82,10 +83,19 @@ static bool session_enable_events(session *s, failure *why)
     ev->type = LTTNG_EVENT_TRACEPOINT;
     ev->loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL;
     ev->loglevel = -1;
-    snprintf(ev->name, sizeof ev->name, "thrace:*");
+    snprintf(ev->name, sizeof ev->name, "%s", pattern);
     int rc = lttng_enable_event_with_exclusions(s->handle, ev, session_channel, NULL, 0, NULL);
     lttng_event_destroy(ev);
     return rc == 0 || session_fail(s, rc, why);
+}
+
+/* thrace's events, and LTTng-UST's statedump: the binaries the program has
+ * loaded, which name the call sites and objects of programs traced through
+ * the pthread interposer (tracer/symbols/). */
+static bool session_enable_events(session *s, failure *why)
+{
+    return session_enable_event(s, "thrace:*", why) &&
+           session_enable_event(s, "lttng_ust_statedump:*", why);
 }
 
 /* vtid and vpid tell threads and processes apart; procname names the process. */

@@ -12,8 +12,8 @@
 #include <stdio.h>
 
 /* schema.sql's version, in PRAGMA user_version: 2 added intervals.begin_seq and end_seq,
- * 3 live traces (traces.live, live_streams). */
-enum { SCHEMA_VERSION = 3 };
+ * 3 live traces (traces.live, live_streams), 4 names from binaries (objects.addr, binaries). */
+enum { SCHEMA_VERSION = 4 };
 
 bool db_fail(sqlite3 *db, failure *why)
 {

@@ -109,9 +109,12 @@ static const char *const model_sql[ST_COUNT] = {
     [ST_THREAD_NAME] = "INSERT INTO thread_names (thread_id, ts, name) VALUES (?, ?, ?)",
     [ST_OBJECT] = "INSERT INTO objects (process_id, obj, kind, name, param, created_ns) "
                   "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-    [ST_OBJECT_UPDATE] = "UPDATE objects SET kind = ?, name = ?, param = ? WHERE id = ?",
+    [ST_OBJECT_UPDATE] = "UPDATE objects SET kind = ?, name = ?, param = ?, addr = ? WHERE id = ?",
     [ST_CALLSITE] = "INSERT INTO callsites (process_id, site, file, line, func) "
                     "VALUES (?, ?, ?, ?, ?) RETURNING id",
+    [ST_BINARY] = "INSERT INTO binaries (trace_id, pid, base, size, path) VALUES (?, ?, ?, ?, ?) "
+                  "RETURNING id",
+    [ST_BUILD_ID] = "UPDATE binaries SET build_id = ? WHERE id = ?",
     [ST_LOG] = "INSERT INTO logs (thread_id, ts, level, text) VALUES (?, ?, ?, ?)",
     [ST_DISCARD] = "INSERT INTO discards (trace_id, begin_ns, end_ns, count) VALUES (?, ?, ?, ?)",
     [ST_LAST_INTERVAL] = "SELECT max(id) FROM intervals",
@@ -164,7 +167,7 @@ static bool model_vrun(model *m, int s, int64_t *id, failure *why, const char *f
     return rc == SQLITE_DONE;
 }
 
-static bool model_run(model *m, int s, failure *why, const char *fmt, ...)
+bool model_run(model *m, int s, failure *why, const char *fmt, ...)
 {
     int64_t id;
     va_list ap;
@@ -174,8 +177,7 @@ static bool model_run(model *m, int s, failure *why, const char *fmt, ...)
     return ok;
 }
 
-/* model_run for an INSERT ... RETURNING id: the new row's id, 0 on failure. */
-static int64_t model_insert(model *m, int s, failure *why, const char *fmt, ...)
+int64_t model_insert(model *m, int s, failure *why, const char *fmt, ...)
 {
     int64_t id = 0;
     va_list ap;
@@ -216,7 +218,8 @@ static bool model_prepare(model *m, failure *why)
 model *model_new(sqlite3 *db, int64_t trace_id, failure *why)
 {
     model *m = calloc(1, sizeof *m);
-    if (!m) {
+    if (!m || !(m->symbols = symbols_new())) {
+        free(m);
         failure_set(why, "out of memory");
         return NULL;
     }
@@ -355,8 +358,8 @@ static model_thread *model_thread_rename(model *m, model_process *p, const model
 
 const char *model_object_name(const model_object *o, char *buf, size_t size)
 {
-    if (o->name)
-        return o->name;
+    if (o->name || o->derived)
+        return o->name ? o->name : o->derived;
     const char *class = vocab_kind_class(o->kind);
     snprintf(buf, size, "%s-%" PRId64, class ? class : "Object", o->serial);
     return buf;
@@ -393,11 +396,12 @@ static model_object *model_object_of(model *m, model_process *p, int64_t serial,
     return o;
 }
 
-static bool model_object_store(model *m, const model_object *o, failure *why)
+bool model_object_store(model *m, const model_object *o, failure *why)
 {
     char buf[48];
-    return model_run(m, ST_OBJECT_UPDATE, why, "ttoi", model_object_kind(o),
-                     model_object_name(o, buf, sizeof buf), o->has_param ? &o->param : NULL, o->id);
+    return model_run(m, ST_OBJECT_UPDATE, why, "ttoIi", model_object_kind(o),
+                     model_object_name(o, buf, sizeof buf), o->has_param ? &o->param : NULL,
+                     (int64_t)o->addr, o->id);
 }
 
 static bool model_object_rename(model_object *o, const char *name, failure *why)
@@ -432,6 +436,9 @@ static model_object *model_object_announced(model *m, model_process *p, const mo
     const char *name = model_has(e, VOCAB_F_name) ? e->f[VOCAB_F_name].s : "";
     if (*name && !model_object_rename(o, name, why))
         return NULL;
+    if (e->type == VOCAB_EV_object_create && model_has(e, VOCAB_F_addr) &&
+        !model_names_object(m, p, o, (uint64_t)e->f[VOCAB_F_addr].i, why))
+        return NULL;
     if (e->type == VOCAB_EV_object_create && model_has(e, VOCAB_F_param)) {
         if (o->kind == VOCAB_KIND_condition && e->f[VOCAB_F_param].i) {
             model_condition_lock(m, o, e->f[VOCAB_F_param].i);
@@ -462,42 +469,21 @@ static bool model_object_in(model *m, model_process *p, const model_event *e, mo
     return *o != NULL;
 }
 
-/* The callsites row of e's site: 0 when e has none or it was never
- * described, -1 on a failure (reason in why). */
-static int64_t model_site_of(model *m, model_process *p, const model_event *e, failure *why)
-{
-    if (!model_has(e, VOCAB_F_site) || !e->f[VOCAB_F_site].i)
-        return 0;
-    int64_t site = e->f[VOCAB_F_site].i;
-    int64_t id = (int64_t)(intptr_t)keymap_get(&m->sites, (uint64_t)p->id, (uint64_t)site);
-    if (id || e->type != VOCAB_EV_callsite)
-        return id;
-    id = model_insert(m, ST_CALLSITE, why, "iitit", p->id, site,
-                      model_has(e, VOCAB_F_file) ? e->f[VOCAB_F_file].s : "",
-                      model_has(e, VOCAB_F_line) ? e->f[VOCAB_F_line].i : 0,
-                      model_has(e, VOCAB_F_func) ? e->f[VOCAB_F_func].s : "");
-    if (!id)
-        return -1;
-    if (!keymap_put(&m->sites, (uint64_t)p->id, (uint64_t)site, (void *)(intptr_t)id)) {
-        failure_set(why, "out of memory");
-        return -1;
-    }
-    return id;
-}
-
 /* ---- events ------------------------------------------------------------------------ */
 
 /* What an event's row refers to, and which of its fields have columns. */
 typedef struct {
     model_object *object;
+    model_site *site; /* NULL: none */
     int64_t site_id, peer;
     model_thread *peer_thread;
     model_fields columns;
 } model_refs;
 
+/* objects.addr holds an object's address. */
 static const model_fields model_always_columns =
     MODEL_FIELD(VOCAB_F_tid) | MODEL_FIELD(VOCAB_F_obj) | MODEL_FIELD(VOCAB_F_seq) |
-    MODEL_FIELD(VOCAB_F_outcome) | MODEL_FIELD(VOCAB_F_waited_ns);
+    MODEL_FIELD(VOCAB_F_outcome) | MODEL_FIELD(VOCAB_F_waited_ns) | MODEL_FIELD(VOCAB_F_addr);
 
 /* events.peer: the thread a join, rename or cancel names, or a wait's waker. */
 static bool model_peer(model *m, model_process *p, const model_event *e, model_refs *r,
@@ -526,10 +512,12 @@ static bool model_refs_of(model *m, model_process *p, const model_event *e, mode
     *r = (model_refs){.columns = model_always_columns};
     if (!model_object_in(m, p, e, &r->object, why))
         return false;
-    r->site_id = model_site_of(m, p, e, why);
-    if (r->site_id < 0)
+    if (!model_names_site(m, p, e, &r->site, why))
         return false;
-    /* A site never described stays in detail, as the address it is. */
+    r->site_id = r->site ? r->site->id : 0;
+    if (r->object && r->site && !model_names_first_site(m, r->object, r->site, why))
+        return false;
+    /* A site neither described nor resolved stays in detail, as the address it is. */
     if (r->site_id || !model_has(e, VOCAB_F_site) || !e->f[VOCAB_F_site].i)
         r->columns |= MODEL_FIELD(VOCAB_F_site);
     int value = model_value_field(e->type);
@@ -730,10 +718,16 @@ void model_free(model *m)
     batch_writer_free(m->writer);
     for (size_t i = 0; i < m->all_threads.n; i++)
         free(((model_thread *)m->all_threads.items[i])->name);
-    for (size_t i = 0; i < m->all_objects.n; i++)
-        free(((model_object *)m->all_objects.items[i])->name);
-    model_vec *vecs[] = {&m->all_processes, &m->all_threads, &m->all_objects};
-    for (size_t v = 0; v < 3; v++) {
+    for (size_t i = 0; i < m->all_objects.n; i++) {
+        model_object *o = m->all_objects.items[i];
+        free(o->name);
+        free(o->derived);
+    }
+    for (size_t i = 0; i < m->all_sites.n; i++)
+        free(((model_site *)m->all_sites.items[i])->where);
+    symbols_free(m->symbols);
+    model_vec *vecs[] = {&m->all_processes, &m->all_threads, &m->all_objects, &m->all_sites};
+    for (size_t v = 0; v < 4; v++) {
         for (size_t i = 0; i < vecs[v]->n; i++)
             free(vecs[v]->items[i]);
         free(vecs[v]->items);

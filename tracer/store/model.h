@@ -4,8 +4,9 @@
  * and (through intervals.h) what each thread was doing when.
  *
  * The model knows nothing of libbabeltrace2: ingest.c decodes each event into
- * a model_event (its type, time, contexts and payload fields by name) and
- * hands it over in time order, inside the transaction that stores the trace.
+ * a model_event (its type, time, contexts and payload fields by name), and
+ * each binary the program had loaded into a model_binary, and hands them
+ * over in time order, inside the transaction that stores the trace.
  */
 #ifndef THRACE_TRACER_STORE_MODEL_H
 #define THRACE_TRACER_STORE_MODEL_H
@@ -39,6 +40,22 @@ typedef struct {
     model_value f[VOCAB_F_COUNT];
 } model_event;
 
+/*
+ * A binary a process had loaded, as LTTng-UST's statedump tells it at the
+ * program's registration (lttng_ust_statedump:bin_info, then its build_id
+ * in an event of its own): what names the addresses of programs traced
+ * through the pthread interposer (tracer/symbols/). Not an event: no
+ * events row, no process row.
+ */
+typedef struct {
+    bool has_vpid;
+    int64_t vpid;            /* context, when recorded */
+    uint64_t base, size;     /* where its first loadable segment was loaded; bytes spanned */
+    const char *path;        /* bin_info's; NULL: the build ID of the binary at base */
+    const uint8_t *build_id; /* with path NULL: build_id_len bytes */
+    size_t build_id_len;
+} model_binary;
+
 /* What a stored trace holds, for the traces row and the summary. */
 typedef struct {
     uint64_t events, threads, discarded;
@@ -54,6 +71,12 @@ model *model_new(sqlite3 *db, int64_t trace_id, failure *why);
 /* Stores one event (given in time order); false on a database error or
  * when out of memory (reason in why). */
 bool model_add(model *m, const model_event *e, failure *why);
+
+/* Stores a binary (a binaries row, or its build ID) and learns it: the
+ * process's call sites that no callsite event describes are resolved from
+ * its binaries from now on, and its objects with an address are named by
+ * them. False on a database error or when out of memory (reason in why). */
+bool model_add_binary(model *m, const model_binary *b, failure *why);
 
 /* Stores a discarded-events notice: count events lost in [begin_ns, end_ns]
  * (has_range false: unknown range). False on a database error (reason in

@@ -9,7 +9,9 @@
  * kernel id; objects by (process, serial), an object whose kind was never
  * told being the "lock" named Object-N, and a condition whose lock was not
  * met yet getting that lock's serial back from its object_create event;
- * call sites by (process, site); the totals from the traces row, its end
+ * call sites by (process, site); the binaries each process had loaded, and
+ * objects' addresses, so that sites and objects still to come get names
+ * (model_names.c); the totals from the traces row, its end
  * (the last checkpoint's edge) as a packet's end. Last, the provisional
  * intervals ('unfinished': only checkpoints write those in a live trace)
  * go back into the open lists, in the order they were written, and are
@@ -192,9 +194,14 @@ static bool resume_object(model *m, sqlite3_stmt *st, failure *why)
     o->has_param = sqlite3_column_type(st, 5) != SQLITE_NULL;
     o->param = sqlite3_column_int64(st, 5);
     o->lock_serial = sqlite3_column_int64(st, 6);
+    o->addr = (uint64_t)sqlite3_column_int64(st, 7);
+    /* A name derived from the binaries is final once stored, as a given one is; an
+     * object with an address still named after its kind has not met its first site. */
     char buf[48];
-    if (strcmp(name, model_object_name(o, buf, sizeof buf)) != 0 && !(o->name = strdup(name)))
+    bool made = strcmp(name, model_object_name(o, buf, sizeof buf)) == 0;
+    if (!made && !(o->name = strdup(name)))
         return failure_set(why, "out of memory");
+    o->awaits_site = made && o->addr;
     if (!keymap_put(&m->objects, (uint64_t)o->process_id, (uint64_t)o->serial, o))
         return failure_set(why, "out of memory");
     return true;
@@ -212,7 +219,8 @@ static bool resume_objects(model *m, failure *why)
                                     "(SELECT json_extract(e.detail, '$.param') FROM events e "
                                     "WHERE e.object_id = o.id AND e.name = " SQL_EVENT(
                                         object_create) " ORDER BY e.id DESC LIMIT 1) END "
-                                                       "FROM objects o JOIN processes p ON p.id = "
+                                                       ", o.addr FROM objects o JOIN processes p "
+                                                       "ON p.id = "
                                                        "o.process_id WHERE p.trace_id = ?",
                      why);
     if (!st)
@@ -225,20 +233,47 @@ static bool resume_objects(model *m, failure *why)
 
 static bool resume_sites(model *m, failure *why)
 {
-    sqlite3_stmt *st = resume_query(m,
-                                    "SELECT c.id, c.process_id, c.site FROM callsites c "
-                                    "JOIN processes p ON p.id = c.process_id WHERE p.trace_id = ?",
-                                    why);
+    sqlite3_stmt *st =
+        resume_query(m,
+                     "SELECT c.id, c.process_id, c.site, c.file, c.line FROM callsites c "
+                     "JOIN processes p ON p.id = c.process_id WHERE p.trace_id = ?",
+                     why);
     if (!st)
         return false;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (!keymap_put(&m->sites, (uint64_t)sqlite3_column_int64(st, 1),
-                        (uint64_t)sqlite3_column_int64(st, 2),
-                        (void *)(intptr_t)sqlite3_column_int64(st, 0))) {
-            failure_set(why, "out of memory");
-            break;
-        }
+    model_site *site;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+           model_names_site_put(m, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+                                sqlite3_column_int64(st, 0), resume_text(st, 3),
+                                sqlite3_column_int(st, 4), &site, why))
+        ;
+    return resume_done(m, st, rc, why);
+}
+
+/* One binaries row (resume_binaries' columns), handed to the symbols; the
+ * last one's build ID may be still to come. */
+static bool resume_binary(model *m, sqlite3_stmt *st, failure *why)
+{
+    m->binary_row = sqlite3_column_int64(st, 0);
+    m->binary_pid = sqlite3_column_int64(st, 1);
+    m->binary_base = (uint64_t)sqlite3_column_int64(st, 2);
+    return model_names_binary(m, m->binary_pid, m->binary_base,
+                              (uint64_t)sqlite3_column_int64(st, 3), resume_text(st, 4),
+                              (const char *)sqlite3_column_text(st, 5), why);
+}
+
+/* The binaries the processes had loaded, for the sites and objects to come. */
+static bool resume_binaries(model *m, failure *why)
+{
+    sqlite3_stmt *st = resume_query(
+        m,
+        "SELECT id, pid, base, size, path, build_id FROM binaries WHERE trace_id = ? ORDER BY id",
+        why);
+    if (!st)
+        return false;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && resume_binary(m, st, why))
+        ;
     return resume_done(m, st, rc, why);
 }
 
@@ -299,8 +334,8 @@ model *model_resume(sqlite3 *db, int64_t trace_id, failure *why)
     if (!m)
         return NULL;
     if (resume_totals(m, why) && resume_processes(m, why) && resume_threads(m, why) &&
-        resume_last_threads(m, why) && resume_objects(m, why) && resume_sites(m, why) &&
-        resume_intervals(m, why))
+        resume_last_threads(m, why) && resume_binaries(m, why) && resume_objects(m, why) &&
+        resume_sites(m, why) && resume_intervals(m, why))
         return m;
     model_free(m);
     return NULL;

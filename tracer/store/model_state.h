@@ -1,7 +1,8 @@
 /*
  * model_state.h - the model's private state (model.h's `struct model`),
- * shared by the files that build it: model.c, which stores events, and
- * model_resume.c, which rebuilds it from a live trace's rows.
+ * shared by the files that build it: model.c, which stores events,
+ * model_names.c, which names what the binaries name, and model_resume.c,
+ * which rebuilds it from a live trace's rows.
  *
  * Everything a keymap holds is also in one of the vectors, which own it.
  */
@@ -14,6 +15,7 @@
 #include "batch.h"
 #include "detail.h"
 #include "intervals.h"
+#include "symbols.h"
 
 #include <stddef.h>
 
@@ -33,7 +35,17 @@ typedef struct {
     bool has_param;
     char *name;          /* the given name, or NULL */
     int64_t lock_serial; /* a condition's lock not met yet, or 0 */
+    uint64_t addr;       /* a pthread object's address, or 0 (libthrace's own objects) */
+    char *derived;       /* with an address: its data symbol, or Kind-N@site; NULL until known */
+    bool awaits_site;    /* with an address and no symbol: named after its first call site */
 } model_object;
+
+/* A call site of a process: its callsites row (id 0: nothing describes
+ * it, nor could resolve it) and how an object's name tells it. */
+typedef struct {
+    int64_t id;
+    char *where; /* "cache.c:42", or "prog+0x11af" without a line; NULL when id is 0 */
+} model_site;
 
 typedef struct {
     void **items;
@@ -52,6 +64,8 @@ enum {
     ST_OBJECT,
     ST_OBJECT_UPDATE,
     ST_CALLSITE,
+    ST_BINARY,
+    ST_BUILD_ID,
     ST_LOG,
     ST_DISCARD,
     ST_LAST_INTERVAL,
@@ -71,9 +85,13 @@ struct model {
     keymap threads;   /* (process id, tid) */
     keymap natives;   /* (process id, vtid): a thread by its kernel id */
     keymap objects;   /* (process id, obj) */
-    keymap sites;     /* (process id, site): the callsites row id */
+    keymap sites;     /* (process id, site) -> model_site */
     model_process *last_process;
-    model_vec all_processes, all_threads, all_objects;
+    model_vec all_processes, all_threads, all_objects, all_sites;
+    symbols *symbols;   /* the processes' binaries, which name addresses */
+    int64_t binary_row; /* the binaries row last stored, for its build ID */
+    int64_t binary_pid; /* ... and its process and base */
+    uint64_t binary_base;
     detail_buf detail;
     model_totals totals;
     int64_t packets_end_ns; /* the latest end of a packet, or of a checkpoint's edge */
@@ -86,7 +104,48 @@ struct model {
 /* Allocates size zeroed bytes owned by v; NULL when out of memory (reason in why). */
 void *model_alloc(model_vec *v, size_t size, failure *why);
 
-/* An object's name, the given one or made from its kind and serial (Lock-1), into buf. */
+/* An object's name: the given one, else its derived one, else made from
+ * its kind and serial (Lock-1) into buf. */
 const char *model_object_name(const model_object *o, char *buf, size_t size);
+
+/* Runs statement s (model.c's model_sql) with its parameters as fmt says
+ * (db_bindv's letters); false on a database error (reason in why). */
+bool model_run(model *m, int s, failure *why, const char *fmt, ...);
+
+/* model_run for an INSERT ... RETURNING id: the new row's id, 0 on failure. */
+int64_t model_insert(model *m, int s, failure *why, const char *fmt, ...);
+
+/* Writes the object's row as the object now is: kind, name, param, address. */
+bool model_object_store(model *m, const model_object *o, failure *why);
+
+/* ---- model_names.c: what the binaries name ---- */
+
+/* A binary pid had loaded (a binaries row, or a resumed trace's) handed
+ * to the symbols; build_id (lowercase hex) may be NULL. False when out of
+ * memory (reason in why). */
+bool model_names_binary(model *m, int64_t pid, uint64_t base, uint64_t size, const char *path,
+                        const char *build_id, failure *why);
+
+/* Keeps the site of process process_id as a model_site (*out): its
+ * callsites row id (0: none describes it, nor resolves it) and, from
+ * file and line, how an object's name tells it. False when out of memory
+ * (reason in why). */
+bool model_names_site_put(model *m, int64_t process_id, int64_t site, int64_t id, const char *file,
+                          int line, model_site **out, failure *why);
+
+/* The site e was made at: *out NULL when e has none; its row described by
+ * a callsite event, or resolved from the process's binaries; a site
+ * neither describes has id 0. False on a failure (reason in why). */
+bool model_names_site(model *m, model_process *p, const model_event *e, model_site **out,
+                      failure *why);
+
+/* object_create told o's address: o is named by its data symbol, or
+ * awaits its first call site. False when out of memory (reason in why). */
+bool model_names_object(model *m, model_process *p, model_object *o, uint64_t addr, failure *why);
+
+/* An event on o made at site: o, awaiting its first site, is named after
+ * it (Lock-3@cache.c:42) and its row written. False on a failure (reason
+ * in why). */
+bool model_names_first_site(model *m, model_object *o, const model_site *site, failure *why);
 
 #endif

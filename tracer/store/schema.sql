@@ -1,4 +1,4 @@
--- schema.sql - the thrace database (version 3): what `thrace ingest` and
+-- schema.sql - the thrace database (version 4): what `thrace ingest` and
 -- `thrace record` store, and what `thrace log`, `stats`, `serve`, ... read.
 -- Plain SQLite: `sqlite3 thrace.db` answers any query on it.
 --
@@ -79,11 +79,16 @@ CREATE TABLE IF NOT EXISTS objects (
     process_id INTEGER NOT NULL REFERENCES processes(id),
     obj        INTEGER NOT NULL,           -- thrace's object serial
     kind       TEXT NOT NULL,              -- lock, rlock, condition, semaphore,
-                                           -- bounded_semaphore, event, barrier
-    name       TEXT NOT NULL,              -- the name given, else Lock-1, Condition-2, ...
+                                           -- bounded_semaphore, event, barrier, rwlock
+    name       TEXT NOT NULL,              -- the name given, else Lock-1, Condition-2, ...;
+                                           -- a pthread object (addr): its data symbol
+                                           -- (alpha_lock, table+16), else its kind and
+                                           -- serial and first call site (Lock-3@cache.c:42)
     param      INTEGER,                    -- a semaphore's value, a barrier's parties,
                                            -- a condition's lock (objects.id)
     created_ns INTEGER,
+    addr       INTEGER,                    -- a pthread object's address (the interposer's);
+                                           -- NULL for libthrace's own objects
     UNIQUE (process_id, obj)
 );
 
@@ -91,10 +96,27 @@ CREATE TABLE IF NOT EXISTS callsites (
     id         INTEGER PRIMARY KEY,
     process_id INTEGER NOT NULL REFERENCES processes(id),
     site       INTEGER NOT NULL,           -- the id events carry (an address)
-    file       TEXT NOT NULL,
-    line       INTEGER NOT NULL,
-    func       TEXT NOT NULL,
+    file       TEXT NOT NULL,              -- a callsite event's; for a return address (the
+                                           -- interposer's), resolved from the binaries: the
+                                           -- source file, or binary+0xOFFSET when line is 0
+    line       INTEGER NOT NULL,           -- 0: no debug information told it
+    func       TEXT NOT NULL,              -- '' when no symbol names it
     UNIQUE (process_id, site)
+);
+
+-- The binaries each process had loaded, as LTTng-UST's statedump told them
+-- (lttng_ust_statedump:bin_info and build_id): what resolves the return
+-- addresses and object addresses of programs traced through the pthread
+-- interposer (tracer/symbols/). By pid, not process: a statedump alone
+-- makes no processes row.
+CREATE TABLE IF NOT EXISTS binaries (
+    id       INTEGER PRIMARY KEY,
+    trace_id INTEGER NOT NULL REFERENCES traces(id),
+    pid      INTEGER NOT NULL,             -- the vpid context (processes.pid)
+    base     INTEGER NOT NULL,             -- where its first loadable segment was loaded
+    size     INTEGER NOT NULL,             -- bytes its loadable segments span
+    path     TEXT NOT NULL,
+    build_id TEXT                          -- lowercase hex; NULL when none was told
 );
 
 -- Every event, as traced. Columns hold what most events carry; `detail`

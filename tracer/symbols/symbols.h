@@ -1,0 +1,66 @@
+/*
+ * symbols.h - the public face of tracer/symbols/: names for the addresses
+ * of a traced program, read from the binaries it had loaded, as the files
+ * lie on disk when the trace is stored (the program may have exited long
+ * before). A code address (a call's return address) becomes `file:line
+ * in function()` from the binary's debug information, or the function
+ * alone, or `binary+0xOFFSET`; a data address (a static or global pthread
+ * object) becomes the symbol it lies in, `alpha_lock` or `table+16`, as
+ * helgrind names them.
+ *
+ * One `symbols` per trace: it learns each process's binaries (LTTng-UST's
+ * statedump: where each was loaded, from which path, with which build ID)
+ * and opens each file once for the whole trace, however many processes
+ * loaded it. A file that is missing, another build than the one traced
+ * (its build ID differs: rebuilt since, or the trace of another host), or
+ * stripped only answers with less: nothing here fails for it.
+ */
+#ifndef THRACE_TRACER_SYMBOLS_SYMBOLS_H
+#define THRACE_TRACER_SYMBOLS_SYMBOLS_H
+
+#include "base.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct symbols symbols;
+
+/* Where a call was made. */
+typedef struct {
+    const char *file; /* the source file; "binary+0xOFFSET" when line is 0; NULL: not code */
+    int line;         /* 0 without debug information */
+    const char *func; /* the function, "" when no symbol names it */
+} symbols_site;
+
+/* An empty one; NULL when out of memory. */
+symbols *symbols_new(void);
+
+/* Process pid has the binary at path loaded at base (the address of its
+ * first loadable segment), size bytes. False when out of memory (reason
+ * in why). */
+bool symbols_add(symbols *s, int64_t pid, uint64_t base, uint64_t size, const char *path,
+                 failure *why);
+
+/* The binary pid has loaded at base has this build ID (len bytes): only a
+ * file with the same one will answer for it. Ignored for a binary not
+ * added, or already asked about. False when out of memory (reason in why). */
+bool symbols_build_id(symbols *s, int64_t pid, uint64_t base, const uint8_t *id, size_t len,
+                      failure *why);
+
+/* Where the call that returns to ip in process pid was made (the line of
+ * the call, ip - 1's). out->file is NULL when ip lies in none of pid's
+ * binaries, or outside their code. The strings are s's, valid until
+ * symbols_free. False when out of memory (reason in why). */
+bool symbols_code(symbols *s, int64_t pid, uint64_t ip, symbols_site *out, failure *why);
+
+/* The data symbol that addr lies in, in process pid: "name", or
+ * "name+OFFSET" (decimal) inside it; *name NULL when no symbol holds it
+ * (the heap, a stack, a stripped binary's own objects). The string is
+ * s's, valid until symbols_free. False when out of memory (reason in why). */
+bool symbols_data(symbols *s, int64_t pid, uint64_t addr, const char **name, failure *why);
+
+/* Frees it and closes its files (NULL is ignored). */
+void symbols_free(symbols *s);
+
+#endif
