@@ -10,8 +10,11 @@
   chromium     headless Chromium over the DevTools protocol (tests/browser)
   page         `thrace serve` and the page opened on it in Chromium, with the
                page tests' helpers (tests/browser)
+  interposed   pthread programs recorded with the pthread interposer
+               preloaded, stored with `thrace ingest` (tests/rwlock,
+               tests/browser)
   findings     a `thrace deadlocks` report read into its findings
-               (tests/deadlock)
+               (tests/deadlock, tests/rwlock)
 
 Imported as `thrace_testing.<module>` with tests/ on PYTHONPATH: ctest sets
 it for every Python test (thrace_add_python_test in tests/CMakeLists.txt);

@@ -1,5 +1,6 @@
 """A `thrace deadlocks` report (tracer/deadlocks/README.md) read back into
-its findings, for the tests that check one line by line (tests/deadlock).
+its findings, for the tests that check one line by line (tests/deadlock,
+tests/rwlock).
 """
 import re
 
