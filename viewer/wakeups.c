@@ -2,6 +2,8 @@
  * wakeups.c - the waker of each kind of wait (wakeups.h):
  *
  *   waiting    the object's latest release before the wait's acquire_end
+ *   waiting_read  likewise, but a write release (an rwlock's read releases
+ *              let writers in, never readers)
  *   condition  events(object_id, peer) of the cond_wait_end: the notify
  *   event      likewise: the set
  *   barrier    the round's last arrival: the latest barrier_wait_begin of
@@ -13,6 +15,7 @@
 #include "wakeups.h"
 
 #include "jsonsql.h"
+#include "store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +35,12 @@ struct wakeups {
 static const char by_seq_sql[] =
     "SELECT " EVENT_COLUMNS " FROM events WHERE object_id = ?1 AND seq = ?2";
 static const char by_id_sql[] = "SELECT " EVENT_COLUMNS " FROM events WHERE id = ?1";
-/* The object's latest event of that name before seq (and of that barrier cycle). */
+/* The object's latest event of that name before seq (and of that barrier
+ * cycle; and, ?5 set, not of a read hold). */
 static const char latest_sql[] =
     "SELECT " EVENT_COLUMNS " FROM events WHERE object_id = ?1 AND seq < ?2 AND name = ?3"
-    " AND (?4 IS NULL OR json_extract(detail, '$.cycle') = ?4) ORDER BY seq DESC LIMIT 1";
+    " AND (?4 IS NULL OR json_extract(detail, '$.cycle') = ?4)"
+    " AND (NOT ?5 OR " DB_EVENT_SHARED("events") " = 0) ORDER BY seq DESC LIMIT 1";
 static const char thread_end_sql[] = "SELECT end_ns FROM threads WHERE id = ?1";
 
 wakeups *wakeups_new(sqlite3 *db, evtime *ev)
@@ -101,9 +106,10 @@ static int at_time(wakeups *w, int64_t thread_id, int64_t ts, vocab_event name, 
 }
 
 static int latest(wakeups *w, int64_t object_id, int64_t seq, vocab_event name,
-                  const event_row *cycle_of, event_row *e)
+                  const event_row *cycle_of, bool exclusive, event_row *e)
 {
     sqlite3_bind_int64(w->latest, 1, object_id);
+    sqlite3_bind_int(w->latest, 5, exclusive);
     sqlite3_bind_int64(w->latest, 2, seq);
     sqlite3_bind_text(w->latest, 3, vocab_event_name(name), -1, SQLITE_STATIC);
     if (cycle_of && cycle_of->has_cycle)
@@ -128,10 +134,11 @@ static int joined_exit(wakeups *w, int64_t thread_id, event_row *e)
 /* The waker of an object wait whose ending event is `to`. */
 static int object_waker(wakeups *w, const lod_interval *iv, const event_row *to, event_row *from)
 {
-    if (iv->state == VOCAB_STATE_waiting)
-        return latest(w, iv->object_id, iv->end_seq, VOCAB_EV_release, NULL, from);
+    if (iv->state == VOCAB_STATE_waiting || iv->state == VOCAB_STATE_waiting_read)
+        return latest(w, iv->object_id, iv->end_seq, VOCAB_EV_release, NULL,
+                      iv->state == VOCAB_STATE_waiting_read, from);
     if (iv->state == VOCAB_STATE_barrier)
-        return latest(w, iv->object_id, iv->end_seq, VOCAB_EV_barrier_wait_begin, to, from);
+        return latest(w, iv->object_id, iv->end_seq, VOCAB_EV_barrier_wait_begin, to, false, from);
     return to->peer < 0 ? 0 : by_seq(w, iv->object_id, to->peer, from);
 }
 

@@ -1,6 +1,6 @@
 /*
- * wakeups.h - what ended a wait: the release that handed a lock, rlock or
- * semaphore to a waiter, the notify that woke a condition wait, the set
+ * wakeups.h - what ended a wait: the release that handed a lock, rlock,
+ * rwlock or semaphore to a waiter, the notify that woke a condition wait, the set
  * that woke an event wait, the exit of a joined thread, the last arrival
  * that released a barrier round. Each is a few index lookups: a wait's
  * ending event is events(object_id, end_seq) (events_by_object), and the
@@ -22,8 +22,8 @@ wakeups *wakeups_new(sqlite3 *db, evtime *ev);
 
 void wakeups_free(wakeups *w);
 
-/* Whether iv is a wait that something else ended: a waiting, condition,
- * event, joining or barrier interval with outcome ok. */
+/* Whether iv is a wait that something else ended: a waiting, waiting_read,
+ * condition, event, joining or barrier interval with outcome ok. */
 bool wakeups_is_wait(const lod_interval *iv);
 
 /*

@@ -17,190 +17,21 @@ console error, a console warning or an uncaught exception behind
 """
 import base64
 import json
-import os
-import re
-import select
-import signal
-import sqlite3
 import subprocess
 import sys
-import tempfile
-import time
 import unittest
 from urllib.parse import parse_qs, urlparse
 
-from thrace_testing.chromium import Chromium, is_problem
+from thrace_testing.page import Served
 
 THRACE, THREADING_LOCK, DEADLOCK_PROGRAMS, ARTEFACTS = sys.argv[1:5]
 del sys.argv[1:5]
-
-WIDTH, HEIGHT = 1280, 720
+Served.thrace, Served.artefacts = THRACE, ARTEFACTS
 
 
 def thrace(*args):
     return subprocess.run([THRACE, *args], capture_output=True, text=True, timeout=120)
 
-
-def start_server(db, errors):
-    """`thrace serve db --port 0` (its stderr into the file errors);
-    (process, base URL) once it says where it listens."""
-    with open(errors, "w") as err:
-        server = subprocess.Popen([THRACE, "serve", db, "--port", "0"], stdout=subprocess.PIPE,
-                                  stderr=err, text=True, start_new_session=True)
-    line = ""
-    if select.select([server.stdout], [], [], 20)[0]:
-        line = server.stdout.readline()
-    found = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
-    if not found:
-        stop(server)
-        with open(errors) as err:
-            raise AssertionError(f"thrace serve said {line!r} on stdout, {err.read()!r} on stderr")
-    return server, found.group(1)
-
-
-def stop(process):
-    """Kills a process started in its own session, with its group."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
-    if process.stdout:
-        process.stdout.close()
-
-
-class Served(unittest.TestCase):
-    """The helpers of both classes; serve() in a setUpClass records a
-    program, serves its database and opens the page on it."""
-
-    @classmethod
-    def serve(cls, *program):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.addClassCleanup(cls.tmp.cleanup)
-        cls.db = os.path.join(cls.tmp.name, "trace.db")
-        done = subprocess.run([THRACE, "record", "-o", cls.db, "--", *program],
-                              capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stderr
-        cls.sql = sqlite3.connect(cls.db)
-        cls.addClassCleanup(cls.sql.close)
-        cls.server, cls.url = start_server(cls.db, os.path.join(cls.tmp.name, "serve.err"))
-        cls.addClassCleanup(stop, cls.server)
-        cls.browser = Chromium(WIDTH, HEIGHT)
-        cls.addClassCleanup(cls.browser.close)
-        cls.problems = []
-        cls.browser.attach_page()
-        for domain in ("Runtime", "Log", "Page", "Network"):
-            cls.browser.call(f"{domain}.enable")
-        cls.browser.call("Page.navigate", {"url": cls.url})
-        cls.wait_ready()
-
-    @classmethod
-    def wait_ready(cls):
-        state = cls.browser.poll("['ready', 'error'].includes(document.body?.dataset.state)"
-                                 " && document.body.dataset.state", 20)
-        assert state == "ready", f"the page is not ready ({state}): {cls.page_error()}"
-
-    @classmethod
-    def page_error(cls):
-        return cls.browser.evaluate("document.getElementById('error')?.textContent || ''")
-
-    @classmethod
-    def screenshot(cls, name):
-        os.makedirs(ARTEFACTS, exist_ok=True)
-        path = os.path.join(ARTEFACTS, name)
-        png = cls.browser.call("Page.captureScreenshot", {"format": "png"})["data"]
-        with open(path, "wb") as f:
-            f.write(base64.b64decode(png))
-        print(f"screenshot: {path}", file=sys.stderr)
-
-    # -- helpers ---------------------------------------------------------
-
-    def setUp(self):
-        self.show_tab("timeline")
-        self.browser.key("Home", "Home", 36)
-        self.wait_drawn()
-
-    def tearDown(self):
-        self.collect_problems()
-        problems, self.problems[:] = list(self.problems), []
-        self.assertEqual([], problems)
-
-    def collect_problems(self):
-        """Moves the console's complaints out of the browser's event list,
-        and forgets the other events."""
-        self.problems.extend(e["params"] for e in self.browser.events if is_problem(e))
-        self.browser.events.clear()
-
-    def js(self, expression):
-        return self.browser.evaluate(expression)
-
-    def until(self, probe, accept, timeout=10):
-        """probe()'s value once accept takes it; the last one after timeout."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = probe()
-            if accept(value) or time.monotonic() > deadline:
-                return value
-            time.sleep(0.05)
-
-    def eventually(self, probe, expected, timeout=10):
-        """probe()'s value once it equals expected; the last one otherwise."""
-        return self.until(probe, lambda value: value == expected, timeout)
-
-    def canvas(self):
-        """The canvas's box, the trace's begin and the view, as the page says."""
-        return self.js("""(() => {
-            const c = document.getElementById('canvas'), r = c.getBoundingClientRect();
-            return {left: r.left, top: r.top, width: r.width, base: c.dataset.base,
-                    t0: +c.dataset.viewT0, t1: +c.dataset.viewT1,
-                    drawn: [+c.dataset.drawnT0, +c.dataset.drawnT1]};
-        })()""")
-
-    def wait_drawn(self):
-        """Waits until the window drawn is the view's; the canvas then."""
-        probe = self.canvas
-        canvas = self.until(probe, lambda c: c["drawn"] == [c["t0"], c["t1"]])
-        self.assertEqual([canvas["t0"], canvas["t1"]], canvas["drawn"])
-        return canvas
-
-    def box(self, selector):
-        return self.js(f"""(() => {{
-            const r = document.querySelector({selector!r}).getBoundingClientRect();
-            return {{x: r.left + r.width / 2, y: r.top + r.height / 2}};
-        }})()""")
-
-    def show_tab(self, name):
-        centre = self.box(f"#tab-{name}")
-        self.browser.click(centre["x"], centre["y"])
-        self.assertFalse(self.js(f"document.getElementById('panel-{name}').hidden"))
-
-    def lanes(self, kind):
-        return self.js(f"""[...document.querySelectorAll('#lanes [data-lane^="{kind}:"]')]
-            .map(e => [e.dataset.lane, e.querySelector('.name').textContent])""")
-
-    def deadlocks_text(self):
-        """The Deadlocks tab's text once loaded (it loads with the page),
-        without its last newline."""
-        text = self.until(lambda: self.js("""(() => {
-            const p = document.getElementById('deadlocks-text');
-            return p.dataset.state === 'ready' ? p.textContent : null; })()"""),
-            lambda text: text is not None)
-        self.assertIsNotNone(text, "the Deadlocks tab did not load")
-        return text.rstrip("\n")
-
-    def thrace_deadlocks(self):
-        """What `thrace deadlocks` prints, as the server words it: the
-        server names the database "the trace", not by its path."""
-        return thrace("deadlocks", self.db).stdout.replace(self.db, "the trace").rstrip("\n")
-
-    def deadlocks_tab(self):
-        """The Deadlocks tab's label, and whether it warns."""
-        return self.js("""(() => { const t = document.getElementById('tab-deadlocks');
-            return [t.textContent, t.classList.contains('warning')]; })()""")
-
-    def marked_lanes(self):
-        """The lanes whose labels say they are in a deadlock report, with
-        their tooltips."""
-        return self.js("""[...document.querySelectorAll('#lanes [data-deadlocked="1"]')]
-            .map(e => [e.dataset.lane, e.title])""")
 
 
 class Page(Served):

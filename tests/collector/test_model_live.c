@@ -260,6 +260,32 @@ static void tp_sleep_end(int64_t pid, int64_t tid)
     emit(pid, native(pid, tid), VOCAB_EV_sleep_end, FI(VOCAB_F_tid, tid), END);
 }
 
+/* An rwlock's acquire_begin, acquire_end and release: shared 1 for a read hold. */
+static void tp_rw_acquire_begin(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int shared,
+                                int64_t site)
+{
+    emit(pid, native(pid, tid), VOCAB_EV_acquire_begin, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+         FI(VOCAB_F_seq, seq), FI(VOCAB_F_kind, VOCAB_KIND_rwlock), FI(VOCAB_F_site, site),
+         FD(VOCAB_F_timeout, -1), FI(VOCAB_F_shared, shared), END);
+}
+
+static void tp_rw_acquire_end(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int shared,
+                              int64_t waited_ns, int64_t value, int64_t site)
+{
+    emit(pid, native(pid, tid), VOCAB_EV_acquire_end, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+         FI(VOCAB_F_seq, seq), FI(VOCAB_F_kind, VOCAB_KIND_rwlock),
+         FI(VOCAB_F_outcome, VOCAB_OUTCOME_ok), FI(VOCAB_F_waited_ns, waited_ns),
+         FI(VOCAB_F_value, value), FI(VOCAB_F_site, site), FI(VOCAB_F_shared, shared), END);
+}
+
+static void tp_rw_release(int64_t pid, int64_t tid, int64_t obj, int64_t seq, int shared,
+                          int64_t value)
+{
+    emit(pid, native(pid, tid), VOCAB_EV_release, FI(VOCAB_F_tid, tid), FI(VOCAB_F_obj, obj),
+         FI(VOCAB_F_seq, seq), FI(VOCAB_F_kind, VOCAB_KIND_rwlock), FI(VOCAB_F_value, value),
+         FI(VOCAB_F_count, 1), FI(VOCAB_F_shared, shared), END);
+}
+
 static void tp_log(int64_t pid, int64_t tid, int level, const char *text)
 {
     emit(pid, native(pid, tid), VOCAB_EV_log, FI(VOCAB_F_tid, tid), FI(VOCAB_F_level, level),
@@ -380,6 +406,18 @@ static void scenario(void)
     tp_barrier_wait_begin(A, 3, 7, 2, 0, 0xa2, -1);
     tp_barrier_wait_end(A, 3, 7, 3, 0, VOCAB_OUTCOME_ok, 1, 10);
     tp_barrier_wait_end(A, 2, 7, 4, 0, VOCAB_OUTCOME_ok, 0, 20);
+    /* RWLock: two readers at once, a writer waiting for them, a reader for the writer. */
+    tp_object_create(A, 1, 8, VOCAB_KIND_rwlock, 0, "");
+    tp_rw_acquire_end(A, 1, 8, 1, 1, 0, 1, 0xa1);
+    tp_rw_acquire_end(A, 2, 8, 2, 1, 0, 2, 0xa2);
+    tp_rw_acquire_begin(A, 3, 8, 3, 0, 0xa2);
+    tp_rw_release(A, 1, 8, 4, 1, 1);
+    tp_rw_release(A, 2, 8, 5, 1, 0);
+    tp_rw_acquire_end(A, 3, 8, 6, 0, 5000, 1, 0xa2);
+    tp_rw_acquire_begin(A, 1, 8, 7, 1, 0xa1);
+    tp_rw_release(A, 3, 8, 8, 0, 0);
+    tp_rw_acquire_end(A, 1, 8, 9, 1, 2000, 1, 0xa1);
+    tp_rw_release(A, 1, 8, 10, 1, 0);
     /* An object first met without its kind, and a call site without vtid. */
     tp_release(A, 3, 43, 1, 0, 0, 1);
     tp_callsite(A, 0, 0xa3, "lib.c", 5, "helper");
@@ -406,8 +444,9 @@ static void scenario(void)
     tp_thread_exit(A, 2);
     tp_join_end(A, 1, 2, VOCAB_OUTCOME_ok);
     tp_release(A, 3, 2, 4, RLOCK, 0, 1);
+    tp_rw_acquire_end(A, 3, 8, 11, 1, 0, 1, 0xa2);
     interposed_end();
-    /* Left open: thread 1 holds lock 1 and a unit, thread 3 sleeps. */
+    /* Left open: thread 1 holds lock 1 and a unit, thread 3 reads rwlock 8 and sleeps. */
     tp_sleep_begin(A, 3, 10.0, 0xa2);
     tp_log(A, 1, 20, "done");
     other_step(STEP_PACKET_END, 1000000);
@@ -773,9 +812,21 @@ TEST(the_scenario_leaves_every_kind_of_interval_open_at_some_checkpoint)
     sql_exec(db, "COMMIT");
     db_close(db);
     const char *const wanted[] = {
-        "running",         "waiting/lock",        "waiting/semaphore", "holding/lock",
-        "holding/rlock",   "holding/semaphore",   "sleeping",          "joining",
-        "barrier/barrier", "condition/condition", "event/event",
+        "running",
+        "waiting/lock",
+        "waiting/semaphore",
+        "holding/lock",
+        "holding/rlock",
+        "holding/semaphore",
+        "sleeping",
+        "joining",
+        "barrier/barrier",
+        "condition/condition",
+        "event/event",
+        "reading/rwlock",
+        "waiting_read/rwlock",
+        "holding/rwlock",
+        "waiting/rwlock",
     };
     for (size_t w = 0; w < sizeof wanted / sizeof *wanted; w++) {
         char word[64];
@@ -785,6 +836,44 @@ TEST(the_scenario_leaves_every_kind_of_interval_open_at_some_checkpoint)
                          seen.text);
     }
     free(seen.text);
+    drop_db();
+}
+
+/* The scenario's rwlock (object 8 of process A) in trace 1: a row per
+ * interval, "tid state begin_seq-end_seq outcome", in begin_seq order. */
+#define RWLOCK_INTERVALS                                                                           \
+    "SELECT t.tid || ' ' || i.state || ' ' || i.begin_seq || '-' || coalesce(i.end_seq, '')"       \
+    " || ' ' || i.outcome FROM intervals i JOIN threads t ON t.id = i.thread_id"                   \
+    " JOIN processes p ON p.id = t.process_id JOIN objects o ON o.id = i.object_id"                \
+    " WHERE p.trace_id = 1 AND o.kind = 'rwlock' ORDER BY i.begin_seq, i.state"
+
+/* Trace 1's events whose detail matches the LIKE pattern `like`. */
+#define DETAIL_LIKE(like)                                                                          \
+    "SELECT count(*) FROM events e JOIN threads t ON t.id = e.thread_id JOIN processes p"          \
+    " ON p.id = t.process_id WHERE p.trace_id = 1 AND e.detail LIKE '" like "'"
+
+TEST(an_rwlock_s_readers_share_it_and_each_read_hold_ends_at_its_own_release)
+{
+    scenario();
+    model_totals t;
+    sqlite3 *db = store(&(plan){.resume_at = SIZE_MAX}, &t);
+    sqlite3_stmt *st;
+    ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(db, RWLOCK_INTERVALS, -1, &st, NULL));
+    text rows = {0};
+    text_add(&rows, "");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        text_add(&rows, (const char *)sqlite3_column_text(st, 0));
+        text_add(&rows, "; ");
+    }
+    sqlite3_finalize(st);
+    ASSERT_STR_EQ("1 reading 1-4 ok; 2 reading 2-5 ok; 3 waiting 3-6 ok; 3 holding 6-8 ok; "
+                  "1 waiting_read 7-9 ok; 1 reading 9-10 ok; 3 reading 11- unfinished; ",
+                  rows.text);
+    free(rows.text);
+    /* shared is stored only where it is 1: the 8 events of read holds. */
+    ASSERT_EQ(8, db_value(db, DETAIL_LIKE("%\"shared\"%"), -1));
+    ASSERT_EQ(8, db_value(db, DETAIL_LIKE("%\"shared\":1%"), -1));
+    db_close(db);
     drop_db();
 }
 

@@ -17,6 +17,8 @@ import time
 import unittest
 import urllib.request
 
+from thrace_testing.findings import one, report
+
 THRACE, PROGRAMS = sys.argv[1:3]
 del sys.argv[1:3]
 TMP = tempfile.TemporaryDirectory()
@@ -35,26 +37,6 @@ def record(name, *options):
     done = subprocess.run([THRACE, "record", "-o", db, *options, "--", PROGRAMS, name],
                           capture_output=True, text=True, timeout=120)
     return done, db
-
-
-def report(text):
-    """The report's findings: {first line: [the lines below it]}."""
-    findings, current = {}, None
-    for line in text.splitlines():
-        if re.match(r"(deadlock|possible deadlock|stuck): ", line):
-            current = findings.setdefault(line, [])
-        elif line.startswith("  ") and current is not None:
-            current.append(line.strip())
-        elif not line.strip():
-            current = None
-    return findings
-
-
-def one(findings, kind):
-    """The single finding of that kind: (its first line, its lines)."""
-    found = [(k, v) for k, v in findings.items() if k.startswith(kind + ": ")]
-    assert len(found) == 1, findings
-    return found[0]
 
 
 # Times vary from run to run; sites and names do not.

@@ -8,6 +8,13 @@
                (tests/record, tests/daemon, tests/browser, bench/live_speed.py)
   viewer       recordings and a real `thrace serve` (tests/viewer)
   chromium     headless Chromium over the DevTools protocol (tests/browser)
+  page         `thrace serve` and the page opened on it in Chromium, with the
+               page tests' helpers (tests/browser)
+  interposed   pthread programs recorded with the pthread interposer
+               preloaded, stored with `thrace ingest` (tests/rwlock,
+               tests/browser)
+  findings     a `thrace deadlocks` report read into its findings
+               (tests/deadlock, tests/rwlock)
 
 Imported as `thrace_testing.<module>` with tests/ on PYTHONPATH: ctest sets
 it for every Python test (thrace_add_python_test in tests/CMakeLists.txt);

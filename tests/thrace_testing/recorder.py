@@ -49,22 +49,13 @@ def record(label, command, env=None, channel=BLOCKING, events=("thrace:*",)):
         tracing.lttng("enable-event", "-u", "-s", session, "-c", "chan", ",".join(events))
         tracing.lttng("add-context", "-u", "-s", session, "-c", "chan", "-t", "vtid", "-t", "vpid")
         tracing.lttng("untrack", "-u", "-s", session, "--vpid", "--all")
-        run_env = dict(os.environ, THRACE_COLLECTOR_PROBE=PATHS["probe"])
+        run_env = dict(os.environ)
         if channel is BLOCKING:
             run_env["LTTNG_UST_ALLOW_BLOCKING"] = "1"
         run_env.update(env or {})
-        # A shell that waits for a line before it becomes the program (same
-        # pid): its pid is tracked and the session started before any event.
-        wait_then_exec = 'read go; LD_PRELOAD="$THRACE_COLLECTOR_PROBE" exec "$@" </dev/null'
-        proc = subprocess.Popen(["/bin/sh", "-c", wait_then_exec, "sh", *command], env=run_env,
-                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True)
-        try:
-            tracing.lttng("track", "-u", "-s", session, "--vpid", str(proc.pid))
-            tracing.lttng("start", session)
-        finally:
-            proc.stdin.write("go\n")
-            proc.stdin.flush()
+        # Its pid is tracked and the session started before any event.
+        proc = tracing.start_tracked(session, command, run_env, PATHS["probe"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, err = proc.communicate(timeout=300)
         tracing.lttng("stop", session)
     finally:

@@ -85,6 +85,25 @@ def read_trace(path, pid=None):
     return events, discarded
 
 
+def start_tracked(session, command, env, preload, **popen):
+    """Starts command, with LD_PRELOAD=preload, as the one process the
+    session tracks (it must track none yet): a shell that waits for a line
+    before it becomes the program (same pid) is started, its pid tracked and
+    the session started, then it is let go. The Popen (text mode; stdin
+    stays open, stdout and stderr as popen says)."""
+    wait_then_exec = 'read go; LD_PRELOAD="$THRACE_PRELOAD" exec "$@" </dev/null'
+    proc = subprocess.Popen(["/bin/sh", "-c", wait_then_exec, "sh", *command],
+                            env=dict(env, THRACE_PRELOAD=preload), stdin=subprocess.PIPE,
+                            text=True, **popen)
+    try:
+        lttng("track", "-u", "-s", session, "--vpid", str(proc.pid))
+        lttng("start", session)
+    finally:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    return proc
+
+
 def record(command, workdir, label, probe, env=None):
     """Runs `command` in a fresh session; returns a Recording."""
     session = f"thrace-test-{label}-{os.getpid()}"

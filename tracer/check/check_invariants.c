@@ -1,7 +1,8 @@
 /*
  * check_invariants.c - the built-in invariants (check_invariants.h). One
  * scan of the objects' events replays each object in turn: its holders
- * (check_objects.c), a semaphore's value, a barrier's arrivals per round.
+ * (check_objects.c; an rwlock's in their modes, read or write), a
+ * semaphore's value, a barrier's arrivals per round.
  * At most MAX_SHOWN violations are told per object, then how many more.
  */
 #include "check_invariants.h"
@@ -111,6 +112,26 @@ static void lock_event(replay *rp, const check_object_event *e, bool rlock)
     }
 }
 
+/* An rwlock event: a write hold excludes every other hold, read holds share
+ * it. The replay goes on as the events say, as for a Lock. */
+static void rwlock_event(replay *rp, const check_object_event *e)
+{
+    const check_holders *h = &rp->holders;
+    const char *who = thread_name(rp, e->thread_id);
+    const char *mode = e->shared ? " for reading" : "";
+    /* A read is excluded by a writer, a write by anyone. */
+    long other = e->shared ? check_holders_find(h, 0, false) : (h->n ? 0 : -1);
+    if (e->type == VOCAB_EV_acquire_end && e->ok && other >= 0)
+        violation(rp, INV_MUTUAL_EXCLUSION,
+                  "thread %s acquired %s%s (seq %lld) while thread %s held it%s (since seq %lld)",
+                  who, rp->object, mode, (long long)e->seq, thread_name(rp, h->threads[other]),
+                  h->shared[other] ? " for reading" : "", (long long)h->seqs[other]);
+    else if (e->type == VOCAB_EV_release && check_holders_find(h, e->thread_id, e->shared) < 0)
+        violation(rp, INV_MUTUAL_EXCLUSION,
+                  "thread %s released %s%s (seq %lld), which it did not hold%s", who, rp->object,
+                  e->shared ? " (read)" : "", (long long)e->seq, mode);
+}
+
 /* A semaphore event: its value replayed (after a violation, from what the
  * event says). */
 static void semaphore_event(replay *rp, const check_object_event *e)
@@ -164,11 +185,13 @@ static bool on_event(void *ctx, const check_object_event *e, failure *why)
     if (e->object_id != rp->object_id)
         start_object(rp, e);
     bool lock = e->kind == VOCAB_KIND_lock, rlock = e->kind == VOCAB_KIND_rlock;
-    bool barrier = e->kind == VOCAB_KIND_barrier;
+    bool rwlock = e->kind == VOCAB_KIND_rwlock, barrier = e->kind == VOCAB_KIND_barrier;
     bool ok = true;
     if ((lock || rlock) && !rp->skip[INV_MUTUAL_EXCLUSION])
         lock_event(rp, e, rlock);
-    else if (!lock && !rlock && !barrier && !rp->skip[INV_SEMAPHORE_BOUNDS])
+    else if (rwlock && !rp->skip[INV_MUTUAL_EXCLUSION])
+        rwlock_event(rp, e);
+    else if (!lock && !rlock && !rwlock && !barrier && !rp->skip[INV_SEMAPHORE_BOUNDS])
         semaphore_event(rp, e);
     else if (barrier && !rp->skip[INV_BARRIER_ROUNDS])
         ok = barrier_event(rp, e);

@@ -3,7 +3,8 @@
  * expectation skips it (check_expect.h names them):
  *
  *   mutual-exclusion  no Lock held by two threads at once, no RLock owned by
- *                     two, no release of what nobody holds
+ *                     two, no RWLock's write hold beside any other hold
+ *                     (read holds share it), no release of what nobody holds
  *   semaphore-bounds  a semaphore never acquired past its value (more
  *                     holders than its initial value, releases counted in);
  *                     a BoundedSemaphore never released past its initial value

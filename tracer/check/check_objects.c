@@ -13,24 +13,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char
-    scan_query[] =
-        "SELECT o.id, o.name, o.kind, COALESCE(o.param, 0), e.seq, e.name, e.outcome "
-        "= " SQL_OUTCOME(
-            ok) ","
-                "  COALESCE(e.value, 0), e.thread_id,"
-                "  CASE WHEN e.name = " SQL_EVENT(
-                    release) " THEN COALESCE(json_extract(e.detail, '$.count'), 1) END,"
-                             "  CASE WHEN o.kind = " SQL_KIND(
-                                 barrier) " THEN json_extract(e.detail, '$.cycle') END"
-                                          " FROM objects o JOIN events e ON e.object_id = o.id"
-                                          " WHERE +o.process_id = ?1 AND (?2 IS NULL OR o.name = "
-                                          "?2)"
-                                          "   AND o.kind IN (" SQL_KIND(lock) ", " SQL_KIND(rlock) ", " SQL_KIND(semaphore) ", " SQL_KIND(bounded_semaphore) ", " SQL_KIND(
-                                              barrier) ")"
-                                                       "   AND e.name IN (" SQL_EVENT(acquire_end) ", " SQL_EVENT(release) ", " SQL_EVENT(
-                                                           barrier_wait_begin) ", " SQL_EVENT(barrier_wait_end) ")"
-                                                                                                                " ORDER BY o.id, e.seq";
+enum { SCAN_SHARED_COLUMN = 11 }; /* scan_query's column of an event's shared */
+
+#define SCAN_OK     "e.outcome = " SQL_OUTCOME(ok)
+#define SCAN_SHARED DB_EVENT_SHARED("e")
+#define SCAN_COUNT                                                                                 \
+    "CASE WHEN e.name = " SQL_EVENT(                                                               \
+        release) " THEN COALESCE(json_extract(e.detail, '$.count'), 1) END"
+#define SCAN_CYCLE                                                                                 \
+    "CASE WHEN o.kind = " SQL_KIND(barrier) " THEN json_extract(e.detail, '$.cycle') END"
+#define SCAN_KINDS                                                                                 \
+    "(" SQL_KIND(lock) ", " SQL_KIND(rlock) ", " SQL_KIND(semaphore) ", " SQL_KIND(                \
+        bounded_semaphore) ", " SQL_KIND(barrier) ", " SQL_KIND(rwlock) ")"
+#define SCAN_EVENTS                                                                                \
+    "(" SQL_EVENT(acquire_end) ", " SQL_EVENT(release) ", " SQL_EVENT(                             \
+        barrier_wait_begin) ", " SQL_EVENT(barrier_wait_end) ")"
+
+static const char scan_query[] =
+    "SELECT o.id, o.name, o.kind, COALESCE(o.param, 0), e.seq, e.name, " SCAN_OK ","
+    "  COALESCE(e.value, 0), e.thread_id, " SCAN_COUNT ", " SCAN_CYCLE ", " SCAN_SHARED
+    " FROM objects o JOIN events e ON e.object_id = o.id"
+    " WHERE +o.process_id = ?1 AND (?2 IS NULL OR o.name = ?2)"
+    "   AND o.kind IN " SCAN_KINDS " AND e.name IN " SCAN_EVENTS " ORDER BY o.id, e.seq";
 
 static void read_event(sqlite3_stmt *st, check_object_event *e)
 {
@@ -46,6 +50,7 @@ static void read_event(sqlite3_stmt *st, check_object_event *e)
         .thread_id = sqlite3_column_int64(st, 8),
         .count = sqlite3_column_int64(st, 9),
         .cycle = sqlite3_column_int64(st, 10),
+        .shared = sqlite3_column_int(st, SCAN_SHARED_COLUMN) != 0,
     };
 }
 
@@ -85,24 +90,34 @@ bool check_holders_has(const check_holders *h, int64_t thread)
     return false;
 }
 
-static bool grow(int64_t **array, size_t more)
+long check_holders_find(const check_holders *h, int64_t thread, bool shared)
 {
-    int64_t *grown = realloc(*array, more * sizeof *grown);
+    for (size_t i = 0; i < h->n; i++)
+        if (h->shared[i] == shared && (!thread || h->threads[i] == thread))
+            return (long)i;
+    return -1;
+}
+
+static bool grow(void *array, size_t more, size_t size)
+{
+    void *grown = realloc(*(void **)array, more * size);
     if (grown)
-        *array = grown;
+        *(void **)array = grown;
     return grown != NULL;
 }
 
-static bool add(check_holders *h, int64_t thread, int64_t seq)
+static bool add(check_holders *h, int64_t thread, int64_t seq, bool shared)
 {
     if (h->n == h->cap) {
         size_t more = h->cap ? 2 * h->cap : 8;
-        if (!grow(&h->threads, more) || !grow(&h->seqs, more))
+        if (!grow(&h->threads, more, sizeof *h->threads) ||
+            !grow(&h->seqs, more, sizeof *h->seqs) || !grow(&h->shared, more, sizeof *h->shared))
             return false;
         h->cap = more;
     }
     h->threads[h->n] = thread;
-    h->seqs[h->n++] = seq;
+    h->seqs[h->n] = seq;
+    h->shared[h->n++] = shared;
     return true;
 }
 
@@ -110,20 +125,18 @@ static void remove_at(check_holders *h, size_t i)
 {
     memmove(&h->threads[i], &h->threads[i + 1], (h->n - i - 1) * sizeof *h->threads);
     memmove(&h->seqs[i], &h->seqs[i + 1], (h->n - i - 1) * sizeof *h->seqs);
+    memmove(&h->shared[i], &h->shared[i + 1], (h->n - i - 1) * sizeof *h->shared);
     h->n--;
 }
 
-/* Gives back one unit: thread's own if it holds one, else the oldest. */
-static void give_back(check_holders *h, int64_t thread)
+/* Gives back one unit of that mode: thread's own if it holds one, else the oldest. */
+static void give_back(check_holders *h, int64_t thread, bool shared)
 {
-    for (size_t i = 0; i < h->n; i++) {
-        if (h->threads[i] == thread) {
-            remove_at(h, i);
-            return;
-        }
-    }
-    if (h->n)
-        remove_at(h, 0);
+    long i = check_holders_find(h, thread, shared);
+    if (i < 0)
+        i = check_holders_find(h, 0, shared);
+    if (i >= 0)
+        remove_at(h, (size_t)i);
 }
 
 bool check_holders_apply(check_holders *h, const check_object_event *e)
@@ -132,12 +145,12 @@ bool check_holders_apply(check_holders *h, const check_object_event *e)
     if (e->type == VOCAB_EV_acquire_end) {
         if (!e->ok || (rlock && check_holders_has(h, e->thread_id)))
             return true;
-        return add(h, e->thread_id, e->seq);
+        return add(h, e->thread_id, e->seq, e->shared);
     }
     if (e->type != VOCAB_EV_release || (rlock && e->value > 0))
         return true;
     for (int64_t i = 0; i < e->count; i++)
-        give_back(h, e->thread_id);
+        give_back(h, e->thread_id, e->shared);
     return true;
 }
 
@@ -150,5 +163,6 @@ void check_holders_free(check_holders *h)
 {
     free(h->threads);
     free(h->seqs);
+    free(h->shared);
     *h = (check_holders){0};
 }

@@ -95,8 +95,9 @@ static bool at_most(const check_expect *x, const check_rule *rule, const check_t
     if (!ok)
         return false;
     if (!rp.found) {
-        check_report_problem(r, "%s:%d: %s: no lock, rlock or semaphore of that name was taken",
-                             x->path, rule->line, rule->source);
+        check_report_problem(
+            r, "%s:%d: %s: no lock, rlock, rwlock or semaphore of that name was taken", x->path,
+            rule->line, rule->source);
     } else if (rp.most > (size_t)rule->n) {
         char names[512];
         size_t at = 0;

@@ -1,8 +1,9 @@
 /*
  * stats.c - `thrace stats FILE.db`: contention per object and per thread.
- * For each lock, rlock and semaphore: acquisitions, the share that had to
- * wait, total and longest wait, total and longest hold; the same per thread
- * over every object it took; and the events LTTng lost, whenever any were.
+ * For each lock, rlock, rwlock and semaphore: acquisitions, the share that
+ * had to wait, total and longest wait, total and longest hold; the same per
+ * thread over every object it took; and the events LTTng lost, whenever any
+ * were.
  * The queries are tracer/query/'s (statsquery.h), which the viewer serves too.
  */
 #include "cli.h"
@@ -15,8 +16,9 @@
 static const char usage[] =
     "usage: thrace stats FILE.db\n"
     "\n"
-    "Per lock, rlock and semaphore, and per thread: acquisitions, the share that\n"
-    "had to wait (contended), total and longest wait, total and longest hold.\n";
+    "Per lock, rlock, rwlock and semaphore, and per thread: acquisitions, the\n"
+    "share that had to wait (contended), total and longest wait, total and\n"
+    "longest hold (an rwlock's read holds and write holds alike).\n";
 
 static void print_header(const char *title)
 {

@@ -1,13 +1,18 @@
 /*
  * lockorder.c - lock-order cycles that could happen (lockdep's idea): an
- * edge A -> B each time a thread takes, or starts waiting for, Lock or RLock
- * B while it holds A. A cycle of edges is a deadlock waiting for the right
- * timing, even if this run did not hang. It is told unless:
+ * edge A -> B each time a thread takes, or starts waiting for, Lock, RLock
+ * or RWLock B while it holds A. A cycle of edges is a deadlock waiting for
+ * the right timing, even if this run did not hang. It is told unless:
  *  - one thread alone made all its edges (a thread cannot deadlock itself
  *    by taking locks in turn),
- *  - every time, a same third lock was held (a gate: the orders cannot
- *    interleave), or
+ *  - every time, a same third lock was held exclusively (a gate: the
+ *    orders cannot interleave), or
  *  - waitfor.c told it already as a cycle that happened.
+ * An RWLock is held and wanted in a mode, and an edge keeps both ends'
+ * modes: a read hold blocks only a write, so a cycle goes from an edge
+ * into the next only where the lock one wants and the other holds is not
+ * read by both (two readers never wait for each other: glibc's default
+ * rwlock lets readers in while it is read).
  * Holds come from the intervals table, thread by thread in time order; a
  * condition wait releases its lock, so a wait/notify makes no edge.
  */
@@ -26,6 +31,7 @@ enum {
 
 typedef struct {
     int64_t from, to;            /* objects.id: `to` taken while holding `from` */
+    bool from_shared, to_shared; /* an RWLock held, or taken, to read */
     int64_t thread_id, other_id; /* the first thread to do so, and another (0: none) */
     int64_t ts, site_id, from_site_id;
     bool waited;                    /* its first time was a wait that never got the lock */
@@ -35,6 +41,7 @@ typedef struct {
 
 typedef struct {
     int64_t object_id, end_ns, site_id;
+    bool shared; /* an RWLock's read hold */
 } lockorder_hold;
 
 /* A cycle told: its locks, starting at the smallest id. */
@@ -55,27 +62,36 @@ typedef struct {
     size_t ntold;
 } lockorder;
 
-static const char holds_sql[] =
-    "SELECT i.thread_id, i.object_id, i.begin_ns, i.end_ns, i.site_id, i.state = " SQL_STATE(
-        holding) " FROM intervals i JOIN objects o ON o.id = i.object_id"
-                 " WHERE i.state IN (" SQL_STATE(holding) ", " SQL_STATE(
-                     waiting) ") AND o.kind IN (" SQL_KIND(lock) ", " SQL_KIND(rlock) ")" DEADLOCKS_IN_TRACE
-                                                                                      " ORDER BY "
-                                                                                      "i.thread_id,"
-                                                                                      " i.begin_ns,"
-                                                                                      " i.state "
-                                                                                      "="
-                                                                                      " " SQL_STATE(
-                                                                                          holding);
+#define LOCKORDER_KINDS "(" SQL_KIND(lock) ", " SQL_KIND(rlock) ", " SQL_KIND(rwlock) ")"
+
+/* Holds and waits, thread by thread in time order, a wait before a hold that begins with it. */
+static const char holds_sql[] = "SELECT i.thread_id, i.object_id, i.begin_ns, i.end_ns, i.site_id,"
+                                " i.state IN " DB_HOLDS ", i.state IN " DB_READS
+                                " FROM intervals i JOIN objects o ON o.id = i.object_id"
+                                " WHERE (i.state IN " DB_HOLDS " OR i.state IN " DB_WAITS ")"
+                                " AND o.kind IN " LOCKORDER_KINDS DEADLOCKS_IN_TRACE
+                                " ORDER BY i.thread_id, i.begin_ns, i.state IN " DB_HOLDS;
+
+/* Whether a hold and a wait on one lock exclude each other: unless both read. */
+static bool lockorder_conflict(bool held_shared, bool wanted_shared)
+{
+    return !(held_shared && wanted_shared);
+}
 
 /* ---- edges ------------------------------------------------------------------ */
 
-static lockorder_edge *lockorder_new_edge(lockorder *lo, int64_t from, int64_t to)
+/* A lock in a mode, as by_pair's keys have it. */
+static uint64_t lockorder_node(int64_t object_id, bool shared)
+{
+    return (uint64_t)object_id << 1 | shared;
+}
+
+static lockorder_edge *lockorder_new_edge(lockorder *lo, uint64_t from, uint64_t to)
 {
     if (!grow_for(&lo->edges, lo->nedges, &lo->cap, sizeof *lo->edges, 64))
         return NULL;
     lockorder_edge *e = calloc(1, sizeof *e);
-    if (!e || !keymap_put(&lo->by_pair, (uint64_t)from, (uint64_t)to, e)) {
+    if (!e || !keymap_put(&lo->by_pair, from, to, e)) {
         free(e);
         return NULL;
     }
@@ -83,38 +99,42 @@ static lockorder_edge *lockorder_new_edge(lockorder *lo, int64_t from, int64_t t
     return e;
 }
 
-/* Keeps only the gates also held now (held[] but `from`). */
+/* Keeps only the gates also held now (held[] but `from`), exclusively: two
+ * readers of a same RWLock are not kept apart by it. */
 static void lockorder_keep_gates(lockorder_edge *e, const lockorder *lo, int64_t from)
 {
     if (e->ngates < 0) {
         e->ngates = 0;
         for (int i = 0; i < lo->nheld && e->ngates < LOCKORDER_GATES; i++)
-            if (lo->held[i].object_id != from)
+            if (lo->held[i].object_id != from && !lo->held[i].shared)
                 e->gates[e->ngates++] = lo->held[i].object_id;
         return;
     }
     int kept = 0;
     for (int g = 0; g < e->ngates; g++)
         for (int i = 0; i < lo->nheld; i++)
-            if (lo->held[i].object_id == e->gates[g]) {
+            if (lo->held[i].object_id == e->gates[g] && !lo->held[i].shared) {
                 e->gates[kept++] = e->gates[g];
                 break;
             }
     e->ngates = kept;
 }
 
-/* Records that thread_id took (or waited for) `to` while holding held[i]. */
-static bool lockorder_edge_seen(lockorder *lo, int i, int64_t to, int64_t ts, int64_t site_id,
-                                bool waited)
+/* Records that thread_id took (or waited for) `to` (shared: to read) while holding held[i]. */
+static bool lockorder_edge_seen(lockorder *lo, int i, int64_t to, bool shared, int64_t ts,
+                                int64_t site_id, bool waited)
 {
     const lockorder_hold *from = &lo->held[i];
-    lockorder_edge *e = keymap_get(&lo->by_pair, (uint64_t)from->object_id, (uint64_t)to);
+    uint64_t a = lockorder_node(from->object_id, from->shared), b = lockorder_node(to, shared);
+    lockorder_edge *e = keymap_get(&lo->by_pair, a, b);
     if (!e) {
-        e = lockorder_new_edge(lo, from->object_id, to);
+        e = lockorder_new_edge(lo, a, b);
         if (!e)
             return false;
         *e = (lockorder_edge){.from = from->object_id,
                               .to = to,
+                              .from_shared = from->shared,
+                              .to_shared = shared,
                               .thread_id = lo->thread_id,
                               .ts = ts,
                               .site_id = site_id,
@@ -128,10 +148,16 @@ static bool lockorder_edge_seen(lockorder *lo, int i, int64_t to, int64_t ts, in
     return true;
 }
 
+/* A hold or a wait of the current thread, as holds_sql gives it. */
+typedef struct {
+    int64_t object_id, begin_ns, end_ns, site_id;
+    bool hold, shared;
+} lockorder_step_row;
+
 /* One hold or wait of the current thread, in time order. */
-static bool lockorder_step(lockorder *lo, int64_t object_id, int64_t begin_ns, int64_t end_ns,
-                           int64_t site_id, bool hold)
+static bool lockorder_step(lockorder *lo, const lockorder_step_row *s)
 {
+    int64_t object_id = s->object_id, begin_ns = s->begin_ns;
     int kept = 0;
     for (int i = 0; i < lo->nheld; i++) /* forget the holds ended by now */
         if (lo->held[i].end_ns > begin_ns)
@@ -139,10 +165,10 @@ static bool lockorder_step(lockorder *lo, int64_t object_id, int64_t begin_ns, i
     lo->nheld = kept;
     for (int i = 0; i < lo->nheld; i++)
         if (lo->held[i].object_id != object_id &&
-            !lockorder_edge_seen(lo, i, object_id, begin_ns, site_id, !hold))
+            !lockorder_edge_seen(lo, i, object_id, s->shared, begin_ns, s->site_id, !s->hold))
             return false;
-    if (hold && lo->nheld < LOCKORDER_HELD)
-        lo->held[lo->nheld++] = (lockorder_hold){object_id, end_ns, site_id};
+    if (s->hold && lo->nheld < LOCKORDER_HELD)
+        lo->held[lo->nheld++] = (lockorder_hold){object_id, s->end_ns, s->site_id, s->shared};
     return true;
 }
 
@@ -161,9 +187,10 @@ static bool lockorder_collect(lockorder *lo, failure *why)
             lo->thread_id = thread_id;
             lo->nheld = 0;
         }
-        ok = lockorder_step(lo, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-                            sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
-                            sqlite3_column_int(st, 5));
+        lockorder_step_row row = {sqlite3_column_int64(st, 1),    sqlite3_column_int64(st, 2),
+                                  sqlite3_column_int64(st, 3),    sqlite3_column_int64(st, 4),
+                                  sqlite3_column_int(st, 5) != 0, sqlite3_column_int(st, 6) != 0};
+        ok = lockorder_step(lo, &row);
         if (!ok)
             failure_set(why, "out of memory");
     }
@@ -195,49 +222,70 @@ static size_t lockorder_out(lockorder_edge **sorted, size_t n, int64_t from)
     return lo;
 }
 
+/* A lock reached in the search for a cycle, in the mode it was wanted in:
+ * by which edge, from which visit, how many locks from the start. */
+typedef struct {
+    int64_t object_id;
+    bool shared;
+    lockorder_edge *by; /* NULL: the start */
+    size_t from;
+    int64_t depth;
+} lockorder_visit;
+
+/* The cycle found at visit `at`, closed by `last`: e, the edges that led to
+ * `at`, then `last`, into path; its length. */
+static int lockorder_path(const lockorder_visit *v, size_t at, lockorder_edge *e,
+                          lockorder_edge *last, lockorder_edge **path)
+{
+    int len = (int)v[at].depth + 1;
+    path[0] = e;
+    path[len - 1] = last;
+    for (int k = len - 2; k >= 1; k--, at = v[at].from)
+        path[k] = v[at].by;
+    return len;
+}
+
 /*
  * The shortest path of edges from e->to back to e->from, breadth first,
  * into path[1..] after e itself; its length, 0 when there is none (within
- * LOCKORDER_CYCLE locks), -1 when out of memory.
+ * LOCKORDER_CYCLE locks), -1 when out of memory. A path goes from one edge
+ * into the next only where the lock between them is held and wanted in
+ * modes that conflict. Each lock is visited once per mode: at most one
+ * visit per edge, and the start.
  */
 static int lockorder_cycle_through(lockorder_edge **sorted, size_t n, lockorder_edge *e,
                                    lockorder_edge **path)
 {
-    keymap parent = {0}; /* object -> the edge that reached it */
-    int64_t *queue = malloc((n + 1) * sizeof *queue);
-    int64_t *depth = malloc((n + 1) * sizeof *depth);
+    keymap seen = {0}; /* (object, shared) visited */
+    lockorder_visit *v = malloc((n + 1) * sizeof *v);
     size_t head = 0, tail = 0;
-    int len = queue && depth ? 0 : -1;
-    if (len == 0) {
-        queue[tail] = e->to;
-        depth[tail++] = 1;
-    }
+    int len = v ? 0 : -1;
+    if (len == 0)
+        v[tail++] = (lockorder_visit){e->to, e->to_shared, NULL, 0, 1};
     while (len == 0 && head < tail) {
-        int64_t at = queue[head], d = depth[head++];
-        for (size_t i = lockorder_out(sorted, n, at); i < n && sorted[i]->from == at; i++) {
+        size_t at = head++;
+        for (size_t i = lockorder_out(sorted, n, v[at].object_id);
+             i < n && sorted[i]->from == v[at].object_id; i++) {
             lockorder_edge *next = sorted[i];
-            if (next->to == e->from && d < LOCKORDER_CYCLE) {
-                len = (int)d + 1;
-                path[len - 1] = next;
-                for (int k = len - 2; k >= 1; k--)
-                    path[k] = keymap_get(&parent, (uint64_t)path[k + 1]->from, 0);
+            if (!lockorder_conflict(next->from_shared, v[at].shared))
+                continue;
+            if (next->to == e->from && lockorder_conflict(e->from_shared, next->to_shared) &&
+                v[at].depth < LOCKORDER_CYCLE) {
+                len = lockorder_path(v, at, e, next, path);
                 break;
             }
-            if (next->to == e->to || keymap_get(&parent, (uint64_t)next->to, 0) ||
-                d + 1 >= LOCKORDER_CYCLE)
+            if (next->to == e->to || keymap_get(&seen, (uint64_t)next->to, next->to_shared) ||
+                v[at].depth + 1 >= LOCKORDER_CYCLE)
                 continue;
-            if (!keymap_put(&parent, (uint64_t)next->to, 0, next)) {
+            if (!keymap_put(&seen, (uint64_t)next->to, next->to_shared, next)) {
                 len = -1;
                 break;
             }
-            queue[tail] = next->to;
-            depth[tail++] = d + 1;
+            v[tail++] = (lockorder_visit){next->to, next->to_shared, next, at, v[at].depth + 1};
         }
     }
-    path[0] = e;
-    free(queue);
-    free(depth);
-    keymap_free(&parent);
+    free(v);
+    keymap_free(&seen);
     return len;
 }
 
@@ -313,12 +361,17 @@ static void lockorder_print(const deadlocks_report *r, lockorder_edge *const *pa
         if (e->other_id)
             snprintf(other, sizeof other, " (also %s)",
                      catalog_thread_name(c, e->other_id, b, sizeof b));
-        fprintf(r->out, "  %s %s %s at %s at %s, holding %s taken at %s%s\n",
+        fprintf(r->out, "  %s %s %s%s at %s at %s, holding %s%s taken at %s%s\n",
                 catalog_thread_name(c, e->thread_id, b, sizeof b),
-                e->waited ? "waited for" : "took", catalog_object_name(c, e->to, to, sizeof to),
+                !e->waited     ? "took"
+                : e->to_shared ? "waited to read"
+                               : "waited for",
+                catalog_object_name(c, e->to, to, sizeof to),
+                !e->waited && e->to_shared ? " for reading" : "",
                 catalog_when(c, e->thread_id, e->ts, when, sizeof when),
                 catalog_site_text(c, e->site_id, site, sizeof site),
                 catalog_object_name(c, e->from, from, sizeof from),
+                e->from_shared ? " for reading" : "",
                 catalog_site_text(c, e->from_site_id, from_site, sizeof from_site), other);
     }
     fputc('\n', r->out);

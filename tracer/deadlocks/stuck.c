@@ -2,7 +2,8 @@
  * stuck.c - waits that never ended: a non-daemon thread still waiting (for
  * a lock or semaphore, on a condition or an event, at a barrier, in a join)
  * when the trace ended, outside the cycles waitfor.c told, with what the
- * trace says about why: who holds the lock, when the condition was last
+ * trace says about why: who holds the lock (an rwlock's readers too, when
+ * they block the wait: a wait to write), when the condition was last
  * notified (before the wait began: a lost wake-up), whether the event was
  * ever set, how many parties reached the barrier, whether the joined thread
  * ever ended. Daemon threads are left out: exit abandons them by design.
@@ -73,14 +74,16 @@ static bool stuck_holders(stuck *s, const stuck_wait *w, const char *object, fai
 {
     deadlocks_report *r = s->r;
     moment_interval holders[STUCK_HOLDERS];
-    int k = moment_holders(r->at, w->object_id, w->end_ns, holders, STUCK_HOLDERS, why);
+    int k = moment_holders(r->at, w->object_id, w->end_ns, w->state == VOCAB_STATE_waiting_read,
+                           holders, STUCK_HOLDERS, why);
     if (k == 0)
         fprintf(r->out, "  no thread holds %s in the trace\n", object);
     for (int i = 0; i < k; i++) {
         char b[32], since[32], site[256];
         fprintf(
-            r->out, "  %s is held by %s since %s, taken at %s\n", object,
+            r->out, "  %s is held by %s%s since %s, taken at %s\n", object,
             catalog_thread_name(&r->cat, holders[i].thread_id, b, sizeof b),
+            holders[i].shared ? " for reading" : "",
             catalog_when(&r->cat, holders[i].thread_id, holders[i].begin_ns, since, sizeof since),
             catalog_site_text(&r->cat, holders[i].site_id, site, sizeof site));
     }
@@ -200,9 +203,10 @@ static void stuck_header(stuck *s, const stuck_wait *w, const char *object)
                  catalog_thread_name(c, w->peer_thread_id, peer, sizeof peer));
     else
         snprintf(what, sizeof what, "%s %s",
-                 w->state == VOCAB_STATE_condition ? "waits on"
-                 : w->state == VOCAB_STATE_barrier ? "waits at"
-                                                   : "waits for",
+                 w->state == VOCAB_STATE_condition      ? "waits on"
+                 : w->state == VOCAB_STATE_barrier      ? "waits at"
+                 : w->state == VOCAB_STATE_waiting_read ? "waits to read"
+                                                        : "waits for",
                  object);
     fprintf(s->r->out, "stuck: %s %s since %s%s (pid %lld)\n",
             catalog_thread_name(c, w->thread_id, b, sizeof b), what,
@@ -225,6 +229,7 @@ static bool stuck_tell(stuck *s, const stuck_wait *w, failure *why)
     bool ok = true;
     switch (w->state) {
     case VOCAB_STATE_waiting:
+    case VOCAB_STATE_waiting_read:
         ok = stuck_holders(s, w, object, why);
         break;
     case VOCAB_STATE_condition:

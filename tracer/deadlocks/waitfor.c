@@ -6,7 +6,9 @@
  * that got its lock was not in a cycle), each at its last moment: from its
  * thread, follow the object's holders and what they were waiting for at that
  * moment, depth first, back to the first thread. A semaphore at zero joins a
- * cycle only when every holder of its units is blocked.
+ * cycle only when every holder of its units is blocked. An rwlock's wait to
+ * write is blocked by every holder, readers and writer; a wait to read only
+ * by the writer (glibc's default rwlock lets readers in while it is read).
  */
 #include "analysis.h"
 #include "vocabulary.h"
@@ -27,13 +29,17 @@ typedef struct {
     int n;
 } waitfor_search;
 
-static const char
-    candidates_sql[] = "SELECT id, thread_id, object_id, begin_ns, end_ns, site_id, outcome "
-                       "= " SQL_OUTCOME(unfinished) " FROM intervals i WHERE state = " SQL_STATE(waiting) " AND outcome IN (" SQL_OUTCOME(
-                           timeout) ", " SQL_OUTCOME(unfinished) ", " SQL_OUTCOME(lost) ")" DEADLOCKS_IN_TRACE
-                                                                                        " ORDER BY "
-                                                                                        "begin_ns, "
-                                                                                        "id";
+enum { WAITFOR_UNFINISHED_COLUMN = 7 }; /* candidates_sql's column after MOMENT_ROW_COLUMNS */
+
+#define WAITFOR_COLUMNS    MOMENT_ROW_COLUMNS("i")
+#define WAITFOR_UNFINISHED "i.outcome = " SQL_OUTCOME(unfinished)
+#define WAITFOR_ENDS                                                                               \
+    "(" SQL_OUTCOME(timeout) ", " SQL_OUTCOME(unfinished) ", " SQL_OUTCOME(lost) ")"
+
+static const char candidates_sql[] =
+    "SELECT " WAITFOR_COLUMNS ", " WAITFOR_UNFINISHED " FROM intervals i"
+    " WHERE i.state IN " DB_WAITS " AND i.outcome IN " WAITFOR_ENDS DEADLOCKS_IN_TRACE
+    " ORDER BY i.begin_ns, i.id";
 
 static bool waitfor_on_path(const waitfor_search *s, int64_t thread_id)
 {
@@ -75,7 +81,7 @@ static int waitfor_follow(waitfor_search *s, failure *why)
 {
     const moment_interval *w = &s->path[s->n - 1].wait;
     moment_interval holders[WAITFOR_MAX];
-    int k = moment_holders(s->r->at, w->object_id, s->at, holders, WAITFOR_MAX, why);
+    int k = moment_holders(s->r->at, w->object_id, s->at, w->shared, holders, WAITFOR_MAX, why);
     if (k > 0 && waitfor_is_semaphore(s->r, w->object_id)) {
         int blocked = waitfor_all_blocked(s, holders, k, why);
         if (blocked <= 0)
@@ -133,13 +139,14 @@ static void waitfor_print_member(const deadlocks_report *r, const waitfor_member
     const catalog *c = &r->cat;
     char tb[32], ob[32], hb[32], since[32], held[32], site[256], taken[256];
     const char *thread = catalog_thread_name(c, m->wait.thread_id, tb, sizeof tb);
-    fprintf(r->out, "  %s waits for %s since %s at %s\n", thread,
+    fprintf(r->out, "  %s waits %s %s since %s at %s\n", thread, m->wait.shared ? "to read" : "for",
             catalog_object_name(c, m->wait.object_id, ob, sizeof ob),
             catalog_when(c, m->wait.thread_id, m->wait.begin_ns, since, sizeof since),
             catalog_site_text(c, m->wait.site_id, site, sizeof site));
     snprintf(held, sizeof held, "%.6f s", (double)(at - m->hold.begin_ns) / 1e9);
-    fprintf(r->out, "  %*s holds %s since %s (for %s), taken at %s\n", (int)strlen(thread), "",
+    fprintf(r->out, "  %*s holds %s%s since %s (for %s), taken at %s\n", (int)strlen(thread), "",
             catalog_object_name(c, m->hold.object_id, hb, sizeof hb),
+            m->hold.shared ? " for reading" : "",
             catalog_when(c, m->wait.thread_id, m->hold.begin_ns, since, sizeof since), held,
             catalog_site_text(c, m->hold.site_id, taken, sizeof taken));
 }
@@ -188,7 +195,7 @@ static bool waitfor_from(deadlocks_report *r, sqlite3_stmt *st, failure *why)
 {
     waitfor_search s = {.r = r, .n = 1};
     s.path[0].wait = moment_row(st);
-    bool unfinished = sqlite3_column_int(st, 6);
+    bool unfinished = sqlite3_column_int(st, WAITFOR_UNFINISHED_COLUMN);
     /* Its last moment: the trace's end, or just before it gave up. */
     s.at = unfinished ? s.path[0].wait.end_ns : s.path[0].wait.end_ns - 1;
     int closed = waitfor_follow(&s, why);

@@ -67,21 +67,28 @@ static bool is_semaphore(const logline_event *e)
     return e->kind == VOCAB_KIND_semaphore || e->kind == VOCAB_KIND_bounded_semaphore;
 }
 
+/* Whether e is about an rwlock's read hold: its wait, acquire or release. */
+static bool is_read(const logline_event *e)
+{
+    return e->kind == VOCAB_KIND_rwlock && e->shared;
+}
+
 static void describe_acquire_end(const logline_event *e, char *buf, size_t size)
 {
-    char w[64], site[256];
+    char w[64], site[256], object[300];
     const char *waited = after_waiting(e, w, sizeof w);
+    snprintf(object, sizeof object, "%s%s", e->object, is_read(e) ? " for reading" : "");
     if (e->outcome == VOCAB_OUTCOME_would_block)
-        snprintf(buf, size, "did not acquire %s: held elsewhere", e->object);
+        snprintf(buf, size, "did not acquire %s: held elsewhere", object);
     else if (e->outcome != VOCAB_OUTCOME_ok)
-        snprintf(buf, size, "gave up on %s%s", e->object, waited);
+        snprintf(buf, size, "gave up on %s%s", object, waited);
     else if (e->kind == VOCAB_KIND_rlock && e->value > 1)
         snprintf(buf, size, "acquired %s again, depth %lld", e->object, (long long)e->value);
     else if (is_semaphore(e))
         snprintf(buf, size, "acquired %s%s, value now %lld", e->object, waited,
                  (long long)e->value);
     else
-        snprintf(buf, size, "acquired %s%s%s", e->object, waited, site_of(e, site, sizeof site));
+        snprintf(buf, size, "acquired %s%s%s", object, waited, site_of(e, site, sizeof site));
 }
 
 static void describe_release(const logline_event *e, char *buf, size_t size)
@@ -90,6 +97,9 @@ static void describe_release(const logline_event *e, char *buf, size_t size)
         snprintf(buf, size, "released %s, depth %lld left", e->object, (long long)e->value);
     else if (is_semaphore(e))
         snprintf(buf, size, "released %s, value now %lld", e->object, (long long)e->value);
+    else if (is_read(e))
+        snprintf(buf, size, "released %s (read), %lld reader%s left", e->object,
+                 (long long)e->value, e->value == 1 ? "" : "s");
     else
         snprintf(buf, size, "released %s", e->object);
 }
@@ -180,6 +190,8 @@ const char *logline_describe(const logline_event *e, char *buf, size_t size)
         snprintf(buf, size, "created %s", e->object);
         break;
     case VOCAB_EV_acquire_begin:
+        describe_wait_begin(e, is_read(e) ? "waiting to read" : "waiting for", buf, size);
+        break;
     case VOCAB_EV_event_wait_begin:
         describe_wait_begin(e, "waiting for", buf, size);
         break;

@@ -8,6 +8,7 @@
 
 #include "vocabulary.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,7 @@ typedef struct {
     const char *text;  /* log: the message */
     double seconds;    /* timeout, interval or sleep length, -1 for none */
     int64_t requested; /* cond_notify: n, -1 for all */
+    bool shared;       /* an rwlock's acquire_begin, acquire_end, release: a read hold */
 } logline_event;
 
 /* Writes the event's description into buf; returns buf ("" to skip it). */

@@ -29,6 +29,7 @@ static logline_event event_at(sqlite3_stmt *st, int c)
         .text = text_at(st, c + 11),
         .seconds = sqlite3_column_double(st, c + 12),
         .requested = sqlite3_column_int64(st, c + 13),
+        .shared = sqlite3_column_int(st, c + 14) != 0,
     };
 }
 

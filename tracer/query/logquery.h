@@ -8,7 +8,9 @@
 #ifndef THRACE_TRACER_QUERY_LOGQUERY_H
 #define THRACE_TRACER_QUERY_LOGQUERY_H
 
+#include "store.h"
 #include "vocabulary.h"
+
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,9 +43,9 @@
     " COALESCE(json_extract(e.detail, '$.text'), json_extract(e.detail, '$.name')),"               \
     " COALESCE(json_extract(e.detail, '$.timeout'), json_extract(e.detail, '$.interval'),"         \
     "          json_extract(e.detail, '$.seconds'), -1),"                                          \
-    " COALESCE(json_extract(e.detail, '$.requested'), 0)"
+    " COALESCE(json_extract(e.detail, '$.requested'), 0), " DB_EVENT_SHARED("e")
 
-enum { LOGQUERY_NCOLUMNS = 14 };
+enum { LOGQUERY_NCOLUMNS = 15 };
 
 /*
  * Writes the line of the event whose LOGQUERY_COLUMNS start at column

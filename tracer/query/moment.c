@@ -2,7 +2,9 @@
  * moment.c - point-in-time lookups over the intervals' level indexes
  * (intervals_by_object for an object's holders, intervals_by_window for a
  * thread's wait). An interval of level L active at ts began in
- * [ts - 2^L, ts]: one index range per level.
+ * [ts - 2^L, ts]: one index range per level. An rwlock's read holds are
+ * holds, its waits to read waits: a read hold blocks a wait to write, not
+ * a wait to read (glibc's default rwlock lets readers in while it is read).
  */
 #include "moment.h"
 
@@ -16,16 +18,18 @@
 #define MOMENT_ACTIVE                                                                              \
     " AND i.begin_ns BETWEEN ?2 - (1 << l.level) AND ?2"                                           \
     " WHERE i.end_ns > ?2 OR i.outcome = " SQL_OUTCOME(unfinished)
+#define MOMENT_COLUMNS MOMENT_ROW_COLUMNS("i")
+#define MOMENT_WRITER  "i.state = " SQL_STATE(holding)
 
-static const char holders_sql[] =
-    MOMENT_LEVELS "SELECT i.id, i.thread_id, i.object_id, i.begin_ns, i.end_ns, i.site_id"
-                  " FROM l JOIN intervals i ON i.object_id = ?1 AND i.level = l.level"
-                  " AND i.state = " SQL_STATE(holding) MOMENT_ACTIVE " ORDER BY i.begin_ns";
+/* ?3: the wait is to read, which a read hold does not block. */
+static const char holders_sql[] = MOMENT_LEVELS
+    "SELECT " MOMENT_COLUMNS " FROM l JOIN intervals i ON i.object_id = ?1 AND i.level = l.level"
+    " AND i.state IN " DB_HOLDS " AND (NOT ?3 OR " MOMENT_WRITER ")" MOMENT_ACTIVE
+    " ORDER BY i.begin_ns";
 
 static const char wait_sql[] = MOMENT_LEVELS
-    "SELECT i.id, i.thread_id, i.object_id, i.begin_ns, i.end_ns, i.site_id"
-    " FROM l JOIN intervals i ON i.thread_id = ?1 AND i.level = l.level"
-    " AND i.state = " SQL_STATE(waiting) MOMENT_ACTIVE " ORDER BY i.begin_ns DESC LIMIT 1";
+    "SELECT " MOMENT_COLUMNS " FROM l JOIN intervals i ON i.thread_id = ?1 AND i.level = l.level"
+    " AND i.state IN " DB_WAITS MOMENT_ACTIVE " ORDER BY i.begin_ns DESC LIMIT 1";
 
 struct moment {
     sqlite3_stmt *holders, *wait;
@@ -65,6 +69,7 @@ moment_interval moment_row(sqlite3_stmt *st)
         .begin_ns = sqlite3_column_int64(st, 3),
         .end_ns = sqlite3_column_int64(st, 4),
         .site_id = sqlite3_column_int64(st, 5),
+        .shared = sqlite3_column_int(st, 6) != 0,
     };
 }
 
@@ -83,11 +88,12 @@ static int moment_rows(sqlite3_stmt *st, moment_interval *out, int cap, failure 
     return n;
 }
 
-int moment_holders(moment *m, int64_t object_id, int64_t ts, moment_interval *out, int cap,
-                   failure *why)
+int moment_holders(moment *m, int64_t object_id, int64_t ts, bool reading, moment_interval *out,
+                   int cap, failure *why)
 {
     sqlite3_bind_int64(m->holders, 1, object_id);
     sqlite3_bind_int64(m->holders, 2, ts);
+    sqlite3_bind_int(m->holders, 3, reading);
     return moment_rows(m->holders, out, cap, why);
 }
 

@@ -7,8 +7,9 @@
 #define THRACE_TRACER_QUERY_STATSQUERY_H
 
 /* The columns of statsquery_objects and statsquery_threads, one row each
- * per lock, rlock and semaphore (largest total wait first), or per thread
- * (per process, in thrace id order). Durations are nanoseconds. */
+ * per lock, rlock, rwlock and semaphore (largest total wait first), or per
+ * thread (per process, in thrace id order). Durations are nanoseconds. An
+ * rwlock's read holds and waits to read count among its holds and waits. */
 enum {
     STATSQUERY_NAME,
     STATSQUERY_KIND,

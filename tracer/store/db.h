@@ -1,11 +1,14 @@
 /*
  * db.h - the thrace database (schema.sql): opening it, its schema, and
- * transactions. Every command reads or writes through here.
+ * transactions. Every command reads or writes through here. Also the SQL
+ * fragments that read what the schema stores compactly, so that queries
+ * elsewhere never spell it out themselves.
  */
 #ifndef THRACE_TRACER_STORE_DB_H
 #define THRACE_TRACER_STORE_DB_H
 
 #include "base.h"
+#include "vocabulary.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -32,6 +35,19 @@ bool db_exec(sqlite3 *db, const char *sql, failure *why);
 /* Writes db's last error message (sqlite3_errmsg) into why, copied before
  * a later call changes it; returns false. */
 bool db_fail(sqlite3 *db, failure *why);
+
+/* The intervals' states as SQL lists, for `state IN ...`: the holds (a
+ * lock's, an rlock's, a semaphore unit's, an rwlock's write and read
+ * holds), the waits to acquire one, and an rwlock's read holds and waits
+ * to read. */
+#define DB_HOLDS "(" SQL_STATE(holding) ", " SQL_STATE(reading) ")"
+#define DB_WAITS "(" SQL_STATE(waiting) ", " SQL_STATE(waiting_read) ")"
+#define DB_READS "(" SQL_STATE(reading) ", " SQL_STATE(waiting_read) ")"
+
+/* The `shared` field of the events row aliased r, as an SQL expression: 1
+ * for an rwlock's read hold (its wait, acquire or release), else 0.
+ * schema.sql keeps it in events.detail only when it is 1. */
+#define DB_EVENT_SHARED(r) "COALESCE(json_extract(" r ".detail, '$.shared'), 0)"
 
 /*
  * Binds st's parameters from ap as fmt describes them, one letter each:

@@ -5,19 +5,24 @@
  *
  * Open intervals live in lists, each reached through a keymap:
  *  - a thread's list: its running interval and the blocking calls it is in
- *    (waiting, sleeping, joining, barrier, condition, event), at most one per
- *    (state, object): opening a second one closes the first as 'lost' (its
- *    closing event was discarded);
- *  - a Lock's or RLock's list: its holds, each with the seq of the acquire
- *    that opened it. A release closes the hold with the greatest seq below
- *    its own, so that a hand-off is paired right even when two CPUs' clocks
- *    put the next acquire a few nanoseconds before the release; holds older
- *    than that one lost their release and close as 'lost';
+ *    (waiting, waiting_read, sleeping, joining, barrier, condition, event),
+ *    at most one per (state, object): opening a second one closes the
+ *    first as 'lost' (its closing event was discarded);
+ *  - a Lock's, RLock's or RWLock's list: its holds (an RWLock's write
+ *    holds), each with the seq of the acquire that opened it. A release
+ *    closes the hold with the greatest seq below its own, so that a
+ *    hand-off is paired right even when two CPUs' clocks put the next
+ *    acquire a few nanoseconds before the release; holds older than that
+ *    one lost their release and close as 'lost';
  *  - a semaphore's list per holder: its units, oldest first. A release by a
  *    thread closes that thread's oldest units, one per unit given back; a
- *    release by a thread holding none closes nothing.
+ *    release by a thread holding none closes nothing. An RWLock's read
+ *    holds are kept so too, as units of their reader: readers share the
+ *    lock, and each read hold closes at its own thread's read release.
  * An RLock hold opens at the acquire that makes a thread its owner (depth 1,
  * or the depth a Condition wait restores) and closes at the release to 0.
+ * An RWLock's read hold is `reading` and a wait for one `waiting_read`; its
+ * write hold and a wait for it are `holding` and `waiting`, as a Lock's.
  * Intervals that end normally have outcome 'ok'; waits take their end's.
  *
  * A live trace's checkpoint writes the intervals still open as 'unfinished'
@@ -48,8 +53,9 @@ typedef struct {
 struct intervals {
     batch *rows;
     keymap by_thread;       /* (thread, 0): the thread's own intervals */
-    keymap by_object;       /* (object, 0): a Lock's or RLock's holds */
-    keymap by_holder;       /* (object, thread): a semaphore's units held by a thread */
+    keymap by_object;       /* (object, 0): a Lock's, RLock's or RWLock's (write) holds */
+    keymap by_holder;       /* (object, thread): a semaphore's units or an RWLock's read
+                               holds, held by a thread */
     intervals_list **lists; /* every list, in creation order */
     size_t nlists, cap;
 };
@@ -198,12 +204,30 @@ static bool intervals_end(intervals *iv, const intervals_event *e, vocab_state s
 
 /* ---- holds ----------------------------------------------------------------- */
 
+/* Whether e is about a read hold of an RWLock: its wait, acquire or release. */
+static bool intervals_reads(const intervals_event *e)
+{
+    return e->object_kind == VOCAB_KIND_rwlock && e->shared;
+}
+
+/* The state of a wait to acquire e's object. */
+static vocab_state intervals_wait_state(const intervals_event *e)
+{
+    return intervals_reads(e) ? VOCAB_STATE_waiting_read : VOCAB_STATE_waiting;
+}
+
+/* Whether e's holds are kept per holder: a semaphore's units, an RWLock's read holds. */
+static bool intervals_per_holder(const intervals_event *e)
+{
+    return e->object_kind == VOCAB_KIND_semaphore ||
+           e->object_kind == VOCAB_KIND_bounded_semaphore || intervals_reads(e);
+}
+
 static bool intervals_hold(intervals *iv, const intervals_event *e, failure *why)
 {
-    bool sem =
-        e->object_kind == VOCAB_KIND_semaphore || e->object_kind == VOCAB_KIND_bounded_semaphore;
     intervals_list *list =
-        sem ? intervals_list_of(iv, &iv->by_holder, e->object_id, e->thread_id, true)
+        intervals_per_holder(e)
+            ? intervals_list_of(iv, &iv->by_holder, e->object_id, e->thread_id, true)
             : intervals_list_of(iv, &iv->by_object, e->object_id, 0, true);
     if (!list)
         return failure_set(why, "out of memory");
@@ -211,12 +235,12 @@ static bool intervals_hold(intervals *iv, const intervals_event *e, failure *why
         for (size_t i = list->head; i < list->n; i++)
             if (list->items[i].thread_id == e->thread_id) /* re-entry: already its owner */
                 return true;
-    intervals_open o = {VOCAB_STATE_holding, e->thread_id, e->object_id, 0,
-                        e->site_id,          e->ts,        e->seq};
+    vocab_state state = intervals_reads(e) ? VOCAB_STATE_reading : VOCAB_STATE_holding;
+    intervals_open o = {state, e->thread_id, e->object_id, 0, e->site_id, e->ts, e->seq};
     return intervals_push(list, &o) || failure_set(why, "out of memory");
 }
 
-/* A Lock or RLock released: the hold it ends is the latest acquired before it. */
+/* A Lock, RLock or RWLock (write) released: the hold it ends is the latest acquired before it. */
 static bool intervals_unhold(intervals *iv, const intervals_event *e, failure *why)
 {
     intervals_list *list = intervals_list_of(iv, &iv->by_object, e->object_id, 0, false);
@@ -247,7 +271,8 @@ static bool intervals_unhold(intervals *iv, const intervals_event *e, failure *w
     return true;
 }
 
-/* A semaphore released: the thread's oldest units, one per unit given back. */
+/* A semaphore released (or an RWLock's read hold): the thread's oldest units, one per
+ * unit given back. */
 static bool intervals_unhold_units(intervals *iv, const intervals_event *e, failure *why)
 {
     intervals_list *list = intervals_list_of(iv, &iv->by_holder, e->object_id, e->thread_id, false);
@@ -267,6 +292,8 @@ static bool intervals_release(intervals *iv, const intervals_event *e, failure *
         return intervals_unhold_units(iv, e, why);
     case VOCAB_KIND_rlock:
         return e->value != 0 || intervals_unhold(iv, e, why);
+    case VOCAB_KIND_rwlock:
+        return e->shared ? intervals_unhold_units(iv, e, why) : intervals_unhold(iv, e, why);
     default:
         return intervals_unhold(iv, e, why);
     }
@@ -274,7 +301,7 @@ static bool intervals_release(intervals *iv, const intervals_event *e, failure *
 
 static bool intervals_acquired(intervals *iv, const intervals_event *e, failure *why)
 {
-    return intervals_end(iv, e, VOCAB_STATE_waiting, e->object_id, why) &&
+    return intervals_end(iv, e, intervals_wait_state(e), e->object_id, why) &&
            (e->outcome != VOCAB_OUTCOME_ok || intervals_hold(iv, e, why));
 }
 
@@ -288,7 +315,7 @@ bool intervals_add(intervals *iv, const intervals_event *e, failure *why)
     case VOCAB_EV_thread_exit:
         return intervals_end(iv, e, VOCAB_STATE_running, 0, why);
     case VOCAB_EV_acquire_begin:
-        return intervals_begin(iv, e, VOCAB_STATE_waiting, e->object_id, why);
+        return intervals_begin(iv, e, intervals_wait_state(e), e->object_id, why);
     case VOCAB_EV_acquire_end:
         return intervals_acquired(iv, e, why);
     case VOCAB_EV_release:
@@ -345,8 +372,11 @@ bool intervals_finish(intervals *iv, int64_t end_ns, failure *why)
 
 bool intervals_reopen(intervals *iv, int state, const intervals_event *e, failure *why)
 {
-    if (state == VOCAB_STATE_holding)
-        return intervals_hold(iv, e, why);
+    if (state == VOCAB_STATE_holding || state == VOCAB_STATE_reading) {
+        intervals_event hold = *e;
+        hold.shared = state == VOCAB_STATE_reading;
+        return intervals_hold(iv, &hold, why);
+    }
     if (state >= 0 && state < VOCAB_STATE_COUNT)
         return intervals_begin(iv, e, (vocab_state)state, e->object_id, why);
     return failure_set(why, "an interval of an unknown state");

@@ -1,8 +1,9 @@
 /*
  * intervals.h - what each thread was doing when, derived from its events:
- * the `intervals` rows of schema.sql (running, waiting, holding, sleeping,
- * joining, barrier, condition, event). The model (model.c) resolves an
- * event's threads, object and call site to rows and passes them here.
+ * the `intervals` rows of schema.sql (running, waiting, holding,
+ * waiting_read, reading, sleeping, joining, barrier, condition, event). The
+ * model (model.c) resolves an event's threads, object and call site to rows
+ * and passes them here.
  */
 #ifndef THRACE_TRACER_STORE_INTERVALS_H
 #define THRACE_TRACER_STORE_INTERVALS_H
@@ -23,6 +24,7 @@ typedef struct {
     int64_t value;          /* acquire_end, release: depth or value */
     int64_t count;          /* release: units given back */
     int64_t seq;            /* the object's sequence number, 0 for none */
+    bool shared;            /* an rwlock's acquire_begin, acquire_end, release: a read hold */
 } intervals_event;
 
 typedef struct intervals intervals;

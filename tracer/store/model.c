@@ -23,7 +23,9 @@
  * all in the rows at a checkpoint, from which model_resume.c rebuilds it.
  *
  * events.detail holds the event's fields that no events column holds, but
- * for an object's kind, which objects.kind holds once for all its events.
+ * for an object's kind, which objects.kind holds once for all its events,
+ * and for shared when 0 (no read hold): libthrace's own events carry it
+ * as 0, and their rows stay as small as before.
  */
 #include "model.h"
 
@@ -506,6 +508,16 @@ static bool model_peer(model *m, model_process *p, const model_event *e, model_r
     return true;
 }
 
+/* The fields of e left out of detail for being 0 (schema.sql): shared, 0 but
+ * for an rwlock's read holds. */
+static model_fields model_zero_fields(const model_event *e)
+{
+    model_fields zero = 0;
+    if (model_has(e, VOCAB_F_shared) && !e->f[VOCAB_F_shared].i)
+        zero |= MODEL_FIELD(VOCAB_F_shared);
+    return zero;
+}
+
 static bool model_refs_of(model *m, model_process *p, const model_event *e, model_refs *r,
                           failure *why)
 {
@@ -526,10 +538,13 @@ static bool model_refs_of(model *m, model_process *p, const model_event *e, mode
     /* An object's kind never changes: objects.kind holds it once for all its events. */
     if (r->object)
         r->columns |= MODEL_FIELD(VOCAB_F_kind);
-    /* A lock or rlock releases one level at a time: only a semaphore's count tells anything. */
+    /* A lock, rlock or rwlock releases one hold at a time: only a semaphore's count tells
+     * anything. */
     if (e->type == VOCAB_EV_release && r->object &&
-        (r->object->kind == VOCAB_KIND_lock || r->object->kind == VOCAB_KIND_rlock))
+        (r->object->kind == VOCAB_KIND_lock || r->object->kind == VOCAB_KIND_rlock ||
+         r->object->kind == VOCAB_KIND_rwlock))
         r->columns |= MODEL_FIELD(VOCAB_F_count);
+    r->columns |= model_zero_fields(e);
     return model_peer(m, p, e, r, why);
 }
 
@@ -579,6 +594,7 @@ static bool model_intervals(model *m, model_thread *t, const model_event *e, con
         .value = model_has(e, VOCAB_F_value) ? e->f[VOCAB_F_value].i : 0,
         .count = model_has(e, VOCAB_F_count) ? e->f[VOCAB_F_count].i : 1,
         .seq = model_has(e, VOCAB_F_seq) ? e->f[VOCAB_F_seq].i : 0,
+        .shared = model_has(e, VOCAB_F_shared) && e->f[VOCAB_F_shared].i,
     };
     return intervals_add(m->iv, &ie, why);
 }

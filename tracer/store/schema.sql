@@ -121,6 +121,11 @@ CREATE TABLE IF NOT EXISTS binaries (
 
 -- Every event, as traced. Columns hold what most events carry; `detail`
 -- holds the rest as JSON (timeout, interval, requested, cycle, text, ...).
+-- `shared` is in `detail` only when set, its absence meaning 0: it is 1 on
+-- an rwlock's acquire_begin, acquire_end and release of a read hold (0,
+-- absent, for a write hold and for every other kind's). So the events of a
+-- program using libthrace alone, which carry it as 0, take no more room
+-- than before the field. `addr` is objects.addr.
 CREATE TABLE IF NOT EXISTS events (
     id        INTEGER PRIMARY KEY,         -- time order within a trace
     thread_id INTEGER NOT NULL REFERENCES threads(id),
@@ -129,7 +134,9 @@ CREATE TABLE IF NOT EXISTS events (
     object_id INTEGER REFERENCES objects(id),
     seq       INTEGER,                     -- the object's event sequence number
     outcome   TEXT,                        -- ok, timeout, would_block, broken, error
-    value     INTEGER,                     -- depth, semaphore value, barrier index, woken, level
+    value     INTEGER,                     -- depth, semaphore value, barrier index, woken, level;
+                                           -- an rwlock's read acquire_end and release: its
+                                           -- readers after it (a write hold's: 1, then 0)
     waited_ns INTEGER,
     site_id   INTEGER REFERENCES callsites(id),
     peer      INTEGER,                     -- joined, renamed or cancelled thread (threads.id),
@@ -152,8 +159,11 @@ CREATE TABLE IF NOT EXISTS logs (
 CREATE INDEX IF NOT EXISTS logs_by_time ON logs(ts);
 
 -- What each thread was doing when. `running` spans the thread's life;
--- the other states lie on top of it: waiting (for a lock or a semaphore),
--- holding (a lock, rlock or semaphore unit; these may overlap), sleeping,
+-- the other states lie on top of it: waiting (for a lock, a semaphore or
+-- an rwlock's write hold), holding (a lock, rlock, semaphore unit or an
+-- rwlock's write hold; these may overlap), waiting_read (for an rwlock's
+-- read hold), reading (an rwlock's read hold: several threads may read at
+-- once, each hold ending at its own thread's read release), sleeping,
 -- joining, barrier, condition, event. An interval that had not ended when
 -- the trace did ends at the trace's end (traces.end_ns) with outcome 'unfinished'.
 --

@@ -15,7 +15,7 @@ import { seenBy } from './deadlocks.js';
 import { data } from './loader.js';
 import { canvas, ctx, laneAtY, laneY, plot, visibleLanes, xOf } from './plot.js';
 import { isDimmed, selectedObject } from './selection.js';
-import { colours } from './states.js';
+import { HOLDS, colours } from './states.js';
 import { AXIS, LANE, model } from './trace.js';
 import { view } from './view.js';
 
@@ -184,7 +184,7 @@ function drawRow(lane, packed, row, y, regions) {
 function bucketRow(kind, state) {
   const rows = LANE[kind];
   if (state === 'running') return rows.band; // none on an object's lane
-  return state === 'holding' ? rows.bottom : rows.top;
+  return HOLDS.has(state) ? rows.bottom : rows.top;
 }
 
 /* A mark as tall as its row and at least 2 px wide (a pixel's worth of

@@ -12,6 +12,7 @@
 import { absolute, api } from './api.js';
 import { plot, visibleLanes } from './plot.js';
 import { serial } from './serial.js';
+import { HOLDS } from './states.js';
 import { viewWindow } from './view.js';
 
 const MAX_LANES = 64;   // per request and kind (the API's bound)
@@ -59,16 +60,16 @@ function pack(intervals) {
   return { items, tracks: Math.max(ends.length, 1) };
 }
 
-/* A lane's intervals in rows: holding below, every other state but
- * running above it; running is a thread lane's band. Buckets get the
- * times of their pixel. */
+/* A lane's intervals in rows: holds below (holding, and an rwlock's
+ * reading), every other state but running above them; running is a
+ * thread lane's band. Buckets get the times of their pixel. */
 function prepareLane(lane, answer) {
   const band = [];
   const top = [];
   const bottom = [];
   for (const iv of lane.intervals) {
     if (iv.state === 'running') band.push(iv);
-    else if (iv.state === 'holding') bottom.push(iv);
+    else if (HOLDS.has(iv.state)) bottom.push(iv);
     else top.push(iv);
   }
   const width = answer.ns_per_px;

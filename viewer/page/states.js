@@ -10,6 +10,10 @@ import { STATES, STATE_TEXT, WAKEUP_TEXT } from './vocabulary.js';
 
 export { STATES, STATE_TEXT, WAKEUP_TEXT };
 
+/* The states of a hold, drawn below a lane's waits: a lock's (or an
+ * rwlock's write hold) and an rwlock's read hold. */
+export const HOLDS = new Set(['holding', 'reading']);
+
 /* State colours by name, and the page's inks: mark, alarm, touched, rule, ink, muted, panel. */
 export const colours = {};
 

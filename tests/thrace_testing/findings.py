@@ -1,0 +1,25 @@
+"""A `thrace deadlocks` report (tracer/deadlocks/README.md) read back into
+its findings, for the tests that check one line by line (tests/deadlock,
+tests/rwlock).
+"""
+import re
+
+
+def report(text):
+    """The report's findings: {first line: [the lines below it]}."""
+    findings, current = {}, None
+    for line in text.splitlines():
+        if re.match(r"(deadlock|possible deadlock|stuck): ", line):
+            current = findings.setdefault(line, [])
+        elif line.startswith("  ") and current is not None:
+            current.append(line.strip())
+        elif not line.strip():
+            current = None
+    return findings
+
+
+def one(findings, kind):
+    """The single finding of that kind: (its first line, its lines)."""
+    found = [(k, v) for k, v in findings.items() if k.startswith(kind + ": ")]
+    assert len(found) == 1, findings
+    return found[0]
