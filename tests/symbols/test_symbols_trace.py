@@ -45,8 +45,7 @@ LIB = marked_lines("symlib.c")["lib"]
 def interposed(label, program):
     """The trace of program run through the interposer, statedump included."""
     preload = f"{PATHS['pthread']}:{PATHS['probe']}"
-    return recorder.record(label, [program], env={"THRACE_COLLECTOR_PROBE": preload},
-                           events=STATEDUMP)
+    return recorder.record(label, [program], events=STATEDUMP, preload=preload)
 
 
 def stored(label, trace):

@@ -33,11 +33,12 @@ def configure(argv, names):
         atexit.register(shutil.rmtree, PATHS["workdir"], ignore_errors=True)
 
 
-def record(label, command, env=None, channel=BLOCKING, events=("thrace:*",)):
+def record(label, command, env=None, channel=BLOCKING, events=("thrace:*",), preload=None):
     """The CTF output directory of `command` recorded in a fresh session that
     tracks its process alone (tests running meanwhile trace theirs too) and
     enables `events` (add "lttng_ust_statedump:*" for the binaries the
-    program loads, which name what the pthread interposer traces)."""
+    program loads, which name what the pthread interposer traces), with
+    LD_PRELOAD=preload (default: the probe provider alone)."""
     if label in _recorded:
         return _recorded[label]
     session = f"thrace-collector-{label}-{os.getpid()}"
@@ -54,7 +55,7 @@ def record(label, command, env=None, channel=BLOCKING, events=("thrace:*",)):
             run_env["LTTNG_UST_ALLOW_BLOCKING"] = "1"
         run_env.update(env or {})
         # Its pid is tracked and the session started before any event.
-        proc = tracing.start_tracked(session, command, run_env, PATHS["probe"],
+        proc = tracing.start_tracked(session, command, run_env, preload or PATHS["probe"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, err = proc.communicate(timeout=300)
         tracing.lttng("stop", session)
