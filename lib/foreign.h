@@ -129,6 +129,9 @@ THRACE__FOREIGN_API void thrace__foreign_thread_begin(thrace_thread *t, bool joi
 /* In a thread that began so, last thing: thread_exit; it forgets its handle. */
 THRACE__FOREIGN_API void thrace__foreign_thread_end(void);
 
+/* The process ends normally (process_exit): called once, at exit. */
+THRACE__FOREIGN_API void thrace__foreign_process_exit(void);
+
 /* A new reference to the listed thread whose pthread_t is ident, or NULL. */
 THRACE__FOREIGN_API thrace_thread *thrace__foreign_thread_of(unsigned long ident);
 

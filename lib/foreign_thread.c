@@ -97,6 +97,11 @@ void thrace__foreign_thread_end(void)
     thrace_thread_unref(t);
 }
 
+void thrace__foreign_process_exit(void)
+{
+    THRACE__TRACE(process_exit, thrace__trace_tid());
+}
+
 /* The list's entry of the joinable thread `ident`, or NULL. List locked. */
 static joinable **joinables_find(unsigned long ident)
 {

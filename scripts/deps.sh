@@ -14,6 +14,7 @@ packages=(
   babeltrace2 python3 python3-bt2            # reading CTF traces (trace tests, benchmarks)
   libmicrohttpd-dev libjansson-dev           # `thrace serve`: HTTP and JSON
   chromium                                   # the viewer's page tests, headless
+  pigz xz-utils                              # real multi-threaded programs, traced by the tests
 )
 
 missing=()

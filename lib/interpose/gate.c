@@ -1,5 +1,7 @@
 /*
- * gate.c - which calls are the program's own (interpose.h). libthrace,
+ * gate.c - which calls are the program's own (interpose.h), and the
+ * library's life: its real functions resolved at load, the process's
+ * normal end told at exit (process_exit). libthrace,
  * LTTng-UST and liburcu use pthreads too: their calls are known by their
  * return address, inside one of their loaded objects, found once by name
  * (dl_iterate_phdr) when the first call is looked at. A thread already
@@ -97,4 +99,11 @@ __attribute__((constructor)) static void gate_init(void)
 {
     interpose_resolve();
     interpose_traced = thrace__foreign_traced;
+}
+
+/* The process ends normally: its threads still waiting are abandoned. */
+__attribute__((destructor)) static void gate_exit(void)
+{
+    if (interpose_on())
+        thrace__foreign_process_exit();
 }

@@ -194,6 +194,9 @@
 /* With THRACE_DEADLOCK=1: the calling thread, about to wait for obj, closed
  * a wait-for cycle; report: what libthrace printed, without its prefixes. */
 #define VOCAB_EVENT_deadlock(F, E) F(tid) F(obj) F(report)
+/* The process ends normally (exit, or main returned) in the thread that
+ * ends it: the waits still open were abandoned, not stuck. */
+#define VOCAB_EVENT_process_exit(F, E) F(tid)
 /* text: the message, without the format's decorations. */
 #define VOCAB_EVENT_log(F, E) F(tid) F(level) F(text)
 
@@ -227,7 +230,8 @@
     X(sleep_begin)                                                                                 \
     X(sleep_end)                                                                                   \
     X(deadlock)                                                                                    \
-    X(log)
+    X(log)                                                                                         \
+    X(process_exit)
 
 /* ---- what the store derives ---------------------------------------------------- */
 

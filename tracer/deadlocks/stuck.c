@@ -6,7 +6,9 @@
  * they block the wait: a wait to write), when the condition was last
  * notified (before the wait began: a lost wake-up), whether the event was
  * ever set, how many parties reached the barrier, whether the joined thread
- * ever ended. Daemon threads are left out: exit abandons them by design.
+ * ever ended. Daemon threads are left out: exit abandons them by design;
+ * so are the waits of a process that ended normally (process_exit: a
+ * pthread program's exit ends its threads wherever they are).
  * A barrier is told once, however many of its parties wait. In a live
  * trace, a wait open at the edge is under way until it is live_grace_ns old,
  * and a join is stuck only while the joined thread is blocked itself (else
@@ -32,23 +34,33 @@ typedef struct {
     int nbarriers;
 } stuck;
 
+/* SQL laid out as SQL. */
+/* clang-format off */
+/* A process that ended normally: its waits were abandoned. */
+#define STUCK_PROCESS_ENDED                                                                        \
+    "EXISTS (SELECT 1 FROM events x JOIN threads xt ON xt.id = x.thread_id"                        \
+    "        WHERE x.object_id IS NULL AND x.name = " SQL_EVENT(process_exit)                      \
+    "          AND xt.process_id = p.id)"
+
+/* In a live trace, a wait at the edge younger than ?2, or a join of a
+ * thread that is not blocked itself, is still under way. */
+#define STUCK_UNDER_WAY                                                                            \
+    "tr.live AND (i.begin_ns > tr.end_ns - ?2"                                                     \
+    "             OR (i.state = " SQL_STATE(joining) " AND NOT EXISTS"                             \
+    "                 (SELECT 1 FROM intervals j WHERE j.thread_id = i.peer_thread_id"             \
+    "                  AND j.outcome = " SQL_OUTCOME(unfinished)                                   \
+    "                  AND j.state IN " SQL_BLOCKING_STATES ")))"
+
 static const char waits_sql[] =
     "SELECT i.id, i.thread_id, i.object_id, i.peer_thread_id, i.begin_ns, i.end_ns, i.site_id,"
     "       i.begin_seq, i.state"
     " FROM intervals i JOIN threads t ON t.id = i.thread_id"
     " JOIN processes p ON p.id = t.process_id JOIN traces tr ON tr.id = p.trace_id"
-    " WHERE i.outcome = " SQL_OUTCOME(
-        unfinished) " AND NOT t.daemon"
-                    "   AND (NOT tr.live OR (i.begin_ns <= tr.end_ns - ?2 AND (i.state "
-                    "!= " SQL_STATE(
-                        joining) " OR EXISTS"
-                                 "        (SELECT 1 FROM intervals j WHERE j.thread_id = "
-                                 "i.peer_thread_id"
-                                 "           AND j.outcome = " SQL_OUTCOME(
-                                     unfinished) " AND j.state IN " SQL_BLOCKING_STATES "))))"
-                                                 "   AND i.state IN " SQL_BLOCKING_STATES
-                                                     DEADLOCKS_IN_TRACE
-                                                 " ORDER BY i.begin_ns, i.id";
+    " WHERE i.outcome = " SQL_OUTCOME(unfinished) " AND i.state IN " SQL_BLOCKING_STATES
+    "   AND NOT t.daemon AND NOT " STUCK_PROCESS_ENDED " AND NOT (" STUCK_UNDER_WAY ")"
+    DEADLOCKS_IN_TRACE
+    " ORDER BY i.begin_ns, i.id";
+/* clang-format on */
 
 static const char last_event_sql[] =
     "SELECT thread_id, ts, seq, site_id, name FROM events"

@@ -145,6 +145,9 @@ static void describe_thread(const logline_event *e, char *buf, size_t size)
     case VOCAB_EV_thread_exit:
         snprintf(buf, size, "exited");
         break;
+    case VOCAB_EV_process_exit:
+        snprintf(buf, size, "ended the process");
+        break;
     case VOCAB_EV_thread_rename:
         snprintf(buf, size, "renamed to %s", e->text ? e->text : "?");
         break;

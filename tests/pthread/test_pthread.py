@@ -1,0 +1,196 @@
+"""Programs nobody wrote for thrace, recorded by `thrace record` through the
+pthread interposer: plain pthread programs that hang or do not
+(programs.c), C++ over std::thread and its mutexes (cxx.cpp), and real
+multi-threaded programs from Debian (pigz, xz). Each is checked as its user
+would: the deadlock report, `thrace log`, `thrace check`, an untraced run's
+output.
+
+Usage: test_pthread.py THRACE PROGRAMS [CXX] [unittest options]
+A session daemon must answer (the ctest fixture `lttng` starts one).
+"""
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import unittest
+
+THRACE, PROGRAMS = sys.argv[1:3]
+CXX = sys.argv[3] if len(sys.argv) > 3 and not sys.argv[3].startswith("-") else None
+del sys.argv[1:4 if CXX else 3]
+TMP = tempfile.TemporaryDirectory()
+STALLED = 124  # thrace record's status when --deadlock-timeout ended the program
+TIME = r"\d+\.\d{6} s"
+
+
+def marked_lines(source):
+    """{"mover holds": 44, ...}: the lines of source marked "site: NAME"."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), source)) as f:
+        return {m.group(1): n for n, line in enumerate(f, 1)
+                for m in [re.search(r"/\* site: ([\w ]+?) \*/", line)] if m}
+
+
+SITES = marked_lines("programs.c")
+
+
+def thrace(*args):
+    return subprocess.run([THRACE, *args], capture_output=True, text=True, timeout=300)
+
+
+def record(name, command, *options):
+    """Records command; returns (the finished record, its database)."""
+    db = os.path.join(TMP.name, f"{name}.db")
+    if os.path.exists(db):
+        os.remove(db)
+    done = subprocess.run([THRACE, "record", "-o", db, *options, "--", *command],
+                          capture_output=True, text=True, timeout=300)
+    return done, db
+
+
+def findings(text):
+    """The report's findings: {first line: [the lines below it]}."""
+    found, current = {}, None
+    for line in text.splitlines():
+        if re.match(r"(deadlock|possible deadlock|stuck|seen): ", line):
+            current = found.setdefault(line, [])
+        elif line.startswith("  ") and current is not None:
+            current.append(line.strip())
+        elif not line.strip():
+            current = None
+    return found
+
+
+def rows(db, sql):
+    with sqlite3.connect(db) as c:
+        return c.execute(sql).fetchall()
+
+
+class Hangs(unittest.TestCase):
+    """pthread programs that hang, ended by --deadlock-timeout."""
+
+    def hang(self, command):
+        done, db = record(command[-1], command, "--deadlock-timeout", "0.3")
+        self.assertEqual(STALLED, done.returncode, done.stderr)
+        self.assertEqual("hung\n", done.stdout)
+        again = thrace("deadlocks", db)
+        self.assertEqual(3, again.returncode, again.stderr)
+        self.assertIn(again.stdout, done.stderr)
+        return findings(again.stdout), db
+
+    def test_two_named_threads_in_an_abba_cycle_of_static_mutexes(self):
+        found, _ = self.hang([PROGRAMS, "abba"])
+        heads = [k for k in found if k.startswith("deadlock: ")]
+        self.assertEqual(1, len(heads), found)
+        # The cycle starts at either thread; each names its static mutexes.
+        cycle = {"mover": ("alpha_lock", "beta_lock"), "shaker": ("beta_lock", "alpha_lock")}
+        self.assertRegex(heads[0], r"^deadlock: (mover -> beta_lock -> shaker -> alpha_lock -> mover"
+                                   r"|shaker -> alpha_lock -> mover -> beta_lock -> shaker)"
+                                   rf" \(pid \d+, at {TIME}\)$")
+        lines = found[heads[0]]
+        self.assertEqual(4, len(lines), lines)
+        for waits, holds in zip(lines[0::2], lines[1::2]):
+            thread = waits.split()[0]
+            held, wanted = cycle[thread]
+            self.assertRegex(waits, rf"^{thread} waits for {wanted} since {TIME} at "
+                                    rf"programs\.c:{SITES[thread + ' waits']} in {thread}\(\)$")
+            self.assertRegex(holds, rf"^holds {held} since {TIME} \(for {TIME}\), taken at "
+                                    rf"programs\.c:{SITES[thread + ' holds']} in {thread}\(\)$")
+
+    def test_a_signal_sent_before_the_wait_is_a_lost_wakeup(self):
+        found, _ = self.hang([PROGRAMS, "lost_wakeup"])
+        stuck = [(k, v) for k, v in found.items() if " waits on " in k]
+        self.assertEqual(1, len(stuck), found)
+        head, lines = stuck[0]
+        self.assertRegex(head, rf"^stuck: Thread-1 waits on queue_filled since {TIME} at "
+                               rf"programs\.c:{SITES['consumer waits']} in consumer\(\)")
+        self.assertEqual(1, len(lines), lines)
+        self.assertRegex(lines[0], rf"^queue_filled was last notified at {TIME} by MainThread, "
+                                   r"before the wait began: a lost wake-up$")
+
+    @unittest.skipUnless(CXX, "no C++ compiler")
+    def test_a_cpp_program_of_std_mutexes_that_deadlocks(self):
+        found, db = self.hang([CXX, "deadlock"])
+        heads = [k for k in found if k.startswith("deadlock: ")]
+        self.assertEqual(1, len(heads), found)
+        self.assertRegex(heads[0], r"^deadlock: Thread-\d -> \S+ -> Thread-\d -> \S+ -> Thread-\d ")
+        kinds = {k for (k,) in rows(db, "SELECT DISTINCT kind FROM objects")}
+        self.assertIn("lock", kinds)
+        self.assertIn("condition", kinds)
+
+
+class Clean(unittest.TestCase):
+    """Programs that use every interposed call correctly: no finding."""
+
+    def clean(self, command):
+        done, db = record(os.path.basename(command[0]) + "-clean", command)
+        self.assertEqual(0, done.returncode, done.stderr)
+        self.assertRegex(done.stdout, r"^clean \d+\n$")
+        report = thrace("deadlocks", db)
+        self.assertEqual(0, report.returncode, report.stdout + report.stderr)
+        checked = thrace("check", db)
+        self.assertEqual(0, checked.returncode, checked.stdout + checked.stderr)
+        return db
+
+    def test_a_clean_pthread_program_has_no_finding_and_passes_check(self):
+        db = self.clean([PROGRAMS, "clean"])
+        kinds = {k for (k,) in rows(db, "SELECT DISTINCT kind FROM objects")}
+        self.assertEqual({"lock", "rlock", "rwlock", "condition", "semaphore", "barrier"}, kinds)
+        names = {n for (n,) in rows(db, "SELECT name FROM threads")}
+        self.assertIn("writer", names)  # prctl(PR_SET_NAME)
+        events = {n for (n,) in rows(db, "SELECT DISTINCT name FROM events")}
+        for event in ("acquire_end", "release", "cond_wait_begin", "cond_wait_end", "cond_notify",
+                      "barrier_wait_begin", "barrier_wait_end", "join_end", "thread_rename"):
+            self.assertIn(event, events)
+
+    @unittest.skipUnless(CXX, "no C++ compiler")
+    def test_a_clean_cpp_program_of_shared_mutexes_and_conditions_has_no_finding(self):
+        db = self.clean([CXX, "clean"])
+        kinds = {k for (k,) in rows(db, "SELECT DISTINCT kind FROM objects")}
+        self.assertTrue({"rwlock", "lock", "condition"} <= kinds, kinds)
+        self.assertEqual(5, rows(db, "SELECT count(*) FROM threads")[0][0])  # main, 3 readers, consumer
+
+
+class RealPrograms(unittest.TestCase):
+    """Multi-threaded programs from Debian, as they are installed."""
+
+    @classmethod
+    def setUpClass(cls):
+        # Compressible but not trivially: lines of numbers, 8 MiB.
+        cls.input = os.path.join(TMP.name, "input.txt")
+        with open(cls.input, "w") as f:
+            for i in range(700000):
+                f.write(f"{i} {i * 7919 % 104729} {i * i % 65521}\n")
+
+    def compress(self, name, command):
+        untraced = subprocess.run(command + [self.input], capture_output=True, timeout=300)
+        self.assertEqual(0, untraced.returncode)
+        out = os.path.join(TMP.name, f"{name}.out")
+        db = os.path.join(TMP.name, f"{name}.db")
+        with open(out, "wb") as f:
+            done = subprocess.run([THRACE, "record", "-o", db, "--", *command, self.input],
+                                  stdout=f, stderr=subprocess.PIPE, timeout=300)
+        self.assertEqual(0, done.returncode, done.stderr)
+        with open(out, "rb") as f:
+            self.assertEqual(untraced.stdout, f.read(), "the output differs when traced")
+        events = rows(db, "SELECT count(*) FROM events")[0][0]
+        self.assertGreater(events, 1000)
+        report = thrace("deadlocks", db)
+        self.assertEqual(0, report.returncode, report.stdout + report.stderr)
+        checked = thrace("check", db)
+        self.assertEqual(0, checked.returncode, checked.stdout + checked.stderr)
+        return db
+
+    def test_pigz_with_four_threads(self):
+        db = self.compress("pigz", ["pigz", "-p", "4", "-c"])
+        workers = rows(db, "SELECT count(*) FROM threads WHERE kind = 'foreign'")[0][0]
+        self.assertGreaterEqual(workers, 4)
+
+    def test_xz_with_two_threads(self):
+        db = self.compress("xz", ["xz", "-T2", "-c", "--block-size=1MiB"])
+        workers = rows(db, "SELECT count(*) FROM threads WHERE kind = 'foreign'")[0][0]
+        self.assertGreaterEqual(workers, 2)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
