@@ -96,7 +96,7 @@ typedef struct thrace__site {
     const char *file;
     const char *func;
     int line;
-    int _described; /* set once a trace has described it */
+    int _described; /* the process generation that described it, or 0 (trace.c) */
 } thrace__site;
 
 #define THRACE__SITE                                                                               \

@@ -112,6 +112,28 @@ thrace__foreign *thrace__foreign_of(const void *addr, int kind, int64_t param)
     return f;
 }
 
+bool thrace__foreign_any(void)
+{
+    for (size_t i = 0; i < sizeof foreign_buckets / sizeof foreign_buckets[0]; i++)
+        for (thrace__foreign *f = __atomic_load_n(&foreign_buckets[i].head, __ATOMIC_ACQUIRE); f;
+             f = f->next)
+            if (__atomic_load_n(&f->addr, __ATOMIC_ACQUIRE))
+                return true;
+    return false;
+}
+
+void thrace__foreign_announce_all(void)
+{
+    for (size_t i = 0; i < sizeof foreign_buckets / sizeof foreign_buckets[0]; i++)
+        for (thrace__foreign *f = __atomic_load_n(&foreign_buckets[i].head, __ATOMIC_ACQUIRE); f;
+             f = f->next) {
+            const void *addr = __atomic_load_n(&f->addr, __ATOMIC_ACQUIRE);
+            if (addr)
+                THRACE__TRACE(object_create, thrace__trace_tid(), f->obj._id, f->kind, f->param, "",
+                              (uint64_t)(uintptr_t)addr);
+        }
+}
+
 uint64_t thrace__foreign_id(const thrace__foreign *f)
 {
     return f->obj._id;

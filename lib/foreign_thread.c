@@ -99,7 +99,11 @@ void thrace__foreign_thread_end(void)
 
 void thrace__foreign_process_exit(void)
 {
-    THRACE__TRACE(process_exit, thrace__trace_tid());
+    /* Told by a process that used pthreads through the interposer: not by a
+     * program of libthrace's alone (its exit waits for its threads, as
+     * Python's), nor by one that traced nothing (a shell system() ran). */
+    if (__atomic_load_n(&foreign_counter, __ATOMIC_RELAXED) || thrace__foreign_any())
+        THRACE__TRACE(process_exit, thrace__trace_tid());
 }
 
 /* The list's entry of the joinable thread `ident`, or NULL. List locked. */

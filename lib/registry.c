@@ -174,6 +174,7 @@ static void keep_only_self_in_child(void)
     __atomic_store_n(&survivor->native_id, (long)gettid(), __ATOMIC_RELAXED);
     main_handle = survivor;
     self = survivor;
+    thrace__trace_forked();
     thrace__registry_unlock();
 }
 

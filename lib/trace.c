@@ -4,6 +4,13 @@
  * liblttng-ust: the probes arrive with libthrace-tp.so (preloaded by
  * `thrace record`); until then every tracepoint is one untaken branch.
  * Owns the thread id counter and each thread's id and announced flag.
+ *
+ * The child of a fork is a process of its own in the trace: what the
+ * parent announced is announced again there, when it is next used (the
+ * thread, a call site) or at the child's first event (the pthread objects
+ * libthrace keeps records of, which carry their addresses). libthrace's
+ * own objects are not listed anywhere: in the child they are known by the
+ * events that use them (their kind), without a name given before the fork.
  */
 #define LTTNG_UST_TRACEPOINT_DEFINE
 #define LTTNG_UST_TRACEPOINT_PROBE_DYNAMIC_LINKAGE
@@ -17,6 +24,10 @@
 THRACE__TLS bool thrace__trace_announced;
 static THRACE__TLS uint64_t trace_tid;
 static uint64_t last_tid = 1; /* 1 is the main thread */
+/* The process's generation: 1, one more in each fork's child. A call site
+ * is described in the trace once per generation. */
+static int trace_generation = 1;
+static bool trace_records_unannounced; /* in a fork's child, until its first event */
 
 uint64_t thrace__trace_new_tid(void)
 {
@@ -60,6 +71,16 @@ void thrace__trace_announce_thread(void)
                          self ? thread_kind_of(self) : VOCAB_THREAD_foreign,
                          self ? thrace_thread_is_daemon(self) : 1, (int64_t)gettid(),
                          self ? thrace_thread_name(self) : "");
+    if (THRACE__UNLIKELY(__atomic_load_n(&trace_records_unannounced, __ATOMIC_RELAXED)) &&
+        __atomic_exchange_n(&trace_records_unannounced, false, __ATOMIC_RELAXED))
+        thrace__foreign_announce_all();
+}
+
+void thrace__trace_forked(void)
+{
+    thrace__trace_announced = false;
+    trace_generation++;
+    trace_records_unannounced = true;
 }
 
 uint64_t thrace__trace_obj(thrace__obj *o, int kind)
@@ -83,11 +104,12 @@ uint64_t thrace__trace_site(const thrace__site *site)
      * the callsite event precedes its own. Threads meeting the site at once
      * all describe it (the collector keeps one), so that none of their
      * events can come before a description. */
-    if (THRACE__UNLIKELY(!__atomic_load_n(&writable->_described, __ATOMIC_ACQUIRE)) &&
+    if (THRACE__UNLIKELY(__atomic_load_n(&writable->_described, __ATOMIC_ACQUIRE) !=
+                         trace_generation) &&
         THRACE__ENABLED(callsite)) {
         lttng_ust_do_tracepoint(thrace, callsite, (uint64_t)(uintptr_t)site, site->file, site->line,
                                 site->func);
-        __atomic_store_n(&writable->_described, 1, __ATOMIC_RELEASE);
+        __atomic_store_n(&writable->_described, trace_generation, __ATOMIC_RELEASE);
     }
     return (uint64_t)(uintptr_t)site;
 }

@@ -44,6 +44,14 @@ static inline void thrace__trace_announce(void)
 
 /* The calling thread's thrace id (a foreign thread gets one on first use). */
 uint64_t thrace__trace_tid(void);
+/* In a fork's child, in the forking thread: the thread, the call sites and
+ * the pthread objects' records are announced again in the new process. */
+void thrace__trace_forked(void);
+/* object_create again for every pthread object libthrace keeps a record
+ * of (foreign.c), after a fork. */
+void thrace__foreign_announce_all(void);
+/* Whether libthrace keeps a record of some pthread object (foreign.c). */
+bool thrace__foreign_any(void);
 /* Makes id the calling thread's (thread start), to be announced again. */
 void thrace__trace_set_tid(uint64_t id);
 /* A fresh thread id (the main thread's is 1). */

@@ -71,6 +71,7 @@ typedef struct {
     void (*exit)(void *) __attribute__((noreturn));
     int (*setname_np)(pthread_t, const char *);
     int (*prctl)(int, unsigned long, unsigned long, unsigned long, unsigned long);
+    pid_t (*fork)(void);
 } interpose_functions;
 
 /* The real functions (real.c): resolved before the first call needs them. */

@@ -110,6 +110,7 @@ void interpose_resolve(void)
     REAL(exit, "pthread_exit");
     REAL(setname_np, "pthread_setname_np");
     REAL(prctl, "prctl");
+    REAL(fork, "fork");
     REAL(mutex_unlock, "pthread_mutex_unlock");
     __atomic_store_n(&interpose_resolved, true, __ATOMIC_RELEASE);
     resolving = 0;

@@ -8,7 +8,11 @@
  *   clean        every interposed call, used correctly: mutexes of every
  *                kind, read-write locks, condition variables, unnamed and
  *                named semaphores, a barrier, joins of every kind, detached
- *                threads, pthread_exit, thread names; no finding.
+ *                threads, pthread_exit, thread names; no finding;
+ *   fork         forks a child that locks a mutex the parent used and one
+ *                of its own, in a thread of its own too; then runs
+ *                `programs clean` with posix_spawn, and `true` through
+ *                system(), which traces nothing: three processes traced.
  * Each prints one line when it ends normally ("clean"); the hanging ones
  * print "hung" first, then hang (at the lines marked "site:", which the
  * test finds by their marks).
@@ -18,10 +22,13 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -226,6 +233,49 @@ static void clean(void)
     printf("clean %d\n", table);
 }
 
+/* ---- fork -------------------------------------------------------------------- */
+
+extern char **environ;
+static pthread_mutex_t child_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *child_thread(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&child_lock); /* site: child thread */
+    pthread_mutex_unlock(&child_lock);
+    return NULL;
+}
+
+static void in_child(void)
+{
+    pthread_mutex_lock(&alpha_lock); /* site: child alpha */
+    pthread_mutex_unlock(&alpha_lock);
+    pthread_join(start(child_thread, NULL), NULL);
+    exit(0);
+}
+
+static int wait_for(pid_t pid)
+{
+    int status;
+    return waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void forked(const char *self)
+{
+    pthread_mutex_lock(&alpha_lock); /* site: parent alpha */
+    pthread_mutex_unlock(&alpha_lock);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0)
+        in_child();
+    int child = wait_for(pid);
+    pid_t spawned;
+    char *args[] = {(char *)self, "clean", NULL};
+    int ran = posix_spawn(&spawned, self, NULL, NULL, args, environ) == 0 ? wait_for(spawned) : -1;
+    int shell = system("true");
+    printf("forked %d %d %d\n", child, ran, shell);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "abba") == 0)
@@ -234,6 +284,8 @@ int main(int argc, char **argv)
         lost_wakeup();
     else if (argc == 2 && strcmp(argv[1], "clean") == 0)
         clean();
+    else if (argc == 2 && strcmp(argv[1], "fork") == 0)
+        forked(argv[0]);
     else
         return 2;
     return 0;

@@ -151,6 +151,51 @@ class Clean(unittest.TestCase):
         self.assertEqual(5, rows(db, "SELECT count(*) FROM threads")[0][0])  # main, 3 readers, consumer
 
 
+class Forks(unittest.TestCase):
+    """A program that forks, spawns and runs a shell: every process that
+    traced something is recorded as a process of its own."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.done, cls.db = record("fork", [PROGRAMS, "fork"])
+        cls.pids = [p for (p,) in rows(cls.db, "SELECT pid FROM processes ORDER BY id")]
+        cls.log = thrace("log", "--all", cls.db).stdout
+
+    def names(self, table, pid):
+        return {n for (n,) in rows(self.db, f"SELECT x.name FROM {table} x JOIN processes p"
+                                            f" ON p.id = x.process_id WHERE p.pid = {pid}")}
+
+    def test_the_program_its_child_and_the_spawned_program_are_three_processes(self):
+        self.assertEqual(0, self.done.returncode, self.done.stderr)
+        self.assertEqual("clean 5\nforked 0 0 0\n", self.done.stdout)
+        # Not the shell system() ran, nor `true`: they traced nothing.
+        self.assertEqual(3, len(set(self.pids)), self.pids)
+
+    def test_the_child_names_what_it_inherited_and_what_it_made(self):
+        parent, child, _ = self.pids
+        self.assertEqual({"alpha_lock"}, self.names("objects", parent))
+        self.assertEqual({"alpha_lock", "child_lock"}, self.names("objects", child))
+        self.assertEqual({"MainThread", "Thread-1"}, self.names("threads", child))
+        self.assertIn(f"[pid {parent}] (MainThread) acquired alpha_lock at "
+                      f"programs.c:{SITES['parent alpha']} in forked()\n", self.log)
+        self.assertIn(f"[pid {child}] (MainThread) acquired alpha_lock at "
+                      f"programs.c:{SITES['child alpha']} in in_child()\n", self.log)
+        self.assertIn(f"[pid {child}] (Thread-1  ) acquired child_lock at "
+                      f"programs.c:{SITES['child thread']} in child_thread()\n", self.log)
+
+    def test_the_spawned_program_is_recorded_from_its_start(self):
+        spawned = self.pids[2]
+        self.assertIn("writer", self.names("threads", spawned))
+        self.assertTrue({"table_lock", "table_changed", "round_done"}
+                        <= self.names("objects", spawned))
+
+    def test_no_finding_and_check_passes(self):
+        report = thrace("deadlocks", self.db)
+        self.assertEqual(0, report.returncode, report.stdout + report.stderr)
+        checked = thrace("check", self.db)
+        self.assertEqual(0, checked.returncode, checked.stdout + checked.stderr)
+
+
 class RealPrograms(unittest.TestCase):
     """Multi-threaded programs from Debian, as they are installed."""
 

@@ -18,12 +18,15 @@ static const char threads_query[] =
 
 /* A process's events come from one trace, whose events.id order is its time
  * order: no sort. Lines are grouped by thread here, not named in SQL (NULL
- * stands for the thread's name that LOGQUERY_COLUMNS would start with). */
+ * stands for the thread's name that LOGQUERY_COLUMNS would start with).
+ * The process's end is no line of the thread that ended it. */
+/* clang-format off */
 static const char lines_query[] =
     "SELECT e.thread_id, e.ts - (SELECT MIN(begin_ns) FROM traces), NULL, " LOGQUERY_EVENT_COLUMNS
     " FROM " LOGQUERY_FROM " WHERE e.thread_id IN (SELECT id FROM threads WHERE process_id = ?1)"
-    "   AND (?2 OR e.name = " SQL_EVENT(log) ")"
-                                             " ORDER BY e.id";
+    "   AND (?2 OR e.name = " SQL_EVENT(log) ") AND e.name != " SQL_EVENT(process_exit)
+    " ORDER BY e.id";
+/* clang-format on */
 
 /* Finalizes st after a loop that ended on rc (ok: no allocation failed):
  * true if it ran to its end, else false with the reason in why (read

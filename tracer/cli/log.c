@@ -2,7 +2,9 @@
  * log.c - `thrace log FILE.db [--thread NAME] [--all] [--time]`: the trace
  * as the guide's logs, `(Thread-1  ) Sleeping 0.18`, in time order. --all
  * tells every traced operation as such a line too (logline.c). A thread's
- * name is the one it had at that moment. The query is logquery.h's.
+ * name is the one it had at that moment. When the database holds more than
+ * one process (a program that forked), each line says its process's pid
+ * first. The query is logquery.h's.
  */
 #include "cli.h"
 #include "commands.h"
@@ -16,12 +18,14 @@ typedef struct {
     const char *thread; /* only this thread's lines, or NULL */
     bool all;
     bool time;
+    bool pids; /* more than one process: each line says its pid */
 } log_options;
 
 static const char usage[] =
     "usage: thrace log FILE.db [--thread NAME] [--all] [--time]\n"
     "\n"
-    "Prints the trace as the guide's logs, (threadName) message, in time order.\n"
+    "Prints the trace as the guide's logs, (threadName) message, in time order;\n"
+    "[pid N] first when the trace holds more than one process.\n"
     "\n"
     "  --thread NAME  only the lines of the thread with that name\n"
     "  --all          every traced operation too (\"acquired Lock-1 after waiting 0.5 s\")\n"
@@ -30,17 +34,21 @@ static const char usage[] =
 
 /* The events to print, with everything a line needs (logquery.h), in time order. */
 static const char query[] =
-    "SELECT e.ts - (SELECT MIN(begin_ns) FROM traces), " LOGQUERY_COLUMNS " FROM " LOGQUERY_FROM
+    "SELECT e.ts - (SELECT MIN(begin_ns) FROM traces),"
+    " (SELECT p.pid FROM threads t JOIN processes p ON p.id = t.process_id"
+    "  WHERE t.id = e.thread_id), " LOGQUERY_COLUMNS " FROM " LOGQUERY_FROM
     " WHERE (?1 OR e.name = " SQL_EVENT(log) ") AND (?2 IS NULL OR " LOGQUERY_THREAD " = ?2)"
                                              " ORDER BY e.ts, e.id";
 
 static void print_line(sqlite3_stmt *st, const log_options *o)
 {
     char line[1200];
-    if (!logquery_line(st, 1, line, sizeof line))
+    if (!logquery_line(st, 2, line, sizeof line))
         return;
     if (o->time)
         printf("[%12.6f] ", (double)sqlite3_column_int64(st, 0) / 1e9);
+    if (o->pids)
+        printf("[pid %lld] ", (long long)sqlite3_column_int64(st, 1));
     printf("%s\n", line);
 }
 
@@ -61,8 +69,9 @@ static bool thread_exists(sqlite3 *db, const char *name)
 
 static int print_log(sqlite3 *db, void *options)
 {
-    const log_options *o = options;
+    log_options *o = options;
     sqlite3_stmt *st;
+    o->pids = db_value(db, "SELECT count(*) FROM processes", 0) > 1;
     if (o->thread && !thread_exists(db, o->thread))
         return cli_error("log", o->thread, "no thread of that name in %s", o->db_path);
     if (sqlite3_prepare_v2(db, query, -1, &st, NULL) != SQLITE_OK)

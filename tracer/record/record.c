@@ -34,8 +34,10 @@
  */
 #include "record.h"
 
+#include "await.h"
 #include "deadlocks.h"
 #include "explain.h"
+#include "forks.h"
 #include "ingest.h"
 #include "preload.h"
 #include "session.h"
@@ -68,6 +70,7 @@ typedef struct {
     char dir[PATH_MAX]; /* the session's output, "" until made */
     pid_t pid;          /* PROG's, once started */
     stall_watch stall;
+    forks forks;  /* the processes PROG starts, tracked on request */
     bool stalled; /* PROG was ended for --deadlock-timeout */
     failure why;  /* why setting up, running or storing failed */
 } recording;
@@ -291,6 +294,7 @@ static int record_give_up(recording *r, int status)
     record_stop_daemon(r);
     record_close_db(r, false);
     stall_watch_close(&r->stall);
+    forks_close(&r->forks);
     return status;
 }
 
@@ -323,6 +327,7 @@ static void record_exec_child(char **prog, int gate, int report, const stall_wat
     if (read(gate, &go, 1) != 1)
         _exit(RECORD_FAILED); /* the parent gave up */
     stall_watch_inherit(stall);
+    forks_prog_pid();
     execvp(prog[0], prog);
     int e = errno;
     ssize_t said = write(report, &e, sizeof e);
@@ -383,6 +388,8 @@ static int record_run_prog(recording *r, bool *started)
     if (r->opt.deadlock_timeout > 0 &&
         !stall_watch_open(&r->stall, r->opt.deadlock_timeout, &r->why))
         return RECORD_FAILED;
+    if (!forks_open(&r->forks, &r->why))
+        return RECORD_FAILED;
     record_phase = RECORD_RUNNING;
     pid_t pid = record_spawn(r, &report);
     if (pid < 0)
@@ -392,7 +399,7 @@ static int record_run_prog(recording *r, bool *started)
     int e;
     bool exec_failed = read(report, &e, sizeof e) == (ssize_t)sizeof e;
     close(report);
-    if (!exec_failed && r->stall.read_fd >= 0 && stall_wait(&r->stall, pid) == 1) {
+    if (!exec_failed && await_prog(pid, &r->stall, &r->forks, &r->session) == 1) {
         r->stalled = true;
         fprintf(stderr, "thrace record: every thread of %s has been blocked for %g s: ending it\n",
                 r->opt.prog[0], r->opt.deadlock_timeout);
@@ -400,6 +407,7 @@ static int record_run_prog(recording *r, bool *started)
     }
     int status = record_wait(pid);
     record_child = 0;
+    forks_close(&r->forks); /* a descendant still running goes on untracked */
     if (exec_failed)
         return record_exec_failed(r, e);
     *started = true;
@@ -511,6 +519,7 @@ int record_run(const record_options *options)
     static recording r;
     r.opt = *options;
     r.stall = STALL_NONE;
+    r.forks = FORKS_NONE;
     record_catch_signals();
     if (!record_set_up(&r))
         return record_give_up(&r, RECORD_FAILED);

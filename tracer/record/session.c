@@ -148,7 +148,9 @@ bool session_track(session *s, pid_t pid, failure *why)
     enum lttng_process_attr_tracker_handle_status status =
         lttng_process_attr_virtual_process_id_tracker_handle_add_pid(tracker, pid);
     lttng_process_attr_tracker_handle_destroy(tracker);
+    /* EXISTS: a program exec'd in a process tracked already asks again. */
     return status == LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK ||
+           status == LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_EXISTS ||
            session_fail(s, LTTNG_ERR_UNK, why);
 }
 

@@ -39,8 +39,9 @@ bool session_create(session *s, const char *dir, bool blocking, failure *why);
 bool session_create_live(session *s, const char *control_url, bool blocking, failure *why);
 
 /*
- * Records process pid (from its registration with LTTng on: add it before
- * the process starts). false with the reason in why.
+ * Records process pid, from now on (LTTng-UST's registration of a running
+ * process is updated at once); a process tracked already stays so. false
+ * with the reason in why.
  */
 bool session_track(session *s, pid_t pid, failure *why);
 

@@ -4,7 +4,7 @@
  * of a pipe and two environment variables, THRACE_STALL_TIMEOUT and
  * THRACE_STALL_FD; libthrace writes `stall <pid>` there once every
  * non-daemon thread has been blocked in a thrace wait that long. The
- * recorder waits for either PROG's end or that line.
+ * recorder waits for either PROG's end or that line (await.h).
  */
 #ifndef THRACE_TRACER_RECORD_STALL_H
 #define THRACE_TRACER_RECORD_STALL_H
@@ -19,7 +19,7 @@ typedef struct {
     int read_fd, write_fd; /* -1: not watching */
 } stall_watch;
 
-/* Not watching: what stall_wait then does is waiting for PROG's end. */
+/* Not watching. */
 #define STALL_NONE ((stall_watch){-1, -1})
 
 /* Makes the pipe and sets the environment PROG will inherit; false with
@@ -32,9 +32,9 @@ void stall_watch_inherit(const stall_watch *w);
 /* In the recorder, once PROG is forked: closes its copy of the write end. */
 void stall_watch_forked(stall_watch *w);
 
-/* Waits until pid ends (0: not reaped yet) or says it stalled (1); -1 with
- * errno on a failure. */
-int stall_wait(stall_watch *w, pid_t pid);
+/* The pipe is readable: whether it holds the watchdog's line (not just
+ * its closing). */
+bool stall_said(const stall_watch *w);
 
 void stall_watch_close(stall_watch *w);
 
