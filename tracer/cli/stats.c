@@ -20,13 +20,18 @@ static const char usage[] =
     "share that had to wait (contended), total and longest wait, total and\n"
     "longest hold (an rwlock's read holds and write holds alike).\n";
 
-static void print_header(const char *title)
+/* The name column: 20 wide, wider for a longer name (Lock-3@liblzma.so.5+0xc3a0). */
+static const char name_width_sql[] = "SELECT max(20, COALESCE(max(length(name)), 0)) FROM"
+                                     " (SELECT name FROM objects UNION ALL SELECT name FROM threads"
+                                     "  UNION ALL SELECT name FROM thread_names)";
+
+static void print_header(int width, const char *title)
 {
-    printf("%-20s %-18s %9s %10s %10s %10s %10s %10s\n", title, "kind", "acquired", "contended",
-           "wait total", "wait max", "hold total", "hold max");
+    printf("%-*s %-18s %9s %10s %10s %10s %10s %10s\n", width, title, "kind", "acquired",
+           "contended", "wait total", "wait max", "hold total", "hold max");
 }
 
-static void print_row(sqlite3_stmt *st)
+static void print_row(int width, sqlite3_stmt *st)
 {
     char d[4][32];
     long long acquired = sqlite3_column_int64(st, STATSQUERY_ACQUIRED);
@@ -36,22 +41,24 @@ static void print_row(sqlite3_stmt *st)
         snprintf(share, sizeof share, "%.1f%%", 100.0 * (double)contended / (double)acquired);
     for (int i = 0; i < 4; i++)
         logline_duration(sqlite3_column_int64(st, STATSQUERY_WAIT_TOTAL + i), d[i], sizeof d[i]);
-    printf("%-20s %-18s %9lld %10s %10s %10s %10s %10s\n", sqlite3_column_text(st, STATSQUERY_NAME),
-           sqlite3_column_text(st, STATSQUERY_KIND), acquired, share, d[0], d[1], d[2], d[3]);
+    printf("%-*s %-18s %9lld %10s %10s %10s %10s %10s\n", width,
+           sqlite3_column_text(st, STATSQUERY_NAME), sqlite3_column_text(st, STATSQUERY_KIND),
+           acquired, share, d[0], d[1], d[2], d[3]);
 }
 
 /* Prints one table; false (with the reason printed) on a database error. */
 static bool print_table(sqlite3 *db, const char *path, const char *title, const char *sql)
 {
+    int width = (int)db_value(db, name_width_sql, 20);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
         cli_error("stats", path, "%s", sqlite3_errmsg(db));
         return false;
     }
-    print_header(title);
+    print_header(width, title);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        print_row(st);
+        print_row(width, st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         cli_error("stats", path, "%s", sqlite3_errmsg(db));

@@ -61,8 +61,8 @@ const char *explain_nothing(const char *prog, char *buf, size_t size)
         "(rebuild it without -static)",
         "nothing was recorded: it is set-user-ID or set-group-ID, so the loader ignores "
         "LD_PRELOAD for it",
-        "nothing was recorded: it is a script, and only its own process is recorded, not the "
-        "programs it starts (record the program itself)",
+        "nothing was recorded: it is a script whose interpreter took no preload (statically "
+        "linked or set-user-ID; record the program it runs)",
     };
     char path[PATH_MAX];
     struct stat st;

@@ -1,7 +1,7 @@
 /*
  * explain.h - why a program left `thrace record` nothing to store, in the
  * words of one line: it is statically linked or set-user-ID (the loader
- * preloads nothing into it), a script (only its own process is recorded),
+ * preloads nothing into it), a script whose interpreter is either,
  * or it ended before LTTng registered it.
  */
 #ifndef THRACE_TRACER_RECORD_EXPLAIN_H

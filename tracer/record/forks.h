@@ -13,8 +13,8 @@
 #include "base.h"
 #include "session.h"
 
-#include <stdbool.h>
 #include <limits.h>
+#include <stdbool.h>
 
 typedef struct {
     int listen_fd;         /* -1: not listening */
