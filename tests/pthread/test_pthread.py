@@ -16,6 +16,8 @@ import sys
 import tempfile
 import unittest
 
+from thrace_testing import serving
+
 THRACE, PROGRAMS = sys.argv[1:3]
 CXX = sys.argv[3] if len(sys.argv) > 3 and not sys.argv[3].startswith("-") else None
 del sys.argv[1:4 if CXX else 3]
@@ -226,15 +228,30 @@ class RealPrograms(unittest.TestCase):
         self.assertEqual(0, checked.returncode, checked.stdout + checked.stderr)
         return db
 
+    def assert_workers_in_timeline(self, db, at_least):
+        """The viewer's timeline has a lane per worker thread, each showing
+        the worker holding a lock at some point of the run."""
+        server = serving.Server(THRACE, db)
+        try:
+            trace = server.ok("/api/trace")
+            workers = [t["id"] for t in trace["threads"] if t["kind"] == "foreign"]
+            self.assertGreaterEqual(len(workers), at_least, trace["threads"])
+            window = server.ok("/api/window", {
+                "t0": trace["begin_ns"], "t1": trace["end_ns"] + 1, "px": 2000,
+                "threads": ",".join(map(str, workers[:64]))})
+            for lane in window["threads"]:
+                states = {i["state"] for i in lane["intervals"]} | {b["state"] for b in lane["buckets"]}
+                self.assertIn("holding", states, lane["id"])
+        finally:
+            self.assertEqual(0, server.stop())
+
     def test_pigz_with_four_threads(self):
         db = self.compress("pigz", ["pigz", "-p", "4", "-c"])
-        workers = rows(db, "SELECT count(*) FROM threads WHERE kind = 'foreign'")[0][0]
-        self.assertGreaterEqual(workers, 4)
+        self.assert_workers_in_timeline(db, 4)
 
     def test_xz_with_two_threads(self):
         db = self.compress("xz", ["xz", "-T2", "-c", "--block-size=1MiB"])
-        workers = rows(db, "SELECT count(*) FROM threads WHERE kind = 'foreign'")[0][0]
-        self.assertGreaterEqual(workers, 2)
+        self.assert_workers_in_timeline(db, 2)
 
 
 if __name__ == "__main__":
