@@ -202,7 +202,9 @@ static const char *site_text(const thrace__site *site, char *buf, size_t size)
     if (!site)
         return "an unknown site";
     const char *slash = strrchr(site->file, '/');
-    if (site->line == 0) /* a return address (foreign_site.c): no line to tell */
+    if (site->line == 0 && !site->func[0]) /* a return address in no known function */
+        snprintf(buf, size, "%s", slash ? slash + 1 : site->file);
+    else if (site->line == 0) /* a return address (foreign_site.c): no line to tell */
         snprintf(buf, size, "%s in %s()", slash ? slash + 1 : site->file, site->func);
     else
         snprintf(buf, size, "%s:%d in %s()", slash ? slash + 1 : site->file, site->line,

@@ -3,7 +3,7 @@
  * (foreign_site.h). A fixed table, open addressing on the address, filled
  * by compare-and-swap and never emptied: a slot whose address is claimed
  * is described by its claimer, who then marks it ready; a reader that
- * finds it not ready yet gets NULL (an unknown site) rather than waiting.
+ * finds it not ready yet waits for it a while (site_ready).
  * A full table describes no more sites.
  */
 #include "foreign_site.h"
@@ -11,10 +11,12 @@
 #include "deadlock.h"
 
 #include <dlfcn.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
-#define SITE_BITS 12
+#define SITE_BITS     12
+#define SITE_PATIENCE 10000 /* yields */
 
 typedef struct {
     uint64_t ip;
@@ -26,11 +28,12 @@ typedef struct {
 
 static foreign_site sites[1 << SITE_BITS];
 
-/* Describes s from dladdr: the object's base name and offset, the function. */
+/* Describes s from dladdr: the object's base name and offset, the function
+ * ("" when the dynamic symbols do not tell it: a static function). */
 static void site_describe(foreign_site *s)
 {
     Dl_info info;
-    const char *object = "?", *func = "?";
+    const char *object = "?", *func = "";
     uintptr_t base = 0;
     if (dladdr((void *)(uintptr_t)s->ip, &info) && info.dli_fname) {
         const char *slash = strrchr(info.dli_fname, '/');
@@ -41,6 +44,19 @@ static void site_describe(foreign_site *s)
     snprintf(s->where, sizeof s->where, "%s+0x%llx", object, (unsigned long long)(s->ip - base));
     snprintf(s->func, sizeof s->func, "%s", func);
     s->site = (thrace__site){s->where, s->func, 0, 1};
+}
+
+/* s once its claimer has described it (one dladdr call): waited for, but
+ * not for ever, in case this thread holds the loader's lock that dladdr
+ * needs (a mutex locked in a library's constructor); NULL then. */
+static const thrace__site *site_ready(foreign_site *s)
+{
+    for (int i = 0; i < SITE_PATIENCE; i++) {
+        if (__atomic_load_n(&s->ready, __ATOMIC_ACQUIRE))
+            return &s->site;
+        sched_yield();
+    }
+    return NULL;
 }
 
 const thrace__site *thrace__foreign_site(uint64_t ip)
@@ -59,7 +75,7 @@ const thrace__site *thrace__foreign_site(uint64_t ip)
             return &s->site;
         }
         if (found == ip)
-            return __atomic_load_n(&s->ready, __ATOMIC_ACQUIRE) ? &s->site : NULL;
+            return site_ready(s);
     }
     return NULL;
 }

@@ -1,11 +1,12 @@
 """Programs nobody wrote for thrace, recorded by `thrace record` through the
 pthread interposer: plain pthread programs that hang or do not
-(programs.c), C++ over std::thread and its mutexes (cxx.cpp), and real
+(programs.c), libthrace's threads over plain mutexes (mixed.c), C++
+over std::thread and its mutexes (cxx.cpp), and real
 multi-threaded programs from Debian (pigz, xz). Each is checked as its user
 would: the deadlock report, `thrace log`, `thrace check`, an untraced run's
 output.
 
-Usage: test_pthread.py THRACE PROGRAMS [CXX] [unittest options]
+Usage: test_pthread.py THRACE PROGRAMS MIXED INTERPOSER [CXX] [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one).
 """
 import os
@@ -18,9 +19,9 @@ import unittest
 
 from thrace_testing import serving
 
-THRACE, PROGRAMS = sys.argv[1:3]
-CXX = sys.argv[3] if len(sys.argv) > 3 and not sys.argv[3].startswith("-") else None
-del sys.argv[1:4 if CXX else 3]
+THRACE, PROGRAMS, MIXED, INTERPOSER = sys.argv[1:5]
+CXX = sys.argv[5] if len(sys.argv) > 5 and not sys.argv[5].startswith("-") else None
+del sys.argv[1:6 if CXX else 5]
 TMP = tempfile.TemporaryDirectory()
 STALLED = 124  # thrace record's status when --deadlock-timeout ended the program
 TIME = r"\d+\.\d{6} s"
@@ -34,6 +35,7 @@ def marked_lines(source):
 
 
 SITES = marked_lines("programs.c")
+MIXED_SITES = marked_lines("mixed.c")
 
 
 def thrace(*args):
@@ -119,6 +121,41 @@ class Hangs(unittest.TestCase):
         kinds = {k for (k,) in rows(db, "SELECT DISTINCT kind FROM objects")}
         self.assertIn("lock", kinds)
         self.assertIn("condition", kinds)
+
+
+class Mixed(unittest.TestCase):
+    """libthrace's threads deadlocked on plain pthread mutexes."""
+
+    def test_deadlock_timeout_ends_it_and_the_report_names_the_mutexes(self):
+        done, db = record("mixed", [MIXED, "hang"], "--deadlock-timeout", "0.3")
+        self.assertEqual(STALLED, done.returncode, done.stderr)
+        self.assertEqual("hung\n", done.stdout)
+        found = findings(thrace("deadlocks", db).stdout)
+        heads = [k for k in found if k.startswith("deadlock: ")]
+        self.assertEqual(1, len(heads), found)
+        self.assertRegex(heads[0], r"^deadlock: (lefty -> right_lock -> righty -> left_lock -> lefty"
+                                   r"|righty -> left_lock -> lefty -> right_lock -> righty) ")
+        holds = [line for line in found[heads[0]] if line.startswith("holds ")]
+        self.assertEqual(2, len(holds), found)
+        for line in holds:
+            self.assertRegex(line, rf"^holds (left|right)_lock since {TIME} \(for {TIME}\), taken at "
+                                   rf"mixed\.c:{MIXED_SITES['holds']} in crosser\(\)$")
+
+    def test_thrace_deadlock_reports_the_cycle_in_process_untraced(self):
+        """THRACE_DEADLOCK=1 with the interposer preloaded and no session:
+        libthrace reports the cycle as it closes; the timed locks end it."""
+        run = subprocess.run([MIXED, "timed"], capture_output=True, text=True, timeout=60,
+                             env=dict(os.environ, LD_PRELOAD=INTERPOSER, THRACE_DEADLOCK="1"))
+        self.assertEqual(0, run.returncode, run.stderr)
+        self.assertEqual("ended\n", run.stdout)
+        lines = run.stderr.splitlines()
+        self.assertRegex(lines[0], r"^thrace: deadlock: (lefty|righty) -> Lock-\d+ -> "
+                                   r"(lefty|righty) -> Lock-\d+ -> \1 \(pid \d+, at ")
+        waits = [line for line in lines if " waits for " in line]
+        self.assertEqual(2, len(waits), run.stderr)
+        for line in waits:
+            self.assertRegex(line, rf"^thrace:   (lefty|righty) waits for Lock-\d+ since {TIME} "
+                                   r"at pthread_mixed\+0x[0-9a-f]+$")
 
 
 class Clean(unittest.TestCase):

@@ -298,11 +298,21 @@ static int record_give_up(recording *r, int status)
     return status;
 }
 
-/* Preloads the probe and the interposer, and lets LTTng block PROG if asked. */
+/* How long LTTng-UST holds a starting process (PROG, a child it forks, a
+ * program it runs) until the session daemon has set up its tracing (ms):
+ * LTTng's default, 3 s, lets a process run untraced, and lose its first
+ * events uncounted, on a machine busy enough. A value PROG's environment
+ * gives is kept. */
+static const char record_register_timeout_ms[] = "30000";
+
+/* Preloads the probe and the interposer, lets LTTng block PROG if asked,
+ * and gives LTTng-UST time to register each process. */
 static bool record_set_environment(recording *r)
 {
     if (!preload_set(&r->preload, &r->why))
         return false;
+    if (setenv("LTTNG_UST_REGISTER_TIMEOUT", record_register_timeout_ms, 0) != 0)
+        return failure_set(&r->why, "%s", strerror(errno));
     if (r->opt.blocking && setenv("LTTNG_UST_ALLOW_BLOCKING", "1", 1) != 0)
         return failure_set(&r->why, "%s", strerror(errno));
     return true;
