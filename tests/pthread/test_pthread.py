@@ -32,6 +32,8 @@ def marked_lines(source):
 
 
 SITES = marked_lines("programs.c")
+# What each thread of cxx.cpp's deadlock waits for, and holds.
+CXX_ROLES = {"db_mutex": ("loader", "cache_mutex"), "cache_mutex": ("saver", "db_mutex")}
 
 
 def thrace(*args):
@@ -108,12 +110,38 @@ class Hangs(unittest.TestCase):
         self.assertRegex(lines[0], rf"^queue_filled was last notified at {TIME} by MainThread, "
                                    r"before the wait began: a lost wake-up$")
 
-    @unittest.skipUnless(CXX, "no C++ compiler")
-    def test_a_cpp_program_of_std_mutexes_that_deadlocks(self):
-        found, db = self.hang([CXX, "deadlock"])
+    def cxx_deadlock(self, program):
+        """The C++ deadlock's report: its cycle's lines, checked to the objects' names,
+        as [(wanted, waits line, holds line)]; and the database."""
+        found, db = self.hang([program, "deadlock"])
         heads = [k for k in found if k.startswith("deadlock: ")]
         self.assertEqual(1, len(heads), found)
-        self.assertRegex(heads[0], r"^deadlock: Thread-\d -> \S+ -> Thread-\d -> \S+ -> Thread-\d ")
+        # Static std::mutexes in an anonymous namespace, named as the source names them.
+        self.assertRegex(heads[0], r"^deadlock: (Thread-\d) -> (db_mutex|cache_mutex) -> Thread-\d"
+                                   rf" -> (cache_mutex|db_mutex) -> \1 \(pid \d+, at {TIME}\)$")
+        lines = found[heads[0]]
+        self.assertEqual(4, len(lines), lines)
+        cycle = []
+        for waits, holds in zip(lines[0::2], lines[1::2]):
+            wanted = re.match(r"Thread-\d waits for (\w+) ", waits).group(1)
+            held = CXX_ROLES[wanted][1]
+            self.assertRegex(holds, rf"^holds {held} since {TIME} \(for {TIME}\), taken at ")
+            cycle.append((wanted, waits, holds))
+        # The main thread joins in libstdc++, whose one return address is all there is.
+        stuck = [k for k in found if k.startswith("stuck: MainThread joins")]
+        self.assertEqual(1, len(stuck), found)
+        self.assertRegex(stuck[0], rf"^stuck: MainThread joins Thread-\d since {TIME} at \S+ in "
+                                   r"std::thread::join\(\) \(pid \d+\)$")
+        return cycle, db
+
+    @unittest.skipUnless(CXX, "no C++ compiler")
+    def test_a_cpp_program_of_std_mutexes_that_deadlocks(self):
+        cycle, db = self.cxx_deadlock(CXX)
+        # At -O0 libstdc++'s wrapper is a function of its own, where the call is.
+        header = r"gthr-default\.h:\d+ in __gthread_mutex_lock\(pthread_mutex_t\*\)$"
+        for _, waits, holds in cycle:
+            self.assertRegex(waits, rf" at {header}")
+            self.assertRegex(holds, rf" taken at {header}")
         kinds = {k for (k,) in rows(db, "SELECT DISTINCT kind FROM objects")}
         self.assertIn("lock", kinds)
         self.assertIn("condition", kinds)

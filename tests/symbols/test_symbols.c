@@ -3,7 +3,8 @@
  * from this test's own executable as the statedump would tell it
  * (self_binary.h): its calls' return addresses become file:line in
  * function(), its static objects their symbols; what it cannot read (a
- * missing file, another build, the heap) degrades, never fails. No
+ * missing file, another build, the heap) degrades, never fails. C++'s
+ * names are demangled (asm labels give C code C++'s mangled names). No
  * recording: it runs under the sanitizers too.
  */
 #include "harness.h"
@@ -29,6 +30,21 @@ static __attribute__((noinline)) uint64_t symbols_here(void)
 
 /* Sets line to the line it is written on, and calls symbols_here from it. */
 #define CALL_HERE(line) ((line) = __LINE__, symbols_here())
+
+/* Named as a C++ compiler names them: thrace::cache::table,
+ * (anonymous namespace)::hidden, thrace::here(); and a name that only
+ * looks mangled. */
+static int symbols_cxx_table[4] __asm__("_ZN6thrace5cache5tableE");
+static long symbols_cxx_hidden __asm__("_ZN12_GLOBAL__N_16hiddenE");
+static int symbols_not_mangled __asm__("_Znot_a_name");
+static uint64_t symbols_cxx_here(int *line) __asm__("_ZN6thrace4hereEPi");
+
+static __attribute__((noinline)) uint64_t symbols_cxx_here(int *line)
+{
+    uint64_t ip = CALL_HERE(*line);
+    __asm__ volatile("" ::: "memory"); /* no tail call */
+    return ip;
+}
 
 static self_binary self;
 
@@ -72,6 +88,17 @@ static bool ends_with(const char *text, const char *tail)
     return n >= m && strcmp(text + n - m, tail) == 0;
 }
 
+/* Asserts that the call returning to ip is the line of this file, in func. */
+static void assert_site_here(uint64_t ip, int line, const char *func)
+{
+    symbols *s = symbols_of_self(NULL, NULL, 0);
+    symbols_site site = code_at(s, PID, ip);
+    ASSERT_TRUE(site.file && ends_with(site.file, "test_symbols.c"));
+    ASSERT_EQ(line, site.line);
+    ASSERT_STR_EQ(func, site.func);
+    symbols_free(s);
+}
+
 /* The executable's base name and "+0x" and ip's offset from its base. */
 static void where_in_self(uint64_t ip, char *buf, size_t size)
 {
@@ -82,14 +109,9 @@ static void where_in_self(uint64_t ip, char *buf, size_t size)
 
 TEST(a_return_address_is_the_file_line_and_function_of_its_call)
 {
-    symbols *s = symbols_of_self(NULL, NULL, 0);
     int line;
     uint64_t ip = CALL_HERE(line);
-    symbols_site site = code_at(s, PID, ip);
-    ASSERT_TRUE(site.file && ends_with(site.file, "test_symbols.c"));
-    ASSERT_EQ(line, site.line);
-    ASSERT_STR_EQ("a_return_address_is_the_file_line_and_function_of_its_call", site.func);
-    symbols_free(s);
+    assert_site_here(ip, line, "a_return_address_is_the_file_line_and_function_of_its_call");
 }
 
 TEST(a_static_object_is_named_by_its_symbol_and_an_address_inside_by_an_offset)
@@ -175,4 +197,21 @@ TEST(processes_loading_one_file_at_other_bases_get_the_same_answers_once)
     ASSERT_TRUE(data_at(s, PID, ADDR(&symbols_counter)) ==
                 data_at(s, PID + 1, ADDR(&symbols_counter) + shift));
     symbols_free(s);
+}
+
+TEST(a_cxx_object_is_named_demangled_without_the_anonymous_namespace)
+{
+    symbols *s = symbols_of_self(NULL, NULL, 0);
+    ASSERT_STR_EQ("thrace::cache::table", data_at(s, PID, ADDR(&symbols_cxx_table[0])));
+    ASSERT_STR_EQ("thrace::cache::table+8", data_at(s, PID, ADDR(&symbols_cxx_table[2])));
+    ASSERT_STR_EQ("hidden", data_at(s, PID, ADDR(&symbols_cxx_hidden)));
+    ASSERT_STR_EQ("_Znot_a_name", data_at(s, PID, ADDR(&symbols_not_mangled)));
+    symbols_free(s);
+}
+
+TEST(a_cxx_function_is_named_demangled_with_its_parameter_list)
+{
+    int line;
+    uint64_t ip = symbols_cxx_here(&line);
+    assert_site_here(ip, line, "thrace::here(int*)");
 }

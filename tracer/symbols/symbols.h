@@ -6,7 +6,9 @@
  * in function()` from the binary's debug information, or the function
  * alone, or `binary+0xOFFSET`; a data address (a static or global pthread
  * object) becomes the symbol it lies in, `alpha_lock` or `table+16`, as
- * helgrind names them.
+ * helgrind names them. Names are as the source spells them: C++'s
+ * demangled, without `(anonymous namespace)::` (`db_mutex`,
+ * `std::thread::join()`).
  *
  * One `symbols` per trace: it learns each process's binaries (LTTng-UST's
  * statedump: where each was loaded, from which path, with which build ID)
@@ -30,7 +32,9 @@ typedef struct symbols symbols;
 typedef struct {
     const char *file; /* the source file; "binary+0xOFFSET" when line is 0; NULL: not code */
     int line;         /* 0 without debug information */
-    const char *func; /* the function, "" when no symbol names it */
+    /* The function, "" when no symbol names it: a C function's bare name (`mover`), a
+     * C++ function's demangled, with its parameter list (`std::thread::join()`). */
+    const char *func;
 } symbols_site;
 
 /* An empty one; NULL when out of memory. */
@@ -55,7 +59,8 @@ bool symbols_build_id(symbols *s, int64_t pid, uint64_t base, const uint8_t *id,
 bool symbols_code(symbols *s, int64_t pid, uint64_t ip, symbols_site *out, failure *why);
 
 /* The data symbol that addr lies in, in process pid: "name", or
- * "name+OFFSET" (decimal) inside it; *name NULL when no symbol holds it
+ * "name+OFFSET" (decimal) inside it, demangled ("db_mutex",
+ * "app::cache::table+16"); *name NULL when no symbol holds it
  * (the heap, a stack, a stripped binary's own objects). The string is
  * s's, valid until symbols_free. False when out of memory (reason in why). */
 bool symbols_data(symbols *s, int64_t pid, uint64_t addr, const char **name, failure *why);
