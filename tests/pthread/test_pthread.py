@@ -5,8 +5,9 @@ multi-threaded programs from Debian (pigz, xz). Each is checked as its user
 would: the deadlock report, `thrace log`, `thrace check`, an untraced run's
 output.
 
-Usage: test_pthread.py THRACE PROGRAMS [CXX] [unittest options]
-A session daemon must answer (the ctest fixture `lttng` starts one).
+Usage: test_pthread.py THRACE PROGRAMS [CXX CXX_O2] [unittest options]
+(CXX: cxx.cpp built at -O0, CXX_O2 at -O2). A session daemon must answer
+(the ctest fixture `lttng` starts one).
 """
 import os
 import re
@@ -17,8 +18,9 @@ import tempfile
 import unittest
 
 THRACE, PROGRAMS = sys.argv[1:3]
-CXX = sys.argv[3] if len(sys.argv) > 3 and not sys.argv[3].startswith("-") else None
-del sys.argv[1:4 if CXX else 3]
+CXX, CXX_O2 = sys.argv[3:5] if len(sys.argv) > 4 and not sys.argv[3].startswith("-") else (None,
+                                                                                            None)
+del sys.argv[1:5 if CXX else 3]
 TMP = tempfile.TemporaryDirectory()
 STALLED = 124  # thrace record's status when --deadlock-timeout ended the program
 TIME = r"\d+\.\d{6} s"
@@ -32,6 +34,11 @@ def marked_lines(source):
 
 
 SITES = marked_lines("programs.c")
+CXX_SITES = marked_lines("cxx.cpp")
+# A lambda of deadlock() in cxx.cpp: inlined (-O2), DWARF names it
+# `deadlock()::{lambda}::operator()()`; out of line, its symbol
+# `deadlock()::{lambda()#2}::operator()() const`.
+LAMBDA = r"deadlock\(\)::\{lambda[^}]*\}::operator\(\)\(\)(?: const)?"
 # What each thread of cxx.cpp's deadlock waits for, and holds.
 CXX_ROLES = {"db_mutex": ("loader", "cache_mutex"), "cache_mutex": ("saver", "db_mutex")}
 
@@ -146,6 +153,14 @@ class Hangs(unittest.TestCase):
         self.assertIn("lock", kinds)
         self.assertIn("condition", kinds)
 
+    @unittest.skipUnless(CXX, "no C++ compiler")
+    def test_a_cpp_program_built_at_O2_is_told_at_its_own_lines_not_libstdcxx_headers(self):
+        cycle, _ = self.cxx_deadlock(CXX_O2)
+        for wanted, waits, holds in cycle:
+            role = CXX_ROLES[wanted][0]
+            self.assertRegex(waits, rf" at cxx\.cpp:{CXX_SITES[role + ' waits']} in {LAMBDA}$")
+            self.assertRegex(holds, rf" taken at cxx\.cpp:{CXX_SITES[role + ' holds']} in {LAMBDA}$")
+
 
 class Clean(unittest.TestCase):
     """Programs that use every interposed call correctly: no finding."""
@@ -170,6 +185,22 @@ class Clean(unittest.TestCase):
         for event in ("acquire_end", "release", "cond_wait_begin", "cond_wait_end", "cond_notify",
                       "barrier_wait_begin", "barrier_wait_end", "join_end", "thread_rename"):
             self.assertIn(event, events)
+
+    @unittest.skipUnless(CXX, "no C++ compiler")
+    def test_a_cpp_program_built_at_O2_logs_its_own_lines(self):
+        # Its shared_mutex locks through libstdc++'s inlined __glibcxx_rwlock_*.
+        db = self.clean([CXX_O2, "clean"])
+        log = thrace("log", "--all", db)
+        self.assertEqual(0, log.returncode, log.stderr)
+        reads = re.findall(r"acquired table_mutex for reading at (.*)", log.stdout)
+        self.assertEqual(60, len(reads), log.stdout)  # 3 readers, 20 times each
+        lambda_ = r"clean\(\)::\{lambda[^}]*\}::operator\(\)\(\)(?: const)?"
+        for site in set(reads):
+            self.assertRegex(site, rf"^cxx\.cpp:{CXX_SITES['reader']} in {lambda_}$")
+        writes = re.findall(r"\(MainThread\) acquired table_mutex (?:after waiting .* )?at (.*)",
+                            log.stdout)
+        self.assertEqual(3, len(writes), log.stdout)
+        self.assertEqual({f"cxx.cpp:{CXX_SITES['writer']} in clean()"}, set(writes))
 
     @unittest.skipUnless(CXX, "no C++ compiler")
     def test_a_clean_cpp_program_of_shared_mutexes_and_conditions_has_no_finding(self):

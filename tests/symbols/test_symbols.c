@@ -4,7 +4,9 @@
  * (self_binary.h): its calls' return addresses become file:line in
  * function(), its static objects their symbols; what it cannot read (a
  * missing file, another build, the heap) degrades, never fails. C++'s
- * names are demangled (asm labels give C code C++'s mangled names). No
+ * names are demangled (asm labels give C code C++'s mangled names), and a
+ * call inlined from a system header (system_header.h, filed under
+ * /usr/include/ by a #line) is told at the caller's own line. No
  * recording: it runs under the sanitizers too.
  */
 #include "harness.h"
@@ -30,6 +32,15 @@ static __attribute__((noinline)) uint64_t symbols_here(void)
 
 /* Sets line to the line it is written on, and calls symbols_here from it. */
 #define CALL_HERE(line) ((line) = __LINE__, symbols_here())
+
+#include "system_header.h"
+
+/* Inlined into its callers, in the program's own file, as a C program's
+ * static inline helpers are: its own frame is the one to tell. */
+static inline __attribute__((always_inline)) uint64_t symbols_inlined_here(int *line)
+{
+    return (*line = __LINE__, symbols_here());
+}
 
 /* Named as a C++ compiler names them: thrace::cache::table,
  * (anonymous namespace)::hidden, thrace::here(); and a name that only
@@ -214,4 +225,33 @@ TEST(a_cxx_function_is_named_demangled_with_its_parameter_list)
     int line;
     uint64_t ip = symbols_cxx_here(&line);
     assert_site_here(ip, line, "thrace::here(int*)");
+}
+
+TEST(a_call_inlined_from_the_programs_own_code_is_told_in_the_inlined_function)
+{
+    int line;
+    uint64_t ip = symbols_inlined_here(&line);
+    assert_site_here(ip, line, "symbols_inlined_here");
+}
+
+TEST(a_call_inlined_from_system_headers_is_told_where_the_program_calls_them)
+{
+    int line, inner;
+    /* system_outer inlines system_inner: two header frames to walk out of. */
+    uint64_t ip = (line = __LINE__, system_outer(&inner));
+    assert_site_here(ip, line,
+                     "a_call_inlined_from_system_headers_is_told_where_the_program_calls_them");
+}
+
+TEST(a_call_in_a_system_headers_function_compiled_out_of_line_keeps_the_header_frame)
+{
+    symbols *s = symbols_of_self(NULL, NULL, 0);
+    int line;
+    symbols_site site = code_at(s, PID, system_out_of_line(&line));
+    /* Out of the inlined system_inner, into the function it lies in: no further. */
+    ASSERT_STR_EQ("/usr/include/thrace-test/system_header.h", site.file);
+    ASSERT_EQ(line, site.line);
+    /* GCC may clone it (system_out_of_line.isra.0): the name begins the same. */
+    ASSERT_TRUE(strncmp(site.func, "system_out_of_line", strlen("system_out_of_line")) == 0);
+    symbols_free(s);
 }

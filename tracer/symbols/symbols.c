@@ -206,17 +206,20 @@ static char *symbols_where(const char *path, uint64_t offset)
 static bool symbols_answer_code(symbols_answer *a, const symbols_file *f, uint64_t offset,
                                 failure *why)
 {
-    const char *file = NULL, *func = NULL;
-    int line = 0;
+    frame_site frame = {0};
+    bool is_code = true;
     /* ip - 1: inside the call, whose line is the one to tell. */
     if (f->bin &&
-        !binary_code(f->bin, offset + binary_first_vaddr(f->bin) - 1, &file, &line, &func))
+        !binary_code(f->bin, offset + binary_first_vaddr(f->bin) - 1, &is_code, &frame, why))
+        return false;
+    if (!is_code)
         return true; /* not code: no site */
-    a->file = file ? strdup(file) : symbols_where(f->path, offset);
-    a->func = demangle_name(func ? func : "");
+    a->file = frame.file ? strdup(frame.file) : symbols_where(f->path, offset);
+    a->func = demangle_name(frame.func ? frame.func : "");
+    free(frame.func);
     if (!a->file || !a->func)
         return failure_set(why, "out of memory");
-    a->site = (symbols_site){a->file, file ? line : 0, a->func};
+    a->site = (symbols_site){a->file, frame.file ? frame.line : 0, a->func};
     return true;
 }
 
