@@ -1,7 +1,9 @@
 // cxx.cpp - C++ programs over std::thread, std::mutex, std::lock_guard,
 // std::shared_mutex and std::condition_variable (libstdc++ builds them on
 // pthreads), for test_pthread.py to record through the interposer:
-// `cxx NAME`.
+// `cxx NAME`. Built at -O0 (pthread_cxx) and at -O2 (pthread_cxx_o2, where
+// std::mutex::lock() is inlined into the lambdas, and they into
+// std::thread's code); the lines that lock are marked "site: NAME".
 //   deadlock  two threads take two std::mutexes in opposite orders and hang;
 //   clean     readers and a writer share a std::shared_mutex, a consumer
 //             waits on a std::condition_variable; no finding.
@@ -30,14 +32,14 @@ void deadlock()
         both.wait(g, [&] { return holding == 2; });
     };
     std::thread loader([&] {
-        std::lock_guard<std::mutex> c(cache_mutex);
+        std::lock_guard<std::mutex> c(cache_mutex); /* site: loader holds */
         arrive();
-        std::lock_guard<std::mutex> d(db_mutex); // never taken
+        std::lock_guard<std::mutex> d(db_mutex); /* site: loader waits */
     });
     std::thread saver([&] {
-        std::lock_guard<std::mutex> d(db_mutex);
+        std::lock_guard<std::mutex> d(db_mutex); /* site: saver holds */
         arrive();
-        std::lock_guard<std::mutex> c(cache_mutex); // never taken
+        std::lock_guard<std::mutex> c(cache_mutex); /* site: saver waits */
     });
     std::puts("hung");
     std::fflush(stdout);
@@ -56,7 +58,7 @@ void clean()
     for (int i = 0; i < 3; i++)
         readers.emplace_back([] {
             for (int k = 0; k < 20; k++) {
-                std::shared_lock<std::shared_mutex> read(table_mutex);
+                std::shared_lock<std::shared_mutex> read(table_mutex); /* site: reader */
                 (void)table_value;
             }
         });
@@ -66,7 +68,7 @@ void clean()
     });
     for (int i = 0; i < 3; i++) {
         {
-            std::unique_lock<std::shared_mutex> write(table_mutex);
+            std::unique_lock<std::shared_mutex> write(table_mutex); /* site: writer */
             table_value++;
         }
         std::lock_guard<std::mutex> q(queue_mutex);

@@ -6,8 +6,9 @@ multi-threaded programs from Debian (pigz, xz). Each is checked as its user
 would: the deadlock report, `thrace log`, `thrace check`, an untraced run's
 output.
 
-Usage: test_pthread.py THRACE PROGRAMS MIXED INTERPOSER [CXX] [unittest options]
-A session daemon must answer (the ctest fixture `lttng` starts one).
+Usage: test_pthread.py THRACE PROGRAMS MIXED INTERPOSER [CXX CXX_O2] [unittest options]
+(CXX: cxx.cpp built at -O0, CXX_O2 at -O2). A session daemon must answer
+(the ctest fixture `lttng` starts one).
 """
 import os
 import re
@@ -20,8 +21,9 @@ import unittest
 from thrace_testing import serving
 
 THRACE, PROGRAMS, MIXED, INTERPOSER = sys.argv[1:5]
-CXX = sys.argv[5] if len(sys.argv) > 5 and not sys.argv[5].startswith("-") else None
-del sys.argv[1:6 if CXX else 5]
+CXX, CXX_O2 = sys.argv[5:7] if len(sys.argv) > 6 and not sys.argv[5].startswith("-") else (None,
+                                                                                            None)
+del sys.argv[1:7 if CXX else 5]
 TMP = tempfile.TemporaryDirectory()
 STALLED = 124  # thrace record's status when --deadlock-timeout ended the program
 TIME = r"\d+\.\d{6} s"
@@ -36,6 +38,13 @@ def marked_lines(source):
 
 SITES = marked_lines("programs.c")
 MIXED_SITES = marked_lines("mixed.c")
+CXX_SITES = marked_lines("cxx.cpp")
+# A lambda of deadlock() in cxx.cpp: inlined (-O2), DWARF names it
+# `deadlock()::{lambda}::operator()()`; out of line, its symbol
+# `deadlock()::{lambda()#2}::operator()() const`.
+LAMBDA = r"deadlock\(\)::\{lambda[^}]*\}::operator\(\)\(\)(?: const)?"
+# What each thread of cxx.cpp's deadlock waits for, and holds.
+CXX_ROLES = {"db_mutex": ("loader", "cache_mutex"), "cache_mutex": ("saver", "db_mutex")}
 
 
 def thrace(*args):
@@ -112,15 +121,49 @@ class Hangs(unittest.TestCase):
         self.assertRegex(lines[0], rf"^queue_filled was last notified at {TIME} by MainThread, "
                                    r"before the wait began: a lost wake-up$")
 
-    @unittest.skipUnless(CXX, "no C++ compiler")
-    def test_a_cpp_program_of_std_mutexes_that_deadlocks(self):
-        found, db = self.hang([CXX, "deadlock"])
+    def cxx_deadlock(self, program):
+        """The C++ deadlock's report: its cycle's lines, checked to the objects' names,
+        as [(wanted, waits line, holds line)]; and the database."""
+        found, db = self.hang([program, "deadlock"])
         heads = [k for k in found if k.startswith("deadlock: ")]
         self.assertEqual(1, len(heads), found)
-        self.assertRegex(heads[0], r"^deadlock: Thread-\d -> \S+ -> Thread-\d -> \S+ -> Thread-\d ")
+        # Static std::mutexes in an anonymous namespace, named as the source names them.
+        self.assertRegex(heads[0], r"^deadlock: (Thread-\d) -> (db_mutex|cache_mutex) -> Thread-\d"
+                                   rf" -> (cache_mutex|db_mutex) -> \1 \(pid \d+, at {TIME}\)$")
+        lines = found[heads[0]]
+        self.assertEqual(4, len(lines), lines)
+        cycle = []
+        for waits, holds in zip(lines[0::2], lines[1::2]):
+            wanted = re.match(r"Thread-\d waits for (\w+) ", waits).group(1)
+            held = CXX_ROLES[wanted][1]
+            self.assertRegex(holds, rf"^holds {held} since {TIME} \(for {TIME}\), taken at ")
+            cycle.append((wanted, waits, holds))
+        # The main thread joins in libstdc++, whose one return address is all there is.
+        stuck = [k for k in found if k.startswith("stuck: MainThread joins")]
+        self.assertEqual(1, len(stuck), found)
+        self.assertRegex(stuck[0], rf"^stuck: MainThread joins Thread-\d since {TIME} at \S+ in "
+                                   r"std::thread::join\(\) \(pid \d+\)$")
+        return cycle, db
+
+    @unittest.skipUnless(CXX, "no C++ compiler")
+    def test_a_cpp_program_of_std_mutexes_that_deadlocks(self):
+        cycle, db = self.cxx_deadlock(CXX)
+        # At -O0 libstdc++'s wrapper is a function of its own, where the call is.
+        header = r"gthr-default\.h:\d+ in __gthread_mutex_lock\(pthread_mutex_t\*\)$"
+        for _, waits, holds in cycle:
+            self.assertRegex(waits, rf" at {header}")
+            self.assertRegex(holds, rf" taken at {header}")
         kinds = {k for (k,) in rows(db, "SELECT DISTINCT kind FROM objects")}
         self.assertIn("lock", kinds)
         self.assertIn("condition", kinds)
+
+    @unittest.skipUnless(CXX, "no C++ compiler")
+    def test_a_cpp_program_built_at_O2_is_told_at_its_own_lines_not_libstdcxx_headers(self):
+        cycle, _ = self.cxx_deadlock(CXX_O2)
+        for wanted, waits, holds in cycle:
+            role = CXX_ROLES[wanted][0]
+            self.assertRegex(waits, rf" at cxx\.cpp:{CXX_SITES[role + ' waits']} in {LAMBDA}$")
+            self.assertRegex(holds, rf" taken at cxx\.cpp:{CXX_SITES[role + ' holds']} in {LAMBDA}$")
 
 
 class Mixed(unittest.TestCase):
@@ -181,6 +224,22 @@ class Clean(unittest.TestCase):
         for event in ("acquire_end", "release", "cond_wait_begin", "cond_wait_end", "cond_notify",
                       "barrier_wait_begin", "barrier_wait_end", "join_end", "thread_rename"):
             self.assertIn(event, events)
+
+    @unittest.skipUnless(CXX, "no C++ compiler")
+    def test_a_cpp_program_built_at_O2_logs_its_own_lines(self):
+        # Its shared_mutex locks through libstdc++'s inlined __glibcxx_rwlock_*.
+        db = self.clean([CXX_O2, "clean"])
+        log = thrace("log", "--all", db)
+        self.assertEqual(0, log.returncode, log.stderr)
+        reads = re.findall(r"acquired table_mutex for reading at (.*)", log.stdout)
+        self.assertEqual(60, len(reads), log.stdout)  # 3 readers, 20 times each
+        lambda_ = r"clean\(\)::\{lambda[^}]*\}::operator\(\)\(\)(?: const)?"
+        for site in set(reads):
+            self.assertRegex(site, rf"^cxx\.cpp:{CXX_SITES['reader']} in {lambda_}$")
+        writes = re.findall(r"\(MainThread\) acquired table_mutex (?:after waiting .* )?at (.*)",
+                            log.stdout)
+        self.assertEqual(3, len(writes), log.stdout)
+        self.assertEqual({f"cxx.cpp:{CXX_SITES['writer']} in clean()"}, set(writes))
 
     @unittest.skipUnless(CXX, "no C++ compiler")
     def test_a_clean_cpp_program_of_shared_mutexes_and_conditions_has_no_finding(self):

@@ -3,7 +3,10 @@
  * from this test's own executable as the statedump would tell it
  * (self_binary.h): its calls' return addresses become file:line in
  * function(), its static objects their symbols; what it cannot read (a
- * missing file, another build, the heap) degrades, never fails. No
+ * missing file, another build, the heap) degrades, never fails. C++'s
+ * names are demangled (asm labels give C code C++'s mangled names), and a
+ * call inlined from a system header (system_header.h, filed under
+ * /usr/include/ by a #line) is told at the caller's own line. No
  * recording: it runs under the sanitizers too.
  */
 #include "harness.h"
@@ -29,6 +32,30 @@ static __attribute__((noinline)) uint64_t symbols_here(void)
 
 /* Sets line to the line it is written on, and calls symbols_here from it. */
 #define CALL_HERE(line) ((line) = __LINE__, symbols_here())
+
+#include "system_header.h"
+
+/* Inlined into its callers, in the program's own file, as a C program's
+ * static inline helpers are: its own frame is the one to tell. */
+static inline __attribute__((always_inline)) uint64_t symbols_inlined_here(int *line)
+{
+    return (*line = __LINE__, symbols_here());
+}
+
+/* Named as a C++ compiler names them: thrace::cache::table,
+ * (anonymous namespace)::hidden, thrace::here(); and a name that only
+ * looks mangled. */
+static int symbols_cxx_table[4] __asm__("_ZN6thrace5cache5tableE");
+static long symbols_cxx_hidden __asm__("_ZN12_GLOBAL__N_16hiddenE");
+static int symbols_not_mangled __asm__("_Znot_a_name");
+static uint64_t symbols_cxx_here(int *line) __asm__("_ZN6thrace4hereEPi");
+
+static __attribute__((noinline)) uint64_t symbols_cxx_here(int *line)
+{
+    uint64_t ip = CALL_HERE(*line);
+    __asm__ volatile("" ::: "memory"); /* no tail call */
+    return ip;
+}
 
 static self_binary self;
 
@@ -72,6 +99,17 @@ static bool ends_with(const char *text, const char *tail)
     return n >= m && strcmp(text + n - m, tail) == 0;
 }
 
+/* Asserts that the call returning to ip is the line of this file, in func. */
+static void assert_site_here(uint64_t ip, int line, const char *func)
+{
+    symbols *s = symbols_of_self(NULL, NULL, 0);
+    symbols_site site = code_at(s, PID, ip);
+    ASSERT_TRUE(site.file && ends_with(site.file, "test_symbols.c"));
+    ASSERT_EQ(line, site.line);
+    ASSERT_STR_EQ(func, site.func);
+    symbols_free(s);
+}
+
 /* The executable's base name and "+0x" and ip's offset from its base. */
 static void where_in_self(uint64_t ip, char *buf, size_t size)
 {
@@ -82,14 +120,9 @@ static void where_in_self(uint64_t ip, char *buf, size_t size)
 
 TEST(a_return_address_is_the_file_line_and_function_of_its_call)
 {
-    symbols *s = symbols_of_self(NULL, NULL, 0);
     int line;
     uint64_t ip = CALL_HERE(line);
-    symbols_site site = code_at(s, PID, ip);
-    ASSERT_TRUE(site.file && ends_with(site.file, "test_symbols.c"));
-    ASSERT_EQ(line, site.line);
-    ASSERT_STR_EQ("a_return_address_is_the_file_line_and_function_of_its_call", site.func);
-    symbols_free(s);
+    assert_site_here(ip, line, "a_return_address_is_the_file_line_and_function_of_its_call");
 }
 
 TEST(a_static_object_is_named_by_its_symbol_and_an_address_inside_by_an_offset)
@@ -174,5 +207,51 @@ TEST(processes_loading_one_file_at_other_bases_get_the_same_answers_once)
     ASSERT_EQ(line, there.line);
     ASSERT_TRUE(data_at(s, PID, ADDR(&symbols_counter)) ==
                 data_at(s, PID + 1, ADDR(&symbols_counter) + shift));
+    symbols_free(s);
+}
+
+TEST(a_cxx_object_is_named_demangled_without_the_anonymous_namespace)
+{
+    symbols *s = symbols_of_self(NULL, NULL, 0);
+    ASSERT_STR_EQ("thrace::cache::table", data_at(s, PID, ADDR(&symbols_cxx_table[0])));
+    ASSERT_STR_EQ("thrace::cache::table+8", data_at(s, PID, ADDR(&symbols_cxx_table[2])));
+    ASSERT_STR_EQ("hidden", data_at(s, PID, ADDR(&symbols_cxx_hidden)));
+    ASSERT_STR_EQ("_Znot_a_name", data_at(s, PID, ADDR(&symbols_not_mangled)));
+    symbols_free(s);
+}
+
+TEST(a_cxx_function_is_named_demangled_with_its_parameter_list)
+{
+    int line;
+    uint64_t ip = symbols_cxx_here(&line);
+    assert_site_here(ip, line, "thrace::here(int*)");
+}
+
+TEST(a_call_inlined_from_the_programs_own_code_is_told_in_the_inlined_function)
+{
+    int line;
+    uint64_t ip = symbols_inlined_here(&line);
+    assert_site_here(ip, line, "symbols_inlined_here");
+}
+
+TEST(a_call_inlined_from_system_headers_is_told_where_the_program_calls_them)
+{
+    int line, inner;
+    /* system_outer inlines system_inner: two header frames to walk out of. */
+    uint64_t ip = (line = __LINE__, system_outer(&inner));
+    assert_site_here(ip, line,
+                     "a_call_inlined_from_system_headers_is_told_where_the_program_calls_them");
+}
+
+TEST(a_call_in_a_system_headers_function_compiled_out_of_line_keeps_the_header_frame)
+{
+    symbols *s = symbols_of_self(NULL, NULL, 0);
+    int line;
+    symbols_site site = code_at(s, PID, system_out_of_line(&line));
+    /* Out of the inlined system_inner, into the function it lies in: no further. */
+    ASSERT_STR_EQ("/usr/include/thrace-test/system_header.h", site.file);
+    ASSERT_EQ(line, site.line);
+    /* GCC may clone it (system_out_of_line.isra.0): the name begins the same. */
+    ASSERT_TRUE(strncmp(site.func, "system_out_of_line", strlen("system_out_of_line")) == 0);
     symbols_free(s);
 }

@@ -38,7 +38,8 @@ const char *logline_site(const char *file, int line, const char *func, char *buf
      * maybe no function. */
     char where[200];
     snprintf(where, sizeof where, line > 0 ? "%s:%d" : "%s", name, line);
-    snprintf(buf, size, *func ? "%s in %s()" : "%s", where, func);
+    /* A C++ name has its parameter list already ("std::thread::join()"); a C name has none. */
+    snprintf(buf, size, !*func ? "%s" : strchr(func, '(') ? "%s in %s" : "%s in %s()", where, func);
     return buf;
 }
 

@@ -38,7 +38,8 @@ const char *logline_duration(int64_t ns, char *buf, size_t size);
 
 /* A call site for people: "threading_lock.c:42 in worker()" (the file's base name); without
  * a line (0: a return address resolved without debug information) "prog+0x11af in
- * worker()", and without a function (func "") no " in ...()". */
+ * worker()", and without a function (func "") no " in ...()". A function whose name has its
+ * parameter list (C++, demangled: "std::thread::join()") gets no second "()". */
 const char *logline_site(const char *file, int line, const char *func, char *buf, size_t size);
 
 /* The guide's "(%(threadName)-10s) " prefix: pads by characters, not bytes. */

@@ -5,7 +5,8 @@
  * a library loaded by many processes at as many bases is read once. Debug
  * information comes from the file itself or from wherever
  * dwfl_standard_find_debuginfo finds it (a .gnu_debuglink or build-id
- * file under /usr/lib/debug). The data symbols are copied, the first time
+ * file under /usr/lib/debug). Code is told as frame.c finds its frame in
+ * the module's DWARF. The data symbols are copied, the first time
  * a data address is asked about, into an array sorted by address; their
  * names stay libelf's, valid while the session is.
  */
@@ -104,21 +105,11 @@ static bool binary_is_code(binary *b, uint64_t vaddr)
     return scn && gelf_getshdr(scn, &shdr) && (shdr.sh_flags & SHF_EXECINSTR);
 }
 
-bool binary_code(binary *b, uint64_t vaddr, const char **file, int *line, const char **func)
+bool binary_code(binary *b, uint64_t vaddr, bool *is_code, frame_site *out, failure *why)
 {
-    *file = *func = NULL;
-    *line = 0;
-    if (!binary_is_code(b, vaddr))
-        return false;
-    Dwfl_Line *where = dwfl_module_getsrc(b->module, vaddr);
-    if (where)
-        *file = dwfl_lineinfo(where, NULL, line, NULL, NULL, NULL);
-    if (!*file)
-        *line = 0;
-    GElf_Off offset;
-    GElf_Sym sym;
-    *func = dwfl_module_addrinfo(b->module, vaddr, &offset, &sym, NULL, NULL, NULL);
-    return true;
+    *out = (frame_site){0};
+    *is_code = binary_is_code(b, vaddr);
+    return !*is_code || frame_at(b->module, vaddr, out, why);
 }
 
 static int binary_symbol_order(const void *x, const void *y)

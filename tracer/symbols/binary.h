@@ -3,6 +3,7 @@
  * shared library as it lies on disk, opened once, asked about addresses in
  * its own terms (the file's virtual addresses, before any load bias): the
  * source line and function of code, the data symbol an address lies in.
+ * Names are the binary's own, mangled for C++; symbols.c demangles them.
  * Private to tracer/symbols/; symbols.c turns a process's addresses into
  * these.
  */
@@ -10,6 +11,7 @@
 #define THRACE_TRACER_SYMBOLS_BINARY_H
 
 #include "base.h"
+#include "frame.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,11 +32,15 @@ bool binary_open(const char *path, const uint8_t *build_id, size_t len, binary *
  * load base (LTTng's baddr) lies in the file's own addresses. */
 uint64_t binary_first_vaddr(const binary *b);
 
-/* What the code at vaddr is: its source file and line (*file NULL, *line
- * 0, without debug information) and its function (*func NULL without a
- * symbol). False when vaddr lies in no executable section. The strings
- * are the binary's, valid until binary_close. */
-bool binary_code(binary *b, uint64_t vaddr, const char **file, int *line, const char **func);
+/*
+ * What the code at vaddr is, as its programmer wrote it (frame.h): the
+ * file, line and function of the first frame outside the system headers
+ * that code may be inlined from; out->func is the caller's to free. A
+ * name is as the binary spells it (mangled for C++). *is_code false, and
+ * *out empty, when vaddr lies in no executable section. False when out of
+ * memory (reason in why).
+ */
+bool binary_code(binary *b, uint64_t vaddr, bool *is_code, frame_site *out, failure *why);
 
 /*
  * The data symbol (an object in .symtab or .dynsym) that vaddr lies in:

@@ -15,6 +15,7 @@
 #include "symbols.h"
 
 #include "binary.h"
+#include "demangle.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -205,17 +206,20 @@ static char *symbols_where(const char *path, uint64_t offset)
 static bool symbols_answer_code(symbols_answer *a, const symbols_file *f, uint64_t offset,
                                 failure *why)
 {
-    const char *file = NULL, *func = NULL;
-    int line = 0;
+    frame_site frame = {0};
+    bool is_code = true;
     /* ip - 1: inside the call, whose line is the one to tell. */
     if (f->bin &&
-        !binary_code(f->bin, offset + binary_first_vaddr(f->bin) - 1, &file, &line, &func))
+        !binary_code(f->bin, offset + binary_first_vaddr(f->bin) - 1, &is_code, &frame, why))
+        return false;
+    if (!is_code)
         return true; /* not code: no site */
-    a->file = file ? strdup(file) : symbols_where(f->path, offset);
-    a->func = strdup(func ? func : "");
+    a->file = frame.file ? strdup(frame.file) : symbols_where(f->path, offset);
+    a->func = demangle_name(frame.func ? frame.func : "");
+    free(frame.func);
     if (!a->file || !a->func)
         return failure_set(why, "out of memory");
-    a->site = (symbols_site){a->file, file ? line : 0, a->func};
+    a->site = (symbols_site){a->file, frame.file ? frame.line : 0, a->func};
     return true;
 }
 
@@ -265,10 +269,17 @@ static bool symbols_answer_data(symbols_answer *a, const symbols_file *f, uint64
         return true;
     if (!binary_data(f->bin, offset + binary_first_vaddr(f->bin), &name, &inside, why))
         return false;
-    if (name && inside)
-        return asprintf(&a->name, "%s+%" PRIu64, name, inside) >= 0 ||
-               failure_set(why, "out of memory");
-    return !name || (a->name = strdup(name)) || failure_set(why, "out of memory");
+    if (!name)
+        return true;
+    char *readable = demangle_name(name);
+    if (readable && inside) {
+        if (asprintf(&a->name, "%s+%" PRIu64, readable, inside) < 0)
+            a->name = NULL;
+        free(readable);
+    } else {
+        a->name = readable;
+    }
+    return a->name || failure_set(why, "out of memory");
 }
 
 bool symbols_data(symbols *s, int64_t pid, uint64_t addr, const char **name, failure *why)

@@ -6,7 +6,11 @@
  * in function()` from the binary's debug information, or the function
  * alone, or `binary+0xOFFSET`; a data address (a static or global pthread
  * object) becomes the symbol it lies in, `alpha_lock` or `table+16`, as
- * helgrind names them.
+ * helgrind names them. Names are as the source spells them: C++'s
+ * demangled, without `(anonymous namespace)::` (`db_mutex`,
+ * `std::thread::join()`). A call inlined from a system header (libstdc++'s
+ * std::mutex::lock() at -O2) is told where the program's own code makes
+ * it.
  *
  * One `symbols` per trace: it learns each process's binaries (LTTng-UST's
  * statedump: where each was loaded, from which path, with which build ID)
@@ -26,11 +30,19 @@
 
 typedef struct symbols symbols;
 
-/* Where a call was made. */
+/*
+ * Where a call was made: of the calls inlined at the address, the
+ * innermost outside the system headers (/usr/include/, /usr/local/include/,
+ * /usr/lib/); when all are inside, the function the code lies in.
+ */
 typedef struct {
     const char *file; /* the source file; "binary+0xOFFSET" when line is 0; NULL: not code */
     int line;         /* 0 without debug information */
-    const char *func; /* the function, "" when no symbol names it */
+    /* The function, "" when nothing names it: a C function's bare name (`mover`); a C++
+     * function's with its parameter list, demangled (`std::thread::join()`), or `()` where
+     * only DWARF names it (`deadlock()::{lambda}::operator()()`: static, anonymous
+     * namespace's and lambdas' functions inlined, to which GCC gives no linkage name). */
+    const char *func;
 } symbols_site;
 
 /* An empty one; NULL when out of memory. */
@@ -49,13 +61,15 @@ bool symbols_build_id(symbols *s, int64_t pid, uint64_t base, const uint8_t *id,
                       failure *why);
 
 /* Where the call that returns to ip in process pid was made (the line of
- * the call, ip - 1's). out->file is NULL when ip lies in none of pid's
- * binaries, or outside their code. The strings are s's, valid until
- * symbols_free. False when out of memory (reason in why). */
+ * the call, ip - 1's; symbols_site says which frame). out->file is NULL
+ * when ip lies in none of pid's binaries, or outside their code. The
+ * strings are s's, valid until symbols_free. False when out of memory
+ * (reason in why). */
 bool symbols_code(symbols *s, int64_t pid, uint64_t ip, symbols_site *out, failure *why);
 
 /* The data symbol that addr lies in, in process pid: "name", or
- * "name+OFFSET" (decimal) inside it; *name NULL when no symbol holds it
+ * "name+OFFSET" (decimal) inside it, demangled ("db_mutex",
+ * "app::cache::table+16"); *name NULL when no symbol holds it
  * (the heap, a stack, a stripped binary's own objects). The string is
  * s's, valid until symbols_free. False when out of memory (reason in why). */
 bool symbols_data(symbols *s, int64_t pid, uint64_t addr, const char **name, failure *why);
