@@ -1,12 +1,12 @@
 /*
  * gate.c - which calls are the program's own (interpose.h), and the
  * library's life: its real functions resolved at load, the process's
- * normal end told at exit (process_exit). libthrace,
- * LTTng-UST and liburcu use pthreads too: their calls are known by their
- * return address, inside one of their loaded objects, found once by name
- * (dl_iterate_phdr, vocabulary.h's vocab_runtime_binary) when the first
- * call is looked at. A thread already
- * inside a traced call (tracing it locked something) passes through too.
+ * normal end told at exit (process_exit). libthrace, LTTng-UST and
+ * liburcu use pthreads too: their calls are known by their return address,
+ * inside one of their loaded objects, found once by name (dl_iterate_phdr,
+ * vocabulary.h's vocab_runtime_binary) when the first call is looked at. A
+ * thread already inside a traced call (tracing it locked something) passes
+ * through too.
  */
 #include "interpose.h"
 
