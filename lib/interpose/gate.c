@@ -1,11 +1,12 @@
 /*
  * gate.c - which calls are the program's own (interpose.h), and the
  * library's life: its real functions resolved at load, the process's
- * normal end told at exit (process_exit). libthrace,
- * LTTng-UST and liburcu use pthreads too: their calls are known by their
- * return address, inside one of their loaded objects, found once by name
- * (dl_iterate_phdr) when the first call is looked at. A thread already
- * inside a traced call (tracing it locked something) passes through too.
+ * normal end told at exit (process_exit). libthrace, LTTng-UST and
+ * liburcu use pthreads too: their calls are known by their return address,
+ * inside one of their loaded objects, found once by name (dl_iterate_phdr,
+ * vocabulary.h's vocab_runtime_binary) when the first call is looked at. A
+ * thread already inside a traced call (tracing it locked something) passes
+ * through too.
  */
 #include "interpose.h"
 
@@ -24,24 +25,11 @@ static gate_range ranges[GATE_RANGES];
 static int nranges = -1; /* -1: not looked up yet */
 static __thread __attribute__((tls_model("initial-exec"))) int inside;
 
-/* Whether an object of that path is one whose pthread calls are its own. */
-static bool gate_runtime(const char *path)
-{
-    static const char *const names[] = {"libthrace.so", "libthrace-tp.so", "libthrace-pthread.so",
-                                        "liblttng-ust", "liburcu"};
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strncmp(base, names[i], strlen(names[i])) == 0)
-            return true;
-    return false;
-}
-
 static int gate_add(struct dl_phdr_info *info, size_t size, void *data)
 {
     (void)size;
     int *n = data;
-    if (!info->dlpi_name || !gate_runtime(info->dlpi_name))
+    if (!info->dlpi_name || !vocab_runtime_binary(info->dlpi_name))
         return 0;
     for (int i = 0; i < info->dlpi_phnum && *n < GATE_RANGES; i++) {
         const ElfW(Phdr) *p = &info->dlpi_phdr[i];

@@ -453,6 +453,26 @@ static inline const char *vocab_wakeup_of(int64_t s)
     return s >= 0 && s < VOCAB_STATE_COUNT ? names[of_state[s]] : NULL;
 }
 
+/* ---- the tracing runtime's binaries ---------------------------------------------- */
+
+/* Whether a binary of that path (a loaded object's) is one of the tracing
+ * runtime's, whose own pthread calls are not the program's: libthrace,
+ * LTTng-UST and liburcu, known by the start of their file's name. The
+ * pthread interposer passes their calls through untraced
+ * (lib/interpose/gate.c); `thrace ingest` leaves them out of the traces of
+ * LTTng's pthread wrapper (tracer/ingest/wrapstore.c). */
+static inline int vocab_runtime_binary(const char *path)
+{
+    static const char *const names[] = {"libthrace.so", "libthrace-tp.so", "libthrace-pthread.so",
+                                        "liblttng-ust", "liburcu"};
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strncmp(base, names[i], strlen(names[i])) == 0)
+            return 1;
+    return 0;
+}
+
 /* ---- SQL forms ------------------------------------------------------------------ */
 
 /* The words as SQL literals, for the queries: SQL_EVENT(acquire_end) is

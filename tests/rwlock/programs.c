@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../asleep.h"
+
 static pthread_rwlock_t rw = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_barrier_t meet;
@@ -84,20 +86,6 @@ static void join(pthread_t t)
 static void about_to_block(worker *w)
 {
     __atomic_store_n(&w->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
-}
-
-/* Whether the kernel has thread tid asleep (state S or D in its stat). */
-static int asleep(pid_t tid)
-{
-    char path[64], stat[512];
-    snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(stat, 1, sizeof stat - 1, f) : 0;
-    if (f)
-        fclose(f);
-    stat[n] = '\0';
-    const char *end = strrchr(stat, ')');
-    return end && (end[2] == 'S' || end[2] == 'D');
 }
 
 static void pause_1ms(void)

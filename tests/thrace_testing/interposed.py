@@ -1,6 +1,8 @@
 """Programs written against pthreads, recorded with the pthread interposer
 (libthrace-pthread.so) preloaded and stored with `thrace ingest`: the
-machinery of the rwlock tests (tests/rwlock, tests/browser).
+machinery of the rwlock tests (tests/rwlock, tests/browser); and, with
+session_record, any program under any preload, events and contexts (LTTng's
+own pthread wrapper: tests/wrapper).
 
 `thrace record` does not preload the interposer yet, so the recording is
 made by hand, as a user would: a session of its own that tracks the
@@ -28,28 +30,40 @@ def record(thrace, command, db, interposer, probe, label, hangs=False, timeout=1
     "hung" when it hangs, and is killed then. Returns the program's exit
     status (-9 for one killed)."""
     workdir = os.path.dirname(os.path.abspath(db))
-    session = f"thrace-interposed-{label}-{os.getpid()}"
-    output = os.path.join(workdir, session)
-    shutil.rmtree(output, ignore_errors=True)
+    output = os.path.join(workdir, f"thrace-interposed-{label}-{os.getpid()}")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
+    status = session_record(command, output, f"{interposer}:{probe}", f"interposed-{label}",
+                            hangs=hangs, timeout=timeout)
+    ingested = subprocess.run([thrace, "ingest", "-o", db, output], capture_output=True,
+                              text=True, timeout=timeout)
+    shutil.rmtree(output, ignore_errors=True)
+    assert ingested.returncode == 0, ingested.stderr
+    return status
+
+
+def session_record(command, output, preload, label, events=("thrace:*",),
+                   contexts=("vtid", "vpid", "procname"), hangs=False, timeout=120):
+    """Records `command` (a list) with LD_PRELOAD=preload into the CTF
+    directory output (made anew), in a session of its own named after
+    label that enables `events` with `contexts`. hangs: as for record.
+    Returns the program's exit status."""
+    session = f"thrace-{label}-{os.getpid()}"
+    shutil.rmtree(output, ignore_errors=True)
     tracing.lttng("create", session, f"--output={output}")
     try:
-        tracing.lttng("enable-event", "-u", "thrace:*", "-s", session)
-        tracing.lttng("add-context", "-u", "-t", "vtid", "-t", "vpid", "-t", "procname",
-                      "-s", session)
+        tracing.lttng("enable-event", "-u", ",".join(events), "-s", session)
+        if contexts:
+            tracing.lttng("add-context", "-u", *[a for c in contexts for a in ("-t", c)],
+                          "-s", session)
         tracing.lttng("untrack", "-u", "-s", session, "--vpid", "--all")
-        proc = tracing.start_tracked(session, command, os.environ, f"{interposer}:{probe}",
+        proc = tracing.start_tracked(session, command, os.environ, preload,
                                      stdout=subprocess.PIPE)
         _finish(proc, hangs, timeout)
         tracing.lttng("stop", session)
     finally:
         tracing.lttng("destroy", session)
-    ingested = subprocess.run([thrace, "ingest", "-o", db, output], capture_output=True,
-                              text=True, timeout=timeout)
-    shutil.rmtree(output, ignore_errors=True)
-    assert ingested.returncode == 0, ingested.stderr
     return proc.returncode
 
 

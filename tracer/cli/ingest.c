@@ -1,6 +1,7 @@
 /*
  * ingest.c - `thrace ingest [-o FILE.db] TRACE_DIR...`: the command line
- * and the report; the storing is tracer/ingest/'s (ingest_paths).
+ * and the report (with the pthread wrapper's unlocks left out, when any);
+ * the storing is tracer/ingest/'s (ingest_paths).
  */
 #include "ingest.h"
 #include "cli.h"
@@ -17,6 +18,14 @@ static const char usage[] =
     "output directory, or a trace's own) in FILE.db. A trace already stored\n"
     "there (same UUID) is skipped.\n"
     "\n"
+    "Besides thrace's own events (thrace:*), it stores the calls that LTTng's\n"
+    "pthread wrapper traces (LD_PRELOAD=liblttng-ust-pthread-wrapper.so,\n"
+    "events lttng_ust_pthread:*) as mutex events; they need the vtid and vpid\n"
+    "contexts. With lttng_ust_statedump:* too, mutexes are named by their\n"
+    "symbols; with the ip context, calls by their source lines:\n"
+    "  lttng enable-event -u 'lttng_ust_pthread:*,lttng_ust_statedump:*'\n"
+    "  lttng add-context -u -t vtid -t vpid -t procname -t ip\n"
+    "\n"
     "  -o, --output FILE.db  the database (default: thrace.db), created if needed\n"
     "  -h, --help            print this help\n";
 
@@ -26,6 +35,10 @@ static void ingest_report(const char *file, const ingest_summary *s)
         printf("%s: stored %" PRIu64 " trace%s: %" PRIu64 " events, %" PRIu64 " threads, %" PRIu64
                " events discarded by LTTng\n",
                file, s->traces, s->traces == 1 ? "" : "s", s->events, s->threads, s->discarded);
+    if (s->unlocks_left_out)
+        printf("%s: left out %" PRIu64 " pthread_mutex_unlock call%s of LTTng's pthread wrapper "
+               "that no traced lock matches\n",
+               file, s->unlocks_left_out, s->unlocks_left_out == 1 ? "" : "s");
     if (s->skipped)
         printf("%s: skipped %" PRIu64 " trace%s already stored\n", file, s->skipped,
                s->skipped == 1 ? "" : "s");

@@ -8,6 +8,22 @@
 #include <stdio.h>
 #include <string.h>
 
+const bt_field_class *btmsg_member(const bt_field_class *payload, const char *name,
+                                   bt_field_class_type type, uint64_t *index)
+{
+    uint64_t n = payload ? bt_field_class_structure_get_member_count(payload) : 0;
+    for (uint64_t i = 0; i < n; i++) {
+        const bt_field_class_structure_member *member =
+            bt_field_class_structure_borrow_member_by_index_const(payload, i);
+        if (strcmp(bt_field_class_structure_member_get_name(member), name) != 0)
+            continue;
+        const bt_field_class *fc = bt_field_class_structure_member_borrow_field_class_const(member);
+        *index = i;
+        return bt_field_class_type_is(bt_field_class_get_type(fc), type) ? fc : NULL;
+    }
+    return NULL;
+}
+
 void btmsg_uuid(const bt_trace *trace, const char *where, char *out, size_t size)
 {
     bt_uuid u = bt_trace_get_uuid(trace);

@@ -1,8 +1,8 @@
 /*
  * btmsg.h - what `thrace ingest` (ingest.c), `thrace daemon` (follow.c)
  * and the relay daemon's session list (livelist.c) read from
- * libbabeltrace2: a trace's identity, its discard notices and packet ends,
- * clock snapshots, component parameters, and error reasons as failures.
+ * libbabeltrace2: an event class's payload members, a trace's identity, its discard notices and
+ * packet ends, clock snapshots, component parameters, and error reasons as failures.
  */
 #ifndef THRACE_TRACER_INGEST_BTMSG_H
 #define THRACE_TRACER_INGEST_BTMSG_H
@@ -14,6 +14,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* The class of the payload structure's member named name, when its type
+ * is type or a kind of it (unsigned integers cover enumerations), its
+ * index in *index; NULL when there is no such member. */
+const bt_field_class *btmsg_member(const bt_field_class *payload, const char *name,
+                                   bt_field_class_type type, uint64_t *index);
 
 /* The trace's key, its UUID as text; a trace without one (hand-made) is
  * keyed "path:" + where. */

@@ -1,8 +1,9 @@
 /*
  * decode.c - libbabeltrace2 event messages as model_events and
- * model_binaries. What an event class's payload holds (which member is
- * which model field, read as which type; for the statedump, statedump.c's
- * layout) and where its common context keeps vtid, vpid and procname are
+ * model_binaries, and the pthread wrapper's calls. What an event class's
+ * payload holds (which member is which model field, read as which type;
+ * for the statedump and the wrapper, statedump.c's and wrapper.c's
+ * layouts) and where its common context keeps vtid, vpid, procname and ip are
  * worked out the first time the class is met, and kept in a keymap keyed by
  * the class's address (valid as long as the trace's graph): decoding an
  * event is then one borrow and one read per member.
@@ -12,6 +13,7 @@
 #include "base.h"
 #include "statedump.h"
 #include "store.h"
+#include "wrapper.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,12 +35,14 @@ typedef struct {
 /* What an event class's events hold, worked out once. */
 typedef struct {
     decode_kind kind;
-    statedump_layout statedump; /* DECODE_BINARY's */
+    statedump_layout statedump; /* DECODE_BINARY's and DECODE_PROCNAME's */
+    wrapper_layout wrapper;     /* DECODE_WRAPPER's */
+    const char *name;           /* the class's: valid as long as the graph */
     vocab_event type;
     bool has_clock;
     int nmembers;
     decode_member members[VOCAB_F_COUNT];
-    decode_context vtid, vpid, procname;
+    decode_context vtid, vpid, procname, ip;
 } decode_class;
 
 static bool decode_read_of(const bt_field_class *fc, decode_read *read)
@@ -92,6 +96,7 @@ static void decode_context_layout(decode_class *dc, const bt_field_class *contex
         decode_context *c = strcmp(name, "vtid") == 0       ? &dc->vtid
                             : strcmp(name, "vpid") == 0     ? &dc->vpid
                             : strcmp(name, "procname") == 0 ? &dc->procname
+                            : strcmp(name, "ip") == 0       ? &dc->ip
                                                             : NULL;
         if (c && decode_read_of(bt_field_class_structure_member_borrow_field_class_const(member),
                                 &c->read)) {
@@ -117,18 +122,21 @@ static decode_class *decode_class_new(const bt_event_class *cls)
         return NULL;
     const char *name = bt_event_class_get_name(cls);
     const bt_field_class *payload = bt_event_class_borrow_payload_field_class_const(cls);
+    dc->name = name;
     dc->type = decode_event_of(name);
     dc->statedump = statedump_layout_of(name, payload);
-    dc->kind = dc->type != VOCAB_EV_NONE               ? DECODE_EVENT
-               : dc->statedump.which != STATEDUMP_NONE ? DECODE_BINARY
-                                                       : DECODE_OTHER;
+    dc->wrapper = wrapper_layout_of(name, payload);
+    dc->kind = dc->type != VOCAB_EV_NONE                   ? DECODE_EVENT
+               : dc->statedump.which == STATEDUMP_PROCNAME ? DECODE_PROCNAME
+               : dc->statedump.which != STATEDUMP_NONE     ? DECODE_BINARY
+               : dc->wrapper.which != WRAPPER_NONE         ? DECODE_WRAPPER
+                                                           : DECODE_OTHER;
     if (dc->kind == DECODE_OTHER)
         return dc;
     const bt_stream_class *sc = bt_event_class_borrow_stream_class_const(cls);
-    if (dc->kind == DECODE_EVENT) {
-        dc->has_clock = bt_stream_class_borrow_default_clock_class_const(sc) != NULL;
+    dc->has_clock = bt_stream_class_borrow_default_clock_class_const(sc) != NULL;
+    if (dc->kind == DECODE_EVENT)
         decode_payload_layout(dc, payload);
-    }
     decode_context_layout(dc, bt_stream_class_borrow_event_common_context_field_class_const(sc));
     return dc;
 }
@@ -186,15 +194,22 @@ static void decode_contexts(const decode_class *dc, const bt_event *event, model
             bt_field_structure_borrow_member_field_by_index_const(ctx, dc->procname.index));
 }
 
+/* The event's time: 0 when its class has no clock. */
+static int64_t decode_ts(const decode_class *dc, const bt_message *msg)
+{
+    int64_t ts = 0;
+    if (dc->has_clock)
+        bt_clock_snapshot_get_ns_from_origin(
+            bt_message_event_borrow_default_clock_snapshot_const(msg), &ts);
+    return ts;
+}
+
 /* Decodes an event message of a thrace event class. */
 static void decode_fields(const decode_class *dc, const bt_message *msg, model_event *e)
 {
     const bt_event *event = bt_message_event_borrow_event_const(msg);
-    e->ts = 0;
+    e->ts = decode_ts(dc, msg);
     e->present = 0;
-    if (dc->has_clock)
-        bt_clock_snapshot_get_ns_from_origin(
-            bt_message_event_borrow_default_clock_snapshot_const(msg), &e->ts);
     const bt_field *payload = bt_event_borrow_payload_field_const(event);
     for (int i = 0; i < dc->nmembers; i++) {
         const decode_member *m = &dc->members[i];
@@ -233,16 +248,53 @@ static decode_class *decode_class_of(decode *d, const bt_event_class *cls)
     return dc;
 }
 
+/* The event's vpid context, when its class has it. */
+static void decode_vpid(const decode_class *dc, const bt_event *event, bool *has, int64_t *vpid)
+{
+    const bt_field *ctx = bt_event_borrow_common_context_field_const(event);
+    *has = false;
+    if (ctx)
+        decode_context_int(ctx, &dc->vpid, has, vpid);
+}
+
 /* Decodes an event message of a statedump class we read: the binary, and its process. */
 static void decode_binary(const decode_class *dc, const bt_message *msg, decoded *out)
 {
     const bt_event *event = bt_message_event_borrow_event_const(msg);
     statedump_read(&dc->statedump, bt_event_borrow_payload_field_const(event), &out->binary,
                    out->build_id, sizeof out->build_id);
+    decode_vpid(dc, event, &out->binary.has_vpid, &out->binary.vpid);
+}
+
+/* Decodes an event message of a wrapper class: the call, its time and contexts. */
+static void decode_call(const decode_class *dc, const bt_message *msg, wrapper_call *c)
+{
+    const bt_event *event = bt_message_event_borrow_event_const(msg);
+    wrapper_read(&dc->wrapper, bt_event_borrow_payload_field_const(event), c);
+    c->which = dc->wrapper.which;
+    c->event = dc->name;
+    c->ts = decode_ts(dc, msg);
+    model_event contexts;
+    decode_contexts(dc, event, &contexts);
+    c->has_vtid = contexts.has_vtid;
+    c->vtid = contexts.vtid;
+    c->has_vpid = contexts.has_vpid;
+    c->vpid = contexts.vpid;
+    c->procname = contexts.procname;
     const bt_field *ctx = bt_event_borrow_common_context_field_const(event);
-    out->binary.has_vpid = false;
+    int64_t ip = 0;
+    c->has_ip = false;
     if (ctx)
-        decode_context_int(ctx, &dc->vpid, &out->binary.has_vpid, &out->binary.vpid);
+        decode_context_int(ctx, &dc->ip, &c->has_ip, &ip);
+    c->ip = (uint64_t)ip;
+}
+
+/* Decodes lttng_ust_statedump:procname: the name, and its process. */
+static void decode_procname(const decode_class *dc, const bt_message *msg, decode_process *out)
+{
+    const bt_event *event = bt_message_event_borrow_event_const(msg);
+    out->name = statedump_procname(&dc->statedump, bt_event_borrow_payload_field_const(event));
+    decode_vpid(dc, event, &out->has_vpid, &out->vpid);
 }
 
 bool decode_event(decode *d, const bt_message *msg, decoded *out, failure *why)
@@ -257,6 +309,10 @@ bool decode_event(decode *d, const bt_message *msg, decoded *out, failure *why)
         decode_fields(dc, msg, &out->event);
     } else if (dc->kind == DECODE_BINARY) {
         decode_binary(dc, msg, out);
+    } else if (dc->kind == DECODE_WRAPPER) {
+        decode_call(dc, msg, &out->call);
+    } else if (dc->kind == DECODE_PROCNAME) {
+        decode_procname(dc, msg, &out->process);
     }
     return true;
 }

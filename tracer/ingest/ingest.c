@@ -8,7 +8,9 @@
  * in its own SQLite transaction. The muxer merges the per-CPU streams in
  * time order; the sink decodes each event (decode.h) and hands it to the
  * model (model.h), which writes the rows: thrace's events, and the
- * statedump's binaries, which name the interposer's addresses.
+ * statedump's binaries, which name the interposer's addresses. The calls
+ * of LTTng's pthread wrapper go to wrapstore.h, which makes thrace's
+ * events of them for the model.
  *
  * A trace is keyed by its UUID: the transaction begins (IMMEDIATE, so that
  * two ingests of one trace cannot both store it) before the graph runs, the
@@ -24,6 +26,7 @@
 #include "progress.h"
 #include "store.h"
 #include "tracedir.h"
+#include "wrapstore.h"
 
 #include <babeltrace2/babeltrace.h>
 #include <dirent.h>
@@ -44,7 +47,8 @@ typedef struct {
     sqlite3 *db;
     const char *dir;
     decode *decoder;
-    model *model; /* NULL until the first stream tells the trace */
+    model *model;       /* NULL until the first stream tells the trace */
+    wrapstore *wrapped; /* the pthread wrapper's calls, into model */
     int64_t trace_id;
     bool skipped, failed;
     failure *why; /* ingest_paths's: the graph's sink has no other way out */
@@ -120,24 +124,45 @@ static bool ingest_begin(ingest_trace *t, const bt_trace *trace)
         return false;
     t->trace_id = sqlite3_last_insert_rowid(t->db);
     t->model = model_new(t->db, t->trace_id, t->why);
-    return t->model || ingest_failed(t);
+    if (!t->model)
+        return ingest_failed(t);
+    t->wrapped = wrapstore_new(t->model);
+    if (!t->wrapped)
+        failure_set(t->why, "out of memory");
+    return t->wrapped || ingest_failed(t);
+}
+
+/* Hands a decoded message to the model, or to the wrapper's calls' store. */
+static bool ingest_decoded(ingest_trace *t, const decoded *d)
+{
+    switch (d->kind) {
+    case DECODE_BINARY:
+        return wrapstore_binary(t->wrapped, &d->binary, t->why) &&
+               model_add_binary(t->model, &d->binary, t->why);
+    case DECODE_PROCNAME:
+        return !d->process.has_vpid ||
+               wrapstore_process_name(t->wrapped, d->process.vpid, d->process.name, t->why);
+    case DECODE_WRAPPER:
+        return wrapstore_call(t->wrapped, &d->call, t->why);
+    case DECODE_EVENT:
+        return wrapstore_thrace(t->wrapped, &d->event, t->why) &&
+               model_add(t->model, &d->event, t->why);
+    default:
+        return true;
+    }
 }
 
 static bool ingest_event(ingest_trace *t, const bt_message *msg)
 {
-    if (!decode_event(t->decoder, msg, &t->message, t->why))
+    if (!decode_event(t->decoder, msg, &t->message, t->why) || !ingest_decoded(t, &t->message))
         return ingest_failed(t);
-    if (t->message.kind == DECODE_BINARY)
-        return model_add_binary(t->model, &t->message.binary, t->why) || ingest_failed(t);
-    if (t->message.kind != DECODE_EVENT)
+    if (t->message.kind != DECODE_EVENT && t->message.kind != DECODE_WRAPPER)
         return true;
-    if (!model_add(t->model, &t->message.event, t->why))
-        return ingest_failed(t);
     /* The clock is read once per 4096 events; the bar redraws only now and then. */
     if ((++t->events & 4095) == 0 && t->bar->enabled) {
+        int64_t ts = t->message.kind == DECODE_EVENT ? t->message.event.ts : t->message.call.ts;
         double span = (double)(t->span_end - t->span_begin);
-        progress_show(t->bar, span > 0 ? (double)(t->message.event.ts - t->span_begin) / span : -1,
-                      t->events);
+        progress_show(t->bar, span > 0 ? (double)(ts - t->span_begin) / span : -1, t->events);
     }
     return true;
 }
@@ -323,6 +348,7 @@ static void ingest_span(const ingest_plugins *pl, ingest_trace *t)
 
 static void ingest_trace_free(ingest_trace *t)
 {
+    wrapstore_free(t->wrapped);
     model_free(t->model);
     decode_free(t->decoder);
 }
@@ -374,6 +400,7 @@ static bool ingest_one(sqlite3 *db, const ingest_plugins *pl, const char *dir, p
         failure_set(why, "out of memory");
     bool ok = t.decoder ? ingest_store(pl, &t, &totals) : ingest_failed(&t);
     bool store = ok && t.model;
+    uint64_t left_out = t.wrapped ? wrapstore_left_out(t.wrapped) : 0;
     ingest_trace_free(&t);
     progress_clear(bar);
     failure ignored; /* the failure to tell is the first */
@@ -388,6 +415,7 @@ static bool ingest_one(sqlite3 *db, const ingest_plugins *pl, const char *dir, p
         return false;
     }
     ingest_count(out, &totals);
+    out->unlocks_left_out += left_out;
     return true;
 }
 

@@ -23,8 +23,9 @@ typedef struct {
     uint64_t skipped; /* traces already in the database */
     uint64_t events;
     uint64_t threads;
-    uint64_t discarded;       /* events LTTng lost, as the traces report them */
-    int64_t begin_ns, end_ns; /* span of the stored events (0 when none) */
+    uint64_t discarded;        /* events LTTng lost, as the traces report them */
+    uint64_t unlocks_left_out; /* the pthread wrapper's unlocks of no traced hold (wrapstore.h) */
+    int64_t begin_ns, end_ns;  /* span of the stored events (0 when none) */
 } ingest_summary;
 
 /*

@@ -1,43 +1,30 @@
 /*
  * statedump.c - LTTng-UST's statedump events as model_binary
- * (statedump.h). A member counts only with the type LTTng-UST gives it:
- * baddr and memsz unsigned integers, path a string, build_id an array of
- * unsigned integers (bytes); a class lacking one is not read at all.
+ * (statedump.h), and the process's name. A member counts only with the
+ * type LTTng-UST gives it: baddr and memsz unsigned integers, path and
+ * procname strings (libbabeltrace2 reads procname's text array as one),
+ * build_id an array of unsigned integers (bytes); a class lacking one is
+ * not read at all.
  */
 #include "statedump.h"
 
-#include <string.h>
+#include "btmsg.h"
 
-/* The class of the member named name, its index in *index; NULL when none. */
-static const bt_field_class *statedump_member(const bt_field_class *payload, const char *name,
-                                              uint64_t *index)
-{
-    uint64_t n = payload ? bt_field_class_structure_get_member_count(payload) : 0;
-    for (uint64_t i = 0; i < n; i++) {
-        const bt_field_class_structure_member *member =
-            bt_field_class_structure_borrow_member_by_index_const(payload, i);
-        if (strcmp(bt_field_class_structure_member_get_name(member), name) == 0) {
-            *index = i;
-            return bt_field_class_structure_member_borrow_field_class_const(member);
-        }
-    }
-    return NULL;
-}
+#include <string.h>
 
 /* Whether the member named name has a class of type (or of a kind of it:
  * unsigned integers cover enumerations), its index in *index. */
 static bool statedump_typed(const bt_field_class *payload, const char *name,
                             bt_field_class_type type, uint64_t *index)
 {
-    const bt_field_class *fc = statedump_member(payload, name, index);
-    return fc && bt_field_class_type_is(bt_field_class_get_type(fc), type);
+    return btmsg_member(payload, name, type, index) != NULL;
 }
 
 /* Whether the member named name is an array of unsigned integers (bytes). */
 static bool statedump_bytes_typed(const bt_field_class *payload, const char *name, uint64_t *index)
 {
-    const bt_field_class *fc = statedump_member(payload, name, index);
-    return fc && bt_field_class_type_is(bt_field_class_get_type(fc), BT_FIELD_CLASS_TYPE_ARRAY) &&
+    const bt_field_class *fc = btmsg_member(payload, name, BT_FIELD_CLASS_TYPE_ARRAY, index);
+    return fc &&
            bt_field_class_type_is(
                bt_field_class_get_type(bt_field_class_array_borrow_element_field_class_const(fc)),
                BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER);
@@ -45,9 +32,12 @@ static bool statedump_bytes_typed(const bt_field_class *payload, const char *nam
 
 statedump_layout statedump_layout_of(const char *name, const bt_field_class *payload)
 {
-    statedump_layout l = {STATEDUMP_NONE, 0, 0, 0, 0};
+    statedump_layout l = {STATEDUMP_NONE, 0, 0, 0, 0, 0};
     const bt_field_class_type number = BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER;
-    if (!name || !statedump_typed(payload, "baddr", number, &l.baddr))
+    if (name && strcmp(name, "lttng_ust_statedump:procname") == 0 &&
+        statedump_typed(payload, "procname", BT_FIELD_CLASS_TYPE_STRING, &l.procname))
+        l.which = STATEDUMP_PROCNAME;
+    if (!name || l.which || !statedump_typed(payload, "baddr", number, &l.baddr))
         return l;
     if (strcmp(name, "lttng_ust_statedump:bin_info") == 0 &&
         statedump_typed(payload, "memsz", number, &l.memsz) &&
@@ -93,4 +83,10 @@ void statedump_read(const statedump_layout *l, const bt_field *payload, model_bi
         b->build_id_len = statedump_bytes(
             bt_field_structure_borrow_member_field_by_index_const(payload, l->build_id), id, size);
     }
+}
+
+const char *statedump_procname(const statedump_layout *l, const bt_field *payload)
+{
+    return bt_field_string_get_value(
+        bt_field_structure_borrow_member_field_by_index_const(payload, l->procname));
 }

@@ -3,8 +3,9 @@
  * lttng_ust_statedump:bin_info (a binary the program had loaded: baddr,
  * memsz, path) and lttng_ust_statedump:build_id (its build ID, by baddr),
  * which LTTng-UST emits when the program registers with a session that
- * enables them. What a class holds is worked out once, as decode.c does
- * for thrace's events.
+ * enables them; and lttng_ust_statedump:procname (the process's name then),
+ * which names the threads of LTTng's pthread wrapper (wrapstore.h). What a
+ * class holds is worked out once, as decode.c does for thrace's events.
  */
 #ifndef THRACE_TRACER_INGEST_STATEDUMP_H
 #define THRACE_TRACER_INGEST_STATEDUMP_H
@@ -16,12 +17,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { STATEDUMP_NONE, STATEDUMP_BIN_INFO, STATEDUMP_BUILD_ID } statedump_which;
+typedef enum {
+    STATEDUMP_NONE,
+    STATEDUMP_BIN_INFO,
+    STATEDUMP_BUILD_ID,
+    STATEDUMP_PROCNAME
+} statedump_which;
 
 /* Where an event class of the statedump keeps what we read. */
 typedef struct {
-    statedump_which which;                 /* STATEDUMP_NONE: not one we read */
-    uint64_t baddr, memsz, path, build_id; /* members' indexes in the payload */
+    statedump_which which;                           /* STATEDUMP_NONE: not one we read */
+    uint64_t baddr, memsz, path, build_id, procname; /* members' indexes in the payload */
 } statedump_layout;
 
 /* The layout of the event class named name, whose payload is payload; a
@@ -34,5 +40,8 @@ statedump_layout statedump_layout_of(const char *name, const bt_field_class *pay
  * payload's, and its build ID id's. */
 void statedump_read(const statedump_layout *l, const bt_field *payload, model_binary *b,
                     uint8_t *id, size_t size);
+
+/* The process's name in a STATEDUMP_PROCNAME payload (the payload's string). */
+const char *statedump_procname(const statedump_layout *l, const bt_field *payload);
 
 #endif
