@@ -136,8 +136,11 @@ static int wait_locked(thrace_barrier *b, double timeout, unsigned *index, const
     int rc = enter(b);
     unsigned long cycle = b->_cycle;
     unsigned arrival = b->_count;
+    thrace__annotate_release(b);
     if (rc == THRACE_OK)
         rc = take_part(b, timeout, arrival);
+    if (rc == THRACE_OK)
+        thrace__annotate_acquire(b);
     if (rc == THRACE_OK && index)
         *index = arrival;
     THRACE__TRACE(barrier_wait_end, thrace__trace_tid(),
@@ -200,6 +203,8 @@ unsigned thrace_barrier_parties(thrace_barrier *b)
 unsigned thrace_barrier_n_waiting(thrace_barrier *b)
 {
     /* Unsynchronised, as in Python: a snapshot. */
+    thrace__annotate_benign(&b->_state, sizeof b->_state);
+    thrace__annotate_benign(&b->_count, sizeof b->_count);
     if (__atomic_load_n(&b->_state, __ATOMIC_RELAXED) != FILLING)
         return 0;
     return __atomic_load_n(&b->_count, __ATOMIC_RELAXED);
@@ -207,5 +212,6 @@ unsigned thrace_barrier_n_waiting(thrace_barrier *b)
 
 bool thrace_barrier_broken(thrace_barrier *b)
 {
+    thrace__annotate_benign(&b->_state, sizeof b->_state);
     return __atomic_load_n(&b->_state, __ATOMIC_RELAXED) == BROKEN;
 }

@@ -104,6 +104,7 @@ static unsigned long release_save(thrace_cond *c)
     thrace_lock *l = c->_lock;
     thrace__lock_trace_release(&l->_obj, VOCAB_KIND_lock, 0);
     thrace__deadlock_released(&l->_obj);
+    thrace__annotate_lock_releasing(&l->_obj);
     thrace__mutex_unlock(&l->_state);
     return 1;
 }
@@ -121,6 +122,7 @@ static void acquire_restore(thrace_cond *c, unsigned long saved, const thrace__s
                                   &waited_ns);
     else
         thrace__deadlock_held(&l->_obj, VOCAB_KIND_lock, site);
+    thrace__annotate_lock_acquired(&l->_obj);
     thrace__lock_trace_acquired(&l->_obj, VOCAB_KIND_lock, THRACE_OK, waited_ns, 1, site);
 }
 
@@ -137,6 +139,8 @@ static int wait_until(thrace_cond *c, const thrace__deadline *d, double timeout,
     thrace__condcore_enter(&c->_waiters, &w);
     unsigned long saved = release_save(c);
     int rc = thrace__park_sleep(&w, d);
+    if (rc == THRACE_OK)
+        thrace__annotate_acquire(c);
     THRACE__TRACE(cond_wait_end, thrace__trace_tid(),
                   thrace__trace_obj(&c->_obj, VOCAB_KIND_condition), thrace__trace_seq(&c->_obj),
                   thrace__trace_outcome(rc), w.token, thrace__trace_ns_since(&start));
@@ -193,6 +197,7 @@ int(thrace_cond_wait_for)(thrace_cond *c, bool (*pred)(void *), void *arg, doubl
 static void notify(thrace_cond *c, long requested, size_t n)
 {
     uint64_t seq = THRACE__ENABLED(cond_notify) ? thrace__trace_seq(&c->_obj) : 0;
+    thrace__annotate_release(c);
     size_t woken = thrace__condcore_notify(&c->_waiters, n, seq);
     THRACE__TRACE(cond_notify, thrace__trace_tid(),
                   thrace__trace_obj(&c->_obj, VOCAB_KIND_condition), seq, requested, woken);

@@ -38,6 +38,7 @@ int thrace_event_set_name(thrace_event *e, const char *name)
 static void set_flag(thrace_event *e, uint64_t token, bool traced)
 {
     thrace__mutex_lock(&e->_mutex);
+    thrace__annotate_release(e);
     __atomic_store_n(&e->_flag, 1, __ATOMIC_RELAXED);
     size_t woken = thrace__condcore_notify(&e->_waiters, THRACE__ALL, token);
     if (traced)
@@ -67,7 +68,11 @@ void thrace_event_clear(thrace_event *e)
 
 bool thrace_event_is_set(thrace_event *e)
 {
-    return __atomic_load_n(&e->_flag, __ATOMIC_ACQUIRE) != 0;
+    thrace__annotate_benign(&e->_flag, sizeof e->_flag);
+    bool set = __atomic_load_n(&e->_flag, __ATOMIC_ACQUIRE) != 0;
+    if (set)
+        thrace__annotate_acquire(e);
+    return set;
 }
 
 /* wait(timeout); internal waits (thread done, timer) are not traced. */
@@ -89,6 +94,8 @@ static int event_wait(thrace_event *e, double timeout, bool traced, const thrace
         if (rc == THRACE_OK)
             rc = thrace__condcore_wait(&e->_waiters, &e->_mutex, &d, &waker);
     }
+    if (rc == THRACE_OK)
+        thrace__annotate_acquire(e);
     if (traced && rc != THRACE_ERANGE)
         THRACE__TRACE(event_wait_end, thrace__trace_tid(),
                       thrace__trace_obj(&e->_obj, VOCAB_KIND_event), thrace__trace_seq(&e->_obj),

@@ -12,12 +12,14 @@
 int thrace_lock_init(thrace_lock *l)
 {
     l->_state = 0;
+    thrace__annotate_lock_created(&l->_obj);
     thrace__object_init(&l->_obj, VOCAB_KIND_lock, 0);
     return THRACE_OK;
 }
 
 void thrace_lock_destroy(thrace_lock *l)
 {
+    thrace__annotate_lock_destroyed(&l->_obj);
     thrace__object_destroy(&l->_obj);
 }
 
@@ -37,6 +39,7 @@ int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, double t
     THRACE__TRACE(acquire_begin, thrace__trace_tid(), thrace__trace_obj(o, kind),
                   thrace__trace_seq(o), kind, thrace__trace_site(site), timeout, 0);
     thrace__deadlock_wait(o, kind, site);
+    thrace__annotate_lock_blocking(o, kind == VOCAB_KIND_rlock);
     int rc = thrace__mutex_acquire_slow(word, &d);
     thrace__deadlock_wait_end(rc == THRACE_OK);
     if (THRACE__ENABLED(acquire_end))
@@ -65,6 +68,8 @@ int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout, const
     } else {
         thrace__deadlock_held(&l->_obj, VOCAB_KIND_lock, site);
     }
+    if (rc == THRACE_OK)
+        thrace__annotate_lock_acquired(&l->_obj);
     thrace__lock_trace_acquired(&l->_obj, VOCAB_KIND_lock, rc, waited_ns, 1, site);
     return rc;
 }
@@ -83,6 +88,7 @@ int thrace_lock_release(thrace_lock *l)
         thrace__lock_trace_release(&l->_obj, VOCAB_KIND_lock, 0);
     }
     thrace__deadlock_released(&l->_obj);
+    thrace__annotate_lock_releasing(&l->_obj);
     return thrace__mutex_unlock(&l->_state) ? THRACE_OK : THRACE_EPERM;
 }
 

@@ -40,6 +40,7 @@ int thrace__mutex_acquire_slow(unsigned *word, const thrace__deadline *d)
         if (thrace__park(word, still_contended, word, d) == THRACE_TIMEOUT)
             return THRACE_TIMEOUT;
     }
+    thrace__annotate_word_acquired(word);
     return THRACE_OK;
 }
 

@@ -11,13 +11,17 @@
 #ifndef THRACE_LIB_MUTEX_H
 #define THRACE_LIB_MUTEX_H
 
+#include "annotate.h"
 #include "deadline.h"
 
 static inline bool thrace__mutex_try(unsigned *word)
 {
     unsigned expected = 0;
-    return __atomic_compare_exchange_n(word, &expected, 1, false, __ATOMIC_ACQUIRE,
-                                       __ATOMIC_RELAXED);
+    bool taken =
+        __atomic_compare_exchange_n(word, &expected, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+    if (taken)
+        thrace__annotate_word_acquired(word);
+    return taken;
 }
 
 /* Blocks until acquired (THRACE_OK) or the deadline passes (THRACE_TIMEOUT). */
@@ -38,6 +42,7 @@ void thrace__mutex_wake(unsigned *word);
 /* Releases; returns the previous state (0: it was not locked). */
 static inline unsigned thrace__mutex_unlock(unsigned *word)
 {
+    thrace__annotate_word_releasing(word);
     unsigned old = __atomic_exchange_n(word, 0, __ATOMIC_RELEASE);
     if (THRACE__UNLIKELY(old == 2))
         thrace__mutex_wake(word);

@@ -18,12 +18,14 @@ int thrace_rlock_init(thrace_rlock *r)
     r->_state = 0;
     r->_count = 0;
     r->_owner = 0;
+    thrace__annotate_lock_created(&r->_obj);
     thrace__object_init(&r->_obj, VOCAB_KIND_rlock, 0);
     return THRACE_OK;
 }
 
 void thrace_rlock_destroy(thrace_rlock *r)
 {
+    thrace__annotate_lock_destroyed(&r->_obj);
     thrace__object_destroy(&r->_obj);
 }
 
@@ -39,12 +41,14 @@ static uintptr_t self_id(void)
 
 static void take_ownership(thrace_rlock *r, unsigned long count)
 {
+    thrace__annotate_rlock_acquired(&r->_obj);
     __atomic_store_n(&r->_owner, self_id(), __ATOMIC_RELAXED);
     r->_count = count;
 }
 
 bool thrace__rlock_is_owned(const thrace_rlock *r)
 {
+    thrace__annotate_benign(&r->_owner, sizeof r->_owner);
     return __atomic_load_n(&r->_owner, __ATOMIC_RELAXED) == self_id();
 }
 
@@ -99,6 +103,7 @@ int thrace_rlock_release(thrace_rlock *r)
     if (left == 0) {
         __atomic_store_n(&r->_owner, 0, __ATOMIC_RELAXED);
         thrace__deadlock_released(&r->_obj);
+        thrace__annotate_rlock_releasing(&r->_obj);
         thrace__mutex_unlock(&r->_state);
     }
     return THRACE_OK;
@@ -116,6 +121,7 @@ unsigned long thrace__rlock_release_save(thrace_rlock *r)
     r->_count = 0;
     __atomic_store_n(&r->_owner, 0, __ATOMIC_RELAXED);
     thrace__deadlock_released(&r->_obj);
+    thrace__annotate_rlock_releasing(&r->_obj);
     thrace__mutex_unlock(&r->_state);
     return count;
 }

@@ -89,8 +89,10 @@ int thrace__sem_acquire_at(thrace_sem *s, bool blocking, double timeout, const t
     thrace__mutex_lock(&s->_mutex);
     if (s->_value == 0)
         rc = blocking ? acquire_contended(s, timeout, site, &waited_ns) : THRACE_TIMEOUT;
-    if (rc == THRACE_OK)
+    if (rc == THRACE_OK) {
+        thrace__annotate_acquire(s);
         s->_value--;
+    }
     if (rc != THRACE_ERANGE)
         THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(&s->_obj, kind_of(s)),
                       thrace__trace_seq(&s->_obj), kind_of(s),
@@ -116,6 +118,7 @@ int thrace_sem_release(thrace_sem *s, long n)
     if (s->_value > LONG_MAX - n || (s->_bounded && s->_value + n > s->_initial)) {
         rc = THRACE_ERANGE;
     } else {
+        thrace__annotate_release(s);
         s->_value += n;
         THRACE__TRACE(release, thrace__trace_tid(), thrace__trace_obj(&s->_obj, kind_of(s)),
                       thrace__trace_seq(&s->_obj), kind_of(s), s->_value, n, 0);
