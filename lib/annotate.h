@@ -12,10 +12,11 @@
  * release. A Lock has none, and any thread may release it, which no
  * detector's mutex allows: they see a reader lock held by the thread that
  * took it until that thread releases it (annotate.c keeps each thread's
- * takings). Released by another thread it is a hand-off only, and the
- * taker's hold ends when the taker next takes, releases or destroys it.
- * Reader locks let a Lock be taken while a detector still counts such a
- * hold; ThreadSanitizer and helgrind check lock order over them all the same.
+ * takings). A Lock released by a thread that did not take it is a signal,
+ * not a mutex: from then on its releases and acquires are hand-offs only,
+ * and its taker's hold ends at the taker's next Lock call. Reader locks let
+ * a Lock be taken while a detector still counts such a hold; ThreadSanitizer
+ * and helgrind check lock order over them all the same.
  *
  * Hand-offs (a Semaphore's release to an acquire, an Event's set to a wait,
  * a notify to a wake, a Barrier's arrivals to its departures) are a release
@@ -47,7 +48,7 @@
 #define THRACE__ANNOTATE_VALGRIND 1
 /* Whether libthrace runs under valgrind, read once as it loads. */
 extern bool thrace__annotate_valgrind;
-#define THRACE__ANNOTATE_ON THRACE__UNLIKELY(thrace__annotate_valgrind)
+#define THRACE__ANNOTATE_ON       THRACE__UNLIKELY(thrace__annotate_valgrind)
 #endif
 
 #ifdef THRACE__ANNOTATE_ON
@@ -55,6 +56,9 @@ extern bool thrace__annotate_valgrind;
 void thrace__annotate_taken(const thrace__obj *lock);
 void thrace__annotate_giving(const thrace__obj *lock);
 void thrace__annotate_forget(const thrace__obj *lock);
+#endif
+#ifdef THRACE__ANNOTATE_TSAN
+void thrace__annotate_blocking(const thrace__obj *lock, bool owned);
 #endif
 
 /* An internal lock word was just taken: what its last holder did is seen. */
@@ -151,9 +155,7 @@ static inline void thrace__annotate_lock_destroyed(const thrace__obj *lock)
 static inline void thrace__annotate_lock_blocking(const thrace__obj *lock, bool owned)
 {
 #ifdef THRACE__ANNOTATE_TSAN
-    unsigned mode = owned ? 0 : __tsan_mutex_read_lock;
-    __tsan_mutex_pre_lock((void *)lock, mode);
-    __tsan_mutex_post_lock((void *)lock, mode | __tsan_mutex_try_lock_failed, 0);
+    thrace__annotate_blocking(lock, owned);
 #else
     (void)lock;
     (void)owned;

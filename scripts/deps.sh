@@ -15,6 +15,7 @@ packages=(
   libmicrohttpd-dev libjansson-dev           # `thrace serve`: HTTP and JSON
   chromium                                   # the viewer's page tests, headless
   pigz xz-utils                              # real multi-threaded programs, traced by the tests
+  valgrind                                   # helgrind and DRD over thrace programs (tests/detectors), helgrind.h
 )
 
 missing=()

@@ -67,6 +67,10 @@ static int abba(void)
 /* clean: a bounded queue of plain ints between one producer and consumers. */
 enum { CONSUMERS = 3, ITEMS = 300, SLOTS = 4 };
 
+/* Items consumed, counted under a Lock made statically (never initialised). */
+static thrace_lock tally_lock = THRACE_LOCK_INIT;
+static int tally;
+
 typedef struct {
     thrace_lock queue_lock;
     thrace_cond not_empty;
@@ -76,10 +80,10 @@ typedef struct {
     thrace_rlock total_lock;
     int slots[SLOTS];
     int head, count;
-    long total;     /* under total_lock */
-    int consumed;   /* under queue_lock */
-    int config;     /* written before go is set, read after it */
-    int after[4];   /* each written before the barrier, read by all after */
+    long total;   /* under total_lock */
+    int consumed; /* under queue_lock */
+    int config;   /* written before go is set, read after it */
+    int after[4]; /* each written before the barrier, read by all after */
 } shop;
 
 static void produce(shop *s)
@@ -118,6 +122,9 @@ static bool consume_one(shop *s)
     if (!got)
         return false;
     thrace_sem_release(&s->free_slots, 1);
+    thrace_lock_acquire(&tally_lock, true, THRACE_FOREVER);
+    tally++;
+    thrace_lock_release(&tally_lock);
     thrace_rlock_acquire(&s->total_lock, true, THRACE_FOREVER);
     thrace_rlock_acquire(&s->total_lock, true, THRACE_FOREVER);
     s->total += item;
@@ -168,7 +175,7 @@ static int clean(void)
     }
     /* Read after the joins, with no lock. */
     long expected = (long)ITEMS * (ITEMS + 1); /* 2 * the sum of 1..ITEMS */
-    if (s.total != expected || s.consumed != ITEMS) {
+    if (s.total != expected || s.consumed != ITEMS || tally != ITEMS) {
         fprintf(stderr, "clean: total %ld, expected %ld\n", s.total, expected);
         return 1;
     }
