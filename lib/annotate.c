@@ -15,7 +15,7 @@
 
 #include <stdlib.h>
 
-#ifdef THRACE__ANNOTATE_ON
+#if defined(THRACE__ANNOTATE_TSAN) || defined(THRACE__ANNOTATE_VALGRIND)
 
 enum { ANNOTATE_HELD_MAX = 32, ANNOTATE_SIGNAL_BITS = 12 };
 #define ANNOTATE_SIGNALS (1u << ANNOTATE_SIGNAL_BITS)
@@ -98,22 +98,16 @@ static void annotate_signal_remove(const thrace__obj *lock)
 
 static void annotate_tell_taken(const thrace__obj *lock)
 {
-#ifdef THRACE__ANNOTATE_TSAN
-    __tsan_mutex_pre_lock((void *)lock, __tsan_mutex_read_lock);
-    __tsan_mutex_post_lock((void *)lock, __tsan_mutex_read_lock, 0);
-#else
-    ANNOTATE_RWLOCK_ACQUIRED(lock, 0);
-#endif
+    THRACE__TSAN(__tsan_mutex_pre_lock((void *)lock, __tsan_mutex_read_lock));
+    THRACE__TSAN(__tsan_mutex_post_lock((void *)lock, __tsan_mutex_read_lock, 0));
+    THRACE__VALGRIND(ANNOTATE_RWLOCK_ACQUIRED(lock, 0));
 }
 
 static void annotate_tell_given(const thrace__obj *lock)
 {
-#ifdef THRACE__ANNOTATE_TSAN
-    __tsan_mutex_pre_unlock((void *)lock, __tsan_mutex_read_lock);
-    __tsan_mutex_post_unlock((void *)lock, __tsan_mutex_read_lock);
-#else
-    ANNOTATE_RWLOCK_RELEASED(lock, 0);
-#endif
+    THRACE__TSAN(__tsan_mutex_pre_unlock((void *)lock, __tsan_mutex_read_lock));
+    THRACE__TSAN(__tsan_mutex_post_unlock((void *)lock, __tsan_mutex_read_lock));
+    THRACE__VALGRIND(ANNOTATE_RWLOCK_RELEASED(lock, 0));
 }
 
 /* Removes the caller's i-th hold, ending it for the detectors. */
@@ -189,11 +183,8 @@ void thrace__annotate_forget(const thrace__obj *lock)
 {
     annotate_drop(lock);
     annotate_signal_remove(lock);
-#ifdef THRACE__ANNOTATE_TSAN
-    __tsan_mutex_destroy((void *)lock, __tsan_mutex_not_static);
-#else
-    ANNOTATE_RWLOCK_DESTROY(lock);
-#endif
+    THRACE__TSAN(__tsan_mutex_destroy((void *)lock, __tsan_mutex_not_static));
+    THRACE__VALGRIND(ANNOTATE_RWLOCK_DESTROY(lock));
 }
 
 #ifdef THRACE__ANNOTATE_TSAN

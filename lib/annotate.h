@@ -40,112 +40,94 @@
 #endif
 #endif
 
+/*
+ * THRACE__TSAN(call) is the call in a TSan build, THRACE__VALGRIND(call) the
+ * call under valgrind in a build with its header, THRACE__ANNOTATED(call)
+ * either; each is nothing elsewhere, its argument never compiled.
+ */
 #if defined(THRACE__ANNOTATE_TSAN)
 #include <sanitizer/tsan_interface.h>
-#define THRACE__ANNOTATE_ON 1
+#define THRACE__TSAN(call)      call
+#define THRACE__VALGRIND(call)  ((void)0)
+#define THRACE__ANNOTATED(call) call
 #elif defined(THRACE_HAVE_HELGRIND_H)
 #include <valgrind/helgrind.h>
 #define THRACE__ANNOTATE_VALGRIND 1
 /* Whether libthrace runs under valgrind, read once as it loads. */
 extern bool thrace__annotate_valgrind;
-#define THRACE__ANNOTATE_ON       THRACE__UNLIKELY(thrace__annotate_valgrind)
+#define THRACE__TSAN(call)        ((void)0)
+#define THRACE__VALGRIND(call)                                                                     \
+    do {                                                                                           \
+        if (THRACE__UNLIKELY(thrace__annotate_valgrind))                                           \
+            call;                                                                                  \
+    } while (0)
+#define THRACE__ANNOTATED(call) THRACE__VALGRIND(call)
+#else
+#define THRACE__TSAN(call)      ((void)0)
+#define THRACE__VALGRIND(call)  ((void)0)
+#define THRACE__ANNOTATED(call) ((void)0)
 #endif
 
-#ifdef THRACE__ANNOTATE_ON
 /* annotate.c: a Lock's taking and release as the detectors are told them. */
 void thrace__annotate_taken(const thrace__obj *lock);
 void thrace__annotate_giving(const thrace__obj *lock);
 void thrace__annotate_forget(const thrace__obj *lock);
-#endif
-#ifdef THRACE__ANNOTATE_TSAN
+/* And in a TSan build, the lock-order check before a wait. */
 void thrace__annotate_blocking(const thrace__obj *lock, bool owned);
-#endif
 
 /* An internal lock word was just taken: what its last holder did is seen. */
 static inline void thrace__annotate_word_acquired(const unsigned *word)
 {
-#ifdef THRACE__ANNOTATE_VALGRIND
-    if (THRACE__ANNOTATE_ON) {
-        /* Every access to the word is atomic: none of them is a race. */
-        VALGRIND_HG_DISABLE_CHECKING(word, sizeof *word);
-        ANNOTATE_HAPPENS_AFTER(word);
-    }
-#else
+    /* Every access to the word is atomic: none of them is a race. */
+    THRACE__VALGRIND(VALGRIND_HG_DISABLE_CHECKING(word, sizeof *word));
+    THRACE__VALGRIND(ANNOTATE_HAPPENS_AFTER(word));
     (void)word;
-#endif
 }
 
 /* An internal lock word is about to be let go. */
 static inline void thrace__annotate_word_releasing(const unsigned *word)
 {
-#ifdef THRACE__ANNOTATE_VALGRIND
-    if (THRACE__ANNOTATE_ON)
-        ANNOTATE_HAPPENS_BEFORE(word);
-#else
+    THRACE__VALGRIND(ANNOTATE_HAPPENS_BEFORE(word));
     (void)word;
-#endif
 }
 
 /* A hand-off begins: what the caller did so far is seen by the receiver. */
 static inline void thrace__annotate_release(const void *obj)
 {
-#if defined(THRACE__ANNOTATE_TSAN)
-    __tsan_release((void *)obj);
-#elif defined(THRACE__ANNOTATE_VALGRIND)
-    if (THRACE__ANNOTATE_ON)
-        ANNOTATE_HAPPENS_BEFORE(obj);
-#else
+    THRACE__TSAN(__tsan_release((void *)obj));
+    THRACE__VALGRIND(ANNOTATE_HAPPENS_BEFORE(obj));
     (void)obj;
-#endif
 }
 
 /* A hand-off arrived: the caller sees what the releasers did before it. */
 static inline void thrace__annotate_acquire(const void *obj)
 {
-#if defined(THRACE__ANNOTATE_TSAN)
-    __tsan_acquire((void *)obj);
-#elif defined(THRACE__ANNOTATE_VALGRIND)
-    if (THRACE__ANNOTATE_ON)
-        ANNOTATE_HAPPENS_AFTER(obj);
-#else
+    THRACE__TSAN(__tsan_acquire((void *)obj));
+    THRACE__VALGRIND(ANNOTATE_HAPPENS_AFTER(obj));
     (void)obj;
-#endif
 }
 
 /* A field read without a lock on purpose (a snapshot, an owner check). */
 static inline void thrace__annotate_benign(const void *addr, size_t size)
 {
-#ifdef THRACE__ANNOTATE_VALGRIND
-    if (THRACE__ANNOTATE_ON)
-        VALGRIND_HG_DISABLE_CHECKING(addr, size);
-#else
+    THRACE__VALGRIND(VALGRIND_HG_DISABLE_CHECKING(addr, size));
     (void)addr;
     (void)size;
-#endif
 }
 
 /* A Lock or an RLock was initialised (a static one is known at first use). */
 static inline void thrace__annotate_lock_created(const thrace__obj *lock)
 {
-#if defined(THRACE__ANNOTATE_TSAN)
-    __tsan_mutex_create((void *)lock, __tsan_mutex_not_static);
-#elif defined(THRACE__ANNOTATE_VALGRIND)
-    if (THRACE__ANNOTATE_ON)
-        ANNOTATE_RWLOCK_CREATE(lock);
-#else
+    THRACE__TSAN(__tsan_mutex_create((void *)lock, __tsan_mutex_not_static));
+    THRACE__VALGRIND(ANNOTATE_RWLOCK_CREATE(lock));
     (void)lock;
-#endif
 }
 
 /* A Lock or an RLock is destroyed. */
 static inline void thrace__annotate_lock_destroyed(const thrace__obj *lock)
 {
-#ifdef THRACE__ANNOTATE_ON
-    if (THRACE__ANNOTATE_ON)
-        thrace__annotate_forget(lock);
-#else
+    THRACE__ANNOTATED(thrace__annotate_forget(lock));
     (void)lock;
-#endif
 }
 
 /*
@@ -154,62 +136,41 @@ static inline void thrace__annotate_lock_destroyed(const thrace__obj *lock)
  */
 static inline void thrace__annotate_lock_blocking(const thrace__obj *lock, bool owned)
 {
-#ifdef THRACE__ANNOTATE_TSAN
-    thrace__annotate_blocking(lock, owned);
-#else
+    THRACE__TSAN(thrace__annotate_blocking(lock, owned));
     (void)lock;
     (void)owned;
-#endif
 }
 
 /* A Lock was taken (a failed try tells nothing). */
 static inline void thrace__annotate_lock_acquired(const thrace__obj *lock)
 {
-#ifdef THRACE__ANNOTATE_ON
-    if (THRACE__ANNOTATE_ON)
-        thrace__annotate_taken(lock);
-#else
+    THRACE__ANNOTATED(thrace__annotate_taken(lock));
     (void)lock;
-#endif
 }
 
 /* A Lock is about to be released, by its taker or not. */
 static inline void thrace__annotate_lock_releasing(const thrace__obj *lock)
 {
-#ifdef THRACE__ANNOTATE_ON
-    if (THRACE__ANNOTATE_ON)
-        thrace__annotate_giving(lock);
-#else
+    THRACE__ANNOTATED(thrace__annotate_giving(lock));
     (void)lock;
-#endif
 }
 
 /* An RLock was taken at its outermost level. */
 static inline void thrace__annotate_rlock_acquired(const thrace__obj *lock)
 {
-#if defined(THRACE__ANNOTATE_TSAN)
-    __tsan_mutex_pre_lock((void *)lock, 0);
-    __tsan_mutex_post_lock((void *)lock, 0, 1);
-#elif defined(THRACE__ANNOTATE_VALGRIND)
-    if (THRACE__ANNOTATE_ON)
-        ANNOTATE_RWLOCK_ACQUIRED(lock, 1);
-#else
+    THRACE__TSAN(__tsan_mutex_pre_lock((void *)lock, 0));
+    THRACE__TSAN(__tsan_mutex_post_lock((void *)lock, 0, 1));
+    THRACE__VALGRIND(ANNOTATE_RWLOCK_ACQUIRED(lock, 1));
     (void)lock;
-#endif
 }
 
 /* An RLock's last level is about to be released. */
 static inline void thrace__annotate_rlock_releasing(const thrace__obj *lock)
 {
-#if defined(THRACE__ANNOTATE_TSAN)
-    __tsan_mutex_pre_unlock((void *)lock, 0);
-    __tsan_mutex_post_unlock((void *)lock, 0);
-#elif defined(THRACE__ANNOTATE_VALGRIND)
-    if (THRACE__ANNOTATE_ON)
-        ANNOTATE_RWLOCK_RELEASED(lock, 1);
-#else
+    THRACE__TSAN(__tsan_mutex_pre_unlock((void *)lock, 0));
+    THRACE__TSAN(__tsan_mutex_post_unlock((void *)lock, 0));
+    THRACE__VALGRIND(ANNOTATE_RWLOCK_RELEASED(lock, 1));
     (void)lock;
-#endif
 }
 
 #endif
