@@ -158,7 +158,7 @@ int thrace__barrier_wait_at(thrace_barrier *b, double timeout, unsigned *index,
     }
     thrace__mutex_lock(&b->_mutex);
     int rc = wait_locked(b, timeout, index, site);
-    thrace__mutex_unlock(&b->_mutex);
+    thrace__condcore_unlock(&b->_mutex);
     return rc;
 }
 
@@ -173,7 +173,7 @@ void thrace_barrier_abort(thrace_barrier *b)
     THRACE__TRACE(barrier_abort, thrace__trace_tid(),
                   thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier), thrace__trace_seq(&b->_obj));
     break_barrier(b);
-    thrace__mutex_unlock(&b->_mutex);
+    thrace__condcore_unlock(&b->_mutex);
 }
 
 void thrace_barrier_reset(thrace_barrier *b)
@@ -189,7 +189,7 @@ void thrace_barrier_reset(thrace_barrier *b)
         set_state(b, FILLING);
     }
     notify_all(b);
-    thrace__mutex_unlock(&b->_mutex);
+    thrace__condcore_unlock(&b->_mutex);
 }
 
 unsigned thrace_barrier_parties(thrace_barrier *b)

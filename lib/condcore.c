@@ -8,7 +8,7 @@ int thrace__condcore_wait(unsigned *queue, unsigned *mutex, const thrace__deadli
 {
     thrace__waiter w;
     thrace__condcore_enter(queue, &w);
-    thrace__mutex_unlock(mutex);
+    thrace__condcore_unlock(mutex);
     int rc = thrace__park_sleep(&w, d);
     thrace__mutex_lock(mutex);
     thrace__condcore_leave(queue);

@@ -5,7 +5,9 @@
  * A queue is one word, the number of threads inside a wait, whose address
  * keys the parking lot. The count changes only under the lock that guards
  * the condition, so a notifier that reads 0 skips the parking lot. A waiter
- * enqueues before releasing that lock, so no notify can be lost.
+ * enqueues before releasing that lock, so no notify can be lost. A notify
+ * only claims its waiters: they wake when the notifier lets the lock go
+ * (thrace__condcore_unlock), so none of them runs into it still held.
  */
 #ifndef THRACE_LIB_CONDCORE_H
 #define THRACE_LIB_CONDCORE_H
@@ -35,14 +37,22 @@ int thrace__condcore_wait(unsigned *queue, unsigned *mutex, const thrace__deadli
                           uint64_t *token);
 
 /*
- * Wakes up to n waiters, oldest first, handing them token (a trace seq, or
- * 0); the caller holds the guarding lock. Returns how many woke.
+ * Picks up to n waiters, oldest first, handing them token (a trace seq, or
+ * 0); the caller holds the guarding lock, and its thrace__condcore_unlock
+ * (or thrace__park_post) wakes them. Returns how many it picked.
  */
 static inline size_t thrace__condcore_notify(unsigned *queue, size_t n, uint64_t token)
 {
     if (__atomic_load_n(queue, __ATOMIC_RELAXED) == 0 || n == 0)
         return 0;
-    return thrace__park_wake(queue, n, token);
+    return thrace__park_claim(queue, n, token);
+}
+
+/* Lets the guarding lock word go, then wakes whom the caller notified. */
+static inline void thrace__condcore_unlock(unsigned *mutex)
+{
+    thrace__mutex_unlock(mutex);
+    thrace__park_post();
 }
 
 #define THRACE__ALL ((size_t)-1)

@@ -121,7 +121,7 @@ int thrace_sem_release(thrace_sem *s, long n)
                       thrace__trace_seq(&s->_obj), kind_of(s), s->_value, n, 0);
         thrace__condcore_notify(&s->_waiters, (size_t)n, 0);
     }
-    thrace__mutex_unlock(&s->_mutex);
+    thrace__condcore_unlock(&s->_mutex);
     return rc;
 }
 
