@@ -157,13 +157,14 @@ attempt() {
 }
 
 # section TITLE PTHREAD_MODE THRACE_MODE CYCLES TRACED_CYCLES [TARGET TARGET]:
-# interleaved rounds of every configuration, then its table.
+# interleaved rounds of every configuration, then its table (its rows in a
+# folder of its own: the floor is the uncontended section's alone).
 section() {
-  local title=$1 pmode=$2 tmode=$3 n=$4 tn=$5 r kind
+  local title=$1 pmode=$2 tmode=$3 n=$4 tn=$5 r kind rows=$work/rows-$2
   local kinds=(plain interposer interposer-traced wrapper-traced thrace thrace-traced)
   [ "$pmode" != pthread ] || kinds+=(floor)
   echo "== $title: $rounds interleaved rounds"
-  for kind in "${kinds[@]}"; do : >"$work/$kind"; done
+  mkdir "$rows"
   for ((r = 1; r <= rounds; r++)); do
     for kind in "${kinds[@]}"; do
       case $kind in
@@ -171,10 +172,10 @@ section() {
       thrace) attempt "$kind" "$tmode" "$n" ;;
       thrace-traced) attempt "$kind" "$tmode" "$tn" ;;
       *) attempt "$kind" "$pmode" "$tn" ;;
-      esac >>"$work/$kind"
+      esac >>"$rows/$kind"
     done
   done
-  summarise "$work" "${6:-}" "${7:-}"
+  summarise "$rows" "${6:-}" "${7:-}"
 }
 
 # summarise DIR [TARGET TARGET]: the table of a section from DIR/KIND, one
