@@ -15,10 +15,12 @@
 #include "mutex.h"
 #include "park.h"
 
-/* Start of a wait, under the guarding lock: queue the caller. */
+/* Start of a wait, under the guarding lock: queue the caller. The count
+ * rises first, sequentially consistent, for a notifier that looks at it
+ * without the lock (thrace__condcore_wait_unless). */
 static inline void thrace__condcore_enter(unsigned *queue, thrace__waiter *w)
 {
-    __atomic_store_n(queue, *queue + 1, __ATOMIC_RELAXED);
+    __atomic_store_n(queue, *queue + 1, __ATOMIC_SEQ_CST);
     thrace__park_enqueue(w, queue);
 }
 
@@ -35,6 +37,15 @@ static inline void thrace__condcore_leave(unsigned *queue)
  */
 int thrace__condcore_wait(unsigned *queue, unsigned *mutex, const thrace__deadline *d,
                           uint64_t *token);
+
+/*
+ * As thrace__condcore_wait, for a state its notifiers change without the
+ * lock and then look at the queue's count without it: once queued, the
+ * caller does not sleep if ready(ctx) says the state already changed.
+ * THRACE_OK when notified, THRACE_TIMEOUT otherwise; the caller looks.
+ */
+int thrace__condcore_wait_unless(unsigned *queue, unsigned *mutex, const thrace__deadline *d,
+                                 bool (*ready)(const void *ctx), const void *ctx);
 
 /*
  * Picks up to n waiters, oldest first, handing them token (a trace seq, or
