@@ -1,18 +1,21 @@
 /*
  * bench_cycle.c - one measurement per run, printed as nanoseconds per cycle:
- * `bench_cycle MODE [CYCLES]`, for bench/trace_overhead.sh to run under each
- * tracing setup and print side by side.
+ * `bench_cycle MODE [CYCLES [REPEATS]]`, for bench/trace_overhead.sh to run
+ * under each tracing setup and print side by side.
  *
  *   pthread | thrace          uncontended lock+unlock (acquire+release),
  *                             with a second thread alive: glibc takes
- *                             single-threaded shortcuts otherwise
+ *                             single-threaded shortcuts otherwise. The
+ *                             pthread modes are a plain pthread program
+ *                             (the idle thread waits on a pthread
+ *                             condition), for the interposer to trace
  *   pthread-handoff | thrace-handoff
  *                             two threads taking one lock in turn
  *   pthread-pingpong | thrace-pingpong
  *                             a token passed through a condition variable
  *
- * Uncontended figures are the best of five rounds (the least disturbed on a
- * shared machine); contended ones are one run of CYCLES.
+ * Uncontended figures are the best of REPEATS (5) rounds of CYCLES (the
+ * least disturbed on a shared machine); contended ones are one run of CYCLES.
  */
 #include "thrace.h"
 
@@ -21,8 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-enum { ROUNDS = 5 };
 
 static double now_ns(void)
 {
@@ -52,27 +53,50 @@ static void thrace_cycles(long n)
     }
 }
 
+/* The second thread: it waits on a thrace Event, or in pthread modes on a
+ * pthread condition, so that those stay a plain pthread program. */
 static thrace_event stop_idle = THRACE_EVENT_INIT;
+static pthread_mutex_t idle_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t idle_cond = PTHREAD_COND_INITIALIZER;
+static bool idle_stopped;
 
-static void *idle(void *arg)
+static void *idle_thrace(void *arg)
 {
     (void)arg;
     thrace_event_wait(&stop_idle, THRACE_FOREVER);
     return NULL;
 }
 
-static double uncontended(void (*cycles)(long), long n)
+static void *idle_pthread(void *arg)
 {
+    (void)arg;
+    pthread_mutex_lock(&idle_mutex);
+    while (!idle_stopped)
+        pthread_cond_wait(&idle_cond, &idle_mutex);
+    pthread_mutex_unlock(&idle_mutex);
+    return NULL;
+}
+
+static double uncontended(void (*cycles)(long), long n, int repeats)
+{
+    bool plain = cycles == pthread_cycles;
     pthread_t idler;
-    pthread_create(&idler, NULL, idle, NULL);
+    pthread_create(&idler, NULL, plain ? idle_pthread : idle_thrace, NULL);
     double best = 1e30;
-    for (int r = 0; r < ROUNDS; r++) {
+    for (int r = 0; r < repeats; r++) {
         double start = now_ns();
         cycles(n);
         double per_cycle = (now_ns() - start) / (double)n;
         best = per_cycle < best ? per_cycle : best;
     }
-    thrace_event_set(&stop_idle);
+    if (plain) {
+        pthread_mutex_lock(&idle_mutex);
+        idle_stopped = true;
+        pthread_cond_signal(&idle_cond);
+        pthread_mutex_unlock(&idle_mutex);
+    } else {
+        thrace_event_set(&stop_idle);
+    }
     pthread_join(idler, NULL);
     return best;
 }
@@ -160,18 +184,21 @@ int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
     long n = argc > 2 ? atol(argv[2]) : 1000000;
+    int repeats = argc > 3 ? atoi(argv[3]) : 5;
     double ns;
+    if (n < 1 || repeats < 1)
+        mode = "";
     if (strcmp(mode, "pthread") == 0)
-        ns = uncontended(pthread_cycles, n);
+        ns = uncontended(pthread_cycles, n, repeats);
     else if (strcmp(mode, "thrace") == 0)
-        ns = uncontended(thrace_cycles, n);
+        ns = uncontended(thrace_cycles, n, repeats);
     else if (strcmp(mode, "pthread-handoff") == 0 || strcmp(mode, "thrace-handoff") == 0)
         ns = contended(mode[0] == 't', false, n);
     else if (strcmp(mode, "pthread-pingpong") == 0 || strcmp(mode, "thrace-pingpong") == 0)
         ns = contended(mode[0] == 't', true, n);
     else {
         fprintf(stderr, "usage: bench_cycle pthread|thrace|{pthread,thrace}-{handoff,pingpong} "
-                        "[CYCLES]\n");
+                        "[CYCLES [REPEATS]]\n");
         return 2;
     }
     printf("%.1f\n", ns);

@@ -282,7 +282,7 @@ THRACE_API bool thrace_lock_locked(const thrace_lock *l);
 typedef struct thrace_rlock {
     unsigned _state;      /* the lock word, as in thrace_lock */
     unsigned long _count; /* recursion depth, written by the owner */
-    uintptr_t _owner;     /* owning pthread_t, 0 when free */
+    uintptr_t _owner;     /* a token of the owning thread, 0 when free */
     thrace__obj _obj;
 } thrace_rlock;
 
@@ -455,9 +455,10 @@ typedef struct thrace_barrier {
     unsigned _mutex;   /* internal lock word */
     unsigned _waiters; /* internal condition queue */
     unsigned _parties;
-    unsigned _count;      /* threads inside wait */
-    int _state;           /* filling, draining, resetting or broken */
-    unsigned long _cycle; /* how many times it released its parties */
+    unsigned _count;      /* threads arrived in the current cycle */
+    int _state;           /* filling or broken */
+    unsigned long _cycle; /* how many cycles ended: released their parties, or reset */
+    unsigned long _reset; /* 1 + the last cycle a reset ended, 0 if none */
     double _timeout;      /* default timeout */
     void (*_action)(void *);
     void *_arg;

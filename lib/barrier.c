@@ -1,10 +1,17 @@
 /*
- * barrier.c - Python's Barrier, ported from threading.py's state machine:
- * FILLING until the last party arrives, DRAINING while the released threads
- * leave, RESETTING while threads leave a reset barrier, BROKEN after an
- * abort or a timeout. Every field is guarded by the internal lock word; the
- * internal condition queue holds the waiting parties. The action runs under
- * that lock in the last arriving thread, before anyone is released.
+ * barrier.c - Python's Barrier: parties arrive in cycles; the last arrival
+ * of a cycle runs the action, under the internal lock, and releases them
+ * all; a timeout or abort breaks the barrier (BROKEN) until a reset. Every
+ * field is guarded by the internal lock word; the internal condition queue
+ * holds the waiting parties.
+ *
+ * Where threading.py drains a released cycle before the next may fill
+ * (its arrivals wait meanwhile), cycles here are generations: a released
+ * party waits only for its cycle's number to move on, and an arrival
+ * joins the next cycle at once, as pthread_barrier's do. A cycle ends
+ * released, or reset (its waiters fail, as Python's do), which a waiter
+ * that was not woken by the end itself (its timeout came first) learns
+ * from _reset.
  */
 #include "condcore.h"
 #include "object.h"
@@ -12,7 +19,7 @@
 
 #include <math.h>
 
-enum { BROKEN = -2, RESETTING = -1, FILLING = 0, DRAINING = 1 };
+enum { BROKEN = -2, FILLING = 0 };
 
 int thrace_barrier_init(thrace_barrier *b, unsigned parties, void (*action)(void *), void *arg,
                         double timeout)
@@ -25,6 +32,7 @@ int thrace_barrier_init(thrace_barrier *b, unsigned parties, void (*action)(void
     b->_count = 0;
     b->_state = FILLING;
     b->_cycle = 0;
+    b->_reset = 0;
     b->_timeout = timeout;
     b->_action = action;
     b->_arg = arg;
@@ -42,35 +50,30 @@ int thrace_barrier_set_name(thrace_barrier *b, const char *name)
     return thrace__object_set_name(&b->_obj, VOCAB_KIND_barrier, name);
 }
 
-static void wait_forever(thrace_barrier *b)
-{
-    thrace__deadline never = thrace__deadline_never();
-    thrace__condcore_wait(&b->_waiters, &b->_mutex, &never, NULL);
-}
-
-static void notify_all(thrace_barrier *b)
-{
-    thrace__condcore_notify(&b->_waiters, THRACE__ALL, 0);
-}
-
 static void set_state(thrace_barrier *b, int state)
 {
     __atomic_store_n(&b->_state, state, __ATOMIC_RELAXED);
 }
 
-/* threading.py's _break. */
+static void set_count(thrace_barrier *b, unsigned count)
+{
+    __atomic_store_n(&b->_count, count, __ATOMIC_RELAXED);
+}
+
+/* The current cycle ends: its waiters leave, and the next one fills. */
+static void end_cycle(thrace_barrier *b)
+{
+    b->_cycle++;
+    set_count(b, 0);
+    thrace__condcore_notify(&b->_waiters, THRACE__ALL, 0);
+}
+
+/* threading.py's _break: every wait fails until a reset. */
 static void break_barrier(thrace_barrier *b)
 {
     set_state(b, BROKEN);
-    notify_all(b);
-}
-
-/* threading.py's _enter: wait out a previous cycle's draining or reset. */
-static int enter(thrace_barrier *b)
-{
-    while (b->_state == DRAINING || b->_state == RESETTING)
-        wait_forever(b);
-    return b->_state == BROKEN ? THRACE_EBROKEN : THRACE_OK;
+    set_count(b, 0);
+    thrace__condcore_notify(&b->_waiters, THRACE__ALL, 0);
 }
 
 /* threading.py's _release: the last arrival runs the action, frees all. */
@@ -78,48 +81,42 @@ static void release_all(thrace_barrier *b)
 {
     if (b->_action)
         b->_action(b->_arg);
-    b->_cycle++;
-    set_state(b, DRAINING);
-    notify_all(b);
+    end_cycle(b);
 }
 
-/* threading.py's _wait: until the cycle moves on, or d breaks it. */
-static int wait_cycle(thrace_barrier *b, const thrace__deadline *d)
+/* How a wait in cycle ended, once it did (the number moved on or it broke). */
+static int outcome(const thrace_barrier *b, unsigned long cycle)
 {
-    while (b->_state == FILLING) {
+    if (b->_cycle == cycle)
+        return THRACE_EBROKEN; /* broken in this cycle */
+    return b->_reset == cycle + 1 ? THRACE_EBROKEN : THRACE_OK;
+}
+
+/* threading.py's _wait: until the cycle moves on or breaks, or d breaks it. */
+static int wait_cycle(thrace_barrier *b, unsigned long cycle, const thrace__deadline *d)
+{
+    while (b->_cycle == cycle && b->_state == FILLING) {
         if (thrace__deadline_passed(d)) {
             break_barrier(b);
             return THRACE_EBROKEN;
         }
         thrace__condcore_wait(&b->_waiters, &b->_mutex, d, NULL);
     }
-    return b->_state < 0 ? THRACE_EBROKEN : THRACE_OK;
+    return outcome(b, cycle);
 }
 
-/* threading.py's _exit: the last to leave opens the next cycle. */
-static void leave(thrace_barrier *b)
-{
-    __atomic_store_n(&b->_count, b->_count - 1, __ATOMIC_RELAXED);
-    if (b->_count == 0 && (b->_state == RESETTING || b->_state == DRAINING)) {
-        set_state(b, FILLING);
-        notify_all(b);
-    }
-}
-
-/* Takes part in the current cycle, once enter() let the caller in. */
+/* Takes part in the current cycle as its arrival'th party. */
 static int take_part(thrace_barrier *b, double timeout, unsigned arrival)
 {
     thrace__deadline d;
     if (arrival + 1 < b->_parties && thrace__deadline_start(timeout, &d) != THRACE_OK)
         return THRACE_ERANGE;
-    int rc = THRACE_OK;
-    __atomic_store_n(&b->_count, arrival + 1, __ATOMIC_RELAXED);
-    if (arrival + 1 == b->_parties)
+    set_count(b, arrival + 1);
+    if (arrival + 1 == b->_parties) {
         release_all(b);
-    else
-        rc = wait_cycle(b, &d);
-    leave(b);
-    return rc;
+        return THRACE_OK;
+    }
+    return wait_cycle(b, b->_cycle, &d);
 }
 
 /*
@@ -129,16 +126,14 @@ static int take_part(thrace_barrier *b, double timeout, unsigned arrival)
 static int wait_locked(thrace_barrier *b, double timeout, unsigned *index, const thrace__site *site)
 {
     struct timespec start = {0, 0};
+    unsigned long cycle = b->_cycle;
     THRACE__CLOCK_IF(barrier_wait_end, &start);
     THRACE__TRACE(barrier_wait_begin, thrace__trace_tid(),
                   thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier), thrace__trace_seq(&b->_obj),
-                  b->_cycle, thrace__trace_site(site), timeout);
-    int rc = enter(b);
-    unsigned long cycle = b->_cycle;
+                  cycle, thrace__trace_site(site), timeout);
     unsigned arrival = b->_count;
     thrace__annotate_release(b);
-    if (rc == THRACE_OK)
-        rc = take_part(b, timeout, arrival);
+    int rc = b->_state == BROKEN ? THRACE_EBROKEN : take_part(b, timeout, arrival);
     if (rc == THRACE_OK)
         thrace__annotate_acquire(b);
     if (rc == THRACE_OK && index)
@@ -161,7 +156,7 @@ int thrace__barrier_wait_at(thrace_barrier *b, double timeout, unsigned *index,
     }
     thrace__mutex_lock(&b->_mutex);
     int rc = wait_locked(b, timeout, index, site);
-    thrace__mutex_unlock(&b->_mutex);
+    thrace__condcore_unlock(&b->_mutex);
     return rc;
 }
 
@@ -176,7 +171,7 @@ void thrace_barrier_abort(thrace_barrier *b)
     THRACE__TRACE(barrier_abort, thrace__trace_tid(),
                   thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier), thrace__trace_seq(&b->_obj));
     break_barrier(b);
-    thrace__mutex_unlock(&b->_mutex);
+    thrace__condcore_unlock(&b->_mutex);
 }
 
 void thrace_barrier_reset(thrace_barrier *b)
@@ -184,15 +179,14 @@ void thrace_barrier_reset(thrace_barrier *b)
     thrace__mutex_lock(&b->_mutex);
     THRACE__TRACE(barrier_reset, thrace__trace_tid(),
                   thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier), thrace__trace_seq(&b->_obj));
-    if (b->_count > 0) {
-        /* Waiting threads leave broken; the last one reopens the barrier. */
-        if (b->_state == FILLING || b->_state == BROKEN)
-            set_state(b, RESETTING);
-    } else {
+    /* The cycle's waiters fail (a broken cycle's too, which may not have
+     * left yet), and the barrier fills afresh. */
+    if (b->_count > 0 || b->_state == BROKEN) {
+        b->_reset = b->_cycle + 1;
         set_state(b, FILLING);
+        end_cycle(b);
     }
-    notify_all(b);
-    thrace__mutex_unlock(&b->_mutex);
+    thrace__condcore_unlock(&b->_mutex);
 }
 
 unsigned thrace_barrier_parties(thrace_barrier *b)

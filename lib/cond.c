@@ -199,6 +199,7 @@ static void notify(thrace_cond *c, long requested, size_t n)
     uint64_t seq = THRACE__ENABLED(cond_notify) ? thrace__trace_seq(&c->_obj) : 0;
     thrace__annotate_release(c);
     size_t woken = thrace__condcore_notify(&c->_waiters, n, seq);
+    thrace__park_post(); /* the caller holds the condition's lock: Python's notify wakes now */
     THRACE__TRACE(cond_notify, thrace__trace_tid(),
                   thrace__trace_obj(&c->_obj, VOCAB_KIND_condition), seq, requested, woken);
 }

@@ -44,7 +44,7 @@ static void set_flag(thrace_event *e, uint64_t token, bool traced)
     if (traced)
         THRACE__TRACE(event_set, thrace__trace_tid(), thrace__trace_obj(&e->_obj, VOCAB_KIND_event),
                       token, 0, woken);
-    thrace__mutex_unlock(&e->_mutex);
+    thrace__condcore_unlock(&e->_mutex);
 }
 
 void thrace__event_set(thrace_event *e)

@@ -14,7 +14,8 @@
  *
  * Deadlock detection sees the mutexes and an rwlock's write holds as it
  * sees Lock and RLock; a call site there is the interned description of a
- * return address (foreign_site.c).
+ * return address (foreign_site.c). A mutex taken at once and its release
+ * go out in their compact forms (lock_acquired, lock_released).
  */
 #include "foreign_record.h"
 
@@ -164,6 +165,13 @@ static int foreign_lock_kind(const thrace__foreign *f)
     return f->kind == VOCAB_KIND_rlock ? VOCAB_KIND_rlock : VOCAB_KIND_lock;
 }
 
+/* Whether a hold of f is a Lock's, which the compact events tell
+ * (vocabulary.h: lock_acquired, lock_released). */
+static bool foreign_plain_lock(const thrace__foreign *f, bool shared)
+{
+    return f->kind == VOCAB_KIND_lock && !shared;
+}
+
 void thrace__foreign_acquire_begin(thrace__foreign *f, bool shared, double timeout, uint64_t ip,
                                    thrace__foreign_wait *w)
 {
@@ -201,8 +209,13 @@ void thrace__foreign_acquire_end(thrace__foreign *f, bool shared, int outcome, u
     } else if (ok && value == 1 && foreign_exclusive(f, shared)) {
         thrace__deadlock_held(&f->obj, foreign_lock_kind(f), thrace__foreign_site(ip));
     }
-    THRACE__TRACE(acquire_end, thrace__trace_tid(), f->obj._id, thrace__trace_seq(&f->obj), f->kind,
-                  outcome, w ? thrace__trace_ns_since(&w->start) : 0, value, ip, shared);
+    if (!w && ok && value == 1 && foreign_plain_lock(f, shared))
+        THRACE__TRACE(lock_acquired, thrace__trace_tid(), f->obj._id, thrace__trace_seq(&f->obj),
+                      ip);
+    else
+        THRACE__TRACE(acquire_end, thrace__trace_tid(), f->obj._id, thrace__trace_seq(&f->obj),
+                      f->kind, outcome, w ? thrace__trace_ns_since(&w->start) : 0, value, ip,
+                      shared);
 }
 
 bool thrace__foreign_writer(const thrace__foreign *f)
@@ -219,8 +232,11 @@ void thrace__foreign_release(thrace__foreign *f, bool shared)
         left = (int64_t)--f->depth;
     else
         f->owner = f->depth = 0;
-    THRACE__TRACE(release, thrace__trace_tid(), f->obj._id, thrace__trace_seq(&f->obj), f->kind,
-                  left, 1, shared);
+    if (!left && foreign_plain_lock(f, shared))
+        THRACE__TRACE(lock_released, thrace__trace_tid(), f->obj._id, thrace__trace_seq(&f->obj));
+    else
+        THRACE__TRACE(release, thrace__trace_tid(), f->obj._id, thrace__trace_seq(&f->obj), f->kind,
+                      left, 1, shared);
     if (!left && foreign_exclusive(f, shared))
         thrace__deadlock_released(&f->obj);
 }

@@ -3,10 +3,10 @@
  *
  * The word is 0 (unlocked), 1 (locked) or 2 (locked, and a thread may be
  * parked on it). Acquire is one compare-and-swap when free; release is one
- * exchange, and visits the parking lot only when the word said 2. Any thread
- * may release (Python's Lock has no owner). Sleeping threads park on the
- * word's address (park.h); a timed-out waiter leaves the word at 2, which
- * costs the next release one bucket visit, never correctness.
+ * exchange, and wakes a sleeper only when the word said 2. Any thread may
+ * release (Python's Lock has no owner). Sleeping threads sleep on the word
+ * itself (futex.h); a timed-out waiter leaves the word at 2, which costs the
+ * next release one needless wake, never correctness.
  */
 #ifndef THRACE_LIB_MUTEX_H
 #define THRACE_LIB_MUTEX_H
@@ -24,8 +24,13 @@ static inline bool thrace__mutex_try(unsigned *word)
     return taken;
 }
 
-/* Blocks until acquired (THRACE_OK) or the deadline passes (THRACE_TIMEOUT). */
+/* Blocks until acquired (THRACE_OK) or the deadline passes (THRACE_TIMEOUT);
+ * the stall watchdog counts the caller blocked meanwhile (stall.h). */
 int thrace__mutex_acquire_slow(unsigned *word, const thrace__deadline *d);
+
+/* Acquires a word held for a few instructions at a time (the parking lot's
+ * buckets), which the stall watchdog does not count as a wait. */
+void thrace__mutex_lock_unwatched(unsigned *word);
 
 /* Acquires with no deadline. */
 static inline void thrace__mutex_lock(unsigned *word)
@@ -36,7 +41,7 @@ static inline void thrace__mutex_lock(unsigned *word)
     }
 }
 
-/* Wakes one thread parked on word. */
+/* Wakes one thread sleeping on word. */
 void thrace__mutex_wake(unsigned *word);
 
 /* Releases; returns the previous state (0: it was not locked). */

@@ -1,28 +1,32 @@
 /*
- * park.c - the parking lot (see park.h). Owns the bucket table; each bucket's
- * mutex guards its queue and the `woken` flag of every waiter in it. No
- * other lock is ever taken while a bucket mutex is held: the stall watchdog
- * (stall.h) hears of a park before the bucket is locked and after it is
- * left. In the child of a fork only the forking thread exists, and it is
- * not parked: every bucket starts afresh there.
+ * park.c - the parking lot (see park.h). Owns the bucket table; each
+ * bucket's lock word guards its queue and the state of every waiter in it
+ * until the waiter is claimed. No other lock is ever taken while a bucket
+ * is locked: the stall watchdog (stall.h) hears of a park before the
+ * bucket is locked and after it is left. In the child of a fork only the
+ * forking thread exists, and it is not parked: every bucket starts afresh
+ * there.
  */
 #include "park.h"
 
+#include "futex.h"
+#include "mutex.h"
 #include "stall.h"
-
-#include <errno.h>
 
 #define BUCKET_BITS 8
 
+/* A waiter's state: the word it sleeps on. */
+enum { QUEUED, CLAIMED, POSTED };
+
 typedef struct {
-    pthread_mutex_t mutex;
+    unsigned lock;
     thrace__waiter *head;
     thrace__waiter *tail;
 } __attribute__((aligned(64))) bucket;
 
-static bucket buckets[1 << BUCKET_BITS] = {
-    [0 ...(1 << BUCKET_BITS) - 1] = {PTHREAD_MUTEX_INITIALIZER, NULL, NULL},
-};
+static bucket buckets[1 << BUCKET_BITS];
+
+__thread __attribute__((tls_model("initial-exec"))) thrace__waiter *thrace__park_claimed;
 
 static bucket *bucket_of(const void *key)
 {
@@ -32,137 +36,125 @@ static bucket *bucket_of(const void *key)
 
 static void bucket_lock(bucket *b)
 {
-    THRACE__CHECK(pthread_mutex_lock(&b->mutex));
+    thrace__mutex_lock_unwatched(&b->lock);
 }
 
 static void bucket_unlock(bucket *b)
 {
-    THRACE__CHECK(pthread_mutex_unlock(&b->mutex));
+    thrace__mutex_unlock(&b->lock);
 }
 
-static void waiter_init(thrace__waiter *w, const void *key)
+static void queue_remove(bucket *b, thrace__waiter *w, thrace__waiter *prev)
 {
-    w->key = key;
-    w->next = NULL;
-    w->woken = false;
-    w->token = 0;
-    THRACE__CHECK(pthread_cond_init(&w->wake, NULL));
-}
-
-static void queue_append(bucket *b, thrace__waiter *w)
-{
-    if (b->tail)
-        b->tail->next = w;
+    if (prev)
+        prev->next = w->next;
     else
-        b->head = w;
-    b->tail = w;
+        b->head = w->next;
+    if (b->tail == w)
+        b->tail = prev;
 }
 
-static void queue_remove(bucket *b, thrace__waiter *w)
+/* A timed-out waiter leaves the queue, unless a waker claimed it first. */
+static bool leave_unclaimed(bucket *b, thrace__waiter *w)
 {
-    thrace__waiter *prev = NULL;
-    for (thrace__waiter *it = b->head; it; prev = it, it = it->next) {
-        if (it != w)
-            continue;
-        if (prev)
-            prev->next = w->next;
-        else
-            b->head = w->next;
-        if (b->tail == w)
-            b->tail = prev;
-        return;
-    }
-}
-
-/* Sleeps with the bucket mutex held until woken or the deadline; frees w. */
-static int sleep_locked(bucket *b, thrace__waiter *w, const thrace__deadline *d)
-{
-    while (!w->woken) {
-        int rc = d->forever ? pthread_cond_wait(&w->wake, &b->mutex)
-                            : pthread_cond_clockwait(&w->wake, &b->mutex, CLOCK_MONOTONIC, &d->at);
-        if (rc == ETIMEDOUT)
-            break;
-        if (rc != 0)
-            thrace__die("pthread_cond_clockwait", rc);
-    }
-    bool woken = w->woken;
-    if (!woken)
-        queue_remove(b, w);
-    bucket_unlock(b);
-    THRACE__CHECK(pthread_cond_destroy(&w->wake));
-    return woken ? THRACE_OK : THRACE_TIMEOUT;
-}
-
-int thrace__park(const void *key, bool (*valid)(const void *ctx), const void *ctx,
-                 const thrace__deadline *d)
-{
-    bool counted = thrace__stall_blocked();
-    bucket *b = bucket_of(key);
     bucket_lock(b);
-    int rc = THRACE_ESTATE;
-    if (valid(ctx)) {
-        thrace__waiter w;
-        waiter_init(&w, key);
-        queue_append(b, &w);
-        rc = sleep_locked(b, &w, d);
-    } else {
-        bucket_unlock(b);
+    bool queued = __atomic_load_n(&w->state, __ATOMIC_RELAXED) == QUEUED;
+    if (queued) {
+        thrace__waiter *prev = NULL;
+        for (thrace__waiter *it = b->head; it != w; it = it->next)
+            prev = it;
+        queue_remove(b, w, prev);
     }
-    thrace__stall_unblocked(counted);
-    return rc;
+    bucket_unlock(b);
+    return queued;
 }
 
 void thrace__park_enqueue(thrace__waiter *w, const void *key)
 {
     bucket *b = bucket_of(key);
-    waiter_init(w, key);
+    w->key = key;
+    w->next = NULL;
+    thrace__annotate_benign(&w->state, sizeof w->state);
+    w->state = QUEUED;
+    w->token = 0;
     bucket_lock(b);
-    queue_append(b, w);
+    if (b->tail)
+        b->tail->next = w;
+    else
+        b->head = w;
+    b->tail = w;
     bucket_unlock(b);
+}
+
+/* Sleeps until posted, or until d unless claimed by then. */
+static int sleep_until_posted(thrace__waiter *w, const thrace__deadline *d)
+{
+    thrace__deadline never = thrace__deadline_never();
+    unsigned state;
+    while ((state = __atomic_load_n(&w->state, __ATOMIC_ACQUIRE)) != POSTED) {
+        /* Claimed: its waker posts it in a moment, whatever the deadline. */
+        const thrace__deadline *until = state == CLAIMED ? &never : d;
+        if (!thrace__futex_wait(&w->state, state, until) && leave_unclaimed(bucket_of(w->key), w))
+            return THRACE_TIMEOUT;
+    }
+    thrace__annotate_word_acquired(&w->state);
+    return THRACE_OK;
 }
 
 int thrace__park_sleep(thrace__waiter *w, const thrace__deadline *d)
 {
+    thrace__park_post(); /* whom the caller claimed must not wait for it to wake */
     bool counted = thrace__stall_blocked();
-    bucket *b = bucket_of(w->key);
-    bucket_lock(b);
-    int rc = sleep_locked(b, w, d);
+    int rc = sleep_until_posted(w, d);
     thrace__stall_unblocked(counted);
     return rc;
 }
 
-size_t thrace__park_wake(const void *key, size_t n, uint64_t token)
+size_t thrace__park_claim(const void *key, size_t n, uint64_t token)
 {
     bucket *b = bucket_of(key);
-    size_t woken = 0;
+    size_t claimed = 0;
     bucket_lock(b);
     thrace__waiter *prev = NULL, *it = b->head;
-    while (it && woken < n) {
+    while (it && claimed < n) {
         thrace__waiter *next = it->next;
         if (it->key == key) {
-            if (prev)
-                prev->next = next;
-            else
-                b->head = next;
-            if (b->tail == it)
-                b->tail = prev;
-            it->woken = true;
+            queue_remove(b, it, prev);
             it->token = token;
-            THRACE__CHECK(pthread_cond_signal(&it->wake));
-            woken++;
+            __atomic_store_n(&it->state, CLAIMED, __ATOMIC_RELAXED);
+            it->next = thrace__park_claimed;
+            thrace__park_claimed = it;
+            claimed++;
         } else {
             prev = it;
         }
         it = next;
     }
     bucket_unlock(b);
-    return woken;
+    return claimed;
+}
+
+void thrace__park_post_slow(void)
+{
+    thrace__waiter *w = thrace__park_claimed;
+    thrace__park_claimed = NULL;
+    while (w) {
+        /* Read before the post: a posted waiter may return, and its stack go. */
+        thrace__waiter *next = w->next;
+        thrace__annotate_word_releasing(&w->state);
+        __atomic_store_n(&w->state, POSTED, __ATOMIC_RELEASE);
+        /* A wake on a word whose frame is gone is harmless: every sleeper
+         * on a futex looks at its word again when woken. */
+        thrace__futex_wake(&w->state, 1);
+        w = next;
+    }
 }
 
 static void reset_buckets_in_child(void)
 {
     for (size_t i = 0; i < sizeof buckets / sizeof buckets[0]; i++)
-        buckets[i] = (bucket){PTHREAD_MUTEX_INITIALIZER, NULL, NULL};
+        buckets[i] = (bucket){0, NULL, NULL};
+    thrace__park_claimed = NULL;
 }
 
 __attribute__((constructor)) static void park_init(void)

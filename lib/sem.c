@@ -1,9 +1,17 @@
 /*
- * sem.c - Python's Semaphore and BoundedSemaphore: a value guarded by an
- * internal lock word, with an internal condition queue for the threads
- * waiting for it to rise (threading.py's Condition(Lock())). Traced as a
- * lock whose events carry the value: acquire_end the value left, release the
+ * sem.c - Python's Semaphore and BoundedSemaphore: a value, an internal
+ * lock word, and an internal condition queue for the threads waiting for
+ * the value to rise (threading.py's Condition(Lock())). Traced as a lock
+ * whose events carry the value: acquire_end the value left, release the
  * value reached and how many units were released.
+ *
+ * Untraced, a unit is taken and given back without the lock, by one atomic
+ * operation on the value each (as sem_t does); the lock serialises the
+ * waiters, and the traced calls, whose events must show the values in the
+ * order of their seqs. A waiter counts itself in the queue and then looks
+ * at the value again; a release adds to the value and then looks at the
+ * queue: one of the two sees the other (both sequentially consistent), so
+ * a release takes the lock and wakes a waiter whenever one may sleep.
  */
 #include "condcore.h"
 #include "object.h"
@@ -49,14 +57,54 @@ int thrace_sem_set_name(thrace_sem *s, const char *name)
     return thrace__object_set_name(&s->_obj, kind_of(s), name);
 }
 
-/* Waits, with s->_mutex held, until the value is positive or d passes. */
+static long value_of(const thrace_sem *s)
+{
+    return __atomic_load_n(&s->_value, __ATOMIC_SEQ_CST);
+}
+
+/* Takes a unit if there is one: false when the value is 0. */
+static bool take_unit(thrace_sem *s)
+{
+    thrace__annotate_benign(&s->_value, sizeof s->_value);
+    long v = __atomic_load_n(&s->_value, __ATOMIC_RELAXED);
+    while (v > 0)
+        if (__atomic_compare_exchange_n(&s->_value, &v, v - 1, true, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_RELAXED)) {
+            thrace__annotate_acquire(s);
+            return true;
+        }
+    return false;
+}
+
+/* Adds n units unless that overflows or passes a bounded semaphore's
+ * initial value; the value reached in *value. */
+static bool add_units(thrace_sem *s, long n, long *value)
+{
+    thrace__annotate_benign(&s->_value, sizeof s->_value);
+    thrace__annotate_release(s);
+    long v = __atomic_load_n(&s->_value, __ATOMIC_RELAXED);
+    do {
+        if (v > LONG_MAX - n || (s->_bounded && v + n > s->_initial))
+            return false;
+    } while (!__atomic_compare_exchange_n(&s->_value, &v, v + n, true, __ATOMIC_SEQ_CST,
+                                          __ATOMIC_RELAXED));
+    *value = v + n;
+    return true;
+}
+
+static bool has_units(const void *s)
+{
+    return value_of(s) > 0;
+}
+
+/* Waits, with s->_mutex held, until it took a unit or d passes. */
 static int wait_for_value(thrace_sem *s, const thrace__deadline *d)
 {
-    while (s->_value == 0) {
+    while (!take_unit(s)) {
         /* Python re-checks the value before the deadline: a release wins. */
         if (thrace__deadline_passed(d))
             return THRACE_TIMEOUT;
-        thrace__condcore_wait(&s->_waiters, &s->_mutex, d, NULL);
+        thrace__condcore_wait_unless(&s->_waiters, &s->_mutex, d, has_units, s);
     }
     return THRACE_OK;
 }
@@ -84,22 +132,20 @@ int thrace__sem_acquire_at(thrace_sem *s, bool blocking, double timeout, const t
         return THRACE_EINVAL;
     if (thrace__timeout_check_wait(&timeout) != THRACE_OK)
         return THRACE_EINVAL;
+    if (!THRACE__ENABLED(acquire_end) && take_unit(s))
+        return THRACE_OK;
     int rc = THRACE_OK;
     uint64_t waited_ns = 0;
     thrace__mutex_lock(&s->_mutex);
-    if (s->_value == 0)
+    if (!take_unit(s))
         rc = blocking ? acquire_contended(s, timeout, site, &waited_ns) : THRACE_TIMEOUT;
-    if (rc == THRACE_OK) {
-        thrace__annotate_acquire(s);
-        s->_value--;
-    }
     if (rc != THRACE_ERANGE)
         THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(&s->_obj, kind_of(s)),
                       thrace__trace_seq(&s->_obj), kind_of(s),
                       rc == THRACE_OK ? VOCAB_OUTCOME_ok
                       : blocking      ? VOCAB_OUTCOME_timeout
                                       : VOCAB_OUTCOME_would_block,
-                      waited_ns, s->_value, thrace__trace_site(site), 0);
+                      waited_ns, value_of(s), thrace__trace_site(site), 0);
     thrace__mutex_unlock(&s->_mutex);
     return rc;
 }
@@ -109,23 +155,39 @@ int(thrace_sem_acquire)(thrace_sem *s, bool blocking, double timeout)
     return thrace__sem_acquire_at(s, blocking, timeout, NULL);
 }
 
+/* A release whose event goes out under the lock, in its seq's order. */
+static int release_traced(thrace_sem *s, long n)
+{
+    int rc = THRACE_OK;
+    long value;
+    thrace__mutex_lock(&s->_mutex);
+    if (!add_units(s, n, &value)) {
+        rc = THRACE_ERANGE;
+    } else {
+        THRACE__TRACE(release, thrace__trace_tid(), thrace__trace_obj(&s->_obj, kind_of(s)),
+                      thrace__trace_seq(&s->_obj), kind_of(s), value, n, 0);
+        thrace__condcore_notify(&s->_waiters, (size_t)n, 0);
+    }
+    thrace__condcore_unlock(&s->_mutex);
+    return rc;
+}
+
 int thrace_sem_release(thrace_sem *s, long n)
 {
     if (n < 1)
         return THRACE_EINVAL;
-    int rc = THRACE_OK;
-    thrace__mutex_lock(&s->_mutex);
-    if (s->_value > LONG_MAX - n || (s->_bounded && s->_value + n > s->_initial)) {
-        rc = THRACE_ERANGE;
-    } else {
-        thrace__annotate_release(s);
-        s->_value += n;
-        THRACE__TRACE(release, thrace__trace_tid(), thrace__trace_obj(&s->_obj, kind_of(s)),
-                      thrace__trace_seq(&s->_obj), kind_of(s), s->_value, n, 0);
+    if (THRACE__ENABLED(release))
+        return release_traced(s, n);
+    long value;
+    if (!add_units(s, n, &value))
+        return THRACE_ERANGE;
+    thrace__annotate_benign(&s->_waiters, sizeof s->_waiters); /* read without the lock */
+    if (__atomic_load_n(&s->_waiters, __ATOMIC_SEQ_CST) != 0) {
+        thrace__mutex_lock(&s->_mutex);
         thrace__condcore_notify(&s->_waiters, (size_t)n, 0);
+        thrace__condcore_unlock(&s->_mutex);
     }
-    thrace__mutex_unlock(&s->_mutex);
-    return rc;
+    return THRACE_OK;
 }
 
 void thrace__with_sem(void *s, bool enter, const thrace__site *site)

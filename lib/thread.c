@@ -7,6 +7,7 @@
  */
 #include "thread.h"
 
+#include "annotate.h"
 #include "deadline.h"
 #include "deadlock.h"
 #include "event.h"
@@ -122,16 +123,31 @@ static void *bootstrap(void *arg)
     return NULL;
 }
 
+/*
+ * The pthread is joinable, so that a join returns once its stack is free
+ * for the next thread to reuse (glibc's stack cache; a detached thread's is
+ * still in use when done is set, and each new thread mapped a new one).
+ * The first successful join joins it; the last reference, if no join came,
+ * detaches it. In a fork's child the pthread is gone: nothing to reap.
+ */
+static void reap(thrace_thread *t, bool join)
+{
+    if (t->spawner != getpid() || __atomic_exchange_n(&t->reaped, 1, __ATOMIC_ACQ_REL))
+        return;
+    THRACE__CHECK(join ? pthread_join(t->pthread, NULL) : pthread_detach(t->pthread));
+}
+
 static int spawn(thrace_thread *t)
 {
-    pthread_attr_t attr;
     pthread_t tid;
-    if (pthread_attr_init(&attr) != 0)
+    thrace__annotate_benign(&t->ident, sizeof t->ident); /* stored by both threads */
+    if (pthread_create(&tid, NULL, bootstrap, t) != 0)
         return THRACE_ENOMEM;
-    THRACE__CHECK(pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED));
-    int rc = pthread_create(&tid, &attr, bootstrap, t);
-    pthread_attr_destroy(&attr);
-    return rc == 0 ? THRACE_OK : THRACE_ENOMEM;
+    /* The value the thread stores too: thrace_thread_ident needs no wait. */
+    __atomic_store_n(&t->ident, (unsigned long)tid, __ATOMIC_RELAXED);
+    t->pthread = tid;
+    t->spawner = getpid();
+    return THRACE_OK;
 }
 
 int thrace_thread_start(thrace_thread *t)
@@ -150,7 +166,10 @@ int thrace_thread_start(thrace_thread *t)
         thrace_thread_unref(t);
         return THRACE_ENOMEM;
     }
-    thrace__event_wait(&t->started, THRACE_FOREVER);
+    /* Traced, its thread_start comes before the caller's next event, as it
+     * did in Python; untraced, nothing needs the round trip (native_id waits). */
+    if (THRACE__ENABLED(thread_start))
+        thrace__event_wait(&t->started, THRACE_FOREVER);
     return THRACE_OK;
 }
 
@@ -167,6 +186,8 @@ int thrace__thread_join_at(thrace_thread *t, double timeout, const thrace__site 
         THRACE__TRACE(join_begin, thrace__trace_tid(), t->trace_id, thrace__trace_site(site),
                       timeout);
     int rc = thrace__event_wait(&t->done, timeout);
+    if (rc == THRACE_OK)
+        reap(t, true);
     THRACE__TRACE(join_end, thrace__trace_tid(), t->trace_id, thrace__trace_outcome(rc));
     return rc;
 }
@@ -227,6 +248,10 @@ unsigned long thrace_thread_ident(thrace_thread *t)
 
 long thrace_thread_native_id(thrace_thread *t)
 {
+    /* Started but maybe not yet running: its id is its own to learn. */
+    if ((t->kind == KIND_REGULAR || t->kind == KIND_TIMER) &&
+        __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == STATE_STARTED)
+        thrace__event_wait(&t->started, THRACE_FOREVER);
     return __atomic_load_n(&t->native_id, __ATOMIC_RELAXED);
 }
 
@@ -243,6 +268,7 @@ void thrace_thread_unref(thrace_thread *t)
         return;
     if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
+    reap(t, false);
     thrace__thread_release_names(t);
     free(t);
 }

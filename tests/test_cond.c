@@ -1066,3 +1066,45 @@ static void cond_name_is_ok_and_null_is_einval(int kind)
     fixture_destroy(&f);
 }
 FOR_EACH_KIND(cond_name_is_ok_and_null_is_einval)
+
+/*
+ * A turn passed round a ring of threads through one condition, notify_all
+ * each time; half the threads wait for ever, half with timeouts short
+ * enough to race the wakes. A wake lost between its claim and its post
+ * hangs a thread that waits for ever, which fails its join.
+ */
+enum { RING = 4, RING_TURNS = 2000 };
+
+typedef struct {
+    thrace_cond c;
+    int turn; /* guarded by c's lock */
+    int next_slot;
+} ring;
+
+static void ring_member(void *arg)
+{
+    ring *r = arg;
+    ASSERT_CODE(THRACE_OK, thrace_cond_acquire(&r->c, true, THRACE_FOREVER));
+    int me = r->next_slot++;
+    double timeout = me % 2 ? 0.00003 : THRACE_FOREVER;
+    for (int i = 0; i < RING_TURNS; i++) {
+        while (r->turn != me)
+            thrace_cond_wait(&r->c, timeout);
+        r->turn = (me + 1) % RING;
+        ASSERT_CODE(THRACE_OK, thrace_cond_notify_all(&r->c));
+    }
+    ASSERT_CODE(THRACE_OK, thrace_cond_release(&r->c));
+}
+
+TEST(cond_no_wake_is_lost_while_timeouts_race_notify_all)
+{
+    ring r = {0};
+    ASSERT_CODE(THRACE_OK, thrace_cond_init(&r.c));
+    thrace_thread *t[RING];
+    for (int i = 0; i < RING; i++)
+        t[i] = spawn(ring_member, &r);
+    for (int i = 0; i < RING; i++)
+        join_and_unref(t[i]);
+    ASSERT_EQ(0, r.turn); /* every thread took all its turns */
+    thrace_cond_destroy(&r.c);
+}

@@ -444,3 +444,69 @@ TEST(sem_names_are_ok_and_null_is_einval)
     thrace_sem_destroy(&s);
     thrace_sem_destroy(&b);
 }
+
+/*
+ * Waiters that wait for ever, and thieves whose short timeouts race the
+ * wakes: a wake is claimed by its waiter before a timeout can win, and
+ * posted after the releaser let go, so every unit released reaches a
+ * waiter and none is lost or counted twice. A lost wake hangs a waiter,
+ * which fails its join.
+ */
+enum { RACE_WAITERS = 3, RACE_THIEVES = 2, RACE_UNITS = 3000 };
+
+typedef struct {
+    thrace_sem sem;
+    atomic_int stop;
+    atomic_long stolen;
+} race;
+
+static void race_waiter(void *arg)
+{
+    race *r = arg;
+    for (int i = 0; i < RACE_UNITS; i++)
+        ASSERT_CODE(THRACE_OK, thrace_sem_acquire(&r->sem, true, THRACE_FOREVER));
+}
+
+static void race_thief(void *arg)
+{
+    race *r = arg;
+    while (!atomic_load(&r->stop)) {
+        if (thrace_sem_acquire(&r->sem, true, 0.00002) == THRACE_OK) {
+            atomic_fetch_add(&r->stolen, 1);
+            ASSERT_CODE(THRACE_OK, thrace_sem_release(&r->sem, 1)); /* given back */
+        }
+    }
+}
+
+static void race_releaser(void *arg)
+{
+    race *r = arg;
+    for (int i = 0; i < RACE_UNITS; i++) {
+        ASSERT_CODE(THRACE_OK, thrace_sem_release(&r->sem, 1));
+        if (i % 64 == 0)
+            thrace_sleep(0.0001); /* let the waiters fall asleep now and then */
+    }
+}
+
+TEST(sem_every_unit_reaches_a_waiter_while_timeouts_race_the_wakes)
+{
+    race r = {0};
+    ASSERT_CODE(THRACE_OK, thrace_sem_init(&r.sem, 0));
+    thrace_thread *waiters[RACE_WAITERS], *thieves[RACE_THIEVES], *releasers[RACE_WAITERS];
+    for (int i = 0; i < RACE_WAITERS; i++)
+        waiters[i] = spawn(race_waiter, &r);
+    for (int i = 0; i < RACE_THIEVES; i++)
+        thieves[i] = spawn(race_thief, &r);
+    for (int i = 0; i < RACE_WAITERS; i++)
+        releasers[i] = spawn(race_releaser, &r);
+    for (int i = 0; i < RACE_WAITERS; i++) {
+        join_and_unref(releasers[i]);
+        join_and_unref(waiters[i]);
+    }
+    atomic_store(&r.stop, 1);
+    for (int i = 0; i < RACE_THIEVES; i++)
+        join_and_unref(thieves[i]);
+    ASSERT_EQ(0, drain(&r.sem));             /* the waiters took every unit */
+    ASSERT_TRUE(atomic_load(&r.stolen) > 0); /* and the thieves did race them */
+    thrace_sem_destroy(&r.sem);
+}

@@ -4,9 +4,10 @@
  * normal end told at exit (process_exit). libthrace, LTTng-UST and
  * liburcu use pthreads too: their calls are known by their return address,
  * inside one of their loaded objects, found once by name (dl_iterate_phdr,
- * vocabulary.h's vocab_runtime_binary) when the first call is looked at. A
- * thread already inside a traced call (tracing it locked something) passes
- * through too.
+ * vocabulary.h's vocab_runtime_binary) when the first call is looked at, and
+ * kept with the span they cover, which most of the program's calls fall
+ * outside. A thread already inside a traced call (tracing it locked
+ * something) passes through too.
  */
 #include "interpose.h"
 
@@ -19,9 +20,10 @@ typedef struct {
     uintptr_t begin, end;
 } gate_range;
 
-static const int zero;
+static const int zero, one = 1;
 const int *interpose_traced = &zero;
 static gate_range ranges[GATE_RANGES];
+static gate_range span;  /* from the first range's begin to the last one's end */
 static int nranges = -1; /* -1: not looked up yet */
 static __thread __attribute__((tls_model("initial-exec"))) int inside;
 
@@ -44,16 +46,23 @@ static void gate_look_up(void)
 {
     int n = 0;
     dl_iterate_phdr(gate_add, &n);
+    span = (gate_range){UINTPTR_MAX, 0};
+    for (int i = 0; i < n; i++) {
+        span.begin = ranges[i].begin < span.begin ? ranges[i].begin : span.begin;
+        span.end = ranges[i].end > span.end ? ranges[i].end : span.end;
+    }
     __atomic_store_n(&nranges, n, __ATOMIC_RELEASE);
 }
 
 static bool gate_from_runtime(uint64_t ip)
 {
     int n = __atomic_load_n(&nranges, __ATOMIC_ACQUIRE);
-    if (n < 0) {
+    if (__builtin_expect(n < 0, 0)) {
         gate_look_up();
         n = nranges;
     }
+    if (ip < span.begin || ip >= span.end)
+        return false;
     for (int i = 0; i < n; i++)
         if (ip >= ranges[i].begin && ip < ranges[i].end)
             return true;
@@ -86,7 +95,8 @@ double interpose_timeout(clockid_t clock, const struct timespec *abstime)
 __attribute__((constructor)) static void gate_init(void)
 {
     interpose_resolve();
-    interpose_traced = thrace__foreign_traced;
+    /* libthrace's constructors, which turn the watches on, ran before ours. */
+    interpose_traced = thrace__foreign_watching ? &one : thrace__foreign_traced;
 }
 
 /* The process ends normally: its threads still waiting are abandoned. */

@@ -7,8 +7,8 @@
  * which LD_PRELOAD puts before libc's, and as thrace_ip_<name>(..., ip)
  * with the caller's return address, which the unit tests call directly
  * (under a sanitizer, whose runtime comes first, the pthread name never
- * reaches us). Untraced and unwatched, a call costs a load or two and a
- * call to the real function.
+ * reaches us). Untraced and unwatched, a call costs two loads, a branch
+ * and a jump to the real function (lib/interpose/README.md).
  */
 #ifndef THRACE_LIB_INTERPOSE_INTERPOSE_H
 #define THRACE_LIB_INTERPOSE_INTERPOSE_H
@@ -74,7 +74,9 @@ typedef struct {
     pid_t (*fork)(void);
 } interpose_functions;
 
-/* The real functions (real.c): resolved before the first call needs them. */
+/* The real functions (real.c): resolved at load, or by the first call made
+ * earlier. mutex_lock, mutex_trylock and mutex_unlock hold glibc's own
+ * from the start, so that the untraced mutex calls need no check. */
 extern interpose_functions interpose_real;
 extern bool interpose_resolved;
 void interpose_resolve(void);
@@ -82,17 +84,22 @@ void interpose_resolve(void);
 /* Resolved, so that &interpose_real's pointers can be called. */
 static inline const interpose_functions *real(void)
 {
-    if (__builtin_expect(
-            __atomic_load_n((void **)&interpose_real.mutex_unlock, __ATOMIC_ACQUIRE) == NULL, 0))
+    if (__builtin_expect(!__atomic_load_n(&interpose_resolved, __ATOMIC_ACQUIRE), 0))
         interpose_resolve();
     return &interpose_real;
 }
 
-/* Whether a session traces thrace's events or a watch is on (gate.c). */
+/*
+ * Whether a session traces thrace's events or a watch is on: the one load
+ * and branch an untraced call pays. interpose_traced points at the state of
+ * libthrace's tracepoints, or at a constant 1 when deadlock detection or
+ * the stall watch is on (gate.c; both are set up as libthrace loads,
+ * before this library's constructor runs).
+ */
 extern const int *interpose_traced;
 static inline bool interpose_on(void)
 {
-    return __builtin_expect(*interpose_traced != 0 || thrace__foreign_watching, 0);
+    return __builtin_expect(*interpose_traced != 0, 0);
 }
 
 /*

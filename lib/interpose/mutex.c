@@ -3,9 +3,11 @@
  * adaptive mutexes) or an RLock (recursive ones), statically initialised
  * ones included: a mutex gets its record (foreign.h) on first use. An
  * acquire first tries: one that got the mutex at once is one event
- * (acquire_end), one that blocks is two (acquire_begin, acquire_end); the
+ * (acquire_end, which libthrace writes in its compact form for a Lock:
+ * foreign.c), one that blocks is two (acquire_begin, acquire_end); the
  * release goes out before the real unlock. Every call returns what the
- * real one did.
+ * real one did. Untraced, lock, trylock and unlock are a load, a branch
+ * and a jump to glibc's (interpose.h).
  */
 #include "interpose.h"
 
@@ -32,20 +34,21 @@ static int mutex_outcome(int rc)
 /* The real blocking acquire: until abstime on clock, or for ever (NULL). */
 static int mutex_block(pthread_mutex_t *m, clockid_t clock, const struct timespec *abstime)
 {
+    if (!abstime)
+        return interpose_real.mutex_lock(m);
     const interpose_functions *r = real();
-    return !abstime                  ? r->mutex_lock(m)
-           : clock == CLOCK_REALTIME ? r->mutex_timedlock(m, abstime)
-                                     : r->mutex_clocklock(m, clock, abstime);
+    return clock == CLOCK_REALTIME ? r->mutex_timedlock(m, abstime)
+                                   : r->mutex_clocklock(m, clock, abstime);
 }
 
 /* An acquire that may block: try, then block. */
-static int mutex_acquire(pthread_mutex_t *m, uint64_t ip, clockid_t clock,
-                         const struct timespec *abstime)
+__attribute__((noinline)) static int mutex_acquire(pthread_mutex_t *m, uint64_t ip, clockid_t clock,
+                                                   const struct timespec *abstime)
 {
     thrace__foreign *f = mutex_enter(m, ip);
     if (!f)
         return mutex_block(m, clock, abstime);
-    int rc = real()->mutex_trylock(m);
+    int rc = interpose_real.mutex_trylock(m);
     if (rc == EBUSY) {
         thrace__foreign_wait w;
         thrace__foreign_acquire_begin(f, false, abstime ? interpose_timeout(clock, abstime) : -1,
@@ -70,10 +73,11 @@ IP_API int thrace_ip_mutex_timedlock(pthread_mutex_t *m, clockid_t clock,
     return mutex_acquire(m, ip, clock, abstime);
 }
 
-IP_API int thrace_ip_mutex_trylock(pthread_mutex_t *m, uint64_t ip)
+/* Traced calls stay out of line, so that the untraced ones need no frame. */
+__attribute__((noinline)) static int mutex_try(pthread_mutex_t *m, uint64_t ip)
 {
     thrace__foreign *f = mutex_enter(m, ip);
-    int rc = real()->mutex_trylock(m);
+    int rc = interpose_real.mutex_trylock(m);
     if (!f)
         return rc;
     thrace__foreign_acquire_end(
@@ -82,28 +86,46 @@ IP_API int thrace_ip_mutex_trylock(pthread_mutex_t *m, uint64_t ip)
     return rc;
 }
 
-IP_API int thrace_ip_mutex_unlock(pthread_mutex_t *m, uint64_t ip)
+__attribute__((noinline)) static int mutex_unlock(pthread_mutex_t *m, uint64_t ip)
 {
     thrace__foreign *f = mutex_enter(m, ip);
     if (f) {
         thrace__foreign_release(f, false);
         interpose_leave();
     }
-    return real()->mutex_unlock(m);
+    return interpose_real.mutex_unlock(m);
 }
 
+IP_API int thrace_ip_mutex_trylock(pthread_mutex_t *m, uint64_t ip)
+{
+    return mutex_try(m, ip);
+}
+
+IP_API int thrace_ip_mutex_unlock(pthread_mutex_t *m, uint64_t ip)
+{
+    return mutex_unlock(m, ip);
+}
+
+/* The hot three: untraced, the real call at once (as a tail call). */
 IP_API int pthread_mutex_lock(pthread_mutex_t *m)
 {
-    if (!interpose_on())
-        return real()->mutex_lock(m);
-    return thrace_ip_mutex_lock(m, IP_CALLER);
+    if (interpose_on())
+        return mutex_acquire(m, IP_CALLER, CLOCK_REALTIME, NULL);
+    return interpose_real.mutex_lock(m);
 }
 
 IP_API int pthread_mutex_trylock(pthread_mutex_t *m)
 {
-    if (!interpose_on())
-        return real()->mutex_trylock(m);
-    return thrace_ip_mutex_trylock(m, IP_CALLER);
+    if (interpose_on())
+        return mutex_try(m, IP_CALLER);
+    return interpose_real.mutex_trylock(m);
+}
+
+IP_API int pthread_mutex_unlock(pthread_mutex_t *m)
+{
+    if (interpose_on())
+        return mutex_unlock(m, IP_CALLER);
+    return interpose_real.mutex_unlock(m);
 }
 
 IP_API int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime)
@@ -119,13 +141,6 @@ IP_API int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clock,
     if (!interpose_on())
         return real()->mutex_clocklock(m, clock, abstime);
     return thrace_ip_mutex_timedlock(m, clock, abstime, IP_CALLER);
-}
-
-IP_API int pthread_mutex_unlock(pthread_mutex_t *m)
-{
-    if (!interpose_on())
-        return real()->mutex_unlock(m);
-    return thrace_ip_mutex_unlock(m, IP_CALLER);
 }
 
 /* A new or destroyed mutex: its address may serve another object next. */

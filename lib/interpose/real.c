@@ -7,7 +7,8 @@
  * and ours is only reached by the thrace_ip_ names. So each name goes to
  * its first definition, or past it when that one is ours. Resolved once,
  * at load or at the first call made earlier; two threads resolving at once
- * store the same values.
+ * store the same values. Until then, and while dlsym runs, the mutex calls
+ * go to glibc's own.
  */
 #include "interpose.h"
 
@@ -16,18 +17,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-interpose_functions interpose_real;
-bool interpose_resolved;
-
 /* glibc's own names for its mutex calls, which nobody interposes (bound
- * to their old version: they are no API): what a mutex call made while we
- * resolve uses (dlsym locks under a sanitizer). */
+ * to their old version: they are no API): what the mutex calls use until
+ * the names are resolved, and while they are (dlsym locks under a
+ * sanitizer). */
 extern int real_libc_mutex_lock(pthread_mutex_t *m);
 extern int real_libc_mutex_trylock(pthread_mutex_t *m);
 extern int real_libc_mutex_unlock(pthread_mutex_t *m);
 __asm__(".symver real_libc_mutex_lock, __pthread_mutex_lock@GLIBC_2.2.5");
 __asm__(".symver real_libc_mutex_trylock, __pthread_mutex_trylock@GLIBC_2.2.5");
 __asm__(".symver real_libc_mutex_unlock, __pthread_mutex_unlock@GLIBC_2.2.5");
+
+interpose_functions interpose_real = {.mutex_lock = real_libc_mutex_lock,
+                                      .mutex_trylock = real_libc_mutex_trylock,
+                                      .mutex_unlock = real_libc_mutex_unlock};
+bool interpose_resolved;
 
 /* Whether fn is one of ours (the same loaded object as this function). */
 static bool real_ours(void *fn)
@@ -55,7 +59,8 @@ static void *real_find(const char *name)
     return fn;
 }
 
-#define REAL(field, name) *(void **)&interpose_real.field = real_find(name)
+#define REAL(field, name)                                                                          \
+    __atomic_store_n((void **)&interpose_real.field, real_find(name), __ATOMIC_RELAXED)
 
 void interpose_resolve(void)
 {
@@ -63,13 +68,8 @@ void interpose_resolve(void)
     if (resolving)
         return; /* a call made by dlsym: the mutex calls below serve it */
     resolving = 1;
-    interpose_real.mutex_lock = real_libc_mutex_lock;
-    interpose_real.mutex_trylock = real_libc_mutex_trylock;
-    interpose_real.mutex_unlock = real_libc_mutex_unlock;
     REAL(mutex_init, "pthread_mutex_init");
     REAL(mutex_destroy, "pthread_mutex_destroy");
-    REAL(mutex_lock, "pthread_mutex_lock");
-    REAL(mutex_trylock, "pthread_mutex_trylock");
     REAL(mutex_timedlock, "pthread_mutex_timedlock");
     REAL(mutex_clocklock, "pthread_mutex_clocklock");
     REAL(rwlock_init, "pthread_rwlock_init");
@@ -111,6 +111,9 @@ void interpose_resolve(void)
     REAL(setname_np, "pthread_setname_np");
     REAL(prctl, "prctl");
     REAL(fork, "fork");
+    /* Last, together: a mutex locked through one is unlocked through the other. */
+    REAL(mutex_trylock, "pthread_mutex_trylock");
+    REAL(mutex_lock, "pthread_mutex_lock");
     REAL(mutex_unlock, "pthread_mutex_unlock");
     __atomic_store_n(&interpose_resolved, true, __ATOMIC_RELEASE);
     resolving = 0;

@@ -112,6 +112,7 @@ static pthread_rwlock_t table_lock = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_cond_t table_changed = PTHREAD_COND_INITIALIZER;
 static pthread_barrier_t round_done;
 static sem_t slots;
+static sem_t detached_done; /* posted once the detached thread is done with the named one */
 static int table, version;
 static bool reader_waiting; /* under beta_lock: the reader is in pthread_cond_wait */
 
@@ -203,6 +204,7 @@ static void *detached(void *arg)
         sem_timedwait(named, &t);
     }
     sem_post(named);
+    sem_post(&detached_done);
     return NULL;
 }
 
@@ -210,6 +212,7 @@ static void clean(void)
 {
     pthread_barrier_init(&round_done, NULL, 3);
     sem_init(&slots, 0, 1);
+    sem_init(&detached_done, 0, 0);
     char name[64];
     snprintf(name, sizeof name, "/thrace-clean-%d", (int)getpid());
     sem_t *named = sem_open(name, O_CREAT, 0600, 1);
@@ -225,10 +228,14 @@ static void clean(void)
     pthread_timedjoin_np(w, NULL, &t);
     while (pthread_tryjoin_np(r, NULL) == EBUSY)
         sched_yield();
-    sem_wait(named); /* the detached thread gave it back */
+    /* Closed only once the detached thread gave it back: it may not have
+     * started yet. */
+    sem_wait(&detached_done);
+    sem_wait(named);
     sem_close(named);
     sem_unlink(name);
     sem_destroy(&slots);
+    sem_destroy(&detached_done);
     pthread_barrier_destroy(&round_done);
     printf("clean %d\n", table);
 }

@@ -6,9 +6,13 @@ multi-threaded programs from Debian (pigz, xz). Each is checked as its user
 would: the deadlock report, `thrace log`, `thrace check`, an untraced run's
 output.
 
-Usage: test_pthread.py THRACE PROGRAMS MIXED INTERPOSER [CXX CXX_O2] [unittest options]
-(CXX: cxx.cpp built at -O0, CXX_O2 at -O2). A session daemon must answer
-(the ctest fixture `lttng` starts one).
+Usage: test_pthread.py THRACE PROGRAMS MIXED INTERPOSER PROBE [CXX CXX_O2]
+[unittest options] (CXX: cxx.cpp built at -O0, CXX_O2 at -O2). A session
+daemon must answer (the ctest fixture `lttng` starts one).
+
+The compact events the interposer writes for a mutex taken at once and
+given back (lock_acquired, lock_released) are read in the raw trace, and
+in the database as the acquire_end and release they stand for.
 """
 import os
 import re
@@ -18,12 +22,12 @@ import sys
 import tempfile
 import unittest
 
-from thrace_testing import serving
+from thrace_testing import interposed, serving, tracing
 
-THRACE, PROGRAMS, MIXED, INTERPOSER = sys.argv[1:5]
-CXX, CXX_O2 = sys.argv[5:7] if len(sys.argv) > 6 and not sys.argv[5].startswith("-") else (None,
+THRACE, PROGRAMS, MIXED, INTERPOSER, PROBE = sys.argv[1:6]
+CXX, CXX_O2 = sys.argv[6:8] if len(sys.argv) > 7 and not sys.argv[6].startswith("-") else (None,
                                                                                             None)
-del sys.argv[1:7 if CXX else 5]
+del sys.argv[1:8 if CXX else 6]
 TMP = tempfile.TemporaryDirectory()
 STALLED = 124  # thrace record's status when --deadlock-timeout ended the program
 TIME = r"\d+\.\d{6} s"
@@ -292,6 +296,59 @@ class Forks(unittest.TestCase):
         self.assertEqual(0, report.returncode, report.stdout + report.stderr)
         checked = thrace("check", self.db)
         self.assertEqual(0, checked.returncode, checked.stdout + checked.stderr)
+
+
+class CompactEvents(unittest.TestCase):
+    """A mutex's uncontended acquire and its release are written compact."""
+
+    @classmethod
+    def setUpClass(cls):
+        trace = os.path.join(TMP.name, "compact")
+        status = interposed.session_record([PROGRAMS, "clean"], trace, f"{INTERPOSER}:{PROBE}",
+                                           "compact")
+        assert status == 0, f"clean exited with {status}"
+        cls.events, discarded = tracing.read_trace(trace)
+        assert discarded == 0, f"{discarded} events discarded"
+        cls.db = os.path.join(TMP.name, "compact.db")
+        ingested = thrace("ingest", "-o", cls.db, trace)
+        assert ingested.returncode == 0, ingested.stderr
+
+    def kinds(self):
+        return {e["obj"]: e["kind"] for e in self.events if e["name"] == "object_create"}
+
+    def test_a_lock_taken_at_once_and_given_back_is_written_compact(self):
+        kinds = self.kinds()
+        acquired = [e for e in self.events if e["name"] == "lock_acquired"]
+        released = [e for e in self.events if e["name"] == "lock_released"]
+        self.assertGreater(len(acquired), 10)
+        self.assertGreater(len(released), 10)
+        self.assertEqual({"lock"}, {kinds[e["obj"]] for e in acquired + released})
+        self.assertTrue(all(e["site"] for e in acquired))
+        # The full forms remain for what the compact ones cannot say: every
+        # lock's release is compact, an ok acquire_end of a lock followed a
+        # wait (acquire_begin just before it), and an RLock's are full.
+        full = [e for e in self.events if e["name"] in ("acquire_end", "release")]
+        self.assertFalse([e for e in full if e["name"] == "release" and e["kind"] == "lock"])
+        by_seq = {(e["obj"], e["seq"]): e for e in self.events if "seq" in e}
+        for e in full:
+            if e["name"] == "acquire_end" and e["kind"] == "lock" and e["outcome"] == "ok":
+                before = by_seq.get((e["obj"], e["seq"] - 1), {})
+                self.assertEqual(("acquire_begin", e["tid"]), (before.get("name"), before.get("tid")))
+        depths = {e["value"] for e in full if e["kind"] == "rlock" and e["name"] == "acquire_end"}
+        self.assertEqual({1, 2}, depths)
+
+    def test_the_store_reads_them_as_the_events_they_stand_for(self):
+        compact = [e for e in self.events if e["name"] in ("lock_acquired", "lock_released")]
+        names = {n for (n,) in rows(self.db, "SELECT DISTINCT name FROM events")}
+        self.assertFalse(names & {"lock_acquired", "lock_released"})
+        stored = {(obj, seq): (name, outcome, value, waited)
+                  for obj, seq, name, outcome, value, waited in rows(
+                      self.db, "SELECT o.obj, e.seq, e.name, e.outcome, e.value, e.waited_ns"
+                      " FROM events e JOIN objects o ON o.id = e.object_id")}
+        for e in compact:
+            expected = (("acquire_end", "ok", 1, 0) if e["name"] == "lock_acquired"
+                        else ("release", None, 0, None))
+            self.assertEqual(expected, stored[(e["obj"], e["seq"])], e)
 
 
 class RealPrograms(unittest.TestCase):

@@ -6,7 +6,8 @@
  * layouts) and where its common context keeps vtid, vpid, procname and ip are
  * worked out the first time the class is met, and kept in a keymap keyed by
  * the class's address (valid as long as the trace's graph): decoding an
- * event is then one borrow and one read per member.
+ * event is then one borrow and one read per member. A compact event
+ * (lock_acquired, lock_released) is decoded as the one it stands for.
  */
 #include "decode.h"
 
@@ -194,6 +195,31 @@ static void decode_contexts(const decode_class *dc, const bt_event *event, model
             bt_field_structure_borrow_member_field_by_index_const(ctx, dc->procname.index));
 }
 
+static void decode_imply(model_event *e, vocab_field f, int64_t value)
+{
+    e->f[f].i = value;
+    e->present |= MODEL_FIELD(f);
+}
+
+/* A compact form (vocabulary.h) as the event it stands for, with the
+ * fields it leaves out. */
+static void decode_expand(model_event *e)
+{
+    if (e->type != VOCAB_EV_lock_acquired && e->type != VOCAB_EV_lock_released)
+        return;
+    bool acquired = e->type == VOCAB_EV_lock_acquired;
+    e->type = acquired ? VOCAB_EV_acquire_end : VOCAB_EV_release;
+    decode_imply(e, VOCAB_F_kind, VOCAB_KIND_lock);
+    decode_imply(e, VOCAB_F_value, acquired ? 1 : 0);
+    decode_imply(e, VOCAB_F_shared, 0);
+    if (acquired) {
+        decode_imply(e, VOCAB_F_outcome, VOCAB_OUTCOME_ok);
+        decode_imply(e, VOCAB_F_waited_ns, 0);
+    } else {
+        decode_imply(e, VOCAB_F_count, 1);
+    }
+}
+
 /* The event's time: 0 when its class has no clock. */
 static int64_t decode_ts(const decode_class *dc, const bt_message *msg)
 {
@@ -218,6 +244,7 @@ static void decode_fields(const decode_class *dc, const bt_message *msg, model_e
         e->f[m->field] = decode_value(f, m->read, vocab_field_type(m->field));
         e->present |= MODEL_FIELD(m->field);
     }
+    decode_expand(e);
     decode_contexts(dc, event, e);
 }
 
