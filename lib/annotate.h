@@ -22,7 +22,8 @@
  * a notify to a wake, a Barrier's arrivals to its departures) are a release
  * on the object before and an acquire after. ThreadSanitizer also sees them
  * in the atomics of the internal lock words; helgrind and DRD, which take
- * atomics for races, see those words through the word hooks (mutex.h).
+ * atomics for races, see those words through the word hooks (mutex.h, and
+ * park.c for the word a parked waiter sleeps on).
  *
  * Under valgrind the hooks act only when libthrace was loaded under it:
  * otherwise each is one load and an untaken branch.
