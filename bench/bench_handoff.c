@@ -1,6 +1,6 @@
 /*
  * bench_handoff.c - every libthrace primitive against its pthread twin,
- * side by side in one process: `bench_handoff [ROUNDS [SCALE]]`.
+ * side by side in one process: `bench_handoff [ROUNDS [SCALE [ONLY]]]`.
  *
  * Each round runs every measure's thrace side and pthread side one after
  * the other (which goes first alternates), so that a noisy neighbour on a
@@ -20,6 +20,7 @@
 #include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 typedef struct {
@@ -499,8 +500,9 @@ int main(int argc, char **argv)
 {
     int rounds = argc > 1 ? atoi(argv[1]) : 7;
     double scale = argc > 2 ? atof(argv[2]) : 1.0;
+    const char *only = argc > 3 ? argv[3] : "";
     if (rounds < 1 || rounds > 1000 || !(scale > 0)) {
-        fprintf(stderr, "usage: bench_handoff [ROUNDS (1-1000) [SCALE (> 0)]]\n");
+        fprintf(stderr, "usage: bench_handoff [ROUNDS (1-1000) [SCALE (> 0) [ONLY]]]\n");
         return 2;
     }
     setup();
@@ -509,6 +511,8 @@ int main(int argc, char **argv)
     static double t[MEASURES][1000], p[MEASURES][1000], ratio[MEASURES][1000];
     for (int r = 0; r < rounds; r++) {
         for (int m = 0; m < MEASURES; m++) {
+            if (!strstr(measures[m].name, only))
+                continue;
             long n = (long)((double)measures[m].n * scale) + 1;
             if (r % 2) {
                 p[m][r] = measures[m].pthread_side(n);
@@ -528,6 +532,8 @@ int main(int argc, char **argv)
     printf("%-34s %11s %-20s %11s %7s %7s\n", "measure", "thrace", "anchor", "anchor", "ratio",
            "best");
     for (int m = 0; m < MEASURES; m++) {
+        if (!strstr(measures[m].name, only))
+            continue;
         printf("%-34s", measures[m].name);
         print_ns(median(t[m], rounds));
         printf(" %-20s", measures[m].anchor);
