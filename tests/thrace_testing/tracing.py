@@ -2,7 +2,7 @@
 libbabeltrace2 (python3-bt2): the machinery of the trace tests.
 
 A Session is created, configured with a blocking channel (nothing lost) that
-enables thrace:* with the vtid and vpid contexts, started, and destroyed once
+enables thrace:* with the vpid context (as `thrace record` adds it), started, and destroyed once
 the program has run with the probe provider preloaded.
 """
 import os
@@ -60,10 +60,28 @@ def _value(field):
     return int(field)
 
 
-def read_trace(path, pid=None):
+# The compact forms (lib/vocabulary/vocabulary.h) and the fields they imply,
+# as tracer/ingest/decode.c reads them.
+COMPACT = {
+    "lock_acquired": ("acquire_end", {"kind": "lock", "outcome": "ok", "waited_ns": 0,
+                                      "value": 1, "shared": 0}),
+    "lock_released": ("release", {"kind": "lock", "value": 0, "count": 1, "shared": 0}),
+}
+
+
+def expand(e):
+    """A compact event as the one it stands for; any other as it is."""
+    if e["name"] in COMPACT:
+        name, implied = COMPACT[e["name"]]
+        e = dict(e, name=name, **implied)
+    return e
+
+
+def read_trace(path, pid=None, compact=False):
     """Every event of the CTF trace at `path` (of process `pid` only, when
     given: a session records every traced process running meanwhile), in
-    time order, and the number of events LTTng reported as discarded."""
+    time order, and the number of events LTTng reported as discarded. The
+    compact events are read as the ones they stand for, unless `compact`."""
     events, discarded = [], 0
     for msg in bt2.TraceCollectionMessageIterator(path):
         if isinstance(msg, bt2._DiscardedEventsMessageConst):
@@ -81,7 +99,7 @@ def read_trace(path, pid=None):
         for key, field in ev.payload_field.items():
             # "name" is taken by the event's own name.
             e["name_" if key == "name" else key] = _value(field)
-        events.append(e)
+        events.append(e if compact else expand(e))
     return events, discarded
 
 
@@ -114,7 +132,7 @@ def record(command, workdir, label, probe, env=None):
         lttng("enable-channel", "-u", "-s", session, "--blocking-timeout=inf",
               "--subbuf-size=1M", "--num-subbuf=8", "chan")
         lttng("enable-event", "-u", "-s", session, "-c", "chan", "thrace:*")
-        lttng("add-context", "-u", "-s", session, "-c", "chan", "-t", "vtid", "-t", "vpid")
+        lttng("add-context", "-u", "-s", session, "-c", "chan", "-t", "vpid")
         lttng("start", session)
         run_env = dict(os.environ, LD_PRELOAD=probe, LTTNG_UST_ALLOW_BLOCKING="1")
         run_env.update(env or {})
