@@ -19,8 +19,10 @@
 #                               events of a cycle with no lock and no thrace
 #                               around them, the floor under its traced row
 #
-# A traced round has a session of its own (a unique name; vtid and vpid
-# contexts; 8 x 8 MiB sub-buffers, as `thrace record` makes them) that
+# A traced round has a session of its own (a unique name; 8 x 8 MiB
+# sub-buffers and, for thrace's events, the vpid context alone, as `thrace
+# record` makes it; for the wrapper's, vtid and vpid, since its events
+# carry no thread of their own) that
 # tracks the benchmark's process alone, so that other sessions and programs
 # on the machine do not mix in. Its trace is then read: bytes of event
 # streams per cycle, events per cycle, and the events LTTng discarded,
@@ -98,13 +100,14 @@ PY
 # traced EVENTS PRELOAD CYCLES COMMAND...: COMMAND's output, and the trace's
 # figures over CYCLES, from a session of its own.
 traced() {
-  local events=$1 preload=$2 n=$3 out
+  local events=$1 preload=$2 n=$3 out contexts=(-t vpid)
   shift 3
+  [ "$events" != 'lttng_ust_pthread:*' ] || contexts=(-t vtid -t vpid)
   session="bench-$$-$RANDOM$RANDOM"
   lttng create "$session" --output="$work/$session"
   lttng enable-channel -u -s "$session" --subbuf-size=8M --num-subbuf=8 chan
   lttng enable-event -u -s "$session" -c chan "$events"
-  lttng add-context -u -s "$session" -c chan -t vtid -t vpid
+  lttng add-context -u -s "$session" -c chan "${contexts[@]}"
   lttng untrack -u -s "$session" --all --vpid
   lttng start "$session"
   # Registered before main, however slow the session daemon is to answer.

@@ -6,8 +6,9 @@ own pthread wrapper: tests/wrapper).
 
 `thrace record` does not preload the interposer yet, so the recording is
 made by hand, as a user would: a session of its own that tracks the
-program's process alone (tests running meanwhile trace theirs too), the
-vtid, vpid and procname contexts, the program started under a shell that
+program's process alone (tests running meanwhile trace theirs too), its
+events and context as `thrace record` makes them (thrace:* and the
+statedump, vpid alone: RECORD), the program started under a shell that
 waits for the session to start before it becomes the program (same pid),
 then `lttng stop` and `lttng destroy` whatever happened. A program that
 hangs says "hung" on its stdout once its threads are blocked for good; it
@@ -22,6 +23,9 @@ import subprocess
 
 from . import tracing  # `lttng --no-sessiond`: never starts a session daemon
 
+# What tracer/record/session.c enables and adds.
+RECORD = {"events": ("thrace:*", "lttng_ust_statedump:*"), "contexts": ("vpid",)}
+
 
 def record(thrace, command, db, interposer, probe, label, hangs=False, timeout=120):
     """Records `command` (a list) with the interposer and the probe provider
@@ -35,7 +39,7 @@ def record(thrace, command, db, interposer, probe, label, hangs=False, timeout=1
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
     status = session_record(command, output, f"{interposer}:{probe}", f"interposed-{label}",
-                            hangs=hangs, timeout=timeout)
+                            hangs=hangs, timeout=timeout, **RECORD)
     ingested = subprocess.run([thrace, "ingest", "-o", db, output], capture_output=True,
                               text=True, timeout=timeout)
     shutil.rmtree(output, ignore_errors=True)

@@ -48,7 +48,7 @@ def record(label, command, env=None, channel=BLOCKING, events=("thrace:*",), pre
     try:
         tracing.lttng("enable-channel", "-u", "-s", session, *channel, "chan")
         tracing.lttng("enable-event", "-u", "-s", session, "-c", "chan", ",".join(events))
-        tracing.lttng("add-context", "-u", "-s", session, "-c", "chan", "-t", "vtid", "-t", "vpid")
+        tracing.lttng("add-context", "-u", "-s", session, "-c", "chan", "-t", "vpid")
         tracing.lttng("untrack", "-u", "-s", session, "--vpid", "--all")
         run_env = dict(os.environ)
         if channel is BLOCKING:

@@ -2,7 +2,7 @@
  * session.c - a recording session through liblttng-ctl, made as `lttng
  * create --output`, `enable-channel -u`, `enable-event -u
  * 'thrace:*,lttng_ust_statedump:*'`,
- * `add-context -u -t vtid -t vpid -t procname`, `start`, `stop` and
+ * `add-context -u -t vpid`, `start`, `stop` and
  * `destroy` would make it (tracer/README.md records by hand that way); a
  * live one as `lttng create --live=100000 --set-url=net://HOST:C:D` would.
  *
@@ -98,20 +98,20 @@ static bool session_enable_events(session *s, failure *why)
            session_enable_event(s, "lttng_ust_statedump:*", why);
 }
 
-/* vtid and vpid tell threads and processes apart; procname names the process. */
-static bool session_add_contexts(session *s, failure *why)
+/*
+ * vpid tells apart the processes that share the per-UID buffers; it is
+ * the one context, for a context costs LTTng more than a field (each is a
+ * call per event). What else a context would repeat on every event is said
+ * once: a thread's kernel id in its thread_start (native_id), the
+ * process's name in the statedump (lttng_ust_statedump:procname).
+ */
+static bool session_add_context(session *s, failure *why)
 {
-    static const enum lttng_event_context_type types[] = {
-        LTTNG_EVENT_CONTEXT_VTID, LTTNG_EVENT_CONTEXT_VPID, LTTNG_EVENT_CONTEXT_PROCNAME};
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-        struct lttng_event_context ctx;
-        memset(&ctx, 0, sizeof ctx);
-        ctx.ctx = types[i];
-        int rc = lttng_add_context(s->handle, &ctx, NULL, session_channel);
-        if (rc != 0)
-            return session_fail(s, rc, why);
-    }
-    return true;
+    struct lttng_event_context ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.ctx = LTTNG_EVENT_CONTEXT_VPID;
+    int rc = lttng_add_context(s->handle, &ctx, NULL, session_channel);
+    return rc == 0 || session_fail(s, rc, why);
 }
 
 /* The session's vpid tracker, or NULL with the reason in why. */
@@ -154,7 +154,7 @@ bool session_track(session *s, pid_t pid, failure *why)
            session_fail(s, LTTNG_ERR_UNK, why);
 }
 
-/* Sets up the session d describes (named s->name): its channel, events, contexts, tracker. */
+/* Sets up the session d describes (named s->name): its channel, events, context, tracker. */
 static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool blocking,
                            failure *why)
 {
@@ -168,7 +168,7 @@ static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool 
         return session_fail(s, LTTNG_ERR_NOMEM, why);
     }
     if (session_enable_channel(s, blocking, why) && session_enable_events(s, why) &&
-        session_add_contexts(s, why) && session_track_nobody(s, why))
+        session_add_context(s, why) && session_track_nobody(s, why))
         return true;
     failure ignored; /* the first failure is the one to report */
     session_destroy(s, &ignored);
