@@ -20,9 +20,9 @@
 #                               around them, the floor under its traced row
 #
 # A traced round has a session of its own (a unique name; 8 x 8 MiB
-# sub-buffers and, for thrace's events, the vpid context alone, as `thrace
-# record` makes it; for the wrapper's, vtid and vpid, since its events
-# carry no thread of their own) that
+# sub-buffers and, for thrace's events, no context, as `thrace record` makes
+# it: each event carries its process and thread; for the wrapper's, the
+# vtid and vpid contexts, since its events carry neither) that
 # tracks the benchmark's process alone, so that other sessions and programs
 # on the machine do not mix in. Its trace is then read: bytes of event
 # streams per cycle, events per cycle, and the events LTTng discarded,
@@ -100,14 +100,13 @@ PY
 # traced EVENTS PRELOAD CYCLES COMMAND...: COMMAND's output, and the trace's
 # figures over CYCLES, from a session of its own.
 traced() {
-  local events=$1 preload=$2 n=$3 out contexts=(-t vpid)
+  local events=$1 preload=$2 n=$3 out
   shift 3
-  [ "$events" != 'lttng_ust_pthread:*' ] || contexts=(-t vtid -t vpid)
   session="bench-$$-$RANDOM$RANDOM"
   lttng create "$session" --output="$work/$session"
   lttng enable-channel -u -s "$session" --subbuf-size=8M --num-subbuf=8 chan
   lttng enable-event -u -s "$session" -c chan "$events"
-  lttng add-context -u -s "$session" -c chan "${contexts[@]}"
+  [ "$events" != 'lttng_ust_pthread:*' ] || lttng add-context -u -s "$session" -c chan -t vtid -t vpid
   lttng untrack -u -s "$session" --all --vpid
   lttng start "$session"
   # Registered before main, however slow the session daemon is to answer.

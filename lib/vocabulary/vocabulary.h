@@ -142,9 +142,23 @@
 /* ---- events ------------------------------------------------------------------ */
 
 /*
- * Each event's fields, in the payload's order: F(field), or E(field,
- * enumeration) for object_kind, outcome and thread_kind. Conventions: a
- * thread's events carry tid first; an object's carry obj and seq, which
+ * Every event's first field, which the probe adds itself (no tracepoint
+ * takes it as an argument): the emitting process's id, its vpid, which
+ * tells apart the processes whose events share LTTng's per-UID buffers.
+ * A field costs LTTng a few stores where a vpid context costs it a call
+ * per event. Readers take it for the process, as they take a vpid context
+ * in traces recorded with one.
+ */
+#define VOCAB_PROCESS_FIELD      pid
+#define VOCAB_PROCESS_FIELD_TYPE uint32_t
+#define VOCAB_PROCESS_FIELD_NAME VOCAB__STRING(VOCAB_PROCESS_FIELD)
+#define VOCAB__STRING(token)     VOCAB__STRING_(token)
+#define VOCAB__STRING_(token)    #token
+
+/*
+ * Each event's fields, in the payload's order (after the process field):
+ * F(field), or E(field, enumeration) for object_kind, outcome and
+ * thread_kind. Conventions: a thread's events carry tid first; an object's carry obj and seq, which
  * orders hand-offs across CPUs exactly; blocking calls carry the site
  * they were made at; times are nanoseconds.
  */

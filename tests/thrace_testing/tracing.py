@@ -2,8 +2,8 @@
 libbabeltrace2 (python3-bt2): the machinery of the trace tests.
 
 A Session is created, configured with a blocking channel (nothing lost) that
-enables thrace:* with the vpid context (as `thrace record` adds it), started, and destroyed once
-the program has run with the probe provider preloaded.
+enables thrace:* as `thrace record` does (`enable`), started, and destroyed
+once the program has run with the probe provider preloaded.
 """
 import os
 import shutil
@@ -17,6 +17,21 @@ LTTNG = ["lttng", "--no-sessiond"]
 def lttng(*args):
     subprocess.run(LTTNG + list(args), check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.PIPE)
+
+
+def enable(session, events, channel=()):
+    """Enables `events` in `session` as tracer/record/session.c does:
+    thrace's in channel chan (`channel`: its enable-channel options) with no
+    context, each event carrying its process (pid); any other (the
+    statedump) in channel statedump with the vpid context."""
+    thrace = [e for e in events if e.startswith("thrace:")]
+    others = [e for e in events if not e.startswith("thrace:")]
+    lttng("enable-channel", "-u", "-s", session, *channel, "chan")
+    lttng("enable-event", "-u", "-s", session, "-c", "chan", ",".join(thrace))
+    if others:
+        lttng("enable-channel", "-u", "-s", session, *channel, "statedump")
+        lttng("enable-event", "-u", "-s", session, "-c", "statedump", ",".join(others))
+        lttng("add-context", "-u", "-s", session, "-c", "statedump", "-t", "vpid")
 
 
 class Recording:
@@ -92,13 +107,14 @@ def read_trace(path, pid=None, compact=False):
         ev = msg.event
         e = {"name": ev.name.split(":", 1)[1],
              "ts": msg.default_clock_snapshot.ns_from_origin}
-        for key, field in ev.common_context_field.items():
+        for key, field in (ev.common_context_field or {}).items():
             e[key] = _value(field)
-        if pid is not None and e["vpid"] != pid:
-            continue
         for key, field in ev.payload_field.items():
             # "name" is taken by the event's own name.
             e["name_" if key == "name" else key] = _value(field)
+        # The process: thrace's events carry it (pid), others get a vpid context.
+        if pid is not None and e.get("pid", e.get("vpid")) != pid:
+            continue
         events.append(e if compact else expand(e))
     return events, discarded
 
@@ -129,10 +145,8 @@ def record(command, workdir, label, probe, env=None):
     shutil.rmtree(output, ignore_errors=True)
     lttng("create", session, f"--output={output}")
     try:
-        lttng("enable-channel", "-u", "-s", session, "--blocking-timeout=inf",
-              "--subbuf-size=1M", "--num-subbuf=8", "chan")
-        lttng("enable-event", "-u", "-s", session, "-c", "chan", "thrace:*")
-        lttng("add-context", "-u", "-s", session, "-c", "chan", "-t", "vpid")
+        enable(session, ["thrace:*"],
+               ("--blocking-timeout=inf", "--subbuf-size=1M", "--num-subbuf=8"))
         lttng("start", session)
         run_env = dict(os.environ, LD_PRELOAD=probe, LTTNG_UST_ALLOW_BLOCKING="1")
         run_env.update(env or {})

@@ -55,7 +55,7 @@ class EveryTrace(unittest.TestCase):
         # No vtid context: each thread says its kernel id once; the main
         # thread's is the process's id.
         natives = [starts[tid]["native_id"] for tid in (1, 2, 3)]
-        self.assertEqual(rec.events[0]["vpid"], natives[0])
+        self.assertEqual(rec.events[0]["pid"], natives[0])
         self.assertEqual(3, len(set(natives)))
 
     def test_an_uncontended_acquire_and_release_are_two_events(self):
