@@ -325,15 +325,15 @@ class CompactEvents(unittest.TestCase):
         self.assertEqual({"lock"}, {kinds[e["obj"]] for e in acquired + released})
         self.assertTrue(all(e["site"] for e in acquired))
         # The full forms remain for what the compact ones cannot say: every
-        # lock's release is compact, an ok acquire_end of a lock followed a
-        # wait (the thread's last event on the lock is its acquire_begin; the
-        # holder's release may come between them), and an RLock's are full.
+        # lock's release is compact, an ok acquire_end of a lock ends a wait
+        # (the thread's previous event on the lock is its acquire_begin;
+        # others' events may come between), and an RLock's are full.
         full = [e for e in self.events if e["name"] in ("acquire_end", "release")]
         self.assertFalse([e for e in full if e["name"] == "release" and e["kind"] == "lock"])
         for e in full:
             if e["name"] == "acquire_end" and e["kind"] == "lock" and e["outcome"] == "ok":
-                mine = [b for b in self.events if b.get("obj") == e["obj"] and "seq" in b
-                        and b["tid"] == e["tid"] and b["seq"] < e["seq"]]
+                mine = [b for b in self.events if b.get("obj") == e["obj"]
+                        and b.get("tid") == e["tid"] and "seq" in b and b["seq"] < e["seq"]]
                 before = max(mine, key=lambda b: b["seq"], default={})
                 self.assertEqual("acquire_begin", before.get("name"), e)
         depths = {e["value"] for e in full if e["kind"] == "rlock" and e["name"] == "acquire_end"}
