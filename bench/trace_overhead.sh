@@ -19,8 +19,10 @@
 #                               events of a cycle with no lock and no thrace
 #                               around them, the floor under its traced row
 #
-# A traced round has a session of its own (a unique name; vtid and vpid
-# contexts; 8 x 8 MiB sub-buffers, as `thrace record` makes them) that
+# A traced round has a session of its own (a unique name; 8 x 8 MiB
+# sub-buffers and, for thrace's events, no context, as `thrace record` makes
+# it: each event carries its process and thread; for the wrapper's, the
+# vtid and vpid contexts, since its events carry neither) that
 # tracks the benchmark's process alone, so that other sessions and programs
 # on the machine do not mix in. Its trace is then read: bytes of event
 # streams per cycle, events per cycle, and the events LTTng discarded,
@@ -104,7 +106,7 @@ traced() {
   lttng create "$session" --output="$work/$session"
   lttng enable-channel -u -s "$session" --subbuf-size=8M --num-subbuf=8 chan
   lttng enable-event -u -s "$session" -c chan "$events"
-  lttng add-context -u -s "$session" -c chan -t vtid -t vpid
+  [ "$events" != 'lttng_ust_pthread:*' ] || lttng add-context -u -s "$session" -c chan -t vtid -t vpid
   lttng untrack -u -s "$session" --all --vpid
   lttng start "$session"
   # Registered before main, however slow the session daemon is to answer.

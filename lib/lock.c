@@ -3,7 +3,8 @@
  * rules, traced. Owns nothing beyond the caller's thrace_lock; any thread may
  * release, so there is no owner to track (deadlock detection, when on, keeps
  * the last taker in its own graph: deadlock.h). An uncontended acquire and its
- * release are one event each (acquire_end, release).
+ * release are one event each, in their compact forms (lock_acquired,
+ * lock_released: lock.h).
  */
 #include "lock.h"
 
@@ -81,7 +82,7 @@ int(thrace_lock_acquire)(thrace_lock *l, bool blocking, double timeout)
 
 int thrace_lock_release(thrace_lock *l)
 {
-    if (THRACE__ENABLED(release)) {
+    if (THRACE__ENABLED(lock_released)) {
         /* The event goes out before the unlock, so only for a held lock. */
         if (!thrace__mutex_locked(&l->_state))
             return THRACE_EPERM;

@@ -1,7 +1,10 @@
 /*
  * lock.h - what Lock, RLock and Condition share: the slow path of a
  * user-visible acquire, which turns Python's timeout into a deadline before
- * parking, and the acquire and release events of a user-visible lock.
+ * parking, and the acquire and release events of a user-visible lock. A
+ * Lock taken at once and its release go out in their compact forms
+ * (lock_acquired, lock_released: vocabulary.h), as the interposer's
+ * mutexes do: half the bytes, and LTTng's cost grows with them.
  */
 #ifndef THRACE_LIB_LOCK_H
 #define THRACE_LIB_LOCK_H
@@ -24,17 +27,25 @@ int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, double t
 static inline void thrace__lock_trace_acquired(thrace__obj *o, int kind, int rc, uint64_t waited_ns,
                                                int64_t value, const thrace__site *site)
 {
-    THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(o, kind),
-                  thrace__trace_seq(o), kind,
-                  rc == THRACE_OK ? VOCAB_OUTCOME_ok : VOCAB_OUTCOME_timeout, waited_ns,
-                  rc == THRACE_OK ? value : 0, thrace__trace_site(site), 0);
+    if (kind == VOCAB_KIND_lock && rc == THRACE_OK && waited_ns == 0 && value == 1)
+        THRACE__TRACE(lock_acquired, thrace__trace_tid(), thrace__trace_obj(o, kind),
+                      thrace__trace_seq(o), thrace__trace_site(site));
+    else
+        THRACE__TRACE(acquire_end, thrace__trace_tid(), thrace__trace_obj(o, kind),
+                      thrace__trace_seq(o), kind,
+                      rc == THRACE_OK ? VOCAB_OUTCOME_ok : VOCAB_OUTCOME_timeout, waited_ns,
+                      rc == THRACE_OK ? value : 0, thrace__trace_site(site), 0);
 }
 
 /* release, before the real unlock (value: depth left). */
 static inline void thrace__lock_trace_release(thrace__obj *o, int kind, int64_t value)
 {
-    THRACE__TRACE(release, thrace__trace_tid(), thrace__trace_obj(o, kind), thrace__trace_seq(o),
-                  kind, value, 1, 0);
+    if (kind == VOCAB_KIND_lock && value == 0)
+        THRACE__TRACE(lock_released, thrace__trace_tid(), thrace__trace_obj(o, kind),
+                      thrace__trace_seq(o));
+    else
+        THRACE__TRACE(release, thrace__trace_tid(), thrace__trace_obj(o, kind),
+                      thrace__trace_seq(o), kind, value, 1, 0);
 }
 
 #endif

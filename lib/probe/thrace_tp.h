@@ -13,9 +13,12 @@
  * every reading. An event `acquire_end` with fields F(tid) F(obj) becomes
  *
  *     LTTNG_UST_TRACEPOINT_EVENT(thrace, acquire_end,
- *         LTTNG_UST_TP_ARGS(uint64_t, tid, uint64_t, obj),
- *         LTTNG_UST_TP_FIELDS(lttng_ust_field_integer(uint64_t, tid, tid)
- *                             lttng_ust_field_integer(uint64_t, obj, obj)))
+ *         LTTNG_UST_TP_ARGS(uint32_t, tid, uint32_t, obj),
+ *         LTTNG_UST_TP_FIELDS(lttng_ust_field_integer(uint32_t, pid, thrace__pid_get())
+ *                             lttng_ust_field_integer(uint32_t, tid, tid)
+ *                             lttng_ust_field_integer(uint32_t, obj, obj)))
+ *
+ * where pid, the vocabulary's process field, is the probe's to fill in.
  */
 #undef LTTNG_UST_TRACEPOINT_PROVIDER
 #define LTTNG_UST_TRACEPOINT_PROVIDER thrace
@@ -57,11 +60,19 @@
 #define THRACE_TP_ARGS(...)         THRACE_TP_ARGS_(__VA_ARGS__)
 #define THRACE_TP_ARGS_(empty, ...) __VA_ARGS__
 
+/* The process field every event begins with, filled in by the probe. */
+#define THRACE_TP_PROCESS_FIELD                                                                    \
+    lttng_ust_field_integer(VOCAB_PROCESS_FIELD_TYPE, VOCAB_PROCESS_FIELD, thrace__pid_get())
+
 #define THRACE_TP_EVENT(name)                                                                      \
     LTTNG_UST_TRACEPOINT_EVENT(                                                                    \
         thrace, name,                                                                              \
         LTTNG_UST_TP_ARGS(THRACE_TP_ARGS(VOCAB_EVENT_##name(THRACE_TP_ARG, THRACE_TP_ENUM_ARG))),  \
-        LTTNG_UST_TP_FIELDS(VOCAB_EVENT_##name(THRACE_TP_FIELD, THRACE_TP_ENUM_FIELD)))
+        LTTNG_UST_TP_FIELDS(                                                                       \
+            THRACE_TP_PROCESS_FIELD VOCAB_EVENT_##name(THRACE_TP_FIELD, THRACE_TP_ENUM_FIELD)))
+
+/* The calling process's id, for the process field (pid.c; the probe's own). */
+__attribute__((visibility("hidden"))) uint32_t thrace__pid_get(void);
 
 #endif
 

@@ -63,29 +63,34 @@
  * (integer, integer_hex, float, string); the format says how the store
  * reads it (an integer, a real, a text). A field of an enumeration is
  * declared int, integer, and named by E in the events that carry it.
+ * Each type is the narrowest that holds its values, since LTTng's cost
+ * grows with an event's bytes: thread ids and object serials are 32-bit
+ * (4 billion of each in a process), a sequence number 64-bit (an object
+ * taken 2^31 times would wrap 32 bits), a call site an address. Readers
+ * read by name and type, so a width is no part of the format.
  */
-#define VOCAB_FIELD_tid       uint64_t, integer     /* the emitting thread (1: the main thread) */
-#define VOCAB_FIELD_obj       uint64_t, integer     /* a process-wide object serial */
+#define VOCAB_FIELD_tid       uint32_t, integer     /* the emitting thread (1: the main thread) */
+#define VOCAB_FIELD_obj       uint32_t, integer     /* a process-wide object serial */
 #define VOCAB_FIELD_seq       uint64_t, integer     /* the object's event sequence number */
 #define VOCAB_FIELD_kind      int, integer          /* an object's or a thread's kind */
 #define VOCAB_FIELD_outcome   int, integer          /* how a blocking call ended */
 #define VOCAB_FIELD_waited_ns uint64_t, integer     /* how long the caller waited */
 #define VOCAB_FIELD_value     int64_t, integer      /* depth, semaphore value, barrier index */
 #define VOCAB_FIELD_site      uint64_t, integer_hex /* a call site, described by callsite */
-#define VOCAB_FIELD_thread    uint64_t, integer     /* a thread an event is about */
-#define VOCAB_FIELD_parent    uint64_t, integer     /* the thread that started this one */
+#define VOCAB_FIELD_thread    uint32_t, integer     /* a thread an event is about */
+#define VOCAB_FIELD_parent    uint32_t, integer     /* the thread that started this one */
 #define VOCAB_FIELD_daemon    int, integer
 #define VOCAB_FIELD_native_id int64_t, integer /* the kernel's thread id */
 #define VOCAB_FIELD_param     int64_t, integer /* semaphore value, parties, a condition's lock */
 #define VOCAB_FIELD_line      int, integer
 #define VOCAB_FIELD_count     int64_t, integer  /* units a release gives back */
-#define VOCAB_FIELD_lock      uint64_t, integer /* a condition's lock (0: an event's wait) */
+#define VOCAB_FIELD_lock      uint32_t, integer /* a condition's lock (0: an event's wait) */
 #define VOCAB_FIELD_waker     uint64_t, integer /* the seq of the notify or set that woke a wait */
 #define VOCAB_FIELD_requested int64_t, integer  /* notify(n): n, -1 for all */
 #define VOCAB_FIELD_woken     uint64_t, integer
 #define VOCAB_FIELD_cycle     uint64_t, integer     /* rounds a barrier had completed before */
 #define VOCAB_FIELD_index     int64_t, integer      /* arrival order at a barrier, -1 broken */
-#define VOCAB_FIELD_timer     uint64_t, integer     /* a cancelled timer's thread */
+#define VOCAB_FIELD_timer     uint32_t, integer     /* a cancelled timer's thread */
 #define VOCAB_FIELD_level     int, integer          /* a log line's level */
 #define VOCAB_FIELD_shared    int, integer          /* an rwlock's read (1) or write (0) hold */
 #define VOCAB_FIELD_addr      uint64_t, integer_hex /* an object's address, for its symbol */
@@ -137,9 +142,23 @@
 /* ---- events ------------------------------------------------------------------ */
 
 /*
- * Each event's fields, in the payload's order: F(field), or E(field,
- * enumeration) for object_kind, outcome and thread_kind. Conventions: a
- * thread's events carry tid first; an object's carry obj and seq, which
+ * Every event's first field, which the probe adds itself (no tracepoint
+ * takes it as an argument): the emitting process's id, its vpid, which
+ * tells apart the processes whose events share LTTng's per-UID buffers.
+ * A field costs LTTng a few stores where a vpid context costs it a call
+ * per event. Readers take it for the process, as they take a vpid context
+ * in traces recorded with one.
+ */
+#define VOCAB_PROCESS_FIELD      pid
+#define VOCAB_PROCESS_FIELD_TYPE uint32_t
+#define VOCAB_PROCESS_FIELD_NAME VOCAB__STRING(VOCAB_PROCESS_FIELD)
+#define VOCAB__STRING(token)     VOCAB__STRING_(token)
+#define VOCAB__STRING_(token)    #token
+
+/*
+ * Each event's fields, in the payload's order (after the process field):
+ * F(field), or E(field, enumeration) for object_kind, outcome and
+ * thread_kind. Conventions: a thread's events carry tid first; an object's carry obj and seq, which
  * orders hand-offs across CPUs exactly; blocking calls carry the site
  * they were made at; times are nanoseconds.
  */

@@ -45,7 +45,7 @@ class Threads(unittest.TestCase):
         self.assertEqual([(1, "MainThread", 1), (2, "Thread-1", 1), (3, "Thread-2", 1)], names)
         starts = {e["tid"]: e for e in raw(trace) if e["name"] == "thread_start"}
         for tid, native_id, begin_ns in db.execute("SELECT tid, native_id, begin_ns FROM threads"):
-            self.assertEqual((starts[tid]["vtid"], starts[tid]["ts"]), (native_id, begin_ns))
+            self.assertEqual((starts[tid]["native_id"], starts[tid]["ts"]), (native_id, begin_ns))
 
     def test_threading_lock_stores_every_event_log_line_and_lock_hold(self):
         trace = recorder.record("threading_lock", [recorder.PATHS["threading_lock"]])

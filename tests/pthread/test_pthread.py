@@ -307,7 +307,7 @@ class CompactEvents(unittest.TestCase):
         status = interposed.session_record([PROGRAMS, "clean"], trace, f"{INTERPOSER}:{PROBE}",
                                            "compact")
         assert status == 0, f"clean exited with {status}"
-        cls.events, discarded = tracing.read_trace(trace)
+        cls.events, discarded = tracing.read_trace(trace, compact=True)
         assert discarded == 0, f"{discarded} events discarded"
         cls.db = os.path.join(TMP.name, "compact.db")
         ingested = thrace("ingest", "-o", cls.db, trace)

@@ -31,8 +31,7 @@ del sys.argv[1:6]
 WAITING = re.compile(r"thrace record: waiting for a live reader of (net://\S+/host/\S+/(\S+))$")
 SUMMARY = re.compile(r"thrace record: (\S+) \(pid (\d+)\) streamed live as session (\S+)"
                      r" on (\S+?)(; thrace daemon reports the deadlock)?$")
-EVENT = re.compile(r"thrace:(\w+): .*\{ vtid = \d+, vpid = (\d+), procname = \"[^\"]*\" \}, "
-                   r"\{ tid = (\d+)(.*) \}$")
+EVENT = re.compile(r"thrace:(\w+): .*\{ pid = (\d+), tid = (\d+)(.*) \}$")
 LOG_LINE = re.compile(r"^\(\S+ *\) (.*)$")
 
 

@@ -6,8 +6,9 @@ own pthread wrapper: tests/wrapper).
 
 `thrace record` does not preload the interposer yet, so the recording is
 made by hand, as a user would: a session of its own that tracks the
-program's process alone (tests running meanwhile trace theirs too), the
-vtid, vpid and procname contexts, the program started under a shell that
+program's process alone (tests running meanwhile trace theirs too), its
+events, channels and context as `thrace record` makes them (thrace:* and
+the statedump: tracing.enable), the program started under a shell that
 waits for the session to start before it becomes the program (same pid),
 then `lttng stop` and `lttng destroy` whatever happened. A program that
 hangs says "hung" on its stdout once its threads are blocked for good; it
@@ -35,7 +36,8 @@ def record(thrace, command, db, interposer, probe, label, hangs=False, timeout=1
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
     status = session_record(command, output, f"{interposer}:{probe}", f"interposed-{label}",
-                            hangs=hangs, timeout=timeout)
+                            hangs=hangs, timeout=timeout,
+                            events=("thrace:*", "lttng_ust_statedump:*"), contexts=None)
     ingested = subprocess.run([thrace, "ingest", "-o", db, output], capture_output=True,
                               text=True, timeout=timeout)
     shutil.rmtree(output, ignore_errors=True)
@@ -47,13 +49,17 @@ def session_record(command, output, preload, label, events=("thrace:*",),
                    contexts=("vtid", "vpid", "procname"), hangs=False, timeout=120):
     """Records `command` (a list) with LD_PRELOAD=preload into the CTF
     directory output (made anew), in a session of its own named after
-    label that enables `events` with `contexts`. hangs: as for record.
-    Returns the program's exit status."""
+    label that enables `events` with `contexts` (None: as `thrace record`
+    does, tracing.enable). hangs: as for record. Returns the program's exit
+    status."""
     session = f"thrace-{label}-{os.getpid()}"
     shutil.rmtree(output, ignore_errors=True)
     tracing.lttng("create", session, f"--output={output}")
     try:
-        tracing.lttng("enable-event", "-u", ",".join(events), "-s", session)
+        if contexts is None:
+            tracing.enable(session, events)
+        else:
+            tracing.lttng("enable-event", "-u", ",".join(events), "-s", session)
         if contexts:
             tracing.lttng("add-context", "-u", *[a for c in contexts for a in ("-t", c)],
                           "-s", session)

@@ -46,9 +46,7 @@ def record(label, command, env=None, channel=BLOCKING, events=("thrace:*",), pre
     shutil.rmtree(output, ignore_errors=True)
     tracing.lttng("create", session, f"--output={output}")
     try:
-        tracing.lttng("enable-channel", "-u", "-s", session, *channel, "chan")
-        tracing.lttng("enable-event", "-u", "-s", session, "-c", "chan", ",".join(events))
-        tracing.lttng("add-context", "-u", "-s", session, "-c", "chan", "-t", "vtid", "-t", "vpid")
+        tracing.enable(session, events, channel)
         tracing.lttng("untrack", "-u", "-s", session, "--vpid", "--all")
         run_env = dict(os.environ)
         if channel is BLOCKING:

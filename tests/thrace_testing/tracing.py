@@ -2,8 +2,8 @@
 libbabeltrace2 (python3-bt2): the machinery of the trace tests.
 
 A Session is created, configured with a blocking channel (nothing lost) that
-enables thrace:* with the vtid and vpid contexts, started, and destroyed once
-the program has run with the probe provider preloaded.
+enables thrace:* as `thrace record` does (`enable`), started, and destroyed
+once the program has run with the probe provider preloaded.
 """
 import os
 import shutil
@@ -17,6 +17,21 @@ LTTNG = ["lttng", "--no-sessiond"]
 def lttng(*args):
     subprocess.run(LTTNG + list(args), check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.PIPE)
+
+
+def enable(session, events, channel=()):
+    """Enables `events` in `session` as tracer/record/session.c does:
+    thrace's in channel chan (`channel`: its enable-channel options) with no
+    context, each event carrying its process (pid); any other (the
+    statedump) in channel statedump with the vpid context."""
+    thrace = [e for e in events if e.startswith("thrace:")]
+    others = [e for e in events if not e.startswith("thrace:")]
+    lttng("enable-channel", "-u", "-s", session, *channel, "chan")
+    lttng("enable-event", "-u", "-s", session, "-c", "chan", ",".join(thrace))
+    if others:
+        lttng("enable-channel", "-u", "-s", session, *channel, "statedump")
+        lttng("enable-event", "-u", "-s", session, "-c", "statedump", ",".join(others))
+        lttng("add-context", "-u", "-s", session, "-c", "statedump", "-t", "vpid")
 
 
 class Recording:
@@ -60,10 +75,28 @@ def _value(field):
     return int(field)
 
 
-def read_trace(path, pid=None):
+# The compact forms (lib/vocabulary/vocabulary.h) and the fields they imply,
+# as tracer/ingest/decode.c reads them.
+COMPACT = {
+    "lock_acquired": ("acquire_end", {"kind": "lock", "outcome": "ok", "waited_ns": 0,
+                                      "value": 1, "shared": 0}),
+    "lock_released": ("release", {"kind": "lock", "value": 0, "count": 1, "shared": 0}),
+}
+
+
+def expand(e):
+    """A compact event as the one it stands for; any other as it is."""
+    if e["name"] in COMPACT:
+        name, implied = COMPACT[e["name"]]
+        e = dict(e, name=name, **implied)
+    return e
+
+
+def read_trace(path, pid=None, compact=False):
     """Every event of the CTF trace at `path` (of process `pid` only, when
     given: a session records every traced process running meanwhile), in
-    time order, and the number of events LTTng reported as discarded."""
+    time order, and the number of events LTTng reported as discarded. The
+    compact events are read as the ones they stand for, unless `compact`."""
     events, discarded = [], 0
     for msg in bt2.TraceCollectionMessageIterator(path):
         if isinstance(msg, bt2._DiscardedEventsMessageConst):
@@ -74,14 +107,15 @@ def read_trace(path, pid=None):
         ev = msg.event
         e = {"name": ev.name.split(":", 1)[1],
              "ts": msg.default_clock_snapshot.ns_from_origin}
-        for key, field in ev.common_context_field.items():
+        for key, field in (ev.common_context_field or {}).items():
             e[key] = _value(field)
-        if pid is not None and e["vpid"] != pid:
-            continue
         for key, field in ev.payload_field.items():
             # "name" is taken by the event's own name.
             e["name_" if key == "name" else key] = _value(field)
-        events.append(e)
+        # The process: thrace's events carry it (pid), others get a vpid context.
+        if pid is not None and e.get("pid", e.get("vpid")) != pid:
+            continue
+        events.append(e if compact else expand(e))
     return events, discarded
 
 
@@ -111,10 +145,8 @@ def record(command, workdir, label, probe, env=None):
     shutil.rmtree(output, ignore_errors=True)
     lttng("create", session, f"--output={output}")
     try:
-        lttng("enable-channel", "-u", "-s", session, "--blocking-timeout=inf",
-              "--subbuf-size=1M", "--num-subbuf=8", "chan")
-        lttng("enable-event", "-u", "-s", session, "-c", "chan", "thrace:*")
-        lttng("add-context", "-u", "-s", session, "-c", "chan", "-t", "vtid", "-t", "vpid")
+        enable(session, ["thrace:*"],
+               ("--blocking-timeout=inf", "--subbuf-size=1M", "--num-subbuf=8"))
         lttng("start", session)
         run_env = dict(os.environ, LD_PRELOAD=probe, LTTNG_UST_ALLOW_BLOCKING="1")
         run_env.update(env or {})

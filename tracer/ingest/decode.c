@@ -43,6 +43,7 @@ typedef struct {
     bool has_clock;
     int nmembers;
     decode_member members[VOCAB_F_COUNT];
+    decode_context pid; /* the payload's process field (vocabulary.h) */
     decode_context vtid, vpid, procname, ip;
 } decode_class;
 
@@ -76,11 +77,16 @@ static void decode_payload_layout(decode_class *dc, const bt_field_class *payloa
     for (uint64_t i = 0; i < n && dc->nmembers < VOCAB_F_COUNT; i++) {
         const bt_field_class_structure_member *member =
             bt_field_class_structure_borrow_member_by_index_const(payload, i);
-        int field = vocab_field_of(bt_field_class_structure_member_get_name(member));
+        const char *name = bt_field_class_structure_member_get_name(member);
+        const bt_field_class *fc = bt_field_class_structure_member_borrow_field_class_const(member);
+        if (strcmp(name, VOCAB_PROCESS_FIELD_NAME) == 0) {
+            dc->pid.index = i;
+            dc->pid.present = decode_read_of(fc, &dc->pid.read) && dc->pid.read != READ_STRING;
+            continue;
+        }
+        int field = vocab_field_of(name);
         decode_read read;
-        if (field < 0 ||
-            !decode_read_of(bt_field_class_structure_member_borrow_field_class_const(member),
-                            &read) ||
+        if (field < 0 || !decode_read_of(fc, &read) ||
             !decode_fits(read, vocab_field_type((vocab_field)field)))
             continue;
         dc->members[dc->nmembers++] = (decode_member){i, (vocab_field)field, read};
@@ -170,7 +176,7 @@ static model_value decode_value(const bt_field *f, decode_read read, vocab_value
     return v;
 }
 
-/* A number in the common context, when the class has it there. */
+/* A number of a structure (the common context, the payload), when the class has it there. */
 static void decode_context_int(const bt_field *ctx, const decode_context *c, bool *has,
                                int64_t *value)
 {
@@ -246,6 +252,9 @@ static void decode_fields(const decode_class *dc, const bt_message *msg, model_e
     }
     decode_expand(e);
     decode_contexts(dc, event, e);
+    /* The process as the payload says it: thrace record's traces add no vpid context. */
+    if (dc->pid.present)
+        decode_context_int(payload, &dc->pid, &e->has_vpid, &e->vpid);
 }
 
 struct decode {

@@ -141,7 +141,8 @@ static bool ingest_decoded(ingest_trace *t, const decoded *d)
                model_add_binary(t->model, &d->binary, t->why);
     case DECODE_PROCNAME:
         return !d->process.has_vpid ||
-               wrapstore_process_name(t->wrapped, d->process.vpid, d->process.name, t->why);
+               (wrapstore_process_name(t->wrapped, d->process.vpid, d->process.name, t->why) &&
+                model_process_name(t->model, d->process.vpid, d->process.name, t->why));
     case DECODE_WRAPPER:
         return wrapstore_call(t->wrapped, &d->call, t->why);
     case DECODE_EVENT:

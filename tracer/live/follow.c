@@ -142,6 +142,10 @@ static bool follow_event(follow *f, const bt_message *msg)
     if (f->message.kind == DECODE_BINARY)
         return model_add_binary(livetrace_model(t->lt), &f->message.binary, f->why) ||
                follow_failed(f);
+    if (f->message.kind == DECODE_PROCNAME && f->message.process.has_vpid)
+        return model_process_name(livetrace_model(t->lt), f->message.process.vpid,
+                                  f->message.process.name, f->why) ||
+               follow_failed(f);
     if (f->message.kind != DECODE_EVENT)
         return true;
     f->events++;

@@ -1,13 +1,15 @@
 /*
  * session.c - a recording session through liblttng-ctl, made as `lttng
- * create --output`, `enable-channel -u`, `enable-event -u
- * 'thrace:*,lttng_ust_statedump:*'`,
- * `add-context -u -t vtid -t vpid -t procname`, `start`, `stop` and
- * `destroy` would make it (tracer/README.md records by hand that way); a
- * live one as `lttng create --live=100000 --set-url=net://HOST:C:D` would.
+ * create --output`, `enable-channel -u thrace`, `enable-event -u -c thrace
+ * 'thrace:*'`, `enable-channel -u statedump`, `enable-event -u -c statedump
+ * 'lttng_ust_statedump:*'`, `add-context -u -c statedump -t vpid`, `start`,
+ * `stop` and `destroy` would make it (tracer/README.md records by hand that
+ * way); a live one as `lttng create --live=100000 --set-url=net://HOST:C:D`
+ * would.
  *
- * The channel is ours, "thrace", in per-UID buffers with 8 sub-buffers of
- * 8 MiB: LTTng's default 4 x 512 KiB lost up to 11% of events in bursts.
+ * The channels are ours, in per-UID buffers: "thrace" with 8 sub-buffers of
+ * 8 MiB (LTTng's default 4 x 512 KiB lost up to 11% of events in bursts),
+ * "statedump" with 4 of 256 KiB for the few events of each registration.
  * A session records every traced process that runs meanwhile unless told
  * otherwise, so it starts with LTTng's process tracker set to an empty
  * include set, and session_track adds the one process it is for.
@@ -26,11 +28,13 @@
 #include <unistd.h>
 
 enum { SESSION_SUBBUF_SIZE = 8 << 20, SESSION_SUBBUFS = 8 };
+enum { SESSION_STATEDUMP_SUBBUF_SIZE = 256 << 10, SESSION_STATEDUMP_SUBBUFS = 4 };
 
 /* A live session's packets are flushed this often (µs): the live edge a reader sees. */
 enum { SESSION_LIVE_TIMER_US = 100000 };
 
 static const char session_channel[] = "thrace";
+static const char session_statedump_channel[] = "statedump";
 
 /* The reason for an LTTng error code, given either signed (the API returns both). */
 static bool session_fail(const session *s, int code, failure *why)
@@ -59,14 +63,15 @@ static bool session_create_described(session *s, struct lttng_session_descriptor
     return code == LTTNG_OK || session_fail(s, code, why);
 }
 
-static bool session_enable_channel(session *s, bool blocking, failure *why)
+static bool session_enable_channel(session *s, const char *name, uint64_t subbuf_size,
+                                   uint64_t subbufs, bool blocking, failure *why)
 {
     struct lttng_channel *chan = lttng_channel_create(&s->handle->domain);
     if (!chan)
         return session_fail(s, LTTNG_ERR_NOMEM, why);
-    snprintf(chan->name, sizeof chan->name, "%s", session_channel);
-    chan->attr.subbuf_size = SESSION_SUBBUF_SIZE;
-    chan->attr.num_subbuf = SESSION_SUBBUFS;
+    snprintf(chan->name, sizeof chan->name, "%s", name);
+    chan->attr.subbuf_size = subbuf_size;
+    chan->attr.num_subbuf = subbufs;
     /* -1: a full buffer makes the program wait for room, however long. */
     int rc = blocking ? lttng_channel_set_blocking_timeout(chan, -1) : 0;
     if (rc == 0)
@@ -75,7 +80,7 @@ static bool session_enable_channel(session *s, bool blocking, failure *why)
     return rc == 0 || session_fail(s, rc, why);
 }
 
-static bool session_enable_event(session *s, const char *pattern, failure *why)
+static bool session_enable_event(session *s, const char *pattern, const char *channel, failure *why)
 {
     struct lttng_event *ev = lttng_event_create();
     if (!ev)
@@ -84,34 +89,42 @@ static bool session_enable_event(session *s, const char *pattern, failure *why)
     ev->loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL;
     ev->loglevel = -1;
     snprintf(ev->name, sizeof ev->name, "%s", pattern);
-    int rc = lttng_enable_event_with_exclusions(s->handle, ev, session_channel, NULL, 0, NULL);
+    int rc = lttng_enable_event_with_exclusions(s->handle, ev, channel, NULL, 0, NULL);
     lttng_event_destroy(ev);
     return rc == 0 || session_fail(s, rc, why);
 }
 
-/* thrace's events, and LTTng-UST's statedump: the binaries the program has
- * loaded, which name the call sites and objects of programs traced through
- * the pthread interposer (tracer/symbols/). */
-static bool session_enable_events(session *s, failure *why)
+/*
+ * vpid tells apart the processes that share the per-UID buffers: thrace's
+ * events carry it as their first field (vocabulary.h's process field),
+ * which costs LTTng less than a context (a call per event); the
+ * statedump's, LTTng's own, get it as the context of their channel. What
+ * other contexts would repeat on every event is said once: a thread's
+ * kernel id in its thread_start (native_id), the process's name in the
+ * statedump (lttng_ust_statedump:procname).
+ */
+static bool session_add_vpid(session *s, const char *channel, failure *why)
 {
-    return session_enable_event(s, "thrace:*", why) &&
-           session_enable_event(s, "lttng_ust_statedump:*", why);
+    struct lttng_event_context ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.ctx = LTTNG_EVENT_CONTEXT_VPID;
+    int rc = lttng_add_context(s->handle, &ctx, NULL, channel);
+    return rc == 0 || session_fail(s, rc, why);
 }
 
-/* vtid and vpid tell threads and processes apart; procname names the process. */
-static bool session_add_contexts(session *s, failure *why)
+/* thrace's events in their channel; LTTng-UST's statedump in its own: the
+ * binaries the program has loaded, which name the call sites and objects
+ * of programs traced through the pthread interposer (tracer/symbols/), and
+ * the process's name. */
+static bool session_enable_channels(session *s, bool blocking, failure *why)
 {
-    static const enum lttng_event_context_type types[] = {
-        LTTNG_EVENT_CONTEXT_VTID, LTTNG_EVENT_CONTEXT_VPID, LTTNG_EVENT_CONTEXT_PROCNAME};
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
-        struct lttng_event_context ctx;
-        memset(&ctx, 0, sizeof ctx);
-        ctx.ctx = types[i];
-        int rc = lttng_add_context(s->handle, &ctx, NULL, session_channel);
-        if (rc != 0)
-            return session_fail(s, rc, why);
-    }
-    return true;
+    return session_enable_channel(s, session_channel, SESSION_SUBBUF_SIZE, SESSION_SUBBUFS,
+                                  blocking, why) &&
+           session_enable_event(s, "thrace:*", session_channel, why) &&
+           session_enable_channel(s, session_statedump_channel, SESSION_STATEDUMP_SUBBUF_SIZE,
+                                  SESSION_STATEDUMP_SUBBUFS, blocking, why) &&
+           session_enable_event(s, "lttng_ust_statedump:*", session_statedump_channel, why) &&
+           session_add_vpid(s, session_statedump_channel, why);
 }
 
 /* The session's vpid tracker, or NULL with the reason in why. */
@@ -154,7 +167,7 @@ bool session_track(session *s, pid_t pid, failure *why)
            session_fail(s, LTTNG_ERR_UNK, why);
 }
 
-/* Sets up the session d describes (named s->name): its channel, events, contexts, tracker. */
+/* Sets up the session d describes (named s->name): its channels, events, context, tracker. */
 static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool blocking,
                            failure *why)
 {
@@ -167,8 +180,7 @@ static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool 
         lttng_destroy_session(s->name);
         return session_fail(s, LTTNG_ERR_NOMEM, why);
     }
-    if (session_enable_channel(s, blocking, why) && session_enable_events(s, why) &&
-        session_add_contexts(s, why) && session_track_nobody(s, why))
+    if (session_enable_channels(s, blocking, why) && session_track_nobody(s, why))
         return true;
     failure ignored; /* the first failure is the one to report */
     session_destroy(s, &ignored);

@@ -101,6 +101,7 @@ static const char *const model_sql[ST_COUNT] = {
     [ST_PROCESS] =
         "INSERT INTO processes (trace_id, pid, name, begin_ns) VALUES (?, ?, ?, ?) RETURNING id",
     [ST_PROCESS_END] = "UPDATE processes SET end_ns = ? WHERE id = ?",
+    [ST_PROCESS_NAME] = "UPDATE processes SET name = ? WHERE id = ?",
     [ST_THREAD] = "INSERT INTO threads (process_id, tid, native_id, name, kind, daemon, "
                   "parent_tid, begin_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     [ST_THREAD_START] =
@@ -235,27 +236,57 @@ model *model_new(sqlite3 *db, int64_t trace_id, failure *why)
 
 /* ---- processes and threads ---------------------------------------------------- */
 
+/* The process pid, known with no row yet. */
+static model_process *model_process_new(model *m, int64_t pid, failure *why)
+{
+    model_process *p = model_alloc(&m->all_processes, sizeof *p, why);
+    if (!p)
+        return NULL;
+    p->pid = pid;
+    if (!keymap_put(&m->processes, (uint64_t)pid, 0, p)) {
+        failure_set(why, "out of memory");
+        return NULL;
+    }
+    return p;
+}
+
+/* p's row, at its first event e: named by e's procname context, else by the statedump. */
+static bool model_process_store(model *m, model_process *p, const model_event *e, failure *why)
+{
+    const char *name = e->procname ? e->procname : p->told[0] ? p->told : NULL;
+    p->named = name != NULL;
+    p->id = model_insert(m, ST_PROCESS, why, "iiti", m->trace_id, p->pid, name, e->ts);
+    return p->id != 0;
+}
+
 static model_process *model_process_of(model *m, const model_event *e, failure *why)
 {
     int64_t pid = e->has_vpid ? e->vpid : 0;
     if (m->last_process && m->last_process->pid == pid)
         return m->last_process;
     model_process *p = keymap_get(&m->processes, (uint64_t)pid, 0);
-    if (!p) {
-        p = model_alloc(&m->all_processes, sizeof *p, why);
-        if (!p)
-            return NULL;
-        p->pid = pid;
-        p->id = model_insert(m, ST_PROCESS, why, "iiti", m->trace_id, pid, e->procname, e->ts);
-        if (!p->id)
-            return NULL;
-        if (!keymap_put(&m->processes, (uint64_t)pid, 0, p)) {
-            failure_set(why, "out of memory");
-            return NULL;
-        }
-    }
+    if (!p && !(p = model_process_new(m, pid, why)))
+        return NULL;
+    if (!p->id && !model_process_store(m, p, e, why))
+        return NULL;
     m->last_process = p;
     return p;
+}
+
+/* A process without events gets no row (a shell that only ran the program). */
+bool model_process_name(model *m, int64_t vpid, const char *name, failure *why)
+{
+    model_process *p = keymap_get(&m->processes, (uint64_t)vpid, 0);
+    if (!p && !(p = model_process_new(m, vpid, why)))
+        return false;
+    if (p->named || !name)
+        return true;
+    if (!p->id) {
+        snprintf(p->told, sizeof p->told, "%s", name);
+        return true;
+    }
+    p->named = true;
+    return model_run(m, ST_PROCESS_NAME, why, "ti", name, p->id);
 }
 
 /* A name's row in thread_names, and the thread's new name. */

@@ -72,6 +72,12 @@ model *model_new(sqlite3 *db, int64_t trace_id, failure *why);
  * when out of memory (reason in why). */
 bool model_add(model *m, const model_event *e, failure *why);
 
+/* Names process vpid as LTTng-UST's statedump tells it
+ * (lttng_ust_statedump:procname), unless its events' procname context named
+ * it first: `thrace record` adds no procname context to every event. False
+ * on a database error or when out of memory (reason in why). */
+bool model_process_name(model *m, int64_t vpid, const char *name, failure *why);
+
 /* Stores a binary (a binaries row, or its build ID) and learns it: the
  * process's call sites that no callsite event describes are resolved from
  * its binaries from now on, and its objects with an address are named by

@@ -79,7 +79,7 @@ static bool resume_totals(model *m, failure *why)
 static bool resume_processes(model *m, failure *why)
 {
     sqlite3_stmt *st = resume_query(
-        m, "SELECT id, pid, end_ns FROM processes WHERE trace_id = ? ORDER BY id", why);
+        m, "SELECT id, pid, end_ns, name FROM processes WHERE trace_id = ? ORDER BY id", why);
     if (!st)
         return false;
     int rc;
@@ -90,6 +90,7 @@ static bool resume_processes(model *m, failure *why)
         p->id = sqlite3_column_int64(st, 0);
         p->pid = sqlite3_column_int64(st, 1);
         p->last_ns = sqlite3_column_int64(st, 2);
+        p->named = sqlite3_column_type(st, 3) != SQLITE_NULL;
         if (!keymap_put(&m->processes, (uint64_t)p->pid, 0, p)) {
             failure_set(why, "out of memory");
             break;

@@ -25,7 +25,9 @@ typedef struct model_thread {
 } model_thread;
 
 typedef struct {
-    int64_t id, pid, last_ns;
+    int64_t id, pid, last_ns;  /* id 0: no row yet, only a name told */
+    bool named;                /* its row has a name */
+    char told[32];             /* the statedump's name, told before its first event */
     model_thread *last_thread; /* the last to emit: whose a callsite is, lacking vtid */
 } model_process;
 
@@ -56,6 +58,7 @@ typedef struct {
 enum {
     ST_PROCESS,
     ST_PROCESS_END,
+    ST_PROCESS_NAME,
     ST_THREAD,
     ST_THREAD_START,
     ST_THREAD_RENAME,
