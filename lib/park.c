@@ -15,8 +15,9 @@
 
 #define BUCKET_BITS 8
 
-/* A waiter's state: the word it sleeps on. */
-enum { QUEUED, CLAIMED, POSTED };
+/* A waiter's state: the word it sleeps on; SLEEPING is set by the waiter
+ * as it goes to sleep, so that a post makes a system call only then. */
+enum { QUEUED, CLAIMED, POSTED, SLEEPING = 4 };
 
 typedef struct {
     unsigned lock;
@@ -58,7 +59,7 @@ static void queue_remove(bucket *b, thrace__waiter *w, thrace__waiter *prev)
 static bool leave_unclaimed(bucket *b, thrace__waiter *w)
 {
     bucket_lock(b);
-    bool queued = __atomic_load_n(&w->state, __ATOMIC_RELAXED) == QUEUED;
+    bool queued = (__atomic_load_n(&w->state, __ATOMIC_RELAXED) & ~SLEEPING) == QUEUED;
     if (queued) {
         thrace__waiter *prev = NULL;
         for (thrace__waiter *it = b->head; it != w; it = it->next)
@@ -92,8 +93,13 @@ static int sleep_until_posted(thrace__waiter *w, const thrace__deadline *d)
     thrace__deadline never = thrace__deadline_never();
     unsigned state;
     while ((state = __atomic_load_n(&w->state, __ATOMIC_ACQUIRE)) != POSTED) {
+        if (!(state & SLEEPING) &&
+            !__atomic_compare_exchange_n(&w->state, &state, state | SLEEPING, false,
+                                         __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE))
+            continue; /* claimed or posted meanwhile: look again */
+        state |= SLEEPING;
         /* Claimed: its waker posts it in a moment, whatever the deadline. */
-        const thrace__deadline *until = state == CLAIMED ? &never : d;
+        const thrace__deadline *until = (state & ~SLEEPING) == CLAIMED ? &never : d;
         if (!thrace__futex_wait(&w->state, state, until) && leave_unclaimed(bucket_of(w->key), w))
             return THRACE_TIMEOUT;
     }
@@ -121,7 +127,7 @@ size_t thrace__park_claim(const void *key, size_t n, uint64_t token)
         if (it->key == key) {
             queue_remove(b, it, prev);
             it->token = token;
-            __atomic_store_n(&it->state, CLAIMED, __ATOMIC_RELAXED);
+            __atomic_fetch_add(&it->state, CLAIMED - QUEUED, __ATOMIC_RELAXED); /* keeps SLEEPING */
             it->next = thrace__park_claimed;
             thrace__park_claimed = it;
             claimed++;
@@ -142,10 +148,11 @@ void thrace__park_post_slow(void)
         /* Read before the post: a posted waiter may return, and its stack go. */
         thrace__waiter *next = w->next;
         thrace__annotate_word_releasing(&w->state);
-        __atomic_store_n(&w->state, POSTED, __ATOMIC_RELEASE);
-        /* A wake on a word whose frame is gone is harmless: every sleeper
-         * on a futex looks at its word again when woken. */
-        thrace__futex_wake(&w->state, 1);
+        /* Once posted, a waiter that was not asleep may return: its word
+         * is not touched again. A wake on a word whose frame is gone is
+         * harmless: every sleeper on a futex looks at its word again. */
+        if (__atomic_exchange_n(&w->state, POSTED, __ATOMIC_RELEASE) & SLEEPING)
+            thrace__futex_wake(&w->state, 1);
         w = next;
     }
 }

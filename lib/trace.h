@@ -68,14 +68,18 @@ static inline uint64_t thrace__trace_seq(thrace__obj *o)
 uint64_t thrace__trace_site(const thrace__site *site);
 /* A thrace result code as an outcome. */
 int thrace__trace_outcome(int code);
-/* The time since start (read by thrace__trace_clock) in nanoseconds. */
+/* The time since start (read by THRACE__CLOCK_IF) in nanoseconds; 0 when
+ * start was never read (all zero: tracing came on during the wait). */
 uint64_t thrace__trace_ns_since(const struct timespec *start);
 
-/* Reads the clock only when `event` is enabled: costly arguments stay off. */
+/* Reads the clock only when `event` is enabled: costly arguments stay off.
+ * Otherwise start is zeroed, which thrace__trace_ns_since knows. */
 #define THRACE__CLOCK_IF(event, start)                                                             \
     do {                                                                                           \
         if (THRACE__ENABLED(event))                                                                \
             clock_gettime(CLOCK_MONOTONIC, (start));                                               \
+        else                                                                                       \
+            *(start) = (struct timespec){0, 0};                                                    \
     } while (0)
 
 #endif

@@ -235,7 +235,8 @@ class Clean(unittest.TestCase):
         db = self.clean([CXX_O2, "clean"])
         log = thrace("log", "--all", db)
         self.assertEqual(0, log.returncode, log.stderr)
-        reads = re.findall(r"acquired table_mutex for reading at (.*)", log.stdout)
+        reads = re.findall(r"acquired table_mutex for reading (?:after waiting .* )?at (.*)",
+                           log.stdout)
         self.assertEqual(60, len(reads), log.stdout)  # 3 readers, 20 times each
         lambda_ = r"clean\(\)::\{lambda[^}]*\}::operator\(\)\(\)(?: const)?"
         for site in set(reads):
