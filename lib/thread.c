@@ -123,30 +123,21 @@ static void *bootstrap(void *arg)
     return NULL;
 }
 
-/*
- * The pthread is joinable, so that a join returns once its stack is free
- * for the next thread to reuse (glibc's stack cache; a detached thread's is
- * still in use when done is set, and each new thread mapped a new one).
- * The first successful join joins it; the last reference, if no join came,
- * detaches it. In a fork's child the pthread is gone: nothing to reap.
- */
-static void reap(thrace_thread *t, bool join)
-{
-    if (t->spawner != getpid() || __atomic_exchange_n(&t->reaped, 1, __ATOMIC_ACQ_REL))
-        return;
-    THRACE__CHECK(join ? pthread_join(t->pthread, NULL) : pthread_detach(t->pthread));
-}
-
 static int spawn(thrace_thread *t)
 {
+    pthread_attr_t attr;
     pthread_t tid;
+    if (pthread_attr_init(&attr) != 0)
+        return THRACE_ENOMEM;
+    /* Detached: a join waits for done, which comes just before the exit. */
+    THRACE__CHECK(pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED));
     thrace__annotate_benign(&t->ident, sizeof t->ident); /* stored by both threads */
-    if (pthread_create(&tid, NULL, bootstrap, t) != 0)
+    int rc = pthread_create(&tid, &attr, bootstrap, t);
+    pthread_attr_destroy(&attr);
+    if (rc != 0)
         return THRACE_ENOMEM;
     /* The value the thread stores too: thrace_thread_ident needs no wait. */
     __atomic_store_n(&t->ident, (unsigned long)tid, __ATOMIC_RELAXED);
-    t->pthread = tid;
-    t->spawner = getpid();
     return THRACE_OK;
 }
 
@@ -186,8 +177,6 @@ int thrace__thread_join_at(thrace_thread *t, double timeout, const thrace__site 
         THRACE__TRACE(join_begin, thrace__trace_tid(), t->trace_id, thrace__trace_site(site),
                       timeout);
     int rc = thrace__event_wait(&t->done, timeout);
-    if (rc == THRACE_OK)
-        reap(t, true);
     THRACE__TRACE(join_end, thrace__trace_tid(), t->trace_id, thrace__trace_outcome(rc));
     return rc;
 }
@@ -268,7 +257,6 @@ void thrace_thread_unref(thrace_thread *t)
         return;
     if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) != 0)
         return;
-    reap(t, false);
     thrace__thread_release_names(t);
     free(t);
 }

@@ -42,9 +42,6 @@ struct thrace_thread {
     thrace_event finished;      /* Timer: set by cancel or after firing */
     thrace_thread *prev, *next; /* the registry's list */
     bool stall_watched;         /* counted by the stall watchdog (stall.c), under its mutex */
-    pid_t spawner;              /* the process whose start() created pthread, joinable */
-    pthread_t pthread;
-    int reaped; /* pthread joined or detached: once, by thread.c's reap */
 };
 
 /* A new handle with a copy of name, or "<prefix>-N" when name is NULL/"". */
