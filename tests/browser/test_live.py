@@ -235,8 +235,10 @@ class LivePage(LiveCase):
         self.open_page()
         self.assertNotIn("Thread-1", self.marked_lanes())
         abba = self.record(DEADLOCK_PROGRAMS, "abba")
+        # The hang shows once the daemon has read past its last events; on a
+        # loaded 2-CPU machine (CI runs two tests at once) that took over 20 s.
         self.until(lambda: {"Thread-1", "Thread-2"} <= set(self.marked_lanes()),
-                   "the deadlocked threads' lanes to be marked")
+                   "the deadlocked threads' lanes to be marked", timeout=2 * TIMEOUT)
         self.assertIsNone(abba.poll(), "flagged only after the program ended")
         tab = self.js("""(() => { const t = document.getElementById('tab-deadlocks');
             return [t.textContent, t.classList.contains('warning')]; })()""")
