@@ -131,14 +131,10 @@ static int spawn(thrace_thread *t)
         return THRACE_ENOMEM;
     /* Detached: a join waits for done, which comes just before the exit. */
     THRACE__CHECK(pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED));
-    thrace__annotate_benign(&t->ident, sizeof t->ident); /* stored by both threads */
+    thrace__annotate_benign(&t->ident, sizeof t->ident); /* read by any thread, no lock */
     int rc = pthread_create(&tid, &attr, bootstrap, t);
     pthread_attr_destroy(&attr);
-    if (rc != 0)
-        return THRACE_ENOMEM;
-    /* The value the thread stores too: thrace_thread_ident needs no wait. */
-    __atomic_store_n(&t->ident, (unsigned long)tid, __ATOMIC_RELAXED);
-    return THRACE_OK;
+    return rc == 0 ? THRACE_OK : THRACE_ENOMEM;
 }
 
 int thrace_thread_start(thrace_thread *t)
@@ -157,10 +153,7 @@ int thrace_thread_start(thrace_thread *t)
         thrace_thread_unref(t);
         return THRACE_ENOMEM;
     }
-    /* Traced, its thread_start comes before the caller's next event, as it
-     * did in Python; untraced, nothing needs the round trip (native_id waits). */
-    if (THRACE__ENABLED(thread_start))
-        thrace__event_wait(&t->started, THRACE_FOREVER);
+    thrace__event_wait(&t->started, THRACE_FOREVER);
     return THRACE_OK;
 }
 
@@ -237,10 +230,6 @@ unsigned long thrace_thread_ident(thrace_thread *t)
 
 long thrace_thread_native_id(thrace_thread *t)
 {
-    /* Started but maybe not yet running: its id is its own to learn. */
-    if ((t->kind == KIND_REGULAR || t->kind == KIND_TIMER) &&
-        __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == STATE_STARTED)
-        thrace__event_wait(&t->started, THRACE_FOREVER);
     return __atomic_load_n(&t->native_id, __ATOMIC_RELAXED);
 }
 
