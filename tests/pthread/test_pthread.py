@@ -23,6 +23,7 @@ import tempfile
 import unittest
 
 from thrace_testing import interposed, serving, tracing
+from thrace_testing.findings import report as findings
 
 THRACE, PROGRAMS, MIXED, INTERPOSER, PROBE = sys.argv[1:6]
 CXX, CXX_O2 = sys.argv[6:8] if len(sys.argv) > 7 and not sys.argv[6].startswith("-") else (None,
@@ -63,19 +64,6 @@ def record(name, command, *options):
     done = subprocess.run([THRACE, "record", "-o", db, *options, "--", *command],
                           capture_output=True, text=True, timeout=300)
     return done, db
-
-
-def findings(text):
-    """The report's findings: {first line: [the lines below it]}."""
-    found, current = {}, None
-    for line in text.splitlines():
-        if re.match(r"(deadlock|possible deadlock|stuck|seen): ", line):
-            current = found.setdefault(line, [])
-        elif line.startswith("  ") and current is not None:
-            current.append(line.strip())
-        elif not line.strip():
-            current = None
-    return found
 
 
 def rows(db, sql):
