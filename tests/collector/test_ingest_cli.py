@@ -8,6 +8,7 @@ import glob
 import os
 import pty
 import shutil
+import sqlite3
 import subprocess
 import sys
 import unittest
@@ -146,6 +147,32 @@ class Damage(unittest.TestCase):
         self.assertEqual(1, run.returncode)
         counts = recorder.row_counts(db)
         self.assertEqual((1, 1), (counts["traces"], counts["processes"]))
+
+
+class SchemaVersion(unittest.TestCase):
+    def database_of_schema(self, name, version):
+        db = recorder.fresh_db(name)
+        self.assertEqual(0, ingest("-o", db, recorder.scenario("lock_uncontended")).returncode)
+        with sqlite3.connect(db) as conn:
+            conn.execute(f"PRAGMA user_version={version}")
+        return db
+
+    def assert_refused_unchanged(self, db, says):
+        before = recorder.dump(db)
+        run = ingest("-o", db, recorder.scenario("lock_handoff"))
+        self.assertEqual(1, run.returncode, run.stdout)
+        self.assertEqual(1, run.stderr.count("\n"), run.stderr)
+        self.assertTrue(run.stderr.startswith(f"thrace ingest: {db}: {says}"), run.stderr)
+        self.assertEqual(before, recorder.dump(db))
+
+    def test_an_older_database_is_refused_saying_to_ingest_again(self):
+        db = self.database_of_schema("schema4.db", 4)
+        self.assert_refused_unchanged(db, "made by an older thrace (schema 4; this one reads 5): "
+                                          "ingest its trace again into a new database")
+
+    def test_a_newer_database_is_refused(self):
+        db = self.database_of_schema("schema99.db", 99)
+        self.assert_refused_unchanged(db, "made by a newer thrace (schema 99; this one reads 5)")
 
 
 class Journal(unittest.TestCase):

@@ -12,8 +12,9 @@
 #include <stdio.h>
 
 /* schema.sql's version, in PRAGMA user_version: 2 added intervals.begin_seq and end_seq,
- * 3 live traces (traces.live, live_streams), 4 names from binaries (objects.addr, binaries). */
-enum { SCHEMA_VERSION = 4 };
+ * 3 live traces (traces.live, live_streams), 4 names from binaries (objects.addr, binaries),
+ * 5 summaries kept as the trace is stored. */
+enum { SCHEMA_VERSION = 5 };
 
 bool db_fail(sqlite3 *db, failure *why)
 {
@@ -57,8 +58,14 @@ static bool ensure_schema(sqlite3 *db, bool writable, failure *why)
         return failure_set(why, "not a database (or a damaged one)");
     if (version == SCHEMA_VERSION)
         return true;
+    if (version > SCHEMA_VERSION)
+        return failure_set(why, "made by a newer thrace (schema %d; this one reads %d)", version,
+                           SCHEMA_VERSION);
     if (version != 0)
-        return failure_set(why, "made by another version of thrace");
+        return failure_set(why,
+                           "made by an older thrace (schema %d; this one reads %d): ingest its "
+                           "trace again into a new database",
+                           version, SCHEMA_VERSION);
     if (!writable)
         return failure_set(why, "not a thrace database");
     return db_exec(db, "PRAGMA journal_mode=WAL", why) && db_exec(db, "BEGIN", why) &&

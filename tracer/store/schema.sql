@@ -1,4 +1,4 @@
--- schema.sql - the thrace database (version 4): what `thrace ingest` and
+-- schema.sql - the thrace database (version 5): what `thrace ingest` and
 -- `thrace record` store, and what `thrace log`, `stats`, `serve`, ... read.
 -- Plain SQLite: `sqlite3 thrace.db` answers any query on it.
 --
