@@ -13,12 +13,20 @@
  * whole (within a budget of rows per lane): the long ones are kept, the
  * short ones counted exactly.
  *
+ * When a pixel is at least as wide as a bucket of the timeline's counts
+ * (lane_counts, tracer/store/lanecounts.h), the levels those count are not
+ * read at all: the counts of the finest such resolution are, a row per
+ * bucket and state, added to the pixel where the bucket begins (so a count
+ * may land a pixel early, and at the window's left edge may include
+ * intervals that ended within a bucket before it).
+ *
  * Counts live in a dense table of px * LOD_STATES counters, the top bit
  * saying that the pixel held more than were counted.
  */
 #include "lod.h"
 
 #include "jsonsql.h"
+#include "store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,12 +45,18 @@
 #define LANE_LEVEL(col)                                                                            \
     "SELECT level FROM intervals WHERE " col " = ?1 AND level > ?2 ORDER BY level LIMIT 1"
 
+/* The lane's counts at one resolution, in buckets [?4, ?5]. */
+#define LANE_COUNTS                                                                                \
+    "SELECT bucket, state, count FROM lane_counts"                                                 \
+    " WHERE kind = ?1 AND lane = ?2 AND resolution = ?3 AND bucket BETWEEN ?4 AND ?5"
+
 static const char *const rows_sql[] = {LANE_ROWS("thread_id"), LANE_ROWS("object_id")};
 static const char *const level_sql[] = {LANE_LEVEL("thread_id"), LANE_LEVEL("object_id")};
 
 struct lod {
     lod_window w;
-    sqlite3_stmt *rows[2], *level[2];
+    sqlite3_stmt *rows[2], *level[2], *counted;
+    int resolution;   /* of lane_counts read instead of the levels up to it; -1: none */
     uint32_t *counts; /* [px][LOD_STATES] */
     lod_interval *intervals;
     int nintervals, intervals_size;
@@ -60,7 +74,14 @@ lod *lod_new(sqlite3 *db, const lod_window *w)
     l->w = *w;
     l->counts = calloc((size_t)w->px * LOD_STATES, sizeof *l->counts);
     l->buckets = calloc((size_t)w->px * 4, sizeof *l->buckets);
-    bool ok = l->counts && l->buckets;
+    l->counted = jsonsql_prepare(db, LANE_COUNTS);
+    l->resolution = -1;
+    for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++) {
+        int r = LANECOUNTS_FINEST + LANECOUNTS_STEP * i;
+        if (((int64_t)1 << r) <= w->ns_per_px)
+            l->resolution = r;
+    }
+    bool ok = l->counts && l->buckets && l->counted;
     for (int k = 0; ok && k < 2; k++) {
         l->rows[k] = jsonsql_prepare(db, rows_sql[k]);
         l->level[k] = jsonsql_prepare(db, level_sql[k]);
@@ -81,6 +102,7 @@ void lod_free(lod *l)
         sqlite3_finalize(l->rows[k]);
         sqlite3_finalize(l->level[k]);
     }
+    sqlite3_finalize(l->counted);
     free(l->counts);
     free(l->buckets);
     free(l->intervals);
@@ -207,6 +229,32 @@ static bool read_level(lod *l, sqlite3_stmt *st, int64_t level, bool sample)
     }
 }
 
+/* Adds the lane's counts at l->resolution to the pixels. False on a database error. */
+static bool read_counts(lod *l, lod_lane_kind kind)
+{
+    sqlite3_stmt *st = l->counted;
+    int r = l->resolution;
+    sqlite3_reset(st);
+    sqlite3_bind_int(st, 1, kind == LOD_THREAD ? LANECOUNTS_THREAD : LANECOUNTS_OBJECT);
+    sqlite3_bind_int64(st, 2, l->id);
+    sqlite3_bind_int(st, 3, r);
+    sqlite3_bind_int64(st, 4, (l->w.t0 - ((int64_t)1 << r)) >> r);
+    sqlite3_bind_int64(st, 5, l->w.t1 >> r);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int state = vocab_state_of((const char *)sqlite3_column_text(st, 1));
+        int64_t n = sqlite3_column_int64(st, 2);
+        if (state < 0 || n <= 0)
+            continue;
+        uint32_t *c =
+            &l->counts[pixel_of(&l->w, sqlite3_column_int64(st, 0) << r) * LOD_STATES + state];
+        int64_t sum = (int64_t)(*c & ~MORE) + n;
+        *c = (*c & MORE) | (uint32_t)(sum < (int64_t)MORE ? sum : (int64_t)MORE - 1);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE;
+}
+
 /* The lane's next level above *level: 1 found, 0 none, -1 database error. */
 static int next_level(lod *l, sqlite3_stmt *st, int64_t *level)
 {
@@ -249,7 +297,7 @@ static int collect_buckets(lod *l)
 
 bool lod_walk(lod *l, lod_lane_kind kind, int64_t id, int cap, lod_lane *out)
 {
-    int64_t level = -1;
+    int64_t level = l->resolution; /* the levels up to it are counted */
     int found = 0;
     memset(l->counts, 0, (size_t)l->w.px * LOD_STATES * sizeof *l->counts);
     l->id = id;
@@ -257,6 +305,8 @@ bool lod_walk(lod *l, lod_lane_kind kind, int64_t id, int cap, lod_lane *out)
     l->budget = 4 * (int64_t)l->cap;
     l->nintervals = 0;
     l->truncated = false;
+    if (l->resolution >= 0 && !read_counts(l, kind))
+        return false;
     while (!l->truncated && (found = next_level(l, l->level[kind], &level)) == 1) {
         bool sample = reach(level) <= l->w.ns_per_px && level < 62;
         if (!read_level(l, l->rows[kind], level, sample))

@@ -9,7 +9,7 @@ Usage: test_ingest_rows.py THRACE PROBE SCENARIOS THREADING_LOCK WORKDIR
 import sys
 import unittest
 
-from thrace_testing import recorder
+from thrace_testing import recorder, timeline_counts
 from thrace_testing.recorder import stored
 
 recorder.configure(sys.argv, ["thrace", "probe", "scenarios", "threading_lock", "workdir"])
@@ -184,6 +184,29 @@ class EveryInterval(unittest.TestCase):
             "ORDER BY t.tid", (last,))]
         self.assertEqual([("MainThread", 1, 1, "unfinished"), ("Thread-1", 1, 1, "ok"),
                           ("Thread-2", 1, 1, "ok")], running)
+
+
+class TimelineCounts(unittest.TestCase):
+    SCENARIOS = ("barrier_broken", "cond_notify", "event_two_waiters", "join_sleeper",
+                 "lock_handoff", "lock_uncontended", "log_and_names", "rlock_three_deep",
+                 "sem_bound")
+
+    def test_counts_equal_a_recomputation_from_the_intervals(self):
+        db_path = recorder.fresh_db("timeline-counts.db")
+        traces = [recorder.scenario(case) for case in self.SCENARIOS]
+        traces.append(recorder.record("threading_lock", [recorder.PATHS["threading_lock"]]))
+        run = recorder.ingest("-o", db_path, *traces)
+        self.assertEqual(0, run.returncode, run.stderr)
+        db = recorder.connect(db_path)
+        counts = timeline_counts.stored(db)
+        self.assertEqual(timeline_counts.recomputed(db), counts)
+        # Every interval of a scenario (all shorter than a bucket) counts at every resolution.
+        intervals = db.execute("SELECT count(*) FROM intervals WHERE level <= 20").fetchone()[0]
+        on_objects = db.execute("SELECT count(*) FROM intervals WHERE level <= 20"
+                                " AND object_id IS NOT NULL").fetchone()[0]
+        finest = sum(c for kind, _, r, _, _, c in counts if r == 20)
+        self.assertEqual(intervals + on_objects, finest)
+        self.assertGreater(on_objects, 0)
 
 
 if __name__ == "__main__":

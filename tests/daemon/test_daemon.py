@@ -17,7 +17,7 @@ import tempfile
 import time
 import unittest
 
-from thrace_testing import livefixture
+from thrace_testing import livefixture, timeline_counts
 from thrace_testing.livefixture import free_live_port, start_relayd, stop, wait_for
 
 THRACE, TICKER, PROGRAMS = sys.argv[1:4]
@@ -30,6 +30,16 @@ def query(db, sql, *args):
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
     try:
         return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def timeline_counts_of(db):
+    """The timeline's counts as stored and as recomputed, from one snapshot."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+    try:
+        con.execute("BEGIN")
+        return timeline_counts.stored(con), timeline_counts.recomputed(con)
     finally:
         con.close()
 
@@ -111,6 +121,8 @@ class Live(unittest.TestCase):
         served = self.daemon.api("/api/trace")
         self.assertIsNone(rec.poll(), "the program had already ended")
         self.assertTrue(served["live"], served)
+        stored, recomputed = timeline_counts_of(self.db)
+        self.assertEqual(recomputed, stored, "the timeline's counts while live")
         # Waits under way, and a join of threads still running, are not stuck
         # (the other tests' programs may be).
         time.sleep(1.5)
@@ -312,6 +324,8 @@ class Survives(unittest.TestCase):
         self.assertEqual(query(ref, "SELECT count(*) FROM events"),
                          query(db, "SELECT count(*) FROM events"))
         self.assertEqual([(0,)], query(db, "SELECT count(*) FROM discards"))
+        stored, recomputed = timeline_counts_of(db)
+        self.assertEqual(recomputed, stored, "the timeline's counts after a restart")
 
     def test_events_nobody_read_while_the_daemon_was_down_are_counted_as_discarded(self):
         self.down_for_a_second(signal.SIGTERM, 0)
@@ -349,6 +363,8 @@ class Survives(unittest.TestCase):
         self.assertLessEqual(first, after)
         self.assertLess(before, last)
         self.assertIn(f"{lost} events", thrace("stats", db).stdout)
+        stored, recomputed = timeline_counts_of(db)
+        self.assertEqual(recomputed, stored, "the timeline's counts after a resume")
 
 
 if __name__ == "__main__":

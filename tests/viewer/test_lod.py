@@ -77,6 +77,27 @@ class LevelOfDetail(unittest.TestCase):
             self.assertLess(sum(b["count"] for b in lane["buckets"]), len(holds) / 4)
         self.assertLess(size, 400000)
 
+    def test_pixels_as_wide_as_the_stored_counts_read_them_exact(self):
+        # 2^21 ns a pixel: the lane_counts of 2^20 ns buckets are read, not the
+        # intervals, and every interval shorter than a bucket is counted.
+        px, npp, finest = 400, 1 << 21, 1 << 20
+        t0, t1 = self.t0, self.t0 + px * npp
+        self.assertLess(self.t1, t1, "the trace outgrew the window")
+        w, size = self.window(t0, t1, px)
+        self.assertEqual(npp, w["ns_per_px"])
+        holds = self.sql.execute("SELECT begin_ns FROM intervals WHERE thread_id = ?"
+                                 " AND state = 'holding' AND level <= 20", (self.thread,)).fetchall()
+        self.assertGreater(len(holds), 90000)
+        per_px = {}
+        for begin, in holds:  # at the pixel where the bucket begins
+            p = max(0, (begin // finest * finest - t0)) // npp
+            per_px[p] = per_px.get(p, 0) + 1
+        for lane in w["threads"] + w["objects"]:
+            holding = {b["px"]: b["count"] for b in lane["buckets"] if b["state"] == "holding"}
+            self.assertEqual(per_px, holding)
+            self.assertFalse(any(b["more"] for b in lane["buckets"]))
+        self.assertLess(size, 100000)
+
     def test_a_zoomed_in_window_is_every_interval_exactly(self):
         end = self.sql.execute(
             "SELECT end_ns FROM intervals WHERE thread_id = ? AND state = 'holding'"

@@ -33,6 +33,7 @@
 #include "intervals.h"
 
 #include "base.h"
+#include "lanecounts.h"
 #include "vocabulary.h"
 
 #include <stdlib.h>
@@ -52,6 +53,7 @@ typedef struct {
 
 struct intervals {
     batch *rows;
+    lanecounts *counts;     /* the timeline's counts of the intervals written */
     keymap by_thread;       /* (thread, 0): the thread's own intervals */
     keymap by_object;       /* (object, 0): a Lock's, RLock's or RWLock's (write) holds */
     keymap by_holder;       /* (object, thread): a semaphore's units or an RWLock's read
@@ -60,7 +62,7 @@ struct intervals {
     size_t nlists, cap;
 };
 
-intervals *intervals_new(batch_writer *w, failure *why)
+intervals *intervals_new(batch_writer *w, sqlite3 *db, failure *why)
 {
     intervals *iv = calloc(1, sizeof *iv);
     if (!iv) {
@@ -71,8 +73,8 @@ intervals *intervals_new(batch_writer *w, failure *why)
                          "thread_id, state, object_id, peer_thread_id, begin_ns, end_ns, level, "
                          "outcome, site_id, begin_seq, end_seq",
                          11, why);
-    if (!iv->rows) {
-        free(iv);
+    if (!iv->rows || !(iv->counts = lanecounts_new(db, why))) {
+        intervals_free(iv);
         return NULL;
     }
     return iv;
@@ -84,26 +86,36 @@ static int intervals_level(int64_t length)
     return length <= 0 ? 0 : 64 - __builtin_clzll((uint64_t)length);
 }
 
-/* Writes o, ended at end_ns by the event with seq end_seq (0: by none of its own). */
-static bool intervals_write(intervals *iv, const intervals_open *o, int64_t end_ns, int64_t end_seq,
-                            vocab_outcome outcome, failure *why)
+/* Writes o's row, ended at end_ns by the event with seq end_seq (0: by none of its own);
+ * counted in the timeline's counts when final (not a live checkpoint's provisional row). */
+static bool intervals_row(intervals *iv, const intervals_open *o, int64_t end_ns, int64_t end_seq,
+                          vocab_outcome outcome, bool final, failure *why)
 {
     batch *b = iv->rows;
     /* Clocks of two CPUs may disagree by a few ns: never end before the start. */
     if (end_ns < o->begin_ns)
         end_ns = o->begin_ns;
+    int level = intervals_level(end_ns - o->begin_ns);
     batch_int(b, o->thread_id);
     batch_static(b, vocab_state_name(o->state));
     batch_id(b, o->object_id);
     batch_id(b, o->peer_id);
     batch_int(b, o->begin_ns);
     batch_int(b, end_ns);
-    batch_int(b, intervals_level(end_ns - o->begin_ns));
+    batch_int(b, level);
     batch_static(b, vocab_outcome_name(outcome));
     batch_id(b, o->site_id);
     batch_id(b, o->seq);
     batch_id(b, end_seq);
-    return batch_row(b, why);
+    return batch_row(b, why) && (!final || lanecounts_add(iv->counts, o->thread_id, o->object_id,
+                                                          o->state, level, o->begin_ns, why));
+}
+
+/* Writes o, closed: a final row. */
+static bool intervals_write(intervals *iv, const intervals_open *o, int64_t end_ns, int64_t end_seq,
+                            vocab_outcome outcome, failure *why)
+{
+    return intervals_row(iv, o, end_ns, end_seq, outcome, true, why);
 }
 
 /* ---- lists ----------------------------------------------------------------- */
@@ -347,23 +359,31 @@ bool intervals_add(intervals *iv, const intervals_event *e, failure *why)
 
 bool intervals_flush(intervals *iv, failure *why)
 {
-    return batch_flush(iv->rows, why);
+    return batch_flush(iv->rows, why) && lanecounts_flush(iv->counts, why);
 }
 
-bool intervals_checkpoint(intervals *iv, int64_t end_ns, failure *why)
+/* Writes every interval still open as ended at end_ns, 'unfinished'; final at the
+ * trace's end, provisional at a live checkpoint. */
+static bool intervals_write_open(intervals *iv, int64_t end_ns, bool final, failure *why)
 {
     for (size_t l = 0; l < iv->nlists; l++) {
         const intervals_list *list = iv->lists[l];
         for (size_t i = list->head; i < list->n; i++)
-            if (!intervals_write(iv, &list->items[i], end_ns, 0, VOCAB_OUTCOME_unfinished, why))
+            if (!intervals_row(iv, &list->items[i], end_ns, 0, VOCAB_OUTCOME_unfinished, final,
+                               why))
                 return false;
     }
     return intervals_flush(iv, why);
 }
 
+bool intervals_checkpoint(intervals *iv, int64_t end_ns, failure *why)
+{
+    return intervals_write_open(iv, end_ns, false, why);
+}
+
 bool intervals_finish(intervals *iv, int64_t end_ns, failure *why)
 {
-    if (!intervals_checkpoint(iv, end_ns, why))
+    if (!intervals_write_open(iv, end_ns, true, why))
         return false;
     for (size_t l = 0; l < iv->nlists; l++)
         iv->lists[l]->head = iv->lists[l]->n = 0;
@@ -394,6 +414,7 @@ void intervals_free(intervals *iv)
     keymap_free(&iv->by_thread);
     keymap_free(&iv->by_object);
     keymap_free(&iv->by_holder);
+    lanecounts_free(iv->counts);
     batch_free(iv->rows);
     free(iv);
 }

@@ -29,24 +29,26 @@ typedef struct {
 
 typedef struct intervals intervals;
 
-/* Interval derivation writing through w; NULL when out of memory or when
- * the insert does not prepare (reason in why). */
-intervals *intervals_new(batch_writer *w, failure *why);
+/* Interval derivation writing through w, and the timeline's counts
+ * (lanecounts.h) into db, w's database; NULL when out of memory or when
+ * a statement does not prepare (reason in why). */
+intervals *intervals_new(batch_writer *w, sqlite3 *db, failure *why);
 
 /* Applies one event (in time order): may open and close intervals. False on
  * a database error or when out of memory (reason in why). */
 bool intervals_add(intervals *iv, const intervals_event *e, failure *why);
 
-/* Ends every interval still open at end_ns, with outcome 'unfinished'.
- * False on a database error (reason in why). */
+/* Ends every interval still open at end_ns, with outcome 'unfinished', and
+ * stores every row given. False on a database error (reason in why). */
 bool intervals_finish(intervals *iv, int64_t end_ns, failure *why);
 
 /* Stores every row given so far. False on a database error (reason in why). */
 bool intervals_flush(intervals *iv, failure *why);
 
 /* Writes every interval still open as intervals_finish would, but keeps
- * them open, then stores every row given: the open ones are the last rows
- * stored. False on a database error (reason in why). */
+ * them open and leaves them out of the timeline's counts (they are counted
+ * once they end), then stores every row given: the open ones are the last
+ * rows stored. False on a database error (reason in why). */
 bool intervals_checkpoint(intervals *iv, int64_t end_ns, failure *why);
 
 /*

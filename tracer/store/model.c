@@ -215,7 +215,7 @@ static bool model_prepare(model *m, failure *why)
                           "thread_id, ts, name, object_id, seq, outcome, value, waited_ns, "
                           "site_id, peer, detail",
                           11, why);
-    return m->events && (m->iv = intervals_new(m->writer, why));
+    return m->events && (m->iv = intervals_new(m->writer, m->db, why));
 }
 
 model *model_new(sqlite3 *db, int64_t trace_id, failure *why)

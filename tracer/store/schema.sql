@@ -189,3 +189,21 @@ CREATE TABLE IF NOT EXISTS intervals (
 );
 CREATE INDEX IF NOT EXISTS intervals_by_window ON intervals(thread_id, level, begin_ns);
 CREATE INDEX IF NOT EXISTS intervals_by_object ON intervals(object_id, level, begin_ns);
+
+-- The timeline's counts (tracer/store/lanecounts.h, viewer/lod.c): per lane, the
+-- intervals shorter than a bucket, counted per state in buckets of 2^resolution ns,
+-- at resolutions 20, 24, 28, 32 and 36 (about 1 ms, 17 ms, 268 ms, 4.3 s, 69 s). An
+-- interval of level L (intervals.level) counts at every resolution of at least L, in
+-- its thread's lane and in its object's, in the bucket its begin_ns falls in. A
+-- window whose pixels are at least a bucket wide reads these rows, not the short
+-- intervals. Kept as the intervals are stored; a live trace's intervals still open
+-- (its 'unfinished' rows at a checkpoint) are counted once they end.
+CREATE TABLE IF NOT EXISTS lane_counts (
+    kind       INTEGER NOT NULL,           -- 0: lane is threads.id; 1: objects.id
+    lane       INTEGER NOT NULL,
+    resolution INTEGER NOT NULL,
+    bucket     INTEGER NOT NULL,           -- begin_ns >> resolution
+    state      TEXT NOT NULL,              -- as intervals.state
+    count      INTEGER NOT NULL,
+    PRIMARY KEY (kind, lane, resolution, bucket, state)
+) WITHOUT ROWID;

@@ -1,0 +1,146 @@
+/*
+ * lanecounts.c - the timeline's counts (lanecounts.h). Each lane keeps, per
+ * resolution, the bucket it is counting and a count per state; a count is
+ * written, added to the row of its key, when an interval falls in another
+ * bucket and at a flush. Intervals come in the order they end, nearly the
+ * order they begin, so most of them only add one to a counter.
+ */
+#include "lanecounts.h"
+
+#include <stdlib.h>
+
+typedef struct {
+    int64_t bucket[LANECOUNTS_RESOLUTIONS]; /* -1: none yet */
+    uint32_t count[LANECOUNTS_RESOLUTIONS][VOCAB_STATE_COUNT];
+    lanecounts_kind kind;
+    int64_t id;
+} lanecounts_lane;
+
+struct lanecounts {
+    sqlite3 *db;
+    sqlite3_stmt *add;
+    keymap by_lane;         /* (kind, id) -> lanecounts_lane */
+    lanecounts_lane **lanes; /* every lane, for flushes */
+    size_t nlanes, cap;
+};
+
+static const char lanecounts_add_sql[] =
+    "INSERT INTO lane_counts (kind, lane, resolution, bucket, state, count)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT DO UPDATE SET count = count + excluded.count";
+
+lanecounts *lanecounts_new(sqlite3 *db, failure *why)
+{
+    lanecounts *c = calloc(1, sizeof *c);
+    if (!c) {
+        failure_set(why, "out of memory");
+        return NULL;
+    }
+    c->db = db;
+    if (sqlite3_prepare_v3(db, lanecounts_add_sql, -1, SQLITE_PREPARE_PERSISTENT, &c->add, NULL) !=
+        SQLITE_OK) {
+        failure_set(why, "%s", sqlite3_errmsg(db));
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static int lanecounts_resolution(int i)
+{
+    return LANECOUNTS_FINEST + LANECOUNTS_STEP * i;
+}
+
+/* Writes the lane's counts at resolution index i, and zeroes them. */
+static bool lanecounts_write(lanecounts *c, lanecounts_lane *lane, int i, failure *why)
+{
+    for (int s = 0; s < VOCAB_STATE_COUNT; s++) {
+        uint32_t n = lane->count[i][s];
+        if (!n)
+            continue;
+        lane->count[i][s] = 0;
+        sqlite3_bind_int(c->add, 1, lane->kind);
+        sqlite3_bind_int64(c->add, 2, lane->id);
+        sqlite3_bind_int(c->add, 3, lanecounts_resolution(i));
+        sqlite3_bind_int64(c->add, 4, lane->bucket[i]);
+        sqlite3_bind_text(c->add, 5, vocab_state_name((vocab_state)s), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(c->add, 6, n);
+        int rc = sqlite3_step(c->add);
+        sqlite3_reset(c->add);
+        if (rc != SQLITE_DONE)
+            return failure_set(why, "%s", sqlite3_errmsg(c->db));
+    }
+    return true;
+}
+
+static lanecounts_lane *lanecounts_lane_of(lanecounts *c, lanecounts_kind kind, int64_t id)
+{
+    lanecounts_lane *lane = keymap_get(&c->by_lane, (uint64_t)kind, (uint64_t)id);
+    if (lane)
+        return lane;
+    if (!grow_for(&c->lanes, c->nlanes, &c->cap, sizeof *c->lanes, 64))
+        return NULL;
+    lane = calloc(1, sizeof *lane);
+    if (!lane || !keymap_put(&c->by_lane, (uint64_t)kind, (uint64_t)id, lane)) {
+        free(lane);
+        return NULL;
+    }
+    lane->kind = kind;
+    lane->id = id;
+    for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++)
+        lane->bucket[i] = -1;
+    c->lanes[c->nlanes++] = lane;
+    return lane;
+}
+
+static bool lanecounts_count(lanecounts *c, lanecounts_kind kind, int64_t id, vocab_state state,
+                             int level, int64_t begin_ns, failure *why)
+{
+    lanecounts_lane *lane = lanecounts_lane_of(c, kind, id);
+    if (!lane)
+        return failure_set(why, "out of memory");
+    for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++) {
+        int r = lanecounts_resolution(i);
+        if (level > r)
+            continue;
+        int64_t bucket = begin_ns >> r;
+        bool full = lane->count[i][state] == UINT32_MAX;
+        if ((bucket != lane->bucket[i] || full) && !lanecounts_write(c, lane, i, why))
+            return false;
+        lane->bucket[i] = bucket;
+        lane->count[i][state]++;
+    }
+    return true;
+}
+
+bool lanecounts_add(lanecounts *c, int64_t thread_id, int64_t object_id, vocab_state state,
+                    int level, int64_t begin_ns, failure *why)
+{
+    if (state < 0 || state >= VOCAB_STATE_COUNT || begin_ns < 0 ||
+        level > lanecounts_resolution(LANECOUNTS_RESOLUTIONS - 1))
+        return true;
+    return lanecounts_count(c, LANECOUNTS_THREAD, thread_id, state, level, begin_ns, why) &&
+           (!object_id ||
+            lanecounts_count(c, LANECOUNTS_OBJECT, object_id, state, level, begin_ns, why));
+}
+
+bool lanecounts_flush(lanecounts *c, failure *why)
+{
+    for (size_t l = 0; l < c->nlanes; l++)
+        for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++)
+            if (!lanecounts_write(c, c->lanes[l], i, why))
+                return false;
+    return true;
+}
+
+void lanecounts_free(lanecounts *c)
+{
+    if (!c)
+        return;
+    for (size_t l = 0; l < c->nlanes; l++)
+        free(c->lanes[l]);
+    free(c->lanes);
+    keymap_free(&c->by_lane);
+    sqlite3_finalize(c->add);
+    free(c);
+}

@@ -1,0 +1,49 @@
+/*
+ * lanecounts.h - the timeline's counts (schema.sql, `lane_counts`): per
+ * lane, the intervals shorter than a bucket counted per state in time
+ * buckets of 2^r ns, at the resolutions r below. A window whose pixel is at
+ * least a bucket wide reads these rows instead of the short intervals
+ * themselves (viewer/lod.c), so the whole window of a long trace costs a
+ * few rows per pixel and lane, whatever the trace's length.
+ *
+ * An interval counts in its thread's lane and, when it has one, its
+ * object's, at every resolution r whose buckets are longer than it (its
+ * level, schema.sql's, at most r), in the bucket its begin_ns falls in.
+ * Counts are kept as the intervals are stored, in the same transaction.
+ */
+#ifndef THRACE_TRACER_STORE_LANECOUNTS_H
+#define THRACE_TRACER_STORE_LANECOUNTS_H
+
+#include "base.h"
+#include "vocabulary.h"
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Resolutions LANECOUNTS_FINEST, + LANECOUNTS_STEP, ...: buckets of about
+ * 1 ms, 17 ms, 268 ms, 4.3 s and 69 s. */
+enum { LANECOUNTS_FINEST = 20, LANECOUNTS_STEP = 4, LANECOUNTS_RESOLUTIONS = 5 };
+
+/* A lane's kind, in lane_counts.kind: whose id lane_counts.lane is. */
+typedef enum { LANECOUNTS_THREAD = 0, LANECOUNTS_OBJECT = 1 } lanecounts_kind;
+
+typedef struct lanecounts lanecounts;
+
+/* Counts kept for db; NULL when out of memory or when the statement does
+ * not prepare (reason in why). */
+lanecounts *lanecounts_new(sqlite3 *db, failure *why);
+
+/* Counts an interval of thread_id (and of object_id, when not 0) in `state`
+ * of the given level, begun at begin_ns. May write rows; false on a
+ * database error or when out of memory (reason in why). */
+bool lanecounts_add(lanecounts *c, int64_t thread_id, int64_t object_id, vocab_state state,
+                    int level, int64_t begin_ns, failure *why);
+
+/* Writes every count kept so far. False on a database error (reason in why). */
+bool lanecounts_flush(lanecounts *c, failure *why);
+
+/* Frees it (NULL is ignored); counts not flushed are dropped. */
+void lanecounts_free(lanecounts *c);
+
+#endif
