@@ -10,6 +10,7 @@
 
 #include "batch.h"
 #include "model.h"
+#include "summary.h"
 
 /* An event as the interval rules see it: ids are rows' ids, 0 for none. */
 typedef struct {
@@ -29,9 +30,10 @@ typedef struct {
 
 typedef struct intervals intervals;
 
-/* Interval derivation writing through w; NULL when out of memory or when
- * the insert does not prepare (reason in why). */
-intervals *intervals_new(batch_writer *w, failure *why);
+/* Interval derivation writing through w, and counting each interval it
+ * ends into sum (summary.h); NULL when out of memory or when the insert
+ * does not prepare (reason in why). */
+intervals *intervals_new(batch_writer *w, summary *sum, failure *why);
 
 /* Applies one event (in time order): may open and close intervals. False on
  * a database error or when out of memory (reason in why). */
