@@ -43,7 +43,8 @@ struct summary {
 };
 
 /* What an upsert adds to a row: the totals summed, the maxima kept. */
-#define SUMMARY_COLUMNS "acquired, contended, wait_total_ns, wait_max_ns, hold_total_ns, hold_max_ns"
+#define SUMMARY_COLUMNS                                                                            \
+    "acquired, contended, wait_total_ns, wait_max_ns, hold_total_ns, hold_max_ns"
 #define SUMMARY_ADD                                                                                \
     " DO UPDATE SET acquired = acquired + excluded.acquired,"                                      \
     " contended = contended + excluded.contended,"                                                 \
@@ -84,8 +85,8 @@ static summary_row *summary_row_of(summary *s, keymap *map, int64_t a, int64_t b
     summary_row *r = keymap_get(map, (uint64_t)a, (uint64_t)b);
     if (r)
         return r;
-    if (!grow_for(&s->rows, s->n, &s->cap, sizeof *s->rows, 64) ||
-        !(r = calloc(1, sizeof *r)) || !keymap_put(map, (uint64_t)a, (uint64_t)b, r)) {
+    if (!grow_for(&s->rows, s->n, &s->cap, sizeof *s->rows, 64) || !(r = calloc(1, sizeof *r)) ||
+        !keymap_put(map, (uint64_t)a, (uint64_t)b, r)) {
         free(r);
         failure_set(why, "out of memory");
         return NULL;
@@ -142,9 +143,12 @@ static int summary_wait_edge(vocab_event type)
     }
 }
 
-bool summary_event(summary *s, vocab_event type, int outcome, int64_t thread_id,
-                   int64_t object_id, int kind, failure *why)
+bool summary_event(summary *s, vocab_event type, int outcome, int64_t thread_id, int64_t object_id,
+                   int kind, failure *why)
 {
+    /* Any event on an object tells its kind: a release ends a hold of that kind. */
+    if (object_id && !summary_object(s, object_id, kind, why))
+        return false;
     int begins = summary_wait_edge(type);
     if (begins < 0 || (!begins && outcome != VOCAB_OUTCOME_ok))
         return true;
@@ -220,8 +224,8 @@ static bool summary_write_row(summary *s, const summary_row *r, failure *why)
         sqlite3_bind_text(st, c++,
                           r->kind == SUMMARY_JOIN ? "join" : vocab_kind_name((vocab_kind)r->kind),
                           -1, SQLITE_STATIC);
-    const int64_t figures[] = {r->f.acquired,   r->f.contended,  r->f.wait_total,
-                               r->f.wait_max,   r->f.hold_total, r->f.hold_max};
+    const int64_t figures[] = {r->f.acquired, r->f.contended,  r->f.wait_total,
+                               r->f.wait_max, r->f.hold_total, r->f.hold_max};
     for (size_t i = 0; i < sizeof figures / sizeof *figures; i++)
         sqlite3_bind_int64(st, c++, figures[i]);
     int rc = sqlite3_step(st);
