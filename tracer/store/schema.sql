@@ -145,7 +145,7 @@ CREATE TABLE IF NOT EXISTS events (
 );
 -- No index by thread: it cost a third of an ingest's time (bench/ingest_speed.sh).
 -- A thread's operations in a time window are its intervals; per-thread totals
--- are one grouped scan.
+-- are thread_stats.
 CREATE INDEX IF NOT EXISTS events_by_object ON events(object_id, seq);
 
 -- The log lines, as the guide prints them: `(threadName) text`.
