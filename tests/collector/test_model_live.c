@@ -3,7 +3,10 @@
  * a trace stored in many transactions (checkpointed, reopened, resumed by a
  * new model as a restarted daemon does) stores the very rows that storing
  * it in one pass does; and a reader sees each checkpoint whole, the
- * intervals still open stored as 'unfinished' at the live edge.
+ * intervals still open stored as 'unfinished' at the live edge. The
+ * summaries the model keeps (object_stats, thread_stats) are among those
+ * rows, and `thrace stats`' queries on them give, at every checkpoint and
+ * at the end, what a recomputation from the events and intervals gives.
  *
  * The events are shaped as `thrace ingest` decodes real ones: the fields of
  * lib/vocabulary/vocabulary.h, in its argument order, with the vpid, vtid and
@@ -15,6 +18,7 @@
 #include "harness.h"
 #include "self_binary.h"
 
+#include "query.h"
 #include "store.h"
 
 #include <inttypes.h>
@@ -525,12 +529,18 @@ static int64_t edge_before(size_t i)
     return (i ? steps[i - 1].e.ts : 0) + 500;
 }
 
+/* Set: each commit is followed by a check of the stats (assert_stats_recomputed). */
+static bool check_stats;
+static void assert_stats_recomputed(sqlite3 *db, size_t at);
+
 static void checkpoint_commit(sqlite3 *db, model *m, size_t i)
 {
     failure why;
     if (!model_checkpoint(m, edge_before(i), &why))
         harness_fail(__FILE__, __LINE__, "checkpoint before step %zu: %s", i, why.text);
     sql_exec(db, "COMMIT");
+    if (check_stats)
+        assert_stats_recomputed(db, i);
 }
 
 /* How a trace is stored: one pass (zeroed), or in transactions. */
@@ -600,6 +610,8 @@ static sqlite3 *store(const plan *p, model_totals *t)
     ASSERT_EQ(SQLITE_DONE, sqlite3_step(st));
     sqlite3_finalize(st);
     sql_exec(db, "COMMIT");
+    if (check_stats)
+        assert_stats_recomputed(db, nsteps);
     return db;
 }
 
@@ -622,6 +634,24 @@ static void text_add(text *t, const char *s)
     t->len += n;
 }
 
+/* The query, then each of its rows on a line, its columns joined by " | ". */
+static void add_rows(text *t, sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(db, sql, -1, &st, NULL));
+    text_add(t, sql);
+    text_add(t, "\n");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count(st); c++) {
+            const unsigned char *v = sqlite3_column_text(st, c);
+            text_add(t, c ? " | " : "  ");
+            text_add(t, v ? (const char *)v : "NULL");
+        }
+        text_add(t, "\n");
+    }
+    sqlite3_finalize(st);
+}
+
 /* The totals, then every row of every table, one line each; intervals
  * without their ids (provisional rows deleted make room for others), in
  * the order of their contents. */
@@ -641,6 +671,8 @@ static char *dump(sqlite3 *db, const model_totals *totals)
         "SELECT * FROM logs ORDER BY id",
         "SELECT thread_id, state, object_id, peer_thread_id, begin_ns, end_ns, level, outcome, "
         "site_id, begin_seq, end_seq FROM intervals ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11",
+        "SELECT * FROM object_stats ORDER BY 1",
+        "SELECT * FROM thread_stats ORDER BY 1, 2",
     };
     text t = {0};
     char line[160];
@@ -649,21 +681,8 @@ static char *dump(sqlite3 *db, const model_totals *totals)
              " to %" PRId64 "\n",
              totals->events, totals->threads, totals->discarded, totals->begin_ns, totals->end_ns);
     text_add(&t, line);
-    for (size_t q = 0; q < sizeof queries / sizeof *queries; q++) {
-        sqlite3_stmt *st;
-        ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(db, queries[q], -1, &st, NULL));
-        text_add(&t, queries[q]);
-        text_add(&t, "\n");
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            for (int c = 0; c < sqlite3_column_count(st); c++) {
-                const unsigned char *v = sqlite3_column_text(st, c);
-                text_add(&t, c ? " | " : "  ");
-                text_add(&t, v ? (const char *)v : "NULL");
-            }
-            text_add(&t, "\n");
-        }
-        sqlite3_finalize(st);
-    }
+    for (size_t q = 0; q < sizeof queries / sizeof *queries; q++)
+        add_rows(&t, db, queries[q]);
     return t.text;
 }
 
@@ -704,6 +723,51 @@ static void assert_stores_as_one_pass(const char *expected, const plan *p, const
     free(rows);
 }
 
+/*
+ * The oracle: `thrace stats`' figures recomputed from every event and
+ * interval, as its queries did before there were summaries (correlated
+ * subqueries), with every kind's waits: a condition's, event's, barrier's
+ * and a thread's joins.
+ */
+#define ORACLE_BEGINS                                                                              \
+    "('acquire_begin', 'cond_wait_begin', 'event_wait_begin', 'barrier_wait_begin', 'join_begin')"
+#define ORACLE_ENDS                                                                                \
+    "('acquire_end', 'cond_wait_end', 'event_wait_end', 'barrier_wait_end', 'join_end')"
+#define ORACLE_WAITS "('waiting', 'waiting_read', 'joining', 'barrier', 'condition', 'event')"
+#define ORACLE_HOLDS "('holding', 'reading')"
+#define ORACLE_SPANS(column, id, states)                                                           \
+    ", (SELECT COALESCE(SUM(end_ns - begin_ns), 0) FROM intervals i WHERE i." column " = " id      \
+    " AND i.state IN " states "), (SELECT COALESCE(MAX(end_ns - begin_ns), 0) FROM intervals i"    \
+    " WHERE i." column " = " id " AND i.state IN " states ")"
+#define ORACLE_FIGURES(column, id)                                                                 \
+    " (SELECT COUNT(*) FROM events e WHERE e." column " = " id " AND e.name IN " ORACLE_ENDS       \
+    " AND e.outcome = 'ok'), (SELECT COUNT(*) FROM events e WHERE e." column " = " id              \
+    " AND e.name IN " ORACLE_BEGINS ")" ORACLE_SPANS(column, id, ORACLE_WAITS)                     \
+        ORACLE_SPANS(column, id, ORACLE_HOLDS)
+
+static const char oracle_objects[] = "SELECT o.name, o.kind," ORACLE_FIGURES(
+    "object_id", "o.id") ", o.id FROM objects o ORDER BY 5 DESC, o.id";
+static const char oracle_threads[] = "SELECT t.name, t.kind," ORACLE_FIGURES(
+    "thread_id", "t.id") ", t.id FROM threads t ORDER BY t.process_id, t.tid";
+
+/* Fails unless statsquery's rows on what db holds now are the oracle's. */
+static void assert_same_query(sqlite3 *db, const char *oracle, const char *product, size_t at)
+{
+    text expected = {0}, got = {0};
+    add_rows(&expected, db, oracle);
+    add_rows(&got, db, product);
+    /* The first line is each query's own text. */
+    assert_same_rows(strchr(expected.text, '\n'), strchr(got.text, '\n'), "stats after step", at);
+    free(expected.text);
+    free(got.text);
+}
+
+static void assert_stats_recomputed(sqlite3 *db, size_t at)
+{
+    assert_same_query(db, oracle_objects, statsquery_objects, at);
+    assert_same_query(db, oracle_threads, statsquery_threads, at);
+}
+
 /* ---- the cases -------------------------------------------------------------------- */
 
 TEST(a_trace_resumed_after_any_step_stores_what_one_pass_stores)
@@ -737,6 +801,22 @@ TEST(a_trace_resumed_again_and_again_between_reopens_stores_what_one_pass_stores
             &(plan){.reopen_every = 1 + every % 3, .resume_every = every, .resume_at = SIZE_MAX},
             "resumed every", every);
     free(expected);
+    drop_db();
+}
+
+TEST(stats_from_the_summaries_equal_a_recomputation_at_every_checkpoint_and_resume)
+{
+    scenario();
+    check_stats = true;
+    for (size_t every = 1; every <= 7; every++) {
+        model_totals t;
+        db_close(store(
+            &(plan){.reopen_every = every, .resume_every = 2 * every + 1, .resume_at = SIZE_MAX},
+            &t));
+    }
+    model_totals t;
+    db_close(store(&(plan){.resume_at = SIZE_MAX}, &t));
+    check_stats = false;
     drop_db();
 }
 

@@ -175,10 +175,13 @@ class Readers(unittest.TestCase):
             self.assertIn(unit, ("ns", "us", "ms", "s"))
         threads = {line.split()[0]: line.split()[2:4] for line in
                    run.stdout.split("\n\n")[1].splitlines()[1:]}
-        self.assertEqual(["1", "0.0%"], threads["reader-1"])
+        # A thread's figures count its barrier waits and joins too: each reader's
+        # read hold, and its wait at the barrier `meet` (always begun).
+        self.assertEqual(["2", "50.0%"], threads["reader-1"])
         self.assertEqual(["1", "100.0%"], threads["late-reader"])
         self.assertEqual(["1", "100.0%"], threads["writer"])
-        self.assertEqual(["2", "0.0%"], threads["MainThread"])
+        # Its two holds and four joins, which waited or not as the thread had ended.
+        self.assertEqual("6", threads["MainThread"][0])
 
     def test_check_passes_and_deadlocks_finds_nothing(self):
         run = thrace("check", self.db)

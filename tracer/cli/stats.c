@@ -1,9 +1,11 @@
 /*
  * stats.c - `thrace stats FILE.db`: contention per object and per thread.
- * For each lock, rlock, rwlock and semaphore: acquisitions, the share that
- * had to wait, total and longest wait, total and longest hold; the same per
- * thread over every object it took; and the events LTTng lost, whenever any
- * were.
+ * For each object (lock, rlock, rwlock, semaphore, condition, event,
+ * barrier): acquisitions (a wait's kinds: waits that ended ok), the share
+ * that had to wait, total and longest wait, total and longest hold; the
+ * same per thread over every object it took or waited on, and its joins;
+ * and the events LTTng lost, whenever any were. The figures are the
+ * summaries the store keeps: the cost does not grow with the trace.
  * The queries are tracer/query/'s (statsquery.h), which the viewer serves too.
  */
 #include "cli.h"
@@ -16,9 +18,11 @@
 static const char usage[] =
     "usage: thrace stats FILE.db\n"
     "\n"
-    "Per lock, rlock, rwlock and semaphore, and per thread: acquisitions, the\n"
-    "share that had to wait (contended), total and longest wait, total and\n"
-    "longest hold (an rwlock's read holds and write holds alike).\n";
+    "Per object and per thread: acquisitions, the share that had to wait\n"
+    "(contended), total and longest wait, total and longest hold (an rwlock's\n"
+    "read holds and write holds alike). For a condition, event or barrier:\n"
+    "its waits that ended ok, and the share of its waits begun; a thread's\n"
+    "figures count its joins as waits.\n";
 
 /* The name column: 20 wide, wider for a longer name (Lock-3@liblzma.so.5+0xc3a0). */
 static const char name_width_sql[] = "SELECT max(20, COALESCE(max(length(name)), 0)) FROM"

@@ -1,49 +1,60 @@
 /*
- * statsquery.c - the SQL of statsquery.h. Waits and holds come from the
- * intervals table, so a wait that never ended counts until the end of the
- * trace. An rwlock's waits to read and read holds count as waits and
- * holds, beside its waits to write and write holds.
+ * statsquery.c - the SQL of statsquery.h. The figures are the summaries
+ * the store keeps as it stores a trace (schema.sql's object_stats and
+ * thread_stats), plus the intervals still open when it ended or at a live
+ * trace's edge ('unfinished' rows, which the summaries leave out and the
+ * partial index intervals_unfinished finds): a wait that never ended
+ * counts until the end of the trace. Nothing here reads the events, nor
+ * the intervals that ended: the cost is a row per object and per thread.
+ *
+ * A wait is on a lock, rlock, semaphore or rwlock (to write or to read),
+ * a condition, an event or a barrier, and, for a thread, on a thread it
+ * joins; a hold is of a lock, rlock, semaphore unit or rwlock (write or
+ * read hold).
  */
 #include "statsquery.h"
 
 #include "store.h"
 
-/* The total and the longest of the intervals in `states` whose column
- * `column` is `id`: two columns, each after a comma. */
-#define STATSQUERY_SPANS(column, id, states)                                                       \
-    ", (SELECT COALESCE(SUM(end_ns - begin_ns), 0) FROM intervals i WHERE i." column " = " id      \
-    "     AND i.state IN " states ")"                                                              \
-    ", (SELECT COALESCE(MAX(end_ns - begin_ns), 0) FROM intervals i WHERE i." column " = " id      \
-    "     AND i.state IN " states ")"
+/* The states of a wait: every state that blocks (joining has no object). */
+#define STATSQUERY_WAITS SQL_BLOCKING_STATES
 
-/* The waits and the holds of an object (o), of a thread (t). */
-#define STATSQUERY_OBJECT_SPANS                                                                    \
-    STATSQUERY_SPANS("object_id", "o.id", DB_WAITS) STATSQUERY_SPANS("object_id", "o.id", DB_HOLDS)
-#define STATSQUERY_THREAD_SPANS                                                                    \
-    STATSQUERY_SPANS("thread_id", "t.id", DB_WAITS) STATSQUERY_SPANS("thread_id", "t.id", DB_HOLDS)
+/* The total and the longest of the intervals in `states`, named `name`_total_ns and _max_ns. */
+#define STATSQUERY_SPANS(states, name)                                                             \
+    "SUM(CASE WHEN state IN " states " THEN end_ns - begin_ns ELSE 0 END) AS " name "_total_ns,"   \
+    " MAX(CASE WHEN state IN " states " THEN end_ns - begin_ns ELSE 0 END) AS " name "_max_ns"
 
-#define STATSQUERY_ACQUIRED "name = " SQL_EVENT(acquire_end) " AND outcome = " SQL_OUTCOME(ok)
-#define STATSQUERY_WAITED   "name = " SQL_EVENT(acquire_begin)
-#define STATSQUERY_EVENTS   "(" SQL_EVENT(acquire_end) ", " SQL_EVENT(acquire_begin) ")"
-#define STATSQUERY_KINDS                                                                           \
-    "(" SQL_KIND(lock) ", " SQL_KIND(rlock) ", " SQL_KIND(semaphore) ", " SQL_KIND(                \
-        bounded_semaphore) ", " SQL_KIND(rwlock) ")"
+/* The open intervals' figures per `column` (object_id or thread_id), as
+ * columns id, wait_total_ns, wait_max_ns, hold_total_ns, hold_max_ns.
+ * INDEXED BY: grouping by object, SQLite would rather scan every interval
+ * through intervals_by_object than sort the few open ones. */
+#define STATSQUERY_OPEN(column)                                                                    \
+    "(SELECT " column " AS id, " STATSQUERY_OPEN_SPANS " FROM intervals"                           \
+    " INDEXED BY intervals_unfinished WHERE outcome = " SQL_OUTCOME(                               \
+        unfinished) " GROUP BY " column ")"
+#define STATSQUERY_OPEN_SPANS                                                                      \
+    STATSQUERY_SPANS(STATSQUERY_WAITS, "wait") ", " STATSQUERY_SPANS(DB_HOLDS, "hold")
+
+/* statsquery.h's columns from ACQUIRED to HOLD_MAX: the summary s plus the open intervals u. */
+#define STATSQUERY_FIGURES                                                                         \
+    " COALESCE(s.acquired, 0), COALESCE(s.contended, 0),"                                          \
+    " COALESCE(s.wait_total_ns, 0) + COALESCE(u.wait_total_ns, 0),"                                \
+    " max(COALESCE(s.wait_max_ns, 0), COALESCE(u.wait_max_ns, 0)),"                                \
+    " COALESCE(s.hold_total_ns, 0) + COALESCE(u.hold_total_ns, 0),"                                \
+    " max(COALESCE(s.hold_max_ns, 0), COALESCE(u.hold_max_ns, 0))"
 
 const char statsquery_objects[] =
-    "SELECT o.name, o.kind,"
-    "  (SELECT COUNT(*) FROM events e WHERE e.object_id = o.id AND " STATSQUERY_ACQUIRED "),"
-    "  (SELECT COUNT(*) FROM events e WHERE e.object_id = o.id AND " STATSQUERY_WAITED
-    ")" STATSQUERY_OBJECT_SPANS ", o.id"
-    " FROM objects o WHERE o.kind IN " STATSQUERY_KINDS " ORDER BY 5 DESC, o.id";
+    "SELECT o.name, o.kind," STATSQUERY_FIGURES ", o.id"
+    " FROM objects o LEFT JOIN object_stats s ON s.object_id = o.id"
+    " LEFT JOIN " STATSQUERY_OPEN("object_id") " u ON u.id = o.id ORDER BY 5 DESC, o.id";
 
-/* Per-thread counts are one grouped scan of events, which have no index by
- * thread (see schema.sql). */
+/* A thread's figures are the sum of its kinds' (thread_stats). */
 const char statsquery_threads[] =
-    "WITH counts AS (SELECT thread_id,"
-    "    SUM(" STATSQUERY_ACQUIRED ") AS acquired, SUM(" STATSQUERY_WAITED ") AS contended"
-    "  FROM events WHERE name IN " STATSQUERY_EVENTS " GROUP BY thread_id)"
-    "SELECT t.name, t.kind, COALESCE(c.acquired, 0),"
-    " COALESCE(c.contended, 0)" STATSQUERY_THREAD_SPANS ", t.id"
-    " FROM threads t LEFT JOIN counts c ON c.thread_id = t.id ORDER BY t.process_id, t.tid";
+    "SELECT t.name, t.kind," STATSQUERY_FIGURES ", t.id FROM threads t"
+    " LEFT JOIN (SELECT thread_id, SUM(acquired) AS acquired, SUM(contended) AS contended,"
+    "   SUM(wait_total_ns) AS wait_total_ns, MAX(wait_max_ns) AS wait_max_ns,"
+    "   SUM(hold_total_ns) AS hold_total_ns, MAX(hold_max_ns) AS hold_max_ns"
+    "   FROM thread_stats GROUP BY thread_id) s ON s.thread_id = t.id"
+    " LEFT JOIN " STATSQUERY_OPEN("thread_id") " u ON u.id = t.id ORDER BY t.process_id, t.tid";
 
 const char statsquery_discarded[] = "SELECT COALESCE(SUM(discarded), 0) FROM traces";

@@ -7,9 +7,13 @@
 #define THRACE_TRACER_QUERY_STATSQUERY_H
 
 /* The columns of statsquery_objects and statsquery_threads, one row each
- * per lock, rlock, rwlock and semaphore (largest total wait first), or per
- * thread (per process, in thrace id order). Durations are nanoseconds. An
- * rwlock's read holds and waits to read count among its holds and waits. */
+ * per object of every kind (largest total wait first), or per thread (per
+ * process, in thrace id order). Durations are nanoseconds. An rwlock's read
+ * holds and waits to read count among its holds and waits; a condition's,
+ * event's and barrier's waits are its waits, with ACQUIRED the waits that
+ * ended ok and CONTENDED the waits begun; a thread's figures add up every
+ * kind it waited on, its joins too (a join_end ok acquired, a join_begin
+ * contended, the joining its wait). */
 enum {
     STATSQUERY_NAME,
     STATSQUERY_KIND,

@@ -54,6 +54,7 @@ typedef struct {
 struct intervals {
     batch *rows;
     lanecounts *counts;     /* the timeline's counts of the intervals written */
+    summary *summary;       /* counts every interval written but 'unfinished' ones */
     keymap by_thread;       /* (thread, 0): the thread's own intervals */
     keymap by_object;       /* (object, 0): a Lock's, RLock's or RWLock's (write) holds */
     keymap by_holder;       /* (object, thread): a semaphore's units or an RWLock's read
@@ -62,13 +63,14 @@ struct intervals {
     size_t nlists, cap;
 };
 
-intervals *intervals_new(batch_writer *w, sqlite3 *db, failure *why)
+intervals *intervals_new(batch_writer *w, sqlite3 *db, summary *sum, failure *why)
 {
     intervals *iv = calloc(1, sizeof *iv);
     if (!iv) {
         failure_set(why, "out of memory");
         return NULL;
     }
+    iv->summary = sum;
     iv->rows = batch_new(w, "intervals",
                          "thread_id, state, object_id, peer_thread_id, begin_ns, end_ns, level, "
                          "outcome, site_id, begin_seq, end_seq",
@@ -95,6 +97,10 @@ static bool intervals_row(intervals *iv, const intervals_open *o, int64_t end_ns
     /* Clocks of two CPUs may disagree by a few ns: never end before the start. */
     if (end_ns < o->begin_ns)
         end_ns = o->begin_ns;
+    /* An open interval's figures are the queries' to add: it may not be over. */
+    if (outcome != VOCAB_OUTCOME_unfinished &&
+        !summary_span(iv->summary, o->state, o->thread_id, o->object_id, end_ns - o->begin_ns, why))
+        return false;
     int level = intervals_level(end_ns - o->begin_ns);
     batch_int(b, o->thread_id);
     batch_static(b, vocab_state_name(o->state));

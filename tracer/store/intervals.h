@@ -10,6 +10,7 @@
 
 #include "batch.h"
 #include "model.h"
+#include "summary.h"
 
 /* An event as the interval rules see it: ids are rows' ids, 0 for none. */
 typedef struct {
@@ -29,10 +30,11 @@ typedef struct {
 
 typedef struct intervals intervals;
 
-/* Interval derivation writing through w, and the timeline's counts
- * (lanecounts.h) into db, w's database; NULL when out of memory or when
- * a statement does not prepare (reason in why). */
-intervals *intervals_new(batch_writer *w, sqlite3 *db, failure *why);
+/* Interval derivation writing through w, counting each interval it ends
+ * into sum (summary.h) and into the timeline's counts (lanecounts.h) in db,
+ * w's database; NULL when out of memory or when a statement does not
+ * prepare (reason in why). */
+intervals *intervals_new(batch_writer *w, sqlite3 *db, summary *sum, failure *why);
 
 /* Applies one event (in time order): may open and close intervals. False on
  * a database error or when out of memory (reason in why). */

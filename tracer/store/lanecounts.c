@@ -19,7 +19,7 @@ typedef struct {
 struct lanecounts {
     sqlite3 *db;
     sqlite3_stmt *add;
-    keymap by_lane;         /* (kind, id) -> lanecounts_lane */
+    keymap by_lane;          /* (kind, id) -> lanecounts_lane */
     lanecounts_lane **lanes; /* every lane, for flushes */
     size_t nlanes, cap;
 };

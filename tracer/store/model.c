@@ -215,7 +215,8 @@ static bool model_prepare(model *m, failure *why)
                           "thread_id, ts, name, object_id, seq, outcome, value, waited_ns, "
                           "site_id, peer, detail",
                           11, why);
-    return m->events && (m->iv = intervals_new(m->writer, m->db, why));
+    return m->events && (m->summary = summary_new(m->db, why)) &&
+           (m->iv = intervals_new(m->writer, m->db, m->summary, why));
 }
 
 model *model_new(sqlite3 *db, int64_t trace_id, failure *why)
@@ -627,7 +628,10 @@ static bool model_intervals(model *m, model_thread *t, const model_event *e, con
         .seq = model_has(e, VOCAB_F_seq) ? e->f[VOCAB_F_seq].i : 0,
         .shared = model_has(e, VOCAB_F_shared) && e->f[VOCAB_F_shared].i,
     };
-    return intervals_add(m->iv, &ie, why);
+    /* Counted first: the interval it may close takes its object's kind from the summary. */
+    return summary_event(m->summary, ie.type, ie.outcome, ie.thread_id, ie.object_id,
+                         ie.object_kind, why) &&
+           intervals_add(m->iv, &ie, why);
 }
 
 /* What an event changes in its own thread's row, and the logs table. */
@@ -705,7 +709,7 @@ bool model_finish(model *m, model_totals *out, failure *why)
     if (m->totals.events && m->packets_end_ns > m->totals.end_ns)
         m->totals.end_ns = m->packets_end_ns;
     if (!batch_flush(m->events, why) || !intervals_finish(m->iv, m->totals.end_ns, why) ||
-        !model_complete(m, why))
+        !summary_write(m->summary, why) || !model_complete(m, why))
         return false;
     *out = m->totals;
     return true;
@@ -736,7 +740,7 @@ bool model_checkpoint(model *m, int64_t edge_ns, failure *why)
         return false;
     m->provisional_first = after > before ? before + 1 : 0;
     m->provisional_last = after > before ? after : 0;
-    return model_complete(m, why) &&
+    return summary_write(m->summary, why) && model_complete(m, why) &&
            model_run(m, ST_LIVE, why, "Iiiii", m->totals.begin_ns, edge, (int64_t)m->totals.events,
                      (int64_t)m->totals.discarded, m->trace_id);
 }
@@ -762,6 +766,7 @@ void model_free(model *m)
         sqlite3_finalize(m->st[s]);
     batch_free(m->events);
     intervals_free(m->iv);
+    summary_free(m->summary);
     batch_writer_free(m->writer);
     for (size_t i = 0; i < m->all_threads.n; i++)
         free(((model_thread *)m->all_threads.items[i])->name);

@@ -15,6 +15,7 @@
 #include "batch.h"
 #include "detail.h"
 #include "intervals.h"
+#include "summary.h"
 #include "symbols.h"
 
 #include <stddef.h>
@@ -84,6 +85,7 @@ struct model {
     batch_writer *writer;
     batch *events; /* the events rows, many per INSERT */
     intervals *iv;
+    summary *summary; /* object_stats and thread_stats, written at finish and checkpoints */
     keymap processes; /* (vpid, 0) */
     keymap threads;   /* (process id, tid) */
     keymap natives;   /* (process id, vtid): a thread by its kernel id */

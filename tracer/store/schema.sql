@@ -145,7 +145,7 @@ CREATE TABLE IF NOT EXISTS events (
 );
 -- No index by thread: it cost a third of an ingest's time (bench/ingest_speed.sh).
 -- A thread's operations in a time window are its intervals; per-thread totals
--- are one grouped scan.
+-- are thread_stats.
 CREATE INDEX IF NOT EXISTS events_by_object ON events(object_id, seq);
 
 -- The log lines, as the guide prints them: `(threadName) text`.
@@ -189,6 +189,49 @@ CREATE TABLE IF NOT EXISTS intervals (
 );
 CREATE INDEX IF NOT EXISTS intervals_by_window ON intervals(thread_id, level, begin_ns);
 CREATE INDEX IF NOT EXISTS intervals_by_object ON intervals(object_id, level, begin_ns);
+
+-- Contention figures kept as the trace is stored (tracer/store/summary.c),
+-- so that `thrace stats` reads a row per object and per thread, however
+-- long the trace: counted from the events and from each interval as it
+-- ends, and added to at the end of an ingest and at each live checkpoint,
+-- in the transaction that stores the rows they count. They leave out the
+-- intervals whose outcome is 'unfinished' (still open at the trace's end,
+-- or provisional at a live trace's edge): the queries add those rows,
+-- found through intervals_unfinished. A wait is an interval of state
+-- waiting, waiting_read, condition, event or barrier on the object (and,
+-- for a thread, joining); a hold one of state holding or reading.
+CREATE TABLE IF NOT EXISTS object_stats (
+    object_id     INTEGER PRIMARY KEY REFERENCES objects(id),
+    acquired      INTEGER NOT NULL,    -- acquire_end events with outcome ok; a condition's,
+                                       -- event's or barrier's: its waits that ended ok
+    contended     INTEGER NOT NULL,    -- acquire_begin events (acquires that had to wait);
+                                       -- a condition's, event's or barrier's: waits begun
+    wait_total_ns INTEGER NOT NULL,    -- the waits on it that ended: their summed length
+    wait_max_ns   INTEGER NOT NULL,    -- ... and the longest
+    hold_total_ns INTEGER NOT NULL,    -- the holds of it that ended: their summed length
+    hold_max_ns   INTEGER NOT NULL     -- ... and the longest
+);
+
+-- The same figures per thread, for each kind of object it waited on or
+-- held: a thread's row is the sum of its kinds'.
+CREATE TABLE IF NOT EXISTS thread_stats (
+    thread_id     INTEGER NOT NULL REFERENCES threads(id),
+    kind          TEXT NOT NULL,       -- the objects' kind (objects.kind), or 'join': its joins,
+                                       -- counted as waits (join_begin contended, join_end ok
+                                       -- acquired; joining intervals its waits)
+    acquired      INTEGER NOT NULL,    -- as object_stats's, over the thread's events
+    contended     INTEGER NOT NULL,
+    wait_total_ns INTEGER NOT NULL,    -- as object_stats's, over the thread's intervals
+    wait_max_ns   INTEGER NOT NULL,
+    hold_total_ns INTEGER NOT NULL,
+    hold_max_ns   INTEGER NOT NULL,
+    PRIMARY KEY (thread_id, kind)
+) WITHOUT ROWID;
+
+-- The few intervals the summaries leave out, for the queries to add (and
+-- for a resumed daemon to open again): only their rows are in the index.
+CREATE INDEX IF NOT EXISTS intervals_unfinished ON intervals(thread_id)
+    WHERE outcome = 'unfinished';
 
 -- The timeline's counts (tracer/store/lanecounts.h, viewer/lod.c): per lane, the
 -- intervals shorter than a bucket, counted per state in buckets of 2^resolution ns,
