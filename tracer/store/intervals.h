@@ -9,6 +9,7 @@
 #define THRACE_TRACER_STORE_INTERVALS_H
 
 #include "batch.h"
+#include "lockedges.h"
 #include "model.h"
 
 /* An event as the interval rules see it: ids are rows' ids, 0 for none. */
@@ -29,9 +30,10 @@ typedef struct {
 
 typedef struct intervals intervals;
 
-/* Interval derivation writing through w; NULL when out of memory or when
- * the insert does not prepare (reason in why). */
-intervals *intervals_new(batch_writer *w, failure *why);
+/* Interval derivation writing through w, telling edges (lockedges.h) each
+ * lock wanted and each hold opened and closed; NULL when out of memory or
+ * when the insert does not prepare (reason in why). */
+intervals *intervals_new(batch_writer *w, lockedges *edges, failure *why);
 
 /* Applies one event (in time order): may open and close intervals. False on
  * a database error or when out of memory (reason in why). */

@@ -215,7 +215,8 @@ static bool model_prepare(model *m, failure *why)
                           "thread_id, ts, name, object_id, seq, outcome, value, waited_ns, "
                           "site_id, peer, detail",
                           11, why);
-    return m->events && (m->iv = intervals_new(m->writer, why));
+    return m->events && (m->edges = lockedges_new(m->db, m->trace_id, why)) &&
+           (m->iv = intervals_new(m->writer, m->edges, why));
 }
 
 model *model_new(sqlite3 *db, int64_t trace_id, failure *why)
@@ -705,7 +706,7 @@ bool model_finish(model *m, model_totals *out, failure *why)
     if (m->totals.events && m->packets_end_ns > m->totals.end_ns)
         m->totals.end_ns = m->packets_end_ns;
     if (!batch_flush(m->events, why) || !intervals_finish(m->iv, m->totals.end_ns, why) ||
-        !model_complete(m, why))
+        !lockedges_store(m->edges, why) || !model_complete(m, why))
         return false;
     *out = m->totals;
     return true;
@@ -736,7 +737,7 @@ bool model_checkpoint(model *m, int64_t edge_ns, failure *why)
         return false;
     m->provisional_first = after > before ? before + 1 : 0;
     m->provisional_last = after > before ? after : 0;
-    return model_complete(m, why) &&
+    return lockedges_store(m->edges, why) && model_complete(m, why) &&
            model_run(m, ST_LIVE, why, "Iiiii", m->totals.begin_ns, edge, (int64_t)m->totals.events,
                      (int64_t)m->totals.discarded, m->trace_id);
 }
@@ -762,6 +763,7 @@ void model_free(model *m)
         sqlite3_finalize(m->st[s]);
     batch_free(m->events);
     intervals_free(m->iv);
+    lockedges_free(m->edges);
     batch_writer_free(m->writer);
     for (size_t i = 0; i < m->all_threads.n; i++)
         free(((model_thread *)m->all_threads.items[i])->name);

@@ -84,6 +84,7 @@ struct model {
     batch_writer *writer;
     batch *events; /* the events rows, many per INSERT */
     intervals *iv;
+    lockedges *edges; /* the lock-order edges, which iv tells */
     keymap processes; /* (vpid, 0) */
     keymap threads;   /* (process id, tid) */
     keymap natives;   /* (process id, vtid): a thread by its kernel id */

@@ -189,3 +189,34 @@ CREATE TABLE IF NOT EXISTS intervals (
 );
 CREATE INDEX IF NOT EXISTS intervals_by_window ON intervals(thread_id, level, begin_ns);
 CREATE INDEX IF NOT EXISTS intervals_by_object ON intervals(object_id, level, begin_ns);
+
+-- Lock-order edges (tracer/deadlocks/lockorder.c), kept as the trace is
+-- stored (tracer/store/lockedges.c) so that `thrace deadlocks` reads one
+-- row per pair of locks rather than every hold and wait: an edge each
+-- time a thread took, or began waiting for, a lock, rlock or rwlock
+-- (to_id) while it held another (from_id). Its occurrences are met as
+-- if thread by thread in id order, each thread's in time order: the
+-- first is the first of the smallest thread to make it. A live trace's
+-- rows are replaced at each checkpoint.
+CREATE TABLE IF NOT EXISTS lock_edges (
+    trace_id     INTEGER NOT NULL REFERENCES traces(id),
+    from_id      INTEGER NOT NULL REFERENCES objects(id), -- the lock held
+    from_shared  INTEGER NOT NULL,         -- 1: held to read (an rwlock's read hold)
+    to_id        INTEGER NOT NULL REFERENCES objects(id), -- the lock taken or waited for
+    to_shared    INTEGER NOT NULL,         -- 1: wanted to read
+    thread_id    INTEGER NOT NULL REFERENCES threads(id), -- the smallest thread to make it
+    other_id     INTEGER REFERENCES threads(id), -- the next smallest (NULL: only one did)
+    ts           INTEGER NOT NULL,         -- thread_id's first occurrence: when it took or
+                                           -- began waiting for to_id
+    site_id      INTEGER REFERENCES callsites(id), -- ... where,
+    from_site_id INTEGER REFERENCES callsites(id), -- where it had taken from_id,
+    waited       INTEGER NOT NULL,         -- and 1 when it was a wait that never got to_id
+    gates        TEXT NOT NULL,            -- the other locks held exclusively every time
+                                           -- (objects.id, space-separated, at most 8; '' none)
+    count        INTEGER NOT NULL,         -- occurrences, over every thread
+    ord          INTEGER NOT NULL,         -- ranks first occurrences of a thread at one ts:
+                                           -- a wait's (0 + i) before a hold's (64 + i), i the
+                                           -- place of from_id among the thread's holds
+    PRIMARY KEY (from_id, from_shared, to_id, to_shared)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS lock_edges_by_trace ON lock_edges(trace_id, thread_id, ts, ord);
