@@ -147,6 +147,13 @@ CREATE TABLE IF NOT EXISTS events (
 -- A thread's operations in a time window are its intervals; per-thread totals
 -- are one grouped scan.
 CREATE INDEX IF NOT EXISTS events_by_object ON events(object_id, seq);
+-- The processes that ended normally (stuck.c: their waits were abandoned):
+-- a row per process_exit, its columns those stuck.c's query tests, so that
+-- the planner prefers it to events_by_object's every event without an object.
+CREATE INDEX IF NOT EXISTS events_process_exits ON events(object_id, name, thread_id)
+    WHERE object_id IS NULL AND name = 'process_exit';
+-- The deadlocks the program saw itself (THRACE_DEADLOCK=1; seen.c).
+CREATE INDEX IF NOT EXISTS events_deadlocks ON events(name, object_id) WHERE name = 'deadlock';
 
 -- The log lines, as the guide prints them: `(threadName) text`.
 CREATE TABLE IF NOT EXISTS logs (
@@ -189,6 +196,16 @@ CREATE TABLE IF NOT EXISTS intervals (
 );
 CREATE INDEX IF NOT EXISTS intervals_by_window ON intervals(thread_id, level, begin_ns);
 CREATE INDEX IF NOT EXISTS intervals_by_object ON intervals(object_id, level, begin_ns);
+-- The few intervals that did not end well, so that `thrace deadlocks` reads
+-- them without a scan of the trace (tracer/deadlocks/): those still open
+-- at the end (stuck.c; by thread, for a joined thread's own waits), and
+-- the waits to acquire that timed out, were lost or never ended
+-- (waitfor.c). Partial indexes: a query uses one only where its WHERE
+-- spells the index's condition alike.
+CREATE INDEX IF NOT EXISTS intervals_unfinished ON intervals(thread_id, begin_ns)
+    WHERE outcome = 'unfinished';
+CREATE INDEX IF NOT EXISTS intervals_stalled_waits ON intervals(begin_ns)
+    WHERE state IN ('waiting', 'waiting_read') AND outcome IN ('timeout', 'unfinished', 'lost');
 
 -- Lock-order edges (tracer/deadlocks/lockorder.c), kept as the trace is
 -- stored (tracer/store/lockedges.c) so that `thrace deadlocks` reads one
