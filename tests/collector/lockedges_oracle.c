@@ -44,20 +44,40 @@ static bool oracle_fail(oracle *o, const char *fmt, ...)
     return false;
 }
 
+/* The holds and waits of the locks, thread by thread in time order, a
+ * wait before a hold that begins with it. */
+static const char steps_sql[] =
+    "SELECT i.thread_id, i.object_id, i.begin_ns, i.end_ns, COALESCE(i.site_id, 0),"
+    " i.state IN ('holding', 'reading'), i.state IN ('reading', 'waiting_read')"
+    " FROM intervals i JOIN objects o ON o.id = i.object_id"
+    " JOIN threads t ON t.id = i.thread_id JOIN processes p ON p.id = t.process_id"
+    " WHERE i.state IN ('holding', 'reading', 'waiting', 'waiting_read')"
+    " AND o.kind IN ('lock', 'rlock', 'rwlock') AND p.trace_id = ?"
+    " ORDER BY i.thread_id, i.begin_ns, i.state IN ('holding', 'reading')";
+
+/* The edges stored, in the order lockorder.c reads them. */
+static const char edges_sql[] =
+    "SELECT from_id, to_id, from_shared, to_shared, thread_id, COALESCE(other_id, 0), ts,"
+    " COALESCE(site_id, 0), COALESCE(from_site_id, 0), waited, count, gates FROM lock_edges"
+    " WHERE trace_id = ? ORDER BY thread_id, ts, ord";
+
+/* sql prepared, trace_id bound to its parameter; NULL on an error (in o->why). */
+static sqlite3_stmt *oracle_query(oracle *o, sqlite3 *db, const char *sql, int64_t trace_id)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        oracle_fail(o, "%s", sqlite3_errmsg(db));
+        return NULL;
+    }
+    sqlite3_bind_int64(st, 1, trace_id);
+    return st;
+}
+
 static bool oracle_steps(oracle *o, sqlite3 *db, int64_t trace_id)
 {
-    static const char sql[] =
-        "SELECT i.thread_id, i.object_id, i.begin_ns, i.end_ns, COALESCE(i.site_id, 0),"
-        " i.state IN ('holding', 'reading'), i.state IN ('reading', 'waiting_read')"
-        " FROM intervals i JOIN objects o ON o.id = i.object_id"
-        " JOIN threads t ON t.id = i.thread_id JOIN processes p ON p.id = t.process_id"
-        " WHERE i.state IN ('holding', 'reading', 'waiting', 'waiting_read')"
-        " AND o.kind IN ('lock', 'rlock', 'rwlock') AND p.trace_id = ?"
-        " ORDER BY i.thread_id, i.begin_ns, i.state IN ('holding', 'reading')";
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return oracle_fail(o, "%s", sqlite3_errmsg(db));
-    sqlite3_bind_int64(st, 1, trace_id);
+    sqlite3_stmt *st = oracle_query(o, db, steps_sql, trace_id);
+    if (!st)
+        return false;
     while (sqlite3_step(st) == SQLITE_ROW) {
         o->steps = realloc(o->steps, (o->nsteps + 1) * sizeof *o->steps);
         o->steps[o->nsteps++] = (oracle_step){
@@ -158,14 +178,9 @@ static bool oracle_same_gates(const oracle_edge *e, const char *text)
 
 static bool oracle_compare(oracle *o, sqlite3 *db, int64_t trace_id)
 {
-    static const char sql[] =
-        "SELECT from_id, to_id, from_shared, to_shared, thread_id, COALESCE(other_id, 0), ts,"
-        " COALESCE(site_id, 0), COALESCE(from_site_id, 0), waited, count, gates FROM lock_edges"
-        " WHERE trace_id = ? ORDER BY thread_id, ts, ord";
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return oracle_fail(o, "%s", sqlite3_errmsg(db));
-    sqlite3_bind_int64(st, 1, trace_id);
+    sqlite3_stmt *st = oracle_query(o, db, edges_sql, trace_id);
+    if (!st)
+        return false;
     size_t i = 0;
     bool ok = true;
     for (; ok && sqlite3_step(st) == SQLITE_ROW; i++) {
@@ -190,8 +205,8 @@ static bool oracle_compare(oracle *o, sqlite3 *db, int64_t trace_id)
     }
     sqlite3_finalize(st);
     if (ok && i != o->nedges)
-        ok = oracle_fail(o, "trace %" PRId64 ": %zu edges stored, the intervals give %zu",
-                         trace_id, i, o->nedges);
+        ok = oracle_fail(o, "trace %" PRId64 ": %zu edges stored, the intervals give %zu", trace_id,
+                         i, o->nedges);
     return ok;
 }
 
