@@ -35,7 +35,7 @@ typedef struct {
 typedef struct {
     int64_t from, to; /* objects.id: `to` wanted while holding `from` */
     bool from_shared, to_shared;
-    int64_t thread_id, other_id; /* the smallest thread to make it, the next (0: none) */
+    int64_t thread_id, other_id;            /* the smallest thread to make it, the next (0: none) */
     int64_t ts, site_id, from_site_id, ord; /* the first occurrence of thread_id */
     bool waited;                            /* ... was a wait that never got the lock */
     int64_t gates[LOCKEDGES_GATES];         /* locks held exclusively every time */
@@ -69,8 +69,7 @@ lockedges *lockedges_new(sqlite3 *db, int64_t trace_id, failure *why)
     }
     le->db = db;
     le->trace_id = trace_id;
-    if (sqlite3_prepare_v3(db, put_sql, -1, SQLITE_PREPARE_PERSISTENT, &le->put, NULL) ==
-        SQLITE_OK)
+    if (sqlite3_prepare_v3(db, put_sql, -1, SQLITE_PREPARE_PERSISTENT, &le->put, NULL) == SQLITE_OK)
         return le;
     db_fail(db, why);
     lockedges_free(le);
@@ -292,8 +291,8 @@ static bool lockedges_load(lockedges *le, sqlite3_stmt *st)
     if (!e)
         return false;
     e->other_id = sqlite3_column_int64(st, 5);
-    e->ngates = lockedges_gates_parse((const char *)sqlite3_column_text(st, 10), e->gates,
-                                      LOCKEDGES_GATES);
+    e->ngates =
+        lockedges_gates_parse((const char *)sqlite3_column_text(st, 10), e->gates, LOCKEDGES_GATES);
     e->count = sqlite3_column_int64(st, 11);
     e->ord = sqlite3_column_int64(st, 12);
     return true;
