@@ -34,8 +34,8 @@ static int keep_statement(unsigned type, void *ctx, void *p, void *x)
 /* The aliases the analyses give the intervals and events tables. */
 static bool scans_the_trace(const char *detail)
 {
-    static const char *const scans[] = {"SCAN i", "SCAN j", "SCAN e", "SCAN x",
-                                        "SCAN intervals", "SCAN events"};
+    static const char *const scans[] = {"SCAN i", "SCAN j",         "SCAN e",
+                                        "SCAN x", "SCAN intervals", "SCAN events"};
     static const char *const small[] = {"intervals_unfinished", "intervals_stalled_waits",
                                         "events_process_exits", "events_deadlocks"};
     for (size_t s = 0; s < sizeof scans / sizeof *scans; s++) {

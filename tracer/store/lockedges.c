@@ -26,10 +26,11 @@ typedef struct {
     bool shared; /* an RWLock's read hold */
 } lockedges_hold;
 
-/* A thread's holds, in begin order. */
+/* A thread's holds, in begin order: room for the most it held at once. */
 typedef struct {
-    lockedges_hold held[LOCKEDGES_HELD];
+    lockedges_hold *held;
     int n;
+    size_t cap;
 } lockedges_thread;
 
 typedef struct {
@@ -48,11 +49,11 @@ struct lockedges {
     sqlite3 *db;
     int64_t trace_id;
     sqlite3_stmt *put;
-    keymap threads;         /* (thread, 0) -> lockedges_thread */
-    keymap by_pair;         /* (from node, to node) -> edge */
-    void **owned;           /* the threads and edges, for freeing */
-    lockedges_edge **edges; /* every edge, for storing */
-    size_t nowned, owned_cap, nedges, edges_cap;
+    keymap threads;                 /* (thread, 0) -> lockedges_thread */
+    keymap by_pair;                 /* (from node, to node) -> edge */
+    lockedges_thread **all_threads; /* every thread, for freeing */
+    lockedges_edge **edges;         /* every edge, for storing and freeing */
+    size_t nthreads, threads_cap, nedges, edges_cap;
 };
 
 static const char put_sql[] =
@@ -76,15 +77,21 @@ lockedges *lockedges_new(sqlite3 *db, int64_t trace_id, failure *why)
     return NULL;
 }
 
-/* Allocates size zeroed bytes that le owns; NULL when out of memory. */
-static void *lockedges_alloc(lockedges *le, size_t size)
+/* The thread's holds followed, made when first asked for; NULL when out of memory. */
+static lockedges_thread *lockedges_thread_of(lockedges *le, int64_t thread_id)
 {
-    if (!grow_for(&le->owned, le->nowned, &le->owned_cap, sizeof *le->owned, 64))
+    lockedges_thread *t = keymap_get(&le->threads, (uint64_t)thread_id, 0);
+    if (t)
+        return t;
+    if (!grow_for(&le->all_threads, le->nthreads, &le->threads_cap, sizeof *le->all_threads, 16))
         return NULL;
-    void *p = calloc(1, size);
-    if (p)
-        le->owned[le->nowned++] = p;
-    return p;
+    t = calloc(1, sizeof *t);
+    if (!t || !keymap_put(&le->threads, (uint64_t)thread_id, 0, t)) {
+        free(t);
+        return NULL;
+    }
+    le->all_threads[le->nthreads++] = t;
+    return t;
 }
 
 static bool lockedges_is_lock(int kind)
@@ -104,14 +111,11 @@ bool lockedges_held(lockedges *le, const lockedges_want *w, failure *why)
 {
     if (!lockedges_is_lock(w->object_kind))
         return true;
-    lockedges_thread *t = keymap_get(&le->threads, (uint64_t)w->thread_id, 0);
-    if (!t) {
-        t = lockedges_alloc(le, sizeof *t);
-        if (!t || !keymap_put(&le->threads, (uint64_t)w->thread_id, 0, t))
-            return failure_set(why, "out of memory");
-    }
-    if (t->n == LOCKEDGES_HELD)
+    lockedges_thread *t = lockedges_thread_of(le, w->thread_id);
+    if (t && t->n == LOCKEDGES_HELD)
         return true;
+    if (!t || !grow_for(&t->held, (size_t)t->n, &t->cap, sizeof *t->held, 4))
+        return failure_set(why, "out of memory");
     /* After the holds that began no later: a resumed trace's come in list order. */
     int at = t->n;
     while (at > 0 && t->held[at - 1].begin_ns > w->ts)
@@ -176,11 +180,14 @@ static lockedges_edge *lockedges_new_edge(lockedges *le, const lockedges_want *w
                                           const lockedges_thread *t, int i)
 {
     const lockedges_hold *h = &t->held[i];
-    lockedges_edge *e = lockedges_alloc(le, sizeof *e);
-    if (!e || !grow_for(&le->edges, le->nedges, &le->edges_cap, sizeof *le->edges, 64) ||
-        !keymap_put(&le->by_pair, lockedges_node(h->object_id, h->shared),
-                    lockedges_node(w->object_id, w->shared), e))
+    if (!grow_for(&le->edges, le->nedges, &le->edges_cap, sizeof *le->edges, 64))
         return NULL;
+    lockedges_edge *e = calloc(1, sizeof *e);
+    if (!e || !keymap_put(&le->by_pair, lockedges_node(h->object_id, h->shared),
+                          lockedges_node(w->object_id, w->shared), e)) {
+        free(e);
+        return NULL;
+    }
     le->edges[le->nedges++] = e;
     e->from = h->object_id;
     e->from_shared = h->shared;
@@ -277,10 +284,10 @@ int lockedges_gates_parse(const char *text, int64_t *gates, int max)
 /* One stored edge (resume_sql's columns) known again. */
 static bool lockedges_load(lockedges *le, sqlite3_stmt *st)
 {
-    lockedges_thread from = {.n = 1};
-    from.held[0] = (lockedges_hold){.object_id = sqlite3_column_int64(st, 0),
-                                    .shared = sqlite3_column_int(st, 1) != 0,
-                                    .site_id = sqlite3_column_int64(st, 8)};
+    lockedges_hold h = {.object_id = sqlite3_column_int64(st, 0),
+                        .shared = sqlite3_column_int(st, 1) != 0,
+                        .site_id = sqlite3_column_int64(st, 8)};
+    lockedges_thread from = {.held = &h, .n = 1};
     lockedges_want w = {.object_id = sqlite3_column_int64(st, 2),
                         .shared = sqlite3_column_int(st, 3) != 0,
                         .thread_id = sqlite3_column_int64(st, 4),
@@ -322,9 +329,13 @@ void lockedges_free(lockedges *le)
     if (!le)
         return;
     sqlite3_finalize(le->put);
-    for (size_t i = 0; i < le->nowned; i++)
-        free(le->owned[i]);
-    free(le->owned);
+    for (size_t i = 0; i < le->nthreads; i++) {
+        free(le->all_threads[i]->held);
+        free(le->all_threads[i]);
+    }
+    free(le->all_threads);
+    for (size_t i = 0; i < le->nedges; i++)
+        free(le->edges[i]);
     free(le->edges);
     keymap_free(&le->threads);
     keymap_free(&le->by_pair);
