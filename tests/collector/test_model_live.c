@@ -18,6 +18,7 @@
 #include "harness.h"
 #include "self_binary.h"
 
+#include "lockedges_oracle.h"
 #include "query.h"
 #include "store.h"
 
@@ -450,6 +451,19 @@ static void scenario(void)
     tp_release(A, 3, 2, 4, RLOCK, 0, 1);
     tp_rw_acquire_end(A, 3, 8, 11, 1, 0, 1, 0xa2);
     interposed_end();
+    /* Locks taken while holding others (lock-order edges): thread 3, reading
+     * rwlock 8, takes lock 43; then thread 1, holding lock 1, waits for lock
+     * 6, reads rwlock 8 and takes lock 43 too: the edge 8 -> 43 is thread
+     * 1's first, with thread 3 as the other. */
+    tp_acquire_end(A, 3, 43, 2, LOCK, VOCAB_OUTCOME_ok, 0, 0, 0xa2);
+    tp_release(A, 3, 43, 3, LOCK, 0, 1);
+    tp_acquire_begin(A, 1, 6, 7, LOCK, 0xa1, -1);
+    tp_acquire_end(A, 1, 6, 8, LOCK, VOCAB_OUTCOME_ok, 1000, 0, 0xa1);
+    tp_rw_acquire_end(A, 1, 8, 12, 1, 0, 2, 0xa1);
+    tp_acquire_end(A, 1, 43, 4, LOCK, VOCAB_OUTCOME_ok, 0, 0, 0xa1);
+    tp_release(A, 1, 43, 5, LOCK, 0, 1);
+    tp_rw_release(A, 1, 8, 13, 1, 1);
+    tp_release(A, 1, 6, 9, LOCK, 0, 1);
     /* Left open: thread 1 holds lock 1 and a unit, thread 3 reads rwlock 8 and sleeps. */
     tp_sleep_begin(A, 3, 10.0, 0xa2);
     tp_log(A, 1, 20, "done");
@@ -669,11 +683,15 @@ static char *dump(sqlite3 *db, const model_totals *totals)
         "SELECT * FROM binaries ORDER BY id",
         "SELECT * FROM events ORDER BY id",
         "SELECT * FROM logs ORDER BY id",
+        "SELECT * FROM lock_edges ORDER BY thread_id, ts, ord",
         "SELECT thread_id, state, object_id, peer_thread_id, begin_ns, end_ns, level, outcome, "
         "site_id, begin_seq, end_seq FROM intervals ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11",
         "SELECT * FROM object_stats ORDER BY 1",
         "SELECT * FROM thread_stats ORDER BY 1, 2",
     };
+    char why[512];
+    if (!lockedges_oracle_check(db, why, sizeof why))
+        harness_fail(__FILE__, __LINE__, "lock_edges: %s", why);
     text t = {0};
     char line[160];
     snprintf(line, sizeof line,
@@ -857,6 +875,29 @@ TEST(the_interposer_s_objects_and_sites_are_named_from_the_process_s_binaries)
     drop_db();
 }
 
+TEST(the_scenario_makes_lock_order_edges_a_smaller_thread_takes_over)
+{
+    scenario();
+    model_totals t;
+    sqlite3 *db = store(&(plan){.resume_at = SIZE_MAX}, &t);
+    char *edges = column(db, "SELECT t.tid || ': ' || f.obj || iif(e.from_shared, 'r', '') || "
+                             "'->' || o.obj || iif(e.to_shared, 'r', '') || "
+                             "iif(e.waited, ' waited', '') || ' x' || e.count || "
+                             "coalesce(' also ' || u.tid, '') FROM lock_edges e "
+                             "JOIN objects f ON f.id = e.from_id JOIN objects o ON o.id = e.to_id "
+                             "JOIN threads t ON t.id = e.thread_id "
+                             "LEFT JOIN threads u ON u.id = e.other_id "
+                             "JOIN processes p ON p.id = t.process_id "
+                             "WHERE e.trace_id = 1 AND p.pid = 100 "
+                             "ORDER BY e.thread_id, e.ts, e.ord");
+    ASSERT_STR_EQ("1: 1->6 waited x4 also 2 | 1: 1->8r x2 also 2 | 1: 6->8r x1 | 1: 1->43 x1 | "
+                  "1: 6->43 x1 | 1: 8r->43 x2 also 3 | 3: 2->8 waited x2",
+                  edges);
+    free(edges);
+    db_close(db);
+    drop_db();
+}
+
 /* The states of the intervals that a checkpoint after each step leaves
  * open: the cases above put every kind of open list back. */
 TEST(the_scenario_leaves_every_kind_of_interval_open_at_some_checkpoint)
@@ -946,13 +987,14 @@ TEST(an_rwlock_s_readers_share_it_and_each_read_hold_ends_at_its_own_release)
         text_add(&rows, "; ");
     }
     sqlite3_finalize(st);
-    ASSERT_STR_EQ("1 reading 1-4 ok; 2 reading 2-5 ok; 3 waiting 3-6 ok; 3 holding 6-8 ok; "
-                  "1 waiting_read 7-9 ok; 1 reading 9-10 ok; 3 reading 11- unfinished; ",
-                  rows.text);
+    ASSERT_STR_EQ(
+        "1 reading 1-4 ok; 2 reading 2-5 ok; 3 waiting 3-6 ok; 3 holding 6-8 ok; "
+        "1 waiting_read 7-9 ok; 1 reading 9-10 ok; 3 reading 11- unfinished; 1 reading 12-13 ok; ",
+        rows.text);
     free(rows.text);
-    /* shared is stored only where it is 1: the 8 events of read holds. */
-    ASSERT_EQ(8, db_value(db, DETAIL_LIKE("%\"shared\"%"), -1));
-    ASSERT_EQ(8, db_value(db, DETAIL_LIKE("%\"shared\":1%"), -1));
+    /* shared is stored only where it is 1: the 10 events of read holds. */
+    ASSERT_EQ(10, db_value(db, DETAIL_LIKE("%\"shared\"%"), -1));
+    ASSERT_EQ(10, db_value(db, DETAIL_LIKE("%\"shared\":1%"), -1));
     db_close(db);
     drop_db();
 }

@@ -17,6 +17,7 @@ import time
 import unittest
 import urllib.request
 
+from thrace_testing import lockedges
 from thrace_testing.findings import one, report
 
 THRACE, PROGRAMS = sys.argv[1:3]
@@ -36,6 +37,7 @@ def record(name, *options):
         os.remove(db)
     done = subprocess.run([THRACE, "record", "-o", db, *options, "--", PROGRAMS, name],
                           capture_output=True, text=True, timeout=120)
+    lockedges.check(db)
     return done, db
 
 

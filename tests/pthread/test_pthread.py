@@ -22,7 +22,7 @@ import sys
 import tempfile
 import unittest
 
-from thrace_testing import interposed, serving, tracing
+from thrace_testing import interposed, lockedges, serving, tracing
 from thrace_testing.findings import report as findings
 
 THRACE, PROGRAMS, MIXED, INTERPOSER, PROBE = sys.argv[1:6]
@@ -63,6 +63,7 @@ def record(name, command, *options):
         os.remove(db)
     done = subprocess.run([THRACE, "record", "-o", db, *options, "--", *command],
                           capture_output=True, text=True, timeout=300)
+    lockedges.check(db)
     return done, db
 
 

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import unittest
 
-from thrace_testing import interposed
+from thrace_testing import interposed, lockedges
 from thrace_testing.findings import report
 
 THRACE, PROGRAMS, INTERPOSER, PROBE = sys.argv[1:5]
@@ -52,6 +52,7 @@ def recorded(name):
                                    hangs=name in HANGS)
         if name not in HANGS:
             assert status == 0, f"{name} exited with {status}"
+        lockedges.check(db)
         DBS[name] = db
     return DBS[name]
 

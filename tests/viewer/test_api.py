@@ -310,6 +310,8 @@ class Api(unittest.TestCase):
         self.assertEqual(["barrier"], [o["kind"] for o in trace["objects"]])
         self.assertEqual((1, 0, False), (len(trace["traces"]), trace["discarded"], trace["truncated"]))
         self.assertEqual(trace["events"], trace["traces"][0]["events"])
+        # changes: per trace 1 + events + discarded + live (API.md).
+        self.assertEqual(1 + trace["events"], trace["changes"])
 
     def names(self, t, wakeup):
         return t.thread_names[wakeup["from_thread_id"]], t.thread_names[wakeup["to_thread_id"]]

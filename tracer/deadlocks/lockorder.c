@@ -13,20 +13,18 @@
  * into the next only where the lock one wants and the other holds is not
  * read by both (two readers never wait for each other: glibc's default
  * rwlock lets readers in while it is read).
- * Holds come from the intervals table, thread by thread in time order; a
- * condition wait releases its lock, so a wait/notify makes no edge.
+ * The edges are stored as the trace is (tracer/store/lockedges.c, from
+ * the holds the intervals derive): a condition wait releases its lock, so
+ * a wait/notify makes no edge.
  */
 #include "analysis.h"
 #include "base.h"
-#include "vocabulary.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 enum {
-    LOCKORDER_GATES = 8,  /* other locks remembered per edge */
-    LOCKORDER_CYCLE = 16, /* locks in one cycle told */
-    LOCKORDER_HELD = 64   /* locks one thread holds at once, followed */
+    LOCKORDER_CYCLE = 16 /* locks in one cycle told */
 };
 
 typedef struct {
@@ -35,14 +33,9 @@ typedef struct {
     int64_t thread_id, other_id; /* the first thread to do so, and another (0: none) */
     int64_t ts, site_id, from_site_id;
     bool waited;                    /* its first time was a wait that never got the lock */
-    int64_t gates[LOCKORDER_GATES]; /* locks also held every time */
+    int64_t gates[LOCKEDGES_GATES]; /* locks also held every time */
     int ngates;
 } lockorder_edge;
-
-typedef struct {
-    int64_t object_id, end_ns, site_id;
-    bool shared; /* an RWLock's read hold */
-} lockorder_hold;
 
 /* A cycle told: its locks, starting at the smallest id. */
 typedef struct {
@@ -52,25 +45,18 @@ typedef struct {
 
 typedef struct {
     deadlocks_report *r;
-    keymap by_pair;         /* (from, to) -> edge */
-    lockorder_edge **edges; /* in the order first seen */
+    lockorder_edge *edges; /* in the order first seen */
     size_t nedges, cap;
-    lockorder_hold held[LOCKORDER_HELD];
-    int nheld;
-    int64_t thread_id; /* whose holds `held` are */
     lockorder_cycle *told;
     size_t ntold;
 } lockorder;
 
-#define LOCKORDER_KINDS "(" SQL_KIND(lock) ", " SQL_KIND(rlock) ", " SQL_KIND(rwlock) ")"
-
-/* Holds and waits, thread by thread in time order, a wait before a hold that begins with it. */
-static const char holds_sql[] = "SELECT i.thread_id, i.object_id, i.begin_ns, i.end_ns, i.site_id,"
-                                " i.state IN " DB_HOLDS ", i.state IN " DB_READS
-                                " FROM intervals i JOIN objects o ON o.id = i.object_id"
-                                " WHERE (i.state IN " DB_HOLDS " OR i.state IN " DB_WAITS ")"
-                                " AND o.kind IN " LOCKORDER_KINDS DEADLOCKS_IN_TRACE
-                                " ORDER BY i.thread_id, i.begin_ns, i.state IN " DB_HOLDS;
+/* The edges stored (schema.sql's lock_edges), in the order their first
+ * occurrences come thread by thread, each thread's in time order. */
+static const char edges_sql[] =
+    "SELECT from_id, to_id, from_shared, to_shared, thread_id, other_id, ts, site_id,"
+    " from_site_id, waited, gates FROM lock_edges WHERE ?1 = 0 OR trace_id = ?1"
+    " ORDER BY thread_id, ts, ord";
 
 /* Whether a hold and a wait on one lock exclude each other: unless both read. */
 static bool lockorder_conflict(bool held_shared, bool wanted_shared)
@@ -80,118 +66,40 @@ static bool lockorder_conflict(bool held_shared, bool wanted_shared)
 
 /* ---- edges ------------------------------------------------------------------ */
 
-/* A lock in a mode, as by_pair's keys have it. */
-static uint64_t lockorder_node(int64_t object_id, bool shared)
+/* One row of edges_sql. */
+static lockorder_edge lockorder_edge_of(sqlite3_stmt *st)
 {
-    return (uint64_t)object_id << 1 | shared;
-}
-
-static lockorder_edge *lockorder_new_edge(lockorder *lo, uint64_t from, uint64_t to)
-{
-    if (!grow_for(&lo->edges, lo->nedges, &lo->cap, sizeof *lo->edges, 64))
-        return NULL;
-    lockorder_edge *e = calloc(1, sizeof *e);
-    if (!e || !keymap_put(&lo->by_pair, from, to, e)) {
-        free(e);
-        return NULL;
-    }
-    lo->edges[lo->nedges++] = e;
+    lockorder_edge e = {
+        .from = sqlite3_column_int64(st, 0),
+        .to = sqlite3_column_int64(st, 1),
+        .from_shared = sqlite3_column_int(st, 2) != 0,
+        .to_shared = sqlite3_column_int(st, 3) != 0,
+        .thread_id = sqlite3_column_int64(st, 4),
+        .other_id = sqlite3_column_int64(st, 5),
+        .ts = sqlite3_column_int64(st, 6),
+        .site_id = sqlite3_column_int64(st, 7),
+        .from_site_id = sqlite3_column_int64(st, 8),
+        .waited = sqlite3_column_int(st, 9) != 0,
+    };
+    e.ngates =
+        lockedges_gates_parse((const char *)sqlite3_column_text(st, 10), e.gates, LOCKEDGES_GATES);
     return e;
-}
-
-/* Keeps only the gates also held now (held[] but `from`), exclusively: two
- * readers of a same RWLock are not kept apart by it. */
-static void lockorder_keep_gates(lockorder_edge *e, const lockorder *lo, int64_t from)
-{
-    if (e->ngates < 0) {
-        e->ngates = 0;
-        for (int i = 0; i < lo->nheld && e->ngates < LOCKORDER_GATES; i++)
-            if (lo->held[i].object_id != from && !lo->held[i].shared)
-                e->gates[e->ngates++] = lo->held[i].object_id;
-        return;
-    }
-    int kept = 0;
-    for (int g = 0; g < e->ngates; g++)
-        for (int i = 0; i < lo->nheld; i++)
-            if (lo->held[i].object_id == e->gates[g] && !lo->held[i].shared) {
-                e->gates[kept++] = e->gates[g];
-                break;
-            }
-    e->ngates = kept;
-}
-
-/* Records that thread_id took (or waited for) `to` (shared: to read) while holding held[i]. */
-static bool lockorder_edge_seen(lockorder *lo, int i, int64_t to, bool shared, int64_t ts,
-                                int64_t site_id, bool waited)
-{
-    const lockorder_hold *from = &lo->held[i];
-    uint64_t a = lockorder_node(from->object_id, from->shared), b = lockorder_node(to, shared);
-    lockorder_edge *e = keymap_get(&lo->by_pair, a, b);
-    if (!e) {
-        e = lockorder_new_edge(lo, a, b);
-        if (!e)
-            return false;
-        *e = (lockorder_edge){.from = from->object_id,
-                              .to = to,
-                              .from_shared = from->shared,
-                              .to_shared = shared,
-                              .thread_id = lo->thread_id,
-                              .ts = ts,
-                              .site_id = site_id,
-                              .from_site_id = from->site_id,
-                              .waited = waited,
-                              .ngates = -1 /* no gate known yet */};
-    } else if (e->thread_id != lo->thread_id && !e->other_id) {
-        e->other_id = lo->thread_id;
-    }
-    lockorder_keep_gates(e, lo, from->object_id);
-    return true;
-}
-
-/* A hold or a wait of the current thread, as holds_sql gives it. */
-typedef struct {
-    int64_t object_id, begin_ns, end_ns, site_id;
-    bool hold, shared;
-} lockorder_step_row;
-
-/* One hold or wait of the current thread, in time order. */
-static bool lockorder_step(lockorder *lo, const lockorder_step_row *s)
-{
-    int64_t object_id = s->object_id, begin_ns = s->begin_ns;
-    int kept = 0;
-    for (int i = 0; i < lo->nheld; i++) /* forget the holds ended by now */
-        if (lo->held[i].end_ns > begin_ns)
-            lo->held[kept++] = lo->held[i];
-    lo->nheld = kept;
-    for (int i = 0; i < lo->nheld; i++)
-        if (lo->held[i].object_id != object_id &&
-            !lockorder_edge_seen(lo, i, object_id, s->shared, begin_ns, s->site_id, !s->hold))
-            return false;
-    if (s->hold && lo->nheld < LOCKORDER_HELD)
-        lo->held[lo->nheld++] = (lockorder_hold){object_id, s->end_ns, s->site_id, s->shared};
-    return true;
 }
 
 static bool lockorder_collect(lockorder *lo, failure *why)
 {
     sqlite3_stmt *st;
     deadlocks_report *r = lo->r;
-    if (sqlite3_prepare_v2(r->db, holds_sql, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(r->db, edges_sql, -1, &st, NULL) != SQLITE_OK)
         return db_fail(r->db, why);
     sqlite3_bind_int64(st, 1, r->trace_id);
     int rc = SQLITE_DONE;
     bool ok = true;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t thread_id = sqlite3_column_int64(st, 0);
-        if (thread_id != lo->thread_id) {
-            lo->thread_id = thread_id;
-            lo->nheld = 0;
-        }
-        lockorder_step_row row = {sqlite3_column_int64(st, 1),    sqlite3_column_int64(st, 2),
-                                  sqlite3_column_int64(st, 3),    sqlite3_column_int64(st, 4),
-                                  sqlite3_column_int(st, 5) != 0, sqlite3_column_int(st, 6) != 0};
-        ok = lockorder_step(lo, &row);
-        if (!ok)
+        ok = grow_for(&lo->edges, lo->nedges, &lo->cap, sizeof *lo->edges, 64);
+        if (ok)
+            lo->edges[lo->nedges++] = lockorder_edge_of(st);
+        else
             failure_set(why, "out of memory");
     }
     if (ok && rc != SQLITE_DONE)
@@ -404,11 +312,8 @@ static bool lockorder_tell_through(lockorder *lo, lockorder_edge **sorted, locko
 
 static void lockorder_free(lockorder *lo)
 {
-    for (size_t i = 0; i < lo->nedges; i++)
-        free(lo->edges[i]);
     free(lo->edges);
     free(lo->told);
-    keymap_free(&lo->by_pair);
 }
 
 bool lockorder_report(deadlocks_report *r, failure *why)
@@ -419,11 +324,12 @@ bool lockorder_report(deadlocks_report *r, failure *why)
     if (ok && lo.nedges && !sorted)
         ok = failure_set(why, "out of memory");
     if (sorted) {
-        memcpy(sorted, lo.edges, lo.nedges * sizeof *sorted);
+        for (size_t i = 0; i < lo.nedges; i++)
+            sorted[i] = &lo.edges[i];
         qsort(sorted, lo.nedges, sizeof *sorted, lockorder_by_from);
     }
     for (size_t i = 0; ok && i < lo.nedges; i++)
-        ok = lockorder_tell_through(&lo, sorted, lo.edges[i], why);
+        ok = lockorder_tell_through(&lo, sorted, &lo.edges[i], why);
     free(sorted);
     lockorder_free(&lo);
     return ok;

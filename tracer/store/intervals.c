@@ -25,6 +25,9 @@
  * write hold and a wait for it are `holding` and `waiting`, as a Lock's.
  * Intervals that end normally have outcome 'ok'; waits take their end's.
  *
+ * The holds of a Lock, RLock or RWLock, and the locks wanted (a wait begun,
+ * a hold taken), are told to lockedges.c, which makes the lock-order edges.
+ *
  * A live trace's checkpoint writes the intervals still open as 'unfinished'
  * and keeps them open; a model resumed from such rows puts each back into
  * the list it was in (intervals_reopen), in the order they were written,
@@ -34,6 +37,7 @@
 
 #include "base.h"
 #include "lanecounts.h"
+#include "lockedges.h"
 #include "vocabulary.h"
 
 #include <stdlib.h>
@@ -61,9 +65,10 @@ struct intervals {
                                holds, held by a thread */
     intervals_list **lists; /* every list, in creation order */
     size_t nlists, cap;
+    lockedges *edges; /* told each lock wanted, each hold opened and closed */
 };
 
-intervals *intervals_new(batch_writer *w, sqlite3 *db, summary *sum, failure *why)
+intervals *intervals_new(batch_writer *w, sqlite3 *db, summary *sum, lockedges *edges, failure *why)
 {
     intervals *iv = calloc(1, sizeof *iv);
     if (!iv) {
@@ -71,6 +76,7 @@ intervals *intervals_new(batch_writer *w, sqlite3 *db, summary *sum, failure *wh
         return NULL;
     }
     iv->summary = sum;
+    iv->edges = edges;
     iv->rows = batch_new(w, "intervals",
                          "thread_id, state, object_id, peer_thread_id, begin_ns, end_ns, level, "
                          "outcome, site_id, begin_seq, end_seq",
@@ -161,8 +167,12 @@ static bool intervals_push(intervals_list *list, const intervals_open *o)
     return true;
 }
 
-static void intervals_remove(intervals_list *list, size_t i)
+static void intervals_remove(intervals *iv, intervals_list *list, size_t i)
 {
+    const intervals_open *o = &list->items[i];
+    if (o->state == VOCAB_STATE_holding || o->state == VOCAB_STATE_reading)
+        lockedges_released(iv->edges, o->thread_id, o->object_id, o->state == VOCAB_STATE_reading,
+                           o->begin_ns);
     if (i == list->head) {
         list->head++;
     } else {
@@ -196,7 +206,7 @@ static bool intervals_begin(intervals *iv, const intervals_event *e, vocab_state
             return true;
         if (!intervals_write(iv, &list->items[i], e->ts, 0, VOCAB_OUTCOME_lost, why))
             return false;
-        intervals_remove(list, i);
+        intervals_remove(iv, list, i);
     }
     intervals_open o = {state,      e->thread_id, object_id, e->peer_thread_id,
                         e->site_id, e->ts,        e->seq};
@@ -216,7 +226,7 @@ static bool intervals_end(intervals *iv, const intervals_event *e, vocab_state s
                                                                 : VOCAB_OUTCOME_error;
     if (!intervals_write(iv, &list->items[i], e->ts, e->seq, outcome, why))
         return false;
-    intervals_remove(list, i);
+    intervals_remove(iv, list, i);
     return true;
 }
 
@@ -226,6 +236,13 @@ static bool intervals_end(intervals *iv, const intervals_event *e, vocab_state s
 static bool intervals_reads(const intervals_event *e)
 {
     return e->object_kind == VOCAB_KIND_rwlock && e->shared;
+}
+
+/* e's lock as lockedges.h has it: wanted (a wait begun, or taken), or held. */
+static lockedges_want intervals_want(const intervals_event *e, bool waited)
+{
+    return (lockedges_want){e->thread_id,   e->object_id,       e->ts, e->site_id,
+                            e->object_kind, intervals_reads(e), waited};
 }
 
 /* The state of a wait to acquire e's object. */
@@ -241,7 +258,8 @@ static bool intervals_per_holder(const intervals_event *e)
            e->object_kind == VOCAB_KIND_bounded_semaphore || intervals_reads(e);
 }
 
-static bool intervals_hold(intervals *iv, const intervals_event *e, failure *why)
+/* Opens e's hold; fresh: taken now, a lock wanted (not one held again, resumed). */
+static bool intervals_hold(intervals *iv, const intervals_event *e, bool fresh, failure *why)
 {
     intervals_list *list =
         intervals_per_holder(e)
@@ -255,7 +273,11 @@ static bool intervals_hold(intervals *iv, const intervals_event *e, failure *why
                 return true;
     vocab_state state = intervals_reads(e) ? VOCAB_STATE_reading : VOCAB_STATE_holding;
     intervals_open o = {state, e->thread_id, e->object_id, 0, e->site_id, e->ts, e->seq};
-    return intervals_push(list, &o) || failure_set(why, "out of memory");
+    lockedges_want w = intervals_want(e, false);
+    if (fresh && !lockedges_wanted(iv->edges, &w, why))
+        return false;
+    return (intervals_push(list, &o) || failure_set(why, "out of memory")) &&
+           lockedges_held(iv->edges, &w, why);
 }
 
 /* A Lock, RLock or RWLock (write) released: the hold it ends is the latest acquired before it. */
@@ -274,13 +296,13 @@ static bool intervals_unhold(intervals *iv, const intervals_event *e, failure *w
     intervals_open released = list->items[k];
     if (!intervals_write(iv, &released, e->ts, e->seq, VOCAB_OUTCOME_ok, why))
         return false;
-    intervals_remove(list, k);
+    intervals_remove(iv, list, k);
     for (size_t i = list->head; i < list->n;) {
         if (list->items[i].seq < released.seq) {
             if (!intervals_write(iv, &list->items[i], released.begin_ns, 0, VOCAB_OUTCOME_lost,
                                  why))
                 return false;
-            intervals_remove(list, i);
+            intervals_remove(iv, list, i);
             i = list->head > i ? list->head : i;
         } else {
             i++;
@@ -297,7 +319,7 @@ static bool intervals_unhold_units(intervals *iv, const intervals_event *e, fail
     for (int64_t n = e->count > 0 ? e->count : 1; list && n > 0 && list->head < list->n; n--) {
         if (!intervals_write(iv, &list->items[list->head], e->ts, e->seq, VOCAB_OUTCOME_ok, why))
             return false;
-        intervals_remove(list, list->head);
+        intervals_remove(iv, list, list->head);
     }
     return true;
 }
@@ -317,10 +339,17 @@ static bool intervals_release(intervals *iv, const intervals_event *e, failure *
     }
 }
 
+/* A wait to acquire e's lock begun: a lock wanted. */
+static bool intervals_waits(intervals *iv, const intervals_event *e, failure *why)
+{
+    lockedges_want w = intervals_want(e, true);
+    return lockedges_wanted(iv->edges, &w, why);
+}
+
 static bool intervals_acquired(intervals *iv, const intervals_event *e, failure *why)
 {
     return intervals_end(iv, e, intervals_wait_state(e), e->object_id, why) &&
-           (e->outcome != VOCAB_OUTCOME_ok || intervals_hold(iv, e, why));
+           (e->outcome != VOCAB_OUTCOME_ok || intervals_hold(iv, e, true, why));
 }
 
 /* ---- the rules ------------------------------------------------------------- */
@@ -333,7 +362,8 @@ bool intervals_add(intervals *iv, const intervals_event *e, failure *why)
     case VOCAB_EV_thread_exit:
         return intervals_end(iv, e, VOCAB_STATE_running, 0, why);
     case VOCAB_EV_acquire_begin:
-        return intervals_begin(iv, e, intervals_wait_state(e), e->object_id, why);
+        return intervals_begin(iv, e, intervals_wait_state(e), e->object_id, why) &&
+               intervals_waits(iv, e, why);
     case VOCAB_EV_acquire_end:
         return intervals_acquired(iv, e, why);
     case VOCAB_EV_release:
@@ -401,7 +431,7 @@ bool intervals_reopen(intervals *iv, int state, const intervals_event *e, failur
     if (state == VOCAB_STATE_holding || state == VOCAB_STATE_reading) {
         intervals_event hold = *e;
         hold.shared = state == VOCAB_STATE_reading;
-        return intervals_hold(iv, &hold, why);
+        return intervals_hold(iv, &hold, false, why);
     }
     if (state >= 0 && state < VOCAB_STATE_COUNT)
         return intervals_begin(iv, e, (vocab_state)state, e->object_id, why);

@@ -9,6 +9,7 @@
 #define THRACE_TRACER_STORE_INTERVALS_H
 
 #include "batch.h"
+#include "lockedges.h"
 #include "model.h"
 #include "summary.h"
 
@@ -32,9 +33,11 @@ typedef struct intervals intervals;
 
 /* Interval derivation writing through w, counting each interval it ends
  * into sum (summary.h) and into the timeline's counts (lanecounts.h) in db,
- * w's database; NULL when out of memory or when a statement does not
- * prepare (reason in why). */
-intervals *intervals_new(batch_writer *w, sqlite3 *db, summary *sum, failure *why);
+ * w's database, and telling edges (lockedges.h) each lock wanted and each
+ * hold opened and closed; NULL when out of memory or when a statement does
+ * not prepare (reason in why). */
+intervals *intervals_new(batch_writer *w, sqlite3 *db, summary *sum, lockedges *edges,
+                         failure *why);
 
 /* Applies one event (in time order): may open and close intervals. False on
  * a database error or when out of memory (reason in why). */

@@ -216,7 +216,8 @@ static bool model_prepare(model *m, failure *why)
                           "site_id, peer, detail",
                           11, why);
     return m->events && (m->summary = summary_new(m->db, why)) &&
-           (m->iv = intervals_new(m->writer, m->db, m->summary, why));
+           (m->edges = lockedges_new(m->db, m->trace_id, why)) &&
+           (m->iv = intervals_new(m->writer, m->db, m->summary, m->edges, why));
 }
 
 model *model_new(sqlite3 *db, int64_t trace_id, failure *why)
@@ -709,7 +710,8 @@ bool model_finish(model *m, model_totals *out, failure *why)
     if (m->totals.events && m->packets_end_ns > m->totals.end_ns)
         m->totals.end_ns = m->packets_end_ns;
     if (!batch_flush(m->events, why) || !intervals_finish(m->iv, m->totals.end_ns, why) ||
-        !summary_write(m->summary, why) || !model_complete(m, why))
+        !summary_write(m->summary, why) || !lockedges_store(m->edges, why) ||
+        !model_complete(m, why))
         return false;
     *out = m->totals;
     return true;
@@ -740,7 +742,8 @@ bool model_checkpoint(model *m, int64_t edge_ns, failure *why)
         return false;
     m->provisional_first = after > before ? before + 1 : 0;
     m->provisional_last = after > before ? after : 0;
-    return summary_write(m->summary, why) && model_complete(m, why) &&
+    return summary_write(m->summary, why) && lockedges_store(m->edges, why) &&
+           model_complete(m, why) &&
            model_run(m, ST_LIVE, why, "Iiiii", m->totals.begin_ns, edge, (int64_t)m->totals.events,
                      (int64_t)m->totals.discarded, m->trace_id);
 }
@@ -767,6 +770,7 @@ void model_free(model *m)
     batch_free(m->events);
     intervals_free(m->iv);
     summary_free(m->summary);
+    lockedges_free(m->edges);
     batch_writer_free(m->writer);
     for (size_t i = 0; i < m->all_threads.n; i++)
         free(((model_thread *)m->all_threads.items[i])->name);

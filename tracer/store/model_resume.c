@@ -336,7 +336,7 @@ model *model_resume(sqlite3 *db, int64_t trace_id, failure *why)
         return NULL;
     if (resume_totals(m, why) && resume_processes(m, why) && resume_threads(m, why) &&
         resume_last_threads(m, why) && resume_binaries(m, why) && resume_objects(m, why) &&
-        resume_sites(m, why) && resume_intervals(m, why))
+        resume_sites(m, why) && lockedges_resume(m->edges, why) && resume_intervals(m, why))
         return m;
     model_free(m);
     return NULL;

@@ -86,6 +86,7 @@ struct model {
     batch *events; /* the events rows, many per INSERT */
     intervals *iv;
     summary *summary; /* object_stats and thread_stats, written at finish and checkpoints */
+    lockedges *edges; /* the lock-order edges, which iv tells */
     keymap processes; /* (vpid, 0) */
     keymap threads;   /* (process id, tid) */
     keymap natives;   /* (process id, vtid): a thread by its kernel id */

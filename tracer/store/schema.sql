@@ -147,6 +147,13 @@ CREATE TABLE IF NOT EXISTS events (
 -- A thread's operations in a time window are its intervals; per-thread totals
 -- are thread_stats.
 CREATE INDEX IF NOT EXISTS events_by_object ON events(object_id, seq);
+-- The processes that ended normally (stuck.c: their waits were abandoned):
+-- a row per process_exit, its columns those stuck.c's query tests, so that
+-- the planner prefers it to events_by_object's every event without an object.
+CREATE INDEX IF NOT EXISTS events_process_exits ON events(object_id, name, thread_id)
+    WHERE object_id IS NULL AND name = 'process_exit';
+-- The deadlocks the program saw itself (THRACE_DEADLOCK=1; seen.c).
+CREATE INDEX IF NOT EXISTS events_deadlocks ON events(name, object_id) WHERE name = 'deadlock';
 
 -- The log lines, as the guide prints them: `(threadName) text`.
 CREATE TABLE IF NOT EXISTS logs (
@@ -189,6 +196,48 @@ CREATE TABLE IF NOT EXISTS intervals (
 );
 CREATE INDEX IF NOT EXISTS intervals_by_window ON intervals(thread_id, level, begin_ns);
 CREATE INDEX IF NOT EXISTS intervals_by_object ON intervals(object_id, level, begin_ns);
+-- The few intervals that did not end well, so that `thrace deadlocks` and
+-- `thrace stats` read them without a scan of the trace: those still open
+-- at the end (stuck.c, by thread, for a joined thread's own waits; the
+-- summaries leave them out for the stats queries to add), and
+-- the waits to acquire that timed out, were lost or never ended
+-- (waitfor.c). Partial indexes: a query uses one only where its WHERE
+-- spells the index's condition alike.
+CREATE INDEX IF NOT EXISTS intervals_unfinished ON intervals(thread_id, begin_ns)
+    WHERE outcome = 'unfinished';
+CREATE INDEX IF NOT EXISTS intervals_stalled_waits ON intervals(begin_ns)
+    WHERE state IN ('waiting', 'waiting_read') AND outcome IN ('timeout', 'unfinished', 'lost');
+
+-- Lock-order edges (tracer/deadlocks/lockorder.c), kept as the trace is
+-- stored (tracer/store/lockedges.c) so that `thrace deadlocks` reads one
+-- row per pair of locks rather than every hold and wait: an edge each
+-- time a thread took, or began waiting for, a lock, rlock or rwlock
+-- (to_id) while it held another (from_id). Its occurrences are met as
+-- if thread by thread in id order, each thread's in time order: the
+-- first is the first of the smallest thread to make it. A live trace's
+-- rows are replaced at each checkpoint.
+CREATE TABLE IF NOT EXISTS lock_edges (
+    trace_id     INTEGER NOT NULL REFERENCES traces(id),
+    from_id      INTEGER NOT NULL REFERENCES objects(id), -- the lock held
+    from_shared  INTEGER NOT NULL,         -- 1: held to read (an rwlock's read hold)
+    to_id        INTEGER NOT NULL REFERENCES objects(id), -- the lock taken or waited for
+    to_shared    INTEGER NOT NULL,         -- 1: wanted to read
+    thread_id    INTEGER NOT NULL REFERENCES threads(id), -- the smallest thread to make it
+    other_id     INTEGER REFERENCES threads(id), -- the next smallest (NULL: only one did)
+    ts           INTEGER NOT NULL,         -- thread_id's first occurrence: when it took or
+                                           -- began waiting for to_id
+    site_id      INTEGER REFERENCES callsites(id), -- ... where,
+    from_site_id INTEGER REFERENCES callsites(id), -- where it had taken from_id,
+    waited       INTEGER NOT NULL,         -- and 1 when it was a wait that never got to_id
+    gates        TEXT NOT NULL,            -- the other locks held exclusively every time
+                                           -- (objects.id, space-separated, at most 8; '' none)
+    count        INTEGER NOT NULL,         -- occurrences, over every thread
+    ord          INTEGER NOT NULL,         -- ranks first occurrences of a thread at one ts:
+                                           -- a wait's (0 + i) before a hold's (64 + i), i the
+                                           -- place of from_id among the thread's holds
+    PRIMARY KEY (from_id, from_shared, to_id, to_shared)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS lock_edges_by_trace ON lock_edges(trace_id, thread_id, ts, ord);
 
 -- Contention figures kept as the trace is stored (tracer/store/summary.c),
 -- so that `thrace stats` reads a row per object and per thread, however
@@ -227,11 +276,6 @@ CREATE TABLE IF NOT EXISTS thread_stats (
     hold_max_ns   INTEGER NOT NULL,
     PRIMARY KEY (thread_id, kind)
 ) WITHOUT ROWID;
-
--- The few intervals the summaries leave out, for the queries to add (and
--- for a resumed daemon to open again): only their rows are in the index.
-CREATE INDEX IF NOT EXISTS intervals_unfinished ON intervals(thread_id)
-    WHERE outcome = 'unfinished';
 
 -- The timeline's counts (tracer/store/lanecounts.h, viewer/lod.c): per lane, the
 -- intervals shorter than a bucket, counted per state in buckets of 2^resolution ns,

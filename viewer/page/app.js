@@ -4,8 +4,10 @@
  * canvas, fed by the JSON API of `thrace serve` (viewer/API.md), with a Log,
  * a Stats and a Deadlocks tab. A live trace (`thrace daemon` storing it)
  * is asked for again every second and each answer applied: the trace's
- * end, new lanes, the window, the log and, every SLOW_REFRESH ms, the
- * stats and the deadlocks. `thrace daemon`'s page keeps asking, live or
+ * end, new lanes, the window, the log and, at most every SLOW_REFRESH ms,
+ * the stats and the deadlocks, when its `changes` moved (API.md) or once
+ * its edge has gone SETTLE ns past the last change: a wait open there is
+ * then stuck (deadlocks.c's grace is 1 s). `thrace daemon`'s page keeps asking, live or
  * not: a trace that appears (in an empty database too) gets its lanes, and
  * a view at the end shows it (view.js's showNew). `#empty` says what an
  * empty database waits for.
@@ -54,7 +56,10 @@ import { growView, initView, onViewChange, showNew, view, viewWindow } from './v
 
 const $ = (id) => document.getElementById(id);
 const SLOW_REFRESH = 2000; // ms between a live trace's stats and deadlocks
-const last = { key: '', traces: new Set(), slow: 0 }; // of the trace applied last
+const SETTLE = 2e9; // ns of edge after a change, for the waits open there to be stuck
+// Of the trace applied last; of the last stats and deadlocks asked: the
+// changes they were asked at, the end then, whether asked again since it settled.
+const last = { key: '', traces: new Set(), slow: 0, changes: null, changedAt: 0, settled: true };
 
 function showSummary(trace) {
   const names = trace.processes.map((p) => p.name || `pid ${p.pid}`).join(', ');
@@ -201,12 +206,29 @@ function update(trace) {
   else if (!rebased)
     growView(model.span);
   refreshLog();
-  const now = performance.now();
-  if (!trace.live || now - last.slow >= SLOW_REFRESH) {
-    last.slow = now;
+  if (slowDue(trace)) {
+    last.slow = performance.now();
     refreshStats();
     loadDeadlocks();
   }
+}
+
+/* Whether to ask for the stats and the deadlocks again: the final answer,
+ * or (not twice in SLOW_REFRESH ms) a live one whose changes moved, or
+ * whose edge has settled SETTLE ns past the last change. */
+function slowDue(trace) {
+  if (!trace.live)
+    return true;
+  if (performance.now() - last.slow < SLOW_REFRESH)
+    return false;
+  if (trace.changes !== last.changes) {
+    Object.assign(last, { changes: trace.changes, changedAt: model.span, settled: false });
+    return true;
+  }
+  if (last.settled || model.span - last.changedAt < SETTLE)
+    return false;
+  last.settled = true;
+  return true;
 }
 
 async function start() {
@@ -215,7 +237,8 @@ async function start() {
   const trace = await api('/api/trace', undefined, true);
   applyTrace(trace);
   loadDeadlocks(); // not awaited: the timeline need not wait for it
-  last.slow = performance.now();
+  Object.assign(last, { slow: performance.now(), changes: trace.changes, changedAt: model.span,
+    settled: !trace.live });
   wire();
   initView(model.span);
   fit();
