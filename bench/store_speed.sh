@@ -226,7 +226,7 @@ def measure(size, trace):
         rows[name] = ([statistics.median(x) for x in got[name]], None, "")
     for name in apis:
         rows[name] = ([statistics.median(x) for x in api[name]], None, "")
-    notes = {"events": meta["events"], "discarded": meta["discarded"], "lanes": lanes,
+    notes = {"load": os.getloadavg()[0], "events": meta["events"], "discarded": meta["discarded"], "lanes": lanes,
              "window bytes": api_bytes["/api/window (1500 px)"]}
     return rows, notes
 
@@ -236,9 +236,10 @@ def show(name, value):
     return "%.3f s" % value if value >= 1 else "%.1f ms" % (value * 1e3)
 
 def table(size, rows, notes):
-    print("== %s: %d events, %d discarded; window: %d lanes, %s bytes answered"
+    print("== %s: %d events, %d discarded; window: %d lanes, %s bytes answered; "
+          "load average %.2f (%d CPUs)"
           % (size, notes["events"], notes["discarded"], notes["lanes"],
-             " / ".join(str(n) for n in notes["window bytes"])))
+             " / ".join(str(n) for n in notes["window bytes"]), notes["load"], os.cpu_count()))
     head = "%-24s %-40s" % ("figure", "anchor") + "".join("%24s" % l for l in labels)
     print(head)
     for name, (values, anchor, what) in rows.items():
@@ -250,7 +251,7 @@ def table(size, rows, notes):
                 cell += " %5.2fx" % (v / anchor)
             cells += "%24s" % cell
         print("%-24s %-40s%s" % (name, a, cells))
-    print()
+    print(flush=True)
 
 results = []
 for size, trace in traces:
