@@ -64,6 +64,14 @@ class Log(unittest.TestCase):
         # The program's own lines are there too, in the same order.
         self.assertEqual(self.logged, [line for line in lines if line in self.logged])
 
+    def test_default_lines_are_alls_log_lines_with_the_same_times(self):
+        # The default reads the logs table, --all the events: same lines.
+        for extra in ((), ("--thread", "Thread-1")):
+            logs = thrace("log", self.db, "--time", *extra).stdout.splitlines()
+            every = thrace("log", self.db, "--time", "--all", *extra).stdout.splitlines()
+            self.assertTrue(logs)
+            self.assertEqual(logs, [line for line in every if line in set(logs)])
+
     def test_an_unknown_thread_is_a_one_line_error(self):
         out = thrace("log", self.db, "--thread", "nobody")
         self.assertEqual(1, out.returncode)

@@ -4,7 +4,8 @@
  * tells every traced operation as such a line too (logline.c). A thread's
  * name is the one it had at that moment. When the database holds more than
  * one process (a program that forked), each line says its process's pid
- * first. The query is logquery.h's.
+ * first. --all reads the events through logquery.h's query; the default
+ * reads the logs table alone, so that it costs the lines it prints.
  */
 #include "cli.h"
 #include "commands.h"
@@ -32,19 +33,38 @@ static const char usage[] =
     "  --time         prefix each line with its time since the trace began\n"
     "  -h, --help     this help\n";
 
-/* The events to print, with everything a line needs (logquery.h), in time order. */
-static const char query[] =
-    "SELECT e.ts - (SELECT MIN(begin_ns) FROM traces),"
-    " (SELECT p.pid FROM threads t JOIN processes p ON p.id = t.process_id"
-    "  WHERE t.id = e.thread_id), " LOGQUERY_COLUMNS " FROM " LOGQUERY_FROM
-    " WHERE (?1 OR e.name = " SQL_EVENT(log) ") AND (?2 IS NULL OR " LOGQUERY_THREAD " = ?2)"
-                                             " ORDER BY e.ts, e.id";
+/* A row's time since the trace began and its thread's pid, for r an event
+ * e or a log line l; then the columns print_line reads from column 2. */
+#define LOG_SELECT(r)                                                                              \
+    "SELECT " r ".ts - (SELECT MIN(begin_ns) FROM traces),"                                        \
+    " (SELECT p.pid FROM threads t JOIN processes p ON p.id = t.process_id"                        \
+    "  WHERE t.id = " r ".thread_id), "
+
+#define LOG_THREAD LOGQUERY_THREAD_NAME("l") /* the name of a log line's thread then */
+
+/* --all: every event, with everything a line needs (logquery.h), in time order. */
+static const char all_query[] = LOG_SELECT("e") LOGQUERY_COLUMNS
+    " FROM " LOGQUERY_FROM " WHERE ?2 IS NULL OR " LOGQUERY_THREAD " = ?2 ORDER BY e.ts, e.id";
+
+/* The default: the log lines alone, read from the logs table by its time
+ * index rather than from the events (a few in a million). A line's row
+ * follows its event's in both tables, so ts then id is the events' order;
+ * an empty text is skipped, as logquery_line skips its event. */
+static const char logs_query[] = LOG_SELECT("l") LOG_THREAD
+    ", l.text FROM logs l"
+    " WHERE l.text <> '' AND (?2 IS NULL OR " LOG_THREAD " = ?2) ORDER BY l.ts, l.id";
 
 static void print_line(sqlite3_stmt *st, const log_options *o)
 {
     char line[1200];
-    if (!logquery_line(st, 2, line, sizeof line))
-        return;
+    if (o->all) {
+        if (!logquery_line(st, 2, line, sizeof line))
+            return;
+    } else {
+        char text[1024]; /* cut where logquery_line cuts an event's text */
+        snprintf(text, sizeof text, "%s", (const char *)sqlite3_column_text(st, 3));
+        logquery_message((const char *)sqlite3_column_text(st, 2), text, line, sizeof line);
+    }
     if (o->time)
         printf("[%12.6f] ", (double)sqlite3_column_int64(st, 0) / 1e9);
     if (o->pids)
@@ -74,9 +94,8 @@ static int print_log(sqlite3 *db, void *options)
     o->pids = db_value(db, "SELECT count(*) FROM processes", 0) > 1;
     if (o->thread && !thread_exists(db, o->thread))
         return cli_error("log", o->thread, "no thread of that name in %s", o->db_path);
-    if (sqlite3_prepare_v2(db, query, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, o->all ? all_query : logs_query, -1, &st, NULL) != SQLITE_OK)
         return cli_error("log", o->db_path, "%s", sqlite3_errmsg(db));
-    sqlite3_bind_int(st, 1, o->all);
     if (o->thread)
         sqlite3_bind_text(st, 2, o->thread, -1, SQLITE_STATIC);
     int rc;
