@@ -6,7 +6,7 @@
  * (intervals.level, docs/intervals.md), the
  * levels of long intervals are read whole, and the levels of short ones are
  * sampled, at most LOD_SAMPLE intervals per pixel and level, or, when a
- * pixel is at least 2^20 ns, read from the stored counts (lane_counts) at
+ * pixel is at least 2^18 ns, read from the stored counts (lane_counts) at
  * the finest resolution no wider than a pixel.
  */
 #ifndef THRACE_VIEWER_LOD_H

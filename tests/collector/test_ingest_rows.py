@@ -200,11 +200,11 @@ class TimelineCounts(unittest.TestCase):
         db = recorder.connect(db_path)
         counts = timeline_counts.stored(db)
         self.assertEqual(timeline_counts.recomputed(db), counts)
-        # Every interval of a scenario (all shorter than a bucket) counts at every resolution.
-        intervals = db.execute("SELECT count(*) FROM intervals WHERE level <= 20").fetchone()[0]
-        on_objects = db.execute("SELECT count(*) FROM intervals WHERE level <= 20"
+        # Every interval shorter than the finest bucket counts there, once a lane.
+        intervals = db.execute("SELECT count(*) FROM intervals WHERE level <= 18").fetchone()[0]
+        on_objects = db.execute("SELECT count(*) FROM intervals WHERE level <= 18"
                                 " AND object_id IS NOT NULL").fetchone()[0]
-        finest = sum(c for kind, _, r, _, _, c in counts if r == 20)
+        finest = sum(c for kind, _, r, _, _, c in counts if r == 18)
         self.assertEqual(intervals + on_objects, finest)
         self.assertGreater(on_objects, 0)
 

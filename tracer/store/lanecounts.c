@@ -7,6 +7,8 @@
  */
 #include "lanecounts.h"
 
+#include "db.h"
+
 #include <stdlib.h>
 
 typedef struct {
@@ -37,13 +39,12 @@ lanecounts *lanecounts_new(sqlite3 *db, failure *why)
         return NULL;
     }
     c->db = db;
-    if (sqlite3_prepare_v3(db, lanecounts_add_sql, -1, SQLITE_PREPARE_PERSISTENT, &c->add, NULL) !=
-        SQLITE_OK) {
-        failure_set(why, "%s", sqlite3_errmsg(db));
-        free(c);
-        return NULL;
-    }
-    return c;
+    if (sqlite3_prepare_v3(db, lanecounts_add_sql, -1, SQLITE_PREPARE_PERSISTENT, &c->add, NULL) ==
+        SQLITE_OK)
+        return c;
+    db_fail(db, why);
+    lanecounts_free(c);
+    return NULL;
 }
 
 static int lanecounts_resolution(int i)
@@ -68,7 +69,7 @@ static bool lanecounts_write(lanecounts *c, lanecounts_lane *lane, int i, failur
         int rc = sqlite3_step(c->add);
         sqlite3_reset(c->add);
         if (rc != SQLITE_DONE)
-            return failure_set(why, "%s", sqlite3_errmsg(c->db));
+            return db_fail(c->db, why);
     }
     return true;
 }
