@@ -78,9 +78,9 @@ class LevelOfDetail(unittest.TestCase):
         self.assertLess(size, 400000)
 
     def test_pixels_as_wide_as_the_stored_counts_read_them_exact(self):
-        # 2^19 ns a pixel: the lane_counts of 2^18 ns buckets are read, not the
+        # 2^18 ns a pixel: the lane_counts of 2^18 ns buckets are read, not the
         # intervals, and every interval shorter than a bucket is counted.
-        px, npp, finest = 1600, 1 << 19, 1 << 18
+        px, npp, finest = 3200, 1 << 18, 1 << 18
         t0, t1 = self.t0, self.t0 + px * npp
         self.assertLess(self.t1, t1, "the trace outgrew the window")
         w, size = self.window(t0, t1, px)
