@@ -17,7 +17,7 @@ import tempfile
 import time
 import unittest
 
-from thrace_testing import livefixture, timeline_counts
+from thrace_testing import livefixture, summaries, timeline_counts
 from thrace_testing.livefixture import free_live_port, start_relayd, stop, wait_for
 
 THRACE, TICKER, PROGRAMS = sys.argv[1:4]
@@ -34,12 +34,18 @@ def query(db, sql, *args):
         con.close()
 
 
-def timeline_counts_of(db):
-    """The timeline's counts as stored and as recomputed, from one snapshot."""
+def kept_and_recomputed(db):
+    """What the store keeps as it goes (the timeline's counts, the summaries
+    per object and per thread) and what a recomputation from the rows gives,
+    from one snapshot."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
     try:
         con.execute("BEGIN")
-        return timeline_counts.stored(con), timeline_counts.recomputed(con)
+        kept = (timeline_counts.stored(con), summaries.summaries(con, "object_stats", "object_id"),
+                summaries.summaries(con, "thread_stats", "thread_id"))
+        recomputed = (timeline_counts.recomputed(con), summaries.oracle(con, "object_id", True),
+                      summaries.oracle(con, "thread_id", True))
+        return kept, recomputed
     finally:
         con.close()
 
@@ -121,8 +127,8 @@ class Live(unittest.TestCase):
         served = self.daemon.api("/api/trace")
         self.assertIsNone(rec.poll(), "the program had already ended")
         self.assertTrue(served["live"], served)
-        stored, recomputed = timeline_counts_of(self.db)
-        self.assertEqual(recomputed, stored, "the timeline's counts while live")
+        kept, recomputed = kept_and_recomputed(self.db)
+        self.assertEqual(recomputed, kept, "counts and summaries while live")
         # Waits under way, and a join of threads still running, are not stuck
         # (the other tests' programs may be).
         time.sleep(1.5)
@@ -324,8 +330,8 @@ class Survives(unittest.TestCase):
         self.assertEqual(query(ref, "SELECT count(*) FROM events"),
                          query(db, "SELECT count(*) FROM events"))
         self.assertEqual([(0,)], query(db, "SELECT count(*) FROM discards"))
-        stored, recomputed = timeline_counts_of(db)
-        self.assertEqual(recomputed, stored, "the timeline's counts after a restart")
+        kept, recomputed = kept_and_recomputed(db)
+        self.assertEqual(recomputed, kept, "counts and summaries after a restart")
 
     def test_events_nobody_read_while_the_daemon_was_down_are_counted_as_discarded(self):
         self.down_for_a_second(signal.SIGTERM, 0)
@@ -363,8 +369,8 @@ class Survives(unittest.TestCase):
         self.assertLessEqual(first, after)
         self.assertLess(before, last)
         self.assertIn(f"{lost} events", thrace("stats", db).stdout)
-        stored, recomputed = timeline_counts_of(db)
-        self.assertEqual(recomputed, stored, "the timeline's counts after a resume")
+        kept, recomputed = kept_and_recomputed(db)
+        self.assertEqual(recomputed, kept, "counts and summaries after a resume")
 
 
 if __name__ == "__main__":
