@@ -12,6 +12,9 @@ A session daemon must answer (the ctest fixture `lttng` starts one).
   release, a semaphore past its value, a barrier passed early, a thread
   never joined, lost events).
 - A bad expectation file is exit 2 with one line, `file:line: reason`.
+- What the store keeps as it goes (the summaries, the timeline's counts,
+  the lock-order edges) equals a recomputation from the rows, for every
+  example.
 """
 import os
 import re
@@ -20,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import unittest
+
+from thrace_testing import lockedges, summaries, timeline_counts
 
 THRACE, SOURCE, BINARIES = sys.argv[1:4]
 del sys.argv[1:4]
@@ -398,6 +403,36 @@ class SeveralProcesses(unittest.TestCase):
         # LTTng's procname context keeps 15 bytes of the name.
         self.assertEqual(2, len(re.findall(r"^process \d+ \(threading_simpl\): .*: thread"
                                            r" Thread-5 follows it", run.stdout, re.M)), run.stdout)
+
+
+class KeptFiguresEqualARecomputation(unittest.TestCase):
+    def test_every_example(self):
+        examples = sorted(f[:-len(".expect")] for f in os.listdir(SOURCE) if f.endswith(".expect"))
+        self.assertEqual(23, len(examples))
+        kept_rows = 0
+        for name in examples:
+            with self.subTest(name):
+                db = DBS.get(name) or os.path.join(WORK.name, "kept-" + name + ".db")
+                if name not in DBS:
+                    record(name, db)
+                kept_rows += self.assert_kept_as_recomputed(db)
+                lockedges.check(db)
+        self.assertGreater(kept_rows, 23)
+
+    def assert_kept_as_recomputed(self, db):
+        """Compares; returns how many rows were kept."""
+        con = sqlite3.connect(db)
+        try:
+            counts = timeline_counts.stored(con)
+            self.assertEqual(timeline_counts.recomputed(con), counts)
+            rows = len(counts)
+            for table, key in (("object_stats", "object_id"), ("thread_stats", "thread_id")):
+                kept = summaries.summaries(con, table, key)
+                self.assertEqual(summaries.oracle(con, key, True), kept, table)
+                rows += len(kept)
+            return rows
+        finally:
+            con.close()
 
 
 if __name__ == "__main__":
