@@ -21,6 +21,12 @@ bool db_fail(sqlite3 *db, failure *why)
     return failure_set(why, "%s", sqlite3_errmsg(db));
 }
 
+bool db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, failure *why)
+{
+    return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK ||
+           db_fail(db, why);
+}
+
 bool db_exec(sqlite3 *db, const char *sql, failure *why)
 {
     return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK || db_fail(db, why);

@@ -36,6 +36,10 @@ bool db_exec(sqlite3 *db, const char *sql, failure *why);
  * a later call changes it; returns false. */
 bool db_fail(sqlite3 *db, failure *why);
 
+/* Prepares sql into *st, a statement kept for the connection's life
+ * (SQLITE_PREPARE_PERSISTENT); false with the reason in why. */
+bool db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, failure *why);
+
 /* The intervals' states as SQL lists, for `state IN ...`: the holds (a
  * lock's, an rlock's, a semaphore unit's, an rwlock's write and read
  * holds), the waits to acquire one, and an rwlock's read holds and waits

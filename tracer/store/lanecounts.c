@@ -39,10 +39,8 @@ lanecounts *lanecounts_new(sqlite3 *db, failure *why)
         return NULL;
     }
     c->db = db;
-    if (sqlite3_prepare_v3(db, lanecounts_add_sql, -1, SQLITE_PREPARE_PERSISTENT, &c->add, NULL) ==
-        SQLITE_OK)
+    if (db_prepare(db, lanecounts_add_sql, &c->add, why))
         return c;
-    db_fail(db, why);
     lanecounts_free(c);
     return NULL;
 }

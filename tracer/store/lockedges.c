@@ -70,9 +70,8 @@ lockedges *lockedges_new(sqlite3 *db, int64_t trace_id, failure *why)
     }
     le->db = db;
     le->trace_id = trace_id;
-    if (sqlite3_prepare_v3(db, put_sql, -1, SQLITE_PREPARE_PERSISTENT, &le->put, NULL) == SQLITE_OK)
+    if (db_prepare(db, put_sql, &le->put, why))
         return le;
-    db_fail(db, why);
     lockedges_free(le);
     return NULL;
 }

@@ -205,9 +205,8 @@ static bool model_get(model *m, int s, int64_t *value, failure *why, const char 
 static bool model_prepare(model *m, failure *why)
 {
     for (int s = 0; s < ST_COUNT; s++)
-        if (sqlite3_prepare_v3(m->db, model_sql[s], -1, SQLITE_PREPARE_PERSISTENT, &m->st[s],
-                               NULL) != SQLITE_OK)
-            return db_fail(m->db, why);
+        if (!db_prepare(m->db, model_sql[s], &m->st[s], why))
+            return false;
     m->writer = batch_writer_new(m->db);
     if (!m->writer)
         return failure_set(why, "out of memory");

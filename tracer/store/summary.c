@@ -68,12 +68,9 @@ summary *summary_new(sqlite3 *db, failure *why)
         return NULL;
     }
     s->db = db;
-    if (sqlite3_prepare_v3(db, object_upsert_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->object_upsert,
-                           NULL) == SQLITE_OK &&
-        sqlite3_prepare_v3(db, thread_upsert_sql, -1, SQLITE_PREPARE_PERSISTENT, &s->thread_upsert,
-                           NULL) == SQLITE_OK)
+    if (db_prepare(db, object_upsert_sql, &s->object_upsert, why) &&
+        db_prepare(db, thread_upsert_sql, &s->thread_upsert, why))
         return s;
-    db_fail(db, why);
     summary_free(s);
     return NULL;
 }
