@@ -28,4 +28,8 @@ __attribute__((noreturn, cold)) void thrace__die(const char *what, int err);
 #define THRACE__LIKELY(x)   __builtin_expect(!!(x), 1)
 #define THRACE__UNLIKELY(x) __builtin_expect(!!(x), 0)
 
+/* For the few helpers of an uncontended call that GCC's -O2 left as calls
+ * (a call and return cost a third of an RLock re-entry: bench_handoff). */
+#define THRACE__HOT_INLINE inline __attribute__((always_inline))
+
 #endif

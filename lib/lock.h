@@ -24,8 +24,9 @@ int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, double t
                               const thrace__site *site, uint64_t *waited_ns);
 
 /* acquire_end for an acquire that ended with rc (value: depth once held). */
-static inline void thrace__lock_trace_acquired(thrace__obj *o, int kind, int rc, uint64_t waited_ns,
-                                               int64_t value, const thrace__site *site)
+static THRACE__HOT_INLINE void thrace__lock_trace_acquired(thrace__obj *o, int kind, int rc,
+                                                           uint64_t waited_ns, int64_t value,
+                                                           const thrace__site *site)
 {
     if (kind == VOCAB_KIND_lock && rc == THRACE_OK && waited_ns == 0 && value == 1)
         THRACE__TRACE(lock_acquired, thrace__trace_tid(), thrace__trace_obj(o, kind),
@@ -38,7 +39,7 @@ static inline void thrace__lock_trace_acquired(thrace__obj *o, int kind, int rc,
 }
 
 /* release, before the real unlock (value: depth left). */
-static inline void thrace__lock_trace_release(thrace__obj *o, int kind, int64_t value)
+static THRACE__HOT_INLINE void thrace__lock_trace_release(thrace__obj *o, int kind, int64_t value)
 {
     if (kind == VOCAB_KIND_lock && value == 0)
         THRACE__TRACE(lock_released, thrace__trace_tid(), thrace__trace_obj(o, kind),

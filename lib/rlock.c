@@ -50,10 +50,16 @@ static void take_ownership(thrace_rlock *r, unsigned long count)
     r->_count = count;
 }
 
-bool thrace__rlock_is_owned(const thrace_rlock *r)
+/* thrace__rlock_is_owned, inlined into this file's hot paths. */
+static THRACE__HOT_INLINE bool owned_by_caller(const thrace_rlock *r)
 {
     thrace__annotate_benign(&r->_owner, sizeof r->_owner);
     return __atomic_load_n(&r->_owner, __ATOMIC_RELAXED) == self_id();
+}
+
+bool thrace__rlock_is_owned(const thrace_rlock *r)
+{
+    return owned_by_caller(r);
 }
 
 int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double timeout,
@@ -61,7 +67,7 @@ int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double timeout,
 {
     if (THRACE__UNLIKELY(thrace__timeout_check_lock(blocking, timeout) != THRACE_OK))
         return THRACE_EINVAL;
-    if (thrace__rlock_is_owned(r)) {
+    if (owned_by_caller(r)) {
         if (r->_count == ULONG_MAX)
             return THRACE_ERANGE;
         r->_count++;
@@ -99,7 +105,7 @@ int(thrace_rlock_acquire)(thrace_rlock *r, bool blocking, double timeout)
 
 int thrace_rlock_release(thrace_rlock *r)
 {
-    if (!thrace__rlock_is_owned(r))
+    if (!owned_by_caller(r))
         return THRACE_EPERM;
     unsigned long left = r->_count - 1;
     thrace__lock_trace_release(&r->_obj, VOCAB_KIND_rlock, (int64_t)left);

@@ -63,7 +63,7 @@ static long value_of(const thrace_sem *s)
 }
 
 /* Takes a unit if there is one: false when the value is 0. */
-static bool take_unit(thrace_sem *s)
+static THRACE__HOT_INLINE bool take_unit(thrace_sem *s)
 {
     thrace__annotate_benign(&s->_value, sizeof s->_value);
     long v = __atomic_load_n(&s->_value, __ATOMIC_RELAXED);
@@ -78,7 +78,7 @@ static bool take_unit(thrace_sem *s)
 
 /* Adds n units unless that overflows or passes a bounded semaphore's
  * initial value; the value reached in *value. */
-static bool add_units(thrace_sem *s, long n, long *value)
+static THRACE__HOT_INLINE bool add_units(thrace_sem *s, long n, long *value)
 {
     thrace__annotate_benign(&s->_value, sizeof s->_value);
     thrace__annotate_release(s);
