@@ -6,9 +6,13 @@ import subprocess
 
 
 def check(db):
-    """Raises AssertionError with the first difference; nothing without the checker."""
+    """Raises AssertionError with the first difference. A recording that
+    made no database (a refused command line) has nothing to check; a
+    test run without the checker fails, rather than checking nothing."""
     tool = os.environ.get("THRACE_LOCKEDGES_CHECK")
-    if not tool or not os.path.exists(db):
+    if not tool or not os.path.exists(tool):
+        raise AssertionError("THRACE_LOCKEDGES_CHECK names no lockedges_check: run under ctest")
+    if not os.path.exists(db):
         return
     done = subprocess.run([tool, db], capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
