@@ -47,6 +47,7 @@ typedef struct {
     vocab_state state;
     int64_t thread_id, object_id, peer_id, site_id, begin_ns;
     int64_t seq; /* the opening event's seq on the object, 0 for none */
+    int kind;    /* the object's kind (VOCAB_KIND_lock, ...), 0 for none */
 } intervals_open;
 
 /* Open intervals items[head..n), in the order they opened. */
@@ -105,7 +106,8 @@ static bool intervals_row(intervals *iv, const intervals_open *o, int64_t end_ns
         end_ns = o->begin_ns;
     /* An open interval's figures are the queries' to add: it may not be over. */
     if (outcome != VOCAB_OUTCOME_unfinished &&
-        !summary_span(iv->summary, o->state, o->thread_id, o->object_id, end_ns - o->begin_ns, why))
+        !summary_span(iv->summary, o->state, o->thread_id, o->object_id, o->kind,
+                      end_ns - o->begin_ns, why))
         return false;
     int level = intervals_level(end_ns - o->begin_ns);
     batch_int(b, o->thread_id);
@@ -209,7 +211,7 @@ static bool intervals_begin(intervals *iv, const intervals_event *e, vocab_state
         intervals_remove(iv, list, i);
     }
     intervals_open o = {state,      e->thread_id, object_id, e->peer_thread_id,
-                        e->site_id, e->ts,        e->seq};
+                        e->site_id, e->ts,        e->seq,    object_id ? e->object_kind : 0};
     return intervals_push(list, &o) || failure_set(why, "out of memory");
 }
 
@@ -272,7 +274,8 @@ static bool intervals_hold(intervals *iv, const intervals_event *e, bool fresh, 
             if (list->items[i].thread_id == e->thread_id) /* re-entry: already its owner */
                 return true;
     vocab_state state = intervals_reads(e) ? VOCAB_STATE_reading : VOCAB_STATE_holding;
-    intervals_open o = {state, e->thread_id, e->object_id, 0, e->site_id, e->ts, e->seq};
+    intervals_open o = {state,      e->thread_id, e->object_id, 0,
+                        e->site_id, e->ts,        e->seq,       e->object_kind};
     lockedges_want w = intervals_want(e, false);
     if (fresh && !lockedges_wanted(iv->edges, &w, why))
         return false;

@@ -628,7 +628,6 @@ static bool model_intervals(model *m, model_thread *t, const model_event *e, con
         .seq = model_has(e, VOCAB_F_seq) ? e->f[VOCAB_F_seq].i : 0,
         .shared = model_has(e, VOCAB_F_shared) && e->f[VOCAB_F_shared].i,
     };
-    /* Counted first: the interval it may close takes its object's kind from the summary. */
     return summary_event(m->summary, ie.type, ie.outcome, ie.thread_id, ie.object_id,
                          ie.object_kind, why) &&
            intervals_add(m->iv, &ie, why);

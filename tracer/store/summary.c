@@ -143,9 +143,6 @@ static int summary_wait_edge(vocab_event type)
 bool summary_event(summary *s, vocab_event type, int outcome, int64_t thread_id, int64_t object_id,
                    int kind, failure *why)
 {
-    /* Any event on an object tells its kind: a release ends a hold of that kind. */
-    if (object_id && !summary_object(s, object_id, kind, why))
-        return false;
     int begins = summary_wait_edge(type);
     if (begins < 0 || (!begins && outcome != VOCAB_OUTCOME_ok))
         return true;
@@ -190,14 +187,14 @@ static int summary_role(vocab_state state)
     }
 }
 
-bool summary_span(summary *s, vocab_state state, int64_t thread_id, int64_t object_id,
+bool summary_span(summary *s, vocab_state state, int64_t thread_id, int64_t object_id, int kind,
                   int64_t length, failure *why)
 {
     int holds = summary_role(state);
     if (holds < 0)
         return true;
     summary_row *rows[2];
-    if (!summary_rows(s, thread_id, object_id, 0, rows, why))
+    if (!summary_rows(s, thread_id, object_id, kind, rows, why))
         return false;
     for (int i = 0; i < 2; i++)
         if (rows[i]) {

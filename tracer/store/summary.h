@@ -30,19 +30,16 @@ summary *summary_new(sqlite3 *db, failure *why);
 /* Counts one event of thread thread_id on object_id (0: none) of kind
  * (VOCAB_KIND_lock, ...; 0 when unknown): an acquire, or a wait on a
  * condition, an event, a barrier or a thread (a join), begun (contended)
- * or ended ok (acquired); any other event on an object tells only its
- * kind, for the intervals it ends. outcome: the event's
- * (VOCAB_OUTCOME_ok, ...), -1 for none. False when out of memory (reason
- * in why). */
+ * or ended ok (acquired); other events count nothing. outcome: the
+ * event's (VOCAB_OUTCOME_ok, ...), -1 for none. False when out of memory
+ * (reason in why). */
 bool summary_event(summary *s, vocab_event type, int outcome, int64_t thread_id, int64_t object_id,
                    int kind, failure *why);
 
 /* Counts one interval that ended (not 'unfinished'), of length ns: a wait
- * or a hold of thread_id on object_id (0: none, as for a join); other
- * states are ignored. The object's kind is the one its last event told
- * summary_event, which saw the event that closed the interval first.
- * False when out of memory (reason in why). */
-bool summary_span(summary *s, vocab_state state, int64_t thread_id, int64_t object_id,
+ * or a hold of thread_id on object_id of kind (0: none, as for a join);
+ * other states are ignored. False when out of memory (reason in why). */
+bool summary_span(summary *s, vocab_state state, int64_t thread_id, int64_t object_id, int kind,
                   int64_t length, failure *why);
 
 /* Adds the figures counted since the last write to the rows (creating
