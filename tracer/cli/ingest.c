@@ -59,13 +59,8 @@ int ingest_main(int argc, char **argv)
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;
     failure why;
-    sqlite3 *db = db_open(file, true, &why);
-    if (!db)
-        return cli_failure("ingest", &why);
     ingest_summary summary;
-    bool ok = ingest_paths(db, argv + first, argc - first, cli_stderr_is_tty(), &summary, &why);
-    db_close(db);
-    if (!ok)
+    if (!ingest_paths(file, argv + first, argc - first, cli_stderr_is_tty(), &summary, &why))
         return cli_failure("ingest", &why);
     ingest_report(file, &summary);
     return CLI_OK;

@@ -24,6 +24,11 @@ const bt_field_class *btmsg_member(const bt_field_class *payload, const char *na
     return NULL;
 }
 
+const char *btmsg_string(const bt_field *f)
+{
+    return bt_field_string_get_length(f) ? bt_field_string_get_value(f) : "";
+}
+
 void btmsg_uuid(const bt_trace *trace, const char *where, char *out, size_t size)
 {
     bt_uuid u = bt_trace_get_uuid(trace);

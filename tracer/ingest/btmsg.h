@@ -21,6 +21,11 @@
 const bt_field_class *btmsg_member(const bt_field_class *payload, const char *name,
                                    bt_field_class_type type, uint64_t *index);
 
+/* A string field's value, "" when it is empty: libbabeltrace2 2.0 sets a
+ * reused field's length to 0 for an empty string but leaves the previous
+ * value's bytes, which bt_field_string_get_value returns. */
+const char *btmsg_string(const bt_field *f);
+
 /* The trace's key, its UUID as text; a trace without one (hand-made) is
  * keyed "path:" + where. */
 void btmsg_uuid(const bt_trace *trace, const char *where, char *out, size_t size);

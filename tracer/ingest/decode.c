@@ -12,6 +12,7 @@
 #include "decode.h"
 
 #include "base.h"
+#include "btmsg.h"
 #include "statedump.h"
 #include "store.h"
 #include "wrapper.h"
@@ -165,7 +166,7 @@ static model_value decode_value(const bt_field *f, decode_read read, vocab_value
         v.d = bt_field_real_single_precision_get_value(f);
         break;
     default:
-        v.s = bt_field_string_get_value(f);
+        v.s = btmsg_string(f);
         return v;
     }
     bool is_real = read == READ_REAL || read == READ_FLOAT;
@@ -197,7 +198,7 @@ static void decode_contexts(const decode_class *dc, const bt_event *event, model
     decode_context_int(ctx, &dc->vtid, &e->has_vtid, &e->vtid);
     decode_context_int(ctx, &dc->vpid, &e->has_vpid, &e->vpid);
     if (dc->procname.present)
-        e->procname = bt_field_string_get_value(
+        e->procname = btmsg_string(
             bt_field_structure_borrow_member_field_by_index_const(ctx, dc->procname.index));
 }
 

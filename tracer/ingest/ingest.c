@@ -23,9 +23,11 @@
  */
 #include "ingest.h"
 
+#include "complete.h"
 #include "progress.h"
 #include "store.h"
 #include "tracedir.h"
+#include "worker.h"
 #include "wrapstore.h"
 
 #include <babeltrace2/babeltrace.h>
@@ -41,6 +43,12 @@
 #include <time.h>
 #include <unistd.h>
 
+/* How long reading a trace may go without a sign of progress before it is
+ * taken for a hang (libbabeltrace2 loops on some damaged metadata), and
+ * SQLite's steps between two beats of the worker (worker.h). */
+static const double INGEST_PATIENCE_S = 30;
+enum { INGEST_BEAT_STEPS = 1 << 16 };
+
 /* ---- one trace --------------------------------------------------------------------- */
 
 typedef struct {
@@ -51,8 +59,8 @@ typedef struct {
     wrapstore *wrapped; /* the pthread wrapper's calls, into model */
     int64_t trace_id;
     bool skipped, failed;
-    failure *why; /* ingest_paths's: the graph's sink has no other way out */
-    progress *bar;
+    failure *why;                 /* ingest_paths's: the graph's sink has no other way out */
+    bool progress_bar;            /* tell how far, in the worker's beats */
     int64_t span_begin, span_end; /* packets' time span, for the bar; 0 when unknown */
     uint64_t events;
     decoded message; /* reused: decoded in place */
@@ -159,12 +167,12 @@ static bool ingest_event(ingest_trace *t, const bt_message *msg)
         return ingest_failed(t);
     if (t->message.kind != DECODE_EVENT && t->message.kind != DECODE_WRAPPER)
         return true;
-    /* The clock is read once per 4096 events; the bar redraws only now and then. */
-    if ((++t->events & 4095) == 0 && t->bar->enabled) {
-        int64_t ts = t->message.kind == DECODE_EVENT ? t->message.event.ts : t->message.call.ts;
-        double span = (double)(t->span_end - t->span_begin);
-        progress_show(t->bar, span > 0 ? (double)(ts - t->span_begin) / span : -1, t->events);
-    }
+    /* A beat every 4096 events: the worker's clock is read only then. */
+    if ((++t->events & 4095) != 0)
+        return true;
+    int64_t ts = t->message.kind == DECODE_EVENT ? t->message.event.ts : t->message.call.ts;
+    double span = (double)(t->span_end - t->span_begin);
+    worker_beat(span > 0 ? (double)(ts - t->span_begin) / span : -1, t->events);
     return true;
 }
 
@@ -345,6 +353,14 @@ static void ingest_span(const ingest_plugins *pl, ingest_trace *t)
     bt_value_put_ref(params);
 }
 
+/* SQLite at work: a beat (a commit or a summary takes seconds on a big trace). */
+static int ingest_sqlite_beat(void *unused)
+{
+    (void)unused;
+    worker_beat(-1, 0);
+    return 0;
+}
+
 /* ---- traces and the command ------------------------------------------------------------ */
 
 static void ingest_trace_free(ingest_trace *t)
@@ -387,11 +403,13 @@ static bool ingest_store(const ingest_plugins *pl, ingest_trace *t, model_totals
 }
 
 /* Stores the trace in dir in one transaction: whole, or not at all. */
-static bool ingest_one(sqlite3 *db, const ingest_plugins *pl, const char *dir, progress *bar,
+static bool ingest_one(sqlite3 *db, const ingest_plugins *pl, const char *dir, bool progress_bar,
                        ingest_summary *out, failure *why)
 {
-    ingest_trace t = {.db = db, .dir = dir, .why = why, .bar = bar};
-    if (bar->enabled)
+    ingest_trace t = {.db = db, .dir = dir, .why = why, .progress_bar = progress_bar};
+    if (!complete_check(dir, why))
+        return false;
+    if (progress_bar)
         ingest_span(pl, &t);
     if (!db_exec(db, "BEGIN IMMEDIATE", why))
         return failure_prefix(why, dir);
@@ -403,7 +421,6 @@ static bool ingest_one(sqlite3 *db, const ingest_plugins *pl, const char *dir, p
     bool store = ok && t.model;
     uint64_t left_out = t.wrapped ? wrapstore_left_out(t.wrapped) : 0;
     ingest_trace_free(&t);
-    progress_clear(bar);
     failure ignored; /* the failure to tell is the first */
     if (!store) {
         db_exec(db, "ROLLBACK", &ignored);
@@ -473,23 +490,140 @@ static ingest_settings ingest_tune(sqlite3 *db)
     return before;
 }
 
-bool ingest_paths(sqlite3 *db, char *const *paths, int n, bool progress_bar, ingest_summary *out,
-                  failure *why)
+/* Stores the traces found, one transaction each, until one fails. In the
+ * worker: each trace is a stage, and SQLite's work beats as events do. */
+static bool ingest_found(sqlite3 *db, const tracedir_list *found, bool progress_bar,
+                         ingest_summary *out, failure *why)
+{
+    ingest_plugins pl = {0};
+    bool ok = ingest_plugins_load(&pl, why);
+    ingest_settings before = ingest_tune(db);
+    sqlite3_progress_handler(db, INGEST_BEAT_STEPS, ingest_sqlite_beat, NULL);
+    for (size_t i = 0; ok && i < found->n; i++) {
+        worker_stage((uint32_t)i);
+        ok = ingest_one(db, &pl, found->paths[i], progress_bar, out, why);
+    }
+    sqlite3_progress_handler(db, 0, NULL, NULL);
+    ingest_apply(db, &before);
+    ingest_plugins_free(&pl);
+    return ok;
+}
+
+/* ---- in a worker ------------------------------------------------------------------------ */
+
+typedef struct {
+    const char *db_path;
+    const tracedir_list *found;
+    bool progress_bar;
+} ingest_job_args;
+
+typedef struct {
+    bool ok;
+    ingest_summary summary;
+    failure why;
+} ingest_result;
+
+/* The worker's job: its own connection, the traces, the result. */
+static bool ingest_job(void *arg, void *result, size_t size)
+{
+    const ingest_job_args *a = arg;
+    ingest_result *r = result;
+    if (size < sizeof *r)
+        return false;
+    *r = (ingest_result){0};
+    sqlite3 *db = db_open(a->db_path, true, &r->why);
+    r->ok = db && ingest_found(db, a->found, a->progress_bar, &r->summary, &r->why);
+    db_close(db);
+    return r->ok;
+}
+
+/*
+ * After a worker that died in a transaction: the first writer to open the
+ * database rolls its journal back (nothing of the trace stays), and WAL,
+ * which the bulk load had left, comes back. Best effort: the failure to
+ * tell is the worker's.
+ */
+static void ingest_recover(const char *db_path)
+{
+    failure ignored;
+    sqlite3 *db = db_open(db_path, true, &ignored);
+    if (db)
+        db_exec(db, "PRAGMA journal_mode=WAL", &ignored);
+    db_close(db);
+}
+
+/* The bar, drawn by the caller from the worker's beats: one per trace. */
+typedef struct {
+    progress bar;
+    bool enabled;
+    uint32_t stage;
+    size_t traces;
+    uint64_t count; /* the beats of SQLite's work say no count: the last one stays */
+} ingest_bar;
+
+static void ingest_bar_show(void *ctx, uint32_t stage, double fraction, uint64_t count)
+{
+    ingest_bar *b = ctx;
+    if (stage != b->stage || !b->bar.label[0]) {
+        char label[64];
+        progress_clear(&b->bar);
+        snprintf(label, sizeof label, "ingesting %u/%zu", stage + 1, b->traces);
+        progress_start(&b->bar, b->enabled, label);
+        b->stage = stage;
+        b->count = 0;
+    }
+    b->count = count ? count : b->count;
+    if (b->count || fraction >= 0) /* nothing to tell before the first events */
+        progress_show(&b->bar, fraction, b->count);
+}
+
+/* A worker that did not finish, in words: which trace, and how it ended. */
+static bool ingest_lost_worker(const worker_end *end, const tracedir_list *found, double patience_s,
+                               failure *why)
+{
+    const char *dir = end->stage < found->n ? found->paths[end->stage] : "ingest";
+    if (end->silent)
+        return failure_object(why, dir,
+                              "reading it made no progress for %g s (a damaged trace?): nothing "
+                              "of it was stored",
+                              patience_s);
+    const char *said = end->last_words[0] ? ": " : "";
+    if (end->signal)
+        return failure_object(why, dir, "reading it crashed (%s%s%s): nothing of it was stored",
+                              strsignal(end->signal), said, end->last_words);
+    return failure_object(why, dir,
+                          "its reader ended without a word (exit status %d%s%s): nothing of it "
+                          "was stored",
+                          end->exit_status, said, end->last_words);
+}
+
+bool ingest_paths(const char *db_path, char *const *paths, int n, bool progress_bar,
+                  ingest_summary *out, failure *why)
 {
     *out = (ingest_summary){0};
     tracedir_list found = {0};
-    ingest_plugins pl = {0};
-    bool ok = tracedir_find(paths, n, &found, why) && ingest_plugins_load(&pl, why);
-    ingest_settings before = ingest_tune(db);
-    for (size_t i = 0; ok && i < found.n; i++) {
-        progress bar;
-        char label[64];
-        snprintf(label, sizeof label, "ingesting %zu/%zu", i + 1, found.n);
-        progress_start(&bar, progress_bar, label);
-        ok = ingest_one(db, &pl, found.paths[i], &bar, out, why);
+    if (!tracedir_find(paths, n, &found, why))
+        return false;
+    ingest_job_args args = {db_path, &found, progress_bar};
+    ingest_result result;
+    ingest_bar bar = {.enabled = progress_bar, .traces = found.n};
+    worker_spec spec = {.job = ingest_job,
+                        .arg = &args,
+                        .result = &result,
+                        .size = sizeof result,
+                        .patience_s = worker_patience(INGEST_PATIENCE_S),
+                        .progress = ingest_bar_show,
+                        .progress_ctx = &bar};
+    worker_end end;
+    bool ok = worker_run(&spec, &end, why);
+    progress_clear(&bar.bar);
+    if (ok && end.finished) {
+        *out = result.summary;
+        ok = result.ok || failure_set(why, "%s", result.why.text);
+    } else if (ok) {
+        ingest_recover(db_path);
+        ok = ingest_lost_worker(&end, &found, spec.patience_s, why);
     }
-    ingest_apply(db, &before);
-    ingest_plugins_free(&pl);
     tracedir_free(&found);
     return ok;
 }

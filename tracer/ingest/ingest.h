@@ -30,12 +30,18 @@ typedef struct {
 
 /*
  * Stores every CTF trace found under the n paths (a session's output
- * directory, or a trace's own) into db. A trace whose UUID is already stored
- * is skipped. progress: draw a progress bar on stderr. Returns true on
- * success; on failure nothing of the failing trace is stored and why holds
- * "PATH: reason".
+ * directory, or a trace's own) into the database at db_path, created if
+ * needed. A trace whose UUID is already stored is skipped. progress: draw a
+ * progress bar on stderr. Returns true on success; on failure nothing of
+ * the failing trace is stored and why holds "PATH: reason".
+ *
+ * The traces are read in a child process of its own (worker.h): a trace on
+ * which libbabeltrace2 hangs or aborts is a failure like any other, after
+ * which the database is as it was before that trace. The caller holds no
+ * connection to the database meanwhile (a connection kept open would keep
+ * it in WAL mode, which costs the bulk load a second write of every page).
  */
-bool ingest_paths(sqlite3 *db, char *const *paths, int n, bool progress, ingest_summary *out,
-                  failure *why);
+bool ingest_paths(const char *db_path, char *const *paths, int n, bool progress,
+                  ingest_summary *out, failure *why);
 
 #endif

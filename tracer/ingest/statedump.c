@@ -76,8 +76,8 @@ void statedump_read(const statedump_layout *l, const bt_field *payload, model_bi
     b->build_id_len = 0;
     if (l->which == STATEDUMP_BIN_INFO) {
         b->size = statedump_unsigned(payload, l->memsz);
-        b->path = bt_field_string_get_value(
-            bt_field_structure_borrow_member_field_by_index_const(payload, l->path));
+        b->path =
+            btmsg_string(bt_field_structure_borrow_member_field_by_index_const(payload, l->path));
     } else {
         b->build_id = id;
         b->build_id_len = statedump_bytes(
@@ -87,6 +87,6 @@ void statedump_read(const statedump_layout *l, const bt_field *payload, model_bi
 
 const char *statedump_procname(const statedump_layout *l, const bt_field *payload)
 {
-    return bt_field_string_get_value(
+    return btmsg_string(
         bt_field_structure_borrow_member_field_by_index_const(payload, l->procname));
 }

@@ -63,7 +63,7 @@
 typedef struct {
     record_options opt;
     preload preload;
-    sqlite3 *db;
+    bool db_checked; /* opened (created if needed) before PROG ran */
     bool db_existed;
     sessiond daemon;
     session session;
@@ -131,20 +131,23 @@ static void record_catch_signals(void)
             sigaction(record_signals[i], &sa, NULL);
 }
 
+/* Opens the database, creating it if needed, and closes it again: a bad
+ * -o fails before PROG runs; the ingest opens its own (ingest.h). */
 static bool record_open_db(recording *r)
 {
     r->db_existed = access(r->opt.db_path, F_OK) == 0;
-    r->db = db_open(r->opt.db_path, true, &r->why);
-    return r->db != NULL;
+    sqlite3 *db = db_open(r->opt.db_path, true, &r->why);
+    r->db_checked = db != NULL;
+    db_close(db);
+    return r->db_checked;
 }
 
-/* Closes the database; removes it if we created it and stored nothing. */
+/* Done with the database: removes it if we created it and stored nothing. */
 static void record_close_db(recording *r, bool stored)
 {
-    if (!r->db)
+    if (!r->db_checked)
         return;
-    db_close(r->db);
-    r->db = NULL;
+    r->db_checked = false;
     if (!stored && !r->db_existed)
         unlink(r->opt.db_path);
 }
@@ -455,9 +458,16 @@ static void record_summarize(const recording *r, const ingest_summary *s)
 /* Prints the deadlock report of the trace just stored (the newest). */
 static void record_report_deadlocks(recording *r)
 {
-    int64_t trace_id = db_value(r->db, "SELECT max(id) FROM traces", 0);
+    failure why;
+    sqlite3 *db = db_open(r->opt.db_path, false, &why);
+    if (!db) {
+        record_error(NULL, "no deadlock report: %s", why.text);
+        return;
+    }
+    int64_t trace_id = db_value(db, "SELECT max(id) FROM traces", 0);
     if (trace_id)
-        deadlocks_run(r->db, r->opt.db_path, trace_id, stderr);
+        deadlocks_run(db, r->opt.db_path, trace_id, stderr);
+    db_close(db);
 }
 
 /*
@@ -472,7 +482,8 @@ static bool record_store(recording *r, bool report)
                      "thrace record: interrupted; the trace is kept in %s\n", r->dir);
     record_kept_len = n < (int)sizeof record_kept ? n : (int)sizeof record_kept - 1;
     record_phase = RECORD_STORING;
-    bool stored = ingest_paths(r->db, paths, 1, isatty(STDERR_FILENO) == 1, &summary, &r->why);
+    bool stored =
+        ingest_paths(r->opt.db_path, paths, 1, isatty(STDERR_FILENO) == 1, &summary, &r->why);
     record_kept_len = 0;
     if (!stored) {
         record_error(NULL, "%s (the trace is kept in %s)", r->why.text, r->dir);

@@ -1,0 +1,224 @@
+/*
+ * dbopen.c - opening the thrace database (db.h). A thrace database is
+ * marked (PRAGMA application_id, "thrc"); any other SQLite file is refused
+ * and left as it was: nothing is written to a file before it is known to
+ * be ours or empty. A new database's schema is created in an IMMEDIATE
+ * transaction that looks again whether the file is still empty, so that
+ * two commands creating one database at once both succeed. A read-only
+ * open writes nothing, and works on read-only media. Writers use WAL, so
+ * that readers (the viewer) never wait for an ingest.
+ */
+#include "db.h"
+
+#include "schema_sql.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* schema.sql's version, in PRAGMA user_version: 2 added intervals.begin_seq and end_seq,
+ * 3 live traces (traces.live, live_streams), 4 names from binaries (objects.addr, binaries),
+ * 5 summaries kept as the trace is stored. */
+enum { SCHEMA_VERSION = 5 };
+
+/* PRAGMA application_id of a thrace database: "thrc". Databases of schema
+ * 5 made before it was set carry 0, and are known by their tables. */
+enum { THRACE_APPLICATION_ID = 0x74687263 };
+
+enum { BUSY_TIMEOUT_MS = 5000 };
+
+typedef struct {
+    int version, application_id;
+    int tables;      /* every table, index or view in the file */
+    bool has_thrace; /* a traces and an events table: thrace's, before application_id */
+} db_identity;
+
+/* Reads what the file says it is; sqlite's result code, SQLITE_OK when read. */
+static int db_identify(sqlite3 *db, db_identity *id)
+{
+    static const char sql[] =
+        "SELECT (SELECT user_version FROM pragma_user_version), "
+        "(SELECT application_id FROM pragma_application_id), "
+        "(SELECT count(*) FROM sqlite_master), "
+        "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('traces', "
+        "'events'))";
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *id = (db_identity){sqlite3_column_int(st, 0), sqlite3_column_int(st, 1),
+                            sqlite3_column_int(st, 2), sqlite3_column_int(st, 3) == 2};
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Why the file could not be read, in words for its user. */
+static bool db_unreadable(sqlite3 *db, int rc, failure *why)
+{
+    switch (rc) {
+    case SQLITE_NOTADB:
+        return failure_set(why, "not a database (or a damaged one)");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return failure_set(why, "locked by another process writing it (try again once it is done)");
+    default:
+        return db_fail(db, why);
+    }
+}
+
+static bool db_is_empty(const db_identity *id)
+{
+    return id->tables == 0 && id->version == 0 && id->application_id == 0;
+}
+
+/* Made by thrace: marked, or of the schema versions before the mark. */
+static bool db_is_thrace(const db_identity *id)
+{
+    return id->application_id == THRACE_APPLICATION_ID ||
+           (id->application_id == 0 && id->version > 0 && id->version <= SCHEMA_VERSION &&
+            id->has_thrace);
+}
+
+/* Refuses what is not a thrace database of this schema. */
+static bool db_check(const db_identity *id, failure *why)
+{
+    if (!db_is_thrace(id))
+        return failure_set(why, "not a thrace database (another application's SQLite file: "
+                                "left untouched)");
+    if (id->version > SCHEMA_VERSION)
+        return failure_set(why, "made by a newer thrace (schema %d; this one reads %d)",
+                           id->version, SCHEMA_VERSION);
+    if (id->version < SCHEMA_VERSION)
+        return failure_set(why,
+                           "made by an older thrace (schema %d; this one reads %d): ingest its "
+                           "trace again into a new database",
+                           id->version, SCHEMA_VERSION);
+    return true;
+}
+
+static bool db_set_versions(sqlite3 *db, failure *why)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d", SCHEMA_VERSION,
+             THRACE_APPLICATION_ID);
+    return db_exec(db, sql, why);
+}
+
+/* In the IMMEDIATE transaction: creates the schema if the file is still
+ * empty (another command may have created it meanwhile), marks a database
+ * of the schema made before the mark. */
+static bool db_create_locked(sqlite3 *db, failure *why)
+{
+    db_identity id;
+    int rc = db_identify(db, &id);
+    if (rc != SQLITE_OK)
+        return db_unreadable(db, rc, why);
+    if (db_is_empty(&id))
+        return db_exec(db, schema_sql, why) && db_set_versions(db, why);
+    if (!db_check(&id, why))
+        return false;
+    return id.application_id == THRACE_APPLICATION_ID || db_set_versions(db, why);
+}
+
+static bool db_create(sqlite3 *db, failure *why)
+{
+    if (!db_exec(db, "PRAGMA journal_mode=WAL", why) || !db_exec(db, "BEGIN IMMEDIATE", why))
+        return false;
+    if (db_create_locked(db, why))
+        return db_exec(db, "COMMIT", why);
+    failure ignored; /* the failure to tell is the first */
+    db_exec(db, "ROLLBACK", &ignored);
+    return false;
+}
+
+/* Checks the file is a thrace database of this schema; a writable
+ * connection creates the schema in an empty file, and marks one of the
+ * schema made before the mark. */
+static bool db_ensure_schema(sqlite3 *db, bool writable, failure *why)
+{
+    db_identity id;
+    int rc = db_identify(db, &id);
+    if (rc != SQLITE_OK)
+        return db_unreadable(db, rc, why);
+    if (db_is_empty(&id) && !writable)
+        return failure_set(why, "not a thrace database (an empty file)");
+    if (!db_is_empty(&id) && !db_check(&id, why))
+        return false;
+    if (writable && id.application_id != THRACE_APPLICATION_ID)
+        return db_create(db, why);
+    return true;
+}
+
+/* path as an SQLite URI (RFC 3986: '%', '?' and '#' escaped) with the
+ * query q, into out; false when it does not fit. */
+static bool db_uri(const char *path, const char *q, char *out, size_t size)
+{
+    size_t n = (size_t)snprintf(out, size, "file:");
+    for (const char *p = path; *p && n + 4 < size; p++)
+        n += strchr("%?#", *p) ? (size_t)snprintf(out + n, size - n, "%%%02X", (unsigned char)*p)
+                               : (size_t)snprintf(out + n, size - n, "%c", *p);
+    return n + strlen(q) + 1 < size && snprintf(out + n, size - n, "%s", q) > 0;
+}
+
+/*
+ * Read-only media: a WAL database cannot be read there without its -shm
+ * file, which cannot be made. Without a -wal file there is nothing but the
+ * database to read, and nothing can change it: it is opened immutable.
+ */
+static sqlite3 *db_open_immutable(const char *path)
+{
+    char wal[PATH_MAX + 8], uri[3 * PATH_MAX + 32];
+    struct stat st;
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    if ((stat(wal, &st) == 0 && st.st_size > 0) || !db_uri(path, "?immutable=1", uri, sizeof uri))
+        return NULL;
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) == SQLITE_OK)
+        return db;
+    sqlite3_close(db);
+    return NULL;
+}
+
+static sqlite3 *db_connect(const char *path, bool writable, failure *why)
+{
+    sqlite3 *db = NULL;
+    int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+    if (sqlite3_open_v2(path, &db, flags, NULL) == SQLITE_OK)
+        return db;
+    if (db)
+        db_fail(db, why);
+    else
+        failure_set(why, "out of memory");
+    sqlite3_close(db);
+    return NULL;
+}
+
+sqlite3 *db_open(const char *path, bool writable, failure *why)
+{
+    sqlite3 *db = db_connect(path, writable, why);
+    if (db && !writable && db_identify(db, &(db_identity){0}) == SQLITE_CANTOPEN) {
+        sqlite3 *immutable = db_open_immutable(path);
+        if (immutable) {
+            sqlite3_close(db);
+            db = immutable;
+        }
+    }
+    if (db) {
+        sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+        if (db_ensure_schema(db, writable, why) && db_exec(db, "PRAGMA foreign_keys=ON", why))
+            return db;
+    }
+    sqlite3_close(db);
+    failure_prefix(why, path);
+    return NULL;
+}
+
+void db_close(sqlite3 *db)
+{
+    sqlite3_close(db);
+}
