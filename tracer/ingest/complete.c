@@ -67,8 +67,8 @@ static bool complete_metadata(int fd, uint64_t size, const char *path, failure *
 
 /* Checks a stream against its index: every packet listed is in the file,
  * and the last ends where the file does. */
-static bool complete_indexed(int index, uint64_t index_size, uint64_t stream_size,
-                             const char *path, failure *why)
+static bool complete_indexed(int index, uint64_t index_size, uint64_t stream_size, const char *path,
+                             failure *why)
 {
     unsigned char h[INDEX_HEADER], e[INDEX_ENTRY_MIN];
     if (pread(index, h, sizeof h, 0) != (ssize_t)sizeof h || complete_u32(h, true) != INDEX_MAGIC)
@@ -148,6 +148,7 @@ bool complete_check(const char *dir, failure *why)
             ok = complete_stream(dir, e->d_name, &streams, why);
     }
     closedir(d);
-    return ok && (streams > 0 || failure_object(why, dir, "a metadata file and no stream: nothing "
-                                                          "was recorded (a damaged trace)"));
+    return ok && (streams > 0 || failure_object(why, dir,
+                                                "a metadata file and no stream: nothing "
+                                                "was recorded (a damaged trace)"));
 }

@@ -12,6 +12,10 @@
  * of LTTng's pthread wrapper go to wrapstore.h, which makes thrace's
  * events of them for the model.
  *
+ * All of it runs in a worker, a child process (worker.h) that beats while
+ * it works: libbabeltrace2 hangs or aborts on some damaged traces, and the
+ * command must outlive that. Each trace is checked whole first (complete.h).
+ *
  * A trace is keyed by its UUID: the transaction begins (IMMEDIATE, so that
  * two ingests of one trace cannot both store it) before the graph runs, the
  * first stream tells the UUID, and a UUID already stored ends the graph and

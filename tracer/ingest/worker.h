@@ -37,11 +37,11 @@ typedef struct {
 } worker_spec;
 
 typedef struct {
-    bool finished;   /* the job returned and its result came back */
-    bool silent;     /* killed after the patience passed without a beat */
-    int signal;      /* the signal that ended the child, 0 when none did */
-    int exit_status; /* the child's exit status when no signal ended it */
-    uint32_t stage;  /* the last stage the child told */
+    bool finished;        /* the job returned and its result came back */
+    bool silent;          /* killed after the patience passed without a beat */
+    int signal;           /* the signal that ended the child, 0 when none did */
+    int exit_status;      /* the child's exit status when no signal ended it */
+    uint32_t stage;       /* the last stage the child told */
     char last_words[256]; /* the last line the child wrote to stderr, "" when none */
 } worker_end;
 
