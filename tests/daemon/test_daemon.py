@@ -72,6 +72,12 @@ def record_live(relayd, *prog):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def children(pid):
+    """The pids of pid's children."""
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(p) for p in f.read().split()]
+
+
 def program_pid(record):
     """PROG's pid: record's child."""
     def child():
@@ -341,6 +347,43 @@ class Survives(unittest.TestCase):
         # are then among those nobody read.
         self.down_for_a_second(signal.SIGKILL, -signal.SIGKILL)
         self.assertEqual([("ok",)], query(self.db, "PRAGMA integrity_check"))
+
+    def test_a_storing_that_crashes_is_started_again(self):
+        # libbabeltrace2 may abort on what a relay daemon sends: the storing
+        # runs in a child of a supervisor, a child of the daemon's.
+        relayd = self.relayd()
+        db = os.path.join(TMP.name, "crash.db")
+        daemon = daemon_on(db, relayd)
+        self.addCleanup(daemon.stop)
+        rec = record_live(relayd, TICKER, "3")
+        wait_for(lambda: len(ticks(db, 1)) > 20, 20, "ticks")
+        supervisor, = children(daemon.proc.pid)
+        storing, = children(supervisor)
+        os.kill(storing, signal.SIGABRT)
+        said = daemon.expect(r"the storing crashed \(Aborted\)").string
+        self.assertIsNone(daemon.proc.poll())
+        rec.communicate(timeout=60)
+        if "reading this session" in said:
+            # It was reading the session then: given up, its trace completed.
+            wait_for(lambda: query(db, "SELECT live FROM traces") == [(0,)], 20, "completed")
+        else:
+            # Between reads: the next child resumed it and counted the gap.
+            self.assertIn("storing again from the last commit", said)
+            daemon.expect(r"session ended")
+            lines = ticks(db, 1)
+            self.assertEqual(len(lines), len(set(lines)), "a tick stored twice")
+            missed = 2 * 150 - len(lines)
+            discarded = query(db, "SELECT coalesce(sum(count), 0) FROM discards")[0][0]
+            self.assertGreaterEqual(discarded, 2 * missed)
+        self.assertNotEqual(storing, children(supervisor)[0], "not started again")
+        # The daemon goes on: a new session is stored whole.
+        again = record_live(relayd, TICKER, "0.5")
+        again.communicate(timeout=60)
+        self.assertEqual(0, again.returncode)
+        wait_for(lambda: len(ticks(db, 2)) == 2 * 25, 20, "the second trace")
+        storing_now, = children(supervisor)
+        self.assertEqual(0, daemon.stop())
+        self.assertFalse(alive(supervisor) or alive(storing_now), "the storing outlived the daemon")
 
     def down_for_a_second(self, sig, status):
         relayd = self.relayd()

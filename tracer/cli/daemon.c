@@ -5,10 +5,13 @@
  * relayd.h: the one that answers, or one started and stopped here), the
  * live storing (tracer/live/) and the viewer (viewer/), on one database.
  *
- * Life: SIGINT, SIGTERM and SIGHUP are blocked in every thread and taken
- * between rounds, so a tick is always committed whole: the traces being
- * followed stay live in the database, for the next daemon to resume. A
- * database failure (a full disk) ends the daemon with status 1.
+ * The storing runs in a watched child process (live_supervise), restarted
+ * when it crashes or hangs; this process keeps the relay daemon and the
+ * viewer. SIGINT, SIGTERM and SIGHUP are blocked in every thread, passed
+ * on to the child and taken there between rounds, so a tick is always
+ * committed whole: the traces being followed stay live in the database,
+ * for the next daemon to resume. A database failure (a full disk) ends the
+ * daemon with status 1.
  */
 #include "cli.h"
 #include "commands.h"
@@ -34,10 +37,9 @@ typedef struct {
 
 typedef struct {
     daemon_options opt;
-    sqlite3 *db;
     relayd rd;
+    live_supervisor *storing;
     server *viewer;
-    live *live;
     sigset_t stop;
 } daemon_state;
 
@@ -70,27 +72,15 @@ static const char usage[] =
     "streaming (`thrace record --live --relayd net://THIS_HOST`); each trace is\n"
     "kept apart by host, session and process.\n";
 
-/* Waits up to ms for a stop signal; true when one came. */
-static bool daemon_stopped(daemon_state *d, int ms)
-{
-    struct timespec wait = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    int sig = sigtimedwait(&d->stop, NULL, &wait);
-    if (sig > 0)
-        live_say("%s: committing and stopping", strsignal(sig));
-    return sig > 0;
-}
-
 static int daemon_run(daemon_state *d)
 {
     failure why;
-    for (;;) {
-        int ms = live_round(d->live, &why);
-        if (ms < 0)
-            return cli_error("daemon", d->opt.db_path,
-                             "%s: stopped storing; what was stored before is kept", why.text);
-        if (daemon_stopped(d, ms))
-            return CLI_OK;
-    }
+    int stopped = live_supervisor_wait(d->storing, &why);
+    d->storing = NULL;
+    if (stopped < 0)
+        return cli_error("daemon", d->opt.db_path,
+                         "%s: stopped storing; what was stored before is kept", why.text);
+    return CLI_OK;
 }
 
 /* The relay daemon to follow: the one that answers, else one started. */
@@ -115,24 +105,19 @@ static bool daemon_relayd(daemon_state *d)
 static bool daemon_setup(daemon_state *d)
 {
     failure why;
-    if (!(d->db = db_open(d->opt.db_path, true, &why))) {
+    sqlite3 *db = db_open(d->opt.db_path, true, &why); /* made now: the storing opens its own */
+    if (!db) {
         cli_failure("daemon", &why);
         return false;
     }
-    /* WAL, so that readers never wait; no foreign-key checks, as for an
-     * ingest (the model refers only to rows it wrote itself); a page cache
-     * that keeps the indexes' hot pages across ticks (64 MiB at most). */
-    if (!db_exec(d->db,
-                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; "
-                 "PRAGMA cache_size=-65536",
-                 &why)) {
-        cli_error("daemon", d->opt.db_path, "%s", why.text);
-        return false;
-    }
+    db_close(db);
     if (!daemon_relayd(d))
         return false;
-    if (!(d->live = live_new(d->db, &d->rd, d->opt.deadlock_timeout))) {
-        cli_error("daemon", d->opt.db_path, "out of memory");
+    /* Before the viewer's threads: the storing forks. */
+    d->storing =
+        live_supervisor_start(d->opt.db_path, &d->rd, d->opt.deadlock_timeout, &d->stop, &why);
+    if (!d->storing) {
+        cli_failure("daemon", &why);
         return false;
     }
     if (!d->opt.no_viewer &&
@@ -147,14 +132,13 @@ static bool daemon_setup(daemon_state *d)
 
 static void daemon_teardown(daemon_state *d)
 {
+    if (d->storing) /* setting up failed after it started */
+        live_supervisor_stop(d->storing);
     if (d->viewer)
         server_stop(d->viewer);
-    live_free(d->live);
     failure why;
     if (!relayd_stop(&d->rd, &why))
         cli_failure("daemon", &why);
-    if (d->db)
-        db_close(d->db);
 }
 
 int daemon_main(int argc, char **argv)

@@ -504,7 +504,7 @@ static bool ingest_found(sqlite3 *db, const tracedir_list *found, bool progress_
     ingest_settings before = ingest_tune(db);
     sqlite3_progress_handler(db, INGEST_BEAT_STEPS, ingest_sqlite_beat, NULL);
     for (size_t i = 0; ok && i < found->n; i++) {
-        worker_stage((uint32_t)i);
+        worker_stage((uint32_t)i, found->paths[i]);
         ok = ingest_one(db, &pl, found->paths[i], progress_bar, out, why);
     }
     sqlite3_progress_handler(db, 0, NULL, NULL);

@@ -4,7 +4,8 @@
  * traces from disk: a graph (src.ctf.fs, then a sink of ours) feeds each
  * trace's events to the store's model, one transaction per trace. The
  * readings it is made of serve the live daemon too: decode.h (a message
- * as a model_event) and btmsg.h (UUIDs, discards, packet ends, errors).
+ * as a model_event) and btmsg.h (UUIDs, discards, packet ends, errors),
+ * and so does its watched child process (worker.h).
  */
 #ifndef THRACE_TRACER_INGEST_INGEST_H
 #define THRACE_TRACER_INGEST_INGEST_H
@@ -12,6 +13,7 @@
 #include "base.h"
 #include "btmsg.h"
 #include "decode.h"
+#include "worker.h"
 
 #include <sqlite3.h>
 #include <stdbool.h>

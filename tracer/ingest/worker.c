@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +34,7 @@ typedef struct {
     uint32_t pad;
     double fraction; /* MESSAGE_BEAT's */
     uint64_t count;
+    char name[240]; /* MESSAGE_STAGE's */
 } worker_message;
 
 /* The child's end of the pipe, when it last beat, and whether a beat told
@@ -74,11 +77,13 @@ void worker_beat(double fraction, uint64_t count)
     worker_send(&m, sizeof m);
 }
 
-void worker_stage(uint32_t stage)
+void worker_stage(uint32_t stage, const char *name)
 {
-    if (worker_fd < 0)
-        return;
-    worker_message m = {.kind = MESSAGE_STAGE, .stage = stage, .fraction = -1};
+    static worker_message m = {.kind = MESSAGE_STAGE, .stage = WORKER_NO_STAGE, .fraction = -1};
+    if (worker_fd < 0 || (stage == m.stage && strncmp(name, m.name, sizeof m.name - 1) == 0))
+        return; /* told already: a follower steps its session many times a tick */
+    m.stage = stage;
+    snprintf(m.name, sizeof m.name, "%s", name);
     worker_send(&m, sizeof m);
 }
 
@@ -92,8 +97,10 @@ double worker_patience(double otherwise)
 
 /* The child: the job, its result, its exit. Terminal signals end it as
  * they would have ended the caller; its stderr is the file err. */
-static _Noreturn void worker_child(int fd, int err, const worker_spec *spec)
+static _Noreturn void worker_child(int fd, int err, pid_t parent, const worker_spec *spec)
 {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+        _exit(1); /* the caller is gone already */
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
@@ -129,8 +136,11 @@ static bool worker_receive(int fd, const worker_spec *spec, worker_end *end)
     worker_message m;
     if (!worker_read(fd, &m, sizeof m))
         return false;
-    if (m.kind == MESSAGE_STAGE)
+    if (m.kind == MESSAGE_STAGE) {
         end->stage = m.stage;
+        memcpy(end->stage_name, m.name, sizeof end->stage_name);
+        end->stage_name[sizeof end->stage_name - 1] = '\0';
+    }
     if (m.kind == MESSAGE_RESULT) {
         end->finished = m.length == spec->size && worker_read(fd, spec->result, spec->size);
         return end->finished;
@@ -140,12 +150,24 @@ static bool worker_receive(int fd, const worker_spec *spec, worker_end *end)
     return true;
 }
 
-/* Waits for the child's messages until its end, or its silence. */
-static void worker_watch(int fd, pid_t pid, const worker_spec *spec, worker_end *end)
+/* Passes a signal taken from signals (a signalfd) on to the child. */
+static void worker_forward(int signals, pid_t pid, worker_end *end)
 {
-    struct pollfd p = {.fd = fd, .events = POLLIN};
+    struct signalfd_siginfo info;
+    if (read(signals, &info, sizeof info) == (ssize_t)sizeof info) {
+        end->forwarded = (int)info.ssi_signo;
+        kill(pid, (int)info.ssi_signo);
+    }
+}
+
+/* Waits for the child's messages until its end, or its silence; passes
+ * the signals of signals (a signalfd, or -1) on. */
+static void worker_watch(int fd, int signals, pid_t pid, const worker_spec *spec, worker_end *end)
+{
+    struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = signals, .events = POLLIN}};
     for (;;) {
-        int ready = poll(&p, 1, (int)(spec->patience_s * 1000));
+        int timeout = spec->patience_s > 0 ? (int)(spec->patience_s * 1000) : -1;
+        int ready = poll(p, signals >= 0 ? 2 : 1, timeout);
         if (ready < 0 && errno == EINTR)
             continue;
         if (ready == 0) {
@@ -153,7 +175,9 @@ static void worker_watch(int fd, pid_t pid, const worker_spec *spec, worker_end 
             kill(pid, SIGKILL);
             return;
         }
-        if (ready < 0 || !worker_receive(fd, spec, end))
+        if (ready > 0 && signals >= 0 && (p[1].revents & POLLIN))
+            worker_forward(signals, pid, end);
+        if (ready < 0 || ((p[0].revents & (POLLIN | POLLHUP)) && !worker_receive(fd, spec, end)))
             return;
     }
 }
@@ -176,6 +200,15 @@ static void worker_last_words(int err, worker_end *end)
     snprintf(end->last_words, sizeof end->last_words, "%s", line ? line : "");
 }
 
+static void worker_close(worker *w)
+{
+    close(w->fd);
+    if (w->err >= 0)
+        close(w->err);
+    if (w->signals >= 0)
+        close(w->signals);
+}
+
 static void worker_reap(pid_t pid, int err, worker_end *end)
 {
     int status;
@@ -188,28 +221,43 @@ static void worker_reap(pid_t pid, int err, worker_end *end)
         worker_last_words(err, end);
 }
 
-bool worker_run(const worker_spec *spec, worker_end *end, failure *why)
+bool worker_start(const worker_spec *spec, worker *w, failure *why)
 {
-    *end = (worker_end){0};
     int fds[2];
     if (spec->size > WORKER_RESULT_MAX)
         return failure_set(why, "a worker's result is limited to %d bytes", WORKER_RESULT_MAX);
     if (pipe2(fds, O_CLOEXEC) != 0)
         return failure_set(why, "pipe: %s", strerror(errno));
-    int err = memfd_create("thrace-worker-stderr", MFD_CLOEXEC);
-    pid_t pid = fork();
-    if (pid == 0) {
+    w->err = spec->pass_stderr ? -1 : memfd_create("thrace-worker-stderr", MFD_CLOEXEC);
+    w->signals = spec->forward ? signalfd(-1, spec->forward, SFD_CLOEXEC) : -1;
+    pid_t parent = getpid();
+    w->pid = fork();
+    if (w->pid == 0) {
         close(fds[0]);
-        worker_child(fds[1], err, spec);
+        worker_child(fds[1], w->err, parent, spec);
     }
     int error = errno;
     close(fds[1]);
-    if (pid > 0) {
-        worker_watch(fds[0], pid, spec, end);
-        worker_reap(pid, err, end);
-    }
-    close(fds[0]);
-    if (err >= 0)
-        close(err);
-    return pid > 0 || failure_set(why, "fork: %s", strerror(error));
+    w->fd = fds[0];
+    if (w->pid > 0)
+        return true;
+    worker_close(w);
+    return failure_set(why, "fork: %s", strerror(error));
+}
+
+void worker_wait(worker *w, const worker_spec *spec, worker_end *end)
+{
+    *end = (worker_end){.stage = WORKER_NO_STAGE};
+    worker_watch(w->fd, w->signals, w->pid, spec, end);
+    worker_reap(w->pid, w->err, end);
+    worker_close(w);
+}
+
+bool worker_run(const worker_spec *spec, worker_end *end, failure *why)
+{
+    worker w;
+    if (!worker_start(spec, &w, why))
+        return false;
+    worker_wait(&w, spec, end);
+    return true;
 }

@@ -14,9 +14,11 @@
 
 #include "base.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Runs in the child: writes at most size bytes of result into result;
  * its return value becomes the child's exit status (0 or 1). */
@@ -31,9 +33,11 @@ typedef struct {
     void *arg;
     void *result; /* size bytes, for the job's result */
     size_t size;
-    double patience_s;
+    double patience_s;         /* 0: waits as long as the child lives */
     worker_progress *progress; /* NULL: none */
     void *progress_ctx;
+    const sigset_t *forward; /* signals blocked in the caller, passed on to the child; or NULL */
+    bool pass_stderr;        /* the child writes to the caller's stderr: no last words */
 } worker_spec;
 
 typedef struct {
@@ -41,24 +45,43 @@ typedef struct {
     bool silent;          /* killed after the patience passed without a beat */
     int signal;           /* the signal that ended the child, 0 when none did */
     int exit_status;      /* the child's exit status when no signal ended it */
-    uint32_t stage;       /* the last stage the child told */
+    int forwarded;        /* the last signal passed on to the child, 0 when none */
+    uint32_t stage;       /* the last stage the child told (WORKER_NO_STAGE: none) */
+    char stage_name[240]; /* its name */
     char last_words[256]; /* the last line the child wrote to stderr, "" when none */
 } worker_end;
 
 /*
  * Forks, runs spec->job in the child and waits for it, killing it after
- * spec->patience_s seconds without a beat. *end says how it ended; the
+ * spec->patience_s seconds without a beat. The child dies with the caller
+ * (PR_SET_PDEATHSIG); SIGINT, SIGTERM and SIGHUP take their default
+ * action in it, unless blocked (a blocked mask is inherited). *end says how it ended; the
  * result is in spec->result only when end->finished. False when no child
  * could be started (why says so): a child that died is still a true return.
  */
 bool worker_run(const worker_spec *spec, worker_end *end, failure *why);
 
+/* A child started, to wait for. */
+typedef struct {
+    pid_t pid;
+    int fd, err, signals; /* the pipe, its stderr's memfd, the signals passed on (-1: none) */
+} worker;
+
+/* worker_run in two steps, for a caller that must fork before it starts
+ * threads (a child forked from a process with threads may find a lock
+ * held forever, SQLite's among them): the child, then the wait. */
+bool worker_start(const worker_spec *spec, worker *w, failure *why);
+void worker_wait(worker *w, const worker_spec *spec, worker_end *end);
+
 /* In the child: alive, count items done, fraction of the whole (negative:
  * unknown). Cheap: writes at most five times a second. */
 void worker_beat(double fraction, uint64_t count);
 
-/* In the child: now at stage (told at once, and in worker_end). */
-void worker_stage(uint32_t stage);
+enum { WORKER_NO_STAGE = UINT32_MAX };
+
+/* In the child: now at stage, called name (told at once, and in
+ * worker_end); WORKER_NO_STAGE and "" between stages. */
+void worker_stage(uint32_t stage, const char *name);
 
 /* The patience for jobs of this kind: THRACE_WORKER_PATIENCE (seconds)
  * when set to a positive number, else otherwise. */

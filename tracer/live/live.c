@@ -17,6 +17,7 @@
 #include "live.h"
 
 #include "follow.h"
+#include "ingest.h"
 #include "livewatch.h"
 #include "store.h"
 
@@ -50,6 +51,8 @@ struct live {
     bool relayd_lost; /* said that the relay daemon does not answer */
     char **refused;   /* sessions with another reader: said once */
     size_t nrefused;
+    char **excluded; /* sessions never followed (live_exclude) */
+    size_t nexcluded;
     bool busy;                    /* the last tick stored messages: no wait before the next */
     double next_list, next_watch; /* when to list the sessions, and to watch, again */
 };
@@ -82,20 +85,49 @@ static live_session *live_session_of(live *l, const char *url)
     return NULL;
 }
 
+static bool live_listed(char *const *urls, size_t n, const char *url)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(urls[i], url) == 0)
+            return true;
+    return false;
+}
+
+/* Adds url to the list unless it is there; true when added. */
+static bool live_list_add(char ***urls, size_t *n, const char *url)
+{
+    if (live_listed(*urls, *n, url))
+        return false;
+    char **more = realloc(*urls, (*n + 1) * sizeof *more);
+    if (!more)
+        return false;
+    *urls = more;
+    if (!(more[*n] = strdup(url)))
+        return false;
+    ++*n;
+    return true;
+}
+
 /* Says once that a session is someone else's to read. */
 static void live_refuse(live *l, const livelist_session *s)
 {
-    for (size_t i = 0; i < l->nrefused; i++)
-        if (strcmp(l->refused[i], s->url) == 0)
-            return;
-    char **refused = realloc(l->refused, (l->nrefused + 1) * sizeof *refused);
-    if (!refused || !(refused[l->nrefused] = strdup(s->url))) {
-        l->refused = refused ? refused : l->refused;
-        return;
-    }
-    l->refused = refused;
-    l->nrefused++;
-    live_say("%s: another live reader is attached (LTTng allows one): not followed", s->url);
+    if (live_list_add(&l->refused, &l->nrefused, s->url))
+        live_say("%s: another live reader is attached (LTTng allows one): not followed", s->url);
+}
+
+bool live_exclude(live *l, const char *url, failure *why)
+{
+    sqlite3_stmt *st;
+    if (!live_list_add(&l->excluded, &l->nexcluded, url) &&
+        !live_listed(l->excluded, l->nexcluded, url))
+        return failure_set(why, "out of memory");
+    if (sqlite3_prepare_v2(l->db, "UPDATE traces SET live = 0 WHERE path = ? AND live = 1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_fail(l->db, why);
+    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+    bool ok = sqlite3_step(st) == SQLITE_DONE || db_fail(l->db, why);
+    sqlite3_finalize(st);
+    return ok;
 }
 
 /* A new session to follow, not attached yet; NULL when out of memory. */
@@ -116,7 +148,7 @@ static live_session *live_session_add(live *l, const char *url)
 static void live_follow(live *l, const livelist_session *s)
 {
     live_session *known = live_session_of(l, s->url);
-    if (known && !known->broken)
+    if ((known && !known->broken) || live_listed(l->excluded, l->nexcluded, s->url))
         return;
     if (!known && s->clients > 0) {
         live_refuse(l, s);
@@ -204,11 +236,13 @@ static bool live_steps(live *l, failure *why)
             live_session *s = &l->sessions[i];
             if (s->ended || s->broken)
                 continue;
+            worker_stage((uint32_t)i, follow_url(s->f)); /* said when it crashes the reader */
             if (!live_stepped(s, follow_step(s->f, why), why, &busy))
                 return false;
         }
         l->busy = l->busy || busy;
     }
+    worker_stage(WORKER_NO_STAGE, "");
     return true;
 }
 
@@ -331,6 +365,9 @@ void live_free(live *l)
     for (size_t i = 0; i < l->nrefused; i++)
         free(l->refused[i]);
     free(l->refused);
+    for (size_t i = 0; i < l->nexcluded; i++)
+        free(l->excluded[i]);
+    free(l->excluded);
     livewatch_free(l->watch);
     free(l);
 }

@@ -13,6 +13,7 @@
 #include "base.h"
 #include "record.h"
 
+#include <signal.h>
 #include <sqlite3.h>
 
 typedef struct live live;
@@ -31,6 +32,34 @@ live *live_new(sqlite3 *db, const relayd *rd, double deadlock_timeout);
  * the reason in why.
  */
 int live_round(live *l, failure *why);
+
+/* Never follows the session at url, and completes its traces still live
+ * in the database (live = 0): its reader crashed on it. False on a
+ * database failure (reason in why). */
+bool live_exclude(live *l, const char *url, failure *why);
+
+/*
+ * The daemon's storing, watched: live rounds run in a child process
+ * (worker.h) with its own connection to db_path, until one of the signals
+ * of stop (blocked in the caller, passed on to the child) comes, or the
+ * database fails. A child that crashes or hangs is restarted, and resumes
+ * from its last commit; when it was reading a session then, that session
+ * is excluded (live_exclude) and said so in one line.
+ *
+ * Start it before any thread (the viewer's): it forks. NULL with the
+ * reason in why when it cannot.
+ */
+typedef struct live_supervisor live_supervisor;
+live_supervisor *live_supervisor_start(const char *db_path, const relayd *rd,
+                                       double deadlock_timeout, const sigset_t *stop, failure *why);
+
+/* Waits until the storing stops, and frees s: 0 once stopped by a signal,
+ * -1 with the reason in why when the database failed or the storing kept
+ * crashing. */
+int live_supervisor_wait(live_supervisor *s, failure *why);
+
+/* Stops the storing as SIGTERM would, waits for it, and frees s. */
+void live_supervisor_stop(live_supervisor *s);
 
 /* Prints one line of the daemon's log, `thrace daemon: ...`, on stdout (the
  * command's own lines too, so that they read as one log). */
