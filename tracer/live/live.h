@@ -4,8 +4,9 @@
  * and stores their events into a database as they arrive, in ticks that
  * readers see whole; it looks for deadlocks forming and prints its log
  * lines (`thrace daemon: ...`) and their reports on stdout. The command
- * (tracer/cli/daemon.c) owns the database, the relay daemon, the viewer
- * and the signals, and calls live_round until it stops.
+ * (tracer/cli/daemon.c) owns the relay daemon, the viewer and the
+ * signals; the storing runs in child processes (live_supervisor_start),
+ * which call live_round until they stop.
  */
 #ifndef THRACE_TRACER_LIVE_LIVE_H
 #define THRACE_TRACER_LIVE_LIVE_H
