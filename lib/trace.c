@@ -21,6 +21,17 @@
 
 #include <unistd.h>
 
+/*
+ * An ELF note, "thrace", in whatever binary carries libthrace's code: in a
+ * program linked with libthrace.a, `thrace record` finds it and does not
+ * preload the pthread interposer, which would load libthrace.so beside it,
+ * a second runtime tracing the first one's own locks.
+ */
+static const struct {
+    uint32_t namesz, descsz, type;
+    char name[8];
+} trace_note __attribute__((section(".note.thrace"), aligned(4), used)) = {7, 0, 1, "thrace"};
+
 THRACE__TLS bool thrace__trace_announced;
 static THRACE__TLS uint64_t trace_tid;
 static uint64_t last_tid = 1; /* 1 is the main thread */

@@ -16,6 +16,7 @@ packages=(
   chromium                                   # the viewer's page tests, headless
   pigz xz-utils                              # real multi-threaded programs, traced by the tests
   valgrind                                   # helgrind and DRD over thrace programs (tests/detectors), helgrind.h
+  scdoc man-db                               # the man pages (docs/man/), and man -w in tests/package
 )
 
 missing=()

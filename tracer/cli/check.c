@@ -22,7 +22,7 @@ static const char usage[] =
     "usage: thrace check FILE.db [--expect FILE]\n"
     "\n"
     "Checks a recorded trace: the built-in invariants, and with --expect what FILE\n"
-    "says each thread does (tracer/check/README.md has the format). Prints each\n"
+    "says each thread does (man thrace-check has the format). Prints each\n"
     "problem; exits 0 when there is none, 1 when there is, 2 on bad usage or a bad\n"
     "FILE.\n"
     "\n"

@@ -164,7 +164,10 @@ static bool cli_options(const cli_spec *spec, int argc, char **argv, int *status
     for (int c; (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1;) {
         const cli_option *o = c == '?' || c == ':' ? NULL : cli_option_of(spec, c);
         if (c == 'h' || c == CLI_HELP_OPTION) {
-            *status = fputs(spec->usage, stdout) < 0 ? CLI_FAIL : CLI_OK;
+            *status = fputs(spec->usage, stdout) < 0 ||
+                              printf("\nThe manual: man thrace-%s\n", spec->command) < 0
+                          ? CLI_FAIL
+                          : CLI_OK;
             return false;
         }
         if (c == ':')

@@ -200,18 +200,15 @@ struct live_supervisor {
 };
 
 live_supervisor *live_supervisor_start(const char *db_path, const relayd *rd,
-                                       double deadlock_timeout, const sigset_t *stop,
-                                       failure *why)
+                                       double deadlock_timeout, const sigset_t *stop, failure *why)
 {
     live_supervisor *s = calloc(1, sizeof *s);
     if (!s) {
         failure_set(why, "out of memory");
         return NULL;
     }
-    s->args = (supervise_args){.db_path = db_path,
-                               .rd = rd,
-                               .deadlock_timeout = deadlock_timeout,
-                               .stop = stop};
+    s->args = (supervise_args){
+        .db_path = db_path, .rd = rd, .deadlock_timeout = deadlock_timeout, .stop = stop};
     s->spec = (worker_spec){.job = supervise_job_all,
                             .arg = &s->args,
                             .result = &s->result,

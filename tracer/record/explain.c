@@ -1,6 +1,6 @@
 /*
- * explain.c - why nothing was recorded (explain.h): PROG's file is looked
- * at as execvp would find it, its ELF header and program headers read.
+ * explain.c - what PROG's file tells (explain.h): it is looked at as execvp
+ * would find it, its ELF header, program headers and notes read.
  */
 #include "explain.h"
 
@@ -51,6 +51,42 @@ static int explain_dynamic(int fd)
             return 1;
     }
     return 0;
+}
+
+/* Whether a note segment, size bytes at at, holds libthrace's note (lib/trace.c). */
+static bool explain_note_is_ours(int fd, uint64_t at, uint64_t size)
+{
+    for (uint64_t end = at + size; at + sizeof(Elf64_Nhdr) <= end;) {
+        Elf64_Nhdr nh;
+        char name[8];
+        if (pread(fd, &nh, sizeof nh, (off_t)at) != (ssize_t)sizeof nh)
+            return false;
+        if (nh.n_namesz == 7 &&
+            pread(fd, name, sizeof name, (off_t)(at + sizeof nh)) == (ssize_t)sizeof name &&
+            memcmp(name, "thrace", 7) == 0)
+            return true;
+        at += sizeof nh + ((nh.n_namesz + 3) & ~3u) + ((nh.n_descsz + 3) & ~3u);
+    }
+    return false;
+}
+
+bool explain_carries_libthrace(const char *prog)
+{
+    char path[PATH_MAX];
+    Elf64_Ehdr eh;
+    int fd = explain_find(prog, path, sizeof path) ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    bool found = false;
+    if (fd >= 0 && pread(fd, &eh, sizeof eh, 0) == (ssize_t)sizeof eh &&
+        memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64)
+        for (unsigned i = 0; i < eh.e_phnum && !found; i++) {
+            Elf64_Phdr ph;
+            off_t at = (off_t)(eh.e_phoff + (uint64_t)i * eh.e_phentsize);
+            found = pread(fd, &ph, sizeof ph, at) == (ssize_t)sizeof ph && ph.p_type == PT_NOTE &&
+                    explain_note_is_ours(fd, ph.p_offset, ph.p_filesz);
+        }
+    if (fd >= 0)
+        close(fd);
+    return found;
 }
 
 const char *explain_nothing(const char *prog, char *buf, size_t size)

@@ -39,8 +39,12 @@ static bool preload_find_probe(preload *p, failure *why)
     snprintf(candidate, sizeof candidate, "%s/../lib/libthrace-tp.so", exe);
     if (preload_at(candidate, p->probe))
         return true;
-    return failure_object(why, "libthrace-tp.so",
-                          "not found in %s nor in its ../lib (set THRACE_PROBE)", exe);
+    snprintf(candidate, sizeof candidate, "%s/" THRACE_PRELOADDIR "/libthrace-tp.so", exe);
+    if (preload_at(candidate, p->probe))
+        return true;
+    return failure_object(
+        why, "libthrace-tp.so",
+        "not found in %s, its ../lib nor its " THRACE_PRELOADDIR " (set THRACE_PROBE)", exe);
 }
 
 /* The interposer beside the probe: built and installed together. */

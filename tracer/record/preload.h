@@ -20,7 +20,9 @@ typedef struct {
 
 /*
  * Finds the probe provider: $THRACE_PROBE, else beside this program, else
- * in its ../lib; and, with interposer, libthrace-pthread.so beside it.
+ * in its ../lib (a build tree), else in the directory thrace installs it in
+ * (THRACE_PRELOADDIR from the program's: ../lib/thrace); and, with interposer,
+ * libthrace-pthread.so beside it.
  * False with why (a file missing, a path LD_PRELOAD cannot carry).
  */
 bool preload_find(preload *p, bool interposer, failure *why);

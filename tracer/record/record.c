@@ -277,9 +277,25 @@ static bool record_await_reader(recording *r)
     return true;
 }
 
+/*
+ * Whether to preload the pthread interposer: not when told, nor into a
+ * program that carries libthrace (libthrace.a): the interposer would load
+ * libthrace.so beside it, a second runtime tracing the first one's locks.
+ */
+static bool record_interposes(const recording *r)
+{
+    if (r->opt.no_interpose)
+        return false;
+    if (!explain_carries_libthrace(r->opt.prog[0]))
+        return true;
+    record_error(r->opt.prog[0], "linked with libthrace.a: its thrace calls are traced, its "
+                                 "other pthread calls are not (link libthrace.so to trace both)");
+    return false;
+}
+
 static bool record_set_up(recording *r)
 {
-    if (!preload_find(&r->preload, !r->opt.no_interpose, &r->why))
+    if (!preload_find(&r->preload, record_interposes(r), &r->why))
         return false;
     if (r->opt.live ? !record_relayd_answers(r) : !record_open_db(r))
         return false;
