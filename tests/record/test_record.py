@@ -136,13 +136,13 @@ class Program(RecordTestCase):
         self.assertEqual("thrace record: thrace-no-such-program: command not found\n", run.stderr)
         self.assertFalse(os.path.exists(self.db))
 
-    def test_the_interposer_and_probe_are_preloaded_first_and_blocking_allowed(self):
+    def test_the_interposer_and_probe_are_preloaded_after_the_callers_and_blocking_allowed(self):
         # Where the build puts them, and where `thrace record` looks: ../lib of bin/thrace.
         lib = os.path.realpath(os.path.join(os.path.dirname(os.path.realpath(THRACE)), "..", "lib"))
         interposer = os.path.join(lib, "libthrace-pthread.so")
         probe = os.path.join(lib, "libthrace-tp.so")
         run = self.record([TARGET, "env", "LD_PRELOAD"], env={"LD_PRELOAD": "libc.so.6"})
-        self.assertEqual(f"LD_PRELOAD={interposer}:{probe}:liblttng-ust-fork.so.1:libc.so.6\n",
+        self.assertEqual(f"LD_PRELOAD=libc.so.6:{interposer}:{probe}:liblttng-ust-fork.so.1\n",
                          run.stdout, run.stderr)
         run = self.record([TARGET, "env", "LD_PRELOAD"], ("--no-interpose",))
         self.assertEqual(f"LD_PRELOAD={probe}:liblttng-ust-fork.so.1\n", run.stdout, run.stderr)
