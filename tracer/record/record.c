@@ -94,14 +94,12 @@ static void record_error(const char *object, const char *fmt, ...)
 
 static void record_error(const char *object, const char *fmt, ...)
 {
+    failure said; /* escaped as failures are: one line, whatever PROG's path holds */
     va_list ap;
     va_start(ap, fmt);
-    fputs("thrace record: ", stderr);
-    if (object)
-        fprintf(stderr, "%s: ", object);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    failure_vobject(&said, object, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "thrace record: %s\n", said.text);
 }
 
 static void record_on_signal(int sig)
