@@ -130,6 +130,22 @@ class Program(RecordTestCase):
         self.assertLeftNothingBehind(run)
         self.assertIn(("MainThread", "target sleep 60"), log_lines(self.db, "record_target"))
 
+    def test_sigint_or_sigquit_to_thrace_record_alone_is_passed_on_to_the_program(self):
+        # kill(1) to thrace record's pid: the program would not get it otherwise.
+        for sig in (signal.SIGINT, signal.SIGQUIT):
+            with self.subTest(sig=sig.name):
+                proc = recording.start(THRACE, [TARGET, "sleep", "60"], self.dir,
+                                       ("-o", self.db), start_new_session=True)
+                self.assertEqual("ready\n", proc.stdout.readline())
+                os.kill(proc.pid, sig)
+                run = recording.finish(proc, timeout=30)
+                self.assertEqual(128 + sig, run.returncode, run.stderr)
+                self.assertLeftNothingBehind(run)
+                run.summary()
+                self.assertIn(("MainThread", "target sleep 60"),
+                              log_lines(self.db, "record_target"))
+                os.remove(self.db)
+
     def test_a_missing_program_exits_127_with_one_line(self):
         run = self.record(["thrace-no-such-program", "arg"])
         self.assertEqual(127, run.returncode)
