@@ -397,6 +397,16 @@ class BadExpectations(unittest.TestCase):
         self.assertEqual(f"thrace check: {path}:5: the file's repeats expand past a million "
                          "steps in all\n", run.stderr)
 
+    def test_a_file_past_64_mb_is_refused(self):
+        path = os.path.join(WORK.name, "huge.expect")
+        with open(path, "wb") as f:
+            f.truncate((64 << 20) + 1)  # sparse: nothing written
+        run = thrace("check", DBS["threading_rlock"], "--expect", path)
+        os.remove(path)
+        self.assertEqual(2, run.returncode, run.stdout + run.stderr)
+        self.assertEqual(f"thrace check: {path}: larger than 64 MB, the most an expectation may "
+                         "be\n", run.stderr)
+
     def test_usage(self):
         self.assertEqual(2, thrace("check").returncode)
         self.assertEqual(2, thrace("check", DBS["threading_rlock"], "--bogus").returncode)

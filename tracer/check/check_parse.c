@@ -23,7 +23,9 @@ const char *const check_invariant_names[INV_COUNT] = {[INV_MUTUAL_EXCLUSION] = "
                                                       [INV_THREADS_JOINED] = "threads-joined",
                                                       [INV_NO_DISCARDS] = "no-discards"};
 
-enum { MAX_TOKENS = 64, MAX_REPEAT = 1000000 };
+/* MAX_FILE_BYTES bounds the memory of the file's text as CHECK_MAX_STEPS
+ * bounds its compiled steps. */
+enum { MAX_TOKENS = 64, MAX_REPEAT = 1000000, MAX_FILE_BYTES = 64 << 20 };
 
 typedef struct {
     check_expect *x;
@@ -84,25 +86,32 @@ static FILE *open_regular(const char *path, failure *why)
     return f;
 }
 
+/* Keeps a line read, without its line end and trailing blanks; false when out of memory. */
+static bool keep_line(parser *p, char *line, ssize_t len)
+{
+    while (len > 0 && strchr("\r\n \t", line[len - 1]))
+        line[--len] = '\0';
+    char **grown = realloc(p->lines, (p->nlines + 1) * sizeof *grown);
+    if (grown)
+        p->lines = grown;
+    char *copy = grown ? strdup(line) : NULL;
+    if (copy)
+        p->lines[p->nlines++] = copy;
+    return copy != NULL;
+}
+
 static bool read_lines(parser *p, const char *path)
 {
     FILE *f = open_regular(path, p->why);
     if (!f)
         return false;
     char *line = NULL;
-    size_t cap = 0;
+    size_t cap = 0, total = 0;
     ssize_t len;
     bool ok = true;
-    while (ok && (len = getline(&line, &cap, f)) >= 0) {
-        while (len > 0 && strchr("\r\n \t", line[len - 1]))
-            line[--len] = '\0';
-        char **grown = realloc(p->lines, (p->nlines + 1) * sizeof *grown);
-        if (grown)
-            p->lines = grown;
-        char *copy = grown ? strdup(line) : NULL;
-        if (copy)
-            p->lines[p->nlines++] = copy;
-        ok = copy != NULL;
+    while (ok && total <= MAX_FILE_BYTES && (len = getline(&line, &cap, f)) >= 0) {
+        total += (size_t)len;
+        ok = keep_line(p, line, len);
     }
     bool read_failed = ok && ferror(f); /* getline's -1 is also an error's */
     int error = errno;
@@ -110,6 +119,9 @@ static bool read_lines(parser *p, const char *path)
     fclose(f);
     if (read_failed)
         return failure_object(p->why, path, "%s", strerror(error));
+    if (total > MAX_FILE_BYTES) /* counted as read: a file may grow meanwhile */
+        return failure_object(p->why, path, "larger than %d MB, the most an expectation may be",
+                              MAX_FILE_BYTES >> 20);
     return ok || out_of_memory(p);
 }
 
