@@ -207,10 +207,12 @@ THRACE_API void thrace_thread_unref(thrace_thread *t);
 
 /*
  * time.sleep(seconds), measured on the monotonic clock; signals do not cut it
- * short. Zero, negative and NaN durations return at once.
+ * short. THRACE_OK once slept (at once for 0). Where Python raises, it
+ * returns at once: THRACE_EINVAL for a negative duration or NaN (ValueError),
+ * THRACE_ERANGE above THRACE_TIMEOUT_MAX, INFINITY included (OverflowError).
  */
-THRACE_API void thrace_sleep(double seconds);
-THRACE_API void thrace__sleep_at(double seconds, const thrace__site *site);
+THRACE_API int thrace_sleep(double seconds);
+THRACE_API int thrace__sleep_at(double seconds, const thrace__site *site);
 #define thrace_sleep(...) thrace__sleep_at(__VA_ARGS__, THRACE__SITE)
 
 /* ------------------------------------------------------------------------ */

@@ -1,5 +1,6 @@
 /*
- * test_time.c - what thrace promises about time: thrace_sleep, and that
+ * test_time.c - what thrace promises about time: thrace_sleep's length (its
+ * arguments are test_sleep.c's), and that
  * every wait is measured on CLOCK_MONOTONIC with an absolute deadline, so
  * that neither signals (a handler installed without SA_RESTART, sent again
  * and again to the waiting thread) nor a step of the wall clock shortens or
@@ -48,15 +49,6 @@ TEST(sleep_sleeps_for_about_the_given_time)
     t0 = harness_now();
     thrace_sleep(0.05);
     ASSERT_DURATION(0.05, harness_now() - t0);
-}
-
-TEST(sleep_of_zero_negative_or_nan_returns_at_once)
-{
-    double durations[] = {0.0, -0.0, -1.0, -0.5, -1e300, -INFINITY, NAN, -NAN};
-    double t0 = harness_now();
-    for (size_t i = 0; i < sizeof durations / sizeof durations[0]; i++)
-        thrace_sleep(durations[i]);
-    ASSERT_DURATION(0, harness_now() - t0);
 }
 
 /* ------------------------------------------------------------------------ */

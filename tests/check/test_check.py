@@ -11,7 +11,9 @@ A session daemon must answer (the ctest fixture `lttng` starts one).
   recorded databases are edited with sqlite3 (two holders of a Lock, a lost
   release, a semaphore past its value, a barrier passed early, a thread
   never joined, lost events).
-- A bad expectation file is exit 2 with one line, `file:line: reason`.
+- A bad expectation file is exit 2 with one line, `file:line: reason`; so
+  is one that is no regular file (a directory, a FIFO: refused at once), or
+  whose sections expand past a million steps together.
 - What the store keeps as it goes (the summaries, the timeline's counts,
   the lock-order edges) equals a recomputation from the rows, for every
   example.
@@ -376,6 +378,34 @@ class BadExpectations(unittest.TestCase):
         run = thrace("check", DBS["threading_rlock"], "--expect", path)
         self.assertEqual(2, run.returncode)
         self.assertEqual(f"thrace check: {path}: No such file or directory\n", run.stderr)
+
+    def test_a_directory_or_a_fifo_is_bad_usage_at_once(self):
+        fifo = os.path.join(WORK.name, "fifo.expect")
+        os.mkfifo(fifo)
+        for path in (WORK.name, fifo):
+            with self.subTest(path=path):
+                run = thrace("check", DBS["threading_rlock"], "--expect", path)
+                self.assertEqual(2, run.returncode, run.stdout + run.stderr)
+                self.assertEqual(f"thrace check: {path}: not a regular file\n", run.stderr)
+
+    def test_the_step_limit_holds_for_the_whole_file(self):
+        # Each section alone is within the limit; 30 of them once used 947 MB.
+        section = "thread T{}\n    repeat 400000:\n        a\n        b\n"
+        path = write("".join(section.format(i) for i in range(30)), "bomb.expect")
+        run = thrace("check", DBS["threading_rlock"], "--expect", path)
+        self.assertEqual(2, run.returncode, run.stdout + run.stderr)
+        self.assertEqual(f"thrace check: {path}:5: the file's repeats expand past a million "
+                         "steps in all\n", run.stderr)
+
+    def test_a_file_past_64_mb_is_refused(self):
+        path = os.path.join(WORK.name, "huge.expect")
+        with open(path, "wb") as f:
+            f.truncate((64 << 20) + 1)  # sparse: nothing written
+        run = thrace("check", DBS["threading_rlock"], "--expect", path)
+        os.remove(path)
+        self.assertEqual(2, run.returncode, run.stdout + run.stderr)
+        self.assertEqual(f"thrace check: {path}: larger than 64 MB, the most an expectation may "
+                         "be\n", run.stderr)
 
     def test_usage(self):
         self.assertEqual(2, thrace("check").returncode)

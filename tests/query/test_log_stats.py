@@ -94,10 +94,44 @@ class Log(unittest.TestCase):
             self.assertEqual(1, len(out.stderr.splitlines()), out.stderr)
         self.assertEqual(before, open(path).read())
 
+    def test_a_path_with_control_characters_is_a_one_line_error(self):
+        path = os.path.join(self.tmp.name, "two\nlines\x1b[31m.db")
+        for command in ("log", "stats", "check", "deadlocks", "serve"):
+            out = thrace(command, path)
+            self.assertEqual(1, out.returncode, command)
+            self.assertEqual(f"thrace {command}: {self.tmp.name}/two\\nlines\\x1b[31m.db: ",
+                             out.stderr[:out.stderr.index(".db: ") + 5], out.stderr)
+            self.assertEqual(1, len(out.stderr.splitlines()), out.stderr)
+
     def test_a_missing_database_is_not_created(self):
         path = os.path.join(self.tmp.name, "missing.db")
         self.assertEqual(1, thrace("log", path).returncode)
         self.assertFalse(os.path.exists(path))
+
+
+class HostileMessages(unittest.TestCase):
+    """A program's empty message is printed; control characters are escaped."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.db = os.path.join(cls.tmp.name, "hostile.db")
+        record(cls.db, SCENARIOS, "log_hostile_text", env={"THRACE_TEST_IN_PROCESS": "1"})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_an_empty_message_is_a_line_and_control_characters_are_escaped(self):
+        expected = ["(MainThread) ", "(MainThread) a\\tb\\x1b[31mred\\nnext"]
+        out = thrace("log", self.db)
+        self.assertEqual(0, out.returncode, out.stderr)
+        self.assertEqual(expected, out.stdout.splitlines())
+        out = thrace("log", "--all", self.db)
+        self.assertEqual(0, out.returncode, out.stderr)
+        logged = [line for line in out.stdout.splitlines() if line.startswith("(MainThread) a")
+                  or line == "(MainThread) "]
+        self.assertEqual(expected, logged)
 
 
 class Stats(unittest.TestCase):

@@ -130,19 +130,35 @@ class Program(RecordTestCase):
         self.assertLeftNothingBehind(run)
         self.assertIn(("MainThread", "target sleep 60"), log_lines(self.db, "record_target"))
 
+    def test_sigint_or_sigquit_to_thrace_record_alone_is_passed_on_to_the_program(self):
+        # kill(1) to thrace record's pid: the program would not get it otherwise.
+        for sig in (signal.SIGINT, signal.SIGQUIT):
+            with self.subTest(sig=sig.name):
+                proc = recording.start(THRACE, [TARGET, "sleep", "60"], self.dir,
+                                       ("-o", self.db), start_new_session=True)
+                self.assertEqual("ready\n", proc.stdout.readline())
+                os.kill(proc.pid, sig)
+                run = recording.finish(proc, timeout=30)
+                self.assertEqual(128 + sig, run.returncode, run.stderr)
+                self.assertLeftNothingBehind(run)
+                run.summary()
+                self.assertIn(("MainThread", "target sleep 60"),
+                              log_lines(self.db, "record_target"))
+                os.remove(self.db)
+
     def test_a_missing_program_exits_127_with_one_line(self):
         run = self.record(["thrace-no-such-program", "arg"])
         self.assertEqual(127, run.returncode)
         self.assertEqual("thrace record: thrace-no-such-program: command not found\n", run.stderr)
         self.assertFalse(os.path.exists(self.db))
 
-    def test_the_interposer_and_probe_are_preloaded_first_and_blocking_allowed(self):
+    def test_the_interposer_and_probe_are_preloaded_after_the_callers_and_blocking_allowed(self):
         # Where the build puts them, and where `thrace record` looks: ../lib of bin/thrace.
         lib = os.path.realpath(os.path.join(os.path.dirname(os.path.realpath(THRACE)), "..", "lib"))
         interposer = os.path.join(lib, "libthrace-pthread.so")
         probe = os.path.join(lib, "libthrace-tp.so")
         run = self.record([TARGET, "env", "LD_PRELOAD"], env={"LD_PRELOAD": "libc.so.6"})
-        self.assertEqual(f"LD_PRELOAD={interposer}:{probe}:liblttng-ust-fork.so.1:libc.so.6\n",
+        self.assertEqual(f"LD_PRELOAD=libc.so.6:{interposer}:{probe}:liblttng-ust-fork.so.1\n",
                          run.stdout, run.stderr)
         run = self.record([TARGET, "env", "LD_PRELOAD"], ("--no-interpose",))
         self.assertEqual(f"LD_PRELOAD={probe}:liblttng-ust-fork.so.1\n", run.stdout, run.stderr)

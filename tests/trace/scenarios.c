@@ -192,6 +192,15 @@ TEST(log_and_names)
     thrace_sleep(0.01);
 }
 
+/* An empty message, and one whose text would split a line and drive a
+ * terminal: `thrace log` prints both, the second escaped. */
+TEST(log_hostile_text)
+{
+    thrace_log_config("(%(threadName)-10s) %(message)s", THRACE_LOG_INFO);
+    thrace_info("%s", "");
+    thrace_info("a\tb\x1b[31mred\nnext");
+}
+
 /* ---- a join that waits ------------------------------------------------------ */
 
 static void sleep_a_while(void *arg)

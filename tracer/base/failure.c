@@ -1,26 +1,22 @@
 /*
  * failure.c - the one formatter of failures (failure.h): "object: reason",
- * cut to FAILURE_SIZE and flattened to one line.
+ * cut to FAILURE_SIZE, its control characters escaped (escape.h).
  */
 #include "failure.h"
 
+#include "escape.h"
+
 #include <stdio.h>
-#include <string.h>
 
-/* A reason may quote text that is not ours (a message, a file's line): one line, always. */
-static void failure_flatten(failure *why)
-{
-    for (char *c = why->text; *c; c++)
-        if (*c == '\n' || *c == '\r' || *c == '\t')
-            *c = ' ';
-}
-
+/* A reason may quote text that is not ours (a path, a message, a file's
+ * line): one line, always, and nothing a terminal would obey. */
 bool failure_vobject(failure *why, const char *object, const char *fmt, va_list ap)
 {
-    int n = object ? snprintf(why->text, sizeof why->text, "%s: ", object) : 0;
-    if (n >= 0 && (size_t)n < sizeof why->text)
-        vsnprintf(why->text + n, sizeof why->text - (size_t)n, fmt, ap);
-    failure_flatten(why);
+    char raw[FAILURE_SIZE];
+    int n = object ? snprintf(raw, sizeof raw, "%s: ", object) : 0;
+    if (n >= 0 && (size_t)n < sizeof raw)
+        vsnprintf(raw + n, sizeof raw - (size_t)n, fmt, ap);
+    escape_controls(raw, why->text, sizeof why->text);
     return false;
 }
 

@@ -8,8 +8,9 @@
  * TEXT`). CONTRIBUTING.md ("Errors") states the convention.
  *
  * The text is copied when written: nothing it came from (sqlite3_errmsg,
- * strerror, a buffer on the stack) needs to outlive the call. Newlines,
- * carriage returns and tabs become spaces, so that a failure is one line.
+ * strerror, a buffer on the stack) needs to outlive the call. Control
+ * characters are escaped (\n, \t, \x1b: escape.h), so that a failure is one
+ * line, even when it quotes a path that holds a newline.
  */
 #ifndef THRACE_TRACER_BASE_FAILURE_H
 #define THRACE_TRACER_BASE_FAILURE_H

@@ -4,8 +4,9 @@
  * Instructions: LINE (one line matching a step's pattern), ANY (one line,
  * whatever it says), SPLIT (both x and y), JMP (x), MATCH (the steps are
  * done). A repeat is its body written min times, then (max - min) optional
- * copies, or a loop when unbounded; so programs are capped at
- * MAX_PROGRAM instructions.
+ * copies, or a loop when unbounded; so the programs of one file share a
+ * budget of CHECK_MAX_STEPS instructions, which bounds the file's memory
+ * (32 bytes an instruction to keep, about as much again to run one).
  *
  * The run keeps the set of instructions waiting for the next line (every
  * LINE or ANY reachable through splits and jumps, each once), feeds it each
@@ -16,8 +17,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum { MAX_PROGRAM = 1000000 };
 
 typedef enum { OP_LINE, OP_ANY, OP_SPLIT, OP_JMP, OP_MATCH } check_op;
 
@@ -30,12 +29,13 @@ typedef struct {
 struct check_program {
     check_insn *code;
     size_t n, cap;
+    size_t *left; /* the file's budget, while compiling */
 };
 
 static bool emit(check_program *prog, check_op op, const check_step *step, failure *why)
 {
-    if (prog->n == MAX_PROGRAM)
-        return failure_set(why, "its repeats expand past a million steps");
+    if (*prog->left == 0)
+        return failure_set(why, "the file's repeats expand past a million steps in all");
     if (prog->n == prog->cap) {
         size_t more = prog->cap ? 2 * prog->cap : 64;
         check_insn *grown = realloc(prog->code, more * sizeof *grown);
@@ -45,6 +45,7 @@ static bool emit(check_program *prog, check_op op, const check_step *step, failu
         prog->cap = more;
     }
     prog->code[prog->n++] = (check_insn){.op = op, .step = step};
+    --*prog->left;
     return true;
 }
 
@@ -145,12 +146,15 @@ static bool compile_steps(check_program *prog, const check_steps *steps, failure
     return true;
 }
 
-check_program *check_program_compile(const check_steps *steps, failure *why)
+check_program *check_program_compile(const check_steps *steps, size_t *left, failure *why)
 {
     check_program *prog = calloc(1, sizeof *prog);
-    if (!prog)
+    if (!prog) {
         failure_set(why, "out of memory");
-    else if (compile_steps(prog, steps, why) && emit(prog, OP_MATCH, NULL, why))
+        return NULL;
+    }
+    prog->left = left;
+    if (compile_steps(prog, steps, why) && emit(prog, OP_MATCH, NULL, why))
         return prog;
     check_program_free(prog);
     return NULL;

@@ -20,8 +20,14 @@ typedef struct {
     bool could_end; /* at: the steps could also have ended there */
 } check_outcome;
 
-/* Compiles steps; NULL with the reason (too long, out of memory) in why. */
-check_program *check_program_compile(const check_steps *steps, failure *why);
+/* The instructions a whole expectation file may compile to, all its
+ * sections together: the bound on its memory, however its repeats nest. */
+enum { CHECK_MAX_STEPS = 1000000 };
+
+/* Compiles steps, taking its instructions from *left (what the file has
+ * left of CHECK_MAX_STEPS); NULL with the reason (past the budget, out of
+ * memory) in why. */
+check_program *check_program_compile(const check_steps *steps, size_t *left, failure *why);
 
 /*
  * Runs prog over th's lines (texts from t). unfinished: the lines may stop

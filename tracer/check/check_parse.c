@@ -8,11 +8,14 @@
 #include "check_match.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const char *const check_invariant_names[INV_COUNT] = {[INV_MUTUAL_EXCLUSION] = "mutual-exclusion",
                                                       [INV_SEMAPHORE_BOUNDS] = "semaphore-bounds",
@@ -20,13 +23,16 @@ const char *const check_invariant_names[INV_COUNT] = {[INV_MUTUAL_EXCLUSION] = "
                                                       [INV_THREADS_JOINED] = "threads-joined",
                                                       [INV_NO_DISCARDS] = "no-discards"};
 
-enum { MAX_TOKENS = 64, MAX_REPEAT = 1000000 };
+/* MAX_FILE_BYTES bounds the memory of the file's text as CHECK_MAX_STEPS
+ * bounds its compiled steps. */
+enum { MAX_TOKENS = 64, MAX_REPEAT = 1000000, MAX_FILE_BYTES = 64 << 20 };
 
 typedef struct {
     check_expect *x;
     char **lines; /* the file's lines, without line ends and trailing blanks */
     size_t nlines;
-    size_t at; /* the next line to read */
+    size_t at;         /* the next line to read */
+    size_t steps_left; /* of CHECK_MAX_STEPS, for the sections still to compile */
     failure *why;
 } parser;
 
@@ -57,28 +63,65 @@ static bool out_of_memory(parser *p)
 
 /* ---- lines ---- */
 
+/* The file, opened without blocking (a FIFO would wait for a writer) and
+ * refused unless regular: a directory reads as an empty file, a FIFO or a
+ * device may never end. */
+static FILE *open_regular(const char *path, failure *why)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        failure_object(why, path, "%s", strerror(errno));
+        return NULL;
+    }
+    FILE *f = NULL;
+    if (fstat(fd, &st) != 0)
+        failure_object(why, path, "%s", strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        failure_object(why, path, "not a regular file");
+    else if (!(f = fdopen(fd, "r")))
+        failure_object(why, path, "%s", strerror(errno));
+    if (!f)
+        close(fd);
+    return f;
+}
+
+/* Keeps a line read, without its line end and trailing blanks; false when out of memory. */
+static bool keep_line(parser *p, char *line, ssize_t len)
+{
+    while (len > 0 && strchr("\r\n \t", line[len - 1]))
+        line[--len] = '\0';
+    char **grown = realloc(p->lines, (p->nlines + 1) * sizeof *grown);
+    if (grown)
+        p->lines = grown;
+    char *copy = grown ? strdup(line) : NULL;
+    if (copy)
+        p->lines[p->nlines++] = copy;
+    return copy != NULL;
+}
+
 static bool read_lines(parser *p, const char *path)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = open_regular(path, p->why);
     if (!f)
-        return failure_object(p->why, path, "%s", strerror(errno));
+        return false;
     char *line = NULL;
-    size_t cap = 0;
+    size_t cap = 0, total = 0;
     ssize_t len;
     bool ok = true;
-    while (ok && (len = getline(&line, &cap, f)) >= 0) {
-        while (len > 0 && strchr("\r\n \t", line[len - 1]))
-            line[--len] = '\0';
-        char **grown = realloc(p->lines, (p->nlines + 1) * sizeof *grown);
-        if (grown)
-            p->lines = grown;
-        char *copy = grown ? strdup(line) : NULL;
-        if (copy)
-            p->lines[p->nlines++] = copy;
-        ok = copy != NULL;
+    while (ok && total <= MAX_FILE_BYTES && (len = getline(&line, &cap, f)) >= 0) {
+        total += (size_t)len;
+        ok = keep_line(p, line, len);
     }
+    bool read_failed = ok && ferror(f); /* getline's -1 is also an error's */
+    int error = errno;
     free(line);
     fclose(f);
+    if (read_failed)
+        return failure_object(p->why, path, "%s", strerror(error));
+    if (total > MAX_FILE_BYTES) /* counted as read: a file may grow meanwhile */
+        return failure_object(p->why, path, "larger than %d MB, the most an expectation may be",
+                              MAX_FILE_BYTES >> 20);
     return ok || out_of_memory(p);
 }
 
@@ -349,7 +392,7 @@ static bool section(parser *p, size_t index, token *t, size_t n)
     if (indent > 0 && !parse_block(p, indent, &s->steps))
         return false;
     failure why;
-    if (!(s->program = check_program_compile(&s->steps, &why)))
+    if (!(s->program = check_program_compile(&s->steps, &p->steps_left, &why)))
         return fail(p, index, "%s", why.text);
     return true;
 }
@@ -470,7 +513,7 @@ static bool directive(parser *p, size_t index)
 
 bool check_expect_load(check_expect *x, const char *path, failure *why)
 {
-    parser p = {.x = x, .why = why};
+    parser p = {.x = x, .steps_left = CHECK_MAX_STEPS, .why = why};
     *x = (check_expect){.path = path};
     bool ok = read_lines(&p, path);
     size_t i;

@@ -20,13 +20,13 @@
 /* Options a command may have, --help included. */
 enum { CLI_MAX_OPTIONS = 16, CLI_HELP_OPTION = 1000 };
 
+/* Through the failure formatter: a path or name holding a newline or an
+ * escape sequence still makes one line that the terminal only shows. */
 static void cli_vsay(const char *cmd, const char *object, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "thrace %s: ", cmd);
-    if (object)
-        fprintf(stderr, "%s: ", object);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    failure said;
+    failure_vobject(&said, object, fmt, ap);
+    fprintf(stderr, "thrace %s: %s\n", cmd, said.text);
 }
 
 int cli_error(const char *cmd, const char *object, const char *fmt, ...)

@@ -6,7 +6,10 @@
  * one process (a program that forked), each line says its process's pid
  * first. --all reads the events through logquery.h's query; the default
  * reads the logs table alone, so that it costs the lines it prints.
+ * Control characters are printed as escapes (\n, \t, \x1b), so that each
+ * line is one line.
  */
+#include "base.h"
 #include "cli.h"
 #include "commands.h"
 #include "query.h"
@@ -49,14 +52,17 @@ static const char all_query[] = LOG_SELECT("e") LOGQUERY_COLUMNS
 /* The default: the log lines alone, read from the logs table by its time
  * index rather than from the events (a few in a million). A line's row
  * follows its event's in both tables, so ts then id is the events' order;
- * an empty text is skipped, as logquery_line skips its event. */
-static const char logs_query[] = LOG_SELECT("l") LOG_THREAD
-    ", l.text FROM logs l"
-    " WHERE l.text <> '' AND (?2 IS NULL OR " LOG_THREAD " = ?2) ORDER BY l.ts, l.id";
+ * an empty text is a line, as logquery_line tells its event. */
+static const char logs_query[] =
+    LOG_SELECT("l") LOG_THREAD ", l.text FROM logs l"
+                               " WHERE ?2 IS NULL OR " LOG_THREAD " = ?2 ORDER BY l.ts, l.id";
 
+/* The line printed with its control characters escaped (escape.h): a
+ * program's message or thread name cannot split it nor drive the terminal.
+ * The viewer's JSON keeps them, as JSON escapes them itself. */
 static void print_line(sqlite3_stmt *st, const log_options *o)
 {
-    char line[1200];
+    char line[1200], shown[4 * sizeof line];
     if (o->all) {
         if (!logquery_line(st, 2, line, sizeof line))
             return;
@@ -69,7 +75,7 @@ static void print_line(sqlite3_stmt *st, const log_options *o)
         printf("[%12.6f] ", (double)sqlite3_column_int64(st, 0) / 1e9);
     if (o->pids)
         printf("[pid %lld] ", (long long)sqlite3_column_int64(st, 1));
-    printf("%s\n", line);
+    printf("%s\n", escape_controls(line, shown, sizeof shown));
 }
 
 static bool thread_exists(sqlite3 *db, const char *name)

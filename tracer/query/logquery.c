@@ -44,7 +44,7 @@ bool logquery_text(sqlite3_stmt *st, int first, char *buf, size_t size)
 {
     logline_event e = event_at(st, first);
     logline_describe(&e, buf, size);
-    return buf[0] != '\0';
+    return buf[0] != '\0' || e.type == VOCAB_EV_log; /* an empty message is a line too */
 }
 
 bool logquery_line(sqlite3_stmt *st, int first, char *buf, size_t size)

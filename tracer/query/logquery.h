@@ -50,7 +50,8 @@ enum { LOGQUERY_NCOLUMNS = 15 };
 /*
  * Writes the line of the event whose LOGQUERY_COLUMNS start at column
  * `first` of st's current row. False (and buf "") when the event is one
- * that `thrace log --all` does not tell (a call site, an object's name).
+ * that `thrace log --all` does not tell (a call site, an object's name);
+ * a log message is told even when empty, as Python's logging prints it.
  */
 bool logquery_line(sqlite3_stmt *st, int first, char *buf, size_t size);
 

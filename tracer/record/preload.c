@@ -83,8 +83,9 @@ bool preload_set(const preload *p, failure *why)
     char *value = malloc(size);
     if (!value)
         return failure_set(why, "%s", strerror(ENOMEM));
-    snprintf(value, size, "%s%s%s:%s%s%s", p->interposer, *p->interposer ? ":" : "", p->probe,
-             preload_fork_helper, old && *old ? ":" : "", old ? old : "");
+    /* The caller's first: a sanitizer's runtime has to be loaded before anything. */
+    snprintf(value, size, "%s%s%s%s%s:%s", old ? old : "", old && *old ? ":" : "", p->interposer,
+             *p->interposer ? ":" : "", p->probe, preload_fork_helper);
     bool set = setenv("LD_PRELOAD", value, 1) == 0;
     free(value);
     return set || failure_set(why, "%s", strerror(errno));

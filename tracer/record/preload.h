@@ -2,8 +2,11 @@
  * preload.h - what `thrace record` preloads into PROG: the pthread
  * interposer (libthrace-pthread.so, unless asked not to), the probe
  * provider (libthrace-tp.so), and LTTng's fork helper, so that a child of
- * a fork is traced as its own process. The interposer comes first, before
- * libc: its pthread functions are the ones PROG calls.
+ * a fork is traced as its own process. They come before libc, the
+ * interposer first: its pthread functions are the ones PROG calls. What
+ * LD_PRELOAD held already comes before them all: a sanitizer's runtime
+ * (libasan, libtsan) must be the first library loaded, or a sanitized PROG
+ * refuses to start.
  */
 #ifndef THRACE_TRACER_RECORD_PRELOAD_H
 #define THRACE_TRACER_RECORD_PRELOAD_H
@@ -27,7 +30,7 @@ typedef struct {
  */
 bool preload_find(preload *p, bool interposer, failure *why);
 
-/* Puts them first in LD_PRELOAD, before what was there. False with why. */
+/* Puts them in LD_PRELOAD, after what was there. False with why. */
 bool preload_set(const preload *p, failure *why);
 
 #endif

@@ -17,10 +17,11 @@
  * PROG keeps our stdin, stdout, stderr and process group, so a Ctrl-C
  * reaches it. Signals, by phase: while setting up, SIGINT, SIGQUIT, SIGTERM
  * or SIGHUP is remembered and PROG is not started; while PROG runs and the
- * session ends, SIGINT and SIGQUIT are PROG's business (as for `time` and
- * system()) and SIGTERM and SIGHUP are passed on to PROG; while storing, one
- * ends us after saying where the trace is kept. A signal ignored when we
- * started stays ignored, for PROG too.
+ * session ends, each is passed on to PROG (as perf record and strace do),
+ * except a SIGINT or SIGQUIT the terminal sent, which reached PROG's
+ * process group already (a kill(1) to the group reaches PROG twice); while
+ * storing, one ends us after saying where the trace is kept. A signal
+ * ignored when we started stays ignored, for PROG too.
  *
  * With --deadlock-timeout, libthrace in PROG says when every non-daemon
  * thread has been blocked that long (stall.c); PROG is then killed, its
@@ -81,7 +82,7 @@ enum { RECORD_SETUP, RECORD_RUNNING, RECORD_STORING };
 enum { RECORD_LIVE_POLL_MS = 100 };
 
 static volatile sig_atomic_t record_phase = RECORD_SETUP;
-static volatile sig_atomic_t record_caught; /* the first signal while setting up */
+static volatile sig_atomic_t record_caught; /* the first signal before PROG's pid is known */
 static volatile sig_atomic_t record_child;  /* PROG's pid while it runs */
 static char record_kept[PATH_MAX + 64];     /* said when a signal ends the storing */
 static volatile sig_atomic_t record_kept_len;
@@ -94,23 +95,31 @@ static void record_error(const char *object, const char *fmt, ...)
 
 static void record_error(const char *object, const char *fmt, ...)
 {
+    failure said; /* escaped as failures are: one line, whatever PROG's path holds */
     va_list ap;
     va_start(ap, fmt);
-    fputs("thrace record: ", stderr);
-    if (object)
-        fprintf(stderr, "%s: ", object);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    failure_vobject(&said, object, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "thrace record: %s\n", said.text);
 }
 
-static void record_on_signal(int sig)
+/* Whether PROG would not get sig unless we pass it on: a Ctrl-C or Ctrl-\
+ * (SI_KERNEL) went to the terminal's foreground group, PROG included. */
+static bool record_pass_on(int sig, const siginfo_t *info)
 {
+    return sig == SIGTERM || sig == SIGHUP || info->si_code != SI_KERNEL;
+}
+
+static void record_on_signal(int sig, siginfo_t *info, void *context)
+{
+    (void)context;
     if (record_phase == RECORD_SETUP && !record_caught) {
         record_caught = sig;
-    } else if (record_phase == RECORD_RUNNING) {
-        if ((sig == SIGTERM || sig == SIGHUP) && record_child > 0)
+    } else if (record_phase == RECORD_RUNNING && record_pass_on(sig, info)) {
+        if (record_child > 0)
             kill(record_child, sig);
+        else if (!record_caught) /* PROG is being started: passed on once it is */
+            record_caught = sig;
     } else if (record_phase == RECORD_STORING) {
         ssize_t said = write(STDERR_FILENO, record_kept, (size_t)record_kept_len);
         (void)said; /* a stderr gone is no reason to stay */
@@ -123,8 +132,8 @@ static void record_catch_signals(void)
 {
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = record_on_signal;
-    sa.sa_flags = SA_RESTART;
+    sa.sa_sigaction = record_on_signal;
+    sa.sa_flags = SA_RESTART | SA_SIGINFO; /* who sent it: record_pass_on */
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof record_signals / sizeof record_signals[0]; i++)
         if (sigaction(record_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
@@ -424,6 +433,8 @@ static int record_run_prog(recording *r, bool *started)
     if (pid < 0)
         return RECORD_FAILED;
     record_child = pid;
+    if (record_caught) /* since record_run looked, or while PROG was being started */
+        kill(pid, record_caught);
     r->pid = pid;
     int e;
     bool exec_failed = read(report, &e, sizeof e) == (ssize_t)sizeof e;

@@ -1,0 +1,35 @@
+/*
+ * escape.c - control characters written as C escapes (escape.h). No state.
+ */
+#include "escape.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The escape of c into e (5 bytes at least); its length, 1 for c itself. */
+static size_t escape_one(unsigned char c, char *e)
+{
+    static const char named[] = {['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
+    if (c >= 0x20 && c != 0x7f) {
+        e[0] = (char)c;
+        return 1;
+    }
+    if (c < sizeof named && named[c])
+        return (size_t)snprintf(e, 5, "\\%c", named[c]);
+    return (size_t)snprintf(e, 5, "\\x%02x", c);
+}
+
+char *escape_controls(const char *text, char *out, size_t size)
+{
+    size_t at = 0;
+    for (const char *c = text; *c; c++) {
+        char e[5];
+        size_t n = escape_one((unsigned char)*c, e);
+        if (at + n >= size)
+            break;
+        memcpy(out + at, e, n);
+        at += n;
+    }
+    out[at] = '\0';
+    return out;
+}

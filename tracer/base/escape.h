@@ -1,0 +1,20 @@
+/*
+ * escape.h - text that is not ours (a path, a log message, a name) made
+ * safe to print on one line of a terminal: its control characters written
+ * as C escapes, so that a newline cannot split a line and an escape
+ * sequence cannot drive the terminal. Everything else passes unchanged
+ * (UTF-8 included), backslashes too: escaping twice changes nothing.
+ */
+#ifndef THRACE_TRACER_BASE_ESCAPE_H
+#define THRACE_TRACER_BASE_ESCAPE_H
+
+#include <stddef.h>
+
+/*
+ * Copies text into out (size bytes, size >= 1), a control character as
+ * \n, \r, \t or \xHH (ESC is \x1b, DEL \x7f); cut before the escape or the
+ * byte that would not fit. Returns out.
+ */
+char *escape_controls(const char *text, char *out, size_t size);
+
+#endif
