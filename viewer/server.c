@@ -40,7 +40,8 @@ static struct MHD_Daemon *start(int fd, routes_context *ctx)
         fd, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)REQUEST_MEMORY, MHD_OPTION_UNESCAPE_CALLBACK,
-        routes_unescape, NULL, MHD_OPTION_END);
+        routes_unescape, NULL, MHD_OPTION_URI_LOG_CALLBACK, routes_check_query, NULL,
+        MHD_OPTION_END);
 }
 
 /* Binds and starts; on failure, the reason in why, after the address as

@@ -1,8 +1,10 @@
 """Bad and hostile requests to `thrace serve`: every parameter validated
 (400 with {"error": "<param>: <reason>"}), ids that name nothing (404),
 other methods (405), foreign Host names (403), garbage over a raw socket
-(a 4xx or a closed connection). Never a crash (the server answers
-afterwards), never the input echoed, never SQL text, the database intact.
+(a 4xx or a closed connection), a second Host header or more than 16
+query arguments (400, however many: never a closed connection). Never a
+crash (the server answers afterwards), never the input echoed, never SQL
+text, the database intact.
 
 Usage: test_hostile.py THRACE SCENARIOS THREADING_LOCK BENCH_CYCLE [unittest options]
 """
@@ -159,6 +161,34 @@ class Hostile(unittest.TestCase):
         for host in ["localhost", f"localhost:{self.server.port}", "127.0.0.1", "127.1.2.3:9",
                      "[::1]", f"[::1]:{self.server.port}", "LOCALHOST"]:
             self.assertEqual(200, self.answer("/api/trace", headers={"Host": host})[0], host)
+
+    def raw_answer(self, head):
+        """(status, error message) of a request written byte for byte."""
+        reply = self.server.raw(head + b"Connection: close\r\n\r\n")
+        self.assertNotIn(MARK.encode(), reply)
+        status_line, _, body = reply.partition(b"\r\n")
+        return int(status_line.split()[1]), json.loads(body.partition(b"\r\n\r\n")[2])["error"]
+
+    def test_a_second_host_header_is_refused(self):
+        # Whichever one a check reads, the other may be what a proxy used.
+        for hosts in [b"Host: localhost\r\nHost: evil.example\r\n",
+                      b"Host: evil.example\r\nHost: localhost\r\n",
+                      b"Host: 127.0.0.1\r\nhost: 127.0.0.1\r\n"]:
+            with self.subTest(hosts=hosts):
+                self.assertEqual((400, "host: given twice"),
+                                 self.raw_answer(b"GET /api/trace HTTP/1.1\r\n" + hosts))
+
+    def test_a_thousand_parameters_get_an_answer(self):
+        # A thousand short arguments fill a connection's memory before any
+        # check runs: the request is still answered, as any other mistake.
+        for query in ["&".join(f"p{i}=1" for i in range(17)),
+                      "&".join(f"p{i}=1" for i in range(1000)), "&" * 3000, "a&" * 5000]:
+            with self.subTest(arguments=query.count("&") + 1):
+                self.refused(f"/api/trace?{query}", 400, "more than 16 parameters")
+                self.assertEqual((400, "more than 16 parameters"), self.raw_answer(
+                    f"GET /api/window?{query} HTTP/1.1\r\nHost: localhost\r\n".encode()))
+        sixteen = "&".join(f"{MARK}{i}=1" for i in range(16))
+        self.refused(f"/api/trace?{sixteen}", 400, "unknown parameter")
 
     def test_garbage_gets_a_4xx_or_a_closed_connection(self):
         for data in [b"\x00\x01\x02garbage\r\n\r\n", b"GET\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n",
