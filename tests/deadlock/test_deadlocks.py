@@ -5,6 +5,7 @@ with `thrace record`, their reports checked line by line.
 Usage: test_deadlocks.py THRACE PROGRAMS [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one).
 """
+import concurrent.futures
 import json
 import os
 import re
@@ -15,6 +16,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 from thrace_testing import lockedges
@@ -254,6 +256,41 @@ class NestedLocks(unittest.TestCase):
         self.assertIn("0 deadlocks, 1 possible deadlock, 0 stuck waits", run.stdout)
         # Before the analyses followed the graph's components: 2 s, 2,017 findings.
         self.assertLess(took, 10)
+
+    def test_the_viewer_answers_while_deadlocks_are_analysed(self):
+        # Ten analyses asked for at once: two run, the others are refused
+        # at once, and /api/trace is answered meanwhile, promptly.
+        with subprocess.Popen([THRACE, "serve", self.db, "--port", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) as serve:
+            try:
+                url = re.match(r"thrace serve: (\S+) ", serve.stdout.readline()).group(1)
+                with concurrent.futures.ThreadPoolExecutor(10) as pool:
+                    asked = [pool.submit(self.get, url + "api/deadlocks") for _ in range(10)]
+                    time.sleep(0.05)
+                    began = time.monotonic()
+                    trace = self.get(url + "api/trace")
+                    took = time.monotonic() - began
+                    answers = [a.result() for a in asked]
+            finally:
+                serve.terminate()
+        self.assertEqual(200, trace[0])
+        self.assertLess(took, 2)
+        done = [body for status, body in answers if status == 200]
+        self.assertGreaterEqual(len(done), 1)
+        for body in done:
+            self.assertEqual((0, 1, 0), (body["deadlocks"], body["possible"], body["stuck"]))
+        busy = {"error": "deadlocks: busy (2 analyses under way): ask again later"}
+        self.assertEqual([(503, busy)] * (10 - len(done)),
+                         [answer for answer in answers if answer[0] != 200])
+
+    @staticmethod
+    def get(url):
+        """(status, parsed JSON) of GET url."""
+        try:
+            with urllib.request.urlopen(url, timeout=60) as answer:
+                return answer.status, json.load(answer)
+        except urllib.error.HTTPError as error:
+            return error.code, json.load(error)
 
 
 class InProcess(unittest.TestCase):

@@ -470,7 +470,7 @@ bool lockorder_report(deadlocks_report *r, failure *why)
     bool ok = lockorder_collect(&lo, why) &&
               (!lo.nedges || lockorder_graph(&lo) || failure_set(why, "out of memory"));
     for (size_t i = 0; ok && i < lo.nedges; i++)
-        ok = lockorder_tell_through(&lo, &lo.edges[i], why);
+        ok = deadlocks_in_time(r, why) && lockorder_tell_through(&lo, &lo.edges[i], why);
     lockorder_free(&lo);
     return ok;
 }
