@@ -20,7 +20,7 @@ enum {
     BUDGET_S = 10,        /* an analysis running longer stops: 503 */
 };
 
-static int running; /* analyses under way, over every thread (atomic) */
+static int api_deadlocks_running; /* analyses under way, over every thread (atomic) */
 
 /* The ids of one kind (0 threads, 1 objects) among the names kept. */
 static json_t *named_ids(const deadlocks_report *r, int64_t kind)
@@ -61,7 +61,7 @@ static json_t *report_body(const deadlocks_report *r, const char *text, size_t s
 }
 
 /* The analysis, its report and answer. */
-static api_answer analyse(sqlite3 *db)
+static api_answer api_deadlocks_analyse(sqlite3 *db)
 {
     char *text = NULL;
     size_t size = 0;
@@ -92,13 +92,13 @@ api_answer api_deadlocks(sqlite3 *db, const params *p, const api_server *server)
     (void)p, (void)server;
     api_answer a;
     char message[96];
-    if (__atomic_add_fetch(&running, 1, __ATOMIC_ACQ_REL) > MAX_ANALYSES) {
+    if (__atomic_add_fetch(&api_deadlocks_running, 1, __ATOMIC_ACQ_REL) > MAX_ANALYSES) {
         snprintf(message, sizeof message,
                  "deadlocks: busy (%d analyses under way): ask again later", MAX_ANALYSES);
         a = api_error(503, message);
     } else {
-        a = analyse(db);
+        a = api_deadlocks_analyse(db);
     }
-    __atomic_sub_fetch(&running, 1, __ATOMIC_ACQ_REL);
+    __atomic_sub_fetch(&api_deadlocks_running, 1, __ATOMIC_ACQ_REL);
     return a;
 }

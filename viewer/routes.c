@@ -80,8 +80,8 @@ static bool local_host(const char *host)
            (inet_pton(AF_INET, name, &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127);
 }
 
-static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind, const char *key,
-                                  const char *value)
+static enum MHD_Result routes_count_host(void *cls, enum MHD_ValueKind kind, const char *key,
+                                         const char *value)
 {
     (void)kind, (void)value;
     *(int *)cls += strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0;
@@ -90,10 +90,10 @@ static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind, const char
 
 /* RFC 9112: a request with more than one Host is refused, whichever a
  * check would read (MHD's lookup finds the first, a proxy may use another). */
-static bool one_host(struct MHD_Connection *c)
+static bool routes_one_host(struct MHD_Connection *c)
 {
     int hosts = 0;
-    MHD_get_connection_values(c, MHD_HEADER_KIND, count_host, &hosts);
+    MHD_get_connection_values(c, MHD_HEADER_KIND, routes_count_host, &hosts);
     return hosts <= 1;
 }
 
@@ -141,7 +141,7 @@ static enum MHD_Result run(const routes_context *ctx, struct MHD_Connection *c, 
 }
 
 /* The request marked by routes_check_query: its query was cut. */
-static const char too_many_parameters[] = "too many parameters";
+static const char routes_too_many[] = "too many parameters";
 
 static int hex_digit(char c)
 {
@@ -179,7 +179,7 @@ void *routes_check_query(void *cls, const char *uri, struct MHD_Connection *c)
     if (arguments <= ROUTES_MAX_ARGUMENTS)
         return NULL;
     query[1] = '\0'; /* MHD parses what is left after '?': nothing */
-    return (void *)too_many_parameters;
+    return (void *)routes_too_many;
 }
 
 enum MHD_Result routes_handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -190,10 +190,10 @@ enum MHD_Result routes_handle(void *cls, struct MHD_Connection *c, const char *u
     (void)version, (void)upload_data, (void)upload_data_size;
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
         return reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method: only GET and HEAD");
-    if (*request == too_many_parameters)
+    if (*request == routes_too_many)
         return reply_error(c, MHD_HTTP_BAD_REQUEST,
                            "more than " ROUTES_TEXT(ROUTES_MAX_ARGUMENTS) " parameters");
-    if (!one_host(c))
+    if (!routes_one_host(c))
         return reply_error(c, MHD_HTTP_BAD_REQUEST, "host: given twice");
     if (!host_allowed(ctx, c))
         return reply_error(c, MHD_HTTP_FORBIDDEN, "host: not a local name");
