@@ -79,11 +79,11 @@ bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n
 
 static bool deadlocks_name_one(deadlocks_report *r, int64_t kind, int64_t id, failure *why)
 {
-    for (size_t i = 0; i < r->nnamed; i += 2)
-        if (r->named[i] == kind && r->named[i + 1] == id)
-            return true;
+    if (keymap_get(&r->named_set, (uint64_t)kind, (uint64_t)id))
+        return true;
     /* Pairs: room for one more makes room for two (the capacity stays even). */
-    if (!grow_for(&r->named, r->nnamed, &r->named_cap, sizeof *r->named, 32))
+    if (!grow_for(&r->named, r->nnamed, &r->named_cap, sizeof *r->named, 32) ||
+        !keymap_put(&r->named_set, (uint64_t)kind, (uint64_t)id, r))
         return failure_set(why, "out of memory");
     r->named[r->nnamed++] = kind;
     r->named[r->nnamed++] = id;
@@ -111,6 +111,7 @@ void deadlocks_free(deadlocks_report *r)
 {
     free(r->seen);
     free(r->named);
+    keymap_free(&r->named_set);
     for (size_t i = 0; i < r->ncycles; i++)
         free(r->cycles[i].members);
     free(r->cycles);

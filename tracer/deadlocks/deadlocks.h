@@ -53,6 +53,7 @@ typedef struct {
     size_t nseen;
     int64_t *named;           /* the threads and objects any finding names, */
     size_t nnamed, named_cap; /* as (kind, id) pairs: kind 0 thread, 1 object */
+    keymap named_set;         /* (kind, id) -> non-NULL once in named */
 } deadlocks_report;
 
 /* What deadlocks_run returns. */

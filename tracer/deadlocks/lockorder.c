@@ -53,6 +53,7 @@ typedef struct {
 typedef struct {
     int64_t locks[LOCKORDER_CYCLE];
     int n;
+    size_t next; /* the next told with the same hash, + 1 (0: none) */
 } lockorder_cycle;
 
 /* A lock reached in the search for a cycle, in the mode it was wanted in:
@@ -77,7 +78,8 @@ typedef struct {
     size_t *reached;        /* (node, mode) -> the last search that reached it */
     size_t searches;
     lockorder_cycle *told;
-    size_t ntold;
+    size_t ntold, told_cap;
+    keymap told_by_hash; /* (hash of the locks, n) -> the first told with it, + 1 */
 } lockorder;
 
 /* The edges stored (schema.sql's lock_edges), in the order their first
@@ -378,20 +380,33 @@ static lockorder_cycle lockorder_locks(lockorder_edge *const *path, int n)
     return cycle;
 }
 
-/* Remembers the cycle: 1 when now remembered, 0 when it was told already,
- * -1 when out of memory (reason in why). */
-static int lockorder_remember(lockorder *lo, const lockorder_cycle *cycle, failure *why)
+/* FNV-1a over the cycle's locks. */
+static uint64_t lockorder_hash(const lockorder_cycle *cycle)
 {
-    for (size_t i = 0; i < lo->ntold; i++)
-        if (lo->told[i].n == cycle->n &&
-            memcmp(lo->told[i].locks, cycle->locks, (size_t)cycle->n * sizeof *cycle->locks) == 0)
+    uint64_t h = 14695981039346656037u;
+    for (int i = 0; i < cycle->n; i++)
+        for (int b = 0; b < 64; b += 8)
+            h = (h ^ (((uint64_t)cycle->locks[i] >> b) & 0xff)) * 1099511628211u;
+    return h;
+}
+
+/* Remembers the cycle: 1 when now remembered, 0 when it was told already,
+ * -1 when out of memory (reason in why). A hash finds those told with the
+ * same, so that thousands of findings do not compare each with all. */
+static int lockorder_remember(lockorder *lo, lockorder_cycle *cycle, failure *why)
+{
+    uint64_t h = lockorder_hash(cycle);
+    size_t first = (size_t)(uintptr_t)keymap_get(&lo->told_by_hash, h, (uint64_t)cycle->n);
+    for (size_t i = first; i; i = lo->told[i - 1].next)
+        if (memcmp(lo->told[i - 1].locks, cycle->locks, (size_t)cycle->n * sizeof *cycle->locks) ==
+            0)
             return 0;
-    lockorder_cycle *told = realloc(lo->told, (lo->ntold + 1) * sizeof *told);
-    if (!told) {
+    if (!grow_for(&lo->told, lo->ntold, &lo->told_cap, sizeof *lo->told, 16) ||
+        !keymap_put(&lo->told_by_hash, h, (uint64_t)cycle->n, (void *)(uintptr_t)(lo->ntold + 1))) {
         failure_set(why, "out of memory");
         return -1;
     }
-    lo->told = told;
+    cycle->next = first;
     lo->told[lo->ntold++] = *cycle;
     return 1;
 }
@@ -462,6 +477,7 @@ static void lockorder_free(lockorder *lo)
     free(lo->visit);
     free(lo->reached);
     free(lo->told);
+    keymap_free(&lo->told_by_hash);
 }
 
 bool lockorder_report(deadlocks_report *r, failure *why)
