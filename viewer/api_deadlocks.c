@@ -4,6 +4,9 @@
  * and the ids of the threads and objects its findings name, which the page
  * marks on the timeline, and the deadlocks the program saw itself
  * (THRACE_DEADLOCK=1), whose moments the page marks on their threads' lanes.
+ * An analysis may be long on a long trace: each has a budget, and only two
+ * run at once (a count shared by the server's threads), so that however
+ * many are asked for, the other endpoints keep threads to answer on.
  */
 #include "api.h"
 #include "deadlocks.h"
@@ -11,7 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { MAX_REPORT = 1 << 20 }; /* bytes of report text sent at most */
+enum {
+    MAX_REPORT = 1 << 20, /* bytes of report text sent at most */
+    MAX_ANALYSES = 2,     /* under way at once; beyond, 503 */
+    BUDGET_S = 10,        /* an analysis running longer stops: 503 */
+};
+
+static int api_deadlocks_running; /* analyses under way, over every thread (atomic) */
 
 /* The ids of one kind (0 threads, 1 objects) among the names kept. */
 static json_t *named_ids(const deadlocks_report *r, int64_t kind)
@@ -51,9 +60,9 @@ static json_t *report_body(const deadlocks_report *r, const char *text, size_t s
                      named_ids(r, 1), "seen", seen_list(r), "truncated", cut);
 }
 
-api_answer api_deadlocks(sqlite3 *db, const params *p, const api_server *server)
+/* The analysis, its report and answer. */
+static api_answer api_deadlocks_analyse(sqlite3 *db)
 {
-    (void)p, (void)server;
     char *text = NULL;
     size_t size = 0;
     FILE *out = open_memstream(&text, &size);
@@ -61,12 +70,35 @@ api_answer api_deadlocks(sqlite3 *db, const params *p, const api_server *server)
         return api_error(500, "out of memory");
     deadlocks_report r;
     failure why; /* not the client's business: it gets "database error" */
-    bool ok = deadlocks_analyse(db, "the trace", 0, DEADLOCKS_LIVE_GRACE_NS, out, &r, &why);
+    bool ok = deadlocks_analyse(db, "the trace", 0, DEADLOCKS_LIVE_GRACE_NS,
+                                (int64_t)BUDGET_S * 1000000000, out, &r, &why);
     bool written = fclose(out) == 0;
     json_t *body = ok && written ? report_body(&r, text, size) : NULL;
+    bool over_budget = r.over_budget;
     deadlocks_free(&r);
     free(text);
+    char message[96];
+    snprintf(message, sizeof message, "deadlocks: the analysis took longer than its budget (%d s)",
+             BUDGET_S);
+    if (over_budget)
+        return api_error(503, message);
     if (!ok)
         return api_db_error();
     return api_ok(body);
+}
+
+api_answer api_deadlocks(sqlite3 *db, const params *p, const api_server *server)
+{
+    (void)p, (void)server;
+    api_answer a;
+    char message[96];
+    if (__atomic_add_fetch(&api_deadlocks_running, 1, __ATOMIC_ACQ_REL) > MAX_ANALYSES) {
+        snprintf(message, sizeof message,
+                 "deadlocks: busy (%d analyses under way): ask again later", MAX_ANALYSES);
+        a = api_error(503, message);
+    } else {
+        a = api_deadlocks_analyse(db);
+    }
+    __atomic_sub_fetch(&api_deadlocks_running, 1, __ATOMIC_ACQ_REL);
+    return a;
 }

@@ -1,6 +1,7 @@
 /*
  * routes.c - the route table and the checks every request passes before an
- * endpoint runs: method (GET or HEAD), Host (a server on a loopback
+ * endpoint runs: the number of query arguments (counted before MHD stores
+ * them), method (GET or HEAD), Host (one only; a server on a loopback
  * address answers only to local names, so that a web page cannot reach it
  * through DNS rebinding), each parameter's validator, and the checks that
  * tie parameters together. Stateless: everything a request needs is on its
@@ -17,6 +18,9 @@
 #include <strings.h>
 
 #define BIT PARAM_BIT
+
+#define ROUTES_QUOTE(x) #x
+#define ROUTES_TEXT(x)  ROUTES_QUOTE(x) /* a macro's value as a string literal */
 
 typedef struct {
     const char *path;
@@ -76,6 +80,23 @@ static bool local_host(const char *host)
            (inet_pton(AF_INET, name, &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127);
 }
 
+static enum MHD_Result routes_count_host(void *cls, enum MHD_ValueKind kind, const char *key,
+                                         const char *value)
+{
+    (void)kind, (void)value;
+    *(int *)cls += strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0;
+    return MHD_YES;
+}
+
+/* RFC 9112: a request with more than one Host is refused, whichever a
+ * check would read (MHD's lookup finds the first, a proxy may use another). */
+static bool routes_one_host(struct MHD_Connection *c)
+{
+    int hosts = 0;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, routes_count_host, &hosts);
+    return hosts <= 1;
+}
+
 static bool host_allowed(const routes_context *ctx, struct MHD_Connection *c)
 {
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
@@ -119,6 +140,9 @@ static enum MHD_Result run(const routes_context *ctx, struct MHD_Connection *c, 
     return reply_json(c, a.status, a.body);
 }
 
+/* The request marked by routes_check_query: its query was cut. */
+static const char routes_too_many[] = "too many parameters";
+
 static int hex_digit(char c)
 {
     return c >= '0' && c <= '9'   ? c - '0'
@@ -145,14 +169,32 @@ size_t routes_unescape(void *cls, struct MHD_Connection *c, char *s)
     return (size_t)(out - s);
 }
 
+void *routes_check_query(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls, (void)c;
+    char *query = strchr(uri, '?');
+    int arguments = query && query[1] ? 1 : 0;
+    for (const char *s = query; s && (s = strchr(s + 1, '&'));)
+        arguments++;
+    if (arguments <= ROUTES_MAX_ARGUMENTS)
+        return NULL;
+    query[1] = '\0'; /* MHD parses what is left after '?': nothing */
+    return (void *)routes_too_many;
+}
+
 enum MHD_Result routes_handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **request)
 {
     const routes_context *ctx = cls;
-    (void)version, (void)upload_data, (void)upload_data_size, (void)request;
+    (void)version, (void)upload_data, (void)upload_data_size;
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
         return reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method: only GET and HEAD");
+    if (*request == routes_too_many)
+        return reply_error(c, MHD_HTTP_BAD_REQUEST,
+                           "more than " ROUTES_TEXT(ROUTES_MAX_ARGUMENTS) " parameters");
+    if (!routes_one_host(c))
+        return reply_error(c, MHD_HTTP_BAD_REQUEST, "host: given twice");
     if (!host_allowed(ctx, c))
         return reply_error(c, MHD_HTTP_FORBIDDEN, "host: not a local name");
     const route *r = find_route(url);

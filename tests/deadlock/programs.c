@@ -1,14 +1,15 @@
 /*
  * programs.c - small programs that hang, or could, for the tests of
  * `thrace deadlocks` and `thrace record --deadlock-timeout`: one program per
- * name given as the only argument. Threads are ordered by barriers and
- * events, never by sleeps, so that each run hangs (or does not) the same way.
- * A program that hangs prints "hung" once its last thread is about to block
- * for good.
+ * name given as the only argument (`nested` takes a number of locks after
+ * it). Threads are ordered by barriers and events, never by sleeps, so that
+ * each run hangs (or does not) the same way. A program that hangs prints
+ * "hung" once its last thread is about to block for good.
  */
 #include <thrace.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static thrace_lock lock_a = THRACE_LOCK_INIT, lock_b = THRACE_LOCK_INIT, lock_c = THRACE_LOCK_INIT;
@@ -247,6 +248,34 @@ static void event_never_set(void)
     join(start(wait_forever, NULL));
 }
 
+/* ---- many locks held at once, and one inversion among them ------------------ */
+
+static int nested_n = 5000; /* `nested N` */
+static thrace_lock *nested_locks;
+
+static void last_then_first(void *arg)
+{
+    (void)arg;
+    nest(&nested_locks[nested_n - 1], &nested_locks[0]);
+}
+
+/* The main thread holds every lock at once, taken in order; another thread
+ * then takes the last before the first: one lock-order cycle. */
+static void nested(void)
+{
+    nested_locks = calloc((size_t)nested_n, sizeof *nested_locks);
+    if (!nested_locks)
+        return;
+    for (int i = 0; i < nested_n; i++) {
+        thrace_lock_init(&nested_locks[i]);
+        thrace_lock_acquire(&nested_locks[i], true, THRACE_FOREVER);
+    }
+    for (int i = nested_n - 1; i >= 0; i--)
+        thrace_lock_release(&nested_locks[i]);
+    join(start(last_then_first, NULL));
+    free(nested_locks);
+}
+
 static const struct {
     const char *name;
     void (*run)(void);
@@ -259,12 +288,15 @@ static const struct {
     {"barrier", barrier},
     {"lost_wakeup", lost_wakeup},
     {"event_never_set", event_never_set},
+    {"nested", nested},
 };
 
 int main(int argc, char **argv)
 {
     thrace_event_init(&go);
     thrace_event_init(&never_set);
+    if (argc == 3 && strcmp(argv[1], "nested") == 0 && (nested_n = atoi(argv[2])) >= 2)
+        argc = 2; /* nested N: N locks, at least two */
     for (size_t i = 0; argc == 2 && i < sizeof programs / sizeof programs[0]; i++) {
         if (strcmp(argv[1], programs[i].name) != 0)
             continue;
@@ -274,6 +306,6 @@ int main(int argc, char **argv)
         return 0;
     }
     fprintf(stderr, "usage: deadlock_programs NAME (abba, abba_timeout, ring, inversion, orderly,"
-                    " barrier, lost_wakeup, event_never_set)\n");
+                    " barrier, lost_wakeup, event_never_set, nested [N])\n");
     return 2;
 }

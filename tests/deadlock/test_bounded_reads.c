@@ -5,7 +5,8 @@
  * Their plans hold on an empty database too: without ANALYZE the planner
  * does not look at the rows. The partial indexes of schema.sql are used
  * only where a query spells their condition alike; this is what catches a
- * query changed so that one no longer is.
+ * query changed so that one no longer is. And a run with a time budget
+ * stops once past it, saying so.
  */
 #include "harness.h"
 
@@ -64,6 +65,16 @@ static void assert_bounded(sqlite3 *db, const char *sql)
     sqlite3_finalize(st);
 }
 
+static void remove_database(const char *path)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        char file[80];
+        snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
+        unlink(file);
+    }
+}
+
 TEST(no_analysis_scans_the_intervals_or_the_events)
 {
     char path[64];
@@ -74,7 +85,7 @@ TEST(no_analysis_scans_the_intervals_or_the_events)
     sqlite3_trace_v2(db, SQLITE_TRACE_STMT, keep_statement, NULL);
     FILE *out = fopen("/dev/null", "w");
     deadlocks_report r;
-    ASSERT_TRUE(deadlocks_analyse(db, path, 0, DEADLOCKS_LIVE_GRACE_NS, out, &r, &why));
+    ASSERT_TRUE(deadlocks_analyse(db, path, 0, DEADLOCKS_LIVE_GRACE_NS, 0, out, &r, &why));
     deadlocks_free(&r);
     fclose(out);
     sqlite3_trace_v2(db, 0, NULL, NULL);
@@ -82,10 +93,27 @@ TEST(no_analysis_scans_the_intervals_or_the_events)
     for (int i = 0; i < nstatements; i++)
         assert_bounded(db, statements[i]);
     db_close(db);
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-        char file[80];
-        snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
-        unlink(file);
-    }
+    remove_database(path);
+}
+
+TEST(an_analysis_past_its_budget_stops_saying_so)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/thrace-budget-%d.db", (int)getpid());
+    failure why;
+    sqlite3 *db = db_open(path, true, &why);
+    ASSERT_TRUE(db != NULL);
+    FILE *out = fopen("/dev/null", "w");
+    deadlocks_report r;
+    ASSERT_FALSE(deadlocks_analyse(db, path, 0, DEADLOCKS_LIVE_GRACE_NS, 1, out, &r, &why));
+    ASSERT_TRUE(r.over_budget);
+    ASSERT_STR_EQ("the analysis took longer than its budget (1e-09 s)", why.text);
+    deadlocks_free(&r);
+    /* The connection serves on, without the run's progress handler. */
+    ASSERT_TRUE(deadlocks_analyse(db, path, 0, DEADLOCKS_LIVE_GRACE_NS, 0, out, &r, &why));
+    ASSERT_FALSE(r.over_budget);
+    deadlocks_free(&r);
+    fclose(out);
+    db_close(db);
+    remove_database(path);
 }

@@ -1,18 +1,26 @@
 """Bad and hostile requests to `thrace serve`: every parameter validated
 (400 with {"error": "<param>: <reason>"}), ids that name nothing (404),
 other methods (405), foreign Host names (403), garbage over a raw socket
-(a 4xx or a closed connection). Never a crash (the server answers
-afterwards), never the input echoed, never SQL text, the database intact.
+(a 4xx or a closed connection), a second Host header or more than 16
+query arguments (400, however many: never a closed connection), clients
+trickling their headers (held for 10 s at most, 64 per address, never
+denying others). Never a
+crash (the server answers afterwards), never the input echoed, never SQL
+text, the database intact.
 
 Usage: test_hostile.py THRACE SCENARIOS THREADING_LOCK BENCH_CYCLE [unittest options]
 """
 import json
+import select
+import socket
 import sqlite3
+import time
 import unittest
 
 from thrace_testing.viewer import Server, scenario, whole_trace
 
 MARK = "zq7mark"  # put into requests; must never come back
+PER_CLIENT, HEADER_DEADLINE = 64, 10  # viewer/README.md: connections per address, seconds
 
 
 class Hostile(unittest.TestCase):
@@ -159,6 +167,93 @@ class Hostile(unittest.TestCase):
         for host in ["localhost", f"localhost:{self.server.port}", "127.0.0.1", "127.1.2.3:9",
                      "[::1]", f"[::1]:{self.server.port}", "LOCALHOST"]:
             self.assertEqual(200, self.answer("/api/trace", headers={"Host": host})[0], host)
+
+    def raw_answer(self, head):
+        """(status, error message) of a request written byte for byte."""
+        reply = self.server.raw(head + b"Connection: close\r\n\r\n")
+        self.assertNotIn(MARK.encode(), reply)
+        status_line, _, body = reply.partition(b"\r\n")
+        return int(status_line.split()[1]), json.loads(body.partition(b"\r\n\r\n")[2])["error"]
+
+    def test_a_second_host_header_is_refused(self):
+        # Whichever one a check reads, the other may be what a proxy used.
+        for hosts in [b"Host: localhost\r\nHost: evil.example\r\n",
+                      b"Host: evil.example\r\nHost: localhost\r\n",
+                      b"Host: 127.0.0.1\r\nhost: 127.0.0.1\r\n"]:
+            with self.subTest(hosts=hosts):
+                self.assertEqual((400, "host: given twice"),
+                                 self.raw_answer(b"GET /api/trace HTTP/1.1\r\n" + hosts))
+
+    def test_a_thousand_parameters_get_an_answer(self):
+        # A thousand short arguments fill a connection's memory before any
+        # check runs: the request is still answered, as any other mistake.
+        for query in ["&".join(f"p{i}=1" for i in range(17)),
+                      "&".join(f"p{i}=1" for i in range(1000)), "&" * 3000, "a&" * 5000]:
+            with self.subTest(arguments=query.count("&") + 1):
+                self.refused(f"/api/trace?{query}", 400, "more than 16 parameters")
+                self.assertEqual((400, "more than 16 parameters"), self.raw_answer(
+                    f"GET /api/window?{query} HTTP/1.1\r\nHost: localhost\r\n".encode()))
+        sixteen = "&".join(f"{MARK}{i}=1" for i in range(16))
+        self.refused(f"/api/trace?{sixteen}", 400, "unknown parameter")
+
+    def trickle_from(self, address, n):
+        """n connections from address, each having sent a request line only."""
+        sockets = []
+        for _ in range(n):
+            s = socket.socket()
+            s.bind((address, 0))
+            s.connect((self.server.host, self.server.port))
+            s.sendall(b"GET /api/trace HTTP/1.1\r\n")
+            sockets.append(s)
+        return sockets
+
+    @staticmethod
+    def closed(s, wait=0):
+        """Whether the server closed s (anything it sent first is an answer: a failure)."""
+        if not select.select([s], [], [], wait)[0]:
+            return False
+        try:
+            return s.recv(1024) == b""
+        except ConnectionResetError:
+            return True
+
+    def answered_promptly(self):
+        began = time.monotonic()
+        self.assertEqual(200, self.server.request("/api/trace")[0])
+        self.assertLess(time.monotonic() - began, 2)
+
+    def test_trickling_clients_neither_hold_connections_nor_deny_others(self):
+        # Slowloris: more connections than the server's 512 from one address
+        # (127.0.0.2; the tests' other requests come from 127.0.0.1), each
+        # sending a header line a second, which a timeout on silence never ends.
+        began = time.monotonic()
+        sockets = self.trickle_from("127.0.0.2", 600)
+        try:
+            time.sleep(0.5)
+            held = [s for s in sockets if not self.closed(s)]
+            self.assertEqual(PER_CLIENT, len(held))
+            self.answered_promptly()
+            closed_at = {}
+            while len(closed_at) < len(held) and time.monotonic() - began < HEADER_DEADLINE + 5:
+                for s in held:
+                    if s not in closed_at:
+                        try:
+                            s.sendall(b"X-Trickle: 1\r\n")
+                        except OSError:  # reset: closed
+                            closed_at[s] = time.monotonic() - began
+                if time.monotonic() - began < 3:
+                    self.answered_promptly()
+                for s in held:
+                    if s not in closed_at and self.closed(s, wait=0.01):
+                        closed_at[s] = time.monotonic() - began
+                time.sleep(1)
+            # Closed, unanswered, past the deadline and not long after.
+            self.assertEqual(len(held), len(closed_at))
+            self.assertGreaterEqual(min(closed_at.values()), HEADER_DEADLINE - 1)
+            self.assertLessEqual(max(closed_at.values()), HEADER_DEADLINE + 3)
+        finally:
+            for s in sockets:
+                s.close()
 
     def test_garbage_gets_a_4xx_or_a_closed_connection(self):
         for data in [b"\x00\x01\x02garbage\r\n\r\n", b"GET\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n",

@@ -38,6 +38,10 @@ bool deadlocks_keep_named(deadlocks_report *r, int64_t thread_id, int64_t object
 bool deadlocks_keep_seen(deadlocks_report *r, int64_t thread_id, int64_t object_id, int64_t ts,
                          failure *why);
 
+/* True while the analysis is within its budget (deadlocks_analyse); past
+ * it, false with r->over_budget set and the reason in why. */
+bool deadlocks_in_time(deadlocks_report *r, failure *why);
+
 /* The condition keeping interval i to the trace bound to ?1 (0: any). */
 #define DEADLOCKS_IN_TRACE                                                                         \
     " AND (?1 = 0 OR i.thread_id IN (SELECT t.id FROM threads t JOIN processes p"                  \

@@ -2,7 +2,9 @@
  * deadlocks.c - runs the three analyses of analysis.h over a stored trace,
  * prints what they find in the format of README.md and a summary line.
  * Also keeps the wait-for cycles told, which the later analyses consult,
- * and the threads and objects the findings name.
+ * and the threads and objects the findings name, and holds a run to its
+ * time budget: checked between the analyses and by lockorder.c's search
+ * loop, and inside SQLite by a progress handler installed for the run.
  */
 #include "analysis.h"
 
@@ -10,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int deadlocks_new_cycle(deadlocks_report *r, const deadlocks_member *members, int n, failure *why)
 {
@@ -76,11 +79,11 @@ bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n
 
 static bool deadlocks_name_one(deadlocks_report *r, int64_t kind, int64_t id, failure *why)
 {
-    for (size_t i = 0; i < r->nnamed; i += 2)
-        if (r->named[i] == kind && r->named[i + 1] == id)
-            return true;
+    if (keymap_get(&r->named_set, (uint64_t)kind, (uint64_t)id))
+        return true;
     /* Pairs: room for one more makes room for two (the capacity stays even). */
-    if (!grow_for(&r->named, r->nnamed, &r->named_cap, sizeof *r->named, 32))
+    if (!grow_for(&r->named, r->nnamed, &r->named_cap, sizeof *r->named, 32) ||
+        !keymap_put(&r->named_set, (uint64_t)kind, (uint64_t)id, r))
         return failure_set(why, "out of memory");
     r->named[r->nnamed++] = kind;
     r->named[r->nnamed++] = id;
@@ -108,11 +111,40 @@ void deadlocks_free(deadlocks_report *r)
 {
     free(r->seen);
     free(r->named);
+    keymap_free(&r->named_set);
     for (size_t i = 0; i < r->ncycles; i++)
         free(r->cycles[i].members);
     free(r->cycles);
     moment_free(r->at);
     catalog_free(&r->cat);
+}
+
+static int64_t deadlocks_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static bool deadlocks_late(const deadlocks_report *r)
+{
+    return r->deadline_ns && deadlocks_now() >= r->deadline_ns;
+}
+
+bool deadlocks_in_time(deadlocks_report *r, failure *why)
+{
+    if (!deadlocks_late(r))
+        return true;
+    r->over_budget = true;
+    return failure_set(why, "the analysis took longer than its budget (%g s)",
+                       (double)r->budget_ns / 1e9);
+}
+
+/* SQLite's progress handler during a run with a budget: nonzero interrupts
+ * the statement under way. */
+static int deadlocks_progress(void *report)
+{
+    return deadlocks_late(report);
 }
 
 static void deadlocks_summary(const deadlocks_report *r)
@@ -131,15 +163,29 @@ static void deadlocks_summary(const deadlocks_report *r)
             r->possible == 1 ? "" : "s", r->stuck, r->stuck == 1 ? "" : "s");
 }
 
+enum { DEADLOCKS_PROGRESS_STEPS = 10000 }; /* SQLite's VM steps between two looks at the clock */
+
 bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t live_grace_ns,
-                       FILE *out, deadlocks_report *r, failure *why)
+                       int64_t budget_ns, FILE *out, deadlocks_report *r, failure *why)
 {
-    *r = (deadlocks_report){
-        .db = db, .path = path, .out = out, .trace_id = trace_id, .live_grace_ns = live_grace_ns};
+    *r = (deadlocks_report){.db = db,
+                            .path = path,
+                            .out = out,
+                            .trace_id = trace_id,
+                            .live_grace_ns = live_grace_ns,
+                            .budget_ns = budget_ns,
+                            .deadline_ns = budget_ns ? deadlocks_now() + budget_ns : 0};
+    if (budget_ns)
+        sqlite3_progress_handler(db, DEADLOCKS_PROGRESS_STEPS, deadlocks_progress, r);
     bool ok = catalog_load(db, &r->cat, why) && (r->at = moment_new(db, why)) &&
-              waitfor_report(r, why) && lockorder_report(r, why) && stuck_report(r, why) &&
+              deadlocks_in_time(r, why) && waitfor_report(r, why) && deadlocks_in_time(r, why) &&
+              lockorder_report(r, why) && deadlocks_in_time(r, why) && stuck_report(r, why) &&
               seen_report(r, why);
-    if (ok)
+    if (budget_ns)
+        sqlite3_progress_handler(db, 0, NULL, NULL); /* the connection may serve others */
+    if (!ok)
+        deadlocks_in_time(r, why); /* "interrupted" was the budget */
+    else
         deadlocks_summary(r);
     return ok;
 }
@@ -148,7 +194,7 @@ int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out)
 {
     deadlocks_report r;
     failure why;
-    bool ok = deadlocks_analyse(db, path, trace_id, DEADLOCKS_LIVE_GRACE_NS, out, &r, &why);
+    bool ok = deadlocks_analyse(db, path, trace_id, DEADLOCKS_LIVE_GRACE_NS, 0, out, &r, &why);
     if (!ok)
         fprintf(stderr, "thrace deadlocks: %s: %s\n", path, why.text);
     int status = !ok                                    ? DEADLOCKS_FAILED

@@ -44,6 +44,8 @@ typedef struct {
     FILE *out;
     int64_t trace_id;      /* the trace looked at, 0 for all */
     int64_t live_grace_ns; /* a live trace's waits open at its edge are stuck once this old */
+    int64_t budget_ns, deadline_ns; /* how long it may take, until when (CLOCK_MONOTONIC); 0: */
+    bool over_budget;               /* ... no bound; whether it stopped there */
     int deadlocks, possible, stuck; /* findings so far */
     deadlocks_cycle *cycles;        /* the wait-for cycles told */
     size_t ncycles;
@@ -51,6 +53,7 @@ typedef struct {
     size_t nseen;
     int64_t *named;           /* the threads and objects any finding names, */
     size_t nnamed, named_cap; /* as (kind, id) pairs: kind 0 thread, 1 object */
+    keymap named_set;         /* (kind, id) -> non-NULL once in named */
 } deadlocks_report;
 
 /* What deadlocks_run returns. */
@@ -71,9 +74,12 @@ int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out);
  * sqlite's reason or "out of memory" in why (path is not in it: the
  * caller names what it analysed). In a live trace (`thrace daemon`
  * storing it), waits still open at its edge are stuck only once
- * live_grace_ns old. Free r with deadlocks_free either way. */
+ * live_grace_ns old. With a budget_ns (0: none), an analysis still
+ * running that long after the call stops (its SQL interrupted): false,
+ * r->over_budget set, "the analysis took longer than its budget (N s)" in
+ * why. Free r with deadlocks_free either way. */
 bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t live_grace_ns,
-                       FILE *out, deadlocks_report *r, failure *why);
+                       int64_t budget_ns, FILE *out, deadlocks_report *r, failure *why);
 
 void deadlocks_free(deadlocks_report *r);
 

@@ -176,7 +176,7 @@ static bool livewatch_analyse(livewatch *w, int64_t row, const char *url, const 
     if (!report)
         return failure_set(why, "out of memory");
     deadlocks_report r;
-    bool ok = deadlocks_analyse(w->db, url, row, (int64_t)(w->after * 1e9), report, &r, why);
+    bool ok = deadlocks_analyse(w->db, url, row, (int64_t)(w->after * 1e9), 0, report, &r, why);
     fclose(report);
     bool cycle = ok && livewatch_cycle(&r, ws);
     bool stalled = ok && livewatch_stalled(w, row, ws);
