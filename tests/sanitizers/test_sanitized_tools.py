@@ -6,28 +6,34 @@ THRACE is the `thrace` of an ASan+UBSan or a TSan build, RUNTIME its
 sanitizer's runtime (libasan.so, libtsan.so). A session daemon must answer
 (the ctest fixture `lttng` starts one).
 
-A few of the guide's examples, one per kind of object, are recorded by the
-sanitized `thrace record` (the examples are sanitized too: RUNTIME is
-preloaded ahead of the probe provider), checked against their expectations,
-and read by `deadlocks`, `log`, `stats` and `serve` (a request to each
-of its API's lists and the page). Every run must exit as it should, with no
+Every one of the guide's examples is recorded by the sanitized `thrace
+record` (the examples are sanitized too: RUNTIME is preloaded ahead of the
+probe provider), checked against its expectation, and read by `deadlocks`,
+`log`, `stats` and `serve` (a request to each of its API's lists and the
+page). Then the sanitized `thrace ingest` reads hostile inputs: a trace
+recorded with lttng itself, whole, with its metadata cut, with bytes
+flipped across its packets; another application's SQLite file; a thrace
+database missing a table. Every run must exit as it should, with no
 sanitizer's report on stderr (UBSan's included). Nothing here is timed: a
 sanitized build is several times slower.
 """
+import glob
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import unittest
 
+from thrace_testing import tracing
 from thrace_testing.serving import Server
 
 THRACE, RUNTIME, SOURCE, BINARIES = sys.argv[1:5]
 del sys.argv[1:5]
 
-# One example per kind of object the tools treat apart.
-EXAMPLES = ["threading_lock", "threading_rlock", "threading_condition", "threading_semaphore",
-            "threading_barrier", "threading_event"]
+EXAMPLES = sorted(os.path.basename(e)[:-len(".expect")]
+                  for e in glob.glob(os.path.join(SOURCE, "*.expect")))
 REPORTS = ("Sanitizer", "runtime error:")  # ASan, TSan, LSan; UBSan
 WORK = tempfile.TemporaryDirectory()
 DBS = {}
@@ -93,6 +99,79 @@ class SanitizedTools(unittest.TestCase):
         finally:
             status = server.stop()
         self.assertEqual(0, status)
+
+
+def lttng_recording(name):
+    """The CTF output of an example recorded with lttng itself, as
+    tests/thrace_testing/recorder.py records: a blocking channel, thrace's
+    events, its process alone."""
+    session = f"thrace-sanitized-{os.getpid()}"
+    output = os.path.join(WORK.name, "ctf")
+    probe = os.path.join(os.path.dirname(THRACE), "..", "lib", "libthrace-tp.so")
+    tracing.lttng("create", session, f"--output={output}")
+    try:
+        tracing.enable(session, ["thrace:*"], ["--blocking-timeout=inf"])
+        env = dict(os.environ, LTTNG_UST_ALLOW_BLOCKING="1")
+        proc = tracing.start_tracked(session, [os.path.join(BINARIES, name)], env,
+                                     f"{RUNTIME}:{probe}", stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        proc.wait(timeout=120)
+        tracing.lttng("stop", session)
+    finally:
+        tracing.lttng("destroy", session)
+    return os.path.dirname(glob.glob(os.path.join(output, "**", "metadata"), recursive=True)[0])
+
+
+class SanitizedIngest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.trace = lttng_recording("threading_condition")
+
+    def damaged(self, name, damage):
+        copy = os.path.join(WORK.name, name)
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(self.trace, copy)
+        damage(copy)
+        return copy
+
+    def ingest(self, trace, db_name):
+        return run("ingest", "-o", os.path.join(WORK.name, db_name), trace)
+
+    def test_a_whole_trace(self):
+        assert_clean(self, self.ingest(self.trace, "whole.db"))
+
+    def test_metadata_cut(self):
+        def cut(d):
+            os.truncate(os.path.join(d, "metadata"), 1000)
+        assert_clean(self, self.ingest(self.damaged("cut", cut), "cut.db"), 1)
+
+    def test_flipped_bytes(self):
+        stream = max((f for f in os.listdir(self.trace) if f.startswith("chan")),
+                     key=lambda f: os.path.getsize(os.path.join(self.trace, f)))
+        size = os.path.getsize(os.path.join(self.trace, stream))
+        for offset in list(range(32, 64, 3)) + [size // 3, size // 2, size - 9]:
+            def flip(d):
+                with open(os.path.join(d, stream), "r+b") as f:
+                    f.seek(offset)
+                    byte = f.read(1)
+                    f.seek(offset)
+                    f.write(bytes([byte[0] ^ 0xff]))
+            with self.subTest(offset=offset):
+                done = self.ingest(self.damaged("flipped", flip), f"flipped-{offset}.db")
+                self.assertFalse(any(word in done.stderr for word in REPORTS), done.stderr)
+                self.assertIn(done.returncode, (0, 1), done.stderr)
+
+    def test_foreign_and_damaged_databases(self):
+        foreign = os.path.join(WORK.name, "foreign.db")
+        with sqlite3.connect(foreign) as c:
+            c.execute("CREATE TABLE customers (name TEXT)")
+        assert_clean(self, run("ingest", "-o", foreign, self.trace), 1)
+        damaged = os.path.join(WORK.name, "damaged.db")
+        assert_clean(self, run("ingest", "-o", damaged, self.trace))
+        with sqlite3.connect(damaged) as c:
+            c.execute("DELETE FROM traces")
+            c.execute("DROP TABLE events")
+        assert_clean(self, run("ingest", "-o", damaged, self.trace), 1)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
 
 #include "store.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -149,18 +150,20 @@ static int deadlocks_progress(void *report)
 
 static void deadlocks_summary(const deadlocks_report *r)
 {
+    char path[3 * PATH_MAX]; /* escaped: a newline in it would split the line */
+    escape_controls(r->path, path, sizeof path);
     long long lost = (long long)db_value(r->db, statsquery_discarded, 0);
     if (lost)
         fprintf(r->out, "LTTng discarded %lld events: what they held is missing here.\n", lost);
     if (!r->deadlocks && !r->possible && !r->stuck) {
         fprintf(r->out, "thrace deadlocks: %s: no deadlock, no lock-order cycle, no stuck wait\n",
-                r->path);
+                path);
         return;
     }
     fprintf(r->out,
-            "thrace deadlocks: %s: %d deadlock%s, %d possible deadlock%s, %d stuck wait%s\n",
-            r->path, r->deadlocks, r->deadlocks == 1 ? "" : "s", r->possible,
-            r->possible == 1 ? "" : "s", r->stuck, r->stuck == 1 ? "" : "s");
+            "thrace deadlocks: %s: %d deadlock%s, %d possible deadlock%s, %d stuck wait%s\n", path,
+            r->deadlocks, r->deadlocks == 1 ? "" : "s", r->possible, r->possible == 1 ? "" : "s",
+            r->stuck, r->stuck == 1 ? "" : "s");
 }
 
 enum { DEADLOCKS_PROGRESS_STEPS = 10000 }; /* SQLite's VM steps between two looks at the clock */
