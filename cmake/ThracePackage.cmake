@@ -41,6 +41,12 @@ configure_file(${package_in}/thrace.pc.in ${package_out}/thrace.pc @ONLY)
 install(FILES ${package_out}/thrace.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig
   COMPONENT development)
 
+# The rest goes with the tools: a library built alone (add_subdirectory)
+# leaves packaging to its parent.
+if(NOT THRACE_TOOLS)
+  return()
+endif()
+
 # ---- the docs, the man pages, bash completion ------------------------------------------
 set(THRACE_DOCS README.md:README.md tracer/check/README.md:check.md
   tracer/deadlocks/README.md:deadlocks.md tracer/record/README.md:record.md

@@ -35,7 +35,12 @@ typedef struct {
 } foreign_bucket;
 
 bool thrace__foreign_watching;
+#ifndef THRACE_NO_TRACING
 const int *const thrace__foreign_traced = &lttng_ust_tracepoint_thrace___acquire_end.state;
+#else
+static const int foreign_never;
+const int *const thrace__foreign_traced = &foreign_never;
+#endif
 static foreign_bucket foreign_buckets[1 << FOREIGN_BUCKET_BITS];
 
 static foreign_bucket *foreign_bucket_of(const void *addr)

@@ -50,8 +50,7 @@ void thrace__foreign_cond_notify(thrace__foreign *c, int64_t requested)
     uint64_t waiting = __atomic_load_n(&c->waiters, __ATOMIC_RELAXED);
     uint64_t woken = requested < 0 || (uint64_t)requested > waiting ? waiting : (uint64_t)requested;
     __atomic_store_n(&c->last_notify, seq, __ATOMIC_RELAXED);
-    lttng_ust_do_tracepoint(thrace, cond_notify, thrace__trace_tid(), c->obj._id, seq, requested,
-                            woken);
+    THRACE__DO_TRACE(cond_notify, thrace__trace_tid(), c->obj._id, seq, requested, woken);
 }
 
 /* ---- semaphores ------------------------------------------------------------ */

@@ -12,8 +12,10 @@
  * own objects are not listed anywhere: in the child they are known by the
  * events that use them (their kind), without a name given before the fork.
  */
+#ifndef THRACE_NO_TRACING
 #define LTTNG_UST_TRACEPOINT_DEFINE
 #define LTTNG_UST_TRACEPOINT_PROBE_DYNAMIC_LINKAGE
+#endif
 #include "trace.h"
 
 #include "object.h"
@@ -78,7 +80,8 @@ void thrace__trace_announce_thread(void)
 {
     thrace__trace_announced = true;
     thrace_thread *self = thrace__thread_self();
-    lttng_ust_tracepoint(thrace, thread_start, thrace__trace_tid(), self ? self->parent_tid : 0,
+    if (THRACE__ENABLED(thread_start))
+        THRACE__DO_TRACE(thread_start, thrace__trace_tid(), self ? self->parent_tid : 0,
                          self ? thread_kind_of(self) : VOCAB_THREAD_foreign,
                          self ? thrace_thread_is_daemon(self) : 1, (int64_t)gettid(),
                          self ? thrace_thread_name(self) : "");
@@ -118,8 +121,7 @@ uint64_t thrace__trace_site(const thrace__site *site)
     if (THRACE__UNLIKELY(__atomic_load_n(&writable->_described, __ATOMIC_ACQUIRE) !=
                          trace_generation) &&
         THRACE__ENABLED(callsite)) {
-        lttng_ust_do_tracepoint(thrace, callsite, (uint64_t)(uintptr_t)site, site->file, site->line,
-                                site->func);
+        THRACE__DO_TRACE(callsite, (uint64_t)(uintptr_t)site, site->file, site->line, site->func);
         __atomic_store_n(&writable->_described, trace_generation, __ATOMIC_RELEASE);
     }
     return (uint64_t)(uintptr_t)site;

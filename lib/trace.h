@@ -15,19 +15,36 @@
 
 #include <time.h>
 
+/* Object kinds, outcomes and thread kinds are the vocabulary's
+ * (VOCAB_KIND_lock, VOCAB_OUTCOME_ok, VOCAB_THREAD_main, ...). */
+#include "vocabulary.h"
+
+#ifndef THRACE_NO_TRACING
 #include "thrace_tp.h"
 
-/* Object kinds, outcomes and thread kinds are the vocabulary's
- * (VOCAB_KIND_lock, VOCAB_OUTCOME_ok, VOCAB_THREAD_main, ...), which
- * thrace_tp.h includes. */
-
 #define THRACE__ENABLED(event) lttng_ust_tracepoint_enabled(thrace, event)
+/* Emits event, known to be enabled. */
+#define THRACE__DO_TRACE(event, ...) lttng_ust_do_tracepoint(thrace, event, __VA_ARGS__)
+#else
+/* Built without LTTng-UST (THRACE_TRACING=OFF): nothing is ever enabled.
+ * The arguments still compile, so that both builds see the same code. */
+#define THRACE__ENABLED(event) 0
+#define THRACE__DO_TRACE(event, ...)                                                               \
+    do {                                                                                           \
+        if (0)                                                                                     \
+            thrace__untraced(0, __VA_ARGS__);                                                      \
+    } while (0)
+static inline void thrace__untraced(int unused, ...)
+{
+    (void)unused;
+}
+#endif
 
 #define THRACE__TRACE(event, ...)                                                                  \
     do {                                                                                           \
         if (THRACE__ENABLED(event)) {                                                              \
             thrace__trace_announce();                                                              \
-            lttng_ust_do_tracepoint(thrace, event, __VA_ARGS__);                                   \
+            THRACE__DO_TRACE(event, __VA_ARGS__);                                                  \
         }                                                                                          \
     } while (0)
 

@@ -4,8 +4,9 @@ on this machine and removed again. Each way, a consumer project links the
 library (shared and static) and records and checks its program's trace under
 ctest (thrace_add_trace_test).
 
-Usage: test_package.py BUILD_DIR CONSUMER_DIR EXAMPLE [unittest options]
-(EXAMPLE: an example's path without .c, its .expect beside it); a session
+Usage: test_package.py BUILD_DIR CONSUMER_DIR PARENT_DIR EXAMPLE [unittest options]
+(EXAMPLE: an example's path without .c, its .expect beside it; PARENT_DIR:
+a project that adds thrace's sources with add_subdirectory); a session
 daemon must answer (the ctest fixture `lttng`). Run as root: it installs
 and removes packages.
 """
@@ -17,8 +18,9 @@ import sys
 import tempfile
 import unittest
 
-BUILD, CONSUMER, EXAMPLE = sys.argv[1:4]
-del sys.argv[1:4]
+BUILD, CONSUMER, PARENT, EXAMPLE = sys.argv[1:5]
+del sys.argv[1:5]
+SOURCE = os.path.dirname(os.path.dirname(EXAMPLE))
 TMP = tempfile.TemporaryDirectory()
 PACKAGES = ["thrace", "libthrace-dev", "libthrace0"]
 
@@ -80,6 +82,25 @@ class Package(unittest.TestCase):
         self.assertTrue(run("man", "-w", "3", "libthrace").startswith("/usr/share/man/man3/"))
         run("dpkg", "--purge", *PACKAGES)
         self.assertEqual([], [f for f in files if os.path.exists(f)])
+
+
+class LibraryAlone(unittest.TestCase):
+    def test_add_subdirectory_without_tracing_needs_no_lttng(self):
+        build = os.path.join(TMP.name, "parent")
+        # No pkg-config at all: LTTng-UST, SQLite and the rest are never looked for.
+        run("cmake", "-S", PARENT, "-B", build, f"-DTHRACE_SOURCE={SOURCE}",
+            f"-DEXAMPLE={EXAMPLE}", "-DTHRACE_TRACING=OFF",
+            "-DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=TRUE")
+        targets = run("cmake", "--build", build, "--target", "help")
+        self.assertIn("thrace_static", targets)
+        self.assertNotIn("thrace_cmd", targets)  # the tools are the top-level project's
+        run("cmake", "--build", build, "-j2")
+        ran = subprocess.run([os.path.join(build, "example")], capture_output=True, text=True,
+                             timeout=60)
+        self.assertEqual(0, ran.returncode, ran.stderr)
+        self.assertIn("Lock acquired directly", ran.stderr)
+        with open(glob.glob(os.path.join(build, "thrace", "lib", "libthrace.so.0"))[0], "rb") as f:
+            self.assertNotIn(b"lttng", f.read().lower())
 
 
 class CommandLine(unittest.TestCase):

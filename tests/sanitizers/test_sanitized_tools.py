@@ -35,6 +35,8 @@ del sys.argv[1:5]
 EXAMPLES = sorted(os.path.basename(e)[:-len(".expect")]
                   for e in glob.glob(os.path.join(SOURCE, "*.expect")))
 REPORTS = ("Sanitizer", "runtime error:")  # ASan, TSan, LSan; UBSan
+# LTTng-UST's RCU at the exit of a program whose daemon threads still run.
+TSAN_SUPPRESSIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tsan.supp")
 WORK = tempfile.TemporaryDirectory()
 DBS = {}
 
@@ -52,7 +54,7 @@ def assert_clean(test, done, status=0):
 def setUpModule():
     # The interposer is left out: libthrace-pthread.so of a sanitized build
     # crashes LTTng-UST's constructors (a pthread call before it resolved).
-    env = {"LD_PRELOAD": RUNTIME}
+    env = {"LD_PRELOAD": RUNTIME, "TSAN_OPTIONS": f"suppressions={TSAN_SUPPRESSIONS}"}
     for name in EXAMPLES:
         DBS[name] = os.path.join(WORK.name, name + ".db")
         done = run("record", "--no-interpose", "-o", DBS[name], "--",
@@ -71,10 +73,18 @@ class SanitizedTools(unittest.TestCase):
                 assert_clean(self, DBS[name + ".record"])
 
     def test_check(self):
+        # A sanitized program runs several times slower: an example whose
+        # expectation rests on timing (a join's timeout, a non-blocking
+        # acquire) may then do otherwise, and check says so (exit 1). The
+        # example tests of the normal build hold the expectations; here the
+        # sanitized check must read every trace cleanly.
         for name in EXAMPLES:
             with self.subTest(name=name):
                 expect = os.path.join(SOURCE, name + ".expect")
-                assert_clean(self, run("check", DBS[name], "--expect", expect))
+                done = run("check", DBS[name], "--expect", expect)
+                self.assertFalse(any(word in done.stderr for word in REPORTS), done.stderr)
+                self.assertIn(done.returncode, (0, 1), done.stderr)
+                self.assertTrue(done.stdout, "check said nothing")
 
     def test_deadlocks_log_and_stats(self):
         for name in EXAMPLES:
