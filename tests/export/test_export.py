@@ -291,6 +291,13 @@ class BadUsage(unittest.TestCase):
                            "thrace export: unknown format 'svg'")
         self.assertOneLine(2, thrace("export", "a.db", "--bogus"), "thrace export: ")
 
+    def test_the_database_as_output_exits_2_untouched(self):
+        db = os.path.join(self.tmp.name, "self.db")
+        record(db, os.path.join(EXAMPLES_BIN, "threading_simple"))
+        before = open(db, "rb").read()
+        self.assertOneLine(2, thrace("export", db, "-o", db), f"thrace export: -o {db}: ")
+        self.assertEqual(before, open(db, "rb").read())
+
     def test_help_exits_0(self):
         out = thrace("export", "--help")
         self.assertEqual(0, out.returncode)

@@ -3,16 +3,18 @@
  * the database's traces in Chrome's JSON trace event format, on stdout or
  * into a file. The writing is tracer/export/'s (export_chrome). A file
  * left half-written by a failure is removed, so a FILE.json that exists
- * is whole.
+ * is whole; and -o naming the database itself is refused before anything
+ * is opened, since opening it to write would empty it.
  */
+#include "export.h"
 #include "cli.h"
 #include "commands.h"
-#include "export.h"
 #include "store.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -56,19 +58,29 @@ static int export_run(sqlite3 *db, void *arg)
     return cli_error("export", a->output ? a->output : a->path, "%s", why.text);
 }
 
+/* Whether output is the file at path (the same inode): neither need exist. */
+static bool export_same_file(const char *path, const char *output)
+{
+    struct stat a, b;
+    return stat(path, &a) == 0 && stat(output, &b) == 0 && a.st_dev == b.st_dev &&
+           a.st_ino == b.st_ino;
+}
+
 int export_main(int argc, char **argv)
 {
     export_args a = {0};
     const char *format = "chrome";
     const cli_option options[] = {CLI_OPTION("format", 0, CLI_TEXT, &format),
                                   CLI_OPTION("output", 'o', CLI_TEXT, &a.output), CLI_END};
-    const cli_spec spec = {.command = "export", .usage = usage, .options = options,
-                           CLI_ONE_DATABASE};
+    const cli_spec spec = {
+        .command = "export", .usage = usage, .options = options, CLI_ONE_DATABASE};
     int first, status;
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;
     if (strcmp(format, "chrome") != 0)
         return cli_usage_error("export", "unknown format '%s' (known: chrome)", format);
     a.path = argv[first];
+    if (a.output && export_same_file(a.path, a.output))
+        return cli_usage_error("export", "-o %s: that is the database", a.output);
     return cli_with_database("export", a.path, export_run, &a);
 }

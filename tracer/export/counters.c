@@ -8,6 +8,7 @@
 
 #include "store.h"
 
+/* clang-format off */
 static const char counters_sql[] =
     "SELECT o.id, o.process_id, o.obj, o.name, o.created_ns, o.param, e.ts, e.value"
     " FROM objects o LEFT JOIN events e ON e.object_id = o.id AND e.value IS NOT NULL"
@@ -15,6 +16,7 @@ static const char counters_sql[] =
     SQL_OUTCOME(ok) "))"
     " WHERE o.kind IN (" SQL_KIND(semaphore) ", " SQL_KIND(bounded_semaphore) ")"
     " ORDER BY o.id, e.seq";
+/* clang-format on */
 
 static void counters_value(doc *d, sqlite3_stmt *st, int ts_column, int value_column)
 {

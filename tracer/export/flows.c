@@ -79,7 +79,8 @@ void flows_free(flows *f)
 
 bool flows_is_wakeup(vocab_state state, const char *outcome)
 {
-    return vocab_wakeup_of(state) && outcome && strcmp(outcome, vocab_outcome_name(VOCAB_OUTCOME_ok)) == 0;
+    return vocab_wakeup_of(state) && outcome &&
+           strcmp(outcome, vocab_outcome_name(VOCAB_OUTCOME_ok)) == 0;
 }
 
 /* The statement that finds w's waker, its parameters bound; NULL for none. */
@@ -125,8 +126,8 @@ bool flows_write(flows *f, doc *d, const flows_wait *w, failure *why)
     if (!st)
         return true;
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && (sqlite3_column_int64(st, 1) != w->tid ||
-                             sqlite3_column_int64(st, 2) != w->process_id))
+    if (rc == SQLITE_ROW &&
+        (sqlite3_column_int64(st, 1) != w->tid || sqlite3_column_int64(st, 2) != w->process_id))
         flows_pair(d, w, st, ++d->flows);
     bool ok = rc == SQLITE_ROW || rc == SQLITE_DONE || db_fail(d->db, why);
     sqlite3_reset(st);

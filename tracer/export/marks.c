@@ -31,7 +31,8 @@ static bool marks_log(doc *d, sqlite3_stmt *st, void *arg, failure *why)
 static void marks_ns(doc *d, sqlite3_stmt *st, int column, const char *key)
 {
     if (sqlite3_column_type(st, column) != SQLITE_NULL)
-        fprintf(d->out.out, ",\"%s\":\"%" PRId64 "\"", key, (int64_t)sqlite3_column_int64(st, column));
+        fprintf(d->out.out, ",\"%s\":\"%" PRId64 "\"", key,
+                (int64_t)sqlite3_column_int64(st, column));
 }
 
 static bool marks_discard(doc *d, sqlite3_stmt *st, void *arg, failure *why)

@@ -33,6 +33,7 @@ enum {
     SLICES_PEER
 };
 
+/* clang-format off */
 /* The columns from SLICES_STATE on, `other` the expression of SLICES_OTHER. */
 #define SLICES_COLUMNS(other)                                                                      \
     "i.state, i.begin_ns, i.end_ns, i.outcome, " other ", o.kind, c.file, c.line, c.func, "        \
@@ -70,6 +71,7 @@ static const char *const slices_on_object[VOCAB_STATE_COUNT] = {
     [VOCAB_STATE_condition] = "waited on by ",
     [VOCAB_STATE_event] = "waited for by ",
 };
+/* clang-format on */
 
 /* A pass: its query, its names, and the track being written. */
 typedef struct {
