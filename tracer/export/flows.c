@@ -103,11 +103,18 @@ static sqlite3_stmt *flows_lookup(flows *f, const flows_wait *w)
     return st;
 }
 
-/* The pair of events of flow id, from the waker (row st) to w's end. */
+/*
+ * The pair of events of flow id, from the waker (row st) to w's end. A
+ * notify or set is traced once it has woken its waiters (it tells how
+ * many), so its event may come after the wake-up it caused; a flow whose
+ * start follows its end is dropped by Perfetto, so such an arrow starts at
+ * the wake-up's time, when the notify had happened.
+ */
 static void flows_pair(doc *d, const flows_wait *w, sqlite3_stmt *st, int64_t id)
 {
+    int64_t from_ns = sqlite3_column_int64(st, 0);
     jsonout_event(&d->out, 's', sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 1),
-                  sqlite3_column_int64(st, 0));
+                  from_ns < w->end_ns ? from_ns : w->end_ns);
     jsonout_text(&d->out, "cat", "wakeup");
     jsonout_text(&d->out, "name", vocab_wakeup_of(w->state));
     jsonout_int(&d->out, "id", id);
