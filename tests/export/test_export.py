@@ -54,7 +54,7 @@ def format_errors(text, doc):
     if not isinstance(events, list):
         return ["traceEvents is not a list"]
     named, used, stacks, flows = set(), set(), collections.defaultdict(list), {}
-    last_ts = {}
+    last_ts, spans = {}, collections.defaultdict(list)
     for e in events:
         ph = e.get("ph")
         if ph == "M":
@@ -83,6 +83,7 @@ def format_errors(text, doc):
             if stack and end > stack[-1]:
                 errors.append(f"X overlaps without nesting: {e}")
             stack.append(end)
+            spans[track].append((e["ts"], end))
         elif ph in ("B", "E"):
             errors.append(f"B/E used, X expected: {e}")
         elif ph in ("s", "f"):
@@ -101,6 +102,10 @@ def format_errors(text, doc):
             errors.append(f"flow {key} does not pair: {ends}")
         elif ends["s"][0]["ts"] > ends["f"][0]["ts"]:
             errors.append(f"flow {key} goes back in time")
+        # Each end binds to the slice enclosing it on its track: there must be one.
+        for e in ends.get("s", []) + ends.get("f", []):
+            if not any(b <= e["ts"] <= end for b, end in spans[(e["pid"], e["tid"])]):
+                errors.append(f"flow event outside every slice of its track: {e}")
     errors += [f"no name for {key}" for key in sorted(used - named)]
     # Every time written with exactly three decimals: nanoseconds, nothing rounded.
     errors += [f"{m.group(0)} is not ns/1000" for m in TIME.finditer(text)
