@@ -3,7 +3,7 @@ programs: every example's export obeys Chrome's trace event format, the
 content of a lock hand-off and of a semaphore is the database's, and bad
 usage and foreign files are one-line errors.
 
-Usage: test_export.py THRACE SCENARIOS EXAMPLES_SRC EXAMPLES_BIN [unittest options]
+Usage: test_export.py THRACE SCENARIOS RWLOCK_PROGRAMS EXAMPLES_SRC EXAMPLES_BIN [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one).
 """
 import collections
@@ -12,14 +12,15 @@ import decimal
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import unittest
 
-THRACE, SCENARIOS, EXAMPLES_SRC, EXAMPLES_BIN = sys.argv[1:5]
-del sys.argv[1:5]
+THRACE, SCENARIOS, RWLOCK_PROGRAMS, EXAMPLES_SRC, EXAMPLES_BIN = sys.argv[1:6]
+del sys.argv[1:6]
 
 TIME = re.compile(r'"(ts|dur)":(-?\d+(?:\.\d+)?)')
 
@@ -33,6 +34,14 @@ def record(db, *command, env=None):
                           text=True, env=dict(os.environ, **(env or {})), timeout=120)
     assert done.returncode == 0, done.stderr
     return db
+
+
+def renamed(program, directory, name):
+    """program copied as directory/name: a process name no other test's program has,
+    since a session records every traced program of the user that runs meanwhile."""
+    path = os.path.join(directory, name)
+    shutil.copy(program, path)
+    return path
 
 
 def export(db):
@@ -179,13 +188,13 @@ class Handoff(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.db = record(os.path.join(cls.tmp.name, "handoff.db"), SCENARIOS, "lock_handoff",
+        program = renamed(SCENARIOS, cls.tmp.name, "export_handoff")
+        cls.db = record(os.path.join(cls.tmp.name, "handoff.db"), program, "lock_handoff",
                         env={"THRACE_TEST_IN_PROCESS": "1"})
         cls.text, cls.doc = export(cls.db)
         cls.con = sqlite3.connect(cls.db)
         cls.origin = cls.con.execute("SELECT min(begin_ns) FROM traces").fetchone()[0]
-        # A session records every traced program of the user meanwhile: this one's process.
-        cls.pid = cls.con.execute("SELECT id FROM processes WHERE name = 'trace_scenarios'"
+        cls.pid = cls.con.execute("SELECT id FROM processes WHERE name = 'export_handoff'"
                                   ).fetchone()[0]
 
     @classmethod
@@ -243,7 +252,7 @@ class Handoff(unittest.TestCase):
             "SELECT p.pid, tr.hostname FROM processes p JOIN traces tr ON tr.id = p.trace_id"
             " WHERE p.id = ?", (self.pid,)).fetchone()
         [name] = self.events(ph="M", name="process_name")
-        self.assertEqual(f"trace_scenarios (pid {pid} on {host})", name["args"]["name"])
+        self.assertEqual(f"export_handoff (pid {pid} on {host})", name["args"]["name"])
 
     def test_a_discard_is_an_instant_and_an_unfinished_interval_reaches_the_end(self):
         db = os.path.join(self.tmp.name, "discarded.db")
@@ -280,6 +289,31 @@ class TwoProcesses(unittest.TestCase):
             # Others' programs recorded meanwhile may add theirs: at least these two, apart.
             self.assertGreaterEqual(len(names), 2)
             self.assertEqual(len(names), len({e["pid"] for e in names}))
+
+
+class Readers(unittest.TestCase):
+    def test_readers_sharing_an_rwlock_overlap_on_lanes_of_its_track(self):
+        # A pthread program, traced through the interposer: two readers hold
+        # `rw` at once, a late reader and a writer wait for them.
+        with tempfile.TemporaryDirectory() as tmp:
+            program = renamed(RWLOCK_PROGRAMS, tmp, "export_readers")
+            db = record(os.path.join(tmp, "rw.db"), program, "readers")
+            text, doc = export(db)
+            self.assertEqual([], format_errors(text, doc))
+            con = sqlite3.connect(db)
+            [(pid,)] = con.execute("SELECT id FROM processes WHERE name = 'export_readers'")
+            reads = con.execute("SELECT count(*) FROM intervals i JOIN objects o"
+                                " ON o.id = i.object_id WHERE o.name = 'rw' AND o.process_id = ?"
+                                " AND i.state = 'reading'", (pid,)).fetchone()[0]
+            con.close()
+            events = [e for e in doc["traceEvents"] if e.get("pid") == pid]
+            lanes = {e["tid"] for e in events if e["ph"] == "M"
+                     and e["args"]["name"].startswith("rw (rwlock")}
+            read_by = [e for e in events if e["ph"] == "X" and e["tid"] in lanes
+                       and e["name"].startswith("read by ")]
+            self.assertEqual(reads, len(read_by))
+            self.assertGreater(len(lanes), 1)  # the readers overlap
+            self.assertTrue(any(e["ph"] == "s" and e["name"] == "release" for e in events))
 
 
 class BadUsage(unittest.TestCase):
