@@ -1,7 +1,7 @@
 """`thrace export FILE.db --format chrome` over databases recorded from real
-programs: every example's export obeys Chrome's trace event format, the
-content of a lock hand-off and of a semaphore is the database's, and bad
-usage and foreign files are one-line errors.
+programs: every example's export obeys Chrome's trace event format; the
+content of a lock hand-off, a semaphore and an rwlock's readers is the
+database's; bad usage and foreign files are one-line errors.
 
 Usage: test_export.py THRACE SCENARIOS RWLOCK_PROGRAMS EXAMPLES_SRC EXAMPLES_BIN [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one).
@@ -147,8 +147,8 @@ class EveryExample(unittest.TestCase):
                 text, doc = export(db)
                 self.assertEqual([], format_errors(text, doc))
                 con = sqlite3.connect(db)
-                intervals, logs = con.execute(
-                    "SELECT (SELECT count(*) FROM intervals), (SELECT count(*) FROM logs)").fetchone()
+                intervals, logs = con.execute("SELECT (SELECT count(*) FROM intervals),"
+                                              " (SELECT count(*) FROM logs)").fetchone()
                 con.close()
                 on_threads = [e for e in doc["traceEvents"] if e["ph"] == "X"
                               and not e["name"].startswith(("held by", "read by", "waited"))]
@@ -277,6 +277,23 @@ class Handoff(unittest.TestCase):
         self.assertTrue(all(e["ts"] + e["dur"] == us(end - self.origin) for e in unfinished))
 
 
+    def test_text_that_is_not_utf8_or_has_controls_stays_valid_json(self):
+        db = os.path.join(self.tmp.name, "bytes.db")
+        shutil.copy(self.db, db)
+        con = sqlite3.connect(db)
+        [(thread,)] = con.execute("SELECT id FROM threads WHERE process_id = ? AND tid = 1",
+                                  (self.pid,))
+        # "a\xff\"b\\c\n\tdé" and a lone continuation byte, as stored text.
+        con.execute("INSERT INTO logs (thread_id, ts, level, text) VALUES (?, (SELECT begin_ns"
+                    " FROM traces), 20, CAST(x'61ff22625c630a0964c3a980' AS TEXT))", (thread,))
+        con.commit()
+        con.close()
+        text, doc = export(db)
+        self.assertEqual([], format_errors(text, doc))
+        self.assertIn('a\ufffd"b\\c\n\td\u00e9\ufffd',
+                      [e["name"] for e in doc["traceEvents"] if e["ph"] == "i"])
+
+
 class TwoProcesses(unittest.TestCase):
     def test_each_process_has_its_own_pid_and_name(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -284,8 +301,9 @@ class TwoProcesses(unittest.TestCase):
             db = record(os.path.join(tmp, "two.db"), "/bin/sh", "-c", f"{prog}; {prog}")
             text, doc = export(db)
             self.assertEqual([], format_errors(text, doc))
-            names = [e for e in doc["traceEvents"] if e["ph"] == "M"
-                     and e["name"] == "process_name" and e["args"]["name"].startswith("threading_simpl")]  # procname: 15 bytes
+            # procname keeps 15 bytes: threading_simpl
+            names = [e for e in doc["traceEvents"] if e["ph"] == "M" and e["name"] == "process_name"
+                     and e["args"]["name"].startswith("threading_simpl")]
             # Others' programs recorded meanwhile may add theirs: at least these two, apart.
             self.assertGreaterEqual(len(names), 2)
             self.assertEqual(len(names), len({e["pid"] for e in names}))

@@ -26,7 +26,7 @@ static int jsonout_utf8(const unsigned char *s)
 
 void jsonout_string(jsonout *o, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s, *run = p;
+    const unsigned char *p = (const unsigned char *)(s ? s : ""), *run = p;
     putc('"', o->out);
     while (*p) {
         int n = *p < 0x80 ? 1 : jsonout_utf8(p);

@@ -20,7 +20,8 @@ typedef struct {
     int64_t events;    /* events written */
 } jsonout;
 
-/* s as a JSON string, quoted and escaped; a byte that is not UTF-8 becomes U+FFFD. */
+/* s as a JSON string, quoted and escaped; a byte that is not UTF-8 becomes
+ * U+FFFD; NULL is "". */
 void jsonout_string(jsonout *o, const char *s);
 
 /* ns as microseconds with three decimals: a duration, or (ts) a time from the origin. */
