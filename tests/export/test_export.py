@@ -63,10 +63,12 @@ def format_errors(text, doc):
     if not isinstance(events, list):
         return ["traceEvents is not a list"]
     named, used, stacks, flows = set(), set(), collections.defaultdict(list), {}
-    last_ts, spans = {}, collections.defaultdict(list)
+    last_ts, spans, owner = {}, collections.defaultdict(list), {}
     for e in events:
         ph = e.get("ph")
         if ph == "M":
+            if owner.setdefault(e["tid"], e["pid"]) != e["pid"]:
+                errors.append(f"tid {e['tid']} in two processes")
             if e["name"] == "process_name":
                 named.add((e["pid"],))
             elif e["name"] == "thread_name":
@@ -76,9 +78,15 @@ def format_errors(text, doc):
             errors.append(f"no numeric ts: {e}")
             continue
         if e.get("s") != "g":
+            # Perfetto takes a missing tid for the pid, and keys threads by tid
+            # alone: every event has a tid, and a tid belongs to one process.
+            if "tid" not in e:
+                errors.append(f"no tid: {e}")
+                continue
             used.add((e["pid"],))
-            if "tid" in e:
-                used.add((e["pid"], e["tid"]))
+            used.add((e["pid"], e["tid"]))
+            if owner.setdefault(e["tid"], e["pid"]) != e["pid"]:
+                errors.append(f"tid {e['tid']} in two processes")
         track = (e.get("pid"), e.get("tid"))
         if ph == "X":
             # Complete events on a track come in time order and nest (Perfetto drops overlaps).
@@ -212,7 +220,7 @@ class Handoff(unittest.TestCase):
 
     def test_the_wait_is_the_databases_interval_to_the_nanosecond(self):
         pid, tid, begin, end = self.con.execute(
-            "SELECT t.process_id, t.tid, i.begin_ns, i.end_ns FROM intervals i"
+            "SELECT t.process_id, t.id, i.begin_ns, i.end_ns FROM intervals i"
             " JOIN threads t ON t.id = i.thread_id JOIN objects o ON o.id = i.object_id"
             " WHERE i.state = 'waiting' AND o.name = 'handoff' AND o.process_id = ?",
             (self.pid,)).fetchone()
@@ -224,10 +232,10 @@ class Handoff(unittest.TestCase):
 
     def test_the_flow_goes_from_the_release_to_the_woken_thread(self):
         waiter, end = self.con.execute(
-            "SELECT t.tid, i.end_ns FROM intervals i JOIN threads t ON t.id = i.thread_id"
+            "SELECT t.id, i.end_ns FROM intervals i JOIN threads t ON t.id = i.thread_id"
             " WHERE i.state = 'waiting' AND t.process_id = ?", (self.pid,)).fetchone()
         releaser, released = self.con.execute(
-            "SELECT t.tid, e.ts FROM events e JOIN threads t ON t.id = e.thread_id"
+            "SELECT t.id, e.ts FROM events e JOIN threads t ON t.id = e.thread_id"
             " JOIN objects o ON o.id = e.object_id WHERE o.name = 'handoff'"
             " AND o.process_id = ? AND e.name = 'release' ORDER BY e.seq LIMIT 1",
             (self.pid,)).fetchone()

@@ -61,9 +61,7 @@ bool export_chrome(sqlite3 *db, FILE *out, failure *why)
         return false;
     doc d = {.db = db, .out = {.out = out}};
     d.out.origin_ns = db_value(db, "SELECT COALESCE(min(begin_ns), 0) FROM traces", 0);
-    d.tracks = tracks_new(db, why);
-    bool ok = d.tracks && chrome_passes(&d, why);
-    tracks_free(d.tracks);
+    bool ok = tracks_init(&d.tracks, db, why) && chrome_passes(&d, why);
     failure ignored; /* a read transaction: nothing to lose by its end */
     db_exec(db, "COMMIT", &ignored);
     if (ok)

@@ -10,7 +10,8 @@
 
 /* clang-format off */
 static const char counters_sql[] =
-    "SELECT o.id, o.process_id, o.obj, o.name, o.created_ns, o.param, e.ts, e.value"
+    "SELECT o.id, o.process_id, o.obj, o.name, o.created_ns, o.param, e.ts, e.value,"
+    " (SELECT min(id) FROM threads WHERE process_id = o.process_id)"
     " FROM objects o LEFT JOIN events e ON e.object_id = o.id AND e.value IS NOT NULL"
     " AND (e.name = " SQL_EVENT(release) " OR (e.name = " SQL_EVENT(acquire_end) " AND e.outcome = "
     SQL_OUTCOME(ok) "))"
@@ -20,7 +21,9 @@ static const char counters_sql[] =
 
 static void counters_value(doc *d, sqlite3_stmt *st, int ts_column, int value_column)
 {
-    jsonout_event(&d->out, 'C', sqlite3_column_int64(st, 1), -1,
+    /* A counter is its process's; the tid, its first thread's, keeps Perfetto
+     * from taking the pid for a tid (names.c). */
+    jsonout_event(&d->out, 'C', sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 8),
                   sqlite3_column_int64(st, ts_column));
     jsonout_text(&d->out, "cat", "semaphore");
     jsonout_text(&d->out, "name", (const char *)sqlite3_column_text(st, 3));

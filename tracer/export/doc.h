@@ -15,7 +15,7 @@
 typedef struct {
     sqlite3 *db;
     jsonout out;
-    tracks *tracks;
+    tracks tracks;
     int64_t flows; /* flow ids given: the next is flows + 1 */
 } doc;
 

@@ -18,7 +18,7 @@
  * streamed: each row is written as SQLite steps to it, so the memory does
  * not grow with the trace. A process per stored process (its pid the
  * database's processes.id, its name the program, pid and host); a thread
- * per thread, its intervals as slices (on extra lanes where they overlap
+ * per thread (its tid threads.id), its intervals as slices (on extra lanes where they overlap
  * without nesting), a track per object, the wake-ups as flows, semaphore
  * values as counters, log lines and LTTng's discards as instants. Times
  * are microseconds with three decimals since the earliest trace's begin,

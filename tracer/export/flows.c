@@ -10,7 +10,8 @@
  *                 the same cycle before the wait's end
  *   joining       the joined thread's end (threads.end_ns)
  *
- * Each statement returns the waker's time, thrace tid and process, and is
+ * Each statement returns the waker's time, thread (threads.id: its tid in
+ * the document) and process, and is
  * reset after each use.
  */
 #include "flows.h"
@@ -26,7 +27,7 @@ struct flows {
 
 /* clang-format off */
 #define FLOWS_WAKER                                                                                \
-    "SELECT w.ts, t.tid, t.process_id FROM events w JOIN threads t ON t.id = w.thread_id"
+    "SELECT w.ts, t.id, t.process_id FROM events w JOIN threads t ON t.id = w.thread_id"
 #define FLOWS_CYCLE(r) "json_extract(" r ".detail, '$.cycle')"
 
 /* ?1 object, ?2 the ending event's seq, ?3 1 to skip read releases. */
@@ -47,7 +48,7 @@ static const char flows_barrier_sql[] =
     " WHERE e.object_id = ?1 AND e.seq = ?2";
 /* clang-format on */
 static const char flows_exit_sql[] =
-    "SELECT end_ns, tid, process_id FROM threads WHERE id = ?1 AND end_ns IS NOT NULL";
+    "SELECT end_ns, id, process_id FROM threads WHERE id = ?1 AND end_ns IS NOT NULL";
 
 flows *flows_new(doc *d, failure *why)
 {

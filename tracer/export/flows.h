@@ -14,7 +14,8 @@
 
 typedef struct flows flows;
 
-/* A wait that ended: its interval's columns, and its thread's place. */
+/* A wait that ended: its interval's columns, and its thread's place (tid:
+ * its threads.id, as on the document's tracks). */
 typedef struct {
     vocab_state state;
     int64_t object_id, end_seq; /* intervals.object_id, end_seq; -1 for NULL */

@@ -89,10 +89,10 @@ void jsonout_end(jsonout *o)
     putc('}', o->out);
 }
 
-void jsonout_name(jsonout *o, int64_t pid, int64_t tid, const char *name)
+void jsonout_name(jsonout *o, const char *what, int64_t pid, int64_t tid, const char *name)
 {
     jsonout_event(o, 'M', pid, tid, o->origin_ns);
-    jsonout_text(o, "name", tid < 0 ? "process_name" : "thread_name");
+    jsonout_text(o, "name", what);
     fputs(",\"args\":{\"name\":", o->out);
     jsonout_string(o, name);
     fputs("}}", o->out);

@@ -41,7 +41,7 @@ void jsonout_int(jsonout *o, const char *key, int64_t value);
 /* Closes the event opened by jsonout_event (after any args object). */
 void jsonout_end(jsonout *o);
 
-/* A metadata event naming a process (tid < 0) or a thread: process_name or thread_name. */
-void jsonout_name(jsonout *o, int64_t pid, int64_t tid, const char *name);
+/* A metadata event `what` (process_name, thread_name) giving name to pid and tid. */
+void jsonout_name(jsonout *o, const char *what, int64_t pid, int64_t tid, const char *name);
 
 #endif

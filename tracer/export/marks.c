@@ -9,7 +9,7 @@
 
 #include <inttypes.h>
 
-static const char marks_logs_sql[] = "SELECT t.process_id, t.tid, l.ts, l.level, l.text FROM logs l"
+static const char marks_logs_sql[] = "SELECT t.process_id, t.id, l.ts, l.level, l.text FROM logs l"
                                      " JOIN threads t ON t.id = l.thread_id ORDER BY l.id";
 static const char marks_discards_sql[] =
     "SELECT d.trace_id, COALESCE(d.begin_ns, d.end_ns, tr.end_ns, tr.begin_ns, 0), d.count,"

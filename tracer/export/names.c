@@ -5,9 +5,10 @@
 
 #include <inttypes.h>
 
-static const char names_processes_sql[] = "SELECT p.id, p.pid, p.name, tr.hostname FROM processes p"
-                                          " JOIN traces tr ON tr.id = p.trace_id ORDER BY p.id";
-static const char names_threads_sql[] = "SELECT process_id, tid, name FROM threads ORDER BY id";
+static const char names_processes_sql[] =
+    "SELECT p.id, p.pid, p.name, tr.hostname, (SELECT min(id) FROM threads WHERE process_id = p.id)"
+    " FROM processes p JOIN traces tr ON tr.id = p.trace_id ORDER BY p.id";
+static const char names_threads_sql[] = "SELECT process_id, id, name FROM threads ORDER BY id";
 
 static bool names_process(doc *d, sqlite3_stmt *st, void *arg, failure *why)
 {
@@ -18,14 +19,18 @@ static bool names_process(doc *d, sqlite3_stmt *st, void *arg, failure *why)
     snprintf(name, sizeof name, "%s%s(pid %" PRId64 "%s%s)", program ? program : "",
              program ? " " : "", (int64_t)sqlite3_column_int64(st, 1), host ? " on " : "",
              host ? host : "");
-    jsonout_name(&d->out, sqlite3_column_int64(st, 0), -1, name);
+    /* Perfetto takes a tid-less event's tid to be its pid, which may be
+     * another process's thread: the process's first thread, or a tid of its own. */
+    int64_t tid = sqlite3_column_type(st, 4) == SQLITE_NULL ? tracks_tid(&d->tracks)
+                                                            : sqlite3_column_int64(st, 4);
+    jsonout_name(&d->out, "process_name", sqlite3_column_int64(st, 0), tid, name);
     return true;
 }
 
 static bool names_thread(doc *d, sqlite3_stmt *st, void *arg, failure *why)
 {
     (void)arg, (void)why;
-    jsonout_name(&d->out, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+    jsonout_name(&d->out, "thread_name", sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
                  (const char *)sqlite3_column_text(st, 2));
     return true;
 }

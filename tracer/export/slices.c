@@ -17,7 +17,7 @@
 enum {
     SLICES_PROCESS,
     SLICES_TRACK,      /* threads.id or objects.id */
-    SLICES_TID,        /* a thread track's first lane: threads.tid; NULL for an object's */
+    SLICES_TID,        /* a thread track's first lane: threads.id; NULL for an object's */
     SLICES_TRACK_NAME, /* the thread's or object's name */
     SLICES_STATE,
     SLICES_BEGIN,
@@ -40,7 +40,7 @@ enum {
     "i.object_id, i.end_seq, i.peer_thread_id FROM intervals i "
 
 static const char slices_threads_sql[] =
-    "SELECT t.process_id, t.id, t.tid, t.name, " SLICES_COLUMNS("COALESCE(o.name, p.name)")
+    "SELECT t.process_id, t.id, t.id, t.name, " SLICES_COLUMNS("COALESCE(o.name, p.name)")
     "JOIN threads t ON t.id = i.thread_id LEFT JOIN objects o ON o.id = i.object_id"
     " LEFT JOIN threads p ON p.id = i.peer_thread_id LEFT JOIN callsites c ON c.id = i.site_id"
     " ORDER BY t.id, i.begin_ns, i.end_ns DESC";
@@ -103,7 +103,7 @@ static int64_t slices_lane_tid(doc *d, slices_pass *p, sqlite3_stmt *st, size_t 
     l->tid = lane == 0 ? slices_int(st, SLICES_TID) : -1;
     bool named = l->tid >= 0; /* a thread's first lane: names.c named it */
     if (!named)
-        l->tid = tracks_tid(d->tracks, sqlite3_column_int64(st, SLICES_PROCESS));
+        l->tid = tracks_tid(&d->tracks);
     char text[512];
     if (p->flows)
         snprintf(text, sizeof text, "%s (overlapping %zu)", name, lane);
@@ -112,7 +112,8 @@ static int64_t slices_lane_tid(doc *d, slices_pass *p, sqlite3_stmt *st, size_t 
     else
         snprintf(text, sizeof text, "%s (%s, overlapping %zu)", name, kind ? kind : "object", lane);
     if (!named)
-        jsonout_name(&d->out, sqlite3_column_int64(st, SLICES_PROCESS), l->tid, text);
+        jsonout_name(&d->out, "thread_name", sqlite3_column_int64(st, SLICES_PROCESS), l->tid,
+                     text);
     return l->tid;
 }
 

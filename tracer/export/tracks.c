@@ -2,7 +2,8 @@
  * tracks.c - lanes and tids (tracks.h). A lane is a stack of the ends of
  * its open slices: a slice nests in a lane once the slices ended by its
  * begin are popped, if the innermost still open outlasts it. The memory is
- * the deepest nesting times the lanes, never the trace's length.
+ * the deepest nesting times the lanes, never the trace's length. Tids are
+ * one counter over the whole document.
  */
 #include "tracks.h"
 
@@ -10,61 +11,15 @@
 
 #include <stdlib.h>
 
-struct tracks {
-    int64_t *next; /* by processes.id: the next free tid */
-    int64_t n;
-};
-
-static const char tracks_max_sql[] = "SELECT p.id, COALESCE(max(t.tid), 0) FROM processes p"
-                                     " LEFT JOIN threads t ON t.process_id = p.id GROUP BY p.id";
-
-/* Sets each process's next tid past its greatest thrace id. */
-static bool tracks_read(tracks *t, sqlite3 *db, failure *why)
+bool tracks_init(tracks *t, sqlite3 *db, failure *why)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, tracks_max_sql, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(db, why);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
-        if (id >= 0 && id < t->n)
-            t->next[id] = sqlite3_column_int64(st, 1) + 1;
-    }
-    return sqlite3_finalize(st) == SQLITE_OK || db_fail(db, why);
+    t->next = db_value(db, "SELECT COALESCE(max(id), 0) + 1 FROM threads", -1);
+    return t->next > 0 || db_fail(db, why);
 }
 
-tracks *tracks_new(sqlite3 *db, failure *why)
+int64_t tracks_tid(tracks *t)
 {
-    int64_t n = db_value(db, "SELECT COALESCE(max(id), 0) + 1 FROM processes", -1);
-    if (n < 0) {
-        db_fail(db, why);
-        return NULL;
-    }
-    tracks *t = calloc(1, sizeof *t);
-    if (t)
-        t->next = calloc((size_t)n, sizeof *t->next);
-    if (!t || !t->next) {
-        tracks_free(t);
-        failure_set(why, "out of memory");
-        return NULL;
-    }
-    t->n = n;
-    if (!tracks_read(t, db, why)) {
-        tracks_free(t);
-        return NULL;
-    }
-    return t;
-}
-
-void tracks_free(tracks *t)
-{
-    if (t)
-        free(t->next);
-    free(t);
-}
-
-int64_t tracks_tid(tracks *t, int64_t process_id)
-{
-    return process_id >= 0 && process_id < t->n ? t->next[process_id]++ : 0;
+    return t->next++;
 }
 
 void tracks_track_reset(tracks_track *k)

@@ -7,10 +7,11 @@
  * first lane where it nests, a new lane when none has room; each lane is a
  * thread of the format's (pid, tid), named after its track.
  *
- * The format's pid is processes.id (unique across the database's traces);
- * a thread's first lane is its thrace id (threads.tid); every other lane
- * and every object's track get tids numbered on from the process's
- * greatest thrace id, as they are met.
+ * The format's pid is processes.id and a thread's first lane's tid is
+ * threads.id: both unique across the database's traces, as Perfetto needs
+ * (it keys threads by tid alone, so the same tid in two processes would
+ * tear both apart). Every other lane and every object's track gets a tid
+ * numbered on from the greatest threads.id, as it is met.
  */
 #ifndef THRACE_TRACER_EXPORT_TRACKS_H
 #define THRACE_TRACER_EXPORT_TRACKS_H
@@ -22,15 +23,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The next free tid of each process. */
-typedef struct tracks tracks;
+/* The next free tid. */
+typedef struct {
+    int64_t next;
+} tracks;
 
-/* Reads each process's greatest thrace id; NULL with the reason in why. */
-tracks *tracks_new(sqlite3 *db, failure *why);
-void tracks_free(tracks *t);
+/* Starts numbering past the greatest threads.id; false with the reason in why. */
+bool tracks_init(tracks *t, sqlite3 *db, failure *why);
 
-/* A new tid in process_id, never given before. */
-int64_t tracks_tid(tracks *t, int64_t process_id);
+/* A new tid, never given before. */
+int64_t tracks_tid(tracks *t);
 
 /* One lane: its tid and the ends of the slices open on it, innermost last. */
 typedef struct {
