@@ -59,6 +59,10 @@ def us(ns):
 def format_errors(text, doc):
     """What in an export breaks Chrome's trace event format, as sentences."""
     errors = []
+    if "displayTimeUnit" in doc:  # Perfetto takes "ns" for the unit of ts
+        errors.append("displayTimeUnit given")
+    if not text.startswith('{"traceEvents":['):  # older Perfetto skips to the first '['
+        errors.append("the document does not open with its events")
     events = doc["traceEvents"]
     if not isinstance(events, list):
         return ["traceEvents is not a list"]
@@ -217,6 +221,9 @@ class Handoff(unittest.TestCase):
 
     def test_it_is_in_the_format(self):
         self.assertEqual([], format_errors(self.text, self.doc))
+
+    def test_times_count_from_the_origin_other_data_gives(self):
+        self.assertEqual(str(self.origin), self.doc["otherData"]["origin_ns"])
 
     def test_the_wait_is_the_databases_interval_to_the_nanosecond(self):
         pid, tid, begin, end = self.con.execute(

@@ -1,8 +1,8 @@
 /*
- * chrome.c - the document (export.h): its head with otherData (the
- * origin and each trace's identity and totals), the passes in order
- * (names, thread tracks with flows, object tracks, counters, instants),
- * its end. The passes run inside one read transaction.
+ * chrome.c - the document (export.h): the array of events, written by
+ * the passes in order (names, thread tracks with flows, object tracks,
+ * counters, instants), then otherData (the origin and each trace's
+ * identity and totals). The passes run inside one read transaction.
  */
 #include "export.h"
 
@@ -36,23 +36,28 @@ static bool chrome_trace(doc *d, sqlite3_stmt *st, void *arg, failure *why)
     return true;
 }
 
-static bool chrome_head(doc *d, failure *why)
+/* The array opens the document: Perfetto's older importers skip to the
+ * first '[', which a path in otherData could hold. No displayTimeUnit:
+ * Chrome reads it as a display preference, but Perfetto reads "ns" as the
+ * unit of every ts, a thousand times too short. */
+static bool chrome_other_data(doc *d, failure *why)
 {
     fprintf(d->out.out,
-            "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"thrace export\","
+            "\n],\"otherData\":{\"generator\":\"thrace export\","
             "\"origin_ns\":\"%" PRId64 "\",\"ts\":\"microseconds since origin_ns, itself "
             "nanoseconds since the Unix epoch (LTTng's clock)\"",
             d->out.origin_ns);
     if (!doc_each(d, chrome_traces_sql, chrome_trace, NULL, why))
         return false;
-    fputs("},\"traceEvents\":[", d->out.out);
+    fputs("}}\n", d->out.out);
     return true;
 }
 
 static bool chrome_passes(doc *d, failure *why)
 {
-    return chrome_head(d, why) && names_write(d, why) && slices_threads(d, why) &&
-           slices_objects(d, why) && counters_write(d, why) && marks_write(d, why);
+    fputs("{\"traceEvents\":[", d->out.out);
+    return names_write(d, why) && slices_threads(d, why) && slices_objects(d, why) &&
+           counters_write(d, why) && marks_write(d, why) && chrome_other_data(d, why);
 }
 
 bool export_chrome(sqlite3 *db, FILE *out, failure *why)
@@ -64,8 +69,6 @@ bool export_chrome(sqlite3 *db, FILE *out, failure *why)
     bool ok = tracks_init(&d.tracks, db, why) && chrome_passes(&d, why);
     failure ignored; /* a read transaction: nothing to lose by its end */
     db_exec(db, "COMMIT", &ignored);
-    if (ok)
-        fputs("\n]}\n", out);
     if (ok && (fflush(out) != 0 || ferror(out)))
         return failure_set(why, "cannot write: %s", strerror(errno ? errno : EIO));
     return ok;
