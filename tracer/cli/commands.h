@@ -1,7 +1,7 @@
 /*
  * commands.h - the entry points of the `thrace` commands, one per file of
  * the command's name in this folder (record.c, ingest.c, log.c, stats.c,
- * serve.c, check.c, deadlocks.c, daemon.c), and the table thrace.c runs
+ * serve.c, check.c, deadlocks.c, export.c, daemon.c), and the table thrace.c runs
  * them from. Each gets its argv with argv[0] the command's name and
  * returns the exit status (cli.h).
  */
@@ -23,6 +23,7 @@ int stats_main(int argc, char **argv);
 int serve_main(int argc, char **argv);
 int check_main(int argc, char **argv);
 int deadlocks_main(int argc, char **argv);
+int export_main(int argc, char **argv);
 int daemon_main(int argc, char **argv);
 
 #endif

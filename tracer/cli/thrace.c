@@ -16,6 +16,7 @@ static const cli_command commands[] = {
     {"daemon", "store live sessions as they run, serve them, report deadlocks", daemon_main},
     {"check", "check a trace against invariants and an expectation file", check_main},
     {"deadlocks", "deadlocks that happened or could, and waits that never ended", deadlocks_main},
+    {"export", "write a trace as Chrome's JSON trace events, for Perfetto", export_main},
 };
 
 static void usage(FILE *out)
