@@ -3,7 +3,7 @@ _thrace()
 {
     local cur prev words cword
     _init_completion || return
-    local commands="record ingest log stats serve daemon check deadlocks"
+    local commands="record ingest log stats serve export daemon check deadlocks"
     if ((cword == 1)); then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
@@ -17,10 +17,15 @@ _thrace()
     serve) options="--port --bind --help" ;;
     daemon) options="--db --port --bind --no-viewer --relayd --deadlock-timeout --help" ;;
     check) options="--expect --help" ;;
+    export) options="--format -o --output --help" ;;
     esac
     case $prev in
-    -o | --output | --db) _filedir db; return ;;
+    -o | --output | --db)
+        [[ ${words[1]} == export ]] && _filedir json || _filedir db
+        return
+        ;;
     --expect) _filedir expect; return ;;
+    --format) COMPREPLY=($(compgen -W "chrome" -- "$cur")); return ;;
     --port | --bind | --relayd | --deadlock-timeout | --live-wait | --thread) return ;;
     esac
     if [[ $cur == -* ]]; then

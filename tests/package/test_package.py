@@ -119,7 +119,7 @@ class CommandLine(unittest.TestCase):
         self.assertTrue(far.stderr.startswith("thrace: 'frobnicate' is not a command.\n"))
 
     def test_every_commands_help_names_its_manual_and_the_manual_is_built(self):
-        for command in ("record", "ingest", "log", "stats", "serve", "daemon", "check",
+        for command in ("record", "ingest", "log", "stats", "serve", "export", "daemon", "check",
                         "deadlocks"):
             with self.subTest(command=command):
                 helped = run(self.thrace, command, "--help")
