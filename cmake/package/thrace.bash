@@ -10,17 +10,19 @@ _thrace()
     fi
     local options
     case ${words[1]} in
-    record) options="-o --output --blocking --no-interpose --deadlock-timeout --live --relayd --live-wait --help" ;;
+    record) options="-o --output --append --keep-trace --blocking --no-interpose --deadlock-timeout --live --relayd --live-wait --help" ;;
     ingest) options="-o --output --help" ;;
     log) options="--thread --all --time --help" ;;
     stats | deadlocks) options="--help" ;;
     serve) options="--port --bind --help" ;;
     daemon) options="--db --port --bind --no-viewer --relayd --deadlock-timeout --help" ;;
-    check) options="--expect --help" ;;
+    check) options="--expect --no-deadlocks --junit --json --help" ;;
     esac
     case $prev in
     -o | --output | --db) _filedir db; return ;;
     --expect) _filedir expect; return ;;
+    --junit) _filedir xml; return ;;
+    --keep-trace) _filedir -d; return ;;
     --port | --bind | --relayd | --deadlock-timeout | --live-wait | --thread) return ;;
     esac
     if [[ $cur == -* ]]; then
