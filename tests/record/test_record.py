@@ -110,6 +110,20 @@ class ExistingDatabase(RecordTestCase):
         self.assertEqual([(1,)], query(self.db, "SELECT count(*) FROM traces"))
         self.assertEqual([(1,)], query(old, "SELECT count(*) FROM traces"))
 
+    def test_a_replaced_old_databases_wal_and_shm_go_with_it(self):
+        old = self.db + ".old"
+        self.record([TARGET, "exit", "1"])
+        self.record([TARGET, "exit", "2"])
+        # Left by a reader of the previous FILE.old: never to be read into the next one.
+        for suffix in ("-wal", "-shm"):
+            with open(old + suffix, "wb") as f:
+                f.write(b"stale")
+        run = self.record([TARGET, "exit", "3"])
+        self.assertEqual(3, run.returncode, run.stderr)
+        self.assertFalse(os.path.exists(old + "-wal"))
+        self.assertFalse(os.path.exists(old + "-shm"))
+        self.assertEqual(["target exit 2"], self.logged(old))
+
     def test_append_stores_beside_the_previous_recording(self):
         for status in ("1", "2"):
             run = self.record([TARGET, "exit", status], ("--append",))
