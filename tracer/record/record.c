@@ -538,6 +538,14 @@ static void record_summarize(const recording *r, const ingest_summary *s)
             r->opt.db_path);
 }
 
+/* Says r->why and where the trace is kept; removes the database if we created it. */
+static bool record_store_failed(recording *r)
+{
+    record_error(NULL, "%s (the trace is kept in %s)", r->why.text, r->dir);
+    record_close_db(r, false);
+    return false;
+}
+
 /*
  * Stores the trace into the database (the previous one kept as .old
  * first); keeps the trace directory and says where if that fails. With
@@ -548,11 +556,8 @@ static bool record_store(recording *r, bool report)
 {
     ingest_summary summary;
     char *paths[] = {r->dir};
-    if (r->keep_old && !record_keep_old(r)) {
-        record_error(NULL, "%s (the trace is kept in %s)", r->why.text, r->dir);
-        record_close_db(r, false);
-        return false;
-    }
+    if (r->keep_old && !record_keep_old(r))
+        return record_store_failed(r);
     int n = snprintf(record_kept, sizeof record_kept,
                      "thrace record: interrupted; the trace is kept in %s\n", r->dir);
     record_kept_len = n < (int)sizeof record_kept ? n : (int)sizeof record_kept - 1;
@@ -560,11 +565,8 @@ static bool record_store(recording *r, bool report)
     bool stored =
         ingest_paths(r->opt.db_path, paths, 1, isatty(STDERR_FILENO) == 1, &summary, &r->why);
     record_kept_len = 0;
-    if (!stored) {
-        record_error(NULL, "%s (the trace is kept in %s)", r->why.text, r->dir);
-        record_close_db(r, false);
-        return false;
-    }
+    if (!stored)
+        return record_store_failed(r);
     if (summary.traces)
         review_stored(r->opt.db_path, r->dir, !r->opt.keep_trace, report);
     if (summary.traces && !summary.events)
