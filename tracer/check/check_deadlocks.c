@@ -27,16 +27,17 @@ bool check_deadlocks(sqlite3 *db, int64_t trace_id, check_report *r, failure *wh
     if (!out)
         return failure_set(why, "out of memory");
     deadlocks_report found;
-    bool ok = deadlocks_analyse(db, r->db_path, trace_id, DEADLOCKS_LIVE_GRACE_NS, 0, out, &found,
-                                why);
+    bool ok =
+        deadlocks_analyse(db, r->db_path, trace_id, DEADLOCKS_LIVE_GRACE_NS, 0, out, &found, why);
     bool written = fclose(out) == 0;
     const char *kind = check_invariant_names[INV_DEADLOCKS];
     check_report_case(r, kind);
     if (ok && written && deadlocks_any(&found)) {
         char counts[128];
         deadlocks_counts(&found, counts, sizeof counts);
-        check_report_problem(r, "%s: %s (if the program means it: 'skip deadlocks' or --no-deadlocks):",
-                             kind, counts);
+        check_report_problem(
+            r, "%s: %s (if the program means it: 'skip deadlocks' or --no-deadlocks):", kind,
+            counts);
         check_deadlocks_detail(r, text);
     }
     deadlocks_free(&found);

@@ -45,8 +45,11 @@ static void check_output_text(FILE *out, const char *text, check_output_escaper 
 
 static bool check_output_xml_escape(unsigned char c, char out[8])
 {
-    const char *named = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;"
-                                         : c == '"' ? "&quot;" : NULL;
+    const char *named = c == '&'   ? "&amp;"
+                        : c == '<' ? "&lt;"
+                        : c == '>' ? "&gt;"
+                        : c == '"' ? "&quot;"
+                                   : NULL;
     if (named)
         return snprintf(out, 8, "%s", named) > 0;
     if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
@@ -118,8 +121,8 @@ static void check_output_failure(const check_report *r, size_t c, FILE *out)
     fputs("</failure>\n", out);
 }
 
-static void check_output_suite(const check_report *r, const check_output_about *a,
-                               int64_t trace_id, FILE *out)
+static void check_output_suite(const check_report *r, const check_output_about *a, int64_t trace_id,
+                               FILE *out)
 {
     size_t tests, failures;
     check_output_count(r, trace_id, &tests, &failures);
@@ -203,8 +206,8 @@ bool check_output_json(const check_report *r, const check_output_about *a, FILE 
     check_output_json_string(out, a->db_path);
     fputs(",\n  \"expect\": ", out);
     check_output_json_string(out, a->expect_path);
-    fprintf(out, ",\n  \"verdict\": \"%s\",\n  \"threads\": %zu,\n",
-            r->problems ? "fail" : "pass", a->threads);
+    fprintf(out, ",\n  \"verdict\": \"%s\",\n  \"threads\": %zu,\n", r->problems ? "fail" : "pass",
+            a->threads);
     check_output_json_checks(r, out);
     check_output_json_problems(r, out);
     fputs("}\n", out);
