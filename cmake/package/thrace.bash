@@ -10,13 +10,13 @@ _thrace()
     fi
     local options
     case ${words[1]} in
-    record) options="-o --output --blocking --no-interpose --deadlock-timeout --live --relayd --live-wait --help" ;;
+    record) options="-o --output --append --keep-trace --blocking --no-interpose --deadlock-timeout --live --relayd --live-wait --help" ;;
     ingest) options="-o --output --help" ;;
     log) options="--thread --all --time --help" ;;
     stats | deadlocks) options="--help" ;;
     serve) options="--port --bind --help" ;;
     daemon) options="--db --port --bind --no-viewer --relayd --deadlock-timeout --help" ;;
-    check) options="--expect --help" ;;
+    check) options="--expect --no-deadlocks --junit --json --help" ;;
     export) options="--format -o --output --help" ;;
     esac
     case $prev in
@@ -26,6 +26,8 @@ _thrace()
         ;;
     --expect) _filedir expect; return ;;
     --format) COMPREPLY=($(compgen -W "chrome" -- "$cur")); return ;;
+    --junit) _filedir xml; return ;;
+    --keep-trace) _filedir -d; return ;;
     --port | --bind | --relayd | --deadlock-timeout | --live-wait | --thread) return ;;
     esac
     if [[ $cur == -* ]]; then

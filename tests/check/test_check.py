@@ -1,6 +1,7 @@
 """`thrace check` over real recordings of the guide's examples.
 
-Usage: test_check.py THRACE EXAMPLES_SOURCE_DIR EXAMPLES_BINARY_DIR [unittest options]
+Usage: test_check.py THRACE EXAMPLES_SOURCE_DIR EXAMPLES_BINARY_DIR DEADLOCK_PROGRAMS
+[unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one).
 
 - Expectations fail once changed to something the program does not do: for
@@ -14,10 +15,16 @@ A session daemon must answer (the ctest fixture `lttng` starts one).
 - A bad expectation file is exit 2 with one line, `file:line: reason`; so
   is one that is no regular file (a directory, a FIFO: refused at once), or
   whose sections expand past a million steps together.
+- What `thrace deadlocks` finds (a deadlock, a lock-order cycle, a stuck
+  wait) fails the check unless `--no-deadlocks` or `skip deadlocks`.
+- `--junit` writes JUnit XML that xml.etree reads, a testsuite per trace
+  and a testcase per check, problems escaped; `--json` writes the result
+  alone on stdout.
 - What the store keeps as it goes (the summaries, the timeline's counts,
   the lock-order edges) equals a recomputation from the rows, for every
   example.
 """
+import json
 import os
 import re
 import sqlite3
@@ -25,11 +32,12 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import xml.etree.ElementTree as ET
 
 from thrace_testing import lockedges, summaries, timeline_counts
 
-THRACE, SOURCE, BINARIES = sys.argv[1:4]
-del sys.argv[1:4]
+THRACE, SOURCE, BINARIES, DEADLOCK_PROGRAMS = sys.argv[1:5]
+del sys.argv[1:5]
 
 RECORDED = ["threading_simple", "threading_event", "threading_lock_with", "threading_condition",
             "threading_barrier", "threading_semaphore", "threading_daemon", "threading_rlock"]
@@ -41,10 +49,11 @@ def thrace(*args):
     return subprocess.run([THRACE, *args], capture_output=True, text=True, timeout=120)
 
 
-def record(name, db):
-    done = subprocess.run([THRACE, "record", "-o", db, "--", os.path.join(BINARIES, name)],
+def record(name, db, options=(), program=None, status=0):
+    program = program or [os.path.join(BINARIES, name)]
+    done = subprocess.run([THRACE, "record", "-o", db, *options, "--", *program],
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == status, done.stderr
 
 
 def setUpModule():
@@ -425,7 +434,7 @@ class SeveralProcesses(unittest.TestCase):
     def test_each_process_is_checked_apart(self):
         path = os.path.join(WORK.name, "twice.db")
         record("threading_simple", path)
-        record("threading_simple", path)
+        record("threading_simple", path, ("--append",))
         text = expectation("threading_simple")
         self.assertEqual(0, check(path, text).returncode)
         run = check(path, text.replace("5 threads", "4 threads"))
@@ -433,6 +442,104 @@ class SeveralProcesses(unittest.TestCase):
         # LTTng's procname context keeps 15 bytes of the name.
         self.assertEqual(2, len(re.findall(r"^process \d+ \(threading_simpl\): .*: thread"
                                            r" Thread-5 follows it", run.stdout, re.M)), run.stdout)
+
+
+INVARIANTS = ["mutual-exclusion", "semaphore-bounds", "barrier-rounds", "threads-joined",
+              "no-discards"]
+
+
+def deadlock_db(program):
+    """A recording of tests/deadlock/programs.c's program (a hang ended after 0.3 s)."""
+    path = os.path.join(WORK.name, f"deadlock-{program}.db")
+    if not os.path.exists(path):
+        hangs = program != "inversion"
+        record(program, path, ("--deadlock-timeout", "0.3") if hangs else (),
+               [DEADLOCK_PROGRAMS, program], 124 if hangs else 0)
+    return path
+
+
+class Deadlocks(unittest.TestCase):
+    def test_what_thrace_deadlocks_finds_fails_the_check(self):
+        for program, said in (("inversion", "deadlocks: 1 possible deadlock ("),
+                              ("abba", "deadlocks: 1 deadlock, 1 stuck wait ("),
+                              ("event_never_set", "deadlocks: 2 stuck waits (")):
+            with self.subTest(program=program):
+                path = deadlock_db(program)
+                self.assertEqual(3, thrace("deadlocks", path).returncode)
+                run = check(path)
+                show(program, run)
+                self.assertEqual(1, run.returncode)
+                self.assertIn(said, run.stdout)
+                self.assertIn(f"thrace deadlocks: {path}: ", run.stdout)  # the report as detail
+
+    def test_no_deadlocks_or_skip_deadlocks_accepts_them(self):
+        path = deadlock_db("inversion")
+        run = thrace("check", path, "--no-deadlocks")
+        self.assertEqual(0, run.returncode, run.stdout)
+        self.assertEqual(0, check(path, "# the inversion is the point\nskip deadlocks\n").returncode)
+
+    def test_a_recording_without_deadlocks_passes(self):
+        self.assertEqual(0, check(DBS["threading_lock_with"]).returncode)
+
+
+class MachineReadable(unittest.TestCase):
+    def junit(self, path, *args):
+        xml_path = os.path.join(WORK.name, "result.xml")
+        run = thrace("check", path, "--junit", xml_path, *args)
+        return run, ET.parse(xml_path).getroot()
+
+    def test_junit_has_a_testsuite_per_trace_and_a_testcase_per_check(self):
+        run, root = self.junit(deadlock_db("inversion"))
+        self.assertEqual(1, run.returncode)
+        self.assertEqual("testsuites", root.tag)
+        [suite] = root.findall("testsuite")
+        cases = suite.findall("testcase")
+        self.assertEqual(INVARIANTS + ["deadlocks"], [c.get("name") for c in cases])
+        self.assertEqual(("6", "1"), (suite.get("tests"), suite.get("failures")))
+        self.assertEqual(("6", "1"), (root.get("tests"), root.get("failures")))
+        failures = {c.get("name"): c.find("failure") for c in cases}
+        self.assertEqual(["deadlocks"], [n for n, f in failures.items() if f is not None])
+        failure = failures["deadlocks"]
+        self.assertTrue(failure.get("message").startswith("deadlocks: 1 possible deadlock"))
+        self.assertIn("possible deadlock: Lock-", failure.text)
+        self.assertIn(" -> ", failure.text)  # "->" escaped in the file, read back whole
+
+    def test_junit_has_the_expectation_and_escapes_what_the_trace_holds(self):
+        db, path = copy("threading_lock_with")
+        odd = 'a<b>&"c"\x01' + "é"
+        db.execute("UPDATE threads SET name = CAST(? || x'ff' AS TEXT) WHERE name = 'Thread-2'",
+                   (odd,))
+        db.commit()
+        db.close()
+        xml_path = os.path.join(WORK.name, "odd.xml")
+        # The terminal's output passes the name's bytes on as they are: not text.
+        run = subprocess.run([THRACE, "check", path, "--junit", xml_path, "--expect",
+                              write("thread Thread-1\n    ...\n")],
+                             capture_output=True, timeout=120)
+        self.assertEqual(1, run.returncode, run.stdout)
+        suite = ET.parse(xml_path).getroot().find("testsuite")
+        cases = {c.get("name"): c for c in suite.findall("testcase")}
+        self.assertEqual(INVARIANTS + ["expectation", "deadlocks"], list(cases))
+        failure = cases["expectation"].find("failure")
+        self.assertIsNotNone(failure)
+        self.assertIn('thread a<b>&"c"', failure.get("message"))
+        self.assertIn("é\\xff: no section names it", failure.text)
+
+    def test_json_is_the_result_alone_on_stdout(self):
+        run = thrace("check", deadlock_db("inversion"), "--json")
+        self.assertEqual(1, run.returncode)
+        result = json.loads(run.stdout)
+        self.assertEqual("fail", result["verdict"])
+        self.assertEqual(None, result["expect"])
+        self.assertEqual(INVARIANTS + ["deadlocks"], [c["kind"] for c in result["checks"]])
+        [problem] = result["problems"]
+        self.assertEqual("deadlocks", problem["kind"])
+        self.assertTrue(problem["text"].startswith("deadlocks: 1 possible deadlock"))
+        self.assertIn("\n    possible deadlock: Lock-", problem["text"])
+        run = thrace("check", DBS["threading_lock_with"], "--json")
+        self.assertEqual(0, run.returncode)
+        result = json.loads(run.stdout)
+        self.assertEqual(("pass", []), (result["verdict"], result["problems"]))
 
 
 class KeptFiguresEqualARecomputation(unittest.TestCase):

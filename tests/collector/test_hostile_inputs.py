@@ -302,11 +302,12 @@ class Access(Base):
             self.assertEqual(len(traces), recorder.row_counts(db)["traces"])
 
     def test_records_creating_one_database_at_once_both_store(self):
+        # --append: without it, the one that finds the file made keeps it as .old.
         env = dict(os.environ, THRACE_TEST_IN_PROCESS="1")
         command = [recorder.PATHS["scenarios"], "lock_handoff"]
         for round_ in range(3):
             db = recorder.fresh_db(f"recorded-at-once-{round_}.db")
-            procs = [subprocess.Popen([THRACE, "record", "-o", db, *command], env=env,
+            procs = [subprocess.Popen([THRACE, "record", "--append", "-o", db, *command], env=env,
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                      for _ in range(2)]
             for p in procs:

@@ -220,7 +220,10 @@ class NoHang(unittest.TestCase):
     def test_a_cycle_broken_by_a_timeout_still_happened(self):
         done, db = record("abba_timeout")
         self.assertEqual(0, done.returncode, done.stderr)
-        self.assertNotIn("deadlock", done.stderr)  # it ended by itself: no report from record
+        # It ended by itself: no report from record, one line pointing at it, before the summary.
+        self.assertEqual(f"thrace record: 1 deadlock: thrace deadlocks {db}",
+                         done.stderr.splitlines()[-2])
+        self.assertNotIn("Thread-", done.stderr)
         run = thrace("deadlocks", db)
         self.assertEqual(3, run.returncode)
         head, _ = one(report(run.stdout), "deadlock")

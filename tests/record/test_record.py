@@ -1,22 +1,27 @@
 """`thrace record` runs a program under a real LTTng session, passes its
 terminal and exit status through, and stores its trace in the database.
 
-Usage: test_record.py THRACE TARGET THREADING_LOCK BENCH_CYCLE WORKDIR [unittest options]
+Usage: test_record.py THRACE TARGET THREADING_LOCK BENCH_CYCLE DEADLOCK_PROGRAMS WORKDIR
+[unittest options]
 THRACE is the thrace program, TARGET tests/record/target.c, THREADING_LOCK
-and BENCH_CYCLE the example and the benchmark; a session daemon must answer
-(the ctest fixture `lttng` starts one).
+and BENCH_CYCLE the example and the benchmark, DEADLOCK_PROGRAMS
+tests/deadlock/programs.c; a session daemon must answer (the ctest fixture
+`lttng` starts one).
 """
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import unittest
 
+import bt2
+
 from thrace_testing import recording
 from thrace_testing.recording import event_count, log_lines, query, thread_names
 
-THRACE, TARGET, THREADING_LOCK, BENCH_CYCLE, WORKDIR = sys.argv[1:6]
-del sys.argv[1:6]
+THRACE, TARGET, THREADING_LOCK, BENCH_CYCLE, DEADLOCK_PROGRAMS, WORKDIR = sys.argv[1:7]
+del sys.argv[1:7]
 
 
 class RecordTestCase(unittest.TestCase):
@@ -85,6 +90,125 @@ class Recording(RecordTestCase):
         # Five rounds of 20000 uncontended acquire+release cycles.
         self.assertEqual(100000, event_count(self.db, "bench_cycle", "acquire_end"))
         self.assertEqual(100000, event_count(self.db, "bench_cycle", "release"))
+
+
+class ExistingDatabase(RecordTestCase):
+    """perf's habit: a new recording keeps the previous database as FILE.old."""
+
+    def logged(self, db):
+        return [text for _, text in log_lines(db, "record_target")]
+
+    def test_an_existing_database_is_kept_as_old_replacing_an_older_one(self):
+        old = self.db + ".old"
+        for status in ("1", "2", "3"):
+            run = self.record([TARGET, "exit", status])
+            self.assertEqual(int(status), run.returncode, run.stderr)
+            run.summary()
+        self.assertIn(f"thrace record: the previous {self.db} is kept as {old}\n", run.stderr)
+        self.assertEqual(["target exit 3"], self.logged(self.db))
+        self.assertEqual(["target exit 2"], self.logged(old))
+        self.assertEqual([(1,)], query(self.db, "SELECT count(*) FROM traces"))
+        self.assertEqual([(1,)], query(old, "SELECT count(*) FROM traces"))
+
+    def test_a_replaced_old_databases_wal_and_shm_go_with_it(self):
+        old = self.db + ".old"
+        self.record([TARGET, "exit", "1"])
+        self.record([TARGET, "exit", "2"])
+        # Left by a reader of the previous FILE.old: never to be read into the next one.
+        for suffix in ("-wal", "-shm"):
+            with open(old + suffix, "wb") as f:
+                f.write(b"stale")
+        run = self.record([TARGET, "exit", "3"])
+        self.assertEqual(3, run.returncode, run.stderr)
+        self.assertFalse(os.path.exists(old + "-wal"))
+        self.assertFalse(os.path.exists(old + "-shm"))
+        self.assertEqual(["target exit 2"], self.logged(old))
+
+    def test_append_stores_beside_the_previous_recording(self):
+        for status in ("1", "2"):
+            run = self.record([TARGET, "exit", status], ("--append",))
+            self.assertEqual(int(status), run.returncode, run.stderr)
+        self.assertNotIn(".old", run.stderr)
+        self.assertFalse(os.path.exists(self.db + ".old"))
+        self.assertEqual(["target exit 1", "target exit 2"], self.logged(self.db))
+
+    def test_nothing_is_moved_when_nothing_is_stored(self):
+        self.record([TARGET, "exit", "0"])
+        run = self.record(["thrace-no-such-program"])
+        self.assertEqual(127, run.returncode, run.stderr)
+        self.assertEqual(["target exit 0"], self.logged(self.db))
+        self.assertFalse(os.path.exists(self.db + ".old"))
+
+    def foreign(self, path):
+        with sqlite3.connect(path) as c:
+            c.execute("CREATE TABLE mine (x)")
+        with open(path, "rb") as f:
+            return f.read()
+
+    def test_another_applications_file_is_refused_and_left_where_it_is(self):
+        for victim in (self.db, self.db + ".old"):
+            with self.subTest(victim=os.path.basename(victim)):
+                if victim != self.db:
+                    self.record([TARGET, "exit", "0"])
+                content = self.foreign(victim)
+                run = self.record([TARGET, "env", "HOME"])
+                self.assertEqual(1, run.returncode, run.stderr)
+                self.assertEqual("", run.stdout)  # refused before the program ran
+                self.assertIn(f"thrace record: {victim}: not a thrace database", run.stderr)
+                with open(victim, "rb") as f:
+                    self.assertEqual(content, f.read())
+                for path in (self.db, self.db + ".old"):
+                    os.remove(path) if os.path.exists(path) else None
+
+
+class KeptTrace(RecordTestCase):
+    """The CTF trace: removed once stored, and then named nowhere, or kept."""
+
+    def test_by_default_the_trace_is_removed_and_its_path_not_stored(self):
+        run = self.record([TARGET, "exit", "0"])
+        self.assertEqual(0, run.returncode, run.stderr)
+        self.assertEqual([("",)], query(self.db, "SELECT path FROM traces"))
+
+    def test_keep_trace_keeps_a_trace_that_babeltrace2_reads_and_the_database_names(self):
+        kept = os.path.join(self.dir, "ctf")
+        run = self.record([TARGET, "exit", "0"], ("--keep-trace", kept))
+        self.assertEqual(0, run.returncode, run.stderr)
+        self.assertIn(f"thrace record: the CTF trace is kept in {kept}\n", run.stderr)
+        run.summary()
+        [(path,)] = query(self.db, "SELECT path FROM traces")
+        self.assertTrue(path.startswith(kept + "/"), path)
+        names = [m.event.name for m in bt2.TraceCollectionMessageIterator(kept)
+                 if type(m) is bt2._EventMessageConst]
+        self.assertIn("thrace:log", names)
+        self.assertEqual(names.count("thrace:log"),
+                         query(self.db, "SELECT count(*) FROM events WHERE name = 'log'")[0][0])
+
+    def test_keep_trace_refuses_a_directory_that_is_not_empty(self):
+        kept = os.path.join(self.dir, "ctf")
+        os.mkdir(kept)
+        open(os.path.join(kept, "mine"), "w").close()
+        run = self.record([TARGET, "env", "HOME"], ("--keep-trace", kept))
+        self.assertEqual(1, run.returncode, run.stderr)
+        self.assertEqual("", run.stdout)
+        self.assertIn(f"{kept}: not an empty directory", run.stderr)
+        self.assertEqual(["mine"], os.listdir(kept))
+
+
+class Findings(RecordTestCase):
+    def test_the_summary_is_last_and_a_possible_deadlock_is_told_just_before_it(self):
+        run = self.record([DEADLOCK_PROGRAMS, "inversion"])
+        self.assertEqual(0, run.returncode, run.stderr)
+        lines = run.stderr.splitlines()
+        run.summary()
+        self.assertEqual(f"thrace record: 1 possible deadlock: thrace deadlocks {self.db}",
+                         lines[-2])
+        found = subprocess.run([THRACE, "deadlocks", self.db], capture_output=True, text=True)
+        self.assertEqual(3, found.returncode, found.stdout)
+
+    def test_nothing_is_told_when_deadlocks_finds_nothing(self):
+        run = self.record([THREADING_LOCK])
+        self.assertEqual(0, run.returncode, run.stderr)
+        self.assertNotIn("deadlock", run.stderr)
 
 
 class Program(RecordTestCase):
@@ -174,7 +298,7 @@ class Usage(RecordTestCase):
     def test_help_prints_usage_and_exits_0(self):
         run = self.thrace("--help")
         self.assertEqual(0, run.returncode)
-        self.assertTrue(run.stdout.startswith("usage: thrace record [-o FILE.db] [--blocking]"))
+        self.assertTrue(run.stdout.startswith("usage: thrace record [-o FILE.db] [--append]"))
 
     def test_bad_usage_exits_2(self):
         for args in ((), ("-o",), ("--no-such-option", "--", TARGET)):

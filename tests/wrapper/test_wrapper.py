@@ -132,8 +132,8 @@ class Program(unittest.TestCase):
     def setUpClass(cls):
         cls.db = stored(cls.program) if cls.program else None
 
-    def assert_check_passes(self, db=None):
-        run = thrace("check", db or self.db)
+    def assert_check_passes(self, db=None, *options):
+        run = thrace("check", db or self.db, *options)
         self.assertEqual(0, run.returncode, run.stdout + run.stderr)
         return run
 
@@ -186,8 +186,12 @@ class Order(Program):
                       at("swapper holds", "swapper"), run.stdout)
         self.assertIn("0 deadlocks, 1 possible deadlock, 0 stuck waits", run.stdout)
 
-    def test_check_passes(self):
-        self.assertIn("meets the built-in invariants (2 threads)", self.assert_check_passes().stdout)
+    def test_check_fails_on_the_cycle_unless_told_not_to_look(self):
+        run = thrace("check", self.db)
+        self.assertEqual(1, run.returncode, run.stdout + run.stderr)
+        self.assertIn("deadlocks: 1 possible deadlock (", run.stdout)
+        self.assertIn("meets the built-in invariants (2 threads)",
+                      self.assert_check_passes(None, "--no-deadlocks").stdout)
 
     def test_serve_answers_with_the_same_findings(self):
         server = serving.Server(THRACE, self.db)

@@ -2,12 +2,15 @@
  * check.c - trace-based regression assertions over a database, process by
  * process: the built-in invariants (check_invariants.h), then, with an
  * expectation, its thread sections (check_assign.h, check_match.h) and
- * rules (check_rules.h). Problems go to the report, one headline each with
- * detail below. README.md documents the expectation format.
+ * rules (check_rules.h); then trace by trace, once its processes are
+ * checked, the deadlocks (check_deadlocks.h). Problems go to the report,
+ * one headline each with detail below, under the check they belong to.
+ * README.md documents the expectation format.
  */
 #include "check.h"
 
 #include "check_assign.h"
+#include "check_deadlocks.h"
 #include "check_invariants.h"
 #include "check_rules.h"
 #include "store.h"
@@ -130,11 +133,23 @@ static bool needs_lines(const check_expect *x)
     return x->nsections > 0 || rules;
 }
 
+/* The checks of a process, all told even when they pass: its invariants
+ * not skipped, and its expectation. Left on the expectation's. */
+static void declare_checks(const check_expect *x, check_report *r)
+{
+    for (int i = 0; i < INV_COUNT; i++)
+        if (i != INV_DEADLOCKS && !x->skip[i])
+            check_report_case(r, check_invariant_names[i]);
+    if (x->path)
+        check_report_case(r, "expectation");
+}
+
 /* Checks one process; false (reason in why) when the database fails us. */
 static bool check_process(sqlite3 *db, int64_t process, const check_expect *x, check_report *r,
                           size_t *threads, failure *why)
 {
     check_trace t;
+    declare_checks(x, r);
     bool ok = check_trace_load_threads(&t, db, process, why);
     if (ok && needs_lines(x))
         ok = check_trace_load_lines(&t, db, x->log_only, why) &&
@@ -145,9 +160,25 @@ static bool check_process(sqlite3 *db, int64_t process, const check_expect *x, c
     return ok;
 }
 
+/* Each process, with its trace, how many there are of both, in trace order. */
 static const char processes_query[] =
-    "SELECT id, pid, COALESCE(name, '?'), (SELECT COUNT(*) FROM processes) FROM processes"
-    " ORDER BY id";
+    "SELECT id, pid, COALESCE(name, '?'), (SELECT COUNT(*) FROM processes), trace_id,"
+    " (SELECT COUNT(*) FROM traces) FROM processes ORDER BY trace_id, id";
+
+/* The deadlocks of the trace whose processes are checked, when not skipped. */
+static bool check_trace_deadlocks(sqlite3 *db, const check_expect *x, int64_t traces,
+                                  check_report *r, failure *why)
+{
+    char scope[64] = "";
+    if (x->skip[INV_DEADLOCKS])
+        return true;
+    if (traces > 1)
+        snprintf(scope, sizeof scope, "trace %lld: ", (long long)r->trace_id);
+    r->scope = scope;
+    bool ok = check_deadlocks(db, r->trace_id, r, why);
+    r->scope = "";
+    return ok;
+}
 
 long check_database(sqlite3 *db, const check_expect *x, check_report *r, size_t *threads,
                     failure *why)
@@ -155,21 +186,29 @@ long check_database(sqlite3 *db, const check_expect *x, check_report *r, size_t 
     sqlite3_stmt *st;
     char scope[256];
     long n = 0;
+    int64_t traces = 0;
     if (sqlite3_prepare_v2(db, processes_query, -1, &st, NULL) != SQLITE_OK) {
         db_fail(db, why);
         return -1;
     }
     bool ok = true;
     while (ok && sqlite3_step(st) == SQLITE_ROW) {
-        n++;
+        int64_t trace_id = sqlite3_column_int64(st, 4);
+        if (n++ && trace_id != r->trace_id)
+            ok = check_trace_deadlocks(db, x, traces, r, why);
+        traces = sqlite3_column_int64(st, 5);
+        r->trace_id = trace_id;
         scope[0] = '\0';
         if (sqlite3_column_int64(st, 3) > 1)
             snprintf(scope, sizeof scope, "process %lld (%s): ", sqlite3_column_int64(st, 1),
                      (const char *)sqlite3_column_text(st, 2));
         r->scope = scope;
-        ok = check_process(db, sqlite3_column_int64(st, 0), x, r, threads, why);
+        ok = ok && check_process(db, sqlite3_column_int64(st, 0), x, r, threads, why);
     }
     r->scope = "";
     sqlite3_finalize(st);
+    ok = ok && (n == 0 || check_trace_deadlocks(db, x, traces, r, why));
+    if (ok && r->out_of_memory)
+        ok = failure_set(why, "out of memory");
     return ok ? n : -1;
 }

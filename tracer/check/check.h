@@ -10,6 +10,7 @@
 
 #include "base.h"
 #include "check_expect.h"
+#include "check_output.h"
 #include "check_report.h"
 
 #include <sqlite3.h>
@@ -17,9 +18,11 @@
 
 /*
  * Checks every process of db against x (an empty expectation, all zeroes,
- * checks the built-in invariants only), telling problems into r; adds the
- * threads seen to *threads. Returns how many processes there were, or -1
- * when the database fails us or memory runs out (reason in why).
+ * checks the built-in invariants only), and every trace for deadlocks
+ * unless x skips them, telling problems into r (r->db_path named in
+ * them); adds the threads seen to *threads. Returns how many processes
+ * there were, or -1 when the database fails us or memory runs out (reason
+ * in why). Free r with check_report_free either way.
  */
 long check_database(sqlite3 *db, const check_expect *x, check_report *r, size_t *threads,
                     failure *why);

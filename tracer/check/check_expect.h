@@ -73,13 +73,15 @@ typedef struct {
     char *object;   /* AT_MOST: the object's name */
 } check_rule;
 
-/* The built-in invariants (check_invariants.c), for `skip NAME`. */
+/* The built-in invariants (check_invariants.c, and check_deadlocks.c for
+ * the last, checked per trace rather than per process), for `skip NAME`. */
 typedef enum {
     INV_MUTUAL_EXCLUSION,
     INV_SEMAPHORE_BOUNDS,
     INV_BARRIER_ROUNDS,
     INV_THREADS_JOINED,
     INV_NO_DISCARDS,
+    INV_DEADLOCKS,
     INV_COUNT
 } check_invariant;
 
@@ -92,7 +94,8 @@ typedef struct {
     size_t nsections;
     check_rule *rules;
     size_t nrules;
-    bool skip[INV_COUNT];     /* `skip NAME`; `allow discarded` skips INV_NO_DISCARDS */
+    bool skip[INV_COUNT];     /* `skip NAME`; `allow discarded` skips INV_NO_DISCARDS;
+                                 --no-deadlocks INV_DEADLOCKS */
     bool allow_other_threads; /* threads no section describes are fine */
     bool log_only;            /* `match log`: sections and rules see log lines only */
 } check_expect;

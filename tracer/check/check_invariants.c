@@ -51,6 +51,7 @@ static void violation(replay *rp, check_invariant which, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    check_report_case(rp->r, check_invariant_names[which]);
     check_report_problem(rp->r, "%s: %s", check_invariant_names[which], text);
     rp->shown++;
 }
@@ -205,11 +206,13 @@ static void threads_joined(const check_trace *t, check_report *r)
     for (size_t i = 0; i < t->nthreads; i++) {
         const check_thread *th = &t->threads[i];
         bool started = th->kind == VOCAB_THREAD_thread || th->kind == VOCAB_THREAD_timer;
-        if (started && !th->daemon && !th->exited)
-            check_report_problem(r,
-                                 "%s: thread %s never exited: it is no daemon, yet the program "
-                                 "ended without joining it",
-                                 check_invariant_names[INV_THREADS_JOINED], th->name);
+        if (!started || th->daemon || th->exited)
+            continue;
+        check_report_case(r, check_invariant_names[INV_THREADS_JOINED]);
+        check_report_problem(r,
+                             "%s: thread %s never exited: it is no daemon, yet the program "
+                             "ended without joining it",
+                             check_invariant_names[INV_THREADS_JOINED], th->name);
     }
 }
 
@@ -224,11 +227,13 @@ static bool no_discards(sqlite3 *db, const check_trace *t, check_report *r, fail
     sqlite3_bind_int64(st, 1, t->process_id);
     long long lost = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
-    if (lost)
-        check_report_problem(r,
-                             "%s: LTTng discarded %lld events, so the trace is incomplete "
-                             "(record with --blocking, or write 'allow discarded')",
-                             check_invariant_names[INV_NO_DISCARDS], lost);
+    if (!lost)
+        return true;
+    check_report_case(r, check_invariant_names[INV_NO_DISCARDS]);
+    check_report_problem(r,
+                         "%s: LTTng discarded %lld events, so the trace is incomplete "
+                         "(record with --blocking, or write 'allow discarded')",
+                         check_invariant_names[INV_NO_DISCARDS], lost);
     return true;
 }
 

@@ -3,7 +3,8 @@
  * (check_report.h). A diff shows a few lines that matched, the lines the
  * steps wanted there ("-", with the line of the expectation that says so)
  * and the thread's lines from there on ("+"), as a unified diff or
- * pytest's assertion rewriting would.
+ * pytest's assertion rewriting would. Each problem is also kept, with
+ * the check it belongs to, as the text printed less its scope.
  */
 #include "check_report.h"
 
@@ -11,29 +12,111 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { CONTEXT = 3, GOT = 3 };
 
+/* The check of that kind in the current scope and trace, or -1. */
+static long check_report_find(const check_report *r, const char *name)
+{
+    for (size_t i = r->ncases; i-- > 0;)
+        if (r->cases[i].trace_id == r->trace_id && strcmp(r->cases[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+void check_report_case(check_report *r, const char *kind)
+{
+    char *name;
+    if (asprintf(&name, "%s%s", r->scope ? r->scope : "", kind) < 0) {
+        r->out_of_memory = true;
+        return;
+    }
+    long found = check_report_find(r, name);
+    if (found >= 0) {
+        free(name);
+        r->current = (size_t)found;
+        return;
+    }
+    if (!grow_for(&r->cases, r->ncases, &r->cases_cap, sizeof *r->cases, 16)) {
+        free(name);
+        r->out_of_memory = true;
+        return;
+    }
+    r->cases[r->ncases] = (check_case){.trace_id = r->trace_id, .name = name, .kind = kind};
+    r->current = r->ncases++;
+}
+
+/* Keeps text (taken) as the next problem of the current check. */
+static void check_report_keep(check_report *r, char *text)
+{
+    if (r->ncases == 0)
+        check_report_case(r, "check"); /* a problem outside any check still counts */
+    if (!text || r->ncases == 0 ||
+        !grow_for(&r->list, r->nlist, &r->list_cap, sizeof *r->list, 16)) {
+        free(text);
+        r->out_of_memory = true;
+        return;
+    }
+    r->list[r->nlist++] = (check_problem){r->current, text, strlen(text)};
+    r->cases[r->current].problems++;
+}
+
+/* Adds a line of detail to the last problem kept. */
+static void check_report_keep_detail(check_report *r, const char *line)
+{
+    if (r->nlist == 0 || r->out_of_memory)
+        return;
+    check_problem *p = &r->list[r->nlist - 1];
+    char *text;
+    if (asprintf(&text, "%s\n    %s", p->text, line) < 0) {
+        r->out_of_memory = true;
+        return;
+    }
+    free(p->text);
+    p->text = text;
+}
+
 void check_report_problem(check_report *r, const char *fmt, ...)
 {
     va_list ap;
+    char *text;
     va_start(ap, fmt);
-    fprintf(r->out, "%s%s", r->problems ? "\n" : "", r->scope);
-    vfprintf(r->out, fmt, ap);
-    fputc('\n', r->out);
+    if (vasprintf(&text, fmt, ap) < 0)
+        text = NULL;
     va_end(ap);
+    if (r->out)
+        fprintf(r->out, "%s%s%s\n", r->problems ? "\n" : "", r->scope, text ? text : fmt);
     r->problems++;
+    check_report_keep(r, text);
 }
 
 void check_report_detail(check_report *r, const char *fmt, ...)
 {
     va_list ap;
+    char *line;
     va_start(ap, fmt);
-    fputs("    ", r->out);
-    vfprintf(r->out, fmt, ap);
-    fputc('\n', r->out);
+    if (vasprintf(&line, fmt, ap) < 0)
+        line = NULL;
     va_end(ap);
+    if (r->out)
+        fprintf(r->out, "    %s\n", line ? line : fmt);
+    if (line)
+        check_report_keep_detail(r, line);
+    else
+        r->out_of_memory = true;
+    free(line);
+}
+
+void check_report_free(check_report *r)
+{
+    for (size_t i = 0; i < r->ncases; i++)
+        free(r->cases[i].name);
+    for (size_t i = 0; i < r->nlist; i++)
+        free(r->list[i].text);
+    free(r->cases);
+    free(r->list);
 }
 
 void check_report_trace_line(check_report *r, const check_trace *t, size_t line)

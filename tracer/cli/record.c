@@ -1,6 +1,7 @@
 /*
- * record.c - `thrace record [-o FILE.db | --live [--relayd URL]] [--blocking]
- * [--deadlock-timeout S] [--] PROG [ARGS...]`: the command line; the
+ * record.c - `thrace record [-o FILE.db [--append] [--keep-trace DIR] |
+ * --live [--relayd URL]] [--blocking] [--deadlock-timeout S] [--] PROG
+ * [ARGS...]`: the command line; the
  * recording is tracer/record/'s (record_run), and the exit status PROG's.
  */
 #include "record.h"
@@ -14,17 +15,21 @@
 #define RECORD_MAX_SECONDS (365 * 86400.0)
 
 static const char usage[] =
-    "usage: thrace record [-o FILE.db] [--blocking] [--no-interpose] [--deadlock-timeout SECONDS]\n"
-    "                     [--] PROG [ARGS...]\n"
+    "usage: thrace record [-o FILE.db] [--append] [--keep-trace DIR] [--blocking]\n"
+    "                     [--no-interpose] [--deadlock-timeout SECONDS] [--] PROG [ARGS...]\n"
     "       thrace record --live [--relayd URL] [--live-wait SECONDS] [--blocking]\n"
     "                     [--no-interpose] [--deadlock-timeout SECONDS] [--] PROG [ARGS...]\n"
     "\n"
     "Runs PROG under a new LTTng session recording its threads, locks, conditions,\n"
     "semaphores, barriers and waits, stores the trace in FILE.db and prints a\n"
-    "summary: events, threads, duration, discards. PROG needs no rebuild: its\n"
-    "pthread calls (and C++'s std::thread, std::mutex, std::condition_variable,\n"
-    "std::shared_mutex over them) are traced through an interposer preloaded\n"
-    "with the probe provider, and its libthrace calls by libthrace itself.\n"
+    "summary: events, threads, duration, discards, on the last line of stderr;\n"
+    "the line before it names what `thrace deadlocks FILE.db` would find, if\n"
+    "anything. An existing FILE.db (a thrace database; another file is refused)\n"
+    "is kept as FILE.db.old, replacing an older one, unless --append.\n"
+    "PROG needs no rebuild: its pthread calls (and C++'s std::thread, std::mutex,\n"
+    "std::condition_variable, std::shared_mutex over them) are traced through an\n"
+    "interposer preloaded with the probe provider, and its libthrace calls by\n"
+    "libthrace itself.\n"
     "Uses the lttng-sessiond that answers, or starts one and stops it afterwards.\n"
     "\n"
     "With --live, the session streams to the lttng-relayd at URL and `thrace daemon`,\n"
@@ -33,6 +38,10 @@ static const char usage[] =
     "that the reader sees its every event; the summary names the session.\n"
     "\n"
     "  -o, --output FILE.db  the database to store into (default thrace.db)\n"
+    "  --append              store beside what FILE.db holds (two runs in one\n"
+    "                        database) instead of keeping it as FILE.db.old\n"
+    "  --keep-trace DIR      keep the CTF trace in DIR (new, or empty), for babeltrace2\n"
+    "                        or Trace Compass; by default it is removed once stored\n"
     "  --live                stream the trace live to a relay daemon\n"
     "  --relayd URL          with --live, the relay daemon: net://HOST[:PORT], its live\n"
     "                        port (default net://127.0.0.1:5344; control and data on\n"
@@ -77,8 +86,11 @@ static int record_check_live(record_options *o, const char *relayd_url, bool wai
                                relayd_url ? "--relayd" : "--live-wait");
     if (!o->live)
         return CLI_OK;
-    if (o->db_path)
-        return cli_usage_error("record", "-o: with --live, thrace daemon stores the trace");
+    if (o->db_path || o->append || o->keep_trace)
+        return cli_usage_error("record", "%s: with --live, thrace daemon stores the trace",
+                               o->db_path  ? "-o"
+                               : o->append ? "--append"
+                                           : "--keep-trace");
     if (!relayd_parse(&o->relayd, relayd_url, &why))
         return cli_usage_error("record", "--relayd: %s", why.text);
     return CLI_OK;
@@ -90,6 +102,8 @@ int record_main(int argc, char **argv)
     const char *relayd_url = NULL;
     const cli_option options[] = {
         CLI_OPTION("output", 'o', CLI_TEXT, &o.db_path),
+        CLI_OPTION("append", 0, CLI_FLAG, &o.append),
+        CLI_OPTION("keep-trace", 0, CLI_TEXT, &o.keep_trace),
         CLI_OPTION("blocking", 0, CLI_FLAG, &o.blocking),
         CLI_OPTION("no-interpose", 0, CLI_FLAG, &o.no_interpose),
         CLI_SECONDS_OPTION("deadlock-timeout", &o.deadlock_timeout, 0, RECORD_MAX_SECONDS),
@@ -117,6 +131,8 @@ int record_main(int argc, char **argv)
         o.db_path = "thrace.db";
     if (!o.live && !*o.db_path)
         return cli_usage_error("record", "the database file name is empty");
+    if (o.keep_trace && !*o.keep_trace)
+        return cli_usage_error("record", "--keep-trace: the directory name is empty");
     o.prog = argv + first;
     return record_run(&o);
 }

@@ -120,6 +120,23 @@ void deadlocks_free(deadlocks_report *r)
     catalog_free(&r->cat);
 }
 
+bool deadlocks_any(const deadlocks_report *r)
+{
+    return r->deadlocks || r->possible || r->stuck;
+}
+
+void deadlocks_counts(const deadlocks_report *r, char *out, size_t size)
+{
+    const int n[] = {r->deadlocks, r->possible, r->stuck};
+    const char *const what[] = {"deadlock", "possible deadlock", "stuck wait"};
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; i < 3 && used < size; i++)
+        if (n[i])
+            used += (size_t)snprintf(out + used, size - used, "%s%d %s%s", used ? ", " : "", n[i],
+                                     what[i], n[i] == 1 ? "" : "s");
+}
+
 static int64_t deadlocks_now(void)
 {
     struct timespec t;
@@ -155,7 +172,7 @@ static void deadlocks_summary(const deadlocks_report *r)
     long long lost = (long long)db_value(r->db, statsquery_discarded, 0);
     if (lost)
         fprintf(r->out, "LTTng discarded %lld events: what they held is missing here.\n", lost);
-    if (!r->deadlocks && !r->possible && !r->stuck) {
+    if (!deadlocks_any(r)) {
         fprintf(r->out, "thrace deadlocks: %s: no deadlock, no lock-order cycle, no stuck wait\n",
                 path);
         return;
@@ -200,9 +217,7 @@ int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out)
     bool ok = deadlocks_analyse(db, path, trace_id, DEADLOCKS_LIVE_GRACE_NS, 0, out, &r, &why);
     if (!ok)
         fprintf(stderr, "thrace deadlocks: %s: %s\n", path, why.text);
-    int status = !ok                                    ? DEADLOCKS_FAILED
-                 : r.deadlocks || r.possible || r.stuck ? DEADLOCKS_FOUND
-                                                        : DEADLOCKS_NONE;
+    int status = !ok ? DEADLOCKS_FAILED : deadlocks_any(&r) ? DEADLOCKS_FOUND : DEADLOCKS_NONE;
     deadlocks_free(&r);
     return status;
 }

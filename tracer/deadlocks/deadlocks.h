@@ -83,4 +83,12 @@ bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t 
 
 void deadlocks_free(deadlocks_report *r);
 
+/* Whether the analyses found anything: what makes `thrace deadlocks` exit 3. */
+bool deadlocks_any(const deadlocks_report *r);
+
+/* Its findings in words, the kinds found only: "1 deadlock, 2 possible
+ * deadlocks" or "1 stuck wait" ("" when none), as `thrace record` and
+ * `thrace check` tell them in one line. */
+void deadlocks_counts(const deadlocks_report *r, char *out, size_t size);
+
 #endif

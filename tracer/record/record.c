@@ -30,22 +30,29 @@
  *
  * The database is opened before PROG runs (a bad -o fails at once) and
  * removed again if we created it and stored nothing (PROG not found, no
- * trace written, storing failed). The temporary trace directory is removed
- * once stored or found empty, kept and named otherwise.
+ * trace written, storing failed). An existing one is kept as FILE.old
+ * (keepold.h) unless --append, only once there is a trace to store in its
+ * place: the file stored into is then one we create. The temporary trace
+ * directory is removed once stored or found empty, kept and named
+ * otherwise; --keep-trace DIR records into DIR instead, never removed.
+ * Once stored, the trace is reviewed (review.h): its path forgotten with
+ * its directory, and a line when `thrace deadlocks` would find something.
  */
 #include "record.h"
 
 #include "await.h"
-#include "deadlocks.h"
 #include "explain.h"
 #include "forks.h"
 #include "ingest.h"
+#include "keepold.h"
 #include "preload.h"
+#include "review.h"
 #include "session.h"
 #include "sessiond.h"
 #include "stall.h"
 #include "store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -66,9 +73,11 @@ typedef struct {
     preload preload;
     bool db_checked; /* opened (created if needed) before PROG ran */
     bool db_existed;
+    bool keep_old; /* db_path existed: kept as .old once there is a trace to store */
     sessiond daemon;
     session session;
     char dir[PATH_MAX]; /* the session's output, "" until made */
+    bool dir_made;      /* --keep-trace: the directory did not exist before */
     pid_t pid;          /* PROG's, once started */
     stall_watch stall;
     forks forks;  /* the processes PROG starts, tracked on request */
@@ -148,7 +157,19 @@ static bool record_open_db(recording *r)
     sqlite3 *db = db_open(r->opt.db_path, true, &r->why);
     r->db_checked = db != NULL;
     db_close(db);
-    return r->db_checked;
+    r->keep_old = r->db_checked && r->db_existed && !r->opt.append;
+    return r->db_checked && (!r->keep_old || keepold_check(r->opt.db_path, &r->why));
+}
+
+/* Keeps the existing database as .old: the recording then creates its own. */
+static bool record_keep_old(recording *r)
+{
+    char old[PATH_MAX + 8];
+    if (!keepold_move(r->opt.db_path, old, sizeof old, &r->why))
+        return false;
+    r->db_existed = false;
+    fprintf(stderr, "thrace record: the previous %s is kept as %s\n", r->opt.db_path, old);
+    return true;
 }
 
 /* Done with the database: removes it if we created it and stored nothing. */
@@ -161,8 +182,41 @@ static void record_close_db(recording *r, bool stored)
         unlink(r->opt.db_path);
 }
 
+static bool record_dir_is_empty(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    bool empty = d != NULL;
+    while (empty && (e = readdir(d)))
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    if (d)
+        closedir(d);
+    return empty;
+}
+
+/* --keep-trace DIR: made, or empty (one trace per directory, as LTTng's own). */
+static bool record_make_kept_dir(recording *r)
+{
+    const char *dir = r->opt.keep_trace;
+    r->dir_made = mkdir(dir, 0777) == 0;
+    if (!r->dir_made && errno != EEXIST)
+        return failure_object(&r->why, dir, "%s", strerror(errno));
+    if (!r->dir_made && !record_dir_is_empty(dir))
+        return failure_object(&r->why, dir,
+                              "not an empty directory (a trace is kept in a new one)");
+    /* LTTng wants an absolute path. */
+    if (realpath(dir, r->dir))
+        return true;
+    failure_object(&r->why, dir, "%s", strerror(errno));
+    if (r->dir_made)
+        rmdir(dir);
+    return false;
+}
+
 static bool record_make_dir(recording *r)
 {
+    if (r->opt.keep_trace)
+        return record_make_kept_dir(r);
     const char *tmp = getenv("TMPDIR");
     char made[PATH_MAX];
     snprintf(made, sizeof made, "%s/thrace-record-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -186,8 +240,10 @@ static int record_remove_entry(const char *path, const struct stat *st, int flag
 
 static void record_remove_dir(recording *r)
 {
-    if (r->dir[0])
+    if (r->dir[0] && !r->opt.keep_trace)
         nftw(r->dir, record_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    else if (r->dir[0] && r->dir_made)
+        rmdir(r->dir); /* --keep-trace: only one we made, and only when nothing filled it */
     r->dir[0] = '\0';
 }
 
@@ -482,29 +538,26 @@ static void record_summarize(const recording *r, const ingest_summary *s)
             r->opt.db_path);
 }
 
-/* Prints the deadlock report of the trace just stored (the newest). */
-static void record_report_deadlocks(recording *r)
+/* Says r->why and where the trace is kept; removes the database if we created it. */
+static bool record_store_failed(recording *r)
 {
-    failure why;
-    sqlite3 *db = db_open(r->opt.db_path, false, &why);
-    if (!db) {
-        record_error(NULL, "no deadlock report: %s", why.text);
-        return;
-    }
-    int64_t trace_id = db_value(db, "SELECT max(id) FROM traces", 0);
-    if (trace_id)
-        deadlocks_run(db, r->opt.db_path, trace_id, stderr);
-    db_close(db);
+    record_error(NULL, "%s (the trace is kept in %s)", r->why.text, r->dir);
+    record_close_db(r, false);
+    return false;
 }
 
 /*
- * Stores the trace into the database; keeps the trace directory and says
- * where if that fails. With `report`, prints the deadlock report after.
+ * Stores the trace into the database (the previous one kept as .old
+ * first); keeps the trace directory and says where if that fails. With
+ * `report`, prints the deadlock report after, else a line when there is
+ * something to report.
  */
 static bool record_store(recording *r, bool report)
 {
     ingest_summary summary;
     char *paths[] = {r->dir};
+    if (r->keep_old && !record_keep_old(r))
+        return record_store_failed(r);
     int n = snprintf(record_kept, sizeof record_kept,
                      "thrace record: interrupted; the trace is kept in %s\n", r->dir);
     record_kept_len = n < (int)sizeof record_kept ? n : (int)sizeof record_kept - 1;
@@ -512,15 +565,14 @@ static bool record_store(recording *r, bool report)
     bool stored =
         ingest_paths(r->opt.db_path, paths, 1, isatty(STDERR_FILENO) == 1, &summary, &r->why);
     record_kept_len = 0;
-    if (!stored) {
-        record_error(NULL, "%s (the trace is kept in %s)", r->why.text, r->dir);
-        record_close_db(r, false);
-        return false;
-    }
-    if (report && summary.traces)
-        record_report_deadlocks(r);
+    if (!stored)
+        return record_store_failed(r);
+    if (summary.traces)
+        review_stored(r->opt.db_path, r->dir, !r->opt.keep_trace, report);
     if (summary.traces && !summary.events)
         record_error(r->opt.prog[0], "%s", explain_no_event);
+    if (r->opt.keep_trace)
+        fprintf(stderr, "thrace record: the CTF trace is kept in %s\n", r->dir);
     record_summarize(r, &summary); /* last: scripts read the summary from the last line */
     record_close_db(r, true);
     record_remove_dir(r);

@@ -15,6 +15,8 @@
 /* What to record, and how (`thrace record`'s options). */
 typedef struct {
     const char *db_path;     /* the database to store into; NULL with live */
+    bool append;             /* store beside what db_path holds, instead of keeping it as .old */
+    const char *keep_trace;  /* the directory to keep the CTF trace in; NULL: not kept */
     bool blocking;           /* lose no event: PROG waits when the buffers are full */
     bool no_interpose;       /* trace PROG's libthrace calls only, not its pthread calls */
     double deadlock_timeout; /* seconds; 0: not watched */
@@ -36,7 +38,10 @@ enum {
  * on a session daemon that answers or that it starts (and stops), then
  * stores the trace in o->db_path and prints the summary line on stderr
  * (`thrace record: N events, ...`), or, live, streams it to o->relayd once
- * a live reader is attached. Returns PROG's exit status (128+N when signal
+ * a live reader is attached. An existing o->db_path (a thrace database:
+ * another file is refused) is kept as o->db_path.old, unless o->append;
+ * the CTF trace is removed once stored, unless o->keep_trace names where
+ * to keep it. Returns PROG's exit status (128+N when signal
  * N ended it; 127 not found, 126 not executable), RECORD_STALLED, or
  * RECORD_FAILED with the reason said on stderr. Installs signal handlers
  * for SIGINT, SIGQUIT, SIGTERM and SIGHUP: call it once per process.

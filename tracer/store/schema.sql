@@ -11,7 +11,9 @@
 CREATE TABLE IF NOT EXISTS traces (
     id          INTEGER PRIMARY KEY,
     uuid        TEXT NOT NULL UNIQUE,      -- the CTF trace's UUID
-    path        TEXT NOT NULL,             -- the directory it was read from
+    path        TEXT NOT NULL,             -- the directory it was read from; '' once gone
+                                           -- (`thrace record` removes its own unless
+                                           -- --keep-trace)
     hostname    TEXT,                      -- from the trace's environment
     begin_ns    INTEGER,                   -- first event
     end_ns      INTEGER,                   -- when the recording ended: its last packet's end
