@@ -3,7 +3,7 @@
 #
 # A ctest test that records COMMAND with `thrace record` (a session daemon
 # is started if none answers) and checks its trace with `thrace check
-# --expect`. The database
+# --expect`, which fails on a deadlock the trace shows too. The database
 # (NAME.db in the test's directory unless DATABASE is given) is removed when
 # the test passes and kept, for `thrace log` and `thrace serve`, when it
 # fails. THRACE_EXECUTABLE names the thrace command (found by
