@@ -9,8 +9,8 @@
 #ifndef THRACE_VIEWER_WAKEUPS_H
 #define THRACE_VIEWER_WAKEUPS_H
 
-#include "evtime.h"
 #include "lod.h"
+#include "query.h"
 
 #include <jansson.h>
 #include <sqlite3.h>
