@@ -3,12 +3,11 @@
  * order, bounded by limit. Log lines come from the logs table (indexed by
  * time), each matched to its event for the event's id and its line as
  * `thrace log` prints it. With all=1, every event of the window: each
- * trace's window is a range of event ids (evtime.c), read in id order and
+ * trace's window is a range of event ids (tracer/query/evtime.c), read in id order and
  * merged by time, at most SCAN_BUDGET event ids examined in all (a quiet
  * thread in a busy trace): past that, the list ends early.
  */
 #include "api.h"
-#include "evtime.h"
 #include "jsonsql.h"
 #include "query.h"
 
@@ -221,7 +220,8 @@ api_answer api_log(sqlite3 *db, const params *p, const api_server *server)
         return exists ? api_db_error() : api_error(404, "thread: no such thread");
     log_walk w = {.db = db, .p = p, .budget = SCAN_BUDGET, .cut = INT64_MAX};
     w.limit = p->given & PARAM_BIT(PARAM_LIMIT) ? (int)p->limit : DEFAULT_LIMIT;
-    w.ev = evtime_new(db);
+    failure ignored; /* the answer says only "database error" */
+    w.ev = evtime_new(db, &ignored);
     w.events = jsonsql_prepare(db, event_sql);
     json_t *body = NULL;
     if (w.ev && w.events && (p->all ? every_event(&w) : log_lines(&w)))

@@ -2,7 +2,7 @@
  * api_window.c - GET /api/window: the visible window [t0, t1] at px pixels
  * for the lanes asked for: per lane its intervals and buckets (lod.c), the
  * lanes' threads' log lines, and what ended the waits that end in the
- * window among the intervals returned (wakeups.c).
+ * window among the intervals returned (tracer/query/wakers.c).
  *
  * Bounds: per lane 4 * px intervals and 4 * px buckets, WINDOW_MAX_ITEMS of
  * both over the lanes, MAX_LOGS log lines, MAX_WAKEUPS wakeups.
@@ -11,7 +11,6 @@
 #include "jsonsql.h"
 #include "lod.h"
 #include "query.h"
-#include "wakeups.h"
 
 #include <stdlib.h>
 
@@ -96,7 +95,7 @@ static json_t *bucket_json(const window *win, const lod_bucket *b)
 /* Keeps iv when it is a wait ending in the window, for the wakeups. */
 static bool note_wait(window *win, const lod_interval *iv, const params *p)
 {
-    if (!wakeups_is_wait(iv) || iv->end_ns < p->t0 || iv->end_ns > p->t1)
+    if (!wakers_is_wait(iv->state, iv->outcome) || iv->end_ns < p->t0 || iv->end_ns > p->t1)
         return true;
     if (win->nwaits == win->waits_size) {
         int size = win->waits_size ? 2 * win->waits_size : 64;
@@ -182,11 +181,30 @@ static int by_end(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
+/* The wakeup that ended wait iv, as API.md's object: 1 with *out set, 0
+ * when there is none to tell, -1 on a database error or when out of memory. */
+static int wakeup_json(wakers *wk, const lod_interval *iv, json_t **out)
+{
+    wakers_wait wait = {iv->state,     iv->object_id, iv->end_seq,
+                        iv->thread_id, iv->end_ns,    iv->peer_thread_id};
+    wakers_event from, to;
+    failure ignored; /* the answer says only "database error" */
+    int rc = wakers_find(wk, &wait, &from, &to, &ignored);
+    if (rc != 1)
+        return rc;
+    *out = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "kind", vocab_wakeup_of(iv->state),
+                     "object_id", iv->object_id ? json_integer(iv->object_id) : json_null(),
+                     "from_thread_id", (json_int_t)from.thread_id, "from_ts", (json_int_t)from.ts,
+                     "from_event_id", (json_int_t)from.id, "to_thread_id", (json_int_t)to.thread_id,
+                     "to_ts", (json_int_t)to.ts, "to_event_id", (json_int_t)to.id);
+    return *out ? 1 : -1;
+}
+
 /* The wakeups of the waits noted, each once, in the order they ended. */
 static json_t *wakeups_json(window *win, bool *truncated)
 {
-    evtime *ev = evtime_new(win->db);
-    wakeups *wk = ev ? wakeups_new(win->db, ev) : NULL;
+    failure ignored; /* the answer says only "database error" */
+    wakers *wk = wakers_new(win->db, &ignored);
     json_t *list = wk ? json_array() : NULL;
     if (win->nwaits > 0) /* waits is NULL until one is noted */
         qsort(win->waits, (size_t)win->nwaits, sizeof *win->waits, by_end);
@@ -199,14 +217,13 @@ static json_t *wakeups_json(window *win, bool *truncated)
             break;
         }
         json_t *one;
-        int rc = wakeups_find(wk, &win->waits[i], &one);
+        int rc = wakeup_json(wk, &win->waits[i], &one);
         if (rc < 0 || (rc == 1 && json_array_append_new(list, one) != 0)) {
             json_decref(list);
             list = NULL;
         }
     }
-    wakeups_free(wk);
-    evtime_free(ev);
+    wakers_free(wk);
     return list;
 }
 

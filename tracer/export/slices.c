@@ -77,7 +77,7 @@ static const char *const slices_on_object[VOCAB_STATE_COUNT] = {
 typedef struct {
     const char *sql;
     const char *const *names;
-    flows *flows; /* the thread pass's; NULL on object tracks */
+    wakers *wakers; /* the thread pass's, for the flows; NULL on object tracks */
     tracks_track track;
     int64_t track_id; /* the track's SLICES_TRACK, or -1 before the first */
 } slices_pass;
@@ -105,7 +105,7 @@ static int64_t slices_lane_tid(doc *d, slices_pass *p, sqlite3_stmt *st, size_t 
     if (!named)
         l->tid = tracks_tid(&d->tracks);
     char text[512];
-    if (p->flows)
+    if (p->wakers)
         snprintf(text, sizeof text, "%s (overlapping %zu)", name, lane);
     else if (lane == 0)
         snprintf(text, sizeof text, "%s (%s)", name, kind ? kind : "object");
@@ -153,16 +153,13 @@ static void slices_slice(doc *d, slices_pass *p, sqlite3_stmt *st, int64_t tid, 
 /* The wake-up that ended the row's wait, if something else ended it. */
 static bool slices_flow(doc *d, slices_pass *p, sqlite3_stmt *st, vocab_state state, failure *why)
 {
-    if (!flows_is_wakeup(state, slices_text(st, SLICES_OUTCOME)))
+    if (!wakers_is_wait(state, vocab_outcome_of(slices_text(st, SLICES_OUTCOME))))
         return true;
-    flows_wait w = {state,
-                    slices_int(st, SLICES_OBJECT),
-                    slices_int(st, SLICES_END_SEQ),
-                    slices_int(st, SLICES_PEER),
-                    sqlite3_column_int64(st, SLICES_END),
-                    sqlite3_column_int64(st, SLICES_PROCESS),
-                    sqlite3_column_int64(st, SLICES_TID)};
-    return flows_write(p->flows, d, &w, why);
+    flows_wait w = {{state, slices_int(st, SLICES_OBJECT), slices_int(st, SLICES_END_SEQ),
+                     sqlite3_column_int64(st, SLICES_TID), sqlite3_column_int64(st, SLICES_END),
+                     slices_int(st, SLICES_PEER)},
+                    sqlite3_column_int64(st, SLICES_PROCESS)};
+    return flows_write(p->wakers, d, &w, why);
 }
 
 static bool slices_row(doc *d, sqlite3_stmt *st, void *arg, failure *why)
@@ -181,7 +178,7 @@ static bool slices_row(doc *d, sqlite3_stmt *st, void *arg, failure *why)
     if (lane < 0)
         return failure_set(why, "out of memory");
     slices_slice(d, p, st, slices_lane_tid(d, p, st, (size_t)lane), (vocab_state)state);
-    return !p->flows || slices_flow(d, p, st, (vocab_state)state, why);
+    return !p->wakers || slices_flow(d, p, st, (vocab_state)state, why);
 }
 
 static bool slices_run(doc *d, slices_pass *p, failure *why)
@@ -193,12 +190,12 @@ static bool slices_run(doc *d, slices_pass *p, failure *why)
 
 bool slices_threads(doc *d, failure *why)
 {
-    flows *f = flows_new(d, why);
-    if (!f)
+    wakers *wk = wakers_new(d->db, why);
+    if (!wk)
         return false;
-    slices_pass p = {slices_threads_sql, slices_on_thread, f, {0}, -1};
+    slices_pass p = {slices_threads_sql, slices_on_thread, wk, {0}, -1};
     bool ok = slices_run(d, &p, why);
-    flows_free(f);
+    wakers_free(wk);
     return ok;
 }
 

@@ -5,9 +5,10 @@
  * events are found by a search over ids, a handful of point lookups
  * (schema.sql says why there is no index by time, nor by thread).
  */
-#ifndef THRACE_VIEWER_EVTIME_H
-#define THRACE_VIEWER_EVTIME_H
+#ifndef THRACE_TRACER_QUERY_EVTIME_H
+#define THRACE_TRACER_QUERY_EVTIME_H
 
+#include "base.h"
 #include "vocabulary.h"
 
 #include <sqlite3.h>
@@ -16,8 +17,8 @@
 
 typedef struct evtime evtime;
 
-/* Lookups over db (statements prepared once); NULL on a database error. */
-evtime *evtime_new(sqlite3 *db);
+/* Lookups over db (statements prepared once); NULL with the reason in why. */
+evtime *evtime_new(sqlite3 *db, failure *why);
 
 void evtime_free(evtime *ev);
 

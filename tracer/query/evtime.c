@@ -5,7 +5,7 @@
  */
 #include "evtime.h"
 
-#include "jsonsql.h"
+#include "store.h"
 
 #include <stdlib.h>
 
@@ -24,10 +24,12 @@ static const char trace_of_sql[] =
 static const char bounds_sql[] =
     "SELECT COALESCE((SELECT MIN(id) FROM events), 1), COALESCE((SELECT MAX(id) FROM events), 0)";
 
-static bool load_bounds(evtime *ev, sqlite3 *db)
+static bool load_bounds(evtime *ev, sqlite3 *db, failure *why)
 {
-    sqlite3_stmt *st = jsonsql_prepare(db, bounds_sql);
-    bool ok = st && sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_stmt *st;
+    if (!db_prepare(db, bounds_sql, &st, why))
+        return false;
+    bool ok = sqlite3_step(st) == SQLITE_ROW || db_fail(db, why);
     if (ok) {
         ev->first_id = sqlite3_column_int64(st, 0);
         int64_t last = sqlite3_column_int64(st, 1);
@@ -37,15 +39,15 @@ static bool load_bounds(evtime *ev, sqlite3 *db)
     return ok;
 }
 
-evtime *evtime_new(sqlite3 *db)
+evtime *evtime_new(sqlite3 *db, failure *why)
 {
     evtime *ev = calloc(1, sizeof *ev);
-    if (!ev)
+    if (!ev) {
+        failure_set(why, "out of memory");
         return NULL;
-    ev->probe = jsonsql_prepare(db, probe_sql);
-    ev->scan = jsonsql_prepare(db, scan_sql);
-    ev->trace_of = jsonsql_prepare(db, trace_of_sql);
-    if (!ev->probe || !ev->scan || !ev->trace_of || !load_bounds(ev, db)) {
+    }
+    if (!db_prepare(db, probe_sql, &ev->probe, why) || !db_prepare(db, scan_sql, &ev->scan, why) ||
+        !db_prepare(db, trace_of_sql, &ev->trace_of, why) || !load_bounds(ev, db, why)) {
         evtime_free(ev);
         return NULL;
     }
