@@ -27,7 +27,7 @@ struct wakers {
     sqlite3_stmt *by_seq, *by_id, *latest, *thread_end;
 };
 
-#define WAKERS_COLUMNS                                                                              \
+#define WAKERS_COLUMNS                                                                             \
     "id, thread_id, (SELECT process_id FROM threads WHERE threads.id = thread_id), ts,"            \
     " COALESCE(peer, -1), json_extract(detail, '$.cycle')"
 
@@ -84,10 +84,10 @@ static int wakers_fetch(wakers *w, sqlite3_stmt *st, wakers_row *e, failure *why
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *e = (wakers_row){{sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-                          sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)},
-                         sqlite3_column_int64(st, 4),
-                         sqlite3_column_int64(st, 5),
-                         sqlite3_column_type(st, 5) != SQLITE_NULL};
+                           sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)},
+                          sqlite3_column_int64(st, 4),
+                          sqlite3_column_int64(st, 5),
+                          sqlite3_column_type(st, 5) != SQLITE_NULL};
     else if (rc != SQLITE_DONE)
         db_fail(w->db, why);
     sqlite3_reset(st);
@@ -103,7 +103,7 @@ static int wakers_by_seq(wakers *w, int64_t object_id, int64_t seq, wakers_row *
 
 /* The event of thread_id named name at ts (evtime_find), read whole. */
 static int wakers_at_time(wakers *w, int64_t thread_id, int64_t ts, vocab_event name, wakers_row *e,
-                         failure *why)
+                          failure *why)
 {
     int64_t id = evtime_find(w->ev, thread_id, ts, name, 0);
     if (id <= 0)
@@ -113,7 +113,7 @@ static int wakers_at_time(wakers *w, int64_t thread_id, int64_t ts, vocab_event 
 }
 
 static int wakers_latest(wakers *w, int64_t object_id, int64_t seq, vocab_event name,
-                        const wakers_row *cycle_of, bool exclusive, wakers_row *e, failure *why)
+                         const wakers_row *cycle_of, bool exclusive, wakers_row *e, failure *why)
 {
     sqlite3_bind_int64(w->latest, 1, object_id);
     sqlite3_bind_int64(w->latest, 2, seq);
@@ -139,20 +139,20 @@ static int wakers_joined_exit(wakers *w, int64_t thread_id, wakers_row *e, failu
 }
 
 /* The waker of an object wait whose ending event is `to`. */
-static int wakers_of_object(wakers *w, const wakers_wait *wait, const wakers_row *to, wakers_row *from,
-                           failure *why)
+static int wakers_of_object(wakers *w, const wakers_wait *wait, const wakers_row *to,
+                            wakers_row *from, failure *why)
 {
     if (wait->state == VOCAB_STATE_waiting || wait->state == VOCAB_STATE_waiting_read)
         return wakers_latest(w, wait->object_id, wait->end_seq, VOCAB_EV_release, NULL,
-                            wait->state == VOCAB_STATE_waiting_read, from, why);
+                             wait->state == VOCAB_STATE_waiting_read, from, why);
     if (wait->state == VOCAB_STATE_barrier)
         return wakers_latest(w, wait->object_id, wait->end_seq, VOCAB_EV_barrier_wait_begin, to,
-                            false, from, why);
+                             false, from, why);
     return to->peer < 0 ? 0 : wakers_by_seq(w, wait->object_id, to->peer, from, why);
 }
 
 int wakers_find(wakers *w, const wakers_wait *wait, wakers_event *from, wakers_event *to,
-               failure *why)
+                failure *why)
 {
     wakers_row t = {0}, f = {0};
     int rc;

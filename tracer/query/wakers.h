@@ -62,6 +62,6 @@ bool wakers_is_wait(vocab_state state, int outcome);
  *   joining       the joined thread's thread_exit, at its threads.end_ns
  */
 int wakers_find(wakers *w, const wakers_wait *wait, wakers_event *from, wakers_event *to,
-               failure *why);
+                failure *why);
 
 #endif
