@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum {
     MAX_REPORT = 1 << 20, /* bytes of report text sent at most */
@@ -63,17 +64,12 @@ static json_t *report_body(const deadlocks_report *r, const char *text, size_t s
 /* The analysis, its report and answer. */
 static api_answer api_deadlocks_analyse(sqlite3 *db)
 {
-    char *text = NULL;
-    size_t size = 0;
-    FILE *out = open_memstream(&text, &size);
-    if (!out)
-        return api_error(500, "out of memory");
+    char *text;
     deadlocks_report r;
     failure why; /* not the client's business: it gets "database error" */
-    bool ok = deadlocks_analyse(db, "the trace", 0, DEADLOCKS_LIVE_GRACE_NS,
-                                (int64_t)BUDGET_S * 1000000000, out, &r, &why);
-    bool written = fclose(out) == 0;
-    json_t *body = ok && written ? report_body(&r, text, size) : NULL;
+    bool ok = deadlocks_analyse_text(db, "the trace", 0, DEADLOCKS_LIVE_GRACE_NS,
+                                     (int64_t)BUDGET_S * 1000000000, &text, &r, &why);
+    json_t *body = ok ? report_body(&r, text, strlen(text)) : NULL;
     bool over_budget = r.over_budget;
     deadlocks_free(&r);
     free(text);

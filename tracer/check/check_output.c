@@ -14,25 +14,11 @@
 /* Writes the escape of an ASCII byte into out (8 bytes); false: c as it is. */
 typedef bool check_output_escaper(unsigned char c, char out[8]);
 
-/* The length of the valid UTF-8 sequence at s (2 to 4), 0 when there is none. */
-static size_t check_output_utf8(const unsigned char *s)
-{
-    size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    /* Overlong forms and UTF-16 surrogates are no characters. */
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-        return 0;
-    return n;
-}
-
 static void check_output_text(FILE *out, const char *text, check_output_escaper *escape)
 {
     char esc[8];
     for (const unsigned char *s = (const unsigned char *)text; *s;) {
-        size_t n = *s < 0x80 ? 1 : check_output_utf8(s);
+        size_t n = escape_utf8_length((const char *)s);
         if (n == 0)
             fprintf(out, "\\x%02x", *s);
         else if (n == 1 && escape(*s, esc))

@@ -210,6 +210,21 @@ bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t 
     return ok;
 }
 
+bool deadlocks_analyse_text(sqlite3 *db, const char *path, int64_t trace_id, int64_t live_grace_ns,
+                            int64_t budget_ns, char **text, deadlocks_report *r, failure *why)
+{
+    size_t size;
+    *text = NULL;
+    FILE *out = open_memstream(text, &size);
+    if (!out) {
+        *r = (deadlocks_report){0};
+        return failure_set(why, "out of memory");
+    }
+    bool ok = deadlocks_analyse(db, path, trace_id, live_grace_ns, budget_ns, out, r, why);
+    bool written = fclose(out) == 0;
+    return ok && (written || failure_set(why, "out of memory"));
+}
+
 int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out)
 {
     deadlocks_report r;

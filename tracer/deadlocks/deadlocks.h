@@ -81,6 +81,12 @@ int deadlocks_run(sqlite3 *db, const char *path, int64_t trace_id, FILE *out);
 bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t live_grace_ns,
                        int64_t budget_ns, FILE *out, deadlocks_report *r, failure *why);
 
+/* deadlocks_analyse with its report in *text, a NUL-terminated string to
+ * free (NULL only when it could not be made): for a caller that puts the
+ * report elsewhere (a check's problem, the daemon's log, an API answer). */
+bool deadlocks_analyse_text(sqlite3 *db, const char *path, int64_t trace_id, int64_t live_grace_ns,
+                            int64_t budget_ns, char **text, deadlocks_report *r, failure *why);
+
 void deadlocks_free(deadlocks_report *r);
 
 /* Whether the analyses found anything: what makes `thrace deadlocks` exit 3. */

@@ -5,31 +5,17 @@
  */
 #include "jsonout.h"
 
+#include "base.h"
+
 #include <inttypes.h>
 #include <string.h>
-
-/* The length of the well-formed UTF-8 sequence at s (1 to 4), or 0. */
-static int jsonout_utf8(const unsigned char *s)
-{
-    int n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-    if (n == 0 || s[0] > 0xf4)
-        return 0;
-    for (int i = 1; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    /* Overlong forms, surrogates and code points past U+10FFFF. */
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-        return 0;
-    return n;
-}
 
 void jsonout_string(jsonout *o, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : ""), *run = p;
     putc('"', o->out);
     while (*p) {
-        int n = *p < 0x80 ? 1 : jsonout_utf8(p);
+        int n = (int)escape_utf8_length((const char *)p);
         if (n > 0 && *p >= 0x20 && *p != '"' && *p != '\\') {
             p += n;
             continue;

@@ -170,14 +170,9 @@ static bool livewatch_cycle(const deadlocks_report *r, const livewatch_waits *ws
 static bool livewatch_analyse(livewatch *w, int64_t row, const char *url, const livewatch_waits *ws,
                               failure *why)
 {
-    char *text = NULL;
-    size_t size = 0;
-    FILE *report = open_memstream(&text, &size);
-    if (!report)
-        return failure_set(why, "out of memory");
+    char *text;
     deadlocks_report r;
-    bool ok = deadlocks_analyse(w->db, url, row, (int64_t)(w->after * 1e9), 0, report, &r, why);
-    fclose(report);
+    bool ok = deadlocks_analyse_text(w->db, url, row, (int64_t)(w->after * 1e9), 0, &text, &r, why);
     bool cycle = ok && livewatch_cycle(&r, ws);
     bool stalled = ok && livewatch_stalled(w, row, ws);
     if (cycle || stalled) {
