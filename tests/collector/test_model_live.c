@@ -527,7 +527,9 @@ static void apply(model *m, const step *s)
     else if (s->kind == STEP_BINARY)
         ok = model_add_binary(m, &s->b, &why);
     else if (s->kind == STEP_DISCARD)
-        ok = model_discard(m, true, s->e.ts - 400, s->e.ts, 3, &why);
+        /* Both causes, so that a resume must bring each total back. */
+        ok = model_discard(m, (s - steps) % 2 ? MODEL_LOSS_UNREAD : MODEL_LOSS_LTTNG, true,
+                           s->e.ts - 400, s->e.ts, 3, &why);
     else
         model_packet_end(m, s->e.ts);
     if (!ok)
@@ -609,20 +611,9 @@ static sqlite3 *store(const plan *p, model_totals *t)
         if (i < nsteps)
             apply(m, &steps[i]);
     }
-    if (!model_finish(m, t, &why))
+    if (!model_finish(m, t, &why) || !model_store_totals(m, t, false, &why))
         harness_fail(__FILE__, __LINE__, "finish: %s", why.text);
     model_free(m);
-    sqlite3_stmt *st;
-    ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(db,
-                                            "UPDATE traces SET begin_ns = ?, end_ns = ?, "
-                                            "events = ?, discarded = ?, live = 0 WHERE id = 1",
-                                            -1, &st, NULL));
-    sqlite3_bind_int64(st, 1, t->begin_ns);
-    sqlite3_bind_int64(st, 2, t->end_ns);
-    sqlite3_bind_int64(st, 3, (int64_t)t->events);
-    sqlite3_bind_int64(st, 4, (int64_t)t->discarded);
-    ASSERT_EQ(SQLITE_DONE, sqlite3_step(st));
-    sqlite3_finalize(st);
     sql_exec(db, "COMMIT");
     if (check_stats)
         assert_stats_recomputed(db, nsteps);
@@ -695,9 +686,10 @@ static char *dump(sqlite3 *db, const model_totals *totals)
     text t = {0};
     char line[160];
     snprintf(line, sizeof line,
-             "totals: %" PRIu64 " events, %" PRIu64 " threads, %" PRIu64 " discarded, %" PRId64
-             " to %" PRId64 "\n",
-             totals->events, totals->threads, totals->discarded, totals->begin_ns, totals->end_ns);
+             "totals: %" PRIu64 " events, %" PRIu64 " threads, %" PRIu64 " discarded, %" PRIu64
+             " unread, %" PRId64 " to %" PRId64 "\n",
+             totals->events, totals->threads, totals->discarded, totals->unread, totals->begin_ns,
+             totals->end_ns);
     text_add(&t, line);
     for (size_t q = 0; q < sizeof queries / sizeof *queries; q++)
         add_rows(&t, db, queries[q]);
@@ -1029,7 +1021,10 @@ TEST(a_reader_sees_a_checkpoint_whole_with_its_open_intervals_unfinished_at_the_
     ASSERT_EQ(1, reader_value(reader, "SELECT live FROM traces WHERE id = 1"));
     ASSERT_EQ(edge, reader_value(reader, "SELECT end_ns FROM traces WHERE id = 1"));
     ASSERT_EQ(steps[0].e.ts, reader_value(reader, "SELECT begin_ns FROM traces WHERE id = 1"));
-    ASSERT_EQ(3, reader_value(reader, "SELECT discarded FROM traces WHERE id = 1"));
+    ASSERT_EQ(3, reader_value(reader, "SELECT discarded + unread FROM traces WHERE id = 1"));
+    ASSERT_EQ(3, reader_value(reader, "SELECT sum(count) FROM discards WHERE cause = "
+                                      "(SELECT CASE WHEN discarded > 0 THEN 'lttng' ELSE 'unread' "
+                                      "END FROM traces)"));
     ASSERT_EQ(sleep_step - 1, reader_value(reader, "SELECT events FROM traces WHERE id = 1"));
     ASSERT_EQ(sleep_step - 1, reader_value(reader, "SELECT count(*) FROM events"));
     /* Running: 3 threads of A, 1 of B; holding: lock 1, the RLock, a unit, B's

@@ -416,10 +416,11 @@ class Survives(unittest.TestCase):
         self.assertGreater(missed, 0)
         # Each missed tick took and released the lock: two numbered events at least.
         (lost, first, last, rows), = query(db, "SELECT sum(count), min(begin_ns), max(end_ns),"
-                                               " count(*) FROM discards")
+                                               " count(*) FROM discards WHERE cause = 'unread'")
         self.assertEqual(1, rows)  # one object: the lock
         self.assertGreaterEqual(lost, 2 * missed)
-        self.assertEqual([(lost,)], query(db, "SELECT discarded FROM traces"))
+        self.assertEqual([(0, lost)], query(db, "SELECT discarded, unread FROM traces"))
+        self.assertEqual([(1,)], query(db, "SELECT count(*) FROM discards"))
         before, after = (query(db, "SELECT max(l.ts) FROM logs l WHERE l.ts < ?", last)[0][0],
                          query(db, "SELECT min(l.ts) FROM logs l WHERE l.ts >= ?", last)[0][0])
         self.assertLessEqual(first, after)

@@ -80,7 +80,7 @@ bool btmsg_discarded(model *m, const bt_message *msg, failure *why)
             btmsg_snapshot_ns(
                 bt_message_discarded_packets_borrow_end_default_clock_snapshot_const(msg), &end);
     }
-    return model_discard(m, range, begin, end, count, why);
+    return model_discard(m, MODEL_LOSS_LTTNG, range, begin, end, count, why);
 }
 
 bool btmsg_packet_end(const bt_message *msg, int64_t *ns)

@@ -399,11 +399,7 @@ static bool ingest_store(const ingest_plugins *pl, ingest_trace *t, model_totals
         return ok;
     if (!model_finish(t->model, totals, t->why))
         return ingest_failed(t);
-    return ingest_sql(t,
-                      "UPDATE traces SET begin_ns = ?, end_ns = ?, events = ?, discarded = ? "
-                      "WHERE id = ?",
-                      "IIiii", totals->begin_ns, totals->end_ns, (int64_t)totals->events,
-                      (int64_t)totals->discarded, t->trace_id);
+    return model_store_totals(t->model, totals, false, t->why) || ingest_failed(t);
 }
 
 /* Stores the trace in dir in one transaction: whole, or not at all. */

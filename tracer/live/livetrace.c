@@ -290,7 +290,8 @@ static bool livetrace_sequence(livetrace *t, const model_event *e, failure *why)
     o->check = false;
     if (seq > o->last_seq)
         o->last_seq = seq;
-    return missed <= 0 || model_discard(t->model, true, t->stored_ns, e->ts, (uint64_t)missed, why);
+    return missed <= 0 || model_discard(t->model, MODEL_LOSS_UNREAD, true, t->stored_ns, e->ts,
+                                        (uint64_t)missed, why);
 }
 
 bool livetrace_add(livetrace *t, const model_event *e, failure *why)
@@ -399,11 +400,7 @@ bool livetrace_finish(livetrace *t, failure *why)
     model_packet_end(t->model, t->edge_ns);
     model_totals totals;
     return model_reopen(t->model, why) && model_finish(t->model, &totals, why) &&
-           livetrace_run(t, why,
-                         "UPDATE traces SET begin_ns = ?, end_ns = ?, events = ?, discarded = ?, "
-                         "live = 0 WHERE id = ?",
-                         "IIiii", totals.begin_ns, totals.end_ns, (int64_t)totals.events,
-                         (int64_t)totals.discarded, t->row) &&
+           model_store_totals(t->model, &totals, false, why) &&
            livetrace_run(t, why, "DELETE FROM live_streams WHERE trace_id = ?", "i", t->row);
 }
 

@@ -119,15 +119,16 @@ static const char *const model_sql[ST_COUNT] = {
                   "RETURNING id",
     [ST_BUILD_ID] = "UPDATE binaries SET build_id = ? WHERE id = ?",
     [ST_LOG] = "INSERT INTO logs (thread_id, ts, level, text) VALUES (?, ?, ?, ?)",
-    [ST_DISCARD] = "INSERT INTO discards (trace_id, begin_ns, end_ns, count) VALUES (?, ?, ?, ?)",
+    [ST_DISCARD] = "INSERT INTO discards (trace_id, begin_ns, end_ns, count, cause) "
+                   "VALUES (?, ?, ?, ?, ?)",
     [ST_LAST_INTERVAL] = "SELECT max(id) FROM intervals",
     /* Other models' writer threads may have written rows in the range, but
      * never 'unfinished' ones: a model's checkpoint and finish write those,
      * and they are one thread's calls. */
     [ST_REOPEN] =
         "DELETE FROM intervals WHERE id BETWEEN ? AND ? AND outcome = " SQL_OUTCOME(unfinished),
-    [ST_LIVE] = "UPDATE traces SET begin_ns = ?, end_ns = ?, events = ?, discarded = ?, live = 1 "
-                "WHERE id = ?",
+    [ST_TOTALS] = "UPDATE traces SET begin_ns = ?, end_ns = ?, events = ?, discarded = ?, "
+                  "unread = ?, live = ? WHERE id = ?",
 };
 
 static bool model_vec_push(model_vec *v, void *item)
@@ -666,12 +667,20 @@ bool model_add(model *m, const model_event *e, failure *why)
     return true;
 }
 
-bool model_discard(model *m, bool has_range, int64_t begin_ns, int64_t end_ns, uint64_t count,
-                   failure *why)
+bool model_discard(model *m, model_loss cause, bool has_range, int64_t begin_ns, int64_t end_ns,
+                   uint64_t count, failure *why)
 {
-    m->totals.discarded += count;
-    return model_run(m, ST_DISCARD, why, "iooi", m->trace_id, has_range ? &begin_ns : NULL,
-                     has_range ? &end_ns : NULL, (int64_t)count);
+    static const char *const cause_name[] = {
+        [MODEL_LOSS_LTTNG] = "lttng", [MODEL_LOSS_UNREAD] = "unread"};
+    *(cause == MODEL_LOSS_UNREAD ? &m->totals.unread : &m->totals.discarded) += count;
+    return model_run(m, ST_DISCARD, why, "iooit", m->trace_id, has_range ? &begin_ns : NULL,
+                     has_range ? &end_ns : NULL, (int64_t)count, cause_name[cause]);
+}
+
+bool model_store_totals(model *m, const model_totals *t, bool live, failure *why)
+{
+    return model_run(m, ST_TOTALS, why, "IIiiiii", t->begin_ns, t->end_ns, (int64_t)t->events,
+                     (int64_t)t->discarded, (int64_t)t->unread, (int64_t)live, m->trace_id);
 }
 
 void model_packet_end(model *m, int64_t ns)
@@ -740,10 +749,10 @@ bool model_checkpoint(model *m, int64_t edge_ns, failure *why)
         return false;
     m->provisional_first = after > before ? before + 1 : 0;
     m->provisional_last = after > before ? after : 0;
+    model_totals at_edge = m->totals;
+    at_edge.end_ns = edge;
     return summary_write(m->summary, why) && lockedges_store(m->edges, why) &&
-           model_complete(m, why) &&
-           model_run(m, ST_LIVE, why, "Iiiii", m->totals.begin_ns, edge, (int64_t)m->totals.events,
-                     (int64_t)m->totals.discarded, m->trace_id);
+           model_complete(m, why) && model_store_totals(m, &at_edge, true, why);
 }
 
 void model_provisional(const model *m, int64_t *first, int64_t *last)

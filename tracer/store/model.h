@@ -58,9 +58,17 @@ typedef struct {
 
 /* What a stored trace holds, for the traces row and the summary. */
 typedef struct {
-    uint64_t events, threads, discarded;
+    uint64_t events, threads;
+    uint64_t discarded;       /* lost by LTTng (model_discard's MODEL_LOSS_LTTNG) */
+    uint64_t unread;          /* not read by the daemon (MODEL_LOSS_UNREAD) */
     int64_t begin_ns, end_ns; /* first and last event; 0 when none */
 } model_totals;
+
+/* Why events are missing (discards.cause). */
+typedef enum {
+    MODEL_LOSS_LTTNG,  /* LTTng's ring buffer was full: a discarded-events notice */
+    MODEL_LOSS_UNREAD, /* `thrace daemon` did not read them (down, or reattached) */
+} model_loss;
 
 typedef struct model model;
 
@@ -84,11 +92,15 @@ bool model_process_name(model *m, int64_t vpid, const char *name, failure *why);
  * them. False on a database error or when out of memory (reason in why). */
 bool model_add_binary(model *m, const model_binary *b, failure *why);
 
-/* Stores a discarded-events notice: count events lost in [begin_ns, end_ns]
+/* Stores a gap: count events lost for cause in [begin_ns, end_ns]
  * (has_range false: unknown range). False on a database error (reason in
  * why). */
-bool model_discard(model *m, bool has_range, int64_t begin_ns, int64_t end_ns, uint64_t count,
-                   failure *why);
+bool model_discard(model *m, model_loss cause, bool has_range, int64_t begin_ns, int64_t end_ns,
+                   uint64_t count, failure *why);
+
+/* Writes totals (model_finish's, or a live checkpoint's) into the traces
+ * row, with live. False on a database error (reason in why). */
+bool model_store_totals(model *m, const model_totals *totals, bool live, failure *why);
 
 /* A packet of the trace ended at ns: the trace ends no earlier (see model_finish). */
 void model_packet_end(model *m, int64_t ns);

@@ -56,8 +56,8 @@ static const char *resume_text(sqlite3_stmt *st, int column)
 
 static bool resume_totals(model *m, failure *why)
 {
-    sqlite3_stmt *st =
-        resume_query(m, "SELECT begin_ns, end_ns, events, discarded FROM traces WHERE id = ?", why);
+    sqlite3_stmt *st = resume_query(
+        m, "SELECT begin_ns, end_ns, events, discarded, unread FROM traces WHERE id = ?", why);
     if (!st)
         return false;
     int rc = sqlite3_step(st);
@@ -66,6 +66,7 @@ static bool resume_totals(model *m, failure *why)
         m->edge_ns = m->packets_end_ns = sqlite3_column_int64(st, 1);
         m->totals.events = (uint64_t)sqlite3_column_int64(st, 2);
         m->totals.discarded = (uint64_t)sqlite3_column_int64(st, 3);
+        m->totals.unread = (uint64_t)sqlite3_column_int64(st, 4);
     } else if (rc == SQLITE_DONE) {
         failure_set(why, "no such trace");
     } else {

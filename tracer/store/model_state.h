@@ -74,7 +74,7 @@ enum {
     ST_DISCARD,
     ST_LAST_INTERVAL,
     ST_REOPEN,
-    ST_LIVE,
+    ST_TOTALS,
     ST_COUNT
 };
 

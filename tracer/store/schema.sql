@@ -1,4 +1,4 @@
--- schema.sql - the thrace database (version 5): what `thrace ingest` and
+-- schema.sql - the thrace database (version 6): what `thrace ingest` and
 -- `thrace record` store, and what `thrace log`, `stats`, `serve`, ... read.
 -- Plain SQLite: `sqlite3 thrace.db` answers any query on it.
 --
@@ -19,7 +19,13 @@ CREATE TABLE IF NOT EXISTS traces (
     end_ns      INTEGER,                   -- when the recording ended: its last packet's end
                                            -- (LTTng's flush at stop), else its last event
     events      INTEGER NOT NULL DEFAULT 0,
-    discarded   INTEGER NOT NULL DEFAULT 0, -- events LTTng reported lost
+    discarded   INTEGER NOT NULL DEFAULT 0, -- events LTTng reported lost (its ring buffer full)
+    unread      INTEGER NOT NULL DEFAULT 0, -- events `thrace daemon` did not read (it was down,
+                                           -- or reattached): a lower bound, from the objects'
+                                           -- sequence numbers; the relay daemon's copy has them
+    cut_ns      INTEGER,                   -- the stream was cut here (the relay daemon went
+                                           -- away, the session ended unseen): what the program
+                                           -- did after is unknown. NULL: not cut
     ingested_at TEXT NOT NULL,             -- UTC, ISO 8601
     live        INTEGER NOT NULL DEFAULT 0 -- 1 while `thrace daemon` is storing it: the rows
                                            -- so far are whole up to end_ns, and the intervals
@@ -37,12 +43,16 @@ CREATE TABLE IF NOT EXISTS live_streams (
     PRIMARY KEY (trace_id, stream)
 );
 
--- Where LTTng lost events: one row per discarded-events notice.
+-- Where events were lost, and why: one row per gap.
 CREATE TABLE IF NOT EXISTS discards (
     trace_id INTEGER NOT NULL REFERENCES traces(id),
     begin_ns INTEGER,                      -- the range they were lost in (NULL if unknown)
-    end_ns   INTEGER,
-    count    INTEGER NOT NULL
+    end_ns   INTEGER,                      -- (NULL for a cut: up to the program's end)
+    count    INTEGER NOT NULL,             -- 0 for a cut: unknown
+    cause    TEXT NOT NULL DEFAULT 'lttng' -- lttng: LTTng's ring buffer was full (a
+                                           -- discarded-events notice); unread: `thrace daemon`
+                                           -- did not read them; cut: the stream was cut
+        CHECK (cause IN ('lttng', 'unread', 'cut'))
 );
 
 CREATE TABLE IF NOT EXISTS processes (
