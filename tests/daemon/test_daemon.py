@@ -105,6 +105,12 @@ def ticks(db, trace_id):
                      " ORDER BY l.ts, l.id", trace_id)
 
 
+def table_counts(db):
+    """The rows of each table of db."""
+    tables = [t for t, in query(db, "SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {t: query(db, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
+
+
 def relayd_copy(db, trace_id):
     """The relay daemon's own copy of the trace on disk (the daemon started it)."""
     url, = query(db, "SELECT path FROM traces WHERE id = ?", trace_id)[0]
@@ -258,26 +264,44 @@ class Survives(unittest.TestCase):
     def relayd(self):
         """A relay daemon of the test's; its live URL."""
         self.port = free_live_port()
-        self.ours = start_relayd(self.port, os.path.join(TMP.name, f"relayd-{self.port}"))
+        self.copies = os.path.join(TMP.name, f"relayd-{self.port}")
+        self.ours = start_relayd(self.port, self.copies)
         self.addCleanup(lambda: stop(self.ours))
         return f"net://127.0.0.1:{self.port}"
+
+    def assert_stored_as_its_copy(self, db):
+        """db's one trace is what `thrace ingest` of the relay daemon's copy stores."""
+        copy, = glob.glob(os.path.join(self.copies, "*", "thrace-*"))
+        ref = db + "-ref.db"
+        done = thrace("ingest", "-o", ref, copy)
+        self.assertEqual(0, done.returncode, done.stderr)
+        self.assertEqual(thrace("log", "--all", ref).stdout, thrace("log", "--all", db).stdout)
+        self.assertEqual(table_counts(ref), table_counts(db))
+        self.assertEqual([("ok",)], query(db, "PRAGMA integrity_check"))
+        kept, recomputed = kept_and_recomputed(db)
+        self.assertEqual(recomputed, kept, "counts and summaries of the copy stored")
 
     def test_a_relay_daemon_restarted_is_followed_again(self):
         relayd = self.relayd()
         db = os.path.join(TMP.name, "relayd-restart.db")
-        daemon = daemon_on(db, relayd)
+        daemon = daemon_on(db, relayd, "--relayd-output", self.copies)
         self.addCleanup(daemon.stop)
         rec = record_live(relayd, TICKER, "3")
         wait_for(lambda: query(db, "SELECT count(*) FROM logs")[0][0] > 10, 20, "ticks")
         stop(self.ours)
         daemon.expect(r"waiting for the relay daemon")
         rec.communicate(timeout=60)
-        self.ours = start_relayd(self.port, os.path.join(TMP.name, f"relayd-{self.port}"))
+        self.ours = start_relayd(self.port, self.copies)
         daemon.expect(r"the relay daemon answers again")
-        # The session died with the relay daemon: its trace is completed with what came.
+        # The session died with the relay daemon: its trace is what the relay
+        # daemon had written, cut there.
+        daemon.expect(r"stored again from the relay daemon's copy: \d+ events; the relay daemon"
+                      r" lost the session there: the trace is cut")
         daemon.expect(r"session ended")
-        self.assertEqual([(1, 0)], query(db, "SELECT count(*), max(live) FROM traces"))
-        stored = len(ticks(db, 1))
+        (first, live, cut, end), = query(db, "SELECT id, live, cut_ns, end_ns FROM traces")
+        self.assertEqual((0, end), (live, cut))
+        self.assertEqual([("cut", None, 0)], query(db, "SELECT cause, end_ns, count FROM discards"))
+        stored = len(ticks(db, first))
         self.assertGreater(stored, 10)
         # A new session on the new relay daemon is followed as the first was.
         again = record_live(relayd, TICKER, "0.5")
@@ -285,9 +309,72 @@ class Survives(unittest.TestCase):
         self.assertEqual(0, again.returncode)
         wait_for(lambda: query(db, "SELECT count(*) FROM traces WHERE live = 0")[0][0] == 2, 20,
                  "the second trace")
-        self.assertEqual(2 * 25, len(ticks(db, 2)))
-        self.assertEqual(stored, len(ticks(db, 1)))
+        second = query(db, "SELECT max(id) FROM traces")[0][0]
+        self.assertEqual(2 * 25, len(ticks(db, second)))
+        self.assertEqual(stored, len(ticks(db, first)))
         self.assertIsNone(daemon.proc.poll())
+
+    def test_its_own_relay_daemon_killed_is_started_again_and_the_trace_cut(self):
+        port = free_live_port()
+        relayd = f"net://127.0.0.1:{port}"
+        db = os.path.join(TMP.name, "own-relayd.db")
+        daemon = daemon_on(db, relayd)
+        self.addCleanup(daemon.stop)
+        rec = record_live(relayd, TICKER, "3")
+        wait_for(lambda: len(ticks(db, 1)) > 10, 20, "ticks")
+        os.kill(daemon.relayd_pid, signal.SIGKILL)
+        again = daemon.expect(r"lttng-relayd ended \(signal 9\): started again \(pid (\d+)\)")
+        daemon.expect(r"the relay daemon lost the session")
+        rec.communicate(timeout=60)
+        (trace, live, cut, end), = query(db, "SELECT id, live, cut_ns, end_ns FROM traces")
+        self.assertEqual((0, end), (live, cut))
+        self.assertEqual([("cut",)], query(db, "SELECT cause FROM discards"))
+        # New sessions stream to the relay daemon started again.
+        rec = record_live(relayd, TICKER, "0.5")
+        rec.communicate(timeout=60)
+        self.assertEqual(0, rec.returncode, rec.stderr)
+        wait_for(lambda: query(db, "SELECT count(*) FROM traces WHERE live = 0")[0][0] == 2, 20,
+                 "the second trace")
+        self.assertEqual(2 * 25, len(ticks(db, query(db, "SELECT max(id) FROM traces")[0][0])))
+        self.assertEqual(0, daemon.stop())
+        self.assertFalse(alive(int(again.group(1))), "the relay daemon outlived the daemon")
+
+    def ended_while_down(self, name, copies):
+        """A session that ends while the daemon is stopped, then the daemon
+        started again (told where the copies are when copies); the database."""
+        relayd = self.relayd()
+        options = ("--relayd-output", self.copies) if copies else ()
+        db = os.path.join(TMP.name, name)
+        daemon = daemon_on(db, relayd, *options)
+        rec = record_live(relayd, TICKER, "1.5")
+        wait_for(lambda: len(ticks(db, 1)) > 10, 20, "ticks")
+        self.assertEqual(0, daemon.stop(), daemon.said())
+        out, err = rec.communicate(timeout=60)
+        self.assertEqual(0, rec.returncode, err)
+        daemon = daemon_on(db, relayd, *options)
+        self.addCleanup(daemon.stop)
+        wait_for(lambda: query(db, "SELECT live FROM traces") == [(0,)], 20, "completed")
+        self.daemon_said = daemon
+        return db
+
+    def test_a_session_ended_while_the_daemon_was_down_is_stored_from_its_copy(self):
+        db = self.ended_while_down("unseen-copy.db", True)
+        self.daemon_said.expect(r"stored again from the relay daemon's copy: \d+ events$")
+        trace, = query(db, "SELECT id FROM traces")[0]
+        self.assertEqual(2 * 75, len(ticks(db, trace)))
+        self.assertEqual([(0, 0, None)], query(db, "SELECT discarded, unread, cut_ns FROM traces"))
+        self.assert_stored_as_its_copy(db)
+        self.assertFalse(self.daemon_said.api("/api/trace")["live"])
+
+    def test_a_session_ended_while_the_daemon_was_down_is_cut_without_its_copy(self):
+        db = self.ended_while_down("unseen-cut.db", False)
+        self.daemon_said.expect(r"the session ended while no daemon read it, and the relay"
+                                r" daemon's copies are not known \(--relayd-output\): the trace"
+                                r" is cut after its \d+ events stored")
+        (cut, end), = query(db, "SELECT cut_ns, end_ns FROM traces")
+        self.assertEqual(end, cut)
+        self.assertEqual([("cut", end)], query(db, "SELECT cause, begin_ns FROM discards"))
+        self.assertFalse(self.daemon_said.api("/api/trace")["live"])
 
     def test_a_full_disk_stops_the_storing_and_keeps_what_was_stored(self):
         relayd = self.relayd()
@@ -342,7 +429,7 @@ class Survives(unittest.TestCase):
         self.assertEqual(len(lines), len(set(lines)), "a tick stored twice")
         self.assertEqual(2 * 100, len(lines))
         ref = os.path.join(TMP.name, "restart-ref.db")
-        copy, = glob.glob(os.path.join(TMP.name, f"relayd-{self.port}", "*", "thrace-*"))
+        copy, = glob.glob(os.path.join(self.copies, "*", "thrace-*"))
         done = thrace("ingest", "-o", ref, copy)
         self.assertEqual(0, done.returncode, done.stderr)
         self.assertEqual(thrace("log", "--all", ref).stdout, thrace("log", "--all", db).stdout)
@@ -352,14 +439,27 @@ class Survives(unittest.TestCase):
         kept, recomputed = kept_and_recomputed(db)
         self.assertEqual(recomputed, kept, "counts and summaries after a restart")
 
-    def test_events_nobody_read_while_the_daemon_was_down_are_counted_as_discarded(self):
-        self.down_for_a_second(signal.SIGTERM, 0)
+    def test_events_nobody_read_while_the_daemon_was_down_are_counted_as_unread(self):
+        self.assert_unread_counted(self.down_for_a_second(signal.SIGTERM, 0))
 
     def test_a_daemon_killed_mid_tick_resumes_from_its_last_commit(self):
         # kill -9: the tick under way is rolled back by SQLite, its events
         # are then among those nobody read.
-        self.down_for_a_second(signal.SIGKILL, -signal.SIGKILL)
-        self.assertEqual([("ok",)], query(self.db, "PRAGMA integrity_check"))
+        db = self.down_for_a_second(signal.SIGKILL, -signal.SIGKILL)
+        self.assertEqual([("ok",)], query(db, "PRAGMA integrity_check"))
+        self.assert_unread_counted(db)
+
+    def test_a_daemon_killed_while_behind_stores_the_relay_daemons_copy(self):
+        # Told where the relay daemon writes, the daemon fills the gap from
+        # its copy once the session ends: nothing is missing.
+        relayd = self.relayd()
+        db = self.down_for_a_second(signal.SIGKILL, -signal.SIGKILL, relayd,
+                                    "--relayd-output", self.copies)
+        trace, = query(db, "SELECT id FROM traces")[0]
+        self.assertEqual(2 * 150, len(ticks(db, trace)))
+        self.assertEqual([(0, 0, None, 0)],
+                         query(db, "SELECT discarded, unread, cut_ns, live FROM traces"))
+        self.assert_stored_as_its_copy(db)
 
     def test_a_storing_that_crashes_is_started_again(self):
         # libbabeltrace2 may abort on what a relay daemon sends: the storing
@@ -398,18 +498,24 @@ class Survives(unittest.TestCase):
         self.assertEqual(0, daemon.stop())
         self.assertFalse(alive(supervisor) or alive(storing_now), "the storing outlived the daemon")
 
-    def down_for_a_second(self, sig, status):
-        relayd = self.relayd()
-        db = self.db = os.path.join(TMP.name, f"down-{sig}.db")
-        daemon = daemon_on(db, relayd)
+    def down_for_a_second(self, sig, status, relayd=None, *options):
+        """A daemon stopped by sig for a second while a program streams,
+        then started again until the session ends; the database."""
+        relayd = relayd or self.relayd()
+        db = os.path.join(TMP.name, f"down-{sig}-{len(options)}.db")
+        daemon = daemon_on(db, relayd, *options)
         rec = record_live(relayd, TICKER, "3")
         wait_for(lambda: len(ticks(db, 1)) > 20, 20, "ticks")
         self.assertEqual(status, daemon.stop(sig), daemon.said())
         time.sleep(1)  # the ticker goes on: 2 x 50 ticks nobody reads
-        daemon = daemon_on(db, relayd)
+        daemon = daemon_on(db, relayd, *options)
         rec.communicate(timeout=60)
         daemon.expect(r"session ended")
         self.assertEqual(0, daemon.stop())
+        return db
+
+    def assert_unread_counted(self, db):
+        """Without the relay daemon's copy, what nobody read is counted."""
         lines = ticks(db, 1)
         self.assertEqual(len(lines), len(set(lines)), "a tick stored twice")
         missed = 2 * 150 - len(lines)

@@ -1,6 +1,6 @@
 /*
  * daemon.c - `thrace daemon [--db FILE.db] [--port N] [--bind ADDR]
- * [--no-viewer] [--relayd URL] [--deadlock-timeout SECONDS]`: the
+ * [--no-viewer] [--relayd URL] [--relayd-output DIR] [--deadlock-timeout SECONDS]`: the
  * observability daemon, composed of the relay daemon (tracer/record/'s
  * relayd.h: the one that answers, or one started and stopped here), the
  * live storing (tracer/live/) and the viewer (viewer/), on one database.
@@ -23,29 +23,33 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 typedef struct {
-    const char *db_path, *bind, *relayd_url;
+    const char *db_path, *bind, *relayd_url, *relayd_output;
     int port;
-    double deadlock_timeout;
     bool no_viewer;
 } daemon_options;
 
 typedef struct {
     daemon_options opt;
-    relayd rd;
+    live_options live;              /* the relay daemon, its copies, the deadlock timeout */
+    char copies[2 * PATH_MAX + 16]; /* the relay daemon's output directory, absolute */
     live_supervisor *storing;
     server *viewer;
     sigset_t stop;
+    pthread_t keeper; /* starts our lttng-relayd again when it ends */
+    bool keeping;
+    atomic_bool stopping;
 } daemon_state;
 
 static const char usage[] =
     "usage: thrace daemon [--db FILE.db] [--port N] [--bind ADDR] [--no-viewer]\n"
-    "                     [--relayd URL] [--deadlock-timeout SECONDS]\n"
+    "                     [--relayd URL] [--relayd-output DIR] [--deadlock-timeout SECONDS]\n"
     "\n"
     "The observability daemon: follows every live LTTng session on a relay daemon\n"
     "(`thrace record --live -- PROG` makes one), stores their events in FILE.db as\n"
@@ -61,7 +65,12 @@ static const char usage[] =
     "  --relayd URL          the relay daemon, net://HOST[:LIVE_PORT] (default\n"
     "                        " RELAYD_DEFAULT_URL "); one that does not answer on a loopback\n"
     "                        address is started (ports LIVE_PORT-2, -1 and LIVE_PORT,\n"
-    "                        its trace copies in FILE.db-relayd/) and stopped on exit\n"
+    "                        its trace copies in FILE.db-relayd/) and stopped on exit;\n"
+    "                        started again if it ends\n"
+    "  --relayd-output DIR   where the relay daemon writes its copies of the traces\n"
+    "                        (its -o; for one started here, instead of FILE.db-relayd/):\n"
+    "                        a trace read with gaps (the daemon restarted, a session\n"
+    "                        ended while it was down) is stored again from its copy\n"
     "  --deadlock-timeout SECONDS\n"
     "                        report a wait-for cycle, or a process whose non-daemon\n"
     "                        threads are all blocked, once it has lasted that long\n"
@@ -83,22 +92,55 @@ static int daemon_run(daemon_state *d)
     return CLI_OK;
 }
 
-/* The relay daemon to follow: the one that answers, else one started. */
+/* Starts our lttng-relayd again whenever it ends, until the daemon stops:
+ * the sessions it had are lost (the storing cuts their traces), new ones
+ * stream again. */
+static void *daemon_keep_relayd(void *arg)
+{
+    daemon_state *d = arg;
+    char how[64];
+    while (!atomic_load(&d->stopping)) {
+        nanosleep(&(struct timespec){0, 200 * 1000000L}, NULL);
+        if (!relayd_ended(&d->live.rd, how, sizeof how))
+            continue;
+        failure why;
+        if (relayd_use(&d->live.rd, d->copies, &why))
+            live_say("lttng-relayd ended (%s): started again (pid %d)", how,
+                     (int)d->live.rd.started);
+        else
+            live_say("lttng-relayd ended (%s), and could not start again: %s", how, why.text);
+    }
+    return NULL;
+}
+
+/* The relay daemon's output directory: --relayd-output, else FILE.db-relayd,
+ * absolute (lttng-relayd wants an absolute -o). */
+static void daemon_copies(daemon_state *d)
+{
+    char cwd[PATH_MAX];
+    const char *path = d->opt.relayd_output;
+    bool relative = (path ? path : d->opt.db_path)[0] != '/' && getcwd(cwd, sizeof cwd);
+    snprintf(d->copies, sizeof d->copies, "%s%s%s%s", relative ? cwd : "", relative ? "/" : "",
+             path ? path : d->opt.db_path, path ? "" : "-relayd");
+}
+
+/* The relay daemon to follow: the one that answers, else one started (and
+ * kept running). */
 static bool daemon_relayd(daemon_state *d)
 {
-    char output[2 * PATH_MAX + 16], cwd[PATH_MAX];
-    /* lttng-relayd wants an absolute -o. */
-    bool relative = d->opt.db_path[0] != '/' && getcwd(cwd, sizeof cwd);
-    snprintf(output, sizeof output, "%s%s%s-relayd", relative ? cwd : "", relative ? "/" : "",
-             d->opt.db_path);
     failure why;
-    if (!relayd_parse(&d->rd, d->opt.relayd_url, &why) || !relayd_use(&d->rd, output, &why)) {
+    daemon_copies(d);
+    if (!relayd_parse(&d->live.rd, d->opt.relayd_url, &why) ||
+        !relayd_use(&d->live.rd, d->copies, &why)) {
         cli_failure("daemon", &why);
         return false;
     }
-    if (d->rd.started)
-        live_say("started lttng-relayd (pid %d) on %s, its trace copies in %s", (int)d->rd.started,
-                 d->rd.url, output);
+    /* The copies are known when we made them, or were told where they are. */
+    d->live.copies = d->live.rd.started || d->opt.relayd_output ? d->copies : NULL;
+    if (d->live.rd.started)
+        live_say("started lttng-relayd (pid %d) on %s, its trace copies in %s",
+                 (int)d->live.rd.started, d->live.rd.url, d->copies);
+    d->keeping = d->live.rd.started && pthread_create(&d->keeper, NULL, daemon_keep_relayd, d) == 0;
     return true;
 }
 
@@ -114,8 +156,7 @@ static bool daemon_setup(daemon_state *d)
     if (!daemon_relayd(d))
         return false;
     /* Before the viewer's threads: the storing forks. */
-    d->storing =
-        live_supervisor_start(d->opt.db_path, &d->rd, d->opt.deadlock_timeout, &d->stop, &why);
+    d->storing = live_supervisor_start(d->opt.db_path, &d->live, &d->stop, &why);
     if (!d->storing) {
         cli_failure("daemon", &why);
         return false;
@@ -125,8 +166,9 @@ static bool daemon_setup(daemon_state *d)
         cli_failure("daemon", &why);
         return false;
     }
-    live_say("storing live sessions of %s into %s%s%s (Ctrl-C to stop)", d->rd.url, d->opt.db_path,
-             d->viewer ? "; viewer on " : "", d->viewer ? server_url(d->viewer) : "");
+    live_say("storing live sessions of %s into %s%s%s (Ctrl-C to stop)", d->live.rd.url,
+             d->opt.db_path, d->viewer ? "; viewer on " : "",
+             d->viewer ? server_url(d->viewer) : "");
     return true;
 }
 
@@ -136,22 +178,26 @@ static void daemon_teardown(daemon_state *d)
         live_supervisor_stop(d->storing);
     if (d->viewer)
         server_stop(d->viewer);
+    atomic_store(&d->stopping, true);
+    if (d->keeping)
+        pthread_join(d->keeper, NULL);
     failure why;
-    if (!relayd_stop(&d->rd, &why))
+    if (!relayd_stop(&d->live.rd, &why))
         cli_failure("daemon", &why);
 }
 
 int daemon_main(int argc, char **argv)
 {
-    daemon_state d = {
-        .opt = {.db_path = "thrace.db", .bind = "127.0.0.1", .port = 8080, .deadlock_timeout = 3}};
+    daemon_state d = {.opt = {.db_path = "thrace.db", .bind = "127.0.0.1", .port = 8080},
+                      .live = {.deadlock_timeout = 3}};
     const cli_option options[] = {
         CLI_OPTION("db", 0, CLI_TEXT, &d.opt.db_path),
         CLI_OPTION("port", 0, CLI_PORT, &d.opt.port),
         CLI_OPTION("bind", 0, CLI_TEXT, &d.opt.bind),
         CLI_OPTION("no-viewer", 0, CLI_FLAG, &d.opt.no_viewer),
         CLI_OPTION("relayd", 0, CLI_TEXT, &d.opt.relayd_url),
-        CLI_SECONDS_OPTION("deadlock-timeout", &d.opt.deadlock_timeout, 0.1, 86400),
+        CLI_OPTION("relayd-output", 0, CLI_TEXT, &d.opt.relayd_output),
+        CLI_SECONDS_OPTION("deadlock-timeout", &d.live.deadlock_timeout, 0.1, 86400),
         CLI_END,
     };
     const cli_spec spec = {.command = "daemon",

@@ -85,23 +85,6 @@ static bool ingest_db_failed(ingest_trace *t)
     return ingest_failed(t);
 }
 
-/* Runs one statement about the traces row, its parameters as fmt says
- * (db_bindv's letters). */
-static bool ingest_sql(ingest_trace *t, const char *sql, const char *fmt, ...)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return ingest_db_failed(t);
-    va_list ap;
-    va_start(ap, fmt);
-    db_bindv(st, fmt, ap);
-    va_end(ap);
-    int rc = sqlite3_step(st);
-    bool ok = rc == SQLITE_DONE || ingest_db_failed(t);
-    sqlite3_finalize(st);
-    return ok;
-}
-
 static bool ingest_stored(ingest_trace *t, const char *uuid, bool *stored)
 {
     sqlite3_stmt *st;
@@ -131,9 +114,10 @@ static bool ingest_begin(ingest_trace *t, const bt_trace *trace)
     char now[32];
     time_t clock = time(NULL);
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime(&clock));
-    if (!ingest_sql(t, "INSERT INTO traces (uuid, path, hostname, ingested_at) VALUES (?, ?, ?, ?)",
-                    "tttt", uuid, t->dir, btmsg_hostname(trace), now))
-        return false;
+    if (!db_run(t->db, t->why,
+                "INSERT INTO traces (uuid, path, hostname, ingested_at) VALUES (?, ?, ?, ?)",
+                "tttt", uuid, t->dir, btmsg_hostname(trace), now))
+        return ingest_failed(t);
     t->trace_id = sqlite3_last_insert_rowid(t->db);
     t->model = model_new(t->db, t->trace_id, t->why);
     if (!t->model)
@@ -402,29 +386,49 @@ static bool ingest_store(const ingest_plugins *pl, ingest_trace *t, model_totals
     return model_store_totals(t->model, totals, false, t->why) || ingest_failed(t);
 }
 
+/* What storing one trace gave. */
+typedef struct {
+    bool stored;  /* a traces row was written */
+    bool skipped; /* its UUID is stored already */
+    int64_t trace_id;
+    model_totals totals;
+    uint64_t left_out;
+} ingest_outcome;
+
+/* Stores the trace in dir inside the caller's transaction; false on a
+ * failure (reason in why), after which the caller rolls back. */
+static bool ingest_into(sqlite3 *db, const ingest_plugins *pl, const char *dir, bool progress_bar,
+                        ingest_outcome *out, failure *why)
+{
+    ingest_trace t = {.db = db, .dir = dir, .why = why, .progress_bar = progress_bar};
+    if (progress_bar)
+        ingest_span(pl, &t);
+    t.decoder = decode_new();
+    if (!t.decoder)
+        failure_set(why, "out of memory");
+    bool ok = t.decoder ? ingest_store(pl, &t, &out->totals) : ingest_failed(&t);
+    out->stored = ok && t.model;
+    out->skipped = t.skipped;
+    out->trace_id = t.trace_id;
+    out->left_out = t.wrapped ? wrapstore_left_out(t.wrapped) : 0;
+    ingest_trace_free(&t);
+    return ok;
+}
+
 /* Stores the trace in dir in one transaction: whole, or not at all. */
 static bool ingest_one(sqlite3 *db, const ingest_plugins *pl, const char *dir, bool progress_bar,
                        ingest_summary *out, failure *why)
 {
-    ingest_trace t = {.db = db, .dir = dir, .why = why, .progress_bar = progress_bar};
     if (!complete_check(dir, why))
         return false;
-    if (progress_bar)
-        ingest_span(pl, &t);
     if (!db_exec(db, "BEGIN IMMEDIATE", why))
         return failure_prefix(why, dir);
-    model_totals totals = {0};
-    t.decoder = decode_new();
-    if (!t.decoder)
-        failure_set(why, "out of memory");
-    bool ok = t.decoder ? ingest_store(pl, &t, &totals) : ingest_failed(&t);
-    bool store = ok && t.model;
-    uint64_t left_out = t.wrapped ? wrapstore_left_out(t.wrapped) : 0;
-    ingest_trace_free(&t);
+    ingest_outcome one = {0};
+    bool ok = ingest_into(db, pl, dir, progress_bar, &one, why);
     failure ignored; /* the failure to tell is the first */
-    if (!store) {
+    if (!ok || !one.stored) {
         db_exec(db, "ROLLBACK", &ignored);
-        out->skipped += t.skipped;
+        out->skipped += one.skipped;
         return ok;
     }
     if (!db_exec(db, "COMMIT", why)) {
@@ -432,9 +436,24 @@ static bool ingest_one(sqlite3 *db, const ingest_plugins *pl, const char *dir, b
         db_exec(db, "ROLLBACK", &ignored);
         return false;
     }
-    ingest_count(out, &totals);
-    out->unlocks_left_out += left_out;
+    ingest_count(out, &one.totals);
+    out->unlocks_left_out += one.left_out;
     return true;
+}
+
+int64_t ingest_trace_here(sqlite3 *db, const char *dir, failure *why)
+{
+    ingest_plugins pl = {0};
+    ingest_outcome one = {0};
+    bool ok = complete_check(dir, why) && ingest_plugins_load(&pl, why) &&
+              ingest_into(db, &pl, dir, false, &one, why);
+    ingest_plugins_free(&pl);
+    if (ok && !one.stored)
+        return failure_object(why, dir,
+                              one.skipped ? "a trace of this UUID is stored already"
+                                          : "no thrace event in it"),
+               0;
+    return ok ? one.trace_id : 0;
 }
 
 /* The connection's bulk-load settings, and the ones to restore after. */

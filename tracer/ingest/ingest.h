@@ -46,4 +46,13 @@ typedef struct {
 bool ingest_paths(const char *db_path, char *const *paths, int n, bool progress,
                   ingest_summary *out, failure *why);
 
+/*
+ * Stores the one CTF trace in dir into db inside the caller's transaction,
+ * as ingest_paths would, in this process: its traces row's id, or 0 with
+ * "DIR: reason" in why (a trace of its UUID stored already is a failure
+ * too), after which the caller rolls back. For the live daemon, which
+ * replaces a live trace by the relay daemon's copy of it.
+ */
+int64_t ingest_trace_here(sqlite3 *db, const char *dir, failure *why);
+
 #endif

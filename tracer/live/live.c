@@ -18,10 +18,12 @@
 
 #include "follow.h"
 #include "ingest.h"
+#include "livegaps.h"
 #include "livewatch.h"
 #include "store.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,13 +40,14 @@ enum {
 typedef struct {
     follow *f;
     bool ended;  /* the session is gone: complete it */
+    bool lost;   /* ... with the relay daemon that had it: its traces are cut */
     bool broken; /* the relay daemon failed us: reattach when listed */
     bool told;   /* a failed reattach was said: not again until one works */
 } live_session;
 
 struct live {
     sqlite3 *db;
-    relayd rd;
+    live_options o;
     livewatch *watch;
     live_session *sessions;
     size_t nsessions;
@@ -115,19 +118,39 @@ static void live_refuse(live *l, const livelist_session *s)
         live_say("%s: another live reader is attached (LTTng allows one): not followed", s->url);
 }
 
-bool live_exclude(live *l, const char *url, failure *why)
+/* Cuts the traces of the session at url still live: one per call, in
+ * its own transaction; 0 when none is left, 1 when one was cut, -1 on a
+ * database error (reason in why). */
+static int live_cut_one(live *l, const char *url, failure *why)
 {
     sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(l->db, "SELECT id FROM traces WHERE path = ? AND live = 1", -1, &st,
+                           NULL) != SQLITE_OK) {
+        db_fail(l->db, why);
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
+    int64_t row = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (!row)
+        return 0;
+    failure ignored; /* why holds the failure: the rollback's own is no news */
+    if (db_exec(l->db, "BEGIN IMMEDIATE", why) && tracerow_cut(l->db, row, why) &&
+        db_exec(l->db, "COMMIT", why))
+        return 1;
+    db_exec(l->db, "ROLLBACK", &ignored);
+    return -1;
+}
+
+bool live_exclude(live *l, const char *url, failure *why)
+{
     if (!live_list_add(&l->excluded, &l->nexcluded, url) &&
         !live_listed(l->excluded, l->nexcluded, url))
         return failure_set(why, "out of memory");
-    if (sqlite3_prepare_v2(l->db, "UPDATE traces SET live = 0 WHERE path = ? AND live = 1", -1, &st,
-                           NULL) != SQLITE_OK)
-        return db_fail(l->db, why);
-    sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
-    bool ok = sqlite3_step(st) == SQLITE_DONE || db_fail(l->db, why);
-    sqlite3_finalize(st);
-    return ok;
+    int cut;
+    while ((cut = live_cut_one(l, url, why)) > 0)
+        continue;
+    return cut == 0;
 }
 
 /* A new session to follow, not attached yet; NULL when out of memory. */
@@ -175,28 +198,88 @@ static void live_gone(live *l, const livelist_session *list, size_t n)
         for (size_t k = 0; k < n && !listed; k++)
             listed = strcmp(list[k].url, follow_url(l->sessions[i].f)) == 0;
         if (l->sessions[i].broken && !listed)
-            l->sessions[i].ended = true;
+            l->sessions[i].ended = l->sessions[i].lost = true;
     }
 }
 
-static void live_list(live *l)
+enum { UNSEEN_PER_LIST = 16 };
+
+/* A trace left live whose session is gone. */
+typedef struct {
+    int64_t row;
+    char url[PATH_MAX];
+} live_unseen_trace;
+
+/* The traces an earlier daemon left live whose session this relay daemon
+ * does not list and nobody here follows: their session ended while no
+ * daemon read it. At most UNSEEN_PER_LIST of them; how many. */
+static size_t live_unseen_find(live *l, const livelist_session *list, size_t n,
+                               live_unseen_trace *found)
+{
+    sqlite3_stmt *st;
+    size_t nfound = 0;
+    if (sqlite3_prepare_v2(l->db,
+                           "SELECT id, path FROM traces WHERE live = 1 "
+                           "AND substr(path, 1, length(?1) + 1) = ?1 || '/'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(st, 1, l->o.rd.url, -1, SQLITE_STATIC);
+    while (nfound < UNSEEN_PER_LIST && sqlite3_step(st) == SQLITE_ROW) {
+        const char *url = (const char *)sqlite3_column_text(st, 1);
+        bool listed = live_session_of(l, url) || live_listed(l->excluded, l->nexcluded, url);
+        for (size_t k = 0; k < n && !listed; k++)
+            listed = strcmp(list[k].url, url) == 0;
+        if (listed)
+            continue;
+        found[nfound].row = sqlite3_column_int64(st, 0);
+        snprintf(found[nfound++].url, sizeof found->url, "%s", url);
+    }
+    sqlite3_finalize(st);
+    return nfound;
+}
+
+/* Completes, in one transaction, the traces whose session ended while no
+ * daemon read them. False on a database error (reason in why). */
+static bool live_unseen(live *l, const livelist_session *list, size_t n, failure *why)
+{
+    live_unseen_trace found[UNSEEN_PER_LIST];
+    size_t nfound = live_unseen_find(l, list, n, found);
+    if (!nfound)
+        return true;
+    if (!db_exec(l->db, "BEGIN IMMEDIATE", why))
+        return sqlite3_errcode(l->db) == SQLITE_BUSY; /* a writer of another process: later */
+    bool ok = true;
+    for (size_t i = 0; ok && i < nfound; i++)
+        ok = livegaps_unseen(l->db, l->o.copies, found[i].url, found[i].row, why);
+    ok = ok && db_exec(l->db, "COMMIT", why);
+    failure ignored; /* why holds the failure: the rollback's own is no news */
+    if (!ok)
+        db_exec(l->db, "ROLLBACK", &ignored);
+    return ok;
+}
+
+/* Lists the relay daemon's sessions, follows the new ones, completes
+ * those gone. False on a database error (reason in why). */
+static bool live_list(live *l, failure *why)
 {
     livelist_session *list;
     size_t n;
-    failure why;
-    if (!livelist_query(l->rd.url, &list, &n, &why)) {
+    failure lost;
+    if (!livelist_query(l->o.rd.url, &list, &n, &lost)) {
         if (!l->relayd_lost)
-            live_say("%s: waiting for the relay daemon", why.text);
+            live_say("%s: waiting for the relay daemon", lost.text);
         l->relayd_lost = true;
-        return;
+        return true;
     }
     if (l->relayd_lost)
-        live_say("%s: the relay daemon answers again", l->rd.url);
+        live_say("%s: the relay daemon answers again", l->o.rd.url);
     l->relayd_lost = false;
     for (size_t i = 0; i < n; i++)
         live_follow(l, &list[i]);
     live_gone(l, list, n);
+    bool ok = live_unseen(l, list, n, why);
     livelist_free(list);
+    return ok;
 }
 
 /* ---- ticks ----------------------------------------------------------------------- */
@@ -255,12 +338,28 @@ static bool live_each(live *l, bool (*step)(follow *, failure *), failure *why)
     return true;
 }
 
+/* Settles the gaps of an ended session's traces: those read with a break,
+ * or all when the relay daemon lost it. False on a database error (reason
+ * in why). */
+static bool live_settle(live *l, const live_session *s, failure *why)
+{
+    for (size_t k = 0; k < follow_ntraces(s->f); k++) {
+        const livetrace *t = follow_trace_at(s->f, k);
+        if (t && (s->lost || !livetrace_whole(t)) &&
+            !livegaps_settle(l->db, l->o.copies, follow_url(s->f), livetrace_row(t),
+                             s->lost ? LIVEGAPS_LOST : LIVEGAPS_BREAK, why))
+            return false;
+    }
+    return true;
+}
+
 /* Completes the sessions that ended; they are dropped after the commit.
  * False on a database error (reason in why). */
 static bool live_finish_ended(live *l, failure *why)
 {
     for (size_t i = 0; i < l->nsessions; i++)
-        if (l->sessions[i].ended && !follow_finish(l->sessions[i].f, why))
+        if (l->sessions[i].ended &&
+            (!follow_finish(l->sessions[i].f, why) || !live_settle(l, &l->sessions[i], why)))
             return false;
     return true;
 }
@@ -321,13 +420,13 @@ static bool live_watch(live *l, failure *why)
 
 /* ---- the rounds ------------------------------------------------------------------ */
 
-live *live_new(sqlite3 *db, const relayd *rd, double deadlock_timeout)
+live *live_new(sqlite3 *db, const live_options *o)
 {
     live *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
-    *l = (live){.db = db, .rd = *rd};
-    l->watch = livewatch_new(db, deadlock_timeout, stdout);
+    *l = (live){.db = db, .o = *o};
+    l->watch = livewatch_new(db, o->deadlock_timeout, stdout);
     if (!l->watch) {
         free(l);
         return NULL;
@@ -339,7 +438,8 @@ int live_round(live *l, failure *why)
 {
     double now = live_now();
     if (now >= l->next_list) {
-        live_list(l);
+        if (!live_list(l, why))
+            return -1;
         l->next_list = now + LIST_EVERY_MS / 1000.0;
     }
     bool active = false;

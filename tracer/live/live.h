@@ -19,10 +19,21 @@
 
 typedef struct live live;
 
+/* What the storing follows and how. */
+typedef struct {
+    relayd rd;               /* the relay daemon whose sessions are stored */
+    const char *copies;      /* its output directory, where it writes its own copy of each
+                              * trace (absolute), or NULL when unknown */
+    double deadlock_timeout; /* seconds a deadlock lasts before it is reported */
+} live_options;
+
 /* A live storing into db (open, writable, in WAL mode) the sessions of
- * rd; reports a deadlock once its waits have lasted deadlock_timeout
- * seconds. NULL when out of memory. */
-live *live_new(sqlite3 *db, const relayd *rd, double deadlock_timeout);
+ * o->rd (o is copied; its strings must outlive it). A trace read with a
+ * break (a daemon started again, a reader reattached) or cut (its relay
+ * daemon gone), once its session ends, is replaced by the relay daemon's
+ * copy when o->copies has it, and otherwise keeps its gaps counted as
+ * such. NULL when out of memory. */
+live *live_new(sqlite3 *db, const live_options *o);
 
 /*
  * One round: lists the relay daemon's sessions when due (and follows the
@@ -35,8 +46,8 @@ live *live_new(sqlite3 *db, const relayd *rd, double deadlock_timeout);
 int live_round(live *l, failure *why);
 
 /* Never follows the session at url, and completes its traces still live
- * in the database (live = 0): its reader crashed on it. False on a
- * database failure (reason in why). */
+ * in the database, cut at their last commit: its reader crashed on it.
+ * False on a database failure (reason in why). */
 bool live_exclude(live *l, const char *url, failure *why);
 
 /*
@@ -51,8 +62,8 @@ bool live_exclude(live *l, const char *url, failure *why);
  * reason in why when it cannot.
  */
 typedef struct live_supervisor live_supervisor;
-live_supervisor *live_supervisor_start(const char *db_path, const relayd *rd,
-                                       double deadlock_timeout, const sigset_t *stop, failure *why);
+live_supervisor *live_supervisor_start(const char *db_path, const live_options *o,
+                                       const sigset_t *stop, failure *why);
 
 /* Waits until the storing stops, and frees s: 0 once stopped by a signal,
  * -1 with the reason in why when the database failed or the storing kept

@@ -20,7 +20,6 @@
 #include "base.h"
 #include "store.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +53,7 @@ struct livetrace {
     livetrace_mark *last;         /* the last stream looked up: events come in runs */
     livetrace_table objects;      /* (vpid, obj) -> livetrace_object */
     int64_t stored_ns;            /* the latest event stored */
+    bool broken;                  /* resumed or rewound: what no reader read may be missing */
     bool changed;                 /* events since the last checkpoint */
     int64_t checkpoint_edge;      /* the edge of the last checkpoint */
     struct timespec checkpointed; /* when, on the monotonic clock */
@@ -205,11 +205,30 @@ static bool livetrace_start(livetrace *t, const livetrace_id *id, int64_t row, f
 {
     if (row) {
         t->row = row;
+        t->broken = true;
         t->model = model_resume(t->db, row, why);
         return t->model && livetrace_load_marks(t, why) && livetrace_load_objects(t, why);
     }
     t->row = livetrace_insert(t->db, id, why);
     return t->row && (t->model = model_new(t->db, t->row, why));
+}
+
+/* A livetrace of db for the stored row `row`, resumed, or (row 0) a new
+ * row for id; NULL on a failure (reason in why). */
+static livetrace *livetrace_make(sqlite3 *db, const livetrace_id *id, int64_t row, failure *why)
+{
+    livetrace *t = calloc(1, sizeof *t);
+    if (!t) {
+        failure_set(why, "out of memory");
+        return NULL;
+    }
+    t->db = db;
+    if (livetrace_start(t, id, row, why)) {
+        t->changed = true; /* the first checkpoint shows it, new or resumed */
+        return t;
+    }
+    livetrace_free(t);
+    return NULL;
 }
 
 livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, failure *why)
@@ -223,18 +242,12 @@ livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, f
         *complete = true;
         return NULL;
     }
-    livetrace *t = calloc(1, sizeof *t);
-    if (!t) {
-        failure_set(why, "out of memory");
-        return NULL;
-    }
-    t->db = db;
-    if (livetrace_start(t, id, row, why)) {
-        t->changed = true; /* the first checkpoint shows it, new or resumed */
-        return t;
-    }
-    livetrace_free(t);
-    return NULL;
+    return livetrace_make(db, id, row, why);
+}
+
+livetrace *livetrace_resume(sqlite3 *db, int64_t row, failure *why)
+{
+    return livetrace_make(db, NULL, row, why);
 }
 
 int livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64_t ts, failure *why)
@@ -270,6 +283,7 @@ int livetrace_is_new(livetrace *t, uint64_t class_id, uint64_t stream_id, int64_
 
 void livetrace_rewind(livetrace *t)
 {
+    t->broken = true;
     for (size_t i = 0; i < t->streams.n; i++) {
         livetrace_mark *m = t->streams.items[i];
         m->replay = m->at_last;
@@ -313,6 +327,11 @@ void livetrace_edge(livetrace *t, int64_t ns)
 model *livetrace_model(livetrace *t)
 {
     return t->model;
+}
+
+bool livetrace_whole(const livetrace *t)
+{
+    return !t->broken;
 }
 
 int64_t livetrace_row(const livetrace *t)
@@ -379,29 +398,13 @@ bool livetrace_checkpoint(livetrace *t, failure *why)
            livetrace_save_marks(t, why);
 }
 
-/* Runs one statement, its parameters as fmt says (db_bindv's letters);
- * false on a database error (reason in why). */
-static bool livetrace_run(livetrace *t, failure *why, const char *sql, const char *fmt, ...)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(t->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(t->db, why);
-    va_list ap;
-    va_start(ap, fmt);
-    db_bindv(st, fmt, ap);
-    va_end(ap);
-    bool ok = sqlite3_step(st) == SQLITE_DONE || db_fail(t->db, why);
-    sqlite3_finalize(st);
-    return ok;
-}
-
 bool livetrace_finish(livetrace *t, failure *why)
 {
     model_packet_end(t->model, t->edge_ns);
     model_totals totals;
     return model_reopen(t->model, why) && model_finish(t->model, &totals, why) &&
            model_store_totals(t->model, &totals, false, why) &&
-           livetrace_run(t, why, "DELETE FROM live_streams WHERE trace_id = ?", "i", t->row);
+           db_run(t->db, why, "DELETE FROM live_streams WHERE trace_id = ?", "i", t->row);
 }
 
 void livetrace_free(livetrace *t)

@@ -32,6 +32,10 @@ typedef struct {
  */
 livetrace *livetrace_open(sqlite3 *db, const livetrace_id *id, bool *complete, failure *why);
 
+/* Inside a transaction: the live trace stored as `row`, resumed as
+ * livetrace_open resumes one. NULL on a failure (reason in why). */
+livetrace *livetrace_resume(sqlite3 *db, int64_t row, failure *why);
+
 /* Whether the event at ts in stream (class_id, stream_id) is new: 1 when
  * it is not stored yet (it is counted as stored then, and the model made
  * ready to add it: model_reopen), 0 when it is, -1 on a failure (reason
@@ -55,6 +59,11 @@ void livetrace_edge(livetrace *t, int64_t ns);
 
 /* Its model, to add events to. */
 model *livetrace_model(livetrace *t);
+
+/* Whether one reader read it from its start, without a break: false once
+ * resumed (a daemon started again) or rewound (a reader attached anew),
+ * after which events nobody read may be missing, counted or not. */
+bool livetrace_whole(const livetrace *t);
 
 /* Its traces row's id. */
 int64_t livetrace_row(const livetrace *t);

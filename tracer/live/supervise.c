@@ -32,8 +32,7 @@ enum { SUPERVISE_MAX_EXCLUDED = 64 };
 
 typedef struct {
     const char *db_path;
-    const relayd *rd;
-    double deadlock_timeout;
+    const live_options *options;
     const sigset_t *stop;
     const char *excluded[SUPERVISE_MAX_EXCLUDED]; /* sessions that crashed a child */
     size_t nexcluded;
@@ -102,7 +101,7 @@ static bool supervise_job(void *arg, void *result, size_t size)
         return false;
     *r = (supervise_result){0};
     sqlite3 *db = supervise_open(a->db_path, &r->why);
-    live *l = db ? live_new(db, a->rd, a->deadlock_timeout) : NULL;
+    live *l = db ? live_new(db, a->options) : NULL;
     if (db && !l)
         failure_set(&r->why, "out of memory");
     r->ok = l != NULL;
@@ -199,16 +198,15 @@ struct live_supervisor {
     worker w;
 };
 
-live_supervisor *live_supervisor_start(const char *db_path, const relayd *rd,
-                                       double deadlock_timeout, const sigset_t *stop, failure *why)
+live_supervisor *live_supervisor_start(const char *db_path, const live_options *o,
+                                       const sigset_t *stop, failure *why)
 {
     live_supervisor *s = calloc(1, sizeof *s);
     if (!s) {
         failure_set(why, "out of memory");
         return NULL;
     }
-    s->args = (supervise_args){
-        .db_path = db_path, .rd = rd, .deadlock_timeout = deadlock_timeout, .stop = stop};
+    s->args = (supervise_args){.db_path = db_path, .options = o, .stop = stop};
     s->spec = (worker_spec){.job = supervise_job_all,
                             .arg = &s->args,
                             .result = &s->result,

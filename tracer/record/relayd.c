@@ -240,6 +240,16 @@ bool relayd_use(relayd *r, const char *output_dir, failure *why)
     return relayd_wait_answer(r, why);
 }
 
+bool relayd_ended(relayd *r, char *how, size_t size)
+{
+    int status;
+    if (!r->started || relayd_reap(r->started, &status) == 0)
+        return false;
+    relayd_describe(status, how, size);
+    r->started = 0;
+    return true;
+}
+
 bool relayd_stop(relayd *r, failure *why)
 {
     pid_t pid = r->started;

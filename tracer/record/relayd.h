@@ -47,6 +47,11 @@ bool relayd_answers(const relayd *r);
  */
 bool relayd_use(relayd *r, const char *output_dir, failure *why);
 
+/* Whether the lttng-relayd relayd_use started has ended (it is reaped,
+ * how it ended is in how, r->started is 0): false while it runs, or when
+ * it started none. */
+bool relayd_ended(relayd *r, char *how, size_t size);
+
 /*
  * Stops the lttng-relayd relayd_use started: SIGTERM by its pid, then waits
  * for it to end (SIGKILL after 5 s); nothing to do when it started none.

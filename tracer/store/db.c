@@ -5,6 +5,7 @@
  */
 #include "db.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,6 +36,20 @@ int64_t db_value(sqlite3 *db, const char *sql, int64_t otherwise)
         value = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return value;
+}
+
+bool db_run(sqlite3 *db, failure *why, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, why);
+    va_list ap;
+    va_start(ap, fmt);
+    db_bindv(st, fmt, ap);
+    va_end(ap);
+    bool ok = sqlite3_step(st) == SQLITE_DONE || db_fail(db, why);
+    sqlite3_finalize(st);
+    return ok;
 }
 
 void db_bindv(sqlite3_stmt *st, const char *fmt, va_list ap)

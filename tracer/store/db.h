@@ -32,6 +32,10 @@ int64_t db_value(sqlite3 *db, const char *sql, int64_t otherwise);
 /* Runs sql (no rows); false with sqlite's reason in why. */
 bool db_exec(sqlite3 *db, const char *sql, failure *why);
 
+/* Runs one statement, its parameters as fmt says (db_bindv's letters);
+ * false with sqlite's reason in why. */
+bool db_run(sqlite3 *db, failure *why, const char *sql, const char *fmt, ...);
+
 /* Writes db's last error message (sqlite3_errmsg) into why, copied before
  * a later call changes it; returns false. */
 bool db_fail(sqlite3 *db, failure *why);

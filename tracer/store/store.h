@@ -12,5 +12,6 @@
 #include "lanecounts.h"
 #include "lockedges.h"
 #include "model.h"
+#include "tracerow.h"
 
 #endif
