@@ -5,7 +5,8 @@
  * trace's events to the store's model, one transaction per trace. The
  * readings it is made of serve the live daemon too: decode.h (a message
  * as a model_event) and btmsg.h (UUIDs, discards, packet ends, errors),
- * and so does its watched child process (worker.h).
+ * and so do its watched child process (worker.h) and its finding of the
+ * traces under a directory (tracedir.h).
  */
 #ifndef THRACE_TRACER_INGEST_INGEST_H
 #define THRACE_TRACER_INGEST_INGEST_H
@@ -13,6 +14,7 @@
 #include "base.h"
 #include "btmsg.h"
 #include "decode.h"
+#include "tracedir.h"
 #include "worker.h"
 
 #include <sqlite3.h>

@@ -11,7 +11,6 @@
 
 #include "ingest.h"
 #include "store.h"
-#include "tracedir.h"
 
 #include <fcntl.h>
 #include <limits.h>
