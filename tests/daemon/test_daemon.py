@@ -368,9 +368,9 @@ class Survives(unittest.TestCase):
 
     def test_a_session_ended_while_the_daemon_was_down_is_cut_without_its_copy(self):
         db = self.ended_while_down("unseen-cut.db", False)
-        self.daemon_said.expect(r"the session ended while no daemon read it, and the relay"
-                                r" daemon's copies are not known \(--relayd-output\): the trace"
-                                r" is cut after its \d+ events stored")
+        self.daemon_said.expect(r"the session ended while no daemon read it, and no copy of it in"
+                                r" \S+/unseen-cut.db-relayd \(--relayd-output\): the trace is"
+                                r" cut after its \d+ events stored")
         (cut, end), = query(db, "SELECT cut_ns, end_ns FROM traces")
         self.assertEqual(end, cut)
         self.assertEqual([("cut", end)], query(db, "SELECT cause, begin_ns FROM discards"))

@@ -68,9 +68,10 @@ static const char usage[] =
     "                        its trace copies in FILE.db-relayd/) and stopped on exit;\n"
     "                        started again if it ends\n"
     "  --relayd-output DIR   where the relay daemon writes its copies of the traces\n"
-    "                        (its -o; for one started here, instead of FILE.db-relayd/):\n"
-    "                        a trace read with gaps (the daemon restarted, a session\n"
-    "                        ended while it was down) is stored again from its copy\n"
+    "                        (its -o; default FILE.db-relayd/, where one started here\n"
+    "                        writes): a trace read with gaps (the daemon restarted, a\n"
+    "                        session ended while it was down) is stored again from its\n"
+    "                        copy\n"
     "  --deadlock-timeout SECONDS\n"
     "                        report a wait-for cycle, or a process whose non-daemon\n"
     "                        threads are all blocked, once it has lasted that long\n"
@@ -135,8 +136,10 @@ static bool daemon_relayd(daemon_state *d)
         cli_failure("daemon", &why);
         return false;
     }
-    /* The copies are known when we made them, or were told where they are. */
-    d->live.copies = d->live.rd.started || d->opt.relayd_output ? d->copies : NULL;
+    /* Where ours writes, or where an earlier daemon's (still running after
+     * a kill -9) does: a copy is known by its trace's UUID, so a directory
+     * of another relay daemon's only finds nothing. */
+    d->live.copies = d->copies;
     if (d->live.rd.started)
         live_say("started lttng-relayd (pid %d) on %s, its trace copies in %s",
                  (int)d->live.rd.started, d->live.rd.url, d->copies);

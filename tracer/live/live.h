@@ -22,8 +22,8 @@ typedef struct live live;
 /* What the storing follows and how. */
 typedef struct {
     relayd rd;               /* the relay daemon whose sessions are stored */
-    const char *copies;      /* its output directory, where it writes its own copy of each
-                              * trace (absolute), or NULL when unknown */
+    const char *copies;      /* where it writes its own copy of each trace (its output
+                              * directory, absolute), or NULL when unknown */
     double deadlock_timeout; /* seconds a deadlock lasts before it is reported */
 } live_options;
 

@@ -10,6 +10,7 @@
 #include "store.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 
 /* What the trace's row counts: events and unread events. */
@@ -50,17 +51,14 @@ bool livegaps_settle(sqlite3 *db, const char *copies, const char *url, int64_t r
     worker_stage(0, url); /* a copy that crashes the reader excludes the session */
     relaycopy_outcome outcome = relaycopy_replace(db, copies, row, &replaced, &failed);
     worker_stage(WORKER_NO_STAGE, "");
+    char because[sizeof failed.text + PATH_MAX];
     if (outcome == RELAYCOPY_NONE)
-        return livegaps_keep(db, url, row, kind,
-                             copies ? "the relay daemon's copy of it is not found"
-                                    : "the relay daemon's copies are not known (--relayd-output)",
-                             why);
-    if (outcome == RELAYCOPY_FAILED) {
-        char because[sizeof failed.text + 48];
-        snprintf(because, sizeof because, "its relay daemon's copy did not store: %s",
-                 failed.text);
+        snprintf(because, sizeof because, "no copy of it in %s (--relayd-output)",
+                 copies ? copies : "no relay daemon output directory");
+    else if (outcome == RELAYCOPY_FAILED)
+        snprintf(because, sizeof because, "its relay daemon's copy did not store: %s", failed.text);
+    if (outcome != RELAYCOPY_REPLACED)
         return livegaps_keep(db, url, row, kind, because, why);
-    }
     livegaps_counts(db, replaced, &events, &unread);
     live_say("%s: stored again from the relay daemon's copy: %" PRId64 " events%s", url, events,
              kind == LIVEGAPS_LOST ? "; the relay daemon lost the session there: the trace is cut"

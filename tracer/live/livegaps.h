@@ -31,7 +31,6 @@ bool livegaps_settle(sqlite3 *db, const char *copies, const char *url, int64_t r
  * ended while no daemon read it, completed (resumed, then finished as its
  * session's end would) and settled as LIVEGAPS_UNSEEN. False on a
  * database error (reason in why). */
-bool livegaps_unseen(sqlite3 *db, const char *copies, const char *url, int64_t row,
-                     failure *why);
+bool livegaps_unseen(sqlite3 *db, const char *copies, const char *url, int64_t row, failure *why);
 
 #endif

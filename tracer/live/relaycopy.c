@@ -42,8 +42,7 @@ static bool relaycopy_uuid(const char *dir, char *out, size_t size)
     return true;
 }
 
-bool relaycopy_find(const char *copies, const char *host, const char *uuid, char *dir,
-                    size_t size)
+bool relaycopy_find(const char *copies, const char *host, const char *uuid, char *dir, size_t size)
 {
     char root[PATH_MAX];
     snprintf(root, sizeof root, "%s/%s", copies, host ? host : "");
@@ -87,8 +86,8 @@ static bool relaycopy_identify(sqlite3 *db, int64_t row, relaycopy_identity *id,
     return ok;
 }
 
-relaycopy_outcome relaycopy_replace(sqlite3 *db, const char *copies, int64_t row,
-                                    int64_t *replaced, failure *why)
+relaycopy_outcome relaycopy_replace(sqlite3 *db, const char *copies, int64_t row, int64_t *replaced,
+                                    failure *why)
 {
     relaycopy_identity id;
     char dir[PATH_MAX];

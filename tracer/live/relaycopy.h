@@ -17,8 +17,7 @@
 /* The directory, under the relay daemon's output directory `copies`, of
  * the CTF trace whose UUID is uuid (btmsg_uuid's form), written for host:
  * true with it in dir, false when there is none. */
-bool relaycopy_find(const char *copies, const char *host, const char *uuid, char *dir,
-                    size_t size);
+bool relaycopy_find(const char *copies, const char *host, const char *uuid, char *dir, size_t size);
 
 typedef enum {
     RELAYCOPY_NONE,     /* no copy found: nothing changed */
@@ -32,7 +31,7 @@ typedef enum {
  * stores it, keeping the trace's path (its live URL). *replaced is the new
  * traces row's id.
  */
-relaycopy_outcome relaycopy_replace(sqlite3 *db, const char *copies, int64_t row,
-                                    int64_t *replaced, failure *why);
+relaycopy_outcome relaycopy_replace(sqlite3 *db, const char *copies, int64_t row, int64_t *replaced,
+                                    failure *why);
 
 #endif

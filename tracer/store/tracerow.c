@@ -14,8 +14,8 @@
 #include "db.h"
 
 #define TRACE_PROCESSES "(SELECT id FROM processes WHERE trace_id = ?1)"
-#define TRACE_THREADS "(SELECT id FROM threads WHERE process_id IN " TRACE_PROCESSES ")"
-#define TRACE_OBJECTS "(SELECT id FROM objects WHERE process_id IN " TRACE_PROCESSES ")"
+#define TRACE_THREADS   "(SELECT id FROM threads WHERE process_id IN " TRACE_PROCESSES ")"
+#define TRACE_OBJECTS   "(SELECT id FROM objects WHERE process_id IN " TRACE_PROCESSES ")"
 
 bool tracerow_drop(sqlite3 *db, int64_t trace_id, failure *why)
 {
@@ -50,7 +50,8 @@ bool tracerow_cut(sqlite3 *db, int64_t trace_id, failure *why)
                   "INSERT INTO discards (trace_id, begin_ns, end_ns, count, cause) "
                   "SELECT id, end_ns, NULL, 0, 'cut' FROM traces WHERE id = ?1 AND cut_ns IS NULL",
                   "i", trace_id) &&
-           db_run(db, why, "UPDATE traces SET cut_ns = COALESCE(cut_ns, end_ns), live = 0 "
-                           "WHERE id = ?1",
+           db_run(db, why,
+                  "UPDATE traces SET cut_ns = COALESCE(cut_ns, end_ns), live = 0 "
+                  "WHERE id = ?1",
                   "i", trace_id);
 }
