@@ -275,7 +275,9 @@ class Handoff(unittest.TestCase):
             dst.write(src.read())
         con = sqlite3.connect(db)
         end = con.execute("SELECT end_ns FROM traces").fetchone()[0]
-        con.execute("INSERT INTO discards VALUES (1, NULL, NULL, 7)")
+        for count, cause in ((7, "lttng"), (9, "unread"), (0, "cut")):
+            con.execute("INSERT INTO discards (trace_id, begin_ns, end_ns, count, cause)"
+                        " VALUES (1, NULL, NULL, ?, ?)", (count, cause))
         con.execute("UPDATE intervals SET outcome = 'unfinished', end_ns = ?"
                     " WHERE state = 'sleeping' OR (state = 'running' AND thread_id IN"
                     " (SELECT id FROM threads WHERE process_id = ? AND tid = 2))", (end, self.pid))
@@ -283,9 +285,12 @@ class Handoff(unittest.TestCase):
         con.close()
         text, doc = export(db)
         self.assertEqual([], format_errors(text, doc))
-        [lost] = [e for e in doc["traceEvents"] if e["ph"] == "i" and e["cat"] == "discards"]
-        self.assertEqual(("LTTng discarded 7 events", "g", us(end - self.origin)),
-                         (lost["name"], lost["s"], lost["ts"]))
+        lost = [e for e in doc["traceEvents"] if e["ph"] == "i" and e["cat"] == "discards"]
+        self.assertEqual([("LTTng discarded 7 events", "lttng", 7),
+                          ("thrace daemon did not read 9 events", "unread", 9),
+                          ("the stream was cut: nothing of the program after is known", "cut", 0)],
+                         [(e["name"], e["args"]["cause"], e["args"]["count"]) for e in lost])
+        self.assertTrue(all((e["s"], e["ts"]) == ("g", us(end - self.origin)) for e in lost))
         unfinished = [e for e in doc["traceEvents"]
                       if e["ph"] == "X" and e["args"]["outcome"] == "unfinished"]
         self.assertTrue(unfinished)
