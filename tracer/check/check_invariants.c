@@ -201,45 +201,51 @@ static bool on_event(void *ctx, const check_object_event *e, failure *why)
     return ok || failure_set(why, "out of memory");
 }
 
+/* A started thread that is no daemon and never exited was not joined,
+ * unless its exit may lie in a gap: then it is unknown, a note. */
 static void threads_joined(const check_trace *t, check_report *r)
 {
+    const char *name = check_invariant_names[INV_THREADS_JOINED];
     for (size_t i = 0; i < t->nthreads; i++) {
         const check_thread *th = &t->threads[i];
         bool started = th->kind == VOCAB_THREAD_thread || th->kind == VOCAB_THREAD_timer;
         if (!started || th->daemon || th->exited)
             continue;
-        check_report_case(r, check_invariant_names[INV_THREADS_JOINED]);
-        check_report_problem(r,
-                             "%s: thread %s never exited: it is no daemon, yet the program "
-                             "ended without joining it",
-                             check_invariant_names[INV_THREADS_JOINED], th->name);
+        check_report_case(r, name);
+        if (th->gap)
+            check_report_note(r,
+                              "%s: thread %s is unknown after the gap at %.6f s: its exit may "
+                              "be among what the trace lost",
+                              name, th->name, (double)th->gap_offset_ns / 1e9);
+        else
+            check_report_problem(r,
+                                 "%s: thread %s never exited: it is no daemon, yet the program "
+                                 "ended without joining it",
+                                 name, th->name);
     }
 }
 
-static bool no_discards(sqlite3 *db, const check_trace *t, check_report *r, failure *why)
+/* What the trace lost: a problem per cause not allowed, with its advice. */
+static bool no_discards(sqlite3 *db, const bool allow[LOSSES_CAUSES], check_report *r, failure *why)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT COALESCE(SUM(discarded), 0) FROM traces WHERE id IN"
-                           " (SELECT trace_id FROM processes WHERE id = ?1)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_fail(db, why);
-    sqlite3_bind_int64(st, 1, t->process_id);
-    long long lost = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    if (!lost)
-        return true;
-    check_report_case(r, check_invariant_names[INV_NO_DISCARDS]);
-    check_report_problem(r,
-                         "%s: LTTng discarded %lld events, so the trace is incomplete "
-                         "(record with --blocking, or write 'allow discarded')",
-                         check_invariant_names[INV_NO_DISCARDS], lost);
+    losses l;
+    char sentence[512];
+    if (!losses_read(db, r->trace_id, &l, why))
+        return false;
+    for (int c = 0; c < LOSSES_CAUSES; c++) {
+        if (allow[c] || !*losses_say(&l, c, sentence, sizeof sentence))
+            continue;
+        check_report_case(r, check_invariant_names[INV_NO_DISCARDS]);
+        check_report_problem(r, "%s: %s, so the trace is incomplete (or write 'allow %s')",
+                             check_invariant_names[INV_NO_DISCARDS], sentence, check_loss_words[c]);
+    }
     return true;
 }
 
-bool check_invariants(const bool skip[INV_COUNT], sqlite3 *db, const check_trace *t,
-                      check_report *r, failure *why)
+bool check_invariants(const check_expect *x, sqlite3 *db, const check_trace *t, check_report *r,
+                      failure *why)
 {
+    const bool *skip = x->skip;
     replay rp = {.skip = skip, .t = t, .r = r};
     bool ok = true;
     if (!skip[INV_MUTUAL_EXCLUSION] || !skip[INV_SEMAPHORE_BOUNDS] || !skip[INV_BARRIER_ROUNDS]) {
@@ -251,5 +257,5 @@ bool check_invariants(const bool skip[INV_COUNT], sqlite3 *db, const check_trace
     free(rp.arrivals);
     if (ok && !skip[INV_THREADS_JOINED])
         threads_joined(t, r);
-    return ok && (skip[INV_NO_DISCARDS] || no_discards(db, t, r, why));
+    return ok && no_discards(db, x->allow, r, why);
 }

@@ -87,9 +87,23 @@ void check_report_problem(check_report *r, const char *fmt, ...)
         text = NULL;
     va_end(ap);
     if (r->out)
-        fprintf(r->out, "%s%s%s\n", r->problems ? "\n" : "", r->scope, text ? text : fmt);
+        fprintf(r->out, "%s%s%s\n", r->problems || r->notes ? "\n" : "", r->scope,
+                text ? text : fmt);
     r->problems++;
     check_report_keep(r, text);
+}
+
+void check_report_note(check_report *r, const char *fmt, ...)
+{
+    va_list ap;
+    if (r->out) {
+        fprintf(r->out, "%snote: %s", r->problems || r->notes ? "\n" : "", r->scope);
+        va_start(ap, fmt);
+        vfprintf(r->out, fmt, ap);
+        va_end(ap);
+        fputc('\n', r->out);
+    }
+    r->notes++;
 }
 
 void check_report_detail(check_report *r, const char *fmt, ...)

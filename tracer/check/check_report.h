@@ -37,6 +37,7 @@ typedef struct {
     const char *scope;   /* "process 1234 (prog): " when the database holds several, or "" */
     int64_t trace_id;    /* the trace being checked */
     size_t problems;
+    size_t notes;      /* things told as unknown (after a gap), which are no problem */
     check_case *cases; /* every check made, in order */
     size_t ncases, cases_cap, current;
     check_problem *list; /* every problem told, in order */
@@ -51,6 +52,10 @@ void check_report_case(check_report *r, const char *kind);
 /* A new problem of the current check: its headline. */
 void check_report_problem(check_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* A note, no problem: something the trace cannot tell (what happened
+ * after a gap), told as "note: ..." on out, not counted among the problems. */
+void check_report_note(check_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A line of detail under the last headline. */
 void check_report_detail(check_report *r, const char *fmt, ...)

@@ -13,8 +13,11 @@
 #include <string.h>
 
 static const char threads_query[] =
-    "SELECT id, name, kind, daemon, end_ns IS NOT NULL FROM threads WHERE process_id = ?1"
-    " ORDER BY id";
+    "SELECT id, name, kind, daemon, end_ns IS NOT NULL,"
+    "  " LOSSES_GAP_AFTER(
+        "(SELECT trace_id FROM processes WHERE id = ?1)",
+        "coalesce(threads.begin_ns, 0)") " - (SELECT MIN(begin_ns) FROM traces)"
+                                         " FROM threads WHERE process_id = ?1 ORDER BY id";
 
 /* A process's events come from one trace, whose events.id order is its time
  * order: no sort. Lines are grouped by thread here, not named in SQL (NULL
@@ -54,6 +57,8 @@ static bool add_thread(check_trace *t, sqlite3_stmt *st)
         .kind = vocab_thread_kind_of((const char *)sqlite3_column_text(st, 2)),
         .daemon = sqlite3_column_int(st, 3) != 0,
         .exited = sqlite3_column_int(st, 4) != 0,
+        .gap = sqlite3_column_type(st, 5) != SQLITE_NULL,
+        .gap_offset_ns = sqlite3_column_int64(st, 5),
     };
     return th->name;
 }

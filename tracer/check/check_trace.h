@@ -24,8 +24,10 @@ typedef struct {
     char *name; /* its last name */
     int kind;   /* VOCAB_THREAD_thread, ...; -1 for a kind not in the vocabulary */
     bool daemon;
-    bool exited;   /* its thread_exit is in the trace */
-    size_t *lines; /* its lines: indexes in check_trace.lines, in order */
+    bool exited;           /* its thread_exit is in the trace */
+    bool gap;              /* a gap after it began may hold its exit (losses.h) */
+    int64_t gap_offset_ns; /* from when, since the database's first trace began */
+    size_t *lines;         /* its lines: indexes in check_trace.lines, in order */
     size_t nlines;
 } check_thread;
 
