@@ -61,10 +61,11 @@ class Page(Served):
         begin = self.sql.execute("SELECT min(begin_ns) FROM traces").fetchone()[0]
         self.assertEqual(str(begin), self.canvas()["base"])
 
-    def test_lost_events_are_told_in_a_banner_only_when_there_are_some(self):
+    def test_lost_events_are_told_in_a_banner_a_sentence_per_cause_only_when_there_are_some(self):
         banner = "document.getElementById('discarded')"
         self.assertTrue(self.js(f"{banner}.hidden"))
-        # The same trace, as if LTTng had lost 12 events: /api/trace's
+        # The same trace, as if LTTng had lost 12 events, the daemon had not
+        # read 2310 and the stream had been cut 12.3 s in: /api/trace's
         # answer changed on its way to the page.
         self.browser.call("Fetch.enable", {"patterns": [
             {"urlPattern": "*/api/trace", "requestStage": "Response"}]})
@@ -76,7 +77,7 @@ class Page(Served):
                                        {"requestId": paused["params"]["requestId"]})
             body = base64.b64decode(answer["body"]) if answer["base64Encoded"] else answer["body"]
             trace = json.loads(body)
-            trace["discarded"] = 12
+            trace.update(discarded=12, unread=2310, cut_ns=trace["begin_ns"] + 12_300_000_000)
             self.browser.call("Fetch.fulfillRequest", {
                 "requestId": paused["params"]["requestId"], "responseCode": 200,
                 "body": base64.b64encode(json.dumps(trace).encode()).decode(),
@@ -85,7 +86,14 @@ class Page(Served):
             self.browser.call("Fetch.disable")
         self.wait_ready()
         self.assertFalse(self.js(f"{banner}.hidden"))
-        self.assertIn("12 events", self.js(f"{banner}.textContent"))
+        said = self.js(f"[...{banner}.children].map(p => p.textContent)")
+        self.assertEqual(3, len(said), said)
+        self.assertRegex(said[0], r"^LTTng discarded 12 events \(its ring buffer was full\): "
+                                  r"record with --blocking")
+        self.assertRegex(said[1], r"^thrace daemon did not read 2,310 events or more .*: "
+                                  r"the relay daemon's copy has them")
+        self.assertRegex(said[2], r"^The stream was cut at 12\.3 s \(the relay daemon went away.*"
+                                  r"\): nothing after is known")
         self.collect_problems()  # and forget the first load's events
         self.browser.call("Page.reload")
         self.assertIsNotNone(self.browser.wait_for(lambda e: e["method"] == "Page.loadEventFired"))
