@@ -35,6 +35,7 @@ import unittest
 import xml.etree.ElementTree as ET
 
 from thrace_testing import lockedges, summaries, timeline_counts
+from thrace_testing.losses import cut_at_end
 
 THRACE, SOURCE, BINARIES, DEADLOCK_PROGRAMS = sys.argv[1:5]
 del sys.argv[1:5]
@@ -94,16 +95,6 @@ def copy(name, recording=None):
     source.backup(target)
     source.close()
     return target, path
-
-
-def cut_at_end(db):
-    """Cuts the stream where the trace ends, as thrace daemon records it when
-    the relay daemon goes away (traces.cut_ns and a 'cut' discards row).
-    Written by hand into a real recording: no test cuts a stream for real."""
-    db.execute("UPDATE traces SET cut_ns = end_ns")
-    db.execute("INSERT INTO discards (trace_id, begin_ns, end_ns, count, cause)"
-               " SELECT id, end_ns, NULL, 0, 'cut' FROM traces")
-    db.commit()
 
 
 def show(title, run):
@@ -310,7 +301,8 @@ class InvariantsCatchViolations(unittest.TestCase):
     def test_each_cause_of_loss_is_told_and_allowed_apart(self):
         db, path = copy("threading_event")
         db.execute("UPDATE traces SET discarded = 7, unread = 2310")
-        cut_at_end(db)
+        db.commit()
+        cut_at_end(path)
         run = check(path)
         show("three causes", run)
         self.assertEqual(1, run.returncode)
@@ -333,7 +325,8 @@ class InvariantsCatchViolations(unittest.TestCase):
         db.execute("DELETE FROM events WHERE name = 'thread_exit' AND thread_id ="
                    " (SELECT id FROM threads WHERE name = 'Thread-2')")
         db.execute("UPDATE threads SET end_ns = NULL WHERE name = 'Thread-2'")
-        cut_at_end(db)
+        db.commit()
+        cut_at_end(path)  # by hand: see thrace_testing/losses.py
         run = check(path, "allow cut\n")
         show("cut before an exit", run)
         self.assertEqual(0, run.returncode, run.stdout + run.stderr)
@@ -531,7 +524,8 @@ class Deadlocks(unittest.TestCase):
 
     def test_waits_that_may_have_ended_after_a_cut_are_no_deadlock(self):
         db, path = copy("event_never_set", deadlock_db("event_never_set"))
-        cut_at_end(db)
+        db.close()
+        cut_at_end(path)
         run = check(path, "allow cut\n")
         show("stuck waits, then cut", run)
         self.assertEqual(0, run.returncode, run.stdout + run.stderr)

@@ -21,6 +21,7 @@ import urllib.request
 
 from thrace_testing import lockedges
 from thrace_testing.findings import one, report
+from thrace_testing.losses import cut_at_end, unread
 
 THRACE, PROGRAMS = sys.argv[1:3]
 del sys.argv[1:3]
@@ -116,6 +117,63 @@ class Hangs(unittest.TestCase):
         findings = self.hang("event_never_set")
         lines = [v for k, v in findings.items() if " waits for Event-" in k]
         self.assertEqual([[re.sub(r"\d+", "N", lines[0][0])]], [["Event-N was never set"]])
+
+
+class Gaps(unittest.TestCase):
+    """Hangs whose trace lost its end: a wait that never ended, begun before
+    a gap that may hold its end, is unknown after the gap, no finding; a
+    lock order stays one. The gaps are written by hand (thrace_testing/losses.py)."""
+
+    def hang(self, name, gap):
+        done, db = record(name, "--deadlock-timeout", "0.3")
+        self.assertEqual(STALLED, done.returncode, done.stderr)
+        gap(db)
+        return thrace("deadlocks", db)
+
+    def test_an_abba_cycle_before_a_cut_is_unknown_and_its_lock_order_still_told(self):
+        run = self.hang("abba", cut_at_end)
+        self.assertEqual(3, run.returncode, run.stdout + run.stderr)
+        lines = run.stdout.splitlines()
+        self.assertEqual("lost from the trace, so unknown here:", lines[0])
+        self.assertRegex(lines[1], r"^the stream was cut at \d+\.\d{6} s \(the relay daemon went"
+                                   r" away, .*\): nothing after is known\.$")
+        findings = report(run.stdout)
+        cycle, = [k for k in findings if re.match(r"unknown after the gap at [\d.]+ s: Thread-1 ->"
+                                                  r" Lock-\d+ -> Thread-2 -> Lock-\d+ -> Thread-1"
+                                                  r" \(pid \d+, at [\d.]+ s\)$", k)]
+        self.assertEqual(4, len(findings[cycle]))
+        join, = [k for k in findings if re.match(rf"unknown after the gap at [\d.]+ s: MainThread"
+                                                 rf" joins Thread-1 {SINCE} {SITE}", k)]
+        self.assertEqual(["its end may be among what the trace lost (above)"], findings[join])
+        one(findings, "possible deadlock")
+        self.assertFalse([k for k in findings if k.startswith(("deadlock", "stuck"))], findings)
+        self.assertRegex(lines[-1], r": 0 deadlocks, 1 possible deadlock, 0 stuck waits; 2 unknown"
+                                    r" after a gap$")
+
+    def test_waits_begun_before_events_nobody_read_may_have_ended_then(self):
+        def gap_after_the_waits(db):
+            with sqlite3.connect(db) as c:
+                (last,), = c.execute("SELECT max(begin_ns) FROM intervals"
+                                     " WHERE outcome = 'unfinished'").fetchall()
+            c.close()
+            unread(db, last + 1, last + 2, 5)
+        run = self.hang("event_never_set", gap_after_the_waits)
+        self.assertEqual(0, run.returncode, run.stdout + run.stderr)
+        self.assertIn("thrace daemon did not read 5 events or more (it was down, or reattached):"
+                      " the relay daemon's copy has them.\n", run.stdout)
+        self.assertEqual(2, len(report(run.stdout)), run.stdout)
+        self.assertRegex(run.stdout, r"no stuck wait; 2 unknown after a gap\n$")
+
+    def test_a_gap_over_before_the_waits_began_changes_nothing(self):
+        def gap_before(db):
+            with sqlite3.connect(db) as c:
+                (first,), = c.execute("SELECT min(ts) FROM events").fetchall()
+            c.close()
+            unread(db, first, first + 1, 5)
+        run = self.hang("event_never_set", gap_before)
+        self.assertEqual(3, run.returncode, run.stdout + run.stderr)
+        self.assertIn("thrace daemon did not read 5 events", run.stdout)
+        self.assertRegex(run.stdout, r": 0 deadlocks, 0 possible deadlocks, 2 stuck waits\n$")
 
 
 class SeenByTheProgram(unittest.TestCase):
