@@ -46,8 +46,11 @@ static const char usage[] =
     "  semaphore-bounds  no semaphore acquired past its value; no BoundedSemaphore\n"
     "                    released past it\n"
     "  barrier-rounds    no thread passes a barrier before all its parties arrived\n"
-    "  threads-joined    every started thread that is no daemon exited\n"
-    "  no-discards       LTTng lost no event (`allow discarded` in FILE accepts it)\n"
+    "  threads-joined    every started thread that is no daemon exited (one whose\n"
+    "                    exit may lie in a gap is unknown: a note, no problem)\n"
+    "  no-discards       the trace lost nothing: LTTng discarded no event, thrace\n"
+    "                    daemon read them all, the stream was not cut (`allow\n"
+    "                    discarded`, `allow unread`, `allow cut` in FILE accept each)\n"
     "  deadlocks         `thrace deadlocks` finds no deadlock, no lock-order cycle\n"
     "                    (a possible deadlock), no stuck wait, in each trace\n"
     "Objects are replayed in seq order, never by timestamps.\n";
