@@ -35,7 +35,7 @@ import unittest
 import xml.etree.ElementTree as ET
 
 from thrace_testing import lockedges, summaries, timeline_counts
-from thrace_testing.losses import cut_at_end
+from thrace_testing.losses import cut_at_end, unread
 
 THRACE, SOURCE, BINARIES, DEADLOCK_PROGRAMS = sys.argv[1:5]
 del sys.argv[1:5]
@@ -231,6 +231,18 @@ class InvariantsCatchViolations(unittest.TestCase):
         db.commit()
         self.violated(path, f"thread {second[3]} acquired Lock-1 (seq {second[1]}) while thread"
                             f" {first[3]} held it (since seq {first[1]})")
+
+    def test_a_release_lost_in_a_gap_is_no_second_holder(self):
+        db, path = copy("threading_lock_with")
+        first, release, second, _ = lock_events(db, "Lock-1")
+        (released_at,), = db.execute("SELECT ts FROM events WHERE id = ?", (release[0],))
+        db.execute("DELETE FROM events WHERE id = ?", (release[0],))
+        db.commit()
+        # The daemon did not read it: a gap over its time (by hand: thrace_testing/losses.py).
+        unread(path, released_at, released_at, 1)
+        run = check(path, "allow unread\n")
+        show("a release in a gap", run)
+        self.assertEqual(0, run.returncode, run.stdout + run.stderr)
 
     def test_an_rlock_owned_by_two_threads(self):
         db, path = copy("threading_condition")

@@ -2,7 +2,9 @@
  * check_invariants.c - the built-in invariants (check_invariants.h). One
  * scan of the objects' events replays each object in turn: its holders
  * (check_objects.c; an rwlock's in their modes, read or write), a
- * semaphore's value, a barrier's arrivals per round.
+ * semaphore's value, a barrier's arrivals per round. After a gap of the
+ * trace that may hide some of an object's events, its replay starts
+ * afresh: a lost release is no second holder.
  * At most MAX_SHOWN violations are told per object, then how many more.
  */
 #include "check_invariants.h"
@@ -28,7 +30,8 @@ typedef struct {
     int64_t value;     /* a semaphore's */
     int64_t *arrivals; /* a barrier's, per round */
     size_t nrounds;
-    size_t shown, more; /* violations on this object */
+    int64_t unknown_rounds; /* a barrier's rounds below it met a gap: not checked */
+    size_t shown, more;     /* violations on this object */
 } replay;
 
 static const char *thread_name(const replay *rp, int64_t id)
@@ -71,6 +74,7 @@ static void start_object(replay *rp, const check_object_event *e)
     rp->object = rp->object_name;
     check_holders_clear(&rp->holders);
     rp->value = e->param;
+    rp->unknown_rounds = 0;
     if (rp->nrounds) /* no rounds yet: no array (memset of NULL is undefined) */
         memset(rp->arrivals, 0, rp->nrounds * sizeof *rp->arrivals);
     rp->shown = rp->more = 0;
@@ -170,13 +174,23 @@ static bool barrier_event(replay *rp, const check_object_event *e)
     }
     if (e->type == VOCAB_EV_barrier_wait_begin)
         rp->arrivals[round]++;
-    else if (e->ok && rp->arrivals[round] < e->param)
+    else if (e->ok && rp->arrivals[round] < e->param && e->cycle >= rp->unknown_rounds)
         violation(
             rp, INV_BARRIER_ROUNDS,
             "thread %s passed %s (seq %lld, round %zu) when %lld of its %lld parties had arrived",
             thread_name(rp, e->thread_id), rp->object, (long long)e->seq, round,
             (long long)rp->arrivals[round], (long long)e->param);
     return true;
+}
+
+/* After a gap that may hide some of the object's events, what was
+ * replayed is unknown: the holders are forgotten, a semaphore's value is
+ * the one the event tells, the barrier's rounds so far go unchecked. */
+static void resync(replay *rp, const check_object_event *e)
+{
+    check_holders_clear(&rp->holders);
+    rp->value = e->value;
+    rp->unknown_rounds = e->cycle + 1;
 }
 
 /* Checks one event, then replays it; false (failing the scan) when out of memory. */
@@ -188,13 +202,15 @@ static bool on_event(void *ctx, const check_object_event *e, failure *why)
     bool lock = e->kind == VOCAB_KIND_lock, rlock = e->kind == VOCAB_KIND_rlock;
     bool rwlock = e->kind == VOCAB_KIND_rwlock, barrier = e->kind == VOCAB_KIND_barrier;
     bool ok = true;
-    if ((lock || rlock) && !rp->skip[INV_MUTUAL_EXCLUSION])
+    if (e->after_gap)
+        resync(rp, e);
+    else if ((lock || rlock) && !rp->skip[INV_MUTUAL_EXCLUSION])
         lock_event(rp, e, rlock);
     else if (rwlock && !rp->skip[INV_MUTUAL_EXCLUSION])
         rwlock_event(rp, e);
     else if (!lock && !rlock && !rwlock && !barrier && !rp->skip[INV_SEMAPHORE_BOUNDS])
         semaphore_event(rp, e);
-    else if (barrier && !rp->skip[INV_BARRIER_ROUNDS])
+    if (barrier && !rp->skip[INV_BARRIER_ROUNDS])
         ok = barrier_event(rp, e);
     /* After the checks, which look at the holders as they were before it. */
     ok = ok && check_holders_apply(&rp->holders, e);

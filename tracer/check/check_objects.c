@@ -4,7 +4,9 @@
  * its range of events_by_object (object_id, seq): rows come out in the
  * order wanted, with no sort. (The unary + keeps SQLite from reading the
  * objects through their (process_id, obj) index, whose order would make it
- * sort a million rows.)
+ * sort a million rows.) The trace's gaps with a known range are read
+ * first, sorted by end with the earliest begin from each on, so that
+ * whether one lies between two events of an object is a binary search.
  */
 #include "check_objects.h"
 
@@ -13,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SCAN_SHARED_COLUMN = 11 }; /* scan_query's column of an event's shared */
+enum { SCAN_SHARED_COLUMN = 11, SCAN_TS_COLUMN = 12 }; /* scan_query's columns */
 
 #define SCAN_OK     "e.outcome = " SQL_OUTCOME(ok)
 #define SCAN_SHARED DB_EVENT_SHARED("e")
@@ -31,7 +33,7 @@ enum { SCAN_SHARED_COLUMN = 11 }; /* scan_query's column of an event's shared */
 
 static const char scan_query[] =
     "SELECT o.id, o.name, o.kind, COALESCE(o.param, 0), e.seq, e.name, " SCAN_OK ","
-    "  COALESCE(e.value, 0), e.thread_id, " SCAN_COUNT ", " SCAN_CYCLE ", " SCAN_SHARED
+    "  COALESCE(e.value, 0), e.thread_id, " SCAN_COUNT ", " SCAN_CYCLE ", " SCAN_SHARED ", e.ts"
     " FROM objects o JOIN events e ON e.object_id = o.id"
     " WHERE +o.process_id = ?1 AND (?2 IS NULL OR o.name = ?2)"
     "   AND o.kind IN " SCAN_KINDS " AND e.name IN " SCAN_EVENTS " ORDER BY o.id, e.seq";
@@ -51,7 +53,60 @@ static void read_event(sqlite3_stmt *st, check_object_event *e)
         .count = sqlite3_column_int64(st, 9),
         .cycle = sqlite3_column_int64(st, 10),
         .shared = sqlite3_column_int(st, SCAN_SHARED_COLUMN) != 0,
+        .ts = sqlite3_column_int64(st, SCAN_TS_COLUMN),
     };
+}
+
+/* A gap of a process's trace with a known end; gaps are kept by end, each
+ * with the earliest begin of itself and the gaps after it. A cut (no end)
+ * has nothing after it to replay. */
+typedef struct {
+    int64_t end, min_begin;
+} scan_gap;
+
+typedef struct {
+    scan_gap *at;
+    size_t n, cap;
+} scan_gaps;
+
+static const char gaps_query[] =
+    "SELECT coalesce(begin_ns, end_ns), end_ns FROM discards WHERE end_ns IS NOT NULL"
+    " AND trace_id = (SELECT trace_id FROM processes WHERE id = ?1) ORDER BY end_ns";
+
+static bool scan_gaps_load(scan_gaps *g, sqlite3 *db, int64_t process_id, failure *why)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, gaps_query, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, why);
+    sqlite3_bind_int64(st, 1, process_id);
+    int rc = SQLITE_DONE;
+    bool ok = true;
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        if ((ok = grow_for(&g->at, g->n, &g->cap, sizeof *g->at, 16)))
+            g->at[g->n++] = (scan_gap){sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 0)};
+    if (!ok)
+        failure_set(why, "out of memory");
+    else if (rc != SQLITE_DONE)
+        ok = db_fail(db, why);
+    sqlite3_finalize(st);
+    for (size_t i = g->n; ok && i-- > 1;)
+        if (g->at[i].min_begin < g->at[i - 1].min_begin)
+            g->at[i - 1].min_begin = g->at[i].min_begin;
+    return ok;
+}
+
+/* Whether a gap ends at after or later and begins at before or earlier. */
+static bool scan_gaps_between(const scan_gaps *g, int64_t after, int64_t before)
+{
+    size_t lo = 0, hi = g->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->at[mid].end < after)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < g->n && g->at[lo].min_begin <= before;
 }
 
 bool check_objects_scan(sqlite3 *db, int64_t process_id, const char *only,
@@ -59,26 +114,33 @@ bool check_objects_scan(sqlite3 *db, int64_t process_id, const char *only,
                         failure *why)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, scan_query, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(db, why);
+    scan_gaps gaps = {0};
+    if (!scan_gaps_load(&gaps, db, process_id, why) ||
+        (sqlite3_prepare_v2(db, scan_query, -1, &st, NULL) != SQLITE_OK && !db_fail(db, why))) {
+        free(gaps.at);
+        return false;
+    }
     sqlite3_bind_int64(st, 1, process_id);
     if (only)
         sqlite3_bind_text(st, 2, only, -1, SQLITE_STATIC);
     int rc;
     bool ok = true;
-    check_object_event e;
+    check_object_event e = {0}, last = {0};
     /* Held across the scan, the connection's (recursive) mutex makes each
      * column call re-enter it cheaply (as batch.c does for ingest's binds). */
     sqlite3_mutex *m = sqlite3_db_mutex(db);
     sqlite3_mutex_enter(m);
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         read_event(st, &e);
+        e.after_gap = e.object_id == last.object_id && scan_gaps_between(&gaps, last.ts, e.ts);
+        last = e;
         ok = fn(ctx, &e, why);
     }
     sqlite3_mutex_leave(m);
     if (ok && rc != SQLITE_DONE)
         ok = db_fail(db, why);
     sqlite3_finalize(st);
+    free(gaps.at);
     return ok;
 }
 

@@ -3,7 +3,9 @@
  * semaphores and barriers, object by object in seq order (the order their events really
  * happened in, whatever the clocks said), and who holds each object as
  * they are replayed: what the built-in invariants and `at most N holding`
- * are checked against.
+ * are checked against. An event after a gap of the trace says so: the
+ * replay starts afresh there rather than blame the program for the
+ * events lost.
  */
 #ifndef THRACE_TRACER_CHECK_CHECK_OBJECTS_H
 #define THRACE_TRACER_CHECK_CHECK_OBJECTS_H
@@ -30,6 +32,10 @@ typedef struct {
     int64_t count;     /* a release: how many units (1 but for semaphores) */
     int64_t cycle;     /* a barrier wait: the round */
     bool shared;       /* an rwlock's acquire or release of a read hold */
+    int64_t ts;
+    bool after_gap; /* a gap of the trace (losses.h) may hide events of the object
+                       between its previous event and this one: what was replayed
+                       so far is unknown */
 } check_object_event;
 
 /*

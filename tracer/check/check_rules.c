@@ -75,6 +75,8 @@ static bool on_event(void *ctx, const check_object_event *e, failure *why)
 {
     at_most_replay *rp = ctx;
     rp->found = true;
+    if (e->after_gap) /* its holders before are unknown: a lost release is no holder */
+        check_holders_clear(&rp->holders);
     if (!check_holders_apply(&rp->holders, e))
         return failure_set(why, "out of memory");
     if (rp->holders.n > rp->most) {
