@@ -265,7 +265,7 @@ bool check_invariants(const check_expect *x, sqlite3 *db, const check_trace *t, 
     replay rp = {.skip = skip, .t = t, .r = r};
     bool ok = true;
     if (!skip[INV_MUTUAL_EXCLUSION] || !skip[INV_SEMAPHORE_BOUNDS] || !skip[INV_BARRIER_ROUNDS]) {
-        ok = check_objects_scan(db, t->process_id, NULL, on_event, &rp, why);
+        ok = check_objects_scan(db, t, NULL, on_event, &rp, why);
         if (ok)
             finish_object(&rp);
     }

@@ -4,9 +4,8 @@
  * its range of events_by_object (object_id, seq): rows come out in the
  * order wanted, with no sort. (The unary + keeps SQLite from reading the
  * objects through their (process_id, obj) index, whose order would make it
- * sort a million rows.) The trace's gaps with a known range are read
- * first, sorted by end with the earliest begin from each on, so that
- * whether one lies between two events of an object is a binary search.
+ * sort a million rows.) Whether a gap of the trace lies between two
+ * events of an object is check_trace.h's to say.
  */
 #include "check_objects.h"
 
@@ -57,70 +56,14 @@ static void read_event(sqlite3_stmt *st, check_object_event *e)
     };
 }
 
-/* A gap of a process's trace with a known end; gaps are kept by end, each
- * with the earliest begin of itself and the gaps after it. A cut (no end)
- * has nothing after it to replay. */
-typedef struct {
-    int64_t end, min_begin;
-} scan_gap;
-
-typedef struct {
-    scan_gap *at;
-    size_t n, cap;
-} scan_gaps;
-
-static const char gaps_query[] =
-    "SELECT coalesce(begin_ns, end_ns), end_ns FROM discards WHERE end_ns IS NOT NULL"
-    " AND trace_id = (SELECT trace_id FROM processes WHERE id = ?1) ORDER BY end_ns";
-
-static bool scan_gaps_load(scan_gaps *g, sqlite3 *db, int64_t process_id, failure *why)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, gaps_query, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(db, why);
-    sqlite3_bind_int64(st, 1, process_id);
-    int rc = SQLITE_DONE;
-    bool ok = true;
-    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        if ((ok = grow_for(&g->at, g->n, &g->cap, sizeof *g->at, 16)))
-            g->at[g->n++] = (scan_gap){sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 0)};
-    if (!ok)
-        failure_set(why, "out of memory");
-    else if (rc != SQLITE_DONE)
-        ok = db_fail(db, why);
-    sqlite3_finalize(st);
-    for (size_t i = g->n; ok && i-- > 1;)
-        if (g->at[i].min_begin < g->at[i - 1].min_begin)
-            g->at[i - 1].min_begin = g->at[i].min_begin;
-    return ok;
-}
-
-/* Whether a gap ends at after or later and begins at before or earlier. */
-static bool scan_gaps_between(const scan_gaps *g, int64_t after, int64_t before)
-{
-    size_t lo = 0, hi = g->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (g->at[mid].end < after)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < g->n && g->at[lo].min_begin <= before;
-}
-
-bool check_objects_scan(sqlite3 *db, int64_t process_id, const char *only,
+bool check_objects_scan(sqlite3 *db, const check_trace *t, const char *only,
                         bool (*fn)(void *ctx, const check_object_event *e, failure *why), void *ctx,
                         failure *why)
 {
     sqlite3_stmt *st;
-    scan_gaps gaps = {0};
-    if (!scan_gaps_load(&gaps, db, process_id, why) ||
-        (sqlite3_prepare_v2(db, scan_query, -1, &st, NULL) != SQLITE_OK && !db_fail(db, why))) {
-        free(gaps.at);
-        return false;
-    }
-    sqlite3_bind_int64(st, 1, process_id);
+    if (sqlite3_prepare_v2(db, scan_query, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, why);
+    sqlite3_bind_int64(st, 1, t->process_id);
     if (only)
         sqlite3_bind_text(st, 2, only, -1, SQLITE_STATIC);
     int rc;
@@ -132,7 +75,7 @@ bool check_objects_scan(sqlite3 *db, int64_t process_id, const char *only,
     sqlite3_mutex_enter(m);
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         read_event(st, &e);
-        e.after_gap = e.object_id == last.object_id && scan_gaps_between(&gaps, last.ts, e.ts);
+        e.after_gap = e.object_id == last.object_id && check_trace_gap_between(t, last.ts, e.ts);
         last = e;
         ok = fn(ctx, &e, why);
     }
@@ -140,7 +83,6 @@ bool check_objects_scan(sqlite3 *db, int64_t process_id, const char *only,
     if (ok && rc != SQLITE_DONE)
         ok = db_fail(db, why);
     sqlite3_finalize(st);
-    free(gaps.at);
     return ok;
 }
 

@@ -11,6 +11,7 @@
 #define THRACE_TRACER_CHECK_CHECK_OBJECTS_H
 
 #include "base.h"
+#include "check_trace.h"
 #include "vocabulary.h"
 
 #include <sqlite3.h>
@@ -39,11 +40,11 @@ typedef struct {
 } check_object_event;
 
 /*
- * Calls fn for each such event of process_id's objects (only the one named
- * only, when not NULL), object by object, in seq order. False on a
+ * Calls fn for each such event of the objects of t's process (only the one
+ * named only, when not NULL), object by object, in seq order. False on a
  * database error, or when fn fails (out of memory), with the reason in why.
  */
-bool check_objects_scan(sqlite3 *db, int64_t process_id, const char *only,
+bool check_objects_scan(sqlite3 *db, const check_trace *t, const char *only,
                         bool (*fn)(void *ctx, const check_object_event *e, failure *why), void *ctx,
                         failure *why);
 

@@ -92,7 +92,7 @@ static bool at_most(const check_expect *x, const check_rule *rule, const check_t
                     sqlite3 *db, check_report *r, failure *why)
 {
     at_most_replay rp = {0};
-    bool ok = check_objects_scan(db, t->process_id, rule->object, on_event, &rp, why);
+    bool ok = check_objects_scan(db, t, rule->object, on_event, &rp, why);
     check_holders_free(&rp.holders);
     if (!ok)
         return false;
