@@ -6,6 +6,7 @@ Usage: test_deadlocks.py THRACE PROGRAMS [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one).
 """
 import concurrent.futures
+import contextlib
 import json
 import os
 import re
@@ -45,6 +46,23 @@ def record(name, *options, args=(), check_edges=True):
     if check_edges:
         lockedges.check(db)
     return done, db
+
+
+@contextlib.contextmanager
+def served(db):
+    """`thrace serve DB` on a free port, for the with block: its URL."""
+    with subprocess.Popen([THRACE, "serve", db, "--port", "0"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as serve:
+        try:
+            yield re.match(r"thrace serve: (\S+) ", serve.stdout.readline()).group(1)
+        finally:
+            serve.terminate()
+
+
+def api_deadlocks(db):
+    """/api/deadlocks's answer over db."""
+    with served(db) as url, urllib.request.urlopen(url + "api/deadlocks", timeout=30) as answer:
+        return json.load(answer)
 
 
 # Times vary from run to run; sites and names do not.
@@ -149,6 +167,12 @@ class Gaps(unittest.TestCase):
         self.assertFalse([k for k in findings if k.startswith(("deadlock", "stuck"))], findings)
         self.assertRegex(lines[-1], r": 0 deadlocks, 1 possible deadlock, 0 stuck waits; 2 unknown"
                                     r" after a gap$")
+        # The viewer's answer counts them apart, and tells the same report.
+        db = os.path.join(TMP.name, "abba.db")
+        body = api_deadlocks(db)
+        self.assertEqual((0, 1, 0, 2), (body["deadlocks"], body["possible"], body["stuck"],
+                                        body["unknown"]))
+        self.assertEqual(run.stdout.replace(db, "the trace"), body["report"])
 
     def test_waits_begun_before_events_nobody_read_may_have_ended_then(self):
         def gap_after_the_waits(db):
@@ -231,14 +255,7 @@ class SeenByTheProgram(unittest.TestCase):
         self.assertRegex(lines[-1], r": 1 deadlock, 0 possible deadlocks, 1 stuck wait$")
 
     def test_the_viewer_has_its_moment(self):
-        with subprocess.Popen([THRACE, "serve", self.db, "--port", "0"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) as serve:
-            try:
-                url = re.match(r"thrace serve: (\S+) ", serve.stdout.readline()).group(1)
-                with urllib.request.urlopen(url + "api/deadlocks", timeout=30) as answer:
-                    body = json.load(answer)
-            finally:
-                serve.terminate()
+        body = api_deadlocks(self.db)
         with sqlite3.connect(self.db) as c:
             expected = c.execute("SELECT thread_id, object_id, ts FROM events"
                                  " WHERE name = 'deadlock'").fetchall()
@@ -321,19 +338,13 @@ class NestedLocks(unittest.TestCase):
     def test_the_viewer_answers_while_deadlocks_are_analysed(self):
         # Ten analyses asked for at once: two run, the others are refused
         # at once, and /api/trace is answered meanwhile, promptly.
-        with subprocess.Popen([THRACE, "serve", self.db, "--port", "0"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) as serve:
-            try:
-                url = re.match(r"thrace serve: (\S+) ", serve.stdout.readline()).group(1)
-                with concurrent.futures.ThreadPoolExecutor(10) as pool:
-                    asked = [pool.submit(self.get, url + "api/deadlocks") for _ in range(10)]
-                    time.sleep(0.05)
-                    began = time.monotonic()
-                    trace = self.get(url + "api/trace")
-                    took = time.monotonic() - began
-                    answers = [a.result() for a in asked]
-            finally:
-                serve.terminate()
+        with served(self.db) as url, concurrent.futures.ThreadPoolExecutor(10) as pool:
+            asked = [pool.submit(self.get, url + "api/deadlocks") for _ in range(10)]
+            time.sleep(0.05)
+            began = time.monotonic()
+            trace = self.get(url + "api/trace")
+            took = time.monotonic() - began
+            answers = [a.result() for a in asked]
         self.assertEqual(200, trace[0])
         self.assertLess(took, 2)
         done = [body for status, body in answers if status == 200]
