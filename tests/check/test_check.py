@@ -243,6 +243,10 @@ class InvariantsCatchViolations(unittest.TestCase):
         run = check(path, "allow unread\n")
         show("a release in a gap", run)
         self.assertEqual(0, run.returncode, run.stdout + run.stderr)
+        self.assertRegex(run.stdout, rf"note: mutual-exclusion: Lock-1 is unknown after the gap at"
+                                     rf" \d+\.\d{{6}} s: thread {first[3]} held it before, a"
+                                     rf" release may be among what the trace lost")
+        self.assertNotIn("acquired", run.stdout)
 
     def test_an_rlock_owned_by_two_threads(self):
         db, path = copy("threading_condition")

@@ -32,6 +32,7 @@ typedef struct {
     size_t nrounds;
     int64_t unknown_rounds; /* a barrier's rounds below it met a gap: not checked */
     size_t shown, more;     /* violations on this object */
+    bool gap_told;          /* its state lost in a gap was noted */
 } replay;
 
 static const char *thread_name(const replay *rp, int64_t id)
@@ -78,6 +79,7 @@ static void start_object(replay *rp, const check_object_event *e)
     if (rp->nrounds) /* no rounds yet: no array (memset of NULL is undefined) */
         memset(rp->arrivals, 0, rp->nrounds * sizeof *rp->arrivals);
     rp->shown = rp->more = 0;
+    rp->gap_told = false;
 }
 
 /* The threads holding it, "threads 0, 1", into buf. */
@@ -184,10 +186,24 @@ static bool barrier_event(replay *rp, const check_object_event *e)
 }
 
 /* After a gap that may hide some of the object's events, what was
- * replayed is unknown: the holders are forgotten, a semaphore's value is
- * the one the event tells, the barrier's rounds so far go unchecked. */
+ * replayed is unknown: the holders are forgotten (noted, the first time,
+ * as their releases may be in the gap), a semaphore's value is the one
+ * the event tells, the barrier's rounds so far go unchecked. */
 static void resync(replay *rp, const check_object_event *e)
 {
+    bool semaphore = e->kind == VOCAB_KIND_semaphore || e->kind == VOCAB_KIND_bounded_semaphore;
+    check_invariant which = semaphore ? INV_SEMAPHORE_BOUNDS : INV_MUTUAL_EXCLUSION;
+    char names[512];
+    if (rp->holders.n && !rp->gap_told && !rp->skip[which]) {
+        check_report_case(rp->r, check_invariant_names[which]);
+        check_report_note(rp->r,
+                          "%s: %s is unknown after the gap at %.6f s: %s held it before, a "
+                          "release may be among what the trace lost",
+                          check_invariant_names[which], rp->object,
+                          (double)(e->gap_ns - rp->t->origin_ns) / 1e9,
+                          holder_names(rp, names, sizeof names));
+        rp->gap_told = true;
+    }
     check_holders_clear(&rp->holders);
     rp->value = e->value;
     rp->unknown_rounds = e->cycle + 1;

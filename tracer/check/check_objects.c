@@ -75,7 +75,8 @@ bool check_objects_scan(sqlite3 *db, const check_trace *t, const char *only,
     sqlite3_mutex_enter(m);
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         read_event(st, &e);
-        e.after_gap = e.object_id == last.object_id && check_trace_gap_between(t, last.ts, e.ts);
+        e.after_gap =
+            e.object_id == last.object_id && check_trace_gap_between(t, last.ts, e.ts, &e.gap_ns);
         last = e;
         ok = fn(ctx, &e, why);
     }

@@ -37,6 +37,7 @@ typedef struct {
     bool after_gap; /* a gap of the trace (losses.h) may hide events of the object
                        between its previous event and this one: what was replayed
                        so far is unknown */
+    int64_t gap_ns; /* then: from when */
 } check_object_event;
 
 /*

@@ -96,7 +96,8 @@ static bool each_row(check_trace *t, sqlite3 *db, const char *sql,
 
 bool check_trace_load_threads(check_trace *t, sqlite3 *db, int64_t process_id, failure *why)
 {
-    *t = (check_trace){.process_id = process_id};
+    *t = (check_trace){.process_id = process_id,
+                       .origin_ns = db_value(db, "SELECT MIN(begin_ns) FROM traces", 0)};
     if (!each_row(t, db, threads_query, add_thread, why) ||
         !each_row(t, db, gaps_query, add_gap, why))
         return false;
@@ -123,11 +124,14 @@ static size_t first_not_below(const void *base, size_t n, size_t size, size_t of
     return lo;
 }
 
-bool check_trace_gap_between(const check_trace *t, int64_t after, int64_t before)
+bool check_trace_gap_between(const check_trace *t, int64_t after, int64_t before, int64_t *gap_ns)
 {
     size_t i =
         first_not_below(t->gaps, t->ngaps, sizeof *t->gaps, offsetof(check_gap, end_ns), after);
-    return i < t->ngaps && t->gaps[i].min_begin_ns <= before;
+    if (i == t->ngaps || t->gaps[i].min_begin_ns > before)
+        return false;
+    *gap_ns = t->gaps[i].min_begin_ns > after ? t->gaps[i].min_begin_ns : after;
+    return true;
 }
 
 long check_trace_thread_index(const check_trace *t, int64_t id)

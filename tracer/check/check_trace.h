@@ -41,6 +41,7 @@ typedef struct {
 
 typedef struct {
     int64_t process_id;
+    int64_t origin_ns;     /* the database's first trace's begin, which offsets count from */
     check_thread *threads; /* in threads.id order (first seen first) */
     size_t nthreads;
     check_gap *gaps; /* by end */
@@ -54,8 +55,9 @@ typedef struct {
 bool check_trace_load_threads(check_trace *t, sqlite3 *db, int64_t process_id, failure *why);
 
 /* Whether a gap of the trace ends at after or later and begins at before
- * or earlier: events between the two times may be lost. */
-bool check_trace_gap_between(const check_trace *t, int64_t after, int64_t before);
+ * or earlier: events between the two times may be lost from *gap_ns on
+ * (the first such gap's begin, after at the earliest). */
+bool check_trace_gap_between(const check_trace *t, int64_t after, int64_t before, int64_t *gap_ns);
 
 /* Reads their lines: every event's, or only log lines. False as above. */
 bool check_trace_load_lines(check_trace *t, sqlite3 *db, bool log_only, failure *why);
