@@ -209,6 +209,15 @@ class InvariantsCatchViolations(unittest.TestCase):
             self.assertIn(words, run.stdout)
         return run
 
+    def noted(self, path, allowed, note):
+        """`thrace check` with `allow ALLOWED` passes, telling a note that
+        matches note; its run."""
+        run = check(path, f"allow {allowed}\n")
+        show(note, run)
+        self.assertEqual(0, run.returncode, run.stdout + run.stderr)
+        self.assertRegex(run.stdout, note)
+        return run
+
     def test_untouched_recordings_meet_them(self):
         for name in RECORDED:
             run = check(DBS[name])
@@ -240,12 +249,9 @@ class InvariantsCatchViolations(unittest.TestCase):
         db.commit()
         # The daemon did not read it: a gap over its time (by hand: thrace_testing/losses.py).
         unread(path, released_at, released_at, 1)
-        run = check(path, "allow unread\n")
-        show("a release in a gap", run)
-        self.assertEqual(0, run.returncode, run.stdout + run.stderr)
-        self.assertRegex(run.stdout, rf"note: mutual-exclusion: Lock-1 is unknown after the gap at"
-                                     rf" \d+\.\d{{6}} s: thread {first[3]} held it before, a"
-                                     rf" release may be among what the trace lost")
+        run = self.noted(path, "unread", rf"note: mutual-exclusion: Lock-1 is unknown after the"
+                                         rf" gap at \d+\.\d{{6}} s: thread {first[3]} held it"
+                                         rf" before, a release may be among what the trace lost")
         self.assertNotIn("acquired", run.stdout)
 
     def test_an_rlock_owned_by_two_threads(self):
@@ -343,12 +349,9 @@ class InvariantsCatchViolations(unittest.TestCase):
         db.execute("UPDATE threads SET end_ns = NULL WHERE name = 'Thread-2'")
         db.commit()
         cut_at_end(path)  # by hand: see thrace_testing/losses.py
-        run = check(path, "allow cut\n")
-        show("cut before an exit", run)
-        self.assertEqual(0, run.returncode, run.stdout + run.stderr)
-        self.assertRegex(run.stdout, r"note: threads-joined: thread Thread-2 is unknown after the"
-                                     r" gap at \d+\.\d{6} s: its exit may be among what the"
-                                     r" trace lost")
+        run = self.noted(path, "cut", r"note: threads-joined: thread Thread-2 is unknown after"
+                                      r" the gap at \d+\.\d{6} s: its exit may be among what"
+                                      r" the trace lost")
         self.assertNotIn("never exited", run.stdout)
 
 
