@@ -551,6 +551,9 @@ class Deadlocks(unittest.TestCase):
         self.assertIn("note: deadlocks: 2 unknown after a gap: what ended them may be among what"
                       " the trace lost", run.stdout)
         self.assertNotIn("stuck", run.stdout)
+        notes = json.loads(thrace("check", path, "--json").stdout)["notes"]
+        self.assertEqual(["threads-joined", "deadlocks"], [n["kind"] for n in notes])
+        self.assertTrue(notes[1]["text"].startswith("deadlocks: 2 unknown after a gap: "), notes)
 
 
 class MachineReadable(unittest.TestCase):

@@ -48,19 +48,27 @@ void check_report_case(check_report *r, const char *kind)
     r->current = r->ncases++;
 }
 
-/* Keeps text (taken) as the next problem of the current check. */
-static void check_report_keep(check_report *r, char *text)
+/* Keeps text (taken) as the next entry of *list (a problem or a note) of
+ * the current check. */
+static bool check_report_keep_in(check_report *r, check_problem **list, size_t *n, size_t *cap,
+                                 char *text)
 {
     if (r->ncases == 0)
         check_report_case(r, "check"); /* a problem outside any check still counts */
-    if (!text || r->ncases == 0 ||
-        !grow_for(&r->list, r->nlist, &r->list_cap, sizeof *r->list, 16)) {
+    if (!text || r->ncases == 0 || !grow_for(list, *n, cap, sizeof **list, 16)) {
         free(text);
         r->out_of_memory = true;
-        return;
+        return false;
     }
-    r->list[r->nlist++] = (check_problem){r->current, text, strlen(text)};
-    r->cases[r->current].problems++;
+    (*list)[(*n)++] = (check_problem){r->current, text, strlen(text)};
+    return true;
+}
+
+/* Keeps text (taken) as the next problem of the current check. */
+static void check_report_keep(check_report *r, char *text)
+{
+    if (check_report_keep_in(r, &r->list, &r->nlist, &r->list_cap, text))
+        r->cases[r->current].problems++;
 }
 
 /* Adds a line of detail to the last problem kept. */
@@ -87,7 +95,7 @@ void check_report_problem(check_report *r, const char *fmt, ...)
         text = NULL;
     va_end(ap);
     if (r->out)
-        fprintf(r->out, "%s%s%s\n", r->problems || r->notes ? "\n" : "", r->scope,
+        fprintf(r->out, "%s%s%s\n", r->problems || r->nnotes ? "\n" : "", r->scope,
                 text ? text : fmt);
     r->problems++;
     check_report_keep(r, text);
@@ -96,14 +104,15 @@ void check_report_problem(check_report *r, const char *fmt, ...)
 void check_report_note(check_report *r, const char *fmt, ...)
 {
     va_list ap;
-    if (r->out) {
-        fprintf(r->out, "%snote: %s", r->problems || r->notes ? "\n" : "", r->scope);
-        va_start(ap, fmt);
-        vfprintf(r->out, fmt, ap);
-        va_end(ap);
-        fputc('\n', r->out);
-    }
-    r->notes++;
+    char *text;
+    va_start(ap, fmt);
+    if (vasprintf(&text, fmt, ap) < 0)
+        text = NULL;
+    va_end(ap);
+    if (r->out)
+        fprintf(r->out, "%snote: %s%s\n", r->problems || r->nnotes ? "\n" : "", r->scope,
+                text ? text : fmt);
+    check_report_keep_in(r, &r->notes, &r->nnotes, &r->notes_cap, text);
 }
 
 void check_report_detail(check_report *r, const char *fmt, ...)
@@ -129,8 +138,11 @@ void check_report_free(check_report *r)
         free(r->cases[i].name);
     for (size_t i = 0; i < r->nlist; i++)
         free(r->list[i].text);
+    for (size_t i = 0; i < r->nnotes; i++)
+        free(r->notes[i].text);
     free(r->cases);
     free(r->list);
+    free(r->notes);
 }
 
 void check_report_trace_line(check_report *r, const check_trace *t, size_t line)

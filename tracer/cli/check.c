@@ -38,7 +38,7 @@ static const char usage[] =
     "  --junit FILE.xml  also write the result as JUnit XML, as CI dashboards read it:\n"
     "                    a testsuite per trace, a testcase per check\n"
     "  --json            write the result as JSON on stdout instead of the problems:\n"
-    "                    the verdict, the checks, the problems with kind and text\n"
+    "                    the verdict, the checks, the problems and the notes\n"
     "  -h, --help        this help\n"
     "\n"
     "Built-in invariants (`skip NAME` in FILE turns one off):\n"
