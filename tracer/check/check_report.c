@@ -86,33 +86,40 @@ static void check_report_keep_detail(check_report *r, const char *line)
     p->text = text;
 }
 
+/* Tells a headline, a problem's or a note's ("note: " before it), and keeps it. */
+static void check_report_tell(check_report *r, bool note, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void check_report_tell(check_report *r, bool note, const char *fmt, va_list ap)
+{
+    char *text;
+    if (vasprintf(&text, fmt, ap) < 0)
+        text = NULL;
+    if (r->out)
+        fprintf(r->out, "%s%s%s%s\n", r->problems || r->nnotes ? "\n" : "", note ? "note: " : "",
+                r->scope, text ? text : fmt);
+    if (note) {
+        check_report_keep_in(r, &r->notes, &r->nnotes, &r->notes_cap, text);
+        return;
+    }
+    r->problems++;
+    check_report_keep(r, text);
+}
+
 void check_report_problem(check_report *r, const char *fmt, ...)
 {
     va_list ap;
-    char *text;
     va_start(ap, fmt);
-    if (vasprintf(&text, fmt, ap) < 0)
-        text = NULL;
+    check_report_tell(r, false, fmt, ap);
     va_end(ap);
-    if (r->out)
-        fprintf(r->out, "%s%s%s\n", r->problems || r->nnotes ? "\n" : "", r->scope,
-                text ? text : fmt);
-    r->problems++;
-    check_report_keep(r, text);
 }
 
 void check_report_note(check_report *r, const char *fmt, ...)
 {
     va_list ap;
-    char *text;
     va_start(ap, fmt);
-    if (vasprintf(&text, fmt, ap) < 0)
-        text = NULL;
+    check_report_tell(r, true, fmt, ap);
     va_end(ap);
-    if (r->out)
-        fprintf(r->out, "%snote: %s%s\n", r->problems || r->nnotes ? "\n" : "", r->scope,
-                text ? text : fmt);
-    check_report_keep_in(r, &r->notes, &r->nnotes, &r->notes_cap, text);
 }
 
 void check_report_detail(check_report *r, const char *fmt, ...)
