@@ -353,6 +353,8 @@ class InvariantsCatchViolations(unittest.TestCase):
                                       r" the gap at \d+\.\d{6} s: its exit may be among what"
                                       r" the trace lost")
         self.assertNotIn("never exited", run.stdout)
+        self.assertIn("changed.expect and the built-in invariants (2 threads; 1 note on what"
+                      " is unknown after a gap)", run.stdout)
 
 
 class Patterns(unittest.TestCase):

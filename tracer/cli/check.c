@@ -62,9 +62,13 @@ static int verdict(const check_options *o, const check_report *r, size_t threads
     snprintf(against, sizeof against, "%s%s", o->expect_path ? o->expect_path : "",
              o->expect_path ? " and " : "");
     if (r->problems == 0) {
+        char notes[64] = "";
+        if (r->nnotes)
+            snprintf(notes, sizeof notes, "; %zu note%s on what is unknown after a gap", r->nnotes,
+                     r->nnotes == 1 ? "" : "s");
         if (!o->json)
-            printf("%s: meets %sthe built-in invariants (%zu thread%s)\n", o->db_path, against,
-                   threads, threads == 1 ? "" : "s");
+            printf("%s: meets %sthe built-in invariants (%zu thread%s%s)\n", o->db_path, against,
+                   threads, threads == 1 ? "" : "s", notes);
         return CLI_OK;
     }
     return cli_error("check", o->db_path, "%zu problem%s against %sthe built-in invariants",
