@@ -446,8 +446,9 @@ class Survives(unittest.TestCase):
                          query(db, "SELECT min(l.ts) FROM logs l WHERE l.ts >= ?", last)[0][0])
         self.assertLessEqual(first, after)
         self.assertLess(before, last)
+        said = thrace("stats", db).stdout
         self.assertIn(f"thrace daemon did not read {lost} events or more (it was down, or"
-                      f" reattached): the relay daemon's copy has them.", thrace("stats", db).stdout)
+                      f" reattached): the relay daemon's copy has them.", said)
         self.assert_not_blamed_for_the_gap(db, lost)
         kept, recomputed = kept_and_recomputed(db)
         self.assertEqual(recomputed, kept, "counts and summaries after a resume")

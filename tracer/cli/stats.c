@@ -4,8 +4,9 @@
  * barrier): acquisitions (a wait's kinds: waits that ended ok), the share
  * that had to wait, total and longest wait, total and longest hold; the
  * same per thread over every object it took or waited on, and its joins;
- * and what the traces lost, by cause (losses.h), whenever they lost any. The figures are the
- * summaries the store keeps: the cost does not grow with the trace.
+ * and what the traces lost, by cause (losses.h), whenever they lost any.
+ * The figures are the summaries the store keeps: the cost does not grow
+ * with the trace.
  * The queries are tracer/query/'s (statsquery.h), which the viewer serves too.
  */
 #include "cli.h"
