@@ -1,6 +1,7 @@
 /*
  * api_stats.c - GET /api/stats: what `thrace stats` prints, as numbers,
- * from the same queries (tracer/query/statsquery.c).
+ * from the same queries (tracer/query/statsquery.c, and losses.c for what
+ * the traces lost, by cause).
  */
 #include "api.h"
 #include "jsonsql.h"
@@ -24,20 +25,22 @@ static const char *const names[] = {
 api_answer api_stats(sqlite3 *db, const params *p, const api_server *server)
 {
     (void)p, (void)server;
-    static const char *const discarded_name[] = {"discarded"};
+    static const char *const lost_names[] = {"discarded", "unread", "cut_ns"};
     bool objects_cut, threads_cut, one;
     json_t *objects =
         jsonsql_rows(db, statsquery_objects, names, STATSQUERY_ID + 1, MAX_ROWS, &objects_cut, "");
     json_t *threads =
         jsonsql_rows(db, statsquery_threads, names, STATSQUERY_ID + 1, MAX_ROWS, &threads_cut, "");
-    json_t *discarded = jsonsql_rows(db, statsquery_discarded, discarded_name, 1, 1, &one, "");
+    json_t *lost = jsonsql_rows(db, losses_sql, lost_names, 3, 1, &one, "i", (int64_t)0);
     json_t *body = NULL;
-    if (objects && threads && discarded)
-        body = json_pack("{s:O, s:O, s:O, s:b}", "objects", objects, "threads", threads,
-                         "discarded", json_object_get(json_array_get(discarded, 0), "discarded"),
-                         "truncated", objects_cut || threads_cut);
+    if (objects && threads && lost) {
+        body = json_pack("{s:O, s:O, s:b}", "objects", objects, "threads", threads, "truncated",
+                         objects_cut || threads_cut);
+        if (body)
+            json_object_update(body, json_array_get(lost, 0));
+    }
     json_decref(objects);
     json_decref(threads);
-    json_decref(discarded);
+    json_decref(lost);
     return body ? api_ok(body) : api_db_error();
 }

@@ -13,20 +13,25 @@
 enum { MAX_ROWS = 4096 };
 
 /* changes: what the traces rows count of their rows, summed (API.md): it
- * moves whenever a trace is stored, grows or ends; one row per trace, so
- * the page learns cheaply whether to ask for the costlier answers again. */
+ * moves whenever a trace is stored, grows, loses events (any cause), is
+ * cut or ends (a cut counts 2, so that a trace that ends cut moves it
+ * though its live flag drops); one row per trace, so the page learns
+ * cheaply whether to ask for the costlier answers again. cut_ns: the
+ * first cut. */
 static const char totals_sql[] =
     "SELECT MIN(begin_ns), MAX(end_ns), COALESCE(SUM(events), 0), COALESCE(SUM(discarded), 0),"
-    " COALESCE(MAX(live <> 0), 0), COALESCE(SUM(1 + events + discarded + (live <> 0)), 0)"
+    " COALESCE(SUM(unread), 0), MIN(cut_ns), COALESCE(MAX(live <> 0), 0),"
+    " COALESCE(SUM(1 + events + discarded + unread + 2 * (cut_ns IS NOT NULL) + (live <> 0)), 0)"
     " FROM traces";
-static const char *const totals_names[] = {"begin_ns",  "end_ns", "events",
-                                           "discarded", "live",   "changes"};
+static const char *const totals_names[] = {"begin_ns", "end_ns", "events", "discarded",
+                                           "unread",   "cut_ns", "live",   "changes"};
 
 static const char traces_sql[] =
-    "SELECT id, uuid, hostname, path, begin_ns, end_ns, events, discarded, live <> 0 FROM traces"
-    " ORDER BY id LIMIT ?1";
-static const char *const traces_names[] = {"id",     "uuid",   "hostname",  "path", "begin_ns",
-                                           "end_ns", "events", "discarded", "live"};
+    "SELECT id, uuid, hostname, path, begin_ns, end_ns, events, discarded, unread, cut_ns,"
+    " live <> 0 FROM traces ORDER BY id LIMIT ?1";
+static const char *const traces_names[] = {"id",       "uuid",   "hostname", "path",
+                                           "begin_ns", "end_ns", "events",   "discarded",
+                                           "unread",   "cut_ns", "live"};
 
 static const char processes_sql[] =
     "SELECT id, trace_id, pid, name FROM processes ORDER BY id LIMIT ?1";
@@ -50,7 +55,7 @@ typedef struct {
 } list;
 
 static const list lists[] = {
-    {"traces", traces_sql, traces_names, 9},
+    {"traces", traces_sql, traces_names, 11},
     {"processes", processes_sql, processes_names, 4},
     {"threads", threads_sql, threads_names, 8},
     {"objects", objects_sql, objects_names, 6},
@@ -77,7 +82,7 @@ api_answer api_trace(sqlite3 *db, const params *p, const api_server *server)
 {
     (void)p;
     bool truncated, any = false;
-    json_t *rows = jsonsql_rows(db, totals_sql, totals_names, 6, 1, &truncated, "");
+    json_t *rows = jsonsql_rows(db, totals_sql, totals_names, 8, 1, &truncated, "");
     json_t *body = rows ? json_incref(json_array_get(rows, 0)) : NULL;
     json_decref(rows);
     if (body)

@@ -61,31 +61,51 @@ class Page(Served):
         begin = self.sql.execute("SELECT min(begin_ns) FROM traces").fetchone()[0]
         self.assertEqual(str(begin), self.canvas()["base"])
 
-    def test_lost_events_are_told_in_a_banner_only_when_there_are_some(self):
-        banner = "document.getElementById('discarded')"
-        self.assertTrue(self.js(f"{banner}.hidden"))
-        # The same trace, as if LTTng had lost 12 events: /api/trace's
-        # answer changed on its way to the page.
+    def change_answer(self, path, trigger, change):
+        """Runs trigger(), which makes the page ask for path, and changes the
+        answer on its way to the page: change(the answer's JSON)."""
         self.browser.call("Fetch.enable", {"patterns": [
-            {"urlPattern": "*/api/trace", "requestStage": "Response"}]})
+            {"urlPattern": f"*{path}", "requestStage": "Response"}]})
         try:
-            self.browser.call("Page.reload")
+            trigger()
             paused = self.browser.wait_for(lambda e: e["method"] == "Fetch.requestPaused")
-            self.assertIsNotNone(paused, "no /api/trace request after a reload")
+            self.assertIsNotNone(paused, f"no {path} request")
             answer = self.browser.call("Fetch.getResponseBody",
                                        {"requestId": paused["params"]["requestId"]})
             body = base64.b64decode(answer["body"]) if answer["base64Encoded"] else answer["body"]
-            trace = json.loads(body)
-            trace["discarded"] = 12
+            changed = json.loads(body)
+            change(changed)
             self.browser.call("Fetch.fulfillRequest", {
                 "requestId": paused["params"]["requestId"], "responseCode": 200,
-                "body": base64.b64encode(json.dumps(trace).encode()).decode(),
+                "body": base64.b64encode(json.dumps(changed).encode()).decode(),
                 "responseHeaders": [{"name": "Content-Type", "value": "application/json"}]})
         finally:
             self.browser.call("Fetch.disable")
+
+    def assert_losses_told(self, element):
+        """The three causes' sentences of LOSSES, in element."""
+        said = self.js(f"[...{element}.children].map(p => p.textContent)")
+        self.assertEqual(3, len(said), said)
+        self.assertRegex(said[0], r"^LTTng discarded 12 events \(its ring buffer was full\): "
+                                  r"record with --blocking")
+        self.assertRegex(said[1], r"^thrace daemon did not read 2,310 events or more .*: "
+                                  r"the relay daemon's copy has them")
+        self.assertRegex(said[2], r"^The stream was cut at 12\.3 s \(the relay daemon went away.*"
+                                  r"\): nothing after is known")
+
+    def lose(self, answer):
+        """As if LTTng had lost 12 events, the daemon had not read 2310 and
+        the stream had been cut 12.3 s in."""
+        begin = self.sql.execute("SELECT min(begin_ns) FROM traces").fetchone()[0]
+        answer.update(discarded=12, unread=2310, cut_ns=begin + 12_300_000_000)
+
+    def test_lost_events_are_told_in_a_banner_a_sentence_per_cause_only_when_there_are_some(self):
+        banner = "document.getElementById('discarded')"
+        self.assertTrue(self.js(f"{banner}.hidden"))
+        self.change_answer("/api/trace", lambda: self.browser.call("Page.reload"), self.lose)
         self.wait_ready()
         self.assertFalse(self.js(f"{banner}.hidden"))
-        self.assertIn("12 events", self.js(f"{banner}.textContent"))
+        self.assert_losses_told(banner)
         self.collect_problems()  # and forget the first load's events
         self.browser.call("Page.reload")
         self.assertIsNotNone(self.browser.wait_for(lambda e: e["method"] == "Page.loadEventFired"))
@@ -171,6 +191,19 @@ class Page(Served):
         threads = self.js("""[...document.querySelectorAll('#stats-threads tbody tr')]
             .map(r => r.cells[0].textContent)""")
         self.assertEqual(["MainThread", "Thread-1", "Thread-2"], sorted(threads))
+
+    def test_the_stats_tab_tells_what_the_figures_miss_a_sentence_per_cause(self):
+        line = "document.getElementById('stats-discarded')"
+        self.show_tab("stats")
+        self.assertTrue(self.eventually(lambda: self.js(f"{line}.hidden"), True))
+
+        def reload_and_show():
+            self.browser.call("Page.reload")
+            self.wait_ready()
+            self.show_tab("stats")
+        self.change_answer("/api/stats", reload_and_show, self.lose)
+        self.assertFalse(self.eventually(lambda: self.js(f"{line}.hidden"), False))
+        self.assert_losses_told(line)
 
     def test_clicking_an_object_follows_it_and_empty_space_lets_go(self):
         object_id, = self.sql.execute("SELECT id FROM objects WHERE name = 'Lock-1'").fetchone()

@@ -6,6 +6,7 @@ Usage: test_deadlocks.py THRACE PROGRAMS [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one).
 """
 import concurrent.futures
+import contextlib
 import json
 import os
 import re
@@ -21,6 +22,7 @@ import urllib.request
 
 from thrace_testing import lockedges
 from thrace_testing.findings import one, report
+from thrace_testing.losses import cut_at_end, unread
 
 THRACE, PROGRAMS = sys.argv[1:3]
 del sys.argv[1:3]
@@ -44,6 +46,23 @@ def record(name, *options, args=(), check_edges=True):
     if check_edges:
         lockedges.check(db)
     return done, db
+
+
+@contextlib.contextmanager
+def served(db):
+    """`thrace serve DB` on a free port, for the with block: its URL."""
+    with subprocess.Popen([THRACE, "serve", db, "--port", "0"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as serve:
+        try:
+            yield re.match(r"thrace serve: (\S+) ", serve.stdout.readline()).group(1)
+        finally:
+            serve.terminate()
+
+
+def api_deadlocks(db):
+    """/api/deadlocks's answer over db."""
+    with served(db) as url, urllib.request.urlopen(url + "api/deadlocks", timeout=30) as answer:
+        return json.load(answer)
 
 
 # Times vary from run to run; sites and names do not.
@@ -118,6 +137,69 @@ class Hangs(unittest.TestCase):
         self.assertEqual([[re.sub(r"\d+", "N", lines[0][0])]], [["Event-N was never set"]])
 
 
+class Gaps(unittest.TestCase):
+    """Hangs whose trace lost its end: a wait that never ended, begun before
+    a gap that may hold its end, is unknown after the gap, no finding; a
+    lock order stays one. The gaps are written by hand (thrace_testing/losses.py)."""
+
+    def hang(self, name, gap):
+        done, db = record(name, "--deadlock-timeout", "0.3")
+        self.assertEqual(STALLED, done.returncode, done.stderr)
+        gap(db)
+        return thrace("deadlocks", db)
+
+    def test_an_abba_cycle_before_a_cut_is_unknown_and_its_lock_order_still_told(self):
+        run = self.hang("abba", cut_at_end)
+        self.assertEqual(3, run.returncode, run.stdout + run.stderr)
+        lines = run.stdout.splitlines()
+        self.assertEqual("lost from the trace, so unknown here:", lines[0])
+        self.assertRegex(lines[1], r"^the stream was cut at \d+\.\d{6} s \(the relay daemon went"
+                                   r" away, .*\): nothing after is known\.$")
+        findings = report(run.stdout)
+        cycle, = [k for k in findings if re.match(r"unknown after the gap at [\d.]+ s: Thread-1 ->"
+                                                  r" Lock-\d+ -> Thread-2 -> Lock-\d+ -> Thread-1"
+                                                  r" \(pid \d+, at [\d.]+ s\)$", k)]
+        self.assertEqual(4, len(findings[cycle]))
+        join, = [k for k in findings if re.match(rf"unknown after the gap at [\d.]+ s: MainThread"
+                                                 rf" joins Thread-1 {SINCE} {SITE}", k)]
+        self.assertEqual(["its end may be among what the trace lost (above)"], findings[join])
+        one(findings, "possible deadlock")
+        self.assertFalse([k for k in findings if k.startswith(("deadlock", "stuck"))], findings)
+        self.assertRegex(lines[-1], r": 0 deadlocks, 1 possible deadlock, 0 stuck waits; 2 unknown"
+                                    r" after a gap$")
+        # The viewer's answer counts them apart, and tells the same report.
+        db = os.path.join(TMP.name, "abba.db")
+        body = api_deadlocks(db)
+        self.assertEqual((0, 1, 0, 2), (body["deadlocks"], body["possible"], body["stuck"],
+                                        body["unknown"]))
+        self.assertEqual(run.stdout.replace(db, "the trace"), body["report"])
+
+    def test_waits_begun_before_events_nobody_read_may_have_ended_then(self):
+        def gap_after_the_waits(db):
+            with sqlite3.connect(db) as c:
+                (last,), = c.execute("SELECT max(begin_ns) FROM intervals"
+                                     " WHERE outcome = 'unfinished'").fetchall()
+            c.close()
+            unread(db, last + 1, last + 2, 5)
+        run = self.hang("event_never_set", gap_after_the_waits)
+        self.assertEqual(0, run.returncode, run.stdout + run.stderr)
+        self.assertIn("thrace daemon did not read 5 events or more (it was down, or reattached):"
+                      " the relay daemon's copy has them.\n", run.stdout)
+        self.assertEqual(2, len(report(run.stdout)), run.stdout)
+        self.assertRegex(run.stdout, r"no stuck wait; 2 unknown after a gap\n$")
+
+    def test_a_gap_over_before_the_waits_began_changes_nothing(self):
+        def gap_before(db):
+            with sqlite3.connect(db) as c:
+                (first,), = c.execute("SELECT min(ts) FROM events").fetchall()
+            c.close()
+            unread(db, first, first + 1, 5)
+        run = self.hang("event_never_set", gap_before)
+        self.assertEqual(3, run.returncode, run.stdout + run.stderr)
+        self.assertIn("thrace daemon did not read 5 events", run.stdout)
+        self.assertRegex(run.stdout, r": 0 deadlocks, 0 possible deadlocks, 2 stuck waits\n$")
+
+
 class SeenByTheProgram(unittest.TestCase):
     """THRACE_DEADLOCK=1: libthrace reports the cycle as it closes and
     emits a `deadlock` event, which the database keeps and every view
@@ -173,14 +255,7 @@ class SeenByTheProgram(unittest.TestCase):
         self.assertRegex(lines[-1], r": 1 deadlock, 0 possible deadlocks, 1 stuck wait$")
 
     def test_the_viewer_has_its_moment(self):
-        with subprocess.Popen([THRACE, "serve", self.db, "--port", "0"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) as serve:
-            try:
-                url = re.match(r"thrace serve: (\S+) ", serve.stdout.readline()).group(1)
-                with urllib.request.urlopen(url + "api/deadlocks", timeout=30) as answer:
-                    body = json.load(answer)
-            finally:
-                serve.terminate()
+        body = api_deadlocks(self.db)
         with sqlite3.connect(self.db) as c:
             expected = c.execute("SELECT thread_id, object_id, ts FROM events"
                                  " WHERE name = 'deadlock'").fetchall()
@@ -263,19 +338,13 @@ class NestedLocks(unittest.TestCase):
     def test_the_viewer_answers_while_deadlocks_are_analysed(self):
         # Ten analyses asked for at once: two run, the others are refused
         # at once, and /api/trace is answered meanwhile, promptly.
-        with subprocess.Popen([THRACE, "serve", self.db, "--port", "0"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) as serve:
-            try:
-                url = re.match(r"thrace serve: (\S+) ", serve.stdout.readline()).group(1)
-                with concurrent.futures.ThreadPoolExecutor(10) as pool:
-                    asked = [pool.submit(self.get, url + "api/deadlocks") for _ in range(10)]
-                    time.sleep(0.05)
-                    began = time.monotonic()
-                    trace = self.get(url + "api/trace")
-                    took = time.monotonic() - began
-                    answers = [a.result() for a in asked]
-            finally:
-                serve.terminate()
+        with served(self.db) as url, concurrent.futures.ThreadPoolExecutor(10) as pool:
+            asked = [pool.submit(self.get, url + "api/deadlocks") for _ in range(10)]
+            time.sleep(0.05)
+            began = time.monotonic()
+            trace = self.get(url + "api/trace")
+            took = time.monotonic() - began
+            answers = [a.result() for a in asked]
         self.assertEqual(200, trace[0])
         self.assertLess(took, 2)
         done = [body for status, body in answers if status == 200]

@@ -15,6 +15,8 @@
                tests/browser)
   findings     a `thrace deadlocks` report read into its findings
                (tests/deadlock, tests/rwlock)
+  losses       gaps written by hand into real recordings, as the daemon
+               records them (tests/check, tests/deadlock, tests/viewer)
 
 Imported as `thrace_testing.<module>` with tests/ on PYTHONPATH: ctest sets
 it for every Python test (thrace_add_python_test in tests/CMakeLists.txt);

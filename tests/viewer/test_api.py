@@ -7,10 +7,14 @@ outcomes and wakeups, and the same lines and figures as `thrace log` and
 Usage: test_api.py THRACE SCENARIOS THREADING_LOCK BENCH_CYCLE [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one).
 """
+import os
+import shutil
 import sqlite3
 import unittest
 
-from thrace_testing.viewer import Server, ids, record, scenario, thrace, whole_trace, THREADING_LOCK
+from thrace_testing.losses import cut_at_end, unread
+from thrace_testing.viewer import (Server, ids, record, scenario, thrace, whole_trace,
+                                   THREADING_LOCK, WORKDIR)
 
 SCENARIOS = ["lock_handoff", "cond_notify", "event_two_waiters", "barrier_round",
              "join_sleeper", "sem_bound"]
@@ -278,7 +282,8 @@ class Api(unittest.TestCase):
                             "wait_total_ns", "wait_max_ns", "hold_total_ns", "hold_max_ns")))
                 expected.append("")
             self.assertEqual(expected[:-1], thrace("stats", t.db).stdout.splitlines(), case)
-            self.assertEqual((0, False), (stats["discarded"], stats["truncated"]))
+            self.assertEqual((0, 0, None, False), (stats["discarded"], stats["unread"],
+                                                   stats["cut_ns"], stats["truncated"]))
 
     def test_the_handoff_lock_was_acquired_twice_once_after_waiting(self):
         stats = self.traces["lock_handoff"].server.ok("/api/stats")
@@ -308,10 +313,35 @@ class Api(unittest.TestCase):
         self.assertEqual(["main", "thread", "thread", "thread"], [t["kind"] for t in trace["threads"]])
         self.assertEqual([1, 2, 3, 4], [t["tid"] for t in trace["threads"]])
         self.assertEqual(["barrier"], [o["kind"] for o in trace["objects"]])
-        self.assertEqual((1, 0, False), (len(trace["traces"]), trace["discarded"], trace["truncated"]))
+        self.assertEqual((1, 0, 0, None, False), (len(trace["traces"]), trace["discarded"],
+                                                  trace["unread"], trace["cut_ns"],
+                                                  trace["truncated"]))
         self.assertEqual(trace["events"], trace["traces"][0]["events"])
-        # changes: per trace 1 + events + discarded + live (API.md).
+        # changes: per trace 1 + events + discarded + unread + 2 if cut + live (API.md).
         self.assertEqual(1 + trace["events"], trace["changes"])
+
+    def test_losses_by_cause_are_in_the_trace_and_the_stats_and_move_changes(self):
+        # threading_lock's recording, with what LTTng lost, what the daemon
+        # did not read and a cut written by hand (thrace_testing/losses.py).
+        db = os.path.join(WORKDIR.name, "losses.db")
+        shutil.copy(self.traces["threading_lock"].db, db)
+        with sqlite3.connect(db) as c:
+            c.execute("UPDATE traces SET discarded = 7")
+        c.close()
+        unread(db, 1, 2, 2310)
+        cut_at_end(db)
+        (begin, end), = self.traces["threading_lock"].rows("SELECT begin_ns, end_ns FROM traces")
+        server = Server(db)
+        try:
+            trace, stats = server.ok("/api/trace"), server.ok("/api/stats")
+        finally:
+            self.assertEqual(0, server.stop())
+        lost = {"discarded": 7, "unread": 2310, "cut_ns": end}
+        self.assertEqual(lost, {k: trace[k] for k in lost})
+        self.assertEqual(lost, {k: trace["traces"][0][k] for k in lost})
+        self.assertEqual(lost, {k: stats[k] for k in lost})
+        self.assertEqual(1 + trace["events"] + 7 + 2310 + 2, trace["changes"])
+        self.assertIn("thrace daemon did not read 2310 events or more", thrace("stats", db).stdout)
 
     def names(self, t, wakeup):
         return t.thread_names[wakeup["from_thread_id"]], t.thread_names[wakeup["to_thread_id"]]

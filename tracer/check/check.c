@@ -154,7 +154,7 @@ static bool check_process(sqlite3 *db, int64_t process, const check_expect *x, c
     if (ok && needs_lines(x))
         ok = check_trace_load_lines(&t, db, x->log_only, why) &&
              (check_sections(x, &t, r) || failure_set(why, "out of memory"));
-    ok = ok && check_rules(x, &t, db, r, why) && check_invariants(x->skip, db, &t, r, why);
+    ok = ok && check_rules(x, &t, db, r, why) && check_invariants(x, db, &t, r, why);
     *threads += t.nthreads;
     check_trace_free(&t);
     return ok;

@@ -2,7 +2,8 @@
  * check_deadlocks.c - the `deadlocks` invariant (check_deadlocks.h):
  * tracer/deadlocks/'s analyses, their report caught in memory and told
  * line by line as the problem's detail, so that the check's output holds
- * what `thrace deadlocks` would print.
+ * what `thrace deadlocks` would print. Waits it tells as unknown after a
+ * gap are a note, no problem.
  */
 #include "check_deadlocks.h"
 
@@ -35,6 +36,11 @@ bool check_deadlocks(sqlite3 *db, int64_t trace_id, check_report *r, failure *wh
             counts);
         check_deadlocks_detail(r, text);
     }
+    if (ok && found.unknown)
+        check_report_note(r,
+                          "%s: %d unknown after a gap: what ended %s may be among what the "
+                          "trace lost",
+                          kind, found.unknown, found.unknown == 1 ? "it" : "them");
     deadlocks_free(&found);
     free(text);
     return ok;

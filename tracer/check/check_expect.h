@@ -10,6 +10,7 @@
 
 #include "base.h"
 #include "check_pattern.h"
+#include "query.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -88,16 +89,20 @@ typedef enum {
 /* Their names, as `skip` takes them and reports print them. */
 extern const char *const check_invariant_names[INV_COUNT];
 
+/* The word `allow` takes for each cause of loss: discarded, unread, cut. */
+extern const char *const check_loss_words[LOSSES_CAUSES];
+
 typedef struct {
     const char *path;
     check_section *sections;
     size_t nsections;
     check_rule *rules;
     size_t nrules;
-    bool skip[INV_COUNT];     /* `skip NAME`; `allow discarded` skips INV_NO_DISCARDS;
-                                 --no-deadlocks INV_DEADLOCKS */
-    bool allow_other_threads; /* threads no section describes are fine */
-    bool log_only;            /* `match log`: sections and rules see log lines only */
+    bool skip[INV_COUNT];      /* `skip NAME`; --no-deadlocks INV_DEADLOCKS */
+    bool allow[LOSSES_CAUSES]; /* `allow discarded`, `allow unread`, `allow cut`: a
+                                  loss of that cause does not break no-discards */
+    bool allow_other_threads;  /* threads no section describes are fine */
+    bool log_only;             /* `match log`: sections and rules see log lines only */
 } check_expect;
 
 /*

@@ -2,7 +2,9 @@
  * check_invariants.c - the built-in invariants (check_invariants.h). One
  * scan of the objects' events replays each object in turn: its holders
  * (check_objects.c; an rwlock's in their modes, read or write), a
- * semaphore's value, a barrier's arrivals per round.
+ * semaphore's value, a barrier's arrivals per round. After a gap of the
+ * trace that may hide some of an object's events, its replay starts
+ * afresh: a lost release is no second holder.
  * At most MAX_SHOWN violations are told per object, then how many more.
  */
 #include "check_invariants.h"
@@ -28,7 +30,9 @@ typedef struct {
     int64_t value;     /* a semaphore's */
     int64_t *arrivals; /* a barrier's, per round */
     size_t nrounds;
-    size_t shown, more; /* violations on this object */
+    int64_t unknown_rounds; /* a barrier's rounds below it met a gap: not checked */
+    size_t shown, more;     /* violations on this object */
+    bool gap_told;          /* its state lost in a gap was noted */
 } replay;
 
 static const char *thread_name(const replay *rp, int64_t id)
@@ -71,9 +75,11 @@ static void start_object(replay *rp, const check_object_event *e)
     rp->object = rp->object_name;
     check_holders_clear(&rp->holders);
     rp->value = e->param;
+    rp->unknown_rounds = 0;
     if (rp->nrounds) /* no rounds yet: no array (memset of NULL is undefined) */
         memset(rp->arrivals, 0, rp->nrounds * sizeof *rp->arrivals);
     rp->shown = rp->more = 0;
+    rp->gap_told = false;
 }
 
 /* The threads holding it, "threads 0, 1", into buf. */
@@ -170,13 +176,37 @@ static bool barrier_event(replay *rp, const check_object_event *e)
     }
     if (e->type == VOCAB_EV_barrier_wait_begin)
         rp->arrivals[round]++;
-    else if (e->ok && rp->arrivals[round] < e->param)
+    else if (e->ok && rp->arrivals[round] < e->param && e->cycle >= rp->unknown_rounds)
         violation(
             rp, INV_BARRIER_ROUNDS,
             "thread %s passed %s (seq %lld, round %zu) when %lld of its %lld parties had arrived",
             thread_name(rp, e->thread_id), rp->object, (long long)e->seq, round,
             (long long)rp->arrivals[round], (long long)e->param);
     return true;
+}
+
+/* After a gap that may hide some of the object's events, what was
+ * replayed is unknown: the holders are forgotten (noted, the first time,
+ * as their releases may be in the gap), a semaphore's value is the one
+ * the event tells, the barrier's rounds so far go unchecked. */
+static void resync(replay *rp, const check_object_event *e)
+{
+    bool semaphore = e->kind == VOCAB_KIND_semaphore || e->kind == VOCAB_KIND_bounded_semaphore;
+    check_invariant which = semaphore ? INV_SEMAPHORE_BOUNDS : INV_MUTUAL_EXCLUSION;
+    char names[512];
+    if (rp->holders.n && !rp->gap_told && !rp->skip[which]) {
+        check_report_case(rp->r, check_invariant_names[which]);
+        check_report_note(rp->r,
+                          "%s: %s is unknown after the gap at %.6f s: %s held it before, a "
+                          "release may be among what the trace lost",
+                          check_invariant_names[which], rp->object,
+                          (double)(e->gap_ns - rp->t->origin_ns) / 1e9,
+                          holder_names(rp, names, sizeof names));
+        rp->gap_told = true;
+    }
+    check_holders_clear(&rp->holders);
+    rp->value = e->value;
+    rp->unknown_rounds = e->cycle + 1;
 }
 
 /* Checks one event, then replays it; false (failing the scan) when out of memory. */
@@ -188,62 +218,70 @@ static bool on_event(void *ctx, const check_object_event *e, failure *why)
     bool lock = e->kind == VOCAB_KIND_lock, rlock = e->kind == VOCAB_KIND_rlock;
     bool rwlock = e->kind == VOCAB_KIND_rwlock, barrier = e->kind == VOCAB_KIND_barrier;
     bool ok = true;
-    if ((lock || rlock) && !rp->skip[INV_MUTUAL_EXCLUSION])
+    if (e->after_gap)
+        resync(rp, e);
+    else if ((lock || rlock) && !rp->skip[INV_MUTUAL_EXCLUSION])
         lock_event(rp, e, rlock);
     else if (rwlock && !rp->skip[INV_MUTUAL_EXCLUSION])
         rwlock_event(rp, e);
     else if (!lock && !rlock && !rwlock && !barrier && !rp->skip[INV_SEMAPHORE_BOUNDS])
         semaphore_event(rp, e);
-    else if (barrier && !rp->skip[INV_BARRIER_ROUNDS])
+    if (barrier && !rp->skip[INV_BARRIER_ROUNDS])
         ok = barrier_event(rp, e);
     /* After the checks, which look at the holders as they were before it. */
     ok = ok && check_holders_apply(&rp->holders, e);
     return ok || failure_set(why, "out of memory");
 }
 
+/* A started thread that is no daemon and never exited was not joined,
+ * unless its exit may lie in a gap: then it is unknown, a note. */
 static void threads_joined(const check_trace *t, check_report *r)
 {
+    const char *name = check_invariant_names[INV_THREADS_JOINED];
     for (size_t i = 0; i < t->nthreads; i++) {
         const check_thread *th = &t->threads[i];
         bool started = th->kind == VOCAB_THREAD_thread || th->kind == VOCAB_THREAD_timer;
         if (!started || th->daemon || th->exited)
             continue;
-        check_report_case(r, check_invariant_names[INV_THREADS_JOINED]);
-        check_report_problem(r,
-                             "%s: thread %s never exited: it is no daemon, yet the program "
-                             "ended without joining it",
-                             check_invariant_names[INV_THREADS_JOINED], th->name);
+        check_report_case(r, name);
+        if (th->gap)
+            check_report_note(r,
+                              "%s: thread %s is unknown after the gap at %.6f s: its exit may "
+                              "be among what the trace lost",
+                              name, th->name, (double)th->gap_offset_ns / 1e9);
+        else
+            check_report_problem(r,
+                                 "%s: thread %s never exited: it is no daemon, yet the program "
+                                 "ended without joining it",
+                                 name, th->name);
     }
 }
 
-static bool no_discards(sqlite3 *db, const check_trace *t, check_report *r, failure *why)
+/* What the trace lost: a problem per cause not allowed, with its advice. */
+static bool no_discards(sqlite3 *db, const bool allow[LOSSES_CAUSES], check_report *r, failure *why)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT COALESCE(SUM(discarded), 0) FROM traces WHERE id IN"
-                           " (SELECT trace_id FROM processes WHERE id = ?1)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_fail(db, why);
-    sqlite3_bind_int64(st, 1, t->process_id);
-    long long lost = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    if (!lost)
-        return true;
-    check_report_case(r, check_invariant_names[INV_NO_DISCARDS]);
-    check_report_problem(r,
-                         "%s: LTTng discarded %lld events, so the trace is incomplete "
-                         "(record with --blocking, or write 'allow discarded')",
-                         check_invariant_names[INV_NO_DISCARDS], lost);
+    losses l;
+    char sentence[512];
+    if (!losses_read(db, r->trace_id, &l, why))
+        return false;
+    for (int c = 0; c < LOSSES_CAUSES; c++) {
+        if (allow[c] || !*losses_say(&l, c, sentence, sizeof sentence))
+            continue;
+        check_report_case(r, check_invariant_names[INV_NO_DISCARDS]);
+        check_report_problem(r, "%s: %s, so the trace is incomplete (or write 'allow %s')",
+                             check_invariant_names[INV_NO_DISCARDS], sentence, check_loss_words[c]);
+    }
     return true;
 }
 
-bool check_invariants(const bool skip[INV_COUNT], sqlite3 *db, const check_trace *t,
-                      check_report *r, failure *why)
+bool check_invariants(const check_expect *x, sqlite3 *db, const check_trace *t, check_report *r,
+                      failure *why)
 {
+    const bool *skip = x->skip;
     replay rp = {.skip = skip, .t = t, .r = r};
     bool ok = true;
     if (!skip[INV_MUTUAL_EXCLUSION] || !skip[INV_SEMAPHORE_BOUNDS] || !skip[INV_BARRIER_ROUNDS]) {
-        ok = check_objects_scan(db, t->process_id, NULL, on_event, &rp, why);
+        ok = check_objects_scan(db, t, NULL, on_event, &rp, why);
         if (ok)
             finish_object(&rp);
     }
@@ -251,5 +289,5 @@ bool check_invariants(const bool skip[INV_COUNT], sqlite3 *db, const check_trace
     free(rp.arrivals);
     if (ok && !skip[INV_THREADS_JOINED])
         threads_joined(t, r);
-    return ok && (skip[INV_NO_DISCARDS] || no_discards(db, t, r, why));
+    return ok && no_discards(db, x->allow, r, why);
 }

@@ -11,8 +11,11 @@
  *   barrier-rounds    no thread passes a barrier's round before all its
  *                     parties arrived at that round
  *   threads-joined    every started thread (not the main thread) that is
- *                     not a daemon exited before the trace ended
- *   no-discards       LTTng discarded no event
+ *                     not a daemon exited before the trace ended (one
+ *                     whose exit may lie in a gap is unknown: a note)
+ *   no-discards       the trace lost nothing: LTTng discarded no event,
+ *                     thrace daemon read every one, the stream was not
+ *                     cut (each cause unless `allow` accepts it)
  *
  * Objects are replayed in seq order, the order their events happened in,
  * never by timestamps: two CPUs' clocks may disagree by more than a
@@ -27,10 +30,10 @@
 
 #include <sqlite3.h>
 
-/* Checks those not skipped on the process of t (its threads loaded); each
- * violation is a problem in r. False on a database error or when out of
- * memory, reason in why. */
-bool check_invariants(const bool skip[INV_COUNT], sqlite3 *db, const check_trace *t,
-                      check_report *r, failure *why);
+/* Checks those x does not skip on the process of t (its threads loaded),
+ * in r's trace; each violation is a problem in r. False on a database
+ * error or when out of memory, reason in why. */
+bool check_invariants(const check_expect *x, sqlite3 *db, const check_trace *t, check_report *r,
+                      failure *why);
 
 #endif

@@ -4,7 +4,8 @@
  * its range of events_by_object (object_id, seq): rows come out in the
  * order wanted, with no sort. (The unary + keeps SQLite from reading the
  * objects through their (process_id, obj) index, whose order would make it
- * sort a million rows.)
+ * sort a million rows.) Whether a gap of the trace lies between two
+ * events of an object is check_trace.h's to say.
  */
 #include "check_objects.h"
 
@@ -13,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SCAN_SHARED_COLUMN = 11 }; /* scan_query's column of an event's shared */
+enum { SCAN_SHARED_COLUMN = 11, SCAN_TS_COLUMN = 12 }; /* scan_query's columns */
 
 #define SCAN_OK     "e.outcome = " SQL_OUTCOME(ok)
 #define SCAN_SHARED DB_EVENT_SHARED("e")
@@ -31,7 +32,7 @@ enum { SCAN_SHARED_COLUMN = 11 }; /* scan_query's column of an event's shared */
 
 static const char scan_query[] =
     "SELECT o.id, o.name, o.kind, COALESCE(o.param, 0), e.seq, e.name, " SCAN_OK ","
-    "  COALESCE(e.value, 0), e.thread_id, " SCAN_COUNT ", " SCAN_CYCLE ", " SCAN_SHARED
+    "  COALESCE(e.value, 0), e.thread_id, " SCAN_COUNT ", " SCAN_CYCLE ", " SCAN_SHARED ", e.ts"
     " FROM objects o JOIN events e ON e.object_id = o.id"
     " WHERE +o.process_id = ?1 AND (?2 IS NULL OR o.name = ?2)"
     "   AND o.kind IN " SCAN_KINDS " AND e.name IN " SCAN_EVENTS " ORDER BY o.id, e.seq";
@@ -51,28 +52,32 @@ static void read_event(sqlite3_stmt *st, check_object_event *e)
         .count = sqlite3_column_int64(st, 9),
         .cycle = sqlite3_column_int64(st, 10),
         .shared = sqlite3_column_int(st, SCAN_SHARED_COLUMN) != 0,
+        .ts = sqlite3_column_int64(st, SCAN_TS_COLUMN),
     };
 }
 
-bool check_objects_scan(sqlite3 *db, int64_t process_id, const char *only,
+bool check_objects_scan(sqlite3 *db, const check_trace *t, const char *only,
                         bool (*fn)(void *ctx, const check_object_event *e, failure *why), void *ctx,
                         failure *why)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, scan_query, -1, &st, NULL) != SQLITE_OK)
         return db_fail(db, why);
-    sqlite3_bind_int64(st, 1, process_id);
+    sqlite3_bind_int64(st, 1, t->process_id);
     if (only)
         sqlite3_bind_text(st, 2, only, -1, SQLITE_STATIC);
     int rc;
     bool ok = true;
-    check_object_event e;
+    check_object_event e = {0}, last = {0};
     /* Held across the scan, the connection's (recursive) mutex makes each
      * column call re-enter it cheaply (as batch.c does for ingest's binds). */
     sqlite3_mutex *m = sqlite3_db_mutex(db);
     sqlite3_mutex_enter(m);
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         read_event(st, &e);
+        e.after_gap =
+            e.object_id == last.object_id && check_trace_gap_between(t, last.ts, e.ts, &e.gap_ns);
+        last = e;
         ok = fn(ctx, &e, why);
     }
     sqlite3_mutex_leave(m);

@@ -3,12 +3,15 @@
  * semaphores and barriers, object by object in seq order (the order their events really
  * happened in, whatever the clocks said), and who holds each object as
  * they are replayed: what the built-in invariants and `at most N holding`
- * are checked against.
+ * are checked against. An event after a gap of the trace says so: the
+ * replay starts afresh there rather than blame the program for the
+ * events lost.
  */
 #ifndef THRACE_TRACER_CHECK_CHECK_OBJECTS_H
 #define THRACE_TRACER_CHECK_CHECK_OBJECTS_H
 
 #include "base.h"
+#include "check_trace.h"
 #include "vocabulary.h"
 
 #include <sqlite3.h>
@@ -30,14 +33,19 @@ typedef struct {
     int64_t count;     /* a release: how many units (1 but for semaphores) */
     int64_t cycle;     /* a barrier wait: the round */
     bool shared;       /* an rwlock's acquire or release of a read hold */
+    int64_t ts;
+    bool after_gap; /* a gap of the trace (losses.h) may hide events of the object
+                       between its previous event and this one: what was replayed
+                       so far is unknown */
+    int64_t gap_ns; /* then: from when */
 } check_object_event;
 
 /*
- * Calls fn for each such event of process_id's objects (only the one named
- * only, when not NULL), object by object, in seq order. False on a
+ * Calls fn for each such event of the objects of t's process (only the one
+ * named only, when not NULL), object by object, in seq order. False on a
  * database error, or when fn fails (out of memory), with the reason in why.
  */
-bool check_objects_scan(sqlite3 *db, int64_t process_id, const char *only,
+bool check_objects_scan(sqlite3 *db, const check_trace *t, const char *only,
                         bool (*fn)(void *ctx, const check_object_event *e, failure *why), void *ctx,
                         failure *why);
 

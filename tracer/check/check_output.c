@@ -170,20 +170,23 @@ static void check_output_json_checks(const check_report *r, FILE *out)
     fputs(r->ncases ? "\n  ],\n" : "],\n", out);
 }
 
-static void check_output_json_problems(const check_report *r, FILE *out)
+/* "key": the n problems or notes of list, each with its check; more: a
+ * member follows. */
+static void check_output_json_list(const check_report *r, const char *key,
+                                   const check_problem *list, size_t n, bool more, FILE *out)
 {
-    fputs("  \"problems\": [", out);
-    for (size_t i = 0; i < r->nlist; i++) {
-        const check_case *c = &r->cases[r->list[i].check];
+    fprintf(out, "  \"%s\": [", key);
+    for (size_t i = 0; i < n; i++) {
+        const check_case *c = &r->cases[list[i].check];
         fprintf(out, "%s\n    {\"kind\": ", i ? "," : "");
         check_output_json_string(out, c->kind);
         fputs(", \"check\": ", out);
         check_output_json_string(out, c->name);
         fprintf(out, ", \"trace\": %" PRId64 ", \"text\": ", c->trace_id);
-        check_output_json_string(out, r->list[i].text);
+        check_output_json_string(out, list[i].text);
         fputc('}', out);
     }
-    fputs(r->nlist ? "\n  ]\n" : "]\n", out);
+    fprintf(out, "%s%s\n", n ? "\n  ]" : "]", more ? "," : "");
 }
 
 bool check_output_json(const check_report *r, const check_output_about *a, FILE *out)
@@ -195,7 +198,8 @@ bool check_output_json(const check_report *r, const check_output_about *a, FILE 
     fprintf(out, ",\n  \"verdict\": \"%s\",\n  \"threads\": %zu,\n", r->problems ? "fail" : "pass",
             a->threads);
     check_output_json_checks(r, out);
-    check_output_json_problems(r, out);
+    check_output_json_list(r, "problems", r->list, r->nlist, true, out);
+    check_output_json_list(r, "notes", r->notes, r->nnotes, false, out);
     fputs("}\n", out);
     return !ferror(out);
 }

@@ -22,6 +22,9 @@ const char *const check_invariant_names[INV_COUNT] = {
     [INV_BARRIER_ROUNDS] = "barrier-rounds",     [INV_THREADS_JOINED] = "threads-joined",
     [INV_NO_DISCARDS] = "no-discards",           [INV_DEADLOCKS] = "deadlocks"};
 
+const char *const check_loss_words[LOSSES_CAUSES] = {
+    [LOSSES_LTTNG] = "discarded", [LOSSES_UNREAD] = "unread", [LOSSES_CUT] = "cut"};
+
 /* MAX_FILE_BYTES bounds the memory of the file's text as CHECK_MAX_STEPS
  * bounds its compiled steps. */
 enum { MAX_TOKENS = 64, MAX_REPEAT = 1000000, MAX_FILE_BYTES = 64 << 20 };
@@ -453,11 +456,21 @@ static bool at_most(parser *p, size_t index, token *t, size_t n)
     return true;
 }
 
+/* `allow discarded|unread|cut`: the cause it names, or -1. */
+static int allowed_loss(token *t, size_t n)
+{
+    for (int c = 0; n == 2 && is(&t[0], "allow") && c < LOSSES_CAUSES; c++)
+        if (is(&t[1], check_loss_words[c]))
+            return c;
+    return -1;
+}
+
 static bool setting(parser *p, size_t index, token *t, size_t n)
 {
     check_expect *x = p->x;
-    if (is(&t[0], "allow") && n == 2 && is(&t[1], "discarded"))
-        x->skip[INV_NO_DISCARDS] = true;
+    int loss = allowed_loss(t, n);
+    if (loss >= 0)
+        x->allow[loss] = true;
     else if (is(&t[0], "allow") && n == 3 && is(&t[1], "other") && is(&t[2], "threads"))
         x->allow_other_threads = true;
     else if (is(&t[0], "match") && n == 2 && (is(&t[1], "log") || is(&t[1], "all")))
@@ -475,8 +488,8 @@ static bool setting(parser *p, size_t index, token *t, size_t n)
                     t[1].text);
     } else
         return fail(p, index,
-                    "expected: allow discarded, allow other threads, match log, "
-                    "match all or skip INVARIANT");
+                    "expected: allow discarded, allow unread, allow cut, allow other threads, "
+                    "match log, match all or skip INVARIANT");
     return true;
 }
 

@@ -48,19 +48,27 @@ void check_report_case(check_report *r, const char *kind)
     r->current = r->ncases++;
 }
 
-/* Keeps text (taken) as the next problem of the current check. */
-static void check_report_keep(check_report *r, char *text)
+/* Keeps text (taken) as the next entry of *list (a problem or a note) of
+ * the current check. */
+static bool check_report_keep_in(check_report *r, check_problem **list, size_t *n, size_t *cap,
+                                 char *text)
 {
     if (r->ncases == 0)
         check_report_case(r, "check"); /* a problem outside any check still counts */
-    if (!text || r->ncases == 0 ||
-        !grow_for(&r->list, r->nlist, &r->list_cap, sizeof *r->list, 16)) {
+    if (!text || r->ncases == 0 || !grow_for(list, *n, cap, sizeof **list, 16)) {
         free(text);
         r->out_of_memory = true;
-        return;
+        return false;
     }
-    r->list[r->nlist++] = (check_problem){r->current, text, strlen(text)};
-    r->cases[r->current].problems++;
+    (*list)[(*n)++] = (check_problem){r->current, text, strlen(text)};
+    return true;
+}
+
+/* Keeps text (taken) as the next problem of the current check. */
+static void check_report_keep(check_report *r, char *text)
+{
+    if (check_report_keep_in(r, &r->list, &r->nlist, &r->list_cap, text))
+        r->cases[r->current].problems++;
 }
 
 /* Adds a line of detail to the last problem kept. */
@@ -78,18 +86,40 @@ static void check_report_keep_detail(check_report *r, const char *line)
     p->text = text;
 }
 
+/* Tells a headline, a problem's or a note's ("note: " before it), and keeps it. */
+static void check_report_tell(check_report *r, bool note, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void check_report_tell(check_report *r, bool note, const char *fmt, va_list ap)
+{
+    char *text;
+    if (vasprintf(&text, fmt, ap) < 0)
+        text = NULL;
+    if (r->out)
+        fprintf(r->out, "%s%s%s%s\n", r->problems || r->nnotes ? "\n" : "", note ? "note: " : "",
+                r->scope, text ? text : fmt);
+    if (note) {
+        check_report_keep_in(r, &r->notes, &r->nnotes, &r->notes_cap, text);
+        return;
+    }
+    r->problems++;
+    check_report_keep(r, text);
+}
+
 void check_report_problem(check_report *r, const char *fmt, ...)
 {
     va_list ap;
-    char *text;
     va_start(ap, fmt);
-    if (vasprintf(&text, fmt, ap) < 0)
-        text = NULL;
+    check_report_tell(r, false, fmt, ap);
     va_end(ap);
-    if (r->out)
-        fprintf(r->out, "%s%s%s\n", r->problems ? "\n" : "", r->scope, text ? text : fmt);
-    r->problems++;
-    check_report_keep(r, text);
+}
+
+void check_report_note(check_report *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    check_report_tell(r, true, fmt, ap);
+    va_end(ap);
 }
 
 void check_report_detail(check_report *r, const char *fmt, ...)
@@ -115,8 +145,11 @@ void check_report_free(check_report *r)
         free(r->cases[i].name);
     for (size_t i = 0; i < r->nlist; i++)
         free(r->list[i].text);
+    for (size_t i = 0; i < r->nnotes; i++)
+        free(r->notes[i].text);
     free(r->cases);
     free(r->list);
+    free(r->notes);
 }
 
 void check_report_trace_line(check_report *r, const check_trace *t, size_t line)

@@ -41,7 +41,9 @@ typedef struct {
     size_t ncases, cases_cap, current;
     check_problem *list; /* every problem told, in order */
     size_t nlist, list_cap;
-    bool out_of_memory; /* something could not be kept: the results are incomplete */
+    check_problem *notes;     /* every note told, in order: what is unknown after a gap, */
+    size_t nnotes, notes_cap; /* which is no problem */
+    bool out_of_memory;       /* something could not be kept: the results are incomplete */
 } check_report;
 
 /* Starts (or goes back to) the check of that kind in the current scope and
@@ -51,6 +53,11 @@ void check_report_case(check_report *r, const char *kind);
 /* A new problem of the current check: its headline. */
 void check_report_problem(check_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* A note of the current check, no problem: something the trace cannot
+ * tell (what happened after a gap), told as "note: ..." on out and kept,
+ * not counted among the problems. */
+void check_report_note(check_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A line of detail under the last headline. */
 void check_report_detail(check_report *r, const char *fmt, ...)

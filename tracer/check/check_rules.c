@@ -75,6 +75,8 @@ static bool on_event(void *ctx, const check_object_event *e, failure *why)
 {
     at_most_replay *rp = ctx;
     rp->found = true;
+    if (e->after_gap) /* its holders before are unknown: a lost release is no holder */
+        check_holders_clear(&rp->holders);
     if (!check_holders_apply(&rp->holders, e))
         return failure_set(why, "out of memory");
     if (rp->holders.n > rp->most) {
@@ -90,7 +92,7 @@ static bool at_most(const check_expect *x, const check_rule *rule, const check_t
                     sqlite3 *db, check_report *r, failure *why)
 {
     at_most_replay rp = {0};
-    bool ok = check_objects_scan(db, t->process_id, rule->object, on_event, &rp, why);
+    bool ok = check_objects_scan(db, t, rule->object, on_event, &rp, why);
     check_holders_free(&rp.holders);
     if (!ok)
         return false;

@@ -9,12 +9,22 @@
 #include "store.h"
 #include "vocabulary.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char threads_query[] =
-    "SELECT id, name, kind, daemon, end_ns IS NOT NULL FROM threads WHERE process_id = ?1"
-    " ORDER BY id";
+    "SELECT id, name, kind, daemon, end_ns IS NOT NULL,"
+    "  " LOSSES_GAP_AFTER(
+        "(SELECT trace_id FROM processes WHERE id = ?1)",
+        "coalesce(threads.begin_ns, 0)") " - (SELECT MIN(begin_ns) FROM traces)"
+                                         " FROM threads WHERE process_id = ?1 ORDER BY id";
+
+/* The gaps of the process's trace with a known end (a cut has nothing after
+ * it), by end; an unknown begin is taken as the end. */
+static const char gaps_query[] =
+    "SELECT coalesce(begin_ns, end_ns), end_ns FROM discards WHERE end_ns IS NOT NULL"
+    " AND trace_id = (SELECT trace_id FROM processes WHERE id = ?1) ORDER BY end_ns";
 
 /* A process's events come from one trace, whose events.id order is its time
  * order: no sort. Lines are grouped by thread here, not named in SQL (NULL
@@ -54,35 +64,81 @@ static bool add_thread(check_trace *t, sqlite3_stmt *st)
         .kind = vocab_thread_kind_of((const char *)sqlite3_column_text(st, 2)),
         .daemon = sqlite3_column_int(st, 3) != 0,
         .exited = sqlite3_column_int(st, 4) != 0,
+        .gap = sqlite3_column_type(st, 5) != SQLITE_NULL,
+        .gap_offset_ns = sqlite3_column_int64(st, 5),
     };
     return th->name;
 }
 
-bool check_trace_load_threads(check_trace *t, sqlite3 *db, int64_t process_id, failure *why)
+static bool add_gap(check_trace *t, sqlite3_stmt *st)
+{
+    if (!grow_for(&t->gaps, t->ngaps, &t->gaps_cap, sizeof *t->gaps, 16))
+        return false;
+    t->gaps[t->ngaps++] = (check_gap){sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 0)};
+    return true;
+}
+
+/* Runs sql with ?1 bound to t's process, add called on each row; false as
+ * check_trace_load_threads. */
+static bool each_row(check_trace *t, sqlite3 *db, const char *sql,
+                     bool (*add)(check_trace *t, sqlite3_stmt *st), failure *why)
 {
     sqlite3_stmt *st;
-    *t = (check_trace){.process_id = process_id};
-    if (sqlite3_prepare_v2(db, threads_query, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return db_fail(db, why);
-    sqlite3_bind_int64(st, 1, process_id);
+    sqlite3_bind_int64(st, 1, t->process_id);
     int rc = SQLITE_DONE;
     bool ok = true;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        ok = add_thread(t, st);
+        ok = add(t, st);
     return finish(db, st, rc, ok, why);
 }
 
-long check_trace_thread_index(const check_trace *t, int64_t id)
+bool check_trace_load_threads(check_trace *t, sqlite3 *db, int64_t process_id, failure *why)
 {
-    size_t lo = 0, hi = t->nthreads;
+    *t = (check_trace){.process_id = process_id,
+                       .origin_ns = db_value(db, "SELECT MIN(begin_ns) FROM traces", 0)};
+    if (!each_row(t, db, threads_query, add_thread, why) ||
+        !each_row(t, db, gaps_query, add_gap, why))
+        return false;
+    for (size_t i = t->ngaps; i-- > 1;)
+        if (t->gaps[i].min_begin_ns < t->gaps[i - 1].min_begin_ns)
+            t->gaps[i - 1].min_begin_ns = t->gaps[i].min_begin_ns;
+    return true;
+}
+
+/* The first of n elements of size bytes at base, sorted by the int64_t at
+ * offset in each, whose key is not below key; n when none. */
+static size_t first_not_below(const void *base, size_t n, size_t size, size_t offset, int64_t key)
+{
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (t->threads[mid].id < id)
+        int64_t k;
+        memcpy(&k, (const char *)base + mid * size + offset, sizeof k);
+        if (k < key)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < t->nthreads && t->threads[lo].id == id ? (long)lo : -1;
+    return lo;
+}
+
+bool check_trace_gap_between(const check_trace *t, int64_t after, int64_t before, int64_t *gap_ns)
+{
+    size_t i =
+        first_not_below(t->gaps, t->ngaps, sizeof *t->gaps, offsetof(check_gap, end_ns), after);
+    if (i == t->ngaps || t->gaps[i].min_begin_ns > before)
+        return false;
+    *gap_ns = t->gaps[i].min_begin_ns > after ? t->gaps[i].min_begin_ns : after;
+    return true;
+}
+
+long check_trace_thread_index(const check_trace *t, int64_t id)
+{
+    size_t i = first_not_below(t->threads, t->nthreads, sizeof *t->threads,
+                               offsetof(check_thread, id), id);
+    return i < t->nthreads && t->threads[i].id == id ? (long)i : -1;
 }
 
 static bool push_index(check_thread *th, size_t line)
@@ -157,5 +213,6 @@ void check_trace_free(check_trace *t)
         free(t->lines[i].text);
     free(t->threads);
     free(t->lines);
+    free(t->gaps);
     *t = (check_trace){0};
 }

@@ -38,7 +38,7 @@ static const char usage[] =
     "  --junit FILE.xml  also write the result as JUnit XML, as CI dashboards read it:\n"
     "                    a testsuite per trace, a testcase per check\n"
     "  --json            write the result as JSON on stdout instead of the problems:\n"
-    "                    the verdict, the checks, the problems with kind and text\n"
+    "                    the verdict, the checks, the problems and the notes\n"
     "  -h, --help        this help\n"
     "\n"
     "Built-in invariants (`skip NAME` in FILE turns one off):\n"
@@ -46,8 +46,11 @@ static const char usage[] =
     "  semaphore-bounds  no semaphore acquired past its value; no BoundedSemaphore\n"
     "                    released past it\n"
     "  barrier-rounds    no thread passes a barrier before all its parties arrived\n"
-    "  threads-joined    every started thread that is no daemon exited\n"
-    "  no-discards       LTTng lost no event (`allow discarded` in FILE accepts it)\n"
+    "  threads-joined    every started thread that is no daemon exited (one whose\n"
+    "                    exit may lie in a gap is unknown: a note, no problem)\n"
+    "  no-discards       the trace lost nothing: LTTng discarded no event, thrace\n"
+    "                    daemon read them all, the stream was not cut (`allow\n"
+    "                    discarded`, `allow unread`, `allow cut` in FILE accept each)\n"
     "  deadlocks         `thrace deadlocks` finds no deadlock, no lock-order cycle\n"
     "                    (a possible deadlock), no stuck wait, in each trace\n"
     "Objects are replayed in seq order, never by timestamps.\n";
@@ -59,9 +62,13 @@ static int verdict(const check_options *o, const check_report *r, size_t threads
     snprintf(against, sizeof against, "%s%s", o->expect_path ? o->expect_path : "",
              o->expect_path ? " and " : "");
     if (r->problems == 0) {
+        char notes[64] = "";
+        if (r->nnotes)
+            snprintf(notes, sizeof notes, "; %zu note%s on what is unknown after a gap", r->nnotes,
+                     r->nnotes == 1 ? "" : "s");
         if (!o->json)
-            printf("%s: meets %sthe built-in invariants (%zu thread%s)\n", o->db_path, against,
-                   threads, threads == 1 ? "" : "s");
+            printf("%s: meets %sthe built-in invariants (%zu thread%s%s)\n", o->db_path, against,
+                   threads, threads == 1 ? "" : "s", notes);
         return CLI_OK;
     }
     return cli_error("check", o->db_path, "%zu problem%s against %sthe built-in invariants",

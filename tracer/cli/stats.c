@@ -4,8 +4,9 @@
  * barrier): acquisitions (a wait's kinds: waits that ended ok), the share
  * that had to wait, total and longest wait, total and longest hold; the
  * same per thread over every object it took or waited on, and its joins;
- * and the events LTTng lost, whenever any were. The figures are the
- * summaries the store keeps: the cost does not grow with the trace.
+ * and what the traces lost, by cause (losses.h), whenever they lost any.
+ * The figures are the summaries the store keeps: the cost does not grow
+ * with the trace.
  * The queries are tracer/query/'s (statsquery.h), which the viewer serves too.
  */
 #include "cli.h"
@@ -22,7 +23,8 @@ static const char usage[] =
     "(contended), total and longest wait, total and longest hold (an rwlock's\n"
     "read holds and write holds alike). For a condition, event or barrier:\n"
     "its waits that ended ok, and the share of its waits begun; a thread's\n"
-    "figures count its joins as waits.\n";
+    "figures count its joins as waits. Then what the traces lost, by cause:\n"
+    "LTTng's ring buffer full, events thrace daemon did not read, a stream cut.\n";
 
 /* The name column: 20 wide, wider for a longer name (Lock-3@liblzma.so.5+0xc3a0). */
 static const char name_width_sql[] = "SELECT max(20, COALESCE(max(length(name)), 0)) FROM"
@@ -69,11 +71,20 @@ static bool print_table(sqlite3 *db, const char *path, const char *title, const 
     return rc == SQLITE_DONE;
 }
 
-static void print_discarded(sqlite3 *db)
+/* What was lost, by cause: these figures miss it. False (said) on a database error. */
+static bool print_losses(sqlite3 *db, const char *path)
 {
-    long long lost = (long long)db_value(db, statsquery_discarded, 0);
-    if (lost > 0)
-        printf("\nLTTng discarded %lld events: these figures miss what they held.\n", lost);
+    losses l;
+    failure why;
+    if (!losses_read(db, 0, &l, &why)) {
+        cli_error("stats", path, "%s", why.text);
+        return false;
+    }
+    if (losses_any(&l)) {
+        printf("\nThese figures miss what the traces lost:\n");
+        losses_print(&l, stdout);
+    }
+    return true;
 }
 
 static int print_stats(sqlite3 *db, void *path)
@@ -83,8 +94,7 @@ static int print_stats(sqlite3 *db, void *path)
         putchar('\n');
         ok = print_table(db, path, "thread", statsquery_threads);
     }
-    if (ok)
-        print_discarded(db);
+    ok = ok && print_losses(db, path);
     return ok ? CLI_OK : CLI_FAIL;
 }
 

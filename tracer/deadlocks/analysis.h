@@ -26,7 +26,8 @@ bool deadlocks_in_cycle(const deadlocks_report *r, int64_t wait_id);
 /* Whether the thread is a member of a cycle told. */
 bool deadlocks_thread_in_cycle(const deadlocks_report *r, int64_t thread_id);
 
-/* Whether a cycle told waited for exactly these objects (in any order). */
+/* Whether a cycle told as a deadlock waited for exactly these objects (in
+ * any order): one unknown after a gap leaves its lock order to be told. */
 bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n);
 
 /* Keeps the thread (or object: 0 for none of either) among those the

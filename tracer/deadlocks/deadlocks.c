@@ -31,16 +31,18 @@ int deadlocks_new_cycle(deadlocks_report *r, const deadlocks_member *members, in
         return -1;
     }
     memcpy(copy, members, (size_t)n * sizeof *copy);
-    r->cycles[r->ncycles++] = (deadlocks_cycle){copy, n};
+    r->cycles[r->ncycles++] = (deadlocks_cycle){copy, n, false};
     return 1;
 }
 
-/* The member of a cycle told with that wait (by_thread: thread) id, or NULL. */
+/* The member of a cycle told with that wait (by_thread: thread) id, or
+ * NULL. A thread is in a deadlock only by a cycle that is one, not by
+ * one unknown after a gap; its waits were told either way. */
 static const deadlocks_member *deadlocks_member_of(const deadlocks_report *r, int64_t id,
                                                    bool by_thread)
 {
     for (size_t i = 0; i < r->ncycles; i++)
-        for (int k = 0; k < r->cycles[i].n; k++) {
+        for (int k = 0; k < r->cycles[i].n && !(by_thread && r->cycles[i].unknown); k++) {
             const deadlocks_member *m = &r->cycles[i].members[k];
             if ((by_thread ? m->thread_id : m->wait_id) == id)
                 return m;
@@ -69,7 +71,7 @@ static bool deadlocks_waits_for(const deadlocks_cycle *c, int64_t object_id)
 bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n)
 {
     for (size_t i = 0; i < r->ncycles; i++) {
-        bool same = r->cycles[i].n == n;
+        bool same = r->cycles[i].n == n && !r->cycles[i].unknown;
         for (int k = 0; same && k < n; k++)
             same = deadlocks_waits_for(&r->cycles[i], objects[k]);
         if (same)
@@ -165,22 +167,36 @@ static int deadlocks_progress(void *report)
     return deadlocks_late(report);
 }
 
+/* Reads the losses by cause and heads the report with them: every finding
+ * below is read through them. False on a database error (reason in why). */
+static bool deadlocks_losses(deadlocks_report *r, failure *why)
+{
+    if (!losses_read(r->db, r->trace_id, &r->lost, why))
+        return false;
+    if (losses_any(&r->lost)) {
+        fprintf(r->out, "lost from the trace, so unknown here:\n");
+        losses_print(&r->lost, r->out);
+        fputc('\n', r->out);
+    }
+    return true;
+}
+
 static void deadlocks_summary(const deadlocks_report *r)
 {
     char path[3 * PATH_MAX]; /* escaped: a newline in it would split the line */
+    char unknown[64] = "";
     escape_controls(r->path, path, sizeof path);
-    long long lost = (long long)db_value(r->db, statsquery_discarded, 0);
-    if (lost)
-        fprintf(r->out, "LTTng discarded %lld events: what they held is missing here.\n", lost);
+    if (r->unknown)
+        snprintf(unknown, sizeof unknown, "; %d unknown after a gap", r->unknown);
     if (!deadlocks_any(r)) {
-        fprintf(r->out, "thrace deadlocks: %s: no deadlock, no lock-order cycle, no stuck wait\n",
-                path);
+        fprintf(r->out, "thrace deadlocks: %s: no deadlock, no lock-order cycle, no stuck wait%s\n",
+                path, unknown);
         return;
     }
     fprintf(r->out,
-            "thrace deadlocks: %s: %d deadlock%s, %d possible deadlock%s, %d stuck wait%s\n", path,
-            r->deadlocks, r->deadlocks == 1 ? "" : "s", r->possible, r->possible == 1 ? "" : "s",
-            r->stuck, r->stuck == 1 ? "" : "s");
+            "thrace deadlocks: %s: %d deadlock%s, %d possible deadlock%s, %d stuck wait%s%s\n",
+            path, r->deadlocks, r->deadlocks == 1 ? "" : "s", r->possible,
+            r->possible == 1 ? "" : "s", r->stuck, r->stuck == 1 ? "" : "s", unknown);
 }
 
 enum { DEADLOCKS_PROGRESS_STEPS = 10000 }; /* SQLite's VM steps between two looks at the clock */
@@ -198,9 +214,9 @@ bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t 
     if (budget_ns)
         sqlite3_progress_handler(db, DEADLOCKS_PROGRESS_STEPS, deadlocks_progress, r);
     bool ok = catalog_load(db, &r->cat, why) && (r->at = moment_new(db, why)) &&
-              deadlocks_in_time(r, why) && waitfor_report(r, why) && deadlocks_in_time(r, why) &&
-              lockorder_report(r, why) && deadlocks_in_time(r, why) && stuck_report(r, why) &&
-              seen_report(r, why);
+              deadlocks_losses(r, why) && deadlocks_in_time(r, why) && waitfor_report(r, why) &&
+              deadlocks_in_time(r, why) && lockorder_report(r, why) && deadlocks_in_time(r, why) &&
+              stuck_report(r, why) && seen_report(r, why);
     if (budget_ns)
         sqlite3_progress_handler(db, 0, NULL, NULL); /* the connection may serve others */
     if (!ok)

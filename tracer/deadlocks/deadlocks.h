@@ -27,6 +27,7 @@ typedef struct {
 typedef struct {
     deadlocks_member *members;
     int n;
+    bool unknown; /* told as unknown after a gap: no deadlock (waitfor.c) */
 } deadlocks_cycle;
 
 /* A deadlock the program saw itself (THRACE_DEADLOCK=1): the thread that
@@ -47,6 +48,8 @@ typedef struct {
     int64_t budget_ns, deadline_ns; /* how long it may take, until when (CLOCK_MONOTONIC); 0: */
     bool over_budget;               /* ... no bound; whether it stopped there */
     int deadlocks, possible, stuck; /* findings so far */
+    int unknown;                    /* waits or cycles whose end may be in a gap: no finding */
+    losses lost;                    /* what the trace lost, by cause */
     deadlocks_cycle *cycles;        /* the wait-for cycles told */
     size_t ncycles;
     deadlocks_seen *seen; /* the deadlocks the program saw itself */

@@ -12,7 +12,9 @@
  * A barrier is told once, however many of its parties wait. In a live
  * trace, a wait open at the edge is under way until it is live_grace_ns old,
  * and a join is stuck only while the joined thread is blocked itself (else
- * it is still running).
+ * it is still running). A wait begun before a gap that may hold its end (a
+ * cut, events lost or not read: losses.h) is no finding: it is told as
+ * unknown after the gap.
  */
 #include "analysis.h"
 #include "vocabulary.h"
@@ -23,7 +25,9 @@ enum { STUCK_HOLDERS = 8, STUCK_BARRIERS = 64 };
 
 typedef struct {
     int64_t id, thread_id, object_id, peer_thread_id, begin_ns, end_ns, site_id, begin_seq;
-    int state; /* VOCAB_STATE_waiting, ... */
+    int state;      /* VOCAB_STATE_waiting, ... */
+    bool gap;       /* a gap after its begin may hold its end */
+    int64_t gap_ns; /* from when its end is unknown */
 } stuck_wait;
 
 typedef struct {
@@ -53,7 +57,7 @@ typedef struct {
 
 static const char waits_sql[] =
     "SELECT i.id, i.thread_id, i.object_id, i.peer_thread_id, i.begin_ns, i.end_ns, i.site_id,"
-    "       i.begin_seq, i.state"
+    "       i.begin_seq, i.state, " LOSSES_GAP_AFTER("tr.id", "i.begin_ns")
     " FROM intervals i JOIN threads t ON t.id = i.thread_id"
     " JOIN processes p ON p.id = t.process_id JOIN traces tr ON tr.id = p.trace_id"
     " WHERE i.outcome = " SQL_OUTCOME(unfinished) " AND i.state IN " SQL_BLOCKING_STATES
@@ -204,8 +208,9 @@ static bool stuck_barrier_told(stuck *s, int64_t object_id)
     return false;
 }
 
-/* "stuck: Thread-3 waits on Condition-1 since 0.500 s at cond.c:12 in consumer() (pid 4242)" */
-static void stuck_header(stuck *s, const stuck_wait *w, const char *object)
+/* "stuck: Thread-3 waits on Condition-1 since 0.500 s at cond.c:12 in consumer() (pid 4242)",
+ * led by lead instead of "stuck". */
+static void stuck_header(stuck *s, const stuck_wait *w, const char *object, const char *lead)
 {
     const catalog *c = &s->r->cat;
     const catalog_thread *t = catalog_thread_of(c, w->thread_id);
@@ -220,10 +225,22 @@ static void stuck_header(stuck *s, const stuck_wait *w, const char *object)
                  : w->state == VOCAB_STATE_waiting_read ? "waits to read"
                                                         : "waits for",
                  object);
-    fprintf(s->r->out, "stuck: %s %s since %s%s (pid %lld)\n",
+    fprintf(s->r->out, "%s: %s %s since %s%s (pid %lld)\n", lead,
             catalog_thread_name(c, w->thread_id, b, sizeof b), what,
             catalog_when(c, w->thread_id, w->begin_ns, since, sizeof since),
             stuck_at_site(s, w->site_id, site, sizeof site), t ? (long long)t->pid : 0LL);
+}
+
+/* A wait whose end may lie in a gap: not stuck, unknown after the gap. */
+static bool stuck_unknown(stuck *s, const stuck_wait *w, const char *object)
+{
+    char lead[64], when[32];
+    snprintf(lead, sizeof lead, "unknown after the gap at %s",
+             catalog_when(&s->r->cat, w->thread_id, w->gap_ns, when, sizeof when));
+    stuck_header(s, w, object, lead);
+    fputs("  its end may be among what the trace lost (above)\n\n", s->r->out);
+    s->r->unknown++;
+    return true;
 }
 
 /* Tells one wait and why it is stuck; false on a database error or when
@@ -234,9 +251,11 @@ static bool stuck_tell(stuck *s, const stuck_wait *w, failure *why)
     const char *object = catalog_object_name(&s->r->cat, w->object_id, ob, sizeof ob);
     if (w->state == VOCAB_STATE_barrier && stuck_barrier_told(s, w->object_id))
         return true;
+    if (w->gap)
+        return stuck_unknown(s, w, object);
     if (!deadlocks_keep_named(s->r, w->thread_id, w->object_id, why))
         return false;
-    stuck_header(s, w, object);
+    stuck_header(s, w, object, "stuck");
     s->r->stuck++;
     bool ok = true;
     switch (w->state) {
@@ -273,6 +292,8 @@ static stuck_wait stuck_row(sqlite3_stmt *st)
         .site_id = sqlite3_column_int64(st, 6),
         .begin_seq = sqlite3_column_int64(st, 7),
         .state = vocab_state_of((const char *)sqlite3_column_text(st, 8)),
+        .gap = sqlite3_column_type(st, 9) != SQLITE_NULL,
+        .gap_ns = sqlite3_column_int64(st, 9),
     };
 }
 

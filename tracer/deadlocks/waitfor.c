@@ -9,6 +9,8 @@
  * cycle only when every holder of its units is blocked. An rwlock's wait to
  * write is blocked by every holder, readers and writer; a wait to read only
  * by the writer (glibc's default rwlock lets readers in while it is read).
+ * A cycle of waits that never ended, closed before a gap that may hold
+ * their ends (losses.h), is no finding: it is told as unknown after the gap.
  */
 #include "analysis.h"
 #include "vocabulary.h"
@@ -151,13 +153,14 @@ static void waitfor_print_member(const deadlocks_report *r, const waitfor_member
             catalog_site_text(c, m->hold.site_id, taken, sizeof taken));
 }
 
-static void waitfor_print(const deadlocks_report *r, const waitfor_search *s)
+/* The cycle, led by lead ("deadlock"). */
+static void waitfor_print(const deadlocks_report *r, const waitfor_search *s, const char *lead)
 {
     const catalog *c = &r->cat;
     const catalog_thread *first = catalog_thread_of(c, s->path[0].wait.thread_id);
     int64_t closed = waitfor_closed(s);
     char b[32], when[32];
-    fputs("deadlock: ", r->out);
+    fprintf(r->out, "%s: ", lead);
     for (int i = 0; i < s->n; i++) {
         fprintf(r->out, "%s -> ", catalog_thread_name(c, s->path[i].wait.thread_id, b, sizeof b));
         fprintf(r->out, "%s -> ", catalog_object_name(c, s->path[i].wait.object_id, b, sizeof b));
@@ -171,8 +174,27 @@ static void waitfor_print(const deadlocks_report *r, const waitfor_search *s)
     fputc('\n', r->out);
 }
 
-/* Tells the cycle unless it was told already; false when out of memory (reason in why). */
-static bool waitfor_tell(deadlocks_report *r, waitfor_search *s, failure *why)
+/* Whether the cycle of waits that never ended may have ended in a gap
+ * after it closed: then tells it as unknown after the gap (1); 0 when
+ * there is no such gap, -1 on a database error (reason in why). */
+static int waitfor_unknown(deadlocks_report *r, const waitfor_search *s, failure *why)
+{
+    int64_t thread = s->path[0].wait.thread_id, gap_ns;
+    int found = losses_gap_after(r->db, thread, waitfor_closed(s), &gap_ns, why);
+    if (found <= 0)
+        return found;
+    char lead[64], when[32];
+    snprintf(lead, sizeof lead, "unknown after the gap at %s",
+             catalog_when(&r->cat, thread, gap_ns, when, sizeof when));
+    waitfor_print(r, s, lead);
+    r->cycles[r->ncycles - 1].unknown = true; /* the one just remembered */
+    r->unknown++;
+    return 1;
+}
+
+/* Tells the cycle unless it was told already (unfinished: its waits never
+ * ended); false on a database error or when out of memory (reason in why). */
+static bool waitfor_tell(deadlocks_report *r, waitfor_search *s, bool unfinished, failure *why)
 {
     waitfor_rotate(s);
     deadlocks_member members[WAITFOR_MAX];
@@ -182,10 +204,13 @@ static bool waitfor_tell(deadlocks_report *r, waitfor_search *s, failure *why)
     int fresh = deadlocks_new_cycle(r, members, s->n, why);
     if (fresh <= 0)
         return fresh == 0;
+    int unknown = unfinished ? waitfor_unknown(r, s, why) : 0;
+    if (unknown)
+        return unknown > 0;
     for (int i = 0; i < s->n; i++)
         if (!deadlocks_keep_named(r, members[i].thread_id, members[i].object_id, why))
             return false;
-    waitfor_print(r, s);
+    waitfor_print(r, s, "deadlock");
     r->deadlocks++;
     return true;
 }
@@ -201,7 +226,7 @@ static bool waitfor_from(deadlocks_report *r, sqlite3_stmt *st, failure *why)
     int closed = waitfor_follow(&s, why);
     if (closed < 0)
         return false;
-    return closed == 0 || waitfor_tell(r, &s, why);
+    return closed == 0 || waitfor_tell(r, &s, unfinished, why);
 }
 
 bool waitfor_report(deadlocks_report *r, failure *why)

@@ -17,23 +17,25 @@
 #include <inttypes.h>
 #include <string.h>
 
-static const char chrome_traces_sql[] =
-    "SELECT id, uuid, COALESCE(hostname, ''), path, events, discarded, begin_ns, unread,"
-    " cut_ns IS NOT NULL FROM traces ORDER BY id";
+static const char chrome_traces_sql[] = "SELECT id, uuid, COALESCE(hostname, ''), path, events,"
+                                        " discarded, begin_ns, unread, cut_ns FROM traces"
+                                        " ORDER BY id";
 
-/* otherData's "trace N": what it is, where from, how many events it kept and lost. */
+/* otherData's "trace N": what it is, where from, how many events it kept
+ * and lost (by cause), and where its stream was cut, if it was. */
 static bool chrome_trace(doc *d, sqlite3_stmt *st, void *arg, failure *why)
 {
     (void)arg, (void)why;
-    char key[32], text[1024];
+    char key[32], text[1024], cut[48] = "";
     snprintf(key, sizeof key, "trace %" PRId64, (int64_t)sqlite3_column_int64(st, 0));
+    if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+        snprintf(cut, sizeof cut, ", cut at %" PRId64, (int64_t)sqlite3_column_int64(st, 8));
     snprintf(text, sizeof text,
              "uuid %s, host %s, from %s, begin_ns %" PRId64 ", %" PRId64 " events, %" PRId64
              " discarded, %" PRId64 " unread%s",
              sqlite3_column_text(st, 1), sqlite3_column_text(st, 2), sqlite3_column_text(st, 3),
              (int64_t)sqlite3_column_int64(st, 6), (int64_t)sqlite3_column_int64(st, 4),
-             (int64_t)sqlite3_column_int64(st, 5), (int64_t)sqlite3_column_int64(st, 7),
-             sqlite3_column_int(st, 8) ? ", cut" : "");
+             (int64_t)sqlite3_column_int64(st, 5), (int64_t)sqlite3_column_int64(st, 7), cut);
     jsonout_text(&d->out, key, text);
     return true;
 }

@@ -20,7 +20,7 @@
  * database's processes.id, its name the program, pid and host); a thread
  * per thread (its tid threads.id), its intervals as slices (on extra lanes where they overlap
  * without nesting), a track per object, the wake-ups as flows, semaphore
- * values as counters, log lines and LTTng's discards as instants. Times
+ * values as counters, log lines and the gaps (by cause) as instants. Times
  * are microseconds with three decimals since the earliest trace's begin,
  * which otherData's origin_ns gives in nanoseconds since the Unix epoch.
  * All is read in one transaction, so a database being written (a live

@@ -1,7 +1,8 @@
 /*
  * marks.c - log lines and discards (marks.h), a pass over each table. A
  * discard without a known range is put at its trace's end: LTTng told it
- * when the recording stopped. Each is named by its cause (discards.cause).
+ * when the recording stopped. Each discard is named by its cause
+ * (schema.sql's discards.cause), a cut by where it cut the stream.
  */
 #include "marks.h"
 
@@ -40,11 +41,11 @@ static void marks_ns(doc *d, sqlite3_stmt *st, int column, const char *key)
 static bool marks_discard(doc *d, sqlite3_stmt *st, void *arg, failure *why)
 {
     (void)arg, (void)why;
-    char name[96];
+    char name[64];
     int64_t count = sqlite3_column_int64(st, 2);
     const char *cause = (const char *)sqlite3_column_text(st, 5);
     if (strcmp(cause, "cut") == 0)
-        snprintf(name, sizeof name, "the stream was cut: nothing of the program after is known");
+        snprintf(name, sizeof name, "the stream was cut");
     else
         snprintf(name, sizeof name, "%s %" PRId64 " events",
                  strcmp(cause, "unread") == 0 ? "thrace daemon did not read" : "LTTng discarded",
@@ -53,8 +54,9 @@ static bool marks_discard(doc *d, sqlite3_stmt *st, void *arg, failure *why)
     jsonout_text(&d->out, "s", "g");
     jsonout_text(&d->out, "cat", "discards");
     jsonout_text(&d->out, "name", name);
-    fprintf(d->out.out, ",\"args\":{\"cause\":\"%s\",\"count\":%" PRId64 ",\"trace\":%" PRId64,
-            cause, count, (int64_t)sqlite3_column_int64(st, 0));
+    fprintf(d->out.out, ",\"args\":{\"count\":%" PRId64 ",\"trace\":%" PRId64, count,
+            (int64_t)sqlite3_column_int64(st, 0));
+    jsonout_text(&d->out, "cause", cause);
     marks_ns(d, st, 3, "begin_ns");
     marks_ns(d, st, 4, "end_ns");
     fputs("}}", d->out.out);

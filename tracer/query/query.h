@@ -5,7 +5,7 @@
  * the contention figures of `thrace stats` and /api/stats, catalog.h the
  * names of a database's threads, objects and call sites, moment.h who
  * held and waited for what at a given time, evtime.h events by time,
- * wakers.h what ended a wait.
+ * wakers.h what ended a wait, losses.h what the traces lost and why.
  */
 #ifndef THRACE_TRACER_QUERY_QUERY_H
 #define THRACE_TRACER_QUERY_QUERY_H
@@ -14,6 +14,7 @@
 #include "evtime.h"
 #include "logline.h"
 #include "logquery.h"
+#include "losses.h"
 #include "moment.h"
 #include "statsquery.h"
 #include "wakers.h"

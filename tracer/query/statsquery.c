@@ -56,5 +56,3 @@ const char statsquery_threads[] =
     "   SUM(hold_total_ns) AS hold_total_ns, MAX(hold_max_ns) AS hold_max_ns"
     "   FROM thread_stats GROUP BY thread_id) s ON s.thread_id = t.id"
     " LEFT JOIN " STATSQUERY_OPEN("thread_id") " u ON u.id = t.id ORDER BY t.process_id, t.tid";
-
-const char statsquery_discarded[] = "SELECT COALESCE(SUM(discarded), 0) FROM traces";

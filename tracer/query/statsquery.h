@@ -29,7 +29,4 @@ enum {
 extern const char statsquery_objects[];
 extern const char statsquery_threads[];
 
-/* One row, one column: the events LTTng discarded, over every trace. */
-extern const char statsquery_discarded[];
-
 #endif

@@ -24,6 +24,7 @@
  *   tabs.js      the Log and Stats tabs
  *   deadlocks.js the Deadlocks tab, and the lanes its findings name
  *   live.js      a live trace: its badge, its polling, following its end
+ *   losses.js    what the traces lost, by cause: the banner, the Stats tab's line
  *   serial.js    loads that never run twice at once
  *   states.js, format.js, status.js   names and colours, numbers, footer
  *
@@ -43,6 +44,7 @@ import { loadDeadlocks, markDeadlocked, onSeen } from './deadlocks.js';
 import { draw, requestDraw } from './draw.js';
 import { formatDuration, formatSeconds } from './format.js';
 import { listenInput } from './input.js';
+import { showLosses } from './losses.js';
 import { onPoll, startLive } from './live.js';
 import { data, onFailed, onLoaded, reloadWindow, scheduleFetch } from './loader.js';
 import { canvas, resize } from './plot.js';
@@ -68,11 +70,7 @@ function showSummary(trace) {
   if (trace.truncated)
     parts.push('only the first 4096 threads and objects shown');
   $('summary').textContent = parts.filter(Boolean).join(' · ');
-  if (trace.discarded > 0) {
-    $('discarded').textContent = `LTTng discarded ${trace.discarded} events: `
-      + 'the timeline has gaps where they were lost.';
-    $('discarded').hidden = false;
-  }
+  showLosses($('discarded'), trace);
 }
 
 /* A database without a thread: what the page waits for, if anything. */

@@ -63,6 +63,8 @@ export function markDeadlocked() {
 function describe(answer) {
   const parts = [`deadlocks: ${answer.deadlocks}`, `possible: ${answer.possible}`,
     `stuck: ${answer.stuck}`];
+  if (answer.unknown)
+    parts.push(`unknown after a gap: ${answer.unknown}`);
   if (answer.truncated)
     parts.push('the report is cut short: `thrace deadlocks` prints all of it');
   return parts.join(' · ');

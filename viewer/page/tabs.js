@@ -10,6 +10,7 @@
  */
 import { absolute, api } from './api.js';
 import { formatDuration, formatSeconds } from './format.js';
+import { showLosses } from './losses.js';
 import { serial } from './serial.js';
 import { showError } from './status.js';
 import { view, viewWindow } from './view.js';
@@ -109,8 +110,7 @@ const loadStats = serial(async () => {
     const answer = await api('/api/stats');
     fillTable($('stats-objects'), answer.objects);
     fillTable($('stats-threads'), answer.threads);
-    $('stats-discarded').textContent = answer.discarded > 0
-      ? `LTTng discarded ${answer.discarded} events: these figures miss what they held.` : '';
+    showLosses($('stats-discarded'), answer);
     stats.loaded = version;
   } catch (error) {
     showError(error);
