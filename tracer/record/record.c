@@ -601,16 +601,55 @@ static int record_finish(recording *r, int status)
     return r->stalled ? RECORD_STALLED : status;
 }
 
-/* --live: ends the session, which ends its reader's stream; PROG's status, or RECORD_FAILED. */
+/* --live, once PROG has ended: what the relay daemon holds of the session. */
+typedef enum { RECORD_STREAMED, RECORD_NOTHING, RECORD_CUT } record_live_end;
+
+/*
+ * RECORD_STREAMED: the session, with streams; RECORD_NOTHING: the session
+ * without a stream (the consumer makes them for the first process traced,
+ * so none was); RECORD_CUT: no session (the relay daemon went away, or
+ * came back without it).
+ */
+static record_live_end record_live_outcome(const recording *r)
+{
+    livelist_session *list;
+    size_t n;
+    failure ignored; /* a relay daemon that does not answer is the finding */
+    if (!livelist_query(r->opt.relayd.url, &list, &n, &ignored))
+        return RECORD_CUT;
+    const livelist_session *s = livelist_find(list, n, r->session.name);
+    record_live_end end = !s ? RECORD_CUT : s->streams ? RECORD_STREAMED : RECORD_NOTHING;
+    livelist_free(list);
+    return end;
+}
+
+/*
+ * --live: ends the session, which ends its reader's stream. PROG's status,
+ * also when the relay daemon went away (the session is destroyed all the
+ * same, its failure to flush the trace left unsaid); RECORD_FAILED when
+ * nothing was traced or the session would not end.
+ */
 static int record_finish_live(recording *r, int status)
 {
-    if (!record_end_session(r)) {
+    record_live_end end = record_live_outcome(r);
+    if (!record_end_session(r) && end != RECORD_CUT) {
         record_error(NULL, "%s", r->why.text);
         return RECORD_FAILED;
     }
-    fprintf(stderr, "thrace record: %s (pid %d) streamed live as session %s on %s%s\n",
-            r->opt.prog[0], (int)r->pid, r->session.name, r->opt.relayd.url,
-            r->stalled ? "; thrace daemon reports the deadlock" : "");
+    if (end == RECORD_NOTHING) {
+        char why[256];
+        record_error(r->opt.prog[0], "%s", explain_nothing(r->opt.prog[0], why, sizeof why));
+        return RECORD_FAILED;
+    }
+    if (end == RECORD_CUT)
+        record_error(r->opt.relayd.url,
+                     "the lttng-relayd went away while %s ran: the live trace of session %s is "
+                     "cut there, and what it did after is recorded nowhere",
+                     r->opt.prog[0], r->session.name);
+    else
+        fprintf(stderr, "thrace record: %s (pid %d) streamed live as session %s on %s%s\n",
+                r->opt.prog[0], (int)r->pid, r->session.name, r->opt.relayd.url,
+                r->stalled ? "; thrace daemon reports the deadlock" : "");
     return r->stalled ? RECORD_STALLED : status;
 }
 

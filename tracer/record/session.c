@@ -13,6 +13,14 @@
  * A session records every traced process that runs meanwhile unless told
  * otherwise, so it starts with LTTng's process tracker set to an empty
  * include set, and session_track adds the one process it is for.
+ *
+ * In a PID namespace below the initial one, the tracker cannot name our
+ * processes: the session daemon knows a process by the pid its socket's
+ * credentials give, the one in the daemon's namespace, never the one fork
+ * gave us. There the session starts with no event rule and the tracker
+ * open, and session_track enables the events filtered on what LTTng-UST
+ * reads in the process itself, its pid namespace and its pid: a rule pair
+ * per process.
  * Invariant: s->handle is non-NULL exactly while the daemon holds the session
  * of that name created here, so session_destroy knows what it must undo.
  */
@@ -20,10 +28,12 @@
 
 #include <lttng/lttng.h>
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +42,9 @@ enum { SESSION_STATEDUMP_SUBBUF_SIZE = 256 << 10, SESSION_STATEDUMP_SUBBUFS = 4 
 
 /* A live session's packets are flushed this often (µs): the live edge a reader sees. */
 enum { SESSION_LIVE_TIMER_US = 100000 };
+
+/* The initial PID namespace's inode number (the kernel's PROC_PID_INIT_INO). */
+#define SESSION_INITIAL_PID_NS 0xEFFFFFFCu
 
 static const char session_channel[] = "thrace";
 static const char session_statedump_channel[] = "statedump";
@@ -51,6 +64,16 @@ static void session_name_make(session *s)
         r = (uint32_t)t.tv_nsec;
     }
     snprintf(s->name, sizeof s->name, "thrace-%d-%08x", (int)getpid(), r);
+}
+
+/* Our pid namespace's inode number when it is not the initial one (the
+ * session daemon's, presumably), else 0: how session_track tells processes. */
+static uint64_t session_pid_ns(void)
+{
+    struct stat st;
+    if (stat("/proc/self/ns/pid", &st) != 0 || st.st_ino == SESSION_INITIAL_PID_NS)
+        return 0;
+    return (uint64_t)st.st_ino;
 }
 
 /* Creates the session d describes (NULL: out of memory), and destroys d. */
@@ -80,7 +103,9 @@ static bool session_enable_channel(session *s, const char *name, uint64_t subbuf
     return rc == 0 || session_fail(s, rc, why);
 }
 
-static bool session_enable_event(session *s, const char *pattern, const char *channel, failure *why)
+/* Enables pattern in channel, for the events filter passes (NULL: all of them). */
+static bool session_enable_event(session *s, const char *pattern, const char *channel, char *filter,
+                                 failure *why)
 {
     struct lttng_event *ev = lttng_event_create();
     if (!ev)
@@ -89,9 +114,17 @@ static bool session_enable_event(session *s, const char *pattern, const char *ch
     ev->loglevel_type = LTTNG_EVENT_LOGLEVEL_ALL;
     ev->loglevel = -1;
     snprintf(ev->name, sizeof ev->name, "%s", pattern);
-    int rc = lttng_enable_event_with_exclusions(s->handle, ev, channel, NULL, 0, NULL);
+    int rc = lttng_enable_event_with_exclusions(s->handle, ev, channel, filter, 0, NULL);
     lttng_event_destroy(ev);
-    return rc == 0 || session_fail(s, rc, why);
+    /* ENABLED: a program exec'd in a process tracked already asks again. */
+    return rc == 0 || rc == -LTTNG_ERR_UST_EVENT_ENABLED || session_fail(s, rc, why);
+}
+
+/* thrace's events in their channel, LTTng-UST's statedump in its own; filter as above. */
+static bool session_enable_events(session *s, char *filter, failure *why)
+{
+    return session_enable_event(s, "thrace:*", session_channel, filter, why) &&
+           session_enable_event(s, "lttng_ust_statedump:*", session_statedump_channel, filter, why);
 }
 
 /*
@@ -120,10 +153,8 @@ static bool session_enable_channels(session *s, bool blocking, failure *why)
 {
     return session_enable_channel(s, session_channel, SESSION_SUBBUF_SIZE, SESSION_SUBBUFS,
                                   blocking, why) &&
-           session_enable_event(s, "thrace:*", session_channel, why) &&
            session_enable_channel(s, session_statedump_channel, SESSION_STATEDUMP_SUBBUF_SIZE,
                                   SESSION_STATEDUMP_SUBBUFS, blocking, why) &&
-           session_enable_event(s, "lttng_ust_statedump:*", session_statedump_channel, why) &&
            session_add_vpid(s, session_statedump_channel, why);
 }
 
@@ -153,8 +184,19 @@ static bool session_track_nobody(session *s, failure *why)
            session_fail(s, LTTNG_ERR_UNK, why);
 }
 
+/* In a PID namespace: pid's events, told by what LTTng-UST reads in the process. */
+static bool session_track_by_filter(session *s, pid_t pid, failure *why)
+{
+    char filter[96];
+    snprintf(filter, sizeof filter, "$ctx.pid_ns == %" PRIu64 " && $ctx.vpid == %d", s->pid_ns,
+             (int)pid);
+    return session_enable_events(s, filter, why);
+}
+
 bool session_track(session *s, pid_t pid, failure *why)
 {
+    if (s->pid_ns)
+        return session_track_by_filter(s, pid, why);
     struct lttng_process_attr_tracker_handle *tracker = session_tracker(s, why);
     if (!tracker)
         return false;
@@ -173,6 +215,7 @@ static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool 
 {
     struct lttng_domain domain = {.type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID};
     s->handle = NULL;
+    s->pid_ns = session_pid_ns();
     if (!session_create_described(s, d, why))
         return false;
     s->handle = lttng_create_handle(s->name, &domain);
@@ -180,7 +223,8 @@ static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool 
         lttng_destroy_session(s->name);
         return session_fail(s, LTTNG_ERR_NOMEM, why);
     }
-    if (session_enable_channels(s, blocking, why) && session_track_nobody(s, why))
+    if (session_enable_channels(s, blocking, why) &&
+        (s->pid_ns || (session_enable_events(s, NULL, why) && session_track_nobody(s, why))))
         return true;
     failure ignored; /* the first failure is the one to report */
     session_destroy(s, &ignored);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct lttng_handle;
@@ -17,6 +18,7 @@ struct lttng_handle;
 typedef struct {
     char name[64];               /* thrace-<pid>-<random>: unique among concurrent recordings */
     struct lttng_handle *handle; /* the session's user-space domain; NULL when none exists */
+    uint64_t pid_ns; /* 0: processes tracked by pid; else in this PID namespace, by filter */
 } session;
 
 /*
@@ -39,9 +41,9 @@ bool session_create(session *s, const char *dir, bool blocking, failure *why);
 bool session_create_live(session *s, const char *control_url, bool blocking, failure *why);
 
 /*
- * Records process pid, from now on (LTTng-UST's registration of a running
- * process is updated at once); a process tracked already stays so. false
- * with the reason in why.
+ * Records process pid (as our PID namespace numbers it), from now on
+ * (LTTng-UST's registration of a running process is updated at once); a
+ * process tracked already stays so. false with the reason in why.
  */
 bool session_track(session *s, pid_t pid, failure *why);
 
