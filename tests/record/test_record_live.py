@@ -66,9 +66,9 @@ class LiveRecording(unittest.TestCase):
     def setUp(self):
         self.dir = recording.scratch(WORKDIR)
 
-    def start(self, args, options=(), **popen):
+    def start(self, args, options=(), url=None, **popen):
         return recording.start(THRACE, args, self.dir,
-                               ("--live", "--relayd", self.url, *options), **popen)
+                               ("--live", "--relayd", url or self.url, *options), **popen)
 
     def await_session(self, proc):
         """Reads record's stderr up to the line that says where to read the
@@ -99,21 +99,20 @@ class LiveRecording(unittest.TestCase):
             return [Event(line) for line in f
                     if " thrace:" in line and " thrace:callsite:" not in line]
 
-    def record_read(self, args, options=(), reader_delay=0):
+    def record_read(self, args, options=(), reader_delay=0, **popen):
         """Runs record --live with a live reader, attached reader_delay seconds after
         record asked for one: (Run, events, session name, reader URL)."""
-        proc = self.start(args, options)
+        proc = self.start(args, options, **popen)
         url, session, before = self.await_session(proc)
         time.sleep(reader_delay)
         reader = self.read_live(url)
         run = recording.finish(proc, timeout=120)
         run.stderr = "".join(before) + run.stderr
-        self.assertLeftNoSession(run)
+        self.assertLeftNoSession(session)
         return run, self.events(reader), session, url
 
-    def assertLeftNoSession(self, run):
-        self.assertEqual([], [s for s in recording.sessions()
-                              if s.startswith(f"thrace-{run.pid}-")])
+    def assertLeftNoSession(self, session):
+        self.assertNotIn(session, recording.sessions())
 
     def assertSummary(self, run, session, prog, deadlock=False):
         match = SUMMARY.match(run.stderr.splitlines()[-1])
@@ -122,11 +121,8 @@ class LiveRecording(unittest.TestCase):
         self.assertEqual(deadlock, bool(match.group(5)))
         return int(match.group(2))
 
-    def test_the_reader_gets_every_event_from_the_programs_first(self):
-        run, events, session, url = self.record_read([THREADING_LOCK])
-        self.assertEqual(0, run.returncode, run.stderr)
-        self.assertEqual(f"{self.url}/host/{socket.gethostname()}/{session}", url)
-        pid = self.assertSummary(run, session, THREADING_LOCK)
+    def assertEveryEventOfThreadingLock(self, run, events, pid):
+        """threading_lock's whole trace, as its process pid emitted it."""
         self.assertEqual({pid}, {e.vpid for e in events})
         # From the main thread's thread_start on...
         self.assertEqual(("thread_start", 1), (events[0].name, events[0].tid))
@@ -144,6 +140,49 @@ class LiveRecording(unittest.TestCase):
         self.assertEqual(16, len(printed), run.stderr)
         self.assertEqual(sorted(printed), sorted(logged))
         self.assertEqual("Counter: 4", logged[-1])
+
+    def test_the_reader_gets_every_event_from_the_programs_first(self):
+        run, events, session, url = self.record_read([THREADING_LOCK])
+        self.assertEqual(0, run.returncode, run.stderr)
+        self.assertEqual(f"{self.url}/host/{socket.gethostname()}/{session}", url)
+        pid = self.assertSummary(run, session, THREADING_LOCK)
+        self.assertEveryEventOfThreadingLock(run, events, pid)
+
+    @unittest.skipUnless(os.geteuid() == 0, "a PID namespace of our own needs root")
+    def test_a_recording_in_a_pid_namespace_reaches_the_reader_whole(self):
+        # The session daemon, outside, knows the program by another pid than
+        # the one record forked: record runs as pid 1, the program as pid 2.
+        run, events, session, _ = self.record_read(
+            [THREADING_LOCK], wrapper=("unshare", "--pid", "--fork", "--mount-proc"))
+        self.assertEqual(0, run.returncode, run.stderr)
+        self.assertTrue(session.startswith("thrace-1-"), session)
+        self.assertEqual(2, self.assertSummary(run, session, THREADING_LOCK))
+        self.assertEveryEventOfThreadingLock(run, events, 2)
+
+    def test_a_relayd_killed_mid_recording_cuts_the_stream_and_record_keeps_the_status(self):
+        port = free_live_port()
+        url = f"net://127.0.0.1:{port}"
+        relayd = start_relayd(port, os.path.join(self.dir, "relayd"))
+        try:
+            proc = self.start([TARGET, "tick", "300"], url=url)
+            live_url, session, _ = self.await_session(proc)
+            reader = self.read_live(live_url)
+            for line in proc.stderr:  # the program ticks: the stream runs
+                if line == "(MainThread) tick 20\n":
+                    break
+            relayd.kill()
+            relayd.wait(timeout=30)
+            run = recording.finish(proc, timeout=60)
+        finally:
+            stop(relayd)
+        reader.kill()
+        reader.communicate(timeout=30)
+        self.assertEqual(0, run.returncode, run.stderr)
+        self.assertEqual(f"thrace record: {url}: the lttng-relayd went away while {TARGET} ran:"
+                         f" the live trace of session {session} is cut there, and what it did"
+                         " after is recorded nowhere", run.stderr.splitlines()[-1])
+        self.assertIn("(MainThread) tick 300\n", run.stderr)
+        self.assertLeftNoSession(session)
 
     def test_a_late_reader_still_gets_the_first_packets_of_a_long_trace(self):
         # A second of ticks fills a packet per 100 ms live timer period: a reader attached
@@ -182,16 +221,16 @@ class LiveRecording(unittest.TestCase):
         self.assertEqual(1, run.returncode, run.stderr)
         self.assertEqual(f"thrace record: no live reader attached to session {session} on"
                          f" {self.url} within 1 s: is `thrace daemon` running?\n", run.stderr)
-        self.assertLeftNoSession(run)
+        self.assertLeftNoSession(session)
 
     def test_an_interrupt_while_waiting_ends_record_before_the_program_runs(self):
         proc = self.start([TARGET, "exit", "0"], ("--live-wait", "60"))
-        self.await_session(proc)
+        _, session, _ = self.await_session(proc)
         proc.send_signal(signal.SIGINT)
         run = recording.finish(proc, timeout=30)
         self.assertEqual(128 + signal.SIGINT, run.returncode, run.stderr)
         self.assertEqual(f"thrace record: interrupted before {TARGET} started\n", run.stderr)
-        self.assertLeftNoSession(run)
+        self.assertLeftNoSession(session)
 
     def test_no_relayd_answering_is_one_line_and_exit_1(self):
         url = f"net://127.0.0.1:{free_live_port()}"

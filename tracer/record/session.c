@@ -17,10 +17,9 @@
  * In a PID namespace below the initial one, the tracker cannot name our
  * processes: the session daemon knows a process by the pid its socket's
  * credentials give, the one in the daemon's namespace, never the one fork
- * gave us. There the session starts with no event rule and the tracker
- * open, and session_track enables the events filtered on what LTTng-UST
- * reads in the process itself, its pid namespace and its pid: a rule pair
- * per process.
+ * gave us. There the tracker stays open, and session_track enables
+ * thrace's events filtered on what LTTng-UST reads in the process itself,
+ * its pid namespace and its pid: a rule per process.
  * Invariant: s->handle is non-NULL exactly while the daemon holds the session
  * of that name created here, so session_destroy knows what it must undo.
  */
@@ -120,13 +119,6 @@ static bool session_enable_event(session *s, const char *pattern, const char *ch
     return rc == 0 || rc == -LTTNG_ERR_UST_EVENT_ENABLED || session_fail(s, rc, why);
 }
 
-/* thrace's events in their channel, LTTng-UST's statedump in its own; filter as above. */
-static bool session_enable_events(session *s, char *filter, failure *why)
-{
-    return session_enable_event(s, "thrace:*", session_channel, filter, why) &&
-           session_enable_event(s, "lttng_ust_statedump:*", session_statedump_channel, filter, why);
-}
-
 /*
  * vpid tells apart the processes that share the per-UID buffers: thrace's
  * events carry it as their first field (vocabulary.h's process field),
@@ -190,7 +182,26 @@ static bool session_track_by_filter(session *s, pid_t pid, failure *why)
     char filter[96];
     snprintf(filter, sizeof filter, "$ctx.pid_ns == %" PRIu64 " && $ctx.vpid == %d", s->pid_ns,
              (int)pid);
-    return session_enable_events(s, filter, why);
+    return session_enable_event(s, "thrace:*", session_channel, filter, why);
+}
+
+/*
+ * What the session records from the start: thrace's events and the
+ * statedump of the processes it tracks; in a PID namespace, the statedump
+ * of every process in it (one tracked once registered has told its
+ * binaries already: a filter on its pid would lose them), and thrace's
+ * events of none until session_track names one.
+ */
+static bool session_select(session *s, failure *why)
+{
+    char filter[64];
+    snprintf(filter, sizeof filter, "$ctx.pid_ns == %" PRIu64, s->pid_ns);
+    if (s->pid_ns)
+        return session_enable_event(s, "lttng_ust_statedump:*", session_statedump_channel, filter,
+                                    why);
+    return session_enable_event(s, "thrace:*", session_channel, NULL, why) &&
+           session_enable_event(s, "lttng_ust_statedump:*", session_statedump_channel, NULL, why) &&
+           session_track_nobody(s, why);
 }
 
 bool session_track(session *s, pid_t pid, failure *why)
@@ -223,8 +234,7 @@ static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool 
         lttng_destroy_session(s->name);
         return session_fail(s, LTTNG_ERR_NOMEM, why);
     }
-    if (session_enable_channels(s, blocking, why) &&
-        (s->pid_ns || (session_enable_events(s, NULL, why) && session_track_nobody(s, why))))
+    if (session_enable_channels(s, blocking, why) && session_select(s, why))
         return true;
     failure ignored; /* the first failure is the one to report */
     session_destroy(s, &ignored);
