@@ -212,6 +212,16 @@ class LiveRecording(unittest.TestCase):
         self.assertEqual(2, len(blocked), blocked)
         self.assertEqual(2, len(set(blocked.values())), blocked)
 
+    @unittest.skipUnless(os.path.exists("/sbin/ldconfig"), "no static program at hand")
+    def test_a_program_that_streamed_nothing_is_told_and_exits_1(self):
+        # ldconfig is linked statically: LD_PRELOAD cannot load the probe into it.
+        run, events, session, _ = self.record_read(["/sbin/ldconfig", "-p"])
+        self.assertEqual(1, run.returncode, run.stderr)
+        self.assertEqual("thrace record: /sbin/ldconfig: nothing was recorded: it is statically"
+                         " linked, so the loader preloads nothing into it (rebuild it without"
+                         " -static)", run.stderr.splitlines()[-1])
+        self.assertEqual([], events)
+
     def test_without_a_reader_record_gives_up_and_the_program_never_runs(self):
         began = time.monotonic()
         proc = self.start([TARGET, "exit", "0"], ("--live-wait", "1"))

@@ -9,6 +9,9 @@
  * (relayd.c) and `thrace daemon` stores it: nothing is stored here. A live
  * reader sees a session's packets from about the newest on, so PROG starts
  * only once a reader is attached (livelist.c), and then it sees them all.
+ * Once PROG has ended, the relay daemon's list says whether the session got
+ * a stream (else nothing was traced) and is still there (else the relay
+ * daemon went away: the stream is cut, and PROG's status stands).
  *
  * PROG is forked and held at a gate until the session tracks its pid, so
  * the trace holds PROG's process alone (LTTng would record every traced
