@@ -33,6 +33,8 @@ SUMMARY = re.compile(r"thrace record: (\S+) \(pid (\d+)\) streamed live as sessi
                      r" on (\S+?)(; thrace daemon reports the deadlock)?$")
 EVENT = re.compile(r"thrace:(\w+): .*\{ pid = (\d+), tid = (\d+)(.*) \}$")
 LOG_LINE = re.compile(r"^\(\S+ *\) (.*)$")
+# A PID namespace of the recording's own, record its pid 1.
+NAMESPACE = ("unshare", "--pid", "--fork", "--mount-proc")
 
 
 class Event:
@@ -48,6 +50,10 @@ class Event:
     def field(self, name):
         value = self.fields[name]
         return value[1:-1] if value.startswith('"') else int(value)
+
+
+class ReaderFailed(AssertionError):
+    """The live reader, babeltrace2, ended with an error."""
 
 
 class LiveRecording(unittest.TestCase):
@@ -93,7 +99,8 @@ class LiveRecording(unittest.TestCase):
     def events(self, reader):
         """The events the reader printed, once the session's end ended it."""
         _, err = reader.communicate(timeout=60)
-        self.assertEqual(0, reader.returncode, err)
+        if reader.returncode != 0:
+            raise ReaderFailed(f"babeltrace2 exited {reader.returncode}: {err}")
         with open(reader.out) as f:
             # A callsite event carries no tid: it describes a site, not a step of a thread.
             return [Event(line) for line in f
@@ -152,8 +159,15 @@ class LiveRecording(unittest.TestCase):
     def test_a_recording_in_a_pid_namespace_reaches_the_reader_whole(self):
         # The session daemon, outside, knows the program by another pid than
         # the one record forked: record runs as pid 1, the program as pid 2.
-        run, events, session, _ = self.record_read(
-            [THREADING_LOCK], wrapper=("unshare", "--pid", "--fork", "--mount-proc"))
+        # There every LTTng-UST process of our user gets the session's buffers
+        # (its events filtered out), and babeltrace2 2.0.4's live reader now
+        # and then aborts on the streams one opens before the metadata has come
+        # (emit_inactivity_message: `stream_iter->trace->clock_class`, about
+        # 1 in 12 with recordings running beside): a second try then.
+        try:
+            run, events, session, _ = self.record_read([THREADING_LOCK], wrapper=NAMESPACE)
+        except ReaderFailed:
+            run, events, session, _ = self.record_read([THREADING_LOCK], wrapper=NAMESPACE)
         self.assertEqual(0, run.returncode, run.stderr)
         self.assertTrue(session.startswith("thrace-1-"), session)
         self.assertEqual(2, self.assertSummary(run, session, THREADING_LOCK))

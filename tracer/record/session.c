@@ -42,8 +42,10 @@ enum { SESSION_STATEDUMP_SUBBUF_SIZE = 256 << 10, SESSION_STATEDUMP_SUBBUFS = 4 
 /* A live session's packets are flushed this often (µs): the live edge a reader sees. */
 enum { SESSION_LIVE_TIMER_US = 100000 };
 
-/* The initial PID namespace's inode number (the kernel's PROC_PID_INIT_INO). */
-#define SESSION_INITIAL_PID_NS 0xEFFFFFFCu
+/* The initial PID and user namespaces' inode numbers (the kernel's
+ * PROC_PID_INIT_INO and PROC_USER_INIT_INO). */
+#define SESSION_INITIAL_PID_NS  0xEFFFFFFCu
+#define SESSION_INITIAL_USER_NS 0xEFFFFFFDu
 
 static const char session_channel[] = "thrace";
 static const char session_statedump_channel[] = "statedump";
@@ -65,12 +67,12 @@ static void session_name_make(session *s)
     snprintf(s->name, sizeof s->name, "thrace-%d-%08x", (int)getpid(), r);
 }
 
-/* Our pid namespace's inode number when it is not the initial one (the
- * session daemon's, presumably), else 0: how session_track tells processes. */
-static uint64_t session_pid_ns(void)
+/* The inode number of our namespace at path (/proc/self/ns/...) when it
+ * is not the initial one, whose inode number is initial; else 0. */
+static uint64_t session_ns(const char *path, unsigned long initial)
 {
     struct stat st;
-    if (stat("/proc/self/ns/pid", &st) != 0 || st.st_ino == SESSION_INITIAL_PID_NS)
+    if (stat(path, &st) != 0 || st.st_ino == initial)
         return 0;
     return (uint64_t)st.st_ino;
 }
@@ -150,12 +152,13 @@ static bool session_enable_channels(session *s, bool blocking, failure *why)
            session_add_vpid(s, session_statedump_channel, why);
 }
 
-/* The session's vpid tracker, or NULL with the reason in why. */
-static struct lttng_process_attr_tracker_handle *session_tracker(session *s, failure *why)
+/* The session's tracker of attr, or NULL with the reason in why. */
+static struct lttng_process_attr_tracker_handle *
+session_tracker(session *s, enum lttng_process_attr attr, failure *why)
 {
     struct lttng_process_attr_tracker_handle *tracker = NULL;
-    enum lttng_error_code code = lttng_session_get_tracker_handle(
-        s->name, LTTNG_DOMAIN_UST, LTTNG_PROCESS_ATTR_VIRTUAL_PROCESS_ID, &tracker);
+    enum lttng_error_code code =
+        lttng_session_get_tracker_handle(s->name, LTTNG_DOMAIN_UST, attr, &tracker);
     if (code != LTTNG_OK) {
         session_fail(s, code, why);
         return NULL;
@@ -163,14 +166,46 @@ static struct lttng_process_attr_tracker_handle *session_tracker(session *s, fai
     return tracker;
 }
 
+/* The session's tracker of attr, its policy set to an include set, or
+ * NULL with the reason in why. */
+static struct lttng_process_attr_tracker_handle *
+session_include_set(session *s, enum lttng_process_attr attr, failure *why)
+{
+    struct lttng_process_attr_tracker_handle *tracker = session_tracker(s, attr, why);
+    if (!tracker)
+        return NULL;
+    if (lttng_process_attr_tracker_handle_set_tracking_policy(tracker,
+                                                              LTTNG_TRACKING_POLICY_INCLUDE_SET) ==
+        LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK)
+        return tracker;
+    lttng_process_attr_tracker_handle_destroy(tracker);
+    session_fail(s, LTTNG_ERR_UNK, why);
+    return NULL;
+}
+
 static bool session_track_nobody(session *s, failure *why)
 {
-    struct lttng_process_attr_tracker_handle *tracker = session_tracker(s, why);
+    struct lttng_process_attr_tracker_handle *tracker =
+        session_include_set(s, LTTNG_PROCESS_ATTR_VIRTUAL_PROCESS_ID, why);
+    lttng_process_attr_tracker_handle_destroy(tracker);
+    return tracker != NULL;
+}
+
+/*
+ * In a PID namespace, the processes of our user alone get the session's
+ * buffers (another user's would get per-UID buffers of their own, unused),
+ * when the daemon numbers users as we do: in the initial user namespace.
+ */
+static bool session_track_our_user(session *s, failure *why)
+{
+    if (session_ns("/proc/self/ns/user", SESSION_INITIAL_USER_NS) != 0)
+        return true;
+    struct lttng_process_attr_tracker_handle *tracker =
+        session_include_set(s, LTTNG_PROCESS_ATTR_VIRTUAL_USER_ID, why);
     if (!tracker)
         return false;
     enum lttng_process_attr_tracker_handle_status status =
-        lttng_process_attr_tracker_handle_set_tracking_policy(tracker,
-                                                              LTTNG_TRACKING_POLICY_INCLUDE_SET);
+        lttng_process_attr_virtual_user_id_tracker_handle_add_uid(tracker, getuid());
     lttng_process_attr_tracker_handle_destroy(tracker);
     return status == LTTNG_PROCESS_ATTR_TRACKER_HANDLE_STATUS_OK ||
            session_fail(s, LTTNG_ERR_UNK, why);
@@ -198,7 +233,8 @@ static bool session_select(session *s, failure *why)
     snprintf(filter, sizeof filter, "$ctx.pid_ns == %" PRIu64, s->pid_ns);
     if (s->pid_ns)
         return session_enable_event(s, "lttng_ust_statedump:*", session_statedump_channel, filter,
-                                    why);
+                                    why) &&
+               session_track_our_user(s, why);
     return session_enable_event(s, "thrace:*", session_channel, NULL, why) &&
            session_enable_event(s, "lttng_ust_statedump:*", session_statedump_channel, NULL, why) &&
            session_track_nobody(s, why);
@@ -208,7 +244,10 @@ bool session_track(session *s, pid_t pid, failure *why)
 {
     if (s->pid_ns)
         return session_track_by_filter(s, pid, why);
-    struct lttng_process_attr_tracker_handle *tracker = session_tracker(s, why);
+    struct lttng_process_attr_tracker_handle *tracker =
+        session_tracker(s, LTTNG_PROCESS_ATTR_VIRTUAL_PROCESS_ID, why);
+    if (!tracker)
+        return false;
     if (!tracker)
         return false;
     enum lttng_process_attr_tracker_handle_status status =
@@ -226,7 +265,8 @@ static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool 
 {
     struct lttng_domain domain = {.type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID};
     s->handle = NULL;
-    s->pid_ns = session_pid_ns();
+    /* Not the initial one: the session daemon's, presumably, numbers our processes otherwise. */
+    s->pid_ns = session_ns("/proc/self/ns/pid", SESSION_INITIAL_PID_NS);
     if (!session_create_described(s, d, why))
         return false;
     s->handle = lttng_create_handle(s->name, &domain);
