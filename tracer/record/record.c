@@ -285,10 +285,12 @@ static bool record_relayd_answers(recording *r)
 static bool record_create_session(recording *r)
 {
     char control[320];
+    bool here = sessiond_is_here(&r->daemon);
     if (!r->opt.live)
-        return record_make_dir(r) && session_create(&r->session, r->dir, r->opt.blocking, &r->why);
+        return record_make_dir(r) &&
+               session_create(&r->session, r->dir, r->opt.blocking, here, &r->why);
     relayd_control_url(&r->opt.relayd, control, sizeof control);
-    return session_create_live(&r->session, control, r->opt.blocking, &r->why);
+    return session_create_live(&r->session, control, r->opt.blocking, here, &r->why);
 }
 
 /* Seconds on the monotonic clock. */

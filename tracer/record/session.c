@@ -14,14 +14,13 @@
  * otherwise, so it starts with LTTng's process tracker set to an empty
  * include set, and session_track adds the one process it is for.
  *
- * In a PID namespace below the initial one, the tracker cannot name our
- * processes: the session daemon knows a process by the pid its socket's
- * credentials give, the one in the daemon's namespace, never the one fork
- * gave us. There the tracker stays open, and session_track enables
- * thrace's events filtered on what LTTng-UST reads in the process itself,
- * its pid namespace and its pid: a rule per process.
- * Invariant: s->handle is non-NULL exactly while the daemon holds the session
- * of that name created here, so session_destroy knows what it must undo.
+ * In a PID namespace below the initial one with the session daemon
+ * outside it, the tracker cannot name our processes: the daemon knows a
+ * process by the pid its socket's credentials give, the one in the
+ * daemon's namespace, never the one fork gave us. There the tracker stays open, and session_track
+ * enables thrace's events filtered on what LTTng-UST reads in the process itself, its pid namespace
+ * and its pid: a rule per process. Invariant: s->handle is non-NULL exactly while the daemon holds
+ * the session of that name created here, so session_destroy knows what it must undo.
  */
 #include "session.h"
 
@@ -261,12 +260,13 @@ bool session_track(session *s, pid_t pid, failure *why)
 
 /* Sets up the session d describes (named s->name): its channels, events, context, tracker. */
 static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool blocking,
-                           failure *why)
+                           bool daemon_here, failure *why)
 {
     struct lttng_domain domain = {.type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID};
     s->handle = NULL;
-    /* Not the initial one: the session daemon's, presumably, numbers our processes otherwise. */
-    s->pid_ns = session_ns("/proc/self/ns/pid", SESSION_INITIAL_PID_NS);
+    /* A daemon elsewhere numbers our processes otherwise, unless we are in the initial namespace.
+     */
+    s->pid_ns = daemon_here ? 0 : session_ns("/proc/self/ns/pid", SESSION_INITIAL_PID_NS);
     if (!session_create_described(s, d, why))
         return false;
     s->handle = lttng_create_handle(s->name, &domain);
@@ -281,19 +281,21 @@ static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool 
     return false;
 }
 
-bool session_create(session *s, const char *dir, bool blocking, failure *why)
+bool session_create(session *s, const char *dir, bool blocking, bool daemon_here, failure *why)
 {
     session_name_make(s);
-    return session_set_up(s, lttng_session_descriptor_local_create(s->name, dir), blocking, why);
+    return session_set_up(s, lttng_session_descriptor_local_create(s->name, dir), blocking,
+                          daemon_here, why);
 }
 
-bool session_create_live(session *s, const char *control_url, bool blocking, failure *why)
+bool session_create_live(session *s, const char *control_url, bool blocking, bool daemon_here,
+                         failure *why)
 {
     session_name_make(s);
     return session_set_up(s,
                           lttng_session_descriptor_live_network_create(s->name, control_url, NULL,
                                                                        SESSION_LIVE_TIMER_US),
-                          blocking, why);
+                          blocking, daemon_here, why);
 }
 
 bool session_start(session *s, failure *why)

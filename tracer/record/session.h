@@ -27,10 +27,13 @@ typedef struct {
  * thrace:* with the vtid, vpid and procname contexts, from no process until
  * session_track names one. blocking: the channel
  * never discards, the traced program waits for room instead (it needs
- * LTTNG_UST_ALLOW_BLOCKING=1 in its environment). Returns false with a
- * one-line reason in why ("session NAME: reason"), having created nothing.
+ * LTTNG_UST_ALLOW_BLOCKING=1 in its environment). daemon_here: the session
+ * daemon runs in our PID namespace (sessiond_is_here); else, below the
+ * initial namespace, session_track tells processes by a filter. Returns
+ * false with a one-line reason in why ("session NAME: reason"), having
+ * created nothing.
  */
-bool session_create(session *s, const char *dir, bool blocking, failure *why);
+bool session_create(session *s, const char *dir, bool blocking, bool daemon_here, failure *why);
 
 /*
  * Creates the same session, but live: it streams to the lttng-relayd at
@@ -38,7 +41,8 @@ bool session_create(session *s, const char *dir, bool blocking, failure *why);
  * which offers it to one live reader at a time and flushes its packets every
  * 100 ms. Returns as session_create does.
  */
-bool session_create_live(session *s, const char *control_url, bool blocking, failure *why);
+bool session_create_live(session *s, const char *control_url, bool blocking, bool daemon_here,
+                         failure *why);
 
 /*
  * Records process pid (as our PID namespace numbers it), from now on
