@@ -69,7 +69,7 @@ static const char usage[] =
     "1 when recording or storing failed (with --live: no relay daemon answered,\n"
     "no reader attached in time, or nothing of PROG's was traced). With --live,\n"
     "a relay daemon that goes away while PROG runs cuts the stream there: one\n"
-    "line says so, and the exit status is still PROG's.\n"
+    "line says so within a second, and the exit status is still PROG's.\n"
     "\n"
     "Not seen: what does not go through pthreads (std::atomic::wait, std::barrier,\n"
     "raw futexes); a statically linked or set-user-ID PROG (nothing is preloaded).\n"
