@@ -17,10 +17,14 @@
  * In a PID namespace below the initial one with the session daemon
  * outside it, the tracker cannot name our processes: the daemon knows a
  * process by the pid its socket's credentials give, the one in the
- * daemon's namespace, never the one fork gave us. There the tracker stays open, and session_track
- * enables thrace's events filtered on what LTTng-UST reads in the process itself, its pid namespace
- * and its pid: a rule per process. Invariant: s->handle is non-NULL exactly while the daemon holds
- * the session of that name created here, so session_destroy knows what it must undo.
+ * daemon's namespace, never the one fork gave us. There the tracker stays
+ * open, and session_track enables thrace's events filtered on what
+ * LTTng-UST reads in the process itself, its pid namespace and its pid: a
+ * rule per process.
+ *
+ * Invariant: s->handle is non-NULL exactly while the daemon holds the
+ * session of that name created here, so session_destroy knows what it
+ * must undo.
  */
 #include "session.h"
 
