@@ -58,6 +58,18 @@ class Recording(RecordTestCase):
         self.assertEqual(0, discarded)
         self.assertEqual(self.db, db)
 
+    @unittest.skipUnless(os.geteuid() == 0, "a PID namespace of our own needs root")
+    def test_a_recording_in_a_pid_namespace_stores_the_programs_trace(self):
+        # The session daemon, outside, knows the program by another pid than
+        # the one record forked: record runs as pid 1, the program as pid 2.
+        run = self.record([THREADING_LOCK], wrapper=("unshare", "--pid", "--fork", "--mount-proc"))
+        self.assertEqual(0, run.returncode, run.stderr)
+        self.assertEqual([(2,)], query(self.db, "SELECT pid FROM processes"))
+        self.assertEqual(["MainThread", "Thread-1", "Thread-2"],
+                         thread_names(self.db, "threading_lock"))
+        self.assertIn(("MainThread", "Counter: 4"), log_lines(self.db, "threading_lock"))
+        self.assertEqual(0, run.summary()[3])
+
     def test_the_default_database_is_thrace_db(self):
         run = recording.record(THRACE, [TARGET, "exit", "0"], self.dir, cwd=self.dir)
         self.assertEqual(0, run.returncode, run.stderr)

@@ -42,16 +42,17 @@ def scratch(workdir):
     return tempfile.mkdtemp(prefix="record-", dir=workdir)
 
 
-def start(thrace, args, workdir, options=(), env=None, **popen):
-    """Starts `thrace record [options] -- args` with a private TMPDIR."""
+def start(thrace, args, workdir, options=(), env=None, wrapper=(), **popen):
+    """Starts `thrace record [options] -- args` with a private TMPDIR, run by
+    wrapper (a command and its options, such as unshare's) when given."""
     tmpdir = os.path.join(workdir, "tmp")
     os.makedirs(tmpdir, exist_ok=True)
     run_env = dict(os.environ, TMPDIR=tmpdir)
     run_env.update(env or {})
     popen.setdefault("stdout", subprocess.PIPE)
     popen.setdefault("stderr", subprocess.PIPE)
-    proc = subprocess.Popen([thrace, "record", *options, "--", *args], env=run_env, text=True,
-                            **popen)
+    proc = subprocess.Popen([*wrapper, thrace, "record", *options, "--", *args], env=run_env,
+                            text=True, **popen)
     proc.tmpdir = tmpdir
     return proc
 

@@ -1,7 +1,8 @@
 /*
  * await.c - PROG's end, awaited (await.h) on three file descriptors at
  * once: a pidfd that becomes readable when PROG ends (PROG is reaped by
- * the caller), the stall pipe's read end, and the fork socket.
+ * the caller), the stall pipe's read end, and the fork socket; a tick
+ * when none has had anything for its period.
  */
 #include "await.h"
 
@@ -12,7 +13,7 @@
 
 enum { AWAIT_PROG, AWAIT_STALL, AWAIT_FORKS, AWAIT_FDS };
 
-int await_prog(pid_t pid, stall_watch *w, forks *f, session *s)
+int await_prog(pid_t pid, stall_watch *w, forks *f, session *s, const await_tick *tick)
 {
     int pidfd = pidfd_open(pid, 0);
     if (pidfd < 0)
@@ -24,11 +25,13 @@ int await_prog(pid_t pid, stall_watch *w, forks *f, session *s)
     };
     int result = -1;
     for (;;) {
-        if (poll(fds, AWAIT_FDS, -1) < 0) {
-            if (errno == EINTR)
-                continue;
+        int ready = poll(fds, AWAIT_FDS, tick ? tick->ms : -1);
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready < 0)
             break;
-        }
+        if (ready == 0)
+            tick->fn(tick->arg);
         if (fds[AWAIT_FORKS].revents)
             forks_serve(f, s);
         if (fds[AWAIT_PROG].revents) {

@@ -9,6 +9,10 @@
  * (relayd.c) and `thrace daemon` stores it: nothing is stored here. A live
  * reader sees a session's packets from about the newest on, so PROG starts
  * only once a reader is attached (livelist.c), and then it sees them all.
+ * While PROG runs, the relay daemon is looked at every second: when it goes
+ * away, one line says the stream is cut there. Once PROG has ended, its list
+ * says whether the session got a stream (else nothing was traced) and is
+ * still there (else the stream was cut); PROG's status stands either way.
  *
  * PROG is forked and held at a gate until the session tracks its pid, so
  * the trace holds PROG's process alone (LTTng would record every traced
@@ -80,15 +84,17 @@ typedef struct {
     bool dir_made;      /* --keep-trace: the directory did not exist before */
     pid_t pid;          /* PROG's, once started */
     stall_watch stall;
-    forks forks;  /* the processes PROG starts, tracked on request */
-    bool stalled; /* PROG was ended for --deadlock-timeout */
-    failure why;  /* why setting up, running or storing failed */
+    forks forks;       /* the processes PROG starts, tracked on request */
+    bool stalled;      /* PROG was ended for --deadlock-timeout */
+    double started_at; /* PROG's start, on record_now's clock */
+    bool cut_said;     /* --live: the relay daemon went away, and that was said */
+    failure why;       /* why setting up, running or storing failed */
 } recording;
 
 enum { RECORD_SETUP, RECORD_RUNNING, RECORD_STORING };
 
-/* --live: how often to look for a reader (ms). */
-enum { RECORD_LIVE_POLL_MS = 100 };
+/* --live: how often to look for a reader, and then whether the relay daemon is still there (ms). */
+enum { RECORD_LIVE_POLL_MS = 100, RECORD_LIVE_WATCH_MS = 1000 };
 
 static volatile sig_atomic_t record_phase = RECORD_SETUP;
 static volatile sig_atomic_t record_caught; /* the first signal before PROG's pid is known */
@@ -282,10 +288,12 @@ static bool record_relayd_answers(recording *r)
 static bool record_create_session(recording *r)
 {
     char control[320];
+    bool here = sessiond_is_here(&r->daemon);
     if (!r->opt.live)
-        return record_make_dir(r) && session_create(&r->session, r->dir, r->opt.blocking, &r->why);
+        return record_make_dir(r) &&
+               session_create(&r->session, r->dir, r->opt.blocking, here, &r->why);
     relayd_control_url(&r->opt.relayd, control, sizeof control);
-    return session_create_live(&r->session, control, r->opt.blocking, &r->why);
+    return session_create_live(&r->session, control, r->opt.blocking, here, &r->why);
 }
 
 /* Seconds on the monotonic clock. */
@@ -471,6 +479,49 @@ static pid_t record_spawn(recording *r, int *report)
     return pid;
 }
 
+/* --live: what the relay daemon holds of the session. */
+typedef enum { RECORD_STREAMED, RECORD_NOTHING, RECORD_CUT } record_live_end;
+
+/*
+ * RECORD_STREAMED: the session, with streams; RECORD_NOTHING: the session
+ * without a stream (the consumer makes them for the first process traced,
+ * so none was); RECORD_CUT: no session, or no relay daemon answering (it
+ * went away, or came back without the session). A relay daemon that
+ * answers but could not list is not taken for gone.
+ */
+static record_live_end record_live_outcome(const recording *r)
+{
+    livelist_session *list;
+    size_t n;
+    failure ignored; /* whether the relay daemon answers at all is the finding */
+    if (!livelist_query(r->opt.relayd.url, &list, &n, &ignored))
+        return relayd_answers(&r->opt.relayd) ? RECORD_STREAMED : RECORD_CUT;
+    const livelist_session *s = livelist_find(list, n, r->session.name);
+    record_live_end end = !s ? RECORD_CUT : s->streams ? RECORD_STREAMED : RECORD_NOTHING;
+    livelist_free(list);
+    return end;
+}
+
+/* Says, once, that the relay daemon is gone and the live trace cut. */
+static void record_say_cut(recording *r)
+{
+    if (r->cut_said)
+        return;
+    r->cut_said = true;
+    record_error(r->opt.relayd.url,
+                 "the lttng-relayd is gone %.1f s into %s's run: the live trace of session %s is "
+                 "cut there, and what it does after is recorded nowhere",
+                 record_now() - r->started_at, r->opt.prog[0], r->session.name);
+}
+
+/* await_prog's tick with --live: the moment the relay daemon goes away is said. */
+static void record_watch_relayd(void *arg)
+{
+    recording *r = arg;
+    if (!r->cut_said && record_live_outcome(r) == RECORD_CUT)
+        record_say_cut(r);
+}
+
 /* Runs PROG to its end: its exit status, or 127/126 with r->why when it could not start. */
 static int record_run_prog(recording *r, bool *started)
 {
@@ -495,7 +546,10 @@ static int record_run_prog(recording *r, bool *started)
     int e;
     bool exec_failed = read(report, &e, sizeof e) == (ssize_t)sizeof e;
     close(report);
-    if (!exec_failed && await_prog(pid, &r->stall, &r->forks, &r->session) == 1) {
+    const await_tick watch = {RECORD_LIVE_WATCH_MS, record_watch_relayd, r};
+    r->started_at = record_now();
+    if (!exec_failed &&
+        await_prog(pid, &r->stall, &r->forks, &r->session, r->opt.live ? &watch : NULL) == 1) {
         r->stalled = true;
         fprintf(stderr, "thrace record: every thread of %s has been blocked for %g s: ending it\n",
                 r->opt.prog[0], r->opt.deadlock_timeout);
@@ -601,16 +655,30 @@ static int record_finish(recording *r, int status)
     return r->stalled ? RECORD_STALLED : status;
 }
 
-/* --live: ends the session, which ends its reader's stream; PROG's status, or RECORD_FAILED. */
+/*
+ * --live: ends the session, which ends its reader's stream. PROG's status,
+ * also when the relay daemon went away (the session is destroyed all the
+ * same, its failure to flush the trace left unsaid); RECORD_FAILED when
+ * nothing was traced or the session would not end.
+ */
 static int record_finish_live(recording *r, int status)
 {
-    if (!record_end_session(r)) {
+    record_live_end end = record_live_outcome(r);
+    if (!record_end_session(r) && end != RECORD_CUT) {
         record_error(NULL, "%s", r->why.text);
         return RECORD_FAILED;
     }
-    fprintf(stderr, "thrace record: %s (pid %d) streamed live as session %s on %s%s\n",
-            r->opt.prog[0], (int)r->pid, r->session.name, r->opt.relayd.url,
-            r->stalled ? "; thrace daemon reports the deadlock" : "");
+    if (end == RECORD_NOTHING) {
+        char why[256];
+        record_error(r->opt.prog[0], "%s", explain_nothing(r->opt.prog[0], why, sizeof why));
+        return RECORD_FAILED;
+    }
+    if (end == RECORD_CUT)
+        record_say_cut(r); /* unless said while PROG ran */
+    else
+        fprintf(stderr, "thrace record: %s (pid %d) streamed live as session %s on %s%s\n",
+                r->opt.prog[0], (int)r->pid, r->session.name, r->opt.relayd.url,
+                r->stalled ? "; thrace daemon reports the deadlock" : "");
     return r->stalled ? RECORD_STALLED : status;
 }
 

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct lttng_handle;
@@ -17,6 +18,7 @@ struct lttng_handle;
 typedef struct {
     char name[64];               /* thrace-<pid>-<random>: unique among concurrent recordings */
     struct lttng_handle *handle; /* the session's user-space domain; NULL when none exists */
+    uint64_t pid_ns; /* 0: processes tracked by pid; else in this PID namespace, by filter */
 } session;
 
 /*
@@ -25,10 +27,13 @@ typedef struct {
  * thrace:* with the vtid, vpid and procname contexts, from no process until
  * session_track names one. blocking: the channel
  * never discards, the traced program waits for room instead (it needs
- * LTTNG_UST_ALLOW_BLOCKING=1 in its environment). Returns false with a
- * one-line reason in why ("session NAME: reason"), having created nothing.
+ * LTTNG_UST_ALLOW_BLOCKING=1 in its environment). daemon_here: the session
+ * daemon runs in our PID namespace (sessiond_is_here); else, below the
+ * initial namespace, session_track tells processes by a filter. Returns
+ * false with a one-line reason in why ("session NAME: reason"), having
+ * created nothing.
  */
-bool session_create(session *s, const char *dir, bool blocking, failure *why);
+bool session_create(session *s, const char *dir, bool blocking, bool daemon_here, failure *why);
 
 /*
  * Creates the same session, but live: it streams to the lttng-relayd at
@@ -36,12 +41,13 @@ bool session_create(session *s, const char *dir, bool blocking, failure *why);
  * which offers it to one live reader at a time and flushes its packets every
  * 100 ms. Returns as session_create does.
  */
-bool session_create_live(session *s, const char *control_url, bool blocking, failure *why);
+bool session_create_live(session *s, const char *control_url, bool blocking, bool daemon_here,
+                         failure *why);
 
 /*
- * Records process pid, from now on (LTTng-UST's registration of a running
- * process is updated at once); a process tracked already stays so. false
- * with the reason in why.
+ * Records process pid (as our PID namespace numbers it), from now on
+ * (LTTng-UST's registration of a running process is updated at once); a
+ * process tracked already stays so. false with the reason in why.
  */
 bool session_track(session *s, pid_t pid, failure *why);
 

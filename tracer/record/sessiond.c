@@ -9,6 +9,8 @@
  * once, the one whose lttng-sessiond fails because the other's already runs
  * uses that daemon without owning it. A daemon we started that holds another
  * session at the end is left running: stopping it would end that recording.
+ * A daemon runs in our PID namespace when we started it, or when the pid it
+ * wrote names it here: only then are our pids its (session.c).
  */
 #include "sessiond.h"
 
@@ -20,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -81,18 +84,26 @@ static bool sessiond_pid_path(char *path, size_t size)
     return home && snprintf(path, size, "%s/.lttng/lttng-sessiond.pid", home) < (int)size;
 }
 
+/* The pid the daemon wrote at path (sessiond_pid_path's), 0 when none. */
+static int sessiond_file_pid(const char *path)
+{
+    int pid = 0;
+    FILE *f = fopen(path, "re");
+    if (f && fscanf(f, "%d", &pid) != 1)
+        pid = 0;
+    if (f)
+        fclose(f);
+    return pid;
+}
+
 static bool sessiond_read_pid(sessiond *sd, failure *why)
 {
     char path[4096];
-    int pid = 0;
     if (!sessiond_pid_path(path, sizeof path))
         return failure_object(why, "lttng-sessiond",
                               "started, but no home directory to find its pid in");
-    FILE *f = fopen(path, "re");
-    bool read = f && fscanf(f, "%d", &pid) == 1;
-    if (f)
-        fclose(f);
-    if (!read || !sessiond_is_running(pid))
+    int pid = sessiond_file_pid(path);
+    if (!pid || !sessiond_is_running(pid))
         return failure_object(why, "lttng-sessiond", "started, but %s names no running daemon",
                               path);
     sd->started = pid;
@@ -144,6 +155,25 @@ bool sessiond_use(sessiond *sd, failure *why)
     else
         failure_object(why, "lttng-sessiond", "killed by signal %d", WTERMSIG(status));
     return false;
+}
+
+/* Whether pid runs in our PID namespace. */
+static bool sessiond_in_our_pid_ns(pid_t pid)
+{
+    char path[64];
+    struct stat theirs, ours;
+    snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)pid);
+    return stat(path, &theirs) == 0 && stat("/proc/self/ns/pid", &ours) == 0 &&
+           theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+}
+
+bool sessiond_is_here(const sessiond *sd)
+{
+    char path[4096];
+    if (sd->started)
+        return true;
+    int pid = sessiond_pid_path(path, sizeof path) ? sessiond_file_pid(path) : 0;
+    return pid && sessiond_is_running(pid) && sessiond_in_our_pid_ns(pid);
 }
 
 /* How many sessions the daemon holds (negative: it could not say). */

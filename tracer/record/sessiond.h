@@ -23,6 +23,13 @@ typedef struct {
 bool sessiond_use(sessiond *sd, failure *why);
 
 /*
+ * Whether the daemon runs in our PID namespace, and so knows our processes
+ * by the pids we know them by: one sessiond_use started, or one whose pid
+ * (the one it writes beside its sockets) names it in our namespace.
+ */
+bool sessiond_is_here(const sessiond *sd);
+
+/*
  * Stops the daemon sessiond_use started, by its pid, and waits until it has
  * exited; does nothing when it started none. A daemon that holds another
  * session (someone else's recording) is left running. Returns false with
