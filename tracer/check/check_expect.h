@@ -74,7 +74,7 @@ typedef struct {
 } check_rule;
 
 /* The built-in invariants (check_invariants.c, and check_deadlocks.c for
- * the last, checked per trace rather than per process), for `skip NAME`. */
+ * the last two, checked per trace rather than per process), for `skip NAME`. */
 typedef enum {
     INV_MUTUAL_EXCLUSION,
     INV_SEMAPHORE_BOUNDS,
@@ -82,6 +82,7 @@ typedef enum {
     INV_THREADS_JOINED,
     INV_NO_DISCARDS,
     INV_DEADLOCKS,
+    INV_LEAKS,
     INV_COUNT
 } check_invariant;
 
@@ -95,7 +96,7 @@ typedef struct {
     check_rule *rules;
     size_t nrules;
     bool skip[INV_COUNT];     /* `skip NAME`; `allow discarded` skips INV_NO_DISCARDS;
-                                 --no-deadlocks INV_DEADLOCKS */
+                                 --no-deadlocks INV_DEADLOCKS, --no-leaks INV_LEAKS */
     bool allow_other_threads; /* threads no section describes are fine */
     bool log_only;            /* `match log`: sections and rules see log lines only */
 } check_expect;

@@ -62,7 +62,7 @@ export function markDeadlocked() {
 
 function describe(answer) {
   const parts = [`deadlocks: ${answer.deadlocks}`, `possible: ${answer.possible}`,
-    `stuck: ${answer.stuck}`];
+    `stuck: ${answer.stuck}`, `leaks: ${answer.leaks}`];
   if (answer.truncated)
     parts.push('the report is cut short: `thrace deadlocks` prints all of it');
   return parts.join(' · ');
@@ -77,7 +77,7 @@ async function load() {
     if (text.textContent !== answer.report)
       text.textContent = answer.report;
     $('deadlocks-info').textContent = describe(answer);
-    labelTab(answer.deadlocks + answer.possible + answer.stuck);
+    labelTab(answer.deadlocks + answer.possible + answer.stuck + answer.leaks);
     named.thread = new Set(answer.threads);
     named.object = new Set(answer.objects);
     markDeadlocked();
