@@ -23,7 +23,7 @@ static void refresh(void *arg)
 {
     (void)arg;
     thrace_lock_acquire(&cache_lock, true, THRACE_FOREVER); /* refresh takes the cache */
-    bool loaded = false;                                   /* the load fails */
+    bool loaded = false;                                    /* the load fails */
     if (!loaded)
         return; /* the bug: returns holding cache_lock */
     cache++;

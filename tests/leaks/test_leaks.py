@@ -1,7 +1,8 @@
 """`thrace deadlocks` and `thrace check` on permits and holds never given
 back (tracer/deadlocks/leaks.c): a download pool whose failed downloads keep
 their semaphore permit (semleak.c), run to a hang and to its end, and
-threads that end holding a Lock or an RLock (heldlock.c), recorded with
+threads that end holding a Lock or an RLock (heldlock.c), and a
+BoundedSemaphore released too often (bsem.c), recorded with
 `thrace record` and their reports checked line by line.
 
 Usage: test_leaks.py THRACE PROGRAMS_DIR [unittest options]
@@ -38,6 +39,7 @@ ACQUIRE = f"semleak.c:{line_of('semleak.c', '/* take a connection */')} in downl
 REFRESH = f"heldlock.c:{line_of('heldlock.c', '/* refresh takes the cache */')} in refresh()"
 READER = f"heldlock.c:{line_of('heldlock.c', '/* reader waits for the cache */')} in reader()"
 VISIT = f"heldlock.c:{line_of('heldlock.c', '/* visit takes the tree */')} in visit()"
+AGAIN = f"bsem.c:{line_of('bsem.c', '/* the bug: once more on failure */')} in job()"
 
 
 def thrace(*args):
@@ -154,15 +156,33 @@ class LocksHeldByThreadsThatEnded(unittest.TestCase):
                          [re.sub(AT, "N", x) for x in lines])
 
 
+class ReleasedTooOften(unittest.TestCase):
+    def test_a_bounded_semaphore_released_past_its_value_says_where(self):
+        db = record("bsem")
+        findings, summary = deadlocks(db)
+        self.assertEqual(1, len(findings), findings)
+        head, lines = one(findings, "over-release")
+        self.assertRegex(head, r"^over-release: slots released past its value 2 \(pid \d+\)$")
+        self.assertEqual([f"Thread-2 released it at N at {AGAIN}: refused"],
+                         [re.sub(AT, "N", x) for x in lines])
+        self.assertTrue(summary.endswith(": 0 deadlocks, 0 possible deadlocks, 0 stuck waits, "
+                                         "1 over-release"), summary)
+        log = thrace("log", "--all", "--thread", "Thread-2", db)
+        self.assertIn(f"(Thread-2  ) released slots past its value 2 at {AGAIN}: refused",
+                      log.stdout.splitlines())
+
+
 class Check(unittest.TestCase):
     def test_a_leak_fails_the_check_unless_skipped(self):
         for db, headline in ((record("semleak", "finish"), "leak: conns: 2 of 3 permits"),
-                             (record("heldlock", "lock"), "leak: Thread-1 ended holding")):
+                             (record("heldlock", "lock"), "leak: Thread-1 ended holding"),
+                             (record("bsem"), "over-release: slots released past")):
             with self.subTest(db=db):
                 run = check(db)
                 self.assertEqual(1, run.returncode, run.stdout)
-                self.assertIn("leaks: 1 leak (if the program means it: 'skip leaks' or "
-                              "--no-leaks):\n    " + headline, run.stdout)
+                self.assertRegex(run.stdout, r"leaks: 1 (leak|over-release) \(if the program means "
+                                             r"it: 'skip leaks' or --no-leaks\):\n    "
+                                             + re.escape(headline))
                 self.assertNotIn("deadlocks:", run.stdout)  # nothing for the deadlocks check
                 self.assertEqual(1, check(db, "--no-deadlocks").returncode)
                 self.assertEqual(0, check(db, "--no-leaks").returncode)

@@ -30,7 +30,7 @@ static void check_deadlocks_cycles(check_report *r, const deadlocks_report *foun
                                    size_t from, size_t to)
 {
     deadlocks_report cycles = *found; /* its counts alone: the leaks are the other check's */
-    cycles.leaks = 0;
+    cycles.leaks = cycles.overreleases = 0;
     const char *kind = check_invariant_names[INV_DEADLOCKS];
     check_report_case(r, kind);
     if (!deadlocks_any(&cycles))
@@ -46,12 +46,15 @@ static void check_deadlocks_cycles(check_report *r, const deadlocks_report *foun
 static void check_deadlocks_leaks(check_report *r, const deadlocks_report *found, const char *text,
                                   size_t from, size_t to)
 {
+    deadlocks_report leaks = {.leaks = found->leaks, .overreleases = found->overreleases};
     const char *kind = check_invariant_names[INV_LEAKS];
     check_report_case(r, kind);
-    if (!found->leaks)
+    if (!deadlocks_any(&leaks))
         return;
-    check_report_problem(r, "%s: %d leak%s (if the program means it: 'skip leaks' or --no-leaks):",
-                         kind, found->leaks, found->leaks == 1 ? "" : "s");
+    char counts[128];
+    deadlocks_counts(&leaks, counts, sizeof counts);
+    check_report_problem(r, "%s: %s (if the program means it: 'skip leaks' or --no-leaks):", kind,
+                         counts);
     check_deadlocks_detail(r, text, from, to);
 }
 

@@ -4,7 +4,8 @@
  * report and counts them there:
  *  - waitfor.c: wait-for cycles that happened;
  *  - lockorder.c: lock-order cycles that could happen;
- *  - leaks.c: permits and holds never given back, with the waits for them;
+ *  - leaks.c: permits and holds never given back, with the waits for them,
+ *    then overrelease.c: BoundedSemaphores released too often;
  *  - stuck.c: waits that never ended, outside the cycles found;
  *  - seen.c: the deadlocks the program saw itself (THRACE_DEADLOCK=1).
  * They run in that order (deadlocks.c): a cycle that happened is not told
@@ -56,6 +57,7 @@ bool deadlocks_in_time(deadlocks_report *r, failure *why);
 bool waitfor_report(deadlocks_report *r, failure *why);
 bool lockorder_report(deadlocks_report *r, failure *why);
 bool leaks_report(deadlocks_report *r, failure *why);
+bool overrelease_report(deadlocks_report *r, failure *why);
 bool stuck_report(deadlocks_report *r, failure *why);
 bool seen_report(deadlocks_report *r, failure *why);
 

@@ -123,16 +123,17 @@ void deadlocks_free(deadlocks_report *r)
 
 bool deadlocks_any(const deadlocks_report *r)
 {
-    return r->deadlocks || r->possible || r->stuck || r->leaks;
+    return r->deadlocks || r->possible || r->stuck || r->leaks || r->overreleases;
 }
 
 void deadlocks_counts(const deadlocks_report *r, char *out, size_t size)
 {
-    const int n[] = {r->deadlocks, r->possible, r->stuck, r->leaks};
-    const char *const what[] = {"deadlock", "possible deadlock", "stuck wait", "leak"};
+    const int n[] = {r->deadlocks, r->possible, r->stuck, r->leaks, r->overreleases};
+    const char *const what[] = {"deadlock", "possible deadlock", "stuck wait", "leak",
+                                "over-release"};
     size_t used = 0;
     out[0] = '\0';
-    for (int i = 0; i < 4 && used < size; i++)
+    for (int i = 0; i < 5 && used < size; i++)
         if (n[i])
             used += (size_t)snprintf(out + used, size - used, "%s%d %s%s", used ? ", " : "", n[i],
                                      what[i], n[i] == 1 ? "" : "s");
@@ -181,8 +182,11 @@ static void deadlocks_summary(const deadlocks_report *r)
     fprintf(r->out, "thrace deadlocks: %s: %d deadlock%s, %d possible deadlock%s, %d stuck wait%s",
             path, r->deadlocks, r->deadlocks == 1 ? "" : "s", r->possible,
             r->possible == 1 ? "" : "s", r->stuck, r->stuck == 1 ? "" : "s");
-    if (r->leaks) /* named only when found: a clean run's line stays as it was */
+    /* named only when found: a clean run's line stays as it was */
+    if (r->leaks)
         fprintf(r->out, ", %d leak%s", r->leaks, r->leaks == 1 ? "" : "s");
+    if (r->overreleases)
+        fprintf(r->out, ", %d over-release%s", r->overreleases, r->overreleases == 1 ? "" : "s");
     fputc('\n', r->out);
 }
 

@@ -4,7 +4,8 @@
  * `thrace record` (the report after a hang), the live daemon's watch and
  * the viewer's /api/deadlocks. Four analyses run in turn (analysis.h):
  * wait-for cycles that happened, lock-order cycles that could happen,
- * permits and holds never given back (leaks), and waits that never ended
+ * permits and holds never given back or given back too often (leaks),
+ * and waits that never ended
  * outside the cycles and leaks found; then the deadlocks the
  * program saw itself (THRACE_DEADLOCK=1 makes libthrace emit a `deadlock`
  * event), each as the moment it saw it.
@@ -56,6 +57,7 @@ typedef struct {
     size_t nnamed, named_cap; /* as (kind, id) pairs: kind 0 thread, 1 object */
     keymap named_set;         /* (kind, id) -> non-NULL once in named */
     int leaks;                /* permits and holds never given back (leaks.c) */
+    int overreleases;         /* BoundedSemaphores released too often (overrelease.c) */
     int64_t *leaked;          /* the objects they are about */
     size_t nleaked;
     long leaks_text[2]; /* where their findings begin and end in out (ftell; -1 unknown) */
@@ -99,7 +101,7 @@ void deadlocks_free(deadlocks_report *r);
 bool deadlocks_any(const deadlocks_report *r);
 
 /* Its findings in words, the kinds found only: "1 deadlock, 2 possible
- * deadlocks", "1 stuck wait" or "1 leak" ("" when none), as `thrace
+ * deadlocks", "1 stuck wait", "1 leak, 1 over-release" ("" when none), as `thrace
  * record` and `thrace check` tell them in one line. */
 void deadlocks_counts(const deadlocks_report *r, char *out, size_t size);
 

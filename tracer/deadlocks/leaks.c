@@ -10,7 +10,8 @@
  * out: a release by another thread gives a permit back for someone else,
  * and the store closes no hold for it, so the oldest such holds are taken
  * as given back. The waits for the object are told under it, and not again
- * as stuck (stuck.c asks leaks_on).
+ * as stuck (stuck.c asks leaks_on). Then overrelease.c tells the permits
+ * given back too often: all these findings lie in r->leaks_text.
  *
  * Not leaks: what the main thread holds when the process exits, and what a
  * daemon thread abandoned at exit holds (it never ended; exit cut it off
@@ -198,8 +199,8 @@ static bool leaks_holds(deadlocks_report *r, const leaks_object *o, const catalo
         fprintf(r->out, "leak: %s ended holding %s (%s, at %s)\n",
                 catalog_thread_name(&r->cat, h->thread_id, b, sizeof b), name,
                 leaks_pid(r, h->thread_id, pid, sizeof pid),
-                catalog_when(&r->cat, h->thread_id, catalog_thread_of(&r->cat, h->thread_id)->end_ns,
-                             at, sizeof at));
+                catalog_when(&r->cat, h->thread_id,
+                             catalog_thread_of(&r->cat, h->thread_id)->end_ns, at, sizeof at));
         fprintf(r->out, "  %s taken at %s at %s, never released%s\n", name,
                 catalog_when(&r->cat, h->thread_id, h->begin_ns, when, sizeof when),
                 catalog_site_text(&r->cat, h->site_id, site, sizeof site), depth);
@@ -265,7 +266,7 @@ bool leaks_report(deadlocks_report *r, failure *why)
         ok = leaks_add(r, &o, st, why);
     if (ok && rc != SQLITE_DONE)
         ok = db_fail(r->db, why);
-    ok = ok && leaks_judge(r, &o, why);
+    ok = ok && leaks_judge(r, &o, why) && overrelease_report(r, why);
     r->leaks_text[1] = ftell(r->out);
     free(o.items);
     sqlite3_finalize(st);

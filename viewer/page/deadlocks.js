@@ -62,7 +62,8 @@ export function markDeadlocked() {
 
 function describe(answer) {
   const parts = [`deadlocks: ${answer.deadlocks}`, `possible: ${answer.possible}`,
-    `stuck: ${answer.stuck}`, `leaks: ${answer.leaks}`];
+    `stuck: ${answer.stuck}`, `leaks: ${answer.leaks}`,
+    `over-releases: ${answer.overreleases}`];
   if (answer.truncated)
     parts.push('the report is cut short: `thrace deadlocks` prints all of it');
   return parts.join(' · ');
@@ -77,7 +78,8 @@ async function load() {
     if (text.textContent !== answer.report)
       text.textContent = answer.report;
     $('deadlocks-info').textContent = describe(answer);
-    labelTab(answer.deadlocks + answer.possible + answer.stuck + answer.leaks);
+    labelTab(answer.deadlocks + answer.possible + answer.stuck + answer.leaks +
+      answer.overreleases);
     named.thread = new Set(answer.threads);
     named.object = new Set(answer.objects);
     markDeadlocked();
