@@ -15,9 +15,9 @@ import subprocess
 import sys
 import tempfile
 import unittest
-import urllib.request
 
 from thrace_testing.findings import one, report
+from thrace_testing.serving import Server
 
 THRACE, PROGRAMS = sys.argv[1:3]
 del sys.argv[1:3]
@@ -111,15 +111,11 @@ class PermitsNeverGivenBack(unittest.TestCase):
                          "0 stuck waits, 1 leak", summary)
 
     def test_the_viewer_counts_it(self):
-        db = record("semleak", "finish")
-        with subprocess.Popen([THRACE, "serve", db, "--port", "0"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) as serve:
-            try:
-                url = re.match(r"thrace serve: (\S+) ", serve.stdout.readline()).group(1)
-                with urllib.request.urlopen(url + "api/deadlocks", timeout=30) as answer:
-                    body = json.load(answer)
-            finally:
-                serve.terminate()
+        server = Server(THRACE, record("semleak", "finish"))
+        try:
+            body = server.ok("/api/deadlocks")
+        finally:
+            server.stop()
         self.assertEqual((0, 0, 0, 1),
                          (body["deadlocks"], body["possible"], body["stuck"], body["leaks"]))
         self.assertIn("leak: conns: 2 of 3 permits taken and never given back", body["report"])

@@ -26,36 +26,22 @@ static void check_deadlocks_detail(check_report *r, const char *text, size_t fro
     }
 }
 
-static void check_deadlocks_cycles(check_report *r, const deadlocks_report *found, const char *text,
-                                   size_t from, size_t to)
+/* The invariant's problem when `counted` (its own findings) has any, with
+ * the lines of text in [lines[0], lines[1]) and [lines[2], lines[3]) as detail. */
+static void check_deadlocks_problem(check_report *r, check_invariant inv,
+                                    const deadlocks_report *counted, const char *text,
+                                    const size_t lines[4])
 {
-    deadlocks_report cycles = *found; /* its counts alone: the leaks are the other check's */
-    cycles.leaks = cycles.overreleases = 0;
-    const char *kind = check_invariant_names[INV_DEADLOCKS];
+    const char *kind = check_invariant_names[inv];
     check_report_case(r, kind);
-    if (!deadlocks_any(&cycles))
+    if (!deadlocks_any(counted))
         return;
     char counts[128];
-    deadlocks_counts(&cycles, counts, sizeof counts);
-    check_report_problem(
-        r, "%s: %s (if the program means it: 'skip deadlocks' or --no-deadlocks):", kind, counts);
-    check_deadlocks_detail(r, text, 0, from);
-    check_deadlocks_detail(r, text, to, strlen(text));
-}
-
-static void check_deadlocks_leaks(check_report *r, const deadlocks_report *found, const char *text,
-                                  size_t from, size_t to)
-{
-    deadlocks_report leaks = {.leaks = found->leaks, .overreleases = found->overreleases};
-    const char *kind = check_invariant_names[INV_LEAKS];
-    check_report_case(r, kind);
-    if (!deadlocks_any(&leaks))
-        return;
-    char counts[128];
-    deadlocks_counts(&leaks, counts, sizeof counts);
-    check_report_problem(r, "%s: %s (if the program means it: 'skip leaks' or --no-leaks):", kind,
-                         counts);
-    check_deadlocks_detail(r, text, from, to);
+    deadlocks_counts(counted, counts, sizeof counts);
+    check_report_problem(r, "%s: %s (if the program means it: 'skip %s' or --no-%s):", kind, counts,
+                         kind, kind);
+    check_deadlocks_detail(r, text, lines[0], lines[1]);
+    check_deadlocks_detail(r, text, lines[2], lines[3]);
 }
 
 bool check_deadlocks(sqlite3 *db, int64_t trace_id, const bool skip[INV_COUNT], check_report *r,
@@ -71,10 +57,14 @@ bool check_deadlocks(sqlite3 *db, int64_t trace_id, const bool skip[INV_COUNT], 
                    (size_t)found.leaks_text[1] <= size;
         size_t from = cut ? (size_t)found.leaks_text[0] : size,
                to = cut ? (size_t)found.leaks_text[1] : size;
+        deadlocks_report cycles = found; /* the leaks are the other check's */
+        cycles.leaks = cycles.overreleases = 0;
+        deadlocks_report leaks = {.leaks = found.leaks, .overreleases = found.overreleases};
         if (!skip[INV_DEADLOCKS])
-            check_deadlocks_cycles(r, &found, text, from, to);
+            check_deadlocks_problem(r, INV_DEADLOCKS, &cycles, text,
+                                    (const size_t[]){0, from, to, size});
         if (!skip[INV_LEAKS])
-            check_deadlocks_leaks(r, &found, text, from, to);
+            check_deadlocks_problem(r, INV_LEAKS, &leaks, text, (const size_t[]){from, to, to, to});
     }
     deadlocks_free(&found);
     free(text);
