@@ -1,6 +1,7 @@
 """`thrace deadlocks` and `thrace check` on permits and holds never given
 back (tracer/deadlocks/leaks.c): a download pool whose failed downloads keep
-their semaphore permit (semleak.c), run to a hang and to its end, and
+their semaphore permit (semleak.c), run to a hang and to its end (and
+one whose permits another thread gives back: no leak, or fewer), and
 threads that end holding a Lock or an RLock (heldlock.c), and a
 BoundedSemaphore released too often (bsem.c), recorded with
 `thrace record` and their reports checked line by line.
@@ -109,6 +110,19 @@ class PermitsNeverGivenBack(unittest.TestCase):
                                 rf"and ended at {AT}$")
         self.assertEqual(f"thrace deadlocks: {db}: 0 deadlocks, 0 possible deadlocks, "
                          "0 stuck waits, 1 leak", summary)
+
+    def test_permits_given_back_by_another_thread_are_no_leak(self):
+        db = record("semleak", "handoff", "3")
+        run = thrace("deadlocks", db)
+        self.assertEqual(0, run.returncode, run.stdout)
+        self.assertEqual({}, report(run.stdout))
+        self.assertEqual(0, check(db).returncode)
+
+    def test_only_the_permits_nobody_gave_back_are_told(self):
+        findings, _ = deadlocks(record("semleak", "handoff", "1"))
+        head, lines = one(findings, "leak")
+        self.assertRegex(head, r"^leak: conns: 2 of 3 permits taken and never given back ")
+        self.assertEqual(2, len(lines), lines)
 
     def test_the_viewer_counts_it(self):
         server = Server(THRACE, record("semleak", "finish"))
