@@ -96,12 +96,15 @@ static bool leaks_waits_too(const leaks_object *o, int64_t thread_id)
     return false;
 }
 
+/* A hold its thread will not give back: it ended, or (not a daemon, which
+ * exit abandons) waits for another unit of what it holds. */
 static bool leaks_leaked(const deadlocks_report *r, const leaks_object *o, const leaks_open *h)
 {
-    return !h->waits && (leaks_ended(r, h->thread_id) || leaks_waits_too(o, h->thread_id));
+    const catalog_thread *t = catalog_thread_of(&r->cat, h->thread_id);
+    return !h->waits && t && (t->end_ns || (!t->daemon && leaks_waits_too(o, h->thread_id)));
 }
 
-/* "(pid 4242)" of the thread's process. */
+/* "pid 4242": the thread's process. */
 static const char *leaks_pid(const deadlocks_report *r, int64_t thread_id, char *buf, size_t size)
 {
     const catalog_thread *t = catalog_thread_of(&r->cat, thread_id);
