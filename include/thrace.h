@@ -408,9 +408,12 @@ THRACE_API int thrace__sem_acquire_at(thrace_sem *s, bool blocking, double timeo
 /*
  * release(n): value + n, waking up to n waiters. THRACE_EINVAL for n < 1;
  * THRACE_ERANGE, changing nothing, when a bounded semaphore would pass its
- * initial value (or the value would overflow).
+ * initial value (or the value would overflow); a bounded semaphore's refused
+ * release is traced with its call site.
  */
 THRACE_API int thrace_sem_release(thrace_sem *s, long n);
+THRACE_API int thrace__sem_release_at(thrace_sem *s, long n, const thrace__site *site);
+#define thrace_sem_release(...) thrace__sem_release_at(__VA_ARGS__, THRACE__SITE)
 
 /* ------------------------------------------------------------------------ */
 /* Event                                                                     */

@@ -3,7 +3,9 @@
  * lock word, and an internal condition queue for the threads waiting for
  * the value to rise (threading.py's Condition(Lock())). Traced as a lock
  * whose events carry the value: acquire_end the value left, release the
- * value reached and how many units were released.
+ * value reached and how many units were released; a BoundedSemaphore's
+ * release refused (past its initial value) is release_refused, with the
+ * site it was made at.
  *
  * Untraced, a unit is taken and given back without the lock, by one atomic
  * operation on the value each (as sem_t does); the lock serialises the
@@ -155,14 +157,19 @@ int(thrace_sem_acquire)(thrace_sem *s, bool blocking, double timeout)
     return thrace__sem_acquire_at(s, blocking, timeout, NULL);
 }
 
-/* A release whose event goes out under the lock, in its seq's order. */
-static int release_traced(thrace_sem *s, long n)
+/* A release whose event goes out under the lock, in its seq's order; a
+ * bounded semaphore's refused one says where it was made. */
+static int release_traced(thrace_sem *s, long n, const thrace__site *site)
 {
     int rc = THRACE_OK;
     long value;
     thrace__mutex_lock(&s->_mutex);
     if (!add_units(s, n, &value)) {
         rc = THRACE_ERANGE;
+        if (s->_bounded)
+            THRACE__TRACE(release_refused, thrace__trace_tid(),
+                          thrace__trace_obj(&s->_obj, kind_of(s)), thrace__trace_seq(&s->_obj),
+                          kind_of(s), value_of(s), n, thrace__trace_site(site));
     } else {
         THRACE__TRACE(release, thrace__trace_tid(), thrace__trace_obj(&s->_obj, kind_of(s)),
                       thrace__trace_seq(&s->_obj), kind_of(s), value, n, 0);
@@ -172,12 +179,17 @@ static int release_traced(thrace_sem *s, long n)
     return rc;
 }
 
-int thrace_sem_release(thrace_sem *s, long n)
+int(thrace_sem_release)(thrace_sem *s, long n)
+{
+    return thrace__sem_release_at(s, n, NULL);
+}
+
+int thrace__sem_release_at(thrace_sem *s, long n, const thrace__site *site)
 {
     if (n < 1)
         return THRACE_EINVAL;
     if (THRACE__ENABLED(release))
-        return release_traced(s, n);
+        return release_traced(s, n, site);
     long value;
     if (!add_units(s, n, &value))
         return THRACE_ERANGE;
@@ -195,5 +207,5 @@ void thrace__with_sem(void *s, bool enter, const thrace__site *site)
     if (enter)
         thrace__sem_acquire_at(s, true, THRACE_FOREVER, site);
     else
-        thrace_sem_release(s, 1);
+        thrace__sem_release_at(s, 1, site);
 }

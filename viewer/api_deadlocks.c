@@ -55,9 +55,10 @@ static json_t *seen_list(const deadlocks_report *r)
 static json_t *report_body(const deadlocks_report *r, const char *text, size_t size)
 {
     bool cut = size > MAX_REPORT;
-    return json_pack("{s:i, s:i, s:i, s:i, s:s%, s:o*, s:o*, s:o*, s:b}", "deadlocks", r->deadlocks,
-                     "possible", r->possible, "stuck", r->stuck, "unknown", r->unknown, "report",
-                     text, cut ? (size_t)MAX_REPORT : size, "threads", named_ids(r, 0), "objects",
+    return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:s%, s:o*, s:o*, s:o*, s:b}", "deadlocks",
+                     r->deadlocks, "possible", r->possible, "stuck", r->stuck, "unknown",
+                     r->unknown, "leaks", r->leaks, "overreleases", r->overreleases, "report", text,
+                     cut ? (size_t)MAX_REPORT : size, "threads", named_ids(r, 0), "objects",
                      named_ids(r, 1), "seen", seen_list(r), "truncated", cut);
 }
 

@@ -16,7 +16,7 @@ _thrace()
     stats | deadlocks) options="--help" ;;
     serve) options="--port --bind --help" ;;
     daemon) options="--db --port --bind --no-viewer --relayd --deadlock-timeout --help" ;;
-    check) options="--expect --no-deadlocks --junit --json --help" ;;
+    check) options="--expect --no-deadlocks --no-leaks --junit --json --help" ;;
     export) options="--format -o --output --help" ;;
     esac
     case $prev in

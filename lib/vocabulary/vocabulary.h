@@ -197,6 +197,10 @@
  */
 #define VOCAB_EVENT_lock_acquired(F, E) F(tid) F(obj) F(seq) F(site)
 #define VOCAB_EVENT_lock_released(F, E) F(tid) F(obj) F(seq)
+/* A release refused (THRACE_ERANGE): a BoundedSemaphore released past its
+ * initial value, Python's ValueError. value: the value it stays at; count: n. */
+#define VOCAB_EVENT_release_refused(F, E)                                                          \
+    F(tid) F(obj) F(seq) E(kind, object_kind) F(value) F(count) F(site)
 /* A wait on a condition (lock: its lock) or an event (lock: 0). */
 #define VOCAB_EVENT_cond_wait_begin(F, E) F(tid) F(obj) F(seq) F(lock) F(site) F(timeout)
 #define VOCAB_EVENT_cond_wait_end(F, E)                                                            \
@@ -262,7 +266,8 @@
     X(log)                                                                                         \
     X(process_exit)                                                                                \
     X(lock_acquired)                                                                               \
-    X(lock_released)
+    X(lock_released)                                                                               \
+    X(release_refused)
 
 /* ---- what the store derives ---------------------------------------------------- */
 

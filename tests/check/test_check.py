@@ -16,7 +16,8 @@ A session daemon must answer (the ctest fixture `lttng` starts one).
   is one that is no regular file (a directory, a FIFO: refused at once), or
   whose sections expand past a million steps together.
 - What `thrace deadlocks` finds (a deadlock, a lock-order cycle, a stuck
-  wait) fails the check unless `--no-deadlocks` or `skip deadlocks`.
+  wait) fails the check unless `--no-deadlocks` or `skip deadlocks`; its
+  leaks fail the `leaks` check (tests/leaks).
 - `--junit` writes JUnit XML that xml.etree reads, a testsuite per trace
   and a testcase per check, problems escaped; `--json` writes the result
   alone on stdout.
@@ -570,9 +571,9 @@ class MachineReadable(unittest.TestCase):
         self.assertEqual("testsuites", root.tag)
         [suite] = root.findall("testsuite")
         cases = suite.findall("testcase")
-        self.assertEqual(INVARIANTS + ["deadlocks"], [c.get("name") for c in cases])
-        self.assertEqual(("6", "1"), (suite.get("tests"), suite.get("failures")))
-        self.assertEqual(("6", "1"), (root.get("tests"), root.get("failures")))
+        self.assertEqual(INVARIANTS + ["deadlocks", "leaks"], [c.get("name") for c in cases])
+        self.assertEqual(("7", "1"), (suite.get("tests"), suite.get("failures")))
+        self.assertEqual(("7", "1"), (root.get("tests"), root.get("failures")))
         failures = {c.get("name"): c.find("failure") for c in cases}
         self.assertEqual(["deadlocks"], [n for n, f in failures.items() if f is not None])
         failure = failures["deadlocks"]
@@ -595,7 +596,7 @@ class MachineReadable(unittest.TestCase):
         self.assertEqual(1, run.returncode, run.stdout)
         suite = ET.parse(xml_path).getroot().find("testsuite")
         cases = {c.get("name"): c for c in suite.findall("testcase")}
-        self.assertEqual(INVARIANTS + ["expectation", "deadlocks"], list(cases))
+        self.assertEqual(INVARIANTS + ["expectation", "deadlocks", "leaks"], list(cases))
         failure = cases["expectation"].find("failure")
         self.assertIsNotNone(failure)
         self.assertIn('thread a<b>&"c"', failure.get("message"))
@@ -607,7 +608,7 @@ class MachineReadable(unittest.TestCase):
         result = json.loads(run.stdout)
         self.assertEqual("fail", result["verdict"])
         self.assertEqual(None, result["expect"])
-        self.assertEqual(INVARIANTS + ["deadlocks"], [c["kind"] for c in result["checks"]])
+        self.assertEqual(INVARIANTS + ["deadlocks", "leaks"], [c["kind"] for c in result["checks"]])
         [problem] = result["problems"]
         self.assertEqual("deadlocks", problem["kind"])
         self.assertTrue(problem["text"].startswith("deadlocks: 1 possible deadlock"))

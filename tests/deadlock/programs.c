@@ -109,6 +109,37 @@ static void ring(void)
     join(t3);
 }
 
+/* ---- a cycle through a semaphore: its one permit's holder waits for a lock
+ * held by a thread waiting for the permit (no leak: each is blocked on the other) */
+
+static thrace_sem permit;
+
+static void permit_then_lock(void *arg)
+{
+    (void)arg;
+    thrace_sem_acquire(&permit, true, THRACE_FOREVER);
+    thrace_barrier_wait(&meet, THRACE_FOREVER, NULL);
+    thrace_lock_acquire(&lock_a, true, THRACE_FOREVER);
+}
+
+static void lock_then_permit(void *arg)
+{
+    (void)arg;
+    thrace_lock_acquire(&lock_a, true, THRACE_FOREVER);
+    thrace_barrier_wait(&meet, THRACE_FOREVER, NULL);
+    hung();
+    thrace_sem_acquire(&permit, true, THRACE_FOREVER);
+}
+
+static void sem_cycle(void)
+{
+    thrace_sem_init(&permit, 1);
+    thrace_barrier_init(&meet, 2, NULL, NULL, THRACE_FOREVER);
+    thrace_thread *t1 = start(permit_then_lock, NULL), *t2 = start(lock_then_permit, NULL);
+    join(t1);
+    join(t2);
+}
+
 /* ---- a lock-order inversion that does not hang -------------------------- */
 
 static void nest(thrace_lock *outer, thrace_lock *inner)
@@ -280,14 +311,9 @@ static const struct {
     const char *name;
     void (*run)(void);
 } programs[] = {
-    {"abba", abba},
-    {"abba_timeout", abba},
-    {"ring", ring},
-    {"inversion", inversion},
-    {"orderly", orderly},
-    {"barrier", barrier},
-    {"lost_wakeup", lost_wakeup},
-    {"event_never_set", event_never_set},
+    {"abba", abba},           {"abba_timeout", abba},       {"ring", ring},
+    {"sem_cycle", sem_cycle}, {"inversion", inversion},     {"orderly", orderly},
+    {"barrier", barrier},     {"lost_wakeup", lost_wakeup}, {"event_never_set", event_never_set},
     {"nested", nested},
 };
 
@@ -305,7 +331,9 @@ int main(int argc, char **argv)
         programs[i].run();
         return 0;
     }
-    fprintf(stderr, "usage: deadlock_programs NAME (abba, abba_timeout, ring, inversion, orderly,"
-                    " barrier, lost_wakeup, event_never_set, nested [N])\n");
+    fprintf(
+        stderr,
+        "usage: deadlock_programs NAME (abba, abba_timeout, ring, sem_cycle, inversion, orderly,"
+        " barrier, lost_wakeup, event_never_set, nested [N])\n");
     return 2;
 }

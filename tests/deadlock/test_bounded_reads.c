@@ -38,7 +38,8 @@ static bool scans_the_trace(const char *detail)
     static const char *const scans[] = {"SCAN i", "SCAN j",         "SCAN e",
                                         "SCAN x", "SCAN intervals", "SCAN events"};
     static const char *const small[] = {"intervals_unfinished", "intervals_stalled_waits",
-                                        "events_process_exits", "events_deadlocks"};
+                                        "events_process_exits", "events_deadlocks",
+                                        "events_refused"};
     for (size_t s = 0; s < sizeof scans / sizeof *scans; s++) {
         size_t n = strlen(scans[s]);
         if (strncmp(detail, scans[s], n) != 0 || (detail[n] != '\0' && detail[n] != ' '))

@@ -115,6 +115,17 @@ class Hangs(unittest.TestCase):
                           "ring_third", "ring_third"],
                          [re.search(r"in (\w+)\(\)$", line).group(1) for line in lines])
 
+    def test_a_cycle_through_a_semaphore_is_still_a_deadlock(self):
+        # Its holder waits for a lock, not for the semaphore: no leak either.
+        findings = self.hang("sem_cycle")
+        head, lines = one(findings, "deadlock")
+        self.assertRegex(head, r"^deadlock: Thread-1 -> Lock-\d+ -> Thread-2 -> Semaphore-\d+ -> "
+                               r"Thread-1 ")
+        self.assertEqual(["permit_then_lock", "permit_then_lock", "lock_then_permit",
+                          "lock_then_permit"],
+                         [re.search(r"in (\w+)\(\)$", line).group(1) for line in lines])
+        self.assertFalse([k for k in findings if k.startswith("leak")], findings)
+
     def test_a_barrier_never_filled(self):
         findings = self.hang("barrier")
         stuck = {k: v for k, v in findings.items() if " waits at Barrier-" in k}

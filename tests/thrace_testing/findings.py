@@ -9,8 +9,8 @@ def report(text):
     """The report's findings: {first line: [the lines below it]}."""
     findings, current = {}, None
     for line in text.splitlines():
-        if re.match(r"(deadlock|possible deadlock|stuck|seen|unknown after the gap at [\d.]+ s): ",
-                    line):
+        if re.match(r"(deadlock|possible deadlock|stuck|seen|leak|over-release"
+                    r"|unknown after the gap at [\d.]+ s): ", line):
             current = findings.setdefault(line, [])
         elif line.startswith("  ") and current is not None:
             current.append(line.strip())

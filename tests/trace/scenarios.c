@@ -158,6 +158,19 @@ TEST(sem_bound)
     thrace_sem_destroy(&sem);
 }
 
+/* ---- a BoundedSemaphore released past its value ---------------------------- */
+
+TEST(bsem_released_too_often)
+{
+    thrace_sem b;
+    thrace_bsem_init(&b, 1);
+    thrace_name(&b, "bounded");
+    ASSERT_CODE(THRACE_OK, thrace_sem_acquire(&b, true, THRACE_FOREVER));
+    ASSERT_CODE(THRACE_OK, thrace_sem_release(&b, 1));
+    ASSERT_CODE(THRACE_ERANGE, thrace_sem_release(&b, 1)); /* refused: past its value */
+    thrace_sem_destroy(&b);
+}
+
 /* ---- an RLock taken three deep, and an uncontended Lock ------------------ */
 
 TEST(rlock_three_deep)

@@ -197,6 +197,19 @@ class SemaphoreEvents(unittest.TestCase):
         self.assertEqual((2, 0), (most, inside))
         self.assertEqual(1, len(blocked))
 
+    def test_a_refused_release_says_where(self):
+        rec = traced("bsem_released_too_often")
+        events = rec.on_object(rec.object_id("bounded"))
+        self.assertEqual(["acquire_end", "release", "release_refused"],
+                         [e["name"] for e in events])
+        refused = events[-1]
+        self.assertEqual(("bounded_semaphore", 1, 1),
+                         (refused["kind"], refused["value"], refused["count"]))
+        site = rec.callsite(refused["site"])
+        with open(os.path.join(os.path.dirname(__file__), "scenarios.c")) as f:
+            line = f.read().splitlines()[site["line"] - 1]
+        self.assertIn("/* refused: past its value */", line)
+
 
 class LogAndThreadEvents(unittest.TestCase):
     def test_log_lines_renames_and_sleeps_are_traced(self):

@@ -3,7 +3,7 @@
  * process: the built-in invariants (check_invariants.h), then, with an
  * expectation, its thread sections (check_assign.h, check_match.h) and
  * rules (check_rules.h); then trace by trace, once its processes are
- * checked, the deadlocks (check_deadlocks.h). Problems go to the report,
+ * checked, the deadlocks and leaks (check_deadlocks.h). Problems go to the report,
  * one headline each with detail below, under the check they belong to.
  * README.md documents the expectation format.
  */
@@ -138,7 +138,7 @@ static bool needs_lines(const check_expect *x)
 static void declare_checks(const check_expect *x, check_report *r)
 {
     for (int i = 0; i < INV_COUNT; i++)
-        if (i != INV_DEADLOCKS && !x->skip[i])
+        if (i != INV_DEADLOCKS && i != INV_LEAKS && !x->skip[i])
             check_report_case(r, check_invariant_names[i]);
     if (x->path)
         check_report_case(r, "expectation");
@@ -165,17 +165,17 @@ static const char processes_query[] =
     "SELECT id, pid, COALESCE(name, '?'), (SELECT COUNT(*) FROM processes), trace_id,"
     " (SELECT COUNT(*) FROM traces) FROM processes ORDER BY trace_id, id";
 
-/* The deadlocks of the trace whose processes are checked, when not skipped. */
+/* The deadlocks and leaks of the trace whose processes are checked, unless both are skipped. */
 static bool check_trace_deadlocks(sqlite3 *db, const check_expect *x, int64_t traces,
                                   check_report *r, failure *why)
 {
     char scope[64] = "";
-    if (x->skip[INV_DEADLOCKS])
+    if (x->skip[INV_DEADLOCKS] && x->skip[INV_LEAKS])
         return true;
     if (traces > 1)
         snprintf(scope, sizeof scope, "trace %lld: ", (long long)r->trace_id);
     r->scope = scope;
-    bool ok = check_deadlocks(db, r->trace_id, r, why);
+    bool ok = check_deadlocks(db, r->trace_id, x->skip, r, why);
     r->scope = "";
     return ok;
 }

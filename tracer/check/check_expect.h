@@ -75,7 +75,7 @@ typedef struct {
 } check_rule;
 
 /* The built-in invariants (check_invariants.c, and check_deadlocks.c for
- * the last, checked per trace rather than per process), for `skip NAME`. */
+ * the last two, checked per trace rather than per process), for `skip NAME`. */
 typedef enum {
     INV_MUTUAL_EXCLUSION,
     INV_SEMAPHORE_BOUNDS,
@@ -83,6 +83,7 @@ typedef enum {
     INV_THREADS_JOINED,
     INV_NO_DISCARDS,
     INV_DEADLOCKS,
+    INV_LEAKS,
     INV_COUNT
 } check_invariant;
 
@@ -98,7 +99,8 @@ typedef struct {
     size_t nsections;
     check_rule *rules;
     size_t nrules;
-    bool skip[INV_COUNT];      /* `skip NAME`; --no-deadlocks INV_DEADLOCKS */
+    bool skip[INV_COUNT];      /* `skip NAME`; --no-deadlocks INV_DEADLOCKS, --no-leaks
+                                  INV_LEAKS */
     bool allow[LOSSES_CAUSES]; /* `allow discarded`, `allow unread`, `allow cut`: a
                                   loss of that cause does not break no-discards */
     bool allow_other_threads;  /* threads no section describes are fine */

@@ -17,10 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *const check_invariant_names[INV_COUNT] = {
-    [INV_MUTUAL_EXCLUSION] = "mutual-exclusion", [INV_SEMAPHORE_BOUNDS] = "semaphore-bounds",
-    [INV_BARRIER_ROUNDS] = "barrier-rounds",     [INV_THREADS_JOINED] = "threads-joined",
-    [INV_NO_DISCARDS] = "no-discards",           [INV_DEADLOCKS] = "deadlocks"};
+const char *const check_invariant_names[INV_COUNT] = {[INV_MUTUAL_EXCLUSION] = "mutual-exclusion",
+                                                      [INV_SEMAPHORE_BOUNDS] = "semaphore-bounds",
+                                                      [INV_BARRIER_ROUNDS] = "barrier-rounds",
+                                                      [INV_THREADS_JOINED] = "threads-joined",
+                                                      [INV_NO_DISCARDS] = "no-discards",
+                                                      [INV_DEADLOCKS] = "deadlocks",
+                                                      [INV_LEAKS] = "leaks"};
 
 const char *const check_loss_words[LOSSES_CAUSES] = {
     [LOSSES_LTTNG] = "discarded", [LOSSES_UNREAD] = "unread", [LOSSES_CUT] = "cut"};
@@ -484,7 +487,7 @@ static bool setting(parser *p, size_t index, token *t, size_t n)
         }
         return fail(p, index,
                     "'%s' is no invariant (mutual-exclusion, semaphore-bounds, "
-                    "barrier-rounds, threads-joined, deadlocks)",
+                    "barrier-rounds, threads-joined, deadlocks, leaks)",
                     t[1].text);
     } else
         return fail(p, index,

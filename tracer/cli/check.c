@@ -1,6 +1,6 @@
 /*
- * check.c - `thrace check FILE.db [--expect FILE] [--no-deadlocks] [--junit
- * FILE.xml] [--json]`: the command line and the verdict; the checking is
+ * check.c - `thrace check FILE.db [--expect FILE] [--no-deadlocks] [--no-leaks]
+ * [--junit FILE.xml] [--json]`: the command line and the verdict; the checking is
  * tracer/check/'s (check_database), the results for machines too
  * (check_output.h). Problems go to stdout, one headline each with detail
  * below; a one-line verdict to stdout when all holds, to stderr when not.
@@ -25,7 +25,8 @@ typedef struct {
 } check_options;
 
 static const char usage[] =
-    "usage: thrace check FILE.db [--expect FILE] [--no-deadlocks] [--junit FILE.xml] [--json]\n"
+    "usage: thrace check FILE.db [--expect FILE] [--no-deadlocks] [--no-leaks] [--junit FILE.xml]\n"
+    "                    [--json]\n"
     "\n"
     "Checks a recorded trace: the built-in invariants, and with --expect what FILE\n"
     "says each thread does (man thrace-check has the format). Prints each\n"
@@ -35,6 +36,7 @@ static const char usage[] =
     "  --expect FILE     an expectation: thread sections of lines as `thrace log --all`\n"
     "                    prints them, with wildcards; orders across threads; bounds\n"
     "  --no-deadlocks    do not check for deadlocks (as `skip deadlocks` in FILE)\n"
+    "  --no-leaks        do not check for leaks (as `skip leaks` in FILE)\n"
     "  --junit FILE.xml  also write the result as JUnit XML, as CI dashboards read it:\n"
     "                    a testsuite per trace, a testcase per check\n"
     "  --json            write the result as JSON on stdout instead of the problems:\n"
@@ -53,6 +55,9 @@ static const char usage[] =
     "                    discarded`, `allow unread`, `allow cut` in FILE accept each)\n"
     "  deadlocks         `thrace deadlocks` finds no deadlock, no lock-order cycle\n"
     "                    (a possible deadlock), no stuck wait, in each trace\n"
+    "  leaks             `thrace deadlocks` finds no leak: no semaphore permit taken\n"
+    "                    and never given back, no Lock or RLock held by a thread that\n"
+    "                    ended\n"
     "Objects are replayed in seq order, never by timestamps.\n";
 
 /* The verdict: a line on stdout when all holds (not with --json), on stderr when not. */
@@ -118,11 +123,13 @@ static int run(sqlite3 *db, void *arg)
 int check_main(int argc, char **argv)
 {
     check_options o = {0};
-    bool no_deadlocks = false;
+    bool no_deadlocks = false, no_leaks = false;
     const cli_option options[] = {CLI_OPTION("expect", 0, CLI_TEXT, &o.expect_path),
                                   CLI_OPTION("no-deadlocks", 0, CLI_FLAG, &no_deadlocks),
+                                  CLI_OPTION("no-leaks", 0, CLI_FLAG, &no_leaks),
                                   CLI_OPTION("junit", 0, CLI_TEXT, &o.junit_path),
-                                  CLI_OPTION("json", 0, CLI_FLAG, &o.json), CLI_END};
+                                  CLI_OPTION("json", 0, CLI_FLAG, &o.json),
+                                  CLI_END};
     const cli_spec spec = {
         .command = "check", .usage = usage, .options = options, CLI_ONE_DATABASE};
     int first, status;
@@ -136,6 +143,7 @@ int check_main(int argc, char **argv)
         return CLI_USAGE; /* a bad expectation file is a usage error */
     }
     x.skip[INV_DEADLOCKS] |= no_deadlocks;
+    x.skip[INV_LEAKS] |= no_leaks;
     status = cli_with_database("check", o.db_path, run, &(check_run){&o, &x});
     check_expect_free(&x);
     return status;

@@ -4,10 +4,13 @@
  * report and counts them there:
  *  - waitfor.c: wait-for cycles that happened;
  *  - lockorder.c: lock-order cycles that could happen;
+ *  - leaks.c: permits and holds never given back, with the waits for them,
+ *    then overrelease.c: BoundedSemaphores released too often;
  *  - stuck.c: waits that never ended, outside the cycles found;
  *  - seen.c: the deadlocks the program saw itself (THRACE_DEADLOCK=1).
  * They run in that order (deadlocks.c): a cycle that happened is not told
- * again as a possible one, and its waits are not told again as stuck.
+ * again as a possible one, and its waits, or those for what leaked, are
+ * not told again as stuck.
  */
 #ifndef THRACE_TRACER_DEADLOCKS_ANALYSIS_H
 #define THRACE_TRACER_DEADLOCKS_ANALYSIS_H
@@ -25,6 +28,9 @@ bool deadlocks_in_cycle(const deadlocks_report *r, int64_t wait_id);
 
 /* Whether the thread is a member of a cycle told. */
 bool deadlocks_thread_in_cycle(const deadlocks_report *r, int64_t thread_id);
+
+/* Whether a leak was told about the object (leaks.c). */
+bool leaks_on(const deadlocks_report *r, int64_t object_id);
 
 /* Whether a cycle told as a deadlock waited for exactly these objects (in
  * any order): one unknown after a gap leaves its lock order to be told. */
@@ -51,6 +57,8 @@ bool deadlocks_in_time(deadlocks_report *r, failure *why);
 /* The analyses: each false on a database error or when out of memory (reason in why). */
 bool waitfor_report(deadlocks_report *r, failure *why);
 bool lockorder_report(deadlocks_report *r, failure *why);
+bool leaks_report(deadlocks_report *r, failure *why);
+bool overrelease_report(deadlocks_report *r, failure *why);
 bool stuck_report(deadlocks_report *r, failure *why);
 bool seen_report(deadlocks_report *r, failure *why);
 

@@ -1,5 +1,5 @@
 /*
- * deadlocks.c - runs the three analyses of analysis.h over a stored trace,
+ * deadlocks.c - runs the analyses of analysis.h over a stored trace,
  * prints what they find in the format of README.md and a summary line.
  * Also keeps the wait-for cycles told, which the later analyses consult,
  * and the threads and objects the findings name, and holds a run to its
@@ -113,6 +113,7 @@ bool deadlocks_keep_seen(deadlocks_report *r, int64_t thread_id, int64_t object_
 void deadlocks_free(deadlocks_report *r)
 {
     free(r->seen);
+    free(r->leaked);
     free(r->named);
     keymap_free(&r->named_set);
     for (size_t i = 0; i < r->ncycles; i++)
@@ -124,16 +125,17 @@ void deadlocks_free(deadlocks_report *r)
 
 bool deadlocks_any(const deadlocks_report *r)
 {
-    return r->deadlocks || r->possible || r->stuck;
+    return r->deadlocks || r->possible || r->stuck || r->leaks || r->overreleases;
 }
 
 void deadlocks_counts(const deadlocks_report *r, char *out, size_t size)
 {
-    const int n[] = {r->deadlocks, r->possible, r->stuck};
-    const char *const what[] = {"deadlock", "possible deadlock", "stuck wait"};
+    const int n[] = {r->deadlocks, r->possible, r->stuck, r->leaks, r->overreleases};
+    const char *const what[] = {"deadlock", "possible deadlock", "stuck wait", "leak",
+                                "over-release"};
     size_t used = 0;
     out[0] = '\0';
-    for (int i = 0; i < 3 && used < size; i++)
+    for (int i = 0; i < 5 && used < size; i++)
         if (n[i])
             used += (size_t)snprintf(out + used, size - used, "%s%d %s%s", used ? ", " : "", n[i],
                                      what[i], n[i] == 1 ? "" : "s");
@@ -193,10 +195,15 @@ static void deadlocks_summary(const deadlocks_report *r)
                 path, unknown);
         return;
     }
-    fprintf(r->out,
-            "thrace deadlocks: %s: %d deadlock%s, %d possible deadlock%s, %d stuck wait%s%s\n",
+    fprintf(r->out, "thrace deadlocks: %s: %d deadlock%s, %d possible deadlock%s, %d stuck wait%s",
             path, r->deadlocks, r->deadlocks == 1 ? "" : "s", r->possible,
-            r->possible == 1 ? "" : "s", r->stuck, r->stuck == 1 ? "" : "s", unknown);
+            r->possible == 1 ? "" : "s", r->stuck, r->stuck == 1 ? "" : "s");
+    /* named only when found: a clean run's line stays as it was */
+    if (r->leaks)
+        fprintf(r->out, ", %d leak%s", r->leaks, r->leaks == 1 ? "" : "s");
+    if (r->overreleases)
+        fprintf(r->out, ", %d over-release%s", r->overreleases, r->overreleases == 1 ? "" : "s");
+    fprintf(r->out, "%s\n", unknown);
 }
 
 enum { DEADLOCKS_PROGRESS_STEPS = 10000 }; /* SQLite's VM steps between two looks at the clock */
@@ -216,7 +223,8 @@ bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t 
     bool ok = catalog_load(db, &r->cat, why) && (r->at = moment_new(db, why)) &&
               deadlocks_losses(r, why) && deadlocks_in_time(r, why) && waitfor_report(r, why) &&
               deadlocks_in_time(r, why) && lockorder_report(r, why) && deadlocks_in_time(r, why) &&
-              stuck_report(r, why) && seen_report(r, why);
+              leaks_report(r, why) && deadlocks_in_time(r, why) && stuck_report(r, why) &&
+              seen_report(r, why);
     if (budget_ns)
         sqlite3_progress_handler(db, 0, NULL, NULL); /* the connection may serve others */
     if (!ok)

@@ -2,9 +2,11 @@
  * deadlocks.h - the public face of tracer/deadlocks/: `thrace deadlocks`'s
  * analyses of a stored trace (format: README.md here), for the command,
  * `thrace record` (the report after a hang), the live daemon's watch and
- * the viewer's /api/deadlocks. Three analyses run in turn (analysis.h):
- * wait-for cycles that happened, lock-order cycles that could happen, and
- * waits that never ended outside the cycles found; then the deadlocks the
+ * the viewer's /api/deadlocks. Four analyses run in turn (analysis.h):
+ * wait-for cycles that happened, lock-order cycles that could happen,
+ * permits and holds never given back or given back too often (leaks),
+ * and waits that never ended
+ * outside the cycles and leaks found; then the deadlocks the
  * program saw itself (THRACE_DEADLOCK=1 makes libthrace emit a `deadlock`
  * event), each as the moment it saw it.
  */
@@ -57,6 +59,11 @@ typedef struct {
     int64_t *named;           /* the threads and objects any finding names, */
     size_t nnamed, named_cap; /* as (kind, id) pairs: kind 0 thread, 1 object */
     keymap named_set;         /* (kind, id) -> non-NULL once in named */
+    int leaks;                /* permits and holds never given back (leaks.c) */
+    int overreleases;         /* BoundedSemaphores released too often (overrelease.c) */
+    int64_t *leaked;          /* the objects they are about */
+    size_t nleaked;
+    long leaks_text[2]; /* where their findings begin and end in out (ftell; -1 unknown) */
 } deadlocks_report;
 
 /* What deadlocks_run returns. */
@@ -92,12 +99,13 @@ bool deadlocks_analyse_text(sqlite3 *db, const char *path, int64_t trace_id, int
 
 void deadlocks_free(deadlocks_report *r);
 
-/* Whether the analyses found anything: what makes `thrace deadlocks` exit 3. */
+/* Whether the analyses found anything, leaks included: what makes `thrace
+ * deadlocks` exit 3. */
 bool deadlocks_any(const deadlocks_report *r);
 
 /* Its findings in words, the kinds found only: "1 deadlock, 2 possible
- * deadlocks" or "1 stuck wait" ("" when none), as `thrace record` and
- * `thrace check` tell them in one line. */
+ * deadlocks", "1 stuck wait", "1 leak, 1 over-release" ("" when none), as `thrace
+ * record` and `thrace check` tell them in one line. */
 void deadlocks_counts(const deadlocks_report *r, char *out, size_t size);
 
 #endif

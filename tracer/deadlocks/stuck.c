@@ -1,7 +1,7 @@
 /*
  * stuck.c - waits that never ended: a non-daemon thread still waiting (for
  * a lock or semaphore, on a condition or an event, at a barrier, in a join)
- * when the trace ended, outside the cycles waitfor.c told, with what the
+ * when the trace ended, outside the cycles and leaks told before, with what the
  * trace says about why: who holds the lock (an rwlock's readers too, when
  * they block the wait: a wait to write), when the condition was last
  * notified (before the wait began: a lost wake-up), whether the event was
@@ -313,7 +313,7 @@ bool stuck_report(deadlocks_report *r, failure *why)
     }
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         stuck_wait w = stuck_row(st);
-        ok = deadlocks_in_cycle(r, w.id) || stuck_tell(&s, &w, why);
+        ok = deadlocks_in_cycle(r, w.id) || leaks_on(r, w.object_id) || stuck_tell(&s, &w, why);
     }
     if (!prepared || (ok && rc != SQLITE_DONE))
         ok = db_fail(r->db, why);

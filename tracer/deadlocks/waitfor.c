@@ -6,7 +6,9 @@
  * that got its lock was not in a cycle), each at its last moment: from its
  * thread, follow the object's holders and what they were waiting for at that
  * moment, depth first, back to the first thread. A semaphore at zero joins a
- * cycle only when every holder of its units is blocked. An rwlock's wait to
+ * cycle only when every holder of its units is blocked, and only through
+ * holders blocked on the others: one waiting for the same semaphore holds
+ * what it waits for (a leak, leaks.c), no cycle. An rwlock's wait to
  * write is blocked by every holder, readers and writer; a wait to read only
  * by the writer (glibc's default rwlock lets readers in while it is read).
  * A cycle of waits that never ended, closed before a gap that may hold
@@ -84,7 +86,8 @@ static int waitfor_follow(waitfor_search *s, failure *why)
     const moment_interval *w = &s->path[s->n - 1].wait;
     moment_interval holders[WAITFOR_MAX];
     int k = moment_holders(s->r->at, w->object_id, s->at, w->shared, holders, WAITFOR_MAX, why);
-    if (k > 0 && waitfor_is_semaphore(s->r, w->object_id)) {
+    bool semaphore = k > 0 && waitfor_is_semaphore(s->r, w->object_id);
+    if (semaphore) {
         int blocked = waitfor_all_blocked(s, holders, k, why);
         if (blocked <= 0)
             return blocked;
@@ -92,6 +95,8 @@ static int waitfor_follow(waitfor_search *s, failure *why)
     for (int i = 0; i < k; i++) {
         const moment_interval *h = &holders[i];
         if (h->thread_id == s->path[0].wait.thread_id) {
+            if (semaphore && s->path[0].wait.object_id == w->object_id)
+                continue; /* it waits for its own semaphore */
             s->path[0].hold = *h;
             return 1;
         }
@@ -101,7 +106,7 @@ static int waitfor_follow(waitfor_search *s, failure *why)
         int found = moment_wait(s->r->at, h->thread_id, s->at, &next, why);
         if (found < 0)
             return -1;
-        if (found == 0)
+        if (found == 0 || (semaphore && next.object_id == w->object_id))
             continue;
         s->path[s->n++] = (waitfor_member){.wait = next, .hold = *h};
         int closed = waitfor_follow(s, why);

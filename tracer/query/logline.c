@@ -105,6 +105,14 @@ static void describe_release(const logline_event *e, char *buf, size_t size)
         snprintf(buf, size, "released %s", e->object);
 }
 
+/* A release refused: a BoundedSemaphore released past its value. */
+static void describe_refused(const logline_event *e, char *buf, size_t size)
+{
+    char site[256];
+    snprintf(buf, size, "released %s past its value %lld%s: refused", e->object,
+             (long long)e->value, site_of(e, site, sizeof site));
+}
+
 /* The end of a wait on a condition, an event or a barrier. */
 static void describe_wait_end(const logline_event *e, const char *what, char *buf, size_t size)
 {
@@ -204,6 +212,9 @@ const char *logline_describe(const logline_event *e, char *buf, size_t size)
         break;
     case VOCAB_EV_release:
         describe_release(e, buf, size);
+        break;
+    case VOCAB_EV_release_refused:
+        describe_refused(e, buf, size);
         break;
     case VOCAB_EV_cond_wait_begin:
         describe_wait_begin(e, "waiting on", buf, size);

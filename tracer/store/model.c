@@ -67,6 +67,7 @@ static int model_value_field(vocab_event type)
     switch (type) {
     case VOCAB_EV_acquire_end:
     case VOCAB_EV_release:
+    case VOCAB_EV_release_refused:
         return VOCAB_F_value;
     case VOCAB_EV_barrier_wait_end:
         return VOCAB_F_index;

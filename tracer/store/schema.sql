@@ -166,6 +166,10 @@ CREATE INDEX IF NOT EXISTS events_process_exits ON events(object_id, name, threa
     WHERE object_id IS NULL AND name = 'process_exit';
 -- The deadlocks the program saw itself (THRACE_DEADLOCK=1; seen.c).
 CREATE INDEX IF NOT EXISTS events_deadlocks ON events(name, object_id) WHERE name = 'deadlock';
+-- The releases libthrace refused: a BoundedSemaphore released too often
+-- (tracer/deadlocks/overrelease.c).
+CREATE INDEX IF NOT EXISTS events_refused ON events(name, object_id, seq)
+    WHERE name = 'release_refused';
 
 -- The log lines, as the guide prints them: `(threadName) text`.
 CREATE TABLE IF NOT EXISTS logs (

@@ -62,7 +62,8 @@ export function markDeadlocked() {
 
 function describe(answer) {
   const parts = [`deadlocks: ${answer.deadlocks}`, `possible: ${answer.possible}`,
-    `stuck: ${answer.stuck}`];
+    `stuck: ${answer.stuck}`, `leaks: ${answer.leaks}`,
+    `over-releases: ${answer.overreleases}`];
   if (answer.unknown)
     parts.push(`unknown after a gap: ${answer.unknown}`);
   if (answer.truncated)
@@ -79,7 +80,8 @@ async function load() {
     if (text.textContent !== answer.report)
       text.textContent = answer.report;
     $('deadlocks-info').textContent = describe(answer);
-    labelTab(answer.deadlocks + answer.possible + answer.stuck);
+    labelTab(answer.deadlocks + answer.possible + answer.stuck + answer.leaks +
+      answer.overreleases);
     named.thread = new Set(answer.threads);
     named.object = new Set(answer.objects);
     markDeadlocked();
