@@ -64,14 +64,14 @@ bool check_deadlocks(sqlite3 *db, int64_t trace_id, const bool skip[INV_COUNT], 
         if (!skip[INV_DEADLOCKS])
             check_deadlocks_problem(r, INV_DEADLOCKS, &cycles, text,
                                     (const size_t[]){0, from, to, size});
-        if (!skip[INV_LEAKS])
-            check_deadlocks_problem(r, INV_LEAKS, &leaks, text, (const size_t[]){from, to, to, to});
-        if (found.unknown && !skip[INV_DEADLOCKS])
+        if (found.unknown && !skip[INV_DEADLOCKS]) /* the deadlocks case's, so before leaks' */
             check_report_note(r,
                               "%s: %d unknown after a gap: what ended %s may be among what the "
                               "trace lost",
                               check_invariant_names[INV_DEADLOCKS], found.unknown,
                               found.unknown == 1 ? "it" : "them");
+        if (!skip[INV_LEAKS])
+            check_deadlocks_problem(r, INV_LEAKS, &leaks, text, (const size_t[]){from, to, to, to});
     }
     deadlocks_free(&found);
     free(text);

@@ -24,7 +24,6 @@
  * events_by_object: the cost follows what was left open, not the trace.
  */
 #include "analysis.h"
-#include "losses.h"
 #include "vocabulary.h"
 
 #include <stdlib.h>
