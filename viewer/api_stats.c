@@ -1,6 +1,7 @@
 /*
  * api_stats.c - GET /api/stats: what `thrace stats` prints, as numbers,
- * from the same queries (tracer/query/statsquery.c).
+ * from the same queries (tracer/query/statsquery.c), each row with its
+ * process and host.
  */
 #include "api.h"
 #include "jsonsql.h"
@@ -19,6 +20,9 @@ static const char *const names[] = {
     [STATSQUERY_HOLD_TOTAL] = "hold_total_ns",
     [STATSQUERY_HOLD_MAX] = "hold_max_ns",
     [STATSQUERY_ID] = "id",
+    [STATSQUERY_PROCESS_ID] = "process_id",
+    [STATSQUERY_PID] = "pid",
+    [STATSQUERY_HOSTNAME] = "hostname",
 };
 
 api_answer api_stats(sqlite3 *db, const params *p, const api_server *server)
@@ -26,10 +30,10 @@ api_answer api_stats(sqlite3 *db, const params *p, const api_server *server)
     (void)p, (void)server;
     static const char *const discarded_name[] = {"discarded"};
     bool objects_cut, threads_cut, one;
-    json_t *objects =
-        jsonsql_rows(db, statsquery_objects, names, STATSQUERY_ID + 1, MAX_ROWS, &objects_cut, "");
-    json_t *threads =
-        jsonsql_rows(db, statsquery_threads, names, STATSQUERY_ID + 1, MAX_ROWS, &threads_cut, "");
+    json_t *objects = jsonsql_rows(db, statsquery_objects, names, STATSQUERY_NCOLUMNS, MAX_ROWS,
+                                   &objects_cut, "");
+    json_t *threads = jsonsql_rows(db, statsquery_threads, names, STATSQUERY_NCOLUMNS, MAX_ROWS,
+                                   &threads_cut, "");
     json_t *discarded = jsonsql_rows(db, statsquery_discarded, discarded_name, 1, 1, &one, "");
     json_t *body = NULL;
     if (objects && threads && discarded)
