@@ -15,6 +15,9 @@
                tests/browser)
   findings     a `thrace deadlocks` report read into its findings
                (tests/deadlock, tests/rwlock)
+  hosts        a second host on this machine (its own namespaces, hostname
+               and session daemon), and a database of two hosts
+               (tests/query, tests/browser)
 
 Imported as `thrace_testing.<module>` with tests/ on PYTHONPATH: ctest sets
 it for every Python test (thrace_add_python_test in tests/CMakeLists.txt);
