@@ -55,7 +55,8 @@ class TwoHosts(unittest.TestCase):
         objects, threads = out.stdout.split("\n\n")[:2]
         self.assertTrue(objects.splitlines()[0].endswith("  process"), objects)
         for table in (objects, threads):
-            rows = [line for line in table.splitlines()[1:] if line.startswith(("Lock-", "Thread-1 "))]
+            rows = [line for line in table.splitlines()[1:]
+                    if line.startswith(("Lock-", "Thread-1 "))]
             said = sorted(re.search(r"  (pid \d+ on \S+)$", row).group(1) for row in rows)
             expected = sorted(f"pid {pid} on {host}" for host, pid in self.pids.items()
                               for _ in range(len(rows) // 2))

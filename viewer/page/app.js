@@ -63,7 +63,9 @@ const last = { key: '', traces: new Set(), slow: 0, changes: null, changedAt: 0,
 
 function showSummary(trace) {
   const names = trace.processes.map((p) => p.name || `pid ${p.pid}`).join(', ');
-  const parts = [names, `${trace.threads.length} threads`, `${trace.objects.length} objects`,
+  const hosts = model.severalHosts
+    ? `hosts ${[...new Set(trace.traces.map((t) => t.hostname ?? 'unknown'))].join(', ')}` : '';
+  const parts = [names, hosts, `${trace.threads.length} threads`, `${trace.objects.length} objects`,
     `${trace.events} events`, formatDuration(model.span)];
   if (trace.truncated)
     parts.push('only the first 4096 threads and objects shown');

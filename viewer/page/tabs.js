@@ -4,14 +4,17 @@
  * operation too, as `thrace log --all`), loaded again when the view
  * changes while it shows; `#log-text` has data-state "loading", "ready" or
  * "error". The Stats tab holds /api/stats as two tables, loaded when first
- * shown. A live trace changes: refreshLog and refreshStats load a shown tab
- * again (a hidden one when next shown). The Deadlocks tab is deadlocks.js's,
+ * shown; with more than one process, a last column names each row's
+ * (trace.js's processLabel: its host too, with more than one host). A
+ * live trace changes: refreshLog and refreshStats load a shown tab again
+ * (a hidden one when next shown). The Deadlocks tab is deadlocks.js's,
  * filled at the start.
  */
 import { absolute, api } from './api.js';
 import { formatDuration, formatSeconds } from './format.js';
 import { serial } from './serial.js';
 import { showError } from './status.js';
+import { model, processLabel } from './trace.js';
 import { view, viewWindow } from './view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -87,12 +90,16 @@ const COLUMNS = [
   ['hold max', (r) => formatDuration(r.hold_max_ns)],
 ];
 
+const PROCESS = ['process', (r) => processLabel(r.process_id)];
+
 function fillTable(table, rows) {
+  const columns = model.processes.size > 1 ? [...COLUMNS, PROCESS] : COLUMNS;
   const head = document.createElement('tr');
-  head.append(cell('th', 'name'), cell('th', 'kind'), ...COLUMNS.map(([name]) => cell('th', name)));
+  head.append(cell('th', 'name'), cell('th', 'kind'), ...columns.map(([name]) => cell('th', name)));
   const body = rows.map((r) => {
     const tr = document.createElement('tr');
-    tr.append(cell('td', r.name), cell('td', r.kind), ...COLUMNS.map(([, value]) => cell('td', value(r))));
+    tr.append(cell('td', r.name), cell('td', r.kind),
+      ...columns.map(([, value]) => cell('td', value(r))));
     return tr;
   });
   const thead = document.createElement('thead');

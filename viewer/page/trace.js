@@ -1,7 +1,12 @@
 /*
  * trace.js - the trace as /api/trace describes it, and its lanes: one per
  * thread in the API's order (per process, the main thread first) under a
- * heading per process, then one per object. Each lane has a label in the
+ * heading per process, then one per object (with several processes,
+ * each one's after its threads). A process is named `HOST · NAME · pid N`,
+ * the host only when the traces come from more than one (as
+ * tracer/query/hosts.h's reports): the heading keeps the host and pid
+ * shown, the name cut first, and says all of it on hover; each lane's
+ * tooltip names its process. Each lane has a label in the
  * lane list, `data-lane="thread:ID"` or `"object:ID"`, as tall as the lane
  * it names: the canvas draws lane i at the same height as its label.
  * Built at the start, and built again whole when a live trace's threads
@@ -27,6 +32,8 @@ export const model = {
   threads: new Map(),      // id -> thread of /api/trace
   objects: new Map(),      // id -> object of /api/trace
   threadLanes: new Map(),  // id -> lane
+  processes: new Map(),    // id -> process of /api/trace
+  severalHosts: false,     // the traces come from more than one host
   height: 0,
 };
 
@@ -53,12 +60,50 @@ function laneLabel(kind, id, name, note, title) {
   return el;
 }
 
-function groupLabel(text) {
+/* [host, name, pid] of process id as the page names it (host '' when
+ * not named), or null for an id /api/trace did not list. */
+function processParts(id) {
+  const p = model.processes.get(id);
+  if (!p) return null;
+  const host = model.severalHosts ? (p.hostname ?? 'unknown host') : '';
+  return [host, p.name || 'process', `pid ${p.pid}`];
+}
+
+/* `HOST · NAME · pid N` (or `NAME · pid N`), or '' for an unknown process. */
+export function processLabel(id) {
+  return (processParts(id) || []).filter(Boolean).join(' · ');
+}
+
+function span(className, text) {
+  const el = document.createElement('span');
+  el.className = className;
+  el.textContent = text;
+  return el;
+}
+
+/* A heading of parts [host, name, pid] ('' left out), each in a span
+ * (classes host, process, pid, between spans of class sep), so that the
+ * stylesheet cuts the process's name before its host or pid; the whole
+ * text on hover. */
+function groupLabel(parts) {
   const el = document.createElement('li');
   el.className = 'group';
-  el.textContent = text;
-  el.title = text;
+  const shown = parts.map((text, i) => text && [['host', 'process', 'pid'][i], text])
+    .filter(Boolean);
+  shown.forEach(([kind, text], i) => {
+    if (i) el.append(span('sep', ' · '));
+    el.append(span(kind, text));
+  });
+  el.title = el.textContent;
   return el;
+}
+
+/* The processes' own data: the host each one's trace names. */
+function keepProcesses(trace) {
+  const hosts = new Map(trace.traces.map((t) => [t.id, t.hostname]));
+  model.processes = new Map(trace.processes
+    .map((p) => [p.id, { ...p, hostname: hosts.get(p.trace_id) }]));
+  model.severalHosts = new Set(trace.traces.map((t) => t.hostname)).size > 1;
 }
 
 function addLane(list, kind, id, el, item) {
@@ -74,17 +119,20 @@ function addLane(list, kind, id, el, item) {
 let built = ''; // what the lanes were built from, as lanesChanged compares it
 
 function lanesKey(trace) {
-  return JSON.stringify([trace.processes, trace.threads, trace.objects]);
+  return JSON.stringify([trace.traces.map((t) => t.hostname), trace.processes, trace.threads,
+    trace.objects]);
 }
 
-/* Whether /api/trace's answer has other processes, threads or objects
- * (or other names, ends, ...) than the lanes were built from. */
+/* Whether /api/trace's answer has other hosts, processes, threads or
+ * objects (or other names, ends, ...) than the lanes were built from. */
 export function lanesChanged(trace) {
   return lanesKey(trace) !== built;
 }
 
 /* Fills the lane list from /api/trace's answer, replacing any lanes
- * built before; onObject(id) is called when an object's label is clicked. */
+ * built before; onObject(id) is called when an object's label is clicked.
+ * With several processes, each one's objects follow its threads, under
+ * its heading: two hosts' Lock-1s lie apart. */
 export function buildLanes(trace, list, onObject) {
   built = lanesKey(trace);
   model.lanes = [];
@@ -93,23 +141,52 @@ export function buildLanes(trace, list, onObject) {
   model.threadLanes.clear();
   model.height = 0;
   list.replaceChildren();
-  const processes = new Map(trace.processes.map((p) => [p.id, p]));
-  let process = null;
+  keepProcesses(trace);
+  const objectsOf = new Map(); // process id -> its objects, when there are several processes
+  for (const object of trace.processes.length > 1 ? trace.objects : []) {
+    if (!objectsOf.has(object.process_id)) objectsOf.set(object.process_id, []);
+    objectsOf.get(object.process_id).push(object);
+  }
+  let process;
   for (const thread of trace.threads) {
     if (thread.process_id !== process) {
+      addObjectLanes(list, objectsOf, process, onObject);
       process = thread.process_id;
-      const p = processes.get(process);
-      addLane(list, 'group', null, groupLabel(p ? `${p.name || 'process'} · pid ${p.pid}` : 'threads'));
+      addLane(list, 'group', null, groupLabel(processParts(process) || ['', 'threads', '']));
     }
-    const note = thread.daemon ? `${thread.kind}, daemon` : thread.kind;
-    const el = laneLabel('thread', thread.id, thread.name, note, `thread ${thread.tid}`);
-    model.threads.set(thread.id, thread);
-    model.threadLanes.set(thread.id, addLane(list, 'thread', thread.id, el, thread));
+    addThreadLane(list, thread);
   }
-  if (trace.objects.length)
-    addLane(list, 'group', null, groupLabel('objects'));
-  for (const object of trace.objects) {
-    const el = laneLabel('object', object.id, object.name, object.kind, 'click: follow this object');
+  addObjectLanes(list, objectsOf, process, onObject);
+  // The objects of a single process, or of processes without a thread listed.
+  addObjects(list, trace.objects.filter((o) => !model.objects.has(o.id)), 'objects', onObject);
+}
+
+function addThreadLane(list, thread) {
+  const note = thread.daemon ? `${thread.kind}, daemon` : thread.kind;
+  const title = [`thread ${thread.tid}`, processLabel(thread.process_id)].filter(Boolean)
+    .join(' · ');
+  const el = laneLabel('thread', thread.id, thread.name, note, title);
+  model.threads.set(thread.id, thread);
+  model.threadLanes.set(thread.id, addLane(list, 'thread', thread.id, el, thread));
+}
+
+/* The lanes of process's objects in objectsOf (none: nothing), once. */
+function addObjectLanes(list, objectsOf, process, onObject) {
+  const objects = objectsOf.get(process) || [];
+  objectsOf.delete(process);
+  addObjects(list, objects, `objects of ${processLabel(process)}`, onObject);
+}
+
+/* Objects' lanes under a heading "objects" (title: its tooltip), if any. */
+function addObjects(list, objects, title, onObject) {
+  if (!objects.length) return;
+  const heading = groupLabel(['', 'objects', '']);
+  heading.title = title;
+  addLane(list, 'group', null, heading);
+  for (const object of objects) {
+    const tip = [processLabel(object.process_id), 'click: follow this object'].filter(Boolean)
+      .join(' · ');
+    const el = laneLabel('object', object.id, object.name, object.kind, tip);
     el.addEventListener('click', () => onObject(object.id));
     model.objects.set(object.id, object);
     addLane(list, 'object', object.id, el, object);
