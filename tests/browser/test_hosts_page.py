@@ -10,9 +10,7 @@ Usage: test_hosts_page.py THRACE DEADLOCK_PROGRAMS ARTEFACTS [unittest options]
 Run as root (unshare); a session daemon must answer here (the ctest
 fixture `lttng` starts one). The page is saved as ARTEFACTS/hosts.png.
 """
-import os
 import sys
-import tempfile
 import unittest
 
 from thrace_testing import hosts
@@ -27,9 +25,7 @@ Served.thrace, Served.artefacts = THRACE, ARTEFACTS
 class HostsPage(Served):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.addClassCleanup(cls.tmp.cleanup)
-        db = os.path.join(cls.tmp.name, "hosts.db")
+        db = cls.scratch_db("hosts.db")
         hosts.record_two_hosts(THRACE, db, DEADLOCK_PROGRAMS, "abba_timeout")
         cls.serve_database(db)
         cls.screenshot("hosts.png")

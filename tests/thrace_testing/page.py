@@ -61,10 +61,16 @@ class Served(unittest.TestCase):
         return subprocess.run([cls.thrace, *args], capture_output=True, text=True, timeout=120)
 
     @classmethod
-    def serve(cls, *program):
+    def scratch_db(cls, name):
+        """The path of a database `name` in a directory of the class's own,
+        removed after it."""
         cls.tmp = tempfile.TemporaryDirectory()
         cls.addClassCleanup(cls.tmp.cleanup)
-        db = os.path.join(cls.tmp.name, "trace.db")
+        return os.path.join(cls.tmp.name, name)
+
+    @classmethod
+    def serve(cls, *program):
+        db = cls.scratch_db("trace.db")
         done = cls.run_thrace("record", "-o", db, "--", *program)
         assert done.returncode == 0, done.stderr
         cls.serve_database(db)
