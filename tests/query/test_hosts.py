@@ -3,13 +3,15 @@ as another host (thrace_testing/hosts.py: its own namespaces, hostname and
 session daemon) and once here, both with `thrace record --append` into one
 file. The same program twice: the same thread and lock names, the same
 findings; only the host (and the pid) tells them apart, and every view
-must say it: `thrace stats`, `thrace log`, `thrace deadlocks`, and
+must say it: `thrace stats`, `thrace log`, `thrace deadlocks`, `thrace
+check`, and
 `thrace serve`'s /api/stats and /api/deadlocks.
 
 Usage: test_hosts.py THRACE DEADLOCK_PROGRAMS [unittest options]
 Run as root (unshare); a session daemon must answer here (the ctest
 fixture `lttng` starts one).
 """
+import json
 import re
 import sqlite3
 import subprocess
@@ -75,6 +77,14 @@ class TwoHosts(unittest.TestCase):
         cycles = re.findall(r"^deadlock: .* \((pid \d+ on \S+), at [\d.]+ s\)$", out.stdout, re.M)
         self.assertEqual(sorted(f"pid {pid} on {host}" for host, pid in self.pids.items()),
                          sorted(cycles))
+
+    def test_check_scopes_each_processs_checks_by_host(self):
+        out = thrace("check", "--json", self.db)
+        self.assertEqual(1, out.returncode, out.stderr)  # the deadlocks
+        scopes = {re.match(r"(process \d+ \(.* on \S+\)): ", c["name"]).group(1)
+                  for c in json.loads(out.stdout)["checks"] if c["kind"] != "deadlocks"}
+        self.assertEqual({f"process {pid} (deadlock_progra on {host})"
+                          for host, pid in self.pids.items()}, scopes)
 
     def test_api_stats_rows_carry_process_pid_and_host(self):
         stats = self.server.ok("/api/stats")
