@@ -4,7 +4,7 @@ tests/deadlock's `abba_timeout` recorded once as another host
 and once here, into one file, served by `thrace serve`. The same program
 twice, its lanes of the same names: the page must say which host each
 process ran on, in its headings (never cut so that the host or the pid
-goes), its lanes' tooltips, the Stats tab and the Deadlocks tab.
+goes), its lanes' tooltips, the Log, Stats and Deadlocks tabs.
 
 Usage: test_hosts_page.py THRACE DEADLOCK_PROGRAMS ARTEFACTS [unittest options]
 Run as root (unshare); a session daemon must answer here (the ctest
@@ -81,6 +81,16 @@ class HostsPage(Served):
                                                         " process_id = ? AND kind = 'lock'",
                                                         (process,)))
         self.assertEqual(expected, sorted(tuple(row) for row in locks))
+
+    def test_the_log_tab_names_each_lines_process_and_host_as_thrace_log(self):
+        self.show_tab("log")
+        checkbox = self.box("#log-all")
+        self.browser.click(checkbox["x"], checkbox["y"])
+        expected = self.run_thrace("log", "--all", self.db).stdout.rstrip("\n")
+        self.assertIn("[pid ", expected)
+        shown = self.eventually(self.log_text, expected)
+        self.browser.click(checkbox["x"], checkbox["y"])
+        self.assertEqual(expected, shown)
 
     def test_the_deadlocks_tab_names_the_host_of_each_cycle(self):
         text = self.deadlocks_text()

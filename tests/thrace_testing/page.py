@@ -177,6 +177,11 @@ class Served(unittest.TestCase):
         return self.js(f"""[...document.querySelectorAll('#lanes [data-lane^="{kind}:"]')]
             .map(e => [e.dataset.lane, e.querySelector('.name').textContent])""")
 
+    def log_text(self):
+        """The Log tab's text, or None while it loads."""
+        return self.js("""(() => { const p = document.getElementById('log-text');
+            return p.dataset.state === 'ready' ? p.textContent : null; })()""")
+
     def deadlocks_text(self):
         """The Deadlocks tab's text once loaded (it loads with the page),
         without its last newline."""

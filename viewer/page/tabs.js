@@ -1,7 +1,8 @@
 /*
  * tabs.js - the Timeline, Log, Stats and Deadlocks tabs. The Log tab holds the
  * `thrace log` text of the view (/api/log; with the checkbox, every traced
- * operation too, as `thrace log --all`), loaded again when the view
+ * operation too, as `thrace log --all`; with more than one process, each
+ * line's process first, as `thrace log` says it), loaded again when the view
  * changes while it shows; `#log-text` has data-state "loading", "ready" or
  * "error". The Stats tab holds /api/stats as two tables, loaded when first
  * shown; with more than one process, a last column names each row's
@@ -14,7 +15,7 @@ import { absolute, api } from './api.js';
 import { formatDuration, formatSeconds } from './format.js';
 import { serial } from './serial.js';
 import { showError } from './status.js';
-import { model, processLabel } from './trace.js';
+import { logPrefix, model, processLabel } from './trace.js';
 import { view, viewWindow } from './view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -58,7 +59,7 @@ async function loadLog() {
     const answer = await api('/api/log', params);
     if (token !== log.token) return; // a newer one is on its way
     log.key = key;
-    const text = answer.lines.map((l) => l.text).join('\n');
+    const text = answer.lines.map((l) => logPrefix(l.thread_id) + l.text).join('\n');
     if ($('log-text').textContent !== text)
       $('log-text').textContent = text; // unchanged, it keeps its scroll and selection
     const cut = answer.truncated ? ` (the first ${LOG_LIMIT}: zoom in for the rest)` : '';

@@ -74,6 +74,16 @@ export function processLabel(id) {
   return (processParts(id) || []).filter(Boolean).join(' · ');
 }
 
+/* What `thrace log` puts before a line of thread id when there is more
+ * than one process: "[pid N] ", "[pid N on HOST] " with more than one
+ * host (tracer/query/hosts.h's words); '' otherwise. */
+export function logPrefix(id) {
+  const p = model.processes.get(model.threads.get(id)?.process_id);
+  if (model.processes.size < 2 || !p) return '';
+  const host = model.severalHosts ? ` on ${p.hostname ?? 'an unknown host'}` : '';
+  return `[pid ${p.pid}${host}] `;
+}
+
 function span(className, text) {
   const el = document.createElement('span');
   el.className = className;
