@@ -39,10 +39,9 @@ static json_t *named_ids(const deadlocks_report *r, int64_t kind)
 /* Whether list holds an item whose "id" is id. */
 static bool listed(const json_t *list, int64_t id)
 {
-    size_t i;
-    const json_t *item;
-    json_array_foreach(list, i,
-                       item) if (json_integer_value(json_object_get(item, "id")) == id) return true;
+    for (size_t i = 0; i < json_array_size(list); i++)
+        if (json_integer_value(json_object_get(json_array_get(list, i), "id")) == id)
+            return true;
     return false;
 }
 

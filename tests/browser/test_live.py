@@ -159,10 +159,11 @@ class LiveCase(unittest.TestCase):
         self.assertFalse(self.js(f"document.getElementById('panel-{name}').hidden"))
 
     def latest_tick(self, thread):
-        """The highest N of thread's "tick N" lines in the Log tab (0: none)."""
+        """The highest N of thread's "tick N" lines in the Log tab (0: none),
+        after the process's "[pid N] " when the database holds several."""
         text = self.js("document.getElementById('log-text').textContent")
-        return max((int(n) for n in re.findall(rf"^\({thread} *\) tick (\d+)$", text, re.M)),
-                   default=0)
+        found = re.findall(rf"^(?:\[pid \d+\] )?\({thread} *\) tick (\d+)$", text, re.M)
+        return max((int(n) for n in found), default=0)
 
     def screenshot(self, name):
         os.makedirs(ARTEFACTS, exist_ok=True)

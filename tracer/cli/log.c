@@ -5,8 +5,9 @@
  * name is the one it had at that moment. When the database holds more than
  * one process (a program that forked), each line says its process's pid
  * first, and its host when the traces come from more than one
- * (tracer/query/hosts.h). --all reads the events through logquery.h's query; the default
- * reads the logs table alone, so that it costs the lines it prints.
+ * (tracer/query/hosts.h). --all reads the events through logquery.h's
+ * query; the default reads the logs table alone, so that it costs the
+ * lines it prints.
  * Control characters are printed as escapes (\n, \t, \x1b), so that each
  * line is one line.
  */
