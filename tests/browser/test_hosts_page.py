@@ -4,11 +4,13 @@ tests/deadlock's `abba_timeout` recorded once as another host
 and once here, into one file, served by `thrace serve`. The same program
 twice, its lanes of the same names: the page must say which host each
 process ran on, in its headings (never cut so that the host or the pid
-goes), its lanes' tooltips, the Log, Stats and Deadlocks tabs.
+goes), its lanes' tooltips, the Log, Stats and Deadlocks tabs; and its
+filter by host must keep the timeline to one host's lanes.
 
 Usage: test_hosts_page.py THRACE DEADLOCK_PROGRAMS ARTEFACTS [unittest options]
 Run as root (unshare); a session daemon must answer here (the ctest
-fixture `lttng` starts one). The page is saved as ARTEFACTS/hosts.png.
+fixture `lttng` starts one). The page is saved as ARTEFACTS/hosts.png,
+and kept to each host as ARTEFACTS/hosts-HOST.png.
 """
 import sys
 import unittest
@@ -81,6 +83,39 @@ class HostsPage(Served):
                                                         " process_id = ? AND kind = 'lock'",
                                                         (process,)))
         self.assertEqual(expected, sorted(tuple(row) for row in locks))
+
+    def choose_host(self, host):
+        """Chooses host in the header's filter ('' for all), as a user's change."""
+        self.js(f"""(() => {{ const s = document.getElementById('host');
+            s.value = {host!r}; s.dispatchEvent(new Event('change')); }})()""")
+
+    def lanes_shown(self):
+        return sorted(self.js("[...document.querySelectorAll('#lanes [data-lane]')]"
+                              ".map(e => e.dataset.lane)"))
+
+    def test_the_host_filter_keeps_the_timeline_to_one_hosts_lanes(self):
+        hosts = sorted(h for h, in self.sql.execute("SELECT hostname FROM traces"))
+        self.assertFalse(self.js("document.getElementById('host-filter').hidden"))
+        self.assertEqual(["all hosts", *hosts], self.js(
+            "[...document.getElementById('host').options].map(o => o.textContent)"))
+        everything = self.lanes_shown()
+        self.addCleanup(self.choose_host, "")
+        for host in hosts:
+            self.choose_host(host)
+            expected = sorted(f"{kind}:{i}" for kind, table in (("thread", "threads"),
+                                                              ("object", "objects"))
+                              for i, in self.sql.execute(
+                f"SELECT x.id FROM {table} x JOIN processes p ON p.id = x.process_id"
+                " JOIN traces t ON t.id = p.trace_id WHERE t.hostname = ?", (host,)))
+            self.assertEqual(expected, self.lanes_shown())
+            headings = self.js("[...document.querySelectorAll('#lanes li.group')]"
+                               ".map(e => e.title)")
+            self.assertEqual(2, len(headings), headings)
+            self.assertTrue(all(host in h for h in headings), headings)
+            self.wait_drawn()
+            self.screenshot(f"hosts-{host}.png")
+        self.choose_host("")
+        self.assertEqual(everything, self.lanes_shown())
 
     def test_the_log_tab_names_each_lines_process_and_host_as_thrace_log(self):
         self.show_tab("log")

@@ -23,6 +23,7 @@
  *   input.js     mouse and keyboard
  *   tabs.js      the Log and Stats tabs
  *   deadlocks.js the Deadlocks tab, and the lanes its findings name
+ *   hostfilter.js the timeline kept to one host's lanes, when there are several
  *   live.js      a live trace: its badge, its polling, following its end
  *   serial.js    loads that never run twice at once
  *   states.js, format.js, status.js   names and colours, numbers, footer
@@ -42,6 +43,7 @@ import { api, getBase, pageTimes, setBase } from './api.js';
 import { loadDeadlocks, markDeadlocked, onSeen } from './deadlocks.js';
 import { draw, requestDraw } from './draw.js';
 import { formatDuration, formatSeconds } from './format.js';
+import { listenHostFilter, showHosts } from './hostfilter.js';
 import { listenInput } from './input.js';
 import { onPoll, startLive } from './live.js';
 import { data, onFailed, onLoaded, reloadWindow, scheduleFetch } from './loader.js';
@@ -51,20 +53,21 @@ import { buildLegend, readColours } from './states.js';
 import { clearError, showError, showStatus } from './status.js';
 import { listenTabs, logShown, onTab, refreshLog, refreshStats, scheduleLog } from './tabs.js';
 import { hideTooltip } from './tooltip.js';
-import { buildLanes, lanesChanged, model } from './trace.js';
+import { buildLanes, hostName, lanesChanged, model } from './trace.js';
 import { growView, initView, onViewChange, showNew, view, viewWindow } from './view.js';
 
 const $ = (id) => document.getElementById(id);
 const SLOW_REFRESH = 2000; // ms between a live trace's stats and deadlocks
 const SETTLE = 2e9; // ns of edge after a change, for the waits open there to be stuck
-// Of the trace applied last; of the last stats and deadlocks asked: the
+// Of the trace applied last (its answer too); of the last stats and deadlocks asked: the
 // changes they were asked at, the end then, whether asked again since it settled.
-const last = { key: '', traces: new Set(), slow: 0, changes: null, changedAt: 0, settled: true };
+const last = { key: '', traces: new Set(), answer: null, slow: 0, changes: null, changedAt: 0,
+  settled: true };
 
 function showSummary(trace) {
   const names = trace.processes.map((p) => p.name || `pid ${p.pid}`).join(', ');
   const hosts = model.severalHosts
-    ? `hosts ${[...new Set(trace.traces.map((t) => t.hostname ?? 'unknown'))].join(', ')}` : '';
+    ? `hosts ${[...new Set(trace.traces.map((t) => hostName(t.hostname)))].join(', ')}` : '';
   const parts = [names, hosts, `${trace.threads.length} threads`, `${trace.objects.length} objects`,
     `${trace.events} events`, formatDuration(model.span)];
   if (trace.truncated)
@@ -161,6 +164,18 @@ function wire() {
   observer.observe($('plot'));
   listenInput();
   listenTabs();
+  listenHostFilter(() => {
+    buildAllLanes(last.answer);
+    reloadWindow(false); // drawn once loaded: the lanes now shown have no window yet
+    fit();
+  });
+}
+
+/* The lanes built again from trace, with the marks they carry. */
+function buildAllLanes(trace) {
+  buildLanes(trace, $('lanes'), select);
+  markDeadlocked();
+  markLabels();
 }
 
 /* Takes in an answer of /api/trace read with exact times: its begin as
@@ -178,12 +193,11 @@ function applyTrace(trace) {
   pageTimes(trace);
   model.span = trace.end_ns ?? 0;
   canvas.dataset.end = String(model.span);
+  last.answer = trace;
+  showHosts(trace);
   const lanes = lanesChanged(trace);
-  if (lanes) {
-    buildLanes(trace, $('lanes'), select);
-    markDeadlocked();
-    markLabels();
-  }
+  if (lanes)
+    buildAllLanes(trace);
   showSummary(trace);
   showEmpty(trace);
   // Each trace's end, events and live flag: a trace that ends may change nothing else.

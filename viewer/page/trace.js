@@ -34,6 +34,7 @@ export const model = {
   threadLanes: new Map(),  // id -> lane
   processes: new Map(),    // id -> process of /api/trace
   severalHosts: false,     // the traces come from more than one host
+  host: null,              // the only host whose lanes are built (hostfilter.js); null: all
   height: 0,
 };
 
@@ -60,12 +61,17 @@ function laneLabel(kind, id, name, note, title) {
   return el;
 }
 
+/* A trace's hostname as the page says it (null: the trace did not say). */
+export function hostName(hostname) {
+  return hostname ?? 'unknown host';
+}
+
 /* [host, name, pid] of process id as the page names it (host '' when
  * not named), or null for an id /api/trace did not list. */
 function processParts(id) {
   const p = model.processes.get(id);
   if (!p) return null;
-  const host = model.severalHosts ? (p.hostname ?? 'unknown host') : '';
+  const host = model.severalHosts ? hostName(p.hostname) : '';
   return [host, p.name || 'process', `pid ${p.pid}`];
 }
 
@@ -129,20 +135,28 @@ function addLane(list, kind, id, el, item) {
 let built = ''; // what the lanes were built from, as lanesChanged compares it
 
 function lanesKey(trace) {
-  return JSON.stringify([trace.traces.map((t) => t.hostname), trace.processes, trace.threads,
-    trace.objects]);
+  return JSON.stringify([model.host, trace.traces.map((t) => t.hostname), trace.processes,
+    trace.threads, trace.objects]);
 }
 
 /* Whether /api/trace's answer has other hosts, processes, threads or
- * objects (or other names, ends, ...) than the lanes were built from. */
+ * objects (or other names, ends, ...) than the lanes were built from, or
+ * another host was chosen since. */
 export function lanesChanged(trace) {
   return lanesKey(trace) !== built;
+}
+
+/* Whether process id's lanes are built: all, or those of model.host. */
+function shownProcess(id) {
+  const p = model.processes.get(id);
+  return model.host === null || hostName(p?.hostname) === model.host;
 }
 
 /* Fills the lane list from /api/trace's answer, replacing any lanes
  * built before; onObject(id) is called when an object's label is clicked.
  * With several processes, each one's objects follow its threads, under
- * its heading: two hosts' Lock-1s lie apart. */
+ * its heading: two hosts' Lock-1s lie apart. With a host chosen, only its
+ * processes' lanes. */
 export function buildLanes(trace, list, onObject) {
   built = lanesKey(trace);
   model.lanes = [];
@@ -153,12 +167,14 @@ export function buildLanes(trace, list, onObject) {
   list.replaceChildren();
   keepProcesses(trace);
   const objectsOf = new Map(); // process id -> its objects, when there are several processes
-  for (const object of trace.processes.length > 1 ? trace.objects : []) {
+  const threads = trace.threads.filter((t) => shownProcess(t.process_id));
+  const objects = trace.objects.filter((o) => shownProcess(o.process_id));
+  for (const object of trace.processes.length > 1 ? objects : []) {
     if (!objectsOf.has(object.process_id)) objectsOf.set(object.process_id, []);
     objectsOf.get(object.process_id).push(object);
   }
   let process;
-  for (const thread of trace.threads) {
+  for (const thread of threads) {
     if (thread.process_id !== process) {
       addObjectLanes(list, objectsOf, process, onObject);
       process = thread.process_id;
@@ -168,7 +184,7 @@ export function buildLanes(trace, list, onObject) {
   }
   addObjectLanes(list, objectsOf, process, onObject);
   // The objects of a single process, or of processes without a thread listed.
-  addObjects(list, trace.objects.filter((o) => !model.objects.has(o.id)), 'objects', onObject);
+  addObjects(list, objects.filter((o) => !model.objects.has(o.id)), 'objects', onObject);
 }
 
 function addThreadLane(list, thread) {
