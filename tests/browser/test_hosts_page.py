@@ -114,6 +114,12 @@ class HostsPage(Served):
             self.assertTrue(all(host in h for h in headings), headings)
             self.wait_drawn()
             self.screenshot(f"hosts-{host}.png")
+        # The filter keeps the timeline to a host, not the Log tab, whose
+        # lines still name every host's processes.
+        self.show_tab("log")
+        expected = self.run_thrace("log", self.db).stdout.rstrip("\n")
+        self.assertEqual(expected, self.eventually(self.log_text, expected))
+        self.show_tab("timeline")
         self.choose_host("")
         self.assertEqual(everything, self.lanes_shown())
 

@@ -29,8 +29,8 @@ export const LANE = {
 export const model = {
   span: 1,                 // ns from the trace's begin to its end
   lanes: [],               // in drawing order: {kind, id, top, height, el, item}
-  threads: new Map(),      // id -> thread of /api/trace
-  objects: new Map(),      // id -> object of /api/trace
+  threads: new Map(),      // id -> thread of /api/trace (with a lane or not)
+  objects: new Map(),      // id -> object of /api/trace (with a lane or not)
   threadLanes: new Map(),  // id -> lane
   processes: new Map(),    // id -> process of /api/trace
   severalHosts: false,     // the traces come from more than one host
@@ -114,12 +114,15 @@ function groupLabel(parts) {
   return el;
 }
 
-/* The processes' own data: the host each one's trace names. */
-function keepProcesses(trace) {
+/* The processes (with the host each one's trace names), threads and
+ * objects of the answer, by id, whether the filter gives them lanes or not. */
+function keepNames(trace) {
   const hosts = new Map(trace.traces.map((t) => [t.id, t.hostname]));
   model.processes = new Map(trace.processes
     .map((p) => [p.id, { ...p, hostname: hosts.get(p.trace_id) }]));
   model.severalHosts = new Set(trace.traces.map((t) => t.hostname)).size > 1;
+  model.threads = new Map(trace.threads.map((t) => [t.id, t]));
+  model.objects = new Map(trace.objects.map((o) => [o.id, o]));
 }
 
 function addLane(list, kind, id, el, item) {
@@ -160,12 +163,10 @@ function shownProcess(id) {
 export function buildLanes(trace, list, onObject) {
   built = lanesKey(trace);
   model.lanes = [];
-  model.threads.clear();
-  model.objects.clear();
   model.threadLanes.clear();
   model.height = 0;
   list.replaceChildren();
-  keepProcesses(trace);
+  keepNames(trace);
   const objectsOf = new Map(); // process id -> its objects, when there are several processes
   const threads = trace.threads.filter((t) => shownProcess(t.process_id));
   const objects = trace.objects.filter((o) => shownProcess(o.process_id));
@@ -184,7 +185,8 @@ export function buildLanes(trace, list, onObject) {
   }
   addObjectLanes(list, objectsOf, process, onObject);
   // The objects of a single process, or of processes without a thread listed.
-  addObjects(list, objects.filter((o) => !model.objects.has(o.id)), 'objects', onObject);
+  const rest = trace.processes.length > 1 ? [...objectsOf.values()].flat() : objects;
+  addObjects(list, rest, 'objects', onObject);
 }
 
 function addThreadLane(list, thread) {
@@ -192,7 +194,6 @@ function addThreadLane(list, thread) {
   const title = [`thread ${thread.tid}`, processLabel(thread.process_id)].filter(Boolean)
     .join(' · ');
   const el = laneLabel('thread', thread.id, thread.name, note, title);
-  model.threads.set(thread.id, thread);
   model.threadLanes.set(thread.id, addLane(list, 'thread', thread.id, el, thread));
 }
 
@@ -214,7 +215,6 @@ function addObjects(list, objects, title, onObject) {
       .join(' · ');
     const el = laneLabel('object', object.id, object.name, object.kind, tip);
     el.addEventListener('click', () => onObject(object.id));
-    model.objects.set(object.id, object);
     addLane(list, 'object', object.id, el, object);
   }
 }
