@@ -1,9 +1,10 @@
 /*
  * api_deadlocks.c - GET /api/deadlocks: the report `thrace deadlocks FILE.db`
- * prints (tracer/deadlocks/, run over this connection), with its counts
- * and the ids of the threads and objects its findings name, which the page
- * marks on the timeline, and the deadlocks the program saw itself
- * (THRACE_DEADLOCK=1), whose moments the page marks on their threads' lanes.
+ * prints (tracer/deadlocks/, run over this connection), with its counts,
+ * the ids of the threads and objects its findings name, which the page
+ * marks on the timeline, those threads' processes with pid and host, and
+ * the deadlocks the program saw itself (THRACE_DEADLOCK=1), whose moments
+ * the page marks on their threads' lanes.
  * An analysis may be long on a long trace: each has a budget, and only two
  * run at once (a count shared by the server's threads), so that however
  * many are asked for, the other endpoints keep threads to answer on.
@@ -35,6 +36,34 @@ static json_t *named_ids(const deadlocks_report *r, int64_t kind)
     return ids;
 }
 
+/* Whether list holds an item whose "id" is id. */
+static bool listed(const json_t *list, int64_t id)
+{
+    for (size_t i = 0; i < json_array_size(list); i++)
+        if (json_integer_value(json_object_get(json_array_get(list, i), "id")) == id)
+            return true;
+    return false;
+}
+
+/* The processes of the threads the findings name, each once: [{id, pid, hostname}]. */
+static json_t *named_processes(const deadlocks_report *r)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < r->nnamed; i += 2) {
+        const catalog_thread *t =
+            r->named[i] == 0 ? catalog_thread_of(&r->cat, r->named[i + 1]) : NULL;
+        if (!t || listed(list, t->process_id))
+            continue;
+        if (json_array_append_new(list,
+                                  json_pack("{s:I, s:I, s:s?}", "id", (json_int_t)t->process_id,
+                                            "pid", (json_int_t)t->pid, "hostname", t->host)) != 0) {
+            json_decref(list);
+            return NULL;
+        }
+    }
+    return list;
+}
+
 /* The deadlocks the program saw itself: [{thread_id, object_id, ts}]. */
 static json_t *seen_list(const deadlocks_report *r)
 {
@@ -55,11 +84,12 @@ static json_t *seen_list(const deadlocks_report *r)
 static json_t *report_body(const deadlocks_report *r, const char *text, size_t size)
 {
     bool cut = size > MAX_REPORT;
-    return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:s%, s:o*, s:o*, s:o*, s:b}", "deadlocks",
-                     r->deadlocks, "possible", r->possible, "stuck", r->stuck, "unknown",
-                     r->unknown, "leaks", r->leaks, "overreleases", r->overreleases, "report", text,
-                     cut ? (size_t)MAX_REPORT : size, "threads", named_ids(r, 0), "objects",
-                     named_ids(r, 1), "seen", seen_list(r), "truncated", cut);
+    return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:s%, s:o*, s:o*, s:o*, s:o*, s:b}",
+                     "deadlocks", r->deadlocks, "possible", r->possible, "stuck", r->stuck,
+                     "unknown", r->unknown, "leaks", r->leaks, "overreleases", r->overreleases,
+                     "report", text, cut ? (size_t)MAX_REPORT : size, "threads", named_ids(r, 0),
+                     "objects", named_ids(r, 1), "processes", named_processes(r), "seen",
+                     seen_list(r), "truncated", cut);
 }
 
 /* The analysis, its report and answer. */

@@ -4,7 +4,9 @@ programs that `thrace record --live` runs, and serves the page while they
 run. steps (steps.c) is driven through its stdin: a thread appears when
 the test says, the program ends when the test closes its stdin. tests/
 deadlock's `abba` hangs in an ABBA deadlock until it is killed: started
-while the page shows steps, it must be flagged while it hangs. The
+while the page shows steps, it must be flagged while it hangs; once it is
+the only live trace, idle, the page must not ask for the stats and the
+deadlocks again while nothing changes (its `changes` still). The
 daemon's users open the page first: on an empty database, the page must
 show a program recorded afterwards by itself (PageOpenedFirst), and
 `thrace serve`'s page, over a finished trace, must not poll.
@@ -102,6 +104,16 @@ class LiveCase(unittest.TestCase):
         """The ids of the traces the daemon has stored so far."""
         return {t["id"] for t in self.daemon.api("/api/trace")["traces"]}
 
+    def live_traces(self):
+        """The ids of the traces the daemon says are live."""
+        return {t["id"] for t in self.daemon.api("/api/trace")["traces"] if t["live"]}
+
+    def requests(self, path):
+        """How many times the page has asked for path (since the resource
+        timings were last cleared)."""
+        return self.js("performance.getEntriesByType('resource')"
+                       f".filter(e => new URL(e.name).pathname === '{path}').length")
+
     def live_threads(self, old):
         """The names of the threads of the live traces but those in old, as
         the API says."""
@@ -147,10 +159,11 @@ class LiveCase(unittest.TestCase):
         self.assertFalse(self.js(f"document.getElementById('panel-{name}').hidden"))
 
     def latest_tick(self, thread):
-        """The highest N of thread's "tick N" lines in the Log tab (0: none)."""
+        """The highest N of thread's "tick N" lines in the Log tab (0: none),
+        after the process's "[pid N] " when the database holds several."""
         text = self.js("document.getElementById('log-text').textContent")
-        return max((int(n) for n in re.findall(rf"^\({thread} *\) tick (\d+)$", text, re.M)),
-                   default=0)
+        found = re.findall(rf"^(?:\[pid \d+\] )?\({thread} *\) tick (\d+)$", text, re.M)
+        return max((int(n) for n in found), default=0)
 
     def screenshot(self, name):
         os.makedirs(ARTEFACTS, exist_ok=True)
@@ -247,19 +260,28 @@ class LivePage(LiveCase):
         self.assertRegex(self.js("document.getElementById('deadlocks-text').textContent"),
                          r"deadlock: Thread-1 -> Lock-\d+ -> Thread-2 -> Lock-\d+ -> Thread-1")
         self.screenshot("live-deadlock.png")
-        abba.send_signal(signal.SIGTERM)  # passed on to the program
+
+        # Once steps has ended, the hung abba is live and idle: its edge
+        # moves on, its `changes` do not. The page keeps asking /api/trace,
+        # and asks /api/stats and /api/deadlocks once more when the edge has
+        # settled (SETTLE, 2 s), then no more.
         steps.stdin.close()
         self.assertEqual(0, steps.wait(timeout=60))
+        self.until(lambda: len(self.live_traces()) == 1, "steps' trace to end")
+        self.show_tab("stats")
+        time.sleep(5)
+        self.js("performance.clearResourceTimings()")
+        end = self.page()["end"]
+        self.until(lambda: self.requests("/api/trace") >= 3 and self.page()["end"] > end,
+                   "the page to ask again and see the edge move")
+        self.assertEqual((0, 0), (self.requests("/api/stats"), self.requests("/api/deadlocks")))
+        self.assertIsNone(abba.poll(), "abba ended while the page was watched")
+        abba.send_signal(signal.SIGTERM)  # passed on to the program
         abba.wait(timeout=60)
 
 
 class PageOpenedFirst(LiveCase):
     """The page opened on an empty database, then a program recorded."""
-
-    def trace_requests(self):
-        """How many times the page has asked for /api/trace."""
-        return self.js("performance.getEntriesByType('resource')"
-                       ".filter(e => new URL(e.name).pathname === '/api/trace').length")
 
     def serve(self):
         """`thrace serve` of the test's database: its URL."""
@@ -300,8 +322,8 @@ class PageOpenedFirst(LiveCase):
         self.assertFalse(final["badge"])
         threads = self.query("SELECT name FROM threads ORDER BY process_id, kind <> 'main', tid")
         self.assertEqual([name for name, in threads], final["threads"])
-        asked = self.trace_requests()
-        self.until(lambda: self.trace_requests() > asked, "the daemon's page to ask again")
+        asked = self.requests("/api/trace")
+        self.until(lambda: self.requests("/api/trace") > asked, "the daemon's page to ask again")
 
         # `thrace serve`'s page over the finished trace asks once.
         url = self.serve()
@@ -311,7 +333,7 @@ class PageOpenedFirst(LiveCase):
         self.browser.poll("document.body?.dataset.state === 'ready'", TIMEOUT)
         self.assertEqual(final["threads"], self.page()["threads"])
         time.sleep(2.5)  # more than two polls' time
-        self.assertEqual(1, self.trace_requests())
+        self.assertEqual(1, self.requests("/api/trace"))
 
 
 if __name__ == "__main__":

@@ -166,10 +166,6 @@ class Page(Served):
         drawn = self.wait_drawn()
         self.assertEqual([after["t0"], after["t1"]], drawn["drawn"])
 
-    def log_text(self):
-        return self.js("""(() => { const p = document.getElementById('log-text');
-            return p.dataset.state === 'ready' ? p.textContent : null; })()""")
-
     def test_the_log_tab_shows_what_thrace_log_prints(self):
         expected = thrace("log", self.db).stdout.rstrip("\n")
         self.show_tab("log")

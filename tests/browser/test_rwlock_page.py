@@ -12,9 +12,7 @@ page's screenshot, zoomed on the program's run, is saved as
 ARTEFACTS/rwlock.png.
 """
 import math
-import os
 import sys
-import tempfile
 import unittest
 
 from thrace_testing import interposed
@@ -36,9 +34,7 @@ def rgb(hex_colour):
 class RWLockPage(Served):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.addClassCleanup(cls.tmp.cleanup)
-        db = os.path.join(cls.tmp.name, "readers.db")
+        db = cls.scratch_db("readers.db")
         status = interposed.record(THRACE, [PROGRAMS, "readers"], db, INTERPOSER, PROBE,
                                    "page-readers")
         assert status == 0, f"readers exited with {status}"

@@ -755,10 +755,17 @@ static void assert_stores_as_one_pass(const char *expected, const plan *p, const
     " AND e.name IN " ORACLE_BEGINS ")" ORACLE_SPANS(column, id, ORACLE_WAITS)                     \
         ORACLE_SPANS(column, id, ORACLE_HOLDS)
 
+/* statsquery.h's process columns of the row r. */
+#define ORACLE_PROCESS(r)                                                                          \
+    ", " r ".process_id, (SELECT pid FROM processes WHERE id = " r ".process_id),"                 \
+    " (SELECT tr.hostname FROM processes p JOIN traces tr ON tr.id = p.trace_id"                   \
+    "  WHERE p.id = " r ".process_id)"
+
 static const char oracle_objects[] = "SELECT o.name, o.kind," ORACLE_FIGURES(
-    "object_id", "o.id") ", o.id FROM objects o ORDER BY 5 DESC, o.id";
-static const char oracle_threads[] = "SELECT t.name, t.kind," ORACLE_FIGURES(
-    "thread_id", "t.id") ", t.id FROM threads t ORDER BY t.process_id, t.tid";
+    "object_id", "o.id") ", o.id" ORACLE_PROCESS("o") " FROM objects o ORDER BY 5 DESC, o.id";
+static const char oracle_threads[] =
+    "SELECT t.name, t.kind," ORACLE_FIGURES("thread_id", "t.id") ", t.id" ORACLE_PROCESS(
+        "t") " FROM threads t ORDER BY t.process_id, t.tid";
 
 /* Fails unless statsquery's rows on what db holds now are the oracle's. */
 static void assert_same_query(sqlite3 *db, const char *oracle, const char *product, size_t at)

@@ -15,6 +15,9 @@
                tests/browser)
   findings     a `thrace deadlocks` report read into its findings
                (tests/deadlock, tests/rwlock)
+  hosts        a second host on this machine (its own namespaces, hostname
+               and session daemon), and a database of two hosts
+               (tests/query, tests/browser)
   losses       gaps written by hand into real recordings, as the daemon
                records them (tests/check, tests/deadlock, tests/viewer)
 

@@ -61,10 +61,16 @@ class Served(unittest.TestCase):
         return subprocess.run([cls.thrace, *args], capture_output=True, text=True, timeout=120)
 
     @classmethod
-    def serve(cls, *program):
+    def scratch_db(cls, name):
+        """The path of a database `name` in a directory of the class's own,
+        removed after it."""
         cls.tmp = tempfile.TemporaryDirectory()
         cls.addClassCleanup(cls.tmp.cleanup)
-        db = os.path.join(cls.tmp.name, "trace.db")
+        return os.path.join(cls.tmp.name, name)
+
+    @classmethod
+    def serve(cls, *program):
+        db = cls.scratch_db("trace.db")
         done = cls.run_thrace("record", "-o", db, "--", *program)
         assert done.returncode == 0, done.stderr
         cls.serve_database(db)
@@ -170,6 +176,11 @@ class Served(unittest.TestCase):
     def lanes(self, kind):
         return self.js(f"""[...document.querySelectorAll('#lanes [data-lane^="{kind}:"]')]
             .map(e => [e.dataset.lane, e.querySelector('.name').textContent])""")
+
+    def log_text(self):
+        """The Log tab's text, or None while it loads."""
+        return self.js("""(() => { const p = document.getElementById('log-text');
+            return p.dataset.state === 'ready' ? p.textContent : null; })()""")
 
     def deadlocks_text(self):
         """The Deadlocks tab's text once loaded (it loads with the page),

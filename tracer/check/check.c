@@ -13,6 +13,7 @@
 #include "check_deadlocks.h"
 #include "check_invariants.h"
 #include "check_rules.h"
+#include "query.h"
 #include "store.h"
 
 #include <stdio.h>
@@ -160,10 +161,22 @@ static bool check_process(sqlite3 *db, int64_t process, const check_expect *x, c
     return ok;
 }
 
-/* Each process, with its trace, how many there are of both, in trace order. */
+/* Each process, with its trace, how many there are of both, and its
+ * trace's hostname, in trace order. */
 static const char processes_query[] =
-    "SELECT id, pid, COALESCE(name, '?'), (SELECT COUNT(*) FROM processes), trace_id,"
-    " (SELECT COUNT(*) FROM traces) FROM processes ORDER BY trace_id, id";
+    "SELECT p.id, p.pid, COALESCE(p.name, '?'), (SELECT COUNT(*) FROM processes), p.trace_id,"
+    " (SELECT COUNT(*) FROM traces), COALESCE(tr.hostname, 'an unknown host')"
+    " FROM processes p JOIN traces tr ON tr.id = p.trace_id ORDER BY p.trace_id, p.id";
+
+/* "process 1234 (prog): ", "process 1234 (prog on hostB): " with several hosts. */
+static void check_scope(sqlite3_stmt *st, bool hosts, char *scope, size_t size)
+{
+    scope[0] = '\0';
+    if (sqlite3_column_int64(st, 3) > 1)
+        snprintf(scope, size, "process %lld (%s%s%s): ", sqlite3_column_int64(st, 1),
+                 (const char *)sqlite3_column_text(st, 2), hosts ? " on " : "",
+                 hosts ? (const char *)sqlite3_column_text(st, 6) : "");
+}
 
 /* The deadlocks and leaks of the trace whose processes are checked, unless both are skipped. */
 static bool check_trace_deadlocks(sqlite3 *db, const check_expect *x, int64_t traces,
@@ -191,17 +204,14 @@ long check_database(sqlite3 *db, const check_expect *x, check_report *r, size_t 
         db_fail(db, why);
         return -1;
     }
-    bool ok = true;
+    bool ok = true, hosts = hosts_several(db);
     while (ok && sqlite3_step(st) == SQLITE_ROW) {
         int64_t trace_id = sqlite3_column_int64(st, 4);
         if (n++ && trace_id != r->trace_id)
             ok = check_trace_deadlocks(db, x, traces, r, why);
         traces = sqlite3_column_int64(st, 5);
         r->trace_id = trace_id;
-        scope[0] = '\0';
-        if (sqlite3_column_int64(st, 3) > 1)
-            snprintf(scope, sizeof scope, "process %lld (%s): ", sqlite3_column_int64(st, 1),
-                     (const char *)sqlite3_column_text(st, 2));
+        check_scope(st, hosts, scope, sizeof scope);
         r->scope = scope;
         ok = ok && check_process(db, sqlite3_column_int64(st, 0), x, r, threads, why);
     }

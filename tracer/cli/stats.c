@@ -5,9 +5,10 @@
  * that had to wait, total and longest wait, total and longest hold; the
  * same per thread over every object it took or waited on, and its joins;
  * and what the traces lost, by cause (losses.h), whenever they lost any.
- * The figures are the summaries the store keeps: the cost does not grow
- * with the trace.
- * The queries are tracer/query/'s (statsquery.h), which the viewer serves too.
+ * With more than one process, each row names its process (and host:
+ * tracer/query/hosts.h). The figures are the summaries the store keeps:
+ * the cost does not grow with the trace. The queries are tracer/query/'s
+ * (statsquery.h), which the viewer serves too.
  */
 #include "cli.h"
 #include "commands.h"
@@ -23,7 +24,9 @@ static const char usage[] =
     "(contended), total and longest wait, total and longest hold (an rwlock's\n"
     "read holds and write holds alike). For a condition, event or barrier:\n"
     "its waits that ended ok, and the share of its waits begun; a thread's\n"
-    "figures count its joins as waits. Then what the traces lost, by cause:\n"
+    "figures count its joins as waits. With more than one process, a last\n"
+    "column names each row's: pid N, and its host when the traces come from\n"
+    "more than one (pid N on HOST). Then what the traces lost, by cause:\n"
     "LTTng's ring buffer full, events thrace daemon did not read, a stream cut.\n";
 
 /* The name column: 20 wide, wider for a longer name (Lock-3@liblzma.so.5+0xc3a0). */
@@ -31,15 +34,25 @@ static const char name_width_sql[] = "SELECT max(20, COALESCE(max(length(name)),
                                      " (SELECT name FROM objects UNION ALL SELECT name FROM threads"
                                      "  UNION ALL SELECT name FROM thread_names)";
 
-static void print_header(int width, const char *title)
+/* How the tables are laid out: the name column's width; with more than
+ * one process, a last column naming each row's (its host too, with more
+ * than one host), so that two processes' Lock-1s are told apart. */
+typedef struct {
+    const char *path;
+    int width;
+    bool processes, hosts;
+} stats_layout;
+
+static void print_header(const stats_layout *l, const char *title)
 {
-    printf("%-*s %-18s %9s %10s %10s %10s %10s %10s\n", width, title, "kind", "acquired",
-           "contended", "wait total", "wait max", "hold total", "hold max");
+    printf("%-*s %-18s %9s %10s %10s %10s %10s %10s%s\n", l->width, title, "kind", "acquired",
+           "contended", "wait total", "wait max", "hold total", "hold max",
+           l->processes ? "  process" : "");
 }
 
-static void print_row(int width, sqlite3_stmt *st)
+static void print_row(const stats_layout *l, sqlite3_stmt *st)
 {
-    char d[4][32];
+    char d[4][32], process[320] = "";
     long long acquired = sqlite3_column_int64(st, STATSQUERY_ACQUIRED);
     long long contended = sqlite3_column_int64(st, STATSQUERY_CONTENDED);
     char share[16] = "-";
@@ -47,27 +60,30 @@ static void print_row(int width, sqlite3_stmt *st)
         snprintf(share, sizeof share, "%.1f%%", 100.0 * (double)contended / (double)acquired);
     for (int i = 0; i < 4; i++)
         logline_duration(sqlite3_column_int64(st, STATSQUERY_WAIT_TOTAL + i), d[i], sizeof d[i]);
-    printf("%-*s %-18s %9lld %10s %10s %10s %10s %10s\n", width,
+    if (l->processes)
+        hosts_process(sqlite3_column_int64(st, STATSQUERY_PID),
+                      (const char *)sqlite3_column_text(st, STATSQUERY_HOSTNAME), l->hosts, process,
+                      sizeof process);
+    printf("%-*s %-18s %9lld %10s %10s %10s %10s %10s%s%s\n", l->width,
            sqlite3_column_text(st, STATSQUERY_NAME), sqlite3_column_text(st, STATSQUERY_KIND),
-           acquired, share, d[0], d[1], d[2], d[3]);
+           acquired, share, d[0], d[1], d[2], d[3], l->processes ? "  " : "", process);
 }
 
 /* Prints one table; false (with the reason printed) on a database error. */
-static bool print_table(sqlite3 *db, const char *path, const char *title, const char *sql)
+static bool print_table(sqlite3 *db, const stats_layout *l, const char *title, const char *sql)
 {
-    int width = (int)db_value(db, name_width_sql, 20);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        cli_error("stats", path, "%s", sqlite3_errmsg(db));
+        cli_error("stats", l->path, "%s", sqlite3_errmsg(db));
         return false;
     }
-    print_header(width, title);
+    print_header(l, title);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        print_row(width, st);
+        print_row(l, st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        cli_error("stats", path, "%s", sqlite3_errmsg(db));
+        cli_error("stats", l->path, "%s", sqlite3_errmsg(db));
     return rc == SQLITE_DONE;
 }
 
@@ -89,10 +105,16 @@ static bool print_losses(sqlite3 *db, const char *path)
 
 static int print_stats(sqlite3 *db, void *path)
 {
-    bool ok = print_table(db, path, "object", statsquery_objects);
+    const stats_layout l = {
+        .path = path,
+        .width = (int)db_value(db, name_width_sql, 20),
+        .processes = db_value(db, "SELECT count(*) FROM processes", 0) > 1,
+        .hosts = hosts_several(db),
+    };
+    bool ok = print_table(db, &l, "object", statsquery_objects);
     if (ok) {
         putchar('\n');
-        ok = print_table(db, path, "thread", statsquery_threads);
+        ok = print_table(db, &l, "thread", statsquery_threads);
     }
     ok = ok && print_losses(db, path);
     return ok ? CLI_OK : CLI_FAIL;

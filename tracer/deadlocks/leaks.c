@@ -108,14 +108,6 @@ static bool leaks_leaked(const deadlocks_report *r, const leaks_object *o, const
     return !h->waits && t && (t->end_ns || (!t->daemon && leaks_waits_too(o, h->thread_id)));
 }
 
-/* "pid 4242": the thread's process. */
-static const char *leaks_pid(const deadlocks_report *r, int64_t thread_id, char *buf, size_t size)
-{
-    const catalog_thread *t = catalog_thread_of(&r->cat, thread_id);
-    snprintf(buf, size, "pid %lld", t ? (long long)t->pid : 0LL);
-    return buf;
-}
-
 /* "  Thread-2 waits for one since 0.2 s at f.c:9 in f()", each wait on the object. */
 static void leaks_print_waits(const deadlocks_report *r, const leaks_object *o, const char *what)
 {
@@ -181,10 +173,10 @@ static bool leaks_permits(deadlocks_report *r, const leaks_object *o, const cata
     int64_t out = sem->param - o->value, told = leaked < out ? leaked : out;
     if (told <= 0)
         return true;
-    char ob[32], pid[32];
+    char ob[32], pid[320];
     fprintf(r->out, "leak: %s: %lld of %lld permits taken and never given back (%s)\n",
             catalog_object_name(&r->cat, o->object_id, ob, sizeof ob), (long long)told,
-            (long long)sem->param, leaks_pid(r, first, pid, sizeof pid));
+            (long long)sem->param, catalog_process(&r->cat, first, pid, sizeof pid));
     bool ok = leaks_print_permits(r, o, leaked, told, why);
     leaks_print_waits(r, o, "one");
     fputc('\n', r->out);
@@ -199,13 +191,13 @@ static bool leaks_holds(deadlocks_report *r, const leaks_object *o, const catalo
         const leaks_open *h = &o->items[i];
         if (h->waits || !leaks_ended(r, h->thread_id))
             continue;
-        char b[32], ob[32], pid[32], at[32], when[32], site[256], depth[32] = "";
+        char b[32], ob[32], pid[320], at[32], when[32], site[256], depth[32] = "";
         const char *name = catalog_object_name(&r->cat, o->object_id, ob, sizeof ob);
         if (lock->kind == VOCAB_KIND_rlock && o->value > 1)
             snprintf(depth, sizeof depth, " (depth %lld)", (long long)o->value);
         fprintf(r->out, "leak: %s ended holding %s (%s, at %s)\n",
                 catalog_thread_name(&r->cat, h->thread_id, b, sizeof b), name,
-                leaks_pid(r, h->thread_id, pid, sizeof pid),
+                catalog_process(&r->cat, h->thread_id, pid, sizeof pid),
                 catalog_when(&r->cat, h->thread_id,
                              catalog_thread_of(&r->cat, h->thread_id)->end_ns, at, sizeof at));
         fprintf(r->out, "  %s taken at %s at %s, never released%s\n", name,

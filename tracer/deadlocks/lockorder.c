@@ -414,13 +414,12 @@ static int lockorder_remember(lockorder *lo, lockorder_cycle *cycle, failure *wh
 static void lockorder_print(const deadlocks_report *r, lockorder_edge *const *path, int n)
 {
     const catalog *c = &r->cat;
-    const catalog_thread *t = catalog_thread_of(c, path[0]->thread_id);
-    char b[32], when[32], site[256], from_site[256];
+    char b[32], when[32], site[256], from_site[256], process[320];
     fputs("possible deadlock: ", r->out);
     for (int i = 0; i < n; i++)
         fprintf(r->out, "%s -> ", catalog_object_name(c, path[i]->from, b, sizeof b));
-    fprintf(r->out, "%s (lock order, pid %lld)\n",
-            catalog_object_name(c, path[0]->from, b, sizeof b), t ? (long long)t->pid : 0LL);
+    fprintf(r->out, "%s (lock order, %s)\n", catalog_object_name(c, path[0]->from, b, sizeof b),
+            catalog_process(c, path[0]->thread_id, process, sizeof process));
     for (int i = 0; i < n; i++) {
         const lockorder_edge *e = path[i];
         char to[32], from[32], other[48] = "";

@@ -27,13 +27,12 @@ static const char overrelease_sql[] =
 /* The headline of the semaphore's finding, at its first refused release. */
 static void overrelease_head(const deadlocks_report *r, sqlite3_stmt *st)
 {
-    int64_t thread_id = sqlite3_column_int64(st, 1);
-    const catalog_thread *t = catalog_thread_of(&r->cat, thread_id);
-    char ob[32];
-    fprintf(r->out, "%sover-release: %s released past its value %lld (pid %lld)\n",
+    char ob[32], process[320];
+    fprintf(r->out, "%sover-release: %s released past its value %lld (%s)\n",
             r->overreleases ? "\n" : "",
             catalog_object_name(&r->cat, sqlite3_column_int64(st, 0), ob, sizeof ob),
-            sqlite3_column_int64(st, 4), t ? (long long)t->pid : 0LL);
+            sqlite3_column_int64(st, 4),
+            catalog_process(&r->cat, sqlite3_column_int64(st, 1), process, sizeof process));
 }
 
 /* "  Thread-2 released it at 0.3 s at bsem.c:14 in worker(): refused (3 times)" */

@@ -209,12 +209,12 @@ static bool stuck_barrier_told(stuck *s, int64_t object_id)
 }
 
 /* "stuck: Thread-3 waits on Condition-1 since 0.500 s at cond.c:12 in consumer() (pid 4242)",
- * led by lead instead of "stuck". */
+ * "(pid 4242 on hostB)" when the traces come from several hosts; led by
+ * lead instead of "stuck". */
 static void stuck_header(stuck *s, const stuck_wait *w, const char *object, const char *lead)
 {
     const catalog *c = &s->r->cat;
-    const catalog_thread *t = catalog_thread_of(c, w->thread_id);
-    char b[32], peer[32], since[32], site[256], what[64];
+    char b[32], peer[32], since[32], site[256], what[64], process[320];
     if (w->state == VOCAB_STATE_joining)
         snprintf(what, sizeof what, "joins %s",
                  catalog_thread_name(c, w->peer_thread_id, peer, sizeof peer));
@@ -225,10 +225,11 @@ static void stuck_header(stuck *s, const stuck_wait *w, const char *object, cons
                  : w->state == VOCAB_STATE_waiting_read ? "waits to read"
                                                         : "waits for",
                  object);
-    fprintf(s->r->out, "%s: %s %s since %s%s (pid %lld)\n", lead,
+    fprintf(s->r->out, "%s: %s %s since %s%s (%s)\n", lead,
             catalog_thread_name(c, w->thread_id, b, sizeof b), what,
             catalog_when(c, w->thread_id, w->begin_ns, since, sizeof since),
-            stuck_at_site(s, w->site_id, site, sizeof site), t ? (long long)t->pid : 0LL);
+            stuck_at_site(s, w->site_id, site, sizeof site),
+            catalog_process(c, w->thread_id, process, sizeof process));
 }
 
 /* A wait whose end may lie in a gap: not stuck, unknown after the gap. */

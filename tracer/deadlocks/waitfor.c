@@ -162,17 +162,16 @@ static void waitfor_print_member(const deadlocks_report *r, const waitfor_member
 static void waitfor_print(const deadlocks_report *r, const waitfor_search *s, const char *lead)
 {
     const catalog *c = &r->cat;
-    const catalog_thread *first = catalog_thread_of(c, s->path[0].wait.thread_id);
     int64_t closed = waitfor_closed(s);
-    char b[32], when[32];
+    char b[32], when[32], process[320];
     fprintf(r->out, "%s: ", lead);
     for (int i = 0; i < s->n; i++) {
         fprintf(r->out, "%s -> ", catalog_thread_name(c, s->path[i].wait.thread_id, b, sizeof b));
         fprintf(r->out, "%s -> ", catalog_object_name(c, s->path[i].wait.object_id, b, sizeof b));
     }
-    fprintf(r->out, "%s (pid %lld, at %s)\n",
+    fprintf(r->out, "%s (%s, at %s)\n",
             catalog_thread_name(c, s->path[0].wait.thread_id, b, sizeof b),
-            first ? (long long)first->pid : 0LL,
+            catalog_process(c, s->path[0].wait.thread_id, process, sizeof process),
             catalog_when(c, s->path[0].wait.thread_id, closed, when, sizeof when));
     for (int i = 0; i < s->n; i++)
         waitfor_print_member(r, &s->path[i], s->at);

@@ -4,6 +4,7 @@
  */
 #include "catalog.h"
 
+#include "hosts.h"
 #include "logline.h"
 
 #include <stdio.h>
@@ -12,7 +13,7 @@
 
 static const char threads_sql[] =
     "SELECT t.id, t.process_id, p.pid, COALESCE(tr.begin_ns, 0), COALESCE(t.end_ns, 0),"
-    "       t.daemon, t.name"
+    "       t.daemon, t.name, tr.hostname"
     " FROM threads t JOIN processes p ON p.id = t.process_id JOIN traces tr ON tr.id = p.trace_id";
 static const char objects_sql[] =
     "SELECT id, process_id, COALESCE(param, 0), kind, name FROM objects";
@@ -22,6 +23,15 @@ static char *copy_text(sqlite3_stmt *st, int column)
 {
     const char *s = (const char *)sqlite3_column_text(st, column);
     return strdup(s ? s : "");
+}
+
+/* A copy of the column's text; NULL for NULL, and when out of memory (*ok false then). */
+static char *copy_nullable(sqlite3_stmt *st, int column, bool *ok)
+{
+    const char *s = (const char *)sqlite3_column_text(st, column);
+    char *copy = s ? strdup(s) : NULL;
+    *ok = !s || copy;
+    return copy;
 }
 
 /* Runs sql, calling row for each row; false on a database error or when
@@ -72,10 +82,10 @@ static bool thread_row(catalog *c, sqlite3_stmt *st)
         .daemon = sqlite3_column_int(st, 5) != 0,
         .name = copy_text(st, 6),
     };
-    if (!t->name)
-        return false;
-    c->nthreads++;
-    return true;
+    bool ok;
+    t->host = copy_nullable(st, 7, &ok);
+    c->nthreads++; /* counted first, so that catalog_free frees a half-made row */
+    return t->name && ok;
 }
 
 static bool object_row(catalog *c, sqlite3_stmt *st)
@@ -126,7 +136,7 @@ static bool map_ids(catalog *c)
 
 bool catalog_load(sqlite3 *db, catalog *c, failure *why)
 {
-    *c = (catalog){0};
+    *c = (catalog){.several_hosts = hosts_several(db)};
     return each_row(db, threads_sql, thread_row, c, why) &&
            each_row(db, objects_sql, object_row, c, why) &&
            each_row(db, sites_sql, site_row, c, why) &&
@@ -135,8 +145,10 @@ bool catalog_load(sqlite3 *db, catalog *c, failure *why)
 
 void catalog_free(catalog *c)
 {
-    for (size_t i = 0; i < c->nthreads; i++)
+    for (size_t i = 0; i < c->nthreads; i++) {
         free(c->threads[i].name);
+        free(c->threads[i].host);
+    }
     for (size_t i = 0; i < c->nobjects; i++) {
         free(c->objects[i].name);
     }
@@ -181,6 +193,15 @@ const char *catalog_object_name(const catalog *c, int64_t id, char *buf, size_t 
     if (o)
         return o->name;
     snprintf(buf, size, "object #%lld", (long long)id);
+    return buf;
+}
+
+const char *catalog_process(const catalog *c, int64_t thread_id, char *buf, size_t size)
+{
+    const catalog_thread *t = catalog_thread_of(c, thread_id);
+    if (t)
+        return hosts_process(t->pid, t->host, c->several_hosts, buf, size);
+    snprintf(buf, size, "an unknown process");
     return buf;
 }
 

@@ -1,9 +1,11 @@
 /*
  * catalog.h - the small tables of a thrace database held in memory for
- * reports: threads (with their process's pid and trace's start), objects,
- * call sites. Reports name rows through it: a thread by its last name, an
- * object by its name, a call site as "file.c:42 in f()", a moment as seconds
- * since its trace began. Loaded once; read-only afterwards.
+ * reports: threads (with their process's pid, host and trace's start),
+ * objects, call sites. Reports name rows through it: a thread by its last
+ * name, its process as "pid 4242" (hosts.h: "pid 4242 on hostB" when the
+ * traces come from several hosts), an object by its name, a call site as
+ * "file.c:42 in f()", a moment as seconds since its trace began. Loaded
+ * once; read-only afterwards.
  */
 #ifndef THRACE_TRACER_QUERY_CATALOG_H
 #define THRACE_TRACER_QUERY_CATALOG_H
@@ -21,6 +23,7 @@ typedef struct {
     int64_t end_ns; /* 0: still running when the trace ended */
     bool daemon;
     char *name;
+    char *host; /* its trace's hostname, NULL when unknown */
 } catalog_thread;
 
 typedef struct {
@@ -41,6 +44,7 @@ typedef struct {
     catalog_object *objects;
     size_t nobjects;
     keymap thread_by_id, object_by_id, site_by_id;
+    bool several_hosts; /* the traces come from more than one host (hosts.h) */
 } catalog;
 
 /* Loads db's threads, objects and call sites; false with sqlite's reason
@@ -56,6 +60,10 @@ const catalog_object *catalog_object_of(const catalog *c, int64_t id);
 /* "Thread-1", or "thread #ID" for an id the catalog lacks. */
 const char *catalog_thread_name(const catalog *c, int64_t id, char *buf, size_t size);
 const char *catalog_object_name(const catalog *c, int64_t id, char *buf, size_t size);
+
+/* The process of thread id as hosts_process names it, "pid 4242" or
+ * "pid 4242 on hostB"; "an unknown process" for an id the catalog lacks. */
+const char *catalog_process(const catalog *c, int64_t thread_id, char *buf, size_t size);
 
 /* "abba.c:22 in worker_a()", or "an unknown site". */
 const char *catalog_site_text(const catalog *c, int64_t site_id, char *buf, size_t size);

@@ -5,13 +5,15 @@
  * the contention figures of `thrace stats` and /api/stats, catalog.h the
  * names of a database's threads, objects and call sites, moment.h who
  * held and waited for what at a given time, evtime.h events by time,
- * wakers.h what ended a wait, losses.h what the traces lost and why.
+ * wakers.h what ended a wait, losses.h what the traces lost and why,
+ * hosts.h a process as reports name it.
  */
 #ifndef THRACE_TRACER_QUERY_QUERY_H
 #define THRACE_TRACER_QUERY_QUERY_H
 
 #include "catalog.h"
 #include "evtime.h"
+#include "hosts.h"
 #include "logline.h"
 #include "logquery.h"
 #include "losses.h"

@@ -43,14 +43,23 @@
     " COALESCE(s.hold_total_ns, 0) + COALESCE(u.hold_total_ns, 0),"                                \
     " max(COALESCE(s.hold_max_ns, 0), COALESCE(u.hold_max_ns, 0))"
 
+/* statsquery.h's columns from PROCESS_ID on, of the row r, and the joins they read. */
+#define STATSQUERY_PROCESS(r) ", " r ".process_id, p.pid, tr.hostname"
+#define STATSQUERY_PROCESS_JOIN(r)                                                                 \
+    " JOIN processes p ON p.id = " r ".process_id JOIN traces tr ON tr.id = p.trace_id"
+
+/* SQL laid out as SQL. */
+/* clang-format off */
 const char statsquery_objects[] =
-    "SELECT o.name, o.kind," STATSQUERY_FIGURES ", o.id"
-    " FROM objects o LEFT JOIN object_stats s ON s.object_id = o.id"
+    "SELECT o.name, o.kind," STATSQUERY_FIGURES ", o.id" STATSQUERY_PROCESS("o")
+    " FROM objects o" STATSQUERY_PROCESS_JOIN("o")
+    " LEFT JOIN object_stats s ON s.object_id = o.id"
     " LEFT JOIN " STATSQUERY_OPEN("object_id") " u ON u.id = o.id ORDER BY 5 DESC, o.id";
 
 /* A thread's figures are the sum of its kinds' (thread_stats). */
 const char statsquery_threads[] =
-    "SELECT t.name, t.kind," STATSQUERY_FIGURES ", t.id FROM threads t"
+    "SELECT t.name, t.kind," STATSQUERY_FIGURES ", t.id" STATSQUERY_PROCESS("t")
+    " FROM threads t" STATSQUERY_PROCESS_JOIN("t")
     " LEFT JOIN (SELECT thread_id, SUM(acquired) AS acquired, SUM(contended) AS contended,"
     "   SUM(wait_total_ns) AS wait_total_ns, MAX(wait_max_ns) AS wait_max_ns,"
     "   SUM(hold_total_ns) AS hold_total_ns, MAX(hold_max_ns) AS hold_max_ns"

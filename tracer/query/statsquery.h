@@ -13,7 +13,9 @@
  * event's and barrier's waits are its waits, with ACQUIRED the waits that
  * ended ok and CONTENDED the waits begun; a thread's figures add up every
  * kind it waited on, its joins too (a join_end ok acquired, a join_begin
- * contended, the joining its wait). */
+ * contended, the joining its wait). Each row names its process (processes.id,
+ * its pid, and its trace's hostname, NULL when unknown): what tells two
+ * hosts' `Lock-1`s apart. */
 enum {
     STATSQUERY_NAME,
     STATSQUERY_KIND,
@@ -23,7 +25,11 @@ enum {
     STATSQUERY_WAIT_MAX,
     STATSQUERY_HOLD_TOTAL,
     STATSQUERY_HOLD_MAX,
-    STATSQUERY_ID /* objects.id or threads.id */
+    STATSQUERY_ID, /* objects.id or threads.id */
+    STATSQUERY_PROCESS_ID,
+    STATSQUERY_PID,
+    STATSQUERY_HOSTNAME,
+    STATSQUERY_NCOLUMNS
 };
 
 extern const char statsquery_objects[];

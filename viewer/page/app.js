@@ -23,6 +23,7 @@
  *   input.js     mouse and keyboard
  *   tabs.js      the Log and Stats tabs
  *   deadlocks.js the Deadlocks tab, and the lanes its findings name
+ *   hostfilter.js the timeline kept to one host's lanes, when there are several
  *   live.js      a live trace: its badge, its polling, following its end
  *   losses.js    what the traces lost, by cause: the banner, the Stats tab's line
  *   serial.js    loads that never run twice at once
@@ -43,6 +44,7 @@ import { api, getBase, pageTimes, setBase } from './api.js';
 import { loadDeadlocks, markDeadlocked, onSeen } from './deadlocks.js';
 import { draw, requestDraw } from './draw.js';
 import { formatDuration, formatSeconds } from './format.js';
+import { listenHostFilter, showHosts } from './hostfilter.js';
 import { listenInput } from './input.js';
 import { showLosses } from './losses.js';
 import { onPoll, startLive } from './live.js';
@@ -53,19 +55,22 @@ import { buildLegend, readColours } from './states.js';
 import { clearError, showError, showStatus } from './status.js';
 import { listenTabs, logShown, onTab, refreshLog, refreshStats, scheduleLog } from './tabs.js';
 import { hideTooltip } from './tooltip.js';
-import { buildLanes, lanesChanged, model } from './trace.js';
+import { buildLanes, hostName, lanesChanged, model } from './trace.js';
 import { growView, initView, onViewChange, showNew, view, viewWindow } from './view.js';
 
 const $ = (id) => document.getElementById(id);
 const SLOW_REFRESH = 2000; // ms between a live trace's stats and deadlocks
 const SETTLE = 2e9; // ns of edge after a change, for the waits open there to be stuck
-// Of the trace applied last; of the last stats and deadlocks asked: the
+// Of the trace applied last (its answer too); of the last stats and deadlocks asked: the
 // changes they were asked at, the end then, whether asked again since it settled.
-const last = { key: '', traces: new Set(), slow: 0, changes: null, changedAt: 0, settled: true };
+const last = { key: '', traces: new Set(), answer: null, slow: 0, changes: null, changedAt: 0,
+  settled: true };
 
 function showSummary(trace) {
   const names = trace.processes.map((p) => p.name || `pid ${p.pid}`).join(', ');
-  const parts = [names, `${trace.threads.length} threads`, `${trace.objects.length} objects`,
+  const hosts = model.severalHosts
+    ? `hosts ${[...new Set(trace.traces.map((t) => hostName(t.hostname)))].join(', ')}` : '';
+  const parts = [names, hosts, `${trace.threads.length} threads`, `${trace.objects.length} objects`,
     `${trace.events} events`, formatDuration(model.span)];
   if (trace.truncated)
     parts.push('only the first 4096 threads and objects shown');
@@ -157,6 +162,18 @@ function wire() {
   observer.observe($('plot'));
   listenInput();
   listenTabs();
+  listenHostFilter(() => {
+    buildAllLanes(last.answer);
+    reloadWindow(false); // drawn once loaded: the lanes now shown have no window yet
+    fit();
+  });
+}
+
+/* The lanes built again from trace, with the marks they carry. */
+function buildAllLanes(trace) {
+  buildLanes(trace, $('lanes'), select);
+  markDeadlocked();
+  markLabels();
 }
 
 /* Takes in an answer of /api/trace read with exact times: its begin as
@@ -174,12 +191,11 @@ function applyTrace(trace) {
   pageTimes(trace);
   model.span = trace.end_ns ?? 0;
   canvas.dataset.end = String(model.span);
+  last.answer = trace;
+  showHosts(trace);
   const lanes = lanesChanged(trace);
-  if (lanes) {
-    buildLanes(trace, $('lanes'), select);
-    markDeadlocked();
-    markLabels();
-  }
+  if (lanes)
+    buildAllLanes(trace);
   showSummary(trace);
   showEmpty(trace);
   // Each trace's end, events and live flag: a trace that ends may change nothing else.

@@ -1,11 +1,14 @@
 /*
  * tabs.js - the Timeline, Log, Stats and Deadlocks tabs. The Log tab holds the
  * `thrace log` text of the view (/api/log; with the checkbox, every traced
- * operation too, as `thrace log --all`), loaded again when the view
+ * operation too, as `thrace log --all`; with more than one process, each
+ * line's process first, as `thrace log` says it), loaded again when the view
  * changes while it shows; `#log-text` has data-state "loading", "ready" or
  * "error". The Stats tab holds /api/stats as two tables, loaded when first
- * shown. A live trace changes: refreshLog and refreshStats load a shown tab
- * again (a hidden one when next shown). The Deadlocks tab is deadlocks.js's,
+ * shown; with more than one process, a last column names each row's
+ * (trace.js's processLabel: its host too, with more than one host). A
+ * live trace changes: refreshLog and refreshStats load a shown tab again
+ * (a hidden one when next shown). The Deadlocks tab is deadlocks.js's,
  * filled at the start.
  */
 import { absolute, api } from './api.js';
@@ -13,6 +16,7 @@ import { formatDuration, formatSeconds } from './format.js';
 import { showLosses } from './losses.js';
 import { serial } from './serial.js';
 import { showError } from './status.js';
+import { logPrefix, model, processLabel } from './trace.js';
 import { view, viewWindow } from './view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -56,7 +60,7 @@ async function loadLog() {
     const answer = await api('/api/log', params);
     if (token !== log.token) return; // a newer one is on its way
     log.key = key;
-    const text = answer.lines.map((l) => l.text).join('\n');
+    const text = answer.lines.map((l) => logPrefix(l.thread_id) + l.text).join('\n');
     if ($('log-text').textContent !== text)
       $('log-text').textContent = text; // unchanged, it keeps its scroll and selection
     const cut = answer.truncated ? ` (the first ${LOG_LIMIT}: zoom in for the rest)` : '';
@@ -88,12 +92,16 @@ const COLUMNS = [
   ['hold max', (r) => formatDuration(r.hold_max_ns)],
 ];
 
+const PROCESS = ['process', (r) => processLabel(r.process_id)];
+
 function fillTable(table, rows) {
+  const columns = model.processes.size > 1 ? [...COLUMNS, PROCESS] : COLUMNS;
   const head = document.createElement('tr');
-  head.append(cell('th', 'name'), cell('th', 'kind'), ...COLUMNS.map(([name]) => cell('th', name)));
+  head.append(cell('th', 'name'), cell('th', 'kind'), ...columns.map(([name]) => cell('th', name)));
   const body = rows.map((r) => {
     const tr = document.createElement('tr');
-    tr.append(cell('td', r.name), cell('td', r.kind), ...COLUMNS.map(([, value]) => cell('td', value(r))));
+    tr.append(cell('td', r.name), cell('td', r.kind),
+      ...columns.map(([, value]) => cell('td', value(r))));
     return tr;
   });
   const thead = document.createElement('thead');

@@ -1,7 +1,12 @@
 /*
  * trace.js - the trace as /api/trace describes it, and its lanes: one per
  * thread in the API's order (per process, the main thread first) under a
- * heading per process, then one per object. Each lane has a label in the
+ * heading per process, then one per object (with several processes,
+ * each one's after its threads). A process is named `HOST · NAME · pid N`,
+ * the host only when the traces come from more than one (as
+ * tracer/query/hosts.h's reports): the heading keeps the host and pid
+ * shown, the name cut first, and says all of it on hover; each lane's
+ * tooltip names its process. Each lane has a label in the
  * lane list, `data-lane="thread:ID"` or `"object:ID"`, as tall as the lane
  * it names: the canvas draws lane i at the same height as its label.
  * Built at the start, and built again whole when a live trace's threads
@@ -24,9 +29,12 @@ export const LANE = {
 export const model = {
   span: 1,                 // ns from the trace's begin to its end
   lanes: [],               // in drawing order: {kind, id, top, height, el, item}
-  threads: new Map(),      // id -> thread of /api/trace
-  objects: new Map(),      // id -> object of /api/trace
+  threads: new Map(),      // id -> thread of /api/trace (with a lane or not)
+  objects: new Map(),      // id -> object of /api/trace (with a lane or not)
   threadLanes: new Map(),  // id -> lane
+  processes: new Map(),    // id -> process of /api/trace
+  severalHosts: false,     // the traces come from more than one host
+  host: null,              // the only host whose lanes are built (hostfilter.js); null: all
   height: 0,
 };
 
@@ -53,12 +61,68 @@ function laneLabel(kind, id, name, note, title) {
   return el;
 }
 
-function groupLabel(text) {
+/* A trace's hostname as the page says it (null: the trace did not say). */
+export function hostName(hostname) {
+  return hostname ?? 'unknown host';
+}
+
+/* [host, name, pid] of process id as the page names it (host '' when
+ * not named), or null for an id /api/trace did not list. */
+function processParts(id) {
+  const p = model.processes.get(id);
+  if (!p) return null;
+  const host = model.severalHosts ? hostName(p.hostname) : '';
+  return [host, p.name || 'process', `pid ${p.pid}`];
+}
+
+/* `HOST · NAME · pid N` (or `NAME · pid N`), or '' for an unknown process. */
+export function processLabel(id) {
+  return (processParts(id) || []).filter(Boolean).join(' · ');
+}
+
+/* What `thrace log` puts before a line of thread id when there is more
+ * than one process: "[pid N] ", "[pid N on HOST] " with more than one
+ * host (tracer/query/hosts.h's words); '' otherwise. */
+export function logPrefix(id) {
+  const p = model.processes.get(model.threads.get(id)?.process_id);
+  if (model.processes.size < 2 || !p) return '';
+  const host = model.severalHosts ? ` on ${p.hostname ?? 'an unknown host'}` : '';
+  return `[pid ${p.pid}${host}] `;
+}
+
+function span(className, text) {
+  const el = document.createElement('span');
+  el.className = className;
+  el.textContent = text;
+  return el;
+}
+
+/* A heading of parts [host, name, pid] ('' left out), each in a span
+ * (classes host, process, pid, between spans of class sep), so that the
+ * stylesheet cuts the process's name before its host or pid; the whole
+ * text on hover. */
+function groupLabel(parts) {
   const el = document.createElement('li');
   el.className = 'group';
-  el.textContent = text;
-  el.title = text;
+  const shown = parts.map((text, i) => text && [['host', 'process', 'pid'][i], text])
+    .filter(Boolean);
+  shown.forEach(([kind, text], i) => {
+    if (i) el.append(span('sep', ' · '));
+    el.append(span(kind, text));
+  });
+  el.title = el.textContent;
   return el;
+}
+
+/* The processes (with the host each one's trace names), threads and
+ * objects of the answer, by id, whether the filter gives them lanes or not. */
+function keepNames(trace) {
+  const hosts = new Map(trace.traces.map((t) => [t.id, t.hostname]));
+  model.processes = new Map(trace.processes
+    .map((p) => [p.id, { ...p, hostname: hosts.get(p.trace_id) }]));
+  model.severalHosts = new Set(trace.traces.map((t) => t.hostname)).size > 1;
+  model.threads = new Map(trace.threads.map((t) => [t.id, t]));
+  model.objects = new Map(trace.objects.map((o) => [o.id, o]));
 }
 
 function addLane(list, kind, id, el, item) {
@@ -74,44 +138,83 @@ function addLane(list, kind, id, el, item) {
 let built = ''; // what the lanes were built from, as lanesChanged compares it
 
 function lanesKey(trace) {
-  return JSON.stringify([trace.processes, trace.threads, trace.objects]);
+  return JSON.stringify([model.host, trace.traces.map((t) => t.hostname), trace.processes,
+    trace.threads, trace.objects]);
 }
 
-/* Whether /api/trace's answer has other processes, threads or objects
- * (or other names, ends, ...) than the lanes were built from. */
+/* Whether /api/trace's answer has other hosts, processes, threads or
+ * objects (or other names, ends, ...) than the lanes were built from, or
+ * another host was chosen since. */
 export function lanesChanged(trace) {
   return lanesKey(trace) !== built;
 }
 
+/* Whether process id's lanes are built: all, or those of model.host. */
+function shownProcess(id) {
+  const p = model.processes.get(id);
+  return model.host === null || hostName(p?.hostname) === model.host;
+}
+
 /* Fills the lane list from /api/trace's answer, replacing any lanes
- * built before; onObject(id) is called when an object's label is clicked. */
+ * built before; onObject(id) is called when an object's label is clicked.
+ * With several processes, each one's objects follow its threads, under
+ * its heading: two hosts' Lock-1s lie apart. With a host chosen, only its
+ * processes' lanes. */
 export function buildLanes(trace, list, onObject) {
   built = lanesKey(trace);
   model.lanes = [];
-  model.threads.clear();
-  model.objects.clear();
   model.threadLanes.clear();
   model.height = 0;
   list.replaceChildren();
-  const processes = new Map(trace.processes.map((p) => [p.id, p]));
-  let process = null;
-  for (const thread of trace.threads) {
-    if (thread.process_id !== process) {
-      process = thread.process_id;
-      const p = processes.get(process);
-      addLane(list, 'group', null, groupLabel(p ? `${p.name || 'process'} · pid ${p.pid}` : 'threads'));
-    }
-    const note = thread.daemon ? `${thread.kind}, daemon` : thread.kind;
-    const el = laneLabel('thread', thread.id, thread.name, note, `thread ${thread.tid}`);
-    model.threads.set(thread.id, thread);
-    model.threadLanes.set(thread.id, addLane(list, 'thread', thread.id, el, thread));
+  keepNames(trace);
+  const objectsOf = new Map(); // process id -> its objects, when there are several processes
+  const threads = trace.threads.filter((t) => shownProcess(t.process_id));
+  const objects = trace.objects.filter((o) => shownProcess(o.process_id));
+  for (const object of trace.processes.length > 1 ? objects : []) {
+    if (!objectsOf.has(object.process_id)) objectsOf.set(object.process_id, []);
+    objectsOf.get(object.process_id).push(object);
   }
-  if (trace.objects.length)
-    addLane(list, 'group', null, groupLabel('objects'));
-  for (const object of trace.objects) {
-    const el = laneLabel('object', object.id, object.name, object.kind, 'click: follow this object');
+  let process;
+  for (const thread of threads) {
+    if (thread.process_id !== process) {
+      addObjectLanes(list, objectsOf, process, onObject);
+      process = thread.process_id;
+      addLane(list, 'group', null, groupLabel(processParts(process) || ['', 'threads', '']));
+    }
+    addThreadLane(list, thread);
+  }
+  addObjectLanes(list, objectsOf, process, onObject);
+  // The objects of a single process, or of processes without a thread listed.
+  const rest = trace.processes.length > 1 ? [...objectsOf.values()].flat() : objects;
+  addObjects(list, rest, 'objects', onObject);
+}
+
+function addThreadLane(list, thread) {
+  const note = thread.daemon ? `${thread.kind}, daemon` : thread.kind;
+  const title = [`thread ${thread.tid}`, processLabel(thread.process_id)].filter(Boolean)
+    .join(' · ');
+  const el = laneLabel('thread', thread.id, thread.name, note, title);
+  model.threadLanes.set(thread.id, addLane(list, 'thread', thread.id, el, thread));
+}
+
+/* The lanes of process's objects in objectsOf (none: nothing), once. */
+function addObjectLanes(list, objectsOf, process, onObject) {
+  const objects = objectsOf.get(process) || [];
+  objectsOf.delete(process);
+  addObjects(list, objects, `objects of ${processLabel(process)}`, onObject);
+}
+
+/* Objects' lanes under a heading "objects" (title: its tooltip), if any. */
+function addObjects(list, objects, title, onObject) {
+  if (!objects.length) return;
+  const heading = groupLabel(['', 'objects', '']);
+  heading.title = title;
+  addLane(list, 'group', null, heading);
+  for (const object of objects) {
+    const tip = [processLabel(object.process_id), 'click: follow this object'].filter(Boolean)
+      .join(' · ');
+    const el = laneLabel('object', object.id, object.name, object.kind, tip);
     el.addEventListener('click', () => onObject(object.id));
-    model.objects.set(object.id, object);
     addLane(list, 'object', object.id, el, object);
   }
 }
