@@ -52,9 +52,10 @@ bool livegaps_settle(sqlite3 *db, const char *copies, const char *url, int64_t r
     relaycopy_outcome outcome = relaycopy_replace(db, copies, row, &replaced, &failed);
     worker_stage(WORKER_NO_STAGE, "");
     char because[sizeof failed.text + PATH_MAX];
-    if (outcome == RELAYCOPY_NONE)
-        snprintf(because, sizeof because, "no copy of it in %s (--relayd-output)",
-                 copies ? copies : "no relay daemon output directory");
+    if (outcome == RELAYCOPY_NONE && copies)
+        snprintf(because, sizeof because, "no copy of it in %s (--relayd-output)", copies);
+    else if (outcome == RELAYCOPY_NONE)
+        snprintf(because, sizeof because, "the relay daemon's copies are not known");
     else if (outcome == RELAYCOPY_FAILED)
         snprintf(because, sizeof because, "its relay daemon's copy did not store: %s", failed.text);
     if (outcome != RELAYCOPY_REPLACED)
