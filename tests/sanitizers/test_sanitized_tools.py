@@ -35,8 +35,10 @@ del sys.argv[1:5]
 EXAMPLES = sorted(os.path.basename(e)[:-len(".expect")]
                   for e in glob.glob(os.path.join(SOURCE, "*.expect")))
 REPORTS = ("Sanitizer", "runtime error:")  # ASan, TSan, LSan; UBSan
-# LTTng-UST's RCU at the exit of a program whose daemon threads still run.
+# LTTng-UST's RCU at the exit of a program whose daemon threads still run,
+# and its allocations held by its own threads at such an exit.
 TSAN_SUPPRESSIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tsan.supp")
+LSAN_SUPPRESSIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lsan.supp")
 WORK = tempfile.TemporaryDirectory()
 DBS = {}
 
@@ -54,7 +56,8 @@ def assert_clean(test, done, status=0):
 def setUpModule():
     # The interposer is left out: libthrace-pthread.so of a sanitized build
     # crashes LTTng-UST's constructors (a pthread call before it resolved).
-    env = {"LD_PRELOAD": RUNTIME, "TSAN_OPTIONS": f"suppressions={TSAN_SUPPRESSIONS}"}
+    env = {"LD_PRELOAD": RUNTIME, "TSAN_OPTIONS": f"suppressions={TSAN_SUPPRESSIONS}",
+           "LSAN_OPTIONS": f"suppressions={LSAN_SUPPRESSIONS}"}
     for name in EXAMPLES:
         DBS[name] = os.path.join(WORK.name, name + ".db")
         done = run("record", "--no-interpose", "-o", DBS[name], "--",
