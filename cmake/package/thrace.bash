@@ -15,7 +15,7 @@ _thrace()
     log) options="--thread --all --time --help" ;;
     stats | deadlocks) options="--help" ;;
     serve) options="--port --bind --help" ;;
-    daemon) options="--db --port --bind --no-viewer --relayd --deadlock-timeout --help" ;;
+    daemon) options="--db --port --bind --no-viewer --relayd --relayd-output --deadlock-timeout --help" ;;
     check) options="--expect --no-deadlocks --no-leaks --junit --json --help" ;;
     export) options="--format -o --output --help" ;;
     esac
@@ -27,7 +27,7 @@ _thrace()
     --expect) _filedir expect; return ;;
     --format) COMPREPLY=($(compgen -W "chrome" -- "$cur")); return ;;
     --junit) _filedir xml; return ;;
-    --keep-trace) _filedir -d; return ;;
+    --keep-trace | --relayd-output) _filedir -d; return ;;
     --port | --bind | --relayd | --deadlock-timeout | --live-wait | --thread) return ;;
     esac
     if [[ $cur == -* ]]; then
