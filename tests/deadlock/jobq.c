@@ -32,8 +32,8 @@ static void worker(void *arg)
     (void)arg;
     for (;;) {
         thrace_cond_acquire(&have_work, true, THRACE_FOREVER);
-        if (queued == 0 && !shutting_down) { /* the bug: `if`, not `while` */
-            thrace_event_set(&idle);         /* the worker is idle */
+        if (queued == 0 && !shutting_down) {              /* the bug: `if`, not `while` */
+            thrace_event_set(&idle);                      /* the worker is idle */
             thrace_cond_wait(&have_work, THRACE_FOREVER); /* the worker waits for work */
         }
         if (shutting_down) {
@@ -49,7 +49,7 @@ static void worker(void *arg)
 static void shutdown_queue(void)
 {
     thrace_cond_acquire(&have_work, true, THRACE_FOREVER); /* shutdown takes the lock */
-    shutting_down = true; /* the bug: no thrace_cond_notify_all(&have_work) */
+    shutting_down = true;            /* the bug: no thrace_cond_notify_all(&have_work) */
     thrace_cond_release(&have_work); /* shutdown lets it go */
 }
 
