@@ -5,12 +5,14 @@
  * and main's join hangs. The jobs are queued before the worker starts, so
  * every notify comes before its wait; the worker tells main it is idle
  * (an Event set under the lock) just before it waits, so the shutdown
- * comes after the wait began.
+ * comes after the wait began. `jobq peek` looks at the queue's length
+ * under the lock before the shutdown, a second hold after the last notify.
  */
 #include <thrace.h>
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 enum { JOBS = 3 };
 
@@ -46,6 +48,14 @@ static void worker(void *arg)
     }
 }
 
+static int pending(void)
+{
+    thrace_cond_acquire(&have_work, true, THRACE_FOREVER); /* peek takes the lock */
+    int n = queued;
+    thrace_cond_release(&have_work); /* peek lets it go */
+    return n;
+}
+
 static void shutdown_queue(void)
 {
     thrace_cond_acquire(&have_work, true, THRACE_FOREVER); /* shutdown takes the lock */
@@ -53,7 +63,7 @@ static void shutdown_queue(void)
     thrace_cond_release(&have_work); /* shutdown lets it go */
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     thrace_cond_init(&have_work);
     thrace_name(&have_work, "have_work");
@@ -63,6 +73,8 @@ int main(void)
     thrace_thread *t = thrace_thread_new(worker, NULL, NULL);
     thrace_thread_start(t);
     thrace_event_wait(&idle, THRACE_FOREVER);
+    if (argc == 2 && strcmp(argv[1], "peek") == 0)
+        thrace_info("%d jobs pending", pending());
     shutdown_queue();
     puts("hung");
     fflush(stdout);

@@ -169,6 +169,17 @@ class Hangs(unittest.TestCase):
         self.assertEqual(f"the lock of have_work was held at jobq.c:{taken}-{let_go} after the "
                          f"last notify, with no notify: the state may have changed there", lines[1])
 
+    def test_several_holds_after_the_last_notify_are_told_by_the_first_and_the_last(self):
+        _, db = record("jobq-peek", "--deadlock-timeout", "0.3", args=("peek",), program=JOBQ)
+        findings = report(thrace("deadlocks", db).stdout)
+        [lines] = [v for k, v in findings.items() if " waits on have_work " in k]
+        peek = f"jobq.c:{jobq_line('/* peek takes the lock */')}-{jobq_line('/* peek lets it go */')}"
+        shut = (f"jobq.c:{jobq_line('/* shutdown takes the lock */')}"
+                f"-{jobq_line('/* shutdown lets it go */')}")
+        self.assertEqual(f"the lock of have_work was held at {peek} first and at {shut} last after "
+                         f"the last notify, with no notify: the state may have changed there",
+                         lines[1])
+
     def test_notifies_sets_and_releases_carry_their_sites(self):
         self.hang("jobq", program=JOBQ)
         with contextlib.closing(sqlite3.connect(os.path.join(TMP.name, "jobq.db"))) as db:
