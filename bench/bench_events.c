@@ -36,13 +36,14 @@ static void *idle(void *arg)
 }
 
 /* One object's cycles: the values the interposer would give (thread 1,
- * object 1, its sequence numbers, a return address for the site). */
+ * object 1, its sequence numbers, a return address for the acquire's site,
+ * none for the release's). */
 static void cycles(long n, uint64_t *seq)
 {
     uint64_t site = (uint64_t)(uintptr_t)__builtin_return_address(0);
     for (long i = 0; i < n; i++) {
         lttng_ust_tracepoint(thrace, lock_acquired, 1, 1, ++*seq, site);
-        lttng_ust_tracepoint(thrace, lock_released, 1, 1, ++*seq);
+        lttng_ust_tracepoint(thrace, lock_released, 1, 1, ++*seq, 0);
     }
 }
 

@@ -87,10 +87,10 @@ typedef struct thrace__obj {
 } thrace__obj;
 
 /*
- * A call site: where a blocking call was made, so that traces can say
- * `worker.c:42 in transfer()`. The blocking calls below are macros that pass
- * one static site per call; the functions of the same names exist too (they
- * record no site).
+ * A call site: where a blocking call, a release, a notify or a set was made,
+ * so that traces can say `worker.c:42 in transfer()`. Those calls below are
+ * macros that pass one static site per call; the functions of the same
+ * names exist too (they record no site).
  */
 typedef struct thrace__site {
     const char *file;
@@ -272,6 +272,8 @@ THRACE_API int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double tim
 
 /* release(): THRACE_EPERM when unlocked. Any thread may release. */
 THRACE_API int thrace_lock_release(thrace_lock *l);
+THRACE_API int thrace__lock_release_at(thrace_lock *l, const thrace__site *site);
+#define thrace_lock_release(...) thrace__lock_release_at(__VA_ARGS__, THRACE__SITE)
 
 /* locked() */
 THRACE_API bool thrace_lock_locked(const thrace_lock *l);
@@ -311,6 +313,8 @@ THRACE_API int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double t
 
 /* release(): depth - 1, unlocked at 0. THRACE_EPERM unless the caller owns it. */
 THRACE_API int thrace_rlock_release(thrace_rlock *r);
+THRACE_API int thrace__rlock_release_at(thrace_rlock *r, const thrace__site *site);
+#define thrace_rlock_release(...) thrace__rlock_release_at(__VA_ARGS__, THRACE__SITE)
 
 /* locked() (Python 3.14): owned by any thread. */
 THRACE_API bool thrace_rlock_locked(const thrace_rlock *r);
@@ -342,6 +346,8 @@ THRACE_API int thrace__cond_acquire_at(thrace_cond *c, bool blocking, double tim
                                        const thrace__site *site);
 #define thrace_cond_acquire(...) thrace__cond_acquire_at(__VA_ARGS__, THRACE__SITE)
 THRACE_API int thrace_cond_release(thrace_cond *c);
+THRACE_API int thrace__cond_release_at(thrace_cond *c, const thrace__site *site);
+#define thrace_cond_release(...) thrace__cond_release_at(__VA_ARGS__, THRACE__SITE)
 
 /*
  * wait(timeout): releases the lock completely (every level of an RLock),
@@ -369,11 +375,16 @@ THRACE_API int thrace__cond_wait_for_at(thrace_cond *c, bool (*pred)(void *), vo
 /*
  * notify(n): wakes the n longest waiting threads (fewer if fewer wait; none
  * for n <= 0). They run once the notifier releases the lock. THRACE_EPERM
- * when the caller does not hold the lock.
+ * when the caller does not hold the lock. Traced with its call site, as
+ * notify_all is: a wait that never ended names the last notify's line.
  */
 THRACE_API int thrace_cond_notify(thrace_cond *c, long n);
+THRACE_API int thrace__cond_notify_at(thrace_cond *c, long n, const thrace__site *site);
+#define thrace_cond_notify(...) thrace__cond_notify_at(__VA_ARGS__, THRACE__SITE)
 /* notify_all() */
 THRACE_API int thrace_cond_notify_all(thrace_cond *c);
+THRACE_API int thrace__cond_notify_all_at(thrace_cond *c, const thrace__site *site);
+#define thrace_cond_notify_all(...) thrace__cond_notify_all_at(__VA_ARGS__, THRACE__SITE)
 
 /* ------------------------------------------------------------------------ */
 /* Semaphore and BoundedSemaphore                                            */
@@ -437,8 +448,10 @@ typedef struct thrace_event {
 /* Event(): the flag starts false. */
 THRACE_API int thrace_event_init(thrace_event *e);
 THRACE_API void thrace_event_destroy(thrace_event *e);
-/* set(): flag true, every waiter woken. */
+/* set(): flag true, every waiter woken; traced with its call site. */
 THRACE_API void thrace_event_set(thrace_event *e);
+THRACE_API void thrace__event_set_at(thrace_event *e, const thrace__site *site);
+#define thrace_event_set(...) thrace__event_set_at(__VA_ARGS__, THRACE__SITE)
 /* clear(): flag false. */
 THRACE_API void thrace_event_clear(thrace_event *e);
 /* is_set() */
@@ -591,7 +604,8 @@ THRACE_API int thrace_sem_set_name(thrace_sem *s, const char *name);
 THRACE_API int thrace_event_set_name(thrace_event *e, const char *name);
 THRACE_API int thrace_barrier_set_name(thrace_barrier *b, const char *name);
 
-/* `with` support: blocking acquire (never fails) and release. */
+/* `with` support: blocking acquire (never fails) and release, both at the
+ * block's site. */
 typedef void (*thrace__with_fn_t)(void *obj, bool enter, const thrace__site *site);
 THRACE_API void thrace__with_lock(void *l, bool enter, const thrace__site *site);
 THRACE_API void thrace__with_rlock(void *r, bool enter, const thrace__site *site);
@@ -601,20 +615,21 @@ THRACE_API void thrace__with_sem(void *s, bool enter, const thrace__site *site);
 typedef struct {
     void *_obj;
     thrace__with_fn_t _with;
+    const thrace__site *_site;
     int _done;
 } thrace__with_guard;
 
 static inline thrace__with_guard thrace__with_begin(void *obj, thrace__with_fn_t with,
                                                     const thrace__site *site)
 {
-    thrace__with_guard g = {obj, with, 0};
+    thrace__with_guard g = {obj, with, site, 0};
     with(obj, true, site);
     return g;
 }
 
 static inline void thrace__with_end(thrace__with_guard *g)
 {
-    g->_with(g->_obj, false, NULL);
+    g->_with(g->_obj, false, g->_site);
 }
 
 #ifdef __cplusplus

@@ -85,10 +85,15 @@ int(thrace_cond_acquire)(thrace_cond *c, bool blocking, double timeout)
     return thrace__cond_acquire_at(c, blocking, timeout, NULL);
 }
 
-int thrace_cond_release(thrace_cond *c)
+int thrace__cond_release_at(thrace_cond *c, const thrace__site *site)
 {
-    return c->_kind == COND_OVER_RLOCK ? thrace_rlock_release(c->_lock)
-                                       : thrace_lock_release(c->_lock);
+    return c->_kind == COND_OVER_RLOCK ? thrace__rlock_release_at(c->_lock, site)
+                                       : thrace__lock_release_at(c->_lock, site);
+}
+
+int(thrace_cond_release)(thrace_cond *c)
+{
+    return thrace__cond_release_at(c, NULL);
 }
 
 static bool is_owned(const thrace_cond *c)
@@ -102,7 +107,7 @@ static unsigned long release_save(thrace_cond *c)
     if (c->_kind == COND_OVER_RLOCK)
         return thrace__rlock_release_save(c->_lock);
     thrace_lock *l = c->_lock;
-    thrace__lock_trace_release(&l->_obj, VOCAB_KIND_lock, 0);
+    thrace__lock_trace_release(&l->_obj, VOCAB_KIND_lock, 0, NULL);
     thrace__deadlock_released(&l->_obj);
     thrace__annotate_lock_releasing(&l->_obj);
     thrace__mutex_unlock(&l->_state);
@@ -193,31 +198,42 @@ int(thrace_cond_wait_for)(thrace_cond *c, bool (*pred)(void *), void *arg, doubl
     return thrace__cond_wait_for_at(c, pred, arg, timeout, NULL);
 }
 
-/* Wakes up to n waiters, tracing cond_notify with how many woke. */
-static void notify(thrace_cond *c, long requested, size_t n)
+/* Wakes up to n waiters, tracing cond_notify with how many woke and where. */
+static void notify(thrace_cond *c, long requested, size_t n, const thrace__site *site)
 {
     uint64_t seq = THRACE__ENABLED(cond_notify) ? thrace__trace_seq(&c->_obj) : 0;
     thrace__annotate_release(c);
     size_t woken = thrace__condcore_notify(&c->_waiters, n, seq);
     thrace__park_post(); /* the caller holds the condition's lock: Python's notify wakes now */
     THRACE__TRACE(cond_notify, thrace__trace_tid(),
-                  thrace__trace_obj(&c->_obj, VOCAB_KIND_condition), seq, requested, woken);
+                  thrace__trace_obj(&c->_obj, VOCAB_KIND_condition), seq, requested, woken,
+                  thrace__trace_site(site));
 }
 
-int thrace_cond_notify(thrace_cond *c, long n)
+int thrace__cond_notify_at(thrace_cond *c, long n, const thrace__site *site)
 {
     if (!is_owned(c))
         return THRACE_EPERM;
-    notify(c, n, n > 0 ? (size_t)n : 0);
+    notify(c, n, n > 0 ? (size_t)n : 0, site);
     return THRACE_OK;
 }
 
-int thrace_cond_notify_all(thrace_cond *c)
+int(thrace_cond_notify)(thrace_cond *c, long n)
+{
+    return thrace__cond_notify_at(c, n, NULL);
+}
+
+int thrace__cond_notify_all_at(thrace_cond *c, const thrace__site *site)
 {
     if (!is_owned(c))
         return THRACE_EPERM;
-    notify(c, -1, THRACE__ALL);
+    notify(c, -1, THRACE__ALL, site);
     return THRACE_OK;
+}
+
+int(thrace_cond_notify_all)(thrace_cond *c)
+{
+    return thrace__cond_notify_all_at(c, NULL);
 }
 
 void thrace__with_cond(void *c, bool enter, const thrace__site *site)
@@ -225,5 +241,5 @@ void thrace__with_cond(void *c, bool enter, const thrace__site *site)
     if (enter)
         thrace__cond_acquire_at(c, true, THRACE_FOREVER, site);
     else
-        thrace_cond_release(c);
+        thrace__cond_release_at(c, site);
 }

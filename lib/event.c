@@ -31,11 +31,11 @@ int thrace_event_set_name(thrace_event *e, const char *name)
 
 /*
  * Sets the flag and wakes every waiter with token. The set is traced (when
- * `traced`) before the mutex is let go: a woken waiter takes it back before
- * it returns, so its wake-up and whatever it does next come after the set
- * in the trace, whatever the CPUs' clocks say.
+ * `traced`, with the site it was made at) before the mutex is let go: a
+ * woken waiter takes it back before it returns, so its wake-up and whatever
+ * it does next come after the set in the trace, whatever the CPUs' clocks say.
  */
-static void set_flag(thrace_event *e, uint64_t token, bool traced)
+static void set_flag(thrace_event *e, uint64_t token, bool traced, const thrace__site *site)
 {
     thrace__mutex_lock(&e->_mutex);
     thrace__annotate_release(e);
@@ -43,18 +43,23 @@ static void set_flag(thrace_event *e, uint64_t token, bool traced)
     size_t woken = thrace__condcore_notify(&e->_waiters, THRACE__ALL, token);
     if (traced)
         THRACE__TRACE(event_set, thrace__trace_tid(), thrace__trace_obj(&e->_obj, VOCAB_KIND_event),
-                      token, 0, woken);
+                      token, 0, woken, thrace__trace_site(site));
     thrace__condcore_unlock(&e->_mutex);
 }
 
 void thrace__event_set(thrace_event *e)
 {
-    set_flag(e, 0, false);
+    set_flag(e, 0, false, NULL);
 }
 
-void thrace_event_set(thrace_event *e)
+void thrace__event_set_at(thrace_event *e, const thrace__site *site)
 {
-    set_flag(e, THRACE__ENABLED(event_set) ? thrace__trace_seq(&e->_obj) : 0, true);
+    set_flag(e, THRACE__ENABLED(event_set) ? thrace__trace_seq(&e->_obj) : 0, true, site);
+}
+
+void(thrace_event_set)(thrace_event *e)
+{
+    thrace__event_set_at(e, NULL);
 }
 
 void thrace_event_clear(thrace_event *e)

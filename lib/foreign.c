@@ -238,10 +238,11 @@ void thrace__foreign_release(thrace__foreign *f, bool shared)
     else
         f->owner = f->depth = 0;
     if (!left && foreign_plain_lock(f, shared))
-        THRACE__TRACE(lock_released, thrace__trace_tid(), f->obj._id, thrace__trace_seq(&f->obj));
+        THRACE__TRACE(lock_released, thrace__trace_tid(), f->obj._id, thrace__trace_seq(&f->obj),
+                      0);
     else
         THRACE__TRACE(release, thrace__trace_tid(), f->obj._id, thrace__trace_seq(&f->obj), f->kind,
-                      left, 1, shared);
+                      left, 1, 0, shared);
     if (!left && foreign_exclusive(f, shared))
         thrace__deadlock_released(&f->obj);
 }

@@ -50,7 +50,7 @@ void thrace__foreign_cond_notify(thrace__foreign *c, int64_t requested)
     uint64_t waiting = __atomic_load_n(&c->waiters, __ATOMIC_RELAXED);
     uint64_t woken = requested < 0 || (uint64_t)requested > waiting ? waiting : (uint64_t)requested;
     __atomic_store_n(&c->last_notify, seq, __ATOMIC_RELAXED);
-    THRACE__DO_TRACE(cond_notify, thrace__trace_tid(), c->obj._id, seq, requested, woken);
+    THRACE__DO_TRACE(cond_notify, thrace__trace_tid(), c->obj._id, seq, requested, woken, 0);
 }
 
 /* ---- semaphores ------------------------------------------------------------ */
@@ -77,7 +77,7 @@ void thrace__foreign_sem_wait_end(thrace__foreign *s, int outcome, int64_t value
 void thrace__foreign_sem_post(thrace__foreign *s, int64_t value)
 {
     THRACE__TRACE(release, thrace__trace_tid(), s->obj._id, thrace__trace_seq(&s->obj), s->kind,
-                  value, 1, 0);
+                  value, 1, 0, 0);
 }
 
 /* ---- barriers -------------------------------------------------------------- */

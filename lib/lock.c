@@ -80,17 +80,22 @@ int(thrace_lock_acquire)(thrace_lock *l, bool blocking, double timeout)
     return thrace__lock_acquire_at(l, blocking, timeout, NULL);
 }
 
-int thrace_lock_release(thrace_lock *l)
+int thrace__lock_release_at(thrace_lock *l, const thrace__site *site)
 {
     if (THRACE__ENABLED(lock_released)) {
         /* The event goes out before the unlock, so only for a held lock. */
         if (!thrace__mutex_locked(&l->_state))
             return THRACE_EPERM;
-        thrace__lock_trace_release(&l->_obj, VOCAB_KIND_lock, 0);
+        thrace__lock_trace_release(&l->_obj, VOCAB_KIND_lock, 0, site);
     }
     thrace__deadlock_released(&l->_obj);
     thrace__annotate_lock_releasing(&l->_obj);
     return thrace__mutex_unlock(&l->_state) ? THRACE_OK : THRACE_EPERM;
+}
+
+int(thrace_lock_release)(thrace_lock *l)
+{
+    return thrace__lock_release_at(l, NULL);
 }
 
 bool thrace_lock_locked(const thrace_lock *l)
@@ -103,5 +108,5 @@ void thrace__with_lock(void *l, bool enter, const thrace__site *site)
     if (enter)
         thrace__lock_acquire_at(l, true, THRACE_FOREVER, site);
     else
-        thrace_lock_release(l);
+        thrace__lock_release_at(l, site);
 }

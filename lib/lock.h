@@ -38,15 +38,16 @@ static THRACE__HOT_INLINE void thrace__lock_trace_acquired(thrace__obj *o, int k
                       rc == THRACE_OK ? value : 0, thrace__trace_site(site), 0);
 }
 
-/* release, before the real unlock (value: depth left). */
-static THRACE__HOT_INLINE void thrace__lock_trace_release(thrace__obj *o, int kind, int64_t value)
+/* release, before the real unlock (value: depth left), made at site. */
+static THRACE__HOT_INLINE void thrace__lock_trace_release(thrace__obj *o, int kind, int64_t value,
+                                                          const thrace__site *site)
 {
     if (kind == VOCAB_KIND_lock && value == 0)
         THRACE__TRACE(lock_released, thrace__trace_tid(), thrace__trace_obj(o, kind),
-                      thrace__trace_seq(o));
+                      thrace__trace_seq(o), thrace__trace_site(site));
     else
         THRACE__TRACE(release, thrace__trace_tid(), thrace__trace_obj(o, kind),
-                      thrace__trace_seq(o), kind, value, 1, 0);
+                      thrace__trace_seq(o), kind, value, 1, thrace__trace_site(site), 0);
 }
 
 #endif

@@ -103,12 +103,12 @@ int(thrace_rlock_acquire)(thrace_rlock *r, bool blocking, double timeout)
     return thrace__rlock_acquire_at(r, blocking, timeout, NULL);
 }
 
-int thrace_rlock_release(thrace_rlock *r)
+int thrace__rlock_release_at(thrace_rlock *r, const thrace__site *site)
 {
     if (!owned_by_caller(r))
         return THRACE_EPERM;
     unsigned long left = r->_count - 1;
-    thrace__lock_trace_release(&r->_obj, VOCAB_KIND_rlock, (int64_t)left);
+    thrace__lock_trace_release(&r->_obj, VOCAB_KIND_rlock, (int64_t)left, site);
     r->_count = left;
     if (left == 0) {
         __atomic_store_n(&r->_owner, 0, __ATOMIC_RELAXED);
@@ -119,6 +119,11 @@ int thrace_rlock_release(thrace_rlock *r)
     return THRACE_OK;
 }
 
+int(thrace_rlock_release)(thrace_rlock *r)
+{
+    return thrace__rlock_release_at(r, NULL);
+}
+
 bool thrace_rlock_locked(const thrace_rlock *r)
 {
     return thrace__mutex_locked(&r->_state);
@@ -127,7 +132,7 @@ bool thrace_rlock_locked(const thrace_rlock *r)
 unsigned long thrace__rlock_release_save(thrace_rlock *r)
 {
     unsigned long count = r->_count;
-    thrace__lock_trace_release(&r->_obj, VOCAB_KIND_rlock, 0);
+    thrace__lock_trace_release(&r->_obj, VOCAB_KIND_rlock, 0, NULL);
     r->_count = 0;
     __atomic_store_n(&r->_owner, 0, __ATOMIC_RELAXED);
     thrace__deadlock_released(&r->_obj);
@@ -154,5 +159,5 @@ void thrace__with_rlock(void *r, bool enter, const thrace__site *site)
     if (enter)
         thrace__rlock_acquire_at(r, true, THRACE_FOREVER, site);
     else
-        thrace_rlock_release(r);
+        thrace__rlock_release_at(r, site);
 }

@@ -172,7 +172,8 @@ static int release_traced(thrace_sem *s, long n, const thrace__site *site)
                           kind_of(s), value_of(s), n, thrace__trace_site(site));
     } else {
         THRACE__TRACE(release, thrace__trace_tid(), thrace__trace_obj(&s->_obj, kind_of(s)),
-                      thrace__trace_seq(&s->_obj), kind_of(s), value, n, 0);
+                      thrace__trace_seq(&s->_obj), kind_of(s), value, n, thrace__trace_site(site),
+                      0);
         thrace__condcore_notify(&s->_waiters, (size_t)n, 0);
     }
     thrace__condcore_unlock(&s->_mutex);

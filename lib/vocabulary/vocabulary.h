@@ -184,9 +184,10 @@
 #define VOCAB_EVENT_acquire_end(F, E)                                                              \
     F(tid)                                                                                         \
     F(obj) F(seq) E(kind, object_kind) E(outcome, outcome) F(waited_ns) F(value) F(site) F(shared)
-/* Emitted before the real unlock. value: depth or value after; count: n. */
+/* Emitted before the real unlock. value: depth or value after; count: n;
+ * site: where it was released (0 for a condition wait's own release). */
 #define VOCAB_EVENT_release(F, E)                                                                  \
-    F(tid) F(obj) F(seq) E(kind, object_kind) F(value) F(count) F(shared)
+    F(tid) F(obj) F(seq) E(kind, object_kind) F(value) F(count) F(site) F(shared)
 /*
  * Compact forms of the commonest acquire_end and release, which a reader
  * takes for the events they stand for: a Lock (or a mutex that is not
@@ -196,7 +197,7 @@
  * compact form.
  */
 #define VOCAB_EVENT_lock_acquired(F, E) F(tid) F(obj) F(seq) F(site)
-#define VOCAB_EVENT_lock_released(F, E) F(tid) F(obj) F(seq)
+#define VOCAB_EVENT_lock_released(F, E) F(tid) F(obj) F(seq) F(site)
 /* A release refused (THRACE_ERANGE): a BoundedSemaphore released past its
  * initial value, Python's ValueError. value: the value it stays at; count: n. */
 #define VOCAB_EVENT_release_refused(F, E)                                                          \
@@ -205,9 +206,11 @@
 #define VOCAB_EVENT_cond_wait_begin(F, E) F(tid) F(obj) F(seq) F(lock) F(site) F(timeout)
 #define VOCAB_EVENT_cond_wait_end(F, E)                                                            \
     F(tid) F(obj) F(seq) E(outcome, outcome) F(waker) F(waited_ns)
-#define VOCAB_EVENT_cond_notify(F, E) F(tid) F(obj) F(seq) F(requested) F(woken)
+/* A notify and a set say where they were made, as blocking calls do: a
+ * wait that never ended names the last one's line. */
+#define VOCAB_EVENT_cond_notify(F, E) F(tid) F(obj) F(seq) F(requested) F(woken) F(site)
 /* requested: 0 for a set. */
-#define VOCAB_EVENT_event_set(F, E)   F(tid) F(obj) F(seq) F(requested) F(woken)
+#define VOCAB_EVENT_event_set(F, E)   F(tid) F(obj) F(seq) F(requested) F(woken) F(site)
 #define VOCAB_EVENT_event_clear(F, E) F(tid) F(obj) F(seq)
 /* Only when the event is unset: the caller is about to block. */
 #define VOCAB_EVENT_event_wait_begin(F, E) F(tid) F(obj) F(seq) F(lock) F(site) F(timeout)

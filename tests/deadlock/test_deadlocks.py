@@ -1,8 +1,9 @@
 """`thrace deadlocks`, and `thrace record` telling why a program hung:
-programs that deadlock, could, or hang otherwise (programs.c), recorded
-with `thrace record`, their reports checked line by line.
+programs that deadlock, could, or hang otherwise (programs.c), and a job
+queue whose shutdown is never heard (jobq.c), recorded with `thrace
+record`, their reports checked line by line.
 
-Usage: test_deadlocks.py THRACE PROGRAMS [unittest options]
+Usage: test_deadlocks.py THRACE PROGRAMS JOBQ [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one).
 """
 import concurrent.futures
@@ -24,8 +25,8 @@ from thrace_testing import lockedges
 from thrace_testing.findings import one, report
 from thrace_testing.losses import cut_at_end, unread
 
-THRACE, PROGRAMS = sys.argv[1:3]
-del sys.argv[1:3]
+THRACE, PROGRAMS, JOBQ = sys.argv[1:4]
+del sys.argv[1:4]
 TMP = tempfile.TemporaryDirectory()
 STALLED = 124  # thrace record's status when --deadlock-timeout ended the program
 
@@ -34,14 +35,16 @@ def thrace(*args):
     return subprocess.run([THRACE, *args], capture_output=True, text=True, timeout=120)
 
 
-def record(name, *options, args=(), check_edges=True):
-    """Records programs.c's `name` (given args); returns (the finished record, its database).
-    Its lock-order edges are checked against the oracle's, which recomputes
-    them pair by pair of holds: not for thousands of holds at once."""
+def record(name, *options, args=(), check_edges=True, program=PROGRAMS):
+    """Records programs.c's `name` (given args), or program's; returns (the
+    finished record, its database). Its lock-order edges are checked
+    against the oracle's, which recomputes them pair by pair of holds: not
+    for thousands of holds at once."""
     db = os.path.join(TMP.name, f"{name}.db")
     if os.path.exists(db):
         os.remove(db)
-    done = subprocess.run([THRACE, "record", "-o", db, *options, "--", PROGRAMS, name, *args],
+    command = [program, name, *args] if program == PROGRAMS else [program, *args]
+    done = subprocess.run([THRACE, "record", "-o", db, *options, "--", *command],
                           capture_output=True, text=True, timeout=120)
     if check_edges:
         lockedges.check(db)
@@ -70,11 +73,20 @@ SINCE = r"since \d+\.\d{6} s"
 SITE = r"at programs\.c:\d+ in (\w+)\(\)"
 
 
+def jobq_line(marker):
+    """The line of jobq.c that holds marker."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "jobq.c"),
+              encoding="utf-8") as f:
+        lines = [n for n, text in enumerate(f, 1) if marker in text]
+    assert len(lines) == 1, (marker, lines)
+    return lines[0]
+
+
 class Hangs(unittest.TestCase):
     """Programs that hang, ended by --deadlock-timeout."""
 
-    def hang(self, name):
-        done, db = record(name, "--deadlock-timeout", "0.3")
+    def hang(self, name, program=PROGRAMS):
+        done, db = record(name, "--deadlock-timeout", "0.3", program=program)
         self.assertEqual(STALLED, done.returncode, done.stderr)
         self.assertIn("has been blocked for 0.3 s: ending it", done.stderr)
         self.assertEqual("hung\n", done.stdout)
@@ -140,7 +152,48 @@ class Hangs(unittest.TestCase):
                                rf"at programs\.c:\d+ in late_waiter\(\) \(pid \d+\)$")
         self.assertEqual(1, len(lines))
         self.assertRegex(lines[0], r"^Condition-\d+ was last notified at \d+\.\d{6} s by "
-                                   r"MainThread, before the wait began: a lost wake-up$")
+                                   r"MainThread at programs\.c:\d+ in lost_wakeup\(\), "
+                                   r"before the wait began: a lost wake-up$")
+
+    def test_a_shutdown_set_under_the_lock_without_notify_is_pointed_at(self):
+        findings = self.hang("jobq", program=JOBQ)
+        [(head, lines)] = [(k, v) for k, v in findings.items() if " waits on have_work " in k]
+        wait, notify = jobq_line("/* the worker waits for work */"), jobq_line("/* submit notifies */")
+        taken, let_go = jobq_line("/* shutdown takes the lock */"), jobq_line("/* shutdown lets it go */")
+        self.assertRegex(head, rf"^stuck: Thread-1 waits on have_work {SINCE} "
+                               rf"at jobq\.c:{wait} in worker\(\) \(pid \d+\)$")
+        self.assertEqual(2, len(lines), lines)
+        self.assertRegex(lines[0], rf"^have_work was last notified at \d+\.\d{{6}} s by MainThread "
+                                   rf"at jobq\.c:{notify} in submit\(\), before the wait began: "
+                                   rf"a lost wake-up$")
+        self.assertEqual(f"the lock of have_work was held at jobq.c:{taken}-{let_go} after the "
+                         f"last notify, with no notify: the state may have changed there", lines[1])
+
+    def test_several_holds_after_the_last_notify_are_told_by_the_first_and_the_last(self):
+        _, db = record("jobq-peek", "--deadlock-timeout", "0.3", args=("peek",), program=JOBQ)
+        findings = report(thrace("deadlocks", db).stdout)
+        [lines] = [v for k, v in findings.items() if " waits on have_work " in k]
+        peek = f"jobq.c:{jobq_line('/* peek takes the lock */')}-{jobq_line('/* peek lets it go */')}"
+        shut = (f"jobq.c:{jobq_line('/* shutdown takes the lock */')}"
+                f"-{jobq_line('/* shutdown lets it go */')}")
+        self.assertEqual(f"the lock of have_work was held at {peek} first and at {shut} last after "
+                         f"the last notify, with no notify: the state may have changed there",
+                         lines[1])
+
+    def test_notifies_sets_and_releases_carry_their_sites(self):
+        self.hang("jobq", program=JOBQ)
+        with contextlib.closing(sqlite3.connect(os.path.join(TMP.name, "jobq.db"))) as db:
+            sites = db.execute("SELECT e.name, replace(c.file, rtrim(c.file, replace(c.file, '/', '')), ''),"
+                               " c.line, c.func FROM events e"
+                               " JOIN callsites c ON c.id = e.site_id"
+                               " WHERE e.name IN ('cond_notify', 'event_set', 'release')"
+                               " ORDER BY e.id").fetchall()
+        self.assertEqual([("cond_notify", "jobq.c", jobq_line("/* submit notifies */"), "submit")] * 3,
+                         [s for s in sites if s[0] == "cond_notify"])
+        self.assertEqual([("event_set", "jobq.c", jobq_line("/* the worker is idle */"), "worker")],
+                         [s for s in sites if s[0] == "event_set"])
+        self.assertIn(("release", "jobq.c", jobq_line("/* shutdown lets it go */"), "shutdown_queue"),
+                      sites)
 
     def test_an_event_never_set(self):
         findings = self.hang("event_never_set")

@@ -4,7 +4,9 @@
  * when the trace ended, outside the cycles and leaks told before, with what the
  * trace says about why: who holds the lock (an rwlock's readers too, when
  * they block the wait: a wait to write), when the condition was last
- * notified (before the wait began: a lost wake-up), whether the event was
+ * notified and where (before the wait began: a lost wake-up), and whether
+ * other threads took its lock after that notify (they may have changed the
+ * state waited for without a notify), whether the event was
  * ever set, how many parties reached the barrier, whether the joined thread
  * ever ended. Daemon threads are left out: exit abandons them by design;
  * so are the waits of a process that ended normally (process_exit: a
@@ -34,6 +36,7 @@ typedef struct {
     deadlocks_report *r;
     sqlite3_stmt *last_event; /* the latest event of some names on an object */
     sqlite3_stmt *parties;    /* the threads still at a barrier */
+    sqlite3_stmt *held[2];    /* the first and the last hold of a lock since a time */
     int64_t barriers[STUCK_BARRIERS];
     int nbarriers;
 } stuck;
@@ -69,6 +72,24 @@ static const char waits_sql[] =
 static const char last_event_sql[] =
     "SELECT thread_id, ts, seq, site_id, name FROM events"
     " WHERE object_id = ?1 AND name IN (?2, ?3) ORDER BY seq DESC LIMIT 1";
+
+/* A lock's (?1) first or last hold (order) taken after ?2 by another
+ * thread than ?3 and released: per level, one index seek from ?2 (first)
+ * or from the end (last) in intervals_by_object, then the release's site
+ * by events_by_object. */
+/* clang-format off */
+#define STUCK_HELD(order)                                                                          \
+    "WITH RECURSIVE l(level) AS (SELECT 0 UNION ALL SELECT level + 1 FROM l WHERE level < 62),"    \
+    " h(id) AS (SELECT (SELECT i.id FROM intervals i"                                              \
+    "                   WHERE i.object_id = ?1 AND i.level = l.level AND i.begin_ns > ?2"          \
+    "                     AND i.state = " SQL_STATE(holding) " AND i.thread_id <> ?3"              \
+    "                     AND i.end_seq IS NOT NULL ORDER BY i.begin_ns " order " LIMIT 1) FROM l)" \
+    " SELECT i.site_id, e.site_id FROM h JOIN intervals i ON i.id = h.id"                          \
+    " LEFT JOIN events e ON e.object_id = i.object_id AND e.seq = i.end_seq"                       \
+    " ORDER BY i.begin_ns " order " LIMIT 1"
+/* clang-format on */
+
+static const char *const held_sql[2] = {STUCK_HELD("ASC"), STUCK_HELD("DESC")};
 
 static const char parties_sql[] =
     "SELECT thread_id FROM intervals"
@@ -131,6 +152,47 @@ static const char *stuck_by(stuck *s, char *buf, size_t size)
     return buf;
 }
 
+/* The sites held[last] finds for the lock since ts, as a range in buf; NULL
+ * when it finds none, or on an error (*rc: the step's result). */
+static const char *stuck_hold(stuck *s, int last, const int64_t key[3], char *buf, size_t size,
+                              int *rc)
+{
+    sqlite3_stmt *st = s->held[last];
+    sqlite3_reset(st);
+    for (int k = 0; k < 3; k++)
+        sqlite3_bind_int64(st, k + 1, key[k]);
+    if ((*rc = sqlite3_step(st)) != SQLITE_ROW)
+        return NULL;
+    return catalog_site_range(&s->r->cat, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                              buf, size);
+}
+
+/* The condition's lock taken and released by other threads after its last
+ * notify (at ts), which the waiter did not hear of: where the state may have
+ * changed with no notify. False on a database error (reason in why). */
+static bool stuck_held_since(stuck *s, const stuck_wait *w, const char *object, int64_t ts,
+                             failure *why)
+{
+    const catalog_object *c = catalog_object_of(&s->r->cat, w->object_id);
+    const int64_t key[3] = {c ? c->param : 0, ts, w->thread_id};
+    char first[256], last[256];
+    int rc;
+    if (!key[0])
+        return true;
+    if (!stuck_hold(s, 0, key, first, sizeof first, &rc))
+        return rc == SQLITE_DONE || db_fail(s->r->db, why);
+    if (!stuck_hold(s, 1, key, last, sizeof last, &rc))
+        return db_fail(s->r->db, why);
+    if (strcmp(first, last) == 0)
+        fprintf(s->r->out, "  the lock of %s was held at %s after the last notify", object, first);
+    else
+        fprintf(s->r->out,
+                "  the lock of %s was held at %s first and at %s last after the last notify",
+                object, first, last);
+    fputs(", with no notify: the state may have changed there\n", s->r->out);
+    return true;
+}
+
 static bool stuck_condition(stuck *s, const stuck_wait *w, const char *object, failure *why)
 {
     FILE *out = s->r->out;
@@ -138,13 +200,15 @@ static bool stuck_condition(stuck *s, const stuck_wait *w, const char *object, f
     int found = stuck_last(s, w->object_id, VOCAB_EV_cond_notify, VOCAB_EV_cond_notify);
     if (found == 0)
         fprintf(out, "  %s was never notified\n", object);
-    else if (found > 0 && sqlite3_column_int64(s->last_event, 2) < w->begin_seq)
-        fprintf(out, "  %s was last notified %s, before the wait began: a lost wake-up\n", object,
-                stuck_by(s, by, sizeof by));
     else if (found > 0)
-        fprintf(out, "  %s was last notified %s, waking other waiters\n", object,
-                stuck_by(s, by, sizeof by));
-    return found >= 0 || db_fail(s->r->db, why);
+        fprintf(out, "  %s was last notified %s, %s\n", object, stuck_by(s, by, sizeof by),
+                sqlite3_column_int64(s->last_event, 2) < w->begin_seq
+                    ? "before the wait began: a lost wake-up"
+                    : "waking other waiters");
+    if (found < 0)
+        return db_fail(s->r->db, why);
+    return found == 0 ||
+           stuck_held_since(s, w, object, sqlite3_column_int64(s->last_event, 1), why);
 }
 
 static bool stuck_event(stuck *s, const stuck_wait *w, const char *object, failure *why)
@@ -305,7 +369,9 @@ bool stuck_report(deadlocks_report *r, failure *why)
     bool prepared =
         sqlite3_prepare_v2(r->db, waits_sql, -1, &st, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(r->db, last_event_sql, -1, &s.last_event, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(r->db, parties_sql, -1, &s.parties, NULL) == SQLITE_OK;
+        sqlite3_prepare_v2(r->db, parties_sql, -1, &s.parties, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(r->db, held_sql[0], -1, &s.held[0], NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(r->db, held_sql[1], -1, &s.held[1], NULL) == SQLITE_OK;
     bool ok = prepared;
     int rc = SQLITE_DONE;
     if (ok) {
@@ -321,5 +387,7 @@ bool stuck_report(deadlocks_report *r, failure *why)
     sqlite3_finalize(st);
     sqlite3_finalize(s.last_event);
     sqlite3_finalize(s.parties);
+    sqlite3_finalize(s.held[0]);
+    sqlite3_finalize(s.held[1]);
     return ok;
 }

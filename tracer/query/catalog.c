@@ -214,6 +214,24 @@ const char *catalog_site_text(const catalog *c, int64_t site_id, char *buf, size
     return buf;
 }
 
+const char *catalog_site_range(const catalog *c, int64_t from_id, int64_t to_id, char *buf,
+                               size_t size)
+{
+    const catalog_site *a = from_id ? keymap_get(&c->site_by_id, (uint64_t)from_id, 0) : NULL;
+    const catalog_site *b = to_id ? keymap_get(&c->site_by_id, (uint64_t)to_id, 0) : NULL;
+    char from[200], to[200];
+    if (!a)
+        return catalog_site_text(c, 0, buf, size);
+    logline_site(a->file, a->line, "", from, sizeof from);
+    if (!b || (b->line == a->line && strcmp(b->file, a->file) == 0))
+        snprintf(buf, size, "%s", from);
+    else if (strcmp(b->file, a->file) == 0 && a->line > 0 && b->line > 0)
+        snprintf(buf, size, "%s-%d", from, b->line);
+    else
+        snprintf(buf, size, "%s-%s", from, logline_site(b->file, b->line, "", to, sizeof to));
+    return buf;
+}
+
 const char *catalog_when(const catalog *c, int64_t thread_id, int64_t ts, char *buf, size_t size)
 {
     const catalog_thread *t = catalog_thread_of(c, thread_id);

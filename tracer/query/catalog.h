@@ -68,6 +68,12 @@ const char *catalog_process(const catalog *c, int64_t thread_id, char *buf, size
 /* "abba.c:22 in worker_a()", or "an unknown site". */
 const char *catalog_site_text(const catalog *c, int64_t site_id, char *buf, size_t size);
 
+/* The lines a hold spans, from the site it was taken at to the one it was
+ * released at: "jobq.c:42-44" ("jobq.c:42" when both are one line or the
+ * second is unknown, "a.c:42-b.c:7" across files). */
+const char *catalog_site_range(const catalog *c, int64_t from_id, int64_t to_id, char *buf,
+                               size_t size);
+
 /* ts as seconds since the trace of thread_id began: "1.206042 s". */
 const char *catalog_when(const catalog *c, int64_t thread_id, int64_t ts, char *buf, size_t size);
 
