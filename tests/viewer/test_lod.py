@@ -115,10 +115,14 @@ class LevelOfDetail(unittest.TestCase):
                          sorted(i["id"] for i in lock["intervals"]))
 
     def test_a_window_of_a_few_intervals_a_pixel_counts_each_one(self):
-        middle = self.sql.execute(
+        # 6000 cycles, whatever their pace (a loaded machine runs them
+        # slower, and a window of fixed length would then hold few short
+        # intervals): at 4096 px, a few intervals a pixel.
+        holds = [b for b, in self.sql.execute(
             "SELECT begin_ns FROM intervals WHERE thread_id = ? AND state = 'holding'"
-            " ORDER BY begin_ns LIMIT 1 OFFSET 50000", (self.thread,)).fetchone()[0]
-        t0, t1, px = middle, middle + 2000000, 4096
+            " ORDER BY begin_ns LIMIT 6001 OFFSET 50000", (self.thread,))]
+        self.assertEqual(6001, len(holds))
+        t0, t1, px = holds[0], holds[-1], 4096
         w, _ = self.window(t0, t1, px)
         npp = w["ns_per_px"]
         [lane] = w["threads"]
