@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* schema.sql's version, in PRAGMA user_version: 2 added intervals.begin_seq and end_seq,
  * 3 live traces (traces.live, live_streams), 4 names from binaries (objects.addr, binaries),
@@ -155,6 +156,30 @@ static bool db_ensure_schema(sqlite3 *db, bool writable, failure *why)
     return true;
 }
 
+enum { CREATE_PATIENCE_S = 10, CREATE_RETRY_MS = 100 };
+
+static double db_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* db_ensure_schema, tried again for a while when a writer meets another
+ * making the same new file at that moment: SQLite answers one of two
+ * writers "busy" at once, without waiting, where waiting could deadlock
+ * (two connections each switching the new file to WAL). */
+static bool db_ensure_schema_patiently(sqlite3 *db, bool writable, failure *why)
+{
+    double give_up = db_now() + CREATE_PATIENCE_S;
+    while (!db_ensure_schema(db, writable, why)) {
+        if (!writable || db_now() >= give_up || strcmp(why->text, sqlite3_errstr(SQLITE_BUSY)))
+            return false;
+        nanosleep(&(struct timespec){0, CREATE_RETRY_MS * 1000000L}, NULL);
+    }
+    return true;
+}
+
 /* path as an SQLite URI (RFC 3986: '%', '?' and '#' escaped) with the
  * query q, into out; false when it does not fit. */
 static bool db_uri(const char *path, const char *q, char *out, size_t size)
@@ -211,7 +236,8 @@ sqlite3 *db_open(const char *path, bool writable, failure *why)
     }
     if (db) {
         sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
-        if (db_ensure_schema(db, writable, why) && db_exec(db, "PRAGMA foreign_keys=ON", why))
+        if (db_ensure_schema_patiently(db, writable, why) &&
+            db_exec(db, "PRAGMA foreign_keys=ON", why))
             return db;
     }
     sqlite3_close(db);
