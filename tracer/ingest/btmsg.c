@@ -29,16 +29,20 @@ const char *btmsg_string(const bt_field *f)
     return bt_field_string_get_length(f) ? bt_field_string_get_value(f) : "";
 }
 
-void btmsg_uuid(const bt_trace *trace, const char *where, char *out, size_t size)
+void btmsg_uuid_text(const uint8_t u[16], char *out, size_t size)
 {
-    bt_uuid u = bt_trace_get_uuid(trace);
-    if (!u) {
-        snprintf(out, size, "path:%s", where);
-        return;
-    }
     snprintf(out, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
              u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
              u[14], u[15]);
+}
+
+void btmsg_uuid(const bt_trace *trace, const char *where, char *out, size_t size)
+{
+    bt_uuid u = bt_trace_get_uuid(trace);
+    if (u)
+        btmsg_uuid_text(u, out, size);
+    else
+        snprintf(out, size, "path:%s", where);
 }
 
 const char *btmsg_hostname(const bt_trace *trace)

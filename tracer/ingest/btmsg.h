@@ -30,6 +30,9 @@ const char *btmsg_string(const bt_field *f);
  * keyed "path:" + where. */
 void btmsg_uuid(const bt_trace *trace, const char *where, char *out, size_t size);
 
+/* A UUID's 16 bytes as btmsg_uuid writes them (lowercase, dashed). */
+void btmsg_uuid_text(const uint8_t u[16], char *out, size_t size);
+
 /* The trace's "hostname" environment entry, or NULL. */
 const char *btmsg_hostname(const bt_trace *trace);
 

@@ -35,10 +35,7 @@ static bool relaycopy_uuid(const char *dir, char *out, size_t size)
     uint32_t swapped = __builtin_bswap32(magic);
     if (!ok || (magic != METADATA_MAGIC && swapped != METADATA_MAGIC))
         return false;
-    const unsigned char *u = h + 4;
-    snprintf(out, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
-             u[14], u[15]);
+    btmsg_uuid_text(h + 4, out, size);
     return true;
 }
 
