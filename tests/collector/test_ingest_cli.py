@@ -101,6 +101,12 @@ class Idempotence(unittest.TestCase):
             self.assertEqual([os.path.realpath(inner)],
                              [r[0] for r in c.execute("SELECT path FROM traces")])
 
+    def test_the_output_option_may_follow_the_trace_directories(self):
+        db = recorder.fresh_db("option_after.db")
+        run = ingest(recorder.scenario("lock_handoff"), "-o", db)
+        self.assertEqual(0, run.returncode, run.stderr)
+        self.assertTrue(run.stdout.startswith(db + ": stored 1 trace: "), run.stdout)
+
     def test_two_traces_in_one_command_are_both_stored(self):
         db = recorder.fresh_db("two.db")
         run = ingest("-o", db, recorder.scenario("lock_handoff"), recorder.scenario("cond_notify"))

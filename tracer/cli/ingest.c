@@ -53,8 +53,7 @@ int ingest_main(int argc, char **argv)
                            .options = options,
                            .min_operands = 1,
                            .max_operands = -1,
-                           .too_few = "no trace directory given",
-                           .operands_end_options = true};
+                           .too_few = "no trace directory given"};
     int first, status;
     if (!cli_parse(&spec, argc, argv, &first, &status))
         return status;
