@@ -12,6 +12,13 @@
  * released, or reset (its waiters fail, as Python's do), which a waiter
  * that was not woken by the end itself (its timeout came first) learns
  * from _reset.
+ *
+ * A woken party learns how its cycle ended from its wake-up's token and
+ * leaves without taking the internal lock again, as pthread_barrier's
+ * parties do: parties woken together do not queue on the lock. So the
+ * waker takes them off the queue's count (_waiters counts the parties
+ * queued and not yet woken); a party whose timeout came first leaves it
+ * itself, under the lock.
  */
 #include "condcore.h"
 #include "object.h"
@@ -20,6 +27,9 @@
 #include <math.h>
 
 enum { BROKEN = -2, FILLING = 0 };
+
+/* A woken party's token: how its cycle ended. */
+enum { TOKEN_RELEASED = 1, TOKEN_FAILED = 2 };
 
 int thrace_barrier_init(thrace_barrier *b, unsigned parties, void (*action)(void *), void *arg,
                         double timeout)
@@ -60,12 +70,19 @@ static void set_count(thrace_barrier *b, unsigned count)
     __atomic_store_n(&b->_count, count, __ATOMIC_RELAXED);
 }
 
-/* The current cycle ends: its waiters leave, and the next one fills. */
-static void end_cycle(thrace_barrier *b)
+/* Wakes every waiting party with token; they leave the queue's count here. */
+static void wake_all(thrace_barrier *b, uint64_t token)
+{
+    size_t woken = thrace__condcore_notify(&b->_waiters, THRACE__ALL, token);
+    __atomic_store_n(&b->_waiters, b->_waiters - (unsigned)woken, __ATOMIC_RELAXED);
+}
+
+/* The current cycle ends (token: how): its waiters leave, the next fills. */
+static void end_cycle(thrace_barrier *b, uint64_t token)
 {
     b->_cycle++;
     set_count(b, 0);
-    thrace__condcore_notify(&b->_waiters, THRACE__ALL, 0);
+    wake_all(b, token);
 }
 
 /* threading.py's _break: every wait fails until a reset. */
@@ -73,7 +90,7 @@ static void break_barrier(thrace_barrier *b)
 {
     set_state(b, BROKEN);
     set_count(b, 0);
-    thrace__condcore_notify(&b->_waiters, THRACE__ALL, 0);
+    wake_all(b, TOKEN_FAILED);
 }
 
 /* threading.py's _release: the last arrival runs the action, frees all. */
@@ -81,7 +98,7 @@ static void release_all(thrace_barrier *b)
 {
     if (b->_action)
         b->_action(b->_arg);
-    end_cycle(b);
+    end_cycle(b, TOKEN_RELEASED);
 }
 
 /* How a wait in cycle ended, once it did (the number moved on or it broke). */
@@ -92,38 +109,64 @@ static int outcome(const thrace_barrier *b, unsigned long cycle)
     return b->_reset == cycle + 1 ? THRACE_EBROKEN : THRACE_OK;
 }
 
-/* threading.py's _wait: until the cycle moves on or breaks, or d breaks it. */
+/*
+ * threading.py's _wait, entered with the lock held and left without it:
+ * until the cycle ends or breaks, or d breaks it. Python's wait_for looks
+ * at the state once more after a timeout: a cycle released meanwhile
+ * counts as passed.
+ */
 static int wait_cycle(thrace_barrier *b, unsigned long cycle, const thrace__deadline *d)
 {
-    while (b->_cycle == cycle && b->_state == FILLING) {
-        if (thrace__deadline_passed(d)) {
-            break_barrier(b);
-            return THRACE_EBROKEN;
-        }
-        thrace__condcore_wait(&b->_waiters, &b->_mutex, d, NULL);
+    thrace__waiter w;
+    thrace__condcore_enter(&b->_waiters, &w);
+    thrace__condcore_unlock(&b->_mutex);
+    if (thrace__park_sleep(&w, d) == THRACE_OK)
+        return w.token == TOKEN_RELEASED ? THRACE_OK : THRACE_EBROKEN;
+    thrace__mutex_lock(&b->_mutex);
+    thrace__condcore_leave(&b->_waiters);
+    int rc;
+    if (b->_cycle == cycle && b->_state == FILLING) {
+        break_barrier(b);
+        rc = THRACE_EBROKEN;
+    } else {
+        rc = outcome(b, cycle);
     }
-    return outcome(b, cycle);
+    thrace__condcore_unlock(&b->_mutex);
+    return rc;
 }
 
-/* Takes part in the current cycle as its arrival'th party. */
+/* Takes part in the current cycle as its arrival'th party; entered with
+ * the lock held, left without it. */
 static int take_part(thrace_barrier *b, double timeout, unsigned arrival)
 {
     thrace__deadline d;
-    if (arrival + 1 < b->_parties && thrace__deadline_start(timeout, &d) != THRACE_OK)
+    if (arrival + 1 < b->_parties && thrace__deadline_start(timeout, &d) != THRACE_OK) {
+        thrace__condcore_unlock(&b->_mutex);
         return THRACE_ERANGE;
+    }
     set_count(b, arrival + 1);
     if (arrival + 1 == b->_parties) {
         release_all(b);
+        thrace__condcore_unlock(&b->_mutex);
         return THRACE_OK;
     }
     return wait_cycle(b, b->_cycle, &d);
 }
 
+/* A broken barrier's wait fails at once; entered with the lock held. */
+static int refuse(thrace_barrier *b)
+{
+    thrace__condcore_unlock(&b->_mutex);
+    return THRACE_EBROKEN;
+}
+
 /*
- * The wait itself, with the lock held and the timeout normalised; traced as
- * barrier_wait_begin and barrier_wait_end (with the cycle it took part in).
+ * The wait itself, entered with the lock held and left without it, the
+ * timeout normalised; traced as barrier_wait_begin and barrier_wait_end
+ * (with the cycle it took part in).
  */
-static int wait_locked(thrace_barrier *b, double timeout, unsigned *index, const thrace__site *site)
+static int wait_unlocking(thrace_barrier *b, double timeout, unsigned *index,
+                          const thrace__site *site)
 {
     struct timespec start = {0, 0};
     unsigned long cycle = b->_cycle;
@@ -133,7 +176,7 @@ static int wait_locked(thrace_barrier *b, double timeout, unsigned *index, const
                   cycle, thrace__trace_site(site), timeout);
     unsigned arrival = b->_count;
     thrace__annotate_release(b);
-    int rc = b->_state == BROKEN ? THRACE_EBROKEN : take_part(b, timeout, arrival);
+    int rc = b->_state == BROKEN ? refuse(b) : take_part(b, timeout, arrival);
     if (rc == THRACE_OK)
         thrace__annotate_acquire(b);
     if (rc == THRACE_OK && index)
@@ -155,9 +198,7 @@ int thrace__barrier_wait_at(thrace_barrier *b, double timeout, unsigned *index,
         thrace__timeout_check_wait(&timeout); /* a negative default polls */
     }
     thrace__mutex_lock(&b->_mutex);
-    int rc = wait_locked(b, timeout, index, site);
-    thrace__condcore_unlock(&b->_mutex);
-    return rc;
+    return wait_unlocking(b, timeout, index, site);
 }
 
 int(thrace_barrier_wait)(thrace_barrier *b, double timeout, unsigned *index)
@@ -184,7 +225,7 @@ void thrace_barrier_reset(thrace_barrier *b)
     if (b->_count > 0 || b->_state == BROKEN) {
         b->_reset = b->_cycle + 1;
         set_state(b, FILLING);
-        end_cycle(b);
+        end_cycle(b, TOKEN_FAILED);
     }
     thrace__condcore_unlock(&b->_mutex);
 }
