@@ -123,10 +123,10 @@ static void acquire_restore(thrace_cond *c, unsigned long saved, const thrace__s
     thrace_lock *l = c->_lock;
     uint64_t waited_ns = 0;
     if (!thrace__mutex_try(&l->_state))
-        thrace__lock_acquire_slow(&l->_state, &l->_obj, VOCAB_KIND_lock, THRACE_FOREVER, site,
+        thrace__lock_acquire_slow(&l->_state, &l->_obj, VOCAB_KIND_lock, NULL, THRACE_FOREVER, site,
                                   &waited_ns);
     else
-        thrace__deadlock_held(&l->_obj, VOCAB_KIND_lock, site);
+        thrace__deadlock_held(&l->_obj, VOCAB_KIND_lock, NULL, site);
     thrace__annotate_lock_acquired(&l->_obj);
     thrace__lock_trace_acquired(&l->_obj, VOCAB_KIND_lock, THRACE_OK, waited_ns, 1, site);
 }

@@ -18,6 +18,12 @@
  * running), and the thread recording it looks then: each cycle is told
  * once, by the thread whose wait closed it.
  *
+ * A thread that ends tells the Locks and RLocks it still holds as leaks
+ * (its holds, oldest first, with their waiters); nothing else can be sure
+ * of its end as it can. A hold keeps its lock's object and depth for that:
+ * what names it, and an RLock's recursion count, which only its holder
+ * writes, and reads then.
+ *
  * A node lives while its thread runs and while it holds something (a Lock
  * may be released by another thread after its taker ended): its references
  * are its thread's and one per hold. Across fork, the mutex is held; in the
@@ -43,6 +49,7 @@ typedef struct node {
     thrace__obj *waits_for;   /* NULL unless waiting */
     uint64_t waits_id;        /* its id */
     int kind;
+    const unsigned long *depth;
     const thrace__site *site;
     struct timespec since;
 } node;
@@ -50,6 +57,9 @@ typedef struct node {
 typedef struct hold {
     struct hold *next; /* in its bucket, or among the spares */
     uint64_t obj;
+    thrace__obj *o; /* its name */
+    int kind;
+    const unsigned long *depth; /* an RLock's, else NULL */
     node *holder;
     const thrace__site *site;
     struct timespec since;
@@ -107,8 +117,10 @@ static hold *hold_find(uint64_t obj)
     return *hold_slot(obj);
 }
 
-/* Records that n holds obj; a record left by a missed release is replaced. */
-static void hold_set(uint64_t obj, node *n, const thrace__site *site, struct timespec since)
+/* Records that n holds obj (object o, of kind, depth as deadlock.h says); a
+ * record left by a missed release is replaced. */
+static void hold_set(uint64_t obj, thrace__obj *o, int kind, const unsigned long *depth, node *n,
+                     const thrace__site *site, struct timespec since)
 {
     hold **slot = hold_slot(obj);
     hold *h = *slot;
@@ -126,6 +138,9 @@ static void hold_set(uint64_t obj, node *n, const thrace__site *site, struct tim
         *h = (hold){.obj = obj};
         *slot = h;
     }
+    h->o = o;
+    h->kind = kind;
+    h->depth = depth;
     h->holder = n;
     h->site = site;
     h->since = since;
@@ -186,15 +201,21 @@ static size_t cycle_length(const node *me)
     return 0; /* it leads into a cycle without me, told when that one closed */
 }
 
-/* What the waited lock is called: its name, or "Lock-3" (kind, serial). */
-static const char *object_name(const node *waiter, char *buf, size_t size)
+/* What lock o (object id, kind) is called: its name, or "Lock-3" (kind, serial). */
+static const char *deadlock_lock_name(thrace__obj *o, uint64_t id, int kind, char *buf, size_t size)
 {
-    const char *name = __atomic_load_n(&waiter->waits_for->_name, __ATOMIC_ACQUIRE);
+    const char *name = __atomic_load_n(&o->_name, __ATOMIC_ACQUIRE);
     if (name)
         return name;
-    snprintf(buf, size, "%s-%llu", waiter->kind == VOCAB_KIND_rlock ? "RLock" : "Lock",
-             (unsigned long long)waiter->waits_id);
+    snprintf(buf, size, "%s-%llu", kind == VOCAB_KIND_rlock ? "RLock" : "Lock",
+             (unsigned long long)id);
     return buf;
+}
+
+/* What the waited lock is called. */
+static const char *object_name(const node *waiter, char *buf, size_t size)
+{
+    return deadlock_lock_name(waiter->waits_for, waiter->waits_id, waiter->kind, buf, size);
 }
 
 static const char *site_text(const thrace__site *site, char *buf, size_t size)
@@ -273,10 +294,75 @@ static char *report(node *me, size_t n)
     return text;
 }
 
+/* ---- locks held by a thread that ends (graph mutex held) ----------------- */
+
+static int deadlock_holds_oldest_first(const void *a, const void *b)
+{
+    const hold *x = *(const hold *const *)a, *y = *(const hold *const *)b;
+    if (x->since.tv_sec != y->since.tv_sec)
+        return x->since.tv_sec < y->since.tv_sec ? -1 : 1;
+    return (x->since.tv_nsec > y->since.tv_nsec) - (x->since.tv_nsec < y->since.tv_nsec);
+}
+
+/* The Locks and RLocks n holds (not an RWLock's write hold: no leak
+ * `thrace deadlocks` tells), oldest first, into out (room for all n's
+ * holds); their number. */
+static size_t deadlock_leaks_held(const node *n, const hold **out)
+{
+    size_t count = 0;
+    for (size_t b = 0; b < sizeof holds / sizeof *holds; b++)
+        for (const hold *h = holds[b]; h; h = h->next)
+            if (h->holder == n && (h->kind == VOCAB_KIND_lock || h->kind == VOCAB_KIND_rlock))
+                out[count++] = h;
+    qsort(out, count, sizeof *out, deadlock_holds_oldest_first);
+    return count;
+}
+
+/* One hold's leak: which thread ended holding what, where it was taken,
+ * and who waits for it. */
+static void deadlock_leak_describe(FILE *f, const node *me, const hold *h, struct timespec now)
+{
+    char obj[96], site[256], depth[32] = "";
+    const char *name = deadlock_lock_name(h->o, h->obj, h->kind, obj, sizeof obj);
+    if (h->depth && *h->depth > 1)
+        snprintf(depth, sizeof depth, " (depth %lu)", *h->depth);
+    fprintf(f, "leak: %s ended holding %s (pid %ld, at %.6f s)\n", thrace_thread_name(me->thread),
+            name, (long)getpid(), seconds_since_load(now));
+    fprintf(f, "  %s taken at %.6f s at %s, never released%s\n", name, seconds_since_load(h->since),
+            site_text(h->site, site, sizeof site), depth);
+    for (const node *w = live.next; w != &live; w = w->next)
+        if (w->waits_for && w->waits_id == h->obj)
+            fprintf(f, "  %s waits for it since %.6f s at %s\n", thrace_thread_name(w->thread),
+                    seconds_since_load(w->since), site_text(w->site, site, sizeof site));
+}
+
+/* The leaks of the locks me still holds as its thread ends, or NULL (none,
+ * or out of memory). */
+static char *deadlock_leaks_report(const node *me, struct timespec now)
+{
+    size_t holding = me->refs - 1; /* its thread's reference, then one per hold */
+    if (holding == 0)
+        return NULL;
+    const hold **held = malloc(holding * sizeof *held);
+    char *text = NULL;
+    size_t size, n = held ? deadlock_leaks_held(me, held) : 0;
+    FILE *f = n ? open_memstream(&text, &size) : NULL;
+    if (f) {
+        for (size_t i = 0; i < n; i++)
+            deadlock_leak_describe(f, me, held[i], now);
+        if (fclose(f) != 0) {
+            free(text);
+            text = NULL;
+        }
+    }
+    free(held);
+    return text;
+}
+
 /* ---- telling ------------------------------------------------------------ */
 
-/* Prints the report on stderr, each line prefixed, in one write, and traces it. */
-static void tell(const char *text, uint64_t obj)
+/* Prints the report on stderr, each line prefixed, in one write. */
+static void deadlock_tell_stderr(const char *text)
 {
     static const char prefix[] = "thrace: ";
     size_t lines = 0, len = strlen(text);
@@ -296,12 +382,19 @@ static void tell(const char *text, uint64_t obj)
         fwrite(out, 1, (size_t)(w - out), stderr);
         free(out);
     }
+}
+
+/* Prints the report on stderr and traces it. */
+static void tell(const char *text, uint64_t obj)
+{
+    deadlock_tell_stderr(text);
     THRACE__TRACE(deadlock, thrace__trace_tid(), obj, text);
 }
 
 /* ---- what the locks tell ------------------------------------------------ */
 
-void thrace__deadlock_note_held(thrace__obj *o, int kind, const thrace__site *site)
+void thrace__deadlock_note_held(thrace__obj *o, int kind, const unsigned long *depth,
+                                const thrace__site *site)
 {
     node *me = self();
     if (!me)
@@ -309,11 +402,12 @@ void thrace__deadlock_note_held(thrace__obj *o, int kind, const thrace__site *si
     uint64_t obj = thrace__trace_obj(o, kind);
     struct timespec now = thrace__clock_now();
     graph_lock();
-    hold_set(obj, me, site, now);
+    hold_set(obj, o, kind, depth, me, site, now);
     graph_unlock();
 }
 
-void thrace__deadlock_note_wait(thrace__obj *o, int kind, const thrace__site *site)
+void thrace__deadlock_note_wait(thrace__obj *o, int kind, const unsigned long *depth,
+                                const thrace__site *site)
 {
     node *me = self();
     if (!me)
@@ -324,6 +418,7 @@ void thrace__deadlock_note_wait(thrace__obj *o, int kind, const thrace__site *si
     me->waits_for = o;
     me->waits_id = obj;
     me->kind = kind;
+    me->depth = depth;
     me->site = site;
     me->since = now;
     size_t n = cycle_length(me);
@@ -342,7 +437,7 @@ void thrace__deadlock_note_wait_end(bool acquired)
     struct timespec now = thrace__clock_now();
     graph_lock();
     if (acquired)
-        hold_set(me->waits_id, me, me->site, now);
+        hold_set(me->waits_id, me->waits_for, me->kind, me->depth, me, me->site, now);
     me->waits_for = NULL;
     graph_unlock();
 }
@@ -364,10 +459,15 @@ void thrace__deadlock_note_thread_exit(void)
     if (!me)
         return;
     self_node = NULL;
+    struct timespec now = thrace__clock_now();
     graph_lock();
+    char *text = deadlock_leaks_report(me, now);
     node_unlink(me);
     node_unref(me);
     graph_unlock();
+    if (text)
+        deadlock_tell_stderr(text);
+    free(text);
 }
 
 /* ---- set-up ------------------------------------------------------------- */

@@ -164,10 +164,10 @@ static bool foreign_exclusive(const thrace__foreign *f, bool shared)
     return !shared;
 }
 
-/* The kind deadlock detection names it by (an rwlock is a Lock to it). */
-static int foreign_lock_kind(const thrace__foreign *f)
+/* A recursive mutex's depth, which deadlock detection reads when its owner ends. */
+static const unsigned long *foreign_depth(const thrace__foreign *f)
 {
-    return f->kind == VOCAB_KIND_rlock ? VOCAB_KIND_rlock : VOCAB_KIND_lock;
+    return f->kind == VOCAB_KIND_rlock ? &f->depth : NULL;
 }
 
 /* Whether a hold of f is a Lock's, which the compact events tell
@@ -185,7 +185,7 @@ void thrace__foreign_acquire_begin(thrace__foreign *f, bool shared, double timeo
     THRACE__TRACE(acquire_begin, thrace__trace_tid(), f->obj._id, thrace__trace_seq(&f->obj),
                   f->kind, ip, timeout, shared);
     if (foreign_exclusive(f, shared))
-        thrace__deadlock_wait(&f->obj, foreign_lock_kind(f), thrace__foreign_site(ip));
+        thrace__deadlock_wait(&f->obj, f->kind, foreign_depth(f), thrace__foreign_site(ip));
     w->counted = thrace__stall_blocked();
 }
 
@@ -212,7 +212,7 @@ void thrace__foreign_acquire_end(thrace__foreign *f, bool shared, int outcome, u
         if (foreign_exclusive(f, shared))
             thrace__deadlock_wait_end(ok);
     } else if (ok && value == 1 && foreign_exclusive(f, shared)) {
-        thrace__deadlock_held(&f->obj, foreign_lock_kind(f), thrace__foreign_site(ip));
+        thrace__deadlock_held(&f->obj, f->kind, foreign_depth(f), thrace__foreign_site(ip));
     }
     if (!w && ok && value == 1 && foreign_plain_lock(f, shared))
         THRACE__TRACE(lock_acquired, thrace__trace_tid(), f->obj._id, thrace__trace_seq(&f->obj),

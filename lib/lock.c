@@ -20,6 +20,7 @@ int thrace_lock_init(thrace_lock *l)
 
 void thrace_lock_destroy(thrace_lock *l)
 {
+    thrace__deadlock_released(&l->_obj); /* destroyed held, it is held no more */
     thrace__annotate_lock_destroyed(&l->_obj);
     thrace__object_destroy(&l->_obj);
 }
@@ -29,8 +30,8 @@ int thrace_lock_set_name(thrace_lock *l, const char *name)
     return thrace__object_set_name(&l->_obj, VOCAB_KIND_lock, name);
 }
 
-int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, double timeout,
-                              const thrace__site *site, uint64_t *waited_ns)
+int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, const unsigned long *depth,
+                              double timeout, const thrace__site *site, uint64_t *waited_ns)
 {
     thrace__deadline d;
     if (thrace__deadline_start(timeout, &d) != THRACE_OK)
@@ -39,7 +40,7 @@ int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, double t
     THRACE__CLOCK_IF(acquire_end, &start);
     THRACE__TRACE(acquire_begin, thrace__trace_tid(), thrace__trace_obj(o, kind),
                   thrace__trace_seq(o), kind, thrace__trace_site(site), timeout, 0);
-    thrace__deadlock_wait(o, kind, site);
+    thrace__deadlock_wait(o, kind, depth, site);
     thrace__annotate_lock_blocking(o, kind == VOCAB_KIND_rlock);
     int rc = thrace__mutex_acquire_slow(word, &d);
     thrace__deadlock_wait_end(rc == THRACE_OK);
@@ -62,12 +63,12 @@ int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout, const
                           thrace__trace_site(site), 0);
             return THRACE_TIMEOUT;
         }
-        rc = thrace__lock_acquire_slow(&l->_state, &l->_obj, VOCAB_KIND_lock, timeout, site,
+        rc = thrace__lock_acquire_slow(&l->_state, &l->_obj, VOCAB_KIND_lock, NULL, timeout, site,
                                        &waited_ns);
         if (rc == THRACE_ERANGE)
             return rc;
     } else {
-        thrace__deadlock_held(&l->_obj, VOCAB_KIND_lock, site);
+        thrace__deadlock_held(&l->_obj, VOCAB_KIND_lock, NULL, site);
     }
     if (rc == THRACE_OK)
         thrace__annotate_lock_acquired(&l->_obj);

@@ -16,12 +16,13 @@
 /*
  * Blocks on word for timeout seconds (normalised, > 0 or FOREVER), tracing
  * acquire_begin for object o of the given kind and telling deadlock
- * detection of the wait (a caller that takes the word without waiting tells
- * it with thrace__deadlock_held). THRACE_OK, THRACE_TIMEOUT or THRACE_ERANGE;
- * *waited_ns gets the time blocked when tracing.
+ * detection of the wait (depth: an RLock's count, else NULL; a caller that
+ * takes the word without waiting tells it with thrace__deadlock_held).
+ * THRACE_OK, THRACE_TIMEOUT or THRACE_ERANGE; *waited_ns gets the time
+ * blocked when tracing.
  */
-int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, double timeout,
-                              const thrace__site *site, uint64_t *waited_ns);
+int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, const unsigned long *depth,
+                              double timeout, const thrace__site *site, uint64_t *waited_ns);
 
 /* acquire_end for an acquire that ended with rc (value: depth once held). */
 static THRACE__HOT_INLINE void thrace__lock_trace_acquired(thrace__obj *o, int kind, int rc,

@@ -25,6 +25,7 @@ int thrace_rlock_init(thrace_rlock *r)
 
 void thrace_rlock_destroy(thrace_rlock *r)
 {
+    thrace__deadlock_released(&r->_obj); /* destroyed held, it is held no more */
     thrace__annotate_lock_destroyed(&r->_obj);
     thrace__object_destroy(&r->_obj);
 }
@@ -85,12 +86,12 @@ int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double timeout,
                           0, 0, thrace__trace_site(site), 0);
             return THRACE_TIMEOUT;
         }
-        rc = thrace__lock_acquire_slow(&r->_state, &r->_obj, VOCAB_KIND_rlock, timeout, site,
-                                       &waited_ns);
+        rc = thrace__lock_acquire_slow(&r->_state, &r->_obj, VOCAB_KIND_rlock, &r->_count, timeout,
+                                       site, &waited_ns);
         if (rc == THRACE_ERANGE)
             return rc;
     } else {
-        thrace__deadlock_held(&r->_obj, VOCAB_KIND_rlock, site);
+        thrace__deadlock_held(&r->_obj, VOCAB_KIND_rlock, &r->_count, site);
     }
     if (rc == THRACE_OK)
         take_ownership(r, 1);
@@ -145,10 +146,10 @@ void thrace__rlock_acquire_restore(thrace_rlock *r, unsigned long count, const t
 {
     uint64_t waited_ns = 0;
     if (!thrace__mutex_try(&r->_state))
-        thrace__lock_acquire_slow(&r->_state, &r->_obj, VOCAB_KIND_rlock, THRACE_FOREVER, site,
-                                  &waited_ns);
+        thrace__lock_acquire_slow(&r->_state, &r->_obj, VOCAB_KIND_rlock, &r->_count,
+                                  THRACE_FOREVER, site, &waited_ns);
     else
-        thrace__deadlock_held(&r->_obj, VOCAB_KIND_rlock, site);
+        thrace__deadlock_held(&r->_obj, VOCAB_KIND_rlock, &r->_count, site);
     take_ownership(r, count);
     thrace__lock_trace_acquired(&r->_obj, VOCAB_KIND_rlock, THRACE_OK, waited_ns, (int64_t)count,
                                 site);

@@ -589,6 +589,172 @@ TEST(no_report_for_condition_wait_and_notify)
     assert_nothing_reported();
 }
 
+/* ---- threads that end holding a lock ------------------------------------ */
+
+typedef struct {
+    thrace_lock cache_lock;
+    thrace_event taken, go;
+    thrace_thread *reader;
+    int takes, waits; /* call lines */
+} cache;
+
+/* Thread-1: takes the cache's lock, and returns holding it once told to. */
+static void refresh_and_leave(void *arg)
+{
+    cache *s = arg;
+    s->takes = __LINE__ + 1;
+    ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&s->cache_lock, true, THRACE_FOREVER));
+    thrace_event_set(&s->taken);
+    ASSERT_CODE(THRACE_OK, thrace_event_wait(&s->go, 20.0));
+}
+
+/* Thread-2: waits for the cache's lock. */
+static void wait_for_cache(void *arg)
+{
+    cache *s = arg;
+    s->waits = __LINE__ + 1;
+    ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&s->cache_lock, true, 20.0));
+    ASSERT_CODE(THRACE_OK, thrace_lock_release(&s->cache_lock));
+}
+
+TEST(a_thread_ending_holding_a_lock_is_reported_with_its_waiters)
+{
+    IN_FRESH_PROCESS("THRACE_DEADLOCK=1");
+    static cache s;
+    ASSERT_CODE(THRACE_OK, thrace_lock_init(&s.cache_lock));
+    ASSERT_CODE(THRACE_OK, thrace_name(&s.cache_lock, "cache_lock"));
+    ASSERT_CODE(THRACE_OK, thrace_event_init(&s.taken));
+    ASSERT_CODE(THRACE_OK, thrace_event_init(&s.go));
+    harness_capture_begin();
+    thrace_thread *refresh = spawn(refresh_and_leave, &s);
+    ASSERT_CODE(THRACE_OK, thrace_event_wait(&s.taken, 20.0));
+    s.reader = spawn(wait_for_cache, &s);
+    wait_until_blocked(&s.reader, 1);
+    thrace_event_set(&s.go);
+    join_and_unref(refresh);
+    char *report = harness_capture_end();
+    /* A Lock, which any thread may release: the reader gets it now. */
+    ASSERT_CODE(THRACE_OK, thrace_lock_release(&s.cache_lock));
+    join_and_unref(s.reader);
+    char p[3][160];
+    snprintf(p[0], sizeof p[0],
+             "thrace: leak: Thread-1 ended holding cache_lock (pid %ld, at *.?????? s)",
+             (long)getpid());
+    snprintf(p[1], sizeof p[1],
+             "thrace:   cache_lock taken at *.?????? s at test_deadlock.c:%d in "
+             "refresh_and_leave(), never released",
+             s.takes);
+    snprintf(p[2], sizeof p[2],
+             "thrace:   Thread-2 waits for it since *.?????? s at test_deadlock.c:%d in "
+             "wait_for_cache()",
+             s.waits);
+    expect_lines(report, (const char *const[]){p[0], p[1], p[2]}, 3);
+    /* Ended after it took the lock, and after the reader began to wait. */
+    ASSERT_TRUE(number_after(report, 0, "at ") >= number_after(report, 1, "taken at "));
+    ASSERT_TRUE(number_after(report, 0, "at ") >= number_after(report, 2, "since "));
+    free(report);
+}
+
+typedef struct {
+    thrace_rlock tree_lock;
+    thrace_lock other;
+    int takes_tree, takes_other; /* call lines */
+} tree;
+
+/* Takes the tree's RLock at each level; an error at depth 2 leaves every
+ * level without releasing. */
+static bool visit(tree *s, int depth)
+{
+    s->takes_tree = __LINE__ + 1;
+    ASSERT_CODE(THRACE_OK, thrace_rlock_acquire(&s->tree_lock, true, THRACE_FOREVER));
+    if (depth == 2 || !visit(s, depth + 1))
+        return false;
+    ASSERT_CODE(THRACE_OK, thrace_rlock_release(&s->tree_lock));
+    return true;
+}
+
+/* Thread-1: leaves the RLock at depth 3, then takes the Lock and returns. */
+static void walk_and_leave(void *arg)
+{
+    tree *s = arg;
+    ASSERT_TRUE(!visit(s, 0));
+    s->takes_other = __LINE__ + 1;
+    ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&s->other, true, THRACE_FOREVER));
+}
+
+TEST(a_thread_ending_holding_an_rlock_and_a_lock_is_reported_per_hold_oldest_first)
+{
+    IN_FRESH_PROCESS("THRACE_DEADLOCK=1");
+    static tree s;
+    ASSERT_CODE(THRACE_OK, thrace_rlock_init(&s.tree_lock));
+    ASSERT_CODE(THRACE_OK, thrace_lock_init(&s.other));
+    harness_capture_begin();
+    join_and_unref(spawn(walk_and_leave, &s));
+    char *report = harness_capture_end();
+    char p[4][160];
+    snprintf(p[0], sizeof p[0], "thrace: leak: Thread-1 ended holding RLock-1 (pid %ld, at * s)",
+             (long)getpid());
+    snprintf(p[1], sizeof p[1],
+             "thrace:   RLock-1 taken at * s at test_deadlock.c:%d in visit(), never released "
+             "(depth 3)",
+             s.takes_tree);
+    snprintf(p[2], sizeof p[2], "thrace: leak: Thread-1 ended holding Lock-2 (pid %ld, at * s)",
+             (long)getpid());
+    snprintf(p[3], sizeof p[3],
+             "thrace:   Lock-2 taken at * s at test_deadlock.c:%d in walk_and_leave(), never "
+             "released",
+             s.takes_other);
+    expect_lines(report, (const char *const[]){p[0], p[1], p[2], p[3]}, 4);
+    free(report);
+}
+
+typedef struct {
+    thrace_lock given_back, signal;
+    thrace_rlock twice;
+    thrace_sem permits;
+    thrace_event signal_taken, signal_given;
+} tidy;
+
+/* Gives back all it takes, but a permit (no ownership) and a Lock that
+ * another thread releases while it runs. */
+static void tidy_worker(void *arg)
+{
+    tidy *s = arg;
+    THRACE_WITH (&s->given_back) {
+    }
+    ASSERT_CODE(THRACE_OK, thrace_rlock_acquire(&s->twice, true, THRACE_FOREVER));
+    ASSERT_CODE(THRACE_OK, thrace_rlock_acquire(&s->twice, true, THRACE_FOREVER));
+    ASSERT_CODE(THRACE_OK, thrace_rlock_release(&s->twice));
+    ASSERT_CODE(THRACE_OK, thrace_rlock_release(&s->twice));
+    ASSERT_CODE(THRACE_OK, thrace_sem_acquire(&s->permits, true, THRACE_FOREVER));
+    ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&s->signal, true, THRACE_FOREVER));
+    thrace_event_set(&s->signal_taken);
+    ASSERT_CODE(THRACE_OK, thrace_event_wait(&s->signal_given, 20.0));
+}
+
+TEST(no_report_from_threads_ending_with_only_permits_or_main_holding)
+{
+    IN_FRESH_PROCESS("THRACE_DEADLOCK=1");
+    static tidy s;
+    ASSERT_CODE(THRACE_OK, thrace_lock_init(&s.given_back));
+    ASSERT_CODE(THRACE_OK, thrace_lock_init(&s.signal));
+    ASSERT_CODE(THRACE_OK, thrace_rlock_init(&s.twice));
+    ASSERT_CODE(THRACE_OK, thrace_sem_init(&s.permits, 1));
+    ASSERT_CODE(THRACE_OK, thrace_event_init(&s.signal_taken));
+    ASSERT_CODE(THRACE_OK, thrace_event_init(&s.signal_given));
+    harness_capture_begin();
+    ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&s.given_back, true, THRACE_FOREVER));
+    ASSERT_CODE(THRACE_OK, thrace_lock_release(&s.given_back));
+    thrace_thread *worker = spawn(tidy_worker, &s);
+    ASSERT_CODE(THRACE_OK, thrace_event_wait(&s.signal_taken, 20.0));
+    ASSERT_CODE(THRACE_OK, thrace_lock_release(&s.signal)); /* for it, as Python allows */
+    thrace_event_set(&s.signal_given);
+    join_and_unref(worker);
+    /* The main thread holds one at exit: Python's exit leaves it so. */
+    ASSERT_CODE(THRACE_OK, thrace_lock_acquire(&s.given_back, true, THRACE_FOREVER));
+    assert_nothing_reported();
+}
+
 /* ---- the stall watchdog ------------------------------------------------- */
 
 /* Sleeps 0.6 s: three stall timeouts. */

@@ -260,21 +260,11 @@ static void abba(double seconds)
     join(b);
 }
 
-TEST(deadlock_detection_reports_a_cycle_of_plain_mutexes)
+/* Asserts that what was said is n lines of the fnmatch shapes, in order; frees it. */
+static void expect_said(char *said, const char *const *shapes, size_t n)
 {
-    IN_FRESH_PROCESS("THRACE_DEADLOCK=1");
-    harness_capture_begin();
-    abba(0.3);
-    char *said = harness_capture_end();
-    static const char *const shapes[] = {
-        "thrace: deadlock: Thread-? -> Lock-* -> Thread-? -> Lock-* -> Thread-? (pid *, at * s)",
-        "thrace:   Thread-? waits for Lock-* since * s at *",
-        "thrace:   * holds Lock-* since * s (for * s), taken at *",
-        "thrace:   Thread-? waits for Lock-* since * s at *",
-        "thrace:   * holds Lock-* since * s (for * s), taken at *",
-    };
     char *line = said;
-    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+    for (size_t i = 0; i < n; i++) {
         char *end = strchr(line, '\n');
         ASSERT_TRUE(end != NULL);
         *end = '\0';
@@ -284,6 +274,46 @@ TEST(deadlock_detection_reports_a_cycle_of_plain_mutexes)
     }
     ASSERT_STR_EQ("", line);
     free(said);
+}
+
+TEST(deadlock_detection_reports_a_cycle_of_plain_mutexes)
+{
+    IN_FRESH_PROCESS("THRACE_DEADLOCK=1");
+    harness_capture_begin();
+    abba(0.3);
+    static const char *const shapes[] = {
+        "thrace: deadlock: Thread-? -> Lock-* -> Thread-? -> Lock-* -> Thread-? (pid *, at * s)",
+        "thrace:   Thread-? waits for Lock-* since * s at *",
+        "thrace:   * holds Lock-* since * s (for * s), taken at *",
+        "thrace:   Thread-? waits for Lock-* since * s at *",
+        "thrace:   * holds Lock-* since * s (for * s), taken at *",
+    };
+    expect_said(harness_capture_end(), shapes, sizeof shapes / sizeof shapes[0]);
+}
+
+static pthread_mutex_t nested = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+static pthread_rwlock_t table = PTHREAD_RWLOCK_INITIALIZER;
+
+/* Returns holding a recursive mutex twice and an rwlock to write. */
+static void *lock_and_return(void *arg)
+{
+    (void)arg;
+    thrace_ip_mutex_lock(&nested, IP);
+    thrace_ip_mutex_lock(&nested, IP);
+    thrace_ip_rwlock_lock(&table, false, false, CLOCK_REALTIME, NULL, IP);
+    return NULL;
+}
+
+TEST(deadlock_detection_reports_a_thread_ending_holding_a_mutex_not_an_rwlock)
+{
+    IN_FRESH_PROCESS("THRACE_DEADLOCK=1");
+    harness_capture_begin();
+    join(start(lock_and_return, NULL));
+    static const char *const shapes[] = {
+        "thrace: leak: Thread-1 ended holding RLock-* (pid *, at * s)",
+        "thrace:   RLock-* taken at * s at an unknown site, never released (depth 2)",
+    };
+    expect_said(harness_capture_end(), shapes, sizeof shapes / sizeof shapes[0]);
 }
 
 TEST(the_stall_watch_sees_threads_blocked_on_plain_mutexes)

@@ -4,7 +4,9 @@ their semaphore permit (semleak.c), run to a hang and to its end (and
 one whose permits another thread gives back: no leak, or fewer), and
 threads that end holding a Lock or an RLock (heldlock.c), and a
 BoundedSemaphore released too often (bsem.c), recorded with
-`thrace record` and their reports checked line by line.
+`thrace record` and their reports checked line by line; and the same
+programs run with THRACE_DEADLOCK=1, which tells a thread ending holding
+a lock in the words of `thrace deadlocks`, and nothing else.
 
 Usage: test_leaks.py THRACE PROGRAMS_DIR [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one).
@@ -164,6 +166,32 @@ class LocksHeldByThreadsThatEnded(unittest.TestCase):
         self.assertRegex(head, rf"^leak: Thread-1 ended holding tree_lock \(pid \d+, at {AT}\)$")
         self.assertEqual([f"tree_lock taken at N at {VISIT}, never released"],
                          [re.sub(AT, "N", x) for x in lines])
+
+
+def said_in_process(program, *args):
+    """What PROGRAMS/program args, run with THRACE_DEADLOCK=1, says (its
+    `thrace: ` lines, unprefixed), times and pids as N."""
+    run = subprocess.run([os.path.join(PROGRAMS, program), *args], capture_output=True, text=True,
+                         timeout=60, env={**os.environ, "THRACE_DEADLOCK": "1"})
+    assert run.returncode == 0, run.stderr
+    said = [x[len("thrace: "):] for x in run.stderr.splitlines() if x.startswith("thrace: ")]
+    return [re.sub(AT, "N", re.sub(r"pid \d+", "pid N", x)) for x in said]
+
+
+class ToldByTheProgramItself(unittest.TestCase):
+    """THRACE_DEADLOCK=1 tells a thread that ends holding a lock in the
+    words `thrace deadlocks` finds in the trace (lib/deadlock.c)."""
+
+    def test_a_lock_or_rlock_kept_by_a_thread_that_ended_is_told_as_the_trace_tells_it(self):
+        for what in ("lock", "rlock"):
+            with self.subTest(what=what):
+                head, lines = one(deadlocks(record("heldlock", what))[0], "leak")
+                traced = [re.sub(AT, "N", re.sub(r"pid \d+", "pid N", x)) for x in [head, *lines]]
+                self.assertEqual(traced, [x.strip() for x in said_in_process("heldlock", what)])
+
+    def test_permits_and_over_releases_are_not_told_in_process(self):
+        self.assertEqual([], said_in_process("semleak", "finish"))
+        self.assertEqual([], said_in_process("bsem"))
 
 
 class ReleasedTooOften(unittest.TestCase):
