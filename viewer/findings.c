@@ -19,9 +19,12 @@
 static const struct {
     const char *prefix, *kind;
 } findings_kinds[] = {
-    {"deadlock: ", "deadlock"}, {"possible deadlock: ", "possible"},
-    {"stuck: ", "stuck"},       {"leak: ", "leak"},
-    {"over-release: ", "over-release"}, {"seen: ", "seen"},
+    {"deadlock: ", "deadlock"},
+    {"possible deadlock: ", "possible"},
+    {"stuck: ", "stuck"},
+    {"leak: ", "leak"},
+    {"over-release: ", "over-release"},
+    {"seen: ", "seen"},
     {"unknown after the gap at ", "unknown"},
 };
 
@@ -41,8 +44,8 @@ static const char *findings_kind(const char *line, size_t length)
 static void findings_times(const char *text, const char *end, int64_t *lo, int64_t *hi)
 {
     for (const char *p = text; p < end; p++) {
-        if (p[0] < '0' || p[0] > '9' || (p > text && ((p[-1] >= '0' && p[-1] <= '9') ||
-                                                      p[-1] == '.')))
+        if (p[0] < '0' || p[0] > '9' ||
+            (p > text && ((p[-1] >= '0' && p[-1] <= '9') || p[-1] == '.')))
             continue;
         const char *q = p;
         int64_t s = 0, us = 0;
@@ -179,12 +182,12 @@ static json_t *findings_lines(const char *head_end, const char *end)
 }
 
 /* One finding, [head, end) of the text, its first line ending at head_end. */
-static json_t *findings_one(findings_walk *w, const char *text, const char *kind,
-                            const char *head, const char *head_end, const char *end, long next)
+static json_t *findings_one(findings_walk *w, const char *text, const char *kind, const char *head,
+                            const char *head_end, const char *end, long next)
 {
-    json_t *f = json_pack("{s:s, s:s%, s:o, s:[]}", "kind", kind, "summary", head,
-                          (size_t)(head_end - head), "lines", findings_lines(head_end + 1, end),
-                          "edges");
+    json_t *f =
+        json_pack("{s:s, s:s%, s:o, s:[]}", "kind", kind, "summary", head,
+                  (size_t)(head_end - head), "lines", findings_lines(head_end + 1, end), "edges");
     bool ok = f && findings_names(w, (long)(head - text), next, f) &&
               findings_moment(w, kind, head, head_end, end, f) &&
               (strcmp(kind, "deadlock") != 0 || findings_cycle(w, f));

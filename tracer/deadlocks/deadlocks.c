@@ -2,7 +2,8 @@
  * deadlocks.c - runs the analyses of analysis.h over a stored trace,
  * prints what they find in the format of README.md and a summary line.
  * Also keeps the wait-for cycles told, which the later analyses consult,
- * and the threads and objects the findings name, and holds a run to its
+ * and the threads and objects the findings name (once each, and as
+ * mentions: each naming, with where the report then was), and holds a run to its
  * time budget: checked between the analyses and by lockorder.c's search
  * loop, and inside SQLite by a progress handler installed for the run.
  */

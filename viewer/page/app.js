@@ -42,7 +42,11 @@
  * `data-drawn-t1`), in ns since the begin; the tooltip is `#tooltip`. The
  * vertical middle of a thread's lane lies in its row of waits, sleeps and
  * joins. A live trace: live.js's `document.body.dataset.live` and
- * `.following`, the badge `#live`, the button `#follow`.
+ * `.following`, the badge `#live`, the button `#follow`. The timeline's
+ * tools: a heading's `data-group` (its fold's key, class `folded` when
+ * folded), the field `#lane-filter`, the buttons `#activity` and `#whole`,
+ * the Deadlocks tab's cards `#cards .card`, the finding shown
+ * (`document.body.dataset.finding`, its lanes' labels `data-lit="1"`).
  */
 import { keepActivity, listenActivity, showActivity } from './activity.js';
 import { api, getBase, pageTimes, setBase } from './api.js';
