@@ -4,13 +4,15 @@
  * the ids of the threads and objects its findings name, which the page
  * marks on the timeline, those threads' processes with pid and host, and
  * the deadlocks the program saw itself (THRACE_DEADLOCK=1), whose moments
- * the page marks on their threads' lanes.
+ * the page marks on their threads' lanes; and its findings as the cards
+ * of the page's Deadlocks tab (findings.c).
  * An analysis may be long on a long trace: each has a budget, and only two
  * run at once (a count shared by the server's threads), so that however
  * many are asked for, the other endpoints keep threads to answer on.
  */
 #include "api.h"
 #include "deadlocks.h"
+#include "findings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,15 +83,16 @@ static json_t *seen_list(const deadlocks_report *r)
     return list;
 }
 
-static json_t *report_body(const deadlocks_report *r, const char *text, size_t size)
+static json_t *report_body(sqlite3 *db, const deadlocks_report *r, const char *text, size_t size)
 {
     bool cut = size > MAX_REPORT;
-    return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:s%, s:o*, s:o*, s:o*, s:o*, s:b}",
+    size_t sent = cut ? (size_t)MAX_REPORT : size;
+    return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:s%, s:o*, s:o*, s:o*, s:o*, s:o*, s:b}",
                      "deadlocks", r->deadlocks, "possible", r->possible, "stuck", r->stuck,
                      "unknown", r->unknown, "leaks", r->leaks, "overreleases", r->overreleases,
-                     "report", text, cut ? (size_t)MAX_REPORT : size, "threads", named_ids(r, 0),
-                     "objects", named_ids(r, 1), "processes", named_processes(r), "seen",
-                     seen_list(r), "truncated", cut);
+                     "report", text, sent, "threads", named_ids(r, 0), "objects", named_ids(r, 1),
+                     "processes", named_processes(r), "seen", seen_list(r), "findings",
+                     findings_json(db, r, text, sent), "truncated", cut);
 }
 
 /* The analysis, its report and answer. */
@@ -100,7 +103,7 @@ static api_answer api_deadlocks_analyse(sqlite3 *db)
     failure why; /* not the client's business: it gets "database error" */
     bool ok = deadlocks_analyse_text(db, "the trace", 0, DEADLOCKS_LIVE_GRACE_NS,
                                      (int64_t)BUDGET_S * 1000000000, &text, &r, &why);
-    json_t *body = ok ? report_body(&r, text, strlen(text)) : NULL;
+    json_t *body = ok ? report_body(db, &r, text, strlen(text)) : NULL;
     bool over_budget = r.over_budget;
     deadlocks_free(&r);
     free(text);

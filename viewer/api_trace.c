@@ -17,14 +17,18 @@ enum { MAX_ROWS = 4096 };
  * cut or ends (a cut counts 2, so that a trace that ends cut moves it
  * though its live flag drops); one row per trace, so the page learns
  * cheaply whether to ask for the costlier answers again. cut_ns: the
- * first cut. */
+ * first cut. activity_*: the programs' first and last events, from the
+ * processes rows (a row each, kept as the trace is stored): a trace ends
+ * at the session's stop, often long after its program's last event. */
 static const char totals_sql[] =
     "SELECT MIN(begin_ns), MAX(end_ns), COALESCE(SUM(events), 0), COALESCE(SUM(discarded), 0),"
     " COALESCE(SUM(unread), 0), MIN(cut_ns), COALESCE(MAX(live <> 0), 0),"
-    " COALESCE(SUM(1 + events + discarded + unread + 2 * (cut_ns IS NOT NULL) + (live <> 0)), 0)"
+    " COALESCE(SUM(1 + events + discarded + unread + 2 * (cut_ns IS NOT NULL) + (live <> 0)), 0),"
+    " (SELECT MIN(begin_ns) FROM processes), (SELECT MAX(end_ns) FROM processes)"
     " FROM traces";
-static const char *const totals_names[] = {"begin_ns", "end_ns", "events", "discarded",
-                                           "unread",   "cut_ns", "live",   "changes"};
+static const char *const totals_names[] = {
+    "begin_ns", "end_ns", "events",  "discarded",         "unread",
+    "cut_ns",   "live",   "changes", "activity_begin_ns", "activity_end_ns"};
 
 static const char traces_sql[] =
     "SELECT id, uuid, hostname, path, begin_ns, end_ns, events, discarded, unread, cut_ns,"
@@ -82,7 +86,7 @@ api_answer api_trace(sqlite3 *db, const params *p, const api_server *server)
 {
     (void)p;
     bool truncated, any = false;
-    json_t *rows = jsonsql_rows(db, totals_sql, totals_names, 8, 1, &truncated, "");
+    json_t *rows = jsonsql_rows(db, totals_sql, totals_names, 10, 1, &truncated, "");
     json_t *body = rows ? json_incref(json_array_get(rows, 0)) : NULL;
     json_decref(rows);
     if (body)

@@ -38,6 +38,10 @@ class HostsPage(Served):
             "SELECT p.id, t.hostname, p.name, p.pid FROM processes p"
             " JOIN traces t ON t.id = p.trace_id ORDER BY p.id")]
 
+    def host_of(self, process):
+        return self.sql.execute("SELECT t.hostname FROM processes p JOIN traces t"
+                                " ON t.id = p.trace_id WHERE p.id = ?", (process,)).fetchone()[0]
+
     def headings(self):
         """Each heading's text, title, and whether its host and pid show whole."""
         return self.js("""[...document.querySelectorAll('#lanes li.group')].map(li => {
@@ -48,7 +52,10 @@ class HostsPage(Served):
 
     def test_each_process_heading_names_its_host_name_and_pid_uncut(self):
         expected = []
-        for _, label in self.processes():
+        for process, label in self.processes():
+            host = self.host_of(process)  # each host's processes under its heading
+            if not expected or expected[-3][0] != host:
+                expected.append([host, host, True])
             expected += [[label, label, True], ["objects", f"objects of {label}", True]]
         self.assertEqual(expected, self.headings())
 
@@ -110,7 +117,7 @@ class HostsPage(Served):
             self.assertEqual(expected, self.lanes_shown())
             headings = self.js("[...document.querySelectorAll('#lanes li.group')]"
                                ".map(e => e.title)")
-            self.assertEqual(2, len(headings), headings)
+            self.assertEqual(3, len(headings), headings)  # the host's, the process's, objects
             self.assertTrue(all(host in h for h in headings), headings)
             self.wait_drawn()
             self.screenshot(f"hosts-{host}.png")

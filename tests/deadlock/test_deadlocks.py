@@ -1,7 +1,8 @@
 """`thrace deadlocks`, and `thrace record` telling why a program hung:
 programs that deadlock, could, or hang otherwise (programs.c), and a job
 queue whose shutdown is never heard (jobq.c), recorded with `thrace
-record`, their reports checked line by line.
+record`, their reports checked line by line, and the viewer's findings
+(/api/deadlocks) against them.
 
 Usage: test_deadlocks.py THRACE PROGRAMS JOBQ [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one).
@@ -326,6 +327,81 @@ class SeenByTheProgram(unittest.TestCase):
         self.assertEqual([list(row) for row in expected],
                          [[s["thread_id"], s["object_id"], s["ts"]] for s in body["seen"]])
         self.assertIn("\nseen: ", body["report"])
+
+
+class ViewerFindings(unittest.TestCase):
+    """/api/deadlocks' findings, the page's cards: the report's findings in
+    its order, each with the threads and objects it names, the moment its
+    lines tell and a cycle's wait-for edges."""
+
+    TIME = re.compile(r"(?<!\(for )\b(\d+\.\d{6}) s\b")
+
+    def findings(self, db):
+        """The answer's findings, checked against the report's text: the
+        same first lines and lines, each moment the span of its times."""
+        body = api_deadlocks(db)
+        told = report(body["report"])
+        self.assertEqual(list(told), [f["summary"] for f in body["findings"]])
+        with sqlite3.connect(db) as c:
+            begin, = c.execute("SELECT min(begin_ns) FROM traces").fetchone()
+        c.close()
+        for f in body["findings"]:
+            self.assertEqual(told[f["summary"]], [line.strip() for line in f["lines"]])
+            times = [round(float(t) * 1e9) for t in
+                     self.TIME.findall("\n".join([f["summary"], *f["lines"]]))]
+            self.assertEqual([begin + min(times), begin + max(times)],
+                             [f["begin_ns"], f["end_ns"]])
+        return db, body["findings"]
+
+    @staticmethod
+    def ids(db, table, names):
+        with sqlite3.connect(db) as c:
+            found = [c.execute(f"SELECT id FROM {table} WHERE name = ?", (n,)).fetchone()[0]
+                     for n in names]
+        c.close()
+        return found
+
+    def named(self, db, finding, threads, objects):
+        self.assertEqual([self.ids(db, "threads", threads), self.ids(db, "objects", objects)],
+                         [finding["threads"], finding["objects"]], finding["summary"])
+
+    def test_a_deadlock_names_its_cycle_and_its_edges_a_stuck_join_its_thread(self):
+        done, db = record("abba", "--deadlock-timeout", "0.3")
+        self.assertEqual(STALLED, done.returncode, done.stderr)
+        db, (cycle, join) = self.findings(db)
+        first, second = re.match(r"deadlock: Thread-1 -> (\S+) -> Thread-2 -> (\S+)",
+                                 cycle["summary"]).groups()
+        self.named(db, cycle, ["Thread-1", "Thread-2"], [first, second])
+        self.assertEqual(["deadlock", "stuck"], [cycle["kind"], join["kind"]])
+        self.assertRegex(join["summary"], r"^stuck: MainThread joins Thread-1 ")
+        self.named(db, join, ["MainThread"], [])
+        t1, t2 = self.ids(db, "threads", ["Thread-1", "Thread-2"])
+        o1, o2 = self.ids(db, "objects", [first, second])
+        with sqlite3.connect(db) as c:
+            waits = [c.execute("SELECT begin_ns FROM intervals WHERE thread_id = ?"
+                               " AND object_id = ? AND state = 'waiting'", pair).fetchone()[0]
+                     for pair in ((t1, o1), (t2, o2))]
+        c.close()
+        self.assertEqual([{"thread_id": t1, "object_id": o1, "holder_id": t2, "ts": waits[0]},
+                          {"thread_id": t2, "object_id": o2, "holder_id": t1, "ts": waits[1]}],
+                         cycle["edges"])
+        self.assertEqual([], join["edges"])
+
+    def test_a_lost_wakeup_names_its_waiter_and_condition(self):
+        done, db = record("lost_wakeup", "--deadlock-timeout", "0.3")
+        self.assertEqual(STALLED, done.returncode, done.stderr)
+        db, findings = self.findings(db)
+        [wait] = [f for f in findings if " waits on Condition-" in f["summary"]]
+        condition = re.search(r"(Condition-\d+)", wait["summary"]).group(1)
+        self.named(db, wait, ["Thread-1"], [condition])
+
+    def test_a_lock_order_names_its_threads_and_the_locks_they_held(self):
+        done, db = record("inversion")
+        self.assertEqual(0, done.returncode, done.stderr)
+        db, [order] = self.findings(db)
+        a, b = re.match(r"possible deadlock: (\S+) -> (\S+) -> ", order["summary"]).groups()
+        self.assertEqual("possible", order["kind"])
+        self.named(db, order, ["Thread-1", "Thread-2"], [a, b])
 
 
 class NoHang(unittest.TestCase):

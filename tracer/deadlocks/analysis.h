@@ -37,7 +37,10 @@ bool leaks_on(const deadlocks_report *r, int64_t object_id);
 bool deadlocks_cycle_on(const deadlocks_report *r, const int64_t *objects, int n);
 
 /* Keeps the thread (or object: 0 for none of either) among those the
- * findings name, which the viewer marks; false when out of memory (why). */
+ * findings name, which the viewer marks, and as a mention of the finding
+ * being told: call it once the finding's first line is printed (the
+ * viewer finds the finding by where out is then); false when out of
+ * memory (why). */
 bool deadlocks_keep_named(deadlocks_report *r, int64_t thread_id, int64_t object_id, failure *why);
 
 /* Keeps a deadlock the program saw itself (seen.c), for the viewer; false

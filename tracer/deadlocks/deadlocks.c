@@ -2,7 +2,8 @@
  * deadlocks.c - runs the analyses of analysis.h over a stored trace,
  * prints what they find in the format of README.md and a summary line.
  * Also keeps the wait-for cycles told, which the later analyses consult,
- * and the threads and objects the findings name, and holds a run to its
+ * and the threads and objects the findings name (once each, and as
+ * mentions: each naming, with where the report then was), and holds a run to its
  * time budget: checked between the analyses and by lockorder.c's search
  * loop, and inside SQLite by a progress handler installed for the run.
  */
@@ -93,10 +94,21 @@ static bool deadlocks_name_one(deadlocks_report *r, int64_t kind, int64_t id, fa
     return true;
 }
 
+/* Keeps who the finding being told names, and where it is told. */
+static bool deadlocks_mention_one(deadlocks_report *r, int64_t thread_id, int64_t object_id,
+                                  failure *why)
+{
+    if (!grow_for(&r->mentions, r->nmentions, &r->mentions_cap, sizeof *r->mentions, 16))
+        return failure_set(why, "out of memory");
+    r->mentions[r->nmentions++] = (deadlocks_mention){ftell(r->out), thread_id, object_id};
+    return true;
+}
+
 bool deadlocks_keep_named(deadlocks_report *r, int64_t thread_id, int64_t object_id, failure *why)
 {
     return (!thread_id || deadlocks_name_one(r, 0, thread_id, why)) &&
-           (!object_id || deadlocks_name_one(r, 1, object_id, why));
+           (!object_id || deadlocks_name_one(r, 1, object_id, why)) &&
+           deadlocks_mention_one(r, thread_id, object_id, why);
 }
 
 bool deadlocks_keep_seen(deadlocks_report *r, int64_t thread_id, int64_t object_id, int64_t ts,
@@ -115,6 +127,7 @@ void deadlocks_free(deadlocks_report *r)
     free(r->seen);
     free(r->leaked);
     free(r->named);
+    free(r->mentions);
     keymap_free(&r->named_set);
     for (size_t i = 0; i < r->ncycles; i++)
         free(r->cycles[i].members);

@@ -38,6 +38,14 @@ typedef struct {
     int64_t thread_id, object_id, ts;
 } deadlocks_seen;
 
+/* A thread and an object (0: none) a finding names, and where in the
+ * report the finding had been written to then (ftell of out; -1 when out
+ * cannot tell): past its first line's start, up to the next finding's. */
+typedef struct {
+    long at;
+    int64_t thread_id, object_id;
+} deadlocks_mention;
+
 /* What an analysis found, and (for the analyses, analysis.h) where it is. */
 typedef struct {
     sqlite3 *db;
@@ -56,12 +64,14 @@ typedef struct {
     size_t ncycles;
     deadlocks_seen *seen; /* the deadlocks the program saw itself */
     size_t nseen;
-    int64_t *named;           /* the threads and objects any finding names, */
-    size_t nnamed, named_cap; /* as (kind, id) pairs: kind 0 thread, 1 object */
-    keymap named_set;         /* (kind, id) -> non-NULL once in named */
-    int leaks;                /* permits and holds never given back (leaks.c) */
-    int overreleases;         /* BoundedSemaphores released too often (overrelease.c) */
-    int64_t *leaked;          /* the objects they are about */
+    int64_t *named;                 /* the threads and objects any finding names, */
+    size_t nnamed, named_cap;       /* as (kind, id) pairs: kind 0 thread, 1 object */
+    keymap named_set;               /* (kind, id) -> non-NULL once in named */
+    deadlocks_mention *mentions;    /* what each finding names, in the order told: */
+    size_t nmentions, mentions_cap; /* the viewer's cards (viewer/findings.c) */
+    int leaks;                      /* permits and holds never given back (leaks.c) */
+    int overreleases;               /* BoundedSemaphores released too often (overrelease.c) */
+    int64_t *leaked;                /* the objects they are about */
     size_t nleaked;
     long leaks_text[2]; /* where their findings begin and end in out (ftell; -1 unknown) */
 } deadlocks_report;

@@ -459,11 +459,11 @@ static bool lockorder_tell_through(lockorder *lo, lockorder_edge *e, failure *wh
     int fresh = lockorder_remember(lo, &cycle, why);
     if (fresh <= 0)
         return fresh == 0;
+    lockorder_print(lo->r, path, n);
+    lo->r->possible++;
     for (int i = 0; i < n; i++)
         if (!deadlocks_keep_named(lo->r, path[i]->thread_id, path[i]->from, why))
             return false;
-    lockorder_print(lo->r, path, n);
-    lo->r->possible++;
     return true;
 }
 

@@ -318,10 +318,10 @@ static bool stuck_tell(stuck *s, const stuck_wait *w, failure *why)
         return true;
     if (w->gap)
         return stuck_unknown(s, w, object);
-    if (!deadlocks_keep_named(s->r, w->thread_id, w->object_id, why))
-        return false;
     stuck_header(s, w, object, "stuck");
     s->r->stuck++;
+    if (!deadlocks_keep_named(s->r, w->thread_id, w->object_id, why))
+        return false;
     bool ok = true;
     switch (w->state) {
     case VOCAB_STATE_waiting:

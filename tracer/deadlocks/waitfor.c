@@ -211,11 +211,11 @@ static bool waitfor_tell(deadlocks_report *r, waitfor_search *s, bool unfinished
     int unknown = unfinished ? waitfor_unknown(r, s, why) : 0;
     if (unknown)
         return unknown > 0;
+    waitfor_print(r, s, "deadlock");
+    r->deadlocks++;
     for (int i = 0; i < s->n; i++)
         if (!deadlocks_keep_named(r, members[i].thread_id, members[i].object_id, why))
             return false;
-    waitfor_print(r, s, "deadlock");
-    r->deadlocks++;
     return true;
 }
 

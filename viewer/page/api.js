@@ -14,7 +14,8 @@
  * no-store too): a live trace's answers change from one request to the next.
  */
 
-const TIME_KEYS = new Set(['begin_ns', 'end_ns', 'cut_ns', 'ts', 'from_ts', 'to_ts', 't0', 't1']);
+const TIME_KEYS = new Set(['begin_ns', 'end_ns', 'cut_ns', 'ts', 'from_ts', 'to_ts', 't0', 't1',
+  'activity_begin_ns', 'activity_end_ns']);
 
 let base = null; // until set, time fields are parsed as BigInt
 

@@ -25,6 +25,10 @@
  *   deadlocks.js the Deadlocks tab, and the lanes its findings name
  *   hostfilter.js the timeline kept to one host's lanes, when there are several
  *   live.js      a live trace: its badge, its polling, following its end
+ *   activity.js  the view it opens on: the programs' activity; the whole recording
+ *   boxzoom.js   zooming to a stretch dragged on the axis (or with Shift)
+ *   lanegroups.js headings that fold their lanes, the lane filter
+ *   cards.js     the Deadlocks tab's cards, a finding shown on the timeline
  *   losses.js    what the traces lost, by cause: the banner, the Stats tab's line
  *   serial.js    loads that never run twice at once
  *   states.js, format.js, status.js   names and colours, numbers, footer
@@ -38,14 +42,22 @@
  * `data-drawn-t1`), in ns since the begin; the tooltip is `#tooltip`. The
  * vertical middle of a thread's lane lies in its row of waits, sleeps and
  * joins. A live trace: live.js's `document.body.dataset.live` and
- * `.following`, the badge `#live`, the button `#follow`.
+ * `.following`, the badge `#live`, the button `#follow`. The timeline's
+ * tools: a heading's `data-group` (its fold's key, class `folded` when
+ * folded), the field `#lane-filter`, the buttons `#activity` and `#whole`,
+ * the Deadlocks tab's cards `#cards .card`, the finding shown
+ * (`document.body.dataset.finding`, its lanes' labels `data-lit="1"`).
  */
+import { keepActivity, listenActivity, showActivity } from './activity.js';
 import { api, getBase, pageTimes, setBase } from './api.js';
+import { listenBoxZoom } from './boxzoom.js';
+import { markLit } from './cards.js';
 import { loadDeadlocks, markDeadlocked, onSeen } from './deadlocks.js';
 import { draw, requestDraw } from './draw.js';
 import { formatDuration, formatSeconds } from './format.js';
 import { listenHostFilter, showHosts } from './hostfilter.js';
 import { listenInput } from './input.js';
+import { listenLaneGroups } from './lanegroups.js';
 import { showLosses } from './losses.js';
 import { onPoll, startLive } from './live.js';
 import { data, onFailed, onLoaded, reloadWindow, scheduleFetch } from './loader.js';
@@ -161,18 +173,25 @@ function wire() {
   observer.observe($('timeline'));
   observer.observe($('plot'));
   listenInput();
+  listenBoxZoom();
+  listenActivity();
   listenTabs();
-  listenHostFilter(() => {
-    buildAllLanes(last.answer);
-    reloadWindow(false); // drawn once loaded: the lanes now shown have no window yet
-    fit();
-  });
+  listenHostFilter(rebuildLanes);
+  listenLaneGroups(rebuildLanes);
+}
+
+/* The lanes built again for the host, headings and filter chosen. */
+function rebuildLanes() {
+  buildAllLanes(last.answer);
+  reloadWindow(false); // drawn once loaded: the lanes now shown have no window yet
+  fit();
 }
 
 /* The lanes built again from trace, with the marks they carry. */
 function buildAllLanes(trace) {
   buildLanes(trace, $('lanes'), select);
   markDeadlocked();
+  markLit();
   markLabels();
 }
 
@@ -191,6 +210,7 @@ function applyTrace(trace) {
   pageTimes(trace);
   model.span = trace.end_ns ?? 0;
   canvas.dataset.end = String(model.span);
+  keepActivity(trace);
   last.answer = trace;
   showHosts(trace);
   const lanes = lanesChanged(trace);
@@ -255,6 +275,8 @@ async function start() {
     settled: !trace.live });
   wire();
   initView(model.span);
+  if (!trace.live)
+    showActivity(); // a live trace's view follows its end
   fit();
   onPoll(update);
   startLive(trace);

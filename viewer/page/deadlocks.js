@@ -12,6 +12,7 @@
  * draw.js to mark the moment on the thread's lane.
  */
 import { api } from './api.js';
+import { showCards } from './cards.js';
 import { serial } from './serial.js';
 import { showError } from './status.js';
 import { model } from './trace.js';
@@ -85,6 +86,7 @@ async function load() {
     named.thread = new Set(answer.threads);
     named.object = new Set(answer.objects);
     markDeadlocked();
+    showCards(answer.findings);
     keepSeen(answer.seen || []);
     text.dataset.state = 'ready';
   } catch (error) {

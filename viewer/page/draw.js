@@ -21,7 +21,13 @@ import { view } from './view.js';
 
 const DIM = 0.18;
 const hits = { lanes: new Map(), wakeups: [] };
+const overlays = []; // drawn last, over the lanes (cards.js: a finding's lanes and edges)
 let pending = false;
+
+/* Calls draw() at the end of each draw, inside the lanes' clip. */
+export function addOverlay(draw) {
+  overlays.push(draw);
+}
 
 /* Draws at the next frame (once, however often asked). */
 export function requestDraw() {
@@ -48,6 +54,7 @@ export function draw() {
   for (const lane of visibleLanes())
     drawLane(lane);
   drawWakeups();
+  for (const overlay of overlays) overlay();
   ctx.restore();
   canvas.dataset.drawnT0 = String(data.t0);
   canvas.dataset.drawnT1 = String(data.t1);

@@ -35,6 +35,8 @@ export const model = {
   processes: new Map(),    // id -> process of /api/trace
   severalHosts: false,     // the traces come from more than one host
   host: null,              // the only host whose lanes are built (hostfilter.js); null: all
+  folded: new Set(),       // the headings folded (lanegroups.js): `host:NAME`, `process:ID`, ...
+  filter: '',              // the lanes built are those whose name or kind holds it (any case)
   height: 0,
 };
 
@@ -101,9 +103,11 @@ function span(className, text) {
  * (classes host, process, pid, between spans of class sep), so that the
  * stylesheet cuts the process's name before its host or pid; the whole
  * text on hover. */
-function groupLabel(parts) {
+function groupLabel(parts, key) {
   const el = document.createElement('li');
   el.className = 'group';
+  el.dataset.group = key;
+  el.classList.toggle('folded', model.folded.has(key));
   const shown = parts.map((text, i) => text && [['host', 'process', 'pid'][i], text])
     .filter(Boolean);
   shown.forEach(([kind, text], i) => {
@@ -138,8 +142,8 @@ function addLane(list, kind, id, el, item) {
 let built = ''; // what the lanes were built from, as lanesChanged compares it
 
 function lanesKey(trace) {
-  return JSON.stringify([model.host, trace.traces.map((t) => t.hostname), trace.processes,
-    trace.threads, trace.objects]);
+  return JSON.stringify([model.host, [...model.folded], model.filter,
+    trace.traces.map((t) => t.hostname), trace.processes, trace.threads, trace.objects]);
 }
 
 /* Whether /api/trace's answer has other hosts, processes, threads or
@@ -155,11 +159,20 @@ function shownProcess(id) {
   return model.host === null || hostName(p?.hostname) === model.host;
 }
 
+/* Whether a lane named name, of kind note, passes model.filter. */
+function passes(name, note) {
+  const filter = model.filter.toLowerCase();
+  return !filter || `${name} ${note}`.toLowerCase().includes(filter);
+}
+
 /* Fills the lane list from /api/trace's answer, replacing any lanes
  * built before; onObject(id) is called when an object's label is clicked.
  * With several processes, each one's objects follow its threads, under
- * its heading: two hosts' Lock-1s lie apart. With a host chosen, only its
- * processes' lanes. */
+ * its heading: two hosts' Lock-1s lie apart; with several hosts, each
+ * host's processes follow its heading. With a host chosen, only its
+ * processes' lanes. A folded heading keeps its lanes (a host's: its
+ * processes' headings too) out; the filter keeps the lanes it does not
+ * name out, not the headings. */
 export function buildLanes(trace, list, onObject) {
   built = lanesKey(trace);
   model.lanes = [];
@@ -175,18 +188,39 @@ export function buildLanes(trace, list, onObject) {
     objectsOf.get(object.process_id).push(object);
   }
   let process;
+  let host;
   for (const thread of threads) {
     if (thread.process_id !== process) {
       addObjectLanes(list, objectsOf, process, onObject);
       process = thread.process_id;
-      addLane(list, 'group', null, groupLabel(processParts(process) || ['', 'threads', '']));
+      const name = hostName(model.processes.get(process)?.hostname);
+      if (model.severalHosts && name !== host)
+        addLane(list, 'group', null, hostLabel(host = name));
+      if (!folded(process))
+        addLane(list, 'group', null,
+          groupLabel(processParts(process) || ['', 'threads', ''], `process:${process}`));
     }
-    addThreadLane(list, thread);
+    if (!folded(process, true) && passes(thread.name, thread.kind))
+      addThreadLane(list, thread);
   }
   addObjectLanes(list, objectsOf, process, onObject);
   // The objects of a single process, or of processes without a thread listed.
   const rest = trace.processes.length > 1 ? [...objectsOf.values()].flat() : objects;
-  addObjects(list, rest, 'objects', onObject);
+  addObjects(list, rest, 'objects', 'objects', onObject);
+}
+
+/* Whether process id's host is folded (or, with lanes, the process). */
+function folded(id, lanes = false) {
+  const host = hostName(model.processes.get(id)?.hostname);
+  return (model.severalHosts && model.folded.has(`host:${host}`))
+    || (lanes && model.folded.has(`process:${id}`));
+}
+
+/* A host's heading, whose folding keeps its processes out. */
+function hostLabel(name) {
+  const el = groupLabel([name, '', ''], `host:${name}`);
+  el.classList.add('host-group');
+  return el;
 }
 
 function addThreadLane(list, thread) {
@@ -201,16 +235,20 @@ function addThreadLane(list, thread) {
 function addObjectLanes(list, objectsOf, process, onObject) {
   const objects = objectsOf.get(process) || [];
   objectsOf.delete(process);
-  addObjects(list, objects, `objects of ${processLabel(process)}`, onObject);
+  if (!folded(process, true))
+    addObjects(list, objects, `objects of ${processLabel(process)}`, `objects:${process}`,
+      onObject);
 }
 
-/* Objects' lanes under a heading "objects" (title: its tooltip), if any. */
-function addObjects(list, objects, title, onObject) {
+/* Objects' lanes under a heading "objects" (title: its tooltip; key: its
+ * folding's), if any; none when it is folded. */
+function addObjects(list, objects, title, key, onObject) {
   if (!objects.length) return;
-  const heading = groupLabel(['', 'objects', '']);
+  const heading = groupLabel(['', 'objects', ''], key);
   heading.title = title;
   addLane(list, 'group', null, heading);
-  for (const object of objects) {
+  if (model.folded.has(key)) return;
+  for (const object of objects.filter((o) => passes(o.name, o.kind))) {
     const tip = [processLabel(object.process_id), 'click: follow this object'].filter(Boolean)
       .join(' · ');
     const el = laneLabel('object', object.id, object.name, object.kind, tip);

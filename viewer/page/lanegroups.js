@@ -1,0 +1,33 @@
+/*
+ * lanegroups.js - many lanes made few: each heading of the lane list (a
+ * host's, a process's, its objects') folds its lanes away on a click and
+ * unfolds them on the next, and the lane filter (`#lane-filter`) keeps the
+ * lanes whose name or kind holds its text (any case). Both are trace.js's
+ * model.folded and model.filter, which buildLanes reads; each change goes
+ * to the listener (app.js builds the lanes again, as for the host filter).
+ * The canvas draws the visible lanes only (plot.js), so a folded or
+ * filtered lane costs nothing to draw or to load.
+ */
+import { model } from './trace.js';
+
+const $ = (id) => document.getElementById(id);
+const TYPING = 150; // ms of quiet before the filter applies
+
+/* listener() after a heading was folded or unfolded, or the filter changed. */
+export function listenLaneGroups(listener) {
+  $('lanes').addEventListener('click', (event) => {
+    const heading = event.target.closest('li[data-group]');
+    if (!heading) return;
+    const key = heading.dataset.group;
+    if (!model.folded.delete(key)) model.folded.add(key);
+    listener();
+  });
+  let timer = 0;
+  $('lane-filter').addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      model.filter = $('lane-filter').value.trim();
+      listener();
+    }, TYPING);
+  });
+}
