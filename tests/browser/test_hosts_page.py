@@ -117,7 +117,7 @@ class HostsPage(Served):
         # The filter keeps the timeline to a host, not the Log tab, whose
         # lines still name every host's processes.
         self.show_tab("log")
-        expected = self.run_thrace("log", self.db).stdout.rstrip("\n")
+        expected = self.run_thrace("log", "--time", self.db).stdout.rstrip("\n")
         self.assertEqual(expected, self.eventually(self.log_text, expected))
         self.show_tab("timeline")
         self.choose_host("")
@@ -127,7 +127,7 @@ class HostsPage(Served):
         self.show_tab("log")
         checkbox = self.box("#log-all")
         self.browser.click(checkbox["x"], checkbox["y"])
-        expected = self.run_thrace("log", "--all", self.db).stdout.rstrip("\n")
+        expected = self.run_thrace("log", "--time", "--all", self.db).stdout.rstrip("\n")
         self.assertIn("[pid ", expected)
         shown = self.eventually(self.log_text, expected)
         self.browser.click(checkbox["x"], checkbox["y"])

@@ -21,7 +21,12 @@
  *   selection.js the object followed
  *   tooltip.js   what lies under the pointer, told as the guide's logs
  *   input.js     mouse and keyboard
- *   tabs.js      the Log and Stats tabs
+ *   tabs.js      the tabs, and the Stats tab
+ *   logtab.js    the Log tab: every line, paged, filtered; a line to its moment
+ *   moment.js    the moment marked on the timeline
+ *   urlstate.js  the view in the URL's hash; back and forward
+ *   search.js    the search box: lanes by name, then log lines
+ *   keyhelp.js   `?`: the keys
  *   deadlocks.js the Deadlocks tab, and the lanes its findings name
  *   hostfilter.js the timeline kept to one host's lanes, when there are several
  *   live.js      a live trace: its badge, its polling, following its end
@@ -46,16 +51,20 @@ import { draw, requestDraw } from './draw.js';
 import { formatDuration, formatSeconds } from './format.js';
 import { listenHostFilter, showHosts } from './hostfilter.js';
 import { listenInput } from './input.js';
+import { listenKeyHelp } from './keyhelp.js';
 import { showLosses } from './losses.js';
 import { onPoll, startLive } from './live.js';
 import { data, onFailed, onLoaded, reloadWindow, scheduleFetch } from './loader.js';
 import { canvas, resize } from './plot.js';
+import { listenSearch } from './search.js';
 import { markLabels, onSelect, select } from './selection.js';
 import { buildLegend, readColours } from './states.js';
 import { clearError, showError, showStatus } from './status.js';
-import { listenTabs, logShown, onTab, refreshLog, refreshStats, scheduleLog } from './tabs.js';
+import { refreshLog } from './logtab.js';
+import { listenTabs, onTab, refreshStats } from './tabs.js';
 import { hideTooltip } from './tooltip.js';
 import { buildLanes, hostName, lanesChanged, model } from './trace.js';
+import { startUrlState } from './urlstate.js';
 import { growView, initView, onViewChange, showNew, view, viewWindow } from './view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -128,8 +137,6 @@ function wire() {
       requestDraw();
       scheduleFetch();
     }
-    if (logShown())
-      scheduleLog();
   });
   onLoaded((changed) => {
     clearError(); // what is drawn is the view's window again
@@ -162,6 +169,8 @@ function wire() {
   observer.observe($('plot'));
   listenInput();
   listenTabs();
+  listenSearch();
+  listenKeyHelp();
   listenHostFilter(() => {
     buildAllLanes(last.answer);
     reloadWindow(false); // drawn once loaded: the lanes now shown have no window yet
@@ -256,6 +265,7 @@ async function start() {
   wire();
   initView(model.span);
   fit();
+  startUrlState();
   onPoll(update);
   startLive(trace);
   if (!model.lanes.length)
