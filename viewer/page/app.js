@@ -42,7 +42,9 @@
  * `data-view-t1`) and the window last drawn (`data-drawn-t0`,
  * `data-drawn-t1`), in ns since the begin; the tooltip is `#tooltip`. The
  * vertical middle of a thread's lane lies in its row of waits, sleeps and
- * joins. A live trace: live.js's `document.body.dataset.live` and
+ * joins. The moment marked is the canvas's `data-mark` (moment.js), what
+ * the search found `document.body.dataset.found` (search.js), the Log's
+ * lines `#log-text .log-line` (logtab.js). A live trace: live.js's `document.body.dataset.live` and
  * `.following`, the badge `#live`, the button `#follow`.
  */
 import { api, getBase, pageTimes, setBase } from './api.js';
