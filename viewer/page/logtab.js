@@ -133,12 +133,12 @@ async function loadPage(cursor, fresh) {
   }
 }
 
-/* The list again from its start, with the filters as they are now. */
 /* What the list answers: its filters, its start, and the begin its times count from. */
 function listKey() {
   return JSON.stringify([filters(), log.start, String(getBase())]);
 }
 
+/* The list again from its start, with the filters as they are now. */
 async function reload() {
   log.key = listKey();
   log.grown = false;
