@@ -112,6 +112,13 @@ class LogPage(Tools):
         self.js("document.getElementById('log-all').click()")
         self.wait_log(thrace_log(self.db, "--all"))
 
+    def test_the_logs_count_and_times_are_written_as_thrace_log_writes_them(self):
+        said = self.js("""import('/logtab.js').then(m => [0, 1, 2, 1234].map(m.countLines)
+            .concat([0, 700244000, 12.5e9, 123456789012345].map(m.logTime)))""")
+        self.assertEqual(["0 lines", "1 line", "2 lines", "1234 lines",
+                          "[    0.000000] ", "[    0.700244] ", "[   12.500000] ",
+                          "[123456.789012] "], said)
+
     def test_the_thread_filter_and_the_search_are_the_servers(self):
         self.show_tab("log")
         self.choose("log-thread", self.thread_ids["Thread-2"])
