@@ -166,7 +166,7 @@ static bool log_line(log_walk *w, sqlite3_stmt *logs, matched *last)
     if (!wanted(w, text)) {
         bool again = last->thread_id == thread && last->ts == ts;
         *last = again ? (matched){thread, ts, last->event_id, last->passed + 1}
-                      : (matched){thread, ts, 0, 0};
+                      : (matched){thread, ts, 0, 1};
         return true;
     }
     int64_t id = log_event(w, thread, ts, last);
