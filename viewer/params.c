@@ -65,6 +65,24 @@ static bool parse_limit(params *p, const char *s, size_t len, failure *why)
     return parse_int(s, len, 1, PARAMS_MAX_LIMIT, &p->limit, why);
 }
 
+static bool parse_skip(params *p, const char *s, size_t len, failure *why)
+{
+    return parse_int(s, len, 0, PARAMS_MAX_LIMIT, &p->skip, why);
+}
+
+/* Any bytes but NUL (never decoded): the value is only ever bound, never
+ * spliced into SQL or HTML. */
+static bool parse_text(params *p, const char *s, size_t len, failure *why)
+{
+    if (!s || len == 0)
+        return failure_set(why, "empty");
+    if (len > PARAMS_MAX_TEXT)
+        return failure_set(why, "longer than 200 bytes");
+    memcpy(p->text, s, len);
+    p->text[len] = '\0';
+    return true;
+}
+
 static bool parse_all(params *p, const char *s, size_t len, failure *why)
 {
     int64_t v;
@@ -127,6 +145,8 @@ static const struct {
     [PARAM_THREAD] = {"thread", parse_thread},
     [PARAM_ALL] = {"all", parse_all},
     [PARAM_LIMIT] = {"limit", parse_limit},
+    [PARAM_SKIP] = {"skip", parse_skip},
+    [PARAM_TEXT] = {"text", parse_text},
 };
 
 static int lookup(unsigned allowed, const char *key, size_t key_len)

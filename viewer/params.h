@@ -23,6 +23,8 @@ typedef enum {
     PARAM_THREAD,  /* a thread id */
     PARAM_ALL,     /* 0 or 1 */
     PARAM_LIMIT,   /* 1..10000 */
+    PARAM_SKIP,    /* 0..10000 */
+    PARAM_TEXT,    /* 1..200 bytes of any text but NUL */
     PARAM_COUNT
 } params_name;
 
@@ -32,6 +34,7 @@ enum {
     PARAMS_MAX_IDS = 64,
     PARAMS_MAX_PX = 8192,
     PARAMS_MAX_LIMIT = 10000,
+    PARAMS_MAX_TEXT = 200,
 };
 
 /* Times beyond 2^62 ns (the year 2116) are refused: window arithmetic
@@ -45,8 +48,9 @@ typedef struct {
 
 typedef struct {
     unsigned given; /* PARAM_BIT of each parameter present */
-    int64_t t0, t1, px, id, thread, limit;
+    int64_t t0, t1, px, id, thread, limit, skip;
     bool all;
+    char text[PARAMS_MAX_TEXT + 1]; /* NUL-terminated */
     params_ids threads, objects;
 } params;
 

@@ -51,7 +51,8 @@ static const route routes[] = {
     {"/api/interval", api_interval, BIT(PARAM_ID), BIT(PARAM_ID), NULL},
     {"/api/event", api_event, BIT(PARAM_ID), BIT(PARAM_ID), NULL},
     {"/api/log", api_log,
-     BIT(PARAM_T0) | BIT(PARAM_T1) | BIT(PARAM_THREAD) | BIT(PARAM_ALL) | BIT(PARAM_LIMIT),
+     BIT(PARAM_T0) | BIT(PARAM_T1) | BIT(PARAM_THREAD) | BIT(PARAM_ALL) | BIT(PARAM_LIMIT) |
+         BIT(PARAM_SKIP) | BIT(PARAM_TEXT),
      BIT(PARAM_T0) | BIT(PARAM_T1), check_log},
     {"/api/stats", api_stats, 0, 0, NULL},
     {"/api/deadlocks", api_deadlocks, 0, 0, NULL},

@@ -5,7 +5,8 @@ and once here, into one file, served by `thrace serve`. The same program
 twice, its lanes of the same names: the page must say which host each
 process ran on, in its headings (never cut so that the host or the pid
 goes), its lanes' tooltips, the Log, Stats and Deadlocks tabs; and its
-filter by host must keep the timeline to one host's lanes.
+filter by host must keep the timeline to one host's lanes, and the URL's
+hash must hold it.
 
 Usage: test_hosts_page.py THRACE DEADLOCK_PROGRAMS ARTEFACTS [unittest options]
 Run as root (unshare); a session daemon must answer here (the ctest
@@ -124,17 +125,33 @@ class HostsPage(Served):
         # The filter keeps the timeline to a host, not the Log tab, whose
         # lines still name every host's processes.
         self.show_tab("log")
-        expected = self.run_thrace("log", self.db).stdout.rstrip("\n")
+        expected = self.run_thrace("log", "--time", self.db).stdout.rstrip("\n")
         self.assertEqual(expected, self.eventually(self.log_text, expected))
         self.show_tab("timeline")
         self.choose_host("")
         self.assertEqual(everything, self.lanes_shown())
 
+    def test_the_urls_hash_holds_the_host_shown_and_its_link_reopens_it(self):
+        host = sorted(h for h, in self.sql.execute("SELECT hostname FROM traces"))[1]
+        self.choose_host(host)
+        lanes = self.lanes_shown()
+        hash_ = self.until(lambda: self.js("window.location.hash"),
+                           lambda h: h.endswith(f"&host={host}"))
+        self.assertTrue(hash_.endswith(f"&host={host}"), hash_)
+        link = self.js("window.location.href")
+        self.browser.call("Page.navigate", {"url": "about:blank"})
+        self.browser.poll("document.location.href === 'about:blank'")
+        self.browser.call("Page.navigate", {"url": link})
+        self.wait_ready()
+        self.assertEqual(host, self.js("document.getElementById('host').value"))
+        self.assertEqual(lanes, self.until(self.lanes_shown, lambda shown: shown == lanes))
+        self.choose_host("")
+
     def test_the_log_tab_names_each_lines_process_and_host_as_thrace_log(self):
         self.show_tab("log")
         checkbox = self.box("#log-all")
         self.browser.click(checkbox["x"], checkbox["y"])
-        expected = self.run_thrace("log", "--all", self.db).stdout.rstrip("\n")
+        expected = self.run_thrace("log", "--time", "--all", self.db).stdout.rstrip("\n")
         self.assertIn("[pid ", expected)
         shown = self.eventually(self.log_text, expected)
         self.browser.click(checkbox["x"], checkbox["y"])

@@ -160,9 +160,10 @@ class LiveCase(unittest.TestCase):
 
     def latest_tick(self, thread):
         """The highest N of thread's "tick N" lines in the Log tab (0: none),
-        after the process's "[pid N] " when the database holds several."""
+        after the line's time and the process's "[pid N] " when the database
+        holds several."""
         text = self.js("document.getElementById('log-text').textContent")
-        found = re.findall(rf"^(?:\[pid \d+\] )?\({thread} *\) tick (\d+)$", text, re.M)
+        found = re.findall(rf"^\[ *\d+\.\d{{6}}\] (?:\[pid \d+\] )?\({thread} *\) tick (\d+)$", text, re.M)
         return max((int(n) for n in found), default=0)
 
     def screenshot(self, name):

@@ -166,11 +166,11 @@ class Page(Served):
         drawn = self.wait_drawn()
         self.assertEqual([after["t0"], after["t1"]], drawn["drawn"])
 
-    def test_the_log_tab_shows_what_thrace_log_prints(self):
-        expected = thrace("log", self.db).stdout.rstrip("\n")
+    def test_the_log_tab_shows_what_thrace_log_time_prints(self):
+        expected = thrace("log", "--time", self.db).stdout.rstrip("\n")
         self.show_tab("log")
         self.assertEqual(expected, self.eventually(self.log_text, expected))
-        everything = thrace("log", self.db, "--all").stdout.rstrip("\n")
+        everything = thrace("log", "--time", self.db, "--all").stdout.rstrip("\n")
         checkbox = self.box("#log-all")
         self.browser.click(checkbox["x"], checkbox["y"])
         self.assertEqual(everything, self.eventually(self.log_text, everything))

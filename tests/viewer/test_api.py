@@ -255,6 +255,49 @@ class Api(unittest.TestCase):
         for line in every[:5]:
             self.assertEqual(line["text"], t.line(line["event_id"]))
 
+    def pages(self, server, params, limit):
+        """Every page of /api/log from params on, each of at most limit
+        lines, following each answer's next; the pages' lines."""
+        pages, cursor = [], {}
+        while True:
+            answer = server.ok("/api/log", dict(params, limit=limit, **cursor))
+            self.assertLessEqual(len(answer["lines"]), limit)
+            pages.append(answer["lines"])
+            if answer["next"] is None:
+                self.assertFalse(answer["truncated"])
+                return pages
+            self.assertTrue(answer["truncated"])
+            cursor = {"t0": answer["next"]["t0"], "skip": answer["next"]["skip"]}
+            if not answer["next"]["skip"]:
+                del cursor["skip"]
+
+    def test_a_log_read_page_by_page_is_the_whole_log(self):
+        t = self.traces["threading_lock"]
+        for extra in ({}, {"all": 1}, {"all": 1, "thread": t.threads[1]}):
+            window = dict({"t0": t.t0, "t1": t.t1}, **extra)
+            every = t.server.ok("/api/log", window)
+            self.assertIsNone(every["next"])
+            for limit in (1, 2, 5):
+                pages = self.pages(t.server, window, limit)
+                self.assertEqual(every["lines"], [line for page in pages for line in page],
+                                 (extra, limit))
+                self.assertEqual(-(-len(every["lines"]) // limit), len([p for p in pages if p]))
+
+    def test_a_log_search_holds_the_lines_with_the_text_whatever_its_case(self):
+        t = self.traces["threading_lock"]
+        window = {"t0": t.t0, "t1": t.t1}
+        for extra, text in (({}, "WAITING for"), ({"all": 1}, "lock-1"), ({"all": 1}, "Done")):
+            every = t.server.ok("/api/log", dict(window, **extra))["lines"]
+            holding = [line for line in every if text.lower() in line["text"].lower()]
+            self.assertTrue(holding)
+            found = t.server.ok("/api/log", dict(window, text=text, **extra))
+            self.assertEqual((holding, None), (found["lines"], found["next"]))
+            pages = self.pages(t.server, dict(window, text=text, **extra), 1)
+            self.assertEqual(holding, [line for page in pages for line in page])
+        # The text is a text, never a pattern nor SQL.
+        for text in ("%", "_", "' OR 1=1 --", "*"):
+            self.assertEqual([], t.server.ok("/api/log", dict(window, text=text))["lines"])
+
     def test_the_windows_logs_are_the_lanes_threads_lines(self):
         t = self.traces["threading_lock"]
         self.assertEqual(thrace("log", t.db).stdout.splitlines(),

@@ -101,6 +101,21 @@ class Hostile(unittest.TestCase):
         self.refused("/api/log?t0=1&t1=2&limit=10001", 400, "limit: out of range")
         self.refused("/api/log?t0=1&t1=2&limit=0", 400, "limit: out of range")
         self.refused("/api/log?t0=1&t1=2&all=2", 400, "all: not 0 or 1")
+        self.refused("/api/log?t0=1&t1=2&skip=10001", 400, "skip: out of range")
+        self.refused("/api/log?t0=1&t1=2&skip=-1", 400, "skip: not an integer")
+
+    def test_a_log_search_is_a_bounded_text_never_sql(self):
+        log = f"/api/log?t0={self.t0}&t1={self.t1}"
+        self.refused(f"{log}&text=", 400, "text: empty")
+        self.refused(f"{log}&text={MARK * 29}", 400, "text: longer than 200 bytes")
+        self.refused(f"{log}&text=a&text=b", 400, "text: given twice")
+        self.refused(f"{log}&text=a%00{MARK}", 200, None)  # %00 is never decoded: a text
+        for text in [f"{MARK}%27%20OR%201=1--", f"%25{MARK}%25", f"{MARK}%22%3B%20DROP%20TABLE%20logs",
+                     f"%3Cscript%3E{MARK}", MARK * 28]:
+            with self.subTest(text=text):
+                status, error, body = self.answer(f"{log}&text={text}&all=1")
+                self.assertEqual((200, None), (status, error))
+                self.assertEqual({"lines": [], "truncated": False, "next": None}, json.loads(body))
 
     def test_an_empty_or_backwards_window(self):
         self.refused(self.window(f"t0={self.t1}&t1={self.t0}&px=100&threads=1"), 400,

@@ -21,7 +21,12 @@
  *   selection.js the object followed
  *   tooltip.js   what lies under the pointer, told as the guide's logs
  *   input.js     mouse and keyboard
- *   tabs.js      the Log and Stats tabs
+ *   tabs.js      the tabs, and the Stats tab
+ *   logtab.js    the Log tab: every line, paged, filtered; a line to its moment
+ *   moment.js    the moment marked on the timeline
+ *   urlstate.js  the view in the URL's hash; back and forward
+ *   search.js    the search box: lanes by name, then log lines
+ *   keyhelp.js   `?`: the keys
  *   deadlocks.js the Deadlocks tab, and the lanes its findings name
  *   hostfilter.js the timeline kept to one host's lanes, when there are several
  *   live.js      a live trace: its badge, its polling, following its end
@@ -41,12 +46,15 @@
  * `data-view-t1`) and the window last drawn (`data-drawn-t0`,
  * `data-drawn-t1`), in ns since the begin; the tooltip is `#tooltip`. The
  * vertical middle of a thread's lane lies in its row of waits, sleeps and
- * joins. A live trace: live.js's `document.body.dataset.live` and
- * `.following`, the badge `#live`, the button `#follow`. The timeline's
- * tools: a heading's `data-group` (its fold's key, class `folded` when
- * folded), the field `#lane-filter`, the buttons `#activity` and `#whole`,
- * the Deadlocks tab's cards `#cards .card`, the finding shown
- * (`document.body.dataset.finding`, its lanes' labels `data-lit="1"`).
+ * joins. The moment marked is the canvas's `data-mark` (moment.js), what
+ * the search found `document.body.dataset.found` (search.js), the Log's
+ * lines `#log-text .log-line` (logtab.js). A live trace: live.js's
+ * `document.body.dataset.live` and `.following`, the badge `#live`, the
+ * button `#follow`. The timeline's tools: a heading's `data-group` (its
+ * fold's key, class `folded` when folded), the field `#lane-filter`, the
+ * buttons `#activity` and `#whole`, the Deadlocks tab's cards
+ * `#cards .card`, the finding shown (`document.body.dataset.finding`, its
+ * lanes' labels `data-lit="1"`).
  */
 import { keepActivity, listenActivity, showActivity } from './activity.js';
 import { api, getBase, pageTimes, setBase } from './api.js';
@@ -57,17 +65,21 @@ import { draw, requestDraw } from './draw.js';
 import { formatDuration, formatSeconds } from './format.js';
 import { listenHostFilter, showHosts } from './hostfilter.js';
 import { listenInput } from './input.js';
+import { listenKeyHelp } from './keyhelp.js';
 import { listenLaneGroups } from './lanegroups.js';
 import { showLosses } from './losses.js';
 import { onPoll, startLive } from './live.js';
 import { data, onFailed, onLoaded, reloadWindow, scheduleFetch } from './loader.js';
 import { canvas, resize } from './plot.js';
+import { listenSearch } from './search.js';
 import { markLabels, onSelect, select } from './selection.js';
 import { buildLegend, readColours } from './states.js';
 import { clearError, showError, showStatus } from './status.js';
-import { listenTabs, logShown, onTab, refreshLog, refreshStats, scheduleLog } from './tabs.js';
+import { refreshLog } from './logtab.js';
+import { listenTabs, onTab, refreshStats } from './tabs.js';
 import { hideTooltip } from './tooltip.js';
 import { buildLanes, hostName, lanesChanged, model } from './trace.js';
+import { startUrlState } from './urlstate.js';
 import { growView, initView, onViewChange, showNew, view, viewWindow } from './view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -140,8 +152,6 @@ function wire() {
       requestDraw();
       scheduleFetch();
     }
-    if (logShown())
-      scheduleLog();
   });
   onLoaded((changed) => {
     clearError(); // what is drawn is the view's window again
@@ -176,6 +186,8 @@ function wire() {
   listenBoxZoom();
   listenActivity();
   listenTabs();
+  listenSearch();
+  listenKeyHelp();
   listenHostFilter(rebuildLanes);
   listenLaneGroups(rebuildLanes);
 }
@@ -278,6 +290,7 @@ async function start() {
   if (!trace.live)
     showActivity(); // a live trace's view follows its end
   fit();
+  startUrlState();
   onPoll(update);
   startLive(trace);
   if (!model.lanes.length)

@@ -13,6 +13,7 @@
 import { formatTick } from './format.js';
 import { seenBy } from './deadlocks.js';
 import { data } from './loader.js';
+import { drawMoment } from './moment.js';
 import { canvas, ctx, laneAtY, laneY, plot, visibleLanes, xOf } from './plot.js';
 import { isDimmed, selectedObject } from './selection.js';
 import { HOLDS, colours } from './states.js';
@@ -54,6 +55,7 @@ export function draw() {
   for (const lane of visibleLanes())
     drawLane(lane);
   drawWakeups();
+  drawMoment();
   for (const overlay of overlays) overlay();
   ctx.restore();
   canvas.dataset.drawnT0 = String(data.t0);

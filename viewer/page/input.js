@@ -8,6 +8,7 @@
  * own zoom), never while typing in a field.
  */
 import { hitAt } from './draw.js';
+import { momentOf, setMoment } from './moment.js';
 import { canvas, plot, tOf } from './plot.js';
 import { select } from './selection.js';
 import { hideTooltip, showTooltip } from './tooltip.js';
@@ -54,8 +55,10 @@ function onPointerUp(event) {
   const clicked = !drag.moved;
   drag = null;
   canvas.classList.remove('dragging');
-  if (clicked)
-    select(objectOf(hitAt(...point(event))));
+  if (!clicked) return;
+  const hit = hitAt(...point(event));
+  select(objectOf(hit));
+  setMoment(momentOf(hit), 'timeline');
 }
 
 function onWheel(event) {
@@ -69,7 +72,8 @@ function onWheel(event) {
     zoom(Math.exp(dy * 0.0015), tOf(point(event)[0]));
 }
 
-const KEYS = {
+/* The keys, by KeyboardEvent.key (keyhelp.js lists them). */
+export const KEYS = {
   '+': () => zoom(1 / STEP), '=': () => zoom(1 / STEP), w: () => zoom(1 / STEP),
   '-': () => zoom(STEP), _: () => zoom(STEP), s: () => zoom(STEP),
   a: () => pan(-PAN), ArrowLeft: () => pan(-PAN),
