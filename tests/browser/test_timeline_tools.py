@@ -44,7 +44,9 @@ class Tools(Served):
         self.browser.click(centre["x"], centre["y"])
 
     def reload(self):
+        """The page opened afresh: without the view the URL's hash holds."""
         self.collect_problems()
+        self.js("history.replaceState(null, '', location.pathname + location.search)")
         self.browser.call("Page.reload")
         self.assertIsNotNone(self.browser.wait_for(
             lambda e: e["method"] == "Page.loadEventFired"))

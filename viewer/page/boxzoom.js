@@ -2,11 +2,12 @@
  * boxzoom.js - zooming to a stretch of time dragged with the mouse: a drag
  * on the time axis, or a drag with Shift anywhere on the canvas, draws a
  * box over the stretch and zooms the view to it on release (a drag of
- * MIN_DRAG px or less is a click: it lets go of the object followed, as a
- * click over empty space does). It listens on the canvas's box
+ * MIN_DRAG px or less is a click: it lets go of the object followed and
+ * of the moment marked, as a click over empty space does). It listens on the canvas's box
  * (#plot) in the capture phase, so that input.js's pan never sees the
  * drags it takes; the box is a div over the canvas (`#zoombox`).
  */
+import { setMoment } from './moment.js';
 import { canvas, plot, tOf } from './plot.js';
 import { select } from './selection.js';
 import { hideTooltip } from './tooltip.js';
@@ -54,10 +55,12 @@ function onPointerUp(event) {
   const [x0, x1] = [Math.min(drag.from, drag.to), Math.max(drag.from, drag.to)];
   drag = null;
   showBox();
-  if (x1 - x0 > MIN_DRAG)
+  if (x1 - x0 > MIN_DRAG) {
     setView(tOf(x0), tOf(x1));
-  else
-    select(null); // a click there lies over empty space: it lets go, as input.js's
+  } else { // a click there lies over empty space: it lets go, as input.js's
+    select(null);
+    setMoment(null, 'timeline');
+  }
 }
 
 export function listenBoxZoom() {
