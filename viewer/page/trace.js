@@ -14,6 +14,8 @@
  * label's tooltip as built, which deadlocks.js adds to.
  */
 
+import { kindWords, shortKind } from './kinds.js';
+
 export const AXIS = 24; // px of time axis above the lanes
 
 /* Lane heights, and the rows inside a lane as [top, bottom) px from its top.
@@ -191,7 +193,8 @@ export function buildLanes(trace, list, onObject) {
 
 function addThreadLane(list, thread) {
   const note = thread.daemon ? `${thread.kind}, daemon` : thread.kind;
-  const title = [`thread ${thread.tid}`, processLabel(thread.process_id)].filter(Boolean)
+  const title = [thread.name, `thread ${thread.tid}`, processLabel(thread.process_id)]
+    .filter(Boolean)
     .join(' · ');
   const el = laneLabel('thread', thread.id, thread.name, note, title);
   model.threadLanes.set(thread.id, addLane(list, 'thread', thread.id, el, thread));
@@ -211,9 +214,9 @@ function addObjects(list, objects, title, onObject) {
   heading.title = title;
   addLane(list, 'group', null, heading);
   for (const object of objects) {
-    const tip = [processLabel(object.process_id), 'click: follow this object'].filter(Boolean)
-      .join(' · ');
-    const el = laneLabel('object', object.id, object.name, object.kind, tip);
+    const tip = [`${object.name} (${kindWords(object.kind)})`, processLabel(object.process_id),
+      'click: follow this object'].filter(Boolean).join(' · ');
+    const el = laneLabel('object', object.id, object.name, shortKind(object.kind), tip);
     el.addEventListener('click', () => onObject(object.id));
     addLane(list, 'object', object.id, el, object);
   }
