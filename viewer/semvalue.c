@@ -157,10 +157,9 @@ static json_t *steps_json(const steps *s)
 {
     json_t *array = json_array();
     for (int i = 0; array && i < s->n; i++)
-        if (json_array_append_new(array, json_pack("{s:I, s:i, s:i}", "ts",
-                                                   (json_int_t)s->steps[i].ts, "held",
-                                                   s->steps[i].held, "waiting",
-                                                   s->steps[i].waiting)) != 0) {
+        if (json_array_append_new(
+                array, json_pack("{s:I, s:i, s:i}", "ts", (json_int_t)s->steps[i].ts, "held",
+                                 s->steps[i].held, "waiting", s->steps[i].waiting)) != 0) {
             json_decref(array);
             return NULL;
         }

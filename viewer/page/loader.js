@@ -76,7 +76,7 @@ function prepareLane(lane, answer) {
   const buckets = lane.buckets.map((b) => ({ ...b,
     begin_ns: answer.t0 + b.px * width, end_ns: answer.t0 + (b.px + 1) * width }));
   return { id: lane.id, band, top: pack(top), bottom: pack(bottom), buckets,
-    intervals: lane.intervals };
+    intervals: lane.intervals, values: lane.values, values_sampled: lane.values_sampled };
 }
 
 function merge(request, answers) {

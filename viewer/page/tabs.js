@@ -4,7 +4,8 @@
  * operation too, as `thrace log --all`; with more than one process, each
  * line's process first, as `thrace log` says it), loaded again when the view
  * changes while it shows; `#log-text` has data-state "loading", "ready" or
- * "error". The Stats tab holds /api/stats as two tables, loaded when first
+ * "error". The Stats tab holds /api/stats as two tables (statstable.js:
+ * sortable, each row followed on the timeline), loaded when first
  * shown; with more than one process, a last column names each row's
  * (trace.js's processLabel: its host too, with more than one host). A
  * live trace changes: refreshLog and refreshStats load a shown tab again
@@ -12,11 +13,12 @@
  * filled at the start.
  */
 import { absolute, api } from './api.js';
-import { formatDuration, formatSeconds } from './format.js';
+import { formatSeconds } from './format.js';
 import { showLosses } from './losses.js';
 import { serial } from './serial.js';
+import { fillStatsTable } from './statstable.js';
 import { showError } from './status.js';
-import { logPrefix, model, processLabel } from './trace.js';
+import { logPrefix } from './trace.js';
 import { view, viewWindow } from './view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -73,51 +75,13 @@ async function loadLog() {
   }
 }
 
-function cell(tag, text) {
-  const el = document.createElement(tag);
-  el.textContent = text;
-  return el;
-}
-
-function percent(part, whole) {
-  return `${whole ? ((100 * part) / whole).toFixed(1) : '0.0'}%`;
-}
-
-const COLUMNS = [
-  ['acquired', (r) => String(r.acquired)],
-  ['contended', (r) => `${r.contended} (${percent(r.contended, r.acquired)})`],
-  ['wait total', (r) => formatDuration(r.wait_total_ns)],
-  ['wait max', (r) => formatDuration(r.wait_max_ns)],
-  ['hold total', (r) => formatDuration(r.hold_total_ns)],
-  ['hold max', (r) => formatDuration(r.hold_max_ns)],
-];
-
-const PROCESS = ['process', (r) => processLabel(r.process_id)];
-
-function fillTable(table, rows) {
-  const columns = model.processes.size > 1 ? [...COLUMNS, PROCESS] : COLUMNS;
-  const head = document.createElement('tr');
-  head.append(cell('th', 'name'), cell('th', 'kind'), ...columns.map(([name]) => cell('th', name)));
-  const body = rows.map((r) => {
-    const tr = document.createElement('tr');
-    tr.append(cell('td', r.name), cell('td', r.kind),
-      ...columns.map(([, value]) => cell('td', value(r))));
-    return tr;
-  });
-  const thead = document.createElement('thead');
-  const tbody = document.createElement('tbody');
-  thead.append(head);
-  tbody.append(...body);
-  table.replaceChildren(thead, tbody);
-}
-
 const loadStats = serial(async () => {
   const version = stats.wanted;
   if (version === stats.loaded) return;
   try {
     const answer = await api('/api/stats');
-    fillTable($('stats-objects'), answer.objects);
-    fillTable($('stats-threads'), answer.threads);
+    fillStatsTable($('stats-objects'), 'object', answer.objects);
+    fillStatsTable($('stats-threads'), 'thread', answer.threads);
     showLosses($('stats-discarded'), answer);
     stats.loaded = version;
   } catch (error) {

@@ -1,0 +1,239 @@
+"""Lanes, labels, legend, tooltips and Stats as a user reads them, in
+headless Chromium: examples/threading_semaphore (four workers, a
+Semaphore(2)) and examples/threading_condition (a producer notifying two
+consumers) recorded with `thrace record`, served by `thrace serve` and
+checked against the database and the API: the semaphore's lane drawn as a
+step chart of its permits in use and waiters, labels that keep their
+names, a legend naming each state's kinds, a wait's tooltip naming its
+holders and where they acquired (a link follows one), a hold's naming the
+waiters it blocked, a wake-up's naming the notifier's site, a sortable
+Stats tab whose rows follow their object.
+
+Usage: test_lanes_page.py THRACE THREADING_SEMAPHORE THREADING_CONDITION ARTEFACTS [unittest options]
+A session daemon must answer (the ctest fixture `lttng` starts one). The
+semaphore's lanes are saved as ARTEFACTS/semaphore.png, a pinned tooltip
+with its holders as ARTEFACTS/holders.png.
+"""
+import json
+import sys
+import unittest
+import urllib.request
+
+from thrace_testing.page import Served
+
+THRACE, SEMAPHORE, CONDITION, ARTEFACTS = sys.argv[1:5]
+del sys.argv[1:5]
+Served.thrace, Served.artefacts = THRACE, ARTEFACTS
+
+THREAD_MIDDLE = 19  # px from a thread lane's top: its row of waits (viewer/page/trace.js)
+OBJECT_HEIGHT = 30
+
+
+class Lanes(Served):
+    """One recording per subclass: serves PROGRAM, zooms on its run."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.serve(cls.PROGRAM)
+        cls.base = cls.sql.execute("SELECT min(begin_ns) FROM traces").fetchone()[0]
+        cls.run_end = cls.sql.execute("SELECT max(ts) FROM events").fetchone()[0] - cls.base
+
+    def setUp(self):
+        super().setUp()
+        self.zoom_from_begin_to(self.run_end)
+
+    def tearDown(self):
+        self.browser.key("Escape", "Escape", 27)
+        super().tearDown()
+
+    def api(self, path):
+        with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=10) as answer:
+            return json.load(answer)
+
+    def object_id(self, name):
+        return self.sql.execute("SELECT id FROM objects WHERE name = ?", (name,)).fetchone()[0]
+
+    def thread_id(self, name):
+        return self.sql.execute("SELECT id FROM threads WHERE name = ?", (name,)).fetchone()[0]
+
+    def lane_top(self, lane):
+        return self.js(f"""document.querySelector('[data-lane="{lane}"]')
+            .getBoundingClientRect().top""")
+
+    def hover(self, x, y, *lines):
+        self.browser.mouse("mouseMoved", x, y)
+        return self.tooltip_text(*lines)
+
+
+class SemaphorePage(Lanes):
+    PROGRAM = SEMAPHORE
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sem = cls.object_id(cls, "Semaphore-2")
+
+    def sem_intervals(self, state):
+        """(id, thread name, begin, end) of the semaphore's intervals in
+        state, by begin, times from the trace's begin."""
+        return [(i, name, b - self.base, e - self.base) for i, name, b, e in self.sql.execute(
+            "SELECT i.id, t.name, i.begin_ns, i.end_ns FROM intervals i"
+            " JOIN threads t ON t.id = i.thread_id WHERE i.object_id = ? AND i.state = ?"
+            " ORDER BY i.begin_ns", (self.sem, state))]
+
+    def steps(self, t0, t1):
+        """The semaphore's held/waiting steps over [t0, t1], swept from its rows."""
+        rows = [(s, b, e) for s in ("holding", "waiting") for _, _, b, e in self.sem_intervals(s)]
+        steps = []
+        for t in sorted({t0} | {t for _, b, e in rows for t in (b, e) if t0 < t <= t1}):
+            held = sum(1 for s, b, e in rows if s == "holding" and b <= t < e)
+            waiting = sum(1 for s, b, e in rows if s == "waiting" and b <= t < e)
+            if not steps or steps[-1] != f"{held}/{waiting}":
+                steps.append(f"{held}/{waiting}")
+        return steps
+
+    def test_the_semaphore_lane_is_a_step_chart_of_permits_in_use_and_waiters(self):
+        canvas = self.wait_drawn()
+        lane = f"object:{self.sem}"
+        shown = self.until(lambda: self.js(f"""document.querySelector('[data-lane="{lane}"]')
+            .dataset.values"""), lambda v: v)
+        expected = self.steps(round(canvas["t0"]), round(canvas["t1"]))
+        self.assertEqual(" ".join(expected), shown)
+        self.assertIn("2/2", expected)  # two permits in use, two workers waiting
+        # Where two hold and two wait, the chart's foot is the holding colour
+        # and its top the waiting colour (a Semaphore(2): four in all fill it).
+        waits = self.sem_intervals("waiting")
+        begin = max(b for _, _, b, _ in waits)
+        end = min(e for _, _, _, e in waits)
+        x = self.x_of((begin + end) / 2)
+        top = self.lane_top(lane)
+        self.assertEqual(self.colour("holding"), self.pixel(x, top + OBJECT_HEIGHT - 4))
+        self.assertEqual(self.colour("waiting"), self.pixel(x, top + 6))
+        self.screenshot("semaphore.png")
+        text = self.hover(x, top + OBJECT_HEIGHT / 2, "permits in use")
+        self.assertIn("Semaphore-2 (semaphore): 2 of 2 permits in use, 2 waiting", text)
+
+    def test_labels_keep_their_names_whole_and_say_them_on_hover(self):
+        label = self.js(f"""(() => {{
+            const li = document.querySelector('[data-lane="object:{self.sem}"]');
+            const name = li.querySelector('.name');
+            return [name.textContent, name.scrollWidth <= name.clientWidth,
+                    li.querySelector('.kind').textContent, li.title]; }})()""")
+        self.assertEqual(["Semaphore-2", True, "sem"], label[:3])
+        self.assertTrue(label[3].startswith("Semaphore-2 (semaphore) · "), label[3])
+
+    def test_the_legend_says_which_kinds_each_state_belongs_to(self):
+        legend = dict(self.js("""[...document.querySelectorAll('#legend li')].map(li =>
+            [li.querySelector('.swatch').className.split(' ')[1], li.textContent])"""))
+        self.assertEqual("waiting to acquire (lock, rlock, semaphore, rwlock to write)",
+                         legend["waiting"])
+        self.assertEqual("holding (lock, rlock, semaphore permit, rwlock to write)",
+                         legend["holding"])
+        self.assertEqual("waiting on a condition", legend["condition"])
+        self.assertEqual("waiting for an event to be set", legend["event"])
+        self.assertEqual("waiting at a barrier", legend["barrier"])
+
+    def test_a_wait_names_its_holders_and_a_click_follows_one(self):
+        wait_id, waiter, begin, end = self.sem_intervals("waiting")[-1]
+        holders = self.api(f"/api/interval?id={wait_id}")["holders"]
+        # Both permits were held when it began; one was given back and taken
+        # again while it waited: every hold that overlapped the wait.
+        self.assertGreaterEqual(len(holders), 2)
+        x = self.x_of((begin + end) / 2)
+        y = self.lane_top(f"thread:{self.thread_id(waiter)}") + THREAD_MIDDLE
+        said = [f"held by {h['thread']} since " for h in holders]
+        text = self.hover(x, y, *said)
+        self.assertIn(f"{waiter}: waiting for semaphore Semaphore-2", text)
+        links = self.js("""[...document.querySelectorAll('#tooltip button.follow')]
+            .map(b => [b.dataset.interval, b.textContent])""")
+        self.assertEqual([str(h["id"]) for h in holders], [i for i, _ in links])
+        for (_, link), holder in zip(links, holders):
+            self.assertRegex(link, rf"^held by {holder['thread']} since [0-9.]+ s at "
+                                   r"threading_semaphore\.c:\d+ in worker\(\), [0-9.]+ ms of this wait$")
+        # A click pins the tooltip; its first link follows that holder's hold.
+        self.browser.click(x, y)
+        self.assertEqual("true", self.js("document.getElementById('tooltip').dataset.pinned"))
+        self.screenshot("holders.png")
+        box = self.box("#tooltip button.follow")
+        self.browser.click(box["x"], box["y"])
+        self.assertEqual(f"interval:{holders[0]['id']}", self.js("document.body.dataset.focused"))
+        canvas = self.wait_drawn()
+        hold_begin = holders[0]["begin_ns"] - self.base
+        hold_end = holders[0]["end_ns"] - self.base
+        self.assertLessEqual(canvas["t0"], hold_begin)
+        self.assertGreaterEqual(canvas["t1"], hold_end)
+        self.assertTrue(self.js("document.getElementById('tooltip').hidden"))
+
+    def test_a_hold_names_the_waiters_it_kept_waiting(self):
+        hold_id, holder, begin, end = self.sem_intervals("holding")[0]
+        blocked = self.api(f"/api/interval?id={hold_id}")["blocked"]
+        self.assertNotEqual([], blocked)
+        x = self.x_of((begin + end) / 2)
+        # Its holds' row (29 to 38 px) is split into tracks when its holds
+        # overlap (the pool's Lock-1 inside the permit): the first's top.
+        y = self.lane_top(f"thread:{self.thread_id(holder)}") + 30
+        said = [f"kept {w['thread']} waiting " for w in blocked]
+        text = self.hover(x, y, *said)
+        self.assertIn(f"{holder}: holding a permit of Semaphore-2", text)
+        for w in blocked:
+            self.assertRegex(text, rf"kept {w['thread']} waiting [0-9.]+ ms at "
+                                   r"threading_semaphore\.c:\d+ in worker\(\)")
+
+    def stats_rows(self):
+        return self.js("""[...document.querySelectorAll('#stats-objects tbody tr')]
+            .map(r => r.dataset.row)""")
+
+    def test_the_stats_sort_by_a_column_and_a_row_follows_its_object(self):
+        self.show_tab("stats")
+        objects = self.api("/api/stats")["objects"]
+        self.until(self.stats_rows, lambda rows: len(rows) == len(objects))
+        heading = """[...document.querySelectorAll('#stats-objects th')]
+            .find(th => th.textContent.startsWith('wait total'))"""
+        for order in ("descending", "ascending"):
+            box = self.js(f"""(() => {{ const r = {heading}.getBoundingClientRect();
+                return {{x: r.left + r.width / 2, y: r.top + r.height / 2}}; }})()""")
+            self.browser.click(box["x"], box["y"])
+            ranked = sorted(objects, key=lambda o: o["wait_total_ns"],
+                            reverse=order == "descending")
+            self.assertEqual([f"object:{o['id']}" for o in ranked], self.stats_rows())
+            self.assertEqual(order, self.js(f"{heading}.getAttribute('aria-sort')"))
+        self.assertGreater(max(o["wait_total_ns"] for o in objects), 0)
+        row = self.box(f'#stats-objects tr[data-row="object:{self.sem}"]')
+        self.browser.click(row["x"], row["y"])
+        self.assertFalse(self.js("document.getElementById('panel-timeline').hidden"))
+        self.assertEqual(f"object:{self.sem}", self.js("document.body.dataset.selected"))
+
+
+class ConditionPage(Lanes):
+    PROGRAM = CONDITION
+
+    def test_a_wakeup_names_the_notifier_and_its_site(self):
+        canvas = self.wait_drawn()
+        cond = self.object_id("Condition-2")
+        window = self.api(f"/api/window?t0={self.base + round(canvas['t0'])}"
+                          f"&t1={self.base + round(canvas['t1'])}&px=100"
+                          f"&objects={cond}")
+        [first, *_] = [w for w in window["wakeups"] if w["kind"] == "notify"]
+        x0, x1 = self.x_of(first["from_ts"] - self.base), self.x_of(first["to_ts"] - self.base)
+        y0 = self.lane_top(f"thread:{first['from_thread_id']}") + THREAD_MIDDLE
+        y1 = self.lane_top(f"thread:{first['to_thread_id']}") + THREAD_MIDDLE
+        site = self.api(f"/api/event?id={first['from_event_id']}")["site"]
+        self.assertRegex(site, r"^threading_condition\.c:\d+ in producer\(\)$")
+        text = self.hover((x0 + x1) / 2, (y0 + y1) / 2, "from site")
+        self.assertIn(f"from site{site}", text)
+
+    def test_the_stats_show_the_conditions_waits(self):
+        self.show_tab("stats")
+        cond = self.object_id("Condition-2")
+        row = f"""document.querySelector('#stats-objects tr[data-row="object:{cond}"]')"""
+        cells = self.until(lambda: self.js(f"{row} && [...{row}.cells].map(c => c.textContent)"),
+                           lambda c: c)
+        stats = next(o for o in self.api("/api/stats")["objects"] if o["id"] == cond)
+        self.assertEqual(["Condition-2", "condition", "2"], cells[:3])
+        self.assertEqual(2, stats["acquired"])
+        self.assertGreater(stats["wait_total_ns"], 0)
+        self.assertNotEqual("0 ns", cells[4])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
