@@ -3,7 +3,8 @@
  * for the lanes asked for: per lane its intervals and buckets (lod.c), the
  * lanes' threads' log lines, and what ended the waits that end in the
  * window among the intervals returned (tracer/query/wakers.c); a semaphore
- * lane's value over the window too (semvalue.c).
+ * lane's value over the window too (semvalue.c), and an event's, a
+ * condition's or a barrier's own moments (marks.c).
  *
  * Bounds: per lane 4 * px intervals and 4 * px buckets, WINDOW_MAX_ITEMS of
  * both over the lanes, MAX_LOGS log lines, MAX_WAKEUPS wakeups.
@@ -11,6 +12,7 @@
 #include "api.h"
 #include "jsonsql.h"
 #include "lod.h"
+#include "marks.h"
 #include "query.h"
 #include "semvalue.h"
 
@@ -140,7 +142,9 @@ static json_t *lanes_json(window *win, lod_lane_kind kind, const params_ids *ids
         json_t *one = NULL;
         if (win->remaining == 0 || lod_walk(win->lod, kind, ids->ids[i], win->remaining, &lane))
             one = lane_json(win, &lane, kind, ids->ids[i], p);
-        if (one && kind == LOD_OBJECT && !semvalue_add(win->db, win->w, ids->ids[i], &lane, one)) {
+        if (one && kind == LOD_OBJECT &&
+            (!semvalue_add(win->db, win->w, ids->ids[i], &lane, one) ||
+             !marks_add(win->db, win->w, ids->ids[i], one))) {
             json_decref(one);
             one = NULL;
         }

@@ -14,12 +14,10 @@
  */
 #include "semvalue.h"
 #include "jsonsql.h"
+#include "objkind.h"
 #include "overlap.h"
 
 #include <stdlib.h>
-#include <string.h>
-
-static const char kind_sql[] = "SELECT kind FROM objects WHERE id = ?1";
 
 static const char count_sql[] =
     "SELECT total(state = 'holding'), total(state = 'waiting') FROM intervals"
@@ -34,23 +32,6 @@ typedef struct {
     step *steps;
     int n;
 } steps;
-
-/* 1 when object is a semaphore of either kind, 0 when not, -1 on error. */
-static int is_semaphore(sqlite3 *db, int64_t object)
-{
-    sqlite3_stmt *st = jsonsql_prepare(db, kind_sql);
-    int rc = SQLITE_ERROR, yes = 0;
-    if (st) {
-        sqlite3_bind_int64(st, 1, object);
-        rc = sqlite3_step(st);
-    }
-    if (rc == SQLITE_ROW) {
-        const char *kind = (const char *)sqlite3_column_text(st, 0);
-        yes = kind && (strcmp(kind, "semaphore") == 0 || strcmp(kind, "bounded_semaphore") == 0);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? yes : -1;
-}
 
 /* Appends a step unless it says what the last one says. */
 static void push(steps *s, int64_t ts, int held, int waiting)
@@ -169,9 +150,10 @@ static json_t *steps_json(const steps *s)
 bool semvalue_add(sqlite3 *db, const lod_window *w, int64_t object, const lod_lane *lane,
                   json_t *lane_json)
 {
-    int semaphore = is_semaphore(db, object);
-    if (semaphore <= 0)
-        return semaphore == 0;
+    static const char *const semaphores[] = {"semaphore", "bounded_semaphore"};
+    int semaphore = objkind_find(db, object, semaphores, 2);
+    if (semaphore < 0)
+        return semaphore == -1;
     bool whole = lane->nbuckets == 0 && !lane->truncated;
     steps s = {NULL, 0};
     bool ok = whole ? sweep(w, lane, &s) : sample(db, w, object, &s);

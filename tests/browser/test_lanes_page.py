@@ -27,6 +27,7 @@ Served.thrace, Served.artefacts = THRACE, ARTEFACTS
 
 THREAD_MIDDLE = 19  # px from a thread lane's top: its row of waits (viewer/page/trace.js)
 OBJECT_HEIGHT = 30
+DURATION = r"[0-9.]+ (ns|µs|ms|s)"  # viewer/page/format.js's formatDuration
 
 
 class Lanes(Served):
@@ -149,7 +150,7 @@ class SemaphorePage(Lanes):
         self.assertEqual([str(h["id"]) for h in holders], [i for i, _ in links])
         for (_, link), holder in zip(links, holders):
             self.assertRegex(link, rf"^held by {holder['thread']} since [0-9.]+ s at "
-                                   r"threading_semaphore\.c:\d+ in worker\(\), [0-9.]+ ms of this wait$")
+                                   rf"threading_semaphore\.c:\d+ in worker\(\), {DURATION} of this wait$")
         # A click pins the tooltip; its first link follows that holder's hold.
         self.browser.click(x, y)
         self.assertEqual("true", self.js("document.getElementById('tooltip').dataset.pinned"))
@@ -176,7 +177,7 @@ class SemaphorePage(Lanes):
         text = self.hover(x, y, *said)
         self.assertIn(f"{holder}: holding a permit of Semaphore-2", text)
         for w in blocked:
-            self.assertRegex(text, rf"kept {w['thread']} waiting [0-9.]+ ms at "
+            self.assertRegex(text, rf"kept {w['thread']} waiting {DURATION} at "
                                    r"threading_semaphore\.c:\d+ in worker\(\)")
 
     def stats_rows(self):
@@ -221,6 +222,21 @@ class ConditionPage(Lanes):
         self.assertRegex(site, r"^threading_condition\.c:\d+ in producer\(\)$")
         text = self.hover((x0 + x1) / 2, (y0 + y1) / 2, "from site")
         self.assertIn(f"from site{site}", text)
+
+    def test_the_condition_lane_marks_its_notify_and_its_tooltip_names_the_site(self):
+        self.wait_drawn()
+        cond = self.object_id("Condition-2")
+        lane = f"object:{cond}"
+        marks = self.until(lambda: self.js(f"""document.querySelector('[data-lane="{lane}"]')
+            .dataset.marks"""), lambda m: m)
+        self.assertEqual("notify:2", marks)  # notify_all woke both consumers
+        [(ts, site)] = self.sql.execute(
+            "SELECT e.ts, c.line FROM events e JOIN callsites c ON c.id = e.site_id"
+            " WHERE e.name = 'cond_notify'").fetchall()
+        text = self.hover(self.x_of(ts - self.base), self.lane_top(lane) + OBJECT_HEIGHT / 2,
+                          "site")
+        self.assertIn("p: notify Condition-2", text)
+        self.assertIn(f"sitethreading_condition.c:{site} in producer()", text)
 
     def test_the_stats_show_the_conditions_waits(self):
         self.show_tab("stats")

@@ -1,8 +1,10 @@
 """Who blocked whom, as the viewer's API tells it: /api/interval's holders
-of a wait and the waiters a hold kept waiting, and /api/window's value of
-a semaphore lane (permits in use, threads waiting), over the scenarios of
-tests/trace/scenarios.c (lock_handoff, sem_bound) recorded with `thrace
-record` and served by `thrace serve`, checked against the database.
+of a wait and the waiters a hold kept waiting, /api/window's value of a
+semaphore lane (permits in use, threads waiting) and the marks of an
+event's and a condition's lanes (sets, clears, notifies), over the
+scenarios of tests/trace/scenarios.c (lock_handoff, sem_bound,
+event_two_waiters, cond_notify) recorded with `thrace record` and served
+by `thrace serve`, checked against the database.
 
 Usage: test_blocking.py THRACE SCENARIOS THREADING_LOCK BENCH_CYCLE [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one).
@@ -17,7 +19,7 @@ class Blocking(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.servers = {}
-        for case in ("lock_handoff", "sem_bound"):
+        for case in ("lock_handoff", "sem_bound", "event_two_waiters", "cond_notify"):
             db = scenario(case)
             cls.servers[case] = (Server(db), sqlite3.connect(f"file:{db}?mode=ro", uri=True))
 
@@ -158,6 +160,44 @@ class Blocking(unittest.TestCase):
         window = server.ok("/api/window", {"t0": t0, "t1": t1, "px": 100,
                                            "objects": ",".join(map(str, objects))})
         self.assertEqual([], [lane["id"] for lane in window["objects"] if "values" in lane])
+
+
+    # ---- an event's and a condition's marks ----------------------------------
+
+    def object_lane(self, case, kind, t0, t1):
+        server, sql = self.servers[case]
+        [(obj,)] = sql.execute("SELECT id FROM objects WHERE kind = ?", (kind,)).fetchall()
+        window = server.ok("/api/window", {"t0": t0, "t1": t1, "px": 1000, "objects": str(obj)})
+        return window["objects"][0]
+
+    def mark_rows(self, case, name):
+        """(event id, ts, thread id, value) of the events named name."""
+        _, sql = self.servers[case]
+        return sql.execute("SELECT id, ts, thread_id, value FROM events WHERE name = ?",
+                           (name,)).fetchall()
+
+    def test_an_event_lane_marks_its_set_and_knows_whether_it_was_set_before(self):
+        server, _ = self.servers["event_two_waiters"]
+        t0, t1, _, _ = whole_trace(server)
+        [(event_id, ts, thread_id, woken)] = self.mark_rows("event_two_waiters", "event_set")
+        lane = self.object_lane("event_two_waiters", "event", t0, t1)
+        self.assertEqual([{"event_id": event_id, "ts": ts, "name": "set", "thread_id": thread_id,
+                           "value": woken}], lane["marks"])
+        self.assertEqual((False, False), (lane["set_at_t0"], lane["marks_truncated"]))
+        later = self.object_lane("event_two_waiters", "event", ts + 1, t1)
+        self.assertEqual(([], True), (later["marks"], later["set_at_t0"]))
+        before = self.object_lane("event_two_waiters", "event", t0, ts - 1)
+        self.assertEqual(([], False), (before["marks"], before["set_at_t0"]))
+
+    def test_a_condition_lane_marks_its_notify_with_how_many_woke(self):
+        server, _ = self.servers["cond_notify"]
+        t0, t1, _, _ = whole_trace(server)
+        [(event_id, ts, thread_id, woken)] = self.mark_rows("cond_notify", "cond_notify")
+        lane = self.object_lane("cond_notify", "condition", t0, t1)
+        self.assertEqual([{"event_id": event_id, "ts": ts, "name": "notify", "thread_id": thread_id,
+                           "value": 1}], lane["marks"])
+        self.assertEqual(1, woken)
+        self.assertNotIn("set_at_t0", lane)
 
 
 if __name__ == "__main__":

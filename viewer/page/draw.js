@@ -7,7 +7,8 @@
  * (overlaps stacked), buckets (intervals shorter than a pixel, summarised)
  * as marks in their state's colour, log lines as marks on top; an object's
  * waiters and holders, a barrier's rounds as its arrivals and its release,
- * a semaphore's value as a step chart (semlane.js).
+ * a semaphore's value as a step chart (semlane.js), an event's sets and
+ * clears, a condition's notifies (objmarks.js).
  * Then arrows from what woke a thread to the wake-up. Hit regions are
  * rebuilt on every draw, per lane, in the order drawn (the last on top).
  */
@@ -17,6 +18,7 @@ import { focusedInterval } from './focus.js';
 import { data } from './loader.js';
 import { canvas, ctx, laneAtY, laneY, plot, visibleLanes, xOf } from './plot.js';
 import { isDimmed, selectedObject } from './selection.js';
+import { drawMarks } from './objmarks.js';
 import { drawValues, isValueLane } from './semlane.js';
 import { HOLDS, colours } from './states.js';
 import { AXIS, LANE, model } from './trace.js';
@@ -110,6 +112,8 @@ function drawLane(lane) {
   }
   if (lane.kind === 'object' && lane.item.kind === 'barrier')
     drawBarrierRounds(lane, loaded, y);
+  if (lane.kind === 'object' && loaded.marks)
+    drawMarks(lane, loaded, y, regions, isDimmed(lane.id) ? DIM : 1, data.t1);
   ctx.globalAlpha = 1;
 }
 

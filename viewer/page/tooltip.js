@@ -127,6 +127,13 @@ function describe(hit) {
   }
   if (hit.type === 'value')
     return describeValue(hit);
+  if (hit.type === 'mark') {
+    const { mark } = hit;
+    const title = `${threadName(mark.thread_id)}: ${mark.name} ${objectName(hit.lane.id)}`;
+    const later = detail('/api/event', mark.event_id).then((e) => [title, [e.line],
+      [...times(mark.ts), ...(e.site ? [['site', e.site]] : [])]]);
+    return [[title, [], times(mark.ts)], later];
+  }
   if (hit.type === 'bucket') {
     const b = hit.bucket;
     const title = `${b.count} short interval${b.count > 1 ? 's' : ''}: ${STATE_TEXT[b.state] || b.state}`;
