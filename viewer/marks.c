@@ -19,12 +19,12 @@ static const char seq_bounds_sql[] =
     "SELECT min(seq), max(seq) FROM events WHERE object_id = ?1 AND seq IS NOT NULL";
 static const char at_seq_sql[] =
     "SELECT seq, ts FROM events WHERE object_id = ?1 AND seq >= ?2 ORDER BY seq LIMIT 1";
-static const char scan_sql[] =
-    "SELECT id, seq, ts, name, thread_id, value FROM events"
-    " WHERE object_id = ?1 AND seq >= ?2 ORDER BY seq LIMIT ?3";
+static const char scan_sql[] = "SELECT id, seq, ts, name, thread_id, value FROM events"
+                               " WHERE object_id = ?1 AND seq >= ?2 ORDER BY seq LIMIT ?3";
 /* The last set or clear among the MARKS_LOOKBACK events before seq ?2, and
  * how many events were looked at. */
-#define LOOKBACK "(SELECT name FROM events WHERE object_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3)"
+#define LOOKBACK                                                                                   \
+    "(SELECT name FROM events WHERE object_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3)"
 static const char state_sql[] =
     "SELECT (SELECT name FROM " LOOKBACK " WHERE name IN ('event_set', 'event_clear') LIMIT 1),"
     " (SELECT count(*) FROM " LOOKBACK ")";
@@ -32,8 +32,8 @@ static const char state_sql[] =
 /* The marks an object's events give, by their names: the event's name in
  * the trace, the mark's in the answer. */
 static const char *const mark_names[][2] = {
-    {"event_set", "set"},         {"event_clear", "clear"},     {"cond_notify", "notify"},
-    {"barrier_abort", "abort"},   {"barrier_reset", "reset"},
+    {"event_set", "set"},       {"event_clear", "clear"},   {"cond_notify", "notify"},
+    {"barrier_abort", "abort"}, {"barrier_reset", "reset"},
 };
 
 /* The kinds with marks; an event's lane also says whether it was set. */
@@ -118,8 +118,8 @@ static bool scan(sqlite3 *db, const lod_window *w, int64_t object, int64_t first
                      array, json_pack("{s:I, s:I, s:s, s:I, s:o}", "event_id",
                                       (json_int_t)sqlite3_column_int64(st, 0), "ts",
                                       (json_int_t)sqlite3_column_int64(st, 2), "name", name,
-                                      "thread_id", (json_int_t)sqlite3_column_int64(st, 4),
-                                      "value", jsonsql_value(st, 5))) == 0;
+                                      "thread_id", (json_int_t)sqlite3_column_int64(st, 4), "value",
+                                      jsonsql_value(st, 5))) == 0;
     }
     sqlite3_finalize(st);
     return ok;
@@ -155,7 +155,8 @@ bool marks_add(sqlite3 *db, const lod_window *w, int64_t object, json_t *lane_js
     int64_t first = 0;
     bool cut = false;
     json_t *marks = json_array();
-    bool ok = marks && first_seq(db, object, w->t0, &first) && scan(db, w, object, first, marks, &cut);
+    bool ok =
+        marks && first_seq(db, object, w->t0, &first) && scan(db, w, object, first, marks, &cut);
     int failed = json_object_set_new(lane_json, "marks", ok ? marks : NULL);
     if (!ok)
         json_decref(marks);

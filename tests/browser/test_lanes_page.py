@@ -1,15 +1,17 @@
 """Lanes, labels, legend, tooltips and Stats as a user reads them, in
 headless Chromium: examples/threading_semaphore (four workers, a
-Semaphore(2)) and examples/threading_condition (a producer notifying two
-consumers) recorded with `thrace record`, served by `thrace serve` and
+Semaphore(2)), examples/threading_condition (a producer notifying two
+consumers) and examples/threading_event (two waiters, one set) recorded with `thrace record`, served by `thrace serve` and
 checked against the database and the API: the semaphore's lane drawn as a
 step chart of its permits in use and waiters, labels that keep their
 names, a legend naming each state's kinds, a wait's tooltip naming its
 holders and where they acquired (a link follows one), a hold's naming the
 waiters it blocked, a wake-up's naming the notifier's site, a sortable
-Stats tab whose rows follow their object.
+Stats tab whose rows follow their object, an event's lane showing the
+span while it was set.
 
-Usage: test_lanes_page.py THRACE THREADING_SEMAPHORE THREADING_CONDITION ARTEFACTS [unittest options]
+Usage: test_lanes_page.py THRACE THREADING_SEMAPHORE THREADING_CONDITION THREADING_EVENT ARTEFACTS
+       [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one). The
 semaphore's lanes are saved as ARTEFACTS/semaphore.png, a pinned tooltip
 with its holders as ARTEFACTS/holders.png.
@@ -21,8 +23,8 @@ import urllib.request
 
 from thrace_testing.page import Served
 
-THRACE, SEMAPHORE, CONDITION, ARTEFACTS = sys.argv[1:5]
-del sys.argv[1:5]
+THRACE, SEMAPHORE, CONDITION, EVENT, ARTEFACTS = sys.argv[1:6]
+del sys.argv[1:6]
 Served.thrace, Served.artefacts = THRACE, ARTEFACTS
 
 THREAD_MIDDLE = 19  # px from a thread lane's top: its row of waits (viewer/page/trace.js)
@@ -133,6 +135,10 @@ class SemaphorePage(Lanes):
         self.assertEqual("waiting on a condition", legend["condition"])
         self.assertEqual("waiting for an event to be set", legend["event"])
         self.assertEqual("waiting at a barrier", legend["barrier"])
+        # And what an object's own lane draws.
+        self.assertEqual("a semaphore: permits in use, waiters", legend["value"])
+        self.assertEqual("set, clear, notify", legend["mark"])
+        self.assertEqual("an event while set", legend["set"])
 
     def test_a_wait_names_its_holders_and_a_click_follows_one(self):
         wait_id, waiter, begin, end = self.sem_intervals("waiting")[-1]
@@ -249,6 +255,26 @@ class ConditionPage(Lanes):
         self.assertEqual(2, stats["acquired"])
         self.assertGreater(stats["wait_total_ns"], 0)
         self.assertNotEqual("0 ns", cells[4])
+
+
+class EventPage(Lanes):
+    PROGRAM = EVENT
+
+    def test_the_event_lane_shows_its_set_and_the_span_while_set(self):
+        self.wait_drawn()
+        lane = f"object:{self.object_id('Event-1')}"
+        label = f"""document.querySelector('[data-lane="{lane}"]').dataset"""
+        marks = self.until(lambda: self.js(f"{label}.marks"), lambda m: m)
+        self.assertEqual(["set", "1"], [marks, self.js(f"{label}.setSpans")])
+        [(ts,)] = self.sql.execute("SELECT ts FROM events WHERE name = 'event_set'").fetchall()
+        # After the set, the lane's lower row is the event's colour (drawn
+        # translucent on a clear canvas: its colour, to rounding); before it,
+        # nothing is drawn there.
+        event = self.colour("event")
+        after = self.pixel(self.x_of((ts - self.base + self.run_end) / 2), self.lane_top(lane) + 22)
+        self.assertTrue(all(abs(a - e) <= 2 for a, e in zip(after, event)), (after, event))
+        before = self.pixel(self.x_of((ts - self.base) / 2), self.lane_top(lane) + 22)
+        self.assertEqual([0, 0, 0], before)
 
 
 if __name__ == "__main__":

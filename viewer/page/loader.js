@@ -77,7 +77,7 @@ function prepareLane(lane, answer) {
     begin_ns: answer.t0 + b.px * width, end_ns: answer.t0 + (b.px + 1) * width }));
   return { id: lane.id, band, top: pack(top), bottom: pack(bottom), buckets,
     intervals: lane.intervals, values: lane.values, values_sampled: lane.values_sampled,
-    marks: lane.marks, set_at_t0: lane.set_at_t0 };
+    marks: lane.marks, marks_truncated: lane.marks_truncated, set_at_t0: lane.set_at_t0 };
 }
 
 function merge(request, answers) {

@@ -4,6 +4,7 @@
  * as a band in its lower row; a condition's notifies, each with how many
  * it woke; a barrier's aborts and resets. Each mark is a tick across the
  * lane and a hit region (type 'mark'), told by tooltip.js from its event.
+ * Marks cut short by the server's budget say so after the last one.
  * The label carries the spans drawn, `data-set-spans` (how many), and the
  * marks, `data-marks="set clear notify:2 ..."`, for the tests.
  */
@@ -55,6 +56,11 @@ export function drawMarks(lane, loaded, y, regions, dim, t1) {
     ctx.fillText(caption(mark), x + 3, y + (top + bottom) / 2);
     regions.push({ x0: x - 3, x1: x + 3, y0: y, y1: y + LANE.object.height,
       hit: { type: 'mark', key: `m${mark.event_id}`, mark, lane } });
+  }
+  if (loaded.marks_truncated) { // the marks stop where the server's budget ended
+    const last = loaded.marks.length ? xOf(loaded.marks[loaded.marks.length - 1].ts) : 0;
+    ctx.fillStyle = colours.muted;
+    ctx.fillText('more marks: zoom in', Math.max(last, 0) + 6, y + LANE.object.top[1]);
   }
   lane.el.dataset.setSpans = String(spans.length);
   lane.el.dataset.marks = loaded.marks

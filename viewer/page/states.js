@@ -42,6 +42,9 @@ export function buildLegend(legend) {
   };
   for (const state of STATES)
     entry(state, legendText(state));
+  entry('value', 'a semaphore: permits in use, waiters');
+  entry('mark', 'set, clear, notify');
+  entry('set', 'an event while set');
   entry('log', 'log line');
   entry('wakeup', 'wake-up');
   entry('seen', 'a deadlock the program saw');
