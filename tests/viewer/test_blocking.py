@@ -129,17 +129,22 @@ class Blocking(unittest.TestCase):
 
     def test_a_semaphore_lane_steps_through_its_permits_in_use_and_waiters(self):
         _, sql = self.servers["sem_bound"]
-        # The semaphore's time, fine enough for each interval to be a pixel or more.
-        t0, t1 = sql.execute("SELECT min(begin_ns) - 1000, max(end_ns) + 1000 FROM intervals"
-                             " WHERE object_id = ?", (self.semaphore(),)).fetchone()
+        # The third thread's wait, from just before it began to just before it
+        # got its permit: only the two long holds and the wait overlap it, each
+        # many pixels long at 8192 px, so the lane comes whole, whatever the
+        # machine's speed (the hold after the wait may be shorter than a pixel
+        # of any wider window).
+        [(wait_begin, wait_end)] = sql.execute(
+            "SELECT begin_ns, end_ns FROM intervals WHERE state = 'waiting' AND object_id = ?",
+            (self.semaphore(),)).fetchall()
+        t0, t1 = wait_begin - 1000, wait_end - 1
         lane = self.value_lane(t0, t1, 8192)
         self.assertEqual([], lane["buckets"])
         self.assertFalse(lane["values_sampled"])
         self.assertEqual(self.expected_steps(t0, t1), lane["values"])
-        # Both permits taken while the third thread waits, then all given back.
-        shown = [(v["held"], v["waiting"]) for v in lane["values"]]
-        self.assertIn((2, 1), shown)
-        self.assertEqual((0, 0), shown[-1])
+        # Both permits taken, then the third thread waiting for one.
+        self.assertEqual([{"ts": t0, "held": 2, "waiting": 0},
+                          {"ts": wait_begin, "held": 2, "waiting": 1}], lane["values"][:2])
 
     def test_a_zoomed_out_semaphore_lane_is_sampled_at_evenly_spaced_moments(self):
         _, sql = self.servers["sem_bound"]
