@@ -1,17 +1,18 @@
 """Lanes, labels, legend, tooltips and Stats as a user reads them, in
 headless Chromium: examples/threading_semaphore (four workers, a
 Semaphore(2)), examples/threading_condition (a producer notifying two
-consumers) and examples/threading_event (two waiters, one set) recorded with `thrace record`, served by `thrace serve` and
+consumers), examples/threading_event (two waiters, one set) and
+examples/threading_barrier (three workers, a Barrier(3)) recorded with `thrace record`, served by `thrace serve` and
 checked against the database and the API: the semaphore's lane drawn as a
 step chart of its permits in use and waiters, labels that keep their
 names, a legend naming each state's kinds, a wait's tooltip naming its
 holders and where they acquired (a link follows one), a hold's naming the
 waiters it blocked, a wake-up's naming the notifier's site, a sortable
 Stats tab whose rows follow their object, an event's lane showing the
-span while it was set.
+span while it was set, a barrier's lane numbering its arrivals.
 
-Usage: test_lanes_page.py THRACE THREADING_SEMAPHORE THREADING_CONDITION THREADING_EVENT ARTEFACTS
-       [unittest options]
+Usage: test_lanes_page.py THRACE THREADING_SEMAPHORE THREADING_CONDITION THREADING_EVENT
+       THREADING_BARRIER ARTEFACTS [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one). The
 semaphore's lanes are saved as ARTEFACTS/semaphore.png, a pinned tooltip
 with its holders as ARTEFACTS/holders.png.
@@ -23,8 +24,8 @@ import urllib.request
 
 from thrace_testing.page import Served
 
-THRACE, SEMAPHORE, CONDITION, EVENT, ARTEFACTS = sys.argv[1:6]
-del sys.argv[1:6]
+THRACE, SEMAPHORE, CONDITION, EVENT, BARRIER, ARTEFACTS = sys.argv[1:7]
+del sys.argv[1:7]
 Served.thrace, Served.artefacts = THRACE, ARTEFACTS
 
 THREAD_MIDDLE = 19  # px from a thread lane's top: its row of waits (viewer/page/trace.js)
@@ -275,6 +276,25 @@ class EventPage(Lanes):
         self.assertTrue(all(abs(a - e) <= 2 for a, e in zip(after, event)), (after, event))
         before = self.pixel(self.x_of((ts - self.base) / 2), self.lane_top(lane) + 22)
         self.assertEqual([0, 0, 0], before)
+
+
+class BarrierPage(Lanes):
+    PROGRAM = BARRIER
+
+    def test_the_barrier_lane_numbers_its_arrivals_in_their_round(self):
+        self.wait_drawn()
+        lane = f"object:{self.object_id('Barrier-1')}"
+        rounds = self.until(lambda: self.js(f"""document.querySelector('[data-lane="{lane}"]')
+            .dataset.rounds"""), lambda r: r)
+        # One round of three: those whose waits are a pixel or more are
+        # numbered (the last arrival's lasts microseconds: at the bar).
+        npp = (self.canvas()["t1"] - self.canvas()["t0"]) / self.canvas()["width"]
+        [(long_waits,)] = self.sql.execute(
+            "SELECT count(*) FROM intervals WHERE state = 'barrier' AND outcome = 'ok'"
+            " AND end_ns - begin_ns >= ?", (npp,)).fetchall()
+        self.assertEqual(str(long_waits), rounds)
+        self.assertIn(long_waits, (2, 3))
+        self.screenshot("barrier.png")
 
 
 if __name__ == "__main__":

@@ -6,12 +6,13 @@
  * Per lane: a thread's running band, its waits above and its holds below
  * (overlaps stacked), buckets (intervals shorter than a pixel, summarised)
  * as marks in their state's colour, log lines as marks on top; an object's
- * waiters and holders, a barrier's rounds as its arrivals and its release,
+ * waiters and holders, a barrier's rounds (barrierlane.js),
  * a semaphore's value as a step chart (semlane.js), an event's sets and
  * clears, a condition's notifies (objmarks.js).
  * Then arrows from what woke a thread to the wake-up. Hit regions are
  * rebuilt on every draw, per lane, in the order drawn (the last on top).
  */
+import { drawBarrierRounds } from './barrierlane.js';
 import { formatTick } from './format.js';
 import { seenBy } from './deadlocks.js';
 import { focusedInterval } from './focus.js';
@@ -111,7 +112,7 @@ function drawLane(lane) {
     drawSeenMarks(lane, y, regions);
   }
   if (lane.kind === 'object' && lane.item.kind === 'barrier')
-    drawBarrierRounds(lane, loaded, y);
+    drawBarrierRounds(lane, loaded, y, isDimmed(lane.id) ? DIM : 1);
   if (lane.kind === 'object' && loaded.marks)
     drawMarks(lane, loaded, y, regions, isDimmed(lane.id) ? DIM : 1, data.t1);
   ctx.globalAlpha = 1;
@@ -261,24 +262,6 @@ function drawSeenMarks(lane, y, regions) {
     regions.push({ x0: x - 5, x1: x + 5, y0: y + top - 1, y1: y + bottom + 1,
       hit: { type: 'seen', key: `s${lane.id}-${seen.ts}`, seen, lane } });
   }
-}
-
-/* A dot where each thread arrived, a bar where a round released them all. */
-function drawBarrierRounds(lane, loaded, y) {
-  const [top, bottom] = LANE.object.top;
-  const releases = new Set();
-  ctx.globalAlpha = isDimmed(lane.id) ? DIM : 1;
-  ctx.fillStyle = colours.ink;
-  for (const { iv } of loaded.top.items) {
-    if (iv.state !== 'barrier') continue;
-    ctx.beginPath();
-    ctx.arc(xOf(iv.begin_ns), y + (top + bottom) / 2, 2.5, 0, 2 * Math.PI);
-    ctx.fill();
-    if (iv.outcome === 'ok') releases.add(iv.end_ns);
-  }
-  ctx.fillStyle = colours.barrier;
-  for (const t of releases)
-    ctx.fillRect(Math.round(xOf(t)) - 1, y + 1, 2, LANE.object.height - 2);
 }
 
 function rowMiddle(row) {
