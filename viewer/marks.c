@@ -104,7 +104,7 @@ static bool scan(sqlite3 *db, const lod_window *w, int64_t object, int64_t first
     sqlite3_bind_int64(st, 1, object);
     sqlite3_bind_int64(st, 2, first);
     sqlite3_bind_int64(st, 3, budget + 1);
-    int rc, rows = 0;
+    int rc = SQLITE_DONE, rows = 0;
     bool ok = true;
     *cut = false;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_int64(st, 2) <= w->t1) {
@@ -122,7 +122,7 @@ static bool scan(sqlite3 *db, const lod_window *w, int64_t object, int64_t first
                                       jsonsql_value(st, 5))) == 0;
     }
     sqlite3_finalize(st);
-    return ok;
+    return ok && (rc == SQLITE_ROW || rc == SQLITE_DONE);
 }
 
 /* Whether the event was set before seq first: true, false, or null when
