@@ -4,8 +4,11 @@
  * tooltips. An interval's events are events(object_id, begin_seq /
  * end_seq) when it has an object; otherwise (running, sleeping, joining)
  * its thread's event of the right name at its begin or end (tracer/query/evtime.c).
+ * A wait to acquire names its holders, a hold the waiters it kept waiting
+ * (blockers.c).
  */
 #include "api.h"
+#include "blockers.h"
 #include "jsonsql.h"
 #include "query.h"
 
@@ -47,18 +50,6 @@ static vocab_event thread_event(int state, bool end)
     }
 }
 
-/* "file.c:42 in f()" from columns file, line, func at col, or null. */
-static json_t *site_json(sqlite3_stmt *st, int col)
-{
-    char site[300];
-    const char *file = (const char *)sqlite3_column_text(st, col);
-    if (!file)
-        return json_null();
-    return jsonsql_text(logline_site(file, sqlite3_column_int(st, col + 1),
-                                     (const char *)sqlite3_column_text(st, col + 2), site,
-                                     sizeof site));
-}
-
 /* The event's line as `thrace log --all` prints it, or null. */
 static json_t *line_json(sqlite3_stmt *st, int first)
 {
@@ -70,7 +61,7 @@ static json_t *event_body(sqlite3_stmt *st)
 {
     static const char *const names[] = {"id", "thread_id", "ts", "name", "object_id"};
     json_t *o = jsonsql_object(st, names, 5);
-    if (o && (json_object_set_new(o, "site", site_json(st, 5)) != 0 ||
+    if (o && (json_object_set_new(o, "site", jsonsql_site(st, 5)) != 0 ||
               json_object_set_new(o, "line", line_json(st, EVENT_LINE)) != 0)) {
         json_decref(o);
         return NULL;
@@ -154,6 +145,15 @@ static bool add_lines(sqlite3 *db, sqlite3_stmt *st, json_t *o)
     return ok;
 }
 
+/* The interval's holders and the waiters it blocked into o (blockers.h). */
+static bool add_blockers(sqlite3 *db, sqlite3_stmt *st, json_t *o)
+{
+    blockers_of iv = {sqlite3_column_int64(st, 4),
+                      vocab_state_of((const char *)sqlite3_column_text(st, 3)),
+                      sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7)};
+    return blockers_add(db, &iv, o);
+}
+
 api_answer api_interval(sqlite3 *db, const params *p, const api_server *server)
 {
     (void)server;
@@ -164,8 +164,8 @@ api_answer api_interval(sqlite3 *db, const params *p, const api_server *server)
         rc = sqlite3_step(st);
     }
     json_t *o = rc == SQLITE_ROW ? jsonsql_object(st, interval_names, 10) : NULL;
-    if (o && (json_object_set_new(o, "site", site_json(st, INTERVAL_SITE)) != 0 ||
-              !add_lines(db, st, o))) {
+    if (o && (json_object_set_new(o, "site", jsonsql_site(st, INTERVAL_SITE)) != 0 ||
+              !add_lines(db, st, o) || !add_blockers(db, st, o))) {
         json_decref(o);
         o = NULL;
     }

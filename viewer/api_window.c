@@ -2,7 +2,9 @@
  * api_window.c - GET /api/window: the visible window [t0, t1] at px pixels
  * for the lanes asked for: per lane its intervals and buckets (lod.c), the
  * lanes' threads' log lines, and what ended the waits that end in the
- * window among the intervals returned (tracer/query/wakers.c).
+ * window among the intervals returned (tracer/query/wakers.c); a semaphore
+ * lane's value over the window too (semvalue.c), and an event's, a
+ * condition's or a barrier's own moments (marks.c).
  *
  * Bounds: per lane 4 * px intervals and 4 * px buckets, WINDOW_MAX_ITEMS of
  * both over the lanes, MAX_LOGS log lines, MAX_WAKEUPS wakeups.
@@ -10,7 +12,9 @@
 #include "api.h"
 #include "jsonsql.h"
 #include "lod.h"
+#include "marks.h"
 #include "query.h"
+#include "semvalue.h"
 
 #include <stdlib.h>
 
@@ -29,6 +33,7 @@ static const char *const lane_tables[] = {"SELECT 1 FROM threads WHERE id = ?1",
 /* Everything one request walks with. */
 typedef struct {
     sqlite3 *db;
+    const lod_window *w;
     lod *lod;
     int remaining;       /* intervals and buckets still allowed */
     lod_interval *waits; /* waits ending in the window, maybe twice */
@@ -137,6 +142,12 @@ static json_t *lanes_json(window *win, lod_lane_kind kind, const params_ids *ids
         json_t *one = NULL;
         if (win->remaining == 0 || lod_walk(win->lod, kind, ids->ids[i], win->remaining, &lane))
             one = lane_json(win, &lane, kind, ids->ids[i], p);
+        if (one && kind == LOD_OBJECT &&
+            (!semvalue_add(win->db, win->w, ids->ids[i], &lane, one) ||
+             !marks_add(win->db, win->w, ids->ids[i], one))) {
+            json_decref(one);
+            one = NULL;
+        }
         win->remaining -= lane.nintervals + lane.nbuckets;
         if (json_array_append_new(lanes, one) != 0) {
             json_decref(lanes);
@@ -268,7 +279,7 @@ api_answer api_window(sqlite3 *db, const params *p, const api_server *server)
         return api_error(404, "threads: no such thread");
     if (!objects)
         return api_error(404, "objects: no such object");
-    window win = {db, lod_new(db, &w), WINDOW_MAX_ITEMS, NULL, 0, 0, {NULL}};
+    window win = {db, &w, lod_new(db, &w), WINDOW_MAX_ITEMS, NULL, 0, 0, {NULL}};
     json_t *body = win.lod && window_states(&win) ? window_json(&win, p, &w) : NULL;
     lod_free(win.lod);
     free(win.waits);

@@ -3,6 +3,7 @@
  */
 #include "jsonsql.h"
 
+#include "query.h"
 #include "store.h"
 
 #include <stdarg.h>
@@ -73,6 +74,17 @@ json_t *jsonsql_value(sqlite3_stmt *st, int col)
     default:
         return jsonsql_text((const char *)sqlite3_column_text(st, col));
     }
+}
+
+json_t *jsonsql_site(sqlite3_stmt *st, int col)
+{
+    char site[300];
+    const char *file = (const char *)sqlite3_column_text(st, col);
+    if (!file)
+        return json_null();
+    return jsonsql_text(logline_site(file, sqlite3_column_int(st, col + 1),
+                                     (const char *)sqlite3_column_text(st, col + 2), site,
+                                     sizeof site));
 }
 
 json_t *jsonsql_object(sqlite3_stmt *st, const char *const *names, int n)

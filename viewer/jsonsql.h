@@ -17,6 +17,11 @@ json_t *jsonsql_text(const char *s);
 /* Column col of st's row: integer, real, string or null. */
 json_t *jsonsql_value(sqlite3_stmt *st, int col);
 
+/* A call site from columns file, line and func at col, col + 1, col + 2,
+ * as the reports write it ("file.c:42 in f()", logline_site), or null
+ * when file is NULL. */
+json_t *jsonsql_site(sqlite3_stmt *st, int col);
+
 /* The row's columns 0..n-1 as an object with those names. */
 json_t *jsonsql_object(sqlite3_stmt *st, const char *const *names, int n);
 

@@ -89,14 +89,15 @@ class LogPage(Tools):
         cls.thread_ids = dict(cls.sql.execute("SELECT name, id FROM threads"))
 
     def setUp(self):
-        # Each test starts from a Log without filters, nothing followed or
-        # marked (a click on the axis lets go of both).
+        # Each test starts from a Log without filters, the programs' activity
+        # shown, nothing followed or marked (a click on the axis lets go of both).
         self.js("""(() => { for (const id of ['log-search', 'search']) {
             document.getElementById(id).value = ''; }
             document.getElementById('search').blur();
             document.getElementById('log-all').checked = false;
             document.getElementById('log-thread').value = ''; })()""")
         super().setUp()
+        self.js("document.getElementById('activity').click()")  # the view the page opens on
         canvas = self.canvas()
         self.browser.click(canvas["left"] + canvas["width"] / 2, canvas["top"] + 5)
         self.assertEqual("", self.js("document.getElementById('canvas').dataset.mark || ''"))
@@ -157,7 +158,9 @@ class LogPage(Tools):
         self.assertEqual(str(moment), self.js("document.getElementById('canvas').dataset.mark"))
         canvas = self.wait_drawn()
         self.assertAlmostEqual(moment, (canvas["t0"] + canvas["t1"]) / 2, delta=1)
-        self.assertAlmostEqual(span / 10, canvas["t1"] - canvas["t0"], delta=3)  # whole ns: floor, ceil
+        end = self.js("+document.getElementById('canvas').dataset.end")
+        width = min(span, end / 10)  # the view's, or a tenth of the trace
+        self.assertAlmostEqual(width, canvas["t1"] - canvas["t0"], delta=3)  # whole ns: floor, ceil
         self.screenshot("log-moment.png")
         self.show_tab("log")
         self.assertEqual(["Waiting for lock"], self.js("""[...document.querySelectorAll(
@@ -208,6 +211,7 @@ class LogPage(Tools):
         self.wait_log(thrace_log(self.db))
 
     def test_back_and_forward_move_between_views(self):
+        self.browser.key("0", "Digit0", 48, text="0")  # the whole recording: a view of its own
         whole = self.wait_hash(lambda h: h.get("t0") == "0" and "tab" not in h)
         self.browser.key("+", "Equal", 187, text="+")
         closer = self.wait_hash(lambda h: h != whole)

@@ -11,7 +11,6 @@ A session daemon must answer (the ctest fixture `lttng` starts one). The
 page's screenshot, zoomed on the program's run, is saved as
 ARTEFACTS/rwlock.png.
 """
-import math
 import sys
 import unittest
 
@@ -24,11 +23,6 @@ Served.thrace, Served.artefacts = THRACE, ARTEFACTS
 
 # A lane's rows, as [top, bottom) px from its top (viewer/page/trace.js).
 THREAD_TOP, OBJECT_TOP, OBJECT_BOTTOM = (10, 28), (3, 15), (16, 28)
-
-
-def rgb(hex_colour):
-    """'#b8a31f' as [184, 163, 31]."""
-    return [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
 
 
 class RWLockPage(Served):
@@ -56,17 +50,9 @@ class RWLockPage(Served):
         return begin - self.base, end - self.base
 
     def zoom_on_the_run(self):
-        """The view from the trace's begin to a little after the writer's
-        hold: the recording goes on for a while after the program ended."""
+        """The view from the trace's begin to a little after the writer's hold."""
         _, end = self.interval("writer", "holding")
-        canvas = self.canvas()
-        factor = 1.1 * end / (canvas["t1"] - canvas["t0"])
-        # A wheel over the canvas's left edge zooms around (about) time 0 by
-        # exp(deltaY * 0.0015) (viewer/page/input.js).
-        self.browser.call("Input.dispatchMouseEvent", {
-            "type": "mouseWheel", "x": canvas["left"] + 1, "y": canvas["top"] + 100,
-            "deltaX": 0, "deltaY": math.log(factor) / 0.0015})
-        self.wait_drawn()
+        self.zoom_from_begin_to(end)
 
     def drawn(self, lane, row, begin, end, state):
         """A client point in the middle of [begin, end] within row of lane
@@ -84,25 +70,6 @@ class RWLockPage(Served):
                 return x, top + y + 0.5
         return None
 
-    def pixel(self, x, y):
-        """The canvas's colour at client point (x, y), as [r, g, b]."""
-        # Copied onto a canvas of its own that says it is read back, which the
-        # page's is not (Chromium would warn).
-        return self.js(f"""(() => {{
-            const c = document.getElementById('canvas'), box = c.getBoundingClientRect();
-            const ratio = window.devicePixelRatio || 1;
-            const one = document.createElement('canvas');
-            one.width = one.height = 1;
-            const ctx = one.getContext('2d', {{willReadFrequently: true}});
-            ctx.drawImage(c, Math.round(({x} - box.left) * ratio),
-                          Math.round(({y} - box.top) * ratio), 1, 1, 0, 0, 1, 1);
-            const d = ctx.getImageData(0, 0, 1, 1).data;
-            return [d[0], d[1], d[2]]; }})()""")
-
-    def colour(self, state):
-        return rgb(self.js(f"""getComputedStyle(document.documentElement)
-            .getPropertyValue('--state-{state}').trim()"""))
-
     def tooltip_at(self, x, y, *lines):
         """The tooltip's text once it shows every one of lines, at (x, y)."""
         self.browser.mouse("mouseMoved", x, y)
@@ -117,8 +84,8 @@ class RWLockPage(Served):
             const s = li.querySelector('.swatch');
             return [s.className, li.textContent, getComputedStyle(s).backgroundColor]; })""")
         entries = {cls.split()[1]: (text, colour) for cls, text, colour in legend}
-        self.assertEqual("waiting to read", entries["waiting_read"][0])
-        self.assertEqual("holding a read lock", entries["reading"][0])
+        self.assertEqual("waiting to read (rwlock)", entries["waiting_read"][0])
+        self.assertEqual("holding a read lock (rwlock)", entries["reading"][0])
         for state in ("waiting_read", "reading"):
             self.assertEqual("rgb({}, {}, {})".format(*self.colour(state)), entries[state][1])
         colours = [self.colour(s) for s in ("waiting", "holding", "waiting_read", "reading")]

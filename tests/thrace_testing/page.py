@@ -5,6 +5,7 @@ and act on it, and the rule that no test leaves a console error, a console
 warning or an uncaught exception behind (Served.tearDown).
 """
 import base64
+import math
 import os
 import re
 import select
@@ -208,3 +209,48 @@ class Served(unittest.TestCase):
         their tooltips."""
         return self.js("""[...document.querySelectorAll('#lanes [data-deadlocked="1"]')]
             .map(e => [e.dataset.lane, e.title])""")
+
+    def zoom_from_begin_to(self, end):
+        """The view from the trace's begin to a little after end (ns from
+        the begin): a recording goes on for a while after its program."""
+        canvas = self.canvas()
+        factor = 1.1 * end / (canvas["t1"] - canvas["t0"])
+        # A wheel over the canvas's left edge zooms around (about) time 0 by
+        # exp(deltaY * 0.0015) (viewer/page/input.js).
+        self.browser.call("Input.dispatchMouseEvent", {
+            "type": "mouseWheel", "x": canvas["left"] + 1, "y": canvas["top"] + 100,
+            "deltaX": 0, "deltaY": math.log(factor) / 0.0015})
+        self.wait_drawn()
+
+    def x_of(self, t):
+        """The client x of page time t (ns from the trace's begin) in the view."""
+        canvas = self.canvas()
+        return canvas["left"] + (t - canvas["t0"]) / (canvas["t1"] - canvas["t0"]) * canvas["width"]
+
+    def pixel(self, x, y):
+        """The canvas's colour at client point (x, y), as [r, g, b]."""
+        # Copied onto a canvas of its own that says it is read back, which the
+        # page's is not (Chromium would warn).
+        return self.js(f"""(() => {{
+            const c = document.getElementById('canvas'), box = c.getBoundingClientRect();
+            const ratio = window.devicePixelRatio || 1;
+            const one = document.createElement('canvas');
+            one.width = one.height = 1;
+            const ctx = one.getContext('2d', {{willReadFrequently: true}});
+            ctx.drawImage(c, Math.round(({x} - box.left) * ratio),
+                          Math.round(({y} - box.top) * ratio), 1, 1, 0, 0, 1, 1);
+            const d = ctx.getImageData(0, 0, 1, 1).data;
+            return [d[0], d[1], d[2]]; }})()""")
+
+    def colour(self, state):
+        """A state's colour (app.css's --state-STATE) as [r, g, b]."""
+        hex_colour = self.js(f"""getComputedStyle(document.documentElement)
+            .getPropertyValue('--state-{state}').trim()""")
+        return [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
+
+    def tooltip_text(self, *lines):
+        """The tooltip's text once it shows every one of lines (the last
+        text after a while otherwise)."""
+        tooltip = "document.getElementById('tooltip')"
+        return self.until(lambda: self.js(f"{tooltip}.hidden ? '' : {tooltip}.textContent"),
+                          lambda text: all(line in text for line in lines))

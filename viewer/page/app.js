@@ -59,7 +59,7 @@
 import { keepActivity, listenActivity, showActivity } from './activity.js';
 import { api, getBase, pageTimes, setBase } from './api.js';
 import { listenBoxZoom } from './boxzoom.js';
-import { markLit } from './cards.js';
+import { listenCards, markLit } from './cards.js';
 import { loadDeadlocks, markDeadlocked, onSeen } from './deadlocks.js';
 import { draw, requestDraw } from './draw.js';
 import { formatDuration, formatSeconds } from './format.js';
@@ -184,6 +184,7 @@ function wire() {
   observer.observe($('plot'));
   listenInput();
   listenBoxZoom();
+  listenCards();
   listenActivity();
   listenTabs();
   listenSearch();

@@ -163,4 +163,7 @@ function drawShown() {
   ctx.lineWidth = 1;
 }
 
-addOverlay(drawShown);
+/* From the start (not at import: draw.js's modules import this one's). */
+export function listenCards() {
+  addOverlay(drawShown);
+}

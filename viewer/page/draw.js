@@ -6,16 +6,22 @@
  * Per lane: a thread's running band, its waits above and its holds below
  * (overlaps stacked), buckets (intervals shorter than a pixel, summarised)
  * as marks in their state's colour, log lines as marks on top; an object's
- * waiters and holders, a barrier's rounds as its arrivals and its release.
+ * waiters and holders, a barrier's rounds (barrierlane.js),
+ * a semaphore's value as a step chart (semlane.js), an event's sets and
+ * clears, a condition's notifies (objmarks.js).
  * Then arrows from what woke a thread to the wake-up. Hit regions are
  * rebuilt on every draw, per lane, in the order drawn (the last on top).
  */
+import { drawBarrierRounds } from './barrierlane.js';
 import { formatTick } from './format.js';
 import { seenBy } from './deadlocks.js';
+import { focusedInterval } from './focus.js';
 import { data } from './loader.js';
 import { drawMoment } from './moment.js';
 import { canvas, ctx, laneAtY, laneY, plot, visibleLanes, xOf } from './plot.js';
 import { isDimmed, selectedObject } from './selection.js';
+import { drawMarks } from './objmarks.js';
+import { drawValues, isValueLane } from './semlane.js';
 import { HOLDS, colours } from './states.js';
 import { AXIS, LANE, model } from './trace.js';
 import { view } from './view.js';
@@ -103,15 +109,21 @@ function drawLane(lane) {
   const rows = LANE[lane.kind];
   if (lane.kind === 'thread')
     drawBand(lane, loaded, y, regions);
-  drawRow(lane, loaded.top, rows.top, y, regions);
-  drawRow(lane, loaded.bottom, rows.bottom, y, regions);
-  drawBuckets(lane, loaded, y, regions);
+  if (isValueLane(lane, loaded)) {
+    drawValues(lane, loaded, y, regions, isDimmed(lane.id) ? DIM : 1, data.t1);
+  } else {
+    drawRow(lane, loaded.top, rows.top, y, regions);
+    drawRow(lane, loaded.bottom, rows.bottom, y, regions);
+    drawBuckets(lane, loaded, y, regions);
+  }
   if (lane.kind === 'thread') {
     drawLogMarks(lane, y, regions);
     drawSeenMarks(lane, y, regions);
   }
   if (lane.kind === 'object' && lane.item.kind === 'barrier')
-    drawBarrierRounds(lane, loaded, y);
+    drawBarrierRounds(lane, loaded, y, isDimmed(lane.id) ? DIM : 1);
+  if (lane.kind === 'object' && loaded.marks)
+    drawMarks(lane, loaded, y, regions, isDimmed(lane.id) ? DIM : 1, data.t1);
   ctx.globalAlpha = 1;
 }
 
@@ -176,6 +188,8 @@ function drawRow(lane, packed, row, y, regions) {
       ctx.strokeStyle = colours.ink;
       ctx.strokeRect(x + 0.5, ry + 0.5, Math.max(w - 1, 1), rh - 1);
     }
+    if (iv.id === focusedInterval()) // the interval a tooltip's link led to
+      outline(x, ry, w, rh);
     if (iv.outcome !== 'ok' && w > 4) { // timed out, broken, unfinished, lost: a dark end
       ctx.fillStyle = colours.ink;
       ctx.fillRect(x + w - 2, ry, 2, rh);
@@ -188,6 +202,14 @@ function drawRow(lane, packed, row, y, regions) {
     regions.push({ x0: x, x1: x + w, y0: ry, y1: ry + rh,
       hit: { type: 'interval', key: `i${iv.id}`, iv, lane } });
   }
+}
+
+function outline(x, y, w, h) {
+  ctx.globalAlpha = 1;
+  ctx.strokeStyle = colours.alarm;
+  ctx.lineWidth = 2;
+  ctx.strokeRect(x + 1, y + 1, Math.max(w - 2, 1), Math.max(h - 2, 1));
+  ctx.lineWidth = 1;
 }
 
 function bucketRow(kind, state) {
@@ -249,24 +271,6 @@ function drawSeenMarks(lane, y, regions) {
     regions.push({ x0: x - 5, x1: x + 5, y0: y + top - 1, y1: y + bottom + 1,
       hit: { type: 'seen', key: `s${lane.id}-${seen.ts}`, seen, lane } });
   }
-}
-
-/* A dot where each thread arrived, a bar where a round released them all. */
-function drawBarrierRounds(lane, loaded, y) {
-  const [top, bottom] = LANE.object.top;
-  const releases = new Set();
-  ctx.globalAlpha = isDimmed(lane.id) ? DIM : 1;
-  ctx.fillStyle = colours.ink;
-  for (const { iv } of loaded.top.items) {
-    if (iv.state !== 'barrier') continue;
-    ctx.beginPath();
-    ctx.arc(xOf(iv.begin_ns), y + (top + bottom) / 2, 2.5, 0, 2 * Math.PI);
-    ctx.fill();
-    if (iv.outcome === 'ok') releases.add(iv.end_ns);
-  }
-  ctx.fillStyle = colours.barrier;
-  for (const t of releases)
-    ctx.fillRect(Math.round(xOf(t)) - 1, y + 1, 2, LANE.object.height - 2);
 }
 
 function rowMiddle(row) {

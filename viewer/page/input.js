@@ -3,15 +3,18 @@
  * pointer (sideways or with Shift it pans), a drag pans, a click follows
  * the object under the pointer or, over empty space, lets go. Keys: + = w
  * zoom in, - s zoom out, a d ← → pan, 0 Home reset, End the end (a live
- * trace's view then follows it), ↑ ↓ scroll the lanes, Escape lets go;
+ * trace's view then follows it), ↑ ↓ scroll the lanes, Escape lets go (of
+ * the object, the pinned tooltip, the interval a link led to); a click
+ * also pins the tooltip of what it hit;
  * only on the Timeline tab, never with Ctrl, Alt or Meta (the browser's
  * own zoom), never while typing in a field.
  */
 import { hitAt } from './draw.js';
+import { focusInterval } from './focus.js';
 import { momentOf, setMoment } from './moment.js';
 import { canvas, plot, tOf } from './plot.js';
 import { select } from './selection.js';
-import { hideTooltip, showTooltip } from './tooltip.js';
+import { hideTooltip, pinTooltip, showTooltip } from './tooltip.js';
 import { LANE } from './trace.js';
 import { pan, resetView, setView, showEnd, view, zoom } from './view.js';
 
@@ -59,6 +62,7 @@ function onPointerUp(event) {
   const hit = hitAt(...point(event));
   select(objectOf(hit));
   setMoment(momentOf(hit), 'timeline');
+  pinTooltip(hit, event.clientX, event.clientY);
 }
 
 function onWheel(event) {
@@ -81,7 +85,11 @@ export const KEYS = {
   0: resetView, Home: resetView, End: showEnd,
   ArrowUp: () => $('timeline').scrollBy(0, -LANE.thread.height),
   ArrowDown: () => $('timeline').scrollBy(0, LANE.thread.height),
-  Escape: () => select(null),
+  Escape: () => {
+    select(null);
+    pinTooltip(null);
+    focusInterval(null);
+  },
 };
 
 function onKey(event) {

@@ -21,7 +21,7 @@ const SHORTCUTS = [
   ['', 'drag', 'pan'],
   ['', 'Shift+drag, or drag the axis', 'zoom to the range dragged'],
   ['', 'click a heading', 'fold or unfold its lanes (a host, a process, the objects)'],
-  ['', 'click', 'follow the object under the pointer, mark its moment in the Log'],
+  ['', 'click', 'follow the object under the pointer, mark its moment in the Log, pin its tooltip (for its links)'],
   ['', 'Enter (search box)', 'the next thread, object or log line matching'],
   ['', 'Alt+← Alt+→', 'the previous or next view (the URL holds the view)'],
 ];

@@ -76,7 +76,8 @@ function prepareLane(lane, answer) {
   const buckets = lane.buckets.map((b) => ({ ...b,
     begin_ns: answer.t0 + b.px * width, end_ns: answer.t0 + (b.px + 1) * width }));
   return { id: lane.id, band, top: pack(top), bottom: pack(bottom), buckets,
-    intervals: lane.intervals };
+    intervals: lane.intervals, values: lane.values, values_sampled: lane.values_sampled,
+    marks: lane.marks, marks_truncated: lane.marks_truncated, set_at_t0: lane.set_at_t0 };
 }
 
 function merge(request, answers) {

@@ -6,6 +6,7 @@
 
 /* The states and wake-ups are the trace's vocabulary (lib/vocabulary),
  * generated into vocabulary.js at build time. */
+import { legendText } from './kinds.js';
 import { STATES, STATE_TEXT, WAKEUP_TEXT } from './vocabulary.js';
 
 export { STATES, STATE_TEXT, WAKEUP_TEXT };
@@ -40,7 +41,10 @@ export function buildLegend(legend) {
     legend.append(li);
   };
   for (const state of STATES)
-    entry(state, STATE_TEXT[state]);
+    entry(state, legendText(state));
+  entry('value', 'a semaphore: permits in use, waiters');
+  entry('mark', 'set, clear, notify');
+  entry('set', 'an event while set');
   entry('log', 'log line');
   entry('wakeup', 'wake-up');
   entry('seen', 'a deadlock the program saw');

@@ -5,15 +5,20 @@
  * trace's begin, and its duration. What the window already says shows at
  * once; the lines follow when their answer comes, unless the pointer has
  * moved on to something else. Answers are kept (a bounded cache).
+ * A click pins it (`data-pinned`): it then stays, whatever the pointer
+ * does, so that its links (blockers.js) can be clicked, until another
+ * click or Escape. A semaphore's step (semlane.js) tells its value.
  */
 import { api } from './api.js';
+import { blockerLinks } from './blockers.js';
+import { doingTo, kindWords } from './kinds.js';
 import { formatDuration, formatSeconds } from './format.js';
 import { showError } from './status.js';
 import { STATE_TEXT, WAKEUP_TEXT } from './states.js';
-import { objectName, threadName } from './trace.js';
+import { model, objectName, threadName } from './trace.js';
 
 const tooltip = document.getElementById('tooltip');
-const shown = { key: null, token: 0 };
+const shown = { key: null, token: 0, pinned: false };
 const answers = new Map(); // "/api/interval?7" -> promise of its answer
 
 function detail(path, id) {
@@ -28,6 +33,7 @@ function detail(path, id) {
 }
 
 export function hideTooltip() {
+  if (shown.pinned) return;
   shown.key = null;
   shown.token++;
   tooltip.hidden = true;
@@ -41,7 +47,7 @@ function place(clientX, clientY) {
   tooltip.style.top = `${Math.max(below ? clientY + 16 : clientY - box.height - 12, 4)}px`;
 }
 
-function render(title, lines, pairs) {
+function render(title, lines, pairs, links = []) {
   const titleEl = document.createElement('div');
   titleEl.className = 'title';
   titleEl.textContent = title;
@@ -56,7 +62,10 @@ function render(title, lines, pairs) {
     dd.textContent = value;
     list.append(dt, dd);
   }
-  tooltip.replaceChildren(titleEl, linesEl, list);
+  const linksEl = document.createElement('div');
+  linksEl.className = 'links';
+  linksEl.append(...links);
+  tooltip.replaceChildren(titleEl, linesEl, list, linksEl);
 }
 
 function exact(t) {
@@ -72,9 +81,28 @@ function times(begin, end) {
 
 function intervalTitle(iv, lane) {
   const who = threadName(lane.kind === 'object' ? iv.thread_id : lane.id);
-  const what = iv.object_id != null ? ` ${objectName(iv.object_id)}` : '';
+  const object = model.objects.get(iv.object_id);
+  const doing = object ? `${doingTo(iv.state, object.kind)} ${object.name}`
+    : `${STATE_TEXT[iv.state] || iv.state}${iv.object_id != null ? ` ${objectName(iv.object_id)}` : ''}`;
   const outcome = iv.outcome && iv.outcome !== 'ok' ? ` (${iv.outcome})` : '';
-  return `${who}: ${STATE_TEXT[iv.state] || iv.state}${what}${outcome}`;
+  return `${who}: ${doing}${outcome}`;
+}
+
+/* A pinned tooltip lets go before its link moves the view. */
+function unpin() {
+  shown.pinned = false;
+  tooltip.dataset.pinned = 'false';
+  hideTooltip();
+}
+
+function describeValue(hit) {
+  const { step, lane } = hit;
+  const object = lane.item;
+  const of = object.param ? ` of ${object.param}` : '';
+  const title = `${object.name} (${kindWords(object.kind)}): ${step.held}${of} permits in use, `
+    + `${step.waiting} waiting`;
+  const note = hit.sampled ? [['sampled', 'at its begin: zoom in for every change']] : [];
+  return [[title, [], [...times(step.ts, hit.end), ...note]], null];
 }
 
 /* [what shows at once, a promise of the whole or null], each as
@@ -84,7 +112,8 @@ function describe(hit) {
     const { iv } = hit;
     const title = intervalTitle(iv, hit.lane);
     const later = detail('/api/interval', iv.id).then((d) => [title, [d.begin_line, d.end_line],
-      [...times(d.begin_ns, d.end_ns), ...(d.site ? [['site', d.site]] : [])]]);
+      [...times(d.begin_ns, d.end_ns), ...(d.site ? [['site', d.site]] : [])],
+      blockerLinks(d, unpin)]);
     return [[title, [], times(iv.begin_ns, iv.end_ns)], later];
   }
   if (hit.type === 'log') {
@@ -95,6 +124,15 @@ function describe(hit) {
     const { seen } = hit;
     return [[`${threadName(seen.thread_id)} saw a deadlock itself`,
       [`as it began to wait for ${objectName(seen.object_id)} (THRACE_DEADLOCK)`], times(seen.ts)], null];
+  }
+  if (hit.type === 'value')
+    return describeValue(hit);
+  if (hit.type === 'mark') {
+    const { mark } = hit;
+    const title = `${threadName(mark.thread_id)}: ${mark.name} ${objectName(hit.lane.id)}`;
+    const later = detail('/api/event', mark.event_id).then((e) => [title, [e.line],
+      [...times(mark.ts), ...(e.site ? [['site', e.site]] : [])]]);
+    return [[title, [], times(mark.ts)], later];
   }
   if (hit.type === 'bucket') {
     const b = hit.bucket;
@@ -107,12 +145,14 @@ function describe(hit) {
     ['to', `${threadName(w.to_thread_id)} at ${exact(w.to_ts)}`],
     ['after', `${formatDuration(w.to_ts - w.from_ts)}  (${w.to_ts - w.from_ts} ns)`]];
   const later = Promise.all([detail('/api/event', w.from_event_id), detail('/api/event', w.to_event_id)])
-    .then(([from, to]) => [title, [from.line, to.line], pairs]);
+    .then(([from, to]) => [title, [from.line, to.line],
+      from.site ? [...pairs, ['from site', from.site]] : pairs]);
   return [[title, [], pairs], later];
 }
 
 /* Shows what hit (draw.js's hitAt) is, by the pointer at (clientX, clientY). */
 export function showTooltip(hit, clientX, clientY) {
+  if (shown.pinned) return;
   if (hit.key !== shown.key) {
     shown.key = hit.key;
     const token = ++shown.token;
@@ -130,4 +170,13 @@ export function showTooltip(hit, clientX, clientY) {
   }
   tooltip.hidden = false;
   place(clientX, clientY);
+}
+
+/* Shows hit and keeps it shown (null: lets go of a pinned one). */
+export function pinTooltip(hit, clientX, clientY) {
+  unpin();
+  if (!hit) return;
+  showTooltip(hit, clientX, clientY);
+  shown.pinned = true;
+  tooltip.dataset.pinned = 'true';
 }

@@ -14,6 +14,8 @@
  * label's tooltip as built, which deadlocks.js adds to.
  */
 
+import { kindWords, shortKind } from './kinds.js';
+
 export const AXIS = 24; // px of time axis above the lanes
 
 /* Lane heights, and the rows inside a lane as [top, bottom) px from its top.
@@ -225,7 +227,8 @@ function hostLabel(name) {
 
 function addThreadLane(list, thread) {
   const note = thread.daemon ? `${thread.kind}, daemon` : thread.kind;
-  const title = [`thread ${thread.tid}`, processLabel(thread.process_id)].filter(Boolean)
+  const title = [thread.name, `thread ${thread.tid}`, processLabel(thread.process_id)]
+    .filter(Boolean)
     .join(' · ');
   const el = laneLabel('thread', thread.id, thread.name, note, title);
   model.threadLanes.set(thread.id, addLane(list, 'thread', thread.id, el, thread));
@@ -249,9 +252,9 @@ function addObjects(list, objects, title, key, onObject) {
   addLane(list, 'group', null, heading);
   if (model.folded.has(key)) return;
   for (const object of objects.filter((o) => passes(o.name, o.kind))) {
-    const tip = [processLabel(object.process_id), 'click: follow this object'].filter(Boolean)
-      .join(' · ');
-    const el = laneLabel('object', object.id, object.name, object.kind, tip);
+    const tip = [`${object.name} (${kindWords(object.kind)})`, processLabel(object.process_id),
+      'click: follow this object'].filter(Boolean).join(' · ');
+    const el = laneLabel('object', object.id, object.name, shortKind(object.kind), tip);
     el.addEventListener('click', () => onObject(object.id));
     addLane(list, 'object', object.id, el, object);
   }
