@@ -18,6 +18,7 @@
 #endif
 #include "trace.h"
 
+#include "callers.h"
 #include "object.h"
 #include "thread.h"
 
@@ -117,11 +118,14 @@ uint64_t thrace__trace_site(const thrace__site *site)
     /* Described before the flag is set: a thread that finds it set knows
      * the callsite event precedes its own. Threads meeting the site at once
      * all describe it (the collector keeps one), so that none of their
-     * events can come before a description. */
+     * events can come before a description. The stack is read here only:
+     * once per site, the first caller's. */
     if (THRACE__UNLIKELY(__atomic_load_n(&writable->_described, __ATOMIC_ACQUIRE) !=
                          trace_generation) &&
         THRACE__ENABLED(callsite)) {
-        THRACE__DO_TRACE(callsite, (uint64_t)(uintptr_t)site, site->file, site->line, site->func);
+        char callers[THRACE__CALLERS_MAX * 20];
+        THRACE__DO_TRACE(callsite, (uint64_t)(uintptr_t)site, site->file, site->line, site->func,
+                         thrace__callers_text(callers, sizeof callers));
         __atomic_store_n(&writable->_described, trace_generation, __ATOMIC_RELEASE);
     }
     return (uint64_t)(uintptr_t)site;
