@@ -86,14 +86,14 @@ static void both_hold_one(void *arg)
 
 static __attribute__((noinline)) void lock_both(thrace_lock *first, thrace_lock *second)
 {
-    thrace_lock_acquire(first, true, THRACE_FOREVER);
+    thrace_lock_acquire(first, true, THRACE_FOREVER); /* lock_both takes the first */
     thrace_barrier_wait(&meet, THRACE_FOREVER, NULL);
-    thrace_lock_acquire(second, true, THRACE_FOREVER);
+    thrace_lock_acquire(second, true, THRACE_FOREVER); /* lock_both waits for the second */
 }
 
 static __attribute__((noinline)) void transfer(thrace_lock *from, thrace_lock *to)
 {
-    lock_both(from, to);
+    lock_both(from, to); /* transfer locks both */
     thrace_lock_release(to);
     thrace_lock_release(from);
 }
@@ -101,9 +101,9 @@ static __attribute__((noinline)) void transfer(thrace_lock *from, thrace_lock *t
 static void auditor(void *arg)
 {
     (void)arg;
-    thrace_lock_acquire(&savings, true, THRACE_FOREVER);
+    thrace_lock_acquire(&savings, true, THRACE_FOREVER); /* the auditor takes savings */
     thrace_barrier_wait(&meet, THRACE_FOREVER, NULL);
-    thrace_lock_acquire(&checking, true, THRACE_FOREVER);
+    thrace_lock_acquire(&checking, true, THRACE_FOREVER); /* the auditor waits for checking */
     thrace_lock_release(&checking);
     thrace_lock_release(&savings);
 }
@@ -114,7 +114,7 @@ static __attribute__((noinline)) void bank(void)
     thrace_name(&savings, "savings");
     thrace_barrier_init(&meet, 2, both_hold_one, NULL, THRACE_FOREVER);
     thrace_thread *t = start(auditor, NULL);
-    transfer(&checking, &savings);
+    transfer(&checking, &savings); /* the bank transfers */
     join(t);
 }
 
@@ -383,7 +383,7 @@ int main(int argc, char **argv)
             continue;
         if (strcmp(argv[1], "abba_timeout") == 0)
             second_try = 0.3;
-        programs[i].run();
+        programs[i].run(); /* main runs the program */
         return 0;
     }
     fprintf(

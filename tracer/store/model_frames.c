@@ -6,10 +6,11 @@
  * made. The addresses begin inside libthrace (the first, in trace.c, tells
  * where its sources lie), then comes the frame of the site's own function
  * (the one its callsite event names; gone when that function called
- * libthrace in tail position), then its callers.
- * A frame without a line (the C runtime under main, a library without
- * debug information) ends them, and so does main: what lies under it is
- * the C runtime's. A caller inlined into another is told as itself only.
+ * libthrace in tail position), then its callers, up to 8. They end at
+ * main, at the C library's start of a program or thread, or at a frame
+ * without a line (a library without debug information). A caller inlined
+ * into another is told as itself only: the function it was inlined into
+ * is not told.
  */
 #include "model_state.h"
 
@@ -29,6 +30,18 @@ static bool model_frames_names(const char *resolved, const char *func)
     size_t len = strlen(func);
     return n >= len && strncmp(resolved + n - len, func, len) == 0 &&
            (n == len || resolved[n - len - 1] == ':');
+}
+
+/* Whether func is where the C library starts a program or a thread: what
+ * lies under main (when main did not call the site's function itself, but
+ * one inlined into it) or a thread's function, never the program's. */
+static bool model_frames_runtime(const char *func)
+{
+    static const char *const starts[] = {"__libc_start", "_start", "start_thread", "clone"};
+    for (size_t i = 0; i < sizeof starts / sizeof *starts; i++)
+        if (strncmp(func, starts[i], strlen(starts[i])) == 0)
+            return true;
+    return false;
 }
 
 /* The length of the directory of path, its last '/' included; 0 without one. */
@@ -85,7 +98,7 @@ bool model_frames_store(model *m, const model_process *p, int64_t site_id, const
         symbols_site frame;
         if (!symbols_code(m->symbols, p->pid, ip, &frame, why))
             return false;
-        if (!frame.file || frame.line <= 0)
+        if (!frame.file || frame.line <= 0 || model_frames_runtime(frame.func))
             break;
         if (!model_run(m, ST_FRAME, why, "iitit", site_id, (int64_t)++depth, frame.file,
                        (int64_t)frame.line, frame.func))
