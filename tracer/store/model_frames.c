@@ -14,7 +14,6 @@
  */
 #include "model_state.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,42 +43,61 @@ static bool model_frames_runtime(const char *func)
     return false;
 }
 
-/* The length of the directory of path, its last '/' included; 0 without one. */
-static size_t model_frames_dir(const char *path)
+/* A walk along a callsite event's callers field. */
+typedef struct {
+    const char *next; /* the addresses not read yet */
+    const char *last; /* where the last one read began */
+    char lib[4096];   /* libthrace's source directory, '/' included */
+    size_t lib_len;   /* 0 until known */
+} model_frames_walk;
+
+/* Whether a frame's source file lies in libthrace's directory, or under
+ * it (the pthread interposer's thread start, in lib/interpose/). */
+static bool model_frames_in_lib(const model_frames_walk *w, const char *file)
 {
-    const char *slash = strrchr(path, '/');
-    return slash ? (size_t)(slash - path) + 1 : 0;
+    return w->lib_len && strncmp(file, w->lib, w->lib_len) == 0;
 }
 
-/* Where the callers begin in e's callers field, resolving as it goes: past
- * libthrace's frames (those whose source lies in the directory of the
- * first one, thrace__trace_site's) and then the site's own function's
- * (gone when it called libthrace in tail position). NULL when the first
- * frame has no line: libthrace's frames are not known apart. */
-static const char *model_frames_begin(model *m, const model_process *p, const model_event *e,
-                                      failure *why, bool *failed)
+/* The next address resolved into *frame; false at the end, or on a
+ * failure (*failed then, reason in why). */
+static bool model_frames_next(model *m, const model_process *p, model_frames_walk *w,
+                              symbols_site *frame, failure *why, bool *failed)
 {
-    const char *next = e->f[VOCAB_F_callers].s, *func = e->f[VOCAB_F_func].s;
-    char *end, lib[4096] = "";
-    size_t lib_dir = 0;
-    for (uint64_t ip; (ip = strtoull(next, &end, 16)) != 0; next = end) {
-        symbols_site frame;
-        if (!symbols_code(m->symbols, p->pid, ip, &frame, why)) {
-            *failed = true;
-            return NULL;
-        }
+    char *end;
+    uint64_t ip = strtoull(w->next, &end, 16);
+    if (!ip)
+        return false;
+    w->last = w->next;
+    w->next = end;
+    *failed = !symbols_code(m->symbols, p->pid, ip, frame, why);
+    return !*failed;
+}
+
+/* Moves w past libthrace's frames (the first one, thrace__trace_site's,
+ * tells its directory) and the site's own function's (gone when it called
+ * libthrace in tail position), to the first caller. False when the first
+ * frame has no line (libthrace's frames are not known apart then), or
+ * when no frame follows. */
+static bool model_frames_begin(model *m, const model_process *p, const model_event *e,
+                               model_frames_walk *w, failure *why, bool *failed)
+{
+    symbols_site frame;
+    while (model_frames_next(m, p, w, &frame, why, failed)) {
         if (!frame.file || frame.line <= 0)
-            return NULL;
-        if (!lib_dir) { /* the first frame: libthrace's directory */
-            lib_dir = model_frames_dir(frame.file);
-            snprintf(lib, sizeof lib, "%.*s", (int)lib_dir, frame.file);
-            continue;
+            return false;
+        if (!w->lib_len) {
+            const char *slash = strrchr(frame.file, '/');
+            w->lib_len = slash ? (size_t)(slash - frame.file) + 1 : 0;
+            if (!w->lib_len || w->lib_len >= sizeof w->lib)
+                return false;
+            memcpy(w->lib, frame.file, w->lib_len);
+        } else if (!model_frames_in_lib(w, frame.file)) {
+            if (!model_frames_names(frame.func, e->f[VOCAB_F_func].s))
+                w->next = w->last; /* a caller already: the site's frame is gone */
+            return true;
         }
-        if (model_frames_dir(frame.file) == lib_dir && strncmp(frame.file, lib, lib_dir) == 0)
-            continue;
-        return model_frames_names(frame.func, func) ? end : next;
     }
-    return NULL;
+    return false;
 }
 
 bool model_frames_store(model *m, const model_process *p, int64_t site_id, const model_event *e,
@@ -87,24 +105,21 @@ bool model_frames_store(model *m, const model_process *p, int64_t site_id, const
 {
     if (!(e->present & MODEL_FIELD(VOCAB_F_callers)) || !(e->present & MODEL_FIELD(VOCAB_F_func)))
         return true; /* a trace recorded before callsite events told callers */
+    model_frames_walk w = {.next = e->f[VOCAB_F_callers].s};
     bool failed = false;
-    const char *next = model_frames_begin(m, p, e, why, &failed);
-    if (!next)
+    if (!model_frames_begin(m, p, e, &w, why, &failed))
         return !failed;
-    char *end;
-    int depth = 0;
-    for (uint64_t ip; depth < MODEL_FRAMES_MAX && (ip = strtoull(next, &end, 16)) != 0;
-         next = end) {
-        symbols_site frame;
-        if (!symbols_code(m->symbols, p->pid, ip, &frame, why))
-            return false;
-        if (!frame.file || frame.line <= 0 || model_frames_runtime(frame.func))
+    symbols_site frame;
+    for (int depth = 1;
+         depth <= MODEL_FRAMES_MAX && model_frames_next(m, p, &w, &frame, why, &failed); depth++) {
+        if (!frame.file || frame.line <= 0 || model_frames_in_lib(&w, frame.file) ||
+            model_frames_runtime(frame.func))
             break;
-        if (!model_run(m, ST_FRAME, why, "iitit", site_id, (int64_t)++depth, frame.file,
+        if (!model_run(m, ST_FRAME, why, "iitit", site_id, (int64_t)depth, frame.file,
                        (int64_t)frame.line, frame.func))
             return false;
         if (strcmp(frame.func, "main") == 0)
             break;
     }
-    return true;
+    return !failed;
 }
