@@ -37,9 +37,7 @@ static void reader(void *arg)
     thrace_lock_release(&cache_lock);
 }
 
-/* Not inlined into walk(), as a function of another file would not be: its
- * site is told with its caller (a function inlined is told alone). */
-static __attribute__((noinline)) bool visit(int depth)
+static bool visit(int depth)
 {
     thrace_rlock_acquire(&tree_lock, true, THRACE_FOREVER); /* visit takes the tree */
     if (depth == 2)

@@ -8,9 +8,9 @@
  * (the one its callsite event names; gone when that function called
  * libthrace in tail position), then its callers, up to 8. They end at
  * main, at the C library's start of a program or thread, or at a frame
- * without a line (a library without debug information). A caller inlined
- * into another is told as itself only: the function it was inlined into
- * is not told.
+ * without a line (a library without debug information). A function
+ * inlined into another is followed by the one it was inlined into, at the
+ * line that called it (as eu-addr2line -i tells them).
  */
 #include "model_state.h"
 
@@ -43,12 +43,16 @@ static bool model_frames_runtime(const char *func)
     return false;
 }
 
-/* A walk along a callsite event's callers field. */
+/* A walk along a callsite event's callers field, frame by frame: each
+ * address's, then those of the functions it was inlined into. */
 typedef struct {
     const char *next; /* the addresses not read yet */
-    const char *last; /* where the last one read began */
-    char lib[4096];   /* libthrace's source directory, '/' included */
-    size_t lib_len;   /* 0 until known */
+    symbols_site at;  /* the last address's frame */
+    size_t inlined;   /* at.inlined_by's frames walked */
+    bool again;       /* the next frame is the last one again */
+    symbols_site last;
+    char lib[4096]; /* libthrace's source directory, '/' included */
+    size_t lib_len; /* 0 until known */
 } model_frames_walk;
 
 /* Whether a frame's source file lies in libthrace's directory, or under
@@ -58,19 +62,30 @@ static bool model_frames_in_lib(const model_frames_walk *w, const char *file)
     return w->lib_len && strncmp(file, w->lib, w->lib_len) == 0;
 }
 
-/* The next address resolved into *frame; false at the end, or on a
- * failure (*failed then, reason in why). */
+/* The next frame into *frame: a function the last one was inlined into,
+ * else the next address's; false at the end, or on a failure (*failed
+ * then, reason in why). */
 static bool model_frames_next(model *m, const model_process *p, model_frames_walk *w,
                               symbols_site *frame, failure *why, bool *failed)
 {
-    char *end;
-    uint64_t ip = strtoull(w->next, &end, 16);
-    if (!ip)
-        return false;
-    w->last = w->next;
-    w->next = end;
-    *failed = !symbols_code(m->symbols, p->pid, ip, frame, why);
-    return !*failed;
+    if (w->again) {
+        w->again = false;
+    } else if (w->inlined < w->at.ninlined) {
+        w->last = w->at.inlined_by[w->inlined++];
+    } else {
+        char *end;
+        uint64_t ip = strtoull(w->next, &end, 16);
+        if (!ip)
+            return false;
+        w->next = end;
+        *failed = !symbols_code(m->symbols, p->pid, ip, &w->at, why);
+        if (*failed)
+            return false;
+        w->inlined = 0;
+        w->last = w->at;
+    }
+    *frame = w->last;
+    return true;
 }
 
 /* Moves w past libthrace's frames (the first one, thrace__trace_site's,
@@ -93,7 +108,7 @@ static bool model_frames_begin(model *m, const model_process *p, const model_eve
             memcpy(w->lib, frame.file, w->lib_len);
         } else if (!model_frames_in_lib(w, frame.file)) {
             if (!model_frames_names(frame.func, e->f[VOCAB_F_func].s))
-                w->next = w->last; /* a caller already: the site's frame is gone */
+                w->again = true; /* a caller already: the site's frame is gone */
             return true;
         }
     }
