@@ -110,6 +110,17 @@ uint64_t thrace__trace_obj(thrace__obj *o, int kind)
     return id;
 }
 
+/* Describes site with the stack that reached it: once per site and
+ * generation, out of line so that the uses after the first pay nothing for
+ * its stack buffer. */
+static __attribute__((noinline, cold)) void trace_describe_site(thrace__site *site)
+{
+    char callers[THRACE__CALLERS_MAX * 20];
+    THRACE__DO_TRACE(callsite, (uint64_t)(uintptr_t)site, site->file, site->line, site->func,
+                     thrace__callers_text(callers, sizeof callers));
+    __atomic_store_n(&site->_described, trace_generation, __ATOMIC_RELEASE);
+}
+
 uint64_t thrace__trace_site(const thrace__site *site)
 {
     if (!site)
@@ -118,16 +129,11 @@ uint64_t thrace__trace_site(const thrace__site *site)
     /* Described before the flag is set: a thread that finds it set knows
      * the callsite event precedes its own. Threads meeting the site at once
      * all describe it (the collector keeps one), so that none of their
-     * events can come before a description. The stack is read here only:
-     * once per site, the first caller's. */
+     * events can come before a description. */
     if (THRACE__UNLIKELY(__atomic_load_n(&writable->_described, __ATOMIC_ACQUIRE) !=
                          trace_generation) &&
-        THRACE__ENABLED(callsite)) {
-        char callers[THRACE__CALLERS_MAX * 20];
-        THRACE__DO_TRACE(callsite, (uint64_t)(uintptr_t)site, site->file, site->line, site->func,
-                         thrace__callers_text(callers, sizeof callers));
-        __atomic_store_n(&writable->_described, trace_generation, __ATOMIC_RELEASE);
-    }
+        THRACE__ENABLED(callsite))
+        trace_describe_site(writable);
     return (uint64_t)(uintptr_t)site;
 }
 
