@@ -8,6 +8,7 @@
 #include "thread.h"
 
 #include "annotate.h"
+#include "callers.h"
 #include "deadline.h"
 #include "deadlock.h"
 #include "event.h"
@@ -112,6 +113,8 @@ static void *bootstrap(void *arg)
     if (THRACE__ENABLED(thread_start))
         thrace__trace_announce_thread();
     thrace__event_set(&t->started);
+    /* Here, not in run(), whose call of the target may be a tail call. */
+    THRACE__CALLERS_FROM_HERE();
     run(t);
     thrace__local_thread_exit();
     thrace__deadlock_thread_exit();

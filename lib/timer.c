@@ -3,6 +3,7 @@
  * event for the interval, calls the function unless cancel() set the event
  * first, then sets it. cancel() works before start too.
  */
+#include "callers.h"
 #include "deadline.h"
 #include "event.h"
 #include "stall.h"
@@ -38,6 +39,7 @@ void thrace__timer_run(thrace_thread *t)
     thrace__stall_sleeping(false);
     if (!thrace_event_is_set(&t->finished)) {
         THRACE__TRACE(timer_fired, t->trace_id);
+        THRACE__CALLERS_FROM_HERE();
         t->target(t->arg);
     }
     thrace__event_set(&t->finished);

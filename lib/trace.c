@@ -18,6 +18,7 @@
 #endif
 #include "trace.h"
 
+#include "callers.h"
 #include "object.h"
 #include "thread.h"
 
@@ -109,6 +110,17 @@ uint64_t thrace__trace_obj(thrace__obj *o, int kind)
     return id;
 }
 
+/* Describes site with the stack that reached it: once per site and
+ * generation, out of line so that the uses after the first pay nothing for
+ * its stack buffer. */
+static __attribute__((noinline, cold)) void trace_describe_site(thrace__site *site)
+{
+    char callers[THRACE__CALLERS_MAX * 20];
+    THRACE__DO_TRACE(callsite, (uint64_t)(uintptr_t)site, site->file, site->line, site->func,
+                     thrace__callers_text(callers, sizeof callers));
+    __atomic_store_n(&site->_described, trace_generation, __ATOMIC_RELEASE);
+}
+
 uint64_t thrace__trace_site(const thrace__site *site)
 {
     if (!site)
@@ -120,10 +132,8 @@ uint64_t thrace__trace_site(const thrace__site *site)
      * events can come before a description. */
     if (THRACE__UNLIKELY(__atomic_load_n(&writable->_described, __ATOMIC_ACQUIRE) !=
                          trace_generation) &&
-        THRACE__ENABLED(callsite)) {
-        THRACE__DO_TRACE(callsite, (uint64_t)(uintptr_t)site, site->file, site->line, site->func);
-        __atomic_store_n(&writable->_described, trace_generation, __ATOMIC_RELEASE);
-    }
+        THRACE__ENABLED(callsite))
+        trace_describe_site(writable);
     return (uint64_t)(uintptr_t)site;
 }
 

@@ -102,6 +102,8 @@
 #define VOCAB_FIELD_func      const char *, string
 #define VOCAB_FIELD_text      const char *, string /* a log line's message */
 #define VOCAB_FIELD_report    const char *, string /* a deadlock libthrace saw, as it told it */
+/* A call site's callers when first seen: return addresses in hex, innermost first. */
+#define VOCAB_FIELD_callers const char *, string
 
 /* Every field, X(name): integers, then reals, then texts, as the store reads them. */
 #define VOCAB_FIELDS(X)                                                                            \
@@ -137,7 +139,8 @@
     X(file)                                                                                        \
     X(func)                                                                                        \
     X(text)                                                                                        \
-    X(report)
+    X(report)                                                                                      \
+    X(callers)
 
 /* ---- events ------------------------------------------------------------------ */
 
@@ -174,8 +177,11 @@
 /* param: a semaphore's value, a barrier's parties, a condition's lock. */
 #define VOCAB_EVENT_object_create(F, E) F(tid) F(obj) E(kind, object_kind) F(param) F(name) F(addr)
 #define VOCAB_EVENT_object_name(F, E)   F(tid) F(obj) E(kind, object_kind) F(name)
-/* Describes a call site once: the id that blocking calls' events carry. */
-#define VOCAB_EVENT_callsite(F, E) F(site) F(file) F(line) F(func)
+/* Describes a call site once: the id that blocking calls' events carry.
+ * callers: the stack that first reached it, from the frame that made the
+ * callsite event outwards, up to the thread's function (traces before it
+ * lack it). */
+#define VOCAB_EVENT_callsite(F, E) F(site) F(file) F(line) F(func) F(callers)
 /* Lock, RLock, Semaphore, mutex, rwlock (shared: a read hold): begin only
  * when the caller is about to block. */
 #define VOCAB_EVENT_acquire_begin(F, E)                                                            \

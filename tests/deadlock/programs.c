@@ -70,6 +70,54 @@ static void abba(void)
     join(t2);
 }
 
+/* ---- an ABBA cycle two calls down: main -> bank -> transfer -> lock_both ---- */
+
+/* The main thread blocks three calls below main; the auditor, in its
+ * thread's own function. No site is reached by both (a site's callers are
+ * the first caller's). Not inlined, as a caller in another file would not
+ * be: each is a frame of its own that the report's "called from" tells. */
+static thrace_lock checking = THRACE_LOCK_INIT, savings = THRACE_LOCK_INIT;
+
+static void both_hold_one(void *arg)
+{
+    (void)arg;
+    hung();
+}
+
+static __attribute__((noinline)) void lock_both(thrace_lock *first, thrace_lock *second)
+{
+    thrace_lock_acquire(first, true, THRACE_FOREVER); /* lock_both takes the first */
+    thrace_barrier_wait(&meet, THRACE_FOREVER, NULL);
+    thrace_lock_acquire(second, true, THRACE_FOREVER); /* lock_both waits for the second */
+}
+
+static __attribute__((noinline)) void transfer(thrace_lock *from, thrace_lock *to)
+{
+    lock_both(from, to); /* transfer locks both */
+    thrace_lock_release(to);
+    thrace_lock_release(from);
+}
+
+static void auditor(void *arg)
+{
+    (void)arg;
+    thrace_lock_acquire(&savings, true, THRACE_FOREVER); /* the auditor takes savings */
+    thrace_barrier_wait(&meet, THRACE_FOREVER, NULL);
+    thrace_lock_acquire(&checking, true, THRACE_FOREVER); /* the auditor waits for checking */
+    thrace_lock_release(&checking);
+    thrace_lock_release(&savings);
+}
+
+static __attribute__((noinline)) void bank(void)
+{
+    thrace_name(&checking, "checking");
+    thrace_name(&savings, "savings");
+    thrace_barrier_init(&meet, 2, both_hold_one, NULL, THRACE_FOREVER);
+    thrace_thread *t = start(auditor, NULL);
+    transfer(&checking, &savings); /* the bank transfers */
+    join(t);
+}
+
 /* ---- three threads in a ring through an RLock ---------------------------- */
 
 static void ring_first(void *arg) /* holds A, wants the RLock */
@@ -311,10 +359,17 @@ static const struct {
     const char *name;
     void (*run)(void);
 } programs[] = {
-    {"abba", abba},           {"abba_timeout", abba},       {"ring", ring},
-    {"sem_cycle", sem_cycle}, {"inversion", inversion},     {"orderly", orderly},
-    {"barrier", barrier},     {"lost_wakeup", lost_wakeup}, {"event_never_set", event_never_set},
+    {"abba", abba},
+    {"abba_timeout", abba},
+    {"ring", ring},
+    {"sem_cycle", sem_cycle},
+    {"inversion", inversion},
+    {"orderly", orderly},
+    {"barrier", barrier},
+    {"lost_wakeup", lost_wakeup},
+    {"event_never_set", event_never_set},
     {"nested", nested},
+    {"bank", bank},
 };
 
 int main(int argc, char **argv)
@@ -328,12 +383,12 @@ int main(int argc, char **argv)
             continue;
         if (strcmp(argv[1], "abba_timeout") == 0)
             second_try = 0.3;
-        programs[i].run();
+        programs[i].run(); /* main runs the program */
         return 0;
     }
     fprintf(
         stderr,
         "usage: deadlock_programs NAME (abba, abba_timeout, ring, sem_cycle, inversion, orderly,"
-        " barrier, lost_wakeup, event_never_set, nested [N])\n");
+        " barrier, lost_wakeup, event_never_set, nested [N], bank)\n");
     return 2;
 }

@@ -74,13 +74,23 @@ SINCE = r"since \d+\.\d{6} s"
 SITE = r"at programs\.c:\d+ in (\w+)\(\)"
 
 
-def jobq_line(marker):
-    """The line of jobq.c that holds marker."""
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "jobq.c"),
+def source_line(source, marker):
+    """The line of source (a file beside this one) that holds marker."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), source),
               encoding="utf-8") as f:
         lines = [n for n, text in enumerate(f, 1) if marker in text]
     assert len(lines) == 1, (marker, lines)
     return lines[0]
+
+
+def jobq_line(marker):
+    """The line of jobq.c that holds marker."""
+    return source_line("jobq.c", marker)
+
+
+def programs_line(marker):
+    """The line of programs.c that holds marker."""
+    return source_line("programs.c", marker)
 
 
 class Hangs(unittest.TestCase):
@@ -118,6 +128,31 @@ class Hangs(unittest.TestCase):
         self.assertEqual(["Thread-1 never ended: it is in a deadlock above"],
                          one(findings, "stuck")[1])
         self.assertFalse([k for k in findings if k.startswith("possible")], findings)
+
+    def test_a_site_below_two_calls_is_told_with_its_callers(self):
+        """main -> bank() -> transfer() -> lock_both() -> thrace_lock_acquire: each
+        site of lock_both() is told with the lines that called it, up to main; the
+        auditor's sites, in its thread's own function, have none."""
+        self.hang("bank")
+        findings = report(thrace("deadlocks", os.path.join(TMP.name, "bank.db")).stdout,
+                          callers=True)
+        head, lines = one(findings, "deadlock")
+        self.assertRegex(head, r"^deadlock: MainThread -> savings -> Thread-1 -> checking -> "
+                               r"MainThread \(pid \d+, at \d+\.\d{6} s\)$")
+        at = programs_line
+        callers = [f"called from programs.c:{at('/* transfer locks both */')} in transfer()",
+                   f"called from programs.c:{at('/* the bank transfers */')} in bank()",
+                   f"called from programs.c:{at('/* main runs the program */')} in main()"]
+        shape = [re.sub(rf"{SINCE}|\(for \d+\.\d{{6}} s\)", "(time)", line) for line in lines]
+        self.assertEqual(
+            [f"MainThread waits for savings (time) at programs.c:"
+             f"{at('/* lock_both waits for the second */')} in lock_both()", *callers,
+             f"holds checking (time) (time), taken at programs.c:"
+             f"{at('/* lock_both takes the first */')} in lock_both()", *callers,
+             f"Thread-1 waits for checking (time) at programs.c:"
+             f"{at('/* the auditor waits for checking */')} in auditor()",
+             f"holds savings (time) (time), taken at programs.c:"
+             f"{at('/* the auditor takes savings */')} in auditor()"], shape)
 
     def test_three_threads_in_a_ring_through_an_rlock(self):
         findings = self.hang("ring")

@@ -262,6 +262,26 @@ class Handoff(unittest.TestCase):
         self.assertEqual(["held by MainThread", "waited for by Thread-1", "held by Thread-1"],
                          [name for _, name in slices])
 
+    def test_a_site_below_main_carries_its_callers_and_a_threads_own_none(self):
+        # MainThread took the lock in the scenario's function, which the harness
+        # called (from main, into which that call was inlined: not told);
+        # Thread-1 waited in its thread's own function.
+        [hold] = [e for e in self.events(ph="X", name="holding handoff")
+                  if e["args"]["site"].endswith(" in lock_handoff()")]
+        frames = self.con.execute(
+            "SELECT f.file, f.line, f.func FROM site_frames f JOIN callsites c ON c.id = f.site_id"
+            " WHERE c.process_id = ? AND c.func = 'lock_handoff' AND c.line = ?"
+            " ORDER BY f.depth", (self.pid, int(hold["args"]["site"].split(":")[1].split()[0]))
+        ).fetchall()
+        self.assertEqual([f"{os.path.basename(f)}:{line} in {func}()" for f, line, func in frames],
+                         hold["args"]["called_from"])
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness.c"),
+                  encoding="utf-8") as f:
+            [line] = [n for n, text in enumerate(f, 1) if "cases[i].fn();" in text]
+        self.assertEqual(f"harness.c:{line} in run_in_process()", hold["args"]["called_from"][0])
+        [wait] = self.events(ph="X", name="waiting for handoff")
+        self.assertNotIn("called_from", wait["args"])
+
     def test_the_process_is_named_with_its_program_pid_and_host(self):
         pid, host = self.con.execute(
             "SELECT p.pid, tr.hostname FROM processes p JOIN traces tr ON tr.id = p.trace_id"

@@ -50,7 +50,7 @@ static bool visit(int depth)
 static void walk(void *arg)
 {
     (void)arg;
-    if (!visit(0))
+    if (!visit(0)) /* walk visits the root */
         thrace_warning("walk failed");
 }
 

@@ -167,6 +167,15 @@ class LocksHeldByThreadsThatEnded(unittest.TestCase):
         self.assertEqual([f"tree_lock taken at N at {VISIT}, never released"],
                          [re.sub(AT, "N", x) for x in lines])
 
+    def test_the_site_of_a_leak_is_told_with_its_callers(self):
+        run = thrace("deadlocks", record("heldlock", "rlock"))
+        _, lines = one(report(run.stdout, callers=True), "leak")
+        # visit() is recursive: the site's callers are those of its first call, from walk().
+        self.assertEqual([f"tree_lock taken at N at {VISIT}, never released",
+                          f"called from heldlock.c:{line_of('heldlock.c', '/* walk visits the root */')}"
+                          f" in walk()"],
+                         [re.sub(AT, "N", x) for x in lines])
+
 
 def said_in_process(program, *args):
     """What PROGRAMS/program args, run with THRACE_DEADLOCK=1, says (its

@@ -234,6 +234,43 @@ TEST(a_call_inlined_from_the_programs_own_code_is_told_in_the_inlined_function)
     assert_site_here(ip, line, "symbols_inlined_here");
 }
 
+/* Inlined into a_call_inlined_twice_is_followed_by_each_function_it_lies_in,
+ * calling symbols_inlined_here, itself inlined: two functions inlined. */
+static inline __attribute__((always_inline)) uint64_t symbols_inlined_twice(int *line, int *outer)
+{
+    return (*outer = __LINE__, symbols_inlined_here(line));
+}
+
+TEST(a_call_inlined_twice_is_followed_by_each_function_it_lies_in)
+{
+    int line, outer, test_line;
+    uint64_t ip = (test_line = __LINE__, symbols_inlined_twice(&line, &outer));
+    symbols *s = symbols_of_self(NULL, NULL, 0);
+    symbols_site site = code_at(s, PID, ip);
+    ASSERT_EQ(line, site.line);
+    ASSERT_STR_EQ("symbols_inlined_here", site.func);
+    ASSERT_EQ(2, (int)site.ninlined);
+    ASSERT_TRUE(ends_with(site.inlined_by[0].file, "test_symbols.c"));
+    ASSERT_EQ(outer, site.inlined_by[0].line);
+    ASSERT_STR_EQ("symbols_inlined_twice", site.inlined_by[0].func);
+    ASSERT_EQ(test_line, site.inlined_by[1].line);
+    ASSERT_STR_EQ("a_call_inlined_twice_is_followed_by_each_function_it_lies_in",
+                  site.inlined_by[1].func);
+    ASSERT_EQ(0, (int)site.inlined_by[0].ninlined);
+    symbols_free(s);
+}
+
+TEST(a_call_in_its_own_function_has_nothing_inlined)
+{
+    int line;
+    uint64_t ip = CALL_HERE(line);
+    symbols *s = symbols_of_self(NULL, NULL, 0);
+    symbols_site site = code_at(s, PID, ip);
+    ASSERT_EQ(line, site.line);
+    ASSERT_EQ(0, (int)site.ninlined);
+    symbols_free(s);
+}
+
 TEST(a_call_inlined_from_system_headers_is_told_where_the_program_calls_them)
 {
     int line, inner;

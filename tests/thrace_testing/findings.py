@@ -5,10 +5,16 @@ tests/rwlock).
 import re
 
 
-def report(text):
-    """The report's findings: {first line: [the lines below it]}."""
+def report(text, callers=False):
+    """The report's findings: {first line: [the lines below it]}; the
+    "called from" lines under a site (a site's callers) only with callers,
+    for the tests about them: the others check what a finding says, and a
+    site reached by several threads has the callers of whichever came
+    first."""
     findings, current = {}, None
     for line in text.splitlines():
+        if not callers and line.strip().startswith("called from "):
+            continue
         if re.match(r"(deadlock|possible deadlock|stuck|seen|leak|over-release"
                     r"|unknown after the gap at [\d.]+ s): ", line):
             current = findings.setdefault(line, [])

@@ -8,6 +8,7 @@ libthrace-tp.so probe provider; a session daemon must answer (the ctest
 fixture starts one).
 """
 import os
+import re
 import sys
 import unittest
 
@@ -88,6 +89,17 @@ class LockEvents(unittest.TestCase):
         with open(os.path.join(os.path.dirname(__file__), "scenarios.c")) as f:
             line = f.read().splitlines()[site["line"] - 1]
         self.assertIn("thrace_lock_acquire(&handoff_lock", line)
+
+    def test_a_call_site_is_described_once_with_the_stack_that_reached_it(self):
+        rec = traced("lock_handoff")
+        sites = [e["site"] for e in rec.named("callsite")]
+        self.assertEqual(len(set(sites)), len(sites), sites)  # no race here: once each
+        site = rec.callsite(rec.on_object(rec.object_id("handoff"), {"acquire_begin"})[0]["site"])
+        # libthrace's frames, the thread's function, nothing past it: the
+        # thread's start is libthrace's, its callers the C library's.
+        callers = site["callers"].split(" ")
+        self.assertTrue(all(re.fullmatch(r"0x[0-9a-f]+", c) for c in callers), callers)
+        self.assertTrue(2 <= len(callers) <= 16, callers)
 
     def test_rlock_three_deep_reports_each_depth(self):
         rec = traced("rlock_three_deep")

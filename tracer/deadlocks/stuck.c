@@ -123,6 +123,7 @@ static bool stuck_holders(stuck *s, const stuck_wait *w, const char *object, fai
             holders[i].shared ? " for reading" : "",
             catalog_when(&r->cat, holders[i].thread_id, holders[i].begin_ns, since, sizeof since),
             catalog_site_text(&r->cat, holders[i].site_id, site, sizeof site));
+        catalog_site_callers(&r->cat, holders[i].site_id, 2, r->out);
     }
     return k >= 0;
 }
@@ -205,6 +206,8 @@ static bool stuck_condition(stuck *s, const stuck_wait *w, const char *object, f
                 sqlite3_column_int64(s->last_event, 2) < w->begin_seq
                     ? "before the wait began: a lost wake-up"
                     : "waking other waiters");
+    if (found > 0)
+        catalog_site_callers(&s->r->cat, sqlite3_column_int64(s->last_event, 3), 2, out);
     if (found < 0)
         return db_fail(s->r->db, why);
     return found == 0 ||
@@ -225,6 +228,8 @@ static bool stuck_event(stuck *s, const stuck_wait *w, const char *object, failu
                     ? "set"
                     : "cleared",
                 stuck_by(s, by, sizeof by));
+    if (found > 0)
+        catalog_site_callers(&s->r->cat, sqlite3_column_int64(s->last_event, 3), 2, out);
     return found >= 0 || db_fail(s->r->db, why);
 }
 
@@ -294,6 +299,7 @@ static void stuck_header(stuck *s, const stuck_wait *w, const char *object, cons
             catalog_when(c, w->thread_id, w->begin_ns, since, sizeof since),
             stuck_at_site(s, w->site_id, site, sizeof site),
             catalog_process(c, w->thread_id, process, sizeof process));
+    catalog_site_callers(c, w->site_id, 0, s->r->out);
 }
 
 /* A wait whose end may lie in a gap: not stuck, unknown after the gap. */

@@ -70,7 +70,9 @@ bool export_chrome(sqlite3 *db, FILE *out, failure *why)
         return false;
     doc d = {.db = db, .out = {.out = out}};
     d.out.origin_ns = db_value(db, "SELECT COALESCE(min(begin_ns), 0) FROM traces", 0);
-    bool ok = tracks_init(&d.tracks, db, why) && chrome_passes(&d, why);
+    bool ok =
+        tracks_init(&d.tracks, db, why) && catalog_load(db, &d.cat, why) && chrome_passes(&d, why);
+    catalog_free(&d.cat);
     failure ignored; /* a read transaction: nothing to lose by its end */
     db_exec(db, "COMMIT", &ignored);
     if (ok && (fflush(out) != 0 || ferror(out)))

@@ -1,13 +1,15 @@
 /*
  * doc.h - what the passes over the database share while one document is
  * written (chrome.c makes it): the connection, the output, the tids given
- * out so far, and the flows numbered so far; and the loop every pass
+ * out so far, the flows numbered so far, and the catalog (the call sites'
+ * callers); and the loop every pass
  * runs, a query's rows each written as it is stepped.
  */
 #ifndef THRACE_TRACER_EXPORT_DOC_H
 #define THRACE_TRACER_EXPORT_DOC_H
 
 #include "jsonout.h"
+#include "query.h"
 #include "tracks.h"
 
 #include <sqlite3.h>
@@ -17,6 +19,7 @@ typedef struct {
     jsonout out;
     tracks tracks;
     int64_t flows; /* flow ids given: the next is flows + 1 */
+    catalog cat;   /* the call sites and their callers, for the slices' args */
 } doc;
 
 /* What a pass does with a row: false, with the reason in why, stops it. */

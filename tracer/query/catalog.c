@@ -1,6 +1,7 @@
 /*
- * catalog.c - threads, objects and call sites read into arrays and mapped
- * by id (see catalog.h). Strings are copies owned by the catalog.
+ * catalog.c - threads, objects and call sites (with their callers) read
+ * into arrays and mapped by id (see catalog.h). Strings are copies owned
+ * by the catalog.
  */
 #include "catalog.h"
 
@@ -18,6 +19,8 @@ static const char threads_sql[] =
 static const char objects_sql[] =
     "SELECT id, process_id, COALESCE(param, 0), kind, name FROM objects";
 static const char sites_sql[] = "SELECT id, file, line, func FROM callsites";
+static const char frames_sql[] =
+    "SELECT site_id, file, line, func FROM site_frames ORDER BY site_id, depth";
 
 static char *copy_text(sqlite3_stmt *st, int column)
 {
@@ -122,6 +125,23 @@ static bool site_row(catalog *c, sqlite3_stmt *st)
     return true;
 }
 
+/* A caller of its site, appended to the site's callers; a frame of a site
+ * the catalog lacks is ignored. */
+static bool frame_row(catalog *c, sqlite3_stmt *st)
+{
+    catalog_site *s = keymap_get(&c->site_by_id, (uint64_t)sqlite3_column_int64(st, 0), 0);
+    if (!s)
+        return true;
+    catalog_site *more = realloc(s->callers, (s->ncallers + 1) * sizeof *more);
+    if (!more)
+        return false;
+    s->callers = more;
+    catalog_site *f = &more[s->ncallers++];
+    *f = (catalog_site){
+        .file = copy_text(st, 1), .line = sqlite3_column_int(st, 2), .func = copy_text(st, 3)};
+    return f->file && f->func;
+}
+
 /* Maps every thread and object by id (the arrays no longer move). */
 static bool map_ids(catalog *c)
 {
@@ -140,6 +160,7 @@ bool catalog_load(sqlite3 *db, catalog *c, failure *why)
     return each_row(db, threads_sql, thread_row, c, why) &&
            each_row(db, objects_sql, object_row, c, why) &&
            each_row(db, sites_sql, site_row, c, why) &&
+           each_row(db, frames_sql, frame_row, c, why) &&
            (map_ids(c) || failure_set(why, "out of memory"));
 }
 
@@ -154,9 +175,14 @@ void catalog_free(catalog *c)
     }
     for (size_t i = 0; i <= c->site_by_id.mask && c->site_by_id.slots; i++) {
         catalog_site *s = c->site_by_id.slots[i].value;
+        for (size_t k = 0; s && k < s->ncallers; k++) {
+            free(s->callers[k].file);
+            free(s->callers[k].func);
+        }
         if (s) {
             free(s->file);
             free(s->func);
+            free(s->callers);
             free(s);
         }
     }
@@ -212,6 +238,16 @@ const char *catalog_site_text(const catalog *c, int64_t site_id, char *buf, size
         return logline_site(s->file, s->line, s->func, buf, size);
     snprintf(buf, size, "an unknown site");
     return buf;
+}
+
+void catalog_site_callers(const catalog *c, int64_t site_id, int indent, FILE *out)
+{
+    const catalog_site *s = site_id ? keymap_get(&c->site_by_id, (uint64_t)site_id, 0) : NULL;
+    char text[300];
+    for (size_t k = 0; s && k < s->ncallers; k++)
+        fprintf(out, "%*scalled from %s\n", indent + 2, "",
+                logline_site(s->callers[k].file, s->callers[k].line, s->callers[k].func, text,
+                             sizeof text));
 }
 
 const char *catalog_site_range(const catalog *c, int64_t from_id, int64_t to_id, char *buf,

@@ -1,11 +1,12 @@
 /*
  * catalog.h - the small tables of a thrace database held in memory for
  * reports: threads (with their process's pid, host and trace's start),
- * objects, call sites. Reports name rows through it: a thread by its last
- * name, its process as "pid 4242" (hosts.h: "pid 4242 on hostB" when the
- * traces come from several hosts), an object by its name, a call site as
- * "file.c:42 in f()", a moment as seconds since its trace began. Loaded
- * once; read-only afterwards.
+ * objects, call sites and their callers. Reports name rows through it: a
+ * thread by its last name, its process as "pid 4242" (hosts.h: "pid 4242
+ * on hostB" when the traces come from several hosts), an object by its
+ * name, a call site as "file.c:42 in f()" and the lines of its callers
+ * under it, a moment as seconds since its trace began. Loaded once;
+ * read-only afterwards.
  */
 #ifndef THRACE_TRACER_QUERY_CATALOG_H
 #define THRACE_TRACER_QUERY_CATALOG_H
@@ -17,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct {
     int64_t id, process_id, pid, trace_begin_ns;
@@ -32,10 +34,12 @@ typedef struct {
     char *name;
 } catalog_object;
 
-typedef struct {
+typedef struct catalog_site {
     char *file;
     int line;
     char *func;
+    struct catalog_site *callers; /* its site_frames, innermost first (none have callers) */
+    size_t ncallers;
 } catalog_site;
 
 typedef struct {
@@ -67,6 +71,11 @@ const char *catalog_process(const catalog *c, int64_t thread_id, char *buf, size
 
 /* "abba.c:22 in worker_a()", or "an unknown site". */
 const char *catalog_site_text(const catalog *c, int64_t site_id, char *buf, size_t size);
+
+/* Under a report's line that names site_id at indent spaces, the callers
+ * of that site, a line each indented 2 more: "called from bank.c:20 in
+ * transfer()". Nothing for a site without (site_frames has none). */
+void catalog_site_callers(const catalog *c, int64_t site_id, int indent, FILE *out);
 
 /* The lines a hold spans, from the site it was taken at to the one it was
  * released at: "jobq.c:42-44" ("jobq.c:42" when both are one line or the

@@ -21,8 +21,13 @@
 /* schema.sql's version, in PRAGMA user_version: 2 added intervals.begin_seq and end_seq,
  * 3 live traces (traces.live, live_streams), 4 names from binaries (objects.addr, binaries),
  * 5 summaries kept as the trace is stored, 6 losses by cause (discards.cause, traces.unread
- * and cut_ns). */
-enum { SCHEMA_VERSION = 6 };
+ * and cut_ns), 7 the callers of call sites (site_frames). */
+enum { SCHEMA_VERSION = 7 };
+
+/* The oldest schema opened still: 7 only added a table, which a writer
+ * adds (schema.sql creates only what is missing) and a reader of a
+ * schema 6 file sees empty (db_frames_absent). Older ones are refused. */
+enum { OLDEST_SCHEMA_OPENED = 6 };
 
 /* PRAGMA application_id of a thrace database: "thrc". Databases of schema
  * 5 made before it was set carry 0, and are known by their tables. */
@@ -95,7 +100,7 @@ static bool db_check(const db_identity *id, failure *why)
     if (id->version > SCHEMA_VERSION)
         return failure_set(why, "made by a newer thrace (schema %d; this one reads %d)",
                            id->version, SCHEMA_VERSION);
-    if (id->version < SCHEMA_VERSION)
+    if (id->version < OLDEST_SCHEMA_OPENED)
         return failure_set(why,
                            "made by an older thrace (schema %d; this one reads %d): ingest its "
                            "trace again into a new database",
@@ -112,8 +117,9 @@ static bool db_set_versions(sqlite3 *db, failure *why)
 }
 
 /* In the IMMEDIATE transaction: creates the schema if the file is still
- * empty (another command may have created it meanwhile), marks a database
- * of the schema made before the mark. */
+ * empty (another command may have created it meanwhile), adds to an older
+ * schema opened what it lacks, marks a database of the schema made before
+ * the mark. */
 static bool db_create_locked(sqlite3 *db, failure *why)
 {
     db_identity id;
@@ -124,6 +130,8 @@ static bool db_create_locked(sqlite3 *db, failure *why)
         return db_exec(db, schema_sql, why) && db_set_versions(db, why);
     if (!db_check(&id, why))
         return false;
+    if (id.version < SCHEMA_VERSION)
+        return db_exec(db, schema_sql, why) && db_set_versions(db, why);
     return id.application_id == THRACE_APPLICATION_ID || db_set_versions(db, why);
 }
 
@@ -138,9 +146,19 @@ static bool db_create(sqlite3 *db, failure *why)
     return false;
 }
 
-/* Checks the file is a thrace database of this schema; a writable
- * connection creates the schema in an empty file, and marks one of the
- * schema made before the mark. */
+/* A schema 6 file opened read-only: its site_frames, which a writer would
+ * add, as an empty view in the connection's own temporary schema. */
+static bool db_frames_absent(sqlite3 *db, failure *why)
+{
+    return db_exec(db,
+                   "CREATE TEMP VIEW site_frames (site_id, depth, file, line, func) AS "
+                   "SELECT 0, 0, '', 0, '' WHERE 0",
+                   why);
+}
+
+/* Checks the file is a thrace database of a schema it opens; a writable
+ * connection creates the schema in an empty file, adds to an older one
+ * what it lacks, and marks one of the schema made before the mark. */
 static bool db_ensure_schema(sqlite3 *db, bool writable, failure *why)
 {
     db_identity id;
@@ -151,9 +169,9 @@ static bool db_ensure_schema(sqlite3 *db, bool writable, failure *why)
         return failure_set(why, "not a thrace database (an empty file)");
     if (!db_is_empty(&id) && !db_check(&id, why))
         return false;
-    if (writable && id.application_id != THRACE_APPLICATION_ID)
+    if (writable && (id.application_id != THRACE_APPLICATION_ID || id.version < SCHEMA_VERSION))
         return db_create(db, why);
-    return true;
+    return writable || id.version == SCHEMA_VERSION || db_frames_absent(db, why);
 }
 
 enum { CREATE_PATIENCE_S = 10, CREATE_RETRY_MS = 100 };

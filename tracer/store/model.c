@@ -116,6 +116,8 @@ static const char *const model_sql[ST_COUNT] = {
     [ST_OBJECT_UPDATE] = "UPDATE objects SET kind = ?, name = ?, param = ?, addr = ? WHERE id = ?",
     [ST_CALLSITE] = "INSERT INTO callsites (process_id, site, file, line, func) "
                     "VALUES (?, ?, ?, ?, ?) RETURNING id",
+    [ST_FRAME] =
+        "INSERT INTO site_frames (site_id, depth, file, line, func) VALUES (?, ?, ?, ?, ?)",
     [ST_BINARY] = "INSERT INTO binaries (trace_id, pid, base, size, path) VALUES (?, ?, ?, ?, ?) "
                   "RETURNING id",
     [ST_BUILD_ID] = "UPDATE binaries SET build_id = ? WHERE id = ?",

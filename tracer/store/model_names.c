@@ -120,9 +120,10 @@ bool model_names_site(model *m, model_process *p, const model_event *e, model_si
         return true;
     if (e->type == VOCAB_EV_callsite)
         return model_names_site_row(
-            m, p, site, model_names_text(e, VOCAB_F_file),
-            e->present & MODEL_FIELD(VOCAB_F_line) ? (int)e->f[VOCAB_F_line].i : 0,
-            model_names_text(e, VOCAB_F_func), out, why);
+                   m, p, site, model_names_text(e, VOCAB_F_file),
+                   e->present & MODEL_FIELD(VOCAB_F_line) ? (int)e->f[VOCAB_F_line].i : 0,
+                   model_names_text(e, VOCAB_F_func), out, why) &&
+               model_frames_store(m, p, (*out)->id, e, why);
     symbols_site resolved;
     if (!symbols_code(m->symbols, p->pid, (uint64_t)site, &resolved, why))
         return false;

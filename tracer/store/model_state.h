@@ -1,8 +1,9 @@
 /*
  * model_state.h - the model's private state (model.h's `struct model`),
  * shared by the files that build it: model.c, which stores events,
- * model_names.c, which names what the binaries name, and model_resume.c,
- * which rebuilds it from a live trace's rows.
+ * model_names.c, which names what the binaries name, model_frames.c, which
+ * stores the callers of call sites, and model_resume.c, which rebuilds it
+ * from a live trace's rows.
  *
  * Everything a keymap holds is also in one of the vectors, which own it.
  */
@@ -68,6 +69,7 @@ enum {
     ST_OBJECT,
     ST_OBJECT_UPDATE,
     ST_CALLSITE,
+    ST_FRAME,
     ST_BINARY,
     ST_BUILD_ID,
     ST_LOG,
@@ -144,6 +146,16 @@ bool model_names_site_put(model *m, int64_t process_id, int64_t site, int64_t id
  * neither describes has id 0. False on a failure (reason in why). */
 bool model_names_site(model *m, model_process *p, const model_event *e, model_site **out,
                       failure *why);
+
+/* ---- model_frames.c: the callers of call sites ---- */
+
+/* The callers a callsite event e tells (its callers field, return
+ * addresses), resolved from the process's binaries, as site_frames rows
+ * of the callsites row site_id: those past the frame of the site's own
+ * function, up to 8, ending at main or at the first without a line. False
+ * on a database error or when out of memory (reason in why). */
+bool model_frames_store(model *m, const model_process *p, int64_t site_id, const model_event *e,
+                        failure *why);
 
 /* object_create told o's address: o is named by its data symbol, or
  * awaits its first call site. False when out of memory (reason in why). */

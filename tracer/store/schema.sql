@@ -1,4 +1,4 @@
--- schema.sql - the thrace database (version 6): what `thrace ingest` and
+-- schema.sql - the thrace database (version 7): what `thrace ingest` and
 -- `thrace record` store, and what `thrace log`, `stats`, `serve`, ... read.
 -- Plain SQLite: `sqlite3 thrace.db` answers any query on it.
 --
@@ -115,6 +115,22 @@ CREATE TABLE IF NOT EXISTS callsites (
     func       TEXT NOT NULL,              -- '' when no symbol names it
     UNIQUE (process_id, site)
 );
+
+-- The callers of a call site described by a callsite event (schema 7):
+-- the stack of the thread that first reached the site, resolved from the
+-- process's binaries when the trace was stored, innermost first (depth 1
+-- called the site's function). A site reached from several callers keeps
+-- the first one's. Up to 8 frames, ending at main or at the thread's
+-- function; none where the binaries or their debug information were
+-- missing, or in traces recorded before callsite events carried callers.
+CREATE TABLE IF NOT EXISTS site_frames (
+    site_id INTEGER NOT NULL REFERENCES callsites(id),
+    depth   INTEGER NOT NULL,              -- 1: the caller of the site's function
+    file    TEXT NOT NULL,                 -- the source file
+    line    INTEGER NOT NULL,
+    func    TEXT NOT NULL,                 -- '' when no symbol names it
+    PRIMARY KEY (site_id, depth)
+) WITHOUT ROWID;
 
 -- The binaries each process had loaded, as LTTng-UST's statedump told them
 -- (lttng_ust_statedump:bin_info and build_id): what resolves the return

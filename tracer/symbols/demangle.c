@@ -14,6 +14,7 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,16 @@ static void demangle_drop_anonymous(char *text)
         memmove(at, at + n, strlen(at + n) + 1);
 }
 
+/* text without the suffix GCC gives a function's clones (a copy made for
+ * constant arguments, a part split off): C's `transfer.constprop.0` is
+ * `transfer` (no C name holds a dot), C++'s `f() [clone .isra.0]` is `f()`. */
+static void demangle_drop_clone(char *text, bool mangled)
+{
+    char *clone = mangled ? strstr(text, " [clone ") : strchr(text, '.');
+    if (clone && clone != text)
+        *clone = '\0';
+}
+
 char *demangle_name(const char *name)
 {
     char *text = NULL;
@@ -56,5 +67,6 @@ char *demangle_name(const char *name)
     if (!text && !(text = strdup(name)))
         return NULL;
     demangle_drop_anonymous(text);
+    demangle_drop_clone(text, strncmp(name, "_Z", 2) == 0);
     return text;
 }

@@ -220,18 +220,56 @@ static bool frame_name(Dwfl_Module *mod, uint64_t vaddr, Dwarf_Die *fn, Dwarf_Di
     return !fn || frame_dwarf_name(fn, cu, out);
 }
 
+/* The callers that inlined the function of scopes[k] (told at out->at),
+ * outwards: for each inlined scope, its call site and the function that
+ * encloses it. False when out of memory. */
+static bool frame_inlined_by(Dwfl_Module *mod, uint64_t vaddr, Dwarf_Die *scopes, int n, int k,
+                             Dwarf_Die *cu, frame_site *out)
+{
+    while (k >= 0 && k < n && dwarf_tag(&scopes[k]) == DW_TAG_inlined_subroutine &&
+           out->ninlined < FRAME_INLINED_MAX) {
+        int line = 0;
+        const char *file = frame_call_site(&scopes[k], &line);
+        int outer = k + 1;
+        while (outer < n && !frame_is_function(&scopes[outer]))
+            outer++; /* lexical blocks */
+        if (!file || outer >= n)
+            return true;
+        frame_call *call = &out->inlined_by[out->ninlined];
+        if (!frame_name(mod, vaddr, &scopes[outer], cu, &call->func))
+            return false;
+        call->file = file;
+        call->line = line;
+        out->ninlined++;
+        k = outer;
+    }
+    return true;
+}
+
 bool frame_at(Dwfl_Module *mod, uint64_t vaddr, frame_site *out, failure *why)
 {
     *out = (frame_site){0};
+    frame_call *at = &out->at;
     Dwfl_Line *where = dwfl_module_getsrc(mod, vaddr);
     if (where)
-        out->file = dwfl_lineinfo(where, NULL, &out->line, NULL, NULL, NULL);
-    if (!out->file)
-        out->line = 0;
+        at->file = dwfl_lineinfo(where, NULL, &at->line, NULL, NULL, NULL);
+    if (!at->file)
+        at->line = 0;
     Dwarf_Die cu = {0}, *scopes;
     int n = frame_scopes(mod, vaddr, &scopes, &cu);
-    int k = frame_pick(scopes, n, &out->file, &out->line);
-    bool named = frame_name(mod, vaddr, k >= 0 ? &scopes[k] : NULL, &cu, &out->func);
+    int k = frame_pick(scopes, n, &at->file, &at->line);
+    bool named = frame_name(mod, vaddr, k >= 0 ? &scopes[k] : NULL, &cu, &at->func) &&
+                 frame_inlined_by(mod, vaddr, scopes, n, k, &cu, out);
     free(scopes);
+    if (!named)
+        frame_site_free(out);
     return named || failure_set(why, "out of memory");
+}
+
+void frame_site_free(frame_site *out)
+{
+    free(out->at.func);
+    for (int i = 0; i < out->ninlined; i++)
+        free(out->inlined_by[i].func);
+    *out = (frame_site){0};
 }

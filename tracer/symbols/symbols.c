@@ -45,7 +45,8 @@ typedef struct {
 /* One cached answer: a site (code), or a name (data; NULL: none). */
 typedef struct {
     symbols_site site;
-    char *file, *func, *name; /* owned: what site and the data answer point to */
+    char *file, *func, *name;                   /* owned: what site and the data answer point to */
+    symbols_site inlined_by[FRAME_INLINED_MAX]; /* site.inlined_by: their strings owned */
 } symbols_answer;
 
 /* Every owned item, of one type, in one growing array. */
@@ -214,13 +215,19 @@ static bool symbols_answer_code(symbols_answer *a, const symbols_file *f, uint64
         return false;
     if (!is_code)
         return true; /* not code: no site */
-    a->file = frame.file ? strdup(frame.file) : symbols_where(f->path, offset);
-    a->func = demangle_name(frame.func ? frame.func : "");
-    free(frame.func);
-    if (!a->file || !a->func)
-        return failure_set(why, "out of memory");
-    a->site = (symbols_site){a->file, frame.file ? frame.line : 0, a->func};
-    return true;
+    a->file = frame.at.file ? strdup(frame.at.file) : symbols_where(f->path, offset);
+    a->func = demangle_name(frame.at.func ? frame.at.func : "");
+    a->site = (symbols_site){a->file, frame.at.file ? frame.at.line : 0, a->func, a->inlined_by,
+                             (size_t)frame.ninlined};
+    bool ok = a->file && a->func;
+    for (int i = 0; i < frame.ninlined; i++) {
+        const frame_call *call = &frame.inlined_by[i];
+        char *file = strdup(call->file), *func = demangle_name(call->func ? call->func : "");
+        a->inlined_by[i] = (symbols_site){file, call->line, func, NULL, 0};
+        ok = ok && file && func;
+    }
+    frame_site_free(&frame);
+    return ok || failure_set(why, "out of memory");
 }
 
 /* Fills a new answer for the address at offset into f's mapping; false on a failure. */
@@ -311,6 +318,10 @@ void symbols_free(symbols *s)
         free(a->file);
         free(a->func);
         free(a->name);
+        for (size_t k = 0; k < a->site.ninlined; k++) {
+            free((char *)a->inlined_by[k].file);
+            free((char *)a->inlined_by[k].func);
+        }
         free(a);
     }
     free(s->all_processes.items);

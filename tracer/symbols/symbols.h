@@ -35,7 +35,7 @@ typedef struct symbols symbols;
  * innermost outside the system headers (/usr/include/, /usr/local/include/,
  * /usr/lib/); when all are inside, the function the code lies in.
  */
-typedef struct {
+typedef struct symbols_site {
     const char *file; /* the source file; "binary+0xOFFSET" when line is 0; NULL: not code */
     int line;         /* 0 without debug information */
     /* The function, "" when nothing names it: a C function's bare name (`mover`); a C++
@@ -43,6 +43,12 @@ typedef struct {
      * only DWARF names it (`deadlock()::{lambda}::operator()()`: static, anonymous
      * namespace's and lambdas' functions inlined, to which GCC gives no linkage name). */
     const char *func;
+    /* When func was inlined into another function: where that one called
+     * it, then where the one it was inlined into called that one, and so on
+     * out to the function the code lies in, ninlined of them (none of them
+     * has any); NULL and 0 when func is that function. */
+    const struct symbols_site *inlined_by;
+    size_t ninlined;
 } symbols_site;
 
 /* An empty one; NULL when out of memory. */
