@@ -21,8 +21,8 @@
 /* schema.sql's version, in PRAGMA user_version: 2 added intervals.begin_seq and end_seq,
  * 3 live traces (traces.live, live_streams), 4 names from binaries (objects.addr, binaries),
  * 5 summaries kept as the trace is stored, 6 losses by cause (discards.cause, traces.unread
- * and cut_ns). */
-enum { SCHEMA_VERSION = 6 };
+ * and cut_ns), 8 a libthrace object's variable (objects.symbol). */
+enum { SCHEMA_VERSION = 8 };
 
 /* PRAGMA application_id of a thrace database: "thrc". Databases of schema
  * 5 made before it was set carry 0, and are known by their tables. */

@@ -211,8 +211,9 @@ function addObjects(list, objects, title, onObject) {
   heading.title = title;
   addLane(list, 'group', null, heading);
   for (const object of objects) {
-    const tip = [processLabel(object.process_id), 'click: follow this object'].filter(Boolean)
-      .join(' · ');
+    const variable = object.symbol && `variable ${object.symbol}`;
+    const tip = [variable, processLabel(object.process_id), 'click: follow this object']
+      .filter(Boolean).join(' · ');
     const el = laneLabel('object', object.id, object.name, object.kind, tip);
     el.addEventListener('click', () => onObject(object.id));
     addLane(list, 'object', object.id, el, object);
