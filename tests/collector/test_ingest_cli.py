@@ -173,12 +173,12 @@ class SchemaVersion(unittest.TestCase):
 
     def test_an_older_database_is_refused_saying_to_ingest_again(self):
         db = self.database_of_schema("schema4.db", 4)
-        self.assert_refused_unchanged(db, "made by an older thrace (schema 4; this one reads 6): "
+        self.assert_refused_unchanged(db, "made by an older thrace (schema 4; this one reads 8): "
                                           "ingest its trace again into a new database")
 
     def test_a_newer_database_is_refused(self):
         db = self.database_of_schema("schema99.db", 99)
-        self.assert_refused_unchanged(db, "made by a newer thrace (schema 99; this one reads 6)")
+        self.assert_refused_unchanged(db, "made by a newer thrace (schema 99; this one reads 8)")
 
 
 class Journal(unittest.TestCase):
