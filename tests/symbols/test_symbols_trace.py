@@ -225,6 +225,15 @@ class Variables(unittest.TestCase):
                           f"thrace deadlocks: {self.db_path}: 0 deadlocks, 1 possible deadlock, "
                           "0 stuck waits, 1 leak"], lines[-7:])
 
+    def test_check_tells_the_variables_in_its_deadlocks_problem(self):
+        run = self.thrace("check", self.db_path)
+        self.assertEqual(1, run.returncode, run.stderr)
+        deadlocks = run.stdout.split("\n\n")[0].splitlines()
+        self.assertEqual("deadlocks: 1 possible deadlock (if the program means it: "
+                         "'skip deadlocks' or --no-deadlocks):", deadlocks[0])
+        self.assertEqual(["    variables:", "      Lock-5 is cache_lock", "      Lock-1 is db_lock",
+                          "      Semaphore-2 is permits"], deadlocks[4:8])
+
     def test_the_log_names_the_objects_as_before(self):
         log = log_all(self.db_path)
         self.assertRegex(log, r"acquired Lock-5 at symvars\.c:\d+ in refresh\(\)")
