@@ -1,10 +1,14 @@
 /*
- * object.c - object ids and names (see object.h). Owns the id counter.
+ * object.c - object ids and names (see object.h). Owns the id counter. An
+ * object's creation tells its value's address (var), so that the store can
+ * show the variable beside the object's name (Lock-1 is cache_lock); the
+ * name stays Lock-1, and addr, which names the interposer's objects, is 0.
  */
 #include "object.h"
 
 #include "trace.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +19,26 @@ void thrace__object_init(thrace__obj *o, int kind, int64_t param)
     o->_id = __atomic_add_fetch(&last_object_id, 1, __ATOMIC_RELAXED);
     o->_seq = 0;
     o->_name = NULL;
-    /* No address (0): libthrace's objects keep their Lock-1 names; the interposer's
-     * give theirs, which the store names by symbol. */
-    THRACE__TRACE(object_create, thrace__trace_tid(), o->_id, kind, param, "", 0);
+    THRACE__TRACE(object_create, thrace__trace_tid(), o->_id, kind, param, "", 0,
+                  thrace__object_var(o, kind));
+}
+
+/* Where each kind's value keeps its _obj (never first); 0: no value type of libthrace. */
+static const size_t object_offsets[VOCAB_KIND_END] = {
+    [VOCAB_KIND_lock] = offsetof(thrace_lock, _obj),
+    [VOCAB_KIND_rlock] = offsetof(thrace_rlock, _obj),
+    [VOCAB_KIND_condition] = offsetof(thrace_cond, _obj),
+    [VOCAB_KIND_semaphore] = offsetof(thrace_sem, _obj),
+    [VOCAB_KIND_bounded_semaphore] = offsetof(thrace_sem, _obj),
+    [VOCAB_KIND_event] = offsetof(thrace_event, _obj),
+    [VOCAB_KIND_barrier] = offsetof(thrace_barrier, _obj),
+};
+
+uint64_t thrace__object_var(const thrace__obj *o, int kind)
+{
+    if (kind <= 0 || kind >= VOCAB_KIND_END || !object_offsets[kind])
+        return 0;
+    return (uint64_t)(uintptr_t)o - object_offsets[kind];
 }
 
 uint64_t thrace__object_id(thrace__obj *o)

@@ -14,6 +14,10 @@
  */
 void thrace__object_init(thrace__obj *o, int kind, int64_t param);
 
+/* The address of the value o is the _obj of (object_create's var, for the
+ * variable's data symbol); 0 for a kind no value type has. */
+uint64_t thrace__object_var(const thrace__obj *o, int kind);
+
 /* The object's id, given now if it has none yet. */
 uint64_t thrace__object_id(thrace__obj *o);
 

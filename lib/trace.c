@@ -106,7 +106,8 @@ uint64_t thrace__trace_obj(thrace__obj *o, int kind)
     /* A statically initialised object: first use. Two first uses may both
      * announce it; the collector keeps one. */
     id = thrace__object_id(o);
-    THRACE__TRACE(object_create, thrace__trace_tid(), id, kind, 0, "", 0);
+    THRACE__TRACE(object_create, thrace__trace_tid(), id, kind, 0, "", 0,
+                  thrace__object_var(o, kind));
     return id;
 }
 

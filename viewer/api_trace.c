@@ -48,9 +48,10 @@ static const char *const threads_names[] = {"id",   "process_id", "tid",      "n
                                             "kind", "daemon",     "begin_ns", "end_ns"};
 
 static const char objects_sql[] =
-    "SELECT id, process_id, obj, kind, name, param FROM objects ORDER BY process_id, obj"
+    "SELECT id, process_id, obj, kind, name, param, symbol FROM objects ORDER BY process_id, obj"
     " LIMIT ?1";
-static const char *const objects_names[] = {"id", "process_id", "obj", "kind", "name", "param"};
+static const char *const objects_names[] = {"id",   "process_id", "obj",   "kind",
+                                            "name", "param",      "symbol"};
 
 typedef struct {
     const char *key, *sql;
@@ -62,7 +63,7 @@ static const list lists[] = {
     {"traces", traces_sql, traces_names, 11},
     {"processes", processes_sql, processes_names, 4},
     {"threads", threads_sql, threads_names, 8},
-    {"objects", objects_sql, objects_names, 6},
+    {"objects", objects_sql, objects_names, 7},
 };
 
 /* SQLite has no boolean: key comes as 0 or 1 in o. */

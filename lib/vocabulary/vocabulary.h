@@ -94,6 +94,7 @@
 #define VOCAB_FIELD_level     int, integer          /* a log line's level */
 #define VOCAB_FIELD_shared    int, integer          /* an rwlock's read (1) or write (0) hold */
 #define VOCAB_FIELD_addr      uint64_t, integer_hex /* an object's address, for its symbol */
+#define VOCAB_FIELD_var       uint64_t, integer_hex /* a libthrace object's value's address */
 #define VOCAB_FIELD_timeout   double, float         /* seconds, -1 for none */
 #define VOCAB_FIELD_interval  double, float         /* a timer's seconds, -1 until cancelled */
 #define VOCAB_FIELD_seconds   double, float         /* a sleep's seconds */
@@ -132,6 +133,7 @@
     X(level)                                                                                       \
     X(shared)                                                                                      \
     X(addr)                                                                                        \
+    X(var)                                                                                         \
     X(timeout)                                                                                     \
     X(interval)                                                                                    \
     X(seconds)                                                                                     \
@@ -174,9 +176,12 @@
 /* Only when the joined thread is still alive. */
 #define VOCAB_EVENT_join_begin(F, E) F(tid) F(thread) F(site) F(timeout)
 #define VOCAB_EVENT_join_end(F, E)   F(tid) F(thread) E(outcome, outcome)
-/* param: a semaphore's value, a barrier's parties, a condition's lock. */
-#define VOCAB_EVENT_object_create(F, E) F(tid) F(obj) E(kind, object_kind) F(param) F(name) F(addr)
-#define VOCAB_EVENT_object_name(F, E)   F(tid) F(obj) E(kind, object_kind) F(name)
+/* param: a semaphore's value, a barrier's parties, a condition's lock. addr: a
+ * pthread object's address (the interposer's), which names it; var: the address of
+ * a libthrace object's value, which only tells the variable beside its name. */
+#define VOCAB_EVENT_object_create(F, E)                                                            \
+    F(tid) F(obj) E(kind, object_kind) F(param) F(name) F(addr) F(var)
+#define VOCAB_EVENT_object_name(F, E) F(tid) F(obj) E(kind, object_kind) F(name)
 /* Describes a call site once: the id that blocking calls' events carry.
  * callers: the stack that first reached it, from the frame that made the
  * callsite event outwards, up to the thread's function (traces before it

@@ -275,6 +275,17 @@ class DeadlockPage(Served):
         self.assertGreater(self.js("document.getElementById('deadlocks-text')"
                                    ".getBoundingClientRect().height"), 0)
 
+    def test_a_lock_label_keeps_its_name_and_tells_its_variable_in_its_tooltip(self):
+        locks = self.sql.execute("SELECT id, name, symbol FROM objects WHERE kind = 'lock' "
+                                 "ORDER BY symbol").fetchall()
+        self.assertEqual(["lock_a", "lock_b"], [symbol for _, _, symbol in locks])
+        for i, name, symbol in locks:
+            label = f"document.querySelector('[data-lane=\"object:{i}\"]')"
+            self.assertRegex(name, r"^Lock-\d+$")
+            self.assertIn(name, self.js(f"{label}.textContent"))
+            self.assertTrue(self.js(f"{label}.title").startswith(f"variable {symbol} · "),
+                            self.js(f"{label}.title"))
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -377,7 +377,7 @@ class ViewerFindings(unittest.TestCase):
         """The answer's findings, checked against the report's text: the
         same first lines and lines, each moment the span of its times."""
         body = api_deadlocks(db)
-        told = report(body["report"])
+        told = report(body["report"], callers=True)
         self.assertEqual(list(told), [f["summary"] for f in body["findings"]])
         with sqlite3.connect(db) as c:
             begin, = c.execute("SELECT min(begin_ns) FROM traces").fetchone()

@@ -10,10 +10,11 @@ stripped build still names its functions and the rest `binary+0xOFFSET`;
 a binary gone since the recording degrades the same way, and nothing
 fails. `thrace record` records the statedump too, local or live (`thrace
 daemon` names as `thrace ingest` does), and libthrace's own programs keep
-the names they always had.
+the names they always had: symvars.c's objects are told by their variables
+beside those names (`thrace deadlocks`, /api/trace), `thrace log` unchanged.
 
 Usage: test_symbols_trace.py THRACE PROBE PTHREAD PROG STRIPPED THREADING_LOCK
-SOURCES WORKDIR [unittest options]; a session daemon must answer (the
+VARS SOURCES WORKDIR [unittest options]; a session daemon must answer (the
 ctest fixture `lttng`).
 """
 import os
@@ -23,10 +24,10 @@ import subprocess
 import sys
 import unittest
 
-from thrace_testing import livefixture, recorder, recording
+from thrace_testing import livefixture, recorder, recording, serving
 
 recorder.configure(sys.argv, ["thrace", "probe", "pthread", "prog", "stripped", "threading_lock",
-                              "sources", "workdir"])
+                              "vars", "sources", "workdir"])
 PATHS = recorder.PATHS
 STATEDUMP = ("thrace:*", "lttng_ust_statedump:*")
 
@@ -97,6 +98,10 @@ class Named(unittest.TestCase):
             "SELECT count(*) FROM objects WHERE addr IS NULL").fetchone()[0])
         self.assertEqual([], [r[0] for r in self.db.execute(
             "SELECT detail FROM events WHERE name = 'object_create' AND detail LIKE '%addr%'")])
+
+    def test_their_objects_have_no_variable_beside_the_symbol_naming_them(self):
+        self.assertEqual(0, self.db.execute(
+            "SELECT count(*) FROM objects WHERE symbol IS NOT NULL").fetchone()[0])
 
     def test_the_binaries_the_program_loaded_are_stored_with_their_build_ids(self):
         rows = self.db.execute(
@@ -183,6 +188,69 @@ class Record(unittest.TestCase):
             "WHERE p.name = 'threading_lock'")])
         self.assertEqual(0, db.execute(
             "SELECT count(*) FROM callsites WHERE line = 0").fetchone()[0])
+
+
+class Variables(unittest.TestCase):
+    """symvars, written against thrace.h, recorded with `thrace record`: its
+    unnamed objects keep Lock-1, ... and are told by their variables beside."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.db_path = os.path.join(recording.scratch(PATHS["workdir"]), "vars.db")
+        run = recording.record(PATHS["thrace"], [PATHS["vars"]], PATHS["workdir"],
+                               ("-o", cls.db_path))
+        assert run.returncode == 0, run.stderr
+
+    def thrace(self, *args):
+        return subprocess.run([PATHS["thrace"], *args], capture_output=True, text=True,
+                              timeout=120)
+
+    def test_the_store_keeps_each_variable_beside_the_names(self):
+        self.assertEqual([("Lock-1", "db_lock"), ("Semaphore-2", "permits"), ("RLock-3", None),
+                          ("Condition-4", None), ("Lock-5", "cache_lock")],
+                         [tuple(r) for r in recorder.connect(self.db_path).execute(
+                             "SELECT name, symbol FROM objects ORDER BY obj")])
+
+    def test_deadlocks_tells_the_findings_by_name_then_their_variables(self):
+        run = self.thrace("deadlocks", self.db_path)
+        self.assertEqual(3, run.returncode, run.stderr)
+        lines = run.stdout.splitlines()
+        pid = recorder.connect(self.db_path).execute("SELECT pid FROM processes").fetchone()[0]
+        self.assertIn(f"possible deadlock: Lock-5 -> Lock-1 -> Lock-5 (lock order, pid {pid})",
+                      lines)
+        self.assertIn(f"leak: Semaphore-2: 1 of 1 permits taken and never given back (pid {pid})",
+                      lines)
+        self.assertEqual(["", "variables:", "  Lock-5 is cache_lock", "  Lock-1 is db_lock",
+                          "  Semaphore-2 is permits", "",
+                          f"thrace deadlocks: {self.db_path}: 0 deadlocks, 1 possible deadlock, "
+                          "0 stuck waits, 1 leak"], lines[-7:])
+
+    def test_check_tells_the_variables_in_its_deadlocks_problem(self):
+        run = self.thrace("check", self.db_path)
+        self.assertEqual(1, run.returncode, run.stderr)
+        deadlocks = run.stdout.split("\n\n")[0].splitlines()
+        self.assertEqual("deadlocks: 1 possible deadlock (if the program means it: "
+                         "'skip deadlocks' or --no-deadlocks):", deadlocks[0])
+        self.assertEqual(["    variables:", "      Lock-5 is cache_lock", "      Lock-1 is db_lock",
+                          "      Semaphore-2 is permits"], deadlocks[4:8])
+
+    def test_the_log_names_the_objects_as_before(self):
+        log = log_all(self.db_path)
+        self.assertRegex(log, r"acquired Lock-5 at symvars\.c:\d+ in refresh\(\)")
+        for variable in ("cache_lock", "db_lock", "permits"):
+            self.assertNotIn(variable, log)
+        self.assertEqual(0, recorder.connect(self.db_path).execute(
+            "SELECT count(*) FROM events WHERE json_extract(detail, '$.var') IS NOT NULL").fetchone()[0])
+
+    def test_api_trace_gives_each_object_its_variable(self):
+        server = serving.Server(PATHS["thrace"], self.db_path)
+        try:
+            objects = server.ok("/api/trace")["objects"]
+        finally:
+            self.assertEqual(0, server.stop())
+        self.assertEqual([("Lock-1", "db_lock"), ("Semaphore-2", "permits"), ("RLock-3", None),
+                          ("Condition-4", None), ("Lock-5", "cache_lock")],
+                         [(o["name"], o["symbol"]) for o in objects])
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@
  *  - leaks.c: permits and holds never given back, with the waits for them,
  *    then overrelease.c: BoundedSemaphores released too often;
  *  - stuck.c: waits that never ended, outside the cycles found;
- *  - seen.c: the deadlocks the program saw itself (THRACE_DEADLOCK=1).
+ *  - seen.c: the deadlocks the program saw itself (THRACE_DEADLOCK=1);
+ *  - variables.c: then the variables of the objects the findings named.
  * They run in that order (deadlocks.c): a cycle that happened is not told
  * again as a possible one, and its waits, or those for what leaked, are
  * not told again as stuck.
@@ -64,5 +65,6 @@ bool leaks_report(deadlocks_report *r, failure *why);
 bool overrelease_report(deadlocks_report *r, failure *why);
 bool stuck_report(deadlocks_report *r, failure *why);
 bool seen_report(deadlocks_report *r, failure *why);
+bool variables_report(deadlocks_report *r, failure *why);
 
 #endif

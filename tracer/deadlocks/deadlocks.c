@@ -237,7 +237,7 @@ bool deadlocks_analyse(sqlite3 *db, const char *path, int64_t trace_id, int64_t 
               deadlocks_losses(r, why) && deadlocks_in_time(r, why) && waitfor_report(r, why) &&
               deadlocks_in_time(r, why) && lockorder_report(r, why) && deadlocks_in_time(r, why) &&
               leaks_report(r, why) && deadlocks_in_time(r, why) && stuck_report(r, why) &&
-              seen_report(r, why);
+              seen_report(r, why) && variables_report(r, why);
     if (budget_ns)
         sqlite3_progress_handler(db, 0, NULL, NULL); /* the connection may serve others */
     if (!ok)

@@ -21,13 +21,17 @@
 /* schema.sql's version, in PRAGMA user_version: 2 added intervals.begin_seq and end_seq,
  * 3 live traces (traces.live, live_streams), 4 names from binaries (objects.addr, binaries),
  * 5 summaries kept as the trace is stored, 6 losses by cause (discards.cause, traces.unread
- * and cut_ns), 7 the callers of call sites (site_frames). */
-enum { SCHEMA_VERSION = 7 };
+ * and cut_ns), 7 the callers of call sites (site_frames), 8 a libthrace object's variable
+ * (objects.symbol). */
+enum { SCHEMA_VERSION = 8 };
 
 /* The oldest schema opened still: 7 only added a table, which a writer
  * adds (schema.sql creates only what is missing) and a reader of a
- * schema 6 file sees empty (db_frames_absent). Older ones are refused. */
+ * schema 6 file sees empty (db_frames_absent); 8 only added a column,
+ * which a writer adds and a reader sees NULL (db_symbols_absent). Older
+ * ones are refused. */
 enum { OLDEST_SCHEMA_OPENED = 6 };
+enum { SCHEMA_FRAMES = 7, SCHEMA_SYMBOLS = 8 }; /* what each added: see above */
 
 /* PRAGMA application_id of a thrace database: "thrc". Databases of schema
  * 5 made before it was set carry 0, and are known by their tables. */
@@ -130,6 +134,9 @@ static bool db_create_locked(sqlite3 *db, failure *why)
         return db_exec(db, schema_sql, why) && db_set_versions(db, why);
     if (!db_check(&id, why))
         return false;
+    if (id.version < SCHEMA_SYMBOLS &&
+        !db_exec(db, "ALTER TABLE objects ADD COLUMN symbol TEXT", why))
+        return false;
     if (id.version < SCHEMA_VERSION)
         return db_exec(db, schema_sql, why) && db_set_versions(db, why);
     return id.application_id == THRACE_APPLICATION_ID || db_set_versions(db, why);
@@ -156,6 +163,22 @@ static bool db_frames_absent(sqlite3 *db, failure *why)
                    why);
 }
 
+/* A schema 6 or 7 file opened read-only: objects as they are, seen through
+ * a view in the connection's own temporary schema (searched first) that
+ * adds the symbol a writer would add, NULL. */
+static bool db_symbols_absent(sqlite3 *db, failure *why)
+{
+    return db_exec(db, "CREATE TEMP VIEW objects AS SELECT *, NULL AS symbol FROM main.objects",
+                   why);
+}
+
+/* What a reader of an older schema lacks, as empty views. */
+static bool db_read_older(sqlite3 *db, int version, failure *why)
+{
+    return (version >= SCHEMA_FRAMES || db_frames_absent(db, why)) &&
+           (version >= SCHEMA_SYMBOLS || db_symbols_absent(db, why));
+}
+
 /* Checks the file is a thrace database of a schema it opens; a writable
  * connection creates the schema in an empty file, adds to an older one
  * what it lacks, and marks one of the schema made before the mark. */
@@ -171,7 +194,7 @@ static bool db_ensure_schema(sqlite3 *db, bool writable, failure *why)
         return false;
     if (writable && (id.application_id != THRACE_APPLICATION_ID || id.version < SCHEMA_VERSION))
         return db_create(db, why);
-    return writable || id.version == SCHEMA_VERSION || db_frames_absent(db, why);
+    return writable || db_read_older(db, id.version, why);
 }
 
 enum { CREATE_PATIENCE_S = 10, CREATE_RETRY_MS = 100 };

@@ -113,7 +113,8 @@ static const char *const model_sql[ST_COUNT] = {
     [ST_THREAD_NAME] = "INSERT INTO thread_names (thread_id, ts, name) VALUES (?, ?, ?)",
     [ST_OBJECT] = "INSERT INTO objects (process_id, obj, kind, name, param, created_ns) "
                   "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-    [ST_OBJECT_UPDATE] = "UPDATE objects SET kind = ?, name = ?, param = ?, addr = ? WHERE id = ?",
+    [ST_OBJECT_UPDATE] =
+        "UPDATE objects SET kind = ?, name = ?, param = ?, addr = ?, symbol = ? WHERE id = ?",
     [ST_CALLSITE] = "INSERT INTO callsites (process_id, site, file, line, func) "
                     "VALUES (?, ?, ?, ?, ?) RETURNING id",
     [ST_FRAME] =
@@ -437,9 +438,9 @@ static model_object *model_object_of(model *m, model_process *p, int64_t serial,
 bool model_object_store(model *m, const model_object *o, failure *why)
 {
     char buf[48];
-    return model_run(m, ST_OBJECT_UPDATE, why, "ttoIi", model_object_kind(o),
+    return model_run(m, ST_OBJECT_UPDATE, why, "ttoIti", model_object_kind(o),
                      model_object_name(o, buf, sizeof buf), o->has_param ? &o->param : NULL,
-                     (int64_t)o->addr, o->id);
+                     (int64_t)o->addr, o->symbol, o->id);
 }
 
 static bool model_object_rename(model_object *o, const char *name, failure *why)
@@ -476,6 +477,9 @@ static model_object *model_object_announced(model *m, model_process *p, const mo
         return NULL;
     if (e->type == VOCAB_EV_object_create && model_has(e, VOCAB_F_addr) &&
         !model_names_object(m, p, o, (uint64_t)e->f[VOCAB_F_addr].i, why))
+        return NULL;
+    if (e->type == VOCAB_EV_object_create && model_has(e, VOCAB_F_var) &&
+        !model_names_variable(m, p, o, (uint64_t)e->f[VOCAB_F_var].i, why))
         return NULL;
     if (e->type == VOCAB_EV_object_create && model_has(e, VOCAB_F_param)) {
         if (o->kind == VOCAB_KIND_condition && e->f[VOCAB_F_param].i) {
@@ -518,10 +522,11 @@ typedef struct {
     model_fields columns;
 } model_refs;
 
-/* objects.addr holds an object's address. */
+/* objects.addr holds an object's address, objects.symbol what var names. */
 static const model_fields model_always_columns =
     MODEL_FIELD(VOCAB_F_tid) | MODEL_FIELD(VOCAB_F_obj) | MODEL_FIELD(VOCAB_F_seq) |
-    MODEL_FIELD(VOCAB_F_outcome) | MODEL_FIELD(VOCAB_F_waited_ns) | MODEL_FIELD(VOCAB_F_addr);
+    MODEL_FIELD(VOCAB_F_outcome) | MODEL_FIELD(VOCAB_F_waited_ns) | MODEL_FIELD(VOCAB_F_addr) |
+    MODEL_FIELD(VOCAB_F_var);
 
 /* events.peer: the thread a join, rename or cancel names, or a wait's waker. */
 static bool model_peer(model *m, model_process *p, const model_event *e, model_refs *r,
@@ -788,6 +793,7 @@ void model_free(model *m)
         model_object *o = m->all_objects.items[i];
         free(o->name);
         free(o->derived);
+        free(o->symbol);
     }
     for (size_t i = 0; i < m->all_sites.n; i++)
         free(((model_site *)m->all_sites.items[i])->where);

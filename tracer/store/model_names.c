@@ -148,6 +148,19 @@ bool model_names_object(model *m, model_process *p, model_object *o, uint64_t ad
     return !symbol || o->derived || failure_set(why, "out of memory");
 }
 
+bool model_names_variable(model *m, model_process *p, model_object *o, uint64_t var, failure *why)
+{
+    if (!var || o->symbol)
+        return true; /* two first uses of a static one may both announce it */
+    const char *symbol;
+    if (!symbols_data(m->symbols, p->pid, var, &symbol, why))
+        return false;
+    if (!symbol)
+        return true; /* the heap, a stack */
+    o->symbol = symbols_source_name(symbol);
+    return o->symbol || failure_set(why, "out of memory");
+}
+
 bool model_names_first_site(model *m, model_object *o, const model_site *site, failure *why)
 {
     if (!o->awaits_site || !site->id)

@@ -204,6 +204,9 @@ static bool resume_object(model *m, sqlite3_stmt *st, failure *why)
     if (!made && !(o->name = strdup(name)))
         return failure_set(why, "out of memory");
     o->awaits_site = made && o->addr;
+    const char *symbol = (const char *)sqlite3_column_text(st, 8);
+    if (symbol && !(o->symbol = strdup(symbol)))
+        return failure_set(why, "out of memory");
     if (!keymap_put(&m->objects, (uint64_t)o->process_id, (uint64_t)o->serial, o))
         return failure_set(why, "out of memory");
     return true;
@@ -213,18 +216,18 @@ static bool resume_object(model *m, sqlite3_stmt *st, failure *why)
  * its object_create event's detail (a few events, through events_by_object). */
 static bool resume_objects(model *m, failure *why)
 {
-    sqlite3_stmt *st =
-        resume_query(m,
-                     "SELECT o.id, o.process_id, o.obj, o.kind, o.name, o.param, "
-                     "CASE WHEN o.kind = " SQL_KIND(
-                         condition) " AND o.param IS NULL THEN "
-                                    "(SELECT json_extract(e.detail, '$.param') FROM events e "
-                                    "WHERE e.object_id = o.id AND e.name = " SQL_EVENT(
-                                        object_create) " ORDER BY e.id DESC LIMIT 1) END "
-                                                       ", o.addr FROM objects o JOIN processes p "
-                                                       "ON p.id = "
-                                                       "o.process_id WHERE p.trace_id = ?",
-                     why);
+    sqlite3_stmt *st = resume_query(
+        m,
+        "SELECT o.id, o.process_id, o.obj, o.kind, o.name, o.param, "
+        "CASE WHEN o.kind = " SQL_KIND(
+            condition) " AND o.param IS NULL THEN "
+                       "(SELECT json_extract(e.detail, '$.param') FROM events e "
+                       "WHERE e.object_id = o.id AND e.name = " SQL_EVENT(
+                           object_create) " ORDER BY e.id DESC LIMIT 1) END "
+                                          ", o.addr, o.symbol FROM objects o JOIN processes p "
+                                          "ON p.id = "
+                                          "o.process_id WHERE p.trace_id = ?",
+        why);
     if (!st)
         return false;
     int rc;

@@ -42,6 +42,7 @@ typedef struct {
     uint64_t addr;       /* a pthread object's address, or 0 (libthrace's own objects) */
     char *derived;       /* with an address: its data symbol, or Kind-N@site; NULL until known */
     bool awaits_site;    /* with an address and no symbol: named after its first call site */
+    char *symbol;        /* a libthrace object's variable (its value's data symbol), or NULL */
 } model_object;
 
 /* A call site of a process: its callsites row (id 0: nothing describes
@@ -160,6 +161,12 @@ bool model_frames_store(model *m, const model_process *p, int64_t site_id, const
 /* object_create told o's address: o is named by its data symbol, or
  * awaits its first call site. False when out of memory (reason in why). */
 bool model_names_object(model *m, model_process *p, model_object *o, uint64_t addr, failure *why);
+
+/* object_create told the address of a libthrace object's value: o's symbol
+ * is the variable there (cache_lock, a static local's source name), shown
+ * beside its name, which stays Lock-1. False when out of memory (reason in
+ * why). */
+bool model_names_variable(model *m, model_process *p, model_object *o, uint64_t var, failure *why);
 
 /* An event on o made at site: o, awaiting its first site, is named after
  * it (Lock-3@cache.c:42) and its row written. False on a failure (reason

@@ -101,6 +101,11 @@ CREATE TABLE IF NOT EXISTS objects (
     created_ns INTEGER,
     addr       INTEGER,                    -- a pthread object's address (the interposer's);
                                            -- NULL for libthrace's own objects
+    symbol     TEXT,                       -- a libthrace object's variable, shown beside its
+                                           -- name: the data symbol its value lies in
+                                           -- (cache_lock, a static local's source name, sems+16);
+                                           -- NULL on the heap or a stack, and for the
+                                           -- interposer's objects, which their name tells
     UNIQUE (process_id, obj)
 );
 

@@ -17,6 +17,7 @@
 #include "binary.h"
 #include "demangle.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,4 +332,14 @@ void symbols_free(symbols *s)
     keymap_free(&s->code);
     keymap_free(&s->data);
     free(s);
+}
+
+char *symbols_source_name(const char *symbol)
+{
+    size_t end = strcspn(symbol, "+"), digits = end;
+    while (digits > 0 && isdigit((unsigned char)symbol[digits - 1]))
+        digits--;
+    size_t dot = digits < end && digits > 1 && symbol[digits - 1] == '.' ? digits - 1 : end;
+    char *name;
+    return asprintf(&name, "%.*s%s", (int)dot, symbol, symbol + end) < 0 ? NULL : name;
 }

@@ -80,6 +80,13 @@ bool symbols_code(symbols *s, int64_t pid, uint64_t ip, symbols_site *out, failu
  * s's, valid until symbols_free. False when out of memory (reason in why). */
 bool symbols_data(symbols *s, int64_t pid, uint64_t addr, const char **name, failure *why);
 
+/* A data symbol (symbols_data's) as the variable's source spells it: GCC
+ * names a function's static local `lock.7`, numbered per translation unit
+ * (the number changes with the code around it), and the source `lock`
+ * ("lock.7+16" is "lock+16"); other names as they are. A copy to free;
+ * NULL when out of memory. */
+char *symbols_source_name(const char *symbol);
+
 /* Frees it and closes its files (NULL is ignored). */
 void symbols_free(symbols *s);
 
