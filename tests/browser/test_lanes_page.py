@@ -272,7 +272,12 @@ class EventPage(Lanes):
         # translucent on a clear canvas: its colour, to rounding); before it,
         # nothing is drawn there.
         event = self.colour("event")
-        after = self.pixel(self.x_of((ts - self.base + self.run_end) / 2), self.lane_top(lane) + 22)
+        # Past the set's mark and its label ("set", some 20 px wide): the
+        # span while set runs on to the view's end.
+        x = self.x_of(ts - self.base) + 30
+        canvas = self.canvas()
+        self.assertLess(x, canvas["left"] + canvas["width"])
+        after = self.pixel(x, self.lane_top(lane) + 22)
         self.assertTrue(all(abs(a - e) <= 2 for a, e in zip(after, event)), (after, event))
         before = self.pixel(self.x_of((ts - self.base) / 2), self.lane_top(lane) + 22)
         self.assertEqual([0, 0, 0], before)

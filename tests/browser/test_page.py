@@ -283,8 +283,8 @@ class DeadlockPage(Served):
             label = f"document.querySelector('[data-lane=\"object:{i}\"]')"
             self.assertRegex(name, r"^Lock-\d+$")
             self.assertIn(name, self.js(f"{label}.textContent"))
-            self.assertTrue(self.js(f"{label}.title").startswith(f"variable {symbol} · "),
-                            self.js(f"{label}.title"))
+            self.assertTrue(self.js(f"{label}.title").startswith(
+                f"{name} (lock) · variable {symbol} · "), self.js(f"{label}.title"))
 
 
 if __name__ == "__main__":

@@ -292,6 +292,27 @@ class ManyLanes(Tools):
         self.wait_drawn()
         self.screenshot("filtered.png")
 
+    def test_the_url_holds_the_folds_and_the_filter_and_a_link_shows_the_same_lanes(self):
+        process, = self.sql.execute("SELECT id FROM processes").fetchone()
+        if not self.headings()[1][1]:  # a test before may have left them folded
+            self.click_on('#lanes li[data-group="objects"]')
+        self.js("(() => { const f = document.getElementById('lane-filter'); f.value = '';"
+                " f.focus(); })()")
+        self.browser.call("Input.insertText", {"text": "Thread-12"})
+        expected = self.until(self.lanes_shown, lambda l: len(l) == 11)
+        self.assertEqual(11, len(expected), expected)
+        hash_ = self.until(lambda: self.js("location.hash"),
+                           lambda h: "fold=objects" in h and "lanes=Thread-12" in h)
+        self.assertIn("lanes=Thread-12", hash_)
+        link = self.js("location.href")
+        self.browser.call("Page.navigate", {"url": "about:blank"})
+        self.browser.poll("document.location.href === 'about:blank'")
+        self.browser.call("Page.navigate", {"url": link})
+        self.wait_ready()
+        self.assertEqual(expected, self.until(self.lanes_shown, lambda l: l == expected))
+        self.assertEqual([[f"process:{process}", False], ["objects", True]], self.headings())
+        self.assertEqual("Thread-12", self.js("document.getElementById('lane-filter').value"))
+
     def test_a_frame_draws_the_visible_lanes_only(self):
         """Every rectangle a frame fills lies on the canvas (a lane shown in
         part is drawn whole, clipped), as many at the top of the lanes as in

@@ -253,7 +253,7 @@ function addObjects(list, objects, title, key, onObject) {
   if (model.folded.has(key)) return;
   for (const object of objects.filter((o) => passes(o.name, o.kind))) {
     const variable = object.symbol && `variable ${object.symbol}`;
-    const tip = [variable, `${object.name} (${kindWords(object.kind)})`,
+    const tip = [`${object.name} (${kindWords(object.kind)})`, variable,
       processLabel(object.process_id), 'click: follow this object'].filter(Boolean).join(' · ');
     const el = laneLabel('object', object.id, object.name, shortKind(object.kind), tip);
     el.addEventListener('click', () => onObject(object.id));

@@ -4,7 +4,7 @@
  * `#t0=NS&t1=NS&tab=log&sel=ID&mark=NS&host=NAME`, times in page time (ns
  * since the trace's begin): the window, the tab shown, the object
  * followed, the moment marked and the lanes shown (the host filter's
- * choice; other lane filters join with keepInHash). Each part is left out
+ * choice; the headings folded and the lane filter join with keepInHash). Each part is left out
  * when it is the default.
  *
  * A change the user makes becomes a new history entry (pushState) once the
@@ -75,6 +75,11 @@ function write() {
     window.history.replaceState(null, '', hash);
   else
     window.history.pushState(null, '', hash);
+}
+
+/* A change of what a part kept by keepInHash reads, made by the user. */
+export function hashPartChanged() {
+  changed();
 }
 
 /* A change: written once the page is quiet (slide: the page made it). */

@@ -1,0 +1,76 @@
+"""The page's pure functions, unit-tested in headless Chromium on the page
+`thrace serve` serves (the modules the page itself runs, imported again:
+one instance each): formatting (format.js: durations, seconds, the axis's
+ticks), the kinds' words (kinds.js: a label's short note, the tooltips'
+phrases), and the view's clamping (view.js: a view stays inside the trace
+and no narrower than 100 ns, keeping its width when pushed past an end).
+
+Usage: test_page_functions.py THRACE THREADING_LOCK ARTEFACTS [unittest options].
+A session daemon must answer (the ctest fixture `lttng`).
+"""
+import json
+import sys
+import unittest
+
+from thrace_testing.page import Served
+
+THRACE, THREADING_LOCK, ARTEFACTS = sys.argv[1:4]
+del sys.argv[1:4]
+Served.thrace, Served.artefacts = THRACE, ARTEFACTS
+
+
+class PageFunctions(Served):
+    @classmethod
+    def setUpClass(cls):
+        cls.serve(THREADING_LOCK)
+
+    def call(self, module, function, *args):
+        """function(*args) of the page's module, as the page computes it."""
+        return self.js(f"import('./{module}').then((m) => m.{function}"
+                       f"(...{json.dumps(list(args))}))")
+
+    def test_durations_take_the_unit_of_their_size(self):
+        for ns, text in ((0, "0 ns"), (999, "999 ns"), (1000, "1.0 µs"), (1500, "1.5 µs"),
+                         (2_500_000, "2.50 ms"), (999_999_999, "1000.00 ms"),
+                         (3_000_000_000, "3.00 s")):
+            self.assertEqual(text, self.call("format.js", "formatDuration", ns), ns)
+
+    def test_seconds_are_written_to_the_nanosecond(self):
+        for ns, text in ((0, "0.000000000 s"), (1_234_567_890, "1.234567890 s"),
+                         (-5, "-0.000000005 s"), (12.6, "0.000000013 s")):
+            self.assertEqual(text, self.call("format.js", "formatSeconds", ns), ns)
+
+    def test_ticks_take_the_far_ends_unit_and_the_steps_decimals(self):
+        for t, step, far, text in ((117_905_000, 1000, 200_000_000, "117.905 ms"),
+                                   (117_905_000, 5_000_000, 200_000_000, "118 ms"),
+                                   (1_500_000_000, 100_000_000, 2e9, "1.5 s"),
+                                   (750, 50, 900, "750 ns")):
+            self.assertEqual(text, self.call("format.js", "formatTick", t, step, far))
+
+    def test_kinds_are_worded_short_on_labels_whole_in_sentences(self):
+        self.assertEqual("bsem", self.call("kinds.js", "shortKind", "bounded_semaphore"))
+        self.assertEqual("cond", self.call("kinds.js", "shortKind", "condition"))
+        self.assertEqual("a new kind", self.call("kinds.js", "shortKind", "a_new_kind"))
+        self.assertEqual("bounded semaphore",
+                         self.call("kinds.js", "kindWords", "bounded_semaphore"))
+        self.assertEqual("holding a permit of",
+                         self.call("kinds.js", "doingTo", "holding", "semaphore"))
+        self.assertEqual("waiting for lock", self.call("kinds.js", "doingTo", "waiting", "lock"))
+
+    def clamp(self, t0, t1):
+        """The view after setView(t0, t1), and the trace's length."""
+        return self.js(f"""import('./view.js').then((v) => {{
+            v.setView({t0}, {t1});
+            return [v.view.t0, v.view.t1, +document.getElementById('canvas').dataset.end]; }})""")
+
+    def test_a_view_stays_inside_the_trace_and_keeps_its_width(self):
+        _, _, end = self.clamp(0, 1)
+        self.assertEqual([0, 100, end], self.clamp(-1000, -999))  # 100 ns at least, from 0
+        self.assertEqual([0, 5000, end], self.clamp(-2000, 3000))  # pushed in, width kept
+        self.assertEqual([end - 5000, end, end], self.clamp(end - 1000, end + 4000))
+        self.assertEqual([0, end, end], self.clamp(-end, 2 * end))  # never wider than it
+        self.assertEqual([1000, 3000, end], self.clamp(1000, 3000))
+
+
+if __name__ == "__main__":
+    unittest.main()
