@@ -11,7 +11,7 @@
  * which finding is shown; its button, or another click on the card, lets
  * go. `document.body.dataset.finding` is the card's index, or "".
  */
-import { addOverlay, requestDraw } from './draw.js';
+import { addOverlay, requestDraw, strokeArrow } from './draw.js';
 import { formatSeconds } from './format.js';
 import { ctx, laneY, plot, visibleLanes, xOf } from './plot.js';
 import { colours } from './states.js';
@@ -118,20 +118,6 @@ function laneMiddle(kind, id) {
   return lane && laneY(lane) + lane.height / 2;
 }
 
-function arrow(x0, y0, x1, y1) {
-  const angle = Math.atan2(y1 - y0, x1 - x0);
-  ctx.beginPath();
-  ctx.moveTo(x0, y0);
-  ctx.lineTo(x1, y1);
-  ctx.stroke();
-  ctx.beginPath();
-  ctx.moveTo(x1, y1);
-  ctx.lineTo(x1 - 8 * Math.cos(angle - 0.4), y1 - 8 * Math.sin(angle - 0.4));
-  ctx.lineTo(x1 - 8 * Math.cos(angle + 0.4), y1 - 8 * Math.sin(angle + 0.4));
-  ctx.closePath();
-  ctx.fill();
-}
-
 /* Thread -> object -> holder, at the wait's start (the holder's arrow a
  * few px on, so that the two read as a path). */
 function drawEdge(edge) {
@@ -141,8 +127,8 @@ function drawEdge(edge) {
   if (edge.ts === undefined || from === undefined || via === undefined || to === undefined)
     return;
   const x = xOf(edge.ts);
-  arrow(x, from, x + 6, via);
-  arrow(x + 6, via, x + 12, to);
+  strokeArrow(x, from, x + 6, via, 8);
+  strokeArrow(x + 6, via, x + 12, to, 8);
 }
 
 /* The canvas's part (draw.js's overlay): a band across each lit lane,

@@ -298,21 +298,27 @@ function drawWakeups() {
   ctx.globalAlpha = 1;
 }
 
-function drawArrow(x0, y0, x1, y1, colour) {
+/* A line from (x0, y0) with a head of head px at (x1, y1), in the
+ * context's current stroke and fill. */
+export function strokeArrow(x0, y0, x1, y1, head) {
   const angle = Math.atan2(y1 - y0, x1 - x0);
-  ctx.strokeStyle = colour;
-  ctx.fillStyle = colour;
-  ctx.lineWidth = 1.5;
   ctx.beginPath();
   ctx.moveTo(x0, y0);
   ctx.lineTo(x1, y1);
   ctx.stroke();
   ctx.beginPath();
   ctx.moveTo(x1, y1);
-  ctx.lineTo(x1 - 7 * Math.cos(angle - 0.4), y1 - 7 * Math.sin(angle - 0.4));
-  ctx.lineTo(x1 - 7 * Math.cos(angle + 0.4), y1 - 7 * Math.sin(angle + 0.4));
+  ctx.lineTo(x1 - head * Math.cos(angle - 0.4), y1 - head * Math.sin(angle - 0.4));
+  ctx.lineTo(x1 - head * Math.cos(angle + 0.4), y1 - head * Math.sin(angle + 0.4));
   ctx.closePath();
   ctx.fill();
+}
+
+function drawArrow(x0, y0, x1, y1, colour) {
+  ctx.strokeStyle = colour;
+  ctx.fillStyle = colour;
+  ctx.lineWidth = 1.5;
+  strokeArrow(x0, y0, x1, y1, 7);
   ctx.lineWidth = 1;
 }
 
