@@ -8,6 +8,7 @@
  * kept: a few dozen rows, whatever the trace's length. No state.
  */
 #include "blockers.h"
+#include "grow.h"
 #include "jsonsql.h"
 #include "overlap.h"
 #include "query.h"
@@ -50,7 +51,7 @@ typedef struct {
 
 typedef struct {
     found *rows;
-    int n, size;
+    size_t n, cap;
 } found_list;
 
 static int by_begin(const void *a, const void *b)
@@ -64,14 +65,8 @@ static int by_begin(const void *a, const void *b)
 /* st's row as an answer's entry, with how long it overlapped iv. */
 static bool keep_row(found_list *list, sqlite3_stmt *st, const blockers_of *iv)
 {
-    if (list->n == list->size) {
-        int size = list->size ? 2 * list->size : 32;
-        found *grown = realloc(list->rows, (size_t)size * sizeof *grown);
-        if (!grown)
-            return false;
-        list->rows = grown;
-        list->size = size;
-    }
+    if (!grow_for(&list->rows, list->n, &list->cap, sizeof *list->rows, 32))
+        return false;
     int64_t begin = sqlite3_column_int64(st, 4), end = sqlite3_column_int64(st, 5);
     int64_t from = begin > iv->begin_ns ? begin : iv->begin_ns;
     int64_t to = end < iv->end_ns ? end : iv->end_ns;
@@ -109,9 +104,9 @@ static bool read_level(sqlite3_stmt *st, const blockers_of *iv, const blocking_r
 static json_t *first_found(found_list *list)
 {
     if (list->n > 0)
-        qsort(list->rows, (size_t)list->n, sizeof *list->rows, by_begin);
+        qsort(list->rows, list->n, sizeof *list->rows, by_begin);
     json_t *array = json_array();
-    for (int i = 0; i < list->n; i++) {
+    for (size_t i = 0; i < list->n; i++) {
         if (array && i < BLOCKERS_MAX)
             json_array_append(array, list->rows[i].o);
         json_decref(list->rows[i].o);

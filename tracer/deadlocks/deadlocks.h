@@ -72,7 +72,7 @@ typedef struct {
     int leaks;                      /* permits and holds never given back (leaks.c) */
     int overreleases;               /* BoundedSemaphores released too often (overrelease.c) */
     int64_t *leaked;                /* the objects they are about */
-    size_t nleaked;
+    size_t nleaked, leaked_cap;
     long leaks_text[2]; /* where their findings begin and end in out (ftell; -1 unknown) */
 } deadlocks_report;
 

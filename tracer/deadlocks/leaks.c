@@ -24,6 +24,7 @@
  * events_by_object: the cost follows what was left open, not the trace.
  */
 #include "analysis.h"
+#include "grow.h"
 #include "vocabulary.h"
 
 #include <stdlib.h>
@@ -75,10 +76,8 @@ bool leaks_on(const deadlocks_report *r, int64_t object_id)
 static bool leaks_keep(deadlocks_report *r, int64_t thread_id, int64_t object_id, failure *why)
 {
     if (!leaks_on(r, object_id)) {
-        int64_t *leaked = realloc(r->leaked, (r->nleaked + 1) * sizeof *leaked);
-        if (!leaked)
+        if (!grow_for(&r->leaked, r->nleaked, &r->leaked_cap, sizeof *r->leaked, 8))
             return failure_set(why, "out of memory");
-        r->leaked = leaked;
         r->leaked[r->nleaked++] = object_id;
     }
     r->leaks++;
