@@ -8,7 +8,7 @@
  * kept: a few dozen rows, whatever the trace's length. No state.
  */
 #include "blockers.h"
-#include "grow.h"
+#include "base.h"
 #include "jsonsql.h"
 #include "overlap.h"
 #include "query.h"

@@ -24,7 +24,7 @@
  * events_by_object: the cost follows what was left open, not the trace.
  */
 #include "analysis.h"
-#include "grow.h"
+#include "base.h"
 #include "vocabulary.h"
 
 #include <stdlib.h>
