@@ -173,19 +173,21 @@ class SchemaVersion(unittest.TestCase):
 
     def test_an_older_database_is_refused_saying_to_ingest_again(self):
         db = self.database_of_schema("schema4.db", 4)
-        self.assert_refused_unchanged(db, "made by an older thrace (schema 4; this one reads 8): "
+        self.assert_refused_unchanged(db, "made by an older thrace (schema 4; this one reads 9): "
                                           "ingest its trace again into a new database")
 
     def test_a_newer_database_is_refused(self):
         db = self.database_of_schema("schema99.db", 99)
-        self.assert_refused_unchanged(db, "made by a newer thrace (schema 99; this one reads 8)")
+        self.assert_refused_unchanged(db, "made by a newer thrace (schema 99; this one reads 9)")
 
     def schema6(self, name):
-        """A database as thrace made it at schema 6: without site_frames and objects.symbol."""
+        """A database as thrace made it at schema 6: without site_frames, objects.symbol
+        and callsites.thread_id."""
         db = self.database_of_schema(name, 6)
         with sqlite3.connect(db) as conn:
             conn.execute("DROP TABLE site_frames")
             conn.execute("ALTER TABLE objects DROP COLUMN symbol")
+            conn.execute("ALTER TABLE callsites DROP COLUMN thread_id")
         return db
 
     def test_a_schema6_database_is_read_as_it_is_without_callers(self):
@@ -203,12 +205,14 @@ class SchemaVersion(unittest.TestCase):
         run = ingest("-o", db, recorder.scenario("lock_handoff"))
         self.assertEqual(0, run.returncode, run.stderr)
         with sqlite3.connect(db) as conn:
-            self.assertEqual(8, conn.execute("PRAGMA user_version").fetchone()[0])
+            self.assertEqual(9, conn.execute("PRAGMA user_version").fetchone()[0])
             traces = conn.execute("SELECT count(*) FROM traces").fetchone()[0]
             tables = conn.execute("SELECT name FROM sqlite_master WHERE name = 'site_frames'")
             self.assertEqual([("site_frames",)], tables.fetchall())
             columns = [c[1] for c in conn.execute("PRAGMA table_info(objects)")]
             self.assertEqual("symbol", columns[-1])
+            columns = [c[1] for c in conn.execute("PRAGMA table_info(callsites)")]
+            self.assertEqual("thread_id", columns[-1])
         self.assertEqual(2, traces)
 
 
