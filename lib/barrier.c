@@ -138,6 +138,8 @@ static int wait_cycle(thrace_barrier *b, unsigned long cycle, const thrace__dead
 {
     thrace__waiter w;
     thrace__condcore_enter(&b->_waiters, &w);
+    /* The kernel reads it outside the lock: every store to it is atomic. */
+    thrace__annotate_benign(&b->_epoch, sizeof b->_epoch);
     unsigned epoch = b->_epoch;
     thrace__condcore_unlock(&b->_mutex);
     if (thrace__park_sleep_shared(&w, &b->_epoch, epoch, d) == THRACE_OK)
