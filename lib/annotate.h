@@ -69,6 +69,16 @@ extern bool thrace__annotate_valgrind;
 #define THRACE__ANNOTATED(call) ((void)0)
 #endif
 
+/* Whether a race detector watches: always in a TSan build, under valgrind
+ * in a build with its header (one load), never otherwise. */
+#if defined(THRACE__ANNOTATE_TSAN)
+#define THRACE__ANNOTATING() 1
+#elif defined(THRACE__ANNOTATE_VALGRIND)
+#define THRACE__ANNOTATING() THRACE__UNLIKELY(thrace__annotate_valgrind)
+#else
+#define THRACE__ANNOTATING() 0
+#endif
+
 /* annotate.c: a Lock's taking and release as the detectors are told them. */
 void thrace__annotate_taken(const thrace__obj *lock);
 void thrace__annotate_giving(const thrace__obj *lock);

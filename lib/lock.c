@@ -49,7 +49,10 @@ int thrace__lock_acquire_slow(unsigned *word, thrace__obj *o, int kind, const un
     return rc;
 }
 
-int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout, const thrace__site *site)
+/* An acquire that could not take the word at once, or that something
+ * watches (THRACE__LOCK_WATCHED). */
+static __attribute__((noinline)) int lock_acquire_watched(thrace_lock *l, bool blocking,
+                                                          double timeout, const thrace__site *site)
 {
     if (THRACE__UNLIKELY(thrace__timeout_check_lock(blocking, timeout) != THRACE_OK))
         return THRACE_EINVAL;
@@ -76,12 +79,23 @@ int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout, const
     return rc;
 }
 
+int thrace__lock_acquire_at(thrace_lock *l, bool blocking, double timeout, const thrace__site *site)
+{
+    /* Python's rules on the arguments hold for any timeout but FOREVER,
+     * which the watched path checks as every other. */
+    if (THRACE__LIKELY(timeout == THRACE_FOREVER && !THRACE__LOCK_WATCHED(lock_acquired) &&
+                       thrace__mutex_try_unwatched(&l->_state)))
+        return THRACE_OK;
+    return lock_acquire_watched(l, blocking, timeout, site);
+}
+
 int(thrace_lock_acquire)(thrace_lock *l, bool blocking, double timeout)
 {
     return thrace__lock_acquire_at(l, blocking, timeout, NULL);
 }
 
-int thrace__lock_release_at(thrace_lock *l, const thrace__site *site)
+/* A release that something watches (THRACE__LOCK_WATCHED). */
+static __attribute__((noinline)) int lock_release_watched(thrace_lock *l, const thrace__site *site)
 {
     if (THRACE__ENABLED(lock_released)) {
         /* The event goes out before the unlock, so only for a held lock. */
@@ -92,6 +106,13 @@ int thrace__lock_release_at(thrace_lock *l, const thrace__site *site)
     thrace__deadlock_released(&l->_obj);
     thrace__annotate_lock_releasing(&l->_obj);
     return thrace__mutex_unlock(&l->_state) ? THRACE_OK : THRACE_EPERM;
+}
+
+int thrace__lock_release_at(thrace_lock *l, const thrace__site *site)
+{
+    if (THRACE__UNLIKELY(THRACE__LOCK_WATCHED(lock_released)))
+        return lock_release_watched(l, site);
+    return thrace__mutex_unlock_unwatched(&l->_state) ? THRACE_OK : THRACE_EPERM;
 }
 
 int(thrace_lock_release)(thrace_lock *l)

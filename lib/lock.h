@@ -14,6 +14,15 @@
 #include "trace.h"
 
 /*
+ * Whether anything watches a lock's taking or release (event: its compact
+ * event): tracing, deadlock detection, a race detector. When none does, a
+ * Lock's uncontended acquire and release are the word's atomic alone, in
+ * a function that needs no stack frame; the rest lies out of line.
+ */
+#define THRACE__LOCK_WATCHED(event)                                                                \
+    (THRACE__ANNOTATING() || THRACE__UNLIKELY(thrace__deadlock_on) || THRACE__ENABLED(event))
+
+/*
  * Blocks on word for timeout seconds (normalised, > 0 or FOREVER), tracing
  * acquire_begin for object o of the given kind and telling deadlock
  * detection of the wait (depth: an RLock's count, else NULL; a caller that

@@ -14,11 +14,18 @@
 #include "annotate.h"
 #include "deadline.h"
 
-static inline bool thrace__mutex_try(unsigned *word)
+/* thrace__mutex_try for a caller that knows no race detector watches
+ * (THRACE__ANNOTATING() said so): the compare-and-swap alone. */
+static inline bool thrace__mutex_try_unwatched(unsigned *word)
 {
     unsigned expected = 0;
-    bool taken =
-        __atomic_compare_exchange_n(word, &expected, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+    return __atomic_compare_exchange_n(word, &expected, 1, false, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED);
+}
+
+static inline bool thrace__mutex_try(unsigned *word)
+{
+    bool taken = thrace__mutex_try_unwatched(word);
     if (taken)
         thrace__annotate_word_acquired(word);
     return taken;
@@ -45,13 +52,19 @@ static inline void thrace__mutex_lock(unsigned *word)
 void thrace__mutex_wake(unsigned *word);
 
 /* Releases; returns the previous state (0: it was not locked). */
-static inline unsigned thrace__mutex_unlock(unsigned *word)
+/* thrace__mutex_unlock for a caller that knows no race detector watches. */
+static inline unsigned thrace__mutex_unlock_unwatched(unsigned *word)
 {
-    thrace__annotate_word_releasing(word);
     unsigned old = __atomic_exchange_n(word, 0, __ATOMIC_RELEASE);
     if (THRACE__UNLIKELY(old == 2))
         thrace__mutex_wake(word);
     return old;
+}
+
+static inline unsigned thrace__mutex_unlock(unsigned *word)
+{
+    thrace__annotate_word_releasing(word);
+    return thrace__mutex_unlock_unwatched(word);
 }
 
 static inline bool thrace__mutex_locked(const unsigned *word)

@@ -44,18 +44,30 @@ static uintptr_t self_id(void)
     return (uintptr_t)&self_token;
 }
 
+/* The caller takes r over at depth count; unwatched: no race detector
+ * is told (THRACE__ANNOTATING said none watches). */
+static THRACE__HOT_INLINE void take_ownership_unwatched(thrace_rlock *r, unsigned long count)
+{
+    __atomic_store_n(&r->_owner, self_id(), __ATOMIC_RELAXED);
+    r->_count = count;
+}
+
 static void take_ownership(thrace_rlock *r, unsigned long count)
 {
     thrace__annotate_rlock_acquired(&r->_obj);
-    __atomic_store_n(&r->_owner, self_id(), __ATOMIC_RELAXED);
-    r->_count = count;
+    take_ownership_unwatched(r, count);
+}
+
+static THRACE__HOT_INLINE bool owned_by_caller_unwatched(const thrace_rlock *r)
+{
+    return __atomic_load_n(&r->_owner, __ATOMIC_RELAXED) == self_id();
 }
 
 /* thrace__rlock_is_owned, inlined into this file's hot paths. */
 static THRACE__HOT_INLINE bool owned_by_caller(const thrace_rlock *r)
 {
     thrace__annotate_benign(&r->_owner, sizeof r->_owner);
-    return __atomic_load_n(&r->_owner, __ATOMIC_RELAXED) == self_id();
+    return owned_by_caller_unwatched(r);
 }
 
 bool thrace__rlock_is_owned(const thrace_rlock *r)
@@ -63,8 +75,10 @@ bool thrace__rlock_is_owned(const thrace_rlock *r)
     return owned_by_caller(r);
 }
 
-int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double timeout,
-                             const thrace__site *site)
+/* An acquire that could not take r at once, or that something watches
+ * (THRACE__LOCK_WATCHED). */
+static __attribute__((noinline)) int rlock_acquire_watched(thrace_rlock *r, bool blocking,
+                                                           double timeout, const thrace__site *site)
 {
     if (THRACE__UNLIKELY(thrace__timeout_check_lock(blocking, timeout) != THRACE_OK))
         return THRACE_EINVAL;
@@ -99,12 +113,38 @@ int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double timeout,
     return rc;
 }
 
+/* Unwatched, with no timeout: re-entry, or the word taken at once. */
+static THRACE__HOT_INLINE bool rlock_taken_at_once(thrace_rlock *r)
+{
+    if (owned_by_caller_unwatched(r)) {
+        if (r->_count == ULONG_MAX)
+            return false;
+        r->_count++;
+        return true;
+    }
+    if (!thrace__mutex_try_unwatched(&r->_state))
+        return false;
+    take_ownership_unwatched(r, 1);
+    return true;
+}
+
+int thrace__rlock_acquire_at(thrace_rlock *r, bool blocking, double timeout,
+                             const thrace__site *site)
+{
+    if (THRACE__LIKELY(timeout == THRACE_FOREVER && !THRACE__LOCK_WATCHED(acquire_end) &&
+                       rlock_taken_at_once(r)))
+        return THRACE_OK;
+    return rlock_acquire_watched(r, blocking, timeout, site);
+}
+
 int(thrace_rlock_acquire)(thrace_rlock *r, bool blocking, double timeout)
 {
     return thrace__rlock_acquire_at(r, blocking, timeout, NULL);
 }
 
-int thrace__rlock_release_at(thrace_rlock *r, const thrace__site *site)
+/* A release that something watches (THRACE__LOCK_WATCHED). */
+static __attribute__((noinline)) int rlock_release_watched(thrace_rlock *r,
+                                                           const thrace__site *site)
 {
     if (!owned_by_caller(r))
         return THRACE_EPERM;
@@ -116,6 +156,19 @@ int thrace__rlock_release_at(thrace_rlock *r, const thrace__site *site)
         thrace__deadlock_released(&r->_obj);
         thrace__annotate_rlock_releasing(&r->_obj);
         thrace__mutex_unlock(&r->_state);
+    }
+    return THRACE_OK;
+}
+
+int thrace__rlock_release_at(thrace_rlock *r, const thrace__site *site)
+{
+    if (THRACE__UNLIKELY(THRACE__LOCK_WATCHED(release)))
+        return rlock_release_watched(r, site);
+    if (!owned_by_caller_unwatched(r))
+        return THRACE_EPERM;
+    if (--r->_count == 0) {
+        __atomic_store_n(&r->_owner, 0, __ATOMIC_RELAXED);
+        thrace__mutex_unlock_unwatched(&r->_state);
     }
     return THRACE_OK;
 }

@@ -64,26 +64,31 @@ static long value_of(const thrace_sem *s)
     return __atomic_load_n(&s->_value, __ATOMIC_SEQ_CST);
 }
 
-/* Takes a unit if there is one: false when the value is 0. */
-static THRACE__HOT_INLINE bool take_unit(thrace_sem *s)
+/* Takes a unit if there is one: false when the value is 0. Unwatched: for
+ * a caller that knows no race detector watches (THRACE__ANNOTATING). */
+static THRACE__HOT_INLINE bool take_unit_unwatched(thrace_sem *s)
 {
-    thrace__annotate_benign(&s->_value, sizeof s->_value);
     long v = __atomic_load_n(&s->_value, __ATOMIC_RELAXED);
     while (v > 0)
         if (__atomic_compare_exchange_n(&s->_value, &v, v - 1, true, __ATOMIC_SEQ_CST,
-                                        __ATOMIC_RELAXED)) {
-            thrace__annotate_acquire(s);
+                                        __ATOMIC_RELAXED))
             return true;
-        }
     return false;
+}
+
+static THRACE__HOT_INLINE bool take_unit(thrace_sem *s)
+{
+    thrace__annotate_benign(&s->_value, sizeof s->_value);
+    bool taken = take_unit_unwatched(s);
+    if (taken)
+        thrace__annotate_acquire(s);
+    return taken;
 }
 
 /* Adds n units unless that overflows or passes a bounded semaphore's
  * initial value; the value reached in *value. */
-static THRACE__HOT_INLINE bool add_units(thrace_sem *s, long n, long *value)
+static THRACE__HOT_INLINE bool add_units_unwatched(thrace_sem *s, long n, long *value)
 {
-    thrace__annotate_benign(&s->_value, sizeof s->_value);
-    thrace__annotate_release(s);
     long v = __atomic_load_n(&s->_value, __ATOMIC_RELAXED);
     do {
         if (v > LONG_MAX - n || (s->_bounded && v + n > s->_initial))
@@ -93,6 +98,18 @@ static THRACE__HOT_INLINE bool add_units(thrace_sem *s, long n, long *value)
     *value = v + n;
     return true;
 }
+
+static THRACE__HOT_INLINE bool add_units(thrace_sem *s, long n, long *value)
+{
+    thrace__annotate_benign(&s->_value, sizeof s->_value);
+    thrace__annotate_release(s);
+    return add_units_unwatched(s, n, value);
+}
+
+/* Whether anything watches a semaphore's acquire or release (event):
+ * tracing, a race detector. When none does, an uncontended call is the
+ * value's atomics alone, in a function that needs no stack frame. */
+#define SEM_WATCHED(event) (THRACE__ANNOTATING() || THRACE__ENABLED(event))
 
 static bool has_units(const void *s)
 {
@@ -128,7 +145,9 @@ static int acquire_contended(thrace_sem *s, double timeout, const thrace__site *
     return rc;
 }
 
-int thrace__sem_acquire_at(thrace_sem *s, bool blocking, double timeout, const thrace__site *site)
+/* An acquire that found no unit at once, or that something watches. */
+static __attribute__((noinline)) int sem_acquire_watched(thrace_sem *s, bool blocking,
+                                                         double timeout, const thrace__site *site)
 {
     if (!blocking && timeout != THRACE_FOREVER)
         return THRACE_EINVAL;
@@ -152,6 +171,15 @@ int thrace__sem_acquire_at(thrace_sem *s, bool blocking, double timeout, const t
     return rc;
 }
 
+int thrace__sem_acquire_at(thrace_sem *s, bool blocking, double timeout, const thrace__site *site)
+{
+    /* Python's rules on the arguments hold for any timeout but FOREVER. */
+    if (THRACE__LIKELY(timeout == THRACE_FOREVER && !SEM_WATCHED(acquire_end) &&
+                       take_unit_unwatched(s)))
+        return THRACE_OK;
+    return sem_acquire_watched(s, blocking, timeout, site);
+}
+
 int(thrace_sem_acquire)(thrace_sem *s, bool blocking, double timeout)
 {
     return thrace__sem_acquire_at(s, blocking, timeout, NULL);
@@ -159,7 +187,7 @@ int(thrace_sem_acquire)(thrace_sem *s, bool blocking, double timeout)
 
 /* A release whose event goes out under the lock, in its seq's order; a
  * bounded semaphore's refused one says where it was made. */
-static int release_traced(thrace_sem *s, long n, const thrace__site *site)
+static __attribute__((noinline)) int release_traced(thrace_sem *s, long n, const thrace__site *site)
 {
     int rc = THRACE_OK;
     long value;
@@ -185,22 +213,42 @@ int(thrace_sem_release)(thrace_sem *s, long n)
     return thrace__sem_release_at(s, n, NULL);
 }
 
+/* Wakes up to n waiters, for a release made without the lock. */
+static __attribute__((noinline)) void wake_waiters(thrace_sem *s, long n)
+{
+    thrace__mutex_lock(&s->_mutex);
+    thrace__condcore_notify(&s->_waiters, (size_t)n, 0);
+    thrace__condcore_unlock(&s->_mutex);
+}
+
+/* An untraced release: the value's atomics, the lock only when a thread
+ * waits; watched: a race detector is told of it. */
+static THRACE__HOT_INLINE int release_untraced(thrace_sem *s, long n, bool watched)
+{
+    long value;
+    if (!(watched ? add_units(s, n, &value) : add_units_unwatched(s, n, &value)))
+        return THRACE_ERANGE;
+    if (watched)
+        thrace__annotate_benign(&s->_waiters, sizeof s->_waiters); /* read without the lock */
+    if (__atomic_load_n(&s->_waiters, __ATOMIC_SEQ_CST) != 0)
+        wake_waiters(s, n);
+    return THRACE_OK;
+}
+
+static __attribute__((noinline)) int release_annotated(thrace_sem *s, long n)
+{
+    return release_untraced(s, n, true);
+}
+
 int thrace__sem_release_at(thrace_sem *s, long n, const thrace__site *site)
 {
     if (n < 1)
         return THRACE_EINVAL;
-    if (THRACE__ENABLED(release))
+    if (THRACE__UNLIKELY(THRACE__ENABLED(release)))
         return release_traced(s, n, site);
-    long value;
-    if (!add_units(s, n, &value))
-        return THRACE_ERANGE;
-    thrace__annotate_benign(&s->_waiters, sizeof s->_waiters); /* read without the lock */
-    if (__atomic_load_n(&s->_waiters, __ATOMIC_SEQ_CST) != 0) {
-        thrace__mutex_lock(&s->_mutex);
-        thrace__condcore_notify(&s->_waiters, (size_t)n, 0);
-        thrace__condcore_unlock(&s->_mutex);
-    }
-    return THRACE_OK;
+    if (THRACE__ANNOTATING())
+        return release_annotated(s, n);
+    return release_untraced(s, n, false);
 }
 
 void thrace__with_sem(void *s, bool enter, const thrace__site *site)
