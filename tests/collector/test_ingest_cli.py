@@ -219,28 +219,25 @@ class SchemaVersion(unittest.TestCase):
             self.assertEqual(0, server.stop())
         self.assertEqual([("quiet", None)], [(o["name"], o["made_at"]) for o in objects])
 
+    def assert_written_at_schema9(self, db):
+        """Ingests a second trace into db: it is of schema 9 then, objects with its columns."""
+        run = ingest("-o", db, recorder.scenario("lock_handoff"))
+        self.assertEqual(0, run.returncode, run.stderr)
+        with sqlite3.connect(db) as conn:
+            self.assertEqual(9, conn.execute("PRAGMA user_version").fetchone()[0])
+            self.assertEqual(2, conn.execute("SELECT count(*) FROM traces").fetchone()[0])
+            columns = [c[1] for c in conn.execute("PRAGMA table_info(objects)")]
+            self.assertEqual(["symbol", "made_site"], columns[-2:])
+
     def test_a_schema6_database_gets_site_frames_when_written(self):
         db = self.schema6("schema6-write.db")
-        run = ingest("-o", db, recorder.scenario("lock_handoff"))
-        self.assertEqual(0, run.returncode, run.stderr)
+        self.assert_written_at_schema9(db)
         with sqlite3.connect(db) as conn:
-            self.assertEqual(9, conn.execute("PRAGMA user_version").fetchone()[0])
-            traces = conn.execute("SELECT count(*) FROM traces").fetchone()[0]
             tables = conn.execute("SELECT name FROM sqlite_master WHERE name = 'site_frames'")
             self.assertEqual([("site_frames",)], tables.fetchall())
-            columns = [c[1] for c in conn.execute("PRAGMA table_info(objects)")]
-            self.assertEqual(["symbol", "made_site"], columns[-2:])
-        self.assertEqual(2, traces)
 
     def test_a_schema8_database_gets_made_sites_when_written(self):
-        db = self.schema8("schema8-write.db")
-        run = ingest("-o", db, recorder.scenario("lock_handoff"))
-        self.assertEqual(0, run.returncode, run.stderr)
-        with sqlite3.connect(db) as conn:
-            self.assertEqual(9, conn.execute("PRAGMA user_version").fetchone()[0])
-            columns = [c[1] for c in conn.execute("PRAGMA table_info(objects)")]
-            self.assertEqual(["symbol", "made_site"], columns[-2:])
-            self.assertEqual(2, conn.execute("SELECT count(*) FROM traces").fetchone()[0])
+        self.assert_written_at_schema9(self.schema8("schema8-write.db"))
 
 
 class Journal(unittest.TestCase):
