@@ -475,6 +475,7 @@ typedef struct thrace_barrier {
     unsigned _parties;
     unsigned _count;      /* threads arrived in the current cycle */
     int _state;           /* filling or broken */
+    unsigned _epoch;      /* moves on as parties are woken: the word they sleep on */
     unsigned long _cycle; /* how many cycles ended: released their parties, or reset */
     unsigned long _reset; /* 1 + the last cycle a reset ended, 0 if none */
     double _timeout;      /* default timeout */

@@ -18,12 +18,16 @@
  * parties do: parties woken together do not queue on the lock. So the
  * waker takes them off the queue's count (_waiters counts the parties
  * queued and not yet woken); a party whose timeout came first leaves it
- * itself, under the lock.
+ * itself, under the lock. The parties sleep on one word, _epoch, which
+ * moves on whenever they are woken: one system call wakes them all, as
+ * pthread_barrier's one futex wake does, instead of one each.
  */
 #include "condcore.h"
+#include "futex.h"
 #include "object.h"
 #include "trace.h"
 
+#include <limits.h>
 #include <math.h>
 
 enum { BROKEN = -2, FILLING = 0 };
@@ -41,6 +45,7 @@ int thrace_barrier_init(thrace_barrier *b, unsigned parties, void (*action)(void
     b->_parties = parties;
     b->_count = 0;
     b->_state = FILLING;
+    b->_epoch = 0;
     b->_cycle = 0;
     b->_reset = 0;
     b->_timeout = timeout;
@@ -70,35 +75,49 @@ static void set_count(thrace_barrier *b, unsigned count)
     __atomic_store_n(&b->_count, count, __ATOMIC_RELAXED);
 }
 
-/* Wakes every waiting party with token; they leave the queue's count here. */
-static void wake_all(thrace_barrier *b, uint64_t token)
+/* Picks every waiting party, handing it token, and moves the word they
+ * sleep on; they leave the queue's count here. How many it picked. */
+static size_t wake_all(thrace_barrier *b, uint64_t token)
 {
     size_t woken = thrace__condcore_notify(&b->_waiters, THRACE__ALL, token);
     __atomic_store_n(&b->_waiters, b->_waiters - (unsigned)woken, __ATOMIC_RELAXED);
+    if (woken)
+        __atomic_store_n(&b->_epoch, b->_epoch + 1, __ATOMIC_RELEASE);
+    return woken;
 }
 
-/* The current cycle ends (token: how): its waiters leave, the next fills. */
-static void end_cycle(thrace_barrier *b, uint64_t token)
+/* Lets the internal lock go, then wakes the woken parties: their tokens
+ * first, then one wake of all those asleep on _epoch. */
+static void unlock_waking(thrace_barrier *b, size_t woken)
+{
+    thrace__condcore_unlock(&b->_mutex);
+    if (woken)
+        thrace__futex_wake(&b->_epoch, INT_MAX);
+}
+
+/* The current cycle ends (token: how): its waiters leave, the next fills.
+ * How many it woke. */
+static size_t end_cycle(thrace_barrier *b, uint64_t token)
 {
     b->_cycle++;
     set_count(b, 0);
-    wake_all(b, token);
+    return wake_all(b, token);
 }
 
-/* threading.py's _break: every wait fails until a reset. */
-static void break_barrier(thrace_barrier *b)
+/* threading.py's _break: every wait fails until a reset. How many it woke. */
+static size_t break_barrier(thrace_barrier *b)
 {
     set_state(b, BROKEN);
     set_count(b, 0);
-    wake_all(b, TOKEN_FAILED);
+    return wake_all(b, TOKEN_FAILED);
 }
 
 /* threading.py's _release: the last arrival runs the action, frees all. */
-static void release_all(thrace_barrier *b)
+static size_t release_all(thrace_barrier *b)
 {
     if (b->_action)
         b->_action(b->_arg);
-    end_cycle(b, TOKEN_RELEASED);
+    return end_cycle(b, TOKEN_RELEASED);
 }
 
 /* How a wait in cycle ended, once it did (the number moved on or it broke). */
@@ -119,19 +138,23 @@ static int wait_cycle(thrace_barrier *b, unsigned long cycle, const thrace__dead
 {
     thrace__waiter w;
     thrace__condcore_enter(&b->_waiters, &w);
+    /* The kernel reads it outside the lock: every store to it is atomic. */
+    thrace__annotate_benign(&b->_epoch, sizeof b->_epoch);
+    unsigned epoch = b->_epoch;
     thrace__condcore_unlock(&b->_mutex);
-    if (thrace__park_sleep(&w, d) == THRACE_OK)
+    if (thrace__park_sleep_shared(&w, &b->_epoch, epoch, d) == THRACE_OK)
         return w.token == TOKEN_RELEASED ? THRACE_OK : THRACE_EBROKEN;
     thrace__mutex_lock(&b->_mutex);
     thrace__condcore_leave(&b->_waiters);
+    size_t woken = 0;
     int rc;
     if (b->_cycle == cycle && b->_state == FILLING) {
-        break_barrier(b);
+        woken = break_barrier(b);
         rc = THRACE_EBROKEN;
     } else {
         rc = outcome(b, cycle);
     }
-    thrace__condcore_unlock(&b->_mutex);
+    unlock_waking(b, woken);
     return rc;
 }
 
@@ -146,8 +169,7 @@ static int take_part(thrace_barrier *b, double timeout, unsigned arrival)
     }
     set_count(b, arrival + 1);
     if (arrival + 1 == b->_parties) {
-        release_all(b);
-        thrace__condcore_unlock(&b->_mutex);
+        unlock_waking(b, release_all(b));
         return THRACE_OK;
     }
     return wait_cycle(b, b->_cycle, &d);
@@ -211,8 +233,7 @@ void thrace_barrier_abort(thrace_barrier *b)
     thrace__mutex_lock(&b->_mutex);
     THRACE__TRACE(barrier_abort, thrace__trace_tid(),
                   thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier), thrace__trace_seq(&b->_obj));
-    break_barrier(b);
-    thrace__condcore_unlock(&b->_mutex);
+    unlock_waking(b, break_barrier(b));
 }
 
 void thrace_barrier_reset(thrace_barrier *b)
@@ -222,12 +243,13 @@ void thrace_barrier_reset(thrace_barrier *b)
                   thrace__trace_obj(&b->_obj, VOCAB_KIND_barrier), thrace__trace_seq(&b->_obj));
     /* The cycle's waiters fail (a broken cycle's too, which may not have
      * left yet), and the barrier fills afresh. */
+    size_t woken = 0;
     if (b->_count > 0 || b->_state == BROKEN) {
         b->_reset = b->_cycle + 1;
         set_state(b, FILLING);
-        end_cycle(b, TOKEN_FAILED);
+        woken = end_cycle(b, TOKEN_FAILED);
     }
-    thrace__condcore_unlock(&b->_mutex);
+    unlock_waking(b, woken);
 }
 
 unsigned thrace_barrier_parties(thrace_barrier *b)

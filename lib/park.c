@@ -107,13 +107,30 @@ static int sleep_until_posted(thrace__waiter *w, const thrace__deadline *d)
     return THRACE_OK;
 }
 
-int thrace__park_sleep(thrace__waiter *w, const thrace__deadline *d)
+/* With a shared word: sleeps on it while queued; once claimed (its post
+ * comes in a moment), on its own word as sleep_until_posted does. */
+static int sleep_shared_until_posted(thrace__waiter *w, unsigned *word, unsigned expected,
+                                     const thrace__deadline *d)
+{
+    while (word && __atomic_load_n(&w->state, __ATOMIC_ACQUIRE) == QUEUED)
+        if (!thrace__futex_wait(word, expected, d) && leave_unclaimed(bucket_of(w->key), w))
+            return THRACE_TIMEOUT;
+    return sleep_until_posted(w, d);
+}
+
+int thrace__park_sleep_shared(thrace__waiter *w, unsigned *word, unsigned expected,
+                              const thrace__deadline *d)
 {
     thrace__park_post(); /* whom the caller claimed must not wait for it to wake */
     bool counted = thrace__stall_blocked();
-    int rc = sleep_until_posted(w, d);
+    int rc = sleep_shared_until_posted(w, word, expected, d);
     thrace__stall_unblocked(counted);
     return rc;
+}
+
+int thrace__park_sleep(thrace__waiter *w, const thrace__deadline *d)
+{
+    return thrace__park_sleep_shared(w, NULL, 0, d);
 }
 
 size_t thrace__park_claim(const void *key, size_t n, uint64_t token)

@@ -40,6 +40,16 @@ void thrace__park_enqueue(thrace__waiter *w, const void *key);
 int thrace__park_sleep(thrace__waiter *w, const thrace__deadline *d);
 
 /*
+ * As thrace__park_sleep, for waiters woken all at once (a barrier's): while
+ * queued, the caller sleeps on word, shared by them all, as long as it
+ * holds expected. The waker changes word under the lock the waiters
+ * enqueued under, claims them all, posts them (no system call for a
+ * waiter asleep on word) and wakes every sleeper of word with one call.
+ */
+int thrace__park_sleep_shared(thrace__waiter *w, unsigned *word, unsigned expected,
+                              const thrace__deadline *d);
+
+/*
  * Claims up to n waiters on key, oldest first, handing each token; they
  * wake at the calling thread's next thrace__park_post. Returns how many.
  */

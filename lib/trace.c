@@ -117,8 +117,8 @@ uint64_t thrace__trace_obj(thrace__obj *o, int kind)
 static __attribute__((noinline, cold)) void trace_describe_site(thrace__site *site)
 {
     char callers[THRACE__CALLERS_MAX * 20];
-    THRACE__DO_TRACE(callsite, (uint64_t)(uintptr_t)site, site->file, site->line, site->func,
-                     thrace__callers_text(callers, sizeof callers));
+    THRACE__DO_TRACE(callsite, thrace__trace_tid(), (uint64_t)(uintptr_t)site, site->file,
+                     site->line, site->func, thrace__callers_text(callers, sizeof callers));
     __atomic_store_n(&site->_described, trace_generation, __ATOMIC_RELEASE);
 }
 

@@ -190,8 +190,9 @@
 /* Describes a call site once: the id that blocking calls' events carry.
  * callers: the stack that first reached it, from the frame that made the
  * callsite event outwards, up to the thread's function (traces before it
- * lack it). */
-#define VOCAB_EVENT_callsite(F, E) F(site) F(file) F(line) F(func) F(callers)
+ * lack it); tid: the thread whose stack that is (traces before it lack it:
+ * the collector guessed the thread). */
+#define VOCAB_EVENT_callsite(F, E) F(tid) F(site) F(file) F(line) F(func) F(callers)
 /* Lock, RLock, Semaphore, mutex, rwlock (shared: a read hold): begin only
  * when the caller is about to block. */
 #define VOCAB_EVENT_acquire_begin(F, E)                                                            \

@@ -118,6 +118,30 @@ static __attribute__((noinline)) void bank(void)
     join(t);
 }
 
+/* ---- the same sites reached from two callers: clerk -> transfer, main -> clerks ---- */
+
+/* The clerk reaches lock_both()'s first site before the main thread, which
+ * waits for the clerk to wait at the barrier, past that site's first event:
+ * its callers are the clerk's stack, told under the clerk's line only.
+ * Whichever reaches the second site first gives it its own. */
+static void clerk(void *arg)
+{
+    (void)arg;
+    transfer(&savings, &checking); /* the clerk transfers */
+}
+
+static __attribute__((noinline)) void clerks(void)
+{
+    thrace_name(&checking, "checking");
+    thrace_name(&savings, "savings");
+    thrace_barrier_init(&meet, 2, both_hold_one, NULL, THRACE_FOREVER);
+    thrace_thread *t = start(clerk, NULL);
+    while (thrace_barrier_n_waiting(&meet) == 0)
+        thrace_sleep(0.001);
+    lock_both(&checking, &savings); /* the main thread locks both */
+    join(t);
+}
+
 /* ---- three threads in a ring through an RLock ---------------------------- */
 
 static void ring_first(void *arg) /* holds A, wants the RLock */
@@ -370,6 +394,7 @@ static const struct {
     {"event_never_set", event_never_set},
     {"nested", nested},
     {"bank", bank},
+    {"clerks", clerks},
 };
 
 int main(int argc, char **argv)
@@ -389,6 +414,6 @@ int main(int argc, char **argv)
     fprintf(
         stderr,
         "usage: deadlock_programs NAME (abba, abba_timeout, ring, sem_cycle, inversion, orderly,"
-        " barrier, lost_wakeup, event_never_set, nested [N], bank)\n");
+        " barrier, lost_wakeup, event_never_set, nested [N], bank, clerks)\n");
     return 2;
 }

@@ -154,6 +154,45 @@ class Hangs(unittest.TestCase):
              f"holds savings (time) (time), taken at programs.c:"
              f"{at('/* the auditor takes savings */')} in auditor()"], shape)
 
+    def test_a_sites_callers_are_told_under_its_own_threads_lines_only(self):
+        """Two threads at lock_both()'s sites, each from its own callers: the
+        clerk (clerk -> transfer -> lock_both) reaches the first site before
+        the main thread (main -> clerks -> lock_both). A site's callers are the
+        stack of the thread that reached it first: the first site's come under
+        the clerk's hold only, the second's under whichever thread's wait came
+        first, and never another thread's stack under a thread's line."""
+        self.hang("clerks")
+        findings = report(thrace("deadlocks", os.path.join(TMP.name, "clerks.db")).stdout,
+                          callers=True)
+        head, lines = one(findings, "deadlock")
+        self.assertRegex(head, r"^deadlock: MainThread -> savings -> Thread-1 -> checking -> "
+                               r"MainThread ")
+        at = programs_line
+        main_callers = [f"called from programs.c:{at('/* the main thread locks both */')} "
+                        f"in clerks()",
+                        f"called from programs.c:{at('/* main runs the program */')} in main()"]
+        # clerk() is left out when it calls transfer() in tail position.
+        clerk_callers = [[f"called from programs.c:{at('/* transfer locks both */')} in transfer()",
+                          *tail] for tail in
+                         ([], [f"called from programs.c:{at('/* the clerk transfers */')} in "
+                               f"clerk()"])]
+        told = {}  # (thread, "waits" or "holds") -> the called-from lines under that line
+        thread = key = None
+        for line in lines:
+            first, second = line.split()[:2]
+            if first == "called":
+                told[key].append(line)
+            else:
+                thread = thread if first == "holds" else first
+                key = (thread, "holds" if first == "holds" else second)
+                told[key] = []
+        self.assertEqual({("MainThread", "waits"), ("MainThread", "holds"), ("Thread-1", "waits"),
+                          ("Thread-1", "holds")}, set(told), lines)
+        self.assertEqual([], told[("MainThread", "holds")])
+        self.assertIn(told[("Thread-1", "holds")], clerk_callers)
+        waits = [told[("MainThread", "waits")], told[("Thread-1", "waits")]]
+        self.assertIn(waits, [[main_callers, []], *[[[], c] for c in clerk_callers]])
+
     def test_three_threads_in_a_ring_through_an_rlock(self):
         findings = self.hang("ring")
         head, lines = one(findings, "deadlock")

@@ -120,7 +120,7 @@ static void leaks_print_waits(const deadlocks_report *r, const leaks_object *o, 
                 catalog_thread_name(&r->cat, w->thread_id, b, sizeof b), what,
                 catalog_when(&r->cat, w->thread_id, w->begin_ns, since, sizeof since),
                 catalog_site_text(&r->cat, w->site_id, site, sizeof site));
-        catalog_site_callers(&r->cat, w->site_id, 2, r->out);
+        catalog_site_callers(&r->cat, w->site_id, w->thread_id, 2, r->out);
         told++;
     }
     if (waits > told)
@@ -141,7 +141,7 @@ static void leaks_print_permit(const deadlocks_report *r, const leaks_open *h)
             catalog_thread_name(&r->cat, h->thread_id, b, sizeof b),
             catalog_when(&r->cat, h->thread_id, h->begin_ns, when, sizeof when),
             catalog_site_text(&r->cat, h->site_id, site, sizeof site), ended);
-    catalog_site_callers(&r->cat, h->site_id, 2, r->out);
+    catalog_site_callers(&r->cat, h->site_id, h->thread_id, 2, r->out);
 }
 
 /* The newest `told` leaked holds, oldest first (the oldest were given back
@@ -204,7 +204,7 @@ static bool leaks_holds(deadlocks_report *r, const leaks_object *o, const catalo
         fprintf(r->out, "  %s taken at %s at %s, never released%s\n", name,
                 catalog_when(&r->cat, h->thread_id, h->begin_ns, when, sizeof when),
                 catalog_site_text(&r->cat, h->site_id, site, sizeof site), depth);
-        catalog_site_callers(&r->cat, h->site_id, 2, r->out);
+        catalog_site_callers(&r->cat, h->site_id, h->thread_id, 2, r->out);
         leaks_print_waits(r, o, "it");
         fputc('\n', r->out);
         if (!leaks_keep(r, h->thread_id, o->object_id, why))

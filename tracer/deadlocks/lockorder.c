@@ -438,7 +438,7 @@ static void lockorder_print(const deadlocks_report *r, lockorder_edge *const *pa
                 catalog_object_name(c, e->from, from, sizeof from),
                 e->from_shared ? " for reading" : "",
                 catalog_site_text(c, e->from_site_id, from_site, sizeof from_site), other);
-        catalog_site_callers(c, e->site_id, 2, r->out); /* where it took the second lock */
+        catalog_site_callers(c, e->site_id, e->thread_id, 2, r->out); /* where it took the second */
     }
     fputc('\n', r->out);
 }

@@ -46,7 +46,7 @@ static void overrelease_line(const deadlocks_report *r, sqlite3_stmt *st)
             catalog_thread_name(&r->cat, thread_id, b, sizeof b),
             catalog_when(&r->cat, thread_id, sqlite3_column_int64(st, 2), when, sizeof when),
             catalog_site_text(&r->cat, sqlite3_column_int64(st, 3), site, sizeof site), count);
-    catalog_site_callers(&r->cat, sqlite3_column_int64(st, 3), 2, r->out);
+    catalog_site_callers(&r->cat, sqlite3_column_int64(st, 3), thread_id, 2, r->out);
 }
 
 /* Tells one row, heading a new finding when it is about another semaphore;

@@ -123,7 +123,7 @@ static bool stuck_holders(stuck *s, const stuck_wait *w, const char *object, fai
             holders[i].shared ? " for reading" : "",
             catalog_when(&r->cat, holders[i].thread_id, holders[i].begin_ns, since, sizeof since),
             catalog_site_text(&r->cat, holders[i].site_id, site, sizeof site));
-        catalog_site_callers(&r->cat, holders[i].site_id, 2, r->out);
+        catalog_site_callers(&r->cat, holders[i].site_id, holders[i].thread_id, 2, r->out);
     }
     return k >= 0;
 }
@@ -151,6 +151,14 @@ static const char *stuck_by(stuck *s, char *buf, size_t size)
              catalog_thread_name(c, thread_id, b, sizeof b),
              stuck_at_site(s, sqlite3_column_int64(s->last_event, 3), site, sizeof site));
     return buf;
+}
+
+/* Under stuck_by's line: the callers of the last event's site, when they
+ * are its thread's stack. */
+static void stuck_by_callers(stuck *s, FILE *out)
+{
+    catalog_site_callers(&s->r->cat, sqlite3_column_int64(s->last_event, 3),
+                         sqlite3_column_int64(s->last_event, 0), 2, out);
 }
 
 /* The sites held[last] finds for the lock since ts, as a range in buf; NULL
@@ -207,7 +215,7 @@ static bool stuck_condition(stuck *s, const stuck_wait *w, const char *object, f
                     ? "before the wait began: a lost wake-up"
                     : "waking other waiters");
     if (found > 0)
-        catalog_site_callers(&s->r->cat, sqlite3_column_int64(s->last_event, 3), 2, out);
+        stuck_by_callers(s, out);
     if (found < 0)
         return db_fail(s->r->db, why);
     return found == 0 ||
@@ -229,7 +237,7 @@ static bool stuck_event(stuck *s, const stuck_wait *w, const char *object, failu
                     : "cleared",
                 stuck_by(s, by, sizeof by));
     if (found > 0)
-        catalog_site_callers(&s->r->cat, sqlite3_column_int64(s->last_event, 3), 2, out);
+        stuck_by_callers(s, out);
     return found >= 0 || db_fail(s->r->db, why);
 }
 
@@ -299,7 +307,7 @@ static void stuck_header(stuck *s, const stuck_wait *w, const char *object, cons
             catalog_when(c, w->thread_id, w->begin_ns, since, sizeof since),
             stuck_at_site(s, w->site_id, site, sizeof site),
             catalog_process(c, w->thread_id, process, sizeof process));
-    catalog_site_callers(c, w->site_id, 0, s->r->out);
+    catalog_site_callers(c, w->site_id, w->thread_id, 0, s->r->out);
 }
 
 /* A wait whose end may lie in a gap: not stuck, unknown after the gap. */

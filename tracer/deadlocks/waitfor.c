@@ -150,14 +150,15 @@ static void waitfor_print_member(const deadlocks_report *r, const waitfor_member
             catalog_object_name(c, m->wait.object_id, ob, sizeof ob),
             catalog_when(c, m->wait.thread_id, m->wait.begin_ns, since, sizeof since),
             catalog_site_text(c, m->wait.site_id, site, sizeof site));
-    catalog_site_callers(c, m->wait.site_id, 2, r->out);
+    catalog_site_callers(c, m->wait.site_id, m->wait.thread_id, 2, r->out);
     snprintf(held, sizeof held, "%.6f s", (double)(at - m->hold.begin_ns) / 1e9);
     fprintf(r->out, "  %*s holds %s%s since %s (for %s), taken at %s\n", (int)strlen(thread), "",
             catalog_object_name(c, m->hold.object_id, hb, sizeof hb),
             m->hold.shared ? " for reading" : "",
             catalog_when(c, m->wait.thread_id, m->hold.begin_ns, since, sizeof since), held,
             catalog_site_text(c, m->hold.site_id, taken, sizeof taken));
-    catalog_site_callers(c, m->hold.site_id, 2 + (int)strlen(thread) + 1, r->out);
+    catalog_site_callers(c, m->hold.site_id, m->wait.thread_id, 2 + (int)strlen(thread) + 1,
+                         r->out);
 }
 
 /* The cycle, led by lead ("deadlock"). */

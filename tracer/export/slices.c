@@ -31,14 +31,15 @@ enum {
     SLICES_OBJECT,
     SLICES_END_SEQ,
     SLICES_PEER,
-    SLICES_SITE
+    SLICES_SITE,
+    SLICES_THREAD /* the interval's thread */
 };
 
 /* clang-format off */
 /* The columns from SLICES_STATE on, `other` the expression of SLICES_OTHER. */
 #define SLICES_COLUMNS(other)                                                                      \
     "i.state, i.begin_ns, i.end_ns, i.outcome, " other ", o.kind, c.file, c.line, c.func, "        \
-    "i.object_id, i.end_seq, i.peer_thread_id, i.site_id FROM intervals i "
+    "i.object_id, i.end_seq, i.peer_thread_id, i.site_id, i.thread_id FROM intervals i "
 
 static const char slices_threads_sql[] =
     "SELECT t.process_id, t.id, t.id, t.name, " SLICES_COLUMNS("COALESCE(o.name, p.name)")
@@ -118,11 +119,11 @@ static int64_t slices_lane_tid(doc *d, slices_pass *p, sqlite3_stmt *st, size_t 
     return l->tid;
 }
 
-/* The site's callers (site_frames), innermost first, when it has any:
- * "called_from":["bank.c:20 in transfer()", ...]. */
-static void slices_callers(doc *d, int64_t site_id)
+/* The site's callers (site_frames), innermost first, when it has any and
+ * they are thread_id's stack: "called_from":["bank.c:20 in transfer()", ...]. */
+static void slices_callers(doc *d, int64_t site_id, int64_t thread_id)
 {
-    const catalog_site *s = keymap_get(&d->cat.site_by_id, (uint64_t)site_id, 0);
+    const catalog_site *s = catalog_site_callers_of(&d->cat, site_id, thread_id);
     if (!s || !s->ncallers)
         return;
     jsonout_key(&d->out, "called_from");
@@ -146,7 +147,8 @@ static void slices_args(doc *d, sqlite3_stmt *st)
         logline_site(slices_text(st, SLICES_FILE), sqlite3_column_int(st, SLICES_LINE),
                      slices_text(st, SLICES_FUNC), site, sizeof site);
         jsonout_text(&d->out, "site", site);
-        slices_callers(d, sqlite3_column_int64(st, SLICES_SITE));
+        slices_callers(d, sqlite3_column_int64(st, SLICES_SITE),
+                       sqlite3_column_int64(st, SLICES_THREAD));
     }
     putc('}', d->out.out);
 }

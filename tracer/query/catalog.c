@@ -18,7 +18,8 @@ static const char threads_sql[] =
     " FROM threads t JOIN processes p ON p.id = t.process_id JOIN traces tr ON tr.id = p.trace_id";
 static const char objects_sql[] =
     "SELECT id, process_id, COALESCE(param, 0), kind, name FROM objects";
-static const char sites_sql[] = "SELECT id, file, line, func FROM callsites";
+static const char sites_sql[] =
+    "SELECT id, file, line, func, COALESCE(thread_id, 0) FROM callsites";
 static const char frames_sql[] =
     "SELECT site_id, file, line, func FROM site_frames ORDER BY site_id, depth";
 
@@ -115,6 +116,7 @@ static bool site_row(catalog *c, sqlite3_stmt *st)
     s->file = copy_text(st, 1);
     s->line = sqlite3_column_int(st, 2);
     s->func = copy_text(st, 3);
+    s->thread_id = sqlite3_column_int64(st, 4);
     if (!s->file || !s->func ||
         !keymap_put(&c->site_by_id, (uint64_t)sqlite3_column_int64(st, 0), 0, s)) {
         free(s->file);
@@ -240,9 +242,16 @@ const char *catalog_site_text(const catalog *c, int64_t site_id, char *buf, size
     return buf;
 }
 
-void catalog_site_callers(const catalog *c, int64_t site_id, int indent, FILE *out)
+const catalog_site *catalog_site_callers_of(const catalog *c, int64_t site_id, int64_t thread_id)
 {
     const catalog_site *s = site_id ? keymap_get(&c->site_by_id, (uint64_t)site_id, 0) : NULL;
+    return s && (!s->thread_id || s->thread_id == thread_id) ? s : NULL;
+}
+
+void catalog_site_callers(const catalog *c, int64_t site_id, int64_t thread_id, int indent,
+                          FILE *out)
+{
+    const catalog_site *s = catalog_site_callers_of(c, site_id, thread_id);
     char text[300];
     for (size_t k = 0; s && k < s->ncallers; k++)
         fprintf(out, "%*scalled from %s\n", indent + 2, "",

@@ -40,6 +40,7 @@ typedef struct catalog_site {
     char *func;
     struct catalog_site *callers; /* its site_frames, innermost first (none have callers) */
     size_t ncallers;
+    int64_t thread_id; /* whose stack callers is; 0: not known (schema 8 and older) */
 } catalog_site;
 
 typedef struct {
@@ -72,10 +73,18 @@ const char *catalog_process(const catalog *c, int64_t thread_id, char *buf, size
 /* "abba.c:22 in worker_a()", or "an unknown site". */
 const char *catalog_site_text(const catalog *c, int64_t site_id, char *buf, size_t size);
 
-/* Under a report's line that names site_id at indent spaces, the callers
- * of that site, a line each indented 2 more: "called from bank.c:20 in
- * transfer()". Nothing for a site without (site_frames has none). */
-void catalog_site_callers(const catalog *c, int64_t site_id, int indent, FILE *out);
+/* The site site_id when its callers are thread_id's stack (or a stack
+ * whose thread was not recorded), else NULL: the callers are the first
+ * thread's to reach the site, and another thread may have come another
+ * way. */
+const catalog_site *catalog_site_callers_of(const catalog *c, int64_t site_id, int64_t thread_id);
+
+/* Under a report's line that names site_id, reached by thread_id, at
+ * indent spaces: the callers of that site, a line each indented 2 more:
+ * "called from bank.c:20 in transfer()". Nothing for a site without
+ * (site_frames has none), nor when they are another thread's stack. */
+void catalog_site_callers(const catalog *c, int64_t site_id, int64_t thread_id, int indent,
+                          FILE *out);
 
 /* The lines a hold spans, from the site it was taken at to the one it was
  * released at: "jobq.c:42-44" ("jobq.c:42" when both are one line or the

@@ -22,17 +22,18 @@
  * 3 live traces (traces.live, live_streams), 4 names from binaries (objects.addr, binaries),
  * 5 summaries kept as the trace is stored, 6 losses by cause (discards.cause, traces.unread
  * and cut_ns), 7 the callers of call sites (site_frames), 8 a libthrace object's variable
- * (objects.symbol), 9 where a libthrace object was made (objects.made_site). */
-enum { SCHEMA_VERSION = 9 };
+ * (objects.symbol), 9 the thread whose stack a site's callers are (callsites.thread_id),
+ * 10 where a libthrace object was made (objects.made_site). */
+enum { SCHEMA_VERSION = 10 };
 
 /* The oldest schema opened still: 7 only added a table, which a writer
  * adds (schema.sql creates only what is missing) and a reader of a
- * schema 6 file sees empty (db_frames_absent); 8 only added a column,
- * which a writer adds and a reader sees NULL (db_objects_older); so did 9
- * (objects.made_site). Older ones are refused. */
+ * schema 6 file sees empty (db_frames_absent); 8, 9 and 10 only added a
+ * column, which a writer adds and a reader sees NULL (db_objects_older,
+ * db_site_threads_absent). Older ones are refused. */
 enum { OLDEST_SCHEMA_OPENED = 6 };
-enum { SCHEMA_FRAMES = 7, SCHEMA_SYMBOLS = 8 }; /* what each added: see above */
-enum { SCHEMA_MADE = 9 };                       /* objects.made_site */
+enum { SCHEMA_FRAMES = 7, SCHEMA_SYMBOLS = 8, SCHEMA_SITE_THREADS = 9 }; /* see above */
+enum { SCHEMA_MADE = 10 };                                               /* objects.made_site */
 
 /* PRAGMA application_id of a thrace database: "thrc". Databases of schema
  * 5 made before it was set carry 0, and are known by their tables. */
@@ -138,6 +139,10 @@ static bool db_create_locked(sqlite3 *db, failure *why)
     if (id.version < SCHEMA_SYMBOLS &&
         !db_exec(db, "ALTER TABLE objects ADD COLUMN symbol TEXT", why))
         return false;
+    if (id.version < SCHEMA_SITE_THREADS &&
+        !db_exec(db, "ALTER TABLE callsites ADD COLUMN thread_id INTEGER REFERENCES threads(id)",
+                 why))
+        return false;
     if (id.version < SCHEMA_MADE &&
         !db_exec(db, "ALTER TABLE objects ADD COLUMN made_site INTEGER REFERENCES callsites(id)",
                  why))
@@ -168,9 +173,9 @@ static bool db_frames_absent(sqlite3 *db, failure *why)
                    why);
 }
 
-/* A schema 6 to 8 file opened read-only: objects as they are, seen through
+/* A schema 6 to 9 file opened read-only: objects as they are, seen through
  * a view in the connection's own temporary schema (searched first) that
- * adds the columns a writer would add, NULL: symbol (8), made_site (9). */
+ * adds the columns a writer would add, NULL: symbol (8), made_site (10). */
 static bool db_objects_older(sqlite3 *db, int version, failure *why)
 {
     char sql[128];
@@ -180,11 +185,21 @@ static bool db_objects_older(sqlite3 *db, int version, failure *why)
     return db_exec(db, sql, why);
 }
 
+/* A file of schema 8 or older opened read-only: callsites seen through a
+ * view that adds the thread_id a writer would add, NULL (callers shown
+ * under every thread's lines, as before). */
+static bool db_site_threads_absent(sqlite3 *db, failure *why)
+{
+    return db_exec(
+        db, "CREATE TEMP VIEW callsites AS SELECT *, NULL AS thread_id FROM main.callsites", why);
+}
+
 /* What a reader of an older schema lacks, as empty views. */
 static bool db_read_older(sqlite3 *db, int version, failure *why)
 {
     return (version >= SCHEMA_FRAMES || db_frames_absent(db, why)) &&
-           (version >= SCHEMA_MADE || db_objects_older(db, version, why));
+           (version >= SCHEMA_MADE || db_objects_older(db, version, why)) &&
+           (version >= SCHEMA_SITE_THREADS || db_site_threads_absent(db, why));
 }
 
 /* Checks the file is a thrace database of a schema it opens; a writable

@@ -116,8 +116,8 @@ static const char *const model_sql[ST_COUNT] = {
     [ST_OBJECT_UPDATE] =
         "UPDATE objects SET kind = ?, name = ?, param = ?, addr = ?, symbol = ? WHERE id = ?",
     [ST_OBJECT_MADE] = "UPDATE objects SET made_site = ? WHERE id = ?",
-    [ST_CALLSITE] = "INSERT INTO callsites (process_id, site, file, line, func) "
-                    "VALUES (?, ?, ?, ?, ?) RETURNING id",
+    [ST_CALLSITE] = "INSERT INTO callsites (process_id, site, file, line, func, thread_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
     [ST_FRAME] =
         "INSERT INTO site_frames (site_id, depth, file, line, func) VALUES (?, ?, ?, ?, ?)",
     [ST_BINARY] = "INSERT INTO binaries (trace_id, pid, base, size, path) VALUES (?, ?, ?, ?, ?) "
@@ -367,8 +367,9 @@ static model_thread *model_thread_start(model *m, model_process *p, const model_
     return t;
 }
 
-/* The thread that emitted e. A callsite event carries no tid: its thread is
- * the one with its vtid, else the process's last to emit. */
+/* The thread that emitted e: its tid's. A callsite event of a trace
+ * recorded before it carried tid: the thread with its vtid, else the
+ * process's last to emit. */
 static model_thread *model_emitter(model *m, model_process *p, const model_event *e, failure *why)
 {
     if (model_has(e, VOCAB_F_tid))
@@ -564,13 +565,13 @@ static model_fields model_zero_fields(const model_event *e)
     return zero;
 }
 
-static bool model_refs_of(model *m, model_process *p, const model_event *e, model_refs *r,
-                          failure *why)
+static bool model_refs_of(model *m, model_process *p, const model_thread *t, const model_event *e,
+                          model_refs *r, failure *why)
 {
     *r = (model_refs){.columns = model_always_columns};
     if (!model_object_in(m, p, e, &r->object, why))
         return false;
-    if (!model_names_site(m, p, e, &r->site, why))
+    if (!model_names_site(m, p, t, e, &r->site, why))
         return false;
     r->site_id = r->site ? r->site->id : 0;
     if (r->object && r->site && !model_names_first_site(m, r->object, r->site, why))
@@ -669,7 +670,7 @@ bool model_add(model *m, const model_event *e, failure *why)
     model_thread *t = e->type == VOCAB_EV_thread_start ? model_thread_start(m, p, e, why)
                                                        : model_emitter(m, p, e, why);
     model_refs r;
-    if (!t || !model_refs_of(m, p, e, &r, why) || !model_event_row(m, t, e, &r, why) ||
+    if (!t || !model_refs_of(m, p, t, e, &r, why) || !model_event_row(m, t, e, &r, why) ||
         !model_effects(m, t, e, why) || !model_intervals(m, t, e, &r, why))
         return false;
     p->last_ns = e->ts;

@@ -97,11 +97,14 @@ bool model_names_site_put(model *m, int64_t process_id, int64_t site, int64_t id
     return true;
 }
 
-/* A callsites row for site, and its model_site. */
+/* A callsites row for site, and its model_site; thread_id: the thread
+ * whose stack its callers are (0: none, or not known). */
 static bool model_names_site_row(model *m, model_process *p, int64_t site, const char *file,
-                                 int line, const char *func, model_site **out, failure *why)
+                                 int line, const char *func, int64_t thread_id, model_site **out,
+                                 failure *why)
 {
-    int64_t id = model_insert(m, ST_CALLSITE, why, "iitit", p->id, site, file, (int64_t)line, func);
+    int64_t id = model_insert(m, ST_CALLSITE, why, "iititI", p->id, site, file, (int64_t)line, func,
+                              thread_id);
     return id && model_names_site_put(m, p->id, site, id, file, line, out, why);
 }
 
@@ -120,11 +123,12 @@ static bool model_names_code(model *m, model_process *p, int64_t site, model_sit
         return false;
     if (!resolved.file)
         return model_names_site_put(m, p->id, site, 0, NULL, 0, out, why);
-    return model_names_site_row(m, p, site, resolved.file, resolved.line, resolved.func, out, why);
+    return model_names_site_row(m, p, site, resolved.file, resolved.line, resolved.func, 0, out,
+                                why);
 }
 
-bool model_names_site(model *m, model_process *p, const model_event *e, model_site **out,
-                      failure *why)
+bool model_names_site(model *m, model_process *p, const model_thread *t, const model_event *e,
+                      model_site **out, failure *why)
 {
     *out = NULL;
     if (!(e->present & MODEL_FIELD(VOCAB_F_site)) || !e->f[VOCAB_F_site].i)
@@ -137,7 +141,8 @@ bool model_names_site(model *m, model_process *p, const model_event *e, model_si
         return model_names_site_row(
                    m, p, site, model_names_text(e, VOCAB_F_file),
                    e->present & MODEL_FIELD(VOCAB_F_line) ? (int)e->f[VOCAB_F_line].i : 0,
-                   model_names_text(e, VOCAB_F_func), out, why) &&
+                   model_names_text(e, VOCAB_F_func),
+                   e->present & MODEL_FIELD(VOCAB_F_tid) ? t->id : 0, out, why) &&
                model_frames_store(m, p, (*out)->id, e, why);
     return model_names_code(m, p, site, out, why);
 }

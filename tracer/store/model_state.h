@@ -143,11 +143,12 @@ bool model_names_binary(model *m, int64_t pid, uint64_t base, uint64_t size, con
 bool model_names_site_put(model *m, int64_t process_id, int64_t site, int64_t id, const char *file,
                           int line, model_site **out, failure *why);
 
-/* The site e was made at: *out NULL when e has none; its row described by
- * a callsite event, or resolved from the process's binaries; a site
- * neither describes has id 0. False on a failure (reason in why). */
-bool model_names_site(model *m, model_process *p, const model_event *e, model_site **out,
-                      failure *why);
+/* The site e, emitted by t, was made at: *out NULL when e has none; its
+ * row described by a callsite event (t's stack, when e names t), or
+ * resolved from the process's binaries; a site neither describes has id 0.
+ * False on a failure (reason in why). */
+bool model_names_site(model *m, model_process *p, const model_thread *t, const model_event *e,
+                      model_site **out, failure *why);
 
 /* ---- model_frames.c: the callers of call sites ---- */
 

@@ -1,4 +1,4 @@
--- schema.sql - the thrace database (version 9): what `thrace ingest` and
+-- schema.sql - the thrace database (version 10): what `thrace ingest` and
 -- `thrace record` store, and what `thrace log`, `stats`, `serve`, ... read.
 -- Plain SQLite: `sqlite3 thrace.db` answers any query on it.
 --
@@ -107,7 +107,7 @@ CREATE TABLE IF NOT EXISTS objects (
                                            -- NULL on the heap or a stack, and for the
                                            -- interposer's objects, which their name tells
     made_site  INTEGER REFERENCES callsites(id),
-                                           -- (schema 9) where a libthrace object's init was
+                                           -- (schema 10) where a libthrace object's init was
                                            -- called: its return address resolved from the
                                            -- binaries, the init call's line; told beside the
                                            -- name when no symbol is (the heap, a stack);
@@ -125,14 +125,18 @@ CREATE TABLE IF NOT EXISTS callsites (
                                            -- source file, or binary+0xOFFSET when line is 0
     line       INTEGER NOT NULL,           -- 0: no debug information told it
     func       TEXT NOT NULL,              -- '' when no symbol names it
+    thread_id  INTEGER REFERENCES threads(id), -- the thread whose stack site_frames holds
+                                           -- (schema 9); NULL for a return address, and
+                                           -- in traces whose callsite events lacked tid
     UNIQUE (process_id, site)
 );
 
 -- The callers of a call site described by a callsite event (schema 7):
--- the stack of the thread that first reached the site, resolved from the
--- process's binaries when the trace was stored, innermost first (depth 1
--- called the site's function). A site reached from several callers keeps
--- the first one's. Up to 8 frames, ending at main or at the thread's
+-- the stack of the thread that first reached the site (callsites.thread_id),
+-- resolved from the process's binaries when the trace was stored, innermost
+-- first (depth 1 called the site's function). A site reached from several
+-- callers keeps the first one's: reports show them under that thread's
+-- lines only. Up to 8 frames, ending at main or at the thread's
 -- function; none where the binaries or their debug information were
 -- missing, or in traces recorded before callsite events carried callers.
 CREATE TABLE IF NOT EXISTS site_frames (
