@@ -51,7 +51,7 @@ int thrace_barrier_init(thrace_barrier *b, unsigned parties, void (*action)(void
     b->_timeout = timeout;
     b->_action = action;
     b->_arg = arg;
-    thrace__object_init(&b->_obj, VOCAB_KIND_barrier, parties);
+    thrace__object_init(&b->_obj, VOCAB_KIND_barrier, parties, THRACE__MADE_HERE());
     return THRACE_OK;
 }
 

@@ -30,19 +30,22 @@ static int lock_kind(const thrace_cond *c)
     return c->_kind == COND_OVER_RLOCK ? VOCAB_KIND_rlock : VOCAB_KIND_lock;
 }
 
-static void cond_setup(thrace_cond *c, unsigned kind, void *lock)
+/* made: where the public init was called. */
+static void cond_setup(thrace_cond *c, unsigned kind, void *lock, uint64_t made)
 {
     c->_waiters = 0;
     c->_kind = kind;
     c->_lock = lock;
     /* The lock's id is the param: given now if it was statically made. */
-    thrace__object_init(&c->_obj, VOCAB_KIND_condition, (int64_t)thrace__object_id(lock_obj(c)));
+    thrace__object_init(&c->_obj, VOCAB_KIND_condition, (int64_t)thrace__object_id(lock_obj(c)),
+                        made);
 }
 
 int thrace_cond_init(thrace_cond *c)
 {
-    thrace_rlock_init(&c->_own);
-    cond_setup(c, COND_OVER_RLOCK, &c->_own);
+    uint64_t made = THRACE__MADE_HERE(); /* the own RLock's too, not cond.c's */
+    thrace__rlock_init_at(&c->_own, made);
+    cond_setup(c, COND_OVER_RLOCK, &c->_own, made);
     return THRACE_OK;
 }
 
@@ -50,7 +53,7 @@ int thrace_cond_init_lock(thrace_cond *c, thrace_lock *l)
 {
     if (!l)
         return THRACE_EINVAL;
-    cond_setup(c, COND_OVER_LOCK, l);
+    cond_setup(c, COND_OVER_LOCK, l, THRACE__MADE_HERE());
     return THRACE_OK;
 }
 
@@ -58,7 +61,7 @@ int thrace_cond_init_rlock(thrace_cond *c, thrace_rlock *r)
 {
     if (!r)
         return THRACE_EINVAL;
-    cond_setup(c, COND_OVER_RLOCK, r);
+    cond_setup(c, COND_OVER_RLOCK, r, THRACE__MADE_HERE());
     return THRACE_OK;
 }
 

@@ -15,7 +15,7 @@ int thrace_event_init(thrace_event *e)
     e->_mutex = 0;
     e->_waiters = 0;
     e->_flag = 0;
-    thrace__object_init(&e->_obj, VOCAB_KIND_event, 0);
+    thrace__object_init(&e->_obj, VOCAB_KIND_event, 0, THRACE__MADE_HERE());
     return THRACE_OK;
 }
 

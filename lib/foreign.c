@@ -114,7 +114,7 @@ thrace__foreign *thrace__foreign_of(const void *addr, int kind, int64_t param)
     foreign_bucket_unlock(b);
     if (f && made)
         THRACE__TRACE(object_create, thrace__trace_tid(), f->obj._id, kind, param, "",
-                      (uint64_t)(uintptr_t)addr, 0);
+                      (uint64_t)(uintptr_t)addr, 0, 0);
     return f;
 }
 
@@ -136,7 +136,7 @@ void thrace__foreign_announce_all(void)
             const void *addr = __atomic_load_n(&f->addr, __ATOMIC_ACQUIRE);
             if (addr)
                 THRACE__TRACE(object_create, thrace__trace_tid(), f->obj._id, f->kind, f->param, "",
-                              (uint64_t)(uintptr_t)addr, 0);
+                              (uint64_t)(uintptr_t)addr, 0, 0);
         }
 }
 

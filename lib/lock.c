@@ -14,7 +14,7 @@ int thrace_lock_init(thrace_lock *l)
 {
     l->_state = 0;
     thrace__annotate_lock_created(&l->_obj);
-    thrace__object_init(&l->_obj, VOCAB_KIND_lock, 0);
+    thrace__object_init(&l->_obj, VOCAB_KIND_lock, 0, THRACE__MADE_HERE());
     return THRACE_OK;
 }
 

@@ -3,6 +3,8 @@
  * object's creation tells its value's address (var), so that the store can
  * show the variable beside the object's name (Lock-1 is cache_lock); the
  * name stays Lock-1, and addr, which names the interposer's objects, is 0.
+ * It tells too where its init was called (made), for an object on the heap
+ * or a stack, which no variable tells.
  */
 #include "object.h"
 
@@ -14,13 +16,13 @@
 
 static uint64_t last_object_id;
 
-void thrace__object_init(thrace__obj *o, int kind, int64_t param)
+void thrace__object_init(thrace__obj *o, int kind, int64_t param, uint64_t made)
 {
     o->_id = __atomic_add_fetch(&last_object_id, 1, __ATOMIC_RELAXED);
     o->_seq = 0;
     o->_name = NULL;
     THRACE__TRACE(object_create, thrace__trace_tid(), o->_id, kind, param, "", 0,
-                  thrace__object_var(o, kind));
+                  thrace__object_var(o, kind), made);
 }
 
 /* Where each kind's value keeps its _obj (never first); 0: no value type of libthrace. */

@@ -9,10 +9,19 @@
 #include "internal.h"
 
 /*
- * Gives the object its id now, so that ids follow creation order, and
- * traces its creation (kind and param as in the object_create event).
+ * Where the caller of a public init called it: its return address, which
+ * object_create tells as made (the store resolves it to file:line in
+ * func()). Only in the exported init itself: libthrace's own code calls
+ * the internal *_init_at with the address its own caller gave.
  */
-void thrace__object_init(thrace__obj *o, int kind, int64_t param);
+#define THRACE__MADE_HERE() ((uint64_t)(uintptr_t)__builtin_return_address(0))
+
+/*
+ * Gives the object its id now, so that ids follow creation order, and
+ * traces its creation (kind and param as in the object_create event; made,
+ * where it was made: THRACE__MADE_HERE's, 0 when unknown).
+ */
+void thrace__object_init(thrace__obj *o, int kind, int64_t param, uint64_t made);
 
 /* The address of the value o is the _obj of (object_create's var, for the
  * variable's data symbol); 0 for a kind no value type has. */

@@ -13,13 +13,18 @@
 
 #include <limits.h>
 
-int thrace_rlock_init(thrace_rlock *r)
+void thrace__rlock_init_at(thrace_rlock *r, uint64_t made)
 {
     r->_state = 0;
     r->_count = 0;
     r->_owner = 0;
     thrace__annotate_lock_created(&r->_obj);
-    thrace__object_init(&r->_obj, VOCAB_KIND_rlock, 0);
+    thrace__object_init(&r->_obj, VOCAB_KIND_rlock, 0, made);
+}
+
+int thrace_rlock_init(thrace_rlock *r)
+{
+    thrace__rlock_init_at(r, THRACE__MADE_HERE());
     return THRACE_OK;
 }
 

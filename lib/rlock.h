@@ -8,6 +8,9 @@
 
 #include "internal.h"
 
+/* thrace_rlock_init, telling made as where r was made (a Condition's own
+ * RLock: where the Condition was). */
+void thrace__rlock_init_at(thrace_rlock *r, uint64_t made);
 /* Whether the calling thread owns r. */
 bool thrace__rlock_is_owned(const thrace_rlock *r);
 /* Releases every level the caller holds; returns the depth. */

@@ -26,7 +26,8 @@ static int kind_of(const thrace_sem *s)
     return s->_bounded ? VOCAB_KIND_bounded_semaphore : VOCAB_KIND_semaphore;
 }
 
-static int sem_setup(thrace_sem *s, long value, int bounded)
+/* made: where the public init was called. */
+static int sem_setup(thrace_sem *s, long value, int bounded, uint64_t made)
 {
     if (value < 0)
         return THRACE_EINVAL;
@@ -35,18 +36,18 @@ static int sem_setup(thrace_sem *s, long value, int bounded)
     s->_value = value;
     s->_initial = value;
     s->_bounded = bounded;
-    thrace__object_init(&s->_obj, kind_of(s), value);
+    thrace__object_init(&s->_obj, kind_of(s), value, made);
     return THRACE_OK;
 }
 
 int thrace_sem_init(thrace_sem *s, long value)
 {
-    return sem_setup(s, value, 0);
+    return sem_setup(s, value, 0, THRACE__MADE_HERE());
 }
 
 int thrace_bsem_init(thrace_sem *s, long value)
 {
-    return sem_setup(s, value, 1);
+    return sem_setup(s, value, 1, THRACE__MADE_HERE());
 }
 
 void thrace_sem_destroy(thrace_sem *s)

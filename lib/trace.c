@@ -107,7 +107,7 @@ uint64_t thrace__trace_obj(thrace__obj *o, int kind)
      * announce it; the collector keeps one. */
     id = thrace__object_id(o);
     THRACE__TRACE(object_create, thrace__trace_tid(), id, kind, 0, "", 0,
-                  thrace__object_var(o, kind));
+                  thrace__object_var(o, kind), 0); /* made by no init: unknown */
     return id;
 }
 

@@ -47,8 +47,10 @@ static const char threads_sql[] =
 static const char *const threads_names[] = {"id",   "process_id", "tid",      "name",
                                             "kind", "daemon",     "begin_ns", "end_ns"};
 
+/* made_at: the site of objects.made_site, as the reports write it. */
 static const char objects_sql[] =
-    "SELECT id, process_id, obj, kind, name, param, symbol FROM objects ORDER BY process_id, obj"
+    "SELECT o.id, o.process_id, o.obj, o.kind, o.name, o.param, o.symbol, s.file, s.line, s.func"
+    " FROM objects o LEFT JOIN callsites s ON s.id = o.made_site ORDER BY o.process_id, o.obj"
     " LIMIT ?1";
 static const char *const objects_names[] = {"id",   "process_id", "obj",   "kind",
                                             "name", "param",      "symbol"};
@@ -57,13 +59,14 @@ typedef struct {
     const char *key, *sql;
     const char *const *names;
     int n;
+    const char *site_key; /* the site in the 3 columns after the n named, or NULL */
 } list;
 
 static const list lists[] = {
-    {"traces", traces_sql, traces_names, 11},
-    {"processes", processes_sql, processes_names, 4},
-    {"threads", threads_sql, threads_names, 8},
-    {"objects", objects_sql, objects_names, 7},
+    {"traces", traces_sql, traces_names, 11, NULL},
+    {"processes", processes_sql, processes_names, 4, NULL},
+    {"threads", threads_sql, threads_names, 8, NULL},
+    {"objects", objects_sql, objects_names, 7, "made_at"},
 };
 
 /* SQLite has no boolean: key comes as 0 or 1 in o. */
@@ -94,8 +97,8 @@ api_answer api_trace(sqlite3 *db, const params *p, const api_server *server)
         json_object_set_new(body, "daemon", json_boolean(server->follows));
     for (size_t i = 0; body && i < sizeof lists / sizeof lists[0]; i++) {
         const list *l = &lists[i];
-        json_t *a = jsonsql_rows(db, l->sql, l->names, l->n, MAX_ROWS, &truncated, "i",
-                                 (int64_t)MAX_ROWS + 1);
+        json_t *a = jsonsql_rows_sited(db, l->sql, l->names, l->n, l->site_key, MAX_ROWS,
+                                       &truncated, "i", (int64_t)MAX_ROWS + 1);
         if (!a) {
             json_decref(body);
             return api_db_error();

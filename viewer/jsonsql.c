@@ -104,8 +104,20 @@ sqlite3_stmt *jsonsql_prepare(sqlite3 *db, const char *sql)
     return sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK ? st : NULL;
 }
 
-static json_t *collect(sqlite3_stmt *st, const char *const *names, int n, int limit,
-                       bool *truncated)
+/* The row's columns as jsonsql_object's, and the site after them under
+ * site_key (none when NULL). */
+static json_t *row_object(sqlite3_stmt *st, const char *const *names, int n, const char *site_key)
+{
+    json_t *o = jsonsql_object(st, names, n);
+    if (o && site_key && json_object_set_new(o, site_key, jsonsql_site(st, n)) != 0) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *collect(sqlite3_stmt *st, const char *const *names, int n, const char *site_key,
+                       int limit, bool *truncated)
 {
     json_t *rows = json_array();
     int rc = SQLITE_ERROR;
@@ -115,7 +127,7 @@ static json_t *collect(sqlite3_stmt *st, const char *const *names, int n, int li
             *truncated = true;
             return rows;
         }
-        if (json_array_append_new(rows, jsonsql_object(st, names, n)) != 0)
+        if (json_array_append_new(rows, row_object(st, names, n, site_key)) != 0)
             break;
     }
     if (rows && rc == SQLITE_DONE)
@@ -124,17 +136,34 @@ static json_t *collect(sqlite3_stmt *st, const char *const *names, int n, int li
     return NULL;
 }
 
-json_t *jsonsql_rows(sqlite3 *db, const char *sql, const char *const *names, int n, int limit,
-                     bool *truncated, const char *fmt, ...)
+static json_t *rows_v(sqlite3 *db, const char *sql, const char *const *names, int n,
+                      const char *site_key, int limit, bool *truncated, const char *fmt, va_list ap)
 {
     sqlite3_stmt *st = jsonsql_prepare(db, sql);
     if (!st)
         return NULL;
+    db_bindv(st, fmt, ap);
+    json_t *rows = collect(st, names, n, site_key, limit, truncated);
+    sqlite3_finalize(st);
+    return rows;
+}
+
+json_t *jsonsql_rows(sqlite3 *db, const char *sql, const char *const *names, int n, int limit,
+                     bool *truncated, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    db_bindv(st, fmt, ap);
+    json_t *rows = rows_v(db, sql, names, n, NULL, limit, truncated, fmt, ap);
     va_end(ap);
-    json_t *rows = collect(st, names, n, limit, truncated);
-    sqlite3_finalize(st);
+    return rows;
+}
+
+json_t *jsonsql_rows_sited(sqlite3 *db, const char *sql, const char *const *names, int n,
+                           const char *site_key, int limit, bool *truncated, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    json_t *rows = rows_v(db, sql, names, n, site_key, limit, truncated, fmt, ap);
+    va_end(ap);
     return rows;
 }

@@ -33,6 +33,11 @@ json_t *jsonsql_object(sqlite3_stmt *st, const char *const *names, int n);
 json_t *jsonsql_rows(sqlite3 *db, const char *sql, const char *const *names, int n, int limit,
                      bool *truncated, const char *fmt, ...);
 
+/* jsonsql_rows whose rows carry too, under site_key, the call site at
+ * columns n, n + 1, n + 2 (jsonsql_site: null when the file is NULL). */
+json_t *jsonsql_rows_sited(sqlite3 *db, const char *sql, const char *const *names, int n,
+                           const char *site_key, int limit, bool *truncated, const char *fmt, ...);
+
 /* sqlite3_prepare_v2 of a static statement; NULL on failure. */
 sqlite3_stmt *jsonsql_prepare(sqlite3 *db, const char *sql);
 

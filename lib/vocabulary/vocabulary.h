@@ -95,6 +95,7 @@
 #define VOCAB_FIELD_shared    int, integer          /* an rwlock's read (1) or write (0) hold */
 #define VOCAB_FIELD_addr      uint64_t, integer_hex /* an object's address, for its symbol */
 #define VOCAB_FIELD_var       uint64_t, integer_hex /* a libthrace object's value's address */
+#define VOCAB_FIELD_made      uint64_t, integer_hex /* where an init was called: its return address */
 #define VOCAB_FIELD_timeout   double, float         /* seconds, -1 for none */
 #define VOCAB_FIELD_interval  double, float         /* a timer's seconds, -1 until cancelled */
 #define VOCAB_FIELD_seconds   double, float         /* a sleep's seconds */
@@ -142,7 +143,8 @@
     X(func)                                                                                        \
     X(text)                                                                                        \
     X(report)                                                                                      \
-    X(callers)
+    X(callers)                                                                                     \
+    X(made)
 
 /* ---- events ------------------------------------------------------------------ */
 
@@ -178,9 +180,12 @@
 #define VOCAB_EVENT_join_end(F, E)   F(tid) F(thread) E(outcome, outcome)
 /* param: a semaphore's value, a barrier's parties, a condition's lock. addr: a
  * pthread object's address (the interposer's), which names it; var: the address of
- * a libthrace object's value, which only tells the variable beside its name. */
+ * a libthrace object's value, which only tells the variable beside its name; made:
+ * the return address of the libthrace init that made it, which tells where an object
+ * without a variable was made (0: unknown, as for one statically initialised; traces
+ * before it lack it). */
 #define VOCAB_EVENT_object_create(F, E)                                                            \
-    F(tid) F(obj) E(kind, object_kind) F(param) F(name) F(addr) F(var)
+    F(tid) F(obj) E(kind, object_kind) F(param) F(name) F(addr) F(var) F(made)
 #define VOCAB_EVENT_object_name(F, E) F(tid) F(obj) E(kind, object_kind) F(name)
 /* Describes a call site once: the id that blocking calls' events carry.
  * callers: the stack that first reached it, from the frame that made the

@@ -17,6 +17,7 @@ console error, a console warning or an uncaught exception behind
 """
 import base64
 import json
+import os
 import subprocess
 import sys
 import unittest
@@ -31,6 +32,14 @@ Served.thrace, Served.artefacts = THRACE, ARTEFACTS
 
 def thrace(*args):
     return subprocess.run([THRACE, *args], capture_output=True, text=True, timeout=120)
+
+
+def line_of(example, text):
+    """The line of examples/EXAMPLE that holds text."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples",
+                        example)
+    with open(path) as f:
+        return [n for n, line in enumerate(f, 1) if text in line][0]
 
 
 
@@ -56,6 +65,15 @@ class Page(Served):
         order = self.js("""[...document.querySelectorAll('#lanes [data-lane]')]
             .map(e => e.dataset.lane.split(':')[0])""")
         self.assertEqual(sorted(order, key=lambda kind: kind != "thread"), order)
+
+    def test_a_stack_lock_label_tells_where_its_init_was_called_in_its_tooltip(self):
+        """threading_lock's Lock lies in a counter on main's stack: no variable."""
+        (i, name, symbol), = self.sql.execute("SELECT id, name, symbol FROM objects").fetchall()
+        self.assertEqual(("Lock-1", None), (name, symbol))
+        line = line_of("threading_lock.c", "thrace_lock_init(&c->lock);")
+        title = self.js(f"document.querySelector('[data-lane=\"object:{i}\"]').title")
+        self.assertTrue(title.startswith(
+            f"Lock-1 (lock) · made at threading_lock.c:{line} in counter_init() · "), title)
 
     def test_the_page_counts_time_from_the_traces_begin(self):
         begin = self.sql.execute("SELECT min(begin_ns) FROM traces").fetchone()[0]

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import unittest
 
-from thrace_testing import recorder
+from thrace_testing import recorder, serving
 from thrace_testing.recorder import ingest
 
 recorder.configure(sys.argv, ["thrace", "probe", "scenarios", "bench_cycle", "workdir"])
@@ -173,25 +173,32 @@ class SchemaVersion(unittest.TestCase):
 
     def test_an_older_database_is_refused_saying_to_ingest_again(self):
         db = self.database_of_schema("schema4.db", 4)
-        self.assert_refused_unchanged(db, "made by an older thrace (schema 4; this one reads 9): "
+        self.assert_refused_unchanged(db, "made by an older thrace (schema 4; this one reads 10): "
                                           "ingest its trace again into a new database")
 
     def test_a_newer_database_is_refused(self):
         db = self.database_of_schema("schema99.db", 99)
-        self.assert_refused_unchanged(db, "made by a newer thrace (schema 99; this one reads 9)")
+        self.assert_refused_unchanged(db, "made by a newer thrace (schema 99; this one reads 10)")
 
     def schema6(self, name):
-        """A database as thrace made it at schema 6: without site_frames, objects.symbol
-        and callsites.thread_id."""
+        """A database as thrace made it at schema 6: without site_frames, objects.symbol,
+        callsites.thread_id and objects.made_site."""
         db = self.database_of_schema(name, 6)
         with sqlite3.connect(db) as conn:
             conn.execute("DROP TABLE site_frames")
             conn.execute("ALTER TABLE objects DROP COLUMN symbol")
             conn.execute("ALTER TABLE callsites DROP COLUMN thread_id")
+            conn.execute("ALTER TABLE objects DROP COLUMN made_site")
         return db
 
-    def test_a_schema6_database_is_read_as_it_is_without_callers(self):
-        db = self.schema6("schema6-read.db")
+    def schema9(self, name):
+        """A database as thrace made it at schema 9: without objects.made_site."""
+        db = self.database_of_schema(name, 9)
+        with sqlite3.connect(db) as conn:
+            conn.execute("ALTER TABLE objects DROP COLUMN made_site")
+        return db
+
+    def assert_read_unchanged(self, db):
         before = recorder.dump(db)
         for command in (["log", db], ["stats", db], ["deadlocks", db]):
             run = subprocess.run([recorder.PATHS["thrace"], *command], capture_output=True,
@@ -200,20 +207,40 @@ class SchemaVersion(unittest.TestCase):
             self.assertEqual("", run.stderr)
         self.assertEqual(before, recorder.dump(db))
 
-    def test_a_schema6_database_gets_site_frames_when_written(self):
-        db = self.schema6("schema6-write.db")
+    def test_a_schema6_database_is_read_as_it_is_without_callers(self):
+        self.assert_read_unchanged(self.schema6("schema6-read.db"))
+
+    def test_a_schema9_database_is_read_as_it_is_without_made_sites(self):
+        db = self.schema9("schema9-read.db")
+        self.assert_read_unchanged(db)
+        server = serving.Server(recorder.PATHS["thrace"], db)
+        try:
+            objects = server.ok("/api/trace")["objects"]
+        finally:
+            self.assertEqual(0, server.stop())
+        self.assertEqual([("quiet", None)], [(o["name"], o["made_at"]) for o in objects])
+
+    def assert_written_at_schema10(self, db):
+        """Ingests a second trace into db: it is of schema 10 then, objects with its columns."""
         run = ingest("-o", db, recorder.scenario("lock_handoff"))
         self.assertEqual(0, run.returncode, run.stderr)
         with sqlite3.connect(db) as conn:
-            self.assertEqual(9, conn.execute("PRAGMA user_version").fetchone()[0])
-            traces = conn.execute("SELECT count(*) FROM traces").fetchone()[0]
-            tables = conn.execute("SELECT name FROM sqlite_master WHERE name = 'site_frames'")
-            self.assertEqual([("site_frames",)], tables.fetchall())
+            self.assertEqual(10, conn.execute("PRAGMA user_version").fetchone()[0])
+            self.assertEqual(2, conn.execute("SELECT count(*) FROM traces").fetchone()[0])
             columns = [c[1] for c in conn.execute("PRAGMA table_info(objects)")]
-            self.assertEqual("symbol", columns[-1])
+            self.assertEqual(["symbol", "made_site"], columns[-2:])
             columns = [c[1] for c in conn.execute("PRAGMA table_info(callsites)")]
             self.assertEqual("thread_id", columns[-1])
-        self.assertEqual(2, traces)
+
+    def test_a_schema6_database_gets_site_frames_when_written(self):
+        db = self.schema6("schema6-write.db")
+        self.assert_written_at_schema10(db)
+        with sqlite3.connect(db) as conn:
+            tables = conn.execute("SELECT name FROM sqlite_master WHERE name = 'site_frames'")
+            self.assertEqual([("site_frames",)], tables.fetchall())
+
+    def test_a_schema9_database_gets_made_sites_when_written(self):
+        self.assert_written_at_schema10(self.schema9("schema9-write.db"))
 
 
 class Journal(unittest.TestCase):

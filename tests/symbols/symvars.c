@@ -2,11 +2,13 @@
  * symvars.c - a program written against thrace.h whose objects the program
  * does not name, for test_symbols_trace.py: a global Lock made with
  * THRACE_LOCK_INIT (announced on first use), a file-static Lock, a static
- * local Semaphore (GCC's symbol permits.N) and a Condition on the heap (no
- * variable). refresh and load take cache_lock and db_lock in opposite
- * orders, one after the other: a lock-order cycle, no deadlock; refresh
- * ends holding a permit: a leak. Their shown names stay Lock-1, ...; the
- * store keeps each one's variable beside.
+ * local Semaphore (GCC's symbol permits.N), a Condition on the heap (no
+ * variable), and, made by load, a Semaphore on its stack and a Lock on the
+ * heap. refresh and load take cache_lock and db_lock in opposite orders,
+ * one after the other: a lock-order cycle, no deadlock; refresh ends
+ * holding a permit, load holding the stack's permit and the heap's Lock:
+ * leaks. Their shown names stay Lock-1, ...; the store keeps beside each
+ * one its variable, and where its init was called ("made:" marks them).
  */
 #include <stdlib.h>
 #include <thrace.h>
@@ -14,6 +16,7 @@
 thrace_lock cache_lock = THRACE_LOCK_INIT;
 static thrace_lock db_lock;
 static thrace_cond *have_work;
+static thrace_lock *spare; /* held at the end: never freed */
 static int jobs;
 
 /* The first call (main's, alone) makes the semaphore. */
@@ -22,7 +25,7 @@ static void take_permit(void)
     static thrace_sem permits;
     static int made;
     if (!made) {
-        thrace_sem_init(&permits, 1);
+        thrace_sem_init(&permits, 1); /* made: permits */
         made = 1;
         return;
     }
@@ -42,6 +45,15 @@ static void refresh(void *arg)
 static void load(void *arg)
 {
     (void)arg;
+    thrace_sem slots;
+    thrace_sem_init(&slots, 1);                       /* made: slots */
+    thrace_sem_acquire(&slots, true, THRACE_FOREVER); /* never given back */
+    thrace_sem_destroy(&slots);
+    spare = malloc(sizeof *spare);
+    if (!spare)
+        abort();
+    thrace_lock_init(spare);                          /* made: spare */
+    thrace_lock_acquire(spare, true, THRACE_FOREVER); /* never released */
     thrace_lock_acquire(&db_lock, true, THRACE_FOREVER);
     thrace_lock_acquire(&cache_lock, true, THRACE_FOREVER);
     thrace_lock_release(&cache_lock);
@@ -62,12 +74,12 @@ static void run(void (*target)(void *))
 
 int main(void)
 {
-    thrace_lock_init(&db_lock);
+    thrace_lock_init(&db_lock); /* made: db_lock */
     take_permit();
     have_work = malloc(sizeof *have_work);
     if (!have_work)
         return 1;
-    thrace_cond_init(have_work);
+    thrace_cond_init(have_work); /* made: have_work */
     run(refresh);
     run(load);
     thrace_cond_acquire(have_work, true, THRACE_FOREVER);

@@ -11,7 +11,8 @@ a binary gone since the recording degrades the same way, and nothing
 fails. `thrace record` records the statedump too, local or live (`thrace
 daemon` names as `thrace ingest` does), and libthrace's own programs keep
 the names they always had: symvars.c's objects are told by their variables
-beside those names (`thrace deadlocks`, /api/trace), `thrace log` unchanged.
+beside those names (`thrace deadlocks`, /api/trace), or, on the heap or a
+stack, by the line their init was called at, `thrace log` unchanged.
 
 Usage: test_symbols_trace.py THRACE PROBE PTHREAD PROG STRIPPED THREADING_LOCK
 VARS SOURCES WORKDIR [unittest options]; a session daemon must answer (the
@@ -32,15 +33,17 @@ PATHS = recorder.PATHS
 STATEDUMP = ("thrace:*", "lttng_ust_statedump:*")
 
 
-def marked_lines(source):
-    """{"worker alpha": 25, ...}: the lines of source marked "site: NAME"."""
+def marked_lines(source, mark="site"):
+    """{"worker alpha": 25, ...}: the lines of source marked "site: NAME"
+    (or another mark)."""
     with open(os.path.join(PATHS["sources"], source)) as f:
         return {m.group(1): n for n, line in enumerate(f, 1)
-                for m in [re.search(r"/\* site: ([\w ]+?) \*/", line)] if m}
+                for m in [re.search(rf"/\* {mark}: ([\w ]+?) \*/", line)] if m}
 
 
 SITES = marked_lines("symprog.c")
 LIB = marked_lines("symlib.c")["lib"]
+MADE = marked_lines("symvars.c", "made")
 
 
 def interposed(label, program):
@@ -192,7 +195,8 @@ class Record(unittest.TestCase):
 
 class Variables(unittest.TestCase):
     """symvars, written against thrace.h, recorded with `thrace record`: its
-    unnamed objects keep Lock-1, ... and are told by their variables beside."""
+    unnamed objects keep Lock-1, ... and are told by their variables beside,
+    or where their init was called when no variable tells them."""
 
     @classmethod
     def setUpClass(cls):
@@ -207,9 +211,26 @@ class Variables(unittest.TestCase):
 
     def test_the_store_keeps_each_variable_beside_the_names(self):
         self.assertEqual([("Lock-1", "db_lock"), ("Semaphore-2", "permits"), ("RLock-3", None),
-                          ("Condition-4", None), ("Lock-5", "cache_lock")],
+                          ("Condition-4", None), ("Lock-5", "cache_lock"),
+                          ("Semaphore-6", None), ("Lock-7", None)],
                          [tuple(r) for r in recorder.connect(self.db_path).execute(
                              "SELECT name, symbol FROM objects ORDER BY obj")])
+
+    def test_the_store_keeps_the_line_each_init_was_called_at(self):
+        """A Condition's own RLock was made where the Condition was; a Lock
+        made by THRACE_LOCK_INIT, announced on first use, by no init."""
+        made = MADE
+        self.assertEqual([("Lock-1", "symvars.c", made["db_lock"], "main"),
+                          ("Semaphore-2", "symvars.c", made["permits"], "take_permit"),
+                          ("RLock-3", "symvars.c", made["have_work"], "main"),
+                          ("Condition-4", "symvars.c", made["have_work"], "main"),
+                          ("Lock-5", None, None, None),
+                          ("Semaphore-6", "symvars.c", made["slots"], "load"),
+                          ("Lock-7", "symvars.c", made["spare"], "load")],
+                         [(name, file and os.path.basename(file), line, func)
+                          for name, file, line, func in recorder.connect(self.db_path).execute(
+                              "SELECT o.name, s.file, s.line, s.func FROM objects o "
+                              "LEFT JOIN callsites s ON s.id = o.made_site ORDER BY o.obj")])
 
     def test_deadlocks_tells_the_findings_by_name_then_their_variables(self):
         run = self.thrace("deadlocks", self.db_path)
@@ -218,12 +239,17 @@ class Variables(unittest.TestCase):
         pid = recorder.connect(self.db_path).execute("SELECT pid FROM processes").fetchone()[0]
         self.assertIn(f"possible deadlock: Lock-5 -> Lock-1 -> Lock-5 (lock order, pid {pid})",
                       lines)
-        self.assertIn(f"leak: Semaphore-2: 1 of 1 permits taken and never given back (pid {pid})",
-                      lines)
+        for leak in ("Semaphore-2", "Semaphore-6"):
+            self.assertIn(f"leak: {leak}: 1 of 1 permits taken and never given back (pid {pid})",
+                          lines)
+        self.assertEqual(1, sum(line.startswith(f"leak: Thread-2 ended holding Lock-7 (pid {pid}, ")
+                                for line in lines), lines)
         self.assertEqual(["", "variables:", "  Lock-5 is cache_lock", "  Lock-1 is db_lock",
-                          "  Semaphore-2 is permits", "",
+                          "  Semaphore-2 is permits",
+                          f"  Semaphore-6 made at symvars.c:{MADE['slots']} in load()",
+                          f"  Lock-7 made at symvars.c:{MADE['spare']} in load()", "",
                           f"thrace deadlocks: {self.db_path}: 0 deadlocks, 1 possible deadlock, "
-                          "0 stuck waits, 1 leak"], lines[-7:])
+                          "0 stuck waits, 3 leaks"], lines[-9:])
 
     def test_check_tells_the_variables_in_its_deadlocks_problem(self):
         run = self.thrace("check", self.db_path)
@@ -232,25 +258,37 @@ class Variables(unittest.TestCase):
         self.assertEqual("deadlocks: 1 possible deadlock (if the program means it: "
                          "'skip deadlocks' or --no-deadlocks):", deadlocks[0])
         self.assertEqual(["    variables:", "      Lock-5 is cache_lock", "      Lock-1 is db_lock",
-                          "      Semaphore-2 is permits"], deadlocks[4:8])
+                          "      Semaphore-2 is permits",
+                          f"      Semaphore-6 made at symvars.c:{MADE['slots']} in load()",
+                          f"      Lock-7 made at symvars.c:{MADE['spare']} in load()"],
+                         deadlocks[4:10])
 
     def test_the_log_names_the_objects_as_before(self):
         log = log_all(self.db_path)
         self.assertRegex(log, r"acquired Lock-5 at symvars\.c:\d+ in refresh\(\)")
-        for variable in ("cache_lock", "db_lock", "permits"):
+        for variable in ("cache_lock", "db_lock", "permits", "made at"):
             self.assertNotIn(variable, log)
         self.assertEqual(0, recorder.connect(self.db_path).execute(
-            "SELECT count(*) FROM events WHERE json_extract(detail, '$.var') IS NOT NULL").fetchone()[0])
+            "SELECT count(*) FROM events WHERE json_extract(detail, '$.var') IS NOT NULL "
+            "OR json_extract(detail, '$.made') IS NOT NULL").fetchone()[0])
 
-    def test_api_trace_gives_each_object_its_variable(self):
+    def test_api_trace_gives_each_object_its_variable_and_where_it_was_made(self):
         server = serving.Server(PATHS["thrace"], self.db_path)
         try:
             objects = server.ok("/api/trace")["objects"]
         finally:
             self.assertEqual(0, server.stop())
-        self.assertEqual([("Lock-1", "db_lock"), ("Semaphore-2", "permits"), ("RLock-3", None),
-                          ("Condition-4", None), ("Lock-5", "cache_lock")],
-                         [(o["name"], o["symbol"]) for o in objects])
+
+        def at(mark, func):
+            return f"symvars.c:{MADE[mark]} in {func}()"
+        self.assertEqual([("Lock-1", "db_lock", at("db_lock", "main")),
+                          ("Semaphore-2", "permits", at("permits", "take_permit")),
+                          ("RLock-3", None, at("have_work", "main")),
+                          ("Condition-4", None, at("have_work", "main")),
+                          ("Lock-5", "cache_lock", None),
+                          ("Semaphore-6", None, at("slots", "load")),
+                          ("Lock-7", None, at("spare", "load"))],
+                         [(o["name"], o["symbol"], o["made_at"]) for o in objects])
 
 
 if __name__ == "__main__":

@@ -3,11 +3,13 @@
  * them: an unnamed libthrace object keeps its shown name (Lock-1, which
  * expectations and scripts rely on), and the store knows the variable its
  * value lay in (objects.symbol: a static or global; none on the heap or a
- * stack), which is how its programmer knows it:
+ * stack), which is how its programmer knows it; one without (the heap, a
+ * stack) is told by where its init was called (objects.made_site):
  *
  *   variables:
  *     Lock-1 is cache_lock
  *     Semaphore-2 is sem
+ *     Condition-3 made at jobq.c:40 in make_queue()
  *
  * An object whose name already is its variable (the interposer's, named by
  * their symbol) is not told again; the block is left out when no object
@@ -17,10 +19,11 @@
 
 #include <string.h>
 
-static const char variables_sql[] = "SELECT symbol FROM objects WHERE id = ?";
+static const char variables_sql[] = "SELECT symbol, made_site FROM objects WHERE id = ?";
 
-/* The object's line, when its variable is known and is not its name; false
- * on a database error (reason in why). */
+/* The object's line, when its variable is known and is not its name, or,
+ * without a variable, where it was made is known; false on a database
+ * error (reason in why). */
 static bool variables_tell(deadlocks_report *r, sqlite3_stmt *st, int64_t object_id, bool *any,
                            failure *why)
 {
@@ -30,11 +33,13 @@ static bool variables_tell(deadlocks_report *r, sqlite3_stmt *st, int64_t object
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return db_fail(r->db, why);
     const char *symbol = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-    char buf[32];
+    int64_t made = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    char buf[32], site[300];
     const char *name = catalog_object_name(&r->cat, object_id, buf, sizeof buf);
-    if (!symbol || strcmp(symbol, name) == 0)
+    if (symbol ? strcmp(symbol, name) == 0 : !made)
         return true;
-    fprintf(r->out, "%s  %s is %s\n", *any ? "" : "variables:\n", name, symbol);
+    fprintf(r->out, "%s  %s %s %s\n", *any ? "" : "variables:\n", name, symbol ? "is" : "made at",
+            symbol ? symbol : catalog_site_text(&r->cat, made, site, sizeof site));
     *any = true;
     return true;
 }

@@ -22,16 +22,18 @@
  * 3 live traces (traces.live, live_streams), 4 names from binaries (objects.addr, binaries),
  * 5 summaries kept as the trace is stored, 6 losses by cause (discards.cause, traces.unread
  * and cut_ns), 7 the callers of call sites (site_frames), 8 a libthrace object's variable
- * (objects.symbol), 9 the thread whose stack a site's callers are (callsites.thread_id). */
-enum { SCHEMA_VERSION = 9 };
+ * (objects.symbol), 9 the thread whose stack a site's callers are (callsites.thread_id),
+ * 10 where a libthrace object was made (objects.made_site). */
+enum { SCHEMA_VERSION = 10 };
 
 /* The oldest schema opened still: 7 only added a table, which a writer
  * adds (schema.sql creates only what is missing) and a reader of a
- * schema 6 file sees empty (db_frames_absent); 8 and 9 only added a
- * column, which a writer adds and a reader sees NULL (db_symbols_absent,
+ * schema 6 file sees empty (db_frames_absent); 8, 9 and 10 only added a
+ * column, which a writer adds and a reader sees NULL (db_objects_older,
  * db_site_threads_absent). Older ones are refused. */
 enum { OLDEST_SCHEMA_OPENED = 6 };
 enum { SCHEMA_FRAMES = 7, SCHEMA_SYMBOLS = 8, SCHEMA_SITE_THREADS = 9 }; /* see above */
+enum { SCHEMA_MADE = 10 };                                               /* objects.made_site */
 
 /* PRAGMA application_id of a thrace database: "thrc". Databases of schema
  * 5 made before it was set carry 0, and are known by their tables. */
@@ -141,6 +143,10 @@ static bool db_create_locked(sqlite3 *db, failure *why)
         !db_exec(db, "ALTER TABLE callsites ADD COLUMN thread_id INTEGER REFERENCES threads(id)",
                  why))
         return false;
+    if (id.version < SCHEMA_MADE &&
+        !db_exec(db, "ALTER TABLE objects ADD COLUMN made_site INTEGER REFERENCES callsites(id)",
+                 why))
+        return false;
     if (id.version < SCHEMA_VERSION)
         return db_exec(db, schema_sql, why) && db_set_versions(db, why);
     return id.application_id == THRACE_APPLICATION_ID || db_set_versions(db, why);
@@ -167,13 +173,16 @@ static bool db_frames_absent(sqlite3 *db, failure *why)
                    why);
 }
 
-/* A schema 6 or 7 file opened read-only: objects as they are, seen through
+/* A schema 6 to 9 file opened read-only: objects as they are, seen through
  * a view in the connection's own temporary schema (searched first) that
- * adds the symbol a writer would add, NULL. */
-static bool db_symbols_absent(sqlite3 *db, failure *why)
+ * adds the columns a writer would add, NULL: symbol (8), made_site (10). */
+static bool db_objects_older(sqlite3 *db, int version, failure *why)
 {
-    return db_exec(db, "CREATE TEMP VIEW objects AS SELECT *, NULL AS symbol FROM main.objects",
-                   why);
+    char sql[128];
+    snprintf(sql, sizeof sql, "CREATE TEMP VIEW objects AS SELECT *%s%s FROM main.objects",
+             version < SCHEMA_SYMBOLS ? ", NULL AS symbol" : "",
+             version < SCHEMA_MADE ? ", NULL AS made_site" : "");
+    return db_exec(db, sql, why);
 }
 
 /* A file of schema 8 or older opened read-only: callsites seen through a
@@ -189,7 +198,7 @@ static bool db_site_threads_absent(sqlite3 *db, failure *why)
 static bool db_read_older(sqlite3 *db, int version, failure *why)
 {
     return (version >= SCHEMA_FRAMES || db_frames_absent(db, why)) &&
-           (version >= SCHEMA_SYMBOLS || db_symbols_absent(db, why)) &&
+           (version >= SCHEMA_MADE || db_objects_older(db, version, why)) &&
            (version >= SCHEMA_SITE_THREADS || db_site_threads_absent(db, why));
 }
 

@@ -115,6 +115,7 @@ static const char *const model_sql[ST_COUNT] = {
                   "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
     [ST_OBJECT_UPDATE] =
         "UPDATE objects SET kind = ?, name = ?, param = ?, addr = ?, symbol = ? WHERE id = ?",
+    [ST_OBJECT_MADE] = "UPDATE objects SET made_site = ? WHERE id = ?",
     [ST_CALLSITE] = "INSERT INTO callsites (process_id, site, file, line, func, thread_id) "
                     "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
     [ST_FRAME] =
@@ -482,6 +483,9 @@ static model_object *model_object_announced(model *m, model_process *p, const mo
     if (e->type == VOCAB_EV_object_create && model_has(e, VOCAB_F_var) &&
         !model_names_variable(m, p, o, (uint64_t)e->f[VOCAB_F_var].i, why))
         return NULL;
+    if (e->type == VOCAB_EV_object_create && model_has(e, VOCAB_F_made) &&
+        !model_names_made(m, p, o, (uint64_t)e->f[VOCAB_F_made].i, why))
+        return NULL;
     if (e->type == VOCAB_EV_object_create && model_has(e, VOCAB_F_param)) {
         if (o->kind == VOCAB_KIND_condition && e->f[VOCAB_F_param].i) {
             model_condition_lock(m, o, e->f[VOCAB_F_param].i);
@@ -523,11 +527,12 @@ typedef struct {
     model_fields columns;
 } model_refs;
 
-/* objects.addr holds an object's address, objects.symbol what var names. */
+/* objects.addr holds an object's address, objects.symbol what var names,
+ * objects.made_site where made is. */
 static const model_fields model_always_columns =
     MODEL_FIELD(VOCAB_F_tid) | MODEL_FIELD(VOCAB_F_obj) | MODEL_FIELD(VOCAB_F_seq) |
     MODEL_FIELD(VOCAB_F_outcome) | MODEL_FIELD(VOCAB_F_waited_ns) | MODEL_FIELD(VOCAB_F_addr) |
-    MODEL_FIELD(VOCAB_F_var);
+    MODEL_FIELD(VOCAB_F_var) | MODEL_FIELD(VOCAB_F_made);
 
 /* events.peer: the thread a join, rename or cancel names, or a wait's waker. */
 static bool model_peer(model *m, model_process *p, const model_event *e, model_refs *r,

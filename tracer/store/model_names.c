@@ -16,7 +16,9 @@
  * its kind, serial and first call site (Lock-3@cache.c:42). A given name
  * always wins (model_object_name). libthrace's own objects have no
  * address and their sites are described: their names and rows are what
- * they always were.
+ * they always were; where one was made (object_create's made, its init's
+ * return address) is resolved as the interposer's sites are, into
+ * objects.made_site.
  */
 #include "model_state.h"
 
@@ -111,6 +113,20 @@ static const char *model_names_text(const model_event *e, vocab_field f)
     return e->present & MODEL_FIELD(f) ? e->f[f].s : "";
 }
 
+/* The site of a return address no callsite event describes, resolved
+ * from the process's binaries (the line of the call: symbols_code), kept. */
+static bool model_names_code(model *m, model_process *p, int64_t site, model_site **out,
+                             failure *why)
+{
+    symbols_site resolved;
+    if (!symbols_code(m->symbols, p->pid, (uint64_t)site, &resolved, why))
+        return false;
+    if (!resolved.file)
+        return model_names_site_put(m, p->id, site, 0, NULL, 0, out, why);
+    return model_names_site_row(m, p, site, resolved.file, resolved.line, resolved.func, 0, out,
+                                why);
+}
+
 bool model_names_site(model *m, model_process *p, const model_thread *t, const model_event *e,
                       model_site **out, failure *why)
 {
@@ -128,13 +144,7 @@ bool model_names_site(model *m, model_process *p, const model_thread *t, const m
                    model_names_text(e, VOCAB_F_func),
                    e->present & MODEL_FIELD(VOCAB_F_tid) ? t->id : 0, out, why) &&
                model_frames_store(m, p, (*out)->id, e, why);
-    symbols_site resolved;
-    if (!symbols_code(m->symbols, p->pid, (uint64_t)site, &resolved, why))
-        return false;
-    if (!resolved.file)
-        return model_names_site_put(m, p->id, site, 0, NULL, 0, out, why);
-    return model_names_site_row(m, p, site, resolved.file, resolved.line, resolved.func, 0, out,
-                                why);
+    return model_names_code(m, p, site, out, why);
 }
 
 /* ---- objects ------------------------------------------------------------------------- */
@@ -164,6 +174,17 @@ bool model_names_variable(model *m, model_process *p, model_object *o, uint64_t 
         return true; /* the heap, a stack */
     o->symbol = symbols_source_name(symbol);
     return o->symbol || failure_set(why, "out of memory");
+}
+
+bool model_names_made(model *m, model_process *p, const model_object *o, uint64_t made,
+                      failure *why)
+{
+    if (!made)
+        return true; /* unknown: statically initialised, or a trace before made */
+    model_site *site = keymap_get(&m->sites, (uint64_t)p->id, made);
+    if (!site && !model_names_code(m, p, (int64_t)made, &site, why))
+        return false;
+    return !site->id || model_run(m, ST_OBJECT_MADE, why, "ii", site->id, o->id);
 }
 
 bool model_names_first_site(model *m, model_object *o, const model_site *site, failure *why)

@@ -69,6 +69,7 @@ enum {
     ST_THREAD_NAME,
     ST_OBJECT,
     ST_OBJECT_UPDATE,
+    ST_OBJECT_MADE,
     ST_CALLSITE,
     ST_FRAME,
     ST_BINARY,
@@ -168,6 +169,12 @@ bool model_names_object(model *m, model_process *p, model_object *o, uint64_t ad
  * beside its name, which stays Lock-1. False when out of memory (reason in
  * why). */
 bool model_names_variable(model *m, model_process *p, model_object *o, uint64_t var, failure *why);
+
+/* object_create told the return address of the libthrace init that made o:
+ * o's made_site is that call site, resolved from the process's binaries
+ * (left NULL when they cannot). False on a failure (reason in why). */
+bool model_names_made(model *m, model_process *p, const model_object *o, uint64_t made,
+                      failure *why);
 
 /* An event on o made at site: o, awaiting its first site, is named after
  * it (Lock-3@cache.c:42) and its row written. False on a failure (reason

@@ -1,4 +1,4 @@
--- schema.sql - the thrace database (version 7): what `thrace ingest` and
+-- schema.sql - the thrace database (version 10): what `thrace ingest` and
 -- `thrace record` store, and what `thrace log`, `stats`, `serve`, ... read.
 -- Plain SQLite: `sqlite3 thrace.db` answers any query on it.
 --
@@ -106,6 +106,13 @@ CREATE TABLE IF NOT EXISTS objects (
                                            -- (cache_lock, a static local's source name, sems+16);
                                            -- NULL on the heap or a stack, and for the
                                            -- interposer's objects, which their name tells
+    made_site  INTEGER REFERENCES callsites(id),
+                                           -- (schema 10) where a libthrace object's init was
+                                           -- called: its return address resolved from the
+                                           -- binaries, the init call's line; told beside the
+                                           -- name when no symbol is (the heap, a stack);
+                                           -- NULL when unknown (statically initialised,
+                                           -- the interposer's, a binary not resolved)
     UNIQUE (process_id, obj)
 );
 

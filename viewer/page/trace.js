@@ -252,8 +252,10 @@ function addObjects(list, objects, title, key, onObject) {
   addLane(list, 'group', null, heading);
   if (model.folded.has(key)) return;
   for (const object of objects.filter((o) => passes(o.name, o.kind))) {
-    const variable = object.symbol && `variable ${object.symbol}`;
-    const tip = [`${object.name} (${kindWords(object.kind)})`, variable,
+    /* As the reports tell it: its variable, else where it was made. */
+    const known = object.symbol ? `variable ${object.symbol}`
+      : object.made_at && `made at ${object.made_at}`;
+    const tip = [`${object.name} (${kindWords(object.kind)})`, known,
       processLabel(object.process_id), 'click: follow this object'].filter(Boolean).join(' · ');
     const el = laneLabel('object', object.id, object.name, shortKind(object.kind), tip);
     el.addEventListener('click', () => onObject(object.id));
