@@ -142,6 +142,27 @@ static __attribute__((noinline)) void clerks(void)
     join(t);
 }
 
+/* ---- names that are not text: a thread that ends holding a lock ---------- */
+
+/* A name can hold any byte: reports must show these on one line of their
+ * own, without the terminal acting on them. */
+static thrace_lock ink = THRACE_LOCK_INIT;
+
+static void inky(void *arg)
+{
+    (void)arg;
+    thrace_lock_acquire(&ink, true, THRACE_FOREVER); /* never released */
+}
+
+static void control_names(void)
+{
+    thrace_name(&ink, "ink\x1b[31m");
+    thrace_thread_opts opts = {.name = "worker\nleak: forged line"};
+    thrace_thread *t = thrace_thread_new(inky, NULL, &opts);
+    thrace_thread_start(t);
+    join(t);
+}
+
 /* ---- three threads in a ring through an RLock ---------------------------- */
 
 static void ring_first(void *arg) /* holds A, wants the RLock */
@@ -395,6 +416,7 @@ static const struct {
     {"nested", nested},
     {"bank", bank},
     {"clerks", clerks},
+    {"control_names", control_names},
 };
 
 int main(int argc, char **argv)
@@ -414,6 +436,6 @@ int main(int argc, char **argv)
     fprintf(
         stderr,
         "usage: deadlock_programs NAME (abba, abba_timeout, ring, sem_cycle, inversion, orderly,"
-        " barrier, lost_wakeup, event_never_set, nested [N], bank, clerks)\n");
+        " barrier, lost_wakeup, event_never_set, nested [N], bank, clerks, control_names)\n");
     return 2;
 }

@@ -521,6 +521,28 @@ class NoHang(unittest.TestCase):
         self.assertRegex(head, r"^deadlock: Thread-1 -> Lock-\d+ -> Thread-2 -> ")
 
 
+    def test_names_with_control_characters_stay_on_their_line_and_do_nothing(self):
+        """A thread named "worker\\nleak: forged line" ends holding a Lock named
+        "ink\\x1b[31m": deadlocks and stats show both names escaped, on the
+        lines they belong to, and no escape byte reaches the terminal."""
+        done, db = record("control_names")
+        self.assertEqual(0, done.returncode, done.stderr)
+        run = thrace("deadlocks", db)
+        self.assertEqual(3, run.returncode, run.stderr)
+        self.assertNotIn("\x1b", run.stdout)
+        lines = run.stdout.splitlines()
+        self.assertRegex(lines[0], r"^leak: worker\\nleak: forged line ended holding "
+                                   r"ink\\x1b\[31m \(pid \d+, at \d+\.\d{6} s\)$")
+        self.assertRegex(lines[1], r"^  ink\\x1b\[31m taken at \d+\.\d{6} s at programs\.c:\d+ "
+                                   r"in inky\(\), never released$")
+        self.assertIn("0 deadlocks, 0 possible deadlocks, 0 stuck waits, 1 leak", lines[-1])
+        stats = thrace("stats", db)
+        self.assertEqual(0, stats.returncode, stats.stderr)
+        self.assertNotIn("\x1b", stats.stdout)
+        rows = stats.stdout.splitlines()
+        for name in ("ink\\x1b[31m ", "worker\\nleak: forged line "):
+            self.assertEqual(1, sum(row.startswith(name) for row in rows), stats.stdout)
+
 class NestedLocks(unittest.TestCase):
     """One thread holding thousands of locks at once, another inverting the
     first and the last: the analyses' cost follows the trace, and one

@@ -52,7 +52,7 @@ static void print_header(const stats_layout *l, const char *title)
 
 static void print_row(const stats_layout *l, sqlite3_stmt *st)
 {
-    char d[4][32], process[320] = "";
+    char d[4][32], process[320] = "", name[1024];
     long long acquired = sqlite3_column_int64(st, STATSQUERY_ACQUIRED);
     long long contended = sqlite3_column_int64(st, STATSQUERY_CONTENDED);
     char share[16] = "-";
@@ -64,9 +64,12 @@ static void print_row(const stats_layout *l, sqlite3_stmt *st)
         hosts_process(sqlite3_column_int64(st, STATSQUERY_PID),
                       (const char *)sqlite3_column_text(st, STATSQUERY_HOSTNAME), l->hosts, process,
                       sizeof process);
-    printf("%-*s %-18s %9lld %10s %10s %10s %10s %10s%s%s\n", l->width,
-           sqlite3_column_text(st, STATSQUERY_NAME), sqlite3_column_text(st, STATSQUERY_KIND),
-           acquired, share, d[0], d[1], d[2], d[3], l->processes ? "  " : "", process);
+    /* A name from the trace: its control characters escaped. */
+    const char *raw = (const char *)sqlite3_column_text(st, STATSQUERY_NAME);
+    escape_controls(raw ? raw : "", name, sizeof name);
+    printf("%-*s %-18s %9lld %10s %10s %10s %10s %10s%s%s\n", l->width, name,
+           sqlite3_column_text(st, STATSQUERY_KIND), acquired, share, d[0], d[1], d[2], d[3],
+           l->processes ? "  " : "", process);
 }
 
 /* Prints one table; false (with the reason printed) on a database error. */

@@ -1,7 +1,7 @@
 /*
  * catalog.c - threads, objects and call sites (with their callers) read
  * into arrays and mapped by id (see catalog.h). Strings are copies owned
- * by the catalog.
+ * by the catalog, their control characters escaped: what reports print.
  */
 #include "catalog.h"
 
@@ -23,17 +23,27 @@ static const char sites_sql[] =
 static const char frames_sql[] =
     "SELECT site_id, file, line, func FROM site_frames ORDER BY site_id, depth";
 
+/* A copy of text as reports print it: its control characters escaped
+ * (escape.h), so that a name, a host or a file name from the trace cannot
+ * split a report's line or drive the terminal; NULL when out of memory. */
+static char *copy_shown(const char *text)
+{
+    size_t size = 4 * strlen(text) + 1; /* \xHH at most, for each byte */
+    char *copy = malloc(size);
+    return copy ? escape_controls(text, copy, size) : NULL;
+}
+
 static char *copy_text(sqlite3_stmt *st, int column)
 {
     const char *s = (const char *)sqlite3_column_text(st, column);
-    return strdup(s ? s : "");
+    return copy_shown(s ? s : "");
 }
 
 /* A copy of the column's text; NULL for NULL, and when out of memory (*ok false then). */
 static char *copy_nullable(sqlite3_stmt *st, int column, bool *ok)
 {
     const char *s = (const char *)sqlite3_column_text(st, column);
-    char *copy = s ? strdup(s) : NULL;
+    char *copy = s ? copy_shown(s) : NULL;
     *ok = !s || copy;
     return copy;
 }

@@ -4,6 +4,7 @@
  */
 #include "hosts.h"
 
+#include "base.h"
 #include "store.h"
 
 #include <stdio.h>
@@ -15,10 +16,12 @@ bool hosts_several(sqlite3 *db)
 
 const char *hosts_process(int64_t pid, const char *host, bool several, char *buf, size_t size)
 {
+    char shown[256]; /* the trace's host, its control characters escaped */
     if (!several)
         snprintf(buf, size, "pid %lld", (long long)pid);
     else if (host)
-        snprintf(buf, size, "pid %lld on %s", (long long)pid, host);
+        snprintf(buf, size, "pid %lld on %s", (long long)pid,
+                 escape_controls(host, shown, sizeof shown));
     else
         snprintf(buf, size, "pid %lld on an unknown host", (long long)pid);
     return buf;

@@ -20,7 +20,8 @@
 bool hosts_several(sqlite3 *db);
 
 /* A process for people, into buf: "pid 1243"; with several (hosts_several),
- * "pid 1243 on hostB" (host NULL: "on an unknown host"). Returns buf. */
+ * "pid 1243 on hostB" (host NULL: "on an unknown host"; its control
+ * characters escaped). Returns buf. */
 const char *hosts_process(int64_t pid, const char *host, bool several, char *buf, size_t size);
 
 #endif
