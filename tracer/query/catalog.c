@@ -68,23 +68,12 @@ static bool each_row(sqlite3 *db, const char *sql, bool (*row)(catalog *, sqlite
     return ok;
 }
 
-/* Makes room for item n of an array whose capacity is the smallest of 16,
- * 32, 64, ... that holds its n items. */
-static bool grow(void **items, size_t n, size_t size)
-{
-    bool full = n == 0 || (n >= 16 && (n & (n - 1)) == 0);
-    if (!full)
-        return true;
-    void *more = realloc(*items, (n ? n * 2 : 16) * size);
-    if (!more)
-        return false;
-    *items = more;
-    return true;
-}
+enum { CATALOG_FIRST_ROWS = 16 }; /* room made for the first rows of a table */
 
 static bool thread_row(catalog *c, sqlite3_stmt *st)
 {
-    if (!grow((void **)&c->threads, c->nthreads, sizeof *c->threads))
+    if (!grow_for(&c->threads, c->nthreads, &c->threads_cap, sizeof *c->threads,
+                  CATALOG_FIRST_ROWS))
         return false;
     catalog_thread *t = &c->threads[c->nthreads];
     *t = (catalog_thread){
@@ -104,7 +93,8 @@ static bool thread_row(catalog *c, sqlite3_stmt *st)
 
 static bool object_row(catalog *c, sqlite3_stmt *st)
 {
-    if (!grow((void **)&c->objects, c->nobjects, sizeof *c->objects))
+    if (!grow_for(&c->objects, c->nobjects, &c->objects_cap, sizeof *c->objects,
+                  CATALOG_FIRST_ROWS))
         return false;
     catalog_object *o = &c->objects[c->nobjects];
     *o = (catalog_object){

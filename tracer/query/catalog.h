@@ -45,9 +45,9 @@ typedef struct catalog_site {
 
 typedef struct {
     catalog_thread *threads;
-    size_t nthreads;
+    size_t nthreads, threads_cap;
     catalog_object *objects;
-    size_t nobjects;
+    size_t nobjects, objects_cap;
     keymap thread_by_id, object_by_id, site_by_id;
     bool several_hosts; /* the traces come from more than one host (hosts.h) */
 } catalog;
