@@ -13,6 +13,7 @@
  * the ones before did.
  */
 #include "api.h"
+#include "base.h"
 #include "jsonsql.h"
 #include "query.h"
 
@@ -47,21 +48,16 @@ typedef struct {
     const params *p;
     int limit, want; /* lines to answer; to read: skip + limit + 1 */
     line *lines;
-    int n, size;
+    int n;
+    size_t cap;
     int64_t budget; /* rows or event ids still to examine */
     int64_t cut;    /* lines at or after this time may be missing: INT64_MAX when none */
 } log_walk;
 
 static bool add_line(log_walk *w, int64_t ts, int64_t event_id, int64_t thread_id, const char *text)
 {
-    if (w->n == w->size) {
-        int size = w->size ? 2 * w->size : 256;
-        line *grown = realloc(w->lines, (size_t)size * sizeof *grown);
-        if (!grown)
-            return false;
-        w->lines = grown;
-        w->size = size;
-    }
+    if (!grow_for(&w->lines, (size_t)w->n, &w->cap, sizeof *w->lines, 256))
+        return false;
     char *copy = strdup(text);
     if (!copy)
         return false;

@@ -10,6 +10,7 @@
  * both over the lanes, MAX_LOGS log lines, MAX_WAKEUPS wakeups.
  */
 #include "api.h"
+#include "base.h"
 #include "jsonsql.h"
 #include "lod.h"
 #include "marks.h"
@@ -37,7 +38,8 @@ typedef struct {
     lod *lod;
     int remaining;       /* intervals and buckets still allowed */
     lod_interval *waits; /* waits ending in the window, maybe twice */
-    int nwaits, waits_size;
+    int nwaits;
+    size_t waits_cap;
     json_t *states[LOD_STATES]; /* the states' names, shared by the buckets */
 } window;
 
@@ -102,14 +104,8 @@ static bool note_wait(window *win, const lod_interval *iv, const params *p)
 {
     if (!wakers_is_wait(iv->state, iv->outcome) || iv->end_ns < p->t0 || iv->end_ns > p->t1)
         return true;
-    if (win->nwaits == win->waits_size) {
-        int size = win->waits_size ? 2 * win->waits_size : 64;
-        lod_interval *grown = realloc(win->waits, (size_t)size * sizeof *grown);
-        if (!grown)
-            return false;
-        win->waits = grown;
-        win->waits_size = size;
-    }
+    if (!grow_for(&win->waits, (size_t)win->nwaits, &win->waits_cap, sizeof *win->waits, 64))
+        return false;
     win->waits[win->nwaits++] = *iv;
     return true;
 }

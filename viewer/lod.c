@@ -25,6 +25,7 @@
  */
 #include "lod.h"
 
+#include "base.h"
 #include "jsonsql.h"
 #include "store.h"
 
@@ -59,7 +60,8 @@ struct lod {
     int resolution;   /* of lane_counts read instead of the levels up to it; -1: none */
     uint32_t *counts; /* [px][LOD_STATES] */
     lod_interval *intervals;
-    int nintervals, intervals_size;
+    int nintervals;
+    size_t intervals_cap;
     lod_bucket *buckets; /* room for 4 * px */
     int64_t id, budget;  /* the lane; rows it may still read whole */
     int cap;
@@ -146,14 +148,9 @@ static bool keep(lod *l, const lod_interval *r)
         l->truncated = true;
         return true;
     }
-    if (l->nintervals == l->intervals_size) {
-        int size = l->intervals_size ? 2 * l->intervals_size : 256;
-        lod_interval *grown = realloc(l->intervals, (size_t)size * sizeof *grown);
-        if (!grown)
-            return false;
-        l->intervals = grown;
-        l->intervals_size = size;
-    }
+    if (!grow_for(&l->intervals, (size_t)l->nintervals, &l->intervals_cap, sizeof *l->intervals,
+                  256))
+        return false;
     l->intervals[l->nintervals++] = *r;
     return true;
 }
