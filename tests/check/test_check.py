@@ -557,6 +557,16 @@ class Deadlocks(unittest.TestCase):
         notes = json.loads(thrace("check", path, "--json").stdout)["notes"]
         self.assertEqual(["threads-joined", "deadlocks"], [n["kind"] for n in notes])
         self.assertTrue(notes[1]["text"].startswith("deadlocks: 2 unknown after a gap: "), notes)
+        # In JUnit, each check's notes are its system-out, no failure (the cut,
+        # not allowed here, is the one that fails).
+        xml_path = os.path.join(WORK.name, "cut.xml")
+        self.assertEqual(1, thrace("check", path, "--junit", xml_path).returncode)
+        cases = {c.get("name"): c for c in ET.parse(xml_path).getroot().iter("testcase")}
+        told = {name: case.find("system-out").text for name, case in cases.items()
+                if case.find("system-out") is not None}
+        self.assertEqual(["threads-joined", "deadlocks"], list(told))
+        self.assertEqual(f"note: {notes[1]['text']}", told["deadlocks"])
+        self.assertIsNone(cases["deadlocks"].find("failure"))
 
 
 class MachineReadable(unittest.TestCase):

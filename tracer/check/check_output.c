@@ -107,6 +107,29 @@ static void check_output_failure(const check_report *r, size_t c, FILE *out)
     fputs("</failure>\n", out);
 }
 
+/* How many notes check c told. */
+static size_t check_output_notes_of(const check_report *r, size_t c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nnotes; i++)
+        n += r->notes[i].check == c;
+    return n;
+}
+
+/* A check's notes (what the trace could not tell it, no failure) as its
+ * <system-out>, a line each, as the terminal tells them. */
+static void check_output_notes(const check_report *r, size_t c, FILE *out)
+{
+    fputs("      <system-out>", out);
+    for (size_t i = 0, told = 0; i < r->nnotes; i++) {
+        if (r->notes[i].check != c)
+            continue;
+        fputs(told++ ? "\nnote: " : "note: ", out);
+        check_output_xml(out, r->notes[i].text);
+    }
+    fputs("</system-out>\n", out);
+}
+
 static void check_output_suite(const check_report *r, const check_output_about *a, int64_t trace_id,
                                FILE *out)
 {
@@ -119,13 +142,16 @@ static void check_output_suite(const check_report *r, const check_output_about *
     for (size_t c = 0; c < r->ncases; c++) {
         if (r->cases[c].trace_id != trace_id)
             continue;
+        size_t notes = check_output_notes_of(r, c);
         fputs("    <testcase classname=\"thrace.check\" name=\"", out);
         check_output_xml(out, r->cases[c].name);
-        fputs(r->cases[c].problems ? "\">\n" : "\"/>\n", out);
-        if (r->cases[c].problems) {
+        fputs(r->cases[c].problems || notes ? "\">\n" : "\"/>\n", out);
+        if (r->cases[c].problems)
             check_output_failure(r, c, out);
+        if (notes)
+            check_output_notes(r, c, out);
+        if (r->cases[c].problems || notes)
             fputs("    </testcase>\n", out);
-        }
     }
     fputs("  </testsuite>\n", out);
 }
