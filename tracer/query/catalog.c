@@ -1,7 +1,8 @@
 /*
  * catalog.c - threads, objects and call sites (with their callers) read
  * into arrays and mapped by id (see catalog.h). Strings are copies owned
- * by the catalog, their control characters escaped: what reports print.
+ * by the catalog, names and sites with their control characters escaped:
+ * what reports print (a host is escaped by hosts_process, as it prints it).
  */
 #include "catalog.h"
 
@@ -24,8 +25,8 @@ static const char frames_sql[] =
     "SELECT site_id, file, line, func FROM site_frames ORDER BY site_id, depth";
 
 /* A copy of text as reports print it: its control characters escaped
- * (escape.h), so that a name, a host or a file name from the trace cannot
- * split a report's line or drive the terminal; NULL when out of memory. */
+ * (escape.h), so that a name or a file name from the trace cannot split a
+ * report's line or drive the terminal; NULL when out of memory. */
 static char *copy_shown(const char *text)
 {
     size_t size = 4 * strlen(text) + 1; /* \xHH at most, for each byte */
@@ -39,11 +40,13 @@ static char *copy_text(sqlite3_stmt *st, int column)
     return copy_shown(s ? s : "");
 }
 
-/* A copy of the column's text; NULL for NULL, and when out of memory (*ok false then). */
+/* A copy of the column's text as it is (a host: hosts_process escapes it
+ * where it is printed, /api/deadlocks compares it with /api/trace's); NULL
+ * for NULL, and when out of memory (*ok false then). */
 static char *copy_nullable(sqlite3_stmt *st, int column, bool *ok)
 {
     const char *s = (const char *)sqlite3_column_text(st, column);
-    char *copy = s ? copy_shown(s) : NULL;
+    char *copy = s ? strdup(s) : NULL;
     *ok = !s || copy;
     return copy;
 }
