@@ -53,7 +53,8 @@ typedef struct {
 
 struct batch {
     batch_writer *w;
-    char *insert; /* "INSERT INTO t (columns) VALUES" */
+    char *insert;            /* "INSERT INTO t (columns) VALUES" */
+    const char *on_conflict; /* follows the rows: "" or an upsert clause */
     int columns;
     sqlite3_stmt *full; /* BATCH_ROWS rows; the writer's */
     batch_buffer buffers[BATCH_BUFFERS];
@@ -82,7 +83,8 @@ struct batch_writer {
 static sqlite3_stmt *batch_prepare(batch *b, int rows, failure *why)
 {
     size_t head = strlen(b->insert), row = 2 * (size_t)b->columns + 2;
-    char *sql = malloc(head + (size_t)rows * row + 1);
+    size_t tail = strlen(b->on_conflict);
+    char *sql = malloc(head + (size_t)rows * row + 1 + tail + 1);
     if (!sql) {
         failure_set(why, "out of memory");
         return NULL;
@@ -98,6 +100,11 @@ static sqlite3_stmt *batch_prepare(batch *b, int rows, failure *why)
             *p++ = '?';
         }
         *p++ = ')';
+    }
+    if (tail) {
+        *p++ = ' ';
+        memcpy(p, b->on_conflict, tail);
+        p += tail;
     }
     *p = '\0';
     sqlite3_stmt *st = NULL;
@@ -225,7 +232,8 @@ void batch_writer_free(batch_writer *w)
 
 /* ---- filling ----------------------------------------------------------------- */
 
-batch *batch_new(batch_writer *w, const char *table, const char *columns, int n, failure *why)
+batch *batch_new_upsert(batch_writer *w, const char *table, const char *columns, int n,
+                        const char *on_conflict, failure *why)
 {
     batch *b = calloc(1, sizeof *b);
     size_t size = strlen(table) + strlen(columns) + 32;
@@ -244,12 +252,18 @@ batch *batch_new(batch_writer *w, const char *table, const char *columns, int n,
     snprintf(b->insert, size, "INSERT OR FAIL INTO %s (%s) VALUES", table, columns);
     b->w = w;
     b->columns = n;
+    b->on_conflict = on_conflict;
     b->full = batch_prepare(b, BATCH_ROWS, why);
     if (!b->full) {
         batch_free(b);
         return NULL;
     }
     return b;
+}
+
+batch *batch_new(batch_writer *w, const char *table, const char *columns, int n, failure *why)
+{
+    return batch_new_upsert(w, table, columns, n, "", why);
 }
 
 /* The batch's failure, into why; returns false. The writer set b->why

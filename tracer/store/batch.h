@@ -1,6 +1,7 @@
 /*
- * batch.h - rows of the tables that get one per event (events, intervals),
- * stored in bulk and off the decoding thread: they are gathered into
+ * batch.h - rows of the tables that get one per event (events, intervals)
+ * and of the other frequent ones (log lines, the timeline's counts), stored
+ * in bulk and off the decoding thread: they are gathered into
  * buffers, and a writer thread inserts each full buffer with
  * `INSERT INTO t (...) VALUES (...), (...), ...`, BATCH_ROWS rows per
  * statement. One statement per many rows keeps SQLite's cursors open from
@@ -8,11 +9,12 @@
  * work while libbabeltrace2 decodes the next events.
  *
  * The writer shares the connection with the thread that fills the batches
- * (SQLite serialises the two). Rows of one batch are inserted in the order
- * given, after every row the filling thread wrote before giving them; so a
- * row they refer to must be written first, and the filling thread must get
- * the ids of its own inserts with RETURNING, never sqlite3_last_insert_rowid
- * (the writer's inserts move it).
+ * (SQLite serialises the two: the writer holds it across a buffer, so a
+ * statement the filling thread runs itself waits for the buffer, and the
+ * two threads then take turns instead of working at once). Rows of one batch are inserted in the
+ * order given, after every row the filling thread wrote before giving them; so a row they refer to
+ * must be written first, and the filling thread must get the ids of its own inserts with RETURNING,
+ * never sqlite3_last_insert_rowid (the writer's inserts move it).
  */
 #ifndef THRACE_TRACER_STORE_BATCH_H
 #define THRACE_TRACER_STORE_BATCH_H
@@ -42,6 +44,12 @@ void batch_writer_free(batch_writer *w);
  * names; NULL when out of memory or when the statement does not prepare
  * (reason in why). */
 batch *batch_new(batch_writer *w, const char *table, const char *columns, int n, failure *why);
+
+/* As batch_new, for rows that may meet a stored row of the same key:
+ * on_conflict, an upsert clause ("ON CONFLICT DO UPDATE SET ..."; a string
+ * that outlives the batch), follows the rows of each statement. */
+batch *batch_new_upsert(batch_writer *w, const char *table, const char *columns, int n,
+                        const char *on_conflict, failure *why);
 
 /* The next value of the row being given, column by column. */
 void batch_int(batch *b, int64_t v);

@@ -69,7 +69,7 @@ struct intervals {
     lockedges *edges; /* told each lock wanted, each hold opened and closed */
 };
 
-intervals *intervals_new(batch_writer *w, sqlite3 *db, summary *sum, lockedges *edges, failure *why)
+intervals *intervals_new(batch_writer *w, summary *sum, lockedges *edges, failure *why)
 {
     intervals *iv = calloc(1, sizeof *iv);
     if (!iv) {
@@ -82,7 +82,7 @@ intervals *intervals_new(batch_writer *w, sqlite3 *db, summary *sum, lockedges *
                          "thread_id, state, object_id, peer_thread_id, begin_ns, end_ns, level, "
                          "outcome, site_id, begin_seq, end_seq",
                          11, why);
-    if (!iv->rows || !(iv->counts = lanecounts_new(db, why))) {
+    if (!iv->rows || !(iv->counts = lanecounts_new(w, why))) {
         intervals_free(iv);
         return NULL;
     }

@@ -32,12 +32,11 @@ typedef struct {
 typedef struct intervals intervals;
 
 /* Interval derivation writing through w, counting each interval it ends
- * into sum (summary.h) and into the timeline's counts (lanecounts.h) in db,
- * w's database, and telling edges (lockedges.h) each lock wanted and each
+ * into sum (summary.h) and into the timeline's counts (lanecounts.h, also
+ * written through w), and telling edges (lockedges.h) each lock wanted and each
  * hold opened and closed; NULL when out of memory or when a statement does
  * not prepare (reason in why). */
-intervals *intervals_new(batch_writer *w, sqlite3 *db, summary *sum, lockedges *edges,
-                         failure *why);
+intervals *intervals_new(batch_writer *w, summary *sum, lockedges *edges, failure *why);
 
 /* Applies one event (in time order): may open and close intervals. False on
  * a database error or when out of memory (reason in why). */

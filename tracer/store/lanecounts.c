@@ -7,7 +7,7 @@
  */
 #include "lanecounts.h"
 
-#include "db.h"
+#include "batch.h"
 
 #include <stdlib.h>
 
@@ -19,27 +19,23 @@ typedef struct {
 } lanecounts_lane;
 
 struct lanecounts {
-    sqlite3 *db;
-    sqlite3_stmt *add;
+    batch *rows;
     keymap by_lane;          /* (kind, id) -> lanecounts_lane */
     lanecounts_lane **lanes; /* every lane, for flushes */
     size_t nlanes, cap;
 };
 
-static const char lanecounts_add_sql[] =
-    "INSERT INTO lane_counts (kind, lane, resolution, bucket, state, count)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-    " ON CONFLICT DO UPDATE SET count = count + excluded.count";
-
-lanecounts *lanecounts_new(sqlite3 *db, failure *why)
+lanecounts *lanecounts_new(batch_writer *w, failure *why)
 {
     lanecounts *c = calloc(1, sizeof *c);
     if (!c) {
         failure_set(why, "out of memory");
         return NULL;
     }
-    c->db = db;
-    if (db_prepare(db, lanecounts_add_sql, &c->add, why))
+    /* A bucket is written again when a late interval falls in it. */
+    c->rows = batch_new_upsert(w, "lane_counts", "kind, lane, resolution, bucket, state, count", 6,
+                               "ON CONFLICT DO UPDATE SET count = count + excluded.count", why);
+    if (c->rows)
         return c;
     lanecounts_free(c);
     return NULL;
@@ -58,16 +54,14 @@ static bool lanecounts_write(lanecounts *c, lanecounts_lane *lane, int i, failur
         if (!n)
             continue;
         lane->count[i][s] = 0;
-        sqlite3_bind_int(c->add, 1, lane->kind);
-        sqlite3_bind_int64(c->add, 2, lane->id);
-        sqlite3_bind_int(c->add, 3, lanecounts_resolution(i));
-        sqlite3_bind_int64(c->add, 4, lane->bucket[i]);
-        sqlite3_bind_text(c->add, 5, vocab_state_name((vocab_state)s), -1, SQLITE_STATIC);
-        sqlite3_bind_int64(c->add, 6, n);
-        int rc = sqlite3_step(c->add);
-        sqlite3_reset(c->add);
-        if (rc != SQLITE_DONE)
-            return db_fail(c->db, why);
+        batch_int(c->rows, lane->kind);
+        batch_int(c->rows, lane->id);
+        batch_int(c->rows, lanecounts_resolution(i));
+        batch_int(c->rows, lane->bucket[i]);
+        batch_static(c->rows, vocab_state_name((vocab_state)s));
+        batch_int(c->rows, n);
+        if (!batch_row(c->rows, why))
+            return false;
     }
     return true;
 }
@@ -129,7 +123,7 @@ bool lanecounts_flush(lanecounts *c, failure *why)
         for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++)
             if (!lanecounts_write(c, c->lanes[l], i, why))
                 return false;
-    return true;
+    return batch_flush(c->rows, why);
 }
 
 void lanecounts_free(lanecounts *c)
@@ -140,6 +134,6 @@ void lanecounts_free(lanecounts *c)
         free(c->lanes[l]);
     free(c->lanes);
     keymap_free(&c->by_lane);
-    sqlite3_finalize(c->add);
+    batch_free(c->rows);
     free(c);
 }

@@ -15,9 +15,9 @@
 #define THRACE_TRACER_STORE_LANECOUNTS_H
 
 #include "base.h"
+#include "batch.h"
 #include "vocabulary.h"
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -31,17 +31,19 @@ typedef enum { LANECOUNTS_THREAD = 0, LANECOUNTS_OBJECT = 1 } lanecounts_kind;
 
 typedef struct lanecounts lanecounts;
 
-/* Counts kept for db; NULL when out of memory or when the statement does
- * not prepare (reason in why). */
-lanecounts *lanecounts_new(sqlite3 *db, failure *why);
+/* Counts kept and written through w's thread; NULL when out of memory or
+ * when the statement does not prepare (reason in why). */
+lanecounts *lanecounts_new(batch_writer *w, failure *why);
 
 /* Counts an interval of thread_id (and of object_id, when not 0) in `state`
- * of the given level, begun at begin_ns. May write rows; false on a
- * database error or when out of memory (reason in why). */
+ * of the given level, begun at begin_ns. May give rows to the writer;
+ * false on a database error, maybe met rows ago, or when out of memory
+ * (reason in why). */
 bool lanecounts_add(lanecounts *c, int64_t thread_id, int64_t object_id, vocab_state state,
                     int level, int64_t begin_ns, failure *why);
 
-/* Writes every count kept so far. False on a database error (reason in why). */
+/* Writes every count kept so far, and waits until they are. False on a
+ * database error (reason in why). */
 bool lanecounts_flush(lanecounts *c, failure *why);
 
 /* Frees it (NULL is ignored); counts not flushed are dropped. */

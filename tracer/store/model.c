@@ -123,7 +123,6 @@ static const char *const model_sql[ST_COUNT] = {
     [ST_BINARY] = "INSERT INTO binaries (trace_id, pid, base, size, path) VALUES (?, ?, ?, ?, ?) "
                   "RETURNING id",
     [ST_BUILD_ID] = "UPDATE binaries SET build_id = ? WHERE id = ?",
-    [ST_LOG] = "INSERT INTO logs (thread_id, ts, level, text) VALUES (?, ?, ?, ?)",
     [ST_DISCARD] = "INSERT INTO discards (trace_id, begin_ns, end_ns, count, cause) "
                    "VALUES (?, ?, ?, ?, ?)",
     [ST_LAST_INTERVAL] = "SELECT max(id) FROM intervals",
@@ -220,9 +219,10 @@ static bool model_prepare(model *m, failure *why)
                           "thread_id, ts, name, object_id, seq, outcome, value, waited_ns, "
                           "site_id, peer, detail",
                           11, why);
-    return m->events && (m->summary = summary_new(m->db, why)) &&
+    m->logs = m->events ? batch_new(m->writer, "logs", "thread_id, ts, level, text", 4, why) : NULL;
+    return m->logs && (m->summary = summary_new(m->db, why)) &&
            (m->edges = lockedges_new(m->db, m->trace_id, why)) &&
-           (m->iv = intervals_new(m->writer, m->db, m->summary, m->edges, why));
+           (m->iv = intervals_new(m->writer, m->summary, m->edges, why));
 }
 
 model *model_new(sqlite3 *db, int64_t trace_id, failure *why)
@@ -653,11 +653,13 @@ static bool model_effects(model *m, model_thread *t, const model_event *e, failu
 {
     if (e->type == VOCAB_EV_thread_exit)
         return model_run(m, ST_THREAD_EXIT, why, "ii", e->ts, t->id);
-    if (e->type == VOCAB_EV_log)
-        return model_run(m, ST_LOG, why, "iiit", t->id, e->ts,
-                         model_has(e, VOCAB_F_level) ? e->f[VOCAB_F_level].i : 0,
-                         model_has(e, VOCAB_F_text) ? e->f[VOCAB_F_text].s : "");
-    return true;
+    if (e->type != VOCAB_EV_log)
+        return true;
+    batch_int(m->logs, t->id);
+    batch_int(m->logs, e->ts);
+    batch_int(m->logs, model_has(e, VOCAB_F_level) ? e->f[VOCAB_F_level].i : 0);
+    batch_text(m->logs, model_has(e, VOCAB_F_text) ? e->f[VOCAB_F_text].s : "");
+    return batch_row(m->logs, why);
 }
 
 bool model_add(model *m, const model_event *e, failure *why)
@@ -724,13 +726,19 @@ static bool model_complete(model *m, failure *why)
     return true;
 }
 
+/* Stores every events and logs row given so far. */
+static bool model_flush_rows(model *m, failure *why)
+{
+    return batch_flush(m->events, why) && batch_flush(m->logs, why);
+}
+
 bool model_finish(model *m, model_totals *out, failure *why)
 {
     /* The recording ended when its last packet did (the session's stop),
      * maybe well after the last event: a hung program's waits last until then. */
     if (m->totals.events && m->packets_end_ns > m->totals.end_ns)
         m->totals.end_ns = m->packets_end_ns;
-    if (!batch_flush(m->events, why) || !intervals_finish(m->iv, m->totals.end_ns, why) ||
+    if (!model_flush_rows(m, why) || !intervals_finish(m->iv, m->totals.end_ns, why) ||
         !summary_write(m->summary, why) || !lockedges_store(m->edges, why) ||
         !model_complete(m, why))
         return false;
@@ -740,10 +748,10 @@ bool model_finish(model *m, model_totals *out, failure *why)
 
 /* ---- live storing ------------------------------------------------------------------ */
 
-/* Stores every events and intervals row given so far. */
+/* Stores every events, logs, intervals and counts row given so far. */
 static bool model_flush(model *m, failure *why)
 {
-    return batch_flush(m->events, why) && intervals_flush(m->iv, why);
+    return model_flush_rows(m, why) && intervals_flush(m->iv, why);
 }
 
 bool model_checkpoint(model *m, int64_t edge_ns, failure *why)
@@ -789,6 +797,7 @@ void model_free(model *m)
     for (int s = 0; s < ST_COUNT; s++)
         sqlite3_finalize(m->st[s]);
     batch_free(m->events);
+    batch_free(m->logs);
     intervals_free(m->iv);
     summary_free(m->summary);
     lockedges_free(m->edges);

@@ -74,7 +74,6 @@ enum {
     ST_FRAME,
     ST_BINARY,
     ST_BUILD_ID,
-    ST_LOG,
     ST_DISCARD,
     ST_LAST_INTERVAL,
     ST_REOPEN,
@@ -88,6 +87,7 @@ struct model {
     sqlite3_stmt *st[ST_COUNT];
     batch_writer *writer;
     batch *events; /* the events rows, many per INSERT */
+    batch *logs;   /* the logs rows */
     intervals *iv;
     summary *summary; /* object_stats and thread_stats, written at finish and checkpoints */
     lockedges *edges; /* the lock-order edges, which iv tells */
