@@ -15,8 +15,11 @@
 
 #include <string.h>
 
+/* Two subqueries: min and max in one SELECT read every event of the
+ * object, each alone is one seek. */
 static const char seq_bounds_sql[] =
-    "SELECT min(seq), max(seq) FROM events WHERE object_id = ?1 AND seq IS NOT NULL";
+    "SELECT (SELECT min(seq) FROM events WHERE object_id = ?1 AND seq IS NOT NULL),"
+    " (SELECT max(seq) FROM events WHERE object_id = ?1)";
 static const char at_seq_sql[] =
     "SELECT seq, ts FROM events WHERE object_id = ?1 AND seq >= ?2 ORDER BY seq LIMIT 1";
 static const char scan_sql[] = "SELECT id, seq, ts, name, thread_id, value FROM events"
