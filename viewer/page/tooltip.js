@@ -136,7 +136,8 @@ function describe(hit) {
   }
   if (hit.type === 'bucket') {
     const b = hit.bucket;
-    const title = `${b.count} short interval${b.count > 1 ? 's' : ''}: ${STATE_TEXT[b.state] || b.state}`;
+    const counted = `${b.count}${b.more ? ' or more' : ''}`; // more: the pixel was sampled
+    const title = `${counted} short interval${b.count > 1 || b.more ? 's' : ''}: ${STATE_TEXT[b.state] || b.state}`;
     return [[title, [], [...times(b.begin_ns, b.end_ns), ['zoom in', 'to see each one']]], null];
   }
   const w = hit.wakeup;
