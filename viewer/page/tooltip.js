@@ -129,10 +129,13 @@ function describe(hit) {
     return describeValue(hit);
   if (hit.type === 'mark') {
     const { mark } = hit;
-    const title = `${threadName(mark.thread_id)}: ${mark.name} ${objectName(hit.lane.id)}`;
+    const several = mark.count > 1; // the pixel's marks of its name, told by the first
+    const title = several ? `${mark.count} × ${mark.name} ${objectName(hit.lane.id)}, the first:`
+      : `${threadName(mark.thread_id)}: ${mark.name} ${objectName(hit.lane.id)}`;
+    const more = several ? [['zoom in', 'to see each one']] : [];
     const later = detail('/api/event', mark.event_id).then((e) => [title, [e.line],
-      [...times(mark.ts), ...(e.site ? [['site', e.site]] : [])]]);
-    return [[title, [], times(mark.ts)], later];
+      [...times(mark.ts), ...(e.site ? [['site', e.site]] : []), ...more]]);
+    return [[title, [], [...times(mark.ts), ...more]], later];
   }
   if (hit.type === 'bucket') {
     const b = hit.bucket;
