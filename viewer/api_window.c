@@ -24,7 +24,7 @@ enum { WINDOW_MAX_ITEMS = 100000, MAX_LOGS = 2000, MAX_WAKEUPS = 2000 };
 #define LOG_THREAD LOGQUERY_THREAD_NAME("l") /* the name of a log line's thread then */
 
 static const char logs_sql[] =
-    "SELECT l.id, l.thread_id, l.ts, l.level, l.text, " LOG_THREAD
+    "SELECT l.id, l.thread_id, l.ts, l.text, " LOG_THREAD
     " FROM logs l WHERE l.ts BETWEEN ?1 AND ?2"
     " AND l.thread_id IN (SELECT value FROM json_each(?3)) ORDER BY l.ts, l.id LIMIT ?4";
 
@@ -84,18 +84,18 @@ static json_t *interval_json(const lod_interval *iv, lod_lane_kind kind)
     return o;
 }
 
-/* Built member by member, its state's name shared: a zoomed-out window has
- * tens of thousands of buckets, and json_pack's parsing and copies were a
- * quarter of its time. */
+/* [px, state, count, more], its state's name shared: a zoomed-out window
+ * has tens of thousands of buckets, and as objects (a hash table each)
+ * they were a third of its time. */
 static json_t *bucket_json(const window *win, const lod_bucket *b)
 {
-    json_t *o = json_object();
-    if (o && json_object_set_new_nocheck(o, "px", json_integer(b->px)) == 0 &&
-        json_object_set_nocheck(o, "state", win->states[b->state]) == 0 &&
-        json_object_set_new_nocheck(o, "count", json_integer((json_int_t)b->count)) == 0 &&
-        json_object_set_new_nocheck(o, "more", json_boolean(b->more)) == 0)
-        return o;
-    json_decref(o);
+    json_t *a = json_array();
+    if (a && json_array_append_new(a, json_integer(b->px)) == 0 &&
+        json_array_append(a, win->states[b->state]) == 0 &&
+        json_array_append_new(a, json_integer((json_int_t)b->count)) == 0 &&
+        json_array_append_new(a, json_boolean(b->more)) == 0)
+        return a;
+    json_decref(a);
     return NULL;
 }
 
@@ -153,6 +153,8 @@ static json_t *lanes_json(window *win, lod_lane_kind kind, const params_ids *ids
     return lanes;
 }
 
+/* The lanes' threads' log lines in the window, the first MAX_LOGS: what
+ * the page shows of each, its line as `thrace log` prints it. */
 static json_t *logs_json(sqlite3 *db, const params *p, bool *truncated)
 {
     json_t *ids = json_array();
@@ -162,8 +164,8 @@ static json_t *logs_json(sqlite3 *db, const params *p, bool *truncated)
     json_decref(ids);
     if (!ids_text)
         return NULL;
-    static const char *const names[] = {"id", "thread_id", "ts", "level", "text", "thread"};
-    json_t *logs = jsonsql_rows(db, logs_sql, names, 6, MAX_LOGS, truncated, "iiti", p->t0, p->t1,
+    static const char *const names[] = {"id", "thread_id", "ts", "text", "thread"};
+    json_t *logs = jsonsql_rows(db, logs_sql, names, 5, MAX_LOGS, truncated, "iiti", p->t0, p->t1,
                                 ids_text, (int64_t)MAX_LOGS + 1);
     free(ids_text);
     size_t i;
@@ -176,6 +178,7 @@ static json_t *logs_json(sqlite3 *db, const params *p, bool *truncated)
                          line, sizeof line);
         json_object_set_new(log, "line", jsonsql_text(line));
         json_object_del(log, "thread");
+        json_object_del(log, "text");
     }
     return logs;
 }

@@ -118,7 +118,7 @@ static int64_t reach(int64_t level)
     return level <= 0 ? 1 : level >= 62 ? (int64_t)1 << 62 : (int64_t)1 << level;
 }
 
-static int pixel_of(const lod_window *w, int64_t t)
+int lod_pixel(const lod_window *w, int64_t t)
 {
     if (t <= w->t0)
         return 0;
@@ -201,7 +201,7 @@ static bool read_level(lod *l, sqlite3_stmt *st, int64_t level, bool sample)
         bool full = false;
         bind_rows(l, st, level, from);
         while (!l->truncated && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int p = pixel_of(&l->w, sqlite3_column_int64(st, 4));
+            int p = lod_pixel(&l->w, sqlite3_column_int64(st, 4));
             int state = vocab_state_of((const char *)sqlite3_column_text(st, 6));
             if (p != px) {
                 px = p;
@@ -244,7 +244,7 @@ static bool read_counts(lod *l, lod_lane_kind kind)
         if (state < 0 || n <= 0)
             continue;
         uint32_t *c =
-            &l->counts[pixel_of(&l->w, sqlite3_column_int64(st, 0) << r) * LOD_STATES + state];
+            &l->counts[lod_pixel(&l->w, sqlite3_column_int64(st, 0) << r) * LOD_STATES + state];
         int64_t sum = (int64_t)(*c & ~MORE) + n;
         *c = (*c & MORE) | (uint32_t)(sum < (int64_t)MORE ? sum : (int64_t)MORE - 1);
     }

@@ -27,6 +27,9 @@ typedef struct {
     int px;
 } lod_window;
 
+/* The pixel of w moment t falls in: 0 before t0, px - 1 from t1 on. */
+int lod_pixel(const lod_window *w, int64_t t);
+
 typedef enum { LOD_THREAD, LOD_OBJECT } lod_lane_kind;
 
 /* One interval, as its row holds it; 0 for a NULL id, -1 for a NULL seq. */

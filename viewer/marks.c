@@ -4,7 +4,8 @@
  * events follow its seq in time, so the first at or after t0 is found by
  * a binary search over seq (a point lookup a step), then its events are
  * read in seq order until t1, at most MARKS_SCAN_PER_PX a pixel (the
- * waits on it are among them), and those that are marks kept. An event's
+ * waits on it are among them), and those that are marks kept, one per
+ * pixel and name: the first, counting those after it. An event's
  * state at t0 is its last set or clear among the MARKS_LOOKBACK events
  * before. Whatever the trace's length, a window costs a few dozen lookups
  * and a few rows a pixel. No state.
@@ -15,8 +16,11 @@
 
 #include <string.h>
 
+/* Two subqueries: min and max in one SELECT read every event of the
+ * object, each alone is one seek. */
 static const char seq_bounds_sql[] =
-    "SELECT min(seq), max(seq) FROM events WHERE object_id = ?1 AND seq IS NOT NULL";
+    "SELECT (SELECT min(seq) FROM events WHERE object_id = ?1 AND seq IS NOT NULL),"
+    " (SELECT max(seq) FROM events WHERE object_id = ?1)";
 static const char at_seq_sql[] =
     "SELECT seq, ts FROM events WHERE object_id = ?1 AND seq >= ?2 ORDER BY seq LIMIT 1";
 static const char scan_sql[] = "SELECT id, seq, ts, name, thread_id, value FROM events"
@@ -35,6 +39,7 @@ static const char *const mark_names[][2] = {
     {"event_set", "set"},       {"event_clear", "clear"},   {"cond_notify", "notify"},
     {"barrier_abort", "abort"}, {"barrier_reset", "reset"},
 };
+enum { MARK_NAMES = sizeof mark_names / sizeof *mark_names };
 
 /* The kinds with marks; an event's lane also says whether it was set. */
 static const char *const marked_kinds[] = {"event", "condition", "barrier"};
@@ -84,16 +89,54 @@ static bool first_seq(sqlite3 *db, int64_t object, int64_t t0, int64_t *first)
     return ok;
 }
 
-static const char *mark_name(const char *event)
+/* The index in mark_names of an event's name; -1 when it is no mark. */
+static int mark_index(const char *event)
 {
-    for (size_t i = 0; event && i < sizeof mark_names / sizeof *mark_names; i++)
+    for (int i = 0; event && i < MARK_NAMES; i++)
         if (strcmp(event, mark_names[i][0]) == 0)
-            return mark_names[i][1];
-    return NULL;
+            return i;
+    return -1;
 }
 
-/* The marks from seq first until t1 into array; *cut when the scan's
- * budget ended before t1. False on error. */
+/* The last mark of each name put in the answer, and its pixel: a mark of
+ * that name in the same pixel is added to it. */
+typedef struct {
+    json_t *last[MARK_NAMES];
+    int px[MARK_NAMES];
+} gathered;
+
+/* Adds the mark at st's row to `into`, the mark of its name and pixel:
+ * one more in its count, its value added when both are integers. */
+static bool mark_merge(json_t *into, sqlite3_stmt *st)
+{
+    json_t *count = json_object_get(into, "count");
+    json_int_t n = count ? json_integer_value(count) : 1;
+    json_t *value = json_object_get(into, "value");
+    int failed = json_object_set_new_nocheck(into, "count", json_integer(n + 1));
+    if (json_is_integer(value) && sqlite3_column_type(st, 5) == SQLITE_INTEGER)
+        failed |= json_integer_set(value, json_integer_value(value) + sqlite3_column_int64(st, 5));
+    return failed == 0;
+}
+
+/* The mark of st's row (named mark_names[i]) into array, or into the mark
+ * of its name already there for its pixel. False when out of memory. */
+static bool mark_take(const lod_window *w, sqlite3_stmt *st, int i, gathered *g, json_t *array)
+{
+    int64_t ts = sqlite3_column_int64(st, 2);
+    int px = lod_pixel(w, ts);
+    if (g->last[i] && g->px[i] == px)
+        return mark_merge(g->last[i], st);
+    json_t *mark =
+        json_pack("{s:I, s:I, s:s, s:I, s:o}", "event_id", (json_int_t)sqlite3_column_int64(st, 0),
+                  "ts", (json_int_t)ts, "name", mark_names[i][1], "thread_id",
+                  (json_int_t)sqlite3_column_int64(st, 4), "value", jsonsql_value(st, 5));
+    g->last[i] = mark;
+    g->px[i] = px;
+    return json_array_append_new(array, mark) == 0;
+}
+
+/* The marks from seq first until t1 into array, one per pixel and name;
+ * *cut when the scan's budget ended before t1. False on error. */
 static bool scan(sqlite3 *db, const lod_window *w, int64_t object, int64_t first, json_t *array,
                  bool *cut)
 {
@@ -106,20 +149,16 @@ static bool scan(sqlite3 *db, const lod_window *w, int64_t object, int64_t first
     sqlite3_bind_int64(st, 3, budget + 1);
     int rc = SQLITE_DONE, rows = 0;
     bool ok = true;
+    gathered g = {{NULL}, {0}};
     *cut = false;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_int64(st, 2) <= w->t1) {
         if (++rows > budget) {
             *cut = true;
             break;
         }
-        const char *name = mark_name((const char *)sqlite3_column_text(st, 3));
-        if (name)
-            ok = json_array_append_new(
-                     array, json_pack("{s:I, s:I, s:s, s:I, s:o}", "event_id",
-                                      (json_int_t)sqlite3_column_int64(st, 0), "ts",
-                                      (json_int_t)sqlite3_column_int64(st, 2), "name", name,
-                                      "thread_id", (json_int_t)sqlite3_column_int64(st, 4), "value",
-                                      jsonsql_value(st, 5))) == 0;
+        int i = mark_index((const char *)sqlite3_column_text(st, 3));
+        if (i >= 0)
+            ok = mark_take(w, st, i, &g, array);
     }
     sqlite3_finalize(st);
     return ok && (rc == SQLITE_ROW || rc == SQLITE_DONE);

@@ -2,7 +2,8 @@
  * marks.h - the moments of an event's or a condition's own in a window,
  * for /api/window: an event's sets and clears (and whether it was set at
  * the window's start), a condition's notifies, a barrier's aborts and
- * resets.
+ * resets. Marks of one name in one pixel come as one, the first, with how
+ * many it stands for.
  */
 #ifndef THRACE_VIEWER_MARKS_H
 #define THRACE_VIEWER_MARKS_H

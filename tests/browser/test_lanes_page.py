@@ -2,30 +2,35 @@
 headless Chromium: examples/threading_semaphore (four workers, a
 Semaphore(2)), examples/threading_condition (a producer notifying two
 consumers), examples/threading_event (two waiters, one set) and
-examples/threading_barrier (three workers, a Barrier(3)) recorded with `thrace record`, served by `thrace serve` and
+examples/threading_barrier (three workers, a Barrier(3)) and
+tests/trace/scenarios.c's cond_many_notifies (200 notifies) recorded with
+`thrace record`, served by `thrace serve` and
 checked against the database and the API: the semaphore's lane drawn as a
 step chart of its permits in use and waiters, labels that keep their
 names, a legend naming each state's kinds, a wait's tooltip naming its
 holders and where they acquired (a link follows one), a hold's naming the
 waiters it blocked, a wake-up's naming the notifier's site, a sortable
 Stats tab whose rows follow their object, an event's lane showing the
-span while it was set, a barrier's lane numbering its arrivals.
+span while it was set, a barrier's lane numbering its arrivals, a
+condition's notifies zoomed out as a mark a pixel that says how many.
 
 Usage: test_lanes_page.py THRACE THREADING_SEMAPHORE THREADING_CONDITION THREADING_EVENT
-       THREADING_BARRIER ARTEFACTS [unittest options]
+       THREADING_BARRIER SCENARIOS ARTEFACTS [unittest options]
 A session daemon must answer (the ctest fixture `lttng` starts one). The
 semaphore's lanes are saved as ARTEFACTS/semaphore.png, a pinned tooltip
 with its holders as ARTEFACTS/holders.png.
 """
 import json
+import os
+import re
 import sys
 import unittest
 import urllib.request
 
 from thrace_testing.page import Served
 
-THRACE, SEMAPHORE, CONDITION, EVENT, BARRIER, ARTEFACTS = sys.argv[1:7]
-del sys.argv[1:7]
+THRACE, SEMAPHORE, CONDITION, EVENT, BARRIER, SCENARIOS, ARTEFACTS = sys.argv[1:8]
+del sys.argv[1:8]
 Served.thrace, Served.artefacts = THRACE, ARTEFACTS
 
 THREAD_MIDDLE = 19  # px from a thread lane's top: its row of waits (viewer/page/trace.js)
@@ -34,11 +39,12 @@ DURATION = r"[0-9.]+ (ns|µs|ms|s)"  # viewer/page/format.js's formatDuration
 
 
 class Lanes(Served):
-    """One recording per subclass: serves PROGRAM, zooms on its run."""
+    """One recording per subclass: serves PROGRAM ARGS, zooms on its run."""
+    ARGS = ()
 
     @classmethod
     def setUpClass(cls):
-        cls.serve(cls.PROGRAM)
+        cls.serve(cls.PROGRAM, *cls.ARGS)
         cls.base = cls.sql.execute("SELECT min(begin_ns) FROM traces").fetchone()[0]
         cls.run_end = cls.sql.execute("SELECT max(ts) FROM events").fetchone()[0] - cls.base
 
@@ -300,6 +306,60 @@ class BarrierPage(Lanes):
         self.assertEqual(str(long_waits), rounds)
         self.assertIn(long_waits, (2, 3))
         self.screenshot("barrier.png")
+
+
+class NotifiesPage(Lanes):
+    """200 notifies zoomed out to some 20 px: a mark a pixel."""
+    PROGRAM, ARGS = SCENARIOS, ("cond_many_notifies",)
+
+    @classmethod
+    def setUpClass(cls):
+        os.environ["THRACE_TEST_IN_PROCESS"] = "1"  # the one case named, in its own process
+        try:
+            super().setUpClass()
+        finally:
+            del os.environ["THRACE_TEST_IN_PROCESS"]
+
+    def setUp(self):
+        Served.setUp(self)
+        # The 200 notifies in the middle 1/64 of the view (some 20 px), opened by its link.
+        first, last = self.sql.execute(
+            "SELECT min(ts), max(ts) FROM events WHERE name = 'cond_notify'").fetchone()
+        half = 32 * (last - first) + 1
+        t0 = max((first + last) // 2 - self.base - half, 0)
+        self.browser.call("Page.navigate", {"url": "about:blank"})
+        self.browser.poll("document.location.href === 'about:blank'")
+        self.browser.call("Page.navigate", {"url": f"{self.url}#t0={t0}&t1={t0 + 2 * half}"})
+        self.wait_ready()
+
+    def test_zoomed_out_a_notify_mark_stands_for_its_pixels_and_its_tooltip_says_how_many(self):
+        canvas = self.wait_drawn()
+        [(cond, name)] = self.sql.execute(
+            "SELECT id, name FROM objects WHERE kind = 'condition'").fetchall()
+        lane = f"object:{cond}"
+        tokens = self.until(lambda: self.js(f"""document.querySelector('[data-lane="{lane}"]')
+            .dataset.marks"""), lambda m: m).split()
+        # The page's marks are the window's, a notify:0 (none woke) per pixel, *count when several.
+        window = self.api(f"/api/window?t0={self.base + canvas['t0']}&t1={self.base + canvas['t1']}"
+                          f"&px={round(canvas['width'])}&objects={cond}")
+        marks = window["objects"][0]["marks"]
+        self.assertEqual([f"notify:0*{m['count']}" if "count" in m else "notify:0" for m in marks],
+                         tokens)
+        self.assertEqual(200, sum(m.get("count", 1) for m in marks))  # each notify once
+        self.assertLess(len(marks), 200)
+        # A mark in the middle of the run, where every mark near enough to be
+        # the one hovered stands for several: its tooltip says how many, and
+        # its time says which mark it is.
+        xs = [self.x_of(m["ts"] - self.base) for m in marks]
+        several = [i for i in range(len(marks)) if all(
+            m.get("count", 1) > 1 for m, x in zip(marks, xs) if abs(x - xs[i]) <= 5)]
+        self.assertTrue(several, marks)
+        i = several[len(several) // 2]
+        text = self.hover(xs[i], self.lane_top(lane) + OBJECT_HEIGHT / 2, "zoom in")
+        told = re.match(r"(\d+) × notify (.+), the first:begin.*\((\d+) ns\)", text)
+        self.assertTrue(told, text)
+        [hit] = [m for m in marks if m["ts"] - self.base == int(told[3])]
+        self.assertEqual((hit["count"], name), (int(told[1]), told[2]))
 
 
 if __name__ == "__main__":

@@ -384,8 +384,8 @@ class RealPrograms(unittest.TestCase):
             window = server.ok("/api/window", {
                 "t0": trace["begin_ns"], "t1": trace["end_ns"] + 1, "px": 2000,
                 "threads": ",".join(map(str, workers[:64]))})
-            for lane in window["threads"]:
-                states = {i["state"] for i in lane["intervals"]} | {b["state"] for b in lane["buckets"]}
+            for lane in window["threads"]:  # a bucket is [px, state, count, more]
+                states = {i["state"] for i in lane["intervals"]} | {b[1] for b in lane["buckets"]}
                 self.assertIn("holding", states, lane["id"])
         finally:
             self.assertEqual(0, server.stop())

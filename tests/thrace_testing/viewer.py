@@ -52,5 +52,10 @@ def whole_trace(server):
             [o["id"] for o in trace["objects"]])
 
 
+def buckets(lane):
+    """A window lane's buckets as dicts; /api/window sends each as [px, state, count, more]."""
+    return [dict(zip(("px", "state", "count", "more"), b)) for b in lane["buckets"]]
+
+
 def ids(values):
     return ",".join(str(v) for v in values)

@@ -54,6 +54,21 @@ TEST(cond_notify)
     thrace_cond_destroy(&cond);
 }
 
+/* A condition notified many times with nobody waiting: more notifies than
+ * pixels in a zoomed-out window (the viewer's marks). */
+enum { COND_NOTIFIES = 200 };
+
+TEST(cond_many_notifies)
+{
+    thrace_cond_init_lock(&cond, &cond_lock);
+    for (int i = 0; i < COND_NOTIFIES; i++) {
+        ASSERT_CODE(THRACE_OK, thrace_cond_acquire(&cond, true, THRACE_FOREVER));
+        ASSERT_CODE(THRACE_OK, thrace_cond_notify(&cond, 1));
+        ASSERT_CODE(THRACE_OK, thrace_cond_release(&cond));
+    }
+    thrace_cond_destroy(&cond);
+}
+
 /* ---- Barrier rounds ----------------------------------------------------- */
 
 static thrace_barrier barrier;

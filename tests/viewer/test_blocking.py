@@ -3,7 +3,7 @@ of a wait and the waiters a hold kept waiting, /api/window's value of a
 semaphore lane (permits in use, threads waiting) and the marks of an
 event's and a condition's lanes (sets, clears, notifies), over the
 scenarios of tests/trace/scenarios.c (lock_handoff, sem_bound,
-event_two_waiters, cond_notify) recorded with `thrace record` and served
+event_two_waiters, cond_notify, cond_many_notifies) recorded with `thrace record` and served
 by `thrace serve`, checked against the database.
 
 Usage: test_blocking.py THRACE SCENARIOS THREADING_LOCK BENCH_CYCLE [unittest options]
@@ -19,7 +19,8 @@ class Blocking(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.servers = {}
-        for case in ("lock_handoff", "sem_bound", "event_two_waiters", "cond_notify"):
+        for case in ("lock_handoff", "sem_bound", "event_two_waiters", "cond_notify",
+                     "cond_many_notifies"):
             db = scenario(case)
             cls.servers[case] = (Server(db), sqlite3.connect(f"file:{db}?mode=ro", uri=True))
 
@@ -178,7 +179,8 @@ class Blocking(unittest.TestCase):
     def mark_rows(self, case, name):
         """(event id, ts, thread id, value) of the events named name."""
         _, sql = self.servers[case]
-        return sql.execute("SELECT id, ts, thread_id, value FROM events WHERE name = ?",
+        return sql.execute("SELECT id, ts, thread_id, value FROM events WHERE name = ?"
+                           " ORDER BY id",
                            (name,)).fetchall()
 
     def test_an_event_lane_marks_its_set_and_knows_whether_it_was_set_before(self):
@@ -203,6 +205,38 @@ class Blocking(unittest.TestCase):
                            "value": 1}], lane["marks"])
         self.assertEqual(1, woken)
         self.assertNotIn("set_at_t0", lane)
+
+    def notify_lane(self, t0, t1, px):
+        server, sql = self.servers["cond_many_notifies"]
+        [(cond,)] = sql.execute("SELECT id FROM objects WHERE kind = 'condition'").fetchall()
+        window = server.ok("/api/window", {"t0": t0, "t1": t1, "px": px, "objects": str(cond)})
+        return window["ns_per_px"], window["objects"][0]
+
+    def test_a_zoomed_out_condition_lane_has_a_mark_a_pixel_counting_its_notifies(self):
+        notifies = self.mark_rows("cond_many_notifies", "cond_notify")
+        self.assertEqual(200, len(notifies))  # COND_NOTIFIES
+        t0, t1, px = notifies[0][1], notifies[-1][1] + 1, 100
+        npp, lane = self.notify_lane(t0, t1, px)
+        expected = {}  # per pixel: the first notify, its value the sum, the count
+        for event_id, ts, thread_id, woken in notifies:
+            p = min((ts - t0) // npp, px - 1)
+            if p in expected:
+                expected[p]["value"] += woken
+                expected[p]["count"] = expected[p].get("count", 1) + 1
+            else:
+                expected[p] = {"event_id": event_id, "ts": ts, "name": "notify",
+                               "thread_id": thread_id, "value": woken}
+        self.assertEqual(list(expected.values()), lane["marks"])
+        self.assertFalse(lane["marks_truncated"])
+        self.assertEqual(200, sum(m.get("count", 1) for m in lane["marks"]))
+        self.assertLess(len(lane["marks"]), 200)  # 200 notifies in 100 pixels: some share one
+
+    def test_a_zoomed_in_condition_lane_has_its_notifies_one_by_one(self):
+        notifies = self.mark_rows("cond_many_notifies", "cond_notify")[:5]
+        _, lane = self.notify_lane(notifies[0][1], notifies[-1][1], 8192)
+        self.assertEqual([{"event_id": event_id, "ts": ts, "name": "notify",
+                           "thread_id": thread_id, "value": woken}
+                          for event_id, ts, thread_id, woken in notifies], lane["marks"])
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import sqlite3
 import time
 import unittest
 
-from thrace_testing.viewer import Server, record, whole_trace, BENCH_CYCLE
+from thrace_testing.viewer import Server, buckets, record, whole_trace, BENCH_CYCLE
 
 
 class LevelOfDetail(unittest.TestCase):
@@ -64,17 +64,17 @@ class LevelOfDetail(unittest.TestCase):
             # The running thread and the rare hold of a pixel or more (a preemption).
             self.assertLess(len(lane["intervals"]), 50)
             self.assertTrue(all(i["end_ns"] - i["begin_ns"] >= npp for i in lane["intervals"]))
-            buckets = {b["px"]: b for b in lane["buckets"] if b["state"] == "holding"}
+            held = {b["px"]: b for b in buckets(lane) if b["state"] == "holding"}
             self.assertLessEqual(len(lane["buckets"]), 4 * px)
             # Every pixel holding a short interval has its bucket, counted up
             # to the sample, exactly when it says there is no more.
-            self.assertEqual(sorted(per_px), sorted(buckets))
-            for p, b in buckets.items():
+            self.assertEqual(sorted(per_px), sorted(held))
+            for p, b in held.items():
                 self.assertLessEqual(b["count"], per_px[p])
                 if not b["more"]:
                     self.assertEqual(per_px[p], b["count"])
-            self.assertTrue(any(b["more"] for b in lane["buckets"]))
-            self.assertLess(sum(b["count"] for b in lane["buckets"]), len(holds) / 4)
+            self.assertTrue(any(b["more"] for b in buckets(lane)))
+            self.assertLess(sum(b["count"] for b in buckets(lane)), len(holds) / 4)
         self.assertLess(size, 400000)
 
     def test_pixels_as_wide_as_the_stored_counts_read_them_exact(self):
@@ -93,9 +93,9 @@ class LevelOfDetail(unittest.TestCase):
             p = max(0, (begin // finest * finest - t0)) // npp
             per_px[p] = per_px.get(p, 0) + 1
         for lane in w["threads"] + w["objects"]:
-            holding = {b["px"]: b["count"] for b in lane["buckets"] if b["state"] == "holding"}
+            holding = {b["px"]: b["count"] for b in buckets(lane) if b["state"] == "holding"}
             self.assertEqual(per_px, holding)
-            self.assertFalse(any(b["more"] for b in lane["buckets"]))
+            self.assertFalse(any(b["more"] for b in buckets(lane)))
         self.assertLess(size, 100000)
 
     def test_a_zoomed_in_window_is_every_interval_exactly(self):
@@ -129,9 +129,9 @@ class LevelOfDetail(unittest.TestCase):
         rows = self.overlapping(t0, t1)
         self.assertEqual(sorted(i for i, _, d in rows if d >= npp),
                          sorted(i["id"] for i in lane["intervals"]))
-        self.assertFalse(any(b["more"] for b in lane["buckets"]))
+        self.assertFalse(any(b["more"] for b in buckets(lane)))
         self.assertEqual(sum(1 for _, _, d in rows if d < npp),
-                         sum(b["count"] for b in lane["buckets"]))
+                         sum(b["count"] for b in buckets(lane)))
         self.assertGreater(len(lane["buckets"]), 100)
 
     def test_a_quiet_threads_log_in_a_busy_trace_ends_early(self):

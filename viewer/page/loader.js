@@ -62,7 +62,8 @@ function pack(intervals) {
 
 /* A lane's intervals in rows: holds below (holding, and an rwlock's
  * reading), every other state but running above them; running is a
- * thread lane's band. Buckets get the times of their pixel. */
+ * thread lane's band. Buckets ([px, state, count, more]) become objects
+ * with the times of their pixel. */
 function prepareLane(lane, answer) {
   const band = [];
   const top = [];
@@ -73,8 +74,8 @@ function prepareLane(lane, answer) {
     else top.push(iv);
   }
   const width = answer.ns_per_px;
-  const buckets = lane.buckets.map((b) => ({ ...b,
-    begin_ns: answer.t0 + b.px * width, end_ns: answer.t0 + (b.px + 1) * width }));
+  const buckets = lane.buckets.map(([px, state, count, more]) => ({ px, state, count, more,
+    begin_ns: answer.t0 + px * width, end_ns: answer.t0 + (px + 1) * width }));
   return { id: lane.id, band, top: pack(top), bottom: pack(bottom), buckets,
     intervals: lane.intervals, values: lane.values, values_sampled: lane.values_sampled,
     marks: lane.marks, marks_truncated: lane.marks_truncated, set_at_t0: lane.set_at_t0 };

@@ -129,14 +129,18 @@ function describe(hit) {
     return describeValue(hit);
   if (hit.type === 'mark') {
     const { mark } = hit;
-    const title = `${threadName(mark.thread_id)}: ${mark.name} ${objectName(hit.lane.id)}`;
+    const several = mark.count > 1; // the pixel's marks of its name, told by the first
+    const title = several ? `${mark.count} × ${mark.name} ${objectName(hit.lane.id)}, the first:`
+      : `${threadName(mark.thread_id)}: ${mark.name} ${objectName(hit.lane.id)}`;
+    const more = several ? [['zoom in', 'to see each one']] : [];
     const later = detail('/api/event', mark.event_id).then((e) => [title, [e.line],
-      [...times(mark.ts), ...(e.site ? [['site', e.site]] : [])]]);
-    return [[title, [], times(mark.ts)], later];
+      [...times(mark.ts), ...(e.site ? [['site', e.site]] : []), ...more]]);
+    return [[title, [], [...times(mark.ts), ...more]], later];
   }
   if (hit.type === 'bucket') {
     const b = hit.bucket;
-    const title = `${b.count} short interval${b.count > 1 ? 's' : ''}: ${STATE_TEXT[b.state] || b.state}`;
+    const counted = `${b.count}${b.more ? ' or more' : ''}`; // more: the pixel was sampled
+    const title = `${counted} short interval${b.count > 1 || b.more ? 's' : ''}: ${STATE_TEXT[b.state] || b.state}`;
     return [[title, [], [...times(b.begin_ns, b.end_ns), ['zoom in', 'to see each one']]], null];
   }
   const w = hit.wakeup;
