@@ -24,7 +24,7 @@ typedef struct {
 struct wakers {
     sqlite3 *db;
     evtime *ev;
-    sqlite3_stmt *by_seq, *by_id, *latest, *thread_end;
+    sqlite3_stmt *by_seq, *by_id, *latest_release, *latest_arrival, *thread_end;
 };
 
 #define WAKERS_COLUMNS                                                                             \
@@ -34,12 +34,14 @@ struct wakers {
 static const char wakers_by_seq_sql[] =
     "SELECT " WAKERS_COLUMNS " FROM events WHERE object_id = ?1 AND seq = ?2";
 static const char wakers_by_id_sql[] = "SELECT " WAKERS_COLUMNS " FROM events WHERE id = ?1";
-/* The object's latest event of that name before seq (and of that barrier
- * cycle; and, ?5 set, not of a read hold). */
-static const char wakers_latest_sql[] =
-    "SELECT " WAKERS_COLUMNS " FROM events WHERE object_id = ?1 AND seq < ?2 AND name = ?3"
-    " AND (?4 IS NULL OR json_extract(detail, '$.cycle') = ?4)"
-    " AND (NOT ?5 OR " DB_EVENT_SHARED("events") " = 0) ORDER BY seq DESC LIMIT 1";
+/* The object's latest event named `name` before seq (and of that barrier
+ * cycle; and, ?4 set, not of a read hold). The name is written in, not
+ * bound: SQLite weighs a bound name against the partial indexes on
+ * events' names, and then prepares the statement again after every bind. */
+#define WAKERS_LATEST_SQL(name)                                                                    \
+    "SELECT " WAKERS_COLUMNS " FROM events WHERE object_id = ?1 AND seq < ?2 AND name = '" name    \
+    "' AND (?3 IS NULL OR json_extract(detail, '$.cycle') = ?3)"                                   \
+    " AND (NOT ?4 OR " DB_EVENT_SHARED("events") " = 0) ORDER BY seq DESC LIMIT 1"
 static const char wakers_thread_end_sql[] = "SELECT end_ns FROM threads WHERE id = ?1";
 
 wakers *wakers_new(sqlite3 *db, failure *why)
@@ -52,7 +54,8 @@ wakers *wakers_new(sqlite3 *db, failure *why)
     w->db = db;
     if (!(w->ev = evtime_new(db, why)) || !db_prepare(db, wakers_by_seq_sql, &w->by_seq, why) ||
         !db_prepare(db, wakers_by_id_sql, &w->by_id, why) ||
-        !db_prepare(db, wakers_latest_sql, &w->latest, why) ||
+        !db_prepare(db, WAKERS_LATEST_SQL("release"), &w->latest_release, why) ||
+        !db_prepare(db, WAKERS_LATEST_SQL("barrier_wait_begin"), &w->latest_arrival, why) ||
         !db_prepare(db, wakers_thread_end_sql, &w->thread_end, why)) {
         wakers_free(w);
         return NULL;
@@ -67,7 +70,8 @@ void wakers_free(wakers *w)
     evtime_free(w->ev);
     sqlite3_finalize(w->by_seq);
     sqlite3_finalize(w->by_id);
-    sqlite3_finalize(w->latest);
+    sqlite3_finalize(w->latest_release);
+    sqlite3_finalize(w->latest_arrival);
     sqlite3_finalize(w->thread_end);
     free(w);
 }
@@ -112,18 +116,18 @@ static int wakers_at_time(wakers *w, int64_t thread_id, int64_t ts, vocab_event 
     return wakers_fetch(w, w->by_id, e, why);
 }
 
-static int wakers_latest(wakers *w, int64_t object_id, int64_t seq, vocab_event name,
+/* latest: one of the WAKERS_LATEST_SQL statements. */
+static int wakers_latest(wakers *w, sqlite3_stmt *latest, int64_t object_id, int64_t seq,
                          const wakers_row *cycle_of, bool exclusive, wakers_row *e, failure *why)
 {
-    sqlite3_bind_int64(w->latest, 1, object_id);
-    sqlite3_bind_int64(w->latest, 2, seq);
-    sqlite3_bind_text(w->latest, 3, vocab_event_name(name), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(latest, 1, object_id);
+    sqlite3_bind_int64(latest, 2, seq);
     if (cycle_of && cycle_of->has_cycle)
-        sqlite3_bind_int64(w->latest, 4, cycle_of->cycle);
+        sqlite3_bind_int64(latest, 3, cycle_of->cycle);
     else
-        sqlite3_bind_null(w->latest, 4);
-    sqlite3_bind_int(w->latest, 5, exclusive);
-    return wakers_fetch(w, w->latest, e, why);
+        sqlite3_bind_null(latest, 3);
+    sqlite3_bind_int(latest, 4, exclusive);
+    return wakers_fetch(w, latest, e, why);
 }
 
 static int wakers_joined_exit(wakers *w, int64_t thread_id, wakers_row *e, failure *why)
@@ -143,11 +147,11 @@ static int wakers_of_object(wakers *w, const wakers_wait *wait, const wakers_row
                             wakers_row *from, failure *why)
 {
     if (wait->state == VOCAB_STATE_waiting || wait->state == VOCAB_STATE_waiting_read)
-        return wakers_latest(w, wait->object_id, wait->end_seq, VOCAB_EV_release, NULL,
+        return wakers_latest(w, w->latest_release, wait->object_id, wait->end_seq, NULL,
                              wait->state == VOCAB_STATE_waiting_read, from, why);
     if (wait->state == VOCAB_STATE_barrier)
-        return wakers_latest(w, wait->object_id, wait->end_seq, VOCAB_EV_barrier_wait_begin, to,
-                             false, from, why);
+        return wakers_latest(w, w->latest_arrival, wait->object_id, wait->end_seq, to, false, from,
+                             why);
     return to->peer < 0 ? 0 : wakers_by_seq(w, wait->object_id, to->peer, from, why);
 }
 
