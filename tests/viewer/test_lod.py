@@ -4,12 +4,16 @@ its pixels (buckets, not every interval), a zoomed-in one is exact.
 
 Usage: test_lod.py THRACE SCENARIOS THREADING_LOCK BENCH_CYCLE [unittest options]
 """
+import collections
+import itertools
 import json
 import sqlite3
 import time
 import unittest
 
 from thrace_testing.viewer import Server, buckets, record, whole_trace, BENCH_CYCLE
+
+LOD_SAMPLE = 8  # viewer/lod.h: the short intervals of a pixel and level counted one by one
 
 
 class LevelOfDetail(unittest.TestCase):
@@ -114,15 +118,33 @@ class LevelOfDetail(unittest.TestCase):
         self.assertEqual(sorted(i["id"] for i in lane["intervals"] if i["state"] == "holding"),
                          sorted(i["id"] for i in lock["intervals"]))
 
+    def evenly_paced_holds(self):
+        """The first and last begins of 6001 consecutive holds, and a width
+        of 4096 or 8192 px, such that no pixel begins more than LOD_SAMPLE
+        short intervals of one length level, so that each is counted: a
+        cycle takes about 0.3 us, and where a range of them also holds a
+        pause (the machine loaded) its pixels are wide enough for a burst's
+        to be sampled instead."""
+        for px, offset in itertools.product((4096, 8192), range(50000, 94000, 6000)):
+            holds = [b for b, in self.sql.execute(
+                "SELECT begin_ns FROM intervals WHERE thread_id = ? AND state = 'holding'"
+                " ORDER BY begin_ns LIMIT 6001 OFFSET ?", (self.thread, offset))]
+            self.assertEqual(6001, len(holds))
+            t0, t1 = holds[0], holds[-1]
+            npp = -(-(t1 - t0) // px)  # the server's: ceil((t1 - t0) / px)
+            per_pixel = collections.Counter(
+                (min(px - 1, max(0, (b - t0) // npp)), level) for b, level in self.sql.execute(
+                    "SELECT begin_ns, level FROM intervals WHERE thread_id = ? AND begin_ns <= ?"
+                    " AND end_ns >= ? AND end_ns - begin_ns < ?", (self.thread, t1, t0, npp)))
+            if max(per_pixel.values()) <= LOD_SAMPLE:
+                return t0, t1, px
+        self.fail("every range of 6000 cycles has a burst of more than 8 a pixel")
+
     def test_a_window_of_a_few_intervals_a_pixel_counts_each_one(self):
         # 6000 cycles, whatever their pace (a loaded machine runs them
         # slower, and a window of fixed length would then hold few short
-        # intervals): at 4096 px, a few intervals a pixel.
-        holds = [b for b, in self.sql.execute(
-            "SELECT begin_ns FROM intervals WHERE thread_id = ? AND state = 'holding'"
-            " ORDER BY begin_ns LIMIT 6001 OFFSET 50000", (self.thread,))]
-        self.assertEqual(6001, len(holds))
-        t0, t1, px = holds[0], holds[-1], 4096
+        # intervals): at 4096 or 8192 px, a few intervals a pixel.
+        t0, t1, px = self.evenly_paced_holds()
         w, _ = self.window(t0, t1, px)
         npp = w["ns_per_px"]
         [lane] = w["threads"]
