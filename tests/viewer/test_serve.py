@@ -2,7 +2,8 @@
 SIGINT (exit 0), its one-line errors (exit 1) for a file that is no thrace
 database (left untouched), a bad address, a port in use; usage errors
 (exit 2); and the page it serves from its own memory, byte for byte the
-files of viewer/page, with ETags and a strict Content-Security-Policy.
+files of viewer/page (index.html with its modules' preload links written
+in), with ETags and a strict Content-Security-Policy.
 
 Usage: test_serve.py THRACE SCENARIOS THREADING_LOCK BENCH_CYCLE [unittest options]
 """
@@ -20,9 +21,29 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
+# index.html's line that the build replaces by the modules' preload links.
+MARKER = b"  <!-- modulepreload: every module of the page, written in at build time -->\n"
+
+
 def digest(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
+
+
+def built(name, source):
+    """A page file as the build embeds it: index.html with a modulepreload
+    link for each module of the page but app.js (and the vocabulary's,
+    made at build time) in place of its marker line."""
+    if name != "index.html":
+        return source
+    links = "".join(f'  <link rel="modulepreload" href="/{m}">\n' for m in preloaded())
+    return source.replace(MARKER, links.encode())
+
+
+def preloaded():
+    """The modules index.html preloads, in its order."""
+    return sorted(m for m in os.listdir(PAGE) if m.endswith(".js") and m != "app.js") + [
+        "vocabulary.js"]
 
 
 def has_ipv6_loopback():
@@ -128,11 +149,13 @@ class Page(unittest.TestCase):
         for name in files:
             status, headers, body = self.server.request("/" + name)
             with open(os.path.join(PAGE, name), "rb") as f:
-                self.assertEqual((200, f.read()), (status, body), name)
+                self.assertEqual((200, built(name, f.read())), (status, body), name)
             kind = {"html": "text/html", "js": "text/javascript", "css": "text/css"}
             self.assertEqual(f"{kind[name.rsplit('.', 1)[1]]}; charset=utf-8",
                              headers["Content-Type"])
         self.assertEqual(self.server.request("/index.html")[2], self.server.request("/")[2])
+        for module in preloaded():  # each one there to fetch
+            self.assertEqual(200, self.server.request("/" + module)[0], module)
 
     def test_the_page_is_revalidated_with_its_etag(self):
         status, headers, body = self.server.request("/")
