@@ -107,6 +107,18 @@ class Hangs(unittest.TestCase):
         self.assertIn(again.stdout, done.stderr)
         return report(again.stdout)
 
+    def cycle_with_callers(self, name):
+        """The one deadlock of program `name`, hung, with its sites' callers:
+        its head and lines, after asserting it is MainThread and Thread-1's
+        cycle over savings and checking."""
+        self.hang(name)
+        findings = report(thrace("deadlocks", os.path.join(TMP.name, f"{name}.db")).stdout,
+                          callers=True)
+        head, lines = one(findings, "deadlock")
+        self.assertRegex(head, r"^deadlock: MainThread -> savings -> Thread-1 -> checking -> "
+                               r"MainThread ")
+        return head, lines
+
     def test_two_threads_in_an_abba_cycle(self):
         findings = self.hang("abba")
         head, lines = one(findings, "deadlock")
@@ -133,10 +145,7 @@ class Hangs(unittest.TestCase):
         """main -> bank() -> transfer() -> lock_both() -> thrace_lock_acquire: each
         site of lock_both() is told with the lines that called it, up to main; the
         auditor's sites, in its thread's own function, have none."""
-        self.hang("bank")
-        findings = report(thrace("deadlocks", os.path.join(TMP.name, "bank.db")).stdout,
-                          callers=True)
-        head, lines = one(findings, "deadlock")
+        head, lines = self.cycle_with_callers("bank")
         self.assertRegex(head, r"^deadlock: MainThread -> savings -> Thread-1 -> checking -> "
                                r"MainThread \(pid \d+, at \d+\.\d{6} s\)$")
         at = programs_line
@@ -161,12 +170,7 @@ class Hangs(unittest.TestCase):
         stack of the thread that reached it first: the first site's come under
         the clerk's hold only, the second's under whichever thread's wait came
         first, and never another thread's stack under a thread's line."""
-        self.hang("clerks")
-        findings = report(thrace("deadlocks", os.path.join(TMP.name, "clerks.db")).stdout,
-                          callers=True)
-        head, lines = one(findings, "deadlock")
-        self.assertRegex(head, r"^deadlock: MainThread -> savings -> Thread-1 -> checking -> "
-                               r"MainThread ")
+        _, lines = self.cycle_with_callers("clerks")
         at = programs_line
         main_callers = [f"called from programs.c:{at('/* the main thread locks both */')} "
                         f"in clerks()",
