@@ -77,12 +77,7 @@ lod *lod_new(sqlite3 *db, const lod_window *w)
     l->counts = calloc((size_t)w->px * LOD_STATES, sizeof *l->counts);
     l->buckets = calloc((size_t)w->px * 4, sizeof *l->buckets);
     l->counted = jsonsql_prepare(db, LANE_COUNTS);
-    l->resolution = -1;
-    for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++) {
-        int r = LANECOUNTS_FINEST + LANECOUNTS_STEP * i;
-        if (((int64_t)1 << r) <= w->ns_per_px)
-            l->resolution = r;
-    }
+    l->resolution = lod_resolution(w);
     bool ok = l->counts && l->buckets && l->counted;
     for (int k = 0; ok && k < 2; k++) {
         l->rows[k] = jsonsql_prepare(db, rows_sql[k]);
@@ -116,6 +111,17 @@ void lod_free(lod *l)
 static int64_t reach(int64_t level)
 {
     return level <= 0 ? 1 : level >= 62 ? (int64_t)1 << 62 : (int64_t)1 << level;
+}
+
+int lod_resolution(const lod_window *w)
+{
+    int resolution = -1;
+    for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++) {
+        int r = LANECOUNTS_FINEST + LANECOUNTS_STEP * i;
+        if (((int64_t)1 << r) <= w->ns_per_px)
+            resolution = r;
+    }
+    return resolution;
 }
 
 int lod_pixel(const lod_window *w, int64_t t)

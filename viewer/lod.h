@@ -30,6 +30,11 @@ typedef struct {
 /* The pixel of w moment t falls in: 0 before t0, px - 1 from t1 on. */
 int lod_pixel(const lod_window *w, int64_t t);
 
+/* The stored counts' resolution (lanecounts.h) a window of w reads: the
+ * finest whose buckets are no wider than a pixel; -1 when a pixel is
+ * narrower than every bucket. */
+int lod_resolution(const lod_window *w);
+
 typedef enum { LOD_THREAD, LOD_OBJECT } lod_lane_kind;
 
 /* One interval, as its row holds it; 0 for a NULL id, -1 for a NULL seq. */

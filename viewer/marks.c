@@ -5,10 +5,16 @@
  * a binary search over seq (a point lookup a step), then its events are
  * read in seq order until t1, at most MARKS_SCAN_PER_PX a pixel (the
  * waits on it are among them), and those that are marks kept, one per
- * pixel and name: the first, counting those after it. An event's
- * state at t0 is its last set or clear among the MARKS_LOOKBACK events
- * before. Whatever the trace's length, a window costs a few dozen lookups
- * and a few rows a pixel. No state.
+ * pixel and name: the first, counting those after it. A window whose
+ * pixels are at least a bucket of the stored counts wide (lod_resolution)
+ * reads the counts instead (mark_counts, tracer/store/markcounts.h): a
+ * mark per pixel and name stands for the buckets that begin in its pixel
+ * (so at the window's edges it may count marks up to a bucket outside it),
+ * and names the first of them, one lookup (a file of schema 10 or older,
+ * read-only, has no counts: its events are read). An event's state at t0 is its
+ * last set or clear among the MARKS_LOOKBACK events before. Whatever the
+ * trace's length, a window costs a few dozen lookups and a few rows a
+ * pixel. No state.
  */
 #include "marks.h"
 #include "jsonsql.h"
@@ -33,13 +39,16 @@ static const char state_sql[] =
     "SELECT (SELECT name FROM " LOOKBACK " WHERE name IN ('event_set', 'event_clear') LIMIT 1),"
     " (SELECT count(*) FROM " LOOKBACK ")";
 
-/* The marks an object's events give, by their names: the event's name in
- * the trace, the mark's in the answer. */
-static const char *const mark_names[][2] = {
-    {"event_set", "set"},       {"event_clear", "clear"},   {"cond_notify", "notify"},
-    {"barrier_abort", "abort"}, {"barrier_reset", "reset"},
-};
-enum { MARK_NAMES = sizeof mark_names / sizeof *mark_names };
+/* The object's marks counted at resolution ?2 in buckets [?3, ?4]. */
+static const char counted_sql[] =
+    "SELECT bucket, name, count, value, first_seq FROM mark_counts"
+    " WHERE object_id = ?1 AND resolution = ?2 AND bucket BETWEEN ?3 AND ?4 ORDER BY bucket";
+/* Whether the file has mark_counts: one of schema 10 or older read-only has not. */
+static const char counts_stored_sql[] =
+    "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'mark_counts'";
+/* The first mark a count stands for. */
+static const char first_sql[] =
+    "SELECT id, ts, thread_id FROM events WHERE object_id = ?1 AND seq = ?2";
 
 /* The kinds with marks; an event's lane also says whether it was set. */
 static const char *const marked_kinds[] = {"event", "condition", "barrier"};
@@ -89,21 +98,28 @@ static bool first_seq(sqlite3 *db, int64_t object, int64_t t0, int64_t *first)
     return ok;
 }
 
-/* The index in mark_names of an event's name; -1 when it is no mark. */
+/* The event of an event's name when it makes a mark (VOCAB_MARKS); -1
+ * when it makes none. */
 static int mark_index(const char *event)
 {
-    for (int i = 0; event && i < MARK_NAMES; i++)
-        if (strcmp(event, mark_names[i][0]) == 0)
-            return i;
-    return -1;
+    vocab_event e = vocab_event_of(event);
+    return vocab_mark_of(e) ? (int)e : -1;
 }
 
-/* The last mark of each name put in the answer, and its pixel: a mark of
+/* The last mark of each event put in the answer, and its pixel: a mark of
  * that name in the same pixel is added to it. */
 typedef struct {
-    json_t *last[MARK_NAMES];
-    int px[MARK_NAMES];
+    json_t *last[VOCAB_EV_COUNT];
+    int px[VOCAB_EV_COUNT];
 } gathered;
+
+/* A mark made by event i (mark_index) as the answer gives it. */
+static json_t *mark_new(int i, int64_t event_id, int64_t ts, int64_t thread_id, json_t *value)
+{
+    return json_pack("{s:I, s:I, s:s, s:I, s:o}", "event_id", (json_int_t)event_id, "ts",
+                     (json_int_t)ts, "name", vocab_mark_of(i), "thread_id", (json_int_t)thread_id,
+                     "value", value);
+}
 
 /* Adds the mark at st's row to `into`, the mark of its name and pixel:
  * one more in its count, its value added when both are integers. */
@@ -118,7 +134,7 @@ static bool mark_merge(json_t *into, sqlite3_stmt *st)
     return failed == 0;
 }
 
-/* The mark of st's row (named mark_names[i]) into array, or into the mark
+/* The mark of st's row (made by event i) into array, or into the mark
  * of its name already there for its pixel. False when out of memory. */
 static bool mark_take(const lod_window *w, sqlite3_stmt *st, int i, gathered *g, json_t *array)
 {
@@ -126,10 +142,8 @@ static bool mark_take(const lod_window *w, sqlite3_stmt *st, int i, gathered *g,
     int px = lod_pixel(w, ts);
     if (g->last[i] && g->px[i] == px)
         return mark_merge(g->last[i], st);
-    json_t *mark =
-        json_pack("{s:I, s:I, s:s, s:I, s:o}", "event_id", (json_int_t)sqlite3_column_int64(st, 0),
-                  "ts", (json_int_t)ts, "name", mark_names[i][1], "thread_id",
-                  (json_int_t)sqlite3_column_int64(st, 4), "value", jsonsql_value(st, 5));
+    json_t *mark = mark_new(i, sqlite3_column_int64(st, 0), ts, sqlite3_column_int64(st, 4),
+                            jsonsql_value(st, 5));
     g->last[i] = mark;
     g->px[i] = px;
     return json_array_append_new(array, mark) == 0;
@@ -164,6 +178,70 @@ static bool scan(sqlite3 *db, const lod_window *w, int64_t object, int64_t first
     return ok && (rc == SQLITE_ROW || rc == SQLITE_DONE);
 }
 
+/* The mark a count of event i stands for, its first from first_st, into
+ * array. False on error. */
+static bool counted_take(const lod_window *w, sqlite3_stmt *st, sqlite3_stmt *first_st, int i,
+                         gathered *g, json_t *array)
+{
+    int px = lod_pixel(w, sqlite3_column_int64(st, 0) << lod_resolution(w));
+    int64_t count = sqlite3_column_int64(st, 2);
+    json_t *last = g->last[i];
+    if (last && g->px[i] == px) {
+        json_t *n = json_object_get(last, "count"), *value = json_object_get(last, "value");
+        int failed = json_object_set_new_nocheck(
+            last, "count", json_integer((n ? json_integer_value(n) : 1) + count));
+        if (sqlite3_column_type(st, 3) == SQLITE_INTEGER)
+            failed |= json_is_integer(value)
+                          ? json_integer_set(value, json_integer_value(value) +
+                                                        sqlite3_column_int64(st, 3))
+                          : json_object_set_new_nocheck(last, "value", jsonsql_value(st, 3));
+        return failed == 0;
+    }
+    sqlite3_reset(first_st);
+    sqlite3_bind_int64(first_st, 2, sqlite3_column_int64(st, 4));
+    if (sqlite3_step(first_st) != SQLITE_ROW)
+        return false;
+    json_t *mark = mark_new(i, sqlite3_column_int64(first_st, 0), sqlite3_column_int64(first_st, 1),
+                            sqlite3_column_int64(first_st, 2), jsonsql_value(st, 3));
+    g->last[i] = mark;
+    g->px[i] = px;
+    return json_array_append_new(array, mark) == 0 &&
+           (count == 1 || json_object_set_new_nocheck(mark, "count", json_integer(count)) == 0);
+}
+
+/* The marks of the window from the stored counts into array, one per
+ * pixel and name. False on error. */
+static bool counted(sqlite3 *db, const lod_window *w, int64_t object, json_t *array)
+{
+    int r = lod_resolution(w);
+    sqlite3_stmt *st = jsonsql_prepare(db, counted_sql), *first_st = jsonsql_prepare(db, first_sql);
+    bool ok = st && first_st;
+    if (ok) {
+        sqlite3_bind_int64(st, 1, object);
+        sqlite3_bind_int(st, 2, r);
+        sqlite3_bind_int64(st, 3, w->t0 >> r);
+        sqlite3_bind_int64(st, 4, w->t1 >> r);
+        sqlite3_bind_int64(first_st, 1, object);
+    }
+    int rc = SQLITE_DONE;
+    gathered g = {{NULL}, {0}};
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int i = mark_index((const char *)sqlite3_column_text(st, 1));
+        ok = i < 0 || counted_take(w, st, first_st, i, &g, array);
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(first_st);
+    return ok && rc == SQLITE_DONE;
+}
+
+static bool counts_stored(sqlite3 *db)
+{
+    sqlite3_stmt *st = jsonsql_prepare(db, counts_stored_sql);
+    bool stored = st && sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return stored;
+}
+
 /* Whether the event was set before seq first: true, false, or null when
  * not known from the MARKS_LOOKBACK events before; NULL on error. */
 static json_t *set_before(sqlite3 *db, int64_t object, int64_t first)
@@ -192,10 +270,12 @@ bool marks_add(sqlite3 *db, const lod_window *w, int64_t object, json_t *lane_js
     if (kind < 0)
         return kind == -1;
     int64_t first = 0;
-    bool cut = false;
+    bool cut = false, zoomed_out = lod_resolution(w) >= 0 && counts_stored(db);
     json_t *marks = json_array();
+    /* The scan starts at the first seq, and an event's state at t0 is read before it. */
     bool ok =
-        marks && first_seq(db, object, w->t0, &first) && scan(db, w, object, first, marks, &cut);
+        marks && ((zoomed_out && kind != EVENT) || first_seq(db, object, w->t0, &first)) &&
+        (zoomed_out ? counted(db, w, object, marks) : scan(db, w, object, first, marks, &cut));
     int failed = json_object_set_new(lane_json, "marks", ok ? marks : NULL);
     if (!ok)
         json_decref(marks);

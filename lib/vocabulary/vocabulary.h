@@ -322,6 +322,16 @@
     X(exit, "an exit ends a join")                                                                 \
     X(barrier, "the last arrival releases the barrier")
 
+/* The moments the viewer marks on an object's lane, X(event, mark): the
+ * event, and what the mark is called (tracer/store/markcounts.c counts
+ * them, viewer/marks.c reads them). */
+#define VOCAB_MARKS(X)                                                                             \
+    X(cond_notify, notify)                                                                         \
+    X(event_set, set)                                                                              \
+    X(event_clear, clear)                                                                          \
+    X(barrier_abort, abort)                                                                        \
+    X(barrier_reset, reset)
+
 /* ---- C forms ------------------------------------------------------------------ */
 
 #define VOCAB__KIND_ENUM(name, number, class)         VOCAB_KIND_##name = number,
@@ -509,6 +519,16 @@ static inline const char *vocab_wakeup_of(int64_t s)
     return s >= 0 && s < VOCAB_STATE_COUNT ? names[of_state[s]] : NULL;
 }
 
+/* What the viewer calls a mark made by event e ("notify" for cond_notify),
+ * or NULL when e makes none. */
+static inline const char *vocab_mark_of(int64_t e)
+{
+#define VOCAB__MARK_AT(event, mark) [VOCAB_EV_##event] = #mark,
+    static const char *const marks[VOCAB_EV_COUNT] = {VOCAB_MARKS(VOCAB__MARK_AT)};
+#undef VOCAB__MARK_AT
+    return vocab__at(marks, VOCAB_EV_COUNT, e);
+}
+
 /* ---- the tracing runtime's binaries ---------------------------------------------- */
 
 /* Whether a binary of that path (a loaded object's) is one of the tracing
@@ -534,13 +554,15 @@ static inline int vocab_runtime_binary(const char *path)
 /* The words as SQL literals, for the queries: SQL_EVENT(acquire_end) is
  * 'acquire_end', and a word that is not in the vocabulary does not compile.
  * The literals are generated into vocabulary_sql.h by vocabulary_gen.c;
- * SQL_BLOCKING_STATES is ('waiting', ...), every state that blocks. */
+ * SQL_BLOCKING_STATES is ('waiting', ...), every state that blocks;
+ * SQL_MARK_EVENTS ('cond_notify', ...), every event of VOCAB_MARKS. */
 #define SQL_EVENT(name)       VOCAB_SQL_EVENT_##name
 #define SQL_KIND(name)        VOCAB_SQL_KIND_##name
 #define SQL_OUTCOME(name)     VOCAB_SQL_OUTCOME_##name
 #define SQL_STATE(name)       VOCAB_SQL_STATE_##name
 #define SQL_THREAD_KIND(name) VOCAB_SQL_THREAD_##name
 #define SQL_BLOCKING_STATES   VOCAB_SQL_BLOCKING_STATES
+#define SQL_MARK_EVENTS       VOCAB_SQL_MARK_EVENTS
 
 #ifndef VOCAB_GENERATING
 #include "vocabulary_sql.h"

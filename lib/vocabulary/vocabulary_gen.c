@@ -4,7 +4,8 @@
  *
  *   vocabulary_gen sql FILE  vocabulary_sql.h: each word as an SQL literal,
  *                            VOCAB_SQL_EVENT_acquire_end "'acquire_end'", ...,
- *                            which vocabulary.h's SQL_EVENT(acquire_end) names;
+ *                            which vocabulary.h's SQL_EVENT(acquire_end) names,
+ *                            and lists: VOCAB_SQL_BLOCKING_STATES, VOCAB_SQL_MARK_EVENTS;
  *   vocabulary_gen js FILE   vocabulary.js: the page's ES module of states,
  *                            their legend and the wake-ups.
  *
@@ -86,6 +87,13 @@ static void vocabulary_sql(vocabulary_out *o)
             vocabulary_add(o, "%s'%s'", sep, vocab_state_name(s));
             sep = ", ";
         }
+    vocabulary_add(o, ")\"\n#define VOCAB_SQL_MARK_EVENTS \"(");
+    sep = "";
+#define MARK(event, mark)                                                                          \
+    vocabulary_add(o, "%s'%s'", sep, #event);                                                      \
+    sep = ", ";
+    VOCAB_MARKS(MARK)
+#undef MARK
     vocabulary_add(o, ")\"\n\n#endif\n");
 }
 

@@ -649,7 +649,9 @@ class KeptFiguresEqualARecomputation(unittest.TestCase):
         try:
             counts = timeline_counts.stored(con)
             self.assertEqual(timeline_counts.recomputed(con), counts)
-            rows = len(counts)
+            marks = timeline_counts.marks_stored(con)
+            self.assertEqual(timeline_counts.marks_recomputed(con), marks)
+            rows = len(counts) + len(marks)
             for table, key in (("object_stats", "object_id"), ("thread_stats", "thread_id")):
                 kept = summaries.summaries(con, table, key)
                 self.assertEqual(summaries.oracle(con, key, True), kept, table)

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import unittest
 
-from thrace_testing import recorder, serving
+from thrace_testing import recorder, serving, timeline_counts
 from thrace_testing.recorder import ingest
 
 recorder.configure(sys.argv, ["thrace", "probe", "scenarios", "bench_cycle", "workdir"])
@@ -156,9 +156,9 @@ class Damage(unittest.TestCase):
 
 
 class SchemaVersion(unittest.TestCase):
-    def database_of_schema(self, name, version):
+    def database_of_schema(self, name, version, case="lock_uncontended"):
         db = recorder.fresh_db(name)
-        self.assertEqual(0, ingest("-o", db, recorder.scenario("lock_uncontended")).returncode)
+        self.assertEqual(0, ingest("-o", db, recorder.scenario(case)).returncode)
         with sqlite3.connect(db) as conn:
             conn.execute(f"PRAGMA user_version={version}")
         return db
@@ -173,12 +173,12 @@ class SchemaVersion(unittest.TestCase):
 
     def test_an_older_database_is_refused_saying_to_ingest_again(self):
         db = self.database_of_schema("schema4.db", 4)
-        self.assert_refused_unchanged(db, "made by an older thrace (schema 4; this one reads 10): "
+        self.assert_refused_unchanged(db, "made by an older thrace (schema 4; this one reads 11): "
                                           "ingest its trace again into a new database")
 
     def test_a_newer_database_is_refused(self):
         db = self.database_of_schema("schema99.db", 99)
-        self.assert_refused_unchanged(db, "made by a newer thrace (schema 99; this one reads 10)")
+        self.assert_refused_unchanged(db, "made by a newer thrace (schema 99; this one reads 11)")
 
     def schema6(self, name):
         """A database as thrace made it at schema 6: without site_frames, objects.symbol,
@@ -189,6 +189,7 @@ class SchemaVersion(unittest.TestCase):
             conn.execute("ALTER TABLE objects DROP COLUMN symbol")
             conn.execute("ALTER TABLE callsites DROP COLUMN thread_id")
             conn.execute("ALTER TABLE objects DROP COLUMN made_site")
+            conn.execute("DROP TABLE mark_counts")
         return db
 
     def schema9(self, name):
@@ -196,6 +197,15 @@ class SchemaVersion(unittest.TestCase):
         db = self.database_of_schema(name, 9)
         with sqlite3.connect(db) as conn:
             conn.execute("ALTER TABLE objects DROP COLUMN made_site")
+            conn.execute("DROP TABLE mark_counts")
+        return db
+
+    def schema10(self, name):
+        """A database as thrace made it at schema 10, of a condition notified
+        200 times: without mark_counts."""
+        db = self.database_of_schema(name, 10, "cond_many_notifies")
+        with sqlite3.connect(db) as conn:
+            conn.execute("DROP TABLE mark_counts")
         return db
 
     def assert_read_unchanged(self, db):
@@ -220,12 +230,16 @@ class SchemaVersion(unittest.TestCase):
             self.assertEqual(0, server.stop())
         self.assertEqual([("quiet", None)], [(o["name"], o["made_at"]) for o in objects])
 
-    def assert_written_at_schema10(self, db):
-        """Ingests a second trace into db: it is of schema 10 then, objects with its columns."""
-        run = ingest("-o", db, recorder.scenario("lock_handoff"))
+    def assert_written_at_schema11(self, db):
+        """Ingests a second trace into db: it is of schema 11 then, objects with its
+        columns, the marks of both traces counted."""
+        run = ingest("-o", db, recorder.scenario("cond_notify"))
         self.assertEqual(0, run.returncode, run.stderr)
         with sqlite3.connect(db) as conn:
-            self.assertEqual(10, conn.execute("PRAGMA user_version").fetchone()[0])
+            self.assertEqual(11, conn.execute("PRAGMA user_version").fetchone()[0])
+            marks = timeline_counts.marks_stored(conn)
+            self.assertEqual(timeline_counts.marks_recomputed(conn), marks)
+            self.assertNotEqual([], marks)
             self.assertEqual(2, conn.execute("SELECT count(*) FROM traces").fetchone()[0])
             columns = [c[1] for c in conn.execute("PRAGMA table_info(objects)")]
             self.assertEqual(["symbol", "made_site"], columns[-2:])
@@ -234,13 +248,42 @@ class SchemaVersion(unittest.TestCase):
 
     def test_a_schema6_database_gets_site_frames_when_written(self):
         db = self.schema6("schema6-write.db")
-        self.assert_written_at_schema10(db)
+        self.assert_written_at_schema11(db)
         with sqlite3.connect(db) as conn:
             tables = conn.execute("SELECT name FROM sqlite_master WHERE name = 'site_frames'")
             self.assertEqual([("site_frames",)], tables.fetchall())
 
     def test_a_schema9_database_gets_made_sites_when_written(self):
-        self.assert_written_at_schema10(self.schema9("schema9-write.db"))
+        self.assert_written_at_schema11(self.schema9("schema9-write.db"))
+
+    def test_a_schema10_database_gets_its_marks_counted_when_written(self):
+        db = self.schema10("schema10-write.db")
+        self.assert_written_at_schema11(db)
+        with sqlite3.connect(db) as conn:
+            notifies = conn.execute("SELECT sum(count) FROM mark_counts WHERE resolution = 18"
+                                    " AND name = 'cond_notify'").fetchone()[0]
+        self.assertEqual(201, notifies)  # the first trace's 200, the second's one
+
+    def test_a_schema10_database_read_as_it_is_shows_its_marks_from_its_events(self):
+        """A window of pixels as wide as a bucket of the counts, which the file lacks."""
+        db = self.schema10("schema10-read.db")
+        self.assert_read_unchanged(db)
+        before = recorder.dump(db)
+        server = serving.Server(recorder.PATHS["thrace"], db)
+        try:
+            trace = server.ok("/api/trace")
+            [cond] = [o["id"] for o in trace["objects"] if o["kind"] == "condition"]
+            px = 400
+            window = server.ok("/api/window", {"t0": trace["begin_ns"],
+                                               "t1": trace["begin_ns"] + px * 2**18, "px": px,
+                                               "objects": str(cond)})
+        finally:
+            self.assertEqual(0, server.stop())
+        self.assertEqual(2**18, window["ns_per_px"])
+        lane = window["objects"][0]
+        self.assertEqual((200, False),
+                         (sum(m.get("count", 1) for m in lane["marks"]), lane["marks_truncated"]))
+        self.assertEqual(before, recorder.dump(db))
 
 
 class Journal(unittest.TestCase):

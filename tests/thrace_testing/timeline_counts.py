@@ -1,7 +1,7 @@
-"""The timeline's counts (schema.sql's lane_counts) as a database keeps them,
-and as a recomputation from its intervals gives them: the two must be equal.
-A live trace's intervals still open (its 'unfinished' rows) are not counted
-until they end."""
+"""The timeline's counts (schema.sql's lane_counts and mark_counts) as a
+database keeps them, and as a recomputation from its intervals and events
+gives them: the two must be equal. A live trace's intervals still open (its
+'unfinished' rows) are not counted until they end."""
 
 RESOLUTIONS = tuple(range(18, 35, 2))
 
@@ -27,3 +27,23 @@ def recomputed(db):
            + _LANE.format(kind=0, lane="i.thread_id") + " UNION ALL "
            + _LANE.format(kind=1, lane="i.object_id"))
     return sorted(tuple(r) for r in db.execute(sql))
+
+
+MARK_EVENTS = ("cond_notify", "event_set", "event_clear", "barrier_abort", "barrier_reset")
+
+
+def marks_stored(db):
+    """Every mark_counts row, sorted."""
+    return sorted(tuple(r) for r in db.execute(
+        "SELECT object_id, resolution, bucket, name, count, value, first_seq FROM mark_counts"))
+
+
+def marks_recomputed(db):
+    """What mark_counts should hold, from the events, sorted."""
+    values = ", ".join(f"({r})" for r in RESOLUTIONS)
+    names = ", ".join(f"'{n}'" for n in MARK_EVENTS)
+    return sorted(tuple(r) for r in db.execute(
+        f"WITH resolutions(res) AS (VALUES {values}) "
+        "SELECT e.object_id, r.res, e.ts >> r.res, e.name, count(*), sum(e.value), min(e.seq)"
+        f" FROM events e JOIN resolutions r WHERE e.name IN ({names})"
+        " AND e.object_id IS NOT NULL AND e.seq IS NOT NULL GROUP BY 1, 2, 3, 4"))

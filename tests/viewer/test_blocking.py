@@ -231,6 +231,30 @@ class Blocking(unittest.TestCase):
         self.assertEqual(200, sum(m.get("count", 1) for m in lane["marks"]))
         self.assertLess(len(lane["marks"]), 200)  # 200 notifies in 100 pixels: some share one
 
+    def test_pixels_a_bucket_wide_read_the_notifies_counted_by_the_store(self):
+        """Pixels of 2^19 ns read mark_counts at 2^18 ns: a mark per pixel stands for
+        the notifies of the buckets that begin in it (the first bucket's from its
+        start, before t0), and names the first of them."""
+        notifies = self.mark_rows("cond_many_notifies", "cond_notify")
+        bucket, npp, px = 2**18, 2**19, 64
+        t0 = notifies[0][1] - 2**20 - 777  # not on a bucket's edge
+        t1 = t0 + px * npp
+        got_npp, lane = self.notify_lane(t0, t1, px)
+        self.assertEqual(npp, got_npp)
+        expected = {}  # per pixel: the first notify, its value the sum, the count
+        for event_id, ts, thread_id, woken in notifies:
+            begins = ts // bucket * bucket
+            p = 0 if begins <= t0 else min((begins - t0) // npp, px - 1)
+            if p in expected:
+                expected[p]["value"] += woken
+                expected[p]["count"] = expected[p].get("count", 1) + 1
+            else:
+                expected[p] = {"event_id": event_id, "ts": ts, "name": "notify",
+                               "thread_id": thread_id, "value": woken}
+        self.assertEqual(list(expected.values()), lane["marks"])
+        self.assertEqual((200, False), (sum(m.get("count", 1) for m in lane["marks"]),
+                                        lane["marks_truncated"]))
+
     def test_a_zoomed_in_condition_lane_has_its_notifies_one_by_one(self):
         notifies = self.mark_rows("cond_many_notifies", "cond_notify")[:5]
         _, lane = self.notify_lane(notifies[0][1], notifies[-1][1], 8192)

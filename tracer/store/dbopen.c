@@ -10,6 +10,7 @@
  */
 #include "db.h"
 
+#include "lanecounts.h"
 #include "schema_sql.h"
 
 #include <limits.h>
@@ -23,17 +24,21 @@
  * 5 summaries kept as the trace is stored, 6 losses by cause (discards.cause, traces.unread
  * and cut_ns), 7 the callers of call sites (site_frames), 8 a libthrace object's variable
  * (objects.symbol), 9 the thread whose stack a site's callers are (callsites.thread_id),
- * 10 where a libthrace object was made (objects.made_site). */
-enum { SCHEMA_VERSION = 10 };
+ * 10 where a libthrace object was made (objects.made_site), 11 the timeline's marks counted
+ * (mark_counts). */
+enum { SCHEMA_VERSION = 11 };
 
 /* The oldest schema opened still: 7 only added a table, which a writer
  * adds (schema.sql creates only what is missing) and a reader of a
  * schema 6 file sees empty (db_frames_absent); 8, 9 and 10 only added a
  * column, which a writer adds and a reader sees NULL (db_objects_older,
- * db_site_threads_absent). Older ones are refused. */
+ * db_site_threads_absent); 11 a table counted from the events, which a
+ * writer fills (db_marks_counted) and a reader does without. Older ones
+ * are refused. */
 enum { OLDEST_SCHEMA_OPENED = 6 };
 enum { SCHEMA_FRAMES = 7, SCHEMA_SYMBOLS = 8, SCHEMA_SITE_THREADS = 9 }; /* see above */
 enum { SCHEMA_MADE = 10 };                                               /* objects.made_site */
+enum { SCHEMA_MARKS = 11 };                                              /* mark_counts */
 
 /* PRAGMA application_id of a thrace database: "thrc". Databases of schema
  * 5 made before it was set carry 0, and are known by their tables. */
@@ -122,6 +127,24 @@ static bool db_set_versions(sqlite3 *db, failure *why)
     return db_exec(db, sql, why);
 }
 
+/* A file of schema 10 or older written: its mark_counts, just created,
+ * filled from the events as markcounts.c counts them. */
+static bool db_marks_counted(sqlite3 *db, failure *why)
+{
+    char sql[640];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO mark_counts WITH RECURSIVE resolutions(r) AS (SELECT %d UNION ALL SELECT "
+             "r + %d FROM "
+             "resolutions WHERE r < %d) "
+             "SELECT object_id, r AS resolution, ts >> r AS bucket, name, count(*) AS count, "
+             "sum(value) AS value, min(seq) AS first_seq FROM events, resolutions "
+             "WHERE name IN " SQL_MARK_EVENTS " AND object_id IS NOT NULL AND seq IS NOT NULL "
+             "AND ts >= 0 GROUP BY object_id, r, ts >> r, name",
+             LANECOUNTS_FINEST, LANECOUNTS_STEP,
+             LANECOUNTS_FINEST + LANECOUNTS_STEP * (LANECOUNTS_RESOLUTIONS - 1));
+    return db_exec(db, sql, why);
+}
+
 /* In the IMMEDIATE transaction: creates the schema if the file is still
  * empty (another command may have created it meanwhile), adds to an older
  * schema opened what it lacks, marks a database of the schema made before
@@ -148,7 +171,9 @@ static bool db_create_locked(sqlite3 *db, failure *why)
                  why))
         return false;
     if (id.version < SCHEMA_VERSION)
-        return db_exec(db, schema_sql, why) && db_set_versions(db, why);
+        return db_exec(db, schema_sql, why) &&
+               (id.version >= SCHEMA_MARKS || db_marks_counted(db, why)) &&
+               db_set_versions(db, why);
     return id.application_id == THRACE_APPLICATION_ID || db_set_versions(db, why);
 }
 
@@ -194,7 +219,8 @@ static bool db_site_threads_absent(sqlite3 *db, failure *why)
         db, "CREATE TEMP VIEW callsites AS SELECT *, NULL AS thread_id FROM main.callsites", why);
 }
 
-/* What a reader of an older schema lacks, as empty views. */
+/* What a reader of an older schema lacks, as views. (A file without
+ * mark_counts is read without: viewer/marks.c reads its events.) */
 static bool db_read_older(sqlite3 *db, int version, failure *why)
 {
     return (version >= SCHEMA_FRAMES || db_frames_absent(db, why)) &&

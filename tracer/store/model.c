@@ -220,7 +220,8 @@ static bool model_prepare(model *m, failure *why)
                           "site_id, peer, detail",
                           11, why);
     m->logs = m->events ? batch_new(m->writer, "logs", "thread_id, ts, level, text", 4, why) : NULL;
-    return m->logs && (m->summary = summary_new(m->db, why)) &&
+    return m->logs && (m->marks = markcounts_new(m->writer, why)) &&
+           (m->summary = summary_new(m->db, why)) &&
            (m->edges = lockedges_new(m->db, m->trace_id, why)) &&
            (m->iv = intervals_new(m->writer, m->summary, m->edges, why));
 }
@@ -623,7 +624,10 @@ static bool model_event_row(model *m, model_thread *t, const model_event *e, con
     batch_id(b, r->site_id);
     batch_id(b, r->peer);
     batch_text(b, detail);
-    return batch_row(b, why);
+    return batch_row(b, why) &&
+           (!r->object || !model_has(e, VOCAB_F_seq) ||
+            markcounts_add(m->marks, r->object->id, e->type, e->ts, e->f[VOCAB_F_seq].i,
+                           model_has(e, VOCAB_F_woken), e->f[VOCAB_F_woken].i, why));
 }
 
 static bool model_intervals(model *m, model_thread *t, const model_event *e, const model_refs *r,
@@ -726,10 +730,11 @@ static bool model_complete(model *m, failure *why)
     return true;
 }
 
-/* Stores every events and logs row given so far. */
+/* Stores every events, logs and mark_counts row given so far. */
 static bool model_flush_rows(model *m, failure *why)
 {
-    return batch_flush(m->events, why) && batch_flush(m->logs, why);
+    return batch_flush(m->events, why) && batch_flush(m->logs, why) &&
+           markcounts_flush(m->marks, why);
 }
 
 bool model_finish(model *m, model_totals *out, failure *why)
@@ -798,6 +803,7 @@ void model_free(model *m)
         sqlite3_finalize(m->st[s]);
     batch_free(m->events);
     batch_free(m->logs);
+    markcounts_free(m->marks);
     intervals_free(m->iv);
     summary_free(m->summary);
     lockedges_free(m->edges);

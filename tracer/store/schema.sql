@@ -1,4 +1,4 @@
--- schema.sql - the thrace database (version 10): what `thrace ingest` and
+-- schema.sql - the thrace database (version 11): what `thrace ingest` and
 -- `thrace record` store, and what `thrace log`, `stats`, `serve`, ... read.
 -- Plain SQLite: `sqlite3 thrace.db` answers any query on it.
 --
@@ -341,4 +341,22 @@ CREATE TABLE IF NOT EXISTS lane_counts (
     state      TEXT NOT NULL,              -- as intervals.state
     count      INTEGER NOT NULL,
     PRIMARY KEY (kind, lane, resolution, bucket, state)
+) WITHOUT ROWID;
+
+-- The timeline's marks counted (schema 11; tracer/store/markcounts.h,
+-- viewer/marks.c): per object, its marks (a condition's cond_notify, an
+-- event's event_set and event_clear, a barrier's barrier_abort and
+-- barrier_reset events) counted per name in buckets of 2^resolution ns, at
+-- lane_counts' resolutions, in the bucket their ts falls in. A window whose
+-- pixels are at least a bucket wide reads these rows, not the events. Kept
+-- as the events are stored.
+CREATE TABLE IF NOT EXISTS mark_counts (
+    object_id  INTEGER NOT NULL REFERENCES objects(id),
+    resolution INTEGER NOT NULL,
+    bucket     INTEGER NOT NULL,           -- ts >> resolution
+    name       TEXT NOT NULL,              -- as events.name
+    count      INTEGER NOT NULL,
+    value      INTEGER,                    -- their events.value (woken) summed; NULL: none had one
+    first_seq  INTEGER NOT NULL,           -- events.seq of the first: one lookup in events_by_object
+    PRIMARY KEY (object_id, resolution, bucket, name)
 ) WITHOUT ROWID;

@@ -28,6 +28,7 @@ bool tracerow_drop(sqlite3 *db, int64_t trace_id, failure *why)
         "DELETE FROM object_stats WHERE object_id IN " TRACE_OBJECTS,
         "DELETE FROM lane_counts WHERE kind = 0 AND lane IN " TRACE_THREADS,
         "DELETE FROM lane_counts WHERE kind = 1 AND lane IN " TRACE_OBJECTS,
+        "DELETE FROM mark_counts WHERE object_id IN " TRACE_OBJECTS,
         "DELETE FROM lock_edges WHERE trace_id = ?1",
         "DELETE FROM site_frames WHERE site_id IN (SELECT id FROM callsites WHERE process_id "
         "IN " TRACE_PROCESSES ")",
