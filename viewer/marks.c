@@ -41,14 +41,13 @@ static const char state_sql[] =
 
 /* The object's marks counted at resolution ?2 in buckets [?3, ?4]. */
 static const char counted_sql[] =
-    "SELECT bucket, name, count, value, first_seq FROM mark_counts"
+    "SELECT bucket, name, count, value, first_seq, first_ts, first_thread_id FROM mark_counts"
     " WHERE object_id = ?1 AND resolution = ?2 AND bucket BETWEEN ?3 AND ?4 ORDER BY bucket";
 /* Whether the file has mark_counts: one of schema 10 or older read-only has not. */
 static const char counts_stored_sql[] =
     "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'mark_counts'";
-/* The first mark a count stands for. */
-static const char first_sql[] =
-    "SELECT id, ts, thread_id FROM events WHERE object_id = ?1 AND seq = ?2";
+/* The event of the first mark a count stands for: from events_by_object alone. */
+static const char first_sql[] = "SELECT id FROM events WHERE object_id = ?1 AND seq = ?2";
 
 /* The kinds with marks; an event's lane also says whether it was set. */
 static const char *const marked_kinds[] = {"event", "condition", "barrier"};
@@ -201,8 +200,8 @@ static bool counted_take(const lod_window *w, sqlite3_stmt *st, sqlite3_stmt *fi
     sqlite3_bind_int64(first_st, 2, sqlite3_column_int64(st, 4));
     if (sqlite3_step(first_st) != SQLITE_ROW)
         return false;
-    json_t *mark = mark_new(i, sqlite3_column_int64(first_st, 0), sqlite3_column_int64(first_st, 1),
-                            sqlite3_column_int64(first_st, 2), jsonsql_value(st, 3));
+    json_t *mark = mark_new(i, sqlite3_column_int64(first_st, 0), sqlite3_column_int64(st, 5),
+                            sqlite3_column_int64(st, 6), jsonsql_value(st, 3));
     g->last[i] = mark;
     g->px[i] = px;
     return json_array_append_new(array, mark) == 0 &&

@@ -203,12 +203,12 @@ class TimelineCounts(unittest.TestCase):
         marks = timeline_counts.marks_stored(db)
         self.assertEqual(timeline_counts.marks_recomputed(db), marks)
         # The notifies, the sets, the barrier's abort: each counted once at every resolution.
-        named = {name for _, _, _, name, _, _, _ in marks}
+        named = {row[3] for row in marks}
         self.assertLessEqual({"cond_notify", "event_set", "barrier_abort"}, named)
         events = db.execute("SELECT count(*) FROM events WHERE name IN"
                             " ('cond_notify', 'event_set', 'event_clear', 'barrier_abort',"
                             " 'barrier_reset')").fetchone()[0]
-        self.assertEqual(events, sum(c for _, r, _, _, c, _, _ in marks if r == 18))
+        self.assertEqual(events, sum(row[4] for row in marks if row[1] == 18))
         # Every interval shorter than the finest bucket counts there, once a lane.
         intervals = db.execute("SELECT count(*) FROM intervals WHERE level <= 18").fetchone()[0]
         on_objects = db.execute("SELECT count(*) FROM intervals WHERE level <= 18"

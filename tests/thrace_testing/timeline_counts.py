@@ -35,7 +35,8 @@ MARK_EVENTS = ("cond_notify", "event_set", "event_clear", "barrier_abort", "barr
 def marks_stored(db):
     """Every mark_counts row, sorted."""
     return sorted(tuple(r) for r in db.execute(
-        "SELECT object_id, resolution, bucket, name, count, value, first_seq FROM mark_counts"))
+        "SELECT object_id, resolution, bucket, name, count, value, first_seq, first_ts,"
+        " first_thread_id FROM mark_counts"))
 
 
 def marks_recomputed(db):
@@ -43,7 +44,10 @@ def marks_recomputed(db):
     values = ", ".join(f"({r})" for r in RESOLUTIONS)
     names = ", ".join(f"'{n}'" for n in MARK_EVENTS)
     return sorted(tuple(r) for r in db.execute(
-        f"WITH resolutions(res) AS (VALUES {values}) "
-        "SELECT e.object_id, r.res, e.ts >> r.res, e.name, count(*), sum(e.value), min(e.seq)"
+        f"WITH resolutions(res) AS (VALUES {values}), counted AS ("
+        " SELECT e.object_id AS object, r.res AS res, e.ts >> r.res AS bucket, e.name AS name,"
+        " count(*) AS n, sum(e.value) AS value, min(e.seq) AS first"
         f" FROM events e JOIN resolutions r WHERE e.name IN ({names})"
-        " AND e.object_id IS NOT NULL AND e.seq IS NOT NULL GROUP BY 1, 2, 3, 4"))
+        " AND e.object_id IS NOT NULL AND e.seq IS NOT NULL GROUP BY 1, 2, 3, 4)"
+        " SELECT c.object, c.res, c.bucket, c.name, c.n, c.value, c.first, f.ts, f.thread_id"
+        " FROM counted c JOIN events f ON f.object_id = c.object AND f.seq = c.first"))

@@ -128,7 +128,8 @@ static bool db_set_versions(sqlite3 *db, failure *why)
 }
 
 /* A file of schema 10 or older written: its mark_counts, just created,
- * filled from the events as markcounts.c counts them. */
+ * filled from the events as markcounts.c counts them (ts and thread_id
+ * are the first's: SQLite takes bare columns from the row min() chose). */
 static bool db_marks_counted(sqlite3 *db, failure *why)
 {
     char sql[640];
@@ -137,7 +138,7 @@ static bool db_marks_counted(sqlite3 *db, failure *why)
              "r + %d FROM "
              "resolutions WHERE r < %d) "
              "SELECT object_id, r AS resolution, ts >> r AS bucket, name, count(*) AS count, "
-             "sum(value) AS value, min(seq) AS first_seq FROM events, resolutions "
+             "sum(value) AS value, min(seq) AS first_seq, ts, thread_id FROM events, resolutions "
              "WHERE name IN " SQL_MARK_EVENTS " AND object_id IS NOT NULL AND seq IS NOT NULL "
              "AND ts >= 0 GROUP BY object_id, r, ts >> r, name",
              LANECOUNTS_FINEST, LANECOUNTS_STEP,

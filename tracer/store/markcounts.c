@@ -20,7 +20,7 @@ enum { MARKS = sizeof mark_events / sizeof *mark_events };
 typedef struct {
     uint32_t count; /* 0: none in the bucket */
     bool has_value;
-    int64_t value, first_seq;
+    int64_t value, first_seq, first_ts, first_thread_id;
 } markcounts_counter;
 
 typedef struct {
@@ -31,7 +31,7 @@ typedef struct {
 
 struct markcounts {
     batch *rows;
-    keymap by_object;             /* (0, objects.id) -> markcounts_object */
+    keymap by_object;            /* (0, objects.id) -> markcounts_object */
     markcounts_object **objects; /* every object, for flushes */
     size_t nobjects, cap;
 };
@@ -43,14 +43,21 @@ markcounts *markcounts_new(batch_writer *w, failure *why)
         failure_set(why, "out of memory");
         return NULL;
     }
-    /* A bucket is written again when it was counted before a flush (a live checkpoint). */
-    c->rows = batch_new_upsert(
-        w, "mark_counts", "object_id, resolution, bucket, name, count, value, first_seq", 7,
-        "ON CONFLICT DO UPDATE SET count = count + excluded.count,"
-        " value = CASE WHEN value IS NULL THEN excluded.value"
-        " ELSE value + coalesce(excluded.value, 0) END,"
-        " first_seq = min(first_seq, excluded.first_seq)",
-        why);
+    /* A bucket is written again when it was counted before a flush (a live
+     * checkpoint); the right sides read the row as it was. */
+    c->rows = batch_new_upsert(w, "mark_counts",
+                               "object_id, resolution, bucket, name, count, value, first_seq,"
+                               " first_ts, first_thread_id",
+                               9,
+                               "ON CONFLICT DO UPDATE SET count = count + excluded.count,"
+                               " value = CASE WHEN value IS NULL THEN excluded.value"
+                               " ELSE value + coalesce(excluded.value, 0) END,"
+                               " first_seq = min(first_seq, excluded.first_seq),"
+                               " first_ts = iif(excluded.first_seq < first_seq,"
+                               " excluded.first_ts, first_ts),"
+                               " first_thread_id = iif(excluded.first_seq < first_seq,"
+                               " excluded.first_thread_id, first_thread_id)",
+                               why);
     if (c->rows)
         return c;
     markcounts_free(c);
@@ -79,6 +86,8 @@ static bool markcounts_write(markcounts *c, markcounts_object *o, int i, failure
         else
             batch_id(c->rows, 0);
         batch_int(c->rows, n->first_seq);
+        batch_int(c->rows, n->first_ts);
+        batch_int(c->rows, n->first_thread_id);
         *n = (markcounts_counter){0};
         if (!batch_row(c->rows, why))
             return false;
@@ -114,27 +123,34 @@ static int markcounts_index(vocab_event type)
     return -1;
 }
 
-bool markcounts_add(markcounts *c, int64_t object_id, vocab_event type, int64_t ts, int64_t seq,
-                    bool has_value, int64_t value, failure *why)
+/* Counts e in n, the counter of its mark in its bucket. */
+static void markcounts_count(markcounts_counter *n, const markcounts_event *e)
 {
-    int k = markcounts_index(type);
-    if (k < 0 || !object_id || ts < 0)
+    if (!n->count || e->seq < n->first_seq) {
+        n->first_seq = e->seq;
+        n->first_ts = e->ts;
+        n->first_thread_id = e->thread_id;
+    }
+    n->count++;
+    n->value += e->has_value ? e->value : 0;
+    n->has_value |= e->has_value;
+}
+
+bool markcounts_add(markcounts *c, const markcounts_event *e, failure *why)
+{
+    int k = markcounts_index(e->type);
+    if (k < 0 || !e->object_id || e->ts < 0)
         return true;
-    markcounts_object *o = markcounts_object_of(c, object_id);
+    markcounts_object *o = markcounts_object_of(c, e->object_id);
     if (!o)
         return failure_set(why, "out of memory");
     for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++) {
-        int64_t bucket = ts >> markcounts_resolution(i);
-        markcounts_counter *n = &o->counter[i][k];
-        bool full = n->count == UINT32_MAX;
+        int64_t bucket = e->ts >> markcounts_resolution(i);
+        bool full = o->counter[i][k].count == UINT32_MAX;
         if ((bucket != o->bucket[i] || full) && !markcounts_write(c, o, i, why))
             return false;
         o->bucket[i] = bucket;
-        if (!n->count || seq < n->first_seq)
-            n->first_seq = seq;
-        n->count++;
-        n->value += has_value ? value : 0;
-        n->has_value |= has_value;
+        markcounts_count(&o->counter[i][k], e);
     }
     return true;
 }

@@ -25,12 +25,18 @@ typedef struct markcounts markcounts;
  * when the statement does not prepare (reason in why). */
 markcounts *markcounts_new(batch_writer *w, failure *why);
 
-/* Counts the event of object_id at ts (a mark, VOCAB_MARKS; others are
- * ignored), its value (woken) when has_value. May give rows to the
- * writer; false on a database error, maybe met rows ago, or when out of
- * memory (reason in why). */
-bool markcounts_add(markcounts *c, int64_t object_id, vocab_event type, int64_t ts, int64_t seq,
-                    bool has_value, int64_t value, failure *why);
+/* An event on an object, as the counts take it. */
+typedef struct {
+    int64_t object_id, thread_id, ts, seq;
+    vocab_event type;
+    bool has_value; /* value (woken) is the event's */
+    int64_t value;
+} markcounts_event;
+
+/* Counts the event when it is a mark (VOCAB_MARKS; others are ignored).
+ * May give rows to the writer; false on a database error, maybe met rows
+ * ago, or when out of memory (reason in why). */
+bool markcounts_add(markcounts *c, const markcounts_event *e, failure *why);
 
 /* Writes every count kept so far, and waits until they are. False on a
  * database error (reason in why). */

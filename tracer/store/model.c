@@ -624,10 +624,14 @@ static bool model_event_row(model *m, model_thread *t, const model_event *e, con
     batch_id(b, r->site_id);
     batch_id(b, r->peer);
     batch_text(b, detail);
-    return batch_row(b, why) &&
-           (!r->object || !model_has(e, VOCAB_F_seq) ||
-            markcounts_add(m->marks, r->object->id, e->type, e->ts, e->f[VOCAB_F_seq].i,
-                           model_has(e, VOCAB_F_woken), e->f[VOCAB_F_woken].i, why));
+    if (!batch_row(b, why))
+        return false;
+    if (!r->object || !model_has(e, VOCAB_F_seq))
+        return true;
+    markcounts_event mark = {r->object->id,        t->id,   e->ts,
+                             e->f[VOCAB_F_seq].i,  e->type, model_has(e, VOCAB_F_woken),
+                             e->f[VOCAB_F_woken].i};
+    return markcounts_add(m->marks, &mark, why);
 }
 
 static bool model_intervals(model *m, model_thread *t, const model_event *e, const model_refs *r,

@@ -357,6 +357,9 @@ CREATE TABLE IF NOT EXISTS mark_counts (
     name       TEXT NOT NULL,              -- as events.name
     count      INTEGER NOT NULL,
     value      INTEGER,                    -- their events.value (woken) summed; NULL: none had one
-    first_seq  INTEGER NOT NULL,           -- events.seq of the first: one lookup in events_by_object
+    first_seq  INTEGER NOT NULL,           -- the first (the smallest events.seq): its seq,
+    first_ts   INTEGER NOT NULL,           -- its ts
+    first_thread_id INTEGER NOT NULL REFERENCES threads(id), -- and its thread; its
+                                           -- events.id is one lookup in events_by_object
     PRIMARY KEY (object_id, resolution, bucket, name)
 ) WITHOUT ROWID;
