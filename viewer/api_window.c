@@ -12,6 +12,7 @@
 #include "api.h"
 #include "base.h"
 #include "jsonsql.h"
+#include "jsontext.h"
 #include "lod.h"
 #include "marks.h"
 #include "query.h"
@@ -36,11 +37,11 @@ typedef struct {
     sqlite3 *db;
     const lod_window *w;
     lod *lod;
+    jsontext out;        /* the answer, written as it goes */
     int remaining;       /* intervals and buckets still allowed */
     lod_interval *waits; /* waits ending in the window, maybe twice */
     int nwaits;
     size_t waits_cap;
-    json_t *states[LOD_STATES]; /* the states' names, shared by the buckets */
 } window;
 
 /* 1 when every id names a row of the lane's table, 0 when one does not, -1 on error. */
@@ -58,11 +59,6 @@ static int lanes_exist(sqlite3 *db, lod_lane_kind kind, const params_ids *ids)
     return found;
 }
 
-static json_t *id_or_null(int64_t id)
-{
-    return id ? json_integer(id) : json_null();
-}
-
 /* A state's name; one not in the vocabulary (an edited database) is "unknown". */
 static const char *state_text(int state)
 {
@@ -70,33 +66,41 @@ static const char *state_text(int state)
     return name ? name : "unknown";
 }
 
-static json_t *interval_json(const lod_interval *iv, lod_lane_kind kind)
+static void interval_write(jsontext *t, const lod_interval *iv, lod_lane_kind kind)
 {
-    const char *outcome = vocab_outcome_name(iv->outcome);
-    json_t *o =
-        json_pack("{s:I, s:s, s:I, s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)iv->id, "state",
-                  state_text(iv->state), "begin_ns", (json_int_t)iv->begin_ns, "end_ns",
-                  (json_int_t)iv->end_ns, "object_id", id_or_null(iv->object_id), "peer_thread_id",
-                  id_or_null(iv->peer_thread_id), "outcome",
-                  outcome ? json_string(outcome) : json_null(), "site_id", id_or_null(iv->site_id));
-    if (o && kind == LOD_OBJECT)
-        json_object_set_new(o, "thread_id", json_integer(iv->thread_id));
-    return o;
+    jsontext_open(t, '{');
+    jsontext_key(t, "id");
+    jsontext_int(t, iv->id);
+    jsontext_key(t, "state");
+    jsontext_string(t, state_text(iv->state));
+    jsontext_key(t, "begin_ns");
+    jsontext_int(t, iv->begin_ns);
+    jsontext_key(t, "end_ns");
+    jsontext_int(t, iv->end_ns);
+    jsontext_key(t, "object_id");
+    jsontext_id(t, iv->object_id);
+    jsontext_key(t, "peer_thread_id");
+    jsontext_id(t, iv->peer_thread_id);
+    jsontext_key(t, "outcome");
+    jsontext_string(t, vocab_outcome_name(iv->outcome));
+    jsontext_key(t, "site_id");
+    jsontext_id(t, iv->site_id);
+    if (kind == LOD_OBJECT) {
+        jsontext_key(t, "thread_id");
+        jsontext_int(t, iv->thread_id);
+    }
+    jsontext_close(t, '}');
 }
 
-/* [px, state, count, more], its state's name shared: a zoomed-out window
- * has tens of thousands of buckets, and as objects (a hash table each)
- * they were a third of its time. */
-static json_t *bucket_json(const window *win, const lod_bucket *b)
+/* [px, state, count, more]: a zoomed-out window has tens of thousands. */
+static void bucket_write(jsontext *t, const lod_bucket *b)
 {
-    json_t *a = json_array();
-    if (a && json_array_append_new(a, json_integer(b->px)) == 0 &&
-        json_array_append(a, win->states[b->state]) == 0 &&
-        json_array_append_new(a, json_integer((json_int_t)b->count)) == 0 &&
-        json_array_append_new(a, json_boolean(b->more)) == 0)
-        return a;
-    json_decref(a);
-    return NULL;
+    jsontext_open(t, '[');
+    jsontext_int(t, b->px);
+    jsontext_string(t, state_text(b->state));
+    jsontext_int(t, b->count);
+    jsontext_bool(t, b->more);
+    jsontext_close(t, ']');
 }
 
 /* Keeps iv when it is a wait ending in the window, for the wakeups. */
@@ -110,47 +114,64 @@ static bool note_wait(window *win, const lod_interval *iv, const params *p)
     return true;
 }
 
-static json_t *lane_json(window *win, const lod_lane *lane, lod_lane_kind kind, int64_t id,
-                         const params *p)
+/* The lane's object: its intervals and buckets, then what extra (a
+ * semaphore's values, marks) says of it. False when out of memory. */
+static bool lane_write(window *win, const lod_lane *lane, lod_lane_kind kind, int64_t id,
+                       const json_t *extra, const params *p)
 {
-    json_t *intervals = json_array(), *buckets = json_array();
-    bool ok = intervals && buckets;
-    for (int i = 0; ok && i < lane->nintervals; i++)
-        ok = json_array_append_new(intervals, interval_json(&lane->intervals[i], kind)) == 0 &&
-             note_wait(win, &lane->intervals[i], p);
-    for (int i = 0; ok && i < lane->nbuckets; i++)
-        ok = json_array_append_new(buckets, bucket_json(win, &lane->buckets[i])) == 0;
-    if (!ok) {
-        json_decref(intervals);
-        json_decref(buckets);
-        return NULL;
+    jsontext *t = &win->out;
+    jsontext_open(t, '{');
+    jsontext_key(t, "id");
+    jsontext_int(t, id);
+    jsontext_key(t, "intervals");
+    jsontext_open(t, '[');
+    bool ok = true;
+    for (int i = 0; ok && i < lane->nintervals; i++) {
+        interval_write(t, &lane->intervals[i], kind);
+        ok = note_wait(win, &lane->intervals[i], p);
     }
-    return json_pack("{s:I, s:o, s:o, s:b}", "id", (json_int_t)id, "intervals", intervals,
-                     "buckets", buckets, "truncated", lane->truncated);
+    jsontext_close(t, ']');
+    jsontext_key(t, "buckets");
+    jsontext_open(t, '[');
+    for (int i = 0; i < lane->nbuckets; i++)
+        bucket_write(t, &lane->buckets[i]);
+    jsontext_close(t, ']');
+    jsontext_key(t, "truncated");
+    jsontext_bool(t, lane->truncated);
+    if (extra)
+        jsontext_members(t, extra);
+    jsontext_close(t, '}');
+    return ok && !t->failed;
 }
 
-/* The lanes of one kind, as a JSON array; NULL on failure. */
-static json_t *lanes_json(window *win, lod_lane_kind kind, const params_ids *ids, const params *p)
+/* What an object's lane says besides its intervals: a semaphore's values,
+ * an event's, a condition's or a barrier's marks. NULL on failure. */
+static json_t *lane_extra(window *win, int64_t object, const lod_lane *lane)
 {
-    json_t *lanes = json_array();
-    for (int i = 0; lanes && i < ids->n; i++) {
+    json_t *extra = json_object();
+    if (extra && semvalue_add(win->db, win->w, object, lane, extra) &&
+        marks_add(win->db, win->w, object, extra))
+        return extra;
+    json_decref(extra);
+    return NULL;
+}
+
+/* The lanes of one kind, as a JSON array; false on failure. */
+static bool lanes_write(window *win, lod_lane_kind kind, const params_ids *ids, const params *p)
+{
+    bool ok = true;
+    jsontext_open(&win->out, '[');
+    for (int i = 0; ok && i < ids->n; i++) {
         lod_lane lane = {.truncated = true}; /* nothing left to spend on it */
-        json_t *one = NULL;
-        if (win->remaining == 0 || lod_walk(win->lod, kind, ids->ids[i], win->remaining, &lane))
-            one = lane_json(win, &lane, kind, ids->ids[i], p);
-        if (one && kind == LOD_OBJECT &&
-            (!semvalue_add(win->db, win->w, ids->ids[i], &lane, one) ||
-             !marks_add(win->db, win->w, ids->ids[i], one))) {
-            json_decref(one);
-            one = NULL;
-        }
+        ok = win->remaining == 0 || lod_walk(win->lod, kind, ids->ids[i], win->remaining, &lane);
+        json_t *extra = ok && kind == LOD_OBJECT ? lane_extra(win, ids->ids[i], &lane) : NULL;
+        ok = ok && (kind == LOD_THREAD || extra) &&
+             lane_write(win, &lane, kind, ids->ids[i], extra, p);
+        json_decref(extra);
         win->remaining -= lane.nintervals + lane.nbuckets;
-        if (json_array_append_new(lanes, one) != 0) {
-            json_decref(lanes);
-            return NULL;
-        }
     }
-    return lanes;
+    jsontext_close(&win->out, ']');
+    return ok;
 }
 
 /* The lanes' threads' log lines in the window, the first MAX_LOGS: what
@@ -237,32 +258,40 @@ static json_t *wakeups_json(window *win, bool *truncated)
     return list;
 }
 
-static json_t *window_json(window *win, const params *p, const lod_window *w)
+/* The answer into win->out; false on failure. */
+static bool window_write(window *win, const params *p, const lod_window *w)
 {
+    jsontext *t = &win->out;
     bool logs_cut = false, wakeups_cut = false;
-    json_t *threads = lanes_json(win, LOD_THREAD, &p->threads, p);
-    json_t *objects = threads ? lanes_json(win, LOD_OBJECT, &p->objects, p) : NULL;
-    json_t *logs = objects ? logs_json(win->db, p, &logs_cut) : NULL;
+    jsontext_open(t, '{');
+    jsontext_key(t, "t0");
+    jsontext_int(t, w->t0);
+    jsontext_key(t, "t1");
+    jsontext_int(t, w->t1);
+    jsontext_key(t, "ns_per_px");
+    jsontext_int(t, w->ns_per_px);
+    jsontext_key(t, "threads");
+    bool ok = lanes_write(win, LOD_THREAD, &p->threads, p);
+    jsontext_key(t, "objects");
+    ok = ok && lanes_write(win, LOD_OBJECT, &p->objects, p);
+    json_t *logs = ok ? logs_json(win->db, p, &logs_cut) : NULL;
     json_t *woken = logs ? wakeups_json(win, &wakeups_cut) : NULL;
     if (!woken) {
-        json_decref(threads);
-        json_decref(objects);
         json_decref(logs);
-        return NULL;
+        return false;
     }
-    return json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:b, s:o, s:b}", "t0", (json_int_t)w->t0, "t1",
-                     (json_int_t)w->t1, "ns_per_px", (json_int_t)w->ns_per_px, "threads", threads,
-                     "objects", objects, "logs", logs, "logs_truncated", logs_cut, "wakeups", woken,
-                     "wakeups_truncated", wakeups_cut);
-}
-
-/* The states' names as JSON strings, for the buckets; false when out of memory. */
-static bool window_states(window *win)
-{
-    for (int s = 0; s < LOD_STATES; s++)
-        if (!(win->states[s] = json_string(state_text(s))))
-            return false;
-    return true;
+    jsontext_key(t, "logs");
+    jsontext_json(t, logs);
+    jsontext_key(t, "logs_truncated");
+    jsontext_bool(t, logs_cut);
+    jsontext_key(t, "wakeups");
+    jsontext_json(t, woken);
+    jsontext_key(t, "wakeups_truncated");
+    jsontext_bool(t, wakeups_cut);
+    jsontext_close(t, '}');
+    json_decref(logs);
+    json_decref(woken);
+    return !t->failed;
 }
 
 api_answer api_window(sqlite3 *db, const params *p, const api_server *server)
@@ -278,11 +307,15 @@ api_answer api_window(sqlite3 *db, const params *p, const api_server *server)
         return api_error(404, "threads: no such thread");
     if (!objects)
         return api_error(404, "objects: no such object");
-    window win = {db, &w, lod_new(db, &w), WINDOW_MAX_ITEMS, NULL, 0, 0, {NULL}};
-    json_t *body = win.lod && window_states(&win) ? window_json(&win, p, &w) : NULL;
+    window win = {.db = db, .w = &w, .lod = lod_new(db, &w), .remaining = WINDOW_MAX_ITEMS};
+    jsontext_init(&win.out);
+    bool ok = win.lod && window_write(&win, p, &w);
+    bool out_of_memory = win.out.failed;
+    char *text = jsontext_take(&win.out);
     lod_free(win.lod);
     free(win.waits);
-    for (int s = 0; s < LOD_STATES; s++)
-        json_decref(win.states[s]);
-    return body ? api_ok(body) : api_db_error();
+    if (ok)
+        return api_ok_text(text);
+    free(text);
+    return out_of_memory ? api_ok_text(NULL) : api_db_error();
 }

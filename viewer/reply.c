@@ -36,6 +36,11 @@ enum MHD_Result reply_json(struct MHD_Connection *c, unsigned status, json_t *bo
 {
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
+    return reply_json_text(c, status, text);
+}
+
+enum MHD_Result reply_json_text(struct MHD_Connection *c, unsigned status, char *text)
+{
     if (!text) {
         static const char failed[] = "{\"error\":\"out of memory\"}";
         text = strdup(failed);

@@ -15,6 +15,9 @@
  * application/json, never cached. A 405 says Allow: GET, HEAD. */
 enum MHD_Result reply_json(struct MHD_Connection *c, unsigned status, json_t *body);
 
+/* As reply_json, for a body already JSON text (malloc'ed; freed once sent). */
+enum MHD_Result reply_json_text(struct MHD_Connection *c, unsigned status, char *text);
+
 /* {"error": message} with status: message is ours, never the client's. */
 enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, const char *message);
 

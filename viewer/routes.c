@@ -138,7 +138,7 @@ static enum MHD_Result run(const routes_context *ctx, struct MHD_Connection *c, 
     sqlite3 *db = dbpool_take(ctx->pool);
     api_answer a = r->handler(db, &p, &ctx->server);
     dbpool_give(ctx->pool, db);
-    return reply_json(c, a.status, a.body);
+    return a.text ? reply_json_text(c, a.status, a.text) : reply_json(c, a.status, a.body);
 }
 
 /* The request marked by routes_check_query: its query was cut. */
