@@ -18,7 +18,8 @@
 /*
  * Opens path. Writable: creates the file and the schema if needed (WAL,
  * foreign keys on). Read-only: the file must exist and hold a thrace
- * schema. NULL on failure, with "PATH: reason" in why.
+ * schema, and the connection has no mutex: one thread may use it at a
+ * time. NULL on failure, with "PATH: reason" in why.
  */
 sqlite3 *db_open(const char *path, bool writable, failure *why);
 
