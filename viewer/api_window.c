@@ -69,14 +69,11 @@ static const char *state_text(int state)
 static void interval_write(jsontext *t, const lod_interval *iv, lod_lane_kind kind)
 {
     jsontext_open(t, '{');
-    jsontext_key(t, "id");
-    jsontext_int(t, iv->id);
+    jsontext_int_member(t, "id", iv->id);
     jsontext_key(t, "state");
     jsontext_string(t, state_text(iv->state));
-    jsontext_key(t, "begin_ns");
-    jsontext_int(t, iv->begin_ns);
-    jsontext_key(t, "end_ns");
-    jsontext_int(t, iv->end_ns);
+    jsontext_int_member(t, "begin_ns", iv->begin_ns);
+    jsontext_int_member(t, "end_ns", iv->end_ns);
     jsontext_key(t, "object_id");
     jsontext_id(t, iv->object_id);
     jsontext_key(t, "peer_thread_id");
@@ -86,8 +83,7 @@ static void interval_write(jsontext *t, const lod_interval *iv, lod_lane_kind ki
     jsontext_key(t, "site_id");
     jsontext_id(t, iv->site_id);
     if (kind == LOD_OBJECT) {
-        jsontext_key(t, "thread_id");
-        jsontext_int(t, iv->thread_id);
+        jsontext_int_member(t, "thread_id", iv->thread_id);
     }
     jsontext_close(t, '}');
 }
@@ -121,8 +117,7 @@ static bool lane_write(window *win, const lod_lane *lane, lod_lane_kind kind, in
 {
     jsontext *t = &win->out;
     jsontext_open(t, '{');
-    jsontext_key(t, "id");
-    jsontext_int(t, id);
+    jsontext_int_member(t, "id", id);
     jsontext_key(t, "intervals");
     jsontext_open(t, '[');
     bool ok = true;
@@ -264,12 +259,9 @@ static bool window_write(window *win, const params *p, const lod_window *w)
     jsontext *t = &win->out;
     bool logs_cut = false, wakeups_cut = false;
     jsontext_open(t, '{');
-    jsontext_key(t, "t0");
-    jsontext_int(t, w->t0);
-    jsontext_key(t, "t1");
-    jsontext_int(t, w->t1);
-    jsontext_key(t, "ns_per_px");
-    jsontext_int(t, w->ns_per_px);
+    jsontext_int_member(t, "t0", w->t0);
+    jsontext_int_member(t, "t1", w->t1);
+    jsontext_int_member(t, "ns_per_px", w->ns_per_px);
     jsontext_key(t, "threads");
     bool ok = lanes_write(win, LOD_THREAD, &p->threads, p);
     jsontext_key(t, "objects");

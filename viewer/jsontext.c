@@ -97,6 +97,12 @@ void jsontext_int(jsontext *t, int64_t v)
     put(t, p, (size_t)(end - p));
 }
 
+void jsontext_int_member(jsontext *t, const char *name, int64_t v)
+{
+    jsontext_key(t, name);
+    jsontext_int(t, v);
+}
+
 void jsontext_bool(jsontext *t, bool v)
 {
     before_value(t);

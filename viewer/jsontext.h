@@ -20,10 +20,10 @@ enum { JSONTEXT_DEPTH = 16 }; /* objects and arrays open at once, at most */
 typedef struct {
     char *text;
     size_t len, cap;
-    bool failed;                    /* out of memory, or nested too deep */
-    int depth;                      /* containers open */
-    bool filled[JSONTEXT_DEPTH];    /* whether the container at a depth has a value */
-    bool keyed;                     /* a key was written: its value needs no comma */
+    bool failed;                 /* out of memory, or nested too deep */
+    int depth;                   /* containers open */
+    bool filled[JSONTEXT_DEPTH]; /* whether the container at a depth has a value */
+    bool keyed;                  /* a key was written: its value needs no comma */
 } jsontext;
 
 /* An empty text; jsontext_take or jsontext_drop ends it. */
@@ -35,6 +35,9 @@ void jsontext_close(jsontext *t, char bracket);
 
 /* The next member's name in the object open: a name of ours (no escaping). */
 void jsontext_key(jsontext *t, const char *name);
+
+/* A member whose value is an integer: jsontext_key, then jsontext_int. */
+void jsontext_int_member(jsontext *t, const char *name, int64_t v);
 
 /* Values. */
 void jsontext_int(jsontext *t, int64_t v);

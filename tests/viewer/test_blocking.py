@@ -15,6 +15,22 @@ import unittest
 from thrace_testing.viewer import Server, scenario, whole_trace
 
 
+def per_pixel(notifies, pixel):
+    """The marks a window gives of notifies (event id, ts, thread id, woken),
+    pixel(ts) telling each one's pixel: the first of each pixel, its value
+    the sum and its count how many there are (none when one)."""
+    marks = {}
+    for event_id, ts, thread_id, woken in notifies:
+        p = pixel(ts)
+        if p in marks:
+            marks[p]["value"] += woken
+            marks[p]["count"] = marks[p].get("count", 1) + 1
+        else:
+            marks[p] = {"event_id": event_id, "ts": ts, "name": "notify", "thread_id": thread_id,
+                        "value": woken}
+    return list(marks.values())
+
+
 class Blocking(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -217,16 +233,8 @@ class Blocking(unittest.TestCase):
         self.assertEqual(200, len(notifies))  # COND_NOTIFIES
         t0, t1, px = notifies[0][1], notifies[-1][1] + 1, 100
         npp, lane = self.notify_lane(t0, t1, px)
-        expected = {}  # per pixel: the first notify, its value the sum, the count
-        for event_id, ts, thread_id, woken in notifies:
-            p = min((ts - t0) // npp, px - 1)
-            if p in expected:
-                expected[p]["value"] += woken
-                expected[p]["count"] = expected[p].get("count", 1) + 1
-            else:
-                expected[p] = {"event_id": event_id, "ts": ts, "name": "notify",
-                               "thread_id": thread_id, "value": woken}
-        self.assertEqual(list(expected.values()), lane["marks"])
+        self.assertEqual(per_pixel(notifies, lambda ts: min((ts - t0) // npp, px - 1)),
+                         lane["marks"])
         self.assertFalse(lane["marks_truncated"])
         self.assertEqual(200, sum(m.get("count", 1) for m in lane["marks"]))
         self.assertLess(len(lane["marks"]), 200)  # 200 notifies in 100 pixels: some share one
@@ -241,17 +249,11 @@ class Blocking(unittest.TestCase):
         t1 = t0 + px * npp
         got_npp, lane = self.notify_lane(t0, t1, px)
         self.assertEqual(npp, got_npp)
-        expected = {}  # per pixel: the first notify, its value the sum, the count
-        for event_id, ts, thread_id, woken in notifies:
+
+        def pixel(ts):
             begins = ts // bucket * bucket
-            p = 0 if begins <= t0 else min((begins - t0) // npp, px - 1)
-            if p in expected:
-                expected[p]["value"] += woken
-                expected[p]["count"] = expected[p].get("count", 1) + 1
-            else:
-                expected[p] = {"event_id": event_id, "ts": ts, "name": "notify",
-                               "thread_id": thread_id, "value": woken}
-        self.assertEqual(list(expected.values()), lane["marks"])
+            return 0 if begins <= t0 else min((begins - t0) // npp, px - 1)
+        self.assertEqual(per_pixel(notifies, pixel), lane["marks"])
         self.assertEqual((200, False), (sum(m.get("count", 1) for m in lane["marks"]),
                                         lane["marks_truncated"]))
 
