@@ -7,11 +7,11 @@
  * waits on it are among them), and those that are marks kept, one per
  * pixel and name: the first, counting those after it. A window whose
  * pixels are at least a bucket of the stored counts wide (lod_resolution)
- * reads the counts instead (mark_counts, tracer/store/markcounts.h): a
- * mark per pixel and name stands for the buckets that begin in its pixel
- * (so at the window's edges it may count marks up to a bucket outside it),
- * and names the first of them, one lookup (a file of schema 10 or older,
- * read-only, has no counts: its events are read). An event's state at t0 is its
+ * reads the counts of the buckets wholly inside it instead (mark_counts,
+ * tracer/store/markcounts.h), and scans only the parts of buckets at its
+ * edges: a mark per pixel and name stands for the buckets that begin in
+ * its pixel, and names the first of them, one lookup (a file of schema 10
+ * or older, read-only, has no counts: its events are read). An event's state at t0 is its
  * last set or clear among the MARKS_LOOKBACK events before. Whatever the
  * trace's length, a window costs a few dozen lookups and a few rows a
  * pixel. No state.
@@ -105,11 +105,14 @@ static int mark_index(const char *event)
     return vocab_mark_of(e) ? (int)e : -1;
 }
 
-/* The last mark of each event put in the answer, and its pixel: a mark of
- * that name in the same pixel is added to it. */
+/* The marks gathered so far, in time order, and the last of each event
+ * with its pixel: a mark of that name in the same pixel is added to it. */
 typedef struct {
+    json_t *array;
     json_t *last[VOCAB_EV_COUNT];
     int px[VOCAB_EV_COUNT];
+    int64_t budget; /* events the scans may still read */
+    bool cut;       /* a scan's budget ended before its end */
 } gathered;
 
 /* A mark made by event i (mark_index) as the answer gives it. */
@@ -120,82 +123,72 @@ static json_t *mark_new(int i, int64_t event_id, int64_t ts, int64_t thread_id, 
                      "value", value);
 }
 
-/* Adds the mark at st's row to `into`, the mark of its name and pixel:
- * one more in its count, its value added when both are integers. */
-static bool mark_merge(json_t *into, sqlite3_stmt *st)
+/* Adds `count` marks to `into`, the mark of their name and pixel, their
+ * value st's column `value` (NULL: none) added to its own. */
+static bool mark_merge(json_t *into, int64_t count, sqlite3_stmt *st, int value)
 {
-    json_t *count = json_object_get(into, "count");
-    json_int_t n = count ? json_integer_value(count) : 1;
-    json_t *value = json_object_get(into, "value");
-    int failed = json_object_set_new_nocheck(into, "count", json_integer(n + 1));
-    if (json_is_integer(value) && sqlite3_column_type(st, 5) == SQLITE_INTEGER)
-        failed |= json_integer_set(value, json_integer_value(value) + sqlite3_column_int64(st, 5));
+    json_t *n = json_object_get(into, "count"), *sum = json_object_get(into, "value");
+    int failed = json_object_set_new_nocheck(into, "count",
+                                             json_integer((n ? json_integer_value(n) : 1) + count));
+    if (sqlite3_column_type(st, value) == SQLITE_INTEGER)
+        failed |=
+            json_is_integer(sum)
+                ? json_integer_set(sum, json_integer_value(sum) + sqlite3_column_int64(st, value))
+                : json_object_set_new_nocheck(into, "value", jsonsql_value(st, value));
     return failed == 0;
 }
 
-/* The mark of st's row (made by event i) into array, or into the mark
- * of its name already there for its pixel. False when out of memory. */
-static bool mark_take(const lod_window *w, sqlite3_stmt *st, int i, gathered *g, json_t *array)
+/* The mark of st's row (made by event i) into the answer, or into the
+ * mark of its name already there for its pixel. False when out of memory. */
+static bool mark_take(const lod_window *w, sqlite3_stmt *st, int i, gathered *g)
 {
     int64_t ts = sqlite3_column_int64(st, 2);
     int px = lod_pixel(w, ts);
     if (g->last[i] && g->px[i] == px)
-        return mark_merge(g->last[i], st);
+        return mark_merge(g->last[i], 1, st, 5);
     json_t *mark = mark_new(i, sqlite3_column_int64(st, 0), ts, sqlite3_column_int64(st, 4),
                             jsonsql_value(st, 5));
     g->last[i] = mark;
     g->px[i] = px;
-    return json_array_append_new(array, mark) == 0;
+    return json_array_append_new(g->array, mark) == 0;
 }
 
-/* The marks from seq first until t1 into array, one per pixel and name;
- * *cut when the scan's budget ended before t1. False on error. */
-static bool scan(sqlite3 *db, const lod_window *w, int64_t object, int64_t first, json_t *array,
-                 bool *cut)
+/* The marks of the object's events from seq first until `until`, one per
+ * pixel and name, within the budget. False on error. */
+static bool scan(sqlite3 *db, const lod_window *w, int64_t object, int64_t first, int64_t until,
+                 gathered *g)
 {
     sqlite3_stmt *st = jsonsql_prepare(db, scan_sql);
-    int64_t budget = (int64_t)w->px * MARKS_SCAN_PER_PX;
     if (!st)
         return false;
     sqlite3_bind_int64(st, 1, object);
     sqlite3_bind_int64(st, 2, first);
-    sqlite3_bind_int64(st, 3, budget + 1);
-    int rc = SQLITE_DONE, rows = 0;
+    sqlite3_bind_int64(st, 3, g->budget + 1);
+    int rc = SQLITE_DONE;
     bool ok = true;
-    gathered g = {{NULL}, {0}};
-    *cut = false;
-    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_int64(st, 2) <= w->t1) {
-        if (++rows > budget) {
-            *cut = true;
+    while (ok && !g->cut && (rc = sqlite3_step(st)) == SQLITE_ROW &&
+           sqlite3_column_int64(st, 2) <= until) {
+        if (g->budget-- == 0) {
+            g->cut = true;
             break;
         }
         int i = mark_index((const char *)sqlite3_column_text(st, 3));
         if (i >= 0)
-            ok = mark_take(w, st, i, &g, array);
+            ok = mark_take(w, st, i, g);
     }
     sqlite3_finalize(st);
     return ok && (rc == SQLITE_ROW || rc == SQLITE_DONE);
 }
 
-/* The mark a count of event i stands for, its first from first_st, into
- * array. False on error. */
+/* The mark a count of event i stands for, its first's event id from
+ * first_st, into the answer. False on error. */
 static bool counted_take(const lod_window *w, sqlite3_stmt *st, sqlite3_stmt *first_st, int i,
-                         gathered *g, json_t *array)
+                         gathered *g)
 {
     int px = lod_pixel(w, sqlite3_column_int64(st, 0) << lod_resolution(w));
     int64_t count = sqlite3_column_int64(st, 2);
-    json_t *last = g->last[i];
-    if (last && g->px[i] == px) {
-        json_t *n = json_object_get(last, "count"), *value = json_object_get(last, "value");
-        int failed = json_object_set_new_nocheck(
-            last, "count", json_integer((n ? json_integer_value(n) : 1) + count));
-        if (sqlite3_column_type(st, 3) == SQLITE_INTEGER)
-            failed |= json_is_integer(value)
-                          ? json_integer_set(value, json_integer_value(value) +
-                                                        sqlite3_column_int64(st, 3))
-                          : json_object_set_new_nocheck(last, "value", jsonsql_value(st, 3));
-        return failed == 0;
-    }
+    if (g->last[i] && g->px[i] == px)
+        return mark_merge(g->last[i], count, st, 3);
     sqlite3_reset(first_st);
     sqlite3_bind_int64(first_st, 2, sqlite3_column_int64(st, 4));
     if (sqlite3_step(first_st) != SQLITE_ROW)
@@ -204,33 +197,46 @@ static bool counted_take(const lod_window *w, sqlite3_stmt *st, sqlite3_stmt *fi
                             sqlite3_column_int64(st, 6), jsonsql_value(st, 3));
     g->last[i] = mark;
     g->px[i] = px;
-    return json_array_append_new(array, mark) == 0 &&
+    return json_array_append_new(g->array, mark) == 0 &&
            (count == 1 || json_object_set_new_nocheck(mark, "count", json_integer(count)) == 0);
 }
 
-/* The marks of the window from the stored counts into array, one per
- * pixel and name. False on error. */
-static bool counted(sqlite3 *db, const lod_window *w, int64_t object, json_t *array)
+/* The marks of the object's buckets [b0, b1] at the window's resolution,
+ * from the stored counts, one per pixel and name. False on error. */
+static bool counted(sqlite3 *db, const lod_window *w, int64_t object, int64_t b0, int64_t b1,
+                    gathered *g)
 {
-    int r = lod_resolution(w);
     sqlite3_stmt *st = jsonsql_prepare(db, counted_sql), *first_st = jsonsql_prepare(db, first_sql);
     bool ok = st && first_st;
     if (ok) {
         sqlite3_bind_int64(st, 1, object);
-        sqlite3_bind_int(st, 2, r);
-        sqlite3_bind_int64(st, 3, w->t0 >> r);
-        sqlite3_bind_int64(st, 4, w->t1 >> r);
+        sqlite3_bind_int(st, 2, lod_resolution(w));
+        sqlite3_bind_int64(st, 3, b0);
+        sqlite3_bind_int64(st, 4, b1);
         sqlite3_bind_int64(first_st, 1, object);
     }
     int rc = SQLITE_DONE;
-    gathered g = {{NULL}, {0}};
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int i = mark_index((const char *)sqlite3_column_text(st, 1));
-        ok = i < 0 || counted_take(w, st, first_st, i, &g, array);
+        ok = i < 0 || counted_take(w, st, first_st, i, g);
     }
     sqlite3_finalize(st);
     sqlite3_finalize(first_st);
     return ok && rc == SQLITE_DONE;
+}
+
+/* The marks of a zoomed-out window: the buckets wholly inside it counted,
+ * the parts of buckets at its edges scanned. False on error. */
+static bool zoomed_out(sqlite3 *db, const lod_window *w, int64_t object, int64_t first, gathered *g)
+{
+    int r = lod_resolution(w);
+    int64_t b0 = (w->t0 >> r) + ((w->t0 & (((int64_t)1 << r) - 1)) != 0); /* begins >= t0 */
+    int64_t b1 = ((w->t1 + 1) >> r) - 1;                                  /* ends <= t1 */
+    if (b0 > b1)
+        return scan(db, w, object, first, w->t1, g);
+    int64_t right = 0;
+    return scan(db, w, object, first, (b0 << r) - 1, g) && counted(db, w, object, b0, b1, g) &&
+           first_seq(db, object, (b1 + 1) << r, &right) && scan(db, w, object, right, w->t1, g);
 }
 
 static bool counts_stored(sqlite3 *db)
@@ -269,16 +275,14 @@ bool marks_add(sqlite3 *db, const lod_window *w, int64_t object, json_t *lane_js
     if (kind < 0)
         return kind == -1;
     int64_t first = 0;
-    bool cut = false, zoomed_out = lod_resolution(w) >= 0 && counts_stored(db);
-    json_t *marks = json_array();
-    /* The scan starts at the first seq, and an event's state at t0 is read before it. */
-    bool ok =
-        marks && ((zoomed_out && kind != EVENT) || first_seq(db, object, w->t0, &first)) &&
-        (zoomed_out ? counted(db, w, object, marks) : scan(db, w, object, first, marks, &cut));
-    int failed = json_object_set_new(lane_json, "marks", ok ? marks : NULL);
+    gathered g = {.array = json_array(), .budget = (int64_t)w->px * MARKS_SCAN_PER_PX};
+    bool ok = g.array && first_seq(db, object, w->t0, &first) &&
+              (lod_resolution(w) >= 0 && counts_stored(db) ? zoomed_out(db, w, object, first, &g)
+                                                           : scan(db, w, object, first, w->t1, &g));
+    int failed = json_object_set_new(lane_json, "marks", ok ? g.array : NULL);
     if (!ok)
-        json_decref(marks);
-    failed |= json_object_set_new(lane_json, "marks_truncated", json_boolean(cut));
+        json_decref(g.array);
+    failed |= json_object_set_new(lane_json, "marks_truncated", json_boolean(g.cut));
     if (ok && kind == EVENT)
         failed |= json_object_set_new(lane_json, "set_at_t0", set_before(db, object, first));
     return ok && failed == 0;
