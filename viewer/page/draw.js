@@ -127,11 +127,13 @@ function drawLane(lane) {
   ctx.globalAlpha = 1;
 }
 
-/* An interval's x and width, clipped to the canvas, at least 1 px. */
+/* An interval's x and width, clipped to the canvas, at least 1 px (an
+ * object: an array destructured takes the iterator protocol, slow in code
+ * run once on tens of thousands of buckets). */
 function span(begin, end) {
   const x0 = Math.max(xOf(begin), -2);
   const x1 = Math.min(xOf(end), plot.width + 2);
-  return [x0, Math.max(x1 - x0, 1)];
+  return { x: x0, w: Math.max(x1 - x0, 1) };
 }
 
 function offCanvas(x, w) {
@@ -143,7 +145,7 @@ function drawBand(lane, loaded, y, regions) {
   ctx.globalAlpha = selectedObject() === null ? 1 : 0.5;
   ctx.fillStyle = colours.running;
   for (const iv of loaded.band) {
-    const [x, w] = span(iv.begin_ns, iv.end_ns);
+    const { x, w } = span(iv.begin_ns, iv.end_ns);
     if (offCanvas(x, w)) continue;
     ctx.fillRect(x, y + top, w, bottom - top);
     regions.push({ x0: x, x1: x + w, y0: y + top, y1: y + bottom,
@@ -177,7 +179,7 @@ function drawRow(lane, packed, row, y, regions) {
   const height = (row[1] - row[0]) / packed.tracks;
   const gap = packed.tracks > 1 ? 1 : 0;
   for (const { iv, track } of packed.items) {
-    const [x, w] = span(iv.begin_ns, iv.end_ns);
+    const { x, w } = span(iv.begin_ns, iv.end_ns);
     if (offCanvas(x, w)) continue;
     const ry = y + row[0] + track * height;
     const rh = Math.max(height - gap, 1);
@@ -223,7 +225,7 @@ function bucketRow(kind, state) {
  * holds; null for one off the canvas. */
 function bucketMark(lane, b, y, dim) {
   const row = bucketRow(lane.kind, b.state);
-  const [x, w] = span(b.begin_ns, b.end_ns);
+  const { x, w } = span(b.begin_ns, b.end_ns);
   if (!row || offCanvas(x, w)) return null;
   return { x0: x, x1: x + w, y0: y + row[0], y1: y + row[1], width: Math.max(w, 2), row, px: b.px,
     colour: colours[b.state] || colours.muted, alpha: dim * Math.min(1, 0.7 + 0.1 * Math.log2(b.count)) };
