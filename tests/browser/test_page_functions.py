@@ -2,8 +2,9 @@
 `thrace serve` serves (the modules the page itself runs, imported again:
 one instance each): formatting (format.js: durations, seconds, the axis's
 ticks), the kinds' words (kinds.js: a label's short note, the tooltips'
-phrases), and the view's clamping (view.js: a view stays inside the trace
-and no narrower than 100 ns, keeping its width when pushed past an end).
+phrases), the view's clamping (view.js: a view stays inside the trace
+and no narrower than 100 ns, keeping its width when pushed past an end),
+and an answer's times made the page's as its text is parsed (api.js).
 
 Usage: test_page_functions.py THRACE THREADING_LOCK ARTEFACTS [unittest options].
 A session daemon must answer (the ctest fixture `lttng`).
@@ -70,6 +71,18 @@ class PageFunctions(Served):
         self.assertEqual([end - 5000, end, end], self.clamp(end - 1000, end + 4000))
         self.assertEqual([0, end, end], self.clamp(-end, 2 * end))  # never wider than it
         self.assertEqual([1000, 3000, end], self.clamp(1000, 3000))
+
+    def test_an_answers_times_are_made_page_times_and_nothing_else(self):
+        # Exact to the ns though past 2^53, wherever the field; null kept; a
+        # field's name inside a string (its quotes escaped) left alone.
+        base, answer = self.js(r"""import('./api.js').then((api) => {
+            const base = api.getBase();
+            return [String(base), api.parsePageTimes(`{"ts":${base + 5n}, "end_ns" : ${base + 123456789012n},
+              "line": "said \\"ts\\":${base} and \\"t0\\": 1", "cut_ns": null,
+              "lanes": [{"begin_ns": ${base - 3n}, "px": 7, "t1": ${base}}]}`)]; })""")
+        self.assertEqual({"ts": 5, "end_ns": 123456789012, "cut_ns": None,
+                          "line": f'said "ts":{base} and "t0": 1',
+                          "lanes": [{"begin_ns": -3, "px": 7, "t1": 0}]}, answer)
 
 
 if __name__ == "__main__":

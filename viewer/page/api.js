@@ -4,7 +4,7 @@
  *
  * The API gives nanoseconds since the Unix epoch, which a JavaScript number
  * cannot hold exactly (2^53 ns is 104 days). Answers are parsed with the
- * raw text of each time field and turned into numbers relative to the
+ * raw text of each time field turned into numbers relative to the
  * trace's begin (`base`, a BigInt, set from /api/trace): every time in the
  * page is such a number, exact to the nanosecond, and absolute() adds
  * `base` back for a request. /api/trace is read with exact times (BigInt),
@@ -35,16 +35,31 @@ export function absolute(t) {
   return (base + BigInt(Math.round(t))).toString();
 }
 
-/* JSON.parse's reviver: time fields from their exact text, as BigInt if
- * exact, else as page times. */
-function timeReviver(exact) {
-  return (key, value, context) => {
-    if (typeof value !== 'number' || !TIME_KEYS.has(key))
-      return value;
-    const source = context && context.source;
-    const ns = /^-?\d+$/.test(source || '') ? BigInt(source) : BigInt(Math.round(value));
-    return exact ? ns : Number(ns - base);
-  };
+/* JSON.parse's reviver: time fields from their exact text, as BigInt. */
+function exactTimes(key, value, context) {
+  if (typeof value !== 'number' || !TIME_KEYS.has(key))
+    return value;
+  const source = context && context.source;
+  return /^-?\d+$/.test(source || '') ? BigInt(source) : BigInt(Math.round(value));
+}
+
+// A time field of an answer's text and its number.
+const TIME_FIELD = new RegExp(`"(${[...TIME_KEYS].join('|')})"(\\s*:\\s*)(-?\\d[\\d.eE+-]*)`, 'g');
+
+/* The page time of a time field's number (its text). */
+function pageTime(source) {
+  const ns = /^-?\d+$/.test(source) ? BigInt(source) : BigInt(Math.round(Number(source)));
+  return Number(ns - base);
+}
+
+/* An answer's text with its time fields made page times, parsed. Done on
+ * the text, not by a reviver: JSON.parse calls a reviver for every value,
+ * which made a window of 20 000 buckets (800 kB) take 70 ms to parse
+ * instead of 3 ms. A field's name followed by a colon occurs in JSON's
+ * text only as that name: a quote inside a string is escaped. */
+export function parsePageTimes(text) {
+  return JSON.parse(text.replace(TIME_FIELD,
+    (field, key, colon, number) => `"${key}"${colon}${pageTime(number)}`));
 }
 
 /* An answer read with exact times, its times made page times (in place). */
@@ -75,7 +90,7 @@ export async function api(path, params, exact = false) {
   }
   let body = null;
   try {
-    body = JSON.parse(text, timeReviver(exact || base === null));
+    body = exact || base === null ? JSON.parse(text, exactTimes) : parsePageTimes(text);
   } catch (e) {
     body = null; // told below, with the status
   }

@@ -127,11 +127,13 @@ function drawLane(lane) {
   ctx.globalAlpha = 1;
 }
 
-/* An interval's x and width, clipped to the canvas, at least 1 px. */
+/* An interval's x and width, clipped to the canvas, at least 1 px (an
+ * object: an array destructured takes the iterator protocol, slow in code
+ * run once on tens of thousands of buckets). */
 function span(begin, end) {
   const x0 = Math.max(xOf(begin), -2);
   const x1 = Math.min(xOf(end), plot.width + 2);
-  return [x0, Math.max(x1 - x0, 1)];
+  return { x: x0, w: Math.max(x1 - x0, 1) };
 }
 
 function offCanvas(x, w) {
@@ -143,7 +145,7 @@ function drawBand(lane, loaded, y, regions) {
   ctx.globalAlpha = selectedObject() === null ? 1 : 0.5;
   ctx.fillStyle = colours.running;
   for (const iv of loaded.band) {
-    const [x, w] = span(iv.begin_ns, iv.end_ns);
+    const { x, w } = span(iv.begin_ns, iv.end_ns);
     if (offCanvas(x, w)) continue;
     ctx.fillRect(x, y + top, w, bottom - top);
     regions.push({ x0: x, x1: x + w, y0: y + top, y1: y + bottom,
@@ -177,7 +179,7 @@ function drawRow(lane, packed, row, y, regions) {
   const height = (row[1] - row[0]) / packed.tracks;
   const gap = packed.tracks > 1 ? 1 : 0;
   for (const { iv, track } of packed.items) {
-    const [x, w] = span(iv.begin_ns, iv.end_ns);
+    const { x, w } = span(iv.begin_ns, iv.end_ns);
     if (offCanvas(x, w)) continue;
     const ry = y + row[0] + track * height;
     const rh = Math.max(height - gap, 1);
@@ -218,38 +220,129 @@ function bucketRow(kind, state) {
   return HOLDS.has(state) ? rows.bottom : rows.top;
 }
 
-/* A mark as tall as its row and at least 2 px wide (a pixel's worth of
- * holds is easily missed), the more opaque the more intervals it holds. */
+/* A bucket's mark: as tall as its row and at least 2 px wide (a pixel's
+ * worth of holds is easily missed), the more opaque the more intervals it
+ * holds; null for one off the canvas. */
+function bucketMark(lane, b, y, dim) {
+  const row = bucketRow(lane.kind, b.state);
+  const { x, w } = span(b.begin_ns, b.end_ns);
+  if (!row || offCanvas(x, w)) return null;
+  return { x0: x, x1: x + w, y0: y + row[0], y1: y + row[1], width: Math.max(w, 2), row, px: b.px,
+    colour: colours[b.state] || colours.muted, alpha: dim * Math.min(1, 0.7 + 0.1 * Math.log2(b.count)) };
+}
+
+/* The buckets' marks. A window has tens of thousands, drawn once as it
+ * arrives (by code not yet compiled) and a canvas's fillRect costs
+ * microseconds: a mark hidden by another is not drawn, the opaque marks of
+ * one row and state in consecutive pixels are one rectangle (the same
+ * pixels), and the lane's buckets are one hit region, searched when
+ * pointed at. A row's run is drawn before a mark of a row it overlaps, so
+ * that what lies on top stays so. */
 function drawBuckets(lane, loaded, y, regions) {
   const dim = selectedObject() === null ? 1 : DIM;
-  for (const b of loaded.buckets) {
-    const row = bucketRow(lane.kind, b.state);
-    const [x, w] = span(b.begin_ns, b.end_ns);
-    if (!row || offCanvas(x, w)) continue;
-    ctx.globalAlpha = dim * Math.min(1, 0.7 + 0.1 * Math.log2(b.count));
-    ctx.fillStyle = colours[b.state] || colours.muted;
-    ctx.fillRect(x, y + row[0], Math.max(w, 2), row[1] - row[0]);
-    regions.push({ x0: x, x1: x + w, y0: y + row[0], y1: y + row[1],
-      hit: { type: 'bucket', key: `b${lane.kind}${lane.id}:${b.px}:${b.state}`, bucket: b, lane } });
+  const marks = loaded.buckets.map((b) => bucketMark(lane, b, y, dim)).filter(Boolean);
+  const runs = []; // the marks not yet drawn, in rows apart
+  for (const mark of uncovered(marks)) {
+    if (!extendRun(runs, mark)) {
+      paintRuns(runs, mark.row, y);
+      runs.push(mark);
+    }
+  }
+  paintRuns(runs, null, y);
+  regions.push({ buckets: loaded.buckets, y, dim });
+}
+
+/* The marks but those an opaque one drawn later in their pixel hides
+ * whole (buckets come by pixel, then state: a thread's pixel often has
+ * a wait, a sleep and a barrier in one row). */
+function uncovered(marks) {
+  const shown = [];
+  let px = null;
+  let covering = []; // the rows of the opaque marks after, in this pixel
+  for (let i = marks.length - 1; i >= 0; i--) {
+    const mark = marks[i];
+    if (mark.px !== px) {
+      px = mark.px;
+      covering = [];
+    }
+    if (covering.some((row) => row[0] <= mark.row[0] && mark.row[1] <= row[1]))
+      continue;
+    if (mark.alpha === 1)
+      covering.push(mark.row);
+    shown.push(mark);
+  }
+  return shown.reverse();
+}
+
+/* Whether mark, opaque, continues the run of its row in the pixel before. */
+function extendRun(runs, mark) {
+  for (const run of runs) {
+    if (run.row === mark.row && mark.px === run.px + 1 && mark.alpha === 1 && run.alpha === 1
+        && mark.colour === run.colour) {
+      run.width = mark.x0 + mark.width - run.x0;
+      run.px = mark.px;
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Draws the runs of the rows that overlap row (of every row if null), and drops them. */
+function paintRuns(runs, row, y) {
+  for (let i = runs.length - 1; i >= 0; i--) {
+    const run = runs[i];
+    if (row && !(run.row[0] < row[1] && row[0] < run.row[1]))
+      continue;
+    ctx.globalAlpha = run.alpha;
+    ctx.fillStyle = run.colour;
+    ctx.fillRect(run.x0, y + run.row[0], run.width, run.row[1] - run.row[0]);
+    runs.splice(i, 1);
   }
 }
 
+/* The bucket last drawn under canvas (x, y) among a region's, or null. */
+function bucketAt(region, x, y, lane) {
+  for (let i = region.buckets.length - 1; i >= 0; i--) {
+    const b = region.buckets[i];
+    const mark = bucketMark(lane, b, region.y, region.dim);
+    if (mark && inside(mark, x, y))
+      return { type: 'bucket', key: `b${lane.kind}${lane.id}:${b.px}:${b.state}`, bucket: b, lane };
+  }
+  return null;
+}
+
+/* The log lines of a thread's lane as marks, one path (a window has
+ * thousands), each a hit region made into a hit when pointed at. */
 function drawLogMarks(lane, y, regions) {
   const [top, bottom] = LANE.thread.marks;
   ctx.globalAlpha = selectedObject() === null ? 1 : 0.4;
   ctx.fillStyle = colours.mark;
+  ctx.beginPath();
   for (const log of data.logs.get(lane.id) || []) {
     const x = xOf(log.ts);
     if (x < -4 || x > plot.width + 4) continue;
-    ctx.beginPath();
     ctx.moveTo(x - 3.5, y + top);
     ctx.lineTo(x + 3.5, y + top);
-    ctx.lineTo(x, y + bottom);
-    ctx.closePath();
-    ctx.fill();
-    regions.push({ x0: x - 4, x1: x + 4, y0: y + top - 1, y1: y + bottom + 1,
-      hit: { type: 'log', key: `l${log.id}`, log, lane } });
+    ctx.lineTo(x, y + bottom); // fill() closes it (closePath costs more, the longer the path)
+    regions.push({ x0: x - 4, x1: x + 4, y0: y + top - 1, y1: y + bottom + 1, log });
   }
+  ctx.fill();
+}
+
+/* What a region holds at canvas (x, y), if anything: its hit, made now
+ * for a log line's, searched for among a lane's buckets. */
+function hitIn(region, x, y, lane) {
+  if (region.buckets)
+    return bucketAt(region, x, y, lane);
+  if (!inside(region, x, y))
+    return null;
+  if (region.log)
+    return { type: 'log', key: `l${region.log.id}`, log: region.log, lane };
+  return region.hit;
+}
+
+function inside(region, x, y) {
+  return x >= region.x0 - 0.5 && x <= region.x1 + 0.5 && y >= region.y0 && y <= region.y1;
 }
 
 /* A diamond where the thread saw a deadlock itself (THRACE_DEADLOCK=1). */
@@ -342,9 +435,9 @@ export function hitAt(x, y) {
     return arrow.hit;
   const regions = hits.lanes.get(lane) || [];
   for (let i = regions.length - 1; i >= 0; i--) {
-    const r = regions[i];
-    if (x >= r.x0 - 0.5 && x <= r.x1 + 0.5 && y >= r.y0 && y <= r.y1)
-      return r.hit;
+    const hit = hitIn(regions[i], x, y, lane);
+    if (hit)
+      return hit;
   }
   return null;
 }

@@ -74,8 +74,11 @@ function prepareLane(lane, answer) {
     else top.push(iv);
   }
   const width = answer.ns_per_px;
-  const buckets = lane.buckets.map(([px, state, count, more]) => ({ px, state, count, more,
-    begin_ns: answer.t0 + px * width, end_ns: answer.t0 + (px + 1) * width }));
+  const buckets = lane.buckets.map((bucket) => { // indexed: destructured, 10 ms more
+    const px = bucket[0];
+    return { px, state: bucket[1], count: bucket[2], more: bucket[3],
+      begin_ns: answer.t0 + px * width, end_ns: answer.t0 + (px + 1) * width };
+  });
   return { id: lane.id, band, top: pack(top), bottom: pack(bottom), buckets,
     intervals: lane.intervals, values: lane.values, values_sampled: lane.values_sampled,
     marks: lane.marks, marks_truncated: lane.marks_truncated, set_at_t0: lane.set_at_t0 };
