@@ -11,10 +11,10 @@
  * tracer/store/markcounts.h), and scans only the parts of buckets at its
  * edges: a mark per pixel and name stands for the buckets that begin in
  * its pixel, and names the first of them, one lookup (a file of schema 10
- * or older, read-only, has no counts: its events are read). An event's state at t0 is its
- * last set or clear among the MARKS_LOOKBACK events before. Whatever the
- * trace's length, a window costs a few dozen lookups and a few rows a
- * pixel. No state.
+ * or older, read-only, has no counts: its events are read). An event's
+ * state at t0 is its last set or clear among the MARKS_LOOKBACK events
+ * before. Whatever the trace's length, a window costs a few dozen lookups
+ * and a few rows a pixel. No state.
  */
 #include "marks.h"
 #include "jsonsql.h"

@@ -139,9 +139,8 @@ static bool db_marks_counted(sqlite3 *db, failure *why)
 {
     char sql[640];
     snprintf(sql, sizeof sql,
-             "INSERT INTO mark_counts WITH RECURSIVE resolutions(r) AS (SELECT %d UNION ALL SELECT "
-             "r + %d FROM "
-             "resolutions WHERE r < %d) "
+             "INSERT INTO mark_counts WITH RECURSIVE resolutions(r) AS "
+             "(SELECT %d UNION ALL SELECT r + %d FROM resolutions WHERE r < %d) "
              "SELECT object_id, r AS resolution, ts >> r AS bucket, name, count(*) AS count, "
              "sum(value) AS value, min(seq) AS first_seq, ts, thread_id FROM events, resolutions "
              "WHERE name IN " SQL_MARK_EVENTS " AND object_id IS NOT NULL AND seq IS NOT NULL "
