@@ -31,13 +31,15 @@ static const char at_seq_sql[] =
     "SELECT seq, ts FROM events WHERE object_id = ?1 AND seq >= ?2 ORDER BY seq LIMIT 1";
 static const char scan_sql[] = "SELECT id, seq, ts, name, thread_id, value FROM events"
                                " WHERE object_id = ?1 AND seq >= ?2 ORDER BY seq LIMIT ?3";
-/* The last set or clear among the MARKS_LOOKBACK events before seq ?2, and
- * how many events were looked at. */
+/* The last set or clear among the MARKS_LOOKBACK events before seq ?2;
+ * when there is none, how many events were looked at (coalesce stops at
+ * its first value that is not null: the count, MARKS_LOOKBACK rows read
+ * whole, is made only then). */
 #define LOOKBACK                                                                                   \
     "(SELECT name FROM events WHERE object_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3)"
 static const char state_sql[] =
-    "SELECT (SELECT name FROM " LOOKBACK " WHERE name IN ('event_set', 'event_clear') LIMIT 1),"
-    " (SELECT count(*) FROM " LOOKBACK ")";
+    "SELECT coalesce((SELECT name FROM " LOOKBACK " WHERE name IN ('event_set', 'event_clear')"
+    " LIMIT 1), (SELECT count(*) FROM " LOOKBACK "))";
 
 /* The object's marks counted at resolution ?2 in buckets [?3, ?4]. */
 static const char counted_sql[] =
@@ -260,11 +262,10 @@ static json_t *set_before(sqlite3 *db, int64_t object, int64_t first)
         rc = sqlite3_step(st);
     }
     json_t *set = NULL;
-    const char *last = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-    if (last)
-        set = json_boolean(strcmp(last, "event_set") == 0);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+        set = json_boolean(strcmp((const char *)sqlite3_column_text(st, 0), "event_set") == 0);
     else if (rc == SQLITE_ROW) /* none: never set before, unless the look back fell short */
-        set = sqlite3_column_int(st, 1) < MARKS_LOOKBACK ? json_false() : json_null();
+        set = sqlite3_column_int(st, 0) < MARKS_LOOKBACK ? json_false() : json_null();
     sqlite3_finalize(st);
     return set;
 }
