@@ -290,7 +290,7 @@ api_answer api_window(sqlite3 *db, const params *p, const api_server *server)
 {
     (void)server;
     int64_t span = p->t1 - p->t0;
-    lod_window w = {p->t0, p->t1, span / p->px + (span % p->px != 0), (int)p->px};
+    lod_window w = {p->t0, p->t1, span / p->px + (span % p->px != 0), (int)p->px, lod_finest(db)};
     int threads = lanes_exist(db, LOD_THREAD, &p->threads);
     int objects = threads == 1 ? lanes_exist(db, LOD_OBJECT, &p->objects) : threads;
     if (threads < 0 || objects < 0)

@@ -15,7 +15,7 @@
  *
  * When a pixel is at least as wide as a bucket of the timeline's counts
  * (lane_counts, tracer/store/lanecounts.h), the levels those count are not
- * read at all: the counts of the finest such resolution are, a row per
+ * read at all: the counts of the coarsest such resolution are, a row per
  * bucket and state, added to the pixel where the bucket begins (so a count
  * may land a pixel early, and at the window's left edge may include
  * intervals that ended within a bucket before it).
@@ -113,12 +113,21 @@ static int64_t reach(int64_t level)
     return level <= 0 ? 1 : level >= 62 ? (int64_t)1 << 62 : (int64_t)1 << level;
 }
 
+int lod_finest(sqlite3 *db)
+{
+    sqlite3_stmt *st = jsonsql_prepare(
+        db, "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'mark_counts'");
+    bool schema11 = st && sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return schema11 ? LANECOUNTS_FINEST : LANECOUNTS_FINEST_10;
+}
+
 int lod_resolution(const lod_window *w)
 {
     int resolution = -1;
     for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++) {
         int r = LANECOUNTS_FINEST + LANECOUNTS_STEP * i;
-        if (((int64_t)1 << r) <= w->ns_per_px)
+        if (r >= w->finest && ((int64_t)1 << r) <= w->ns_per_px)
             resolution = r;
     }
     return resolution;

@@ -6,8 +6,8 @@
  * (intervals.level, docs/intervals.md), the
  * levels of long intervals are read whole, and the levels of short ones are
  * sampled, at most LOD_SAMPLE intervals per pixel and level, or, when a
- * pixel is at least 2^18 ns, read from the stored counts (lane_counts) at
- * the finest resolution no wider than a pixel.
+ * pixel is at least 2^16 ns, read from the stored counts (lane_counts) at
+ * the coarsest resolution no wider than a pixel.
  */
 #ifndef THRACE_VIEWER_LOD_H
 #define THRACE_VIEWER_LOD_H
@@ -25,14 +25,20 @@ typedef struct {
     int64_t t0, t1;    /* the window, t0 < t1 */
     int64_t ns_per_px; /* ceil((t1 - t0) / px) */
     int px;
+    int finest; /* the finest resolution of the file's counts (lod_finest) */
 } lod_window;
+
+/* The finest resolution the file's stored counts have: LANECOUNTS_FINEST,
+ * or LANECOUNTS_FINEST_10 in a file of schema 10 opened read-only (which
+ * has no mark_counts either). */
+int lod_finest(sqlite3 *db);
 
 /* The pixel of w moment t falls in: 0 before t0, px - 1 from t1 on. */
 int lod_pixel(const lod_window *w, int64_t t);
 
 /* The stored counts' resolution (lanecounts.h) a window of w reads: the
- * finest whose buckets are no wider than a pixel; -1 when a pixel is
- * narrower than every bucket. */
+ * coarsest, from w->finest on, whose buckets are no wider than a pixel; -1
+ * when a pixel is narrower than every bucket. */
 int lod_resolution(const lod_window *w);
 
 typedef enum { LOD_THREAD, LOD_OBJECT } lod_lane_kind;

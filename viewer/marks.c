@@ -19,6 +19,7 @@
 #include "marks.h"
 #include "jsonsql.h"
 #include "objkind.h"
+#include "store.h"
 
 #include <string.h>
 
@@ -45,9 +46,6 @@ static const char state_sql[] =
 static const char counted_sql[] =
     "SELECT bucket, name, count, value, first_seq, first_ts, first_thread_id FROM mark_counts"
     " WHERE object_id = ?1 AND resolution = ?2 AND bucket BETWEEN ?3 AND ?4 ORDER BY bucket";
-/* Whether the file has mark_counts: one of schema 10 or older read-only has not. */
-static const char counts_stored_sql[] =
-    "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'mark_counts'";
 /* The event of the first mark a count stands for: from events_by_object alone. */
 static const char first_sql[] = "SELECT id FROM events WHERE object_id = ?1 AND seq = ?2";
 
@@ -241,14 +239,6 @@ static bool zoomed_out(sqlite3 *db, const lod_window *w, int64_t object, int64_t
            first_seq(db, object, (b1 + 1) << r, &right) && scan(db, w, object, right, w->t1, g);
 }
 
-static bool counts_stored(sqlite3 *db)
-{
-    sqlite3_stmt *st = jsonsql_prepare(db, counts_stored_sql);
-    bool stored = st && sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    return stored;
-}
-
 /* Whether the event was set before seq first: true, false, or null when
  * not known from the MARKS_LOOKBACK events before; NULL on error. */
 static json_t *set_before(sqlite3 *db, int64_t object, int64_t first)
@@ -278,8 +268,10 @@ bool marks_add(sqlite3 *db, const lod_window *w, int64_t object, json_t *lane_js
     int64_t first = 0;
     gathered g = {.array = json_array(), .budget = (int64_t)w->px * MARKS_SCAN_PER_PX};
     bool ok = g.array && first_seq(db, object, w->t0, &first) &&
-              (lod_resolution(w) >= 0 && counts_stored(db) ? zoomed_out(db, w, object, first, &g)
-                                                           : scan(db, w, object, first, w->t1, &g));
+              /* mark_counts came with the finest resolution (schema 11) */
+              (lod_resolution(w) >= 0 && w->finest == LANECOUNTS_FINEST
+                   ? zoomed_out(db, w, object, first, &g)
+                   : scan(db, w, object, first, w->t1, &g));
     int failed = json_object_set_new(lane_json, "marks", ok ? g.array : NULL);
     if (!ok)
         json_decref(g.array);

@@ -155,6 +155,12 @@ class Damage(unittest.TestCase):
         self.assertEqual((1, 1), (counts["traces"], counts["processes"]))
 
 
+def drop_schema11(conn):
+    """What schema 11 added: mark_counts, and lane_counts' resolution 16."""
+    conn.execute("DROP TABLE mark_counts")
+    conn.execute("DELETE FROM lane_counts WHERE resolution = 16")
+
+
 class SchemaVersion(unittest.TestCase):
     def database_of_schema(self, name, version, case="lock_uncontended"):
         db = recorder.fresh_db(name)
@@ -189,7 +195,7 @@ class SchemaVersion(unittest.TestCase):
             conn.execute("ALTER TABLE objects DROP COLUMN symbol")
             conn.execute("ALTER TABLE callsites DROP COLUMN thread_id")
             conn.execute("ALTER TABLE objects DROP COLUMN made_site")
-            conn.execute("DROP TABLE mark_counts")
+            drop_schema11(conn)
         return db
 
     def schema9(self, name):
@@ -197,7 +203,7 @@ class SchemaVersion(unittest.TestCase):
         db = self.database_of_schema(name, 9)
         with sqlite3.connect(db) as conn:
             conn.execute("ALTER TABLE objects DROP COLUMN made_site")
-            conn.execute("DROP TABLE mark_counts")
+            drop_schema11(conn)
         return db
 
     def schema10(self, name):
@@ -205,7 +211,7 @@ class SchemaVersion(unittest.TestCase):
         200 times: without mark_counts."""
         db = self.database_of_schema(name, 10, "cond_many_notifies")
         with sqlite3.connect(db) as conn:
-            conn.execute("DROP TABLE mark_counts")
+            drop_schema11(conn)
         return db
 
     def assert_read_unchanged(self, db):
@@ -240,6 +246,9 @@ class SchemaVersion(unittest.TestCase):
             marks = timeline_counts.marks_stored(conn)
             self.assertEqual(timeline_counts.marks_recomputed(conn), marks)
             self.assertNotEqual([], marks)
+            counts = timeline_counts.stored(conn)
+            self.assertEqual(timeline_counts.recomputed(conn), counts)
+            self.assertIn(16, {row[2] for row in counts})
             self.assertEqual(2, conn.execute("SELECT count(*) FROM traces").fetchone()[0])
             columns = [c[1] for c in conn.execute("PRAGMA table_info(objects)")]
             self.assertEqual(["symbol", "made_site"], columns[-2:])
@@ -277,12 +286,19 @@ class SchemaVersion(unittest.TestCase):
             window = server.ok("/api/window", {"t0": trace["begin_ns"],
                                                "t1": trace["begin_ns"] + px * 2**18, "px": px,
                                                "objects": str(cond)})
+            main = [t["id"] for t in trace["threads"] if t["name"] == "MainThread"]
+            fine = server.ok("/api/window", {"t0": trace["begin_ns"],
+                                             "t1": trace["begin_ns"] + px * 2**16, "px": px,
+                                             "threads": str(main[0])})
         finally:
             self.assertEqual(0, server.stop())
         self.assertEqual(2**18, window["ns_per_px"])
         lane = window["objects"][0]
         self.assertEqual((200, False),
                          (sum(m.get("count", 1) for m in lane["marks"]), lane["marks_truncated"]))
+        # 2^16 ns a pixel: the file has no counts that fine, so its holds are read.
+        holding = [b[2] for b in fine["threads"][0]["buckets"] if b[1] == "holding"]
+        self.assertEqual((2**16, True), (fine["ns_per_px"], sum(holding) > 0))
         self.assertEqual(before, recorder.dump(db))
 
 

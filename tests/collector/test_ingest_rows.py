@@ -208,12 +208,12 @@ class TimelineCounts(unittest.TestCase):
         events = db.execute("SELECT count(*) FROM events WHERE name IN"
                             " ('cond_notify', 'event_set', 'event_clear', 'barrier_abort',"
                             " 'barrier_reset')").fetchone()[0]
-        self.assertEqual(events, sum(row[4] for row in marks if row[1] == 18))
+        self.assertEqual(events, sum(row[4] for row in marks if row[1] == 16))
         # Every interval shorter than the finest bucket counts there, once a lane.
-        intervals = db.execute("SELECT count(*) FROM intervals WHERE level <= 18").fetchone()[0]
-        on_objects = db.execute("SELECT count(*) FROM intervals WHERE level <= 18"
+        intervals = db.execute("SELECT count(*) FROM intervals WHERE level <= 16").fetchone()[0]
+        on_objects = db.execute("SELECT count(*) FROM intervals WHERE level <= 16"
                                 " AND object_id IS NOT NULL").fetchone()[0]
-        finest = sum(c for kind, _, r, _, _, c in counts if r == 18)
+        finest = sum(c for kind, _, r, _, _, c in counts if r == 16)
         self.assertEqual(intervals + on_objects, finest)
         self.assertGreater(on_objects, 0)
 

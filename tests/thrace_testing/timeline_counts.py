@@ -3,7 +3,7 @@ database keeps them, and as a recomputation from its intervals and events
 gives them: the two must be equal. A live trace's intervals still open (its
 'unfinished' rows) are not counted until they end."""
 
-RESOLUTIONS = tuple(range(18, 35, 2))
+RESOLUTIONS = tuple(range(16, 35, 2))
 
 _LANE = """
 SELECT {kind}, {lane}, r.res, i.begin_ns >> r.res, i.state, count(*)

@@ -25,16 +25,16 @@
  * and cut_ns), 7 the callers of call sites (site_frames), 8 a libthrace object's variable
  * (objects.symbol), 9 the thread whose stack a site's callers are (callsites.thread_id),
  * 10 where a libthrace object was made (objects.made_site), 11 the timeline's marks counted
- * (mark_counts). */
+ * (mark_counts) and its counts at 2^16 ns (lane_counts' resolution 16). */
 enum { SCHEMA_VERSION = 11 };
 
 /* The oldest schema opened still: 7 only added a table, which a writer
  * adds (schema.sql creates only what is missing) and a reader of a
  * schema 6 file sees empty (db_frames_absent); 8, 9 and 10 only added a
  * column, which a writer adds and a reader sees NULL (db_objects_older,
- * db_site_threads_absent); 11 a table counted from the events, which a
- * writer fills (db_marks_counted) and a reader does without. Older ones
- * are refused. */
+ * db_site_threads_absent); 11 a table counted from the events and a
+ * resolution of lane_counts, which a writer fills (db_marks_counted,
+ * db_finest_counted) and a reader does without. Older ones are refused. */
 enum { OLDEST_SCHEMA_OPENED = 6 };
 enum { SCHEMA_FRAMES = 7, SCHEMA_SYMBOLS = 8, SCHEMA_SITE_THREADS = 9 }; /* see above */
 enum { SCHEMA_MADE = 10 };                                               /* objects.made_site */
@@ -150,6 +150,30 @@ static bool db_marks_counted(sqlite3 *db, failure *why)
     return db_exec(db, sql, why);
 }
 
+/* The intervals of one kind of lane counted at the finest resolution, as
+ * lanecounts.c counts them: a live trace's intervals still open are not. */
+#define DB_FINEST_LANES(kind, lane)                                                                \
+    "SELECT " kind ", " lane ", %d, i.begin_ns >> %d, i.state, count(*) FROM intervals i"          \
+    " JOIN threads t ON t.id = i.thread_id JOIN processes p ON p.id = t.process_id"                \
+    " JOIN traces tr ON tr.id = p.trace_id WHERE " lane " IS NOT NULL AND i.level <= %d"           \
+    " AND i.begin_ns >= 0 AND NOT (tr.live AND i.outcome = " SQL_OUTCOME(                          \
+        unfinished) ")"                                                                            \
+                    " GROUP BY 2, 4, 5"
+
+/* A file of schema 10 or older written: its lane_counts at the resolution
+ * schema 11 added, counted from its intervals. */
+static bool db_finest_counted(sqlite3 *db, failure *why)
+{
+    enum { R = LANECOUNTS_FINEST };
+    char sql[1024];
+    snprintf(
+        sql, sizeof sql,
+        "INSERT INTO lane_counts (kind, lane, resolution, bucket, state, count) " DB_FINEST_LANES(
+            "0", "i.thread_id") " UNION ALL " DB_FINEST_LANES("1", "i.object_id"),
+        R, R, R, R, R, R);
+    return db_exec(db, sql, why);
+}
+
 /* In the IMMEDIATE transaction: creates the schema if the file is still
  * empty (another command may have created it meanwhile), adds to an older
  * schema opened what it lacks, marks a database of the schema made before
@@ -177,7 +201,8 @@ static bool db_create_locked(sqlite3 *db, failure *why)
         return false;
     if (id.version < SCHEMA_VERSION)
         return db_exec(db, schema_sql, why) &&
-               (id.version >= SCHEMA_MARKS || db_marks_counted(db, why)) &&
+               (id.version >= SCHEMA_MARKS ||
+                (db_marks_counted(db, why) && db_finest_counted(db, why))) &&
                db_set_versions(db, why);
     return id.application_id == THRACE_APPLICATION_ID || db_set_versions(db, why);
 }

@@ -22,9 +22,11 @@
 #include <stdint.h>
 
 /* Resolutions LANECOUNTS_FINEST, + LANECOUNTS_STEP, ...: buckets of about
- * 262 us, 1 ms, 4.2 ms, ... 17 s. A window reads the finest no wider than
- * its pixel: at most 2^LANECOUNTS_STEP buckets a pixel. */
-enum { LANECOUNTS_FINEST = 18, LANECOUNTS_STEP = 2, LANECOUNTS_RESOLUTIONS = 9 };
+ * 66 us, 262 us, 1 ms, ... 17 s. A window reads the finest no wider than
+ * its pixel: at most 2^LANECOUNTS_STEP buckets a pixel. Schema 11 added
+ * 2^16 (LANECOUNTS_FINEST_10 was the finest before). */
+enum { LANECOUNTS_FINEST = 16, LANECOUNTS_STEP = 2, LANECOUNTS_RESOLUTIONS = 10 };
+enum { LANECOUNTS_FINEST_10 = 18 };
 
 /* A lane's kind, in lane_counts.kind: whose id lane_counts.lane is. */
 typedef enum { LANECOUNTS_THREAD = 0, LANECOUNTS_OBJECT = 1 } lanecounts_kind;

@@ -327,7 +327,8 @@ CREATE TABLE IF NOT EXISTS thread_stats (
 
 -- The timeline's counts (tracer/store/lanecounts.h, viewer/lod.c): per lane, the
 -- intervals shorter than a bucket, counted per state in buckets of 2^resolution ns,
--- at resolutions 18, 20, ..., 34 (about 262 us, 1 ms, 4.2 ms, ..., 17 s). An
+-- at resolutions 16, 18, ..., 34 (about 66 us, 262 us, 1 ms, ..., 17 s; 16 since
+-- schema 11). An
 -- interval of level L (intervals.level) counts at every resolution of at least L, in
 -- its thread's lane and in its object's, in the bucket its begin_ns falls in. A
 -- window whose pixels are at least a bucket wide reads these rows, not the short
