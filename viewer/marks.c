@@ -180,12 +180,12 @@ static bool scan(sqlite3 *db, const lod_window *w, int64_t object, int64_t first
     return ok && (rc == SQLITE_ROW || rc == SQLITE_DONE);
 }
 
-/* The mark a count of event i stands for, its first's event id from
- * first_st, into the answer. False on error. */
-static bool counted_take(const lod_window *w, sqlite3_stmt *st, sqlite3_stmt *first_st, int i,
-                         gathered *g)
+/* The mark a count of event i at resolution r stands for, its first's
+ * event id from first_st, into the answer. False on error. */
+static bool counted_take(const lod_window *w, int r, sqlite3_stmt *st, sqlite3_stmt *first_st,
+                         int i, gathered *g)
 {
-    int px = lod_pixel(w, sqlite3_column_int64(st, 0) << lod_resolution(w));
+    int px = lod_pixel(w, sqlite3_column_int64(st, 0) << r);
     int64_t count = sqlite3_column_int64(st, 2);
     if (g->last[i] && g->px[i] == px)
         return mark_merge(g->last[i], count, st, 3);
@@ -207,10 +207,11 @@ static bool counted(sqlite3 *db, const lod_window *w, int64_t object, int64_t b0
                     gathered *g)
 {
     sqlite3_stmt *st = jsonsql_prepare(db, counted_sql), *first_st = jsonsql_prepare(db, first_sql);
+    int r = lod_resolution(w);
     bool ok = st && first_st;
     if (ok) {
         sqlite3_bind_int64(st, 1, object);
-        sqlite3_bind_int(st, 2, lod_resolution(w));
+        sqlite3_bind_int(st, 2, r);
         sqlite3_bind_int64(st, 3, b0);
         sqlite3_bind_int64(st, 4, b1);
         sqlite3_bind_int64(first_st, 1, object);
@@ -218,7 +219,7 @@ static bool counted(sqlite3 *db, const lod_window *w, int64_t object, int64_t b0
     int rc = SQLITE_DONE;
     while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int i = mark_index((const char *)sqlite3_column_text(st, 1));
-        ok = i < 0 || counted_take(w, st, first_st, i, g);
+        ok = i < 0 || counted_take(w, r, st, first_st, i, g);
     }
     sqlite3_finalize(st);
     sqlite3_finalize(first_st);

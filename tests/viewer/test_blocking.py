@@ -262,6 +262,20 @@ class Blocking(unittest.TestCase):
                              (sum(m.get("count", 1) for m in lane["marks"]),
                               lane["marks_truncated"]))
 
+    def test_a_window_of_whole_buckets_counts_more_marks_than_a_scan_may_read(self):
+        """Pixels of 2^21 ns over buckets of 2^20 ns, the window's edges on
+        buckets' edges: all of it is read from mark_counts. A scan of the events
+        could read 8 a pixel, 64, fewer than the 200 notifies."""
+        notifies = self.mark_rows("cond_many_notifies", "cond_notify")
+        bucket, npp, px = 2**20, 2**21, 8
+        t0 = notifies[0][1] // bucket * bucket
+        t1 = t0 + px * npp - 1
+        self.assertLess(notifies[-1][1], t1, "the notifies outgrew the window")
+        got_npp, lane = self.notify_lane(t0, t1, px)
+        self.assertEqual(npp, got_npp)
+        self.assertEqual((200, False), (sum(m.get("count", 1) for m in lane["marks"]),
+                                        lane["marks_truncated"]))
+
     def test_a_zoomed_in_condition_lane_has_its_notifies_one_by_one(self):
         notifies = self.mark_rows("cond_many_notifies", "cond_notify")[:5]
         _, lane = self.notify_lane(notifies[0][1], notifies[-1][1], 8192)

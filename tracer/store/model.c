@@ -626,8 +626,8 @@ static bool model_event_row(model *m, model_thread *t, const model_event *e, con
     batch_text(b, detail);
     if (!batch_row(b, why))
         return false;
-    if (!r->object || !model_has(e, VOCAB_F_seq))
-        return true;
+    if (!r->object || !model_has(e, VOCAB_F_seq) || !vocab_mark_of(e->type))
+        return true; /* most events: no mark to count */
     markcounts_event mark = {r->object->id,        t->id,   e->ts,
                              e->f[VOCAB_F_seq].i,  e->type, model_has(e, VOCAB_F_woken),
                              e->f[VOCAB_F_woken].i};
