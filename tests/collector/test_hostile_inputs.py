@@ -326,6 +326,26 @@ class Names(Base):
                 names = [r[0] for r in c.execute("SELECT name FROM threads ORDER BY tid")]
             self.assertEqual(["MainThread", "worker", ""], names)
 
+    def test_stats_keeps_each_name_in_its_column(self):
+        """Names of several bytes a character, and a name whose escapes
+        lengthen it past the column's 20, leave every row's kind under the
+        header's (counted in characters, as Python pads)."""
+        db = recorder.fresh_db("stats-names.db")
+        proc = run("record", "-o", db, recorder.PATHS["empty_names"], timeout=120)
+        self.assertEqual(0, proc.returncode, proc.stderr)
+        names = ["verrou-été", "工作线程", "\x1b[31mred\n" * 2]
+        printed = ["verrou-été", "工作线程", "\\x1b[31mred\\n" * 2]  # 26 characters
+        with recorder.connect(db) as c:
+            kinds = [r for r in c.execute("SELECT id, kind FROM threads ORDER BY id")]
+            for name, (thread, _) in zip(names, kinds):
+                c.execute("UPDATE threads SET name = ? WHERE id = ?", (name, thread))
+        proc = run("stats", db)
+        self.assertEqual(0, proc.returncode, proc.stderr)
+        table = proc.stdout.split("\n\n")[1].splitlines()
+        column = table[0].index("kind")
+        self.assertEqual(len(printed[2]) + 1, column, table[0])
+        rows = {row[:column].rstrip(): row[column:].split()[0] for row in table[1:]}
+        self.assertEqual({name: kind for name, (_, kind) in zip(printed, kinds)}, rows)
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -49,3 +49,11 @@ size_t escape_utf8_length(const char *text)
         return 0;
     return n;
 }
+
+size_t escape_chars(const char *s)
+{
+    size_t chars = 0;
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        chars += (*c & 0xc0) != 0x80;
+    return chars;
+}

@@ -26,4 +26,11 @@ char *escape_controls(const char *text, char *out, size_t size);
  */
 size_t escape_utf8_length(const char *s);
 
+/*
+ * The characters of s (a NUL-terminated string): its UTF-8 code points,
+ * each byte that starts none counted as one. What Python's %-10s pads by,
+ * and so the width of a column of names.
+ */
+size_t escape_chars(const char *s);
+
 #endif

@@ -29,10 +29,10 @@ static const char usage[] =
     "more than one (pid N on HOST). Then what the traces lost, by cause:\n"
     "LTTng's ring buffer full, events thrace daemon did not read, a stream cut.\n";
 
-/* The name column: 20 wide, wider for a longer name (Lock-3@liblzma.so.5+0xc3a0). */
-static const char name_width_sql[] = "SELECT max(20, COALESCE(max(length(name)), 0)) FROM"
-                                     " (SELECT name FROM objects UNION ALL SELECT name FROM threads"
-                                     "  UNION ALL SELECT name FROM thread_names)";
+enum { NAME_MAX_BYTES = 1024, NAME_MIN_WIDTH = 20 };
+
+static const char names_sql[] = "SELECT name FROM objects UNION ALL SELECT name FROM threads"
+                                " UNION ALL SELECT name FROM thread_names";
 
 /* How the tables are laid out: the name column's width; with more than
  * one process, a last column naming each row's (its host too, with more
@@ -43,6 +43,30 @@ typedef struct {
     bool processes, hosts;
 } stats_layout;
 
+/* A name from the trace as printed: its control characters escaped. */
+static const char *printed_name(const unsigned char *raw, char out[NAME_MAX_BYTES])
+{
+    return escape_controls(raw ? (const char *)raw : "", out, NAME_MAX_BYTES);
+}
+
+/* The name column's width in characters, as printed: 20, wider for a
+ * longer name (Lock-3@liblzma.so.5+0xc3a0) or one whose escapes lengthen
+ * it. On a database error, 20: the tables' own queries will say it. */
+static int name_width(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    size_t width = NAME_MIN_WIDTH;
+    if (sqlite3_prepare_v2(db, names_sql, -1, &st, NULL) != SQLITE_OK)
+        return (int)width;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char name[NAME_MAX_BYTES];
+        size_t chars = escape_chars(printed_name(sqlite3_column_text(st, 0), name));
+        width = chars > width ? chars : width;
+    }
+    sqlite3_finalize(st);
+    return (int)width;
+}
+
 static void print_header(const stats_layout *l, const char *title)
 {
     printf("%-*s %-18s %9s %10s %10s %10s %10s %10s%s\n", l->width, title, "kind", "acquired",
@@ -52,7 +76,7 @@ static void print_header(const stats_layout *l, const char *title)
 
 static void print_row(const stats_layout *l, sqlite3_stmt *st)
 {
-    char d[4][32], process[320] = "", name[1024];
+    char d[4][32], process[320] = "", name[NAME_MAX_BYTES];
     long long acquired = sqlite3_column_int64(st, STATSQUERY_ACQUIRED);
     long long contended = sqlite3_column_int64(st, STATSQUERY_CONTENDED);
     char share[16] = "-";
@@ -64,10 +88,10 @@ static void print_row(const stats_layout *l, sqlite3_stmt *st)
         hosts_process(sqlite3_column_int64(st, STATSQUERY_PID),
                       (const char *)sqlite3_column_text(st, STATSQUERY_HOSTNAME), l->hosts, process,
                       sizeof process);
-    /* A name from the trace: its control characters escaped. */
-    const char *raw = (const char *)sqlite3_column_text(st, STATSQUERY_NAME);
-    escape_controls(raw ? raw : "", name, sizeof name);
-    printf("%-*s %-18s %9lld %10s %10s %10s %10s %10s%s%s\n", l->width, name,
+    /* Padded by characters, not bytes (printf's): a UTF-8 name stays in its column. */
+    printed_name(sqlite3_column_text(st, STATSQUERY_NAME), name);
+    int pad = l->width - (int)escape_chars(name);
+    printf("%s%*s %-18s %9lld %10s %10s %10s %10s %10s%s%s\n", name, pad > 0 ? pad : 0, "",
            sqlite3_column_text(st, STATSQUERY_KIND), acquired, share, d[0], d[1], d[2], d[3],
            l->processes ? "  " : "", process);
 }
@@ -110,7 +134,7 @@ static int print_stats(sqlite3 *db, void *path)
 {
     const stats_layout l = {
         .path = path,
-        .width = (int)db_value(db, name_width_sql, 20),
+        .width = name_width(db),
         .processes = db_value(db, "SELECT count(*) FROM processes", 0) > 1,
         .hosts = hosts_several(db),
     };

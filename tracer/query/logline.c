@@ -3,6 +3,7 @@
  * formatting: no state, no I/O.
  */
 #include "logline.h"
+#include "base.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,9 +24,7 @@ const char *logline_duration(int64_t ns, char *buf, size_t size)
 
 void logline_thread_prefix(const char *thread, char *buf, size_t size)
 {
-    size_t chars = 0;
-    for (const char *p = thread; *p; p++)
-        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    size_t chars = escape_chars(thread);
     int pad = chars < 10 ? (int)(10 - chars) : 0;
     snprintf(buf, size, "(%s%*s) ", thread, pad, "");
 }
