@@ -105,6 +105,23 @@ class TwoHosts(unittest.TestCase):
         for p in answer["processes"]:
             self.assertEqual(self.process_hosts[p["id"]], p["hostname"])
 
+    def test_a_hostile_hostname_is_printed_escaped_everywhere(self):
+        """A trace's hostname is the traced machine's to choose: control
+        characters in it (a newline, an escape sequence) are printed as C
+        escapes by every command that names hosts, never raw."""
+        db = f"{self.tmp.name}/hostile-host.db"
+        with sqlite3.connect(self.db) as source, sqlite3.connect(db) as copy:
+            source.backup(copy)
+        with sqlite3.connect(db) as sql:
+            sql.execute("UPDATE traces SET hostname = ? WHERE hostname = ?",
+                        ("evil\x1b[2J\nhost", hosts.OTHER_HOST))
+        shown = "pid %d on evil\\x1b[2J\\nhost" % self.pids[hosts.OTHER_HOST]
+        for args, status in ((["stats"], 0), (["log", "--all"], 0), (["deadlocks"], 3)):
+            out = thrace(*args, db)
+            self.assertEqual(status, out.returncode, out.stderr)
+            self.assertIn(shown, out.stdout, args)
+            self.assertNotIn("\x1b", out.stdout, args)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
