@@ -324,6 +324,28 @@ class SchemaVersion(unittest.TestCase):
             lines = conn.execute("SELECT sum(count) FROM log_counts WHERE resolution = 16")
             self.assertEqual(3200, lines.fetchone()[0])  # the first trace's; cond_notify logs none
 
+    def test_a_schema11_database_read_as_it_is_lists_its_first_log_lines(self):
+        """A window zoomed out over its 3200 lines, which the file has not counted:
+        the first 2000, one by one, as before schema 12."""
+        db = self.schema11("schema11-read.db")
+        self.assert_read_unchanged(db)
+        before = recorder.dump(db)
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            first = conn.execute("SELECT id FROM logs ORDER BY ts, id LIMIT 2000").fetchall()
+        server = serving.Server(recorder.PATHS["thrace"], db)
+        try:
+            trace = server.ok("/api/trace")
+            threads = ",".join(str(t["id"]) for t in trace["threads"])
+            window = server.ok("/api/window", {"t0": trace["begin_ns"], "t1": trace["end_ns"],
+                                               "px": 1000, "threads": threads})
+        finally:
+            self.assertEqual(0, server.stop())
+        self.assertGreaterEqual(window["ns_per_px"], 2**16)
+        self.assertEqual(([row[0] for row in first], [1] * 2000, True),
+                         ([log["id"] for log in window["logs"]],
+                          [log["count"] for log in window["logs"]], window["logs_truncated"]))
+        self.assertEqual(before, recorder.dump(db))
+
 
 class Journal(unittest.TestCase):
     """Ingest loads through a rollback journal when it may, but the file

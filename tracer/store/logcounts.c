@@ -24,7 +24,7 @@ typedef struct {
 
 struct logcounts {
     batch *rows;
-    keymap by_thread;            /* (0, threads.id) -> logcounts_thread */
+    keymap by_thread;           /* (0, threads.id) -> logcounts_thread */
     logcounts_thread **threads; /* every thread, for flushes */
     size_t nthreads, cap;
 };
