@@ -37,9 +37,9 @@ static const char counted_sql[] = "SELECT first_ts, count FROM log_counts WHERE 
 static const char edge_sql[] = "SELECT thread_id, ts FROM logs WHERE ts BETWEEN ?1 AND ?2"
                                " AND thread_id IN (SELECT value FROM json_each(?3))";
 /* A thread's first line at ts ?1: the one an entry names. */
-static const char first_sql[] = "SELECT l.id, l.text, " LOG_THREAD
-                                " FROM logs l WHERE l.ts = ?1 AND l.thread_id = ?2"
-                                " ORDER BY l.id LIMIT 1";
+static const char first_sql[] =
+    "SELECT l.id, l.text, " LOG_THREAD " FROM logs l WHERE l.ts = ?1 AND l.thread_id = ?2"
+    " ORDER BY l.id LIMIT 1";
 
 /* Lines of a thread from the first's ts on: a bucket counted, a line
  * read, or an entry of the answer. */
@@ -256,16 +256,15 @@ static char *ids_text(const params_ids *threads)
     return text;
 }
 
-json_t *loglines_json(sqlite3 *db, const lod_window *w, const params_ids *threads,
-                      bool *truncated)
+json_t *loglines_json(sqlite3 *db, const lod_window *w, const params_ids *threads, bool *truncated)
 {
     *truncated = false;
     char *ids = ids_text(threads);
     int r = lod_resolution(w);
     int counts = ids && r >= 0 ? has_counts(db) : 0;
     json_t *logs = !ids || counts < 0 ? NULL
-                   : counts          ? zoomed_out(db, w, r, threads, ids)
-                                     : listed(db, w, ids, truncated);
+                   : counts           ? zoomed_out(db, w, r, threads, ids)
+                                      : listed(db, w, ids, truncated);
     free(ids);
     return logs;
 }

@@ -22,7 +22,6 @@ enum { LOGLINES_MAX = 2000 };
  * *truncated tells whether lines were left out (only zoomed in: zoomed
  * out, every line is counted). NULL on a database error or when out of
  * memory. */
-json_t *loglines_json(sqlite3 *db, const lod_window *w, const params_ids *threads,
-                      bool *truncated);
+json_t *loglines_json(sqlite3 *db, const lod_window *w, const params_ids *threads, bool *truncated);
 
 #endif
