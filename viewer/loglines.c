@@ -2,16 +2,18 @@
  * loglines.c - the lanes' threads' log lines in a window (loglines.h).
  * Zoomed in, the lines in the window in time order, through logs_by_time.
  * Zoomed out, when the file has log_counts (schema 12; a file of schema 11
- * or older opened read-only has none and is read as zoomed in), a thread's
- * lines are gathered as cells: the counts of its buckets at the window's
- * resolution (lod_resolution) wholly inside [t0, t1], and the lines of the
- * parts of buckets at the window's edges one by one, each cell with its
- * first line's ts. The cells of a thread whose first lines fall in one
- * pixel make one entry, named after the first line; when the entries are
- * more than LOGLINES_MAX, pixels are taken two, four, ... at a time until
- * they fit. An entry's first line is one lookup in logs_by_time, its
- * thread's name then one in thread_names. Whatever the trace's length, a
- * window costs a row per bucket and thread, and two lookups per entry.
+ * or older opened read-only has none and is read as zoomed in), the
+ * threads' lines are gathered as cells, each with its first line's ts:
+ * the counts of the buckets at the window's resolution (lod_resolution)
+ * wholly inside [t0, t1], those of finer buckets in the parts of buckets
+ * at its edges, and the lines one by one in what is left there, less than
+ * the finest bucket at each end. The cells of a thread whose first lines
+ * fall in one pixel make one entry, named after the first line; when the
+ * entries are more than LOGLINES_MAX, pixels are taken two, four, ... at a
+ * time until they fit. An entry's first line is one lookup in
+ * logs_by_time, its thread's name then one in thread_names. Whatever the
+ * trace's length, a window costs a row per bucket and thread, a few more
+ * per resolution, and two lookups per entry.
  * No state.
  */
 #include "loglines.h"
@@ -19,6 +21,7 @@
 #include "base.h"
 #include "jsonsql.h"
 #include "query.h"
+#include "store.h"
 
 #include <stdlib.h>
 
@@ -112,45 +115,66 @@ static json_t *listed(sqlite3 *db, const lod_window *w, const char *ids, bool *t
     return NULL;
 }
 
-/* The threads' lines in [a, b] into c, one cell each. False on error. */
-static bool edge(sqlite3 *db, int64_t a, int64_t b, const char *ids, loglines_cells *c)
+/* What gathering a zoomed-out window's cells walks with. */
+typedef struct {
+    const params_ids *threads;
+    sqlite3_stmt *counted, *edge; /* counted_sql, edge_sql (its threads bound) */
+    loglines_cells cells;
+} loglines_gather;
+
+/* The threads' lines in [a, b] into g's cells, one each. False on error. */
+static bool edge(loglines_gather *g, int64_t a, int64_t b)
 {
-    if (a > b)
-        return true;
-    sqlite3_stmt *st = jsonsql_prepare(db, edge_sql);
-    if (!st)
-        return false;
-    sqlite3_bind_int64(st, 1, a);
-    sqlite3_bind_int64(st, 2, b);
-    sqlite3_bind_text(st, 3, ids, -1, SQLITE_STATIC);
+    sqlite3_reset(g->edge);
+    sqlite3_bind_int64(g->edge, 1, a);
+    sqlite3_bind_int64(g->edge, 2, b);
     int rc;
     bool ok = true;
-    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        ok = cells_add(c, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), 1);
-    sqlite3_finalize(st);
+    while (ok && (rc = sqlite3_step(g->edge)) == SQLITE_ROW)
+        ok = cells_add(&g->cells, sqlite3_column_int64(g->edge, 0),
+                       sqlite3_column_int64(g->edge, 1), 1);
     return ok && rc == SQLITE_DONE;
 }
 
-/* The threads' buckets [b0, b1] at resolution r into c, a cell each. False on error. */
-static bool counted(sqlite3 *db, int r, int64_t b0, int64_t b1, const params_ids *threads,
-                    loglines_cells *c)
+/* The threads' buckets [b0, b1] at resolution r into g's cells, a cell
+ * each. False on error. */
+static bool counted(loglines_gather *g, int r, int64_t b0, int64_t b1)
 {
-    sqlite3_stmt *st = jsonsql_prepare(db, counted_sql);
-    bool ok = st != NULL;
-    for (int i = 0; ok && i < threads->n; i++) {
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, threads->ids[i]);
-        sqlite3_bind_int(st, 2, r);
-        sqlite3_bind_int64(st, 3, b0);
-        sqlite3_bind_int64(st, 4, b1);
+    bool ok = true;
+    for (int i = 0; ok && i < g->threads->n; i++) {
+        sqlite3_reset(g->counted);
+        sqlite3_bind_int64(g->counted, 1, g->threads->ids[i]);
+        sqlite3_bind_int(g->counted, 2, r);
+        sqlite3_bind_int64(g->counted, 3, b0);
+        sqlite3_bind_int64(g->counted, 4, b1);
         int rc;
-        while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
-            ok = cells_add(c, threads->ids[i], sqlite3_column_int64(st, 0),
-                           sqlite3_column_int64(st, 1));
+        while (ok && (rc = sqlite3_step(g->counted)) == SQLITE_ROW)
+            ok = cells_add(&g->cells, g->threads->ids[i], sqlite3_column_int64(g->counted, 0),
+                           sqlite3_column_int64(g->counted, 1));
         ok = ok && rc == SQLITE_DONE;
     }
-    sqlite3_finalize(st);
     return ok;
+}
+
+/* The threads' lines in [a, b] into g's cells: the buckets of resolution r
+ * wholly inside it counted, the parts of buckets at its ends (less than a
+ * bucket each) at the next finer resolution, and so on down to the lines
+ * themselves, read below the finest: besides its own buckets, a window
+ * reads a few a resolution and the lines of 2^16 ns at each end, whatever
+ * the resolution. False on error. */
+static bool gather(loglines_gather *g, int64_t a, int64_t b, int r)
+{
+    if (a > b)
+        return true;
+    if (r < LANECOUNTS_FINEST)
+        return edge(g, a, b);
+    int64_t b0 = (a >> r) + ((a & (((int64_t)1 << r) - 1)) != 0); /* begins >= a */
+    int64_t b1 = ((b + 1) >> r) - 1;                              /* ends <= b */
+    int finer = r - LANECOUNTS_STEP;
+    if (b0 > b1)
+        return gather(g, a, b, finer);
+    return gather(g, a, (b0 << r) - 1, finer) && counted(g, r, b0, b1) &&
+           gather(g, (b1 + 1) << r, b, finer);
 }
 
 static int by_thread_then_ts(const void *a, const void *b)
@@ -208,31 +232,37 @@ static json_t *entries_json(sqlite3 *db, const loglines_cell *e, size_t n)
     return NULL;
 }
 
+/* c's cells made entries, at most LOGLINES_MAX, in time order, into its
+ * first cells; how many. */
+static size_t fitted(const lod_window *w, loglines_cells *c)
+{
+    if (c->n > 0) /* cells is NULL until one is added */
+        qsort(c->cells, c->n, sizeof *c->cells, by_thread_then_ts);
+    int g = 1;
+    while (entries(w, c->cells, c->n, g, false) > LOGLINES_MAX)
+        g *= 2;
+    size_t n = entries(w, c->cells, c->n, g, true);
+    if (n > 0)
+        qsort(c->cells, n, sizeof *c->cells, by_ts);
+    return n;
+}
+
 /* The threads' lines in a window whose pixels are buckets of 2^r ns or
  * wider, an entry per thread and pixel (or group of pixels). */
 static json_t *zoomed_out(sqlite3 *db, const lod_window *w, int r, const params_ids *threads,
                           const char *ids)
 {
-    int64_t b0 = (w->t0 >> r) + ((w->t0 & (((int64_t)1 << r) - 1)) != 0); /* begins >= t0 */
-    int64_t b1 = ((w->t1 + 1) >> r) - 1;                                  /* ends <= t1 */
-    loglines_cells c = {0};
-    bool ok = b0 > b1 ? edge(db, w->t0, w->t1, ids, &c)
-                      : edge(db, w->t0, (b0 << r) - 1, ids, &c) &&
-                            counted(db, r, b0, b1, threads, &c) &&
-                            edge(db, (b1 + 1) << r, w->t1, ids, &c);
-    json_t *logs = NULL;
-    if (ok) {
-        if (c.n > 0) /* cells is NULL until one is added */
-            qsort(c.cells, c.n, sizeof *c.cells, by_thread_then_ts);
-        int g = 1;
-        while (entries(w, c.cells, c.n, g, false) > LOGLINES_MAX)
-            g *= 2;
-        size_t n = entries(w, c.cells, c.n, g, true);
-        if (n > 0)
-            qsort(c.cells, n, sizeof *c.cells, by_ts);
-        logs = entries_json(db, c.cells, n);
-    }
-    free(c.cells);
+    loglines_gather g = {.threads = threads,
+                         .counted = jsonsql_prepare(db, counted_sql),
+                         .edge = jsonsql_prepare(db, edge_sql)};
+    bool ok = g.counted && g.edge;
+    if (ok)
+        sqlite3_bind_text(g.edge, 3, ids, -1, SQLITE_STATIC);
+    ok = ok && gather(&g, w->t0, w->t1, r);
+    sqlite3_finalize(g.counted);
+    sqlite3_finalize(g.edge);
+    json_t *logs = ok ? entries_json(db, g.cells.cells, fitted(w, &g.cells)) : NULL;
+    free(g.cells.cells);
     return logs;
 }
 

@@ -75,17 +75,22 @@ class Logs(unittest.TestCase):
         return logs
 
     def test_a_zoomed_out_window_has_an_entry_a_pixel_counting_its_lines(self):
-        """Pixels of 2^17 and 2^19 ns over 1000 pixels, read from the counts
-        at 2^16 and 2^18 ns, beginning and ending amid the lines, in the
-        middle of a bucket or on a bucket's edge: a bucket is no wider than
-        a pixel, so a line lies in its entry's pixel or the next."""
+        """Pixels of 2^17 and 2^19 ns over about 1000 pixels, read from the
+        counts at 2^16 and 2^18 ns, beginning and ending amid the lines: in
+        the middle of a bucket, on a bucket's edge, a nanosecond before a
+        line and on one (the window's ends are read from finer counts, then
+        one by one). A bucket is no wider than a pixel, so a line lies in
+        its entry's pixel or the next."""
         px = 1000
         middle = self.lines[len(self.lines) // 4][2]  # both threads log there
         aligned = middle // 2**18 * 2**18
         for npp in (2**17, 2**19):
-            for t0 in (middle - 777, middle - px * npp // 2 + 777, aligned, aligned - px * npp):
-                t1 = t0 + px * npp - 1
-                logs = self.assert_counted(t0, t1, px, 1)
+            windows = [(t0, t0 + px * npp - 1) for t0 in (middle - 777, middle - px * npp // 2 + 777,
+                                                         aligned, aligned - px * npp)]
+            t0 = self.lines[len(self.lines) // 8][2] - 1
+            windows.append((t0, max(ts for _, _, ts, _ in self.lines if ts < t0 + px * npp)))
+            for t0, t1 in windows:
+                logs = self.assert_counted(t0, t1, -(-(t1 - t0) // npp), 1)
                 if npp == 2**19:  # a line every 100 us or so a thread: a few a pixel
                     self.assertGreater(sum(e["count"] for e in logs), len(logs))
 
