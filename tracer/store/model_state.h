@@ -90,7 +90,7 @@ struct model {
     batch_writer *writer;
     batch *events;         /* the events rows, many per INSERT */
     batch *logs;           /* the logs rows */
-    logcounts *log_counts; /* ... counted */
+    logcounts *log_counts; /* the log lines counted */
     markcounts *marks;     /* the timeline's marks counted */
     intervals *iv;
     summary *summary; /* object_stats and thread_stats, written at finish and checkpoints */
