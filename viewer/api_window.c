@@ -4,30 +4,25 @@
  * lanes' threads' log lines, and what ended the waits that end in the
  * window among the intervals returned (tracer/query/wakers.c); a semaphore
  * lane's value over the window too (semvalue.c), and an event's, a
- * condition's or a barrier's own moments (marks.c).
+ * condition's or a barrier's own moments (marks.c); the log lines are
+ * loglines.c's.
  *
  * Bounds: per lane 4 * px intervals and 4 * px buckets, WINDOW_MAX_ITEMS of
- * both over the lanes, MAX_LOGS log lines, MAX_WAKEUPS wakeups.
+ * both over the lanes, LOGLINES_MAX log entries, MAX_WAKEUPS wakeups.
  */
 #include "api.h"
 #include "base.h"
 #include "jsonsql.h"
 #include "jsontext.h"
 #include "lod.h"
+#include "loglines.h"
 #include "marks.h"
 #include "query.h"
 #include "semvalue.h"
 
 #include <stdlib.h>
 
-enum { WINDOW_MAX_ITEMS = 100000, MAX_LOGS = 2000, MAX_WAKEUPS = 2000 };
-
-#define LOG_THREAD LOGQUERY_THREAD_NAME("l") /* the name of a log line's thread then */
-
-static const char logs_sql[] =
-    "SELECT l.id, l.thread_id, l.ts, l.text, " LOG_THREAD
-    " FROM logs l WHERE l.ts BETWEEN ?1 AND ?2"
-    " AND l.thread_id IN (SELECT value FROM json_each(?3)) ORDER BY l.ts, l.id LIMIT ?4";
+enum { WINDOW_MAX_ITEMS = 100000, MAX_WAKEUPS = 2000 };
 
 static const char *const lane_tables[] = {"SELECT 1 FROM threads WHERE id = ?1",
                                           "SELECT 1 FROM objects WHERE id = ?1"};
@@ -169,36 +164,6 @@ static bool lanes_write(window *win, lod_lane_kind kind, const params_ids *ids, 
     return ok;
 }
 
-/* The lanes' threads' log lines in the window, the first MAX_LOGS: what
- * the page shows of each, its line as `thrace log` prints it. */
-static json_t *logs_json(sqlite3 *db, const params *p, bool *truncated)
-{
-    json_t *ids = json_array();
-    for (int i = 0; ids && i < p->threads.n; i++)
-        json_array_append_new(ids, json_integer(p->threads.ids[i]));
-    char *ids_text = ids ? json_dumps(ids, JSON_COMPACT) : NULL;
-    json_decref(ids);
-    if (!ids_text)
-        return NULL;
-    static const char *const names[] = {"id", "thread_id", "ts", "text", "thread"};
-    json_t *logs = jsonsql_rows(db, logs_sql, names, 5, MAX_LOGS, truncated, "iiti", p->t0, p->t1,
-                                ids_text, (int64_t)MAX_LOGS + 1);
-    free(ids_text);
-    size_t i;
-    json_t *log;
-    json_array_foreach(logs, i, log)
-    {
-        char line[1200];
-        json_t *thread = json_object_get(log, "thread");
-        logquery_message(json_string_value(thread), json_string_value(json_object_get(log, "text")),
-                         line, sizeof line);
-        json_object_set_new(log, "line", jsonsql_text(line));
-        json_object_del(log, "thread");
-        json_object_del(log, "text");
-    }
-    return logs;
-}
-
 static int by_end(const void *a, const void *b)
 {
     const lod_interval *x = a, *y = b;
@@ -266,7 +231,7 @@ static bool window_write(window *win, const params *p, const lod_window *w)
     bool ok = lanes_write(win, LOD_THREAD, &p->threads, p);
     jsontext_key(t, "objects");
     ok = ok && lanes_write(win, LOD_OBJECT, &p->objects, p);
-    json_t *logs = ok ? logs_json(win->db, p, &logs_cut) : NULL;
+    json_t *logs = ok ? loglines_json(win->db, w, &p->threads, &logs_cut) : NULL;
     json_t *woken = logs ? wakeups_json(win, &wakeups_cut) : NULL;
     if (!woken) {
         json_decref(logs);

@@ -12,7 +12,8 @@ holders and where they acquired (a link follows one), a hold's naming the
 waiters it blocked, a wake-up's naming the notifier's site, a sortable
 Stats tab whose rows follow their object, an event's lane showing the
 span while it was set, a barrier's lane numbering its arrivals, a
-condition's notifies zoomed out as a mark a pixel that says how many.
+condition's notifies zoomed out as a mark a pixel that says how many, and
+so a thread's log lines (scenarios.c's log_many_lines, 3200 lines).
 
 Usage: test_lanes_page.py THRACE THREADING_SEMAPHORE THREADING_CONDITION THREADING_EVENT
        THREADING_BARRIER SCENARIOS ARTEFACTS [unittest options]
@@ -308,9 +309,9 @@ class BarrierPage(Lanes):
         self.screenshot("barrier.png")
 
 
-class NotifiesPage(Lanes):
-    """200 notifies zoomed out to some 20 px: a mark a pixel."""
-    PROGRAM, ARGS = SCENARIOS, ("cond_many_notifies",)
+class ScenarioLanes(Lanes):
+    """A case of tests/trace/scenarios.c, ARGS[0], recorded alone."""
+    PROGRAM = SCENARIOS
 
     @classmethod
     def setUpClass(cls):
@@ -319,6 +320,11 @@ class NotifiesPage(Lanes):
             super().setUpClass()
         finally:
             del os.environ["THRACE_TEST_IN_PROCESS"]
+
+
+class NotifiesPage(ScenarioLanes):
+    """200 notifies zoomed out to some 20 px: a mark a pixel."""
+    ARGS = ("cond_many_notifies",)
 
     def setUp(self):
         Served.setUp(self)
@@ -361,6 +367,46 @@ class NotifiesPage(Lanes):
         self.assertTrue(told, text)
         [hit] = [m for m in marks if m["ts"] - self.base == int(told[3])]
         self.assertEqual((hit["count"], name), (int(told[1]), told[2]))
+
+
+class LogLinesPage(ScenarioLanes):
+    """3200 log lines of two threads, the whole run in view: a log mark a
+    pixel, counting its lines."""
+    ARGS = ("log_many_lines",)
+
+    def test_zoomed_out_a_log_mark_stands_for_its_pixels_lines_and_its_tooltip_says_how_many(self):
+        canvas = self.wait_drawn()
+        main, worker = self.thread_id("MainThread"), self.thread_id("Thread-1")
+        lane = f"thread:{main}"
+        told = self.until(lambda: self.js(f"""document.querySelector('[data-lane="{lane}"]')
+            .dataset.logs"""), lambda v: v)
+        marks, lines = (int(n) for n in told.split())
+        t0, t1 = self.base + canvas["t0"], self.base + canvas["t1"]
+        inside, = self.sql.execute("SELECT count(*) FROM logs WHERE thread_id = ?"
+                                   " AND ts BETWEEN ? AND ?", (main, t0, t1)).fetchone()
+        self.assertGreater(inside, 2300)  # of its 2400: the view may begin after the first
+        self.assertEqual(inside, lines)  # every line of the thread, the last as the first
+        self.assertLess(marks, lines)
+        # The page's marks are the window's (both threads asked for at once).
+        window = self.api(f"/api/window?t0={t0}&t1={t1}&px={round(canvas['width'])}"
+                          f"&threads={main},{worker}")
+        logs = [log for log in window["logs"] if log["thread_id"] == main]
+        self.assertEqual(marks, len(logs))
+        # A mark where every mark near enough to be the one hovered stands for
+        # several: its tooltip says how many, and its time which mark it is.
+        xs = [self.x_of(log["ts"] - self.base) for log in logs]
+        several = [i for i in range(len(logs)) if all(
+            log["count"] > 1 for log, x in zip(logs, xs) if abs(x - xs[i]) <= 6)]
+        self.assertTrue(several, logs)
+        i = several[len(several) // 2]
+        text = self.hover(xs[i], self.lane_top(lane) + 5, "zoom in")
+        told = re.match(r"MainThread: (\d+) log lines, the first:.*?"
+                        r"and (\d+) more lines? here: zoom in.*?begin[^(]*\((\d+) ns\)", text,
+                        re.S)  # the line and its count, a line each
+        self.assertTrue(told, text)
+        [hit] = [log for log in logs if log["ts"] - self.base == int(told[3])]
+        self.assertEqual((hit["count"], hit["count"] - 1), (int(told[1]), int(told[2])))
+        self.assertIn(hit["line"], text)
 
 
 if __name__ == "__main__":

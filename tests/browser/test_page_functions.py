@@ -2,9 +2,10 @@
 `thrace serve` serves (the modules the page itself runs, imported again:
 one instance each): formatting (format.js: durations, seconds, the axis's
 ticks), the kinds' words (kinds.js: a label's short note, the tooltips'
-phrases), the view's clamping (view.js: a view stays inside the trace
-and no narrower than 100 ns, keeping its width when pushed past an end),
-and an answer's times made the page's as its text is parsed (api.js).
+phrases), a log mark's tooltip (tooltip.js: how many lines it stands
+for), the view's clamping (view.js: a view stays inside the trace and no
+narrower than 100 ns, keeping its width when pushed past an end), and an
+answer's times made the page's as its text is parsed (api.js).
 
 Usage: test_page_functions.py THRACE THREADING_LOCK ARTEFACTS [unittest options].
 A session daemon must answer (the ctest fixture `lttng`).
@@ -57,6 +58,18 @@ class PageFunctions(Served):
         self.assertEqual("holding a permit of",
                          self.call("kinds.js", "doingTo", "holding", "semaphore"))
         self.assertEqual("waiting for lock", self.call("kinds.js", "doingTo", "waiting", "lock"))
+
+    def test_a_log_mark_says_how_many_lines_it_stands_for(self):
+        one = {"line": "(Thread-1  ) hello", "count": 1}
+        self.assertEqual("Thread-1: log line", self.call("tooltip.js", "logTitle", one, "Thread-1"))
+        self.assertEqual(["(Thread-1  ) hello"], self.call("tooltip.js", "logLines", one))
+        several = dict(one, count=3)
+        self.assertEqual("Thread-1: 3 log lines, the first:",
+                         self.call("tooltip.js", "logTitle", several, "Thread-1"))
+        self.assertEqual(["(Thread-1  ) hello", "and 2 more lines here: zoom in"],
+                         self.call("tooltip.js", "logLines", several))
+        self.assertEqual("and 1 more line here: zoom in",
+                         self.call("tooltip.js", "logLines", dict(one, count=2))[1])
 
     def clamp(self, t0, t1):
         """The view after setView(t0, t1), and the trace's length."""

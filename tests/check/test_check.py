@@ -651,7 +651,9 @@ class KeptFiguresEqualARecomputation(unittest.TestCase):
             self.assertEqual(timeline_counts.recomputed(con), counts)
             marks = timeline_counts.marks_stored(con)
             self.assertEqual(timeline_counts.marks_recomputed(con), marks)
-            rows = len(counts) + len(marks)
+            logs = timeline_counts.logs_stored(con)
+            self.assertEqual(timeline_counts.logs_recomputed(con), logs)
+            rows = len(counts) + len(marks) + len(logs)
             for table, key in (("object_stats", "object_id"), ("thread_stats", "thread_id")):
                 kept = summaries.summaries(con, table, key)
                 self.assertEqual(summaries.oracle(con, key, True), kept, table)

@@ -155,10 +155,16 @@ class Damage(unittest.TestCase):
         self.assertEqual((1, 1), (counts["traces"], counts["processes"]))
 
 
+def drop_schema12(conn):
+    """What schema 12 added: log_counts."""
+    conn.execute("DROP TABLE log_counts")
+
+
 def drop_schema11(conn):
-    """What schema 11 added: mark_counts, and lane_counts' resolution 16."""
+    """What schemas 11 and 12 added: mark_counts, lane_counts' resolution 16, log_counts."""
     conn.execute("DROP TABLE mark_counts")
     conn.execute("DELETE FROM lane_counts WHERE resolution = 16")
+    drop_schema12(conn)
 
 
 class SchemaVersion(unittest.TestCase):
@@ -179,12 +185,12 @@ class SchemaVersion(unittest.TestCase):
 
     def test_an_older_database_is_refused_saying_to_ingest_again(self):
         db = self.database_of_schema("schema4.db", 4)
-        self.assert_refused_unchanged(db, "made by an older thrace (schema 4; this one reads 11): "
+        self.assert_refused_unchanged(db, "made by an older thrace (schema 4; this one reads 12): "
                                           "ingest its trace again into a new database")
 
     def test_a_newer_database_is_refused(self):
         db = self.database_of_schema("schema99.db", 99)
-        self.assert_refused_unchanged(db, "made by a newer thrace (schema 99; this one reads 11)")
+        self.assert_refused_unchanged(db, "made by a newer thrace (schema 99; this one reads 12)")
 
     def schema6(self, name):
         """A database as thrace made it at schema 6: without site_frames, objects.symbol,
@@ -214,6 +220,14 @@ class SchemaVersion(unittest.TestCase):
             drop_schema11(conn)
         return db
 
+    def schema11(self, name):
+        """A database as thrace made it at schema 11, of 3200 log lines:
+        without log_counts."""
+        db = self.database_of_schema(name, 11, "log_many_lines")
+        with sqlite3.connect(db) as conn:
+            drop_schema12(conn)
+        return db
+
     def assert_read_unchanged(self, db):
         before = recorder.dump(db)
         for command in (["log", db], ["stats", db], ["deadlocks", db]):
@@ -236,19 +250,21 @@ class SchemaVersion(unittest.TestCase):
             self.assertEqual(0, server.stop())
         self.assertEqual([("quiet", None)], [(o["name"], o["made_at"]) for o in objects])
 
-    def assert_written_at_schema11(self, db):
-        """Ingests a second trace into db: it is of schema 11 then, objects with its
-        columns, the marks of both traces counted."""
+    def assert_written_at_schema12(self, db):
+        """Ingests a second trace into db: it is of schema 12 then, objects with its
+        columns, the marks and log lines of both traces counted."""
         run = ingest("-o", db, recorder.scenario("cond_notify"))
         self.assertEqual(0, run.returncode, run.stderr)
         with sqlite3.connect(db) as conn:
-            self.assertEqual(11, conn.execute("PRAGMA user_version").fetchone()[0])
+            self.assertEqual(12, conn.execute("PRAGMA user_version").fetchone()[0])
             marks = timeline_counts.marks_stored(conn)
             self.assertEqual(timeline_counts.marks_recomputed(conn), marks)
             self.assertNotEqual([], marks)
             counts = timeline_counts.stored(conn)
             self.assertEqual(timeline_counts.recomputed(conn), counts)
             self.assertIn(16, {row[2] for row in counts})
+            logs = timeline_counts.logs_stored(conn)
+            self.assertEqual(timeline_counts.logs_recomputed(conn), logs)
             self.assertEqual(2, conn.execute("SELECT count(*) FROM traces").fetchone()[0])
             columns = [c[1] for c in conn.execute("PRAGMA table_info(objects)")]
             self.assertEqual(["symbol", "made_site"], columns[-2:])
@@ -257,17 +273,17 @@ class SchemaVersion(unittest.TestCase):
 
     def test_a_schema6_database_gets_site_frames_when_written(self):
         db = self.schema6("schema6-write.db")
-        self.assert_written_at_schema11(db)
+        self.assert_written_at_schema12(db)
         with sqlite3.connect(db) as conn:
             tables = conn.execute("SELECT name FROM sqlite_master WHERE name = 'site_frames'")
             self.assertEqual([("site_frames",)], tables.fetchall())
 
     def test_a_schema9_database_gets_made_sites_when_written(self):
-        self.assert_written_at_schema11(self.schema9("schema9-write.db"))
+        self.assert_written_at_schema12(self.schema9("schema9-write.db"))
 
     def test_a_schema10_database_gets_its_marks_counted_when_written(self):
         db = self.schema10("schema10-write.db")
-        self.assert_written_at_schema11(db)
+        self.assert_written_at_schema12(db)
         with sqlite3.connect(db) as conn:
             notifies = conn.execute("SELECT sum(count) FROM mark_counts WHERE resolution = 18"
                                     " AND name = 'cond_notify'").fetchone()[0]
@@ -299,6 +315,35 @@ class SchemaVersion(unittest.TestCase):
         # 2^16 ns a pixel: the file has no counts that fine, so its holds are read.
         holding = [b[2] for b in fine["threads"][0]["buckets"] if b[1] == "holding"]
         self.assertEqual((2**16, True), (fine["ns_per_px"], sum(holding) > 0))
+        self.assertEqual(before, recorder.dump(db))
+
+    def test_a_schema11_database_gets_its_log_lines_counted_when_written(self):
+        db = self.schema11("schema11-write.db")
+        self.assert_written_at_schema12(db)
+        with sqlite3.connect(db) as conn:
+            lines = conn.execute("SELECT sum(count) FROM log_counts WHERE resolution = 16")
+            self.assertEqual(3200, lines.fetchone()[0])  # the first trace's; cond_notify logs none
+
+    def test_a_schema11_database_read_as_it_is_lists_its_first_log_lines(self):
+        """A window zoomed out over its 3200 lines, which the file has not counted:
+        the first 2000, one by one, as before schema 12."""
+        db = self.schema11("schema11-read.db")
+        self.assert_read_unchanged(db)
+        before = recorder.dump(db)
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            first = conn.execute("SELECT id FROM logs ORDER BY ts, id LIMIT 2000").fetchall()
+        server = serving.Server(recorder.PATHS["thrace"], db)
+        try:
+            trace = server.ok("/api/trace")
+            threads = ",".join(str(t["id"]) for t in trace["threads"])
+            window = server.ok("/api/window", {"t0": trace["begin_ns"], "t1": trace["end_ns"],
+                                               "px": 1000, "threads": threads})
+        finally:
+            self.assertEqual(0, server.stop())
+        self.assertGreaterEqual(window["ns_per_px"], 2**16)
+        self.assertEqual(([row[0] for row in first], [1] * 2000, True),
+                         ([log["id"] for log in window["logs"]],
+                          [log["count"] for log in window["logs"]], window["logs_truncated"]))
         self.assertEqual(before, recorder.dump(db))
 
 

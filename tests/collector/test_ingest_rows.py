@@ -216,6 +216,13 @@ class TimelineCounts(unittest.TestCase):
         finest = sum(c for kind, _, r, _, _, c in counts if r == 16)
         self.assertEqual(intervals + on_objects, finest)
         self.assertGreater(on_objects, 0)
+        # Every log line counts once at every resolution.
+        logs = timeline_counts.logs_stored(db)
+        self.assertEqual(timeline_counts.logs_recomputed(db), logs)
+        lines = db.execute("SELECT count(*) FROM logs").fetchone()[0]
+        self.assertGreater(lines, 0)
+        for r in timeline_counts.RESOLUTIONS:
+            self.assertEqual(lines, sum(row[3] for row in logs if row[1] == r), r)
 
 
 if __name__ == "__main__":

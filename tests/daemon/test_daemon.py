@@ -42,9 +42,11 @@ def kept_and_recomputed(db):
     try:
         con.execute("BEGIN")
         kept = (timeline_counts.stored(con), timeline_counts.marks_stored(con),
+                timeline_counts.logs_stored(con),
                 summaries.summaries(con, "object_stats", "object_id"),
                 summaries.summaries(con, "thread_stats", "thread_id"))
         recomputed = (timeline_counts.recomputed(con), timeline_counts.marks_recomputed(con),
+                      timeline_counts.logs_recomputed(con),
                       summaries.oracle(con, "object_id", True),
                       summaries.oracle(con, "thread_id", True))
         return kept, recomputed

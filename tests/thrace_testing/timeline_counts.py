@@ -1,6 +1,6 @@
-"""The timeline's counts (schema.sql's lane_counts and mark_counts) as a
-database keeps them, and as a recomputation from its intervals and events
-gives them: the two must be equal. A live trace's intervals still open (its
+"""The timeline's counts (schema.sql's lane_counts, mark_counts and
+log_counts) as a database keeps them, and as a recomputation from its
+intervals, events and log lines gives them: the two must be equal. A live trace's intervals still open (its
 'unfinished' rows) are not counted until they end."""
 
 RESOLUTIONS = tuple(range(16, 35, 2))
@@ -51,3 +51,18 @@ def marks_recomputed(db):
         " AND e.object_id IS NOT NULL AND e.seq IS NOT NULL GROUP BY 1, 2, 3, 4)"
         " SELECT c.object, c.res, c.bucket, c.name, c.n, c.value, c.first, f.ts, f.thread_id"
         " FROM counted c JOIN events f ON f.object_id = c.object AND f.seq = c.first"))
+
+
+def logs_stored(db):
+    """Every log_counts row, sorted."""
+    return sorted(tuple(r) for r in db.execute(
+        "SELECT thread_id, resolution, bucket, count, first_ts FROM log_counts"))
+
+
+def logs_recomputed(db):
+    """What log_counts should hold, from the log lines, sorted."""
+    values = ", ".join(f"({r})" for r in RESOLUTIONS)
+    return sorted(tuple(r) for r in db.execute(
+        f"WITH resolutions(res) AS (VALUES {values})"
+        " SELECT l.thread_id, r.res, l.ts >> r.res, count(*), min(l.ts)"
+        " FROM logs l JOIN resolutions r WHERE l.ts >= 0 GROUP BY 1, 2, 3"))

@@ -220,6 +220,29 @@ TEST(log_and_names)
     thrace_sleep(0.01);
 }
 
+/* More log lines than /api/window lists (2000), from two threads, a
+ * sleep after each so that they spread over many buckets of the store's
+ * counts (2^16 ns): the viewer's zoomed-out log marks. */
+enum { LOG_MAIN_LINES = 2400, LOG_WORKER_LINES = 800 };
+
+static void log_lines(void *arg)
+{
+    int n = *(const int *)arg;
+    for (int i = 0; i < n; i++) {
+        thrace_info("line %d", i);
+        thrace_sleep(0.0001);
+    }
+}
+
+TEST(log_many_lines)
+{
+    static const int worker_lines = LOG_WORKER_LINES, main_lines = LOG_MAIN_LINES;
+    thrace_log_config("(%(threadName)-10s) %(message)s", THRACE_LOG_INFO);
+    thrace_thread *t = spawn(log_lines, (void *)&worker_lines);
+    log_lines((void *)&main_lines);
+    join_and_unref(t);
+}
+
 /* An empty message, and one whose text would split a line and drive a
  * terminal: `thrace log` prints both, the second escaped. */
 TEST(log_hostile_text)

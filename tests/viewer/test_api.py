@@ -299,13 +299,19 @@ class Api(unittest.TestCase):
             self.assertEqual([], t.server.ok("/api/log", dict(window, text=text))["lines"])
 
     def test_the_windows_logs_are_the_lanes_threads_lines(self):
+        """Pixels of 2^16 ns or more: a line stands for those of its thread
+        after it in its pixel, counting them."""
         t = self.traces["threading_lock"]
-        self.assertEqual(thrace("log", t.db).stdout.splitlines(),
-                         [log["line"] for log in t.window["logs"]])
+        lines = thrace("log", t.db).stdout.splitlines()
+        logs = t.window["logs"]
+        self.assertGreaterEqual(t.window["ns_per_px"], 2**16)
+        shown = iter(lines)
+        self.assertTrue(all(log["line"] in shown for log in logs), "not in the log's order")
+        self.assertEqual(len(lines), sum(log["count"] for log in logs))
         self.assertFalse(t.window["logs_truncated"])
         # What the page shows of a line, no more.
-        self.assertEqual({"id", "thread_id", "ts", "line"},
-                         {key for log in t.window["logs"] for key in log})
+        self.assertEqual({"id", "thread_id", "ts", "line", "count"},
+                         {key for log in logs for key in log})
 
     # ---- stats as `thrace stats` prints them ---------------------------------
 

@@ -25,8 +25,9 @@
  * and cut_ns), 7 the callers of call sites (site_frames), 8 a libthrace object's variable
  * (objects.symbol), 9 the thread whose stack a site's callers are (callsites.thread_id),
  * 10 where a libthrace object was made (objects.made_site), 11 the timeline's marks counted
- * (mark_counts) and its counts at 2^16 ns (lane_counts' resolution 16). */
-enum { SCHEMA_VERSION = 11 };
+ * (mark_counts) and its counts at 2^16 ns (lane_counts' resolution 16), 12 the log lines
+ * counted (log_counts). */
+enum { SCHEMA_VERSION = 12 };
 
 /* The oldest schema opened still: 7 only added a table, which a writer
  * adds (schema.sql creates only what is missing) and a reader of a
@@ -34,11 +35,13 @@ enum { SCHEMA_VERSION = 11 };
  * column, which a writer adds and a reader sees NULL (db_objects_older,
  * db_site_threads_absent); 11 a table counted from the events and a
  * resolution of lane_counts, which a writer fills (db_marks_counted,
- * db_finest_counted) and a reader does without. Older ones are refused. */
+ * db_finest_counted) and a reader does without; 12 a table counted from
+ * the log lines, likewise (db_logs_counted). Older ones are refused. */
 enum { OLDEST_SCHEMA_OPENED = 6 };
 enum { SCHEMA_FRAMES = 7, SCHEMA_SYMBOLS = 8, SCHEMA_SITE_THREADS = 9 }; /* see above */
 enum { SCHEMA_MADE = 10 };                                               /* objects.made_site */
 enum { SCHEMA_MARKS = 11 };                                              /* mark_counts */
+enum { SCHEMA_LOG_COUNTS = 12 };                                         /* log_counts */
 
 /* PRAGMA application_id of a thrace database: "thrc". Databases of schema
  * 5 made before it was set carry 0, and are known by their tables. */
@@ -150,6 +153,21 @@ static bool db_marks_counted(sqlite3 *db, failure *why)
     return db_exec(db, sql, why);
 }
 
+/* A file of schema 11 or older written: its log_counts, just created,
+ * filled from its log lines as logcounts.c counts them. */
+static bool db_logs_counted(sqlite3 *db, failure *why)
+{
+    char sql[384];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO log_counts WITH RECURSIVE resolutions(r) AS "
+             "(SELECT %d UNION ALL SELECT r + %d FROM resolutions WHERE r < %d) "
+             "SELECT thread_id, r, ts >> r, count(*), min(ts) FROM logs, resolutions "
+             "WHERE ts >= 0 GROUP BY thread_id, r, ts >> r",
+             LANECOUNTS_FINEST, LANECOUNTS_STEP,
+             LANECOUNTS_FINEST + LANECOUNTS_STEP * (LANECOUNTS_RESOLUTIONS - 1));
+    return db_exec(db, sql, why);
+}
+
 /* The intervals of one kind of lane counted at the finest resolution, as
  * lanecounts.c counts them: a live trace's intervals still open are not. */
 #define DB_FINEST_LANES(kind, lane)                                                                \
@@ -203,6 +221,7 @@ static bool db_create_locked(sqlite3 *db, failure *why)
         return db_exec(db, schema_sql, why) &&
                (id.version >= SCHEMA_MARKS ||
                 (db_marks_counted(db, why) && db_finest_counted(db, why))) &&
+               (id.version >= SCHEMA_LOG_COUNTS || db_logs_counted(db, why)) &&
                db_set_versions(db, why);
     return id.application_id == THRACE_APPLICATION_ID || db_set_versions(db, why);
 }
@@ -250,7 +269,8 @@ static bool db_site_threads_absent(sqlite3 *db, failure *why)
 }
 
 /* What a reader of an older schema lacks, as views. (A file without
- * mark_counts is read without: viewer/marks.c reads its events.) */
+ * mark_counts or log_counts is read without: viewer/marks.c reads its
+ * events, viewer/loglines.c its first lines.) */
 static bool db_read_older(sqlite3 *db, int version, failure *why)
 {
     return (version >= SCHEMA_FRAMES || db_frames_absent(db, why)) &&

@@ -220,8 +220,8 @@ static bool model_prepare(model *m, failure *why)
                           "site_id, peer, detail",
                           11, why);
     m->logs = m->events ? batch_new(m->writer, "logs", "thread_id, ts, level, text", 4, why) : NULL;
-    return m->logs && (m->marks = markcounts_new(m->writer, why)) &&
-           (m->summary = summary_new(m->db, why)) &&
+    return m->logs && (m->log_counts = logcounts_new(m->writer, why)) &&
+           (m->marks = markcounts_new(m->writer, why)) && (m->summary = summary_new(m->db, why)) &&
            (m->edges = lockedges_new(m->db, m->trace_id, why)) &&
            (m->iv = intervals_new(m->writer, m->summary, m->edges, why));
 }
@@ -656,7 +656,7 @@ static bool model_intervals(model *m, model_thread *t, const model_event *e, con
            intervals_add(m->iv, &ie, why);
 }
 
-/* What an event changes in its own thread's row, and the logs table. */
+/* What an event changes in its own thread's row, and the logs table and its counts. */
 static bool model_effects(model *m, model_thread *t, const model_event *e, failure *why)
 {
     if (e->type == VOCAB_EV_thread_exit)
@@ -667,7 +667,7 @@ static bool model_effects(model *m, model_thread *t, const model_event *e, failu
     batch_int(m->logs, e->ts);
     batch_int(m->logs, model_has(e, VOCAB_F_level) ? e->f[VOCAB_F_level].i : 0);
     batch_text(m->logs, model_has(e, VOCAB_F_text) ? e->f[VOCAB_F_text].s : "");
-    return batch_row(m->logs, why);
+    return batch_row(m->logs, why) && logcounts_add(m->log_counts, t->id, e->ts, why);
 }
 
 bool model_add(model *m, const model_event *e, failure *why)
@@ -734,11 +734,11 @@ static bool model_complete(model *m, failure *why)
     return true;
 }
 
-/* Stores every events, logs and mark_counts row given so far. */
+/* Stores every events, logs, log_counts and mark_counts row given so far. */
 static bool model_flush_rows(model *m, failure *why)
 {
     return batch_flush(m->events, why) && batch_flush(m->logs, why) &&
-           markcounts_flush(m->marks, why);
+           logcounts_flush(m->log_counts, why) && markcounts_flush(m->marks, why);
 }
 
 bool model_finish(model *m, model_totals *out, failure *why)
@@ -807,6 +807,7 @@ void model_free(model *m)
         sqlite3_finalize(m->st[s]);
     batch_free(m->events);
     batch_free(m->logs);
+    logcounts_free(m->log_counts);
     markcounts_free(m->marks);
     intervals_free(m->iv);
     summary_free(m->summary);

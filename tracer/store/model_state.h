@@ -16,6 +16,7 @@
 #include "batch.h"
 #include "detail.h"
 #include "intervals.h"
+#include "logcounts.h"
 #include "markcounts.h"
 #include "summary.h"
 #include "symbols.h"
@@ -87,9 +88,10 @@ struct model {
     int64_t trace_id;
     sqlite3_stmt *st[ST_COUNT];
     batch_writer *writer;
-    batch *events;     /* the events rows, many per INSERT */
-    batch *logs;       /* the logs rows */
-    markcounts *marks; /* the timeline's marks counted */
+    batch *events;         /* the events rows, many per INSERT */
+    batch *logs;           /* the logs rows */
+    logcounts *log_counts; /* the log lines counted */
+    markcounts *marks;     /* the timeline's marks counted */
     intervals *iv;
     summary *summary; /* object_stats and thread_stats, written at finish and checkpoints */
     lockedges *edges; /* the lock-order edges, which iv tells */

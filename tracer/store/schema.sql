@@ -1,4 +1,4 @@
--- schema.sql - the thrace database (version 11): what `thrace ingest` and
+-- schema.sql - the thrace database (version 12): what `thrace ingest` and
 -- `thrace record` store, and what `thrace log`, `stats`, `serve`, ... read.
 -- Plain SQLite: `sqlite3 thrace.db` answers any query on it.
 --
@@ -212,6 +212,22 @@ CREATE TABLE IF NOT EXISTS logs (
     text      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS logs_by_time ON logs(ts);
+
+-- The log lines counted (schema 12; tracer/store/logcounts.h,
+-- viewer/loglines.c): per thread, its lines counted in buckets of
+-- 2^resolution ns, at lane_counts' resolutions, in the bucket their ts falls
+-- in. A window whose pixels are at least a bucket wide reads these rows, not
+-- the lines. Kept as the lines are stored.
+CREATE TABLE IF NOT EXISTS log_counts (
+    thread_id  INTEGER NOT NULL REFERENCES threads(id),
+    resolution INTEGER NOT NULL,
+    bucket     INTEGER NOT NULL,           -- ts >> resolution
+    count      INTEGER NOT NULL,
+    first_ts   INTEGER NOT NULL,           -- the first line's ts (the smallest): its logs row
+                                           -- is the thread's first at that ts (smallest id),
+                                           -- a lookup in logs_by_time
+    PRIMARY KEY (thread_id, resolution, bucket)
+) WITHOUT ROWID;
 
 -- What each thread was doing when. `running` spans the thread's life;
 -- the other states lie on top of it: waiting (for a lock, a semaphore or

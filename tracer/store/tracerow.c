@@ -22,6 +22,7 @@ bool tracerow_drop(sqlite3 *db, int64_t trace_id, failure *why)
     static const char *const drops[] = {
         "DELETE FROM events WHERE thread_id IN " TRACE_THREADS,
         "DELETE FROM logs WHERE thread_id IN " TRACE_THREADS,
+        "DELETE FROM log_counts WHERE thread_id IN " TRACE_THREADS,
         "DELETE FROM intervals WHERE thread_id IN " TRACE_THREADS,
         "DELETE FROM thread_names WHERE thread_id IN " TRACE_THREADS,
         "DELETE FROM thread_stats WHERE thread_id IN " TRACE_THREADS,

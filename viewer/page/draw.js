@@ -312,21 +312,26 @@ function bucketAt(region, x, y, lane) {
 }
 
 /* The log lines of a thread's lane as marks, one path (a window has
- * thousands), each a hit region made into a hit when pointed at. */
+ * thousands), each a hit region made into a hit when pointed at. Zoomed
+ * out, a mark may stand for its pixel's lines (`count`): it is wider.
+ * data-logs says "MARKS LINES", the marks and the lines they stand for. */
 function drawLogMarks(lane, y, regions) {
   const [top, bottom] = LANE.thread.marks;
+  const logs = data.logs.get(lane.id) || [];
   ctx.globalAlpha = selectedObject() === null ? 1 : 0.4;
   ctx.fillStyle = colours.mark;
   ctx.beginPath();
-  for (const log of data.logs.get(lane.id) || []) {
+  for (const log of logs) {
     const x = xOf(log.ts);
-    if (x < -4 || x > plot.width + 4) continue;
-    ctx.moveTo(x - 3.5, y + top);
-    ctx.lineTo(x + 3.5, y + top);
+    if (x < -5 || x > plot.width + 5) continue;
+    const half = log.count > 1 ? 4.5 : 3.5;
+    ctx.moveTo(x - half, y + top);
+    ctx.lineTo(x + half, y + top);
     ctx.lineTo(x, y + bottom); // fill() closes it (closePath costs more, the longer the path)
-    regions.push({ x0: x - 4, x1: x + 4, y0: y + top - 1, y1: y + bottom + 1, log });
+    regions.push({ x0: x - half - 0.5, x1: x + half + 0.5, y0: y + top - 1, y1: y + bottom + 1, log });
   }
   ctx.fill();
+  lane.el.dataset.logs = `${logs.length} ${logs.reduce((n, log) => n + (log.count || 1), 0)}`;
 }
 
 /* What a region holds at canvas (x, y), if anything: its hit, made now

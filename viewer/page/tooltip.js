@@ -1,7 +1,8 @@
 /*
  * tooltip.js - what the thing under the pointer is (#tooltip): a title,
  * the guide-style log lines of the events that make it (/api/interval,
- * /api/event, or a log's own line), its exact times in ns since the
+ * /api/event, or a log's own line, with how many more a zoomed-out log
+ * mark stands for), its exact times in ns since the
  * trace's begin, and its duration. What the window already says shows at
  * once; the lines follow when their answer comes, unless the pointer has
  * moved on to something else. Answers are kept (a bounded cache).
@@ -79,6 +80,18 @@ function times(begin, end) {
   return pairs;
 }
 
+/* A log mark's title: a line, or the first of a pixel's lines (a window
+ * zoomed out has a mark a pixel, counting them: API.md's `count`). */
+export function logTitle(log, thread) {
+  return log.count > 1 ? `${thread}: ${log.count} log lines, the first:` : `${thread}: log line`;
+}
+
+/* A log mark's line, and how many more it stands for. */
+export function logLines(log) {
+  const more = (log.count || 1) - 1;
+  return more ? [log.line, `and ${more} more line${more > 1 ? 's' : ''} here: zoom in`] : [log.line];
+}
+
 function intervalTitle(iv, lane) {
   const who = threadName(lane.kind === 'object' ? iv.thread_id : lane.id);
   const object = model.objects.get(iv.object_id);
@@ -118,7 +131,7 @@ function describe(hit) {
   }
   if (hit.type === 'log') {
     const { log } = hit;
-    return [[`${threadName(log.thread_id)}: log line`, [log.line], times(log.ts)], null];
+    return [[logTitle(log, threadName(log.thread_id)), logLines(log), times(log.ts)], null];
   }
   if (hit.type === 'seen') {
     const { seen } = hit;
