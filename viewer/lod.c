@@ -126,7 +126,7 @@ int lod_resolution(const lod_window *w)
 {
     int resolution = -1;
     for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++) {
-        int r = LANECOUNTS_FINEST + LANECOUNTS_STEP * i;
+        int r = lanecounts_resolution(i);
         if (r >= w->finest && ((int64_t)1 << r) <= w->ns_per_px)
             resolution = r;
     }

@@ -135,37 +135,42 @@ static bool db_set_versions(sqlite3 *db, failure *why)
     return db_exec(db, sql, why);
 }
 
+/* INSERT INTO table, at every resolution of the counts, the rows of
+ * select: a SELECT over the table `resolutions`, whose column r is one. */
+static bool db_count_at_resolutions(sqlite3 *db, const char *table, const char *select,
+                                    failure *why)
+{
+    char sql[768];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO %s WITH RECURSIVE resolutions(r) AS "
+             "(SELECT %d UNION ALL SELECT r + %d FROM resolutions WHERE r < %d) %s",
+             table, LANECOUNTS_FINEST, LANECOUNTS_STEP,
+             lanecounts_resolution(LANECOUNTS_RESOLUTIONS - 1), select);
+    return db_exec(db, sql, why);
+}
+
 /* A file of schema 10 or older written: its mark_counts, just created,
  * filled from the events as markcounts.c counts them (ts and thread_id
  * are the first's: SQLite takes bare columns from the row min() chose). */
 static bool db_marks_counted(sqlite3 *db, failure *why)
 {
-    char sql[640];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO mark_counts WITH RECURSIVE resolutions(r) AS "
-             "(SELECT %d UNION ALL SELECT r + %d FROM resolutions WHERE r < %d) "
-             "SELECT object_id, r AS resolution, ts >> r AS bucket, name, count(*) AS count, "
-             "sum(value) AS value, min(seq) AS first_seq, ts, thread_id FROM events, resolutions "
-             "WHERE name IN " SQL_MARK_EVENTS " AND object_id IS NOT NULL AND seq IS NOT NULL "
-             "AND ts >= 0 GROUP BY object_id, r, ts >> r, name",
-             LANECOUNTS_FINEST, LANECOUNTS_STEP,
-             LANECOUNTS_FINEST + LANECOUNTS_STEP * (LANECOUNTS_RESOLUTIONS - 1));
-    return db_exec(db, sql, why);
+    return db_count_at_resolutions(
+        db, "mark_counts",
+        "SELECT object_id, r AS resolution, ts >> r AS bucket, name, count(*) AS count, "
+        "sum(value) AS value, min(seq) AS first_seq, ts, thread_id FROM events, resolutions "
+        "WHERE name IN " SQL_MARK_EVENTS " AND object_id IS NOT NULL AND seq IS NOT NULL "
+        "AND ts >= 0 GROUP BY object_id, r, ts >> r, name",
+        why);
 }
 
 /* A file of schema 11 or older written: its log_counts, just created,
  * filled from its log lines as logcounts.c counts them. */
 static bool db_logs_counted(sqlite3 *db, failure *why)
 {
-    char sql[384];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO log_counts WITH RECURSIVE resolutions(r) AS "
-             "(SELECT %d UNION ALL SELECT r + %d FROM resolutions WHERE r < %d) "
-             "SELECT thread_id, r, ts >> r, count(*), min(ts) FROM logs, resolutions "
-             "WHERE ts >= 0 GROUP BY thread_id, r, ts >> r",
-             LANECOUNTS_FINEST, LANECOUNTS_STEP,
-             LANECOUNTS_FINEST + LANECOUNTS_STEP * (LANECOUNTS_RESOLUTIONS - 1));
-    return db_exec(db, sql, why);
+    return db_count_at_resolutions(db, "log_counts",
+                                   "SELECT thread_id, r, ts >> r, count(*), min(ts) FROM logs, "
+                                   "resolutions WHERE ts >= 0 GROUP BY thread_id, r, ts >> r",
+                                   why);
 }
 
 /* The intervals of one kind of lane counted at the finest resolution, as

@@ -8,6 +8,7 @@
 #include "lanecounts.h"
 
 #include "batch.h"
+#include "countkeys.h"
 
 #include <stdlib.h>
 
@@ -20,9 +21,7 @@ typedef struct {
 
 struct lanecounts {
     batch *rows;
-    keymap by_lane;          /* (kind, id) -> lanecounts_lane */
-    lanecounts_lane **lanes; /* every lane, for flushes */
-    size_t nlanes, cap;
+    countkeys lanes; /* (kind, id) -> lanecounts_lane */
 };
 
 lanecounts *lanecounts_new(batch_writer *w, failure *why)
@@ -39,11 +38,6 @@ lanecounts *lanecounts_new(batch_writer *w, failure *why)
         return c;
     lanecounts_free(c);
     return NULL;
-}
-
-static int lanecounts_resolution(int i)
-{
-    return LANECOUNTS_FINEST + LANECOUNTS_STEP * i;
 }
 
 /* Writes the lane's counts at resolution index i, and zeroes them. */
@@ -68,21 +62,15 @@ static bool lanecounts_write(lanecounts *c, lanecounts_lane *lane, int i, failur
 
 static lanecounts_lane *lanecounts_lane_of(lanecounts *c, lanecounts_kind kind, int64_t id)
 {
-    lanecounts_lane *lane = keymap_get(&c->by_lane, (uint64_t)kind, (uint64_t)id);
-    if (lane)
-        return lane;
-    if (!grow_for(&c->lanes, c->nlanes, &c->cap, sizeof *c->lanes, 64))
-        return NULL;
-    lane = calloc(1, sizeof *lane);
-    if (!lane || !keymap_put(&c->by_lane, (uint64_t)kind, (uint64_t)id, lane)) {
-        free(lane);
-        return NULL;
+    bool made;
+    lanecounts_lane *lane =
+        countkeys_get(&c->lanes, (uint64_t)kind, (uint64_t)id, sizeof *lane, &made);
+    if (lane && made) {
+        lane->kind = kind;
+        lane->id = id;
+        for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++)
+            lane->bucket[i] = -1;
     }
-    lane->kind = kind;
-    lane->id = id;
-    for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++)
-        lane->bucket[i] = -1;
-    c->lanes[c->nlanes++] = lane;
     return lane;
 }
 
@@ -119,9 +107,9 @@ bool lanecounts_add(lanecounts *c, int64_t thread_id, int64_t object_id, vocab_s
 
 bool lanecounts_flush(lanecounts *c, failure *why)
 {
-    for (size_t l = 0; l < c->nlanes; l++)
+    for (size_t l = 0; l < c->lanes.n; l++)
         for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++)
-            if (!lanecounts_write(c, c->lanes[l], i, why))
+            if (!lanecounts_write(c, c->lanes.records[l], i, why))
                 return false;
     return batch_flush(c->rows, why);
 }
@@ -130,10 +118,7 @@ void lanecounts_free(lanecounts *c)
 {
     if (!c)
         return;
-    for (size_t l = 0; l < c->nlanes; l++)
-        free(c->lanes[l]);
-    free(c->lanes);
-    keymap_free(&c->by_lane);
+    countkeys_free(&c->lanes);
     batch_free(c->rows);
     free(c);
 }

@@ -28,6 +28,12 @@
 enum { LANECOUNTS_FINEST = 16, LANECOUNTS_STEP = 2, LANECOUNTS_RESOLUTIONS = 10 };
 enum { LANECOUNTS_FINEST_10 = 18 };
 
+/* The resolution of index i, 0 the finest: 2^resolution ns buckets. */
+static inline int lanecounts_resolution(int i)
+{
+    return LANECOUNTS_FINEST + LANECOUNTS_STEP * i;
+}
+
 /* A lane's kind, in lane_counts.kind: whose id lane_counts.lane is. */
 typedef enum { LANECOUNTS_THREAD = 0, LANECOUNTS_OBJECT = 1 } lanecounts_kind;
 

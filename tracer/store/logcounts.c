@@ -7,6 +7,7 @@
  */
 #include "logcounts.h"
 
+#include "countkeys.h"
 #include "lanecounts.h"
 
 #include <stdlib.h>
@@ -24,9 +25,7 @@ typedef struct {
 
 struct logcounts {
     batch *rows;
-    keymap by_thread;           /* (0, threads.id) -> logcounts_thread */
-    logcounts_thread **threads; /* every thread, for flushes */
-    size_t nthreads, cap;
+    countkeys threads; /* (0, threads.id) -> logcounts_thread */
 };
 
 logcounts *logcounts_new(batch_writer *w, failure *why)
@@ -49,11 +48,6 @@ logcounts *logcounts_new(batch_writer *w, failure *why)
     return NULL;
 }
 
-static int logcounts_resolution(int i)
-{
-    return LANECOUNTS_FINEST + LANECOUNTS_STEP * i;
-}
-
 /* Writes the thread's counter at resolution index i, and empties it. */
 static bool logcounts_write(logcounts *c, logcounts_thread *t, int i, failure *why)
 {
@@ -61,7 +55,7 @@ static bool logcounts_write(logcounts *c, logcounts_thread *t, int i, failure *w
     if (!n->count)
         return true;
     batch_int(c->rows, t->id);
-    batch_int(c->rows, logcounts_resolution(i));
+    batch_int(c->rows, lanecounts_resolution(i));
     batch_int(c->rows, n->bucket);
     batch_int(c->rows, n->count);
     batch_int(c->rows, n->first_ts);
@@ -71,20 +65,13 @@ static bool logcounts_write(logcounts *c, logcounts_thread *t, int i, failure *w
 
 static logcounts_thread *logcounts_thread_of(logcounts *c, int64_t id)
 {
-    logcounts_thread *t = keymap_get(&c->by_thread, 0, (uint64_t)id);
-    if (t)
-        return t;
-    if (!grow_for(&c->threads, c->nthreads, &c->cap, sizeof *c->threads, 16))
-        return NULL;
-    t = calloc(1, sizeof *t);
-    if (!t || !keymap_put(&c->by_thread, 0, (uint64_t)id, t)) {
-        free(t);
-        return NULL;
+    bool made;
+    logcounts_thread *t = countkeys_get(&c->threads, 0, (uint64_t)id, sizeof *t, &made);
+    if (t && made) {
+        t->id = id;
+        for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++)
+            t->counter[i].bucket = -1;
     }
-    t->id = id;
-    for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++)
-        t->counter[i].bucket = -1;
-    c->threads[c->nthreads++] = t;
     return t;
 }
 
@@ -97,7 +84,7 @@ bool logcounts_add(logcounts *c, int64_t thread_id, int64_t ts, failure *why)
         return failure_set(why, "out of memory");
     for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++) {
         logcounts_counter *n = &t->counter[i];
-        int64_t bucket = ts >> logcounts_resolution(i);
+        int64_t bucket = ts >> lanecounts_resolution(i);
         if ((bucket != n->bucket || n->count == UINT32_MAX) && !logcounts_write(c, t, i, why))
             return false;
         if (!n->count || ts < n->first_ts)
@@ -110,9 +97,9 @@ bool logcounts_add(logcounts *c, int64_t thread_id, int64_t ts, failure *why)
 
 bool logcounts_flush(logcounts *c, failure *why)
 {
-    for (size_t t = 0; t < c->nthreads; t++)
+    for (size_t t = 0; t < c->threads.n; t++)
         for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++)
-            if (!logcounts_write(c, c->threads[t], i, why))
+            if (!logcounts_write(c, c->threads.records[t], i, why))
                 return false;
     return batch_flush(c->rows, why);
 }
@@ -121,10 +108,7 @@ void logcounts_free(logcounts *c)
 {
     if (!c)
         return;
-    for (size_t t = 0; t < c->nthreads; t++)
-        free(c->threads[t]);
-    free(c->threads);
-    keymap_free(&c->by_thread);
+    countkeys_free(&c->threads);
     batch_free(c->rows);
     free(c);
 }

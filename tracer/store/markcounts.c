@@ -7,6 +7,7 @@
  */
 #include "markcounts.h"
 
+#include "countkeys.h"
 #include "lanecounts.h"
 
 #include <stdlib.h>
@@ -31,9 +32,7 @@ typedef struct {
 
 struct markcounts {
     batch *rows;
-    keymap by_object;            /* (0, objects.id) -> markcounts_object */
-    markcounts_object **objects; /* every object, for flushes */
-    size_t nobjects, cap;
+    countkeys objects; /* (0, objects.id) -> markcounts_object */
 };
 
 markcounts *markcounts_new(batch_writer *w, failure *why)
@@ -64,11 +63,6 @@ markcounts *markcounts_new(batch_writer *w, failure *why)
     return NULL;
 }
 
-static int markcounts_resolution(int i)
-{
-    return LANECOUNTS_FINEST + LANECOUNTS_STEP * i;
-}
-
 /* Writes the object's counters at resolution index i, and zeroes them. */
 static bool markcounts_write(markcounts *c, markcounts_object *o, int i, failure *why)
 {
@@ -77,7 +71,7 @@ static bool markcounts_write(markcounts *c, markcounts_object *o, int i, failure
         if (!n->count)
             continue;
         batch_int(c->rows, o->id);
-        batch_int(c->rows, markcounts_resolution(i));
+        batch_int(c->rows, lanecounts_resolution(i));
         batch_int(c->rows, o->bucket[i]);
         batch_static(c->rows, vocab_event_name(mark_events[k]));
         batch_int(c->rows, n->count);
@@ -97,20 +91,13 @@ static bool markcounts_write(markcounts *c, markcounts_object *o, int i, failure
 
 static markcounts_object *markcounts_object_of(markcounts *c, int64_t id)
 {
-    markcounts_object *o = keymap_get(&c->by_object, 0, (uint64_t)id);
-    if (o)
-        return o;
-    if (!grow_for(&c->objects, c->nobjects, &c->cap, sizeof *c->objects, 16))
-        return NULL;
-    o = calloc(1, sizeof *o);
-    if (!o || !keymap_put(&c->by_object, 0, (uint64_t)id, o)) {
-        free(o);
-        return NULL;
+    bool made;
+    markcounts_object *o = countkeys_get(&c->objects, 0, (uint64_t)id, sizeof *o, &made);
+    if (o && made) {
+        o->id = id;
+        for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++)
+            o->bucket[i] = -1;
     }
-    o->id = id;
-    for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++)
-        o->bucket[i] = -1;
-    c->objects[c->nobjects++] = o;
     return o;
 }
 
@@ -145,7 +132,7 @@ bool markcounts_add(markcounts *c, const markcounts_event *e, failure *why)
     if (!o)
         return failure_set(why, "out of memory");
     for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++) {
-        int64_t bucket = e->ts >> markcounts_resolution(i);
+        int64_t bucket = e->ts >> lanecounts_resolution(i);
         bool full = o->counter[i][k].count == UINT32_MAX;
         if ((bucket != o->bucket[i] || full) && !markcounts_write(c, o, i, why))
             return false;
@@ -157,9 +144,9 @@ bool markcounts_add(markcounts *c, const markcounts_event *e, failure *why)
 
 bool markcounts_flush(markcounts *c, failure *why)
 {
-    for (size_t o = 0; o < c->nobjects; o++)
+    for (size_t o = 0; o < c->objects.n; o++)
         for (int i = 0; i < LANECOUNTS_RESOLUTIONS; i++)
-            if (!markcounts_write(c, c->objects[o], i, why))
+            if (!markcounts_write(c, c->objects.records[o], i, why))
                 return false;
     return batch_flush(c->rows, why);
 }
@@ -168,10 +155,7 @@ void markcounts_free(markcounts *c)
 {
     if (!c)
         return;
-    for (size_t o = 0; o < c->nobjects; o++)
-        free(c->objects[o]);
-    free(c->objects);
-    keymap_free(&c->by_object);
+    countkeys_free(&c->objects);
     batch_free(c->rows);
     free(c);
 }
