@@ -254,6 +254,18 @@ class ForeignFiles(Base):
                       f"{path}: not a database (or a damaged one)")
         self.assertEqual(before, file_state(path))
 
+    def test_a_missing_database_is_one_line_saying_why(self):
+        """The system's reason, not SQLite's "unable to open database file"."""
+        missing = os.path.join(recorder.PATHS["workdir"], "no-such.db")
+        directory = recorder.PATHS["workdir"]
+        for path, says in ((missing, "No such file or directory"), (directory, "Is a directory")):
+            for command in ("stats", "log", "check", "deadlocks", "export", "serve"):
+                with self.subTest(command=command, path=path):
+                    self.one_line(run(command, path), command, f"{path}: {says}")
+            self.assertFalse(os.path.exists(missing))
+        self.one_line(run("ingest", "-o", os.path.join(missing, "x.db"),
+                          recorder.scenario("lock_handoff")), "ingest", "No such file or directory")
+
 
 class Access(Base):
     @classmethod

@@ -361,7 +361,12 @@ static sqlite3 *db_connect(const char *path, bool writable, failure *why)
     int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : DB_READER_FLAGS;
     if (sqlite3_open_v2(path, &db, flags, NULL) == SQLITE_OK)
         return db;
-    if (db)
+    /* The system's reason (No such file or directory, Permission denied)
+     * says more than SQLite's "unable to open database file". */
+    int os_error = db ? sqlite3_system_errno(db) : 0;
+    if (os_error)
+        failure_set(why, "%s", strerror(os_error));
+    else if (db)
         db_fail(db, why);
     else
         failure_set(why, "out of memory");
