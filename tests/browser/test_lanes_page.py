@@ -392,14 +392,19 @@ class LogLinesPage(ScenarioLanes):
                           f"&threads={main},{worker}")
         logs = [log for log in window["logs"] if log["thread_id"] == main]
         self.assertEqual(marks, len(logs))
-        # A mark where every mark near enough to be the one hovered stands for
-        # several: its tooltip says how many, and its time which mark it is.
+        # A point that only marks standing for several lines reach, a pixel
+        # to spare (draw.js: a mark reaches half its width and half a pixel,
+        # 5 px when it stands for several, else 4): its tooltip says how
+        # many, and its time which mark it is.
         xs = [self.x_of(log["ts"] - self.base) for log in logs]
-        several = [i for i in range(len(logs)) if all(
-            log["count"] > 1 for log, x in zip(logs, xs) if abs(x - xs[i]) <= 6)]
-        self.assertTrue(several, logs)
-        i = several[len(several) // 2]
-        text = self.hover(xs[i], self.lane_top(lane) + 5, "zoom in")
+
+        def reaching(x, spare):
+            return [log for log, at in zip(logs, xs)
+                    if abs(at - x) <= (5 if log["count"] > 1 else 4) + spare]
+        points = [x for x in range(int(min(xs)), int(max(xs)) + 1)
+                  if reaching(x, -1) and all(log["count"] > 1 for log in reaching(x, 1))]
+        self.assertTrue(points, logs)
+        text = self.hover(points[len(points) // 2], self.lane_top(lane) + 5, "zoom in")
         told = re.match(r"MainThread: (\d+) log lines, the first:.*?"
                         r"and (\d+) more lines? here: zoom in.*?begin[^(]*\((\d+) ns\)", text,
                         re.S)  # the line and its count, a line each

@@ -357,7 +357,10 @@ class Survives(unittest.TestCase):
         self.assertEqual(0, rec.returncode, err)
         daemon = daemon_on(db, relayd, *options)
         self.addCleanup(daemon.stop)
-        wait_for(lambda: query(db, "SELECT live FROM traces") == [(0,)], 20, "completed")
+        try:
+            wait_for(lambda: query(db, "SELECT live FROM traces") == [(0,)], 20, "completed")
+        except AssertionError as e:  # what the daemon was doing instead
+            raise AssertionError(f"{e}; {daemon.said()}") from None
         self.daemon_said = daemon
         return db
 

@@ -220,17 +220,19 @@ TEST(log_and_names)
     thrace_sleep(0.01);
 }
 
-/* More log lines than /api/window lists (2000), from two threads, a
- * sleep after each so that they spread over many buckets of the store's
- * counts (2^16 ns): the viewer's zoomed-out log marks. */
-enum { LOG_MAIN_LINES = 2400, LOG_WORKER_LINES = 800 };
+/* More log lines than /api/window lists (2000), from two threads, in
+ * bursts of LOG_BURST with a sleep after each, so that they spread over
+ * many buckets of the store's counts (2^16 ns) and a zoomed-out pixel
+ * with lines has several: the viewer's zoomed-out log marks. */
+enum { LOG_MAIN_LINES = 2400, LOG_WORKER_LINES = 800, LOG_BURST = 4 };
 
 static void log_lines(void *arg)
 {
     int n = *(const int *)arg;
     for (int i = 0; i < n; i++) {
         thrace_info("line %d", i);
-        thrace_sleep(0.0001);
+        if (i % LOG_BURST == LOG_BURST - 1)
+            thrace_sleep(0.0005);
     }
 }
 
