@@ -17,7 +17,7 @@ import tempfile
 import time
 import unittest
 
-from thrace_testing import livefixture, summaries, timeline_counts
+from thrace_testing import hosts, livefixture, summaries, timeline_counts
 from thrace_testing.livefixture import free_live_port, start_relayd, stop, wait_for
 
 THRACE, TICKER, PROGRAMS = sys.argv[1:4]
@@ -262,6 +262,58 @@ class Live(unittest.TestCase):
         self.assertRegex(after, rf"stuck: MainThread joins Thread-1 since .* \(pid {pid}\)")
         rec.send_signal(signal.SIGTERM)  # passed on to the program
         rec.communicate(timeout=60)
+
+
+# Two `thrace record --live` side by side, the first created first and
+# ending first; each one's status and the moment it returned (s since the
+# epoch) in DIR/first and DIR/second.
+_SIDE_BY_SIDE = r"""
+set -eu
+thrace=$1 relayd=$2 ticker=$3 dir=$4
+run() {
+    status=0
+    "$thrace" record --live --relayd "$relayd" -- "$ticker" "$2" \
+        >"$dir/$1.out" 2>"$dir/$1.err" || status=$?
+    echo "$status $(date +%s.%N)" >"$dir/$1"
+}
+run first 2 &
+sleep 1
+run second 16 &
+wait
+"""
+
+
+@unittest.skipUnless(*hosts.can_make_hosts())
+class SideBySide(unittest.TestCase):
+    """Live sessions side by side under a session daemon and a relay daemon
+    both fresh: LTTng 2.13's relay daemon then checks the first session's
+    close against the second's trace chunk (session ids 0 and 1 of the one
+    are 1 and 2 of the other), and the close waits for the second's end."""
+
+    def test_a_recording_ends_without_waiting_for_another_live_session(self):
+        relayd = f"net://127.0.0.1:{free_live_port()}"
+        db = os.path.join(TMP.name, "side-by-side.db")
+        daemon = daemon_on(db, relayd)
+        self.addCleanup(daemon.stop)
+        out = tempfile.mkdtemp(dir=TMP.name)
+        done = hosts.run_as_host(hosts.OTHER_HOST, "sh", "-c", _SIDE_BY_SIDE, "sh",
+                                 THRACE, relayd, TICKER, out)
+        self.assertEqual(0, done.returncode, done.stderr)
+        ended, said = {}, {}
+        for name in ("first", "second"):
+            with open(os.path.join(out, name)) as f:
+                status, ended[name] = f.read().split()
+            with open(os.path.join(out, name + ".err")) as f:
+                said[name] = "".join(line for line in f if line.startswith("thrace record:"))
+            self.assertEqual("0", status, said[name])
+        # The first returned while the second ran, and said why it could not wait.
+        self.assertLess(float(ended["first"]) + 2, float(ended["second"]), said)
+        self.assertIn("did not close within 10 s", said["first"])
+        # Both traces end whole once the sessions close.
+        wait_for(lambda: query(db, "SELECT count(*) FROM traces WHERE live = 0")[0][0] == 2, 30,
+                 "both traces completed")
+        lines = sorted(len(ticks(db, trace)) for trace, in query(db, "SELECT id FROM traces"))
+        self.assertEqual([2 * 100, 16 * 100], lines)  # 2 threads, 50 ticks a second
 
 
 class Survives(unittest.TestCase):

@@ -655,6 +655,16 @@ static int record_finish(recording *r, int status)
     return r->stalled ? RECORD_STALLED : status;
 }
 
+/* The session daemon outlived SESSION_CLOSE_PATIENCE_MS closing the session (session.h). */
+static void record_say_still_closing(const recording *r)
+{
+    fprintf(stderr,
+            "thrace record: session %s did not close within %d s (LTTng 2.13's lttng-relayd can "
+            "hold a live session open until another session it relays ends): its events are all "
+            "with the relay daemon, and its trace ends when the session closes\n",
+            r->session.name, SESSION_CLOSE_PATIENCE_MS / 1000);
+}
+
 /*
  * --live: ends the session, which ends its reader's stream. PROG's status,
  * also when the relay daemon went away (the session is destroyed all the
@@ -679,6 +689,8 @@ static int record_finish_live(recording *r, int status)
         fprintf(stderr, "thrace record: %s (pid %d) streamed live as session %s on %s%s\n",
                 r->opt.prog[0], (int)r->pid, r->session.name, r->opt.relayd.url,
                 r->stalled ? "; thrace daemon reports the deadlock" : "");
+    if (r->session.still_closing)
+        record_say_still_closing(r);
     return r->stalled ? RECORD_STALLED : status;
 }
 

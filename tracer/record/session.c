@@ -268,6 +268,7 @@ static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool 
 {
     struct lttng_domain domain = {.type = LTTNG_DOMAIN_UST, .buf_type = LTTNG_BUFFER_PER_UID};
     s->handle = NULL;
+    s->still_closing = false;
     /* A daemon elsewhere numbers our processes otherwise, unless we are in the initial namespace.
      */
     s->pid_ns = daemon_here ? 0 : session_ns("/proc/self/ns/pid", SESSION_INITIAL_PID_NS);
@@ -288,6 +289,7 @@ static bool session_set_up(session *s, struct lttng_session_descriptor *d, bool 
 bool session_create(session *s, const char *dir, bool blocking, bool daemon_here, failure *why)
 {
     session_name_make(s);
+    s->live = false;
     return session_set_up(s, lttng_session_descriptor_local_create(s->name, dir), blocking,
                           daemon_here, why);
 }
@@ -296,6 +298,7 @@ bool session_create_live(session *s, const char *control_url, bool blocking, boo
                          failure *why)
 {
     session_name_make(s);
+    s->live = true;
     return session_set_up(s,
                           lttng_session_descriptor_live_network_create(s->name, control_url, NULL,
                                                                        SESSION_LIVE_TIMER_US),
@@ -315,11 +318,16 @@ bool session_stop(session *s, failure *why)
 }
 
 /* Waits for the destruction, which flushes the trace, and gives its result. */
-static enum lttng_error_code session_wait_destroyed(struct lttng_destruction_handle *h)
+static enum lttng_error_code session_wait_destroyed(session *s, struct lttng_destruction_handle *h)
 {
     enum lttng_error_code result = LTTNG_ERR_UNK;
-    if (lttng_destruction_handle_wait_for_completion(h, -1) !=
-        LTTNG_DESTRUCTION_HANDLE_STATUS_COMPLETED)
+    enum lttng_destruction_handle_status waited =
+        lttng_destruction_handle_wait_for_completion(h, s->live ? SESSION_CLOSE_PATIENCE_MS : -1);
+    if (waited == LTTNG_DESTRUCTION_HANDLE_STATUS_TIMEOUT) {
+        s->still_closing = true;
+        return LTTNG_OK;
+    }
+    if (waited != LTTNG_DESTRUCTION_HANDLE_STATUS_COMPLETED)
         return LTTNG_ERR_UNK;
     if (lttng_destruction_handle_get_result(h, &result) != LTTNG_DESTRUCTION_HANDLE_STATUS_OK)
         return LTTNG_ERR_UNK;
@@ -333,7 +341,7 @@ bool session_destroy(session *s, failure *why)
     struct lttng_destruction_handle *h = NULL;
     enum lttng_error_code code = lttng_destroy_session_ext(s->name, &h);
     if (code == LTTNG_OK)
-        code = session_wait_destroyed(h);
+        code = session_wait_destroyed(s, h);
     if (h)
         lttng_destruction_handle_destroy(h);
     lttng_destroy_handle(s->handle);

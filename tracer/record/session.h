@@ -18,7 +18,9 @@ struct lttng_handle;
 typedef struct {
     char name[64];               /* thrace-<pid>-<random>: unique among concurrent recordings */
     struct lttng_handle *handle; /* the session's user-space domain; NULL when none exists */
-    uint64_t pid_ns; /* 0: processes tracked by pid; else in this PID namespace, by filter */
+    uint64_t pid_ns;    /* 0: processes tracked by pid; else in this PID namespace, by filter */
+    bool live;          /* streams to a relay daemon (session_create_live) */
+    bool still_closing; /* session_destroy stopped waiting on a live session's close */
 } session;
 
 /*
@@ -64,7 +66,14 @@ bool session_stop(session *s, failure *why);
  * Destroys the session (stopping it first if needed) and waits until the
  * daemon has finished with its trace; nothing to do when none exists.
  * false with the reason in why; the session is forgotten either way.
+ * A live session is waited for SESSION_CLOSE_PATIENCE_MS at most: LTTng
+ * 2.13's relay daemon checks a closing session's trace chunk under the
+ * wrong session id (fixed in lttng-tools 2.16, 34cd7867f), so the close
+ * can wait on another live session's end. Its events are all with the
+ * relay daemon by then (session_stop); still_closing tells that the
+ * session daemon is left to finish the close, true returned.
  */
+#define SESSION_CLOSE_PATIENCE_MS 10000
 bool session_destroy(session *s, failure *why);
 
 #endif
