@@ -278,7 +278,7 @@ run() {
 }
 run first 2 &
 sleep 1
-run second 16 &
+run second 20 &
 wait
 """
 
@@ -313,7 +313,7 @@ class SideBySide(unittest.TestCase):
         wait_for(lambda: query(db, "SELECT count(*) FROM traces WHERE live = 0")[0][0] == 2, 30,
                  "both traces completed")
         lines = sorted(len(ticks(db, trace)) for trace, in query(db, "SELECT id FROM traces"))
-        self.assertEqual([2 * 100, 16 * 100], lines)  # 2 threads, 50 ticks a second
+        self.assertEqual([2 * 100, 20 * 100], lines)  # 2 threads, 50 ticks a second
 
 
 class Survives(unittest.TestCase):
