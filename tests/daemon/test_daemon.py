@@ -109,6 +109,17 @@ def ticks(db, trace_id):
                      " ORDER BY l.ts, l.id", trace_id)
 
 
+def made_sites(db, trace_id):
+    """Each object of the trace, in order: its name and where it was made
+    (file's base name, line, function; None when it was not)."""
+    return [(name, file and os.path.basename(file), line, func)
+            for name, file, line, func in query(
+                db, "SELECT o.name, s.file, s.line, s.func FROM objects o"
+                    " JOIN processes p ON p.id = o.process_id"
+                    " LEFT JOIN callsites s ON s.id = o.made_site"
+                    " WHERE p.trace_id = ? ORDER BY o.id", trace_id)]
+
+
 def table_counts(db):
     """The rows of each table of db."""
     tables = [t for t, in query(db, "SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -247,8 +258,19 @@ class Live(unittest.TestCase):
         self.assertGreaterEqual(served["deadlocks"], 1, served)
         self.assertRegex(served["report"], r"deadlock: Thread-1 -> Lock-\d+ -> Thread-2")
         self.assertTrue(alive(pid))
+        trace = self.newest_trace()
         rec.send_signal(signal.SIGTERM)  # passed on to the program
         rec.communicate(timeout=60)
+        # Where each object was made, as the whole trace ingested after tells.
+        wait_for(lambda: query(self.db, "SELECT live FROM traces WHERE id = ?", trace)[0][0] == 0,
+                 30, "the trace completed")
+        ref = os.path.join(TMP.name, "abba-ref.db")
+        done = thrace("ingest", "-o", ref, relayd_copy(self.db, trace))
+        self.assertEqual(0, done.returncode, done.stderr)
+        stored = made_sites(self.db, trace)
+        self.assertIn(("Barrier", "programs.c", "abba"), [(n.split("-")[0], f, fn)
+                                                          for n, f, _, fn in stored])
+        self.assertEqual(made_sites(ref, 1), stored)
 
     def test_a_hang_without_a_cycle_is_reported_while_the_program_hangs(self):
         # A lost wake-up: Thread-1 waits on a condition notified before it
