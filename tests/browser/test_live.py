@@ -23,6 +23,7 @@ import base64
 import contextlib
 import json
 import os
+import pathlib
 import re
 import signal
 import sqlite3
@@ -83,7 +84,7 @@ class LiveCase(unittest.TestCase):
         self.addCleanup(rec.wait, 60)  # cleanups run last first: this one last
         self.addCleanup(lambda: rec.poll() is None and rec.send_signal(signal.SIGTERM))
         self.addCleanup(rec.stdin.close)
-        rec.said = lambda: f"thrace record said:\n{open(path).read()}"
+        rec.said = lambda: "thrace record said:\n" + pathlib.Path(path).read_text()
         return rec
 
     def query(self, sql):

@@ -316,7 +316,7 @@ class SideBySide(unittest.TestCase):
         relayd = f"net://127.0.0.1:{free_live_port()}"
         db = os.path.join(TMP.name, "side-by-side.db")
         daemon = daemon_on(db, relayd)
-        self.addCleanup(daemon.stop)
+        self.addCleanup(lambda: self.assertEqual(0, daemon.stop(), daemon.said()))
         out = tempfile.mkdtemp(dir=TMP.name)
         done = hosts.run_as_host(hosts.OTHER_HOST, "sh", "-c", _SIDE_BY_SIDE, "sh",
                                  THRACE, relayd, TICKER, out)
